@@ -1,0 +1,411 @@
+//! Drafts the message for a play from the recorded facts (DOMAIN.md, "Bringing them back").
+//! Every draft lists the facts it used and where each came from, and must pass the tone
+//! linter. The accountability play refuses to draft without the prospect's own words.
+
+use crate::assess::Assessment;
+use crate::lint::{Finding, lint};
+use crate::signals::SignalKind;
+use crate::time::{add_days, date_of, human_date, start_of_day};
+use crate::{Contact, DealRecord, FactKind, Party, PlayKind, Policy};
+use jiff::Timestamp;
+use minijinja::{AutoEscape, Environment, UndefinedBehavior, Value, context};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// The built-in templates, one a play. Each renders `Subject: ...`, a blank line, the body.
+pub const TEMPLATES: &[(PlayKind, &str)] = &[
+    (PlayKind::ValueAdd, include_str!("templates/value_add.txt")),
+    (
+        PlayKind::ObjectionHunt,
+        include_str!("templates/objection_hunt.txt"),
+    ),
+    (
+        PlayKind::Accountability,
+        include_str!("templates/accountability.txt"),
+    ),
+    (PlayKind::Breakup, include_str!("templates/breakup.txt")),
+    (
+        PlayKind::CloseOrNurture,
+        include_str!("templates/close_or_nurture.txt"),
+    ),
+    (
+        PlayKind::TimeToContract,
+        include_str!("templates/time_to_contract.txt"),
+    ),
+];
+
+/// Template evaluation budget, so a user's template cannot loop forever.
+const FUEL: u64 = 50_000;
+
+#[derive(Debug, thiserror::Error, PartialEq)]
+pub enum ComposeError {
+    #[error("cannot draft {play}: missing {}. Capture it in discovery, or take the deal out of the pipeline", missing.join(", "))]
+    MissingFacts {
+        play: PlayKind,
+        missing: Vec<&'static str>,
+    },
+    #[error("cannot draft: {0}")]
+    NoRecipient(String),
+    #[error("template {name}: {message}")]
+    Template { name: String, message: String },
+    #[error("the {play} draft fails the tone check: {}", findings.iter().map(|f| format!("\"{}\" ({})", f.phrase, f.rule)).collect::<Vec<_>>().join(", "))]
+    FailsLint {
+        play: PlayKind,
+        findings: Vec<Finding>,
+    },
+}
+
+/// A fact the draft relies on, with where it came from.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct UsedFact {
+    pub label: String,
+    pub text: String,
+    pub source: String,
+    pub at: Option<Timestamp>,
+}
+
+/// Who the message goes to.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Recipient {
+    pub name: String,
+    pub email: Option<String>,
+}
+
+/// A drafted message, ready for the rep to review.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Draft {
+    pub play: PlayKind,
+    pub to: Recipient,
+    pub subject: String,
+    pub body: String,
+    pub facts_used: Vec<UsedFact>,
+    /// What the rep must add before sending (marked with brackets in the body).
+    pub to_fill: Vec<String>,
+}
+
+/// Renders drafts from the built-in templates, with any the user overrides.
+pub struct Composer {
+    env: Environment<'static>,
+}
+
+impl Composer {
+    /// `overrides` maps a play name (`breakup`, `value_add`...) to template source.
+    pub fn new(overrides: &BTreeMap<String, String>) -> Result<Self, ComposeError> {
+        let mut env = Environment::new();
+        env.set_auto_escape_callback(|_| AutoEscape::None);
+        env.set_undefined_behavior(UndefinedBehavior::Lenient);
+        env.set_keep_trailing_newline(true);
+        env.set_fuel(Some(FUEL));
+        for (play, source) in TEMPLATES {
+            let source = overrides
+                .get(play.as_str())
+                .cloned()
+                .unwrap_or_else(|| source.to_string());
+            env.add_template_owned(play.as_str().to_string(), source)
+                .map_err(|e| ComposeError::Template {
+                    name: play.as_str().into(),
+                    message: e.to_string(),
+                })?;
+        }
+        if let Some(unknown) = overrides.keys().find(|k| {
+            PlayKind::parse(k)
+                .map(|p| p.as_str() != k.as_str())
+                .unwrap_or(true)
+        }) {
+            return Err(ComposeError::Template {
+                name: unknown.clone(),
+                message: "no play has this name".into(),
+            });
+        }
+        Ok(Composer { env })
+    }
+
+    pub fn builtin() -> Self {
+        Composer::new(&BTreeMap::new()).expect("built-in templates compile")
+    }
+
+    /// Drafts `play` for the deal. The assessment supplies the signals the objection hunt asks
+    /// about and the sequence the breakup refers to.
+    pub fn draft(
+        &self,
+        record: &DealRecord,
+        assessment: &Assessment,
+        play: PlayKind,
+        now: Timestamp,
+        policy: &Policy,
+    ) -> Result<Draft, ComposeError> {
+        let to = recipient(record)?;
+        let mut facts = FactsUsed::default();
+        let mut to_fill = Vec::new();
+        let fact = |facts: &mut FactsUsed, kind: FactKind, label: &str| -> Option<String> {
+            record.fact(kind).map(|f| {
+                facts.0.push(UsedFact {
+                    label: label.into(),
+                    text: f.text.clone(),
+                    source: f.source.clone(),
+                    at: Some(f.said_at),
+                });
+                f.text.clone()
+            })
+        };
+        let first_name = to
+            .name
+            .split_whitespace()
+            .next()
+            .unwrap_or("there")
+            .to_string();
+        let base = context! {
+            first_name => first_name,
+            rep => record.deal.owner.clone(),
+            company => record.deal.account.name.clone(),
+            deal_title => record.deal.title.clone(),
+        };
+        let problem_said_on = record
+            .fact(FactKind::Problem)
+            .map(|f| human_date(f.said_at));
+        let ctx = match play {
+            PlayKind::Accountability => {
+                let commitment = record
+                    .commitments
+                    .iter()
+                    .filter(|c| c.party == Party::Prospect)
+                    .max_by_key(|c| c.due);
+                let mut missing = Vec::new();
+                if !record.has_fact(FactKind::Problem) {
+                    missing.push("the problem in their words");
+                }
+                if !record.has_fact(FactKind::WhyNow) {
+                    missing.push("why they are looking now");
+                }
+                if commitment.is_none() && record.next_step.is_none() {
+                    missing.push("what they committed to or the agreed next step");
+                }
+                if !missing.is_empty() {
+                    return Err(ComposeError::MissingFacts { play, missing });
+                }
+                let problem = fact(&mut facts, FactKind::Problem, "the problem, in their words");
+                let cost = fact(&mut facts, FactKind::Cost, "its cost, in their words");
+                let impact = fact(&mut facts, FactKind::Impact, "the impact of not changing");
+                let why_now = fact(&mut facts, FactKind::WhyNow, "why they are looking now");
+                let commitment = commitment.map(|c| {
+                    facts.0.push(UsedFact {
+                        label: "their commitment".into(),
+                        text: format!("{} by {}", c.what, human_date(c.due)),
+                        source: c.source.clone(),
+                        at: Some(c.made_at),
+                    });
+                    context! { what => c.what.clone(), due => human_date(c.due) }
+                });
+                let next_step = record.next_step.as_ref().map(|s| {
+                    facts.0.push(UsedFact {
+                        label: "the agreed next step".into(),
+                        text: s.what.clone(),
+                        source: "next step".into(),
+                        at: Some(s.set_at),
+                    });
+                    context! { what => s.what.clone(), due => s.due.map(human_date) }
+                });
+                context! { problem, problem_said_on, cost, impact, why_now, commitment, next_step, ..base }
+            }
+            PlayKind::ValueAdd => {
+                let problem = fact(&mut facts, FactKind::Problem, "the problem, in their words");
+                let cost = fact(&mut facts, FactKind::Cost, "its cost, in their words");
+                let audience = audience(record, &to);
+                let resource_hint = match &problem {
+                    Some(p) => format!(
+                        "Add one thing they don't know yet about \"{p}\": a short case, a benchmark or a resource for {audience}."
+                    ),
+                    None => format!(
+                        "Add one thing relevant to {} that they don't know yet; their problem is not recorded, so ask about it.",
+                        record.deal.account.name
+                    ),
+                };
+                to_fill.push(resource_hint.clone());
+                context! { problem, problem_said_on, cost, audience, resource_hint, ..base }
+            }
+            PlayKind::ObjectionHunt => {
+                let questions = disqualifying_questions(assessment);
+                for (kind, _) in &questions {
+                    facts.0.push(UsedFact {
+                        label: "warning sign".into(),
+                        text: kind.as_str().into(),
+                        source: "scan".into(),
+                        at: None,
+                    });
+                }
+                let questions: Vec<&str> = questions.iter().map(|(_, q)| *q).collect();
+                context! { questions, ..base }
+            }
+            PlayKind::Breakup => {
+                let since = record
+                    .last_engagement(now)
+                    .map(|a| a.at)
+                    .or_else(|| record.unanswered_touches(now).first().map(|a| a.at))
+                    .map(human_date)
+                    .unwrap_or_else(|| "our last conversation".into());
+                let problem = fact(&mut facts, FactKind::Problem, "the problem, in their words");
+                facts.0.push(UsedFact {
+                    label: "unanswered touches".into(),
+                    text: assessment.sequence.unanswered_touches.to_string(),
+                    source: "activity history".into(),
+                    at: None,
+                });
+                context! { since, problem, ..base }
+            }
+            PlayKind::CloseOrNurture => {
+                let problem = fact(&mut facts, FactKind::Problem, "the problem, in their words");
+                let resurface_on = assessment
+                    .next_action
+                    .close
+                    .as_ref()
+                    .map(|c| c.resurface_on)
+                    .unwrap_or_else(|| date_of(add_days(now, policy.resurface_after_days)));
+                context! { problem, resurface_on => resurface_on.strftime("%B %Y").to_string(), ..base }
+            }
+            PlayKind::TimeToContract => {
+                let contract = record.contract.as_ref().ok_or(ComposeError::MissingFacts {
+                    play,
+                    missing: vec!["the incumbent contract and its end date"],
+                })?;
+                facts.0.push(UsedFact {
+                    label: "incumbent contract".into(),
+                    text: format!("{} until {}", contract.vendor, contract.ends_on),
+                    source: "deal record".into(),
+                    at: None,
+                });
+                let problem = fact(&mut facts, FactKind::Problem, "the problem, in their words");
+                let notice_by = contract
+                    .ends_on
+                    .saturating_sub(jiff::Span::new().days(contract.notice_days));
+                let suggest =
+                    add_days(start_of_day(notice_by), -policy.contract_lead_days).max(now);
+                context! { problem, vendor => contract.vendor.clone(), ends_on => contract.ends_on.strftime("%-d %B %Y").to_string(), notice_by => notice_by.strftime("%-d %B %Y").to_string(), suggest_week => human_date(suggest), ..base }
+            }
+        };
+        let rendered = self.render(play, ctx)?;
+        let (subject, body) = split_subject(&rendered);
+        let findings = lint(&format!("{subject}\n{body}"));
+        if !findings.is_empty() {
+            return Err(ComposeError::FailsLint { play, findings });
+        }
+        Ok(Draft {
+            play,
+            to,
+            subject,
+            body,
+            facts_used: facts.0,
+            to_fill,
+        })
+    }
+
+    fn render(&self, play: PlayKind, ctx: Value) -> Result<String, ComposeError> {
+        let err = |e: minijinja::Error| ComposeError::Template {
+            name: play.as_str().into(),
+            message: e.to_string(),
+        };
+        self.env
+            .get_template(play.as_str())
+            .map_err(err)?
+            .render(ctx)
+            .map_err(err)
+    }
+}
+
+#[derive(Default)]
+struct FactsUsed(Vec<UsedFact>);
+
+/// The contact to write to: the one who last engaged, else someone with power, never a
+/// do-not-contact person.
+fn recipient(record: &DealRecord) -> Result<Recipient, ComposeError> {
+    let reachable = |c: &&Contact| !c.do_not_contact;
+    let last_engaged = record
+        .activities
+        .iter()
+        .rev()
+        .filter(|a| a.is_engagement())
+        .find_map(|a| a.contact.and_then(|id| record.contact(id)));
+    let chosen = last_engaged
+        .filter(reachable)
+        .or_else(|| {
+            record
+                .contacts
+                .iter()
+                .filter(reachable)
+                .find(|c| c.role.is_some_and(|r| r.has_power()))
+        })
+        .or_else(|| record.contacts.iter().find(reachable));
+    match chosen {
+        Some(c) => Ok(Recipient {
+            name: c.name.clone(),
+            email: c.emails.first().map(|e| e.to_string()),
+        }),
+        None if record.contacts.is_empty() => {
+            Err(ComposeError::NoRecipient("the deal has no contacts".into()))
+        }
+        None => Err(ComposeError::NoRecipient(
+            "every contact on the deal is marked do-not-contact".into(),
+        )),
+    }
+}
+
+/// Who the value-add is really for: the decision maker they must convince, if known.
+fn audience(record: &DealRecord, to: &Recipient) -> String {
+    record
+        .contacts
+        .iter()
+        .find(|c| c.role == Some(crate::Role::DecisionMaker) && c.name != to.name)
+        .map(|c| match &c.title {
+            Some(t) => format!("{} ({t})", c.first_name()),
+            None => c.first_name().to_string(),
+        })
+        .unwrap_or_else(|| "your team".into())
+}
+
+/// The questions that try to disqualify, one per warning sign (DOMAIN.md, "Prevention plays").
+fn disqualifying_questions(assessment: &Assessment) -> Vec<(SignalKind, &'static str)> {
+    let mut out: Vec<(SignalKind, &'static str)> = Vec::new();
+    for s in &assessment.signals {
+        let q = match s.kind {
+            SignalKind::NoSolidNextStep => {
+                "We haven't put a next step in the calendar. What's holding that back?"
+            }
+            SignalKind::NoArticulatedNeed => {
+                "In your own words, why would you change anything now rather than next year?"
+            }
+            SignalKind::NoDueDiligence => {
+                "I'm a little worried you haven't compared alternatives or asked how setup would work. Have you looked at other options?"
+            }
+            SignalKind::SingleThreaded | SignalKind::NoPowerEngaged => {
+                "Who else will have a say in this, and what will they need to see from us?"
+            }
+            SignalKind::CloseDateSlipped => {
+                "The timeline has moved a few times. What has changed on your side?"
+            }
+            _ => continue,
+        };
+        if !out.iter().any(|(_, existing)| *existing == q) {
+            out.push((s.kind, q));
+        }
+    }
+    if out.is_empty() {
+        out.push((
+            SignalKind::NoArticulatedNeed,
+            "What would have to be true for this to be worth your time this quarter?",
+        ));
+    }
+    out
+}
+
+fn split_subject(rendered: &str) -> (String, String) {
+    let text = rendered.trim_start();
+    match text.strip_prefix("Subject:") {
+        Some(rest) => {
+            let (subject, body) = rest.split_once('\n').unwrap_or((rest, ""));
+            (
+                subject.trim().to_string(),
+                body.trim_start_matches(['\n', '\r']).trim_end().to_string() + "\n",
+            )
+        }
+        None => (String::new(), text.trim_end().to_string() + "\n"),
+    }
+}
