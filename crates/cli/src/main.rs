@@ -1,1 +1,59 @@
-fn main() {}
+//! `rekindle`: find sales deals going dark and bring them back. This binary parses flags and
+//! wires the store to the engine; the logic lives in `rekindle_core`.
+
+mod args;
+mod engine;
+mod output;
+mod record;
+
+use clap::Parser;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = args::Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let json = cli.global.json;
+    match runtime.block_on(run(cli)) {
+        Ok(code) => code,
+        Err(e) => {
+            if json {
+                eprintln!("{}", serde_json::json!({ "error": format!("{e:#}") }));
+            } else {
+                eprintln!("error: {e:#}");
+            }
+            ExitCode::from(2)
+        }
+    }
+}
+
+async fn run(cli: args::Cli) -> anyhow::Result<ExitCode> {
+    use args::Command::*;
+    let g = cli.global;
+    match cli.command {
+        Init(a) => record::init(&g, a).await,
+        Demo(a) => engine::demo(&g, a).await,
+        Deal(a) => record::deal(&g, a).await,
+        Contact(a) => record::contact(&g, a).await,
+        Log(a) => record::log(&g, a).await,
+        Fact(a) => record::fact(&g, a).await,
+        Commit(a) => record::commit(&g, a).await,
+        Resolve(a) => record::resolve(&g, a).await,
+        NextStep(a) => record::next_step(&g, a).await,
+        Close(a) => record::close(&g, a).await,
+        Scan(a) => engine::scan(&g, a).await,
+        Today => engine::today(&g).await,
+        Show(a) => engine::show(&g, a).await,
+        Draft(a) => engine::draft(&g, a).await,
+        Lint(a) => engine::lint(&g, a),
+    }
+}

@@ -1,0 +1,299 @@
+//! Command-line flags. Every command takes `--json`, `--now` and `--db`.
+
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Parser)]
+#[command(
+    name = "rekindle",
+    version,
+    about = "Find sales deals going dark and bring them back"
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Args, Clone)]
+pub struct Global {
+    /// Print machine-readable JSON instead of tables.
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// The moment to evaluate at (2026-11-23 or 2026-11-23T09:00:00Z); default: the clock.
+    #[arg(long, global = true, value_name = "TIME")]
+    pub now: Option<String>,
+    /// The database file (default: $REKINDLE_DB, else ~/.local/share/rekindle/rekindle.db).
+    #[arg(long, global = true, env = "REKINDLE_DB", value_name = "PATH")]
+    pub db: Option<PathBuf>,
+    /// A folder of message templates (value_add.txt, breakup.txt...) overriding the built-in ones.
+    #[arg(long, global = true, env = "REKINDLE_TEMPLATES", value_name = "DIR")]
+    pub templates: Option<PathBuf>,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Create the database (SQLite, nothing else to install).
+    Init(InitArgs),
+    /// Load a realistic sample pipeline, scan it and draft the plays.
+    Demo(DemoArgs),
+    /// Add, list and update deals.
+    #[command(subcommand)]
+    Deal(DealCommand),
+    /// Add contacts, mark do-not-contact.
+    #[command(subcommand)]
+    Contact(ContactCommand),
+    /// Log a call, email, meeting, voicemail, social touch or note.
+    Log(LogArgs),
+    /// Record a discovery fact in the prospect's own words.
+    Fact(FactArgs),
+    /// Record a commitment (theirs or yours) with its due date.
+    Commit(CommitArgs),
+    /// Mark a commitment kept or broken.
+    Resolve(ResolveArgs),
+    /// Set the agreed next step.
+    NextStep(NextStepArgs),
+    /// Close a deal as won, lost (with a reason) or nurture, or reopen it.
+    Close(CloseArgs),
+    /// Every open deal: state, risk, top signals, next play.
+    Scan(ScanArgs),
+    /// Today's action list, most urgent first.
+    Today,
+    /// One deal: record, timeline, signals with evidence, diagnosis, next action.
+    Show(DealRef),
+    /// Draft the message for the next (or a named) play.
+    Draft(DraftArgs),
+    /// Check a message's tone; exits 1 when it finds something.
+    Lint(LintArgs),
+}
+
+#[derive(Args)]
+pub struct InitArgs {
+    /// Pipeline stages in order, comma-separated (default: qualified,discovery,demo,proposal,negotiation).
+    #[arg(long, value_delimiter = ',')]
+    pub stages: Option<Vec<String>>,
+}
+
+#[derive(Args)]
+pub struct DemoArgs {
+    /// How many deals to generate.
+    #[arg(long, default_value_t = 40)]
+    pub deals: usize,
+    #[arg(long, default_value_t = 7)]
+    pub seed: u64,
+    /// Pad each deal's history to about this many activities (0: natural length).
+    #[arg(long, default_value_t = 0)]
+    pub activities_per_deal: usize,
+    /// Only load the data; skip the report.
+    #[arg(long)]
+    pub load_only: bool,
+}
+
+#[derive(Subcommand)]
+pub enum DealCommand {
+    /// Add a deal.
+    Add(DealAddArgs),
+    /// List deals.
+    List {
+        /// open, won, lost or nurture (default: all).
+        #[arg(long)]
+        status: Option<String>,
+    },
+    /// Move a deal to another stage.
+    Stage { deal: String, stage: String },
+    /// Change the expected close date (the history of changes is kept).
+    CloseDate { deal: String, date: String },
+    /// Record the incumbent contract the prospect is locked into.
+    Contract {
+        deal: String,
+        #[arg(long)]
+        vendor: String,
+        #[arg(long)]
+        ends: String,
+        #[arg(long, default_value_t = 30)]
+        notice_days: i64,
+    },
+    /// Record a feature the prospect needed, and why.
+    Need {
+        deal: String,
+        feature: String,
+        #[arg(long)]
+        why: Option<String>,
+    },
+}
+
+#[derive(Args)]
+pub struct DealAddArgs {
+    #[arg(long)]
+    pub title: String,
+    #[arg(long)]
+    pub account: String,
+    #[arg(long)]
+    pub domain: Option<String>,
+    #[arg(long)]
+    pub owner: String,
+    #[arg(long)]
+    pub stage: String,
+    /// 12000, 12,000.50, $12k, 48000 EUR.
+    #[arg(long)]
+    pub amount: String,
+    /// Expected close date.
+    #[arg(long)]
+    pub close: Option<String>,
+}
+
+#[derive(Subcommand)]
+pub enum ContactCommand {
+    /// Add a contact at an account (or at a deal's account).
+    Add(ContactAddArgs),
+    /// Mark a contact do-not-contact (or clear it with --off).
+    Dnc {
+        contact: String,
+        #[arg(long)]
+        off: bool,
+    },
+}
+
+#[derive(Args)]
+pub struct ContactAddArgs {
+    #[arg(long, required_unless_present = "deal")]
+    pub account: Option<String>,
+    #[arg(long, conflicts_with = "account")]
+    pub deal: Option<String>,
+    #[arg(long)]
+    pub name: String,
+    #[arg(long)]
+    pub email: Vec<String>,
+    #[arg(long)]
+    pub title: Option<String>,
+    /// decision_maker, champion, influencer, user or gatekeeper.
+    #[arg(long)]
+    pub role: Option<String>,
+    #[arg(long)]
+    pub dnc: bool,
+}
+
+#[derive(Args)]
+pub struct LogArgs {
+    /// call, email, meeting, voicemail, social or note.
+    pub kind: String,
+    pub deal: String,
+    /// Contact id, email or name.
+    #[arg(long)]
+    pub contact: Option<String>,
+    /// in or out (default: out).
+    #[arg(long, default_value = "out")]
+    pub direction: String,
+    /// connected, no_answer, voicemail_left, replied, bounced, auto_reply, meeting_held, no_show, sent.
+    #[arg(long)]
+    pub outcome: Option<String>,
+    #[arg(long, default_value = "")]
+    pub summary: String,
+    /// The message text, from a file or - for standard input.
+    #[arg(long)]
+    pub body_file: Option<PathBuf>,
+    /// When it happened (default: --now).
+    #[arg(long)]
+    pub at: Option<String>,
+    /// The play this message carried (breakup, accountability...).
+    #[arg(long)]
+    pub play: Option<String>,
+}
+
+#[derive(Args)]
+pub struct FactArgs {
+    pub deal: String,
+    /// problem, cost, impact, why_now, decision_process, competitor, price, setup_question, objection, context.
+    pub kind: String,
+    /// Their words.
+    pub text: String,
+    #[arg(long, default_value = "rep notes")]
+    pub source: String,
+    #[arg(long)]
+    pub at: Option<String>,
+    #[arg(long)]
+    pub contact: Option<String>,
+}
+
+#[derive(Args)]
+pub struct CommitArgs {
+    pub deal: String,
+    #[arg(long)]
+    pub what: String,
+    #[arg(long)]
+    pub due: String,
+    /// prospect or rep.
+    #[arg(long, default_value = "prospect")]
+    pub by: String,
+    #[arg(long, default_value = "rep notes")]
+    pub source: String,
+}
+
+#[derive(Args)]
+pub struct ResolveArgs {
+    pub commitment: String,
+    #[arg(long, conflicts_with = "broken", required_unless_present = "broken")]
+    pub kept: bool,
+    #[arg(long)]
+    pub broken: bool,
+}
+
+#[derive(Args)]
+pub struct NextStepArgs {
+    pub deal: String,
+    pub what: String,
+    #[arg(long)]
+    pub due: Option<String>,
+    /// The prospect accepted a calendar invitation.
+    #[arg(long)]
+    pub booked: bool,
+}
+
+#[derive(Args)]
+#[group(id = "outcome", required = true, multiple = false, args = ["won", "lost", "nurture", "reopen"])]
+pub struct CloseArgs {
+    pub deal: String,
+    #[arg(long)]
+    pub won: bool,
+    #[arg(long, requires = "reason")]
+    pub lost: bool,
+    #[arg(long)]
+    pub nurture: bool,
+    #[arg(long)]
+    pub reopen: bool,
+    /// unresponsive, timing, budget, no_decision, competitor, missing_feature, no_value_seen, no_decision_maker, other.
+    #[arg(long)]
+    pub reason: Option<String>,
+    #[arg(long)]
+    pub note: Option<String>,
+    /// When to look at it again.
+    #[arg(long)]
+    pub resurface: Option<String>,
+}
+
+#[derive(Args)]
+pub struct ScanArgs {
+    /// Include healthy deals (default: only deals that need something).
+    #[arg(long)]
+    pub all: bool,
+}
+
+#[derive(Args)]
+pub struct DealRef {
+    pub deal: String,
+}
+
+#[derive(Args)]
+pub struct DraftArgs {
+    pub deal: String,
+    /// value_add, objection_hunt, accountability, breakup, close_or_nurture, time_to_contract.
+    #[arg(long)]
+    pub play: Option<String>,
+}
+
+#[derive(Args)]
+pub struct LintArgs {
+    /// A file, or - for standard input.
+    pub file: PathBuf,
+}

@@ -1,0 +1,558 @@
+//! Commands that run the engine: scan, today, show, draft, lint and the demo.
+
+use crate::args::*;
+use crate::output::{day, deal_id, now, open, print_json, table};
+use anyhow::{Context, Result, bail};
+use jiff::Timestamp;
+use rekindle_core::assess::by_urgency;
+use rekindle_core::compose::{Composer, Draft};
+use rekindle_core::signals::duration_text;
+use rekindle_core::*;
+use rekindle_store::{Filter, Store};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::process::ExitCode;
+
+/// The pipeline and its assessments at one moment.
+pub struct Scan {
+    pub records: Vec<DealRecord>,
+    pub assessments: Vec<Assessment>,
+    pub policy: Policy,
+}
+
+impl Scan {
+    fn record(&self, id: DealId) -> Option<&DealRecord> {
+        self.records
+            .binary_search_by_key(&id, |r| r.deal.id)
+            .ok()
+            .map(|i| &self.records[i])
+    }
+}
+
+/// Loads every deal (closed ones teach the norms too) and assesses the open ones.
+pub async fn run_scan(store: &Store, now: Timestamp, with_text: bool) -> Result<Scan> {
+    let policy = Policy {
+        pipeline: store.pipeline().await?,
+        ..Policy::default()
+    };
+    let records = store
+        .load(Filter {
+            deal: None,
+            open_only: false,
+            with_text,
+        })
+        .await?;
+    let assessments = assess_all(&records, now, &policy);
+    Ok(Scan {
+        records,
+        assessments,
+        policy,
+    })
+}
+
+fn composer(g: &Global) -> Result<Composer> {
+    let mut overrides = BTreeMap::new();
+    if let Some(dir) = &g.templates {
+        for (play, _) in compose::TEMPLATES {
+            let path = dir.join(format!("{}.txt", play.as_str()));
+            if path.exists() {
+                overrides.insert(
+                    play.as_str().to_string(),
+                    std::fs::read_to_string(&path)
+                        .with_context(|| format!("reading {}", path.display()))?,
+                );
+            }
+        }
+    }
+    Ok(Composer::new(&overrides)?)
+}
+
+#[derive(Serialize)]
+struct ScanRow<'a> {
+    deal_id: DealId,
+    title: &'a str,
+    account: &'a str,
+    owner: &'a str,
+    stage: &'a str,
+    amount: Money,
+    #[serde(flatten)]
+    assessment: &'a Assessment,
+}
+
+fn play_text(a: &Assessment) -> String {
+    match (&a.next_action.play, &a.next_action.close) {
+        (Some(_), Some(c)) if c.status == DealStatus::Nurture => "take out of pipeline".into(),
+        (Some(_), Some(c)) => format!(
+            "propose close ({})",
+            c.reason.map(|r| r.as_str()).unwrap_or("lost")
+        ),
+        (Some(p), None) => p.to_string(),
+        (None, _) => "wait".into(),
+    }
+}
+
+fn scan_table(scan: &Scan, assessments: &[&Assessment]) -> comfy_table::Table {
+    let mut t = table(&[
+        "Deal",
+        "Account",
+        "Stage",
+        "Amount",
+        "State",
+        "Risk",
+        "Top signals",
+        "Next",
+        "Due",
+    ]);
+    for a in assessments {
+        let Some(r) = scan.record(a.deal_id) else {
+            continue;
+        };
+        let signals: Vec<&str> = a.signals.iter().take(3).map(|s| s.kind.as_str()).collect();
+        t.add_row(vec![
+            a.deal_id.to_string(),
+            r.deal.account.name.clone(),
+            r.deal.stage.clone(),
+            r.deal.amount.to_string(),
+            a.state.to_string(),
+            a.risk.to_string(),
+            signals.join(", "),
+            play_text(a),
+            day(a.next_action.due),
+        ]);
+    }
+    t
+}
+
+pub async fn scan(g: &Global, a: ScanArgs) -> Result<ExitCode> {
+    let store = open(g).await?;
+    let scan = run_scan(&store, now(g)?, false).await?;
+    let mut shown: Vec<&Assessment> = scan
+        .assessments
+        .iter()
+        .filter(|x| a.all || x.state != DealState::Healthy)
+        .collect();
+    shown.sort_by(|x, y| {
+        y.state
+            .cmp(&x.state)
+            .then(y.risk.cmp(&x.risk))
+            .then(x.deal_id.cmp(&y.deal_id))
+    });
+    if g.json {
+        let rows: Vec<ScanRow> = shown
+            .iter()
+            .filter_map(|x| scan.record(x.deal_id).map(|r| row(r, x)))
+            .collect();
+        print_json(&rows)?;
+    } else {
+        println!("{}", scan_table(&scan, &shown));
+        println!("{}", state_summary(&scan.assessments));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn row<'a>(r: &'a DealRecord, a: &'a Assessment) -> ScanRow<'a> {
+    ScanRow {
+        deal_id: r.deal.id,
+        title: &r.deal.title,
+        account: &r.deal.account.name,
+        owner: &r.deal.owner,
+        stage: &r.deal.stage,
+        amount: r.deal.amount,
+        assessment: a,
+    }
+}
+
+fn state_summary(assessments: &[Assessment]) -> String {
+    let count = |s: DealState| assessments.iter().filter(|a| a.state == s).count();
+    format!(
+        "{} open deals: {} dark, {} slipping, {} at risk, {} healthy",
+        assessments.len(),
+        count(DealState::Dark),
+        count(DealState::Slipping),
+        count(DealState::AtRisk),
+        count(DealState::Healthy)
+    )
+}
+
+/// Actions due today or overdue, most urgent first.
+fn due_today(scan: &Scan, now: Timestamp) -> Vec<&Assessment> {
+    let today = time::date_of(now);
+    let mut due: Vec<&Assessment> = scan
+        .assessments
+        .iter()
+        .filter(|a| a.next_action.play.is_some() && time::date_of(a.next_action.due) <= today)
+        .collect();
+    due.sort_by(|a, b| by_urgency(a, b));
+    due
+}
+
+fn today_table(scan: &Scan, due: &[&Assessment]) -> comfy_table::Table {
+    let mut t = table(&["#", "Deal", "Account", "State", "Do", "Why"]);
+    for (i, a) in due.iter().enumerate() {
+        let account = scan
+            .record(a.deal_id)
+            .map(|r| r.deal.account.name.clone())
+            .unwrap_or_default();
+        t.add_row(vec![
+            (i + 1).to_string(),
+            a.deal_id.to_string(),
+            account,
+            a.state.to_string(),
+            play_text(a),
+            a.next_action.why.clone(),
+        ]);
+    }
+    t
+}
+
+pub async fn today(g: &Global) -> Result<ExitCode> {
+    let store = open(g).await?;
+    let now = now(g)?;
+    let scan = run_scan(&store, now, false).await?;
+    let due = due_today(&scan, now);
+    if g.json {
+        let rows: Vec<ScanRow> = due
+            .iter()
+            .filter_map(|x| scan.record(x.deal_id).map(|r| row(r, x)))
+            .collect();
+        print_json(&rows)?;
+    } else if due.is_empty() {
+        println!("Nothing due today.");
+    } else {
+        println!("{}", today_table(&scan, &due));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub async fn show(g: &Global, a: DealRef) -> Result<ExitCode> {
+    let id = deal_id(&a.deal)?;
+    let store = open(g).await?;
+    let now = now(g)?;
+    let record = store.deal(id).await?;
+    let scan = run_scan(&store, now, false).await?;
+    let norms = Norms::learn(&scan.records, now);
+    let assessment = assess(&record, now, &scan.policy, &norms);
+    if g.json {
+        print_json(&serde_json::json!({ "record": record, "assessment": assessment }))?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let d = &record.deal;
+    println!("{} {}  [{}]", d.id, d.title, d.status);
+    println!(
+        "  {} · {} · {} · owner {}",
+        d.account.name, d.stage, d.amount, d.owner
+    );
+    if let Some(c) = d.expected_close {
+        println!("  expected close {c}");
+    }
+    if let Some(l) = &d.loss {
+        println!(
+            "  lost: {}{}",
+            l.reason,
+            l.note
+                .as_ref()
+                .map(|n| format!(" ({n})"))
+                .unwrap_or_default()
+        );
+    }
+    println!("\nPeople");
+    for c in &record.contacts {
+        let emails: Vec<&str> = c.emails.iter().map(|e| e.as_str()).collect();
+        let dnc = if c.do_not_contact {
+            "  DO NOT CONTACT"
+        } else {
+            ""
+        };
+        println!(
+            "  {} {} - {} ({}) {}{dnc}",
+            c.id,
+            c.name,
+            c.title.as_deref().unwrap_or("?"),
+            c.role.map(|r| r.as_str()).unwrap_or("role unknown"),
+            emails.join(", ")
+        );
+    }
+    println!("\nIn their words");
+    for f in &record.facts {
+        println!(
+            "  {:<16} \"{}\"  ({}, {})",
+            f.kind.as_str(),
+            f.text,
+            f.source,
+            day(f.said_at)
+        );
+    }
+    if !record.commitments.is_empty() {
+        println!("\nCommitments");
+        for k in &record.commitments {
+            println!(
+                "  {} {} will {} by {} [{}]",
+                k.id,
+                k.party,
+                k.what,
+                day(k.due),
+                k.status
+            );
+        }
+    }
+    match &record.next_step {
+        Some(s) => println!(
+            "\nNext step: {}{}{}",
+            s.what,
+            s.due.map(|d| format!(" on {}", day(d))).unwrap_or_default(),
+            if s.booked { " (booked)" } else { "" }
+        ),
+        None => println!("\nNext step: none agreed"),
+    }
+    if let Some(c) = &record.contract {
+        println!(
+            "Contract: {} until {} ({} days notice)",
+            c.vendor, c.ends_on, c.notice_days
+        );
+    }
+    println!("\nTimeline (latest 12)");
+    for act in record.activities.iter().rev().take(12).rev() {
+        let who = act
+            .contact
+            .and_then(|c| record.contact(c))
+            .map(|c| c.name.as_str())
+            .unwrap_or("-");
+        let outcome = act.outcome.map(|o| o.as_str()).unwrap_or("");
+        println!(
+            "  {} {:<9} {:<8} {:<14} {:<18} {}",
+            day(act.at),
+            act.kind.as_str(),
+            act.direction.as_str(),
+            outcome,
+            who,
+            act.summary
+        );
+    }
+    println!(
+        "\nState: {} · risk {} · sequence {} ({} of {} touches unanswered)",
+        assessment.state,
+        assessment.risk,
+        assessment.sequence.step,
+        assessment.sequence.unanswered_touches,
+        assessment.sequence.cap
+    );
+    for s in &assessment.signals {
+        println!("  ! {} (+{}): {}", s.kind, s.weight, s.summary);
+        for e in &s.evidence {
+            println!(
+                "      - {}{}",
+                e.what,
+                e.at.map(|t| format!(" [{}]", day(t))).unwrap_or_default()
+            );
+        }
+    }
+    if !assessment.diagnosis.is_empty() {
+        println!("\nWhy it may have gone quiet");
+        for f in assessment.diagnosis.iter().take(3) {
+            println!("  {} (score {}): {}", f.cause, f.score, f.explanation);
+            for e in &f.evidence {
+                println!("      - {}", e.what);
+            }
+        }
+    }
+    println!(
+        "\nNext: {} - due {}\n  {}",
+        play_text(&assessment),
+        day(assessment.next_action.due),
+        assessment.next_action.why
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_draft(d: &Draft) {
+    println!(
+        "To: {}{}",
+        d.to.name,
+        d.to.email
+            .as_ref()
+            .map(|e| format!(" <{e}>"))
+            .unwrap_or_default()
+    );
+    println!("Subject: {}\n", d.subject);
+    println!("{}", d.body.trim_end());
+    println!("\nFacts used:");
+    for f in &d.facts_used {
+        println!(
+            "  - {}: \"{}\" ({}{})",
+            f.label,
+            f.text,
+            f.source,
+            f.at.map(|t| format!(", {}", day(t))).unwrap_or_default()
+        );
+    }
+    for fill in &d.to_fill {
+        println!("To fill in before sending: {fill}");
+    }
+}
+
+pub async fn draft(g: &Global, a: DraftArgs) -> Result<ExitCode> {
+    let id = deal_id(&a.deal)?;
+    let store = open(g).await?;
+    let now = now(g)?;
+    let record = store.deal(id).await?;
+    let scan = run_scan(&store, now, false).await?;
+    let norms = Norms::learn(&scan.records, now);
+    let assessment = assess(&record, now, &scan.policy, &norms);
+    let play = match a.play.as_deref() {
+        Some(p) => PlayKind::parse(p)?,
+        None => match assessment.next_action.play {
+            Some(p) => p,
+            None => bail!("nothing to draft for {id}: {}", assessment.next_action.why),
+        },
+    };
+    let draft = composer(g)?.draft(&record, &assessment, play, now, &scan.policy)?;
+    if g.json {
+        print_json(&draft)?;
+    } else {
+        print_draft(&draft);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn lint(g: &Global, a: LintArgs) -> Result<ExitCode> {
+    let (name, text) = if a.file.as_os_str() == "-" {
+        let mut s = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut s)
+            .context("reading standard input")?;
+        ("<stdin>".to_string(), s)
+    } else {
+        (
+            a.file.display().to_string(),
+            std::fs::read_to_string(&a.file)
+                .with_context(|| format!("reading {}", a.file.display()))?,
+        )
+    };
+    let findings = lint::lint(&text);
+    if g.json {
+        print_json(&findings)?;
+    } else if findings.is_empty() {
+        println!("{name}: no pesky phrases found");
+    } else {
+        for f in &findings {
+            println!(
+                "{name}:{}:{}: \"{}\" [{}]\n  why: {}\n  better: {}",
+                f.line, f.column, f.phrase, f.rule, f.why, f.better
+            );
+        }
+    }
+    Ok(if findings.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+pub async fn demo(g: &Global, a: DemoArgs) -> Result<ExitCode> {
+    let now = now(g)?;
+    let path = match &g.db {
+        Some(p) => p.clone(),
+        None => std::env::temp_dir().join(format!(
+            "rekindle-demo-{}-{}.db",
+            std::process::id(),
+            now.as_second()
+        )),
+    };
+    let store = Store::open(&path)
+        .await
+        .with_context(|| format!("creating {}", path.display()))?;
+    let existing = store.deal_count().await?;
+    if existing > 0 {
+        bail!(
+            "{} already holds {existing} deals; the demo needs an empty database (pass a new --db)",
+            path.display()
+        );
+    }
+    let options = demo::DemoOptions {
+        seed: a.seed,
+        deals: a.deals,
+        activities_per_deal: a.activities_per_deal,
+    };
+    let started = std::time::Instant::now();
+    let loaded = store
+        .import_records(demo::generate(options, now), |n| {
+            if a.deals >= 10_000 && !g.json {
+                eprint!("\rloaded {n} deals");
+            }
+        })
+        .await?;
+    if a.deals >= 10_000 && !g.json {
+        eprintln!();
+    }
+    if a.load_only {
+        crate::output::report(
+            g,
+            &serde_json::json!({ "db": path, "deals": loaded, "seconds": started.elapsed().as_secs_f64() }),
+            || {
+                format!(
+                    "Loaded {loaded} deals into {} in {:.1}s",
+                    path.display(),
+                    started.elapsed().as_secs_f64()
+                )
+            },
+        )?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let scan = run_scan(&store, now, true).await?;
+    let due = due_today(&scan, now);
+    let composer = composer(g)?;
+    let mut drafts = Vec::new();
+    for play in [
+        PlayKind::Accountability,
+        PlayKind::Breakup,
+        PlayKind::ValueAdd,
+    ] {
+        if let Some(a) = scan
+            .assessments
+            .iter()
+            .find(|a| a.next_action.play == Some(play))
+        {
+            if let Some(r) = scan.record(a.deal_id) {
+                drafts.push((a.deal_id, composer.draft(r, a, play, now, &scan.policy)?));
+            }
+        }
+    }
+    if g.json {
+        print_json(&serde_json::json!({
+            "db": path,
+            "deals": loaded,
+            "scan": scan.assessments.iter().filter_map(|x| scan.record(x.deal_id).map(|r| row(r, x))).collect::<Vec<_>>(),
+            "today": due.iter().map(|a| a.deal_id).collect::<Vec<_>>(),
+            "drafts": drafts.iter().map(|(id, d)| serde_json::json!({ "deal_id": id, "draft": d })).collect::<Vec<_>>(),
+        }))?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!(
+        "Rekindle demo: {loaded} deals loaded into {} in {}",
+        path.display(),
+        duration_text(started.elapsed().as_secs() as i64).replace("0m", "<1m")
+    );
+    println!("Evaluated at {now}\n");
+    println!("The pipeline");
+    let mut all: Vec<&Assessment> = scan.assessments.iter().collect();
+    all.sort_by(|x, y| {
+        y.state
+            .cmp(&x.state)
+            .then(y.risk.cmp(&x.risk))
+            .then(x.deal_id.cmp(&y.deal_id))
+    });
+    println!("{}", scan_table(&scan, &all));
+    println!("{}\n", state_summary(&scan.assessments));
+    println!("Today, most urgent first");
+    println!("{}\n", today_table(&scan, &due));
+    for (id, d) in &drafts {
+        println!("──── {} draft for {id} ────", d.play);
+        print_draft(d);
+        println!();
+    }
+    println!(
+        "Explore it: rekindle --db {} show D2   |   rekindle --db {} draft D2",
+        path.display(),
+        path.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,85 @@
+//! Shared plumbing for commands: the clock, the database, and printing tables or JSON.
+
+use crate::args::Global;
+use anyhow::{Context, Result, bail};
+use comfy_table::{ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
+use jiff::Timestamp;
+use rekindle_core::{DealId, time};
+use rekindle_store::Store;
+use serde::Serialize;
+use std::path::PathBuf;
+
+/// `--now`, or the clock.
+pub fn now(g: &Global) -> Result<Timestamp> {
+    match &g.now {
+        Some(text) => Ok(time::parse_instant("--now", text)?),
+        None => Ok(Timestamp::now()),
+    }
+}
+
+pub fn db_path(g: &Global) -> PathBuf {
+    if let Some(p) = &g.db {
+        return p.clone();
+    }
+    let base = std::env::var_os("XDG_DATA_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))
+        .unwrap_or_else(|| PathBuf::from("."));
+    base.join("rekindle").join("rekindle.db")
+}
+
+/// Opens an existing database; a missing one is an error that says how to create it.
+pub async fn open(g: &Global) -> Result<Store> {
+    let path = db_path(g);
+    if !path.exists() {
+        bail!(
+            "no database at {}: run `rekindle init` (or pass --db)",
+            path.display()
+        );
+    }
+    Store::open(&path)
+        .await
+        .with_context(|| format!("opening {}", path.display()))
+}
+
+pub fn deal_id(text: &str) -> Result<DealId> {
+    Ok(text.parse::<DealId>()?)
+}
+
+pub fn print_json<T: Serialize>(value: &T) -> Result<()> {
+    println!("{}", serde_json::to_string_pretty(value)?);
+    Ok(())
+}
+
+/// Prints `value` as JSON with `--json`, otherwise the human line.
+pub fn report<T: Serialize>(g: &Global, value: &T, human: impl FnOnce() -> String) -> Result<()> {
+    if g.json {
+        print_json(value)
+    } else {
+        println!("{}", human());
+        Ok(())
+    }
+}
+
+pub fn table(header: &[&str]) -> Table {
+    let mut t = Table::new();
+    t.load_preset(UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Dynamic)
+        .set_header(header.to_vec());
+    if let Some((w, _)) = terminal_width() {
+        t.set_width(w);
+    }
+    t
+}
+
+fn terminal_width() -> Option<(u16, u16)> {
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .map(|w| (w, 0))
+        .or(Some((140, 0)))
+}
+
+pub fn day(t: Timestamp) -> String {
+    time::date_of(t).to_string()
+}

@@ -1,0 +1,406 @@
+//! Commands that keep the record: deals, contacts, activities, facts, commitments, next steps,
+//! closing.
+
+use crate::args::*;
+use crate::output::{db_path, deal_id, now, open, report};
+use anyhow::{Context, Result, bail};
+use rekindle_core::*;
+use rekindle_store::{Closing, NewActivity, NewContact, NewDeal, Store};
+use serde_json::json;
+use std::io::Read;
+use std::process::ExitCode;
+
+pub async fn init(g: &Global, a: InitArgs) -> Result<ExitCode> {
+    let path = db_path(g);
+    let store = Store::open(&path)
+        .await
+        .with_context(|| format!("creating {}", path.display()))?;
+    if let Some(names) = a.stages {
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+        store.set_pipeline(&Pipeline::from_names(&names)?).await?;
+    }
+    let pipeline = store.pipeline().await?;
+    let stages: Vec<&str> = pipeline.stages.iter().map(|s| s.name.as_str()).collect();
+    report(g, &json!({ "db": path, "stages": stages }), || {
+        format!(
+            "Database ready at {} (stages: {})",
+            path.display(),
+            stages.join(" > ")
+        )
+    })?;
+    Ok(ExitCode::SUCCESS)
+}
+
+pub async fn deal(g: &Global, cmd: DealCommand) -> Result<ExitCode> {
+    let store = open(g).await?;
+    let at = now(g)?;
+    match cmd {
+        DealCommand::Add(a) => {
+            let amount = Money::parse(&a.amount, Currency::USD)?;
+            let expected_close = a
+                .close
+                .as_deref()
+                .map(|c| time::parse_date("--close", c))
+                .transpose()?;
+            let id = store
+                .add_deal(NewDeal {
+                    title: a.title,
+                    account: a.account,
+                    account_domain: a.domain,
+                    owner: a.owner,
+                    stage: a.stage,
+                    amount,
+                    expected_close,
+                    created_at: at,
+                })
+                .await?;
+            report(g, &json!({ "deal": id }), || format!("Added deal {id}"))?;
+        }
+        DealCommand::List { status } => {
+            let status = status.as_deref().map(DealStatus::parse).transpose()?;
+            let records = store.load(rekindle_store::Filter::default()).await?;
+            let deals: Vec<&Deal> = records
+                .iter()
+                .map(|r| &r.deal)
+                .filter(|d| status.is_none_or(|s| d.status == s))
+                .collect();
+            if g.json {
+                crate::output::print_json(&deals)?;
+            } else {
+                let mut t = crate::output::table(&[
+                    "Deal", "Title", "Stage", "Amount", "Status", "Owner", "Close",
+                ]);
+                for d in &deals {
+                    t.add_row(vec![
+                        d.id.to_string(),
+                        d.title.clone(),
+                        d.stage.clone(),
+                        d.amount.to_string(),
+                        d.status.to_string(),
+                        d.owner.clone(),
+                        d.expected_close.map(|c| c.to_string()).unwrap_or_default(),
+                    ]);
+                }
+                println!("{t}");
+            }
+        }
+        DealCommand::Stage { deal, stage } => {
+            let id = deal_id(&deal)?;
+            store.move_stage(id, &stage, at).await?;
+            report(g, &json!({ "deal": id, "stage": stage }), || {
+                format!("{id} moved to {stage}")
+            })?;
+        }
+        DealCommand::CloseDate { deal, date } => {
+            let id = deal_id(&deal)?;
+            let date = time::parse_date("close date", &date)?;
+            store.set_close_date(id, date, at).await?;
+            report(g, &json!({ "deal": id, "expected_close": date }), || {
+                format!("{id} expected to close on {date}")
+            })?;
+        }
+        DealCommand::Contract {
+            deal,
+            vendor,
+            ends,
+            notice_days,
+        } => {
+            let id = deal_id(&deal)?;
+            if notice_days < 0 {
+                bail!("bad --notice-days {notice_days}: must be zero or more");
+            }
+            let contract = Contract {
+                vendor,
+                ends_on: time::parse_date("--ends", &ends)?,
+                notice_days,
+            };
+            store.set_contract(id, &contract).await?;
+            report(g, &contract, || {
+                format!(
+                    "{id}: under contract with {} until {}",
+                    contract.vendor, contract.ends_on
+                )
+            })?;
+        }
+        DealCommand::Need { deal, feature, why } => {
+            let id = deal_id(&deal)?;
+            store
+                .add_needed_feature(id, &feature, why.as_deref())
+                .await?;
+            report(g, &json!({ "deal": id, "feature": feature }), || {
+                format!("{id} needs {feature}")
+            })?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub async fn contact(g: &Global, cmd: ContactCommand) -> Result<ExitCode> {
+    let store = open(g).await?;
+    match cmd {
+        ContactCommand::Add(a) => {
+            let account = match (a.account, a.deal) {
+                (Some(acc), _) => acc,
+                (None, Some(d)) => store.deal_account(deal_id(&d)?).await?,
+                (None, None) => bail!("--account or --deal is required"),
+            };
+            let emails = a
+                .email
+                .iter()
+                .map(|e| EmailAddress::parse(e))
+                .collect::<Result<Vec<_>, _>>()?;
+            let role = a.role.as_deref().map(Role::parse).transpose()?;
+            let id = store
+                .add_contact(NewContact {
+                    account,
+                    name: a.name,
+                    emails,
+                    title: a.title,
+                    role,
+                    do_not_contact: a.dnc,
+                })
+                .await?;
+            report(g, &json!({ "contact": id }), || {
+                format!("Added contact {id}")
+            })?;
+        }
+        ContactCommand::Dnc { contact, off } => {
+            let id: ContactId = contact.parse()?;
+            store.set_do_not_contact(id, !off).await?;
+            report(g, &json!({ "contact": id, "do_not_contact": !off }), || {
+                if off {
+                    format!("{id} may be contacted again")
+                } else {
+                    format!("{id} is do-not-contact: nothing will be drafted to them")
+                }
+            })?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn read_body(path: &std::path::Path) -> Result<String> {
+    if path.as_os_str() == "-" {
+        let mut s = String::new();
+        std::io::stdin()
+            .read_to_string(&mut s)
+            .context("reading the message from standard input")?;
+        Ok(s)
+    } else {
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))
+    }
+}
+
+pub async fn log(g: &Global, a: LogArgs) -> Result<ExitCode> {
+    let kind = ActivityKind::parse(&a.kind)?;
+    let direction = Direction::parse(&a.direction)?;
+    let outcome = match a.outcome.as_deref() {
+        Some(o) => Some(Outcome::parse(o)?),
+        None => match (kind, direction) {
+            (ActivityKind::Note, _) => None,
+            (ActivityKind::Email | ActivityKind::Social, Direction::Inbound) => {
+                Some(Outcome::Replied)
+            }
+            (ActivityKind::Email | ActivityKind::Social, Direction::Outbound) => {
+                Some(Outcome::Sent)
+            }
+            (ActivityKind::Voicemail, _) => Some(Outcome::VoicemailLeft),
+            (ActivityKind::Meeting, _) => Some(Outcome::MeetingHeld),
+            (ActivityKind::Call, _) => Some(Outcome::Connected),
+        },
+    };
+    let play = a.play.as_deref().map(PlayKind::parse).transpose()?;
+    let at = match &a.at {
+        Some(t) => time::parse_instant("--at", t)?,
+        None => now(g)?,
+    };
+    let body = a.body_file.as_deref().map(read_body).transpose()?;
+    let id = deal_id(&a.deal)?;
+    let store = open(g).await?;
+    let contact = match &a.contact {
+        Some(c) => Some(store.resolve_contact(id, c).await?),
+        None => None,
+    };
+    let summary = if a.summary.is_empty() {
+        body.as_deref()
+            .map(|b| {
+                b.lines()
+                    .find(|l| !l.trim().is_empty())
+                    .unwrap_or("")
+                    .chars()
+                    .take(120)
+                    .collect()
+            })
+            .unwrap_or_default()
+    } else {
+        a.summary
+    };
+    let findings = body
+        .as_deref()
+        .filter(|_| direction == Direction::Outbound)
+        .map(lint::lint)
+        .unwrap_or_default();
+    let activity = store
+        .log_activity(
+            id,
+            NewActivity {
+                kind,
+                direction,
+                at,
+                outcome,
+                contact,
+                summary,
+                body,
+                play,
+            },
+        )
+        .await?;
+    report(
+        g,
+        &json!({ "activity": activity, "tone_findings": findings }),
+        || {
+            let mut line = format!("Logged {kind} {direction} on {id} ({activity})");
+            for f in &findings {
+                line.push_str(&format!(
+                    "\n  tone: \"{}\" ({}) - {}",
+                    f.phrase, f.rule, f.better
+                ));
+            }
+            line
+        },
+    )?;
+    Ok(ExitCode::SUCCESS)
+}
+
+pub async fn fact(g: &Global, a: FactArgs) -> Result<ExitCode> {
+    let kind = FactKind::parse(&a.kind)?;
+    if a.text.trim().is_empty() {
+        bail!("bad fact text: empty; record their words");
+    }
+    let at = match &a.at {
+        Some(t) => time::parse_instant("--at", t)?,
+        None => now(g)?,
+    };
+    let id = deal_id(&a.deal)?;
+    let store = open(g).await?;
+    let contact = match &a.contact {
+        Some(c) => Some(store.resolve_contact(id, c).await?),
+        None => None,
+    };
+    let fact = store
+        .add_fact(id, kind, a.text.trim(), &a.source, at, contact)
+        .await?;
+    report(g, &json!({ "fact": fact }), || {
+        format!("Recorded {kind} on {id} ({fact})")
+    })?;
+    Ok(ExitCode::SUCCESS)
+}
+
+pub async fn commit(g: &Global, a: CommitArgs) -> Result<ExitCode> {
+    let party = Party::parse(&a.by)?;
+    let due = time::parse_instant("--due", &a.due)?;
+    let id = deal_id(&a.deal)?;
+    let made_at = now(g)?;
+    let store = open(g).await?;
+    let k = store
+        .add_commitment(id, party, &a.what, due, &a.source, made_at)
+        .await?;
+    report(g, &json!({ "commitment": k }), || {
+        format!(
+            "Recorded {party} commitment {k} on {id}: {} by {}",
+            a.what,
+            time::human_date(due)
+        )
+    })?;
+    Ok(ExitCode::SUCCESS)
+}
+
+pub async fn resolve(g: &Global, a: ResolveArgs) -> Result<ExitCode> {
+    let id: CommitmentId = a.commitment.parse()?;
+    let status = if a.kept {
+        CommitmentStatus::Kept
+    } else {
+        CommitmentStatus::Broken
+    };
+    open(g).await?.set_commitment_status(id, status).await?;
+    report(g, &json!({ "commitment": id, "status": status }), || {
+        format!("{id} marked {status}")
+    })?;
+    Ok(ExitCode::SUCCESS)
+}
+
+pub async fn next_step(g: &Global, a: NextStepArgs) -> Result<ExitCode> {
+    let due = a
+        .due
+        .as_deref()
+        .map(|d| time::parse_instant("--due", d))
+        .transpose()?;
+    let id = deal_id(&a.deal)?;
+    let step = NextStep {
+        what: a.what,
+        due,
+        booked: a.booked,
+        set_at: now(g)?,
+    };
+    open(g).await?.set_next_step(id, &step).await?;
+    report(g, &step, || {
+        format!(
+            "{id} next step: {}{}",
+            step.what,
+            step.due
+                .map(|d| format!(" on {}", time::human_date(d)))
+                .unwrap_or_default()
+        )
+    })?;
+    Ok(ExitCode::SUCCESS)
+}
+
+pub async fn close(g: &Global, a: CloseArgs) -> Result<ExitCode> {
+    let id = deal_id(&a.deal)?;
+    let at = now(g)?;
+    let resurface_on = a
+        .resurface
+        .as_deref()
+        .map(|d| time::parse_date("--resurface", d))
+        .transpose()?;
+    let closing = if a.won {
+        Closing {
+            status: DealStatus::Won,
+            loss: None,
+            resurface_on: None,
+        }
+    } else if a.lost {
+        let reason = LostReason::parse(a.reason.as_deref().unwrap_or_default())?;
+        Closing {
+            status: DealStatus::Lost,
+            loss: Some(Loss {
+                reason,
+                note: a.note.clone(),
+                at,
+            }),
+            resurface_on,
+        }
+    } else if a.nurture {
+        Closing {
+            status: DealStatus::Nurture,
+            loss: None,
+            resurface_on,
+        }
+    } else {
+        Closing {
+            status: DealStatus::Open,
+            loss: None,
+            resurface_on: None,
+        }
+    };
+    open(g).await?.close(id, &closing).await?;
+    report(
+        g,
+        &json!({ "deal": id, "status": closing.status, "reason": closing.loss.as_ref().map(|l| l.reason) }),
+        || match &closing.loss {
+            Some(l) => format!("{id} closed as lost ({})", l.reason),
+            None => format!("{id} is now {}", closing.status),
+        },
+    )?;
+    Ok(ExitCode::SUCCESS)
+}
