@@ -1,1 +1,98 @@
-fn main() {}
+//! The scan benchmark: `rekindle scan` over a generated pipeline, timed end to end as a user
+//! runs it (process start, SQLite read, engine, JSON out), with the process's peak memory.
+//!
+//!     cargo bench --bench scan                      # 100,000 deals, ~2,000,000 activities
+//!     REKINDLE_BENCH_DEALS=10000 cargo bench --bench scan
+//!
+//! The database is generated once (seeded) and reused from target/bench-data.
+
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::time::Instant;
+
+const NOW: &str = "2026-11-23T09:00:00Z";
+
+fn rekindle() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_rekindle"))
+}
+
+/// Peak resident memory of the largest child waited for so far, in MiB.
+fn children_peak_mib() -> f64 {
+    let mut usage = std::mem::MaybeUninit::<libc::rusage>::zeroed();
+    // SAFETY: getrusage writes a plain struct we own.
+    let usage = unsafe {
+        libc::getrusage(libc::RUSAGE_CHILDREN, usage.as_mut_ptr());
+        usage.assume_init()
+    };
+    usage.ru_maxrss as f64 / 1024.0
+}
+
+fn main() {
+    let deals: usize = std::env::var("REKINDLE_BENCH_DEALS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(100_000);
+    let per_deal = 20;
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/bench-data");
+    std::fs::create_dir_all(&dir).expect("bench data folder");
+    let db = dir.join(format!("scan-{deals}x{per_deal}.db"));
+    if !db.exists() {
+        eprintln!("generating {deals} deals into {} ...", db.display());
+        let started = Instant::now();
+        let status = rekindle()
+            .args([
+                "demo",
+                "--load-only",
+                "--deals",
+                &deals.to_string(),
+                "--activities-per-deal",
+                &per_deal.to_string(),
+                "--now",
+                NOW,
+                "--db",
+            ])
+            .arg(&db)
+            .status()
+            .expect("run rekindle demo");
+        assert!(status.success(), "generation failed");
+        eprintln!("generated in {:.1}s", started.elapsed().as_secs_f64());
+    }
+    let count = |table: &str| -> String {
+        let out = Command::new("sqlite3")
+            .arg(&db)
+            .arg(format!("SELECT COUNT(*) FROM {table}"))
+            .output();
+        out.ok()
+            .filter(|o| o.status.success())
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+            .unwrap_or_else(|| "?".into())
+    };
+    println!(
+        "database: {} ({} deals, {} activities)",
+        db.display(),
+        count("deals"),
+        count("activities")
+    );
+
+    let mut times = Vec::new();
+    for run in 0..3 {
+        let started = Instant::now();
+        let status = rekindle()
+            .args(["scan", "--all", "--json", "--now", NOW, "--db"])
+            .arg(&db)
+            .stdout(Stdio::null())
+            .status()
+            .expect("run rekindle scan");
+        assert!(status.success(), "scan failed");
+        let secs = started.elapsed().as_secs_f64();
+        println!("scan --all --json run {}: {secs:.2}s", run + 1);
+        times.push(secs);
+    }
+    times.sort_by(f64::total_cmp);
+    println!(
+        "scan: median {:.2}s, best {:.2}s, peak memory {:.0} MiB",
+        times[1],
+        times[0],
+        children_peak_mib()
+    );
+}

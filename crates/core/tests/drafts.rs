@@ -1,0 +1,218 @@
+//! Drafts use the prospect's own words, list their sources, pass the tone linter, and refuse
+//! when the facts they need are missing or nobody may be contacted.
+
+mod common;
+use common::*;
+use rekindle_core::compose::{ComposeError, Composer};
+use rekindle_core::*;
+use std::collections::BTreeMap;
+
+fn draft(d: &Fixture, play: PlayKind) -> Result<compose::Draft, ComposeError> {
+    Composer::builtin().draft(&d.0, &d.assess(), play, now(), &Policy::default())
+}
+
+fn broken_promise() -> Fixture {
+    deal("proposal")
+        .discovered()
+        .engaged(15.0)
+        .next_step("review the business case", Some(-10.0), false)
+        .promise("run the numbers with finance", 9.0, CommitmentStatus::Open)
+        .touch(7.0)
+        .touch(4.0)
+}
+
+#[test]
+fn accountability_plays_back_their_words() {
+    let d = draft(&broken_promise(), PlayKind::Accountability).unwrap();
+    assert!(
+        d.body
+            .contains("\"dispatchers rebuild the schedule by hand every morning\"")
+    );
+    assert!(
+        d.body
+            .contains("run the numbers with finance by Sat 14 Nov")
+    );
+    assert!(d.body.contains("Has something changed"));
+    assert!(
+        d.facts_used
+            .iter()
+            .any(|f| f.label == "their commitment" && f.source == "call")
+    );
+    insta::assert_snapshot!(
+        "accountability",
+        format!("To: {}\nSubject: {}\n\n{}", d.to.name, d.subject, d.body)
+    );
+}
+
+#[test]
+fn accountability_refuses_without_their_words() {
+    let d = broken_promise().with(|r| {
+        r.facts
+            .retain(|f| f.kind != FactKind::Problem && f.kind != FactKind::WhyNow)
+    });
+    match draft(&d, PlayKind::Accountability) {
+        Err(ComposeError::MissingFacts { missing, .. }) => assert_eq!(
+            missing,
+            vec!["the problem in their words", "why they are looking now"]
+        ),
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+}
+
+#[test]
+fn breakup_and_value_add_snapshots() {
+    let capped = broken_promise().touch(2.0);
+    let b = draft(&capped, PlayKind::Breakup).unwrap();
+    assert_eq!(b.subject, "Should I close the file?");
+    insta::assert_snapshot!("breakup", b.body);
+    let v = draft(&capped, PlayKind::ValueAdd).unwrap();
+    assert_eq!(v.to_fill.len(), 1, "the rep adds the relevant resource");
+    insta::assert_snapshot!("value_add", v.body);
+    let o = draft(
+        &healthy().with(|r| r.next_step = None),
+        PlayKind::ObjectionHunt,
+    )
+    .unwrap();
+    assert!(o.body.contains("What's holding that back?"));
+    insta::assert_snapshot!("objection_hunt", o.body);
+}
+
+#[test]
+fn never_drafts_to_do_not_contact() {
+    let d = broken_promise().with(|r| r.contacts.iter_mut().for_each(|c| c.do_not_contact = true));
+    assert!(matches!(
+        draft(&d, PlayKind::Breakup),
+        Err(ComposeError::NoRecipient(_))
+    ));
+    let one_left = broken_promise().with(|r| r.contacts[0].do_not_contact = true);
+    assert_eq!(
+        draft(&one_left, PlayKind::Breakup).unwrap().to.name,
+        "Priya Patel"
+    );
+}
+
+#[test]
+fn every_demo_draft_passes_the_linter() {
+    let policy = Policy::default();
+    let records: Vec<_> = demo::generate(
+        demo::DemoOptions {
+            deals: 60,
+            ..Default::default()
+        },
+        now(),
+    )
+    .collect();
+    let norms = Norms::learn(&records, now());
+    let composer = Composer::builtin();
+    let mut drafted = 0;
+    for r in records.iter().filter(|r| r.deal.status == DealStatus::Open) {
+        let a = assess(r, now(), &policy, &norms);
+        for play in PlayKind::ALL {
+            match composer.draft(r, &a, *play, now(), &policy) {
+                Ok(d) => {
+                    assert!(
+                        lint::lint(&d.body).is_empty(),
+                        "{play} for {}: {}",
+                        r.deal.id,
+                        d.body
+                    );
+                    drafted += 1;
+                }
+                Err(ComposeError::MissingFacts { .. }) => {}
+                Err(e) => panic!("{play} for {}: {e}", r.deal.id),
+            }
+        }
+    }
+    assert!(drafted > 200, "{drafted}");
+}
+
+#[test]
+fn user_templates_override_and_are_linted_and_bounded() {
+    let mut overrides = BTreeMap::new();
+    overrides.insert(
+        "breakup".to_string(),
+        "Subject: Closing the loop\n\nHi {{ first_name }}, close the file?\n".to_string(),
+    );
+    let c = Composer::new(&overrides).unwrap();
+    let d = broken_promise();
+    let out = c
+        .draft(
+            &d.0,
+            &d.assess(),
+            PlayKind::Breakup,
+            now(),
+            &Policy::default(),
+        )
+        .unwrap();
+    assert_eq!(out.body, "Hi Dana, close the file?\n");
+
+    overrides.insert(
+        "breakup".to_string(),
+        "Subject: x\n\nJust checking in, {{ first_name }}!\n".to_string(),
+    );
+    let c = Composer::new(&overrides).unwrap();
+    assert!(matches!(
+        c.draft(
+            &d.0,
+            &d.assess(),
+            PlayKind::Breakup,
+            now(),
+            &Policy::default()
+        ),
+        Err(ComposeError::FailsLint { .. })
+    ));
+
+    overrides.insert(
+        "breakup".to_string(),
+        "{% for i in range(100000) %}{% for j in range(100000) %}x{% endfor %}{% endfor %}"
+            .to_string(),
+    );
+    let c = Composer::new(&overrides).unwrap();
+    assert!(matches!(
+        c.draft(
+            &d.0,
+            &d.assess(),
+            PlayKind::Breakup,
+            now(),
+            &Policy::default()
+        ),
+        Err(ComposeError::Template { .. })
+    ));
+
+    let mut unknown = BTreeMap::new();
+    unknown.insert("brekup".to_string(), "x".to_string());
+    assert!(Composer::new(&unknown).is_err());
+}
+
+#[test]
+fn demo_covers_every_signal_state_and_play() {
+    let policy = Policy::default();
+    let records: Vec<_> = demo::generate(demo::DemoOptions::default(), now()).collect();
+    assert_eq!(records.len(), 40);
+    let assessments = assess_all(&records, now(), &policy);
+    for kind in signals::SignalKind::ALL {
+        assert!(
+            assessments
+                .iter()
+                .any(|a| a.signals.iter().any(|s| s.kind == *kind)),
+            "no demo deal shows {kind}"
+        );
+    }
+    for state in DealState::ALL {
+        assert!(
+            assessments.iter().any(|a| a.state == *state),
+            "no demo deal is {state}"
+        );
+    }
+    for play in PlayKind::ALL {
+        assert!(
+            assessments
+                .iter()
+                .any(|a| a.next_action.play == Some(*play)),
+            "no demo deal gets {play}"
+        );
+    }
+    // Same seed, same pipeline.
+    let again: Vec<_> = demo::generate(demo::DemoOptions::default(), now()).collect();
+    assert_eq!(records, again);
+}
