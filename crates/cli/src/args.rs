@@ -251,16 +251,16 @@ pub struct NextStepArgs {
 }
 
 #[derive(Args)]
-#[group(id = "outcome", required = true, multiple = false, args = ["won", "lost", "nurture", "reopen"])]
+#[command(group(clap::ArgGroup::new("outcome").required(true).multiple(false)))]
 pub struct CloseArgs {
     pub deal: String,
-    #[arg(long)]
+    #[arg(long, group = "outcome")]
     pub won: bool,
-    #[arg(long, requires = "reason")]
+    #[arg(long, group = "outcome", requires = "reason")]
     pub lost: bool,
-    #[arg(long)]
+    #[arg(long, group = "outcome")]
     pub nurture: bool,
-    #[arg(long)]
+    #[arg(long, group = "outcome")]
     pub reopen: bool,
     /// unresponsive, timing, budget, no_decision, competitor, missing_feature, no_value_seen, no_decision_maker, other.
     #[arg(long)]

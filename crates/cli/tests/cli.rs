@@ -1,0 +1,588 @@
+//! The `rekindle` binary end to end, on a real SQLite database in a temp folder.
+
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+const NOW: &str = "2026-11-23T09:00:00Z";
+
+struct Rk {
+    _dir: tempfile::TempDir,
+    db: PathBuf,
+}
+
+impl Rk {
+    fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("pipeline.db");
+        Rk { _dir: dir, db }
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        self.run_with_input(args, None)
+    }
+
+    fn run_with_input(&self, args: &[&str], input: Option<&str>) -> Output {
+        use std::io::Write;
+        let now: &[&str] = if args.contains(&"--now") {
+            &[]
+        } else {
+            &["--now", NOW]
+        };
+        let mut child = Command::new(env!("CARGO_BIN_EXE_rekindle"))
+            .args(["--db", self.db.to_str().unwrap()])
+            .args(now)
+            .args(args)
+            .env_remove("REKINDLE_DB")
+            .env_remove("REKINDLE_TEMPLATES")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        if let Some(text) = input {
+            child
+                .stdin
+                .take()
+                .unwrap()
+                .write_all(text.as_bytes())
+                .unwrap();
+        }
+        drop(child.stdin.take());
+        child.wait_with_output().unwrap()
+    }
+
+    /// Runs a command that must succeed and returns its JSON output.
+    fn json(&self, args: &[&str]) -> Value {
+        let mut all = args.to_vec();
+        all.push("--json");
+        let out = self.run(&all);
+        assert!(
+            out.status.success(),
+            "{args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{args:?}: {e}: {}", String::from_utf8_lossy(&out.stdout)))
+    }
+
+    /// Runs a command that must fail with exit code 2, returning its error text.
+    fn fails(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "{args:?} should fail: {}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    }
+
+    /// Everything the store holds about every deal, as the CLI reports it.
+    fn snapshot(&self) -> Vec<Value> {
+        let deals = self.json(&["deal", "list"]);
+        deals
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| self.json(&["show", &d["id"].to_string()])["record"].clone())
+            .collect()
+    }
+}
+
+fn file(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+/// A deal built from the command line the way a rep would, then gone quiet.
+fn quiet_deal(rk: &Rk) -> String {
+    rk.json(&["init"]);
+    let deal = rk.json(&[
+        "deal",
+        "add",
+        "--title",
+        "Acme: scheduling",
+        "--account",
+        "Acme",
+        "--owner",
+        "Alex Morgan",
+        "--stage",
+        "proposal",
+        "--amount",
+        "$48k",
+        "--close",
+        "2026-12-15",
+    ]);
+    let d = deal["deal"].as_i64().unwrap().to_string();
+    rk.json(&[
+        "contact",
+        "add",
+        "--deal",
+        &d,
+        "--name",
+        "Dana Reyes",
+        "--email",
+        "dana@acme.example",
+        "--role",
+        "champion",
+        "--title",
+        "Head of Planning",
+    ]);
+    rk.json(&[
+        "contact",
+        "add",
+        "--account",
+        "Acme",
+        "--name",
+        "Priya Patel",
+        "--email",
+        "priya@acme.example",
+        "--role",
+        "decision_maker",
+    ]);
+    rk.json(&[
+        "fact",
+        &d,
+        "problem",
+        "our dispatchers rebuild the schedule by hand every morning",
+        "--source",
+        "discovery call",
+        "--at",
+        "2026-10-20",
+    ]);
+    rk.json(&[
+        "fact",
+        &d,
+        "cost",
+        "about 12 hours a week",
+        "--at",
+        "2026-10-20",
+    ]);
+    rk.json(&[
+        "fact",
+        &d,
+        "why_now",
+        "peak season starts in February",
+        "--at",
+        "2026-10-20",
+    ]);
+    rk.json(&[
+        "log",
+        "meeting",
+        &d,
+        "--contact",
+        "Priya",
+        "--at",
+        "2026-11-05",
+        "--summary",
+        "proposal walkthrough",
+    ]);
+    rk.json(&[
+        "commit",
+        &d,
+        "--what",
+        "run the numbers with finance",
+        "--due",
+        "2026-11-12",
+        "--source",
+        "call on 5 Nov",
+    ]);
+    rk.json(&[
+        "next-step",
+        &d,
+        "review the numbers together",
+        "--due",
+        "2026-11-14",
+    ]);
+    rk.json(&[
+        "log",
+        "email",
+        &d,
+        "--contact",
+        "dana@acme.example",
+        "--at",
+        "2026-11-16",
+    ]);
+    rk.json(&[
+        "log",
+        "call",
+        &d,
+        "--contact",
+        "Dana",
+        "--outcome",
+        "no_answer",
+        "--at",
+        "2026-11-19",
+    ]);
+    d
+}
+
+#[test]
+fn a_rep_records_a_deal_and_the_engine_sees_it_go_dark() {
+    let rk = Rk::new();
+    let d = quiet_deal(&rk);
+    let scan = rk.json(&["scan"]);
+    let row = &scan.as_array().unwrap()[0];
+    assert_eq!(row["deal_id"].as_i64().unwrap().to_string(), d);
+    assert_eq!(row["state"], "dark");
+    assert_eq!(row["next_action"]["play"], "accountability");
+    let kinds: Vec<&str> = row["signals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["kind"].as_str().unwrap())
+        .collect();
+    assert!(
+        kinds.contains(&"commitment_broken") && kinds.contains(&"next_step_passed"),
+        "{kinds:?}"
+    );
+
+    let today = rk.json(&["today"]);
+    assert_eq!(today.as_array().unwrap().len(), 1);
+
+    let draft = rk.json(&["draft", &d]);
+    assert_eq!(draft["play"], "accountability");
+    let body = draft["body"].as_str().unwrap();
+    assert!(
+        body.contains("\"our dispatchers rebuild the schedule by hand every morning\""),
+        "{body}"
+    );
+    assert!(
+        body.contains("run the numbers with finance by Thu 12 Nov"),
+        "{body}"
+    );
+    // Written to whoever last engaged: Priya, at the proposal walkthrough.
+    assert_eq!(draft["to"]["email"], "priya@acme.example");
+
+    let shown = rk.run(&["show", &d]);
+    let text = String::from_utf8_lossy(&shown.stdout);
+    assert!(
+        text.contains("commitment_broken") && text.contains("Next: accountability"),
+        "{text}"
+    );
+}
+
+#[test]
+fn the_sequence_ends_with_a_breakup_and_a_proposal_to_close_that_the_rep_confirms() {
+    let rk = Rk::new();
+    let d = quiet_deal(&rk);
+    rk.json(&[
+        "log",
+        "email",
+        &d,
+        "--contact",
+        "Dana",
+        "--at",
+        "2026-11-21",
+        "--play",
+        "accountability",
+    ]);
+    assert_eq!(rk.json(&["draft", &d])["play"], "breakup");
+    rk.json(&[
+        "log",
+        "email",
+        &d,
+        "--contact",
+        "Dana",
+        "--at",
+        "2026-11-23T08:00:00Z",
+        "--play",
+        "breakup",
+    ]);
+    assert!(rk.fails(&["draft", &d]).contains("wait for the answer"));
+    // Eight days later, still nothing: the engine proposes closing; the deal stays open.
+    let later = rk.run(&["--now", "2026-12-01T09:00:00Z", "scan", "--json"]);
+    let scan: Value = serde_json::from_slice(&later.stdout).unwrap();
+    assert_eq!(scan[0]["next_action"]["close"]["reason"], "unresponsive");
+    assert_eq!(
+        scan[0]["next_action"]["close"]["resurface_on"],
+        "2027-03-01"
+    );
+    let list = rk.json(&["deal", "list"]);
+    assert_eq!(list[0]["status"], "open");
+    rk.json(&[
+        "close",
+        &d,
+        "--lost",
+        "--reason",
+        "unresponsive",
+        "--resurface",
+        "2027-03-01",
+    ]);
+    assert_eq!(
+        rk.json(&["deal", "list", "--status", "lost"])
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    assert!(rk.json(&["scan"]).as_array().unwrap().is_empty());
+    rk.json(&["close", &d, "--reopen"]);
+    assert_eq!(rk.json(&["scan"]).as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn bad_input_gets_a_clear_error_and_changes_nothing() {
+    let rk = Rk::new();
+    let d = quiet_deal(&rk);
+    let before = rk.snapshot();
+    let cases: &[(&[&str], &str)] = &[
+        (&["log", "email", "D999"], "no deal D999"),
+        (
+            &["log", "email", &d, "--at", "yesterday-ish"],
+            "bad --at \"yesterday-ish\"",
+        ),
+        (&["log", "fax", &d], "bad activity kind \"fax\""),
+        (
+            &["log", "email", &d, "--contact", "nobody@acme.example"],
+            "no contact",
+        ),
+        (
+            &[
+                "deal",
+                "add",
+                "--title",
+                "x",
+                "--account",
+                "A",
+                "--owner",
+                "o",
+                "--stage",
+                "closing",
+                "--amount",
+                "5",
+            ],
+            "bad stage \"closing\"",
+        ),
+        (
+            &[
+                "deal",
+                "add",
+                "--title",
+                "x",
+                "--account",
+                "A",
+                "--owner",
+                "o",
+                "--stage",
+                "demo",
+                "--amount",
+                "five grand",
+            ],
+            "bad amount \"five grand\"",
+        ),
+        (&["deal", "stage", &d, "signed"], "bad stage \"signed\""),
+        (&["fact", &d, "vibes", "good"], "bad fact kind \"vibes\""),
+        (
+            &["commit", &d, "--what", "x", "--due", "2026-13-01"],
+            "bad --due",
+        ),
+        (
+            &["close", &d, "--lost", "--reason", "aliens"],
+            "bad lost reason \"aliens\"",
+        ),
+        (
+            &["contact", "add", "--account", "Nope Inc", "--name", "X"],
+            "no account Nope Inc",
+        ),
+        (
+            &[
+                "contact",
+                "add",
+                "--account",
+                "Acme",
+                "--name",
+                "X",
+                "--email",
+                "not-an-address",
+            ],
+            "bad email",
+        ),
+        (
+            &[
+                "contact",
+                "add",
+                "--account",
+                "Acme",
+                "--name",
+                "Dup",
+                "--email",
+                "dana@acme.example",
+            ],
+            "already belongs to contact",
+        ),
+        (
+            &["draft", &d, "--play", "serenade"],
+            "bad play \"serenade\"",
+        ),
+        (&["--now", "tomorrow", "scan"], "bad --now"),
+    ];
+    for (args, expected) in cases {
+        let err = rk.fails(args);
+        assert!(
+            err.contains(expected),
+            "{args:?}: expected {expected:?} in {err:?}"
+        );
+    }
+    assert!(
+        rk.snapshot() == before,
+        "a failed command changed the database"
+    );
+}
+
+#[test]
+fn do_not_contact_is_respected_by_drafts() {
+    let rk = Rk::new();
+    let d = quiet_deal(&rk);
+    rk.json(&["contact", "dnc", "C2"]);
+    assert_eq!(rk.json(&["draft", &d])["to"]["name"], "Dana Reyes");
+    rk.json(&["contact", "dnc", "C1"]);
+    assert!(rk.fails(&["draft", &d]).contains("do-not-contact"));
+}
+
+#[test]
+fn lint_flags_pesky_messages_with_exit_code_one() {
+    let rk = Rk::new();
+    let out = rk.run_with_input(
+        &["lint", "-"],
+        Some("Hi Dana,\n\nJust checking in. Did you get a chance to look?\n"),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("<stdin>:3:1")
+            && text.contains("just-checking-in")
+            && text.contains("better:"),
+        "{text}"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let clean = file(
+        dir.path(),
+        "clean.txt",
+        "Hi Dana,\n\nHere is the cost model with your numbers.\n",
+    );
+    let out = rk.run(&["lint", clean.to_str().unwrap(), "--json"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        serde_json::from_slice::<Value>(&out.stdout).unwrap(),
+        serde_json::json!([])
+    );
+    assert!(
+        rk.fails(&["lint", "/no/such/file.txt"])
+            .contains("/no/such/file.txt")
+    );
+}
+
+#[test]
+fn outbound_messages_are_linted_when_logged_and_feed_the_pesky_signal() {
+    let rk = Rk::new();
+    let d = quiet_deal(&rk);
+    let logged = rk.run_with_input(
+        &[
+            "log",
+            "email",
+            &d,
+            "--contact",
+            "Dana",
+            "--at",
+            "2026-11-22",
+            "--body-file",
+            "-",
+            "--json",
+        ],
+        Some("Bumping this to the top of your inbox."),
+    );
+    let v: Value = serde_json::from_slice(&logged.stdout).unwrap();
+    assert_eq!(v["tone_findings"][0]["rule"], "bumping");
+    let shown = rk.json(&["show", &d]);
+    let signals = shown["assessment"]["signals"].as_array().unwrap();
+    assert!(signals.iter().any(|s| s["kind"] == "pesky_tone"));
+}
+
+#[test]
+fn templates_can_be_overridden_from_a_folder() {
+    let rk = Rk::new();
+    let d = quiet_deal(&rk);
+    let dir = tempfile::tempdir().unwrap();
+    file(
+        dir.path(),
+        "accountability.txt",
+        "Subject: Where do we stand?\n\n{{ first_name }}, you said \"{{ problem }}\". What changed?\n",
+    );
+    let out = rk.run(&[
+        "--templates",
+        dir.path().to_str().unwrap(),
+        "draft",
+        &d,
+        "--json",
+    ]);
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["subject"], "Where do we stand?");
+    assert_eq!(
+        v["body"],
+        "Priya, you said \"our dispatchers rebuild the schedule by hand every morning\". What changed?\n"
+    );
+}
+
+#[test]
+fn the_demo_runs_and_is_reproducible() {
+    let rk = Rk::new();
+    let out = rk.run(&["demo"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    for expected in [
+        "The pipeline",
+        "Today, most urgent first",
+        "accountability draft",
+        "breakup draft",
+        "value_add draft",
+        "Facts used:",
+    ] {
+        assert!(text.contains(expected), "missing {expected:?}");
+    }
+    let first = rk.json(&["scan", "--all"]);
+    let other = Rk::new();
+    other.run(&["demo"]);
+    assert_eq!(
+        first,
+        other.json(&["scan", "--all"]),
+        "same seed and clock, same scan"
+    );
+    assert!(rk.fails(&["demo"]).contains("already holds 40 deals"));
+}
+
+#[test]
+fn commands_need_a_database_and_say_how_to_make_one() {
+    let rk = Rk::new();
+    assert!(rk.fails(&["scan"]).contains("run `rekindle init`"));
+    let init = rk.json(&["init", "--stages", "intro,evaluation,contract"]);
+    assert_eq!(
+        init["stages"],
+        serde_json::json!(["intro", "evaluation", "contract"])
+    );
+    rk.json(&[
+        "deal",
+        "add",
+        "--title",
+        "x",
+        "--account",
+        "A",
+        "--owner",
+        "o",
+        "--stage",
+        "evaluation",
+        "--amount",
+        "5000 EUR",
+    ]);
+    let list = rk.json(&["deal", "list"]);
+    assert_eq!(
+        list[0]["amount"],
+        serde_json::json!({ "cents": 500000, "currency": "EUR" })
+    );
+}
