@@ -46,8 +46,13 @@ pub fn deal_id(text: &str) -> Result<DealId> {
     Ok(text.parse::<DealId>()?)
 }
 
+/// Writes JSON straight to standard output: a 100,000-deal scan is never held as one string.
 pub fn print_json<T: Serialize>(value: &T) -> Result<()> {
-    println!("{}", serde_json::to_string_pretty(value)?);
+    use std::io::Write;
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    serde_json::to_writer_pretty(&mut out, value)?;
+    writeln!(out)?;
+    out.flush()?;
     Ok(())
 }
 

@@ -674,8 +674,8 @@ fn build(
         Desperate => 12.0,
         _ => 5.0,
     };
-    let scenario_activities = 8;
-    let exchanges = activities_target.saturating_sub(scenario_activities) / 2;
+    // Discovery plus the scenario's own story add about four activities.
+    let exchanges = activities_target.saturating_sub(4) / 2;
     let exchanges = if activities_target == 0 { 3 } else { exchanges };
     b.history(exchanges, discovery_at - 0.5, recent_from + 1.0);
 

@@ -27,6 +27,8 @@ fn select_sql(filter: &Filter) -> String {
     let mut conditions = Vec::new();
     if filter.deal.is_some() {
         conditions.push("d.id = $1");
+    } else {
+        conditions.push("d.id BETWEEN $1 AND $2");
     }
     if filter.open_only {
         conditions.push("d.status = 'open'");
@@ -259,36 +261,56 @@ fn decode(row: &AnyRow) -> Result<DealRecord> {
 }
 
 impl Store {
-    /// Loads the deals the filter selects, in id order.
+    /// Loads the deals the filter selects, in id order. A whole pipeline is read in as many
+    /// id ranges as there are cores, each on its own connection, and decoded as rows arrive.
     pub async fn load(&self, filter: Filter) -> Result<Vec<DealRecord>> {
         let sql = select_sql(&filter);
-        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql.as_str()));
         if let Some(id) = filter.deal {
-            query = query.bind(id.0);
+            let row = sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
+                .bind(id.0)
+                .fetch_optional(&self.pool)
+                .await?;
+            return row.map(|r| decode(&r)).into_iter().collect();
         }
-        let rows = query.fetch_all(&self.pool).await?;
-        rows.iter().map(decode).collect()
-    }
-
-    /// Loads every deal, calling `each` as rows arrive, so the caller decides what to keep.
-    pub async fn for_each(
-        &self,
-        filter: Filter,
-        mut each: impl FnMut(DealRecord),
-    ) -> Result<usize> {
-        use futures_util::TryStreamExt;
-        let sql = select_sql(&filter);
-        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql.as_str()));
-        if let Some(id) = filter.deal {
-            query = query.bind(id.0);
+        let bounds = sqlx::query("SELECT CAST(COALESCE(MIN(id), 0) AS BIGINT), CAST(COALESCE(MAX(id), -1) AS BIGINT) FROM deals").fetch_one(&self.pool).await?;
+        let (low, high): (i64, i64) = (bounds.try_get(0)?, bounds.try_get(1)?);
+        let parts = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+            .clamp(1, 4) as i64;
+        let span = ((high - low + 1) / parts).max(1);
+        let mut tasks = Vec::new();
+        let mut start = low;
+        while start <= high {
+            let end = if tasks.len() as i64 == parts - 1 {
+                high
+            } else {
+                (start + span - 1).min(high)
+            };
+            let (pool, sql) = (self.pool.clone(), sql.clone());
+            tasks.push(tokio::spawn(async move {
+                use futures_util::TryStreamExt;
+                let mut rows = sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
+                    .bind(start)
+                    .bind(end)
+                    .fetch(&pool);
+                let mut out = Vec::new();
+                while let Some(row) = rows.try_next().await? {
+                    out.push(decode(&row)?);
+                }
+                Ok::<_, StoreError>(out)
+            }));
+            start = end + 1;
         }
-        let mut rows = query.fetch(&self.pool);
-        let mut n = 0;
-        while let Some(row) = rows.try_next().await? {
-            each(decode(&row)?);
-            n += 1;
+        let mut records = Vec::new();
+        for task in tasks {
+            records.extend(task.await.map_err(|e| StoreError::Corrupt {
+                table: "deals",
+                id: 0,
+                detail: format!("loader stopped: {e}"),
+            })??);
         }
-        Ok(n)
+        Ok(records)
     }
 
     /// One deal with its full text.
