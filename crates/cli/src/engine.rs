@@ -510,10 +510,9 @@ pub async fn demo(g: &Global, a: DemoArgs) -> Result<ExitCode> {
             .assessments
             .iter()
             .find(|a| a.next_action.play == Some(play))
+            && let Some(r) = scan.record(a.deal_id)
         {
-            if let Some(r) = scan.record(a.deal_id) {
-                drafts.push((a.deal_id, composer.draft(r, a, play, now, &scan.policy)?));
-            }
+            drafts.push((a.deal_id, composer.draft(r, a, play, now, &scan.policy)?));
         }
     }
     if g.json {

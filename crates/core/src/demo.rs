@@ -316,10 +316,8 @@ impl Builder<'_> {
 
     fn push(
         &mut self,
-        kind: ActivityKind,
-        direction: Direction,
+        (kind, direction, outcome): (ActivityKind, Direction, Option<Outcome>),
         days_ago: f64,
-        outcome: Option<Outcome>,
         contact: usize,
         summary: &str,
         body: Option<String>,
@@ -350,10 +348,12 @@ impl Builder<'_> {
     fn email_out(&mut self, days_ago: f64, contact: usize, body: String, play: Option<PlayKind>) {
         let summary: String = body.chars().take(80).collect();
         self.push(
-            ActivityKind::Email,
-            Direction::Outbound,
+            (
+                ActivityKind::Email,
+                Direction::Outbound,
+                Some(Outcome::Sent),
+            ),
             days_ago,
-            Some(Outcome::Sent),
             contact,
             &summary,
             Some(body),
@@ -363,10 +363,12 @@ impl Builder<'_> {
 
     fn reply(&mut self, days_ago: f64, contact: usize, summary: &str) {
         self.push(
-            ActivityKind::Email,
-            Direction::Inbound,
+            (
+                ActivityKind::Email,
+                Direction::Inbound,
+                Some(Outcome::Replied),
+            ),
             days_ago,
-            Some(Outcome::Replied),
             contact,
             summary,
             None,
@@ -376,10 +378,12 @@ impl Builder<'_> {
 
     fn meeting(&mut self, days_ago: f64, contact: usize, summary: &str) {
         self.push(
-            ActivityKind::Meeting,
-            Direction::Outbound,
+            (
+                ActivityKind::Meeting,
+                Direction::Outbound,
+                Some(Outcome::MeetingHeld),
+            ),
             days_ago,
-            Some(Outcome::MeetingHeld),
             contact,
             summary,
             None,
@@ -399,10 +403,8 @@ impl Builder<'_> {
             ActivityKind::Call
         };
         self.push(
-            kind,
-            Direction::Outbound,
+            (kind, Direction::Outbound, Some(outcome)),
             days_ago,
-            Some(outcome),
             contact,
             summary,
             None,

@@ -213,18 +213,18 @@ pub fn diagnose(record: &DealRecord, signals: &[Signal]) -> Vec<CauseFinding> {
         .iter()
         .filter(|a| a.is_touch() && a.play.is_none())
         .count();
-    if let Some(s) = fired(SignalKind::UnansweredTouches) {
-        if bare_touches >= 2 {
-            add(
-                RootCause::NoNewInsight,
-                2,
-                Evidence {
-                    what: format!("{} with no new reason to reply", s.summary),
-                    at: None,
-                    reference: None,
-                },
-            );
-        }
+    if let Some(s) = fired(SignalKind::UnansweredTouches)
+        && bare_touches >= 2
+    {
+        add(
+            RootCause::NoNewInsight,
+            2,
+            Evidence {
+                what: format!("{} with no new reason to reply", s.summary),
+                at: None,
+                reference: None,
+            },
+        );
     }
     if let Some(s) = fired(SignalKind::Desperation) {
         add(RootCause::TurnedOffByTactics, 3, from_signal(s));

@@ -37,15 +37,14 @@ impl NormsBuilder {
             let Some(contact) = a.contact else { continue };
             if a.is_touch() {
                 waiting_since.entry(contact).or_insert(a.at);
-            } else if a.is_engagement() {
-                if let Some(start) = waiting_since.remove(&contact) {
-                    if a.direction == Direction::Inbound {
-                        self.latencies
-                            .entry(contact)
-                            .or_default()
-                            .push(a.at.as_second() - start.as_second());
-                    }
-                }
+            } else if a.is_engagement()
+                && let Some(start) = waiting_since.remove(&contact)
+                && a.direction == Direction::Inbound
+            {
+                self.latencies
+                    .entry(contact)
+                    .or_default()
+                    .push(a.at.as_second() - start.as_second());
             }
         }
         for pair in record.stage_history.windows(2) {

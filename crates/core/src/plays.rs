@@ -104,26 +104,25 @@ pub fn next_action(
         .contract
         .as_ref()
         .filter(|c| c.ends_on > date_of(now))
+        && state != DealState::Healthy
     {
-        if state != DealState::Healthy {
-            let notice_deadline = start_of_day(
-                contract
-                    .ends_on
-                    .saturating_sub(jiff::Span::new().days(contract.notice_days)),
-            );
-            let start = add_days(notice_deadline, -policy.contract_lead_days).max(now);
-            return action(
-                Some(PlayKind::TimeToContract),
-                start,
-                format!(
-                    "Locked into {} until {} (notice by {}): time the sequence to start on {}, not chase now",
-                    contract.vendor,
-                    contract.ends_on,
-                    date_of(notice_deadline),
-                    date_of(start)
-                ),
-            );
-        }
+        let notice_deadline = start_of_day(
+            contract
+                .ends_on
+                .saturating_sub(jiff::Span::new().days(contract.notice_days)),
+        );
+        let start = add_days(notice_deadline, -policy.contract_lead_days).max(now);
+        return action(
+            Some(PlayKind::TimeToContract),
+            start,
+            format!(
+                "Locked into {} until {} (notice by {}): time the sequence to start on {}, not chase now",
+                contract.vendor,
+                contract.ends_on,
+                date_of(notice_deadline),
+                date_of(start)
+            ),
+        );
     }
 
     match seq.step {

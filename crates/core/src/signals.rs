@@ -681,13 +681,14 @@ pub fn pesky_tone(ctx: &Context) -> Option<Signal> {
                 ),
             ));
         }
-        if let Some(fp) = a.body_fingerprint {
-            if !seen.insert(fp) && recent {
-                evidence.push(Evidence::activity(
-                    a,
-                    format!("the same {} sent again", a.kind),
-                ));
-            }
+        if let Some(fp) = a.body_fingerprint
+            && !seen.insert(fp)
+            && recent
+        {
+            evidence.push(Evidence::activity(
+                a,
+                format!("the same {} sent again", a.kind),
+            ));
         }
     }
     if evidence.is_empty() {

@@ -12,10 +12,10 @@ pub fn parse_instant(field: &str, s: &str) -> Result<Timestamp, ParseError> {
     if let Ok(ts) = t.parse::<Timestamp>() {
         return Ok(ts);
     }
-    if let Ok(dt) = t.parse::<jiff::civil::DateTime>() {
-        if let Ok(z) = dt.to_zoned(TimeZone::UTC) {
-            return Ok(z.timestamp());
-        }
+    if let Ok(dt) = t.parse::<jiff::civil::DateTime>()
+        && let Ok(z) = dt.to_zoned(TimeZone::UTC)
+    {
+        return Ok(z.timestamp());
     }
     if let Ok(d) = t.parse::<Date>() {
         return Ok(start_of_day(d));

@@ -77,7 +77,7 @@ impl Store {
     /// schema up to date.
     pub async fn open(path: &Path) -> Result<Store> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|e| sqlx::Error::Io(e))?;
+            std::fs::create_dir_all(dir).map_err(sqlx::Error::Io)?;
         }
         let url = format!("sqlite://{}?mode=rwc", path.display());
         Store::open_url(&url).await

@@ -192,10 +192,10 @@ impl Store {
     /// Finds a contact of the deal's account by id (`C12`), email or name.
     pub async fn resolve_contact(&self, deal: DealId, key: &str) -> Result<ContactId> {
         let record = self.deal(deal).await?;
-        if let Ok(id) = key.parse::<ContactId>() {
-            if record.contact(id).is_some() {
-                return Ok(id);
-            }
+        if let Ok(id) = key.parse::<ContactId>()
+            && record.contact(id).is_some()
+        {
+            return Ok(id);
         }
         let needle = key.trim().to_lowercase();
         let matches: Vec<&Contact> = record
