@@ -6,48 +6,104 @@ use anyhow::{Context, Result, bail};
 use jiff::Timestamp;
 use rekindle_core::assess::by_urgency;
 use rekindle_core::compose::{Composer, Draft};
-use rekindle_core::signals::duration_text;
 use rekindle_core::*;
-use rekindle_store::{Filter, Store};
+use rekindle_store::{AccountWork, Filter, Scope, Store};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::process::ExitCode;
+use std::sync::Arc;
 
-/// The pipeline and its assessments at one moment.
-pub struct Scan {
-    pub records: Vec<DealRecord>,
-    pub assessments: Vec<Assessment>,
-    pub policy: Policy,
+/// One open deal in a scan: what it is, and its assessment.
+#[derive(Serialize)]
+pub struct ScanRow {
+    deal_id: DealId,
+    title: String,
+    account: String,
+    owner: String,
+    stage: String,
+    amount: Money,
+    #[serde(flatten)]
+    assessment: Assessment,
 }
 
-impl Scan {
-    fn record(&self, id: DealId) -> Option<&DealRecord> {
-        self.records
-            .binary_search_by_key(&id, |r| r.deal.id)
-            .ok()
-            .map(|i| &self.records[i])
+impl ScanRow {
+    fn new(r: &DealRecord, assessment: Assessment) -> Self {
+        let d = &r.deal;
+        ScanRow {
+            deal_id: d.id,
+            title: d.title.clone(),
+            account: d.account.name.clone(),
+            owner: d.owner.clone(),
+            stage: d.stage.clone(),
+            amount: d.amount,
+            assessment,
+        }
     }
 }
 
-/// Loads every deal (closed ones teach the norms too) and assesses the open ones.
-pub async fn run_scan(store: &Store, now: Timestamp, with_text: bool) -> Result<Scan> {
-    let policy = Policy {
+/// The open deals and their assessments at one moment, in deal id order.
+pub struct Scan {
+    pub rows: Vec<ScanRow>,
+}
+
+async fn policy(store: &Store) -> Result<Policy> {
+    Ok(Policy {
         pipeline: store.pipeline().await?,
         ..Policy::default()
-    };
-    let records = store
+    })
+}
+
+/// The team's stage durations, learned from every deal's stage history.
+async fn stage_norms(store: &Store, now: Timestamp) -> Result<Norms> {
+    let mut b = NormsBuilder::default();
+    for history in store.stage_histories().await? {
+        b.observe_stages(&history, now);
+    }
+    Ok(b.finish())
+}
+
+/// Assesses every open deal, account by account as the store streams them: each account's
+/// deals teach its contacts' reply habits, every deal teaches the stage durations.
+pub async fn run_scan(store: &Store, now: Timestamp) -> Result<Scan> {
+    let policy = policy(store).await?;
+    let stages = stage_norms(store, now).await?;
+    let work: AccountWork<Vec<ScanRow>> = Arc::new(move |group: Vec<DealRecord>| {
+        let norms = stages.with_replies_from(&group, now);
+        group
+            .iter()
+            .filter(|r| r.deal.status == DealStatus::Open)
+            .map(|r| ScanRow::new(r, assess(r, now, &policy, &norms)))
+            .collect()
+    });
+    let mut rows: Vec<ScanRow> = store
+        .map_accounts(false, work)
+        .await?
+        .into_iter()
+        .flatten()
+        .collect();
+    rows.sort_by_key(|r| r.deal_id);
+    Ok(Scan { rows })
+}
+
+/// One deal, with its full text, assessed exactly as the scan assesses it.
+pub async fn assess_deal(
+    store: &Store,
+    id: DealId,
+    now: Timestamp,
+) -> Result<(DealRecord, Assessment, Policy)> {
+    let record = store.deal(id).await?;
+    let account = store
         .load(Filter {
-            deal: None,
-            open_only: false,
-            with_text,
+            scope: Scope::AccountOf(id),
+            with_text: false,
         })
         .await?;
-    let assessments = assess_all(&records, now, &policy);
-    Ok(Scan {
-        records,
-        assessments,
-        policy,
-    })
+    let norms = stage_norms(store, now)
+        .await?
+        .with_replies_from(&account, now);
+    let policy = policy(store).await?;
+    let assessment = assess(&record, now, &policy, &norms);
+    Ok((record, assessment, policy))
 }
 
 fn composer(g: &Global) -> Result<Composer> {
@@ -67,18 +123,6 @@ fn composer(g: &Global) -> Result<Composer> {
     Ok(Composer::new(&overrides)?)
 }
 
-#[derive(Serialize)]
-struct ScanRow<'a> {
-    deal_id: DealId,
-    title: &'a str,
-    account: &'a str,
-    owner: &'a str,
-    stage: &'a str,
-    amount: Money,
-    #[serde(flatten)]
-    assessment: &'a Assessment,
-}
-
 fn play_text(a: &Assessment) -> String {
     match (&a.next_action.play, &a.next_action.close) {
         (Some(_), Some(c)) if c.status == DealStatus::Nurture => "take out of pipeline".into(),
@@ -91,7 +135,7 @@ fn play_text(a: &Assessment) -> String {
     }
 }
 
-fn scan_table(scan: &Scan, assessments: &[&Assessment]) -> comfy_table::Table {
+fn scan_table(rows: &[&ScanRow]) -> comfy_table::Table {
     let mut t = table(&[
         "Deal",
         "Account",
@@ -103,16 +147,14 @@ fn scan_table(scan: &Scan, assessments: &[&Assessment]) -> comfy_table::Table {
         "Next",
         "Due",
     ]);
-    for a in assessments {
-        let Some(r) = scan.record(a.deal_id) else {
-            continue;
-        };
+    for r in rows {
+        let a = &r.assessment;
         let signals: Vec<&str> = a.signals.iter().take(3).map(|s| s.kind.as_str()).collect();
         t.add_row(vec![
-            a.deal_id.to_string(),
-            r.deal.account.name.clone(),
-            r.deal.stage.clone(),
-            r.deal.amount.to_string(),
+            r.deal_id.to_string(),
+            r.account.clone(),
+            r.stage.clone(),
+            r.amount.to_string(),
             a.state.to_string(),
             a.risk.to_string(),
             signals.join(", "),
@@ -123,50 +165,40 @@ fn scan_table(scan: &Scan, assessments: &[&Assessment]) -> comfy_table::Table {
     t
 }
 
-pub async fn scan(g: &Global, a: ScanArgs) -> Result<ExitCode> {
-    let store = open(g).await?;
-    let scan = run_scan(&store, now(g)?, false).await?;
-    let mut shown: Vec<&Assessment> = scan
-        .assessments
-        .iter()
-        .filter(|x| a.all || x.state != DealState::Healthy)
-        .collect();
-    shown.sort_by(|x, y| {
-        y.state
-            .cmp(&x.state)
-            .then(y.risk.cmp(&x.risk))
+/// Worst first: dark before healthy, then higher risk.
+fn by_state_and_risk(rows: &[ScanRow]) -> Vec<&ScanRow> {
+    let mut sorted: Vec<&ScanRow> = rows.iter().collect();
+    sorted.sort_by(|x, y| {
+        let (a, b) = (&x.assessment, &y.assessment);
+        b.state
+            .cmp(&a.state)
+            .then(b.risk.cmp(&a.risk))
             .then(x.deal_id.cmp(&y.deal_id))
     });
+    sorted
+}
+
+pub async fn scan(g: &Global, a: ScanArgs) -> Result<ExitCode> {
+    let store = open(g).await?;
+    let scan = run_scan(&store, now(g)?).await?;
+    let shown: Vec<&ScanRow> = by_state_and_risk(&scan.rows)
+        .into_iter()
+        .filter(|r| a.all || r.assessment.state != DealState::Healthy)
+        .collect();
     if g.json {
-        let rows: Vec<ScanRow> = shown
-            .iter()
-            .filter_map(|x| scan.record(x.deal_id).map(|r| row(r, x)))
-            .collect();
-        print_json(&rows)?;
+        print_json(&shown)?;
     } else {
-        println!("{}", scan_table(&scan, &shown));
-        println!("{}", state_summary(&scan.assessments));
+        println!("{}", scan_table(&shown));
+        println!("{}", state_summary(&scan.rows));
     }
     Ok(ExitCode::SUCCESS)
 }
 
-fn row<'a>(r: &'a DealRecord, a: &'a Assessment) -> ScanRow<'a> {
-    ScanRow {
-        deal_id: r.deal.id,
-        title: &r.deal.title,
-        account: &r.deal.account.name,
-        owner: &r.deal.owner,
-        stage: &r.deal.stage,
-        amount: r.deal.amount,
-        assessment: a,
-    }
-}
-
-fn state_summary(assessments: &[Assessment]) -> String {
-    let count = |s: DealState| assessments.iter().filter(|a| a.state == s).count();
+fn state_summary(rows: &[ScanRow]) -> String {
+    let count = |s: DealState| rows.iter().filter(|r| r.assessment.state == s).count();
     format!(
         "{} open deals: {} dark, {} slipping, {} at risk, {} healthy",
-        assessments.len(),
+        rows.len(),
         count(DealState::Dark),
         count(DealState::Slipping),
         count(DealState::AtRisk),
@@ -175,28 +207,28 @@ fn state_summary(assessments: &[Assessment]) -> String {
 }
 
 /// Actions due today or overdue, most urgent first.
-fn due_today(scan: &Scan, now: Timestamp) -> Vec<&Assessment> {
+fn due_today(scan: &Scan, now: Timestamp) -> Vec<&ScanRow> {
     let today = time::date_of(now);
-    let mut due: Vec<&Assessment> = scan
-        .assessments
+    let mut due: Vec<&ScanRow> = scan
+        .rows
         .iter()
-        .filter(|a| a.next_action.play.is_some() && time::date_of(a.next_action.due) <= today)
+        .filter(|r| {
+            r.assessment.next_action.play.is_some()
+                && time::date_of(r.assessment.next_action.due) <= today
+        })
         .collect();
-    due.sort_by(|a, b| by_urgency(a, b));
+    due.sort_by(|a, b| by_urgency(&a.assessment, &b.assessment));
     due
 }
 
-fn today_table(scan: &Scan, due: &[&Assessment]) -> comfy_table::Table {
+fn today_table(due: &[&ScanRow]) -> comfy_table::Table {
     let mut t = table(&["#", "Deal", "Account", "State", "Do", "Why"]);
-    for (i, a) in due.iter().enumerate() {
-        let account = scan
-            .record(a.deal_id)
-            .map(|r| r.deal.account.name.clone())
-            .unwrap_or_default();
+    for (i, r) in due.iter().enumerate() {
+        let a = &r.assessment;
         t.add_row(vec![
             (i + 1).to_string(),
-            a.deal_id.to_string(),
-            account,
+            r.deal_id.to_string(),
+            r.account.clone(),
             a.state.to_string(),
             play_text(a),
             a.next_action.why.clone(),
@@ -208,18 +240,14 @@ fn today_table(scan: &Scan, due: &[&Assessment]) -> comfy_table::Table {
 pub async fn today(g: &Global) -> Result<ExitCode> {
     let store = open(g).await?;
     let now = now(g)?;
-    let scan = run_scan(&store, now, false).await?;
+    let scan = run_scan(&store, now).await?;
     let due = due_today(&scan, now);
     if g.json {
-        let rows: Vec<ScanRow> = due
-            .iter()
-            .filter_map(|x| scan.record(x.deal_id).map(|r| row(r, x)))
-            .collect();
-        print_json(&rows)?;
+        print_json(&due)?;
     } else if due.is_empty() {
         println!("Nothing due today.");
     } else {
-        println!("{}", today_table(&scan, &due));
+        println!("{}", today_table(&due));
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -228,10 +256,7 @@ pub async fn show(g: &Global, a: DealRef) -> Result<ExitCode> {
     let id = deal_id(&a.deal)?;
     let store = open(g).await?;
     let now = now(g)?;
-    let record = store.deal(id).await?;
-    let scan = run_scan(&store, now, false).await?;
-    let norms = Norms::learn(&scan.records, now);
-    let assessment = assess(&record, now, &scan.policy, &norms);
+    let (record, assessment, _) = assess_deal(&store, id, now).await?;
     if g.json {
         print_json(&serde_json::json!({ "record": record, "assessment": assessment }))?;
         return Ok(ExitCode::SUCCESS);
@@ -394,10 +419,7 @@ pub async fn draft(g: &Global, a: DraftArgs) -> Result<ExitCode> {
     let id = deal_id(&a.deal)?;
     let store = open(g).await?;
     let now = now(g)?;
-    let record = store.deal(id).await?;
-    let scan = run_scan(&store, now, false).await?;
-    let norms = Norms::learn(&scan.records, now);
-    let assessment = assess(&record, now, &scan.policy, &norms);
+    let (record, assessment, policy) = assess_deal(&store, id, now).await?;
     let play = match a.play.as_deref() {
         Some(p) => PlayKind::parse(p)?,
         None => match assessment.next_action.play {
@@ -405,7 +427,7 @@ pub async fn draft(g: &Global, a: DraftArgs) -> Result<ExitCode> {
             None => bail!("nothing to draft for {id}: {}", assessment.next_action.why),
         },
     };
-    let draft = composer(g)?.draft(&record, &assessment, play, now, &scan.policy)?;
+    let draft = composer(g)?.draft(&record, &assessment, play, now, &policy)?;
     if g.json {
         print_json(&draft)?;
     } else {
@@ -497,7 +519,7 @@ pub async fn demo(g: &Global, a: DemoArgs) -> Result<ExitCode> {
         )?;
         return Ok(ExitCode::SUCCESS);
     }
-    let scan = run_scan(&store, now, true).await?;
+    let scan = run_scan(&store, now).await?;
     let due = due_today(&scan, now);
     let composer = composer(g)?;
     let mut drafts = Vec::new();
@@ -506,43 +528,39 @@ pub async fn demo(g: &Global, a: DemoArgs) -> Result<ExitCode> {
         PlayKind::Breakup,
         PlayKind::ValueAdd,
     ] {
-        if let Some(a) = scan
-            .assessments
+        if let Some(row) = scan
+            .rows
             .iter()
-            .find(|a| a.next_action.play == Some(play))
-            && let Some(r) = scan.record(a.deal_id)
+            .find(|r| r.assessment.next_action.play == Some(play))
         {
-            drafts.push((a.deal_id, composer.draft(r, a, play, now, &scan.policy)?));
+            let (record, assessment, policy) = assess_deal(&store, row.deal_id, now).await?;
+            drafts.push((
+                row.deal_id,
+                composer.draft(&record, &assessment, play, now, &policy)?,
+            ));
         }
     }
     if g.json {
         print_json(&serde_json::json!({
             "db": path,
             "deals": loaded,
-            "scan": scan.assessments.iter().filter_map(|x| scan.record(x.deal_id).map(|r| row(r, x))).collect::<Vec<_>>(),
-            "today": due.iter().map(|a| a.deal_id).collect::<Vec<_>>(),
+            "scan": scan.rows,
+            "today": due.iter().map(|r| r.deal_id).collect::<Vec<_>>(),
             "drafts": drafts.iter().map(|(id, d)| serde_json::json!({ "deal_id": id, "draft": d })).collect::<Vec<_>>(),
         }))?;
         return Ok(ExitCode::SUCCESS);
     }
     println!(
-        "Rekindle demo: {loaded} deals loaded into {} in {}",
+        "Rekindle demo: {loaded} deals loaded into {} in {:.1}s",
         path.display(),
-        duration_text(started.elapsed().as_secs() as i64).replace("0m", "<1m")
+        started.elapsed().as_secs_f64()
     );
     println!("Evaluated at {now}\n");
     println!("The pipeline");
-    let mut all: Vec<&Assessment> = scan.assessments.iter().collect();
-    all.sort_by(|x, y| {
-        y.state
-            .cmp(&x.state)
-            .then(y.risk.cmp(&x.risk))
-            .then(x.deal_id.cmp(&y.deal_id))
-    });
-    println!("{}", scan_table(&scan, &all));
-    println!("{}\n", state_summary(&scan.assessments));
+    println!("{}", scan_table(&by_state_and_risk(&scan.rows)));
+    println!("{}\n", state_summary(&scan.rows));
     println!("Today, most urgent first");
-    println!("{}\n", today_table(&scan, &due));
+    println!("{}\n", today_table(&due));
     for (id, d) in &drafts {
         println!("──── {} draft for {id} ────", d.play);
         print_draft(d);

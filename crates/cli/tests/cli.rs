@@ -586,3 +586,21 @@ fn commands_need_a_database_and_say_how_to_make_one() {
         serde_json::json!({ "cents": 500000, "currency": "EUR" })
     );
 }
+
+#[test]
+fn show_assesses_each_deal_exactly_as_the_scan_does() {
+    let rk = Rk::new();
+    rk.run(&["demo", "--deals", "60"]);
+    let scan = rk.json(&["scan", "--all"]);
+    let rows = scan.as_array().unwrap();
+    assert_eq!(rows.len(), 48, "60 demo deals, 12 of them closed");
+    for row in rows {
+        let id = row["deal_id"].to_string();
+        let shown = rk.json(&["show", &id]);
+        let mut from_scan = row.clone();
+        for key in ["title", "account", "owner", "stage", "amount"] {
+            from_scan.as_object_mut().unwrap().remove(key);
+        }
+        assert_eq!(shown["assessment"], from_scan, "deal {id}");
+    }
+}

@@ -4,9 +4,10 @@
 use crate::diagnosis::{CauseFinding, diagnose};
 use crate::plays::{NextAction, Sequence, next_action, sequence};
 use crate::signals::{Context, Signal, SignalKind, detect};
-use crate::{DealId, DealRecord, DealStatus, Norms, Policy};
+use crate::{DealId, DealRecord, DealStatus, Norms, NormsBuilder, Policy};
 use jiff::Timestamp;
 use serde::Serialize;
+use std::collections::BTreeMap;
 
 crate::record::vocabulary!(
     /// How a deal is doing, from best to worst.
@@ -71,14 +72,33 @@ fn state_of(signals: &[Signal], ctx: &Context) -> DealState {
     }
 }
 
-/// Assesses every open deal, learning the norms from all of them (open and closed) first.
+/// Assesses every open deal, as a scan does: stage norms from every deal (open and closed),
+/// reply habits from the deals of each account. Results in deal id order.
 pub fn assess_all(records: &[DealRecord], now: Timestamp, policy: &Policy) -> Vec<Assessment> {
-    let norms = Norms::learn(records, now);
-    records
-        .iter()
-        .filter(|r| r.deal.status == DealStatus::Open)
-        .map(|r| assess(r, now, policy, &norms))
-        .collect()
+    let mut stages = NormsBuilder::default();
+    for r in records {
+        stages.observe_stages(&r.stage_history, now);
+    }
+    let stages = stages.finish();
+    let mut accounts: BTreeMap<&str, Vec<&DealRecord>> = BTreeMap::new();
+    for r in records {
+        accounts
+            .entry(r.deal.account.name.as_str())
+            .or_default()
+            .push(r);
+    }
+    let mut out: Vec<Assessment> = Vec::new();
+    for group in accounts.values() {
+        let norms = stages.with_replies_from(group.iter().copied(), now);
+        out.extend(
+            group
+                .iter()
+                .filter(|r| r.deal.status == DealStatus::Open)
+                .map(|r| assess(r, now, policy, &norms)),
+        );
+    }
+    out.sort_by_key(|a| a.deal_id);
+    out
 }
 
 /// Most urgent first: due first, then dark before healthy, then higher risk.

@@ -2,7 +2,7 @@
 //! stage's usual duration. Salesforce flags "prospect has not responded" by comparing a
 //! prospect's expected reply window with the actual one; this is that window, learned.
 
-use crate::{ContactId, DealRecord, Direction, Policy};
+use crate::{ContactId, DealRecord, Direction, Policy, StageChange};
 use jiff::Timestamp;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -29,9 +29,15 @@ pub struct NormsBuilder {
 }
 
 impl NormsBuilder {
-    /// Reply latencies: from the first touch to a contact after their previous engagement, to
-    /// their next inbound reply. Stage durations: from entering a stage to entering the next.
+    /// Everything a record teaches: reply habits and stage durations.
     pub fn observe(&mut self, record: &DealRecord, now: Timestamp) {
+        self.observe_replies(record, now);
+        self.observe_stages(&record.stage_history, now);
+    }
+
+    /// Reply latencies: from the first touch to a contact after their previous engagement, to
+    /// their next inbound reply.
+    pub fn observe_replies(&mut self, record: &DealRecord, now: Timestamp) {
         let mut waiting_since: HashMap<ContactId, Timestamp> = HashMap::new();
         for a in record.activities.iter().filter(|a| a.at <= now) {
             let Some(contact) = a.contact else { continue };
@@ -47,7 +53,11 @@ impl NormsBuilder {
                     .push(a.at.as_second() - start.as_second());
             }
         }
-        for pair in record.stage_history.windows(2) {
+    }
+
+    /// Stage durations: from entering a stage to entering the next.
+    pub fn observe_stages(&mut self, history: &[StageChange], now: Timestamp) {
+        for pair in history.windows(2) {
             if pair[1].at <= now {
                 self.durations
                     .entry(pair[0].stage.clone())
@@ -87,6 +97,24 @@ impl Norms {
             b.observe(r, now);
         }
         b.finish()
+    }
+
+    /// These stage durations, with the reply habits learned from `records`. A contact's
+    /// activities all sit on deals of their own account, so the records of one account teach
+    /// everything there is to know about its contacts: a pipeline can be assessed account by
+    /// account without holding all of it.
+    pub fn with_replies_from<'a>(
+        &self,
+        records: impl IntoIterator<Item = &'a DealRecord>,
+        now: Timestamp,
+    ) -> Norms {
+        let mut b = NormsBuilder::default();
+        for r in records {
+            b.observe_replies(r, now);
+        }
+        let mut norms = b.finish();
+        norms.stage_duration = self.stage_duration.clone();
+        norms
     }
 
     /// A contact's own median reply time, when there are enough replies to trust it.

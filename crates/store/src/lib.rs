@@ -9,7 +9,7 @@ mod bulk;
 mod load;
 mod write;
 
-pub use load::Filter;
+pub use load::{AccountWork, Filter, Scope};
 pub use write::{Closing, NewActivity, NewContact, NewDeal};
 
 use rekindle_core::{ParseError, Pipeline};

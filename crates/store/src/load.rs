@@ -7,13 +7,24 @@ use rekindle_core::*;
 use serde::de::DeserializeOwned;
 use sqlx::Row;
 use sqlx::any::AnyRow;
+use std::sync::Arc;
 
 /// Which deals to load.
 #[derive(Clone, Copy, Debug, Default)]
+pub enum Scope {
+    /// Every deal, every status (closed deals teach the norms too).
+    #[default]
+    All,
+    /// One deal.
+    Deal(DealId),
+    /// Every deal of the account a deal belongs to: what that deal's contacts' history is on.
+    AccountOf(DealId),
+}
+
+/// Which deals to load, and how much of them.
+#[derive(Clone, Copy, Debug, Default)]
 pub struct Filter {
-    pub deal: Option<DealId>,
-    /// Only open deals (the scan); otherwise every status (learning needs closed deals too).
-    pub open_only: bool,
+    pub scope: Scope,
     /// Include summaries and message bodies (for `show` and drafts; the scan does not need them).
     pub with_text: bool,
 }
@@ -24,23 +35,14 @@ fn select_sql(filter: &Filter) -> String {
     } else {
         "'', NULL"
     };
-    let mut conditions = Vec::new();
-    if filter.deal.is_some() {
-        conditions.push("d.id = $1");
-    } else {
-        conditions.push("d.id BETWEEN $1 AND $2");
-    }
-    if filter.open_only {
-        conditions.push("d.status = 'open'");
-    }
-    let filter_sql = if conditions.is_empty() {
-        String::new()
-    } else {
-        format!("WHERE {}", conditions.join(" AND "))
+    let filter_sql = match filter.scope {
+        Scope::All => "WHERE d.account_id BETWEEN $1 AND $2",
+        Scope::Deal(_) => "WHERE d.id = $1",
+        Scope::AccountOf(_) => "WHERE d.account_id = (SELECT account_id FROM deals WHERE id = $1)",
     };
     format!(
         "SELECT d.id, d.title, ac.name, ac.domain, d.owner, d.stage, d.amount_cents, d.currency, d.expected_close, d.status,
-                d.created_at, d.lost_reason, d.lost_note, d.lost_at, d.resurface_on,
+                d.created_at, d.lost_reason, d.lost_note, d.lost_at, d.resurface_on, d.account_id,
                 (SELECT json_group_array(json_array(c.id, c.name, c.title, c.role, c.do_not_contact,
                         (SELECT json_group_array(e.email) FROM contact_emails e WHERE e.contact_id = c.id)))
                    FROM contacts c WHERE c.account_id = d.account_id) AS contacts,
@@ -60,7 +62,7 @@ fn select_sql(filter: &Filter) -> String {
                 (SELECT json_group_array(json_array(nf.feature, nf.why)) FROM needed_features nf WHERE nf.deal_id = d.id) AS features
          FROM deals d JOIN accounts ac ON ac.id = d.account_id
          {filter_sql}
-         ORDER BY d.id"
+         ORDER BY d.account_id, d.id"
     )
 }
 
@@ -260,19 +262,44 @@ fn decode(row: &AnyRow) -> Result<DealRecord> {
     })
 }
 
+/// Work applied to each account's deals as they arrive.
+pub type AccountWork<T> = Arc<dyn Fn(Vec<DealRecord>) -> T + Send + Sync>;
+
 impl Store {
-    /// Loads the deals the filter selects, in id order. A whole pipeline is read in as many
-    /// id ranges as there are cores, each on its own connection, and decoded as rows arrive.
+    /// Loads the deals the filter selects, in account order, then id order.
     pub async fn load(&self, filter: Filter) -> Result<Vec<DealRecord>> {
-        let sql = select_sql(&filter);
-        if let Some(id) = filter.deal {
-            let row = sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
-                .bind(id.0)
-                .fetch_optional(&self.pool)
-                .await?;
-            return row.map(|r| decode(&r)).into_iter().collect();
+        match filter.scope {
+            Scope::All => Ok(self
+                .map_accounts(filter.with_text, Arc::new(|group| group))
+                .await?
+                .into_iter()
+                .flatten()
+                .collect()),
+            Scope::Deal(id) | Scope::AccountOf(id) => {
+                let sql = select_sql(&filter);
+                let rows = sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
+                    .bind(id.0)
+                    .fetch_all(&self.pool)
+                    .await?;
+                rows.iter().map(decode).collect()
+            }
         }
-        let bounds = sqlx::query("SELECT CAST(COALESCE(MIN(id), 0) AS BIGINT), CAST(COALESCE(MAX(id), -1) AS BIGINT) FROM deals").fetch_one(&self.pool).await?;
+    }
+
+    /// Reads every deal, account by account, and applies `work` to each account's deals as
+    /// soon as they are decoded, so a whole pipeline is never held at once. Accounts are read
+    /// in as many id ranges as there are cores, each on its own connection, and `work` runs on
+    /// the reading task. Results come back in account order.
+    pub async fn map_accounts<T: Send + 'static>(
+        &self,
+        with_text: bool,
+        work: AccountWork<T>,
+    ) -> Result<Vec<T>> {
+        let sql = select_sql(&Filter {
+            scope: Scope::All,
+            with_text,
+        });
+        let bounds = sqlx::query("SELECT CAST(COALESCE(MIN(id), 0) AS BIGINT), CAST(COALESCE(MAX(id), -1) AS BIGINT) FROM accounts").fetch_one(&self.pool).await?;
         let (low, high): (i64, i64) = (bounds.try_get(0)?, bounds.try_get(1)?);
         let parts = std::thread::available_parallelism()
             .map(|n| n.get())
@@ -287,7 +314,7 @@ impl Store {
             } else {
                 (start + span - 1).min(high)
             };
-            let (pool, sql) = (self.pool.clone(), sql.clone());
+            let (pool, sql, work) = (self.pool.clone(), sql.clone(), work.clone());
             tasks.push(tokio::spawn(async move {
                 use futures_util::TryStreamExt;
                 let mut rows = sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
@@ -295,30 +322,68 @@ impl Store {
                     .bind(end)
                     .fetch(&pool);
                 let mut out = Vec::new();
+                let mut group: Vec<DealRecord> = Vec::new();
+                let mut group_account = None;
                 while let Some(row) = rows.try_next().await? {
-                    out.push(decode(&row)?);
+                    let account: i64 = row.try_get("account_id")?;
+                    if group_account != Some(account) && !group.is_empty() {
+                        out.push(work(std::mem::take(&mut group)));
+                    }
+                    group_account = Some(account);
+                    group.push(decode(&row)?);
+                }
+                if !group.is_empty() {
+                    out.push(work(group));
                 }
                 Ok::<_, StoreError>(out)
             }));
             start = end + 1;
         }
-        let mut records = Vec::new();
+        let mut results = Vec::new();
         for task in tasks {
-            records.extend(task.await.map_err(|e| StoreError::Corrupt {
+            results.extend(task.await.map_err(|e| StoreError::Corrupt {
                 table: "deals",
                 id: 0,
                 detail: format!("loader stopped: {e}"),
             })??);
         }
-        Ok(records)
+        Ok(results)
+    }
+
+    /// Every deal's stage history, oldest move first: all the team's stage norms need.
+    pub async fn stage_histories(&self) -> Result<Vec<Vec<StageChange>>> {
+        let row = sqlx::query(
+            "SELECT json_group_array(json(h)) FROM (
+                 SELECT json_group_array(json_array(s.stage, s.at)) AS h
+                 FROM (SELECT deal_id, stage, at FROM stage_changes ORDER BY deal_id, at, id) s
+                 GROUP BY s.deal_id)",
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        let text: Option<String> = row.try_get(0)?;
+        let histories: Vec<Vec<(String, i64)>> =
+            serde_json::from_str(text.as_deref().unwrap_or("[]")).map_err(|e| {
+                StoreError::Corrupt {
+                    table: "stage_changes",
+                    id: 0,
+                    detail: e.to_string(),
+                }
+            })?;
+        Ok(histories
+            .into_iter()
+            .map(|h| {
+                h.into_iter()
+                    .map(|(stage, at)| StageChange { stage, at: ts(at) })
+                    .collect()
+            })
+            .collect())
     }
 
     /// One deal with its full text.
     pub async fn deal(&self, id: DealId) -> Result<DealRecord> {
         let mut found = self
             .load(Filter {
-                deal: Some(id),
-                open_only: false,
+                scope: Scope::Deal(id),
                 with_text: true,
             })
             .await?;
