@@ -16,6 +16,8 @@ use std::sync::Arc;
 /// One open deal in a scan: what it is, and its assessment.
 #[derive(Serialize)]
 pub struct ScanRow {
+    /// Also in the assessment, which is flattened into the row.
+    #[serde(skip)]
     deal_id: DealId,
     title: String,
     account: String,

@@ -604,3 +604,16 @@ fn show_assesses_each_deal_exactly_as_the_scan_does() {
         assert_eq!(shown["assessment"], from_scan, "deal {id}");
     }
 }
+
+#[test]
+fn scan_json_rows_have_each_key_once() {
+    let rk = Rk::new();
+    quiet_deal(&rk);
+    let out = rk.run(&["scan", "--json"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    let top_level_ids = text
+        .lines()
+        .filter(|l| l.starts_with("    \"deal_id\""))
+        .count();
+    assert_eq!(top_level_ids, 1, "{text}");
+}
