@@ -46,11 +46,12 @@ pub fn deal_id(text: &str) -> Result<DealId> {
     Ok(text.parse::<DealId>()?)
 }
 
-/// Writes JSON straight to standard output: a 100,000-deal scan is never held as one string.
+/// Writes compact JSON straight to standard output (pipe it through `jq` to read it): a
+/// 100,000-deal scan is never held as one string.
 pub fn print_json<T: Serialize>(value: &T) -> Result<()> {
     use std::io::Write;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    serde_json::to_writer_pretty(&mut out, value)?;
+    serde_json::to_writer(&mut out, value)?;
     writeln!(out)?;
     out.flush()?;
     Ok(())

@@ -611,9 +611,7 @@ fn scan_json_rows_have_each_key_once() {
     quiet_deal(&rk);
     let out = rk.run(&["scan", "--json"]);
     let text = String::from_utf8_lossy(&out.stdout);
-    let top_level_ids = text
-        .lines()
-        .filter(|l| l.starts_with("    \"deal_id\""))
-        .count();
-    assert_eq!(top_level_ids, 1, "{text}");
+    let rows: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(rows.as_array().unwrap().len(), 1);
+    assert_eq!(text.matches("\"deal_id\":").count(), 1, "{text}");
 }

@@ -43,11 +43,23 @@ pub enum StoreError {
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
 /// The schema, embedded in the binary, oldest first.
-const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    "record",
-    include_str!("../migrations/sqlite/0001_record.sql"),
-)];
+const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "record",
+        include_str!("../migrations/sqlite/0001_record.sql"),
+    ),
+    (
+        2,
+        "deals by account",
+        include_str!("../migrations/sqlite/0002_deals_by_account.sql"),
+    ),
+    (
+        3,
+        "activity timeline index",
+        include_str!("../migrations/sqlite/0003_activity_timeline_index.sql"),
+    ),
+];
 
 fn migrator() -> Migrator {
     Migrator::with_migrations(
@@ -70,6 +82,8 @@ fn migrator() -> Migrator {
 #[derive(Clone)]
 pub struct Store {
     pool: AnyPool,
+    /// The database file, for the bulk reader (`None` for an in-memory database).
+    path: Option<std::path::PathBuf>,
 }
 
 impl Store {
@@ -80,7 +94,9 @@ impl Store {
             std::fs::create_dir_all(dir).map_err(sqlx::Error::Io)?;
         }
         let url = format!("sqlite://{}?mode=rwc", path.display());
-        Store::open_url(&url).await
+        let mut store = Store::open_url(&url).await?;
+        store.path = Some(path.to_path_buf());
+        Ok(store)
     }
 
     /// Opens a database by URL (`sqlite://...`, `sqlite::memory:`).
@@ -106,7 +122,7 @@ impl Store {
             .connect_with(options)
             .await?;
         migrator().run(&pool).await?;
-        Ok(Store { pool })
+        Ok(Store { pool, path: None })
     }
 
     pub fn pool(&self) -> &AnyPool {
@@ -154,5 +170,69 @@ impl Store {
 
     pub async fn shutdown(self) {
         self.pool.close().await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_migration_file_is_embedded_in_order() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/migrations/sqlite");
+        let mut files: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        files.sort();
+        assert_eq!(files.len(), SQLITE_MIGRATIONS.len(), "{files:?}");
+        for (file, (version, _, sql)) in files.iter().zip(SQLITE_MIGRATIONS) {
+            assert!(
+                file.starts_with(&format!("{version:04}_")),
+                "{file} is not version {version}"
+            );
+            assert_eq!(
+                std::fs::read_to_string(format!("{dir}/{file}")).unwrap(),
+                *sql
+            );
+        }
+    }
+
+    #[tokio::test]
+    async fn a_new_database_gets_every_migration_and_an_old_one_is_upgraded() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("r.db");
+        let store = Store::open(&path).await.unwrap();
+        let versions = |store: Store| async move {
+            let rows = sqlx::query("SELECT version FROM _sqlx_migrations ORDER BY version")
+                .fetch_all(store.pool())
+                .await
+                .unwrap();
+            rows.iter()
+                .map(|r| r.try_get::<i64, _>(0).unwrap())
+                .collect::<Vec<_>>()
+        };
+        let all: Vec<i64> = SQLITE_MIGRATIONS.iter().map(|m| m.0).collect();
+        assert_eq!(versions(store.clone()).await, all);
+        // Pretend the database predates the later migrations: opening it again applies them.
+        sqlx::query("DELETE FROM _sqlx_migrations WHERE version > 1")
+            .execute(store.pool())
+            .await
+            .unwrap();
+        sqlx::query("DROP INDEX deals_account")
+            .execute(store.pool())
+            .await
+            .unwrap();
+        sqlx::query("DROP INDEX activities_timeline")
+            .execute(store.pool())
+            .await
+            .unwrap();
+        sqlx::query("CREATE INDEX activities_deal_at ON activities (deal_id, at, id)")
+            .execute(store.pool())
+            .await
+            .unwrap();
+        store.shutdown().await;
+        let reopened = Store::open(&path).await.unwrap();
+        assert_eq!(versions(reopened).await, all);
     }
 }

@@ -1,12 +1,13 @@
-//! Reading deal records. One row per deal, its children aggregated into JSON arrays by the
-//! database itself: a per-row round trip through the driver costs more than the rows are worth
-//! (see BENCHMARKS.md), so 2,000,000 activities arrive as 100,000 rows.
+//! Reading deal records. The database builds each deal, with its children, as one JSON array:
+//! one row a deal, whatever its history. The whole pipeline is read on our own threads with
+//! rusqlite (the same bundled SQLite as sqlx): sqlx hands every row from its SQLite thread to
+//! the runtime, and on two cores those wake-ups cost as much as the reading (BENCHMARKS.md).
 
 use crate::{Result, Store, StoreError};
 use rekindle_core::*;
-use serde::de::DeserializeOwned;
+use serde::Deserialize;
 use sqlx::Row;
-use sqlx::any::AnyRow;
+use std::path::PathBuf;
 use std::sync::Arc;
 
 /// Which deals to load.
@@ -29,44 +30,85 @@ pub struct Filter {
     pub with_text: bool,
 }
 
-fn select_sql(filter: &Filter) -> String {
-    let text = if filter.with_text {
-        "a.summary, a.body"
+/// One deal as a JSON array: `[[scalars], contacts, facts, commitments, next_step, activities,
+/// stages, close_dates, contract, features]`. The parts are joined as text, so SQLite never
+/// re-parses the JSON it built.
+fn deal_json(with_text: bool) -> String {
+    let (text, text_columns) = if with_text {
+        ("a.summary, a.body", ", summary, body")
     } else {
-        "'', NULL"
-    };
-    let filter_sql = match filter.scope {
-        Scope::All => "WHERE d.account_id BETWEEN $1 AND $2",
-        Scope::Deal(_) => "WHERE d.id = $1",
-        Scope::AccountOf(_) => "WHERE d.account_id = (SELECT account_id FROM deals WHERE id = $1)",
+        ("'', NULL", "")
     };
     format!(
-        "SELECT d.id, d.title, ac.name, ac.domain, d.owner, d.stage, d.amount_cents, d.currency, d.expected_close, d.status,
-                d.created_at, d.lost_reason, d.lost_note, d.lost_at, d.resurface_on, d.account_id,
-                (SELECT json_group_array(json_array(c.id, c.name, c.title, c.role, c.do_not_contact,
-                        (SELECT json_group_array(e.email) FROM contact_emails e WHERE e.contact_id = c.id)))
-                   FROM contacts c WHERE c.account_id = d.account_id) AS contacts,
-                (SELECT json_group_array(json_array(f.id, f.kind, f.text, f.source, f.said_at, f.contact_id))
-                   FROM facts f WHERE f.deal_id = d.id) AS facts,
-                (SELECT json_group_array(json_array(k.id, k.party, k.what, k.due, k.status, k.source, k.made_at))
-                   FROM commitments k WHERE k.deal_id = d.id) AS commitments,
-                (SELECT json_array(n.what, n.due, n.booked, n.set_at) FROM next_steps n WHERE n.deal_id = d.id) AS next_step,
-                (SELECT json_group_array(json_array(a.id, a.kind, a.direction, a.at, a.outcome, a.contact_id, {text},
+        "'[' || json_array(d.id, d.title, ac.name, ac.domain, d.owner, d.stage, d.amount_cents, d.currency,
+                           d.expected_close, d.status, d.created_at, d.lost_reason, d.lost_note, d.lost_at,
+                           d.resurface_on, d.account_id)
+         || ',' || (SELECT json_group_array(json_array(c.id, c.name, c.title, c.role, c.do_not_contact, e.email))
+                    FROM contacts c LEFT JOIN contact_emails e ON e.contact_id = c.id
+                    WHERE c.account_id = d.account_id)
+         || ',' || (SELECT json_group_array(json_array(f.id, f.kind, f.text, f.source, f.said_at, f.contact_id))
+                    FROM facts f WHERE f.deal_id = d.id)
+         || ',' || (SELECT json_group_array(json_array(k.id, k.party, k.what, k.due, k.status, k.source, k.made_at))
+                    FROM commitments k WHERE k.deal_id = d.id)
+         || ',' || ifnull((SELECT json_array(n.what, n.due, n.booked, n.set_at) FROM next_steps n WHERE n.deal_id = d.id), 'null')
+         || ',' || (SELECT json_group_array(json_array(a.id, a.kind, a.direction, a.at, a.outcome, a.contact_id, {text},
                         a.play, a.tone_findings, a.tone_phrase, a.body_fingerprint))
-                   FROM (SELECT * FROM activities WHERE deal_id = d.id ORDER BY at, id) a) AS activities,
-                (SELECT json_group_array(json_array(s.stage, s.at))
-                   FROM (SELECT * FROM stage_changes WHERE deal_id = d.id ORDER BY at, id) s) AS stages,
-                (SELECT json_group_array(json_array(x.from_date, x.to_date, x.at))
-                   FROM (SELECT * FROM close_date_changes WHERE deal_id = d.id ORDER BY at, id) x) AS close_dates,
-                (SELECT json_array(t.vendor, t.ends_on, t.notice_days) FROM contracts t WHERE t.deal_id = d.id) AS contract,
-                (SELECT json_group_array(json_array(nf.feature, nf.why)) FROM needed_features nf WHERE nf.deal_id = d.id) AS features
-         FROM deals d JOIN accounts ac ON ac.id = d.account_id
-         {filter_sql}
+                    FROM (SELECT id, kind, direction, at, outcome, contact_id, play, tone_findings, tone_phrase,
+                                 body_fingerprint{text_columns}
+                          FROM activities WHERE deal_id = d.id ORDER BY at, id) a)
+         || ',' || (SELECT json_group_array(json_array(s.stage, s.at))
+                    FROM (SELECT * FROM stage_changes WHERE deal_id = d.id ORDER BY at, id) s)
+         || ',' || (SELECT json_group_array(json_array(x.from_date, x.to_date, x.at))
+                    FROM (SELECT * FROM close_date_changes WHERE deal_id = d.id ORDER BY at, id) x)
+         || ',' || ifnull((SELECT json_array(t.vendor, t.ends_on, t.notice_days) FROM contracts t WHERE t.deal_id = d.id), 'null')
+         || ',' || (SELECT json_group_array(json_array(nf.feature, nf.why)) FROM needed_features nf WHERE nf.deal_id = d.id)
+         || ']'"
+    )
+}
+
+/// The deals of a scope, one JSON text a deal, in account then id order. `?1`/`?2` are the
+/// deal id, or the first and last account id of a range.
+fn select_sql(filter: &Filter) -> String {
+    let deal = deal_json(filter.with_text);
+    let condition = match filter.scope {
+        Scope::All => "d.account_id BETWEEN ?1 AND ?2",
+        Scope::Deal(_) => "d.id = ?1",
+        Scope::AccountOf(_) => "d.account_id = (SELECT account_id FROM deals WHERE id = ?1)",
+    };
+    format!(
+        "SELECT {deal} FROM deals d JOIN accounts ac ON ac.id = d.account_id
+         WHERE {condition}
          ORDER BY d.account_id, d.id"
     )
 }
 
-type ContactRow = (i64, String, Option<String>, Option<Role>, i64, Vec<String>);
+type Scalars = (
+    i64,
+    String,
+    String,
+    Option<String>,
+    String,
+    String,
+    i64,
+    String,
+    Option<String>,
+    String,
+    i64,
+    Option<String>,
+    Option<String>,
+    Option<i64>,
+    Option<String>,
+    i64,
+);
+/// One row a contact and address (a contact with several addresses comes once for each).
+type ContactRow = (
+    i64,
+    String,
+    Option<String>,
+    Option<Role>,
+    i64,
+    Option<String>,
+);
 type FactRow = (i64, FactKind, String, String, i64, Option<i64>);
 type CommitmentRow = (i64, Party, String, i64, CommitmentStatus, String, i64);
 type NextStepRow = (String, Option<i64>, i64, i64);
@@ -85,88 +127,129 @@ type ActivityRow = (
     Option<i64>,
 );
 
+/// A deal as the database wrote it.
+#[derive(Deserialize)]
+struct DealRow(
+    Scalars,
+    Vec<ContactRow>,
+    Vec<FactRow>,
+    Vec<CommitmentRow>,
+    Option<NextStepRow>,
+    Vec<ActivityRow>,
+    Vec<(String, i64)>,
+    Vec<(Option<String>, String, i64)>,
+    Option<(String, String, i64)>,
+    Vec<(String, Option<String>)>,
+);
+
 fn ts(seconds: i64) -> jiff::Timestamp {
     jiff::Timestamp::from_second(seconds).unwrap_or(jiff::Timestamp::UNIX_EPOCH)
 }
 
-fn corrupt(table: &'static str, id: i64) -> impl Fn(String) -> StoreError {
-    move |detail| StoreError::Corrupt { table, id, detail }
+fn date(text: Option<String>, table: &'static str, id: i64) -> Result<Option<jiff::civil::Date>> {
+    text.map(|t| {
+        time::parse_date("date", &t).map_err(|e| StoreError::Corrupt {
+            table,
+            id,
+            detail: e.to_string(),
+        })
+    })
+    .transpose()
 }
 
-fn json<T: DeserializeOwned>(row: &AnyRow, column: &str, id: i64) -> Result<T> {
-    let text: Option<String> = row.try_get(column)?;
-    let text = text.unwrap_or_else(|| "null".into());
-    serde_json::from_str(&text).map_err(|e| StoreError::Corrupt {
+/// Folds the contact-and-address rows into contacts, keeping their order.
+fn merge_contacts(rows: Vec<ContactRow>) -> Vec<Contact> {
+    let mut contacts: Vec<Contact> = Vec::new();
+    for (cid, name, title, role, dnc, email) in rows {
+        let email = email.and_then(|e| EmailAddress::parse(&e).ok());
+        match contacts.iter_mut().find(|c| c.id.0 == cid) {
+            Some(c) => c.emails.extend(email),
+            None => contacts.push(Contact {
+                id: ContactId(cid),
+                name,
+                emails: email.into_iter().collect(),
+                title,
+                role,
+                do_not_contact: dnc != 0,
+            }),
+        }
+    }
+    contacts
+}
+
+/// Parses one deal's JSON, returning it with the id of its account.
+fn decode(text: &str) -> Result<(i64, DealRecord)> {
+    let row: DealRow = serde_json::from_str(text).map_err(|e| StoreError::Corrupt {
+        table: "deals",
+        id: 0,
+        detail: e.to_string(),
+    })?;
+    into_record(row)
+}
+
+fn into_record(row: DealRow) -> Result<(i64, DealRecord)> {
+    let DealRow(
+        scalars,
+        contacts,
+        facts,
+        commitments,
+        next_step,
+        activities,
+        stages,
+        close_dates,
+        contract,
+        features,
+    ) = row;
+    let (
+        id,
+        title,
+        account,
+        domain,
+        owner,
+        stage,
+        cents,
+        currency,
+        expected_close,
+        status,
+        created_at,
+        lost_reason,
+        lost_note,
+        lost_at,
+        resurface_on,
+        account_id,
+    ) = scalars;
+    let bad = |e: ParseError| StoreError::Corrupt {
         table: "deals",
         id,
-        detail: format!("{column}: {e}"),
-    })
-}
-
-fn date(text: Option<String>, table: &'static str, id: i64) -> Result<Option<jiff::civil::Date>> {
-    text.map(|t| time::parse_date("date", &t).map_err(|e| corrupt(table, id)(e.to_string())))
-        .transpose()
-}
-
-fn decode(row: &AnyRow) -> Result<DealRecord> {
-    let id: i64 = row.try_get(0)?;
-    let bad = corrupt("deals", id);
-    let currency: String = row.try_get(7)?;
-    let status: String = row.try_get(9)?;
-    let lost_reason: Option<String> = row.try_get(11)?;
+        detail: e.to_string(),
+    };
     let loss = match lost_reason {
         Some(r) => Some(Loss {
-            reason: LostReason::parse(&r).map_err(|e| bad(e.to_string()))?,
-            note: row.try_get(12)?,
-            at: ts(row.try_get::<Option<i64>, _>(13)?.unwrap_or(0)),
+            reason: LostReason::parse(&r).map_err(bad)?,
+            note: lost_note,
+            at: ts(lost_at.unwrap_or(0)),
         }),
         None => None,
     };
     let deal = Deal {
         id: DealId(id),
-        title: row.try_get(1)?,
+        title,
         account: Account {
-            name: row.try_get(2)?,
-            domain: row.try_get(3)?,
+            name: account,
+            domain,
         },
-        owner: row.try_get(4)?,
-        stage: row.try_get(5)?,
-        amount: Money::new(
-            row.try_get(6)?,
-            Currency::parse(&currency).map_err(|e| bad(e.to_string()))?,
-        ),
-        expected_close: date(row.try_get(8)?, "deals", id)?,
-        status: DealStatus::parse(&status).map_err(|e| bad(e.to_string()))?,
-        created_at: ts(row.try_get(10)?),
+        owner,
+        stage,
+        amount: Money::new(cents, Currency::parse(&currency).map_err(bad)?),
+        expected_close: date(expected_close, "deals", id)?,
+        status: DealStatus::parse(&status).map_err(bad)?,
+        created_at: ts(created_at),
         loss,
-        resurface_on: date(row.try_get(14)?, "deals", id)?,
+        resurface_on: date(resurface_on, "deals", id)?,
     };
-    let contacts: Vec<ContactRow> = json(row, "contacts", id)?;
-    let contacts = contacts
-        .into_iter()
-        .map(|(cid, name, title, role, dnc, emails)| Contact {
-            id: ContactId(cid),
-            name,
-            emails: emails
-                .iter()
-                .filter_map(|e| EmailAddress::parse(e).ok())
-                .collect(),
-            title,
-            role,
-            do_not_contact: dnc != 0,
-        })
-        .collect();
-    let facts: Vec<FactRow> = json(row, "facts", id)?;
-    let commitments: Vec<CommitmentRow> = json(row, "commitments", id)?;
-    let next_step: Option<NextStepRow> = json(row, "next_step", id)?;
-    let activities: Vec<ActivityRow> = json(row, "activities", id)?;
-    let stages: Vec<(String, i64)> = json(row, "stages", id)?;
-    let close_dates: Vec<(Option<String>, String, i64)> = json(row, "close_dates", id)?;
-    let contract: Option<(String, String, i64)> = json(row, "contract", id)?;
-    let features: Vec<(String, Option<String>)> = json(row, "features", id)?;
-    Ok(DealRecord {
+    let record = DealRecord {
         deal,
-        contacts,
+        contacts: merge_contacts(contacts),
         facts: facts
             .into_iter()
             .map(|(fid, kind, text, source, said_at, contact)| Fact {
@@ -259,11 +342,72 @@ fn decode(row: &AnyRow) -> Result<DealRecord> {
             .into_iter()
             .map(|(feature, why)| NeededFeature { feature, why })
             .collect(),
-    })
+    };
+    Ok((account_id, record))
 }
 
 /// Work applied to each account's deals as they arrive.
 pub type AccountWork<T> = Arc<dyn Fn(Vec<DealRecord>) -> T + Send + Sync>;
+
+/// Readers working at once (measured in BENCHMARKS.md: two on two cores).
+const READERS: i64 = 2;
+
+fn read_error(e: rusqlite::Error) -> StoreError {
+    StoreError::Corrupt {
+        table: "deals",
+        id: 0,
+        detail: format!("reading: {e}"),
+    }
+}
+
+/// Takes chunks of account ids from `next` until past `high`, reads each chunk's deals and
+/// applies `work` to each account's deals. Returns each chunk's results with its first id.
+fn read_ranges<T>(
+    path: &PathBuf,
+    sql: &str,
+    next: &std::sync::atomic::AtomicI64,
+    chunk: i64,
+    high: i64,
+    work: &AccountWork<T>,
+) -> Result<Vec<(i64, Vec<T>)>> {
+    let conn = rusqlite::Connection::open_with_flags(
+        path,
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(read_error)?;
+    conn.busy_timeout(std::time::Duration::from_secs(5))
+        .map_err(read_error)?;
+    let mut statement = conn.prepare(sql).map_err(read_error)?;
+    let mut chunks = Vec::new();
+    loop {
+        let first = next.fetch_add(chunk, std::sync::atomic::Ordering::Relaxed);
+        if first > high {
+            return Ok(chunks);
+        }
+        let mut rows = statement
+            .query([first, first + chunk - 1])
+            .map_err(read_error)?;
+        let mut out = Vec::new();
+        let mut group: Vec<DealRecord> = Vec::new();
+        let mut group_account = None;
+        while let Some(row) = rows.next().map_err(read_error)? {
+            let text = row
+                .get_ref(0)
+                .and_then(|v| v.as_str().map_err(Into::into))
+                .map_err(read_error)?;
+            let (account, record) = decode(text)?;
+            if group_account != Some(account) && !group.is_empty() {
+                out.push(work(std::mem::take(&mut group)));
+            }
+            group_account = Some(account);
+            group.push(record);
+        }
+        if !group.is_empty() {
+            out.push(work(group));
+        }
+        chunks.push((first, out));
+    }
+}
 
 impl Store {
     /// Loads the deals the filter selects, in account order, then id order.
@@ -281,15 +425,17 @@ impl Store {
                     .bind(id.0)
                     .fetch_all(&self.pool)
                     .await?;
-                rows.iter().map(decode).collect()
+                rows.iter()
+                    .map(|row| Ok(decode(&row.try_get::<String, _>(0)?)?.1))
+                    .collect()
             }
         }
     }
 
     /// Reads every deal, account by account, and applies `work` to each account's deals as
-    /// soon as they are decoded, so a whole pipeline is never held at once. Accounts are read
-    /// in as many id ranges as there are cores, each on its own connection, and `work` runs on
-    /// the reading task. Results come back in account order.
+    /// soon as they are decoded, so a whole pipeline is never held at once. Account-id ranges
+    /// are read in parallel, each on its own thread and connection, and `work` runs there.
+    /// Results come back in account order.
     pub async fn map_accounts<T: Send + 'static>(
         &self,
         with_text: bool,
@@ -301,59 +447,52 @@ impl Store {
         });
         let bounds = sqlx::query("SELECT CAST(COALESCE(MIN(id), 0) AS BIGINT), CAST(COALESCE(MAX(id), -1) AS BIGINT) FROM accounts").fetch_one(&self.pool).await?;
         let (low, high): (i64, i64) = (bounds.try_get(0)?, bounds.try_get(1)?);
-        let parts = std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(1)
-            .clamp(1, 4) as i64;
-        let span = ((high - low + 1) / parts).max(1);
+        let Some(path) = self.path.clone() else {
+            // An in-memory database is only reachable through the pool.
+            let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(low)
+                .bind(high)
+                .fetch_all(&self.pool)
+                .await?;
+            let mut groups: Vec<Vec<DealRecord>> = Vec::new();
+            let mut last = None;
+            for row in &rows {
+                let (account, record) = decode(&row.try_get::<String, _>(0)?)?;
+                if last != Some(account) {
+                    groups.push(Vec::new());
+                    last = Some(account);
+                }
+                groups.last_mut().expect("pushed above").push(record);
+            }
+            return Ok(groups.into_iter().map(|g| work(g)).collect());
+        };
+        // Readers take chunks of accounts from a shared counter, so neither sits idle while
+        // the other still has work.
+        let chunk = ((high - low + 1) / (READERS * 16)).max(64);
+        let next = Arc::new(std::sync::atomic::AtomicI64::new(low));
         let mut tasks = Vec::new();
-        let mut start = low;
-        while start <= high {
-            let end = if tasks.len() as i64 == parts - 1 {
-                high
-            } else {
-                (start + span - 1).min(high)
-            };
-            let (pool, sql, work) = (self.pool.clone(), sql.clone(), work.clone());
-            tasks.push(tokio::spawn(async move {
-                use futures_util::TryStreamExt;
-                let mut rows = sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
-                    .bind(start)
-                    .bind(end)
-                    .fetch(&pool);
-                let mut out = Vec::new();
-                let mut group: Vec<DealRecord> = Vec::new();
-                let mut group_account = None;
-                while let Some(row) = rows.try_next().await? {
-                    let account: i64 = row.try_get("account_id")?;
-                    if group_account != Some(account) && !group.is_empty() {
-                        out.push(work(std::mem::take(&mut group)));
-                    }
-                    group_account = Some(account);
-                    group.push(decode(&row)?);
-                }
-                if !group.is_empty() {
-                    out.push(work(group));
-                }
-                Ok::<_, StoreError>(out)
+        for _ in 0..READERS {
+            let (path, sql, work, next) = (path.clone(), sql.clone(), work.clone(), next.clone());
+            tasks.push(tokio::task::spawn_blocking(move || {
+                read_ranges(&path, &sql, &next, chunk, high, &work)
             }));
-            start = end + 1;
         }
-        let mut results = Vec::new();
+        let mut done: Vec<(i64, Vec<T>)> = Vec::new();
         for task in tasks {
-            results.extend(task.await.map_err(|e| StoreError::Corrupt {
+            done.extend(task.await.map_err(|e| StoreError::Corrupt {
                 table: "deals",
                 id: 0,
-                detail: format!("loader stopped: {e}"),
+                detail: format!("reader stopped: {e}"),
             })??);
         }
-        Ok(results)
+        done.sort_by_key(|(first, _)| *first);
+        Ok(done.into_iter().flat_map(|(_, results)| results).collect())
     }
 
     /// Every deal's stage history, oldest move first: all the team's stage norms need.
     pub async fn stage_histories(&self) -> Result<Vec<Vec<StageChange>>> {
         let row = sqlx::query(
-            "SELECT json_group_array(json(h)) FROM (
+            "SELECT '[' || group_concat(h, ',') || ']' FROM (
                  SELECT json_group_array(json_array(s.stage, s.at)) AS h
                  FROM (SELECT deal_id, stage, at FROM stage_changes ORDER BY deal_id, at, id) s
                  GROUP BY s.deal_id)",
