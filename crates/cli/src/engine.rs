@@ -11,7 +11,7 @@ use rekindle_store::{AccountWork, Filter, Scope, Store};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::process::ExitCode;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// One open deal in a scan: what it is, and its assessment.
 #[derive(Serialize)]
@@ -68,21 +68,31 @@ async fn stage_norms(store: &Store, now: Timestamp) -> Result<Norms> {
 /// deals teach its contacts' reply habits, every deal teaches the stage durations.
 pub async fn run_scan(store: &Store, now: Timestamp) -> Result<Scan> {
     let policy = policy(store).await?;
-    let stages = stage_norms(store, now).await?;
+    // The stage norms are learned while the readers start: a reader decodes its first
+    // accounts, then waits for them before assessing.
+    let stages: Arc<OnceLock<Option<Norms>>> = Arc::new(OnceLock::new());
+    let learning = {
+        let (store, stages) = (store.clone(), stages.clone());
+        tokio::spawn(async move {
+            let learned = stage_norms(&store, now).await;
+            let (norms, error) = match learned {
+                Ok(n) => (Some(n), None),
+                Err(e) => (None, Some(e)),
+            };
+            stages.set(norms).ok();
+            error
+        })
+    };
     let work: AccountWork<Vec<ScanRow>> = Arc::new(move |group: Vec<DealRecord>| {
+        let Some(stages) = stages.wait() else { return Vec::new() };
         let norms = stages.with_replies_from(&group, now);
-        group
-            .iter()
-            .filter(|r| r.deal.status == DealStatus::Open)
-            .map(|r| ScanRow::new(r, assess(r, now, &policy, &norms)))
-            .collect()
+        group.iter().filter(|r| r.deal.status == DealStatus::Open).map(|r| ScanRow::new(r, assess(r, now, &policy, &norms))).collect()
     });
-    let mut rows: Vec<ScanRow> = store
-        .map_accounts(false, work)
-        .await?
-        .into_iter()
-        .flatten()
-        .collect();
+    let mapped = store.map_accounts(false, work).await;
+    if let Some(error) = learning.await? {
+        return Err(error.context("learning the stage norms"));
+    }
+    let mut rows: Vec<ScanRow> = mapped?.into_iter().flatten().collect();
     rows.sort_by_key(|r| r.deal_id);
     Ok(Scan { rows })
 }
