@@ -56,6 +56,9 @@ pub enum Command {
     NextStep(NextStepArgs),
     /// Close a deal as won, lost (with a reason) or nurture, or reopen it.
     Close(CloseArgs),
+    /// Show or change the cadence and thresholds (touch cap, spacing, stage limits...).
+    #[command(subcommand)]
+    Policy(PolicyCommand),
     /// Every open deal: state, risk, top signals, next play.
     Scan(ScanArgs),
     /// Today's action list, most urgent first.
@@ -270,6 +273,14 @@ pub struct CloseArgs {
     /// When to look at it again.
     #[arg(long)]
     pub resurface: Option<String>,
+}
+
+#[derive(Subcommand)]
+pub enum PolicyCommand {
+    /// Every setting and its value.
+    Show,
+    /// Change one setting: `policy set touch_cap 4`, `policy set stage.demo.rot_days 10`.
+    Set { key: String, value: String },
 }
 
 #[derive(Args)]

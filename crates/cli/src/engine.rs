@@ -49,10 +49,7 @@ pub struct Scan {
 }
 
 async fn policy(store: &Store) -> Result<Policy> {
-    Ok(Policy {
-        pipeline: store.pipeline().await?,
-        ..Policy::default()
-    })
+    Ok(store.policy().await?)
 }
 
 /// The team's stage durations, learned from every deal's stage history.
@@ -84,9 +81,15 @@ pub async fn run_scan(store: &Store, now: Timestamp) -> Result<Scan> {
         })
     };
     let work: AccountWork<Vec<ScanRow>> = Arc::new(move |group: Vec<DealRecord>| {
-        let Some(stages) = stages.wait() else { return Vec::new() };
+        let Some(stages) = stages.wait() else {
+            return Vec::new();
+        };
         let norms = stages.with_replies_from(&group, now);
-        group.iter().filter(|r| r.deal.status == DealStatus::Open).map(|r| ScanRow::new(r, assess(r, now, &policy, &norms))).collect()
+        group
+            .iter()
+            .filter(|r| r.deal.status == DealStatus::Open)
+            .map(|r| ScanRow::new(r, assess(r, now, &policy, &norms)))
+            .collect()
     });
     let mapped = store.map_accounts(false, work).await;
     if let Some(error) = learning.await? {

@@ -50,6 +50,7 @@ async fn run(cli: args::Cli) -> anyhow::Result<ExitCode> {
         Resolve(a) => record::resolve(&g, a).await,
         NextStep(a) => record::next_step(&g, a).await,
         Close(a) => record::close(&g, a).await,
+        Policy(a) => record::policy(&g, a).await,
         Scan(a) => engine::scan(&g, a).await,
         Today => engine::today(&g).await,
         Show(a) => engine::show(&g, a).await,

@@ -404,3 +404,30 @@ pub async fn close(g: &Global, a: CloseArgs) -> Result<ExitCode> {
     )?;
     Ok(ExitCode::SUCCESS)
 }
+
+pub async fn policy(g: &Global, cmd: PolicyCommand) -> Result<ExitCode> {
+    let store = open(g).await?;
+    let mut policy = store.policy().await?;
+    if let PolicyCommand::Set { key, value } = &cmd {
+        policy.set(key, value)?;
+        store.set_policy(&policy).await?;
+    }
+    let settings: std::collections::BTreeMap<String, String> =
+        policy.settings().into_iter().collect();
+    match cmd {
+        PolicyCommand::Show => report(g, &settings, || {
+            settings
+                .iter()
+                .map(|(k, v)| format!("{k} = {v}"))
+                .collect::<Vec<_>>()
+                .join("\n")
+        })?,
+        PolicyCommand::Set { key, .. } => report(g, &settings, || {
+            format!(
+                "{key} = {}",
+                settings.get(&key).cloned().unwrap_or_default()
+            )
+        })?,
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -615,3 +615,69 @@ fn scan_json_rows_have_each_key_once() {
     assert_eq!(rows.as_array().unwrap().len(), 1);
     assert_eq!(text.matches("\"deal_id\":").count(), 1, "{text}");
 }
+
+#[test]
+fn the_cadence_is_configurable_and_the_engine_follows_it() {
+    let rk = Rk::new();
+    let d = quiet_deal(&rk);
+    rk.json(&[
+        "log",
+        "email",
+        &d,
+        "--contact",
+        "Dana",
+        "--at",
+        "2026-11-21",
+        "--play",
+        "accountability",
+    ]);
+    assert_eq!(
+        rk.json(&["draft", &d])["play"],
+        "breakup",
+        "3 unanswered touches reach the default cap"
+    );
+    let shown = rk.json(&["policy", "show"]);
+    assert_eq!(shown["touch_cap"], "3");
+    rk.json(&["policy", "set", "touch_cap", "4"]);
+    assert_eq!(
+        rk.json(&["draft", &d])["play"],
+        "value_add",
+        "a cap of 4 allows one more touch"
+    );
+    assert!(
+        rk.fails(&["policy", "set", "touch_cap", "0"])
+            .contains("1 or more")
+    );
+    assert!(
+        rk.fails(&["policy", "set", "patience", "9"])
+            .contains("one of:")
+    );
+    assert_eq!(
+        rk.json(&["policy", "show"])["touch_cap"],
+        "4",
+        "a refused setting changes nothing"
+    );
+    let kinds_at = |rk: &Rk| -> Vec<String> {
+        let scan = rk.json(&["--now", "2026-12-01T09:00:00Z", "scan"]);
+        scan[0]["signals"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["kind"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert!(
+        !kinds_at(&rk).contains(&"stalled_in_stage".to_string()),
+        "8 days is within the default 21"
+    );
+    rk.json(&["policy", "set", "stage.proposal.rot_days", "5"]);
+    // The deal entered proposal when it was added (23 Nov): 8 days later it is past 5.
+    let scan = rk.json(&["--now", "2026-12-01T09:00:00Z", "scan"]);
+    let kinds: Vec<&str> = scan[0]["signals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["kind"].as_str().unwrap())
+        .collect();
+    assert!(kinds.contains(&"stalled_in_stage"), "{kinds:?}");
+}

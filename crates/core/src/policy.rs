@@ -169,6 +169,94 @@ impl Default for Policy {
 }
 
 impl Policy {
+    /// The settings a user can change, as `(key, value)`: every scalar above, and
+    /// `stage.NAME.rot_days` / `stage.NAME.silence_days` for each stage.
+    pub fn settings(&self) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        if let Ok(serde_json::Value::Object(map)) = serde_json::to_value(self) {
+            for (key, value) in map {
+                if value.is_number() {
+                    out.push((key, value.to_string()));
+                }
+            }
+        }
+        for stage in &self.pipeline.stages {
+            out.push((
+                format!("stage.{}.rot_days", stage.name),
+                stage.rot_days.to_string(),
+            ));
+            out.push((
+                format!("stage.{}.silence_days", stage.name),
+                stage.silence_days.to_string(),
+            ));
+        }
+        out
+    }
+
+    /// Changes one setting by key (see [`Policy::settings`]), checking the value.
+    pub fn set(&mut self, key: &str, value: &str) -> Result<(), ParseError> {
+        let bad = |expected: &str| ParseError::new(key, value, expected);
+        if let Some(rest) = key.strip_prefix("stage.") {
+            let (name, field) = rest
+                .rsplit_once('.')
+                .ok_or_else(|| bad("stage.NAME.rot_days or stage.NAME.silence_days"))?;
+            let position = self.pipeline.position(name)?;
+            let days: i64 = value
+                .trim()
+                .parse()
+                .ok()
+                .filter(|d| *d >= 1)
+                .ok_or_else(|| bad("a whole number of days, 1 or more"))?;
+            let stage = &mut self.pipeline.stages[position];
+            match field {
+                "rot_days" => stage.rot_days = days,
+                "silence_days" => stage.silence_days = days,
+                _ => return Err(bad("stage.NAME.rot_days or stage.NAME.silence_days")),
+            }
+            return Ok(());
+        }
+        let mut map = match serde_json::to_value(&*self) {
+            Ok(serde_json::Value::Object(map)) => map,
+            _ => return Err(bad("a policy setting")),
+        };
+        let known: Vec<String> = self
+            .settings()
+            .into_iter()
+            .map(|(k, _)| k)
+            .filter(|k| !k.starts_with("stage."))
+            .collect();
+        let current = map
+            .get(key)
+            .filter(|v| v.is_number())
+            .ok_or_else(|| bad(&format!("one of: {}", known.join(", "))))?;
+        let new = if current.is_f64() {
+            value
+                .trim()
+                .parse::<f64>()
+                .ok()
+                .filter(|v| v.is_finite() && *v > 0.0)
+                .map(serde_json::Value::from)
+                .ok_or_else(|| bad("a number above 0"))?
+        } else {
+            let minimum = if key == "touch_cap" { 1 } else { 0 };
+            value
+                .trim()
+                .parse::<i64>()
+                .ok()
+                .filter(|v| *v >= minimum)
+                .map(serde_json::Value::from)
+                .ok_or_else(|| bad(&format!("a whole number, {minimum} or more")))?
+        };
+        map.insert(key.to_string(), new);
+        let changed: Policy = serde_json::from_value(serde_json::Value::Object(map))
+            .map_err(|e| bad(&e.to_string()))?;
+        if changed.min_spacing_days > changed.follow_up_gap_days {
+            return Err(bad("min_spacing_days may not exceed follow_up_gap_days"));
+        }
+        *self = changed;
+        Ok(())
+    }
+
     /// How many touches without engagement a deal of this size justifies in the effort window.
     pub fn touch_budget_for(&self, amount_cents: i64) -> usize {
         self.touch_budget
@@ -176,5 +264,48 @@ impl Policy {
             .find(|(limit, _)| amount_cents <= *limit)
             .map(|(_, n)| *n)
             .unwrap_or(usize::MAX)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn settings_can_be_listed_and_changed_with_checks() {
+        let mut p = Policy::default();
+        assert!(
+            p.settings()
+                .contains(&("touch_cap".to_string(), "3".to_string()))
+        );
+        assert!(
+            p.settings()
+                .contains(&("stage.demo.rot_days".to_string(), "14".to_string()))
+        );
+        p.set("touch_cap", "4").unwrap();
+        p.set("silence_multiplier", "2.5").unwrap();
+        p.set("stage.demo.rot_days", "10").unwrap();
+        assert_eq!(
+            (
+                p.touch_cap,
+                p.silence_multiplier,
+                p.pipeline.stage("demo").unwrap().rot_days
+            ),
+            (4, 2.5, 10)
+        );
+        for (key, value) in [
+            ("touch_cap", "0"),
+            ("touch_cap", "three"),
+            ("silence_multiplier", "-1"),
+            ("nonsense", "1"),
+            ("stage.signed.rot_days", "5"),
+            ("stage.demo.color", "5"),
+            ("min_spacing_days", "9"),
+            ("pipeline", "1"),
+        ] {
+            let before = p.clone();
+            assert!(p.set(key, value).is_err(), "{key}={value}");
+            assert_eq!(p, before, "a rejected setting changes nothing");
+        }
     }
 }

@@ -12,7 +12,7 @@ mod write;
 pub use load::{AccountWork, Filter, Scope};
 pub use write::{Closing, NewActivity, NewContact, NewDeal};
 
-use rekindle_core::{ParseError, Pipeline};
+use rekindle_core::{ParseError, Pipeline, Policy};
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::migrate::{Migration, MigrationType, Migrator};
 use sqlx::{AnyPool, ConnectOptions, Row, SqlSafeStr};
@@ -129,35 +129,49 @@ impl Store {
         &self.pool
     }
 
-    /// The pipeline stages configured for this database (the default ones until set).
-    pub async fn pipeline(&self) -> Result<Pipeline> {
-        let row = sqlx::query("SELECT value FROM settings WHERE key = 'pipeline'")
+    /// The policy (stages, cadence, thresholds) configured for this database; the defaults
+    /// until changed.
+    pub async fn policy(&self) -> Result<Policy> {
+        let row = sqlx::query("SELECT value FROM settings WHERE key = 'policy'")
             .fetch_optional(&self.pool)
             .await?;
         match row {
-            None => Ok(Pipeline::default()),
+            None => Ok(Policy::default()),
             Some(row) => {
                 let text: String = row.try_get(0)?;
                 serde_json::from_str(&text).map_err(|e| StoreError::Corrupt {
                     table: "settings",
                     id: 0,
-                    detail: e.to_string(),
+                    detail: format!("policy: {e}"),
                 })
             }
         }
     }
 
-    pub async fn set_pipeline(&self, pipeline: &Pipeline) -> Result<()> {
-        let text = serde_json::to_string(pipeline).map_err(|e| StoreError::Corrupt {
+    pub async fn set_policy(&self, policy: &Policy) -> Result<()> {
+        let text = serde_json::to_string(policy).map_err(|e| StoreError::Corrupt {
             table: "settings",
             id: 0,
             detail: e.to_string(),
         })?;
-        sqlx::query("INSERT INTO settings (key, value) VALUES ('pipeline', $1) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+        sqlx::query("INSERT INTO settings (key, value) VALUES ('policy', $1) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
             .bind(text)
             .execute(&self.pool)
             .await?;
         Ok(())
+    }
+
+    /// The pipeline stages configured for this database.
+    pub async fn pipeline(&self) -> Result<Pipeline> {
+        Ok(self.policy().await?.pipeline)
+    }
+
+    pub async fn set_pipeline(&self, pipeline: &Pipeline) -> Result<()> {
+        let policy = Policy {
+            pipeline: pipeline.clone(),
+            ..self.policy().await?
+        };
+        self.set_policy(&policy).await
     }
 
     /// How many deals the database holds.
