@@ -206,7 +206,14 @@ pub async fn scan(g: &Global, a: ScanArgs) -> Result<ExitCode> {
         println!("{}", scan_table(&shown));
         println!("{}", state_summary(&scan.rows));
     }
+    finish(scan);
     Ok(ExitCode::SUCCESS)
+}
+
+/// The command ends here and the process with it: freeing a large pipeline's assessments one by
+/// one would only delay the exit (0.17 s for 100,000 deals), so the operating system reclaims them.
+fn finish(scan: Scan) {
+    std::mem::forget(scan);
 }
 
 fn state_summary(rows: &[ScanRow]) -> String {
@@ -264,6 +271,7 @@ pub async fn today(g: &Global) -> Result<ExitCode> {
     } else {
         println!("{}", today_table(&due));
     }
+    finish(scan);
     Ok(ExitCode::SUCCESS)
 }
 
