@@ -10,6 +10,13 @@ use clap::Parser;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    // `rekindle scan | head` should end quietly when head closes the pipe, as Unix tools do;
+    // Rust ignores SIGPIPE by default, which turns every later print into a panic.
+    // SAFETY: restoring a signal's default action, before any other thread exists.
+    #[cfg(unix)]
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = args::Cli::parse();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)

@@ -681,3 +681,35 @@ fn the_cadence_is_configurable_and_the_engine_follows_it() {
         .collect();
     assert!(kinds.contains(&"stalled_in_stage"), "{kinds:?}");
 }
+
+#[test]
+fn a_closed_pipe_ends_the_output_quietly() {
+    use std::io::Read;
+    let rk = Rk::new();
+    // Well past a pipe's 64 KB buffer, so the writer meets the closed pipe.
+    rk.run(&["demo", "--deals", "600"]);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_rekindle"))
+        .args([
+            "--db",
+            rk.db.to_str().unwrap(),
+            "--now",
+            NOW,
+            "scan",
+            "--all",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 16];
+    child.stdout.take().unwrap().read_exact(&mut first).unwrap(); // then the reader goes away
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
+    child.wait().unwrap();
+    assert!(!err.contains("panicked"), "{err}");
+}

@@ -174,6 +174,28 @@ impl Store {
         );
         let mut feature_rows = Batch::new("needed_features", &["deal_id", "feature", "why"]);
 
+        // Parents before children, so foreign keys hold at every statement.
+        macro_rules! flush_all {
+            () => {
+                for batch in [
+                    &mut account_rows,
+                    &mut contact_rows,
+                    &mut email_rows,
+                    &mut deal_rows,
+                    &mut fact_rows,
+                    &mut commitment_rows,
+                    &mut step_rows,
+                    &mut activity_rows,
+                    &mut stage_rows,
+                    &mut close_rows,
+                    &mut contract_rows,
+                    &mut feature_rows,
+                ] {
+                    batch.flush(&mut tx).await?;
+                }
+            };
+        }
+
         use Val::*;
         let mut count = 0;
         for r in records {
@@ -308,43 +330,12 @@ impl Store {
                 ]);
             }
             count += 1;
-            // Flush parents before children so foreign keys hold at every statement.
             if count % 2_000 == 0 {
-                for batch in [
-                    &mut account_rows,
-                    &mut contact_rows,
-                    &mut email_rows,
-                    &mut deal_rows,
-                    &mut fact_rows,
-                    &mut commitment_rows,
-                    &mut step_rows,
-                    &mut activity_rows,
-                    &mut stage_rows,
-                    &mut close_rows,
-                    &mut contract_rows,
-                    &mut feature_rows,
-                ] {
-                    batch.flush(&mut tx).await?;
-                }
+                flush_all!();
                 progress(count);
             }
         }
-        for batch in [
-            &mut account_rows,
-            &mut contact_rows,
-            &mut email_rows,
-            &mut deal_rows,
-            &mut fact_rows,
-            &mut commitment_rows,
-            &mut step_rows,
-            &mut activity_rows,
-            &mut stage_rows,
-            &mut close_rows,
-            &mut contract_rows,
-            &mut feature_rows,
-        ] {
-            batch.flush(&mut tx).await?;
-        }
+        flush_all!();
         tx.commit().await?;
         progress(count);
         Ok(count)
