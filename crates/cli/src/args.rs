@@ -144,6 +144,10 @@ pub struct DealAddArgs {
     /// Expected close date.
     #[arg(long)]
     pub close: Option<String>,
+    /// When the deal was opened, for a deal entered after the fact (default: --now). Its stage
+    /// clock starts then.
+    #[arg(long)]
+    pub created: Option<String>,
 }
 
 #[derive(Subcommand)]

@@ -42,6 +42,10 @@ pub async fn deal(g: &Global, cmd: DealCommand) -> Result<ExitCode> {
                 .as_deref()
                 .map(|c| time::parse_date("--close", c))
                 .transpose()?;
+            let created_at = match &a.created {
+                Some(t) => time::parse_instant("--created", t)?,
+                None => at,
+            };
             let id = store
                 .add_deal(NewDeal {
                     title: a.title,
@@ -51,7 +55,7 @@ pub async fn deal(g: &Global, cmd: DealCommand) -> Result<ExitCode> {
                     stage: a.stage,
                     amount,
                     expected_close,
-                    created_at: at,
+                    created_at,
                 })
                 .await?;
             report(g, &json!({ "deal": id }), || format!("Added deal {id}"))?;

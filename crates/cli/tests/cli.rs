@@ -713,3 +713,65 @@ fn a_closed_pipe_ends_the_output_quietly() {
     child.wait().unwrap();
     assert!(!err.contains("panicked"), "{err}");
 }
+
+#[test]
+fn a_deal_entered_after_the_fact_starts_its_stage_clock_when_it_was_opened() {
+    let rk = Rk::new();
+    rk.json(&["init"]);
+    let add = |created: Option<&str>| {
+        let mut args = vec![
+            "deal",
+            "add",
+            "--title",
+            "x",
+            "--account",
+            "Acme",
+            "--owner",
+            "o",
+            "--stage",
+            "proposal",
+            "--amount",
+            "5000",
+        ];
+        if let Some(c) = created {
+            args.extend(["--created", c]);
+        }
+        rk.json(&args)["deal"].as_i64().unwrap()
+    };
+    let (old, new) = (add(Some("2026-10-01")), add(None));
+    let scan = rk.json(&["scan", "--all"]);
+    let stalled = |id: i64| {
+        let row = scan
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["deal_id"] == id)
+            .unwrap();
+        row["signals"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["kind"] == "stalled_in_stage")
+    };
+    assert!(stalled(old), "53 days in proposal");
+    assert!(!stalled(new));
+    assert!(
+        rk.fails(&[
+            "deal",
+            "add",
+            "--title",
+            "x",
+            "--account",
+            "A",
+            "--owner",
+            "o",
+            "--stage",
+            "demo",
+            "--amount",
+            "5",
+            "--created",
+            "last spring"
+        ])
+        .contains("bad --created")
+    );
+}
