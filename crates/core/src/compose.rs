@@ -1,4 +1,4 @@
-//! Drafts the message for a play from the recorded facts (DOMAIN.md, "Bringing them back").
+//! Drafts the message for a play from the recorded facts (PLAYBOOK.md, "Bringing them back").
 //! Every draft lists the facts it used and where each came from, and must pass the tone
 //! linter. The accountability play refuses to draft without the prospect's own words.
 
@@ -361,7 +361,7 @@ fn audience(record: &DealRecord, to: &Recipient) -> String {
         .unwrap_or_else(|| "your team".into())
 }
 
-/// The questions that try to disqualify, one per warning sign (DOMAIN.md, "Prevention plays").
+/// The questions that try to disqualify, one per warning sign (PLAYBOOK.md, "Prevention plays").
 fn disqualifying_questions(assessment: &Assessment) -> Vec<(SignalKind, &'static str)> {
     let mut out: Vec<(SignalKind, &'static str)> = Vec::new();
     for s in &assessment.signals {

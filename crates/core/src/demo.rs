@@ -27,7 +27,7 @@ impl Default for DemoOptions {
     }
 }
 
-/// The situations the demo covers, each a story from DOMAIN.md.
+/// The situations the demo covers, each a story from PLAYBOOK.md.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Scenario {
     Healthy,

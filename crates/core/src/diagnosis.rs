@@ -1,4 +1,4 @@
-//! Why a deal went quiet: the seven root causes of DOMAIN.md ("Why prospects go dark"), each
+//! Why a deal went quiet: the seven root causes of PLAYBOOK.md ("Why prospects go dark"), each
 //! scored from the evidence in the record and the signals, ranked, with that evidence.
 
 use crate::record::vocabulary;

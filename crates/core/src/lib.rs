@@ -1,5 +1,5 @@
 //! Rekindle's core: the deal record and the engine that finds deals going dark, diagnoses why,
-//! picks the next play and drafts it (see DOMAIN.md for the playbook it encodes).
+//! picks the next play and drafts it (see PLAYBOOK.md for the playbook it encodes).
 //!
 //! Architecture invariant: this crate does no I/O and never reads the clock. Every function
 //! takes its data and `now`, and returns values.

@@ -1,4 +1,4 @@
-//! The tone linter: catches the "desperation mode" habits of DOMAIN.md (cause 4, "Turned off
+//! The tone linter: catches the "desperation mode" habits of PLAYBOOK.md (cause 4, "Turned off
 //! by tactics") before they reach the prospect, says why each one hurts and what to do instead.
 
 use crate::ToneMark;

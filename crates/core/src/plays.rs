@@ -1,4 +1,4 @@
-//! Which play comes next, and when (DOMAIN.md, "Bringing them back"). The cadence has a hard
+//! Which play comes next, and when (PLAYBOOK.md, "Bringing them back"). The cadence has a hard
 //! cap: the engine never recommends chasing past it. It moves to the breakup, then proposes
 //! closing as unresponsive with a date to resurface. It recommends; the rep decides.
 

@@ -1,5 +1,5 @@
 //! The thresholds the engine works with. Each default is documented with where it comes from
-//! (DOMAIN.md, "Numbers from the field"); where the team's own history is rich enough, the
+//! (PLAYBOOK.md, "Numbers from the field"); where the team's own history is rich enough, the
 //! learned value replaces the default (see `norms`).
 
 use crate::ParseError;

@@ -1,4 +1,4 @@
-//! The deal record: what must be kept for a stalled deal to be saved (DOMAIN.md, "What this
+//! The deal record: what must be kept for a stalled deal to be saved (PLAYBOOK.md, "What this
 //! means for the product"): the prospect's own words, their commitments with dates, the agreed
 //! next step, stakeholders and roles, competitors and price talk, the contract they are in,
 //! the closed-lost reason and the features they needed, and every touch and reply.
@@ -56,7 +56,7 @@ vocabulary!(
 );
 
 impl Role {
-    /// Someone who can make the purchase happen (DOMAIN.md, "Single-threaded").
+    /// Someone who can make the purchase happen (PLAYBOOK.md, "Single-threaded").
     pub fn has_power(self) -> bool {
         matches!(self, Role::DecisionMaker | Role::Champion)
     }
@@ -141,7 +141,7 @@ vocabulary!(
 );
 
 vocabulary!(
-    /// Closed-lost reasons (DOMAIN.md, "Product updates" and "Triage").
+    /// Closed-lost reasons (PLAYBOOK.md, "Product updates" and "Triage").
     LostReason, "lost reason" {
         Unresponsive => "unresponsive" | "went_dark" | "ghosted",
         Timing => "timing",
@@ -156,7 +156,7 @@ vocabulary!(
 );
 
 vocabulary!(
-    /// The re-engagement plays (DOMAIN.md, "Prevention plays" and "Bringing them back").
+    /// The re-engagement plays (PLAYBOOK.md, "Prevention plays" and "Bringing them back").
     PlayKind, "play" {
         ValueAdd => "value_add" | "follow_up",
         ObjectionHunt => "objection_hunt" | "disqualify",

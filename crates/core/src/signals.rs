@@ -1,4 +1,4 @@
-//! The warning signs and dark-deal signals of DOMAIN.md, one small function each. Every
+//! The warning signs and dark-deal signals of PLAYBOOK.md, one small function each. Every
 //! signal carries its evidence: the dates, activities and facts that triggered it.
 
 use crate::record::vocabulary;
@@ -136,7 +136,7 @@ impl<'a> Context<'a> {
     }
 }
 
-/// The signal functions, in the order of DOMAIN.md: the dark-deal signals, then the warning
+/// The signal functions, in the order of PLAYBOOK.md: the dark-deal signals, then the warning
 /// signs, then the rep's own habits.
 pub const SIGNALS: &[fn(&Context) -> Option<Signal>] = &[
     commitment_broken,
