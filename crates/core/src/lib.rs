@@ -17,6 +17,7 @@ pub mod compose;
 pub mod demo;
 pub mod diagnosis;
 pub mod lint;
+pub mod mail;
 pub mod plays;
 pub mod signals;
 pub mod time;

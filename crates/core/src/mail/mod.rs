@@ -1,0 +1,11 @@
+//! Understanding mail, whatever its source (mbox, Maildir, IMAP): who a message is from in
+//! the record's terms, whether it is an auto-reply (and when the person is back), and what is
+//! new in it. Pure: a parsed message in, facts out.
+
+mod address;
+mod autoreply;
+mod text;
+
+pub use address::{is_free_mail, normalise_address};
+pub use autoreply::{AutoReply, AutoReplyEvidence, auto_reply, return_date};
+pub use text::new_text;
