@@ -1,0 +1,103 @@
+//! One message's bytes into a `Message`.
+
+use mail_parser::{Address, HeaderValue, MessageParser, MimeHeaders};
+use rekindle_core::EmailAddress;
+use rekindle_core::mail::Message;
+
+fn addresses(value: Option<&Address>) -> Vec<EmailAddress> {
+    value
+        .map(|a| {
+            a.iter()
+                .filter_map(|x| x.address())
+                .filter_map(|x| EmailAddress::parse(x).ok())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn ids(value: &HeaderValue) -> Vec<String> {
+    match value {
+        HeaderValue::Text(t) => vec![t.to_string()],
+        HeaderValue::TextList(list) => list.iter().map(|t| t.to_string()).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// FNV-1a over the raw bytes: the key of a message without a Message-ID, stable across runs.
+fn content_key(bytes: &[u8]) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in bytes {
+        hash ^= u64::from(*b);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("sha-fnv:{hash:016x}")
+}
+
+/// Parses one message. The error says why it was not taken.
+pub fn parse(bytes: &[u8]) -> Result<Message, String> {
+    if bytes.iter().take(4096).filter(|b| **b == 0).count() > 8 {
+        return Err("binary data, not a message".into());
+    }
+    let parsed = MessageParser::default()
+        .parse(bytes)
+        .ok_or("not a mail message")?;
+    let from = addresses(parsed.from()).into_iter().next();
+    let message_id = parsed.message_id().map(str::to_string);
+    let date = parsed
+        .date()
+        .and_then(|d| jiff::Timestamp::from_second(d.to_timestamp()).ok());
+    if from.is_none() && message_id.is_none() && date.is_none() {
+        return Err("no From, Message-ID or Date header".into());
+    }
+    let automatic_headers = [
+        "Auto-Submitted",
+        "X-Autoreply",
+        "X-Autorespond",
+        "Precedence",
+    ]
+    .iter()
+    .filter_map(|name| {
+        parsed
+            .header_raw(*name)
+            .map(|v| (name.to_string(), v.trim().to_string()))
+    })
+    .collect();
+    let is_report = parsed.content_type().is_some_and(|ct| {
+        ct.ctype().eq_ignore_ascii_case("multipart")
+            && ct
+                .subtype()
+                .is_some_and(|s| s.eq_ignore_ascii_case("report"))
+            && ct
+                .attribute("report-type")
+                .is_some_and(|r| r.eq_ignore_ascii_case("delivery-status"))
+    });
+    let delivery_report = is_report.then(|| {
+        String::from_utf8_lossy(bytes)
+            .lines()
+            .filter_map(|l| {
+                let (name, value) = l.split_once(':')?;
+                name.trim()
+                    .eq_ignore_ascii_case("final-recipient")
+                    .then(|| value.rsplit(';').next().unwrap_or("").trim().to_string())
+            })
+            .filter_map(|a| EmailAddress::parse(&a).ok())
+            .collect()
+    });
+    Ok(Message {
+        key: message_id.clone().unwrap_or_else(|| content_key(bytes)),
+        message_id,
+        in_reply_to: ids(parsed.in_reply_to()),
+        references: ids(parsed.references()),
+        from,
+        to: addresses(parsed.to()),
+        cc: addresses(parsed.cc()),
+        date,
+        subject: parsed.subject().unwrap_or("").to_string(),
+        automatic_headers,
+        text: parsed
+            .body_text(0)
+            .map(|t| t.into_owned())
+            .unwrap_or_default(),
+        delivery_report,
+    })
+}

@@ -1,0 +1,185 @@
+//! The readers against mail files written here, nasty ones included.
+
+use rekindle_core::mail::{Message, bounced_addresses};
+use rekindle_ingest::{Kind, kind_of, read};
+use std::path::Path;
+
+fn eml(id: &str, from: &str, to: &str, subject: &str, body: &str) -> String {
+    format!(
+        "Message-ID: <{id}>\r\nFrom: {from}\r\nTo: {to}\r\nSubject: {subject}\r\nDate: Tue, 12 May 2026 09:14:00 +0000\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n{body}\r\n"
+    )
+}
+
+fn read_all(path: &Path) -> (Vec<Message>, rekindle_ingest::ReadSummary) {
+    let mut messages = Vec::new();
+    let summary = read(path, |m| messages.push(m)).unwrap();
+    (messages, summary)
+}
+
+#[test]
+fn mbox_with_quoted_from_junk_bad_charset_and_a_truncated_tail() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut mbox = String::new();
+    mbox.push_str("From alex@seller.io Tue May 12 09:14:00 2026\n");
+    mbox.push_str(&eml(
+        "a1@seller.io",
+        "Alex Morgan <alex@seller.io>",
+        "dana+crm@northwind.io",
+        "Proposal",
+        "Here it is.\n>From the numbers you sent, the overtime line pays for it.",
+    ));
+    mbox.push_str("\nFrom dana@northwind.io Tue May 12 11:02:00 2026\n");
+    mbox.push_str("Message-ID: <r1@northwind.io>\nIn-Reply-To: <a1@seller.io>\nReferences: <a0@seller.io> <a1@seller.io>\nFrom: Dana Reyes <Dana@Northwind.io>\nTo: alex@seller.io\nSubject: Re: Proposal\nDate: Tue, 12 May 2026 11:02:00 +0000\nContent-Type: text/plain; charset=x-unknown-charset\n\nThursday works.\n\nOn Tue, 12 May 2026 at 09:14, Alex Morgan <alex@seller.io> wrote:\n> Here it is.\n");
+    let mut bytes = mbox.into_bytes();
+    bytes.extend_from_slice(b"\nFrom junk Tue May 12 12:00:00 2026\n");
+    bytes.extend((0..2000u32).map(|i| (i % 7) as u8));
+    bytes.extend_from_slice(b"\nFrom priya@northwind.io Tue May 12 13:00:00 2026\nMessage-ID: <t1@northwind.io>\nFrom: priya@northwind.io\nSubject: cut off mid-wa");
+    let path = dir.path().join("sent.mbox");
+    std::fs::write(&path, &bytes).unwrap();
+
+    assert_eq!(kind_of(&path).unwrap(), Kind::Mbox);
+    let (messages, summary) = read_all(&path);
+    assert_eq!(summary.messages, 3, "{:?}", summary.skipped);
+    assert_eq!(summary.skipped.len(), 1);
+    assert!(
+        summary.skipped[0].origin.contains("message 3, byte"),
+        "{:?}",
+        summary.skipped
+    );
+    assert!(summary.skipped[0].reason.contains("binary"));
+
+    let sent = &messages[0];
+    assert_eq!(sent.key, "a1@seller.io");
+    assert_eq!(sent.to[0].as_str(), "dana+crm@northwind.io");
+    assert!(
+        sent.text.contains("From the numbers you sent"),
+        "mboxrd un-quoting: {:?}",
+        sent.text
+    );
+
+    let reply = &messages[1];
+    assert_eq!(reply.from.as_ref().unwrap().as_str(), "dana@northwind.io");
+    assert_eq!(reply.in_reply_to, ["a1@seller.io"]);
+    assert_eq!(reply.references, ["a0@seller.io", "a1@seller.io"]);
+    assert!(
+        reply.text.starts_with("Thursday works."),
+        "an unknown charset still reads: {:?}",
+        reply.text
+    );
+    assert_eq!(
+        rekindle_core::mail::new_text(&reply.text),
+        "Thursday works."
+    );
+
+    assert_eq!(
+        messages[2].key, "t1@northwind.io",
+        "a truncated last message is still read"
+    );
+}
+
+#[test]
+fn maildir_and_eml_folders_and_single_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let maildir = dir.path().join("Maildir");
+    for sub in ["cur", "new", "tmp"] {
+        std::fs::create_dir_all(maildir.join(sub)).unwrap();
+    }
+    std::fs::write(
+        maildir.join("new/1.host"),
+        eml(
+            "m1@x.io",
+            "dana@northwind.io",
+            "alex@seller.io",
+            "Hi",
+            "One",
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        maildir.join("cur/2.host:2,S"),
+        eml(
+            "m2@x.io",
+            "priya@northwind.io",
+            "alex@seller.io",
+            "Hello",
+            "Two",
+        ),
+    )
+    .unwrap();
+    assert_eq!(kind_of(&maildir).unwrap(), Kind::Maildir);
+    let (messages, summary) = read_all(&maildir);
+    assert_eq!(summary.messages, 2);
+    let mut keys: Vec<&str> = messages.iter().map(|m| m.key.as_str()).collect();
+    keys.sort();
+    assert_eq!(keys, ["m1@x.io", "m2@x.io"]);
+
+    let folder = dir.path().join("exports");
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::write(
+        folder.join("a.eml"),
+        eml("e1@x.io", "dana@northwind.io", "alex@seller.io", "A", "a"),
+    )
+    .unwrap();
+    std::fs::write(folder.join("b.EML"), "\u{0}\u{1}".repeat(100)).unwrap();
+    std::fs::write(folder.join("notes.txt"), "not mail").unwrap();
+    let (messages, summary) = read_all(&folder);
+    assert_eq!((messages.len(), summary.skipped.len()), (1, 1));
+    assert!(summary.skipped[0].origin.ends_with("b.EML"));
+
+    let single = folder.join("a.eml");
+    assert_eq!(kind_of(&single).unwrap(), Kind::Eml);
+    assert_eq!(read_all(&single).0.len(), 1);
+    assert!(
+        read(&dir.path().join("missing.mbox"), |_| {})
+            .unwrap_err()
+            .to_string()
+            .contains("missing.mbox")
+    );
+}
+
+#[test]
+fn a_message_without_message_id_gets_a_stable_content_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("x.eml");
+    std::fs::write(
+        &path,
+        "From: dana@northwind.io\nSubject: no id\nDate: Tue, 12 May 2026 09:14:00 +0000\n\nhello\n",
+    )
+    .unwrap();
+    let first = read_all(&path).0.remove(0);
+    let again = read_all(&path).0.remove(0);
+    assert!(first.key.starts_with("sha-fnv:"));
+    assert_eq!(first.key, again.key);
+}
+
+#[test]
+fn delivery_reports_and_auto_replies_are_recognised() {
+    let dir = tempfile::tempdir().unwrap();
+    let dsn = "Message-ID: <b1@mx.northwind.io>\nFrom: Mail Delivery System <MAILER-DAEMON@mx.northwind.io>\nTo: alex@seller.io\nSubject: Undelivered Mail Returned to Sender\nDate: Tue, 12 May 2026 09:15:00 +0000\nMIME-Version: 1.0\nContent-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\n\n--B\nContent-Type: text/plain\n\nYour message could not be delivered.\n--B\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx.northwind.io\n\nFinal-Recipient: rfc822; dana@northwind.io\nAction: failed\nStatus: 5.1.1\n--B--\n";
+    let path = dir.path().join("dsn.eml");
+    std::fs::write(&path, dsn).unwrap();
+    let message = read_all(&path).0.remove(0);
+    let me = [rekindle_core::EmailAddress::parse("alex@seller.io").unwrap()];
+    assert_eq!(
+        bounced_addresses(&message, &me)
+            .unwrap()
+            .iter()
+            .map(|a| a.as_str())
+            .collect::<Vec<_>>(),
+        ["dana@northwind.io"]
+    );
+
+    let ooo = "Message-ID: <o1@northwind.io>\nFrom: dana@northwind.io\nTo: alex@seller.io\nSubject: Automatic reply: Proposal\nAuto-Submitted: auto-replied\nDate: Tue, 12 May 2026 09:15:00 +0000\n\nI am out of the office until May 20th.\n";
+    let path = dir.path().join("ooo.eml");
+    std::fs::write(&path, ooo).unwrap();
+    let message = read_all(&path).0.remove(0);
+    let headers: Vec<(&str, &str)> = message
+        .automatic_headers
+        .iter()
+        .map(|(n, v)| (n.as_str(), v.as_str()))
+        .collect();
+    let sent = rekindle_core::time::date_of(message.date.unwrap());
+    let auto = rekindle_core::mail::auto_reply(&headers, &message.subject, &message.text, sent)
+        .expect("an auto-reply");
+    assert_eq!(auto.returns_on.unwrap().to_string(), "2026-05-21");
+}
