@@ -63,15 +63,14 @@ pub fn bounced_addresses(message: &Message, own: &[EmailAddress]) -> Option<Vec<
     for word in message.text.split(|c: char| {
         c.is_whitespace() || matches!(c, '<' | '>' | '(' | ')' | '"' | ',' | ';' | ':')
     }) {
-        if let Some(address) = super::normalise_address(word.trim_matches('.')) {
-            if !own.contains(&address)
-                && !BOUNCE_SENDERS
-                    .iter()
-                    .any(|s| address.as_str().starts_with(s))
-                && !found.contains(&address)
-            {
-                found.push(address);
-            }
+        if let Some(address) = super::normalise_address(word.trim_matches('.'))
+            && !own.contains(&address)
+            && !BOUNCE_SENDERS
+                .iter()
+                .any(|s| address.as_str().starts_with(s))
+            && !found.contains(&address)
+        {
+            found.push(address);
         }
     }
     Some(found)
