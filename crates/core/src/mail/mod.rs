@@ -6,8 +6,10 @@ mod address;
 mod autoreply;
 mod message;
 mod text;
+mod understand;
 
 pub use address::{is_free_mail, normalise_address};
 pub use autoreply::{AutoReply, AutoReplyEvidence, auto_reply, return_date};
 pub use message::{Message, bounced_addresses};
 pub use text::new_text;
+pub use understand::{Directory, Disposition, MailActivity, understand};

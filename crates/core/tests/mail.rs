@@ -1,0 +1,206 @@
+//! What a message means for the record: direction, matching, replies from colleagues and new
+//! threads, auto-replies, bounces, suggested contacts and the deal a thread belongs to.
+
+mod common;
+use common::*;
+use rekindle_core::mail::{Directory, Disposition, Message, understand};
+use rekindle_core::*;
+
+fn me() -> Vec<EmailAddress> {
+    vec![EmailAddress::parse("alex@seller.io").unwrap()]
+}
+
+fn msg(from: &str, to: &str, subject: &str, text: &str) -> Message {
+    Message {
+        key: "k".into(),
+        message_id: None,
+        in_reply_to: vec![],
+        references: vec![],
+        from: EmailAddress::parse(from).ok(),
+        to: vec![EmailAddress::parse(to).unwrap()],
+        cc: vec![],
+        date: Some(now()),
+        subject: subject.into(),
+        automatic_headers: vec![],
+        text: text.into(),
+        delivery_report: None,
+    }
+}
+
+fn activity(d: Disposition) -> rekindle_core::mail::MailActivity {
+    match d {
+        Disposition::Activity(a) => a,
+        other => panic!("expected an activity, got {other:?}"),
+    }
+}
+
+#[test]
+fn direction_and_matching() {
+    let record = healthy().0;
+    let dir = Directory::new(&me(), [&record]);
+    let sent = activity(understand(
+        &msg(
+            "Alex@Seller.io",
+            "dana+crm@ACME.example",
+            "Numbers",
+            "Here is the model.\n\n-- \nAlex",
+        ),
+        &dir,
+        None,
+        now(),
+    ));
+    assert_eq!(
+        (sent.direction, sent.outcome, sent.contact),
+        (Direction::Outbound, Outcome::Sent, Some(ContactId(1)))
+    );
+    assert_eq!(sent.body.as_deref(), Some("Here is the model."));
+
+    let reply = activity(understand(
+        &msg(
+            "dana@acme.example",
+            "alex@seller.io",
+            "Re: Numbers",
+            "Thanks!\n\nOn Mon, Alex wrote:\n> Here",
+        ),
+        &dir,
+        None,
+        now(),
+    ));
+    assert_eq!(
+        (reply.direction, reply.outcome, reply.contact),
+        (Direction::Inbound, Outcome::Replied, Some(ContactId(1)))
+    );
+    assert_eq!(reply.summary, "Thanks!");
+
+    // A colleague answering on a new thread is a reply on the deal too.
+    let colleague = activity(understand(
+        &msg(
+            "priya@acme.example",
+            "alex@seller.io",
+            "Pricing question",
+            "What about annual billing?",
+        ),
+        &dir,
+        None,
+        now(),
+    ));
+    assert_eq!(
+        (colleague.outcome, colleague.contact),
+        (Outcome::Replied, Some(ContactId(2)))
+    );
+}
+
+#[test]
+fn strangers_are_suggested_from_a_known_domain_and_ignored_otherwise() {
+    let record = healthy().0;
+    let dir = Directory::new(&me(), [&record]);
+    match understand(
+        &msg(
+            "omar@acme.example",
+            "alex@seller.io",
+            "Intro",
+            "Dana asked me to look at this.",
+        ),
+        &dir,
+        None,
+        now(),
+    ) {
+        Disposition::SuggestContact {
+            account,
+            address,
+            deal,
+        } => {
+            assert_eq!(
+                (account.as_str(), address.as_str(), deal),
+                ("Acme", "omar@acme.example", Some(DealId(1)))
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(matches!(
+        understand(
+            &msg("someone@gmail.com", "alex@seller.io", "Hi", "x"),
+            &dir,
+            None,
+            now()
+        ),
+        Disposition::Skip { .. }
+    ));
+    assert!(matches!(
+        understand(
+            &msg("alex@seller.io", "nobody@else.io", "Hi", "x"),
+            &dir,
+            None,
+            now()
+        ),
+        Disposition::Skip { .. }
+    ));
+}
+
+#[test]
+fn auto_replies_and_bounces_are_not_replies() {
+    let record = healthy().0;
+    let dir = Directory::new(&me(), [&record]);
+    let mut ooo = msg(
+        "dana@acme.example",
+        "alex@seller.io",
+        "Automatic reply: Numbers",
+        "I am out of the office until December 3rd.",
+    );
+    ooo.automatic_headers = vec![("Auto-Submitted".into(), "auto-replied".into())];
+    let auto = activity(understand(&ooo, &dir, None, now()));
+    assert_eq!(auto.outcome, Outcome::AutoReply);
+    assert_eq!(auto.returns_on.unwrap().to_string(), "2026-12-04");
+
+    let mut bounce = msg(
+        "MAILER-DAEMON@mx.acme.example",
+        "alex@seller.io",
+        "Undelivered Mail Returned to Sender",
+        "",
+    );
+    bounce.delivery_report = Some(vec![EmailAddress::parse("priya@acme.example").unwrap()]);
+    let b = activity(understand(&bounce, &dir, None, now()));
+    assert_eq!(
+        (b.outcome, b.contact),
+        (Outcome::Bounced, Some(ContactId(2)))
+    );
+    assert_eq!(b.bounced[0].as_str(), "priya@acme.example");
+}
+
+#[test]
+fn the_thread_decides_the_deal_when_an_account_has_several() {
+    let first = healthy().0;
+    let second = healthy().with(|r| r.deal.id = DealId(2)).0;
+    let dir = Directory::new(&me(), [&first, &second]);
+    let on_thread = activity(understand(
+        &msg("dana@acme.example", "alex@seller.io", "Re: x", "ok"),
+        &dir,
+        Some(DealId(2)),
+        now(),
+    ));
+    assert_eq!(on_thread.deal, DealId(2));
+    // A thread pointing at another account's deal is ignored.
+    let elsewhere = activity(understand(
+        &msg("dana@acme.example", "alex@seller.io", "Re: x", "ok"),
+        &dir,
+        Some(DealId(99)),
+        now(),
+    ));
+    assert!(elsewhere.deal == DealId(1) || elsewhere.deal == DealId(2));
+    // A closed deal is only used when the account has no open one.
+    let closed = healthy().with(|r| {
+        r.deal.id = DealId(3);
+        r.deal.status = DealStatus::Lost;
+    });
+    let dir = Directory::new(&me(), [&first, &closed.0]);
+    assert_eq!(
+        activity(understand(
+            &msg("dana@acme.example", "alex@seller.io", "Hi", "ok"),
+            &dir,
+            None,
+            now()
+        ))
+        .deal,
+        DealId(1)
+    );
+}
