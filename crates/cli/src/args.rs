@@ -59,6 +59,9 @@ pub enum Command {
     /// Show or change the cadence and thresholds (touch cap, spacing, stage limits...).
     #[command(subcommand)]
     Policy(PolicyCommand),
+    /// Capture activity from mail the rep already has.
+    #[command(subcommand)]
+    Import(ImportCommand),
     /// Every open deal: state, risk, top signals, next play.
     Scan(ScanArgs),
     /// Today's action list, most urgent first.
@@ -277,6 +280,18 @@ pub struct CloseArgs {
     /// When to look at it again.
     #[arg(long)]
     pub resurface: Option<String>,
+}
+
+#[derive(Subcommand)]
+pub enum ImportCommand {
+    /// mbox files, Maildir folders, .eml files or folders of them. Re-importing adds nothing.
+    Mail {
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Your own addresses (they decide direction); remembered for later imports.
+        #[arg(long = "me", value_name = "ADDRESS")]
+        me: Vec<String>,
+    },
 }
 
 #[derive(Subcommand)]

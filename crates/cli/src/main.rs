@@ -3,6 +3,7 @@
 
 mod args;
 mod engine;
+mod import;
 mod output;
 mod record;
 
@@ -58,6 +59,7 @@ async fn run(cli: args::Cli) -> anyhow::Result<ExitCode> {
         NextStep(a) => record::next_step(&g, a).await,
         Close(a) => record::close(&g, a).await,
         Policy(a) => record::policy(&g, a).await,
+        Import(args::ImportCommand::Mail { paths, me }) => import::mail(&g, &paths, &me).await,
         Scan(a) => engine::scan(&g, a).await,
         Today => engine::today(&g).await,
         Show(a) => engine::show(&g, a).await,

@@ -775,3 +775,118 @@ fn a_deal_entered_after_the_fact_starts_its_stage_clock_when_it_was_opened() {
         .contains("bad --created")
     );
 }
+
+fn mbox_message(id: &str, headers: &str, date: &str, body: &str) -> String {
+    format!(
+        "From x Thu Jan  1 00:00:00 2026\nMessage-ID: <{id}>\n{headers}\nDate: {date}\n\n{body}\n\n"
+    )
+}
+
+#[test]
+fn importing_mail_captures_touches_replies_auto_replies_and_suggestions_once() {
+    let rk = Rk::new();
+    let d = quiet_deal(&rk);
+    let before = rk.json(&["show", &d]);
+    assert_eq!(before["assessment"]["state"], "dark");
+
+    let dir = tempfile::tempdir().unwrap();
+    let mut mbox = String::new();
+    mbox += &mbox_message(
+        "a1@seller.io",
+        "From: Alex Morgan <alex@seller.io>\nTo: dana+crm@acme.example\nSubject: Cost model",
+        "Fri, 20 Nov 2026 10:00:00 +0000",
+        "Dana, here is the cost model with your numbers.",
+    );
+    mbox += &mbox_message(
+        "o1@acme.example",
+        "From: priya@acme.example\nTo: alex@seller.io\nSubject: Automatic reply: Cost model\nAuto-Submitted: auto-replied",
+        "Sat, 21 Nov 2026 08:00:00 +0000",
+        "I am out of the office until November 30th.",
+    );
+    mbox += &mbox_message(
+        "r1@acme.example",
+        "From: Dana Reyes <Dana@Acme.example>\nTo: alex@seller.io\nSubject: Re: Cost model\nIn-Reply-To: <a1@seller.io>",
+        "Sun, 22 Nov 2026 09:00:00 +0000",
+        "Thanks, finance is reviewing it this week.\n\nOn Fri, 20 Nov 2026, Alex Morgan wrote:\n> Dana, here is the cost model",
+    );
+    mbox += &mbox_message(
+        "s1@acme.example",
+        "From: Omar Haddad <omar@acme.example>\nTo: alex@seller.io\nSubject: Joining the evaluation",
+        "Sun, 22 Nov 2026 10:00:00 +0000",
+        "Dana asked me to join.",
+    );
+    mbox += &mbox_message(
+        "n1@news.example",
+        "From: news@gmail.com\nTo: alex@seller.io\nSubject: Weekly digest",
+        "Sun, 22 Nov 2026 11:00:00 +0000",
+        "Top stories",
+    );
+    let mut bytes = mbox.into_bytes();
+    bytes.extend_from_slice(b"From junk Thu Jan  1 00:00:00 2026\n");
+    bytes.extend((0..3000u32).map(|i| (i % 5) as u8));
+    let path = dir.path().join("mail.mbox");
+    std::fs::write(&path, bytes).unwrap();
+
+    assert!(
+        rk.fails(&["import", "mail", path.to_str().unwrap()])
+            .contains("--me"),
+        "direction needs the rep's addresses"
+    );
+    let first = rk.json(&[
+        "import",
+        "mail",
+        path.to_str().unwrap(),
+        "--me",
+        "alex@seller.io",
+    ]);
+    assert_eq!(
+        (
+            first["read"].as_u64(),
+            first["touches"].as_u64(),
+            first["replies"].as_u64(),
+            first["auto_replies"].as_u64()
+        ),
+        (Some(5), Some(1), Some(1), Some(1))
+    );
+    assert_eq!(first["contacts_suggested"], 1);
+    assert_eq!(first["not_matched"]["from no one in the record"], 1);
+    assert_eq!(
+        first["skipped"].as_array().unwrap().len(),
+        1,
+        "the binary junk, with its position"
+    );
+
+    // Again, without --me (remembered): nothing is added.
+    let again = rk.json(&["import", "mail", path.to_str().unwrap()]);
+    assert_eq!(
+        (
+            again["touches"].as_u64(),
+            again["replies"].as_u64(),
+            again["auto_replies"].as_u64(),
+            again["contacts_suggested"].as_u64()
+        ),
+        (Some(0), Some(0), Some(0), Some(0))
+    );
+    assert_eq!(again["already_imported"], 3);
+
+    let after = rk.json(&["show", &d]);
+    let acts = after["record"]["activities"].as_array().unwrap();
+    let reply = acts
+        .iter()
+        .find(|a| a["outcome"] == "replied")
+        .expect("the reply is on the deal");
+    assert_eq!(
+        reply["summary"],
+        "Thanks, finance is reviewing it this week."
+    );
+    assert!(
+        acts.iter()
+            .any(|a| a["outcome"] == "auto_reply"
+                && a["summary"] == "auto-reply: back on 2026-12-01")
+    );
+    assert_ne!(
+        after["assessment"]["state"], "dark",
+        "Dana answered: the deal is no longer dark"
+    );
+    assert_eq!(after["assessment"]["sequence"]["unanswered_touches"], 0);
+}

@@ -7,9 +7,11 @@
 
 mod bulk;
 mod load;
+mod mail;
 mod write;
 
 pub use load::{AccountWork, Filter, Scope};
+pub use mail::MailOutcome;
 pub use write::{Closing, NewActivity, NewContact, NewDeal};
 
 use rekindle_core::{ParseError, Pipeline, Policy};
@@ -58,6 +60,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         3,
         "activity timeline index",
         include_str!("../migrations/sqlite/0003_activity_timeline_index.sql"),
+    ),
+    (
+        4,
+        "mail",
+        include_str!("../migrations/sqlite/0004_mail.sql"),
     ),
 ];
 
@@ -228,8 +235,8 @@ mod tests {
         };
         let all: Vec<i64> = SQLITE_MIGRATIONS.iter().map(|m| m.0).collect();
         assert_eq!(versions(store.clone()).await, all);
-        // Pretend the database predates the later migrations: opening it again applies them.
-        sqlx::query("DELETE FROM _sqlx_migrations WHERE version > 1")
+        // Pretend the database predates migrations 2 and 3: opening it again applies them.
+        sqlx::query("DELETE FROM _sqlx_migrations WHERE version IN (2, 3)")
             .execute(store.pool())
             .await
             .unwrap();

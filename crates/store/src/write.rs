@@ -89,6 +89,35 @@ async fn account_id(
         .try_get(0)?)
 }
 
+/// Inserts an activity, with the tone mark and fingerprint of an outbound message.
+pub(crate) async fn insert_activity(
+    tx: &mut Transaction<'_, Any>,
+    deal: DealId,
+    a: NewActivity,
+) -> Result<ActivityId> {
+    let (tone, fingerprint) = tone_of(a.direction, a.body.as_deref());
+    let id: i64 = sqlx::query(
+        "INSERT INTO activities (deal_id, kind, direction, at, outcome, contact_id, summary, body, play, tone_findings, tone_phrase, body_fingerprint)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
+    )
+    .bind(deal.0)
+    .bind(a.kind.as_str().to_string())
+    .bind(a.direction.as_str().to_string())
+    .bind(a.at.as_second())
+    .bind(a.outcome.map(|o| o.as_str().to_string()))
+    .bind(a.contact.map(|c| c.0))
+    .bind(a.summary)
+    .bind(a.body)
+    .bind(a.play.map(|p| p.as_str().to_string()))
+    .bind(tone.findings as i64)
+    .bind(tone.first_phrase)
+    .bind(fingerprint)
+    .fetch_one(&mut **tx)
+    .await?
+    .try_get(0)?;
+    Ok(ActivityId(id))
+}
+
 impl Store {
     pub async fn add_deal(&self, new: NewDeal) -> Result<DealId> {
         let pipeline = self.pipeline().await?;
@@ -244,28 +273,9 @@ impl Store {
     pub async fn log_activity(&self, deal: DealId, a: NewActivity) -> Result<ActivityId> {
         let mut tx = self.pool.begin().await?;
         deal_exists(&mut tx, deal).await?;
-        let (tone, fingerprint) = tone_of(a.direction, a.body.as_deref());
-        let id: i64 = sqlx::query(
-            "INSERT INTO activities (deal_id, kind, direction, at, outcome, contact_id, summary, body, play, tone_findings, tone_phrase, body_fingerprint)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
-        )
-        .bind(deal.0)
-        .bind(a.kind.as_str().to_string())
-        .bind(a.direction.as_str().to_string())
-        .bind(a.at.as_second())
-        .bind(a.outcome.map(|o| o.as_str().to_string()))
-        .bind(a.contact.map(|c| c.0))
-        .bind(a.summary)
-        .bind(a.body)
-        .bind(a.play.map(|p| p.as_str().to_string()))
-        .bind(tone.findings as i64)
-        .bind(tone.first_phrase)
-        .bind(fingerprint)
-        .fetch_one(&mut *tx)
-        .await?
-        .try_get(0)?;
+        let id = insert_activity(&mut tx, deal, a).await?;
         tx.commit().await?;
-        Ok(ActivityId(id))
+        Ok(id)
     }
 
     pub async fn add_fact(
