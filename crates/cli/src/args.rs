@@ -209,6 +209,9 @@ pub struct LogArgs {
     /// The play this message carried (breakup, accountability...).
     #[arg(long)]
     pub play: Option<String>,
+    /// For an out-of-office answer: the day they are back (no touch is proposed before it).
+    #[arg(long, value_name = "DATE")]
+    pub back: Option<String>,
 }
 
 #[derive(Args)]

@@ -214,6 +214,11 @@ pub async fn log(g: &Global, a: LogArgs) -> Result<ExitCode> {
         },
     };
     let play = a.play.as_deref().map(PlayKind::parse).transpose()?;
+    let returns_on = a
+        .back
+        .as_deref()
+        .map(|d| time::parse_date("--back", d))
+        .transpose()?;
     let at = match &a.at {
         Some(t) => time::parse_instant("--at", t)?,
         None => now(g)?,
@@ -256,6 +261,7 @@ pub async fn log(g: &Global, a: LogArgs) -> Result<ExitCode> {
                 summary,
                 body,
                 play,
+                returns_on,
             },
         )
         .await?;

@@ -889,4 +889,9 @@ fn importing_mail_captures_touches_replies_auto_replies_and_suggestions_once() {
         "Dana answered: the deal is no longer dark"
     );
     assert_eq!(after["assessment"]["sequence"]["unanswered_touches"], 0);
+    let auto = acts.iter().find(|a| a["outcome"] == "auto_reply").unwrap();
+    assert_eq!(
+        auto["returns_on"], "2026-12-01",
+        "the return date is kept with the activity"
+    );
 }

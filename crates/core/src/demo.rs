@@ -342,6 +342,7 @@ impl Builder<'_> {
             play,
             tone,
             body_fingerprint,
+            returns_on: None,
         });
     }
 

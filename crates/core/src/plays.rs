@@ -73,15 +73,38 @@ pub fn sequence(ctx: &Context) -> Sequence {
     }
 }
 
-/// Picks the next play. The order encodes the playbook: timing first (don't chase someone
-/// locked into a contract), then the end of the sequence, then the plays that need the
-/// prospect's words, then follow-ups and prevention.
+/// The next action, never before the prospect is back: an out-of-office answer since the
+/// last engagement moves it to their return date (Mixmax reschedules the same way).
 pub fn next_action(
     ctx: &Context,
     state: DealState,
     signals: &[Signal],
     seq: &Sequence,
 ) -> NextAction {
+    let mut action = choose(ctx, state, signals, seq);
+    let since = ctx.last_engagement.map(|a| a.at);
+    let back = ctx
+        .record
+        .activities
+        .iter()
+        .filter(|a| {
+            a.at <= ctx.now
+                && a.outcome == Some(crate::Outcome::AutoReply)
+                && since.is_none_or(|s| a.at > s)
+        })
+        .filter_map(|a| a.returns_on)
+        .max();
+    if let Some(back) = back.filter(|b| start_of_day(*b) > action.due) {
+        action.due = start_of_day(back);
+        action.why = format!("{} (they are away until {back})", action.why);
+    }
+    action
+}
+
+/// Picks the next play. The order encodes the playbook: timing first (don't chase someone
+/// locked into a contract), then the end of the sequence, then the plays that need the
+/// prospect's words, then follow-ups and prevention.
+fn choose(ctx: &Context, state: DealState, signals: &[Signal], seq: &Sequence) -> NextAction {
     let policy = ctx.policy;
     let now = ctx.now;
     let has = |k: SignalKind| signals.iter().any(|s| s.kind == k);

@@ -250,6 +250,8 @@ pub struct Activity {
     pub tone: ToneMark,
     /// A fingerprint of the normalised body, to spot the same message sent again.
     pub body_fingerprint: Option<u64>,
+    /// For an auto-reply: the day the person is back.
+    pub returns_on: Option<Date>,
 }
 
 impl Activity {

@@ -172,3 +172,33 @@ fn diagnosis_ranks_causes_with_evidence() {
     let causes: Vec<_> = pesky.assess().diagnosis.iter().map(|f| f.cause).collect();
     assert!(causes.contains(&diagnosis::RootCause::TurnedOffByTactics));
 }
+
+#[test]
+fn an_out_of_office_answer_moves_the_next_touch_to_the_return_date() {
+    let away = gone_quiet()
+        .promise("run the numbers with finance", 9.0, CommitmentStatus::Open)
+        .touch(4.0)
+        .activity(
+            ActivityKind::Email,
+            Direction::Inbound,
+            Some(Outcome::AutoReply),
+            1,
+            3.9,
+        )
+        .with(|r| {
+            r.activities.last_mut().unwrap().returns_on = Some("2026-11-30".parse().unwrap())
+        });
+    let a = away.assess();
+    assert_eq!(a.next_action.play, Some(PlayKind::Accountability));
+    assert_eq!(time::date_of(a.next_action.due).to_string(), "2026-11-30");
+    assert!(
+        a.next_action.why.contains("away until 2026-11-30"),
+        "{}",
+        a.next_action.why
+    );
+    // A return date already past changes nothing.
+    let back = away.with(|r| {
+        r.activities.last_mut().unwrap().returns_on = Some("2026-11-20".parse().unwrap())
+    });
+    assert_eq!(back.assess().next_action.due, now());
+}

@@ -161,6 +161,7 @@ impl Store {
                 "tone_findings",
                 "tone_phrase",
                 "body_fingerprint",
+                "returns_on",
             ],
         );
         let mut stage_rows = Batch::new("stage_changes", &["deal_id", "stage", "at"]);
@@ -297,6 +298,7 @@ impl Store {
                     Int(tone.findings as i64),
                     OptText(tone.first_phrase),
                     OptInt(fingerprint),
+                    OptText(a.returns_on.map(|d| d.to_string())),
                 ]);
             }
             for s in &r.stage_history {

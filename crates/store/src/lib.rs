@@ -66,6 +66,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "mail",
         include_str!("../migrations/sqlite/0004_mail.sql"),
     ),
+    (
+        5,
+        "auto-reply return date",
+        include_str!("../migrations/sqlite/0005_returns_on.sql"),
+    ),
 ];
 
 fn migrator() -> Migrator {

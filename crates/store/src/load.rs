@@ -52,9 +52,9 @@ fn deal_json(with_text: bool) -> String {
                     FROM commitments k WHERE k.deal_id = d.id)
          || ',' || ifnull((SELECT json_array(n.what, n.due, n.booked, n.set_at) FROM next_steps n WHERE n.deal_id = d.id), 'null')
          || ',' || (SELECT json_group_array(json_array(a.id, a.kind, a.direction, a.at, a.outcome, a.contact_id, {text},
-                        a.play, a.tone_findings, a.tone_phrase, a.body_fingerprint))
+                        a.play, a.tone_findings, a.tone_phrase, a.body_fingerprint, a.returns_on))
                     FROM (SELECT id, kind, direction, at, outcome, contact_id, play, tone_findings, tone_phrase,
-                                 body_fingerprint{text_columns}
+                                 body_fingerprint, returns_on{text_columns}
                           FROM activities WHERE deal_id = d.id ORDER BY at, id) a)
          || ',' || (SELECT json_group_array(json_array(s.stage, s.at))
                     FROM (SELECT * FROM stage_changes WHERE deal_id = d.id ORDER BY at, id) s)
@@ -125,6 +125,7 @@ type ActivityRow = (
     i64,
     Option<String>,
     Option<i64>,
+    Option<String>,
 );
 
 /// A deal as the database wrote it.
@@ -297,24 +298,29 @@ fn into_record(row: DealRow) -> Result<(i64, DealRecord)> {
                     findings,
                     phrase,
                     fp,
-                )| Activity {
-                    id: ActivityId(aid),
-                    kind,
-                    direction,
-                    at: ts(at),
-                    outcome,
-                    contact: contact.map(ContactId),
-                    summary,
-                    body,
-                    play,
-                    tone: ToneMark {
-                        findings: findings.clamp(0, u16::MAX as i64) as u16,
-                        first_phrase: phrase,
-                    },
-                    body_fingerprint: fp.map(|f| f as u64),
+                    back,
+                )|
+                 -> Result<Activity> {
+                    Ok(Activity {
+                        id: ActivityId(aid),
+                        kind,
+                        direction,
+                        at: ts(at),
+                        outcome,
+                        contact: contact.map(ContactId),
+                        summary,
+                        body,
+                        play,
+                        tone: ToneMark {
+                            findings: findings.clamp(0, u16::MAX as i64) as u16,
+                            first_phrase: phrase,
+                        },
+                        body_fingerprint: fp.map(|f| f as u64),
+                        returns_on: date(back, "activities", id)?,
+                    })
                 },
             )
-            .collect(),
+            .collect::<Result<_>>()?,
         stage_history: stages
             .into_iter()
             .map(|(stage, at)| StageChange { stage, at: ts(at) })

@@ -73,6 +73,7 @@ impl Store {
             summary,
             body: activity.body.clone(),
             play: None,
+            returns_on: activity.returns_on,
         };
         let id = insert_activity(&mut tx, activity.deal, new).await?;
         sqlx::query("UPDATE mail_messages SET activity_id = $1 WHERE key = $2")

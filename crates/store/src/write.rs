@@ -41,6 +41,8 @@ pub struct NewActivity {
     pub summary: String,
     pub body: Option<String>,
     pub play: Option<PlayKind>,
+    /// For an auto-reply: the day the person is back.
+    pub returns_on: Option<Date>,
 }
 
 /// How a deal is closed.
@@ -97,8 +99,8 @@ pub(crate) async fn insert_activity(
 ) -> Result<ActivityId> {
     let (tone, fingerprint) = tone_of(a.direction, a.body.as_deref());
     let id: i64 = sqlx::query(
-        "INSERT INTO activities (deal_id, kind, direction, at, outcome, contact_id, summary, body, play, tone_findings, tone_phrase, body_fingerprint)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
+        "INSERT INTO activities (deal_id, kind, direction, at, outcome, contact_id, summary, body, play, tone_findings, tone_phrase, body_fingerprint, returns_on)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
     )
     .bind(deal.0)
     .bind(a.kind.as_str().to_string())
@@ -112,6 +114,7 @@ pub(crate) async fn insert_activity(
     .bind(tone.findings as i64)
     .bind(tone.first_phrase)
     .bind(fingerprint)
+    .bind(a.returns_on.map(|d| d.to_string()))
     .fetch_one(&mut **tx)
     .await?
     .try_get(0)?;

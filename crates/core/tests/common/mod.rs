@@ -115,6 +115,7 @@ impl Fixture {
             play: None,
             tone: ToneMark::default(),
             body_fingerprint: None,
+            returns_on: None,
         });
         self.0.activities.sort_by_key(|a| a.at);
         self
