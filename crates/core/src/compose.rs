@@ -317,7 +317,17 @@ struct FactsUsed(Vec<UsedFact>);
 /// The contact to write to: the one who last engaged, else someone with power, never a
 /// do-not-contact person.
 fn recipient(record: &DealRecord) -> Result<Recipient, ComposeError> {
-    let reachable = |c: &&Contact| !c.do_not_contact;
+    // A contact whose mail bounced since they last engaged cannot be reached by mail.
+    let bounced = |c: &Contact| {
+        record
+            .activities
+            .iter()
+            .rev()
+            .filter(|a| a.contact == Some(c.id))
+            .find(|a| a.is_engagement() || a.outcome == Some(crate::Outcome::Bounced))
+            .is_some_and(|a| a.outcome == Some(crate::Outcome::Bounced))
+    };
+    let reachable = |c: &&Contact| !c.do_not_contact && !bounced(c);
     let last_engaged = record
         .activities
         .iter()
@@ -343,7 +353,7 @@ fn recipient(record: &DealRecord) -> Result<Recipient, ComposeError> {
             Err(ComposeError::NoRecipient("the deal has no contacts".into()))
         }
         None => Err(ComposeError::NoRecipient(
-            "every contact on the deal is marked do-not-contact".into(),
+            "every contact on the deal is do-not-contact or their mail bounced".into(),
         )),
     }
 }

@@ -715,6 +715,19 @@ fn build(
             b.value_touch(12.0, 0);
             b.call(8.0, 0, Outcome::VoicemailLeft);
             b.value_touch(4.0, 0);
+            // The decision maker's address no longer works.
+            b.push(
+                (
+                    ActivityKind::Email,
+                    Direction::Inbound,
+                    Some(Outcome::Bounced),
+                ),
+                3.9,
+                1,
+                "delivery failed: mailbox unavailable",
+                None,
+                None,
+            );
         }
         BreakupUnanswered | AwaitingBreakup => {
             let (start, breakup) = if scenario == BreakupUnanswered {

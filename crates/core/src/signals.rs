@@ -29,6 +29,7 @@ vocabulary!(
         Desperation => "desperation",
         PeskyTone => "pesky_tone",
         DiscoveryGap => "discovery_gap",
+        BouncedAddress => "bounced_address",
     }
 );
 
@@ -44,6 +45,7 @@ impl SignalKind {
                 | SignalKind::StalledInStage
                 | SignalKind::CloseDatePassed
                 | SignalKind::Desperation
+                | SignalKind::BouncedAddress
         )
     }
 }
@@ -154,6 +156,7 @@ pub const SIGNALS: &[fn(&Context) -> Option<Signal>] = &[
     desperation,
     pesky_tone,
     discovery_gap,
+    bounced_address,
 ];
 
 /// Every signal that fires for the deal.
@@ -732,6 +735,39 @@ pub fn discovery_gap(ctx: &Context) -> Option<Signal> {
         10,
         format!("Discovery gap: {} of 3 essentials unknown", missing.len()),
         missing,
+    )
+}
+
+/// A message to a contact bounced since they last engaged: the touches are not arriving.
+pub fn bounced_address(ctx: &Context) -> Option<Signal> {
+    let since = ctx.last_engagement.map(|a| a.at);
+    let bounces: Vec<&Activity> = ctx
+        .record
+        .activities
+        .iter()
+        .filter(|a| {
+            a.at <= ctx.now
+                && a.outcome == Some(crate::Outcome::Bounced)
+                && since.is_none_or(|s| a.at > s)
+        })
+        .collect();
+    let last = bounces.last()?;
+    let who = last
+        .contact
+        .and_then(|c| ctx.record.contact(c))
+        .map(|c| c.name.as_str())
+        .unwrap_or("a contact");
+    signal(
+        SignalKind::BouncedAddress,
+        10,
+        format!(
+            "Mail to {who} bounced on {}: find another way to reach them",
+            human_date(last.at)
+        ),
+        bounces
+            .iter()
+            .map(|a| Evidence::activity(a, format!("{} bounced", a.kind)))
+            .collect(),
     )
 }
 

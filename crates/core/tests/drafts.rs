@@ -216,3 +216,26 @@ fn demo_covers_every_signal_state_and_play() {
     let again: Vec<_> = demo::generate(demo::DemoOptions::default(), now()).collect();
     assert_eq!(records, again);
 }
+
+#[test]
+fn never_drafts_to_an_address_that_bounced() {
+    let d = broken_promise().activity(
+        ActivityKind::Email,
+        Direction::Inbound,
+        Some(Outcome::Bounced),
+        1,
+        3.0,
+    );
+    assert_eq!(draft(&d, PlayKind::Breakup).unwrap().to.name, "Priya Patel");
+    let both = d.activity(
+        ActivityKind::Email,
+        Direction::Inbound,
+        Some(Outcome::Bounced),
+        2,
+        2.5,
+    );
+    assert!(matches!(
+        draft(&both, PlayKind::Breakup),
+        Err(ComposeError::NoRecipient(_))
+    ));
+}

@@ -373,3 +373,23 @@ fn pesky_tone_and_resends() {
             .contains(&PeskyTone)
     );
 }
+
+#[test]
+fn a_bounce_is_raised_on_the_deal_until_they_engage_again() {
+    let bounced = healthy().touch(0.6).activity(
+        ActivityKind::Email,
+        Direction::Inbound,
+        Some(Outcome::Bounced),
+        1,
+        0.5,
+    );
+    let a = bounced.assess();
+    let s = a
+        .signals
+        .iter()
+        .find(|s| s.kind == BouncedAddress)
+        .expect("fires");
+    assert!(s.summary.contains("Dana Reyes"), "{}", s.summary);
+    assert_ne!(a.state, DealState::Healthy);
+    assert!(!bounced.reply(1, 0.1).signals().contains(&BouncedAddress));
+}
