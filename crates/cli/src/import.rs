@@ -4,12 +4,13 @@ use crate::args::Global;
 use crate::output::{now, open, report};
 use anyhow::{Context, Result, bail};
 use rekindle_core::mail::{Directory, Disposition, Message, understand};
-use rekindle_core::{EmailAddress, Outcome};
-use rekindle_store::{Filter, MailOutcome, Store};
+use rekindle_core::{DealRecord, EmailAddress, Outcome};
+use rekindle_store::{MailOutcome, Store};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 /// What an import did.
 #[derive(Default, Serialize)]
@@ -48,7 +49,15 @@ pub async fn mail(g: &Global, paths: &[PathBuf], me: &[String]) -> Result<ExitCo
     let store = open(g).await?;
     let now = now(g)?;
     let me = my_addresses(&store, me).await?;
-    let directory = Directory::new(&me, &store.load(Filter::default()).await?);
+    // Built account by account as the pipeline streams in: never the whole pipeline in memory.
+    let mine = me.clone();
+    let parts = store
+        .map_accounts(
+            false,
+            Arc::new(move |group: Vec<DealRecord>| Directory::new(&mine, &group)),
+        )
+        .await?;
+    let directory = Directory::merge(parts);
     let mut summary = Summary::default();
     for path in paths {
         // The reader runs on its own thread; a short queue keeps memory to a few messages.

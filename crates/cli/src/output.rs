@@ -72,18 +72,14 @@ pub fn table(header: &[&str]) -> Table {
     t.load_preset(UTF8_FULL_CONDENSED)
         .set_content_arrangement(ContentArrangement::Dynamic)
         .set_header(header.to_vec());
-    if let Some((w, _)) = terminal_width() {
-        t.set_width(w);
-    }
+    // `COLUMNS` when the shell exports it; otherwise a width that suits most terminals.
+    t.set_width(
+        std::env::var("COLUMNS")
+            .ok()
+            .and_then(|c| c.parse().ok())
+            .unwrap_or(140),
+    );
     t
-}
-
-fn terminal_width() -> Option<(u16, u16)> {
-    std::env::var("COLUMNS")
-        .ok()
-        .and_then(|c| c.parse().ok())
-        .map(|w| (w, 0))
-        .or(Some((140, 0)))
 }
 
 pub fn day(t: Timestamp) -> String {

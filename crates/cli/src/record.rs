@@ -62,12 +62,21 @@ pub async fn deal(g: &Global, cmd: DealCommand) -> Result<ExitCode> {
         }
         DealCommand::List { status } => {
             let status = status.as_deref().map(DealStatus::parse).transpose()?;
-            let records = store.load(rekindle_store::Filter::default()).await?;
-            let deals: Vec<&Deal> = records
-                .iter()
-                .map(|r| &r.deal)
-                .filter(|d| status.is_none_or(|s| d.status == s))
+            // Only the deals are kept as the pipeline streams in.
+            let keep = move |group: Vec<DealRecord>| -> Vec<Deal> {
+                group
+                    .into_iter()
+                    .map(|r| r.deal)
+                    .filter(|d| status.is_none_or(|s| d.status == s))
+                    .collect()
+            };
+            let mut deals: Vec<Deal> = store
+                .map_accounts(false, std::sync::Arc::new(keep))
+                .await?
+                .into_iter()
+                .flatten()
                 .collect();
+            deals.sort_by_key(|d| d.id);
             if g.json {
                 crate::output::print_json(&deals)?;
             } else {

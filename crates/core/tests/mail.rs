@@ -204,3 +204,47 @@ fn the_thread_decides_the_deal_when_an_account_has_several() {
         DealId(1)
     );
 }
+
+#[test]
+fn a_directory_built_account_by_account_understands_the_same() {
+    let acme = healthy().0;
+    let other = healthy()
+        .with(|r| {
+            r.deal.id = DealId(7);
+            r.deal.account = Account {
+                name: "Globex".into(),
+                domain: Some("globex.example".into()),
+            };
+            for (i, c) in r.contacts.iter_mut().enumerate() {
+                c.id = ContactId(10 + i as i64);
+                c.emails = vec![EmailAddress::parse(&format!("p{i}@globex.example")).unwrap()];
+            }
+        })
+        .0;
+    let whole = Directory::new(&me(), [&acme, &other]);
+    let merged = Directory::merge([
+        Directory::new(&me(), [&acme]),
+        Directory::new(&me(), [&other]),
+    ]);
+    for m in [
+        msg("dana@acme.example", "alex@seller.io", "Re", "ok"),
+        msg("p1@globex.example", "alex@seller.io", "Re", "ok"),
+        msg("alex@seller.io", "p0@globex.example", "x", "y"),
+        msg("new@globex.example", "alex@seller.io", "Hi", "z"),
+    ] {
+        assert_eq!(
+            understand(&m, &whole, None, now()),
+            understand(&m, &merged, None, now())
+        );
+    }
+    assert_eq!(
+        activity(understand(
+            &msg("p1@globex.example", "alex@seller.io", "Re", "ok"),
+            &merged,
+            None,
+            now()
+        ))
+        .deal,
+        DealId(7)
+    );
+}

@@ -80,6 +80,26 @@ impl Directory {
         }
     }
 
+    /// Joins directories built from disjoint sets of accounts (built account by account while
+    /// a pipeline streams in).
+    pub fn merge(parts: impl IntoIterator<Item = Directory>) -> Directory {
+        let mut all = Directory {
+            me: Vec::new(),
+            contacts: HashMap::new(),
+            domains: HashMap::new(),
+            deals: HashMap::new(),
+        };
+        for part in parts {
+            if all.me.is_empty() {
+                all.me = part.me;
+            }
+            all.contacts.extend(part.contacts);
+            all.domains.extend(part.domains);
+            all.deals.extend(part.deals);
+        }
+        all
+    }
+
     fn contact(&self, address: &EmailAddress) -> Option<&(ContactId, String)> {
         normalise_address(address.as_str()).and_then(|a| self.contacts.get(&a))
     }
