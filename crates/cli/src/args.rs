@@ -62,6 +62,10 @@ pub enum Command {
     /// Capture activity from mail the rep already has.
     #[command(subcommand)]
     Import(ImportCommand),
+    /// Capture activity from a mail server or a calendar server, picking up where the last sync
+    /// stopped.
+    #[command(subcommand)]
+    Sync(SyncCommand),
     /// Every open deal: state, risk, top signals, next play.
     Scan(ScanArgs),
     /// Today's action list, most urgent first.
@@ -329,4 +333,49 @@ pub struct DraftArgs {
 pub struct LintArgs {
     /// A file, or - for standard input.
     pub file: PathBuf,
+}
+
+#[derive(Subcommand)]
+pub enum SyncCommand {
+    /// The inbox and the sent folder over IMAP. Connection settings are remembered (never the
+    /// password); a re-run fetches only what is new.
+    Imap(ImapArgs),
+}
+
+#[derive(Args)]
+pub struct ImapArgs {
+    /// The server's host name (remembered).
+    #[arg(long)]
+    pub host: Option<String>,
+    /// The port (default 993 with tls, 143 otherwise).
+    #[arg(long)]
+    pub port: Option<u16>,
+    /// tls (default), starttls, or plain (only for a server on this machine).
+    #[arg(long, value_enum)]
+    pub security: Option<ImapSecurity>,
+    /// The login name (remembered).
+    #[arg(long)]
+    pub user: Option<String>,
+    /// A PEM file of certificates to trust besides the public roots (remembered).
+    #[arg(long, value_name = "PEM")]
+    pub ca_file: Option<PathBuf>,
+    /// The sent folder, when the server does not mark it (remembered).
+    #[arg(long, value_name = "FOLDER")]
+    pub sent: Option<String>,
+    /// Read the password from this environment variable.
+    #[arg(long, value_name = "VAR", conflicts_with = "password_file")]
+    pub password_env: Option<String>,
+    /// Read the password from the first line of this file.
+    #[arg(long, value_name = "FILE")]
+    pub password_file: Option<PathBuf>,
+    /// Your own addresses (they decide direction); remembered for later imports.
+    #[arg(long = "me", value_name = "ADDRESS")]
+    pub me: Vec<String>,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub enum ImapSecurity {
+    Tls,
+    Starttls,
+    Plain,
 }

@@ -6,6 +6,7 @@ mod engine;
 mod import;
 mod output;
 mod record;
+mod sync;
 
 use clap::Parser;
 use std::process::ExitCode;
@@ -60,6 +61,7 @@ async fn run(cli: args::Cli) -> anyhow::Result<ExitCode> {
         Close(a) => record::close(&g, a).await,
         Policy(a) => record::policy(&g, a).await,
         Import(args::ImportCommand::Mail { paths, me }) => import::mail(&g, &paths, &me).await,
+        Sync(args::SyncCommand::Imap(a)) => sync::imap(&g, a).await,
         Scan(a) => engine::scan(&g, a).await,
         Today => engine::today(&g).await,
         Show(a) => engine::show(&g, a).await,

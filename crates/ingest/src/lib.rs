@@ -6,6 +6,7 @@
 //! Architecture invariant: no record logic here. What a message means for a deal is the core's
 //! business; this crate only turns bytes into messages.
 
+pub mod imap;
 mod parse;
 
 pub use parse::parse;
@@ -14,6 +15,7 @@ use rekindle_core::mail::Message;
 use std::fs::File;
 use std::io::BufReader;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// What cannot be read at all (as opposed to single messages, which are skipped).
 #[derive(Debug, thiserror::Error)]
@@ -76,8 +78,39 @@ pub fn kind_of(path: &Path) -> Result<Kind, IngestError> {
     })
 }
 
+/// The bytes a read of `path` goes through: the file's size, or the sum over a folder's files
+/// (a Maildir's `cur` and `new`). For a progress bar; 0 when unknown.
+pub fn source_bytes(path: &Path) -> u64 {
+    let files = |dir: &Path| -> u64 {
+        std::fs::read_dir(dir)
+            .map(|entries| {
+                entries
+                    .filter_map(|e| e.ok()?.metadata().ok())
+                    .filter(|m| m.is_file())
+                    .map(|m| m.len())
+                    .sum()
+            })
+            .unwrap_or(0)
+    };
+    match std::fs::metadata(path) {
+        Ok(m) if m.is_file() => m.len(),
+        Ok(_) => files(path) + files(&path.join("cur")) + files(&path.join("new")),
+        Err(_) => 0,
+    }
+}
+
 /// Reads every message under `path`, handing each to `each` as it is parsed.
-pub fn read(path: &Path, mut each: impl FnMut(Message)) -> Result<ReadSummary, IngestError> {
+pub fn read(path: &Path, each: impl FnMut(Message)) -> Result<ReadSummary, IngestError> {
+    read_counting(path, &AtomicU64::new(0), each)
+}
+
+/// `read`, adding each message's size to `bytes_read` as it goes (for a progress bar on
+/// another thread).
+pub fn read_counting(
+    path: &Path,
+    bytes_read: &AtomicU64,
+    mut each: impl FnMut(Message),
+) -> Result<ReadSummary, IngestError> {
     let io = |source| IngestError::Io {
         path: path.to_path_buf(),
         source,
@@ -85,6 +118,7 @@ pub fn read(path: &Path, mut each: impl FnMut(Message)) -> Result<ReadSummary, I
     let mut summary = ReadSummary::default();
     let mut take = |origin: String, bytes: &[u8], summary: &mut ReadSummary| {
         summary.bytes += bytes.len() as u64;
+        bytes_read.fetch_add(bytes.len() as u64, Ordering::Relaxed);
         match parse(bytes) {
             Ok(message) => {
                 summary.messages += 1;

@@ -11,7 +11,7 @@ mod mail;
 mod write;
 
 pub use load::{AccountWork, Filter, Scope};
-pub use mail::MailOutcome;
+pub use mail::{MailOutcome, MailWriter};
 pub use write::{Closing, NewActivity, NewContact, NewDeal};
 
 use rekindle_core::{ParseError, Pipeline, Policy};
@@ -70,6 +70,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         5,
         "auto-reply return date",
         include_str!("../migrations/sqlite/0005_returns_on.sql"),
+    ),
+    (
+        6,
+        "synced mail folders",
+        include_str!("../migrations/sqlite/0006_mail_folders.sql"),
     ),
 ];
 
@@ -141,36 +146,46 @@ impl Store {
         &self.pool
     }
 
-    /// The policy (stages, cadence, thresholds) configured for this database; the defaults
-    /// until changed.
-    pub async fn policy(&self) -> Result<Policy> {
-        let row = sqlx::query("SELECT value FROM settings WHERE key = 'policy'")
+    /// A setting stored as JSON under `key`, if set.
+    pub async fn setting<T: serde::de::DeserializeOwned>(&self, key: &str) -> Result<Option<T>> {
+        let row = sqlx::query("SELECT value FROM settings WHERE key = $1")
+            .bind(key.to_string())
             .fetch_optional(&self.pool)
             .await?;
-        match row {
-            None => Ok(Policy::default()),
-            Some(row) => {
-                let text: String = row.try_get(0)?;
-                serde_json::from_str(&text).map_err(|e| StoreError::Corrupt {
-                    table: "settings",
-                    id: 0,
-                    detail: format!("policy: {e}"),
-                })
-            }
-        }
+        let Some(row) = row else { return Ok(None) };
+        let text: String = row.try_get(0)?;
+        serde_json::from_str(&text)
+            .map(Some)
+            .map_err(|e| StoreError::Corrupt {
+                table: "settings",
+                id: 0,
+                detail: format!("{key}: {e}"),
+            })
     }
 
-    pub async fn set_policy(&self, policy: &Policy) -> Result<()> {
-        let text = serde_json::to_string(policy).map_err(|e| StoreError::Corrupt {
+    /// Stores a setting as JSON under `key`, replacing what was there.
+    pub async fn set_setting<T: serde::Serialize>(&self, key: &str, value: &T) -> Result<()> {
+        let text = serde_json::to_string(value).map_err(|e| StoreError::Corrupt {
             table: "settings",
             id: 0,
-            detail: e.to_string(),
+            detail: format!("{key}: {e}"),
         })?;
-        sqlx::query("INSERT INTO settings (key, value) VALUES ('policy', $1) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+        sqlx::query("INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+            .bind(key.to_string())
             .bind(text)
             .execute(&self.pool)
             .await?;
         Ok(())
+    }
+
+    /// The policy (stages, cadence, thresholds) configured for this database; the defaults
+    /// until changed.
+    pub async fn policy(&self) -> Result<Policy> {
+        Ok(self.setting("policy").await?.unwrap_or_default())
+    }
+
+    pub async fn set_policy(&self, policy: &Policy) -> Result<()> {
+        self.set_setting("policy", policy).await
     }
 
     /// The pipeline stages configured for this database.

@@ -14,24 +14,53 @@ pub enum MailOutcome {
     AlreadyImported,
 }
 
+/// Mail being recorded: one transaction that commits every few hundred messages, so a large
+/// import runs at disk speed and a crash loses at most the batch in hand (a re-run takes it
+/// again; nothing is recorded twice).
+pub struct MailWriter {
+    pool: sqlx::AnyPool,
+    tx: Option<sqlx::Transaction<'static, sqlx::Any>>,
+    pending: usize,
+}
+
+/// Messages per transaction.
+const BATCH: usize = 500;
+
 impl Store {
+    pub async fn mail_writer(&self) -> Result<MailWriter> {
+        Ok(MailWriter {
+            pool: self.pool.clone(),
+            tx: None,
+            pending: 0,
+        })
+    }
+}
+
+impl MailWriter {
+    async fn tx(&mut self) -> Result<&mut sqlx::Transaction<'static, sqlx::Any>> {
+        if self.tx.is_none() {
+            self.tx = Some(self.pool.begin().await?);
+        }
+        Ok(self.tx.as_mut().expect("just begun"))
+    }
+
     /// Whether a message (by key) was imported before.
-    pub async fn mail_imported(&self, key: &str) -> Result<bool> {
+    pub async fn imported(&mut self, key: &str) -> Result<bool> {
         Ok(sqlx::query("SELECT 1 FROM mail_messages WHERE key = $1")
             .bind(key.to_string())
-            .fetch_optional(&self.pool)
+            .fetch_optional(&mut **self.tx().await?)
             .await?
             .is_some())
     }
 
     /// The deal of the first earlier message among `message_ids` (In-Reply-To, then References).
-    pub async fn thread_deal(&self, message_ids: &[String]) -> Result<Option<DealId>> {
+    pub async fn thread_deal(&mut self, message_ids: &[String]) -> Result<Option<DealId>> {
         for id in message_ids {
             let row = sqlx::query(
                 "SELECT deal_id FROM mail_messages WHERE message_id = $1 AND deal_id IS NOT NULL",
             )
             .bind(id.clone())
-            .fetch_optional(&self.pool)
+            .fetch_optional(&mut **self.tx().await?)
             .await?;
             if let Some(row) = row {
                 return Ok(Some(DealId(row.try_get(0)?)));
@@ -42,20 +71,20 @@ impl Store {
 
     /// Records a message and the activity it adds, once: a message already imported adds
     /// nothing. A bounce marks the failed addresses.
-    pub async fn record_mail(
-        &self,
+    pub async fn record(
+        &mut self,
         key: &str,
         message_id: Option<&str>,
         activity: &MailActivity,
         now: Timestamp,
     ) -> Result<MailOutcome> {
-        let mut tx = self.pool.begin().await?;
+        let tx = self.tx().await?;
         let claimed = sqlx::query("INSERT INTO mail_messages (key, message_id, deal_id, imported_at) VALUES ($1, $2, $3, $4) ON CONFLICT (key) DO NOTHING")
             .bind(key.to_string())
             .bind(message_id.map(str::to_string))
             .bind(activity.deal.0)
             .bind(now.as_second())
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
         if claimed.rows_affected() == 0 {
             return Ok(MailOutcome::AlreadyImported);
@@ -75,43 +104,22 @@ impl Store {
             play: None,
             returns_on: activity.returns_on,
         };
-        let id = insert_activity(&mut tx, activity.deal, new).await?;
+        let id = insert_activity(tx, activity.deal, new).await?;
         sqlx::query("UPDATE mail_messages SET activity_id = $1 WHERE key = $2")
             .bind(id.0)
             .bind(key.to_string())
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
         for address in &activity.bounced {
-            mark_bounced(&mut tx, address, activity.at).await?;
+            mark_bounced(tx, address, activity.at).await?;
         }
-        tx.commit().await?;
+        self.counted().await?;
         Ok(MailOutcome::Added)
-    }
-
-    /// Records a message that added no activity (a suggestion, or nothing), so a re-import
-    /// skips it quickly.
-    pub async fn record_mail_seen(
-        &self,
-        key: &str,
-        message_id: Option<&str>,
-        now: Timestamp,
-    ) -> Result<MailOutcome> {
-        let done = sqlx::query("INSERT INTO mail_messages (key, message_id, imported_at) VALUES ($1, $2, $3) ON CONFLICT (key) DO NOTHING")
-            .bind(key.to_string())
-            .bind(message_id.map(str::to_string))
-            .bind(now.as_second())
-            .execute(&self.pool)
-            .await?;
-        Ok(if done.rows_affected() == 0 {
-            MailOutcome::AlreadyImported
-        } else {
-            MailOutcome::Added
-        })
     }
 
     /// Notes someone new writing from a known account; false when they were suggested before.
     pub async fn suggest_contact(
-        &self,
+        &mut self,
         account: &str,
         address: &EmailAddress,
         deal: Option<DealId>,
@@ -126,11 +134,56 @@ impl Store {
         .bind(deal.map(|d| d.0))
         .bind(at.as_second())
         .bind(account.to_string())
-        .execute(&self.pool)
+        .execute(&mut **self.tx().await?)
         .await?;
+        self.counted().await?;
         Ok(done.rows_affected() > 0)
     }
 
+    /// Moves a synced folder's position forward with the messages before it, in the same
+    /// transaction: the position never runs ahead of the record.
+    pub async fn set_folder_position(
+        &mut self,
+        account: &str,
+        folder: &str,
+        (uid_validity, last_uid): (u32, u32),
+        now: Timestamp,
+    ) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO mail_folders (account, folder, uid_validity, last_uid, synced_at)
+             VALUES ($1, $2, $3, $4, $5)
+             ON CONFLICT (account, folder) DO UPDATE SET uid_validity = excluded.uid_validity,
+                 last_uid = excluded.last_uid, synced_at = excluded.synced_at",
+        )
+        .bind(account.to_string())
+        .bind(folder.to_string())
+        .bind(i64::from(uid_validity))
+        .bind(i64::from(last_uid))
+        .bind(now.as_second())
+        .execute(&mut **self.tx().await?)
+        .await?;
+        Ok(())
+    }
+
+    async fn counted(&mut self) -> Result<()> {
+        self.pending += 1;
+        if self.pending >= BATCH {
+            self.commit().await?;
+        }
+        Ok(())
+    }
+
+    /// Makes everything recorded so far durable.
+    pub async fn commit(&mut self) -> Result<()> {
+        if let Some(tx) = self.tx.take() {
+            tx.commit().await?;
+        }
+        self.pending = 0;
+        Ok(())
+    }
+}
+
+impl Store {
     /// Suggested contacts: (account, address, messages when first seen).
     pub async fn contact_suggestions(&self) -> Result<Vec<(String, String, i64)>> {
         let rows = sqlx::query("SELECT a.name, s.address, s.messages FROM contact_suggestions s JOIN accounts a ON a.id = s.account_id ORDER BY a.name, s.address")
@@ -170,30 +223,27 @@ async fn mark_bounced(
 impl Store {
     /// The rep's own addresses, remembered from the last import.
     pub async fn rep_addresses(&self) -> Result<Vec<EmailAddress>> {
-        let row = sqlx::query("SELECT value FROM settings WHERE key = 'rep_addresses'")
-            .fetch_optional(&self.pool)
-            .await?;
-        let Some(row) = row else {
-            return Ok(Vec::new());
-        };
-        let text: String = row.try_get(0)?;
-        serde_json::from_str(&text).map_err(|e| crate::StoreError::Corrupt {
-            table: "settings",
-            id: 0,
-            detail: format!("rep_addresses: {e}"),
-        })
+        Ok(self.setting("rep_addresses").await?.unwrap_or_default())
     }
 
     pub async fn set_rep_addresses(&self, addresses: &[EmailAddress]) -> Result<()> {
-        let text = serde_json::to_string(addresses).map_err(|e| crate::StoreError::Corrupt {
-            table: "settings",
-            id: 0,
-            detail: e.to_string(),
-        })?;
-        sqlx::query("INSERT INTO settings (key, value) VALUES ('rep_addresses', $1) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
-            .bind(text)
-            .execute(&self.pool)
-            .await?;
-        Ok(())
+        self.set_setting("rep_addresses", &addresses).await
+    }
+
+    /// Where the read of a synced mail folder stands: (UIDVALIDITY, last UID taken).
+    pub async fn folder_position(&self, account: &str, folder: &str) -> Result<Option<(u32, u32)>> {
+        let row = sqlx::query(
+            "SELECT uid_validity, last_uid FROM mail_folders WHERE account = $1 AND folder = $2",
+        )
+        .bind(account.to_string())
+        .bind(folder.to_string())
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|r| {
+            let validity: i64 = r.try_get(0)?;
+            let last: i64 = r.try_get(1)?;
+            Ok((validity as u32, last as u32))
+        })
+        .transpose()
     }
 }

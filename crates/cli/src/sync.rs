@@ -1,0 +1,205 @@
+//! `rekindle sync imap`: the rep's mailbox on a server, read incrementally.
+
+use crate::args::{Global, ImapArgs, ImapSecurity};
+use crate::import::{Importer, Summary, progress};
+use crate::output::{open, report};
+use anyhow::{Context, Result, bail};
+use rekindle_ingest::imap::{Mailbox, Position, Security, Server};
+use serde::{Deserialize, Serialize};
+use std::io::IsTerminal;
+use std::process::ExitCode;
+
+/// What is remembered between syncs: everything but the password.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+struct ImapSettings {
+    server: Server,
+    sent: Option<String>,
+}
+
+/// The settings for this run: the flags given over what was remembered.
+fn settings(args: &ImapArgs, known: Option<ImapSettings>) -> Result<ImapSettings> {
+    let security = match args.security {
+        Some(ImapSecurity::Tls) => Some(Security::Tls),
+        Some(ImapSecurity::Starttls) => Some(Security::Starttls),
+        Some(ImapSecurity::Plain) => Some(Security::Plain),
+        None => None,
+    };
+    let (host, user) = match (&args.host, &args.user, &known) {
+        (Some(h), Some(u), _) => (h.clone(), u.clone()),
+        (h, u, Some(k)) => (
+            h.clone().unwrap_or_else(|| k.server.host.clone()),
+            u.clone().unwrap_or_else(|| k.server.user.clone()),
+        ),
+        _ => bail!("first sync: say where the mailbox is, with --host and --user"),
+    };
+    let security = security
+        .or(known.as_ref().map(|k| k.server.security))
+        .unwrap_or(Security::Tls);
+    let same_server = known.as_ref().is_some_and(|k| k.server.host == host);
+    let port = args
+        .port
+        .or(known
+            .as_ref()
+            .filter(|k| same_server && k.server.security == security)
+            .map(|k| k.server.port))
+        .unwrap_or(security.default_port());
+    Ok(ImapSettings {
+        server: Server {
+            host,
+            port,
+            security,
+            user,
+            ca_file: args
+                .ca_file
+                .clone()
+                .or(known.as_ref().and_then(|k| k.server.ca_file.clone())),
+        },
+        sent: args
+            .sent
+            .clone()
+            .or(known.as_ref().and_then(|k| k.sent.clone())),
+    })
+}
+
+/// The password, from where the flags say; a prompt on a terminal otherwise. Never stored.
+fn password(args: &ImapArgs, server: &Server) -> Result<String> {
+    if let Some(var) = &args.password_env {
+        return std::env::var(var).with_context(|| format!("--password-env: ${var} is not set"));
+    }
+    if let Some(path) = &args.password_file {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("--password-file {}", path.display()))?;
+        let line = text.lines().next().unwrap_or("");
+        if line.is_empty() {
+            bail!(
+                "--password-file {}: the first line is empty",
+                path.display()
+            );
+        }
+        return Ok(line.to_string());
+    }
+    if !std::io::stdin().is_terminal() {
+        bail!("no password: give --password-env VAR or --password-file FILE");
+    }
+    Ok(rpassword::prompt_password(format!(
+        "Password for {}: ",
+        server.account()
+    ))?)
+}
+
+/// What a folder gave in this sync.
+#[derive(Serialize)]
+struct FolderSummary {
+    folder: String,
+    uid_validity: u32,
+    new_messages: usize,
+    renumbered: bool,
+}
+
+#[derive(Serialize)]
+struct SyncSummary {
+    account: String,
+    folders: Vec<FolderSummary>,
+    #[serde(flatten)]
+    import: Summary,
+}
+
+/// Messages fetched per round trip: few enough that memory stays small.
+const FETCH_BATCH: usize = 50;
+
+pub async fn imap(g: &Global, args: ImapArgs) -> Result<ExitCode> {
+    let store = open(g).await?;
+    let settings = settings(&args, store.setting("imap").await?)?;
+    let server = &settings.server;
+    let password = password(&args, server)?;
+    let mut mailbox = Mailbox::connect(server, &password).await?;
+    drop(password);
+    store.set_setting("imap", &settings).await?;
+    let sent = match &settings.sent {
+        Some(named) => Some(named.clone()),
+        None => mailbox.sent_folder().await?,
+    };
+    let mut importer = Importer::new(&store, g, &args.me).await?;
+    let account = server.account();
+    // Sent first: a reply then finds the touch it answers already in the record.
+    let folders: Vec<String> = sent.into_iter().chain(["INBOX".to_string()]).collect();
+    let bar = progress(g, None);
+    let mut summaries = Vec::new();
+    let mut bytes = 0;
+    for folder in &folders {
+        let known =
+            store
+                .folder_position(&account, folder)
+                .await?
+                .map(|(uid_validity, last_uid)| Position {
+                    uid_validity,
+                    last_uid,
+                });
+        let opened = mailbox.open(folder, known).await?;
+        bar.inc_length(opened.new_uids.len() as u64);
+        bar.set_message(folder.clone());
+        let mut position = (opened.uid_validity, known.map_or(0, |k| k.last_uid));
+        if opened.renumbered {
+            position.1 = 0;
+        }
+        for uids in opened.new_uids.chunks(FETCH_BATCH) {
+            let batch = mailbox.fetch(folder, uids).await?;
+            bytes += batch.bytes;
+            for message in &batch.messages {
+                importer.take(message).await.with_context(|| {
+                    format!("recording {} from {account}/{folder}", message.key)
+                })?;
+            }
+            importer.skipped(batch.skipped);
+            position.1 = batch.last_uid;
+            importer
+                .writer
+                .set_folder_position(&account, folder, position, importer.now())
+                .await?;
+            bar.inc(uids.len() as u64);
+        }
+        if opened.new_uids.is_empty() {
+            importer
+                .writer
+                .set_folder_position(&account, folder, position, importer.now())
+                .await?;
+        }
+        summaries.push(FolderSummary {
+            folder: folder.clone(),
+            uid_validity: opened.uid_validity,
+            new_messages: opened.new_uids.len(),
+            renumbered: opened.renumbered,
+        });
+    }
+    bar.finish_and_clear();
+    mailbox.close().await;
+    let mut import = importer.finish().await?;
+    import.bytes = bytes;
+    let summary = SyncSummary {
+        account,
+        folders: summaries,
+        import,
+    };
+    report(g, &summary, || {
+        let mut lines: Vec<String> = summary
+            .folders
+            .iter()
+            .map(|f| {
+                format!(
+                    "{}/{}: {} new{}",
+                    summary.account,
+                    f.folder,
+                    f.new_messages,
+                    if f.renumbered {
+                        " (the server renumbered the folder: read again from the start)"
+                    } else {
+                        ""
+                    }
+                )
+            })
+            .collect();
+        lines.extend(summary.import.lines());
+        lines.join("\n")
+    })?;
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,228 @@
+//! What the `rekindle` binary tests share: a temp database, and a deal built the way a rep
+//! builds one.
+#![allow(dead_code)]
+
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+pub const NOW: &str = "2026-11-23T09:00:00Z";
+
+pub struct Rk {
+    _dir: tempfile::TempDir,
+    pub db: PathBuf,
+}
+
+impl Rk {
+    pub fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("pipeline.db");
+        Rk { _dir: dir, db }
+    }
+
+    pub fn run(&self, args: &[&str]) -> Output {
+        self.run_with_input(args, None)
+    }
+
+    pub fn run_with_input(&self, args: &[&str], input: Option<&str>) -> Output {
+        use std::io::Write;
+        let now: &[&str] = if args.contains(&"--now") {
+            &[]
+        } else {
+            &["--now", NOW]
+        };
+        let mut child = Command::new(env!("CARGO_BIN_EXE_rekindle"))
+            .args(["--db", self.db.to_str().unwrap()])
+            .args(now)
+            .args(args)
+            .env_remove("REKINDLE_DB")
+            .env_remove("REKINDLE_TEMPLATES")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        if let Some(text) = input {
+            child
+                .stdin
+                .take()
+                .unwrap()
+                .write_all(text.as_bytes())
+                .unwrap();
+        }
+        drop(child.stdin.take());
+        child.wait_with_output().unwrap()
+    }
+
+    /// Runs a command that must succeed and returns its JSON output.
+    pub fn json(&self, args: &[&str]) -> Value {
+        let mut all = args.to_vec();
+        all.push("--json");
+        let out = self.run(&all);
+        assert!(
+            out.status.success(),
+            "{args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{args:?}: {e}: {}", String::from_utf8_lossy(&out.stdout)))
+    }
+
+    /// Runs a command that must fail with exit code 2, returning its error text.
+    pub fn fails(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "{args:?} should fail: {}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    }
+
+    /// Everything the store holds about every deal, as the CLI reports it.
+    pub fn snapshot(&self) -> Vec<Value> {
+        let deals = self.json(&["deal", "list"]);
+        deals
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| self.json(&["show", &d["id"].to_string()])["record"].clone())
+            .collect()
+    }
+}
+
+pub fn file(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+/// A deal built from the command line the way a rep would, then gone quiet.
+pub fn quiet_deal(rk: &Rk) -> String {
+    rk.json(&["init"]);
+    let deal = rk.json(&[
+        "deal",
+        "add",
+        "--title",
+        "Acme: scheduling",
+        "--account",
+        "Acme",
+        "--owner",
+        "Alex Morgan",
+        "--stage",
+        "proposal",
+        "--amount",
+        "$48k",
+        "--close",
+        "2026-12-15",
+    ]);
+    let d = deal["deal"].as_i64().unwrap().to_string();
+    rk.json(&[
+        "contact",
+        "add",
+        "--deal",
+        &d,
+        "--name",
+        "Dana Reyes",
+        "--email",
+        "dana@acme.example",
+        "--role",
+        "champion",
+        "--title",
+        "Head of Planning",
+    ]);
+    rk.json(&[
+        "contact",
+        "add",
+        "--account",
+        "Acme",
+        "--name",
+        "Priya Patel",
+        "--email",
+        "priya@acme.example",
+        "--role",
+        "decision_maker",
+    ]);
+    rk.json(&[
+        "fact",
+        &d,
+        "problem",
+        "our dispatchers rebuild the schedule by hand every morning",
+        "--source",
+        "discovery call",
+        "--at",
+        "2026-10-20",
+    ]);
+    rk.json(&[
+        "fact",
+        &d,
+        "cost",
+        "about 12 hours a week",
+        "--at",
+        "2026-10-20",
+    ]);
+    rk.json(&[
+        "fact",
+        &d,
+        "why_now",
+        "peak season starts in February",
+        "--at",
+        "2026-10-20",
+    ]);
+    rk.json(&[
+        "log",
+        "meeting",
+        &d,
+        "--contact",
+        "Priya",
+        "--at",
+        "2026-11-05",
+        "--summary",
+        "proposal walkthrough",
+    ]);
+    rk.json(&[
+        "commit",
+        &d,
+        "--what",
+        "run the numbers with finance",
+        "--due",
+        "2026-11-12",
+        "--source",
+        "call on 5 Nov",
+    ]);
+    rk.json(&[
+        "next-step",
+        &d,
+        "review the numbers together",
+        "--due",
+        "2026-11-14",
+    ]);
+    rk.json(&[
+        "log",
+        "email",
+        &d,
+        "--contact",
+        "dana@acme.example",
+        "--at",
+        "2026-11-16",
+    ]);
+    rk.json(&[
+        "log",
+        "call",
+        &d,
+        "--contact",
+        "Dana",
+        "--outcome",
+        "no_answer",
+        "--at",
+        "2026-11-19",
+    ]);
+    d
+}
+
+pub fn mbox_message(id: &str, headers: &str, date: &str, body: &str) -> String {
+    format!(
+        "From x Thu Jan  1 00:00:00 2026\nMessage-ID: <{id}>\n{headers}\nDate: {date}\n\n{body}\n\n"
+    )
+}
