@@ -291,6 +291,15 @@ pub struct CloseArgs {
 
 #[derive(Subcommand)]
 pub enum ImportCommand {
+    /// .ics files or folders of them: meetings with a deal's contacts become booked next steps
+    /// (ahead), meetings held (past) or cancellations. Re-importing adds nothing.
+    Calendar {
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Your own addresses; remembered for later imports.
+        #[arg(long = "me", value_name = "ADDRESS")]
+        me: Vec<String>,
+    },
     /// mbox files, Maildir folders, .eml files or folders of them. Re-importing adds nothing.
     Mail {
         #[arg(required = true)]
@@ -340,6 +349,38 @@ pub enum SyncCommand {
     /// The inbox and the sent folder over IMAP. Connection settings are remembered (never the
     /// password); a re-run fetches only what is new.
     Imap(ImapArgs),
+    /// The calendars of a CalDAV account (server, principal, home or calendar URL): meetings
+    /// with deal contacts, from a year back to half a year ahead. Settings are remembered
+    /// (never the password).
+    Caldav(CaldavArgs),
+}
+
+#[derive(Args)]
+pub struct CaldavArgs {
+    /// The server, principal, calendar home or calendar URL (remembered).
+    #[arg(long)]
+    pub url: Option<String>,
+    /// The login name (remembered).
+    #[arg(long)]
+    pub user: Option<String>,
+    /// A PEM file of certificates to trust instead of the public roots (remembered).
+    #[arg(long, value_name = "PEM")]
+    pub ca_file: Option<PathBuf>,
+    #[command(flatten)]
+    pub password: PasswordArgs,
+    /// Your own addresses; remembered for later imports.
+    #[arg(long = "me", value_name = "ADDRESS")]
+    pub me: Vec<String>,
+}
+
+#[derive(Args)]
+pub struct PasswordArgs {
+    /// Read the password from this environment variable.
+    #[arg(long, value_name = "VAR", conflicts_with = "password_file")]
+    pub password_env: Option<String>,
+    /// Read the password from the first line of this file.
+    #[arg(long, value_name = "FILE")]
+    pub password_file: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -362,12 +403,8 @@ pub struct ImapArgs {
     /// The sent folder, when the server does not mark it (remembered).
     #[arg(long, value_name = "FOLDER")]
     pub sent: Option<String>,
-    /// Read the password from this environment variable.
-    #[arg(long, value_name = "VAR", conflicts_with = "password_file")]
-    pub password_env: Option<String>,
-    /// Read the password from the first line of this file.
-    #[arg(long, value_name = "FILE")]
-    pub password_file: Option<PathBuf>,
+    #[command(flatten)]
+    pub password: PasswordArgs,
     /// Your own addresses (they decide direction); remembered for later imports.
     #[arg(long = "me", value_name = "ADDRESS")]
     pub me: Vec<String>,

@@ -5,10 +5,15 @@ use crate::args::Global;
 use crate::output::{now, open, report};
 use anyhow::{Context, Result, bail};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use jiff::Timestamp;
+use rekindle_core::calendar::{
+    EventDisposition, MeetingChange, Occurrence, meeting_change, understand_event,
+};
 use rekindle_core::mail::{Directory, Disposition, Message, understand};
 use rekindle_core::{DealRecord, EmailAddress, Outcome};
 use rekindle_ingest::Skipped;
-use rekindle_store::{MailOutcome, MailWriter, Store};
+use rekindle_ingest::calendar::Window;
+use rekindle_store::{CaptureWriter, MailOutcome, Store};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::io::IsTerminal;
@@ -30,6 +35,11 @@ pub struct Summary {
     pub bounces: usize,
     pub contacts_suggested: usize,
     pub already_imported: usize,
+    /// Calendar occurrences read, and what they made of the deals.
+    pub occurrences: usize,
+    pub meetings_booked: usize,
+    pub meetings_held: usize,
+    pub meetings_cancelled: usize,
     /// Messages that mean nothing for the record, by reason.
     pub not_matched: BTreeMap<&'static str, usize>,
     /// Messages that could not be read, with their file (or folder) and position.
@@ -40,7 +50,19 @@ impl Summary {
     /// The human report: one line of counts, then what was passed over.
     pub fn lines(&self) -> Vec<String> {
         let mb = self.bytes as f64 / 1e6;
-        let mut lines = vec![format!(
+        let mut lines = Vec::new();
+        if self.occurrences > 0 && self.read == 0 {
+            lines.push(format!(
+                "Read {} calendar occurrences: {} next steps booked or moved, {} meetings held, {} cancelled; {} new contacts suggested; {} already imported",
+                self.occurrences,
+                self.meetings_booked,
+                self.meetings_held,
+                self.meetings_cancelled,
+                self.contacts_suggested,
+                self.already_imported
+            ));
+        } else {
+            lines.push(format!(
             "Read {} messages ({mb:.1} MB in {:.1} s, {:.1} MB/s): {} touches, {} replies, {} auto-replies, {} bounces added; {} new contacts suggested; {} already imported",
             self.read,
             self.seconds,
@@ -55,7 +77,14 @@ impl Summary {
             self.bounces,
             self.contacts_suggested,
             self.already_imported
-        )];
+            ));
+        }
+        if self.occurrences > 0 && self.read > 0 {
+            lines.push(format!(
+                "Read {} calendar occurrences: {} next steps booked or moved, {} meetings held, {} cancelled",
+                self.occurrences, self.meetings_booked, self.meetings_held, self.meetings_cancelled
+            ));
+        }
         for (reason, n) in &self.not_matched {
             lines.push(format!("  {n} not matched: {reason}"));
         }
@@ -86,7 +115,7 @@ async fn my_addresses(store: &Store, given: &[String]) -> Result<Vec<EmailAddres
 /// Turns messages into the record: who wrote to whom, replies, auto-replies, bounces, new
 /// people at known accounts. Each message is taken once, whatever the source.
 pub struct Importer {
-    pub writer: MailWriter,
+    pub writer: CaptureWriter,
     directory: Directory,
     now: jiff::Timestamp,
     started: Instant,
@@ -106,7 +135,7 @@ impl Importer {
             )
             .await?;
         Ok(Importer {
-            writer: store.mail_writer().await?,
+            writer: store.capture_writer().await?,
             directory: Directory::merge(parts),
             now,
             started: Instant::now(),
@@ -178,6 +207,60 @@ impl Importer {
         Ok(())
     }
 
+    /// Takes a calendar occurrence: a booked next step, a meeting held or a cancellation, once
+    /// per version of the event.
+    pub async fn take_occurrence(&mut self, occurrence: &Occurrence) -> Result<()> {
+        self.summary.occurrences += 1;
+        match understand_event(occurrence, &self.directory, self.now) {
+            EventDisposition::Meeting(meeting) => {
+                let seen = self.writer.meeting_seen(&occurrence.key).await?;
+                let change = meeting_change(seen, &meeting, occurrence.sequence);
+                self.writer
+                    .record_meeting(
+                        &occurrence.key,
+                        occurrence.sequence,
+                        &meeting,
+                        seen,
+                        change,
+                        self.now,
+                    )
+                    .await?;
+                match change {
+                    MeetingChange::None => self.summary.already_imported += 1,
+                    MeetingChange::Book => self.summary.meetings_booked += 1,
+                    MeetingChange::Hold => self.summary.meetings_held += 1,
+                    MeetingChange::Cancel => self.summary.meetings_cancelled += 1,
+                }
+            }
+            EventDisposition::SuggestContact {
+                account,
+                address,
+                deal,
+            } => {
+                if self
+                    .writer
+                    .suggest_contact(&account, &address, deal, occurrence.start.min(self.now))
+                    .await?
+                {
+                    self.summary.contacts_suggested += 1;
+                }
+            }
+            EventDisposition::Skip { reason } => {
+                *self.summary.not_matched.entry(reason).or_default() += 1
+            }
+        }
+        Ok(())
+    }
+
+    /// Recurring events are expanded from a year back to half a year ahead.
+    pub fn window(&self) -> Window {
+        let day = 86_400;
+        Window {
+            from: Timestamp::from_second(self.now.as_second() - 365 * day).unwrap_or(self.now),
+            to: Timestamp::from_second(self.now.as_second() + 183 * day).unwrap_or(self.now),
+        }
+    }
+
     /// Makes the import durable and says what it did.
     pub async fn finish(mut self) -> Result<Summary> {
         self.writer.commit().await?;
@@ -241,6 +324,30 @@ pub async fn mail(g: &Global, paths: &[PathBuf], me: &[String]) -> Result<ExitCo
     bar.finish_and_clear();
     let mut summary = importer.finish().await?;
     summary.bytes = bytes_read.load(Ordering::Relaxed);
+    report(g, &summary, || summary.lines().join("\n"))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+pub async fn calendar(g: &Global, paths: &[PathBuf], me: &[String]) -> Result<ExitCode> {
+    let store = open(g).await?;
+    let mut importer = Importer::new(&store, g, me).await?;
+    let window = importer.window();
+    for path in paths {
+        let source = path.clone();
+        let read = tokio::task::spawn_blocking(move || {
+            rekindle_ingest::calendar::read_ics(&source, window)
+        })
+        .await?
+        .with_context(|| format!("reading {}", path.display()))?;
+        for occurrence in &read.occurrences {
+            importer
+                .take_occurrence(occurrence)
+                .await
+                .with_context(|| format!("recording {} from {}", occurrence.key, path.display()))?;
+        }
+        importer.skipped(read.skipped);
+    }
+    let summary = importer.finish().await?;
     report(g, &summary, || summary.lines().join("\n"))?;
     Ok(ExitCode::SUCCESS)
 }

@@ -61,7 +61,11 @@ async fn run(cli: args::Cli) -> anyhow::Result<ExitCode> {
         Close(a) => record::close(&g, a).await,
         Policy(a) => record::policy(&g, a).await,
         Import(args::ImportCommand::Mail { paths, me }) => import::mail(&g, &paths, &me).await,
+        Import(args::ImportCommand::Calendar { paths, me }) => {
+            import::calendar(&g, &paths, &me).await
+        }
         Sync(args::SyncCommand::Imap(a)) => sync::imap(&g, a).await,
+        Sync(args::SyncCommand::Caldav(a)) => sync::caldav(&g, a).await,
         Scan(a) => engine::scan(&g, a).await,
         Today => engine::today(&g).await,
         Show(a) => engine::show(&g, a).await,

@@ -1,9 +1,10 @@
 //! `rekindle sync imap`: the rep's mailbox on a server, read incrementally.
 
-use crate::args::{Global, ImapArgs, ImapSecurity};
+use crate::args::{CaldavArgs, Global, ImapArgs, ImapSecurity, PasswordArgs};
 use crate::import::{Importer, Summary, progress};
 use crate::output::{open, report};
 use anyhow::{Context, Result, bail};
+use rekindle_ingest::caldav::{CalDav, CalDavServer};
 use rekindle_ingest::imap::{Mailbox, Position, Security, Server};
 use serde::{Deserialize, Serialize};
 use std::io::IsTerminal;
@@ -62,7 +63,7 @@ fn settings(args: &ImapArgs, known: Option<ImapSettings>) -> Result<ImapSettings
 }
 
 /// The password, from where the flags say; a prompt on a terminal otherwise. Never stored.
-fn password(args: &ImapArgs, server: &Server) -> Result<String> {
+fn password(args: &PasswordArgs, account: &str) -> Result<String> {
     if let Some(var) = &args.password_env {
         return std::env::var(var).with_context(|| format!("--password-env: ${var} is not set"));
     }
@@ -82,8 +83,7 @@ fn password(args: &ImapArgs, server: &Server) -> Result<String> {
         bail!("no password: give --password-env VAR or --password-file FILE");
     }
     Ok(rpassword::prompt_password(format!(
-        "Password for {}: ",
-        server.account()
+        "Password for {account}: "
     ))?)
 }
 
@@ -111,7 +111,7 @@ pub async fn imap(g: &Global, args: ImapArgs) -> Result<ExitCode> {
     let store = open(g).await?;
     let settings = settings(&args, store.setting("imap").await?)?;
     let server = &settings.server;
-    let password = password(&args, server)?;
+    let password = password(&args.password, &server.account())?;
     let mut mailbox = Mailbox::connect(server, &password).await?;
     drop(password);
     store.set_setting("imap", &settings).await?;
@@ -198,6 +198,71 @@ pub async fn imap(g: &Global, args: ImapArgs) -> Result<ExitCode> {
                 )
             })
             .collect();
+        lines.extend(summary.import.lines());
+        lines.join("\n")
+    })?;
+    Ok(ExitCode::SUCCESS)
+}
+
+#[derive(Serialize)]
+struct CaldavSummary {
+    calendars: Vec<String>,
+    #[serde(flatten)]
+    import: Summary,
+}
+
+pub async fn caldav(g: &Global, args: CaldavArgs) -> Result<ExitCode> {
+    let store = open(g).await?;
+    let known: Option<CalDavServer> = store.setting("caldav").await?;
+    let (url, user) = match (&args.url, &args.user, &known) {
+        (Some(u), Some(n), _) => (u.clone(), n.clone()),
+        (u, n, Some(k)) => (
+            u.clone().unwrap_or_else(|| k.url.clone()),
+            n.clone().unwrap_or_else(|| k.user.clone()),
+        ),
+        _ => bail!("first sync: say where the calendars are, with --url and --user"),
+    };
+    let server = CalDavServer {
+        url,
+        user,
+        ca_file: args
+            .ca_file
+            .clone()
+            .or(known.as_ref().and_then(|k| k.ca_file.clone())),
+    };
+    let password = password(
+        &args.password,
+        &format!("{} at {}", server.user, server.url),
+    )?;
+    let mut importer = Importer::new(&store, g, &args.me).await?;
+    let window = importer.window();
+    let client = CalDav::new(&server, &password)?;
+    drop(password);
+    let (client, calendars) = tokio::task::spawn_blocking(move || {
+        let calendars = client.calendars();
+        (client, calendars)
+    })
+    .await?;
+    let calendars = calendars?;
+    store.set_setting("caldav", &server).await?;
+    let client = std::sync::Arc::new(client);
+    for calendar in &calendars {
+        let (c, url) = (client.clone(), calendar.clone());
+        let read = tokio::task::spawn_blocking(move || c.events(&url, window)).await??;
+        for occurrence in &read.occurrences {
+            importer
+                .take_occurrence(occurrence)
+                .await
+                .with_context(|| format!("recording {} from {calendar}", occurrence.key))?;
+        }
+        importer.skipped(read.skipped);
+    }
+    let summary = CaldavSummary {
+        calendars,
+        import: importer.finish().await?,
+    };
+    report(g, &summary, || {
+        let mut lines = vec![format!("Calendars: {}", summary.calendars.join(", "))];
         lines.extend(summary.import.lines());
         lines.join("\n")
     })?;

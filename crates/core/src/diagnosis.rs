@@ -268,13 +268,18 @@ pub fn diagnose(record: &DealRecord, signals: &[Signal]) -> Vec<CauseFinding> {
     let no_shows = record
         .activities
         .iter()
-        .filter(|a| a.outcome == Some(crate::Outcome::NoShow))
+        .filter(|a| {
+            matches!(
+                a.outcome,
+                Some(crate::Outcome::NoShow | crate::Outcome::Cancelled)
+            ) && a.kind == crate::ActivityKind::Meeting
+        })
         .count() as u32;
     if no_shows > 0 {
         add(
             RootCause::MorePressingIssues,
             no_shows.min(2),
-            note(format!("{no_shows} missed meeting(s)")),
+            note(format!("{no_shows} missed or cancelled meeting(s)")),
         );
     }
 

@@ -13,6 +13,7 @@ mod policy;
 mod record;
 
 pub mod assess;
+pub mod calendar;
 pub mod compose;
 pub mod demo;
 pub mod diagnosis;

@@ -136,6 +136,7 @@ vocabulary!(
         AutoReply => "auto_reply" | "out_of_office" | "ooo",
         MeetingHeld => "meeting_held" | "held",
         NoShow => "no_show",
+        Cancelled => "cancelled" | "canceled",
         Sent => "sent",
     }
 );
@@ -259,7 +260,10 @@ impl Activity {
     /// Auto-replies and bounces are not engagement.
     pub fn is_engagement(&self) -> bool {
         match (self.direction, self.outcome) {
-            (_, Some(Outcome::AutoReply | Outcome::Bounced | Outcome::NoShow)) => false,
+            (
+                _,
+                Some(Outcome::AutoReply | Outcome::Bounced | Outcome::NoShow | Outcome::Cancelled),
+            ) => false,
             (_, _) if self.kind == ActivityKind::Note => false,
             (Direction::Inbound, _) => true,
             (
@@ -275,7 +279,7 @@ impl Activity {
         self.direction == Direction::Outbound
             && self.kind != ActivityKind::Note
             && !self.is_engagement()
-            && self.outcome != Some(Outcome::Bounced)
+            && !matches!(self.outcome, Some(Outcome::Bounced | Outcome::Cancelled))
     }
 }
 

@@ -248,3 +248,121 @@ fn a_directory_built_account_by_account_understands_the_same() {
         DealId(7)
     );
 }
+
+mod calendar {
+    use super::*;
+    use rekindle_core::calendar::{
+        Attendee, EventDisposition, EventStatus, MeetingState, Occurrence, understand_event,
+    };
+
+    fn occurrence(attendees: &[(&str, bool)], start_days: i64, status: EventStatus) -> Occurrence {
+        let start = jiff::Timestamp::from_second(now().as_second() + start_days * 86_400).unwrap();
+        Occurrence {
+            key: "uid".into(),
+            sequence: 0,
+            summary: "Review".into(),
+            start,
+            end: jiff::Timestamp::from_second(start.as_second() + 1800).unwrap(),
+            status,
+            organizer: EmailAddress::parse("Alex@seller.io").ok(),
+            attendees: attendees
+                .iter()
+                .map(|(a, declined)| Attendee {
+                    address: EmailAddress::parse(a).unwrap(),
+                    declined: *declined,
+                })
+                .collect(),
+        }
+    }
+
+    fn state(d: EventDisposition) -> MeetingState {
+        match d {
+            EventDisposition::Meeting(m) => m.state,
+            other => panic!("expected a meeting, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_meeting_is_booked_ahead_held_behind_and_cancelled_when_called_off_or_declined() {
+        let record = healthy().0;
+        let dir = Directory::new(&me(), [&record]);
+        let confirmed = EventStatus::Confirmed;
+        assert_eq!(
+            state(understand_event(
+                &occurrence(&[("DANA+cal@acme.example", false)], 3, confirmed),
+                &dir,
+                now()
+            )),
+            MeetingState::Booked
+        );
+        assert_eq!(
+            state(understand_event(
+                &occurrence(&[("dana@acme.example", false)], -3, confirmed),
+                &dir,
+                now()
+            )),
+            MeetingState::Held
+        );
+        assert_eq!(
+            state(understand_event(
+                &occurrence(&[("dana@acme.example", false)], 3, EventStatus::Cancelled),
+                &dir,
+                now()
+            )),
+            MeetingState::Cancelled
+        );
+        assert_eq!(
+            state(understand_event(
+                &occurrence(&[("dana@acme.example", true)], 3, confirmed),
+                &dir,
+                now()
+            )),
+            MeetingState::Cancelled,
+            "the deal's only contact declined"
+        );
+        assert_eq!(
+            state(understand_event(
+                &occurrence(
+                    &[("dana@acme.example", true), ("omar@acme.example", false)],
+                    3,
+                    confirmed
+                ),
+                &dir,
+                now()
+            )),
+            MeetingState::Cancelled,
+            "a stranger still going does not make the meeting the deal's"
+        );
+    }
+
+    #[test]
+    fn strangers_at_an_account_are_suggested_and_other_meetings_passed_over() {
+        let record = healthy().0;
+        let dir = Directory::new(&me(), [&record]);
+        let confirmed = EventStatus::Confirmed;
+        match understand_event(
+            &occurrence(&[("omar@acme.example", false)], 3, confirmed),
+            &dir,
+            now(),
+        ) {
+            EventDisposition::SuggestContact { address, .. } => {
+                assert_eq!(address.as_str(), "omar@acme.example")
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(
+            understand_event(
+                &occurrence(&[("pal@gmail.com", false)], 3, confirmed),
+                &dir,
+                now()
+            ),
+            EventDisposition::Skip { .. }
+        ));
+        assert!(matches!(
+            understand_event(&occurrence(&[], 3, confirmed), &dir, now()),
+            EventDisposition::Skip {
+                reason: "no one but you"
+            }
+        ));
+    }
+}

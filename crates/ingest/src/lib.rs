@@ -6,6 +6,8 @@
 //! Architecture invariant: no record logic here. What a message means for a deal is the core's
 //! business; this crate only turns bytes into messages.
 
+pub mod caldav;
+pub mod calendar;
 pub mod imap;
 mod parse;
 

@@ -11,7 +11,7 @@ mod mail;
 mod write;
 
 pub use load::{AccountWork, Filter, Scope};
-pub use mail::{MailOutcome, MailWriter};
+pub use mail::{CaptureWriter, MailOutcome};
 pub use write::{Closing, NewActivity, NewContact, NewDeal};
 
 use rekindle_core::{ParseError, Pipeline, Policy};
@@ -75,6 +75,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         6,
         "synced mail folders",
         include_str!("../migrations/sqlite/0006_mail_folders.sql"),
+    ),
+    (
+        7,
+        "calendar",
+        include_str!("../migrations/sqlite/0007_calendar.sql"),
     ),
 ];
 

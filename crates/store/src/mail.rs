@@ -1,10 +1,12 @@
-//! Imported mail: each message recorded once, with the activity it added, in one transaction.
+//! Captured activity: each mail message recorded once with the activity it added, each
+//! calendar occurrence with its version and what it made of the deal.
 
 use crate::write::{NewActivity, insert_activity};
 use crate::{Result, Store};
 use jiff::Timestamp;
+use rekindle_core::calendar::{Meeting, MeetingChange, MeetingState, Seen};
 use rekindle_core::mail::MailActivity;
-use rekindle_core::{ActivityKind, DealId, EmailAddress};
+use rekindle_core::{ActivityKind, DealId, Direction, EmailAddress, Outcome};
 use sqlx::Row;
 
 /// What recording a message did.
@@ -17,7 +19,7 @@ pub enum MailOutcome {
 /// Mail being recorded: one transaction that commits every few hundred messages, so a large
 /// import runs at disk speed and a crash loses at most the batch in hand (a re-run takes it
 /// again; nothing is recorded twice).
-pub struct MailWriter {
+pub struct CaptureWriter {
     pool: sqlx::AnyPool,
     tx: Option<sqlx::Transaction<'static, sqlx::Any>>,
     pending: usize,
@@ -27,8 +29,8 @@ pub struct MailWriter {
 const BATCH: usize = 500;
 
 impl Store {
-    pub async fn mail_writer(&self) -> Result<MailWriter> {
-        Ok(MailWriter {
+    pub async fn capture_writer(&self) -> Result<CaptureWriter> {
+        Ok(CaptureWriter {
             pool: self.pool.clone(),
             tx: None,
             pending: 0,
@@ -36,7 +38,7 @@ impl Store {
     }
 }
 
-impl MailWriter {
+impl CaptureWriter {
     async fn tx(&mut self) -> Result<&mut sqlx::Transaction<'static, sqlx::Any>> {
         if self.tx.is_none() {
             self.tx = Some(self.pool.begin().await?);
@@ -165,6 +167,121 @@ impl MailWriter {
         Ok(())
     }
 
+    /// What the record made of a calendar occurrence at the last import.
+    pub async fn meeting_seen(&mut self, key: &str) -> Result<Option<Seen>> {
+        let row =
+            sqlx::query("SELECT sequence, state, start_at FROM calendar_events WHERE key = $1")
+                .bind(key.to_string())
+                .fetch_optional(&mut **self.tx().await?)
+                .await?;
+        let Some(row) = row else { return Ok(None) };
+        let state: String = row.try_get(1)?;
+        let corrupt = |detail: String| crate::StoreError::Corrupt {
+            table: "calendar_events",
+            id: 0,
+            detail,
+        };
+        Ok(Some(Seen {
+            sequence: row.try_get(0)?,
+            state: MeetingState::parse(&state).ok_or_else(|| corrupt(format!("state {state}")))?,
+            start: Timestamp::from_second(row.try_get(2)?).map_err(|e| corrupt(e.to_string()))?,
+        }))
+    }
+
+    /// Applies what a calendar occurrence changes: the deal's booked next step set or moved,
+    /// a meeting held or cancelled recorded (and the booked step it was taken away), and the
+    /// occurrence remembered with its version.
+    pub async fn record_meeting(
+        &mut self,
+        key: &str,
+        sequence: i64,
+        meeting: &Meeting,
+        before: Option<Seen>,
+        change: MeetingChange,
+        now: Timestamp,
+    ) -> Result<()> {
+        let tx = self.tx().await?;
+        let what = if meeting.summary.is_empty() {
+            "Meeting".to_string()
+        } else {
+            format!("Meeting: {}", meeting.summary)
+        };
+        let activity = |outcome, direction, at| NewActivity {
+            kind: ActivityKind::Meeting,
+            direction,
+            at,
+            outcome: Some(outcome),
+            contact: Some(meeting.contact),
+            summary: what.clone(),
+            body: None,
+            play: None,
+            returns_on: None,
+        };
+        // Remembered first: a step put back in place of this one never picks this one again.
+        if change != MeetingChange::None {
+            sqlx::query(
+                "INSERT INTO calendar_events (key, sequence, state, start_at, step, deal_id, imported_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)
+                 ON CONFLICT (key) DO UPDATE SET sequence = excluded.sequence, state = excluded.state,
+                     start_at = excluded.start_at, step = excluded.step, deal_id = excluded.deal_id,
+                     imported_at = excluded.imported_at",
+            )
+            .bind(key.to_string())
+            .bind(sequence)
+            .bind(meeting.state.as_str())
+            .bind(meeting.start.as_second())
+            .bind(what.clone())
+            .bind(meeting.deal.0)
+            .bind(now.as_second())
+            .execute(&mut **tx)
+            .await?;
+        }
+        match change {
+            MeetingChange::None => {}
+            MeetingChange::Book => {
+                // The earliest meeting ahead is the next step: a later one does not displace it,
+                // nor a step the rep set by hand that is still ahead of this meeting.
+                sqlx::query(
+                    "INSERT INTO next_steps (deal_id, what, due, booked, set_at) VALUES ($1, $2, $3, 1, $4)
+                     ON CONFLICT (deal_id) DO UPDATE SET what = excluded.what, due = excluded.due, booked = 1, set_at = excluded.set_at
+                     WHERE (next_steps.what = excluded.what AND next_steps.due = $5) OR next_steps.due IS NULL
+                        OR next_steps.due < excluded.set_at OR excluded.due < next_steps.due",
+                )
+                .bind(meeting.deal.0)
+                .bind(what.clone())
+                .bind(meeting.start.as_second())
+                .bind(now.as_second())
+                .bind(before.map(|b| b.start.as_second()))
+                .execute(&mut **tx)
+                .await?;
+            }
+            MeetingChange::Hold => {
+                insert_activity(
+                    tx,
+                    meeting.deal,
+                    activity(Outcome::MeetingHeld, Direction::Outbound, meeting.start),
+                )
+                .await?;
+                clear_step(tx, meeting, &what, now).await?;
+            }
+            MeetingChange::Cancel => {
+                // Cancelled ahead of time: known now; cancelled in the past: by its start.
+                let at = meeting.start.min(now);
+                insert_activity(
+                    tx,
+                    meeting.deal,
+                    activity(Outcome::Cancelled, Direction::Inbound, at),
+                )
+                .await?;
+                clear_step(tx, meeting, &what, now).await?;
+            }
+        }
+        if change != MeetingChange::None {
+            self.counted().await?;
+        }
+        Ok(())
+    }
+
     async fn counted(&mut self) -> Result<()> {
         self.pending += 1;
         if self.pending >= BATCH {
@@ -203,6 +320,38 @@ impl Store {
         .await?;
         rows.iter().map(|r| Ok(r.try_get(0)?)).collect()
     }
+}
+
+/// Takes away the booked step a meeting was (once held or cancelled), if the deal still has
+/// it, and puts the deal's next meeting ahead in its place.
+async fn clear_step(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    meeting: &Meeting,
+    what: &str,
+    now: Timestamp,
+) -> Result<()> {
+    let cleared = sqlx::query(
+        "DELETE FROM next_steps WHERE deal_id = $1 AND booked = 1 AND what = $2 AND due = $3",
+    )
+    .bind(meeting.deal.0)
+    .bind(what.to_string())
+    .bind(meeting.start.as_second())
+    .execute(&mut **tx)
+    .await?;
+    if cleared.rows_affected() > 0 {
+        sqlx::query(
+            "INSERT INTO next_steps (deal_id, what, due, booked, set_at)
+             SELECT deal_id, step, start_at, 1, $2 FROM calendar_events
+             WHERE deal_id = $1 AND state = 'booked' AND start_at > $2
+             ORDER BY start_at LIMIT 1
+             ON CONFLICT (deal_id) DO NOTHING",
+        )
+        .bind(meeting.deal.0)
+        .bind(now.as_second())
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
 }
 
 async fn mark_bounced(

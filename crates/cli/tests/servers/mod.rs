@@ -231,3 +231,96 @@ impl Drop for Dovecot {
         stop(&mut self.child);
     }
 }
+
+/// Radicale (CalDAV) with one user, `alice`, over HTTPS with a self-signed certificate.
+pub struct Radicale {
+    pub dir: tempfile::TempDir,
+    pub port: u16,
+    pub cert: PathBuf,
+    child: Child,
+    agent: ureq::Agent,
+}
+
+impl Radicale {
+    pub fn start() -> Radicale {
+        let binary = need("radicale");
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        let (cert, key) = certificate(d);
+        let port = free_port();
+        std::fs::write(d.join("users"), format!("{USER}:{PASSWORD}\n")).unwrap();
+        let config = format!(
+            "[server]\nhosts = 127.0.0.1:{port}\nssl = True\ncertificate = {cert}\nkey = {key}\n\
+             [auth]\ntype = htpasswd\nhtpasswd_filename = {d}/users\nhtpasswd_encryption = plain\n\
+             [rights]\ntype = owner_only\n[storage]\nfilesystem_folder = {d}/collections\n\
+             [logging]\nlevel = warning\n",
+            d = d.display(),
+            cert = cert.display(),
+            key = key.display(),
+        );
+        let conf = d.join("config");
+        std::fs::write(&conf, config).unwrap();
+        let log = d.join("log");
+        let mut child = Command::new(binary)
+            .arg("--config")
+            .arg(&conf)
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(&log).unwrap())
+            .spawn()
+            .unwrap();
+        wait_for_port(port, &mut child, &log);
+        let pem = std::fs::read(&cert).unwrap();
+        let ca = ureq::tls::Certificate::from_pem(&pem).unwrap().to_owned();
+        let tls = ureq::tls::TlsConfig::builder()
+            .root_certs(ureq::tls::RootCerts::new_with_certs(&[ca]))
+            .build();
+        let agent = ureq::Agent::config_builder()
+            .allow_non_standard_methods(true)
+            .http_status_as_error(false)
+            .tls_config(tls)
+            .build()
+            .into();
+        Radicale {
+            dir,
+            port,
+            cert,
+            child,
+            agent,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("https://127.0.0.1:{}{path}", self.port)
+    }
+
+    fn send(&self, method: &str, path: &str, content_type: &str, body: &str) -> u16 {
+        use base64::Engine;
+        let auth = base64::engine::general_purpose::STANDARD.encode(format!("{USER}:{PASSWORD}"));
+        let request = ureq::http::Request::builder()
+            .method(ureq::http::Method::from_bytes(method.as_bytes()).unwrap())
+            .uri(self.url(path))
+            .header("Authorization", format!("Basic {auth}"))
+            .header("Content-Type", content_type)
+            .body(body.to_string())
+            .unwrap();
+        self.agent.run(request).unwrap().status().as_u16()
+    }
+
+    /// Creates a calendar collection, e.g. `/alice/work/`.
+    pub fn make_calendar(&self, path: &str) {
+        let status = self.send("MKCALENDAR", path, "application/xml", "");
+        assert_eq!(status, 201, "MKCALENDAR {path}");
+    }
+
+    /// Stores an event (an iCalendar object) at a path in a calendar.
+    pub fn put(&self, path: &str, ics: &str) {
+        let status = self.send("PUT", path, "text/calendar; charset=utf-8", ics);
+        assert!(status == 201 || status == 204, "PUT {path}: {status}");
+    }
+}
+
+impl Drop for Radicale {
+    fn drop(&mut self) {
+        stop(&mut self.child);
+    }
+}

@@ -100,16 +100,20 @@ impl Directory {
         all
     }
 
-    fn contact(&self, address: &EmailAddress) -> Option<&(ContactId, String)> {
+    pub(crate) fn contact(&self, address: &EmailAddress) -> Option<&(ContactId, String)> {
         normalise_address(address.as_str()).and_then(|a| self.contacts.get(&a))
     }
 
-    fn is_me(&self, address: &EmailAddress) -> bool {
+    pub(crate) fn is_me(&self, address: &EmailAddress) -> bool {
         normalise_address(address.as_str()).is_some_and(|a| self.me.contains(&a))
     }
 
     /// The deal to log on: the thread's deal when it belongs to the account, else the account's first.
-    fn deal(&self, account: &str, thread: Option<DealId>) -> Option<DealId> {
+    pub(crate) fn account_of_domain(&self, domain: &str) -> Option<&str> {
+        self.domains.get(domain).map(String::as_str)
+    }
+
+    pub(crate) fn deal(&self, account: &str, thread: Option<DealId>) -> Option<DealId> {
         let deals = self.deals.get(account)?;
         thread
             .filter(|t| deals.contains(t))

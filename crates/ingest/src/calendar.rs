@@ -1,0 +1,223 @@
+//! Reading calendars: iCalendar text (a `.ics` file, a folder of them, or what a CalDAV server
+//! returns) into occurrences, recurring events expanded within a window. An event the reader
+//! cannot use is skipped and counted with where it was, never fatal.
+
+use crate::{IngestError, Skipped};
+use chrono::{DateTime, TimeZone, Utc};
+use icalendar::{
+    CalendarComponent, CalendarDateTime, Component, DatePerhapsTime, EventStatus as Ics,
+};
+use jiff::Timestamp;
+use rekindle_core::EmailAddress;
+use rekindle_core::calendar::{Attendee, EventStatus, Occurrence};
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+/// Occurrences of recurring events are expanded between these two moments.
+#[derive(Clone, Copy, Debug)]
+pub struct Window {
+    pub from: Timestamp,
+    pub to: Timestamp,
+}
+
+/// What a calendar read gave.
+#[derive(Debug, Default)]
+pub struct CalendarRead {
+    pub occurrences: Vec<Occurrence>,
+    pub skipped: Vec<Skipped>,
+    pub events: usize,
+}
+
+/// Most occurrences taken from one recurring event in a window (a daily event over a year).
+const MAX_OCCURRENCES: u16 = 400;
+
+fn utc(value: &DatePerhapsTime) -> Option<Timestamp> {
+    let chrono = match value {
+        DatePerhapsTime::DateTime(CalendarDateTime::Floating(naive)) => naive.and_utc(),
+        DatePerhapsTime::DateTime(other) => other.try_into_utc()?,
+        DatePerhapsTime::Date(date) => date.and_hms_opt(0, 0, 0)?.and_utc(),
+    };
+    Timestamp::from_second(chrono.timestamp()).ok()
+}
+
+fn chrono_of(t: Timestamp) -> DateTime<rrule::Tz> {
+    Utc.timestamp_opt(t.as_second(), 0)
+        .single()
+        .unwrap_or_default()
+        .with_timezone(&rrule::Tz::UTC)
+}
+
+fn address(value: &str) -> Option<EmailAddress> {
+    let trimmed = value.trim();
+    let bare = if trimmed.len() > 7 && trimmed[..7].eq_ignore_ascii_case("mailto:") {
+        &trimmed[7..]
+    } else {
+        trimmed
+    };
+    EmailAddress::parse(bare).ok()
+}
+
+/// `start` plus an iCalendar DURATION (`PT1H30M`, `P1D`, `P1W`).
+fn after(start: Timestamp, duration: &str) -> Option<Timestamp> {
+    let span: jiff::Span = duration.trim().parse().ok()?;
+    start
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .checked_add(span)
+        .ok()
+        .map(|z| z.timestamp())
+}
+
+fn stamp(t: Timestamp) -> String {
+    t.strftime("%Y%m%dT%H%M%SZ").to_string()
+}
+
+/// Parses iCalendar text. `origin` names it in what is skipped (a file, a URL).
+pub fn parse_ics(origin: &str, text: &str, window: Window) -> CalendarRead {
+    let mut read = CalendarRead::default();
+    let calendar = match text.parse::<icalendar::Calendar>() {
+        Ok(c) => c,
+        Err(e) => {
+            read.skipped.push(Skipped {
+                origin: origin.to_string(),
+                reason: format!("not an iCalendar file: {}", e.lines().next().unwrap_or("")),
+            });
+            return read;
+        }
+    };
+    // Instances of a recurring event moved or cancelled one by one (RECURRENCE-ID).
+    let overridden: HashSet<(String, i64)> = calendar
+        .components
+        .iter()
+        .filter_map(|c| match c {
+            CalendarComponent::Event(e) => Some((
+                e.get_uid()?.to_string(),
+                utc(&e.get_recurrence_id()?)?.as_second(),
+            )),
+            _ => None,
+        })
+        .collect();
+    for (index, event) in calendar.calendar_events().enumerate() {
+        read.events += 1;
+        let skip = |reason: &str| Skipped {
+            origin: format!("{origin} event {}", index + 1),
+            reason: reason.to_string(),
+        };
+        let Some(uid) = event.get_uid().map(str::to_string) else {
+            read.skipped.push(skip("no UID"));
+            continue;
+        };
+        let Some(start) = event.get_start().as_ref().and_then(utc) else {
+            read.skipped.push(skip("no readable DTSTART"));
+            continue;
+        };
+        let end = event
+            .get_end()
+            .as_ref()
+            .and_then(utc)
+            .or_else(|| after(start, event.property_value("DURATION")?))
+            .filter(|e| *e >= start)
+            .unwrap_or(start);
+        let length = end.as_second() - start.as_second();
+        let status = match event.get_status() {
+            Some(Ics::Cancelled) => EventStatus::Cancelled,
+            Some(Ics::Tentative) => EventStatus::Tentative,
+            _ => EventStatus::Confirmed,
+        };
+        let organizer = event.property_value("ORGANIZER").and_then(address);
+        let attendees: Vec<Attendee> = event
+            .multi_properties()
+            .get("ATTENDEE")
+            .into_iter()
+            .flatten()
+            .filter_map(|p| {
+                Some(Attendee {
+                    address: address(p.value())?,
+                    declined: p
+                        .params()
+                        .get("PARTSTAT")
+                        .is_some_and(|s| s.value().eq_ignore_ascii_case("DECLINED")),
+                })
+            })
+            .collect();
+        let occurrence = |key: String, start: Timestamp| Occurrence {
+            key,
+            sequence: i64::from(event.get_sequence().unwrap_or(0)),
+            summary: event.get_summary().unwrap_or("").trim().to_string(),
+            start,
+            end: Timestamp::from_second(start.as_second() + length).unwrap_or(start),
+            status,
+            organizer: organizer.clone(),
+            attendees: attendees.clone(),
+        };
+        if let Some(original) = event.get_recurrence_id().as_ref().and_then(utc) {
+            read.occurrences
+                .push(occurrence(format!("{uid}/{}", stamp(original)), start));
+            continue;
+        }
+        let recurring = event.property_value("RRULE").is_some()
+            || event.multi_properties().contains_key("RDATE");
+        if !recurring {
+            read.occurrences.push(occurrence(uid, start));
+            continue;
+        }
+        match event.get_recurrence() {
+            Ok(set) => {
+                let found = set
+                    .after(chrono_of(window.from))
+                    .before(chrono_of(window.to))
+                    .all(MAX_OCCURRENCES);
+                for date in found.dates {
+                    let Ok(at) = Timestamp::from_second(date.timestamp()) else {
+                        continue;
+                    };
+                    if overridden.contains(&(uid.clone(), at.as_second())) {
+                        continue;
+                    }
+                    read.occurrences
+                        .push(occurrence(format!("{uid}/{}", stamp(at)), at));
+                }
+            }
+            Err(e) => read
+                .skipped
+                .push(skip(&format!("unreadable recurrence: {e}"))),
+        }
+    }
+    read
+}
+
+/// Reads a `.ics` file or a folder of them.
+pub fn read_ics(path: &Path, window: Window) -> Result<CalendarRead, IngestError> {
+    let io = |source| IngestError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let files: Vec<PathBuf> = if std::fs::metadata(path).map_err(io)?.is_dir() {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(path)
+            .map_err(io)?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.is_file() && p.extension().is_some_and(|x| x.eq_ignore_ascii_case("ics")))
+            .collect();
+        files.sort();
+        files
+    } else {
+        vec![path.to_path_buf()]
+    };
+    let mut all = CalendarRead::default();
+    for file in files {
+        let origin = file.display().to_string();
+        match std::fs::read(&file) {
+            Ok(bytes) => {
+                let text = String::from_utf8_lossy(&bytes);
+                let read = parse_ics(&origin, &text, window);
+                all.events += read.events;
+                all.occurrences.extend(read.occurrences);
+                all.skipped.extend(read.skipped);
+            }
+            Err(e) => all.skipped.push(Skipped {
+                origin,
+                reason: e.to_string(),
+            }),
+        }
+    }
+    Ok(all)
+}
