@@ -9,7 +9,7 @@ use jiff::Timestamp;
 use rekindle_core::calendar::{
     EventDisposition, MeetingChange, Occurrence, meeting_change, understand_event,
 };
-use rekindle_core::mail::{Directory, Disposition, Message, understand};
+use rekindle_core::mail::{Directory, Disposition, Message, thread_subject, understand};
 use rekindle_core::{DealRecord, EmailAddress, Outcome};
 use rekindle_ingest::Skipped;
 use rekindle_ingest::calendar::Window;
@@ -135,7 +135,7 @@ impl Importer {
             )
             .await?;
         Ok(Importer {
-            writer: store.capture_writer().await?,
+            writer: store.capture_writer()?,
             directory: Directory::merge(parts),
             now,
             started: Instant::now(),
@@ -153,12 +153,13 @@ impl Importer {
             .extend(skipped.into_iter().map(|s| (s.origin, s.reason)));
     }
 
-    pub async fn take(&mut self, message: &Message) -> Result<()> {
+    pub fn take(&mut self, message: &Message) -> Result<()> {
         self.summary.read += 1;
-        let summary = &mut self.summary;
-        let writer = &mut self.writer;
-        if writer.imported(&message.key).await? {
-            summary.already_imported += 1;
+        // Understood first without the record: most mail (newsletters, strangers) needs no
+        // database work at all.
+        let mut disposition = understand(message, &self.directory, None, self.now);
+        if let Disposition::Skip { reason } = disposition {
+            *self.summary.not_matched.entry(reason).or_default() += 1;
             return Ok(());
         }
         let thread_ids: Vec<String> = message
@@ -167,17 +168,28 @@ impl Importer {
             .chain(message.references.iter().rev())
             .cloned()
             .collect();
-        let thread = writer.thread_deal(&thread_ids).await?;
-        match understand(message, &self.directory, thread, self.now) {
+        let subject_key = thread_subject(&message.subject);
+        let thread = match self.writer.thread_deal(&thread_ids)? {
+            Some(deal) => Some(deal),
+            // Headers dropped by a client or a gateway: the subject still names the thread.
+            None => match &subject_key {
+                Some(key) => self.writer.subject_deal(key)?,
+                None => None,
+            },
+        };
+        if thread.is_some() {
+            disposition = understand(message, &self.directory, thread, self.now);
+        }
+        let summary = &mut self.summary;
+        match disposition {
             Disposition::Activity(activity) => {
-                let recorded = writer
-                    .record(
-                        &message.key,
-                        message.message_id.as_deref(),
-                        &activity,
-                        self.now,
-                    )
-                    .await?;
+                let recorded = self.writer.record(
+                    &message.key,
+                    message.message_id.as_deref(),
+                    subject_key.as_deref(),
+                    &activity,
+                    self.now,
+                )?;
                 if recorded == MailOutcome::AlreadyImported {
                     summary.already_imported += 1;
                     return Ok(());
@@ -193,12 +205,29 @@ impl Importer {
                 account,
                 address,
                 deal,
+                activity,
             } => {
-                if writer
-                    .suggest_contact(&account, &address, deal, message.date.unwrap_or(self.now))
-                    .await?
-                {
+                if self.writer.suggest_contact(
+                    &account,
+                    &address,
+                    deal,
+                    message.date.unwrap_or(self.now),
+                )? {
                     summary.contacts_suggested += 1;
+                }
+                if let Some(activity) = activity {
+                    let recorded = self.writer.record(
+                        &message.key,
+                        message.message_id.as_deref(),
+                        subject_key.as_deref(),
+                        &activity,
+                        self.now,
+                    )?;
+                    match (recorded, activity.outcome) {
+                        (MailOutcome::AlreadyImported, _) => summary.already_imported += 1,
+                        (_, Outcome::AutoReply) => summary.auto_replies += 1,
+                        _ => summary.replies += 1,
+                    }
                 }
             }
             // Not recorded: once the sender becomes a contact, a re-import picks it up.
@@ -209,22 +238,20 @@ impl Importer {
 
     /// Takes a calendar occurrence: a booked next step, a meeting held or a cancellation, once
     /// per version of the event.
-    pub async fn take_occurrence(&mut self, occurrence: &Occurrence) -> Result<()> {
+    pub fn take_occurrence(&mut self, occurrence: &Occurrence) -> Result<()> {
         self.summary.occurrences += 1;
         match understand_event(occurrence, &self.directory, self.now) {
             EventDisposition::Meeting(meeting) => {
-                let seen = self.writer.meeting_seen(&occurrence.key).await?;
+                let seen = self.writer.meeting_seen(&occurrence.key)?;
                 let change = meeting_change(seen, &meeting, occurrence.sequence);
-                self.writer
-                    .record_meeting(
-                        &occurrence.key,
-                        occurrence.sequence,
-                        &meeting,
-                        seen,
-                        change,
-                        self.now,
-                    )
-                    .await?;
+                self.writer.record_meeting(
+                    &occurrence.key,
+                    occurrence.sequence,
+                    &meeting,
+                    seen,
+                    change,
+                    self.now,
+                )?;
                 match change {
                     MeetingChange::None => self.summary.already_imported += 1,
                     MeetingChange::Book => self.summary.meetings_booked += 1,
@@ -237,11 +264,12 @@ impl Importer {
                 address,
                 deal,
             } => {
-                if self
-                    .writer
-                    .suggest_contact(&account, &address, deal, occurrence.start.min(self.now))
-                    .await?
-                {
+                if self.writer.suggest_contact(
+                    &account,
+                    &address,
+                    deal,
+                    occurrence.start.min(self.now),
+                )? {
                     self.summary.contacts_suggested += 1;
                 }
             }
@@ -262,8 +290,8 @@ impl Importer {
     }
 
     /// Makes the import durable and says what it did.
-    pub async fn finish(mut self) -> Result<Summary> {
-        self.writer.commit().await?;
+    pub fn finish(mut self) -> Result<Summary> {
+        self.writer.commit()?;
         self.summary.seconds = self.started.elapsed().as_secs_f64();
         Ok(self.summary)
     }
@@ -297,33 +325,41 @@ pub async fn mail(g: &Global, paths: &[PathBuf], me: &[String]) -> Result<ExitCo
     let mut importer = Importer::new(&store, g, me).await?;
     let total: u64 = paths.iter().map(|p| rekindle_ingest::source_bytes(p)).sum();
     let bar = progress(g, Some(total));
-    let bytes_read = Arc::new(AtomicU64::new(0));
-    for path in paths {
-        // The reader runs on its own thread; a short queue keeps memory to a few messages.
-        let (sender, mut receiver) = tokio::sync::mpsc::channel::<Message>(64);
-        let source = path.clone();
-        let counter = bytes_read.clone();
-        let reader = tokio::task::spawn_blocking(move || {
-            rekindle_ingest::read_counting(&source, &counter, |m| drop(sender.blocking_send(m)))
-        });
-        while let Some(message) = receiver.recv().await {
-            importer
-                .take(&message)
-                .await
-                .with_context(|| format!("recording {} from {}", message.key, path.display()))?;
-            if importer.summary.read % 256 == 0 {
-                bar.set_position(bytes_read.load(Ordering::Relaxed));
-                bar.set_message(format!("{} messages", importer.summary.read));
-            }
+    let paths = paths.to_vec();
+    // Two threads: the reader parses, the importer records; a short queue between them keeps
+    // memory to a few messages.
+    let (importer, bytes) = tokio::task::spawn_blocking(move || -> Result<(Importer, u64)> {
+        let bytes_read = AtomicU64::new(0);
+        for path in &paths {
+            let (sender, receiver) = std::sync::mpsc::sync_channel::<Message>(64);
+            let read = std::thread::scope(|scope| -> Result<_> {
+                let counter = &bytes_read;
+                // The sender moves to the reader: the queue ends when the reading does.
+                let reader = scope.spawn(move || {
+                    rekindle_ingest::read_counting(path, counter, |m| drop(sender.send(m)))
+                });
+                for message in receiver {
+                    importer.take(&message).with_context(|| {
+                        format!("recording {} from {}", message.key, path.display())
+                    })?;
+                    if importer.summary.read % 256 == 0 {
+                        bar.set_position(bytes_read.load(Ordering::Relaxed));
+                        bar.set_message(format!("{} messages", importer.summary.read));
+                    }
+                }
+                reader
+                    .join()
+                    .map_err(|_| anyhow::anyhow!("the reader of {} failed", path.display()))?
+                    .with_context(|| format!("reading {}", path.display()))
+            })?;
+            importer.skipped(read.skipped);
         }
-        let read = reader
-            .await?
-            .with_context(|| format!("reading {}", path.display()))?;
-        importer.skipped(read.skipped);
-    }
-    bar.finish_and_clear();
-    let mut summary = importer.finish().await?;
-    summary.bytes = bytes_read.load(Ordering::Relaxed);
+        bar.finish_and_clear();
+        Ok((importer, bytes_read.load(Ordering::Relaxed)))
+    })
+    .await??;
+    let mut summary = importer.finish()?;
+    summary.bytes = bytes;
     report(g, &summary, || summary.lines().join("\n"))?;
     Ok(ExitCode::SUCCESS)
 }
@@ -342,12 +378,11 @@ pub async fn calendar(g: &Global, paths: &[PathBuf], me: &[String]) -> Result<Ex
         for occurrence in &read.occurrences {
             importer
                 .take_occurrence(occurrence)
-                .await
                 .with_context(|| format!("recording {} from {}", occurrence.key, path.display()))?;
         }
         importer.skipped(read.skipped);
     }
-    let summary = importer.finish().await?;
+    let summary = importer.finish()?;
     report(g, &summary, || summary.lines().join("\n"))?;
     Ok(ExitCode::SUCCESS)
 }

@@ -145,24 +145,30 @@ pub async fn imap(g: &Global, args: ImapArgs) -> Result<ExitCode> {
         for uids in opened.new_uids.chunks(FETCH_BATCH) {
             let batch = mailbox.fetch(folder, uids).await?;
             bytes += batch.bytes;
-            for message in &batch.messages {
-                importer.take(message).await.with_context(|| {
-                    format!("recording {} from {account}/{folder}", message.key)
-                })?;
-            }
-            importer.skipped(batch.skipped);
             position.1 = batch.last_uid;
-            importer
-                .writer
-                .set_folder_position(&account, folder, position, importer.now())
-                .await?;
+            // Recording is quick local disk work: done in place, between fetches.
+            tokio::task::block_in_place(|| -> Result<()> {
+                for message in &batch.messages {
+                    importer.take(message).with_context(|| {
+                        format!("recording {} from {account}/{folder}", message.key)
+                    })?;
+                }
+                importer.skipped(batch.skipped);
+                let now = importer.now();
+                importer
+                    .writer
+                    .set_folder_position(&account, folder, position, now)?;
+                // Committed before the next fetch: the database is never locked while the
+                // network is waited on.
+                Ok(importer.writer.commit()?)
+            })?;
             bar.inc(uids.len() as u64);
         }
         if opened.new_uids.is_empty() {
+            let now = importer.now();
             importer
                 .writer
-                .set_folder_position(&account, folder, position, importer.now())
-                .await?;
+                .set_folder_position(&account, folder, position, now)?;
         }
         summaries.push(FolderSummary {
             folder: folder.clone(),
@@ -173,7 +179,7 @@ pub async fn imap(g: &Global, args: ImapArgs) -> Result<ExitCode> {
     }
     bar.finish_and_clear();
     mailbox.close().await;
-    let mut import = importer.finish().await?;
+    let mut import = importer.finish()?;
     import.bytes = bytes;
     let summary = SyncSummary {
         account,
@@ -249,17 +255,19 @@ pub async fn caldav(g: &Global, args: CaldavArgs) -> Result<ExitCode> {
     for calendar in &calendars {
         let (c, url) = (client.clone(), calendar.clone());
         let read = tokio::task::spawn_blocking(move || c.events(&url, window)).await??;
-        for occurrence in &read.occurrences {
-            importer
-                .take_occurrence(occurrence)
-                .await
-                .with_context(|| format!("recording {} from {calendar}", occurrence.key))?;
-        }
+        tokio::task::block_in_place(|| -> Result<()> {
+            for occurrence in &read.occurrences {
+                importer
+                    .take_occurrence(occurrence)
+                    .with_context(|| format!("recording {} from {calendar}", occurrence.key))?;
+            }
+            Ok(importer.writer.commit()?)
+        })?;
         importer.skipped(read.skipped);
     }
     let summary = CaldavSummary {
         calendars,
-        import: importer.finish().await?,
+        import: importer.finish()?,
     };
     report(g, &summary, || {
         let mut lines = vec![format!("Calendars: {}", summary.calendars.join(", "))];

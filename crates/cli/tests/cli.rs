@@ -628,7 +628,8 @@ fn importing_mail_captures_touches_replies_auto_replies_and_suggestions_once() {
             first["replies"].as_u64(),
             first["auto_replies"].as_u64()
         ),
-        (Some(5), Some(1), Some(1), Some(1))
+        (Some(5), Some(1), Some(2), Some(1)),
+        "Dana's answer, and Omar's note: a colleague writing in is engagement too"
     );
     assert_eq!(first["contacts_suggested"], 1);
     assert_eq!(first["not_matched"]["from no one in the record"], 1);
@@ -649,7 +650,7 @@ fn importing_mail_captures_touches_replies_auto_replies_and_suggestions_once() {
         ),
         (Some(0), Some(0), Some(0), Some(0))
     );
-    assert_eq!(again["already_imported"], 3);
+    assert_eq!(again["already_imported"], 4);
 
     let after = rk.json(&["show", &d]);
     let acts = after["record"]["activities"].as_array().unwrap();
@@ -675,5 +676,153 @@ fn importing_mail_captures_touches_replies_auto_replies_and_suggestions_once() {
     assert_eq!(
         auto["returns_on"], "2026-12-01",
         "the return date is kept with the activity"
+    );
+}
+
+/// The cases reply capture usually gets wrong: a second address, a gateway that rewrites From,
+/// headers dropped by a client, subjects rewritten on the way, forwards, and a thread that
+/// belongs to the account's other deal.
+#[test]
+fn replies_are_recognised_through_forwards_rewritten_headers_and_missing_references() {
+    let rk = Rk::new();
+    let a = quiet_deal(&rk);
+    // A second deal at the same account, older, worked with Lee.
+    let b = rk.json(&[
+        "deal",
+        "add",
+        "--title",
+        "Acme: analytics",
+        "--account",
+        "Acme",
+        "--owner",
+        "Alex Morgan",
+        "--stage",
+        "demo",
+        "--amount",
+        "$20k",
+        "--created",
+        "2026-10-01",
+    ])["deal"]
+        .as_i64()
+        .unwrap()
+        .to_string();
+    rk.json(&[
+        "contact",
+        "add",
+        "--deal",
+        &b,
+        "--name",
+        "Lee Wong",
+        "--email",
+        "lee@acme.example",
+        "--email",
+        "lee.wong@acme-analytics.example",
+    ]);
+    rk.json(&["log", "email", &b, "--contact", "Lee", "--at", "2026-10-02"]);
+
+    let dir = tempfile::tempdir().unwrap();
+    let mut mbox = String::new();
+    // 1. The rep writes to Lee about the analytics pilot: Lee's deal, not the account's default.
+    mbox += &mbox_message(
+        "b1@seller.io",
+        "From: alex@seller.io\nTo: Lee Wong <lee@acme.example>\nSubject: Analytics pilot scope",
+        "Fri, 20 Nov 2026 09:00:00 +0000",
+        "Lee, here is the scope we discussed.",
+    );
+    // 2. Priya answers through a list gateway that rewrote From, from a client that dropped
+    //    In-Reply-To and References and prefixed the subject twice: the subject keeps it on
+    //    the analytics deal, Reply-To says it is Priya.
+    mbox += &mbox_message(
+        "g1@lists.acme.example",
+        "From: Priya Patel via Acme Team <team-noreply@lists.acme.example>\nReply-To: priya@acme.example\nTo: alex@seller.io\nSubject: RE: [EXTERNAL] AW: Analytics pilot scope",
+        "Sat, 21 Nov 2026 10:00:00 +0000",
+        "Scope looks right to me.\n\n-----Original Message-----\nFrom: Alex Morgan\nSent: Friday\nLee, here is the scope we discussed.",
+    );
+    // 3. The rep writes to Dana on the scheduling deal.
+    mbox += &mbox_message(
+        "a1@seller.io",
+        "From: alex@seller.io\nTo: dana@acme.example\nSubject: Cost model",
+        "Fri, 20 Nov 2026 10:00:00 +0000",
+        "Dana, the cost model.",
+    );
+    // 4. The rep forwards it to a colleague: not a touch on anyone.
+    mbox += &mbox_message(
+        "f1@seller.io",
+        "From: alex@seller.io\nTo: sam@seller.io\nSubject: Fwd: Cost model",
+        "Fri, 20 Nov 2026 10:05:00 +0000",
+        "FYI\n\n---------- Forwarded message ---------\nFrom: Alex Morgan\nDana, the cost model.",
+    );
+    // 5. Dana forwards it inside Acme with the rep in copy, with References only: engagement
+    //    from Dana, on the thread's deal.
+    mbox += &mbox_message(
+        "d1@acme.example",
+        "From: Dana Reyes <DANA@ACME.example>\nTo: omar@acme.example\nCc: alex+crm@seller.io\nSubject: Fw: Cost model\nReferences: <a1@seller.io>",
+        "Sun, 22 Nov 2026 08:00:00 +0000",
+        "Omar, can you check the overtime line?\n\n---------- Forwarded message ---------\nDana, the cost model.",
+    );
+    // 6. Lee answers the scope from his other address, In-Reply-To only.
+    mbox += &mbox_message(
+        "l1@acme-analytics.example",
+        "From: Lee Wong <lee.wong@acme-analytics.example>\nTo: alex@seller.io\nSubject: Re: Analytics pilot scope\nIn-Reply-To: <b1@seller.io>",
+        "Sun, 22 Nov 2026 09:00:00 +0000",
+        "Agreed, let's start Monday.",
+    );
+    let path = dir.path().join("hard.mbox");
+    std::fs::write(&path, mbox).unwrap();
+    let summary = rk.json(&[
+        "import",
+        "mail",
+        path.to_str().unwrap(),
+        "--me",
+        "alex@seller.io",
+    ]);
+    assert_eq!(
+        (summary["touches"].as_u64(), summary["replies"].as_u64()),
+        (Some(2), Some(3)),
+        "{summary}"
+    );
+    assert_eq!(
+        summary["not_matched"]["sent to no one in the record"], 1,
+        "{summary}"
+    );
+
+    let on = |deal: &str| -> Vec<Value> {
+        rk.json(&["show", deal])["record"]["activities"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|x| x["at"].as_str().unwrap() >= "2026-11-20")
+            .cloned()
+            .collect()
+    };
+    let contact_id = |name: &str| -> Value {
+        rk.json(&["show", &a])["record"]["contacts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["name"] == name)
+            .unwrap()["id"]
+            .clone()
+    };
+    let analytics = on(&b);
+    assert_eq!(analytics.len(), 3, "{analytics:?}");
+    assert_eq!(analytics[0]["outcome"], "sent");
+    assert_eq!(analytics[1]["outcome"], "replied");
+    assert_eq!(analytics[1]["contact"], contact_id("Priya Patel"));
+    assert_eq!(analytics[1]["summary"], "Scope looks right to me.");
+    assert_eq!(analytics[2]["outcome"], "replied");
+    assert_eq!(
+        analytics[2]["contact"],
+        contact_id("Lee Wong"),
+        "the second address is the same person"
+    );
+    let scheduling = on(&a);
+    assert_eq!(scheduling.len(), 2, "{scheduling:?}");
+    assert_eq!(scheduling[1]["outcome"], "replied");
+    assert_eq!(scheduling[1]["contact"], contact_id("Dana Reyes"));
+    assert_eq!(
+        rk.json(&["show", &a])["assessment"]["sequence"]["unanswered_touches"],
+        0,
+        "Dana's forward answers the touch"
     );
 }

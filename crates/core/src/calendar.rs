@@ -142,7 +142,7 @@ pub fn understand_event(
         });
         return match known {
             Some((account, address)) => EventDisposition::SuggestContact {
-                deal: directory.deal(account, None),
+                deal: directory.deal(account, None, None),
                 account: account.to_string(),
                 address,
             },
@@ -151,7 +151,7 @@ pub fn understand_event(
             },
         };
     };
-    let Some(deal) = directory.deal(account, None) else {
+    let Some(deal) = directory.deal(account, Some(contact), None) else {
         return EventDisposition::Skip {
             reason: "the account has no deal",
         };

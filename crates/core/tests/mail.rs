@@ -24,6 +24,7 @@ fn msg(from: &str, to: &str, subject: &str, text: &str) -> Message {
         automatic_headers: vec![],
         text: text.into(),
         delivery_report: None,
+        reply_to: vec![],
     }
 }
 
@@ -109,11 +110,14 @@ fn strangers_are_suggested_from_a_known_domain_and_ignored_otherwise() {
             account,
             address,
             deal,
+            activity,
         } => {
             assert_eq!(
                 (account.as_str(), address.as_str(), deal),
                 ("Acme", "omar@acme.example", Some(DealId(1)))
             );
+            let reply = activity.expect("a colleague writing to the rep is engagement");
+            assert_eq!((reply.outcome, reply.contact), (Outcome::Replied, None));
         }
         other => panic!("{other:?}"),
     }

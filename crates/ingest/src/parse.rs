@@ -33,14 +33,30 @@ fn content_key(bytes: &[u8]) -> String {
     format!("sha-fnv:{hash:016x}")
 }
 
+/// How much of a message is read for its headers and text. A report's delivery status sits
+/// here too; only attachments lie beyond.
+const TEXT_WINDOW: usize = 64 * 1024;
+
 /// Parses one message. The error says why it was not taken.
 pub fn parse(bytes: &[u8]) -> Result<Message, String> {
     if bytes.iter().take(4096).filter(|b| **b == 0).count() > 8 {
         return Err("binary data, not a message".into());
     }
-    let parsed = MessageParser::default()
-        .parse(bytes)
+    // Headers and text come first in practice: the rest (attachments) is not decoded unless
+    // the text is not within the window, or the headers do not end in it.
+    let window = &bytes[..bytes.len().min(TEXT_WINDOW)];
+    let mut parsed = MessageParser::default()
+        .parse(window)
         .ok_or("not a mail message")?;
+    if window.len() < bytes.len()
+        && (parsed.body_text(0).is_none()
+            || (memchr::memmem::find(window, b"\n\n").is_none()
+                && memchr::memmem::find(window, b"\n\r\n").is_none()))
+    {
+        parsed = MessageParser::default()
+            .parse(bytes)
+            .ok_or("not a mail message")?;
+    }
     let from = addresses(parsed.from()).into_iter().next();
     let message_id = parsed.message_id().map(str::to_string);
     let date = parsed
@@ -72,7 +88,7 @@ pub fn parse(bytes: &[u8]) -> Result<Message, String> {
                 .is_some_and(|r| r.eq_ignore_ascii_case("delivery-status"))
     });
     let delivery_report = is_report.then(|| {
-        String::from_utf8_lossy(bytes)
+        String::from_utf8_lossy(window)
             .lines()
             .filter_map(|l| {
                 let (name, value) = l.split_once(':')?;
@@ -90,6 +106,7 @@ pub fn parse(bytes: &[u8]) -> Result<Message, String> {
         references: ids(parsed.references()),
         from,
         to: addresses(parsed.to()),
+        reply_to: addresses(parsed.reply_to()),
         cc: addresses(parsed.cc()),
         date,
         subject: parsed.subject().unwrap_or("").to_string(),

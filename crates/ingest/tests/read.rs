@@ -183,3 +183,20 @@ fn delivery_reports_and_auto_replies_are_recognised() {
         .expect("an auto-reply");
     assert_eq!(auto.returns_on.unwrap().to_string(), "2026-05-21");
 }
+
+#[test]
+fn the_text_is_found_before_and_after_large_attachments() {
+    let blob: String = (0..20_000).map(|i| format!("QUJDRE{:070}\n", i)).collect();
+    let text_first = format!(
+        "Message-ID: <big1@x>\nFrom: dana@acme.example\nTo: alex@seller.io\nSubject: Docs\nDate: Tue, 12 May 2026 09:14:00 +0000\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"b\"\n\n--b\nContent-Type: text/plain\n\nSigned copy attached.\n--b\nContent-Type: application/pdf\nContent-Transfer-Encoding: base64\n\n{blob}--b--\n"
+    );
+    let text_last = format!(
+        "Message-ID: <big2@x>\nFrom: dana@acme.example\nTo: alex@seller.io\nSubject: Docs\nDate: Tue, 12 May 2026 09:14:00 +0000\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"b\"\n\n--b\nContent-Type: application/pdf\nContent-Transfer-Encoding: base64\n\n{blob}--b\nContent-Type: text/plain\n\nThe text comes last here.\n--b--\n"
+    );
+    assert!(text_first.len() > 1_000_000);
+    let first = rekindle_ingest::parse(text_first.as_bytes()).unwrap();
+    assert_eq!(first.text.trim(), "Signed copy attached.");
+    let last = rekindle_ingest::parse(text_last.as_bytes()).unwrap();
+    assert_eq!(last.text.trim(), "The text comes last here.");
+    assert_eq!(last.key, "big2@x");
+}

@@ -6,12 +6,14 @@
 //! records and back; the core decides what they mean.
 
 mod bulk;
+mod capture;
 mod load;
 mod mail;
 mod write;
 
+pub use capture::CaptureWriter;
 pub use load::{AccountWork, Filter, Scope};
-pub use mail::{CaptureWriter, MailOutcome};
+pub use mail::MailOutcome;
 pub use write::{Closing, NewActivity, NewContact, NewDeal};
 
 use rekindle_core::{ParseError, Pipeline, Policy};
@@ -38,6 +40,8 @@ pub enum StoreError {
     },
     #[error("database: {0}")]
     Db(#[from] sqlx::Error),
+    #[error("database: {0}")]
+    Sqlite(#[from] rusqlite::Error),
     #[error("migrating the database: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
 }
@@ -80,6 +84,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         7,
         "calendar",
         include_str!("../migrations/sqlite/0007_calendar.sql"),
+    ),
+    (
+        8,
+        "thread subjects",
+        include_str!("../migrations/sqlite/0008_thread_subjects.sql"),
     ),
 ];
 

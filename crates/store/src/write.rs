@@ -91,6 +91,10 @@ async fn account_id(
         .try_get(0)?)
 }
 
+/// The one way an activity row is written (here through sqlx, in `capture` through rusqlite).
+pub(crate) const INSERT_ACTIVITY: &str = "INSERT INTO activities (deal_id, kind, direction, at, outcome, contact_id, summary, body, play, tone_findings, tone_phrase, body_fingerprint, returns_on)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id";
+
 /// Inserts an activity, with the tone mark and fingerprint of an outbound message.
 pub(crate) async fn insert_activity(
     tx: &mut Transaction<'_, Any>,
@@ -98,26 +102,23 @@ pub(crate) async fn insert_activity(
     a: NewActivity,
 ) -> Result<ActivityId> {
     let (tone, fingerprint) = tone_of(a.direction, a.body.as_deref());
-    let id: i64 = sqlx::query(
-        "INSERT INTO activities (deal_id, kind, direction, at, outcome, contact_id, summary, body, play, tone_findings, tone_phrase, body_fingerprint, returns_on)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
-    )
-    .bind(deal.0)
-    .bind(a.kind.as_str().to_string())
-    .bind(a.direction.as_str().to_string())
-    .bind(a.at.as_second())
-    .bind(a.outcome.map(|o| o.as_str().to_string()))
-    .bind(a.contact.map(|c| c.0))
-    .bind(a.summary)
-    .bind(a.body)
-    .bind(a.play.map(|p| p.as_str().to_string()))
-    .bind(tone.findings as i64)
-    .bind(tone.first_phrase)
-    .bind(fingerprint)
-    .bind(a.returns_on.map(|d| d.to_string()))
-    .fetch_one(&mut **tx)
-    .await?
-    .try_get(0)?;
+    let id: i64 = sqlx::query(INSERT_ACTIVITY)
+        .bind(deal.0)
+        .bind(a.kind.as_str().to_string())
+        .bind(a.direction.as_str().to_string())
+        .bind(a.at.as_second())
+        .bind(a.outcome.map(|o| o.as_str().to_string()))
+        .bind(a.contact.map(|c| c.0))
+        .bind(a.summary)
+        .bind(a.body)
+        .bind(a.play.map(|p| p.as_str().to_string()))
+        .bind(tone.findings as i64)
+        .bind(tone.first_phrase)
+        .bind(fingerprint)
+        .bind(a.returns_on.map(|d| d.to_string()))
+        .fetch_one(&mut **tx)
+        .await?
+        .try_get(0)?;
     Ok(ActivityId(id))
 }
 

@@ -195,8 +195,10 @@ service imap-login {{
         self.own_mail();
     }
 
-    /// Makes the server renumber a folder, as after a restore: a new UIDVALIDITY.
-    pub fn renumber(&self, folder: &str) {
+    /// Makes the server renumber a folder, as after a restore: a new UIDVALIDITY. The server is
+    /// stopped meanwhile, so no process of it keeps the old numbering in memory.
+    pub fn renumber(&mut self, folder: &str) {
+        stop(&mut self.child);
         let dir = self.maildir(folder);
         // Dovecot's UIDVALIDITY is the time the list is made: make sure it differs.
         std::thread::sleep(Duration::from_millis(1100));
@@ -214,6 +216,17 @@ service imap-login {{
             let base = name.split(':').next().unwrap().to_string();
             std::fs::rename(&path, dir.join("new").join(base)).unwrap();
         }
+        self.child = Command::new(need("dovecot"))
+            .arg("-F")
+            .arg("-c")
+            .arg(self.dir.path().join("dovecot.conf"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let log = self.dir.path().join("log");
+        wait_for_port(self.imap_port, &mut self.child, &log);
+        wait_for_port(self.imaps_port, &mut self.child, &log);
     }
 }
 

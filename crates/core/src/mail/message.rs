@@ -14,6 +14,8 @@ pub struct Message {
     pub in_reply_to: Vec<String>,
     pub references: Vec<String>,
     pub from: Option<EmailAddress>,
+    /// Where answers go, when it differs from From (lists and gateways rewrite From).
+    pub reply_to: Vec<EmailAddress>,
     pub to: Vec<EmailAddress>,
     pub cc: Vec<EmailAddress>,
     pub date: Option<Timestamp>,
@@ -94,6 +96,7 @@ mod tests {
             automatic_headers: vec![],
             text: text.into(),
             delivery_report: None,
+            reply_to: vec![],
         }
     }
 

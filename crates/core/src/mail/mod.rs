@@ -6,10 +6,12 @@ mod address;
 mod autoreply;
 mod message;
 mod text;
+mod thread;
 mod understand;
 
 pub use address::{is_free_mail, normalise_address};
 pub use autoreply::{AutoReply, AutoReplyEvidence, auto_reply, return_date};
 pub use message::{Message, bounced_addresses};
 pub use text::new_text;
+pub use thread::thread_subject;
 pub use understand::{Directory, Disposition, MailActivity, understand};

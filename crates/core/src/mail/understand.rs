@@ -18,6 +18,8 @@ pub struct Directory {
     domains: HashMap<String, String>,
     /// Each account's deals, the one to log on first: open before closed, then most recent.
     deals: HashMap<String, Vec<DealId>>,
+    /// The deal each contact was last active on, and when.
+    last_deal: HashMap<ContactId, (Timestamp, DealId)>,
 }
 
 impl Directory {
@@ -33,6 +35,7 @@ impl Directory {
         let mut contacts = HashMap::new();
         let mut domains = HashMap::new();
         let mut ranked: HashMap<String, Vec<(bool, Timestamp, DealId)>> = HashMap::new();
+        let mut last_deal: HashMap<ContactId, (Timestamp, DealId)> = HashMap::new();
         for r in records {
             let account = r.deal.account.name.clone();
             for c in &r.contacts {
@@ -53,6 +56,14 @@ impl Directory {
                 .filter(|d| !is_free_mail(d))
             {
                 domains.insert(d.to_lowercase(), account.clone());
+            }
+            for a in &r.activities {
+                if let Some(c) = a.contact {
+                    let seen = last_deal.entry(c).or_insert((a.at, r.deal.id));
+                    if a.at > seen.0 {
+                        *seen = (a.at, r.deal.id);
+                    }
+                }
             }
             let recent = r
                 .activities
@@ -77,6 +88,7 @@ impl Directory {
             contacts,
             domains,
             deals,
+            last_deal,
         }
     }
 
@@ -88,6 +100,7 @@ impl Directory {
             contacts: HashMap::new(),
             domains: HashMap::new(),
             deals: HashMap::new(),
+            last_deal: HashMap::new(),
         };
         for part in parts {
             if all.me.is_empty() {
@@ -96,6 +109,7 @@ impl Directory {
             all.contacts.extend(part.contacts);
             all.domains.extend(part.domains);
             all.deals.extend(part.deals);
+            all.last_deal.extend(part.last_deal);
         }
         all
     }
@@ -108,16 +122,28 @@ impl Directory {
         normalise_address(address.as_str()).is_some_and(|a| self.me.contains(&a))
     }
 
-    /// The deal to log on: the thread's deal when it belongs to the account, else the account's first.
-    pub(crate) fn account_of_domain(&self, domain: &str) -> Option<&str> {
-        self.domains.get(domain).map(String::as_str)
-    }
-
-    pub(crate) fn deal(&self, account: &str, thread: Option<DealId>) -> Option<DealId> {
+    /// The deal to log on: the thread's deal when it belongs to the account, else the deal
+    /// the contact was last active on, else the account's first (open, most recent).
+    pub(crate) fn deal(
+        &self,
+        account: &str,
+        contact: Option<ContactId>,
+        thread: Option<DealId>,
+    ) -> Option<DealId> {
         let deals = self.deals.get(account)?;
         thread
             .filter(|t| deals.contains(t))
+            .or_else(|| {
+                contact
+                    .and_then(|c| self.last_deal.get(&c))
+                    .map(|(_, d)| *d)
+                    .filter(|d| deals.contains(d))
+            })
             .or_else(|| deals.first().copied())
+    }
+
+    pub(crate) fn account_of_domain(&self, domain: &str) -> Option<&str> {
+        self.domains.get(domain).map(String::as_str)
     }
 }
 
@@ -142,11 +168,13 @@ pub struct MailActivity {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Disposition {
     Activity(MailActivity),
-    /// Someone new writing from a known account's domain: more threads into the deal.
+    /// Someone new writing from a known account's domain: more threads into the deal. What
+    /// they wrote to the rep is a reply on the deal all the same (`activity`, with no contact).
     SuggestContact {
         account: String,
         address: EmailAddress,
         deal: Option<DealId>,
+        activity: Option<MailActivity>,
     },
     Skip {
         reason: &'static str,
@@ -198,9 +226,11 @@ pub fn understand(
         let known = failed
             .iter()
             .find_map(|a| directory.contact(a).map(|c| (a, c)));
-        return match known
-            .and_then(|(a, (id, account))| directory.deal(account, thread).map(|d| (a, *id, d)))
-        {
+        return match known.and_then(|(a, (id, account))| {
+            directory
+                .deal(account, Some(*id), thread)
+                .map(|d| (a, *id, d))
+        }) {
             Some((_, id, deal)) => activity(
                 deal,
                 Some(id),
@@ -222,7 +252,8 @@ pub fn understand(
             .iter()
             .chain(&message.cc)
             .find_map(|a| directory.contact(a));
-        return match to.and_then(|(id, account)| directory.deal(account, thread).map(|d| (*id, d)))
+        return match to
+            .and_then(|(id, account)| directory.deal(account, Some(*id), thread).map(|d| (*id, d)))
         {
             Some((id, deal)) => activity(
                 deal,
@@ -239,16 +270,59 @@ pub fn understand(
         };
     }
 
-    let Some((id, account)) = directory.contact(from) else {
+    // A list or a gateway that rewrites From ("Dana Reyes via Acme <noreply@...>") keeps the
+    // person in Reply-To.
+    let known = directory
+        .contact(from)
+        .or_else(|| message.reply_to.iter().find_map(|a| directory.contact(a)));
+    let headers: Vec<(&str, &str)> = message
+        .automatic_headers
+        .iter()
+        .map(|(n, v)| (n.as_str(), v.as_str()))
+        .collect();
+    let inbound =
+        |deal, contact| match auto_reply(&headers, &message.subject, &message.text, date_of(at)) {
+            Some(auto) => activity(
+                deal,
+                contact,
+                Direction::Inbound,
+                Outcome::AutoReply,
+                None,
+                auto.returns_on,
+                vec![],
+            ),
+            None => activity(
+                deal,
+                contact,
+                Direction::Inbound,
+                Outcome::Replied,
+                None,
+                None,
+                vec![],
+            ),
+        };
+    let Some((id, account)) = known else {
         let account = normalise_address(from.as_str())
             .and_then(|a| directory.domains.get(a.domain()).cloned());
         return match account {
             Some(account) => {
-                let deal = directory.deal(&account, thread);
+                let deal = directory.deal(&account, None, thread);
+                // A colleague of the deal's contacts writing to the rep: engagement, and
+                // someone to add.
+                let to_me = message
+                    .to
+                    .iter()
+                    .chain(&message.cc)
+                    .any(|a| directory.is_me(a));
+                let activity = deal.filter(|_| to_me).and_then(|d| match inbound(d, None) {
+                    Disposition::Activity(a) => Some(a),
+                    _ => None,
+                });
                 Disposition::SuggestContact {
                     account,
                     address: normalise_address(from.as_str()).unwrap_or_else(|| from.clone()),
                     deal,
+                    activity,
                 }
             }
             None => Disposition::Skip {
@@ -256,34 +330,10 @@ pub fn understand(
             },
         };
     };
-    let Some(deal) = directory.deal(account, thread) else {
+    let Some(deal) = directory.deal(account, Some(*id), thread) else {
         return Disposition::Skip {
             reason: "the account has no deal",
         };
     };
-    let headers: Vec<(&str, &str)> = message
-        .automatic_headers
-        .iter()
-        .map(|(n, v)| (n.as_str(), v.as_str()))
-        .collect();
-    match auto_reply(&headers, &message.subject, &message.text, date_of(at)) {
-        Some(auto) => activity(
-            deal,
-            Some(*id),
-            Direction::Inbound,
-            Outcome::AutoReply,
-            None,
-            auto.returns_on,
-            vec![],
-        ),
-        None => activity(
-            deal,
-            Some(*id),
-            Direction::Inbound,
-            Outcome::Replied,
-            None,
-            None,
-            vec![],
-        ),
-    }
+    inbound(deal, Some(*id))
 }

@@ -1,0 +1,391 @@
+//! Captured activity being written: mail and calendar occurrences from an import or a sync,
+//! each recorded once. The writer works on its own SQLite connection (rusqlite, the same
+//! bundled SQLite as sqlx) in one transaction per few hundred records: an import runs at the
+//! speed of the disk, not of a round trip per statement, and a crash loses at most the batch
+//! in hand (a re-run takes it again; nothing is recorded twice).
+
+use crate::mail::MailOutcome;
+use crate::write::{INSERT_ACTIVITY, tone_of};
+use crate::{Result, Store, StoreError};
+use jiff::Timestamp;
+use rekindle_core::calendar::{Meeting, MeetingChange, MeetingState, Seen};
+use rekindle_core::mail::MailActivity;
+use rekindle_core::{ActivityKind, DealId, Direction, EmailAddress, Outcome};
+use rusqlite::{OptionalExtension, params};
+
+/// Records per transaction.
+const BATCH: usize = 500;
+
+/// Writes captured activity. Synchronous: run it off the async runtime's threads.
+pub struct CaptureWriter {
+    conn: rusqlite::Connection,
+    in_transaction: bool,
+    pending: usize,
+}
+
+impl Store {
+    /// A writer for captured activity, on its own connection to the database file.
+    pub fn capture_writer(&self) -> Result<CaptureWriter> {
+        let path = self.path.as_ref().ok_or_else(|| StoreError::NotFound {
+            what: "database file",
+            key: "(capture needs a database on disk)".into(),
+        })?;
+        let conn = rusqlite::Connection::open_with_flags(
+            path,
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        conn.execute_batch("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;")?;
+        Ok(CaptureWriter {
+            conn,
+            in_transaction: false,
+            pending: 0,
+        })
+    }
+}
+
+impl CaptureWriter {
+    fn begin(&mut self) -> Result<()> {
+        if !self.in_transaction {
+            self.conn.execute_batch("BEGIN IMMEDIATE")?;
+            self.in_transaction = true;
+        }
+        Ok(())
+    }
+
+    fn counted(&mut self) -> Result<()> {
+        self.pending += 1;
+        if self.pending >= BATCH {
+            self.commit()?;
+        }
+        Ok(())
+    }
+
+    /// Makes everything written so far durable.
+    pub fn commit(&mut self) -> Result<()> {
+        if self.in_transaction {
+            self.conn.execute_batch("COMMIT")?;
+            self.in_transaction = false;
+        }
+        self.pending = 0;
+        Ok(())
+    }
+
+    /// The deal of the first earlier message among `message_ids` (In-Reply-To, then References,
+    /// newest first).
+    pub fn thread_deal(&mut self, message_ids: &[String]) -> Result<Option<DealId>> {
+        let mut statement = self.conn.prepare_cached(
+            "SELECT deal_id FROM mail_messages WHERE message_id = ?1 AND deal_id IS NOT NULL",
+        )?;
+        for id in message_ids.iter().take(50) {
+            let deal: Option<i64> = statement.query_row([id], |row| row.get(0)).optional()?;
+            if let Some(deal) = deal {
+                return Ok(Some(DealId(deal)));
+            }
+        }
+        Ok(None)
+    }
+
+    /// The deal of the latest recorded message whose normalised subject is `subject_key`.
+    pub fn subject_deal(&mut self, subject_key: &str) -> Result<Option<DealId>> {
+        let deal: Option<i64> = self
+            .conn
+            .prepare_cached(
+                "SELECT deal_id FROM mail_messages WHERE subject_key = ?1 AND deal_id IS NOT NULL
+                 ORDER BY rowid DESC LIMIT 1",
+            )?
+            .query_row([subject_key], |row| row.get(0))
+            .optional()?;
+        Ok(deal.map(DealId))
+    }
+
+    /// Records a message and the activity it adds, once: a message already imported adds
+    /// nothing. A bounce marks the failed addresses.
+    pub fn record(
+        &mut self,
+        key: &str,
+        message_id: Option<&str>,
+        subject_key: Option<&str>,
+        activity: &MailActivity,
+        now: Timestamp,
+    ) -> Result<MailOutcome> {
+        self.begin()?;
+        let claimed = self
+            .conn
+            .prepare_cached(
+                "INSERT INTO mail_messages (key, message_id, deal_id, imported_at, subject_key)
+                 VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (key) DO NOTHING",
+            )?
+            .execute(params![
+                key,
+                message_id,
+                activity.deal.0,
+                now.as_second(),
+                subject_key
+            ])?;
+        if claimed == 0 {
+            return Ok(MailOutcome::AlreadyImported);
+        }
+        let summary = match activity.returns_on {
+            Some(back) => format!("auto-reply: back on {back}"),
+            None => activity.summary.clone(),
+        };
+        let id = self.insert_activity(
+            activity.deal,
+            ActivityKind::Email,
+            activity.direction,
+            activity.at,
+            activity.outcome,
+            activity.contact.map(|c| c.0),
+            &summary,
+            activity.body.as_deref(),
+            activity.returns_on.map(|d| d.to_string()),
+        )?;
+        self.conn
+            .prepare_cached("UPDATE mail_messages SET activity_id = ?1 WHERE key = ?2")?
+            .execute(params![id, key])?;
+        for address in &activity.bounced {
+            self.conn
+                .prepare_cached(
+                    "UPDATE contact_emails SET bounced_at = ?1 WHERE email = ?2 AND bounced_at IS NULL",
+                )?
+                .execute(params![activity.at.as_second(), address.as_str()])?;
+        }
+        self.counted()?;
+        Ok(MailOutcome::Added)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn insert_activity(
+        &mut self,
+        deal: DealId,
+        kind: ActivityKind,
+        direction: Direction,
+        at: Timestamp,
+        outcome: Outcome,
+        contact: Option<i64>,
+        summary: &str,
+        body: Option<&str>,
+        returns_on: Option<String>,
+    ) -> Result<i64> {
+        let (tone, fingerprint) = tone_of(direction, body);
+        Ok(self.conn.prepare_cached(INSERT_ACTIVITY)?.query_row(
+            params![
+                deal.0,
+                kind.as_str(),
+                direction.as_str(),
+                at.as_second(),
+                outcome.as_str(),
+                contact,
+                summary,
+                body,
+                None::<String>,
+                tone.findings as i64,
+                tone.first_phrase,
+                fingerprint,
+                returns_on,
+            ],
+            |row| row.get(0),
+        )?)
+    }
+
+    /// Notes someone new writing from a known account; false when they were suggested before.
+    pub fn suggest_contact(
+        &mut self,
+        account: &str,
+        address: &EmailAddress,
+        deal: Option<DealId>,
+        at: Timestamp,
+    ) -> Result<bool> {
+        self.begin()?;
+        let done = self
+            .conn
+            .prepare_cached(
+                "INSERT INTO contact_suggestions (address, account_id, deal_id, first_seen, messages)
+                 SELECT ?1, id, ?2, ?3, 1 FROM accounts WHERE name = ?4
+                 ON CONFLICT (address) DO NOTHING",
+            )?
+            .execute(params![
+                address.as_str(),
+                deal.map(|d| d.0),
+                at.as_second(),
+                account
+            ])?;
+        self.counted()?;
+        Ok(done > 0)
+    }
+
+    /// Moves a synced folder's position forward with the messages before it, in the same
+    /// transaction: the position never runs ahead of the record.
+    pub fn set_folder_position(
+        &mut self,
+        account: &str,
+        folder: &str,
+        (uid_validity, last_uid): (u32, u32),
+        now: Timestamp,
+    ) -> Result<()> {
+        self.begin()?;
+        self.conn
+            .prepare_cached(
+                "INSERT INTO mail_folders (account, folder, uid_validity, last_uid, synced_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT (account, folder) DO UPDATE SET uid_validity = excluded.uid_validity,
+                     last_uid = excluded.last_uid, synced_at = excluded.synced_at",
+            )?
+            .execute(params![
+                account,
+                folder,
+                i64::from(uid_validity),
+                i64::from(last_uid),
+                now.as_second()
+            ])?;
+        Ok(())
+    }
+
+    /// What the record made of a calendar occurrence at the last import.
+    pub fn meeting_seen(&mut self, key: &str) -> Result<Option<Seen>> {
+        let row: Option<(i64, String, i64)> = self
+            .conn
+            .prepare_cached("SELECT sequence, state, start_at FROM calendar_events WHERE key = ?1")?
+            .query_row([key], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .optional()?;
+        let Some((sequence, state, start)) = row else {
+            return Ok(None);
+        };
+        let corrupt = |detail: String| StoreError::Corrupt {
+            table: "calendar_events",
+            id: 0,
+            detail,
+        };
+        Ok(Some(Seen {
+            sequence,
+            state: MeetingState::parse(&state).ok_or_else(|| corrupt(format!("state {state}")))?,
+            start: Timestamp::from_second(start).map_err(|e| corrupt(e.to_string()))?,
+        }))
+    }
+
+    /// Applies what a calendar occurrence changes: the deal's booked next step set or moved,
+    /// a meeting held or cancelled recorded (and the booked step it was taken away), and the
+    /// occurrence remembered with its version.
+    pub fn record_meeting(
+        &mut self,
+        key: &str,
+        sequence: i64,
+        meeting: &Meeting,
+        before: Option<Seen>,
+        change: MeetingChange,
+        now: Timestamp,
+    ) -> Result<()> {
+        if change == MeetingChange::None {
+            return Ok(());
+        }
+        self.begin()?;
+        let what = if meeting.summary.is_empty() {
+            "Meeting".to_string()
+        } else {
+            format!("Meeting: {}", meeting.summary)
+        };
+        // Remembered first: a step put back in place of this one never picks this one again.
+        self.conn
+            .prepare_cached(
+                "INSERT INTO calendar_events (key, sequence, state, start_at, step, deal_id, imported_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                 ON CONFLICT (key) DO UPDATE SET sequence = excluded.sequence, state = excluded.state,
+                     start_at = excluded.start_at, step = excluded.step, deal_id = excluded.deal_id,
+                     imported_at = excluded.imported_at",
+            )?
+            .execute(params![
+                key,
+                sequence,
+                meeting.state.as_str(),
+                meeting.start.as_second(),
+                what,
+                meeting.deal.0,
+                now.as_second()
+            ])?;
+        let contact = Some(meeting.contact.0);
+        match change {
+            MeetingChange::None => {}
+            MeetingChange::Book => {
+                // The earliest meeting ahead is the next step: a later one does not displace
+                // it, nor a step set by hand that is due before this meeting.
+                self.conn
+                    .prepare_cached(
+                        "INSERT INTO next_steps (deal_id, what, due, booked, set_at) VALUES (?1, ?2, ?3, 1, ?4)
+                         ON CONFLICT (deal_id) DO UPDATE SET what = excluded.what, due = excluded.due, booked = 1, set_at = excluded.set_at
+                         WHERE (next_steps.what = excluded.what AND next_steps.due = ?5) OR next_steps.due IS NULL
+                            OR next_steps.due < excluded.set_at OR excluded.due < next_steps.due",
+                    )?
+                    .execute(params![
+                        meeting.deal.0,
+                        what,
+                        meeting.start.as_second(),
+                        now.as_second(),
+                        before.map(|b| b.start.as_second())
+                    ])?;
+            }
+            MeetingChange::Hold => {
+                self.insert_activity(
+                    meeting.deal,
+                    ActivityKind::Meeting,
+                    Direction::Outbound,
+                    meeting.start,
+                    Outcome::MeetingHeld,
+                    contact,
+                    &what,
+                    None,
+                    None,
+                )?;
+                self.clear_step(meeting, &what, now)?;
+            }
+            MeetingChange::Cancel => {
+                // Cancelled ahead of time: known now; cancelled in the past: by its start.
+                self.insert_activity(
+                    meeting.deal,
+                    ActivityKind::Meeting,
+                    Direction::Inbound,
+                    meeting.start.min(now),
+                    Outcome::Cancelled,
+                    contact,
+                    &what,
+                    None,
+                    None,
+                )?;
+                self.clear_step(meeting, &what, now)?;
+            }
+        }
+        self.counted()
+    }
+
+    /// Takes away the booked step a meeting was (once held or cancelled), if the deal still
+    /// has it, and puts the deal's next meeting ahead in its place.
+    fn clear_step(&mut self, meeting: &Meeting, what: &str, now: Timestamp) -> Result<()> {
+        let cleared = self
+            .conn
+            .prepare_cached(
+                "DELETE FROM next_steps WHERE deal_id = ?1 AND booked = 1 AND what = ?2 AND due = ?3",
+            )?
+            .execute(params![meeting.deal.0, what, meeting.start.as_second()])?;
+        if cleared > 0 {
+            self.conn
+                .prepare_cached(
+                    "INSERT INTO next_steps (deal_id, what, due, booked, set_at)
+                     SELECT deal_id, step, start_at, 1, ?2 FROM calendar_events
+                     WHERE deal_id = ?1 AND state = 'booked' AND start_at > ?2
+                     ORDER BY start_at LIMIT 1
+                     ON CONFLICT (deal_id) DO NOTHING",
+                )?
+                .execute(params![meeting.deal.0, now.as_second()])?;
+        }
+        Ok(())
+    }
+}
+
+impl Drop for CaptureWriter {
+    fn drop(&mut self) {
+        // What was not committed is rolled back: the batch in hand is taken again next time.
+        if self.in_transaction {
+            let _ = self.conn.execute_batch("ROLLBACK");
+        }
+    }
+}
