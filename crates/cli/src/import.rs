@@ -116,7 +116,7 @@ async fn my_addresses(store: &Store, given: &[String]) -> Result<Vec<EmailAddres
 /// people at known accounts. Each message is taken once, whatever the source.
 pub struct Importer {
     pub writer: CaptureWriter,
-    directory: Directory,
+    directory: Arc<Directory>,
     now: jiff::Timestamp,
     started: Instant,
     pub summary: Summary,
@@ -136,7 +136,7 @@ impl Importer {
             .await?;
         Ok(Importer {
             writer: store.capture_writer()?,
-            directory: Directory::merge(parts),
+            directory: Arc::new(Directory::merge(parts)),
             now,
             started: Instant::now(),
             summary: Summary::default(),
@@ -154,10 +154,22 @@ impl Importer {
     }
 
     pub fn take(&mut self, message: &Message) -> Result<()> {
+        let first = understand(message, &self.directory, None, self.now);
+        self.take_understood(message, first)
+    }
+
+    /// What understanding a message needs, to do it on another thread: the directory and
+    /// the clock.
+    pub fn understanding(&self) -> (Arc<Directory>, jiff::Timestamp) {
+        (self.directory.clone(), self.now)
+    }
+
+    /// Takes a message already understood without its thread (`understand(.., None, ..)`).
+    pub fn take_understood(&mut self, message: &Message, first: Disposition) -> Result<()> {
         self.summary.read += 1;
         // Understood first without the record: most mail (newsletters, strangers) needs no
         // database work at all.
-        let mut disposition = understand(message, &self.directory, None, self.now);
+        let mut disposition = first;
         if let Disposition::Skip { reason } = disposition {
             *self.summary.not_matched.entry(reason).or_default() += 1;
             return Ok(());
@@ -331,15 +343,23 @@ pub async fn mail(g: &Global, paths: &[PathBuf], me: &[String]) -> Result<ExitCo
     let (importer, bytes) = tokio::task::spawn_blocking(move || -> Result<(Importer, u64)> {
         let bytes_read = AtomicU64::new(0);
         for path in &paths {
-            let (sender, receiver) = std::sync::mpsc::sync_channel::<Message>(64);
+            let (sender, receiver) = std::sync::mpsc::sync_channel::<(Message, Disposition)>(64);
+            let (directory, now) = importer.understanding();
             let read = std::thread::scope(|scope| -> Result<_> {
                 let counter = &bytes_read;
                 // The sender moves to the reader: the queue ends when the reading does.
-                let reader = scope.spawn(move || {
-                    rekindle_ingest::read_counting(path, counter, |m| drop(sender.send(m)))
-                });
-                for message in receiver {
-                    importer.take(&message).with_context(|| {
+                let reader = std::thread::Builder::new()
+                    .name("mail reader".into())
+                    .spawn_scoped(scope, move || {
+                        // Parsed and understood here, recorded there: the work splits across
+                        // both cores.
+                        rekindle_ingest::read_counting(path, counter, |m| {
+                            let first = understand(&m, &directory, None, now);
+                            drop(sender.send((m, first)))
+                        })
+                    })?;
+                for (message, first) in receiver {
+                    importer.take_understood(&message, first).with_context(|| {
                         format!("recording {} from {}", message.key, path.display())
                     })?;
                     if importer.summary.read % 256 == 0 {

@@ -9,13 +9,13 @@
 pub mod caldav;
 pub mod calendar;
 pub mod imap;
+mod mbox;
 mod parse;
 
 pub use parse::parse;
 
 use rekindle_core::mail::Message;
 use std::fs::File;
-use std::io::BufReader;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -157,26 +157,14 @@ pub fn read_counting(
             }
         }
         Kind::Mbox => {
-            let reader = BufReader::with_capacity(1 << 20, File::open(path).map_err(io)?);
-            let mut offset: u64 = 0;
-            for (index, item) in
-                mail_parser::mailbox::mbox::MessageIterator::new(reader).enumerate()
-            {
-                let origin = format!("{} message {}, byte {offset}", path.display(), index + 1);
-                match item {
-                    Ok(message) => {
-                        offset += message.contents().len() as u64 + message.from().len() as u64 + 7;
-                        take(origin, message.contents(), &mut summary);
-                    }
-                    Err(e) => {
-                        summary.skipped.push(Skipped {
-                            origin,
-                            reason: e.to_string(),
-                        });
-                        break;
-                    }
-                }
-            }
+            let file = File::open(path).map_err(io)?;
+            let mut index = 0;
+            mbox::split(file, |offset, bytes| {
+                index += 1;
+                let origin = format!("{} message {index}, byte {offset}", path.display());
+                take(origin, &bytes, &mut summary);
+            })
+            .map_err(io)?;
         }
         Kind::Maildir => {
             let messages = mail_parser::mailbox::maildir::MessageIterator::new(path).map_err(io)?;

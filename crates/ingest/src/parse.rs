@@ -35,7 +35,7 @@ fn content_key(bytes: &[u8]) -> String {
 
 /// How much of a message is read for its headers and text. A report's delivery status sits
 /// here too; only attachments lie beyond.
-const TEXT_WINDOW: usize = 64 * 1024;
+const TEXT_WINDOW: usize = 32 * 1024;
 
 /// Parses one message. The error says why it was not taken.
 pub fn parse(bytes: &[u8]) -> Result<Message, String> {

@@ -14,7 +14,7 @@ use rekindle_core::{ActivityKind, DealId, Direction, EmailAddress, Outcome};
 use rusqlite::{OptionalExtension, params};
 
 /// Records per transaction.
-const BATCH: usize = 500;
+const BATCH: usize = 5000;
 
 /// Writes captured activity. Synchronous: run it off the async runtime's threads.
 pub struct CaptureWriter {
@@ -35,7 +35,11 @@ impl Store {
             rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
-        conn.execute_batch("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;")?;
+        // A larger page cache than the default 2 MiB: message-id and key indexes take inserts
+        // all over, and a batch touches many of their pages.
+        conn.execute_batch(
+            "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536;",
+        )?;
         Ok(CaptureWriter {
             conn,
             in_transaction: false,
