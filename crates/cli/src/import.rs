@@ -353,7 +353,9 @@ pub async fn mail(g: &Global, paths: &[PathBuf], me: &[String]) -> Result<ExitCo
                     .spawn_scoped(scope, move || {
                         // Parsed and understood here, recorded there: the work splits across
                         // both cores.
-                        rekindle_ingest::read_counting(path, counter, |m| {
+                        // A message whose headers concern no one is not decoded further.
+                        let wanted = |m: &Message| directory.might_matter(m);
+                        rekindle_ingest::read_filtered(path, counter, &wanted, |m| {
                             let first = understand(&m, &directory, None, now);
                             drop(sender.send((m, first)))
                         })

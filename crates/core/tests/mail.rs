@@ -370,3 +370,66 @@ mod calendar {
         ));
     }
 }
+
+mod headers_first {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Addresses a mailbox mixes: the rep, the deal's contacts (plus-tagged, upper case), a
+    /// stranger at the account, free mail, a mail daemon, another company.
+    const POOL: &[&str] = &[
+        "alex@seller.io",
+        "Alex+crm@Seller.io",
+        "dana@acme.example",
+        "DANA+x@acme.example",
+        "priya@acme.example",
+        "omar@acme.example",
+        "pal@gmail.com",
+        "MAILER-DAEMON@mx.acme.example",
+        "postmaster@other.example",
+        "news@vendor.example",
+        "sam@seller.io",
+    ];
+    const SUBJECTS: &[&str] = &[
+        "Re: Numbers",
+        "Undeliverable: Numbers",
+        "Out of office",
+        "Hi",
+    ];
+    const TEXTS: &[&str] = &[
+        "Thanks, Thursday works.",
+        "I am out of the office until December 3rd.",
+        "Delivery to the following recipient failed permanently: dana@acme.example",
+    ];
+
+    fn address(i: usize) -> EmailAddress {
+        EmailAddress::parse(POOL[i]).unwrap()
+    }
+
+    proptest! {
+        /// What the header check passes over, `understand` would have skipped anyway.
+        #[test]
+        fn a_message_passed_over_by_its_headers_is_one_understand_skips(
+            from in prop::option::of(0..POOL.len()),
+            to in prop::collection::vec(0..POOL.len(), 0..3),
+            cc in prop::collection::vec(0..POOL.len(), 0..2),
+            reply_to in prop::collection::vec(0..POOL.len(), 0..2),
+            subject in 0..SUBJECTS.len(),
+            text in 0..TEXTS.len(),
+            report in any::<bool>(),
+        ) {
+            let record = healthy().0;
+            let dir = Directory::new(&me(), [&record]);
+            let mut m = msg("alex@seller.io", "dana@acme.example", SUBJECTS[subject], TEXTS[text]);
+            m.from = from.map(address);
+            m.to = to.into_iter().map(address).collect();
+            m.cc = cc.into_iter().map(address).collect();
+            m.reply_to = reply_to.into_iter().map(address).collect();
+            m.delivery_report = report.then(|| vec![address(2)]);
+            if !dir.might_matter(&m) {
+                let d = understand(&m, &dir, None, now());
+                prop_assert!(matches!(d, Disposition::Skip { .. }), "{m:?} -> {d:?}");
+            }
+        }
+    }
+}

@@ -12,7 +12,7 @@ pub mod imap;
 mod mbox;
 mod parse;
 
-pub use parse::parse;
+pub use parse::{parse, parse_filtered};
 
 use rekindle_core::mail::Message;
 use std::fs::File;
@@ -111,6 +111,17 @@ pub fn read(path: &Path, each: impl FnMut(Message)) -> Result<ReadSummary, Inges
 pub fn read_counting(
     path: &Path,
     bytes_read: &AtomicU64,
+    each: impl FnMut(Message),
+) -> Result<ReadSummary, IngestError> {
+    read_filtered(path, bytes_read, &|_| true, each)
+}
+
+/// `read_counting`, decoding a message's body only when `wanted` says its headers make it
+/// worth reading (see `parse_filtered`).
+pub fn read_filtered(
+    path: &Path,
+    bytes_read: &AtomicU64,
+    wanted: &dyn Fn(&Message) -> bool,
     mut each: impl FnMut(Message),
 ) -> Result<ReadSummary, IngestError> {
     let io = |source| IngestError::Io {
@@ -121,7 +132,7 @@ pub fn read_counting(
     let mut take = |origin: String, bytes: &[u8], summary: &mut ReadSummary| {
         summary.bytes += bytes.len() as u64;
         bytes_read.fetch_add(bytes.len() as u64, Ordering::Relaxed);
-        match parse(bytes) {
+        match parse_filtered(bytes, wanted) {
             Ok(message) => {
                 summary.messages += 1;
                 each(message);

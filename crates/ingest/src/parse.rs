@@ -39,12 +39,25 @@ const TEXT_WINDOW: usize = 32 * 1024;
 
 /// Parses one message. The error says why it was not taken.
 pub fn parse(bytes: &[u8]) -> Result<Message, String> {
+    parse_filtered(bytes, &|_| true)
+}
+
+/// Parses one message's headers, and its body only when `wanted` says the headers make it
+/// worth reading: a message that concerns no one comes back with its headers and no text.
+pub fn parse_filtered(bytes: &[u8], wanted: &dyn Fn(&Message) -> bool) -> Result<Message, String> {
     if bytes.iter().take(4096).filter(|b| **b == 0).count() > 8 {
         return Err("binary data, not a message".into());
     }
     // Headers and text come first in practice: the rest (attachments) is not decoded unless
     // the text is not within the window, or the headers do not end in it.
     let window = &bytes[..bytes.len().min(TEXT_WINDOW)];
+    let headers = MessageParser::default()
+        .parse_headers(window)
+        .ok_or("not a mail message")?;
+    let head = build(&headers, window, bytes, false)?;
+    if !wanted(&head) {
+        return Ok(head);
+    }
     let mut parsed = MessageParser::default()
         .parse(window)
         .ok_or("not a mail message")?;
@@ -57,6 +70,16 @@ pub fn parse(bytes: &[u8]) -> Result<Message, String> {
             .parse(bytes)
             .ok_or("not a mail message")?;
     }
+    build(&parsed, window, bytes, true)
+}
+
+/// The message as the core sees it, from what was parsed (`with_text`: the body too).
+fn build(
+    parsed: &mail_parser::Message<'_>,
+    window: &[u8],
+    bytes: &[u8],
+    with_text: bool,
+) -> Result<Message, String> {
     let from = addresses(parsed.from()).into_iter().next();
     let message_id = parsed.message_id().map(str::to_string);
     let date = parsed
@@ -111,10 +134,14 @@ pub fn parse(bytes: &[u8]) -> Result<Message, String> {
         date,
         subject: parsed.subject().unwrap_or("").to_string(),
         automatic_headers,
-        text: parsed
-            .body_text(0)
-            .map(|t| t.into_owned())
-            .unwrap_or_default(),
+        text: if with_text {
+            parsed
+                .body_text(0)
+                .map(|t| t.into_owned())
+                .unwrap_or_default()
+        } else {
+            String::new()
+        },
         delivery_report,
     })
 }

@@ -200,3 +200,24 @@ fn the_text_is_found_before_and_after_large_attachments() {
     assert_eq!(last.text.trim(), "The text comes last here.");
     assert_eq!(last.key, "big2@x");
 }
+
+#[test]
+fn a_message_not_wanted_by_its_headers_is_not_decoded_further() {
+    let raw = eml(
+        "n1@news.example",
+        "News <news@vendor.example>",
+        "alex@seller.io",
+        "Digest",
+        "Top stories this week.",
+    );
+    let skipped = rekindle_ingest::parse_filtered(raw.as_bytes(), &|m| {
+        m.from.as_ref().is_some_and(|f| f.as_str() != "news@vendor.example")
+    })
+    .unwrap();
+    assert_eq!(skipped.key, "n1@news.example");
+    assert_eq!(skipped.subject, "Digest");
+    assert_eq!(skipped.to[0].as_str(), "alex@seller.io");
+    assert!(skipped.text.is_empty(), "the body is not read");
+    let full = rekindle_ingest::parse_filtered(raw.as_bytes(), &|_| true).unwrap();
+    assert_eq!(full.text.trim(), "Top stories this week.");
+}

@@ -43,6 +43,12 @@ const BOUNCE_SUBJECTS: &[&str] = &[
     "no se puede entregar",
 ];
 
+/// A mail system's own address (`MAILER-DAEMON@...`, `postmaster@...`): where bounces come from.
+pub(crate) fn is_daemon(address: &EmailAddress) -> bool {
+    let local = address.as_str().split('@').next().unwrap_or("");
+    BOUNCE_SENDERS.contains(&local)
+}
+
 /// The addresses a message reports as undeliverable: from a standard delivery report, or from
 /// the common non-standard bounce (a mailer daemon's "Undeliverable" message naming the address).
 /// `None` when the message is not a bounce.
@@ -56,7 +62,7 @@ pub fn bounced_addresses(message: &Message, own: &[EmailAddress]) -> Option<Vec<
         .map(|f| f.as_str().split('@').next().unwrap_or("").to_string())
         .unwrap_or_default();
     let subject = message.subject.to_lowercase();
-    let from_daemon = BOUNCE_SENDERS.iter().any(|s| sender == *s);
+    let from_daemon = BOUNCE_SENDERS.contains(&sender.as_str());
     let bounce_subject = BOUNCE_SUBJECTS.iter().any(|s| subject.contains(s));
     if !(from_daemon && bounce_subject) {
         return None;

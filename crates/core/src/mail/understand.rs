@@ -4,6 +4,7 @@
 //! thread. Threads (Message-ID, In-Reply-To, References) decide the deal when an account has
 //! several.
 
+use super::message::is_daemon;
 use super::{Message, auto_reply, bounced_addresses, is_free_mail, new_text, normalise_address};
 use crate::time::date_of;
 use crate::{ContactId, DealId, DealRecord, DealStatus, Direction, EmailAddress, Outcome};
@@ -140,6 +141,30 @@ impl Directory {
                     .filter(|d| deals.contains(d))
             })
             .or_else(|| deals.first().copied())
+    }
+
+    /// Whether a message could mean anything for the record, from its headers alone: from
+    /// the rep to a contact; from a contact (or with one in Reply-To) or someone at a known
+    /// account; or a bounce. When this says no, `understand` skips the message whatever its
+    /// body, so a reader need not decode it.
+    pub fn might_matter(&self, message: &Message) -> bool {
+        let Some(from) = &message.from else {
+            return true;
+        };
+        if message.delivery_report.is_some() || is_daemon(from) {
+            return true;
+        }
+        if self.is_me(from) {
+            return message
+                .to
+                .iter()
+                .chain(&message.cc)
+                .any(|a| self.contact(a).is_some());
+        }
+        self.contact(from).is_some()
+            || message.reply_to.iter().any(|a| self.contact(a).is_some())
+            || normalise_address(from.as_str())
+                .is_some_and(|a| self.domains.contains_key(a.domain()))
     }
 
     pub(crate) fn account_of_domain(&self, domain: &str) -> Option<&str> {
