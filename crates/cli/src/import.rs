@@ -27,6 +27,9 @@ use std::time::{Duration, Instant};
 #[derive(Default, Serialize)]
 pub struct Summary {
     pub read: usize,
+    /// Messages that concern a deal (touches, replies, auto-replies, bounces, suggestions),
+    /// new or already imported.
+    pub matched: usize,
     pub bytes: u64,
     pub seconds: f64,
     pub touches: usize,
@@ -63,7 +66,7 @@ impl Summary {
             ));
         } else {
             lines.push(format!(
-            "Read {} messages ({mb:.1} MB in {:.1} s, {:.1} MB/s): {} touches, {} replies, {} auto-replies, {} bounces added; {} new contacts suggested; {} already imported",
+            "Read {} messages ({mb:.1} MB in {:.1} s, {:.1} MB/s), {} about deals: {} touches, {} replies, {} auto-replies, {} bounces added; {} new contacts suggested; {} already imported",
             self.read,
             self.seconds,
             if self.seconds > 0.0 {
@@ -71,6 +74,7 @@ impl Summary {
             } else {
                 0.0
             },
+            self.matched,
             self.touches,
             self.replies,
             self.auto_replies,
@@ -174,6 +178,7 @@ impl Importer {
             *self.summary.not_matched.entry(reason).or_default() += 1;
             return Ok(());
         }
+        self.summary.matched += 1;
         let thread_ids: Vec<String> = message
             .in_reply_to
             .iter()

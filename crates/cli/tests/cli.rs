@@ -632,6 +632,7 @@ fn importing_mail_captures_touches_replies_auto_replies_and_suggestions_once() {
         "Dana's answer, and Omar's note: a colleague writing in is engagement too"
     );
     assert_eq!(first["contacts_suggested"], 1);
+    assert_eq!(first["matched"], 4, "all but the newsletter");
     assert_eq!(first["not_matched"]["from no one in the record"], 1);
     assert_eq!(
         first["skipped"].as_array().unwrap().len(),

@@ -211,7 +211,9 @@ fn a_message_not_wanted_by_its_headers_is_not_decoded_further() {
         "Top stories this week.",
     );
     let skipped = rekindle_ingest::parse_filtered(raw.as_bytes(), &|m| {
-        m.from.as_ref().is_some_and(|f| f.as_str() != "news@vendor.example")
+        m.from
+            .as_ref()
+            .is_some_and(|f| f.as_str() != "news@vendor.example")
     })
     .unwrap();
     assert_eq!(skipped.key, "n1@news.example");
