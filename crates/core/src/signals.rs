@@ -270,49 +270,59 @@ pub fn unanswered_touches(ctx: &Context) -> Option<Signal> {
 /// The prospect has been quiet for longer than is usual for them (their own median reply
 /// time, learned from history) or, without history, for the stage.
 pub fn silence_beyond_norm(ctx: &Context) -> Option<Signal> {
-    let first = *ctx.unanswered.first()?;
-    let waited = ctx.now.as_second() - first.at.as_second();
-    let learned = ctx
-        .unanswered
-        .iter()
-        .filter_map(|a| a.contact)
-        .find_map(|c| ctx.norms.reply_latency(c, ctx.policy).map(|m| (c, m)));
-    let (threshold, norm_text) = match learned {
-        Some((contact, median)) => {
-            let scaled = (median.seconds as f64 * ctx.policy.silence_multiplier) as i64;
-            let name = ctx
-                .record
-                .contact(contact)
-                .map(|c| c.name.as_str())
-                .unwrap_or("this contact");
-            (
-                scaled.max(ctx.policy.min_silence_days * SECONDS_PER_DAY),
-                format!(
-                    "{name} usually replies within {} (median of {} replies)",
-                    duration_text(median.seconds),
-                    median.samples
-                ),
-            )
+    // Each person touched since they last engaged is measured from their own first unanswered
+    // touch against their own habit; the deal is as silent as its most overdue person. (A
+    // fresh touch to someone else never hides an older silence.)
+    let mut firsts: Vec<&Activity> = Vec::new();
+    for a in &ctx.unanswered {
+        if !firsts.iter().any(|f| f.contact == a.contact) {
+            firsts.push(a);
         }
-        None => {
-            let days = ctx
-                .policy
-                .pipeline
-                .stage(&ctx.record.deal.stage)
-                .map(|s| s.silence_days)
-                .unwrap_or(5);
-            (
-                days * SECONDS_PER_DAY,
+    }
+    let stage_days = ctx
+        .policy
+        .pipeline
+        .stage(&ctx.record.deal.stage)
+        .map(|s| s.silence_days)
+        .unwrap_or(5);
+    let measured = firsts.into_iter().map(|first| {
+        let waited = ctx.now.as_second() - first.at.as_second();
+        let learned = first
+            .contact
+            .and_then(|c| ctx.norms.reply_latency(c, ctx.policy).map(|m| (c, m)));
+        let (threshold, norm_text) = match learned {
+            Some((contact, median)) => {
+                let scaled = (median.seconds as f64 * ctx.policy.silence_multiplier) as i64;
+                let name = ctx
+                    .record
+                    .contact(contact)
+                    .map(|c| c.name.as_str())
+                    .unwrap_or("this contact");
+                (
+                    scaled.max(ctx.policy.min_silence_days * SECONDS_PER_DAY),
+                    format!(
+                        "{name} usually replies within {} (median of {} replies)",
+                        duration_text(median.seconds),
+                        median.samples
+                    ),
+                )
+            }
+            None => (
+                stage_days * SECONDS_PER_DAY,
                 format!(
-                    "no reply history yet: the {} stage allows {days} days",
+                    "no reply history yet: the {} stage allows {stage_days} days",
                     ctx.record.deal.stage
                 ),
-            )
-        }
-    };
-    if waited <= threshold {
-        return None;
-    }
+            ),
+        };
+        (first, waited, threshold, norm_text)
+    });
+    let (first, waited, threshold, norm_text) = measured
+        .filter(|(_, waited, threshold, _)| waited > threshold)
+        .max_by(|a, b| {
+            let ratio = |x: &(&Activity, i64, i64, String)| x.1 as f64 / x.2.max(1) as f64;
+            ratio(a).total_cmp(&ratio(b))
+        })?;
     let mut evidence = vec![
         Evidence::activity(
             first,

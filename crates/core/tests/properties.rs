@@ -46,9 +46,17 @@ proptest! {
     #[test]
     fn another_unanswered_touch_never_lowers_risk(events in history(), facts in any::<bool>(), hours in 0u32..24 * 10) {
         let before = build(&events, facts);
-        let last_engaged = before.0.last_engagement(now()).map(|a| a.at);
-        let at = days_ago(hours as f64 / 24.0);
-        prop_assume!(last_engaged.is_none_or(|t| at > t));
+        // The touch comes after they last engaged (drawn within that span, not filtered, so
+        // any number of cases runs without rejections).
+        let engaged_hours_ago = before
+            .0
+            .last_engagement(now())
+            .map(|a| (now().as_second() - a.at.as_second()) / 3600);
+        prop_assume!(engaged_hours_ago.is_none_or(|h| h >= 1));
+        let hours = match engaged_hours_ago {
+            Some(h) => hours % h as u32,
+            None => hours,
+        };
         let after = build(&events, facts).touch(hours as f64 / 24.0);
         let (a, b) = (before.assess(), after.assess());
         prop_assert!(b.risk >= a.risk, "risk fell from {} to {}", a.risk, b.risk);

@@ -393,3 +393,36 @@ fn a_bounce_is_raised_on_the_deal_until_they_engage_again() {
     assert_ne!(a.state, DealState::Healthy);
     assert!(!bounced.reply(1, 0.1).signals().contains(&BouncedAddress));
 }
+
+#[test]
+fn a_fresh_touch_to_someone_else_never_hides_an_older_silence() {
+    // Contact 1 takes about ten days to answer; contact 2 has no history and was written to
+    // five days ago, past the stage's allowance.
+    let history = || {
+        deal("demo")
+            .touch(60.0)
+            .reply(1, 50.0)
+            .touch(40.0)
+            .reply(1, 30.0)
+            .touch(20.0)
+            .reply(1, 10.0)
+            .activity(
+                ActivityKind::Email,
+                Direction::Outbound,
+                Some(Outcome::Sent),
+                2,
+                5.1,
+            )
+    };
+    let silent = |f: Fixture| {
+        f.assess()
+            .signals
+            .iter()
+            .any(|s| s.kind == rekindle_core::signals::SignalKind::SilenceBeyondNorm)
+    };
+    assert!(silent(history()), "contact 2 is past the stage's 5 days");
+    assert!(
+        silent(history().touch(0.0)),
+        "writing to contact 1 today does not make contact 2's silence go away"
+    );
+}
