@@ -9,7 +9,9 @@ use jiff::Timestamp;
 use rekindle_core::calendar::{
     EventDisposition, MeetingChange, Occurrence, meeting_change, understand_event,
 };
-use rekindle_core::mail::{Directory, Disposition, Message, thread_subject, understand};
+use rekindle_core::mail::{
+    Directory, Disposition, MailActivity, Message, thread_subject, understand,
+};
 use rekindle_core::{DealRecord, EmailAddress, Outcome};
 use rekindle_ingest::Skipped;
 use rekindle_ingest::calendar::Window;
@@ -197,26 +199,9 @@ impl Importer {
         if thread.is_some() {
             disposition = understand(message, &self.directory, thread, self.now);
         }
-        let summary = &mut self.summary;
         match disposition {
             Disposition::Activity(activity) => {
-                let recorded = self.writer.record(
-                    &message.key,
-                    message.message_id.as_deref(),
-                    subject_key.as_deref(),
-                    &activity,
-                    self.now,
-                )?;
-                if recorded == MailOutcome::AlreadyImported {
-                    summary.already_imported += 1;
-                    return Ok(());
-                }
-                match activity.outcome {
-                    Outcome::Sent => summary.touches += 1,
-                    Outcome::AutoReply => summary.auto_replies += 1,
-                    Outcome::Bounced => summary.bounces += 1,
-                    _ => summary.replies += 1,
-                }
+                self.record(message, subject_key.as_deref(), &activity)?;
             }
             Disposition::SuggestContact {
                 account,
@@ -230,25 +215,41 @@ impl Importer {
                     deal,
                     message.date.unwrap_or(self.now),
                 )? {
-                    summary.contacts_suggested += 1;
+                    self.summary.contacts_suggested += 1;
                 }
                 if let Some(activity) = activity {
-                    let recorded = self.writer.record(
-                        &message.key,
-                        message.message_id.as_deref(),
-                        subject_key.as_deref(),
-                        &activity,
-                        self.now,
-                    )?;
-                    match (recorded, activity.outcome) {
-                        (MailOutcome::AlreadyImported, _) => summary.already_imported += 1,
-                        (_, Outcome::AutoReply) => summary.auto_replies += 1,
-                        _ => summary.replies += 1,
-                    }
+                    self.record(message, subject_key.as_deref(), &activity)?;
                 }
             }
             // Not recorded: once the sender becomes a contact, a re-import picks it up.
-            Disposition::Skip { reason } => *summary.not_matched.entry(reason).or_default() += 1,
+            Disposition::Skip { reason } => {
+                *self.summary.not_matched.entry(reason).or_default() += 1
+            }
+        }
+        Ok(())
+    }
+
+    /// Records a message's activity once, and counts it.
+    fn record(
+        &mut self,
+        message: &Message,
+        subject_key: Option<&str>,
+        activity: &MailActivity,
+    ) -> Result<()> {
+        let recorded = self.writer.record(
+            &message.key,
+            message.message_id.as_deref(),
+            subject_key,
+            activity,
+            self.now,
+        )?;
+        let summary = &mut self.summary;
+        match (recorded, activity.outcome) {
+            (MailOutcome::AlreadyImported, _) => summary.already_imported += 1,
+            (_, Outcome::Sent) => summary.touches += 1,
+            (_, Outcome::AutoReply) => summary.auto_replies += 1,
+            (_, Outcome::Bounced) => summary.bounces += 1,
+            _ => summary.replies += 1,
         }
         Ok(())
     }
