@@ -196,7 +196,13 @@ impl Importer {
                 None => None,
             },
         };
-        if thread.is_some() {
+        // Understood again only when the thread names another deal than the first reading chose.
+        let chosen = match &disposition {
+            Disposition::Activity(a) => Some(a.deal),
+            Disposition::SuggestContact { deal, .. } => *deal,
+            Disposition::Skip { .. } => None,
+        };
+        if thread.is_some() && thread != chosen {
             disposition = understand(message, &self.directory, thread, self.now);
         }
         match disposition {
