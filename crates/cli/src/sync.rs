@@ -1,4 +1,5 @@
-//! `rekindle sync imap`: the rep's mailbox on a server, read incrementally.
+//! `rekindle sync imap` and `rekindle sync caldav`: the rep's mailbox and calendars on servers,
+//! read again and again, adding only what is new.
 
 use crate::args::{CaldavArgs, Global, ImapArgs, ImapSecurity, PasswordArgs};
 use crate::import::{Importer, Summary, progress};
