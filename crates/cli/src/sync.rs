@@ -105,8 +105,10 @@ struct SyncSummary {
     import: Summary,
 }
 
-/// Messages fetched per round trip: few enough that memory stays small.
+/// Messages fetched per round trip, and about how many bytes: memory stays small whatever the
+/// mailbox holds (a larger message comes alone).
 const FETCH_BATCH: usize = 50;
+const FETCH_BYTES: u64 = 16 << 20;
 
 pub async fn imap(g: &Global, args: ImapArgs) -> Result<ExitCode> {
     let store = open(g).await?;
@@ -143,7 +145,7 @@ pub async fn imap(g: &Global, args: ImapArgs) -> Result<ExitCode> {
         if opened.renumbered {
             position.1 = 0;
         }
-        for uids in opened.new_uids.chunks(FETCH_BATCH) {
+        for uids in Mailbox::batches(&opened, FETCH_BATCH, FETCH_BYTES) {
             let batch = mailbox.fetch(folder, uids).await?;
             bytes += batch.bytes;
             position.1 = batch.last_uid;

@@ -107,6 +107,8 @@ pub struct Opened {
     pub uid_validity: u32,
     /// UIDs after the last one taken, oldest first.
     pub new_uids: Vec<u32>,
+    /// Each new message's size in bytes, as the server says (`RFC822.SIZE`).
+    pub sizes: Vec<u32>,
     /// True when the server renumbered the folder since the last read.
     pub renumbered: bool,
 }
@@ -310,23 +312,29 @@ impl Mailbox {
             Some(k) if !renumbered => k.last_uid,
             _ => 0,
         };
-        let mut new_uids: Vec<u32> = if selected.exists == 0 {
-            Vec::new()
-        } else {
-            self.session
-                .uid_search(format!("UID {}:*", after + 1))
+        // UIDs and sizes in one round trip: the sizes let the caller fetch in batches of
+        // bounded memory, however large a message is.
+        let mut new: Vec<(u32, u32)> = Vec::new();
+        if selected.exists > 0 {
+            let mut fetches = self
+                .session
+                .uid_fetch(format!("{}:*", after + 1), "(UID RFC822.SIZE)")
                 .await
-                .map_err(protocol(&self.server))?
-                .into_iter()
+                .map_err(protocol(&self.server))?;
+            while let Some(fetch) = fetches.try_next().await.map_err(protocol(&self.server))? {
                 // `n:*` always names the last message, even when it is older than n.
-                .filter(|uid| *uid > after)
-                .collect()
-        };
-        new_uids.sort_unstable();
+                if let Some(uid) = fetch.uid.filter(|uid| *uid > after) {
+                    new.push((uid, fetch.size.unwrap_or(0)));
+                }
+            }
+        }
+        new.sort_unstable();
+        let (new_uids, sizes) = new.into_iter().unzip();
         Ok(Opened {
             folder: folder.to_string(),
             uid_validity,
             new_uids,
+            sizes,
             renumbered,
         })
     }
@@ -372,8 +380,61 @@ impl Mailbox {
         Ok(batch)
     }
 
+    /// The new messages in fetch batches: at most `count` messages and about `bytes` bytes
+    /// each (a message larger than that is a batch of its own).
+    pub fn batches(opened: &Opened, count: usize, bytes: u64) -> Vec<&[u32]> {
+        let mut out = Vec::new();
+        let mut start = 0;
+        let mut size: u64 = 0;
+        for (i, s) in opened.sizes.iter().enumerate() {
+            if i > start && (i - start >= count || size + u64::from(*s) > bytes) {
+                out.push(&opened.new_uids[start..i]);
+                start = i;
+                size = 0;
+            }
+            size += u64::from(*s);
+        }
+        if start < opened.new_uids.len() {
+            out.push(&opened.new_uids[start..]);
+        }
+        out
+    }
+
     /// Logs out politely.
     pub async fn close(mut self) {
         let _ = self.session.logout().await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn batches_are_bounded_in_count_and_bytes_and_a_giant_goes_alone() {
+        let opened = Opened {
+            folder: "INBOX".into(),
+            uid_validity: 1,
+            new_uids: vec![1, 2, 3, 4, 5, 6, 7],
+            sizes: vec![10, 10, 10, 100, 10, 10, 10],
+            renumbered: false,
+        };
+        let batches = Mailbox::batches(&opened, 2, 50);
+        assert_eq!(
+            batches,
+            vec![&[1, 2][..], &[3][..], &[4][..], &[5, 6][..], &[7][..]]
+        );
+        assert!(
+            Mailbox::batches(
+                &Opened {
+                    new_uids: vec![],
+                    sizes: vec![],
+                    ..opened
+                },
+                2,
+                50
+            )
+            .is_empty()
+        );
     }
 }
