@@ -827,3 +827,95 @@ fn replies_are_recognised_through_forwards_rewritten_headers_and_missing_referen
         "Dana's forward answers the touch"
     );
 }
+
+/// An import killed part-way keeps what it committed, and running it again finishes the job
+/// without recording anything twice: the record ends exactly as after one clean import.
+#[test]
+fn an_import_killed_midway_resumes_without_duplicates() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut mbox = String::new();
+    for i in 0..12_000 {
+        let (headers, body) = if i % 2 == 0 {
+            (
+                "From: alex@seller.io\nTo: dana@acme.example\nSubject: Plan".to_string(),
+                format!(
+                    "Dana, version {i} of the plan. {}",
+                    "Details follow. ".repeat(40)
+                ),
+            )
+        } else {
+            (
+                format!(
+                    "From: dana@acme.example\nTo: alex@seller.io\nSubject: Re: Plan\nIn-Reply-To: <m{}@x>",
+                    i - 1
+                ),
+                format!("Noted {i}. {}", "We will review. ".repeat(40)),
+            )
+        };
+        mbox += &mbox_message(
+            &format!("m{i}@x"),
+            &headers,
+            "Fri, 20 Nov 2026 10:00:00 +0000",
+            &body,
+        );
+    }
+    let path = dir.path().join("big.mbox");
+    std::fs::write(&path, mbox).unwrap();
+    let path = path.to_str().unwrap();
+
+    let clean = Rk::new();
+    let d = quiet_deal(&clean);
+    let once = clean.json(&["import", "mail", path, "--me", "alex@seller.io"]);
+    assert_eq!(once["touches"], 6000, "{once}");
+    let expected = clean.json(&["show", &d])["record"]["activities"]
+        .as_array()
+        .unwrap()
+        .len();
+
+    let rk = Rk::new();
+    let d = quiet_deal(&rk);
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_rekindle"))
+        .args([
+            "--db",
+            rk.db.to_str().unwrap(),
+            "--now",
+            "2026-11-23T09:00:00Z",
+        ])
+        .args(["import", "mail", path, "--me", "alex@seller.io", "--json"])
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Killed once some batches are in: the record holds part of the mailbox.
+    let started = std::time::Instant::now();
+    loop {
+        let n = rk.json(&["show", &d])["record"]["activities"]
+            .as_array()
+            .unwrap()
+            .len();
+        if n > 5 || started.elapsed() > std::time::Duration::from_secs(60) {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let partial = rk.json(&["show", &d])["record"]["activities"]
+        .as_array()
+        .unwrap()
+        .len();
+    assert!(
+        partial > 5 && partial < expected,
+        "killed part-way: {partial} of {expected}"
+    );
+
+    let resumed = rk.json(&["import", "mail", path]);
+    assert!(
+        resumed["already_imported"].as_u64().unwrap() > 0,
+        "{resumed}"
+    );
+    let after = rk.json(&["show", &d])["record"]["activities"]
+        .as_array()
+        .unwrap()
+        .len();
+    assert_eq!(after, expected, "the same record as one clean import");
+}
