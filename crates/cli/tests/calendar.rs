@@ -237,15 +237,12 @@ fn a_cancelled_booking_takes_the_next_step_away() {
     );
 }
 
-fn sync(rk: &Rk, args: &[&str]) -> std::process::Output {
+const NOW: &str = "2026-11-23T09:00:00Z";
+
+/// `rekindle sync caldav` at `now`, the password in the environment as a scheduled job has it.
+fn sync(rk: &Rk, now: &str, args: &[&str]) -> std::process::Output {
     std::process::Command::new(env!("CARGO_BIN_EXE_rekindle"))
-        .args([
-            "--db",
-            rk.db.to_str().unwrap(),
-            "--now",
-            "2026-11-23T09:00:00Z",
-            "--json",
-        ])
+        .args(["--db", rk.db.to_str().unwrap(), "--now", now, "--json"])
         .args(["sync", "caldav"])
         .args(args)
         .env("DAV_PW", PASSWORD)
@@ -262,8 +259,8 @@ fn caldav_sync_finds_the_calendars_from_the_server_root_over_tls_and_adds_each_m
     for (i, e) in first_week().into_iter().enumerate() {
         server.put(&format!("/alice/work/{i}.ics"), &calendar(&[e]));
     }
-    // A weekly call with Dana, every Monday from 2 November: three held by the 23rd at 09:00
-    // (2, 9 and 16 November), the rest ahead.
+    // A weekly call with Dana, every Monday from 2 November: four held by the 23rd at 09:00
+    // (2 to 23 November, the last over at 08:30), the rest ahead.
     server.put(
         "/alice/personal/weekly.ics",
         &calendar(&[event(
@@ -284,6 +281,7 @@ fn caldav_sync_finds_the_calendars_from_the_server_root_over_tls_and_adds_each_m
     // Not trusted without the certificate; a wrong password is named.
     let out = sync(
         &rk,
+        NOW,
         &[
             "--url",
             &root,
@@ -300,6 +298,7 @@ fn caldav_sync_finds_the_calendars_from_the_server_root_over_tls_and_adds_each_m
     let wrong = file(dir.path(), "pw", "wrong\n");
     let out = sync(
         &rk,
+        NOW,
         &[
             "--url",
             &root,
@@ -318,6 +317,7 @@ fn caldav_sync_finds_the_calendars_from_the_server_root_over_tls_and_adds_each_m
 
     let out = sync(
         &rk,
+        NOW,
         &[
             "--url",
             &root,
@@ -356,7 +356,7 @@ fn caldav_sync_finds_the_calendars_from_the_server_root_over_tls_and_adds_each_m
     );
 
     // Again, with everything remembered but the password: nothing new.
-    let out = sync(&rk, &["--password-env", "DAV_PW"]);
+    let out = sync(&rk, NOW, &["--password-env", "DAV_PW"]);
     assert!(
         out.status.success(),
         "{}",
@@ -374,18 +374,7 @@ fn caldav_sync_finds_the_calendars_from_the_server_root_over_tls_and_adds_each_m
     );
 
     // A week on, the call of the 30th was held and the next one ahead takes its place.
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_rekindle"))
-        .args([
-            "--db",
-            rk.db.to_str().unwrap(),
-            "--now",
-            "2026-12-01T08:00:00Z",
-            "--json",
-        ])
-        .args(["sync", "caldav", "--password-env", "DAV_PW"])
-        .env("DAV_PW", PASSWORD)
-        .output()
-        .unwrap();
+    let out = sync(&rk, "2026-12-01T08:00:00Z", &["--password-env", "DAV_PW"]);
     assert!(
         out.status.success(),
         "{}",
