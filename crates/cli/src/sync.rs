@@ -127,6 +127,9 @@ pub async fn imap(g: &Global, args: ImapArgs) -> Result<ExitCode> {
     // Sent first: a reply then finds the touch it answers already in the record.
     let folders: Vec<String> = sent.into_iter().chain(["INBOX".to_string()]).collect();
     let bar = progress(g, None);
+    // Only messages whose headers may concern the record are fetched whole.
+    let (directory, _) = importer.understanding();
+    let wanted = |m: &rekindle_core::mail::Message| directory.might_matter(m);
     let mut summaries = Vec::new();
     let mut bytes = 0;
     for folder in &folders {
@@ -146,7 +149,7 @@ pub async fn imap(g: &Global, args: ImapArgs) -> Result<ExitCode> {
             position.1 = 0;
         }
         for uids in Mailbox::batches(&opened, FETCH_BATCH, FETCH_BYTES) {
-            let batch = mailbox.fetch(folder, uids).await?;
+            let batch = mailbox.fetch(folder, uids, &wanted).await?;
             bytes += batch.bytes;
             position.1 = batch.last_uid;
             // Recording is quick local disk work: done in place, between fetches.

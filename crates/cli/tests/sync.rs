@@ -100,6 +100,11 @@ fn imap_sync_reads_sent_and_inbox_over_tls_once_and_then_only_what_is_new() {
         "\u{1}\u{2}\u{3} not a message at all \u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}",
     );
 
+    let newsletter = format!(
+        "Message-ID: <n1@vendor.example>\nFrom: news@vendor.example\nTo: alex@seller.io\nSubject: Digest\nDate: Sun, 22 Nov 2026 07:00:00 +0000\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: text/plain\n\nTop stories\n--b\nContent-Type: application/pdf\nContent-Transfer-Encoding: base64\n\n{}--b--\n",
+        ("QUJD".repeat(19) + "\n").repeat(4_000)
+    );
+    server.deliver("", "6.in", &newsletter);
     let cert = server.cert.to_str().unwrap().to_string();
     let tls_port = server.imaps_port.to_string();
     let first = sync_json(
@@ -120,7 +125,15 @@ fn imap_sync_reads_sent_and_inbox_over_tls_once_and_then_only_what_is_new() {
         ],
     );
     assert_eq!(folder(&first, "Sent")["new_messages"], 1, "{first}");
-    assert_eq!(folder(&first, "INBOX")["new_messages"], 4, "{first}");
+    assert_eq!(folder(&first, "INBOX")["new_messages"], 5, "{first}");
+    assert_eq!(
+        first["not_matched"]["from no one in the record"], 1,
+        "the newsletter, read by its headers only: {first}"
+    );
+    assert!(
+        first["bytes"].as_u64().unwrap() < 50_000,
+        "its 300 KB attachment was never fetched: {first}"
+    );
     assert_eq!(
         (
             first["touches"].as_u64(),
@@ -175,7 +188,7 @@ fn imap_sync_reads_sent_and_inbox_over_tls_once_and_then_only_what_is_new() {
     let renumbered = sync_json(&rk, &[]);
     let inbox = folder(&renumbered, "INBOX");
     assert_eq!(inbox["renumbered"], true, "{renumbered}");
-    assert_eq!(inbox["new_messages"], 5, "{renumbered}");
+    assert_eq!(inbox["new_messages"], 6, "{renumbered}");
     assert_eq!(renumbered["replies"], 0);
     assert_eq!(renumbered["already_imported"], 4, "{renumbered}");
 

@@ -4,7 +4,7 @@
 //! when the server renumbers a folder the read starts over (the record ignores what it has).
 //! Messages come in small batches, so memory is bounded by a batch, never by the mailbox.
 
-use crate::{Skipped, parse};
+use crate::{Skipped, parse, parse_filtered};
 use async_imap::types::NameAttribute;
 use futures::TryStreamExt;
 use rekindle_core::mail::Message;
@@ -340,31 +340,42 @@ impl Mailbox {
     }
 
     /// Fetches and parses the messages with these UIDs from the open folder, without marking
-    /// them seen.
-    pub async fn fetch(&mut self, folder: &str, uids: &[u32]) -> Result<Batch, ImapError> {
+    /// them seen: headers first, then the whole of only those `wanted` says may matter (the
+    /// others come back with their headers and no text).
+    pub async fn fetch(
+        &mut self,
+        folder: &str,
+        uids: &[u32],
+        wanted: &dyn Fn(&Message) -> bool,
+    ) -> Result<Batch, ImapError> {
         let mut batch = Batch::default();
         if uids.is_empty() {
             return Ok(batch);
         }
-        let set = uids
-            .iter()
-            .map(u32::to_string)
-            .collect::<Vec<_>>()
-            .join(",");
-        let server = format!("{}:{}", self.server.host, self.server.port);
-        let mut fetches = self
-            .session
-            .uid_fetch(set, "(UID BODY.PEEK[])")
-            .await
-            .map_err(protocol(&self.server))?;
-        while let Some(fetch) = fetches.try_next().await.map_err(protocol(&self.server))? {
-            let Some(uid) = fetch.uid else { continue };
+        let mut whole = Vec::new();
+        for (uid, bytes) in self.fetch_part(uids, "BODY.PEEK[HEADER]").await? {
             batch.last_uid = batch.last_uid.max(uid);
-            let origin = format!("imap://{server}/{folder} uid {uid}");
-            match fetch.body() {
+            let origin = self.origin(folder, uid);
+            let Some(bytes) = bytes else {
+                batch.skipped.push(Skipped {
+                    origin,
+                    reason: "the server sent no header".into(),
+                });
+                continue;
+            };
+            batch.bytes += bytes.len() as u64;
+            match parse_filtered(&bytes, &|_| false) {
+                Ok(head) if wanted(&head) => whole.push(uid),
+                Ok(head) => batch.messages.push(head),
+                Err(reason) => batch.skipped.push(Skipped { origin, reason }),
+            }
+        }
+        for (uid, bytes) in self.fetch_part(&whole, "BODY.PEEK[]").await? {
+            let origin = self.origin(folder, uid);
+            match bytes {
                 Some(bytes) => {
                     batch.bytes += bytes.len() as u64;
-                    match parse(bytes) {
+                    match parse(&bytes) {
                         Ok(message) => batch.messages.push(message),
                         Err(reason) => batch.skipped.push(Skipped { origin, reason }),
                     }
@@ -375,9 +386,45 @@ impl Mailbox {
                 }),
             }
         }
-        // UIDs expunged between the search and the fetch are simply gone.
+        // UIDs expunged between the listing and the fetch are simply gone.
         batch.last_uid = batch.last_uid.max(uids.iter().copied().max().unwrap_or(0));
         Ok(batch)
+    }
+
+    fn origin(&self, folder: &str, uid: u32) -> String {
+        format!(
+            "imap://{}:{}/{folder} uid {uid}",
+            self.server.host, self.server.port
+        )
+    }
+
+    /// One part (`BODY.PEEK[HEADER]`, `BODY.PEEK[]`) of each of these messages, by UID.
+    async fn fetch_part(
+        &mut self,
+        uids: &[u32],
+        part: &str,
+    ) -> Result<Vec<(u32, Option<Vec<u8>>)>, ImapError> {
+        if uids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let set = uids
+            .iter()
+            .map(u32::to_string)
+            .collect::<Vec<_>>()
+            .join(",");
+        let header = part.contains("HEADER");
+        let mut fetches = self
+            .session
+            .uid_fetch(set, format!("(UID {part})"))
+            .await
+            .map_err(protocol(&self.server))?;
+        let mut out = Vec::new();
+        while let Some(fetch) = fetches.try_next().await.map_err(protocol(&self.server))? {
+            let Some(uid) = fetch.uid else { continue };
+            let bytes = if header { fetch.header() } else { fetch.body() };
+            out.push((uid, bytes.map(<[u8]>::to_vec)));
+        }
+        Ok(out)
     }
 
     /// The new messages in fetch batches: at most `count` messages and about `bytes` bytes
