@@ -278,20 +278,14 @@ fn caldav_sync_finds_the_calendars_from_the_server_root_over_tls_and_adds_each_m
     let cert = server.cert.to_str().unwrap().to_string();
     let root = server.url("/");
 
+    let first_time = ["--url", &root, "--user", USER, "--me", "alex@seller.io"];
+    let trusted = [&first_time[..], &["--ca-file", &cert]].concat();
+
     // Not trusted without the certificate; a wrong password is named.
     let out = sync(
         &rk,
         NOW,
-        &[
-            "--url",
-            &root,
-            "--user",
-            USER,
-            "--password-env",
-            "DAV_PW",
-            "--me",
-            "alex@seller.io",
-        ],
+        &[&first_time[..], &["--password-env", "DAV_PW"]].concat(),
     );
     assert_eq!(out.status.code(), Some(2));
     let dir = tempfile::tempdir().unwrap();
@@ -299,18 +293,7 @@ fn caldav_sync_finds_the_calendars_from_the_server_root_over_tls_and_adds_each_m
     let out = sync(
         &rk,
         NOW,
-        &[
-            "--url",
-            &root,
-            "--user",
-            USER,
-            "--ca-file",
-            &cert,
-            "--password-file",
-            wrong.to_str().unwrap(),
-            "--me",
-            "alex@seller.io",
-        ],
+        &[&trusted[..], &["--password-file", wrong.to_str().unwrap()]].concat(),
     );
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("refused the login for alice"));
@@ -318,18 +301,7 @@ fn caldav_sync_finds_the_calendars_from_the_server_root_over_tls_and_adds_each_m
     let out = sync(
         &rk,
         NOW,
-        &[
-            "--url",
-            &root,
-            "--user",
-            USER,
-            "--ca-file",
-            &cert,
-            "--password-env",
-            "DAV_PW",
-            "--me",
-            "alex@seller.io",
-        ],
+        &[&trusted[..], &["--password-env", "DAV_PW"]].concat(),
     );
     assert!(
         out.status.success(),

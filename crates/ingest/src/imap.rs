@@ -281,15 +281,12 @@ impl Mailbox {
             "Envoyés",
             "Enviados",
         ];
-        Ok(USUAL
-            .iter()
-            .find(|usual| names.iter().any(|n| n.name().eq_ignore_ascii_case(usual)))
-            .and_then(|usual| {
-                names
-                    .iter()
-                    .find(|n| n.name().eq_ignore_ascii_case(usual))
-                    .map(|n| n.name().to_string())
-            }))
+        Ok(USUAL.iter().find_map(|usual| {
+            names
+                .iter()
+                .find(|n| n.name().eq_ignore_ascii_case(usual))
+                .map(|n| n.name().to_string())
+        }))
     }
 
     /// Opens a folder read-only and lists the UIDs after `known` (all of them when the folder

@@ -103,21 +103,12 @@ pub fn source_bytes(path: &Path) -> u64 {
 
 /// Reads every message under `path`, handing each to `each` as it is parsed.
 pub fn read(path: &Path, each: impl FnMut(Message)) -> Result<ReadSummary, IngestError> {
-    read_counting(path, &AtomicU64::new(0), each)
+    read_filtered(path, &AtomicU64::new(0), &|_| true, each)
 }
 
-/// `read`, adding each message's size to `bytes_read` as it goes (for a progress bar on
-/// another thread).
-pub fn read_counting(
-    path: &Path,
-    bytes_read: &AtomicU64,
-    each: impl FnMut(Message),
-) -> Result<ReadSummary, IngestError> {
-    read_filtered(path, bytes_read, &|_| true, each)
-}
-
-/// `read_counting`, decoding a message's body only when `wanted` says its headers make it
-/// worth reading (see `parse_filtered`).
+/// `read`, decoding a message's body only when `wanted` says its headers make it worth reading
+/// (see `parse_filtered`), and adding each message's size to `bytes_read` as it goes (for a
+/// progress bar on another thread).
 pub fn read_filtered(
     path: &Path,
     bytes_read: &AtomicU64,
