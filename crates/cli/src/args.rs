@@ -76,6 +76,55 @@ pub enum Command {
     Draft(DraftArgs),
     /// Check a message's tone; exits 1 when it finds something.
     Lint(LintArgs),
+    /// What replies were read as and what they changed; the rep's decisions; the classifier's
+    /// figures.
+    #[command(subcommand)]
+    Replies(RepliesCommand),
+}
+
+#[derive(Subcommand)]
+pub enum RepliesCommand {
+    /// Readings waiting for the rep (questions, unclear answers, uncertain ones), newest first.
+    List {
+        /// Every reading, not only those waiting.
+        #[arg(long)]
+        all: bool,
+        #[arg(long, default_value_t = 50)]
+        limit: i64,
+    },
+    /// The rep decides what a reply meant: the earlier decision is undone, this one applied.
+    Decide(DecideArgs),
+    /// Read a reply's text (a file, or - for standard input) and say what it means.
+    Classify {
+        file: PathBuf,
+        /// The play the message it answers carried (breakup, accountability...).
+        #[arg(long)]
+        context: Option<String>,
+        /// The day it was sent, to place the dates it names (default: --now).
+        #[arg(long)]
+        sent: Option<String>,
+    },
+    /// Per-class precision and recall on the labelled evaluation set (or --file).
+    Eval {
+        #[arg(long)]
+        file: Option<PathBuf>,
+    },
+}
+
+#[derive(Args)]
+pub struct DecideArgs {
+    /// The reading (R12).
+    pub reading: String,
+    /// What the reply means: revive, lost, later, out_of_office, referral, stop, question,
+    /// unclear.
+    #[arg(long = "as")]
+    pub class: String,
+    /// For lost: the reason (competitor, budget, timing, not_a_priority...).
+    #[arg(long)]
+    pub reason: Option<String>,
+    /// For later: when to look again; for out_of_office: when they are back.
+    #[arg(long)]
+    pub until: Option<String>,
 }
 
 #[derive(Args)]

@@ -12,7 +12,9 @@ use rekindle_core::calendar::{
 use rekindle_core::mail::{
     Directory, Disposition, MailActivity, Message, thread_subject, understand,
 };
-use rekindle_core::{DealRecord, EmailAddress, Outcome};
+use rekindle_core::reply::{DealSituation, classify, plan};
+use rekindle_core::time::date_of;
+use rekindle_core::{ActivityId, DealRecord, EmailAddress, Outcome, Policy};
 use rekindle_ingest::Skipped;
 use rekindle_ingest::calendar::Window;
 use rekindle_store::{CaptureWriter, MailOutcome, Store};
@@ -40,6 +42,8 @@ pub struct Summary {
     pub bounces: usize,
     pub contacts_suggested: usize,
     pub already_imported: usize,
+    /// Replies read, by what they meant.
+    pub replies_read: BTreeMap<&'static str, usize>,
     /// Calendar occurrences read, and what they made of the deals.
     pub occurrences: usize,
     pub meetings_booked: usize,
@@ -91,6 +95,14 @@ impl Summary {
                 self.occurrences, self.meetings_booked, self.meetings_held, self.meetings_cancelled
             ));
         }
+        if !self.replies_read.is_empty() {
+            let read: Vec<String> = self
+                .replies_read
+                .iter()
+                .map(|(class, n)| format!("{n} {class}"))
+                .collect();
+            lines.push(format!("  replies read: {}", read.join(", ")));
+        }
         for (reason, n) in &self.not_matched {
             lines.push(format!("  {n} not matched: {reason}"));
         }
@@ -123,6 +135,7 @@ async fn my_addresses(store: &Store, given: &[String]) -> Result<Vec<EmailAddres
 pub struct Importer {
     pub writer: CaptureWriter,
     directory: Arc<Directory>,
+    policy: Policy,
     now: jiff::Timestamp,
     started: Instant,
     pub summary: Summary,
@@ -143,6 +156,7 @@ impl Importer {
         Ok(Importer {
             writer: store.capture_writer()?,
             directory: Arc::new(Directory::merge(parts)),
+            policy: store.policy().await?,
             now,
             started: Instant::now(),
             summary: Summary::default(),
@@ -249,6 +263,9 @@ impl Importer {
             activity,
             self.now,
         )?;
+        if let (MailOutcome::Added(id), Outcome::Replied) = (recorded, activity.outcome) {
+            self.read_reply(message, activity, id)?;
+        }
         let summary = &mut self.summary;
         match (recorded, activity.outcome) {
             (MailOutcome::AlreadyImported, _) => summary.already_imported += 1,
@@ -257,6 +274,51 @@ impl Importer {
             (_, Outcome::Bounced) => summary.bounces += 1,
             _ => summary.replies += 1,
         }
+        Ok(())
+    }
+
+    /// Reads a reply just recorded and moves its deal accordingly (`rekindle_core::reply`).
+    fn read_reply(
+        &mut self,
+        message: &Message,
+        activity: &MailActivity,
+        id: ActivityId,
+    ) -> Result<()> {
+        let Some(text) = activity.body.as_deref() else {
+            return Ok(());
+        };
+        let address = message
+            .from
+            .as_ref()
+            .map(|a| a.as_str().to_string())
+            .unwrap_or_default();
+        let context = self
+            .writer
+            .reply_context(activity.deal, id, activity.contact, &address)?;
+        let sent = date_of(activity.at);
+        let reading = classify(text, context.last_play, sent);
+        let situation = DealSituation {
+            status: context.status,
+            superseded: context.superseded,
+        };
+        let policy = &self.policy;
+        let actions = plan(&reading, situation, &context.sender, text, sent, policy);
+        self.writer.record_reading(
+            activity.deal,
+            id,
+            activity.contact,
+            &address,
+            &context.sender,
+            &reading,
+            &actions,
+            activity.at,
+            "rekindle",
+        )?;
+        *self
+            .summary
+            .replies_read
+            .entry(reading.class.as_str())
+            .or_default() += 1;
         Ok(())
     }
 

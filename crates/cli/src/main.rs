@@ -6,6 +6,7 @@ mod engine;
 mod import;
 mod output;
 mod record;
+mod replies;
 mod sync;
 
 use clap::Parser;
@@ -71,5 +72,6 @@ async fn run(cli: args::Cli) -> anyhow::Result<ExitCode> {
         Show(a) => engine::show(&g, a).await,
         Draft(a) => engine::draft(&g, a).await,
         Lint(a) => engine::lint(&g, a),
+        Replies(a) => replies::run(&g, a).await,
     }
 }

@@ -39,6 +39,10 @@ id_type!(
     ContactId, "C"
 );
 id_type!(
+    /// What a reply was read as, and what it changed.
+    ReadingId, "R"
+);
+id_type!(
     /// A logged activity (call, email, meeting...).
     ActivityId, "A"
 );

@@ -20,13 +20,14 @@ pub mod diagnosis;
 pub mod lint;
 pub mod mail;
 pub mod plays;
+pub mod reply;
 pub mod signals;
 pub mod time;
 
 pub use assess::{Assessment, DealState, assess, assess_all};
 pub use email::EmailAddress;
 pub use error::ParseError;
-pub use ids::{ActivityId, CommitmentId, ContactId, DealId, FactId};
+pub use ids::{ActivityId, CommitmentId, ContactId, DealId, FactId, ReadingId};
 pub use money::{Currency, Money};
 pub use norms::{Median, Norms, NormsBuilder};
 pub use policy::{Pipeline, Policy, StageDef};

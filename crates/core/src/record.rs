@@ -152,6 +152,7 @@ vocabulary!(
         MissingFeature => "missing_feature" | "feature",
         NoValueSeen => "no_value_seen" | "no_value",
         NoDecisionMaker => "no_decision_maker",
+        NotAPriority => "not_a_priority" | "no_priority" | "priority",
         Other => "other",
     }
 );

@@ -10,7 +10,7 @@ use crate::{Result, Store, StoreError};
 use jiff::Timestamp;
 use rekindle_core::calendar::{Meeting, MeetingChange, MeetingState, Seen};
 use rekindle_core::mail::MailActivity;
-use rekindle_core::{ActivityKind, DealId, Direction, EmailAddress, Outcome};
+use rekindle_core::{ActivityId, ActivityKind, DealId, Direction, EmailAddress, Outcome};
 use rusqlite::{OptionalExtension, params};
 
 /// Records per transaction.
@@ -18,7 +18,7 @@ const BATCH: usize = 5000;
 
 /// Writes captured activity. Synchronous: run it off the async runtime's threads.
 pub struct CaptureWriter {
-    conn: rusqlite::Connection,
+    pub(crate) conn: rusqlite::Connection,
     in_transaction: bool,
     pending: usize,
 }
@@ -49,7 +49,7 @@ impl Store {
 }
 
 impl CaptureWriter {
-    fn begin(&mut self) -> Result<()> {
+    pub(crate) fn begin(&mut self) -> Result<()> {
         if !self.in_transaction {
             self.conn.execute_batch("BEGIN IMMEDIATE")?;
             self.in_transaction = true;
@@ -57,7 +57,7 @@ impl CaptureWriter {
         Ok(())
     }
 
-    fn counted(&mut self) -> Result<()> {
+    pub(crate) fn counted(&mut self) -> Result<()> {
         self.pending += 1;
         if self.pending >= BATCH {
             self.commit()?;
@@ -156,7 +156,7 @@ impl CaptureWriter {
                 .execute(params![activity.at.as_second(), address.as_str()])?;
         }
         self.counted()?;
-        Ok(MailOutcome::Added)
+        Ok(MailOutcome::Added(ActivityId(id)))
     }
 
     #[allow(clippy::too_many_arguments)]

@@ -9,11 +9,13 @@ mod bulk;
 mod capture;
 mod load;
 mod mail;
+mod replies;
 mod write;
 
 pub use capture::CaptureWriter;
 pub use load::{AccountWork, Filter, Scope};
 pub use mail::MailOutcome;
+pub use replies::{Applied, ReplyContext, StoredReading, Undo};
 pub use write::{Closing, NewActivity, NewContact, NewDeal};
 
 use rekindle_core::{ParseError, Pipeline, Policy};
@@ -89,6 +91,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         8,
         "thread subjects",
         include_str!("../migrations/sqlite/0008_thread_subjects.sql"),
+    ),
+    (
+        9,
+        "reply readings",
+        include_str!("../migrations/sqlite/0009_reply_readings.sql"),
     ),
 ];
 

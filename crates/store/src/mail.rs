@@ -2,13 +2,14 @@
 //! own addresses, synced folders' positions. (Writing is `capture`.)
 
 use crate::{Result, Store};
-use rekindle_core::EmailAddress;
+use rekindle_core::{ActivityId, EmailAddress};
 use sqlx::Row;
 
 /// What recording a message did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum MailOutcome {
-    Added,
+    /// Recorded as this activity.
+    Added(ActivityId),
     AlreadyImported,
 }
 

@@ -44,7 +44,7 @@ const SUBJECT_MARKERS: &[&str] = &[
     "fuera de la oficina",
 ];
 
-static WORDING: LazyLock<Regex> = LazyLock::new(|| {
+pub(crate) static WORDING: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?i)\b(out of (the )?office|(on|annual) leave|on vacation|on holiday|away from (the |my )?(office|desk)|limited access to (my )?e-?mail|currently (away|travelling|traveling)|nicht im büro|außer haus|ausser haus|abwesend|im urlaub|je suis absente?|hors du bureau|en congés?|en vacances|fuera de la oficina|de vacaciones|estaré fuera|estoy fuera|ausente)\b",
     )
@@ -98,7 +98,7 @@ pub fn auto_reply(
     })
 }
 
-const MONTHS: &[(&str, i8)] = &[
+pub(crate) const MONTHS: &[(&str, i8)] = &[
     ("january", 1),
     ("jan", 1),
     ("januar", 1),
@@ -178,7 +178,7 @@ static RETURN: LazyLock<Regex> = LazyLock::new(|| {
 static AWAY: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(&format!(r"(?i)^(?:{AWAY_UNTIL})$")).expect("static pattern"));
 
-fn month_number(name: &str) -> Option<i8> {
+pub(crate) fn month_number(name: &str) -> Option<i8> {
     let n = name.to_lowercase();
     MONTHS.iter().find(|(m, _)| *m == n).map(|(_, v)| *v)
 }

@@ -3,7 +3,7 @@
 //! new in it. Pure: a parsed message in, facts out.
 
 mod address;
-mod autoreply;
+pub(crate) mod autoreply;
 mod message;
 mod text;
 mod thread;

@@ -182,7 +182,8 @@ pub struct MailActivity {
     pub at: Timestamp,
     /// The new text's opening, quotes and signature cut.
     pub summary: String,
-    /// The new text, for outbound messages (the tone linter reads it).
+    /// The new text of an outbound message (the tone linter reads it) or a reply (the reply
+    /// reader reads it).
     pub body: Option<String>,
     pub returns_on: Option<Date>,
     pub bounced: Vec<EmailAddress>,
@@ -321,7 +322,7 @@ pub fn understand(
                 contact,
                 Direction::Inbound,
                 Outcome::Replied,
-                None,
+                Some(text.clone()),
                 None,
                 vec![],
             ),

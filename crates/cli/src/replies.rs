@@ -1,0 +1,281 @@
+//! `rekindle replies`: what each reply was read as and what it changed, the rep's decisions,
+//! and the classifier's figures on its labelled set.
+
+use crate::args::{DecideArgs, Global, RepliesCommand};
+use crate::output::{day, now, open, print_json, report, table};
+use anyhow::{Context, Result, bail};
+use rekindle_core::reply::eval::{self, Evaluation, evaluate, parse_set};
+use rekindle_core::reply::{Action, DealSituation, ReplyClass, classify, plan};
+use rekindle_core::time::{date_of, parse_date};
+use rekindle_core::{LostReason, PlayKind, ReadingId};
+use std::io::Read;
+use std::process::ExitCode;
+
+pub async fn run(g: &Global, command: RepliesCommand) -> Result<ExitCode> {
+    match command {
+        RepliesCommand::List { all, limit } => list(g, all, limit).await,
+        RepliesCommand::Decide(a) => decide(g, a).await,
+        RepliesCommand::Classify {
+            file,
+            context,
+            sent,
+        } => classify_file(g, &file, context.as_deref(), sent.as_deref()),
+        RepliesCommand::Eval { file } => eval_command(g, file.as_deref()),
+    }
+}
+
+/// What an action did, in a few words.
+fn describe(action: &Action) -> String {
+    match action {
+        Action::DoNotContact => "do-not-contact everywhere".into(),
+        Action::HoldUntil { date } => format!("no touch before {date}"),
+        Action::AddContact { name, address } => match address {
+            Some(a) => format!("added {name} <{a}>"),
+            None => format!("added {name}"),
+        },
+        Action::Close {
+            status,
+            reason,
+            resurface_on,
+            ..
+        } => {
+            let mut s = format!("closed {status}");
+            if let Some(r) = reason {
+                s += &format!(" ({r})");
+            }
+            if let Some(d) = resurface_on {
+                s += &format!(", look again {d}");
+            }
+            s
+        }
+        Action::Reopen => "reopened".into(),
+        Action::NextStep { what, due } => match due {
+            Some(d) => format!("next step: {what} ({d})"),
+            None => format!("next step: {what}"),
+        },
+        Action::NeedsRep { why } => format!("for you: {why}"),
+    }
+}
+
+async fn list(g: &Global, all: bool, limit: i64) -> Result<ExitCode> {
+    let store = open(g).await?;
+    let readings = store.readings(!all, limit).await?;
+    if g.json {
+        print_json(&readings)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    if readings.is_empty() {
+        println!(
+            "{}",
+            if all {
+                "No replies read yet."
+            } else {
+                "Nothing waiting: every reply read so far was clear. (--all lists them.)"
+            }
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    let mut t = table(&[
+        "reading",
+        "deal",
+        "from",
+        "read as",
+        "state",
+        "changes",
+        "they wrote",
+    ]);
+    for r in &readings {
+        let changes: Vec<String> = r.changes.iter().map(|c| describe(&c.action)).collect();
+        let text: String = r.text.as_deref().unwrap_or("").chars().take(80).collect();
+        t.add_row(vec![
+            r.id.to_string(),
+            r.deal.to_string(),
+            r.sender.clone(),
+            format!("{} ({})", r.class, r.decided_by),
+            format!("{} {}", r.state, day(r.read_at)),
+            changes.join("; "),
+            text,
+        ]);
+    }
+    println!("{t}");
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn decide(g: &Global, a: DecideArgs) -> Result<ExitCode> {
+    let store = open(g).await?;
+    let at = now(g)?;
+    let id: ReadingId = a.reading.parse()?;
+    let class = ReplyClass::parse(&a.class)?;
+    let reason = a.reason.as_deref().map(LostReason::parse).transpose()?;
+    let until = a
+        .until
+        .as_deref()
+        .map(|u| parse_date("until", u))
+        .transpose()?;
+    let old = store.reading(id).await?;
+    if let Some(newer) = old.replaced_by {
+        bail!("{id} was already replaced by {newer}: decide on {newer}");
+    }
+    let sent = date_of(old.read_at);
+    let text = old.text.clone().unwrap_or_default();
+    // The words are read again for what they name (a time, a person); the class is the rep's.
+    let mut reading = classify(&text, None, sent);
+    reading.class = class;
+    reading.confident = true;
+    reading.evidence = vec!["decided by the rep".into()];
+    if class == ReplyClass::Lost {
+        reading.lost_reason = reason.or(reading.lost_reason).or(Some(LostReason::Other));
+    }
+    if until.is_some() {
+        reading.until = until;
+    }
+    if class == ReplyClass::Referral && reading.referral.is_none() {
+        bail!("the reply names no one to refer to: add the contact with `rekindle contact add`");
+    }
+    let record = store.deal(old.deal).await?;
+    let situation = DealSituation {
+        status: record.deal.status,
+        superseded: false,
+    };
+    let policy = store.policy().await?;
+    let actions = plan(
+        &reading,
+        situation,
+        &old.sender,
+        &text,
+        date_of(at),
+        &policy,
+    );
+    let mut writer = store.capture_writer()?;
+    let new =
+        tokio::task::spawn_blocking(move || writer.override_reading(&old, &reading, &actions, at))
+            .await??;
+    let stored = store.reading(new).await?;
+    report(g, &stored, || {
+        let changes: Vec<String> = stored.changes.iter().map(|c| describe(&c.action)).collect();
+        format!(
+            "{new} replaces {id}: {} ({})",
+            stored.class,
+            if changes.is_empty() {
+                "nothing to change".to_string()
+            } else {
+                changes.join("; ")
+            }
+        )
+    })?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn classify_file(
+    g: &Global,
+    file: &std::path::Path,
+    context: Option<&str>,
+    sent: Option<&str>,
+) -> Result<ExitCode> {
+    let mut text = String::new();
+    if file.as_os_str() == "-" {
+        std::io::stdin().read_to_string(&mut text)?;
+    } else {
+        text =
+            std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+    }
+    let context = context.map(PlayKind::parse).transpose()?;
+    let sent = match sent {
+        Some(s) => parse_date("sent", s)?,
+        None => date_of(now(g)?),
+    };
+    let reading = classify(&rekindle_core::mail::new_text(&text), context, sent);
+    report(g, &reading, || {
+        let mut lines = vec![format!(
+            "{}{}",
+            reading.class,
+            if reading.confident {
+                ""
+            } else {
+                " (uncertain: the rep confirms)"
+            }
+        )];
+        if let Some(r) = reading.lost_reason {
+            lines.push(format!("  reason: {r}"));
+        }
+        if let Some(u) = reading.until {
+            lines.push(format!("  until: {u}"));
+        }
+        if let Some(p) = &reading.proposal {
+            lines.push(format!(
+                "  proposed: {}{}",
+                p.text,
+                p.on.map(|d| format!(" ({d})")).unwrap_or_default()
+            ));
+        }
+        if let Some(r) = &reading.referral {
+            lines.push(format!(
+                "  referred to: {} {}",
+                r.name.as_deref().unwrap_or("?"),
+                r.address.as_ref().map(|a| a.as_str()).unwrap_or("")
+            ));
+        }
+        for e in &reading.evidence {
+            lines.push(format!("  evidence: {e}"));
+        }
+        lines.join("\n")
+    })?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn figures(name: &str, e: &Evaluation) -> String {
+    let mut t = table(&["class", "examples", "predicted", "precision", "recall"]);
+    for c in &e.classes {
+        t.add_row(vec![
+            c.class.to_string(),
+            c.support.to_string(),
+            c.predicted.to_string(),
+            format!("{:.2}", c.precision),
+            format!("{:.2}", c.recall),
+        ]);
+    }
+    let unsafe_misses = e.misses.iter().filter(|m| m.moves_the_deal()).count();
+    format!(
+        "{name}: {} replies, accuracy {:.3}; {} wrong, {} of them moving a deal the reply did not ask for\n{t}",
+        e.examples,
+        e.accuracy,
+        e.misses.len(),
+        unsafe_misses
+    )
+}
+
+fn eval_command(g: &Global, file: Option<&std::path::Path>) -> Result<ExitCode> {
+    let sets: Vec<(String, String)> = match file {
+        Some(f) => vec![(
+            f.display().to_string(),
+            std::fs::read_to_string(f).with_context(|| format!("reading {}", f.display()))?,
+        )],
+        None => vec![
+            ("evaluation set".into(), eval::SET.to_string()),
+            ("holdout set".into(), eval::HOLDOUT.to_string()),
+        ],
+    };
+    let mut results = Vec::new();
+    for (name, text) in &sets {
+        let set = parse_set(text).with_context(|| format!("reading {name}"))?;
+        results.push((name.clone(), evaluate(&set)));
+    }
+    if g.json {
+        let out: serde_json::Map<String, serde_json::Value> = results
+            .iter()
+            .map(|(n, e)| (n.clone(), serde_json::to_value(e).unwrap_or_default()))
+            .collect();
+        print_json(&out)?;
+    } else {
+        for (name, e) in &results {
+            println!("{}", figures(name, e));
+            for m in &e.misses {
+                println!(
+                    "  line {}: {} read as {}: {}",
+                    m.line, m.expected, m.got, m.text
+                );
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

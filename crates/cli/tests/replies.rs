@@ -1,0 +1,310 @@
+//! Closing the loop: replies imported from mail are read, their deals move, every decision is
+//! kept with what it changed, and the rep can override any of them.
+
+mod common;
+use common::*;
+use serde_json::Value;
+
+/// A deal at its own account with one contact, and the rep's last message to them.
+fn deal_with(rk: &Rk, account: &str, name: &str, email: &str) -> String {
+    let deal = rk.json(&[
+        "deal",
+        "add",
+        "--title",
+        &format!("{account}: rollout"),
+        "--account",
+        account,
+        "--owner",
+        "Alex Morgan",
+        "--stage",
+        "proposal",
+        "--amount",
+        "$20k",
+    ]);
+    let d = deal["deal"].as_i64().unwrap().to_string();
+    rk.json(&[
+        "contact", "add", "--deal", &d, "--name", name, "--email", email,
+    ]);
+    d
+}
+
+fn reply(id: &str, from: &str, date: &str, body: &str) -> String {
+    mbox_message(
+        id,
+        &format!("From: {from}\nTo: alex@seller.io\nSubject: Re: next steps"),
+        date,
+        body,
+    )
+}
+
+fn deal(rk: &Rk, d: &str) -> Value {
+    rk.json(&["show", d])["record"].clone()
+}
+
+#[test]
+fn replies_move_their_deals_with_an_audit_trail_and_the_rep_can_override() {
+    let rk = Rk::new();
+    rk.json(&["init"]);
+    let lost = deal_with(&rk, "Acme", "Dana Reyes", "dana@acme.example");
+    let stop = deal_with(&rk, "Globex", "Sam Hill", "sam@globex.example");
+    let referral = deal_with(&rk, "Initech", "Lee Park", "lee@initech.example");
+    let later = deal_with(&rk, "Umbrella", "Kim Ito", "kim@umbrella.example");
+    let question = deal_with(&rk, "Hooli", "Gavin Bell", "gavin@hooli.example");
+    // Sam is a contact on a second deal too: a stop holds everywhere.
+    let other = rk.json(&[
+        "deal",
+        "add",
+        "--title",
+        "Globex: second site",
+        "--account",
+        "Globex",
+        "--owner",
+        "Alex Morgan",
+        "--stage",
+        "demo",
+        "--amount",
+        "$5k",
+    ]);
+    let other = other["deal"].as_i64().unwrap().to_string();
+    rk.json(&[
+        "log",
+        "email",
+        &lost,
+        "--contact",
+        "Dana",
+        "--at",
+        "2026-11-16",
+        "--play",
+        "breakup",
+        "--summary",
+        "Should I close the file?",
+    ]);
+
+    let dir = tempfile::tempdir().unwrap();
+    let mut mbox = String::new();
+    mbox += &reply(
+        "r1@acme.example",
+        "Dana Reyes <dana@acme.example>",
+        "Tue, 17 Nov 2026 09:00:00 +0000",
+        "Yes, close it. We went with Dispatchly.\n\nOn Mon, Alex wrote:\n> Should I close the file?",
+    );
+    mbox += &reply(
+        "r2@globex.example",
+        "sam@globex.example",
+        "Tue, 17 Nov 2026 10:00:00 +0000",
+        "Please remove me from your mailing list.",
+    );
+    mbox += &reply(
+        "r3@initech.example",
+        "lee@initech.example",
+        "Tue, 17 Nov 2026 11:00:00 +0000",
+        "I'm not the right person for this. Talk to Maria Gomez (maria.gomez@initech.example).",
+    );
+    mbox += &reply(
+        "r4@umbrella.example",
+        "kim@umbrella.example",
+        "Tue, 17 Nov 2026 12:00:00 +0000",
+        "Not the right time. Check back in Q3.",
+    );
+    mbox += &reply(
+        "r5@hooli.example",
+        "gavin@hooli.example",
+        "Tue, 17 Nov 2026 13:00:00 +0000",
+        "Does it integrate with SAP?",
+    );
+    let path = file(dir.path(), "inbox.mbox", &mbox);
+    let summary = rk.json(&[
+        "import",
+        "mail",
+        path.to_str().unwrap(),
+        "--me",
+        "alex@seller.io",
+    ]);
+    assert_eq!(summary["replies"], 5);
+    for class in ["lost", "stop", "referral", "later", "question"] {
+        assert_eq!(summary["replies_read"][class], 1, "{class}: {summary}");
+    }
+
+    // Lost, with the reason and the prospect's words.
+    let d = deal(&rk, &lost);
+    assert_eq!(d["deal"]["status"], "lost");
+    assert_eq!(d["deal"]["loss"]["reason"], "competitor");
+    assert!(
+        d["deal"]["loss"]["note"]
+            .as_str()
+            .unwrap()
+            .contains("Dispatchly")
+    );
+
+    // Stop: do-not-contact on every deal the person is on, and drafts refuse them.
+    for g in [&stop, &other] {
+        let contacts = deal(&rk, g)["contacts"].clone();
+        let sam = contacts
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["name"] == "Sam Hill")
+            .unwrap_or_else(|| panic!("Sam is a contact of Globex's deal {g}: {contacts}"));
+        assert_eq!(sam["do_not_contact"], true, "deal {g}");
+    }
+    assert!(rk.fails(&["draft", &stop]).contains("do-not-contact"));
+
+    // Referral: the new person is a contact of the account, and the next step says so.
+    let d = deal(&rk, &referral);
+    let maria = d["contacts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "Maria Gomez");
+    assert!(maria.is_some(), "{}", d["contacts"]);
+    assert_eq!(maria.unwrap()["emails"][0], "maria.gomez@initech.example");
+    assert!(
+        d["next_step"]["what"]
+            .as_str()
+            .unwrap()
+            .contains("Maria Gomez")
+    );
+
+    // Later: nurture until Q3.
+    let d = deal(&rk, &later);
+    assert_eq!(d["deal"]["status"], "nurture");
+    assert_eq!(d["deal"]["resurface_on"], "2027-07-01");
+
+    // The question waits for the rep, and nothing moved.
+    let waiting = rk.json(&["replies", "list"]);
+    let waiting = waiting.as_array().unwrap();
+    assert_eq!(waiting.len(), 1, "{waiting:?}");
+    assert_eq!(waiting[0]["class"], "question");
+    assert_eq!(waiting[0]["deal"].to_string(), question);
+    assert_eq!(deal(&rk, &question)["deal"]["status"], "open");
+
+    // Every reading is kept with what it changed.
+    let all = rk.json(&["replies", "list", "--all"]);
+    let all = all.as_array().unwrap();
+    assert_eq!(all.len(), 5);
+    let dana = all
+        .iter()
+        .find(|r| r["deal"] == lost.parse::<i64>().unwrap())
+        .unwrap();
+    assert_eq!(dana["changes"][0]["action"]["action"], "close");
+    assert_eq!(dana["changes"][0]["undo"]["status"], "open");
+
+    // The rep overrides: Dana's deal is open again, the override is a new reading.
+    let id = format!("R{}", dana["id"]);
+    let decided = rk.json(&[
+        "replies",
+        "decide",
+        &id,
+        "--as",
+        "later",
+        "--until",
+        "2027-02-01",
+    ]);
+    assert_eq!(decided["class"], "later");
+    assert_eq!(decided["decided_by"], "rep");
+    let d = deal(&rk, &lost);
+    assert_eq!(d["deal"]["status"], "nurture");
+    assert_eq!(d["deal"]["resurface_on"], "2027-02-01");
+    assert!(
+        d["deal"]["loss"].is_null(),
+        "the loss was undone: {}",
+        d["deal"]
+    );
+    let old = rk.json(&["replies", "list", "--all"]);
+    let old = old
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == dana["id"])
+        .unwrap()
+        .clone();
+    assert_eq!(old["state"], "overridden");
+    assert!(
+        rk.fails(&["replies", "decide", &id, "--as", "revive"])
+            .contains("replaced")
+    );
+
+    // Undoing a stop lets the person be contacted again.
+    let sam_reading = all.iter().find(|r| r["class"] == "stop").unwrap();
+    rk.json(&[
+        "replies",
+        "decide",
+        &format!("R{}", sam_reading["id"]),
+        "--as",
+        "unclear",
+    ]);
+    let sam = deal(&rk, &stop)["contacts"][0].clone();
+    assert_eq!(sam["do_not_contact"], false);
+
+    // Re-importing reads nothing twice.
+    let again = rk.json(&["import", "mail", path.to_str().unwrap()]);
+    assert!(again["replies_read"].as_object().unwrap().is_empty());
+    assert_eq!(
+        rk.json(&["replies", "list", "--all"])
+            .as_array()
+            .unwrap()
+            .len(),
+        7
+    );
+}
+
+#[test]
+fn a_reply_older_than_the_deals_latest_activity_waits_for_the_rep() {
+    let rk = Rk::new();
+    rk.json(&["init"]);
+    let d = deal_with(&rk, "Acme", "Dana Reyes", "dana@acme.example");
+    rk.json(&[
+        "log",
+        "meeting",
+        &d,
+        "--contact",
+        "Dana",
+        "--at",
+        "2026-11-20",
+        "--summary",
+        "kickoff",
+    ]);
+    let dir = tempfile::tempdir().unwrap();
+    let path = file(
+        dir.path(),
+        "old.mbox",
+        &reply(
+            "old@acme.example",
+            "dana@acme.example",
+            "Tue, 10 Nov 2026 09:00:00 +0000",
+            "We decided to go with another vendor. Please close the file.",
+        ),
+    );
+    rk.json(&[
+        "import",
+        "mail",
+        path.to_str().unwrap(),
+        "--me",
+        "alex@seller.io",
+    ]);
+    assert_eq!(deal(&rk, &d)["deal"]["status"], "open");
+    let waiting = rk.json(&["replies", "list"]);
+    assert_eq!(waiting[0]["class"], "lost");
+    assert_eq!(waiting[0]["state"], "needs_rep");
+}
+
+#[test]
+fn classify_reads_a_reply_from_standard_input_and_eval_prints_figures() {
+    let rk = Rk::new();
+    let out = rk.run_with_input(
+        &["replies", "classify", "-", "--context", "breakup", "--sent", "2026-11-20", "--json"],
+        Some("Sorry, swamped. Don't close it, call me next Tuesday.\n\nOn Fri, Alex wrote:\n> Should I close the file?"),
+    );
+    assert!(out.status.success());
+    let reading: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(reading["class"], "revive");
+    assert_eq!(reading["proposal"]["on"], "2026-11-24");
+    let eval = rk.json(&["replies", "eval"]);
+    let classes = eval["evaluation set"]["classes"].as_array().unwrap();
+    assert_eq!(classes.len(), 8);
+    assert!(
+        classes
+            .iter()
+            .all(|c| c["precision"].as_f64().is_some() && c["recall"].as_f64().is_some())
+    );
+}

@@ -1,0 +1,546 @@
+//! Reading the prospect's answer (PLAYBOOK.md, "The breakup": "Yes, close it, we went another
+//! way" frees the rep and records a reason, "Sorry, swamped, don't close it, call me next
+//! week" revives the deal; anything else needs the rep). A reply's new text becomes one of
+//! eight classes with the words that decided it and what it names: a time to continue, a
+//! date to look again, a lost reason, the person it refers to.
+//!
+//! The classes are tried in an order that settles mixed signals the way a careful rep would:
+//! a request to stop contacting wins over everything; an absence notice over the names it
+//! gives for urgent matters; a referral over the "don't close it" that comes with it; "not
+//! now, in Q3" over the "close it for now" beside it; a clear no over politeness; a question
+//! about the offer over a wish to continue (the rep must answer first).
+
+mod cues;
+pub mod eval;
+mod plan;
+mod when;
+
+pub use plan::{Action, DealSituation, plan};
+pub use when::{Mention, mentions};
+
+use crate::mail::autoreply::{WORDING, return_date};
+use crate::record::vocabulary;
+use crate::{EmailAddress, LostReason, PlayKind};
+use cues::*;
+use jiff::ToSpan;
+use jiff::civil::Date;
+use regex::Regex;
+use serde::Serialize;
+use std::sync::LazyLock;
+
+vocabulary!(
+    /// What a reply means for the deal.
+    ReplyClass, "reply class" {
+        Revive => "revive" | "continue",
+        Lost => "lost" | "close_the_file" | "closed",
+        Later => "later" | "nurture" | "timing",
+        OutOfOffice => "out_of_office" | "ooo" | "away",
+        Referral => "referral" | "referred",
+        Stop => "stop" | "unsubscribe" | "do_not_contact" | "dnc",
+        Question => "question" | "objection",
+        Unclear => "unclear" | "review",
+    }
+);
+
+/// A time the prospect proposed to continue.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Proposal {
+    /// The sentence that proposed it.
+    pub text: String,
+    pub on: Option<Date>,
+}
+
+/// The person a reply hands the deal to.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Referral {
+    pub name: Option<String>,
+    pub address: Option<EmailAddress>,
+}
+
+/// What a reply says.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Reading {
+    pub class: ReplyClass,
+    /// False when the words point more than one way, or only the context decided: the rep
+    /// confirms before the deal moves.
+    pub confident: bool,
+    /// The words that decided, and those that pointed elsewhere.
+    pub evidence: Vec<String>,
+    pub lost_reason: Option<LostReason>,
+    /// Later: when to look again; out of office: the day they are back.
+    pub until: Option<Date>,
+    pub proposal: Option<Proposal>,
+    pub referral: Option<Referral>,
+}
+
+impl Reading {
+    fn new(class: ReplyClass, evidence: Vec<String>) -> Reading {
+        Reading {
+            class,
+            confident: true,
+            evidence,
+            lost_reason: None,
+            until: None,
+            proposal: None,
+            referral: None,
+        }
+    }
+}
+
+/// Replies further out than this name a time to look again, not a time to continue.
+const LATER_AFTER_DAYS: i64 = 21;
+
+static EMAIL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}").expect("static pattern")
+});
+static NAME: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b[A-ZÀ-Ý][a-zà-ÿ][a-zà-ÿ'-]*(?:\s+[A-ZÀ-Ý][a-zà-ÿ][a-zà-ÿ'-]*){0,2}")
+        .expect("static pattern")
+});
+/// Capitalised words that are not names.
+const NOT_NAMES: &[&str] = &[
+    "Try",
+    "Please",
+    "Talk",
+    "Speak",
+    "Our",
+    "My",
+    "The",
+    "I",
+    "I'm",
+    "Not",
+    "This",
+    "Wrong",
+    "Sorry",
+    "Looping",
+    "She",
+    "He",
+    "Her",
+    "His",
+    "They",
+    "You",
+    "Ha",
+    "Hi",
+    "Hello",
+    "Thanks",
+    "Don't",
+    "Reach",
+    "Contact",
+    "Bitte",
+    "Ich",
+    "Je",
+    "Ya",
+    "Por",
+    "Hable",
+    "Veuillez",
+    "Contactez",
+    "Ansprechpartnerin",
+    "Ansprechpartner",
+    "Frau",
+    "Herr",
+    "Mr",
+    "Ms",
+    "Mrs",
+    "Dr",
+    "Her",
+    "Its",
+    "Their",
+    "Your",
+    "Yes",
+    "No",
+    "Hey",
+    "Dear",
+    "Best",
+    "Regards",
+    "Cheers",
+    "Also",
+    "Just",
+    "Let",
+    "Let's",
+    "Wir",
+    "Nous",
+    "Le",
+    "La",
+    "El",
+    "Mi",
+    "Ma",
+    "Mon",
+    "Our",
+    "Head",
+    "Chief",
+    "Vice",
+    "President",
+    "Director",
+    "Manager",
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+    "Moved",
+    "Handing",
+    "Get",
+    "Direct",
+    "Ask",
+    "Email",
+    "Send",
+    "Call",
+];
+/// Local parts of shared mailboxes: an address, but not a person's name.
+const ROLE_MAILBOXES: &[&str] = &[
+    "procurement",
+    "purchasing",
+    "it-purchasing",
+    "sales",
+    "info",
+    "ops",
+    "operations",
+    "finance",
+    "legal",
+    "support",
+    "admin",
+    "contact",
+    "office",
+    "team",
+    "hello",
+];
+
+fn title_case(word: &str) -> String {
+    let mut chars = word.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// The name and address a referral points to: the address in the text, and the name from
+/// the words beside it (or from the address when it reads `first.last@`).
+fn referral_in(original: &str, cue: std::ops::Range<usize>) -> Option<Referral> {
+    let address = EMAIL
+        .find(original)
+        .map(|m| (m.start(), m.as_str()))
+        .and_then(|(at, a)| EmailAddress::parse(a).ok().map(|e| (at, e)));
+    let names: Vec<(usize, String)> = NAME
+        .find_iter(original)
+        .filter_map(|m| {
+            let words: Vec<&str> = m
+                .as_str()
+                .split_whitespace()
+                .skip_while(|w| NOT_NAMES.contains(w))
+                .collect();
+            let kept: Vec<&str> = words
+                .iter()
+                .take_while(|w| !NOT_NAMES.contains(w))
+                .copied()
+                .collect();
+            (!kept.is_empty()).then(|| (m.start(), kept.join(" ")))
+        })
+        .collect();
+    let from_address = address.as_ref().and_then(|(_, a)| {
+        let local = a.as_str().split('@').next()?;
+        if ROLE_MAILBOXES.contains(&local) {
+            return None;
+        }
+        let parts: Vec<String> = local
+            .split(['.', '_'])
+            .filter(|p| p.chars().all(char::is_alphabetic) && !p.is_empty())
+            .map(title_case)
+            .collect();
+        (!parts.is_empty()).then(|| parts.join(" "))
+    });
+    // Beside the address when there is one; else just after the cue ("talk to Dana") or
+    // just before it ("Dana Reyes owns this now").
+    let nearest = match &address {
+        Some((at, _)) => names
+            .iter()
+            .min_by_key(|(start, _)| start.abs_diff(*at))
+            .map(|(_, n)| n.clone()),
+        None => names
+            .iter()
+            .find(|(start, name)| {
+                (*start >= cue.start && *start <= cue.end + 40)
+                    || (start + name.len() + 2 >= cue.start && *start < cue.start)
+            })
+            .map(|(_, n)| n.clone()),
+    };
+    let name = match (from_address, nearest) {
+        (Some(full), _) if full.contains(' ') => Some(full),
+        (_, Some(near)) => Some(near),
+        (from_address, None) => from_address,
+    };
+    if name.is_none() && address.is_none() {
+        return None;
+    }
+    Some(Referral {
+        name,
+        address: address.map(|(_, a)| a),
+    })
+}
+
+/// The sentence of `text` around byte `at`.
+fn sentence_at(text: &str, at: usize) -> String {
+    let start = text[..at]
+        .rfind(['.', '!', '?', '\n'])
+        .map(|i| i + 1)
+        .unwrap_or(0);
+    let end = text[at..]
+        .find(['.', '!', '?', '\n'])
+        .map(|i| at + i + 1)
+        .unwrap_or(text.len());
+    text[start..end].trim().chars().take(160).collect()
+}
+
+/// The questions a reply asks about the offer (not about when to meet).
+fn content_question(text: &str) -> Option<String> {
+    text.split_inclusive(['?', '.', '!', '\n'])
+        .filter(|s| s.trim_end().ends_with('?'))
+        .map(|s| s.trim().trim_start_matches('¿'))
+        .filter(|s| s.chars().any(char::is_alphabetic))
+        .find(|s| SCHEDULING.find(&s.to_lowercase()).is_none())
+        .map(str::to_string)
+}
+
+/// Reads a reply's new text. `context` is the play the rep's last message carried (a bare
+/// "yes" answers a breakup's "should I close the file?"); `sent` places the dates it names.
+pub fn classify(text: &str, context: Option<PlayKind>, sent: Date) -> Reading {
+    let original = text.trim();
+    let lower = original.to_lowercase().replace(['’', '‘'], "'");
+    let lower = lower.trim();
+    let times = mentions(lower, sent);
+    let far_after = sent.checked_add(LATER_AFTER_DAYS.days()).unwrap_or(sent);
+    let later_date = times.iter().map(|m| m.on).filter(|d| *d >= far_after).min();
+    let near = times
+        .iter()
+        .filter(|m| m.on < far_after)
+        .min_by_key(|m| m.on);
+
+    // Every table is looked at once; the order below decides.
+    let stop = STOP.find(lower);
+    let away = WORDING
+        .find(lower)
+        .map(|m| m.as_str())
+        .or_else(|| AWAY.find(lower));
+    let referral_cue = REFERRAL.find_at(lower);
+    let defer = DEFER.find(lower);
+    let keep_open = KEEP_OPEN.find(lower);
+    let close = CLOSE.find(lower).filter(|_| keep_open.is_none());
+    let (reason, reason_words) = lost_reason(lower);
+    let decline = DECLINE.find(lower);
+    let lost = close.or(reason_words).or(decline);
+    let question = content_question(original).or_else(|| OBJECTION.find(lower).map(str::to_string));
+    let revive = keep_open.or_else(|| REVIVE.find(lower));
+    let scheduling = near.is_some() && SCHEDULING.find(lower).is_some();
+
+    let mut others: Vec<String> = Vec::new();
+    let mut note = |label: &str, words: Option<&str>| {
+        if let Some(w) = words {
+            others.push(format!("{label}: {w}"));
+        }
+    };
+    note("lost", lost);
+    note("later", defer);
+    note("question", question.as_deref());
+    note("revive", revive);
+
+    let mut reading = if let Some(words) = stop {
+        Reading::new(ReplyClass::Stop, vec![words.to_string()])
+    } else if let Some(words) = away.filter(|_| original.len() < 600) {
+        let mut r = Reading::new(ReplyClass::OutOfOffice, vec![words.to_string()]);
+        r.until = return_date(original, sent).or(times.iter().map(|m| m.on).min());
+        r
+    } else if let Some(referral) = referral_cue.and_then(|cue| referral_in(original, cue.range())) {
+        let mut r = Reading::new(
+            ReplyClass::Referral,
+            vec![referral_cue.map(|c| c.as_str()).unwrap_or("").to_string()],
+        );
+        r.referral = Some(referral);
+        r
+    } else if let Some(words) = defer.filter(|_| later_date.is_some() || near.is_none()) {
+        let mut r = Reading::new(ReplyClass::Later, vec![words.to_string()]);
+        r.until = later_date;
+        r
+    } else if let Some(words) = lost {
+        let mut r = Reading::new(ReplyClass::Lost, vec![words.to_string()]);
+        r.lost_reason = Some(reason);
+        r
+    } else if let Some(q) = question {
+        Reading::new(ReplyClass::Question, vec![q])
+    } else if revive.is_some() || scheduling || defer.is_some() {
+        let words = revive
+            .or(defer)
+            .map(str::to_string)
+            .or(near.map(|m| m.phrase.clone()));
+        let mut r = Reading::new(ReplyClass::Revive, words.into_iter().collect());
+        r.proposal = near.map(|m| Proposal {
+            text: lower
+                .find(&m.phrase)
+                .map(|at| sentence_at(original, at))
+                .unwrap_or_else(|| m.phrase.clone()),
+            on: Some(m.on),
+        });
+        r
+    } else {
+        let mut r = Reading::new(ReplyClass::Unclear, Vec::new());
+        match context {
+            Some(PlayKind::Breakup) if BARE_YES.is_match(lower) => {
+                r = Reading::new(
+                    ReplyClass::Lost,
+                    vec![format!("\"{original}\" to a breakup")],
+                );
+                r.lost_reason = Some(LostReason::Other);
+            }
+            Some(PlayKind::Breakup) if BARE_NO.is_match(lower) => {
+                r = Reading::new(
+                    ReplyClass::Revive,
+                    vec![format!("\"{original}\" to a breakup")],
+                );
+            }
+            _ => {}
+        }
+        // A bare answer is read from the question it answers; the rep should glance at it.
+        r.confident = false;
+        r
+    };
+    // Words that pointed elsewhere are kept as evidence; they make the reading less certain.
+    let own = format!("{}:", reading.class.as_str());
+    let conflicting: Vec<String> = others
+        .into_iter()
+        .filter(|o| {
+            !o.starts_with(&own) && !reading.evidence.iter().any(|e| o.ends_with(e.as_str()))
+        })
+        .collect();
+    if !conflicting.is_empty()
+        && !matches!(reading.class, ReplyClass::Stop | ReplyClass::OutOfOffice)
+    {
+        reading.confident = false;
+        reading.evidence.extend(conflicting);
+    }
+    reading
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sent() -> Date {
+        "2026-11-20".parse().unwrap()
+    }
+
+    #[test]
+    fn a_revival_carries_the_time_proposed() {
+        let r = classify(
+            "Sorry for going quiet. Don't close the file. Can we talk Tuesday at 2pm?",
+            Some(PlayKind::Breakup),
+            sent(),
+        );
+        assert_eq!(r.class, ReplyClass::Revive);
+        let p = r.proposal.unwrap();
+        assert_eq!(p.on, Some("2026-11-24".parse().unwrap()));
+        assert_eq!(p.text, "Can we talk Tuesday at 2pm?");
+    }
+
+    #[test]
+    fn a_loss_carries_its_reason() {
+        let cases = [
+            (
+                "We went with another vendor. Please close the file.",
+                LostReason::Competitor,
+            ),
+            ("Our budget was cut, we have to pass.", LostReason::Budget),
+            (
+                "This is no longer a priority for us.",
+                LostReason::NotAPriority,
+            ),
+            (
+                "We're happy with what we have. Close it.",
+                LostReason::NoDecision,
+            ),
+        ];
+        for (text, reason) in cases {
+            let r = classify(text, None, sent());
+            assert_eq!(r.class, ReplyClass::Lost, "{text}");
+            assert_eq!(r.lost_reason, Some(reason), "{text}");
+        }
+    }
+
+    #[test]
+    fn later_carries_the_date_to_look_again() {
+        let r = classify("Not the right time. Check back in Q3.", None, sent());
+        assert_eq!(r.class, ReplyClass::Later);
+        assert_eq!(r.until, Some("2027-07-01".parse().unwrap()));
+        // Near times are a wish to continue, not a deferral.
+        let r = classify("Ping me next week, we'll have the numbers.", None, sent());
+        assert_eq!(r.class, ReplyClass::Revive);
+    }
+
+    #[test]
+    fn a_referral_names_the_new_person() {
+        let r = classify(
+            "I've moved to a different role. Dana Reyes owns this now: dana.reyes@acme.example.",
+            None,
+            sent(),
+        );
+        assert_eq!(r.class, ReplyClass::Referral);
+        let who = r.referral.unwrap();
+        assert_eq!(who.name.as_deref(), Some("Dana Reyes"));
+        assert_eq!(who.address.unwrap().as_str(), "dana.reyes@acme.example");
+        let r = classify("Wrong person, sorry. Try Jamie in ops.", None, sent());
+        assert_eq!(r.referral.unwrap().name.as_deref(), Some("Jamie"));
+        // "Loop in our IT lead" names nobody: not a referral.
+        let r = classify(
+            "Still a priority. I'll loop in our IT lead - can you do Thursday at 11?",
+            None,
+            sent(),
+        );
+        assert_eq!(r.class, ReplyClass::Revive);
+    }
+
+    #[test]
+    fn stop_wins_over_everything_and_bare_answers_need_their_question() {
+        let r = classify("Yes close the file and never email me again.", None, sent());
+        assert_eq!(r.class, ReplyClass::Stop);
+        assert_eq!(classify("Yes.", None, sent()).class, ReplyClass::Unclear);
+        let yes = classify("Yes.", Some(PlayKind::Breakup), sent());
+        assert_eq!(yes.class, ReplyClass::Lost);
+        assert!(!yes.confident);
+        assert_eq!(
+            classify("No!", Some(PlayKind::Breakup), sent()).class,
+            ReplyClass::Revive
+        );
+    }
+
+    #[test]
+    fn out_of_office_with_its_return_date() {
+        let r = classify(
+            "I'm currently on parental leave until March. For urgent matters contact ops@acme.example.",
+            None,
+            sent(),
+        );
+        assert_eq!(r.class, ReplyClass::OutOfOffice);
+        assert_eq!(r.until, Some("2027-03-01".parse().unwrap()));
+    }
+
+    #[test]
+    fn mixed_signals_lower_confidence() {
+        let r = classify(
+            "We'd like to continue but first: where is the data hosted? We need EU hosting.",
+            None,
+            sent(),
+        );
+        assert_eq!(r.class, ReplyClass::Question);
+        let clear = classify("Does it integrate with SAP?", None, sent());
+        assert!(clear.confident);
+    }
+}
