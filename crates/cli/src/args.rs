@@ -80,6 +80,92 @@ pub enum Command {
     /// figures.
     #[command(subcommand)]
     Replies(RepliesCommand),
+    /// Messages drafted from plays: review, edit, approve, then send over SMTP or export as .eml.
+    #[command(subcommand)]
+    Outbox(OutboxCommand),
+}
+
+#[derive(Subcommand)]
+pub enum OutboxCommand {
+    /// Draft the deal's next play (or --play) into the outbox, threaded into the conversation.
+    Add {
+        deal: String,
+        #[arg(long)]
+        play: Option<String>,
+    },
+    /// What is in the outbox (--all: sent and cancelled too).
+    List {
+        #[arg(long)]
+        all: bool,
+    },
+    /// One message, whole.
+    Show { id: String },
+    /// Replace a message's subject or text (it must pass the tone check); it goes back to draft.
+    /// Without --subject or --body-file, opens $EDITOR.
+    Edit {
+        id: String,
+        #[arg(long)]
+        subject: Option<String>,
+        /// The new text: a file, or - for standard input.
+        #[arg(long, value_name = "FILE")]
+        body_file: Option<PathBuf>,
+    },
+    /// Approve messages for sending.
+    Approve {
+        ids: Vec<String>,
+        /// Every draft.
+        #[arg(long)]
+        all: bool,
+    },
+    /// Take a message out of the outbox.
+    Cancel { id: String },
+    /// Send what is approved and due, checking each message again first.
+    Send(SendArgs),
+    /// Write a message as a .eml file, to send from your own mail program.
+    Export {
+        id: String,
+        /// A file, or a folder (the file is named after the message).
+        #[arg(long)]
+        to: PathBuf,
+    },
+    /// Settle a message left in doubt by an interrupted send: it went out, or send it again.
+    Confirm {
+        id: String,
+        #[arg(long, conflicts_with = "resend", required_unless_present = "resend")]
+        sent: bool,
+        #[arg(long)]
+        resend: bool,
+    },
+}
+
+#[derive(Args)]
+pub struct SendArgs {
+    /// The SMTP server (remembered).
+    #[arg(long)]
+    pub host: Option<String>,
+    /// The port (default 465 with tls, 587 with starttls).
+    #[arg(long)]
+    pub port: Option<u16>,
+    /// tls (default), starttls, or plain (only for a server on this machine).
+    #[arg(long)]
+    pub security: Option<String>,
+    /// The login name (remembered); none: no login.
+    #[arg(long)]
+    pub user: Option<String>,
+    /// A PEM file of certificates to trust besides the public roots (remembered).
+    #[arg(long, value_name = "PEM")]
+    pub ca_file: Option<PathBuf>,
+    /// The address messages come from (remembered; default: your first address).
+    #[arg(long)]
+    pub from: Option<String>,
+    /// The name shown with it (remembered).
+    #[arg(long)]
+    pub name: Option<String>,
+    #[command(flatten)]
+    pub password: PasswordArgs,
+    /// Say what would be sent, held or refused, and change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 #[derive(Subcommand)]
@@ -216,6 +302,13 @@ pub enum ContactCommand {
         #[arg(long)]
         off: bool,
     },
+    /// Set a contact's time zone (Europe/Berlin...), or clear it with --off.
+    TimeZone {
+        contact: String,
+        zone: Option<String>,
+        #[arg(long, conflicts_with = "zone")]
+        off: bool,
+    },
 }
 
 #[derive(Args)]
@@ -235,6 +328,9 @@ pub struct ContactAddArgs {
     pub role: Option<String>,
     #[arg(long)]
     pub dnc: bool,
+    /// Their time zone (Europe/Berlin...): messages reach them in working hours.
+    #[arg(long)]
+    pub time_zone: Option<String>,
 }
 
 #[derive(Args)]

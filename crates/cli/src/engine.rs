@@ -121,7 +121,7 @@ pub async fn assess_deal(
     Ok((record, assessment, policy))
 }
 
-fn composer(g: &Global) -> Result<Composer> {
+pub(crate) fn composer(g: &Global) -> Result<Composer> {
     let mut overrides = BTreeMap::new();
     if let Some(dir) = &g.templates {
         for (play, _) in compose::TEMPLATES {

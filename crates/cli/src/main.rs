@@ -4,6 +4,7 @@
 mod args;
 mod engine;
 mod import;
+mod outbox;
 mod output;
 mod record;
 mod replies;
@@ -73,5 +74,6 @@ async fn run(cli: args::Cli) -> anyhow::Result<ExitCode> {
         Draft(a) => engine::draft(&g, a).await,
         Lint(a) => engine::lint(&g, a),
         Replies(a) => replies::run(&g, a).await,
+        Outbox(a) => outbox::run(&g, a).await,
     }
 }

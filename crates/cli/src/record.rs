@@ -163,6 +163,7 @@ pub async fn contact(g: &Global, cmd: ContactCommand) -> Result<ExitCode> {
                 .map(|e| EmailAddress::parse(e))
                 .collect::<Result<Vec<_>, _>>()?;
             let role = a.role.as_deref().map(Role::parse).transpose()?;
+            let zone = a.time_zone.as_deref().map(time_zone).transpose()?;
             let id = store
                 .add_contact(NewContact {
                     account,
@@ -173,6 +174,9 @@ pub async fn contact(g: &Global, cmd: ContactCommand) -> Result<ExitCode> {
                     do_not_contact: a.dnc,
                 })
                 .await?;
+            if let Some(zone) = &zone {
+                store.set_contact_time_zone(id, Some(zone)).await?;
+            }
             report(g, &json!({ "contact": id }), || {
                 format!("Added contact {id}")
             })?;
@@ -188,8 +192,36 @@ pub async fn contact(g: &Global, cmd: ContactCommand) -> Result<ExitCode> {
                 }
             })?;
         }
+        ContactCommand::TimeZone { contact, zone, off } => {
+            let id: ContactId = contact.parse()?;
+            let zone = match (zone, off) {
+                (Some(z), false) => Some(time_zone(&z)?),
+                (None, true) => None,
+                _ => bail!("give a time zone (Europe/Berlin...) or --off"),
+            };
+            store.set_contact_time_zone(id, zone.as_deref()).await?;
+            report(
+                g,
+                &json!({ "contact": id, "time_zone": zone }),
+                || match &zone {
+                    Some(z) => format!("{id} is in {z}: messages reach them in working hours"),
+                    None => format!("{id}'s time zone is cleared"),
+                },
+            )?;
+        }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// An IANA time zone name, checked against the time zone database.
+fn time_zone(name: &str) -> Result<String> {
+    jiff::tz::TimeZone::get(name.trim())
+        .map(|_| name.trim().to_string())
+        .map_err(|_| {
+            anyhow::anyhow!(
+                "bad time zone {name:?}: expected a name like Europe/Berlin or America/New_York"
+            )
+        })
 }
 
 fn read_body(path: &std::path::Path) -> Result<String> {

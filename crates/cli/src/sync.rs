@@ -64,7 +64,7 @@ fn settings(args: &ImapArgs, known: Option<ImapSettings>) -> Result<ImapSettings
 }
 
 /// The password, from where the flags say; a prompt on a terminal otherwise. Never stored.
-fn password(args: &PasswordArgs, account: &str) -> Result<String> {
+pub(crate) fn password(args: &PasswordArgs, account: &str) -> Result<String> {
     if let Some(var) = &args.password_env {
         return std::env::var(var).with_context(|| format!("--password-env: ${var} is not set"));
     }

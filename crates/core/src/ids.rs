@@ -43,6 +43,10 @@ id_type!(
     ReadingId, "R"
 );
 id_type!(
+    /// A message in the outbox.
+    OutgoingId, "O"
+);
+id_type!(
     /// A logged activity (call, email, meeting...).
     ActivityId, "A"
 );

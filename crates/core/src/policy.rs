@@ -140,6 +140,32 @@ pub struct Policy {
     pub touch_budget: Vec<(i64, usize)>,
     /// Start a contract-timed sequence this many days before the notice deadline.
     pub contract_lead_days: i64,
+    /// Messages the outbox sends in a day, at most: a rep's mailbox that suddenly sends
+    /// hundreds of messages a day reads as spam to the mail providers.
+    #[serde(default = "default_send_daily_cap")]
+    pub send_daily_cap: usize,
+    /// Messages to one deal in a day, at most: two touches on one day is chasing.
+    #[serde(default = "default_send_per_deal_daily_cap")]
+    pub send_per_deal_daily_cap: usize,
+    /// The recipient's working hours (local time, Monday to Friday), when their time zone is
+    /// known: a message is held until they start.
+    #[serde(default = "default_business_hours_start")]
+    pub business_hours_start: i64,
+    #[serde(default = "default_business_hours_end")]
+    pub business_hours_end: i64,
+}
+
+fn default_send_daily_cap() -> usize {
+    50
+}
+fn default_send_per_deal_daily_cap() -> usize {
+    1
+}
+fn default_business_hours_start() -> i64 {
+    9
+}
+fn default_business_hours_end() -> i64 {
+    17
 }
 
 impl Default for Policy {
@@ -164,6 +190,10 @@ impl Default for Policy {
             effort_window_days: 30,
             touch_budget: vec![(1_000_000, 6), (10_000_000, 9), (i64::MAX, 12)],
             contract_lead_days: 30,
+            send_daily_cap: default_send_daily_cap(),
+            send_per_deal_daily_cap: default_send_per_deal_daily_cap(),
+            business_hours_start: default_business_hours_start(),
+            business_hours_end: default_business_hours_end(),
         }
     }
 }
@@ -252,6 +282,13 @@ impl Policy {
             .map_err(|e| bad(&e.to_string()))?;
         if changed.min_spacing_days > changed.follow_up_gap_days {
             return Err(bad("min_spacing_days may not exceed follow_up_gap_days"));
+        }
+        if changed.business_hours_end > 24
+            || changed.business_hours_start >= changed.business_hours_end
+        {
+            return Err(bad(
+                "business hours between 0 and 24, the start before the end",
+            ));
         }
         *self = changed;
         Ok(())

@@ -9,12 +9,14 @@ mod bulk;
 mod capture;
 mod load;
 mod mail;
+mod outbox;
 mod replies;
 mod write;
 
 pub use capture::CaptureWriter;
 pub use load::{AccountWork, Filter, Scope};
 pub use mail::MailOutcome;
+pub use outbox::{NewOutgoing, OutboxMessage};
 pub use replies::{Applied, ReplyContext, StoredReading, Undo};
 pub use write::{Closing, NewActivity, NewContact, NewDeal};
 
@@ -40,6 +42,9 @@ pub enum StoreError {
         id: i64,
         detail: String,
     },
+    /// The record is not in a state that allows it (editing a message already sent...).
+    #[error("{0}")]
+    State(String),
     #[error("database: {0}")]
     Db(#[from] sqlx::Error),
     #[error("database: {0}")]
@@ -96,6 +101,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         9,
         "reply readings",
         include_str!("../migrations/sqlite/0009_reply_readings.sql"),
+    ),
+    (
+        10,
+        "outbox",
+        include_str!("../migrations/sqlite/0010_outbox.sql"),
     ),
 ];
 

@@ -337,3 +337,95 @@ impl Drop for Radicale {
         stop(&mut self.child);
     }
 }
+
+/// An SMTP server (aiosmtpd, `smtp_sink.py`) that writes what it accepts to a Maildir.
+pub struct SmtpSink {
+    pub dir: tempfile::TempDir,
+    pub port: u16,
+    pub cert: PathBuf,
+    child: Child,
+}
+
+/// How the SMTP sink is started.
+#[derive(Default)]
+pub struct SmtpOptions {
+    /// "tls" (implicit), "starttls" or "plain".
+    pub security: &'static str,
+    pub auth: Option<(&'static str, &'static str)>,
+    /// Seconds between storing a message and answering 250.
+    pub delay: f64,
+    /// Recipients it refuses with 550.
+    pub refuse: Vec<&'static str>,
+}
+
+impl SmtpSink {
+    pub fn start(options: SmtpOptions) -> SmtpSink {
+        let python = need("python3");
+        let dir = tempfile::tempdir().unwrap();
+        let (cert, key) = certificate(dir.path());
+        let port = free_port();
+        let log = dir.path().join("smtp.log");
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/servers/smtp_sink.py");
+        let mut command = Command::new(python);
+        command
+            .arg(script)
+            .args(["--port", &port.to_string()])
+            .arg("--maildir")
+            .arg(dir.path().join("maildir"));
+        match options.security {
+            "tls" => {
+                command.arg("--tls").arg(&cert).arg(&key);
+            }
+            "starttls" => {
+                command.arg("--starttls").arg(&cert).arg(&key);
+            }
+            _ => {}
+        }
+        if let Some((user, password)) = options.auth {
+            command.args(["--auth", &format!("{user}:{password}")]);
+        }
+        if options.delay > 0.0 {
+            command.args(["--delay", &options.delay.to_string()]);
+        }
+        for r in &options.refuse {
+            command.args(["--refuse", r]);
+        }
+        let mut child = command
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(&log).unwrap())
+            .spawn()
+            .unwrap();
+        wait_for_port(port, &mut child, &log);
+        SmtpSink {
+            dir,
+            port,
+            cert,
+            child,
+        }
+    }
+
+    /// Every message delivered so far, as text, oldest first.
+    pub fn delivered(&self) -> Vec<String> {
+        let new = self.dir.path().join("maildir/new");
+        let mut files: Vec<(std::time::SystemTime, PathBuf)> = std::fs::read_dir(&new)
+            .map(|entries| {
+                entries
+                    .filter_map(|e| e.ok())
+                    .map(|e| (e.metadata().unwrap().modified().unwrap(), e.path()))
+                    .collect()
+            })
+            .unwrap_or_default();
+        files.sort();
+        files
+            .into_iter()
+            .map(|(_, p)| std::fs::read_to_string(p).unwrap())
+            .collect()
+    }
+}
+
+impl Drop for SmtpSink {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

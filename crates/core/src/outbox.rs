@@ -1,0 +1,201 @@
+//! The last word before a message leaves (PLAYBOOK.md, "Desperation mode": chasing past the
+//! point of usefulness loses the deal and the rep's time). Every check that guards a draft is
+//! made again at send time, against the record as it is then: a person who asked to stop or
+//! whose mail bounced since the draft was approved is never written to, the touch cap holds,
+//! touches keep their spacing, nobody is written to while they are away, and the rep's daily
+//! and per-deal limits and the recipient's working hours are kept.
+
+use crate::record::vocabulary;
+use crate::time::{add_days, date_of, start_of_day};
+use crate::{ContactId, DealRecord, DealStatus, EmailAddress, Outcome, PlayKind, Policy};
+use jiff::Timestamp;
+use jiff::civil::{Date, Weekday};
+use jiff::tz::TimeZone;
+use serde::Serialize;
+
+vocabulary!(
+    /// Where a message in the outbox stands. `sending`: the server was waiting for the content
+    /// when this was written, so if nothing follows the message may have gone out.
+    /// `unconfirmed`: a send was interrupted after that point of no return; the rep checks
+    /// their Sent folder and confirms, and it is never sent again on its own. `exported`: the
+    /// rep took it as a .eml file to send from their own mail program; it counts as sent once
+    /// their Sent folder is imported.
+    OutboxState, "outbox state" {
+        Draft => "draft",
+        Approved => "approved",
+        Sending => "sending",
+        Sent => "sent",
+        Unconfirmed => "unconfirmed",
+        Exported => "exported",
+        Refused => "refused",
+        Failed => "failed",
+        Cancelled => "cancelled",
+    }
+);
+
+impl OutboxState {
+    /// States the rep can still edit, approve or cancel.
+    pub fn is_pending(self) -> bool {
+        matches!(
+            self,
+            OutboxState::Draft | OutboxState::Approved | OutboxState::Refused | OutboxState::Failed
+        )
+    }
+}
+
+/// What the record says around one outbound message.
+pub struct Outgoing<'a> {
+    pub record: &'a DealRecord,
+    pub contact: ContactId,
+    pub address: &'a EmailAddress,
+    pub play: Option<PlayKind>,
+    /// The address asked not to be contacted (on any deal).
+    pub blocked: bool,
+    /// Mail to the address bounced.
+    pub bounced: bool,
+    /// Messages the outbox sent today (UTC), and to this deal.
+    pub sent_today: usize,
+    pub sent_to_deal_today: usize,
+    /// The recipient's time zone, when known.
+    pub time_zone: Option<&'a TimeZone>,
+}
+
+/// Whether a message may leave now.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "verdict", rename_all = "snake_case")]
+pub enum Verdict {
+    Send,
+    /// Not now: it waits in the outbox until then.
+    Defer {
+        until: Timestamp,
+        why: String,
+    },
+    /// Never, as things stand: the rep must look at it.
+    Refuse {
+        why: String,
+    },
+}
+
+/// The next start of the working day at or after `t` in `zone`.
+pub fn next_working_hour(t: Timestamp, zone: &TimeZone, policy: &Policy) -> Timestamp {
+    let local = t.to_zoned(zone.clone());
+    let hour = i64::from(local.hour());
+    let workday = |d: Date| !matches!(d.weekday(), Weekday::Saturday | Weekday::Sunday);
+    if workday(local.date())
+        && hour >= policy.business_hours_start
+        && hour < policy.business_hours_end
+    {
+        return t;
+    }
+    let mut day = local.date();
+    if hour >= policy.business_hours_start || !workday(day) {
+        day = day.tomorrow().unwrap_or(day);
+    }
+    while !workday(day) {
+        day = day.tomorrow().unwrap_or(day);
+    }
+    let start = policy.business_hours_start.clamp(0, 23) as i8;
+    day.at(start, 0, 0, 0)
+        .to_zoned(zone.clone())
+        .map(|z| z.timestamp())
+        .unwrap_or(t)
+}
+
+/// Decides whether `m` may be sent at `now`.
+pub fn check(m: &Outgoing<'_>, policy: &Policy, now: Timestamp) -> Verdict {
+    let refuse = |why: String| Verdict::Refuse { why };
+    let Some(contact) = m.record.contact(m.contact) else {
+        return refuse(format!("{} is not a contact of this deal", m.contact));
+    };
+    if contact.do_not_contact || m.blocked {
+        return refuse(format!("{} asked not to be contacted", contact.name));
+    }
+    if m.bounced {
+        return refuse(format!("mail to {} bounced", m.address));
+    }
+    if matches!(m.record.deal.status, DealStatus::Won | DealStatus::Lost) {
+        return refuse(format!("the deal is {}", m.record.deal.status));
+    }
+    let unanswered = m.record.unanswered_touches(now);
+    if unanswered.iter().any(|a| a.play == Some(PlayKind::Breakup)) {
+        return refuse(
+            "the breakup is waiting for its answer: nothing more goes out until they reply or the deal is closed".into(),
+        );
+    }
+    if unanswered.len() >= policy.touch_cap && m.play != Some(PlayKind::Breakup) {
+        return refuse(format!(
+            "{} unanswered touches, the cap is {}: the next message is the breakup",
+            unanswered.len(),
+            policy.touch_cap
+        ));
+    }
+    let mut holds: Vec<(Timestamp, String)> = Vec::new();
+    if let Some(last) = unanswered.last() {
+        let spaced = add_days(last.at, policy.min_spacing_days);
+        if spaced > now {
+            holds.push((
+                spaced,
+                format!("{} days after the last touch", policy.min_spacing_days),
+            ));
+        }
+    }
+    let since = m.record.last_engagement(now).map(|a| a.at);
+    let back = m
+        .record
+        .activities
+        .iter()
+        .filter(|a| a.at <= now && a.outcome == Some(Outcome::AutoReply))
+        .filter(|a| since.is_none_or(|s| a.at > s))
+        .filter_map(|a| a.returns_on)
+        .max();
+    if let Some(back) = back.map(start_of_day).filter(|b| *b > now) {
+        holds.push((back, "they are away until then".into()));
+    }
+    let tomorrow = start_of_day(date_of(now).tomorrow().unwrap_or(date_of(now)));
+    if m.sent_today >= policy.send_daily_cap {
+        holds.push((
+            tomorrow,
+            format!(
+                "the daily limit of {} messages is reached",
+                policy.send_daily_cap
+            ),
+        ));
+    }
+    if m.sent_to_deal_today >= policy.send_per_deal_daily_cap {
+        holds.push((
+            tomorrow,
+            format!(
+                "{} message(s) to this deal today already",
+                m.sent_to_deal_today
+            ),
+        ));
+    }
+    // The latest hold wins; working hours are placed after it.
+    let (mut until, mut why) = holds
+        .into_iter()
+        .max_by_key(|(t, _)| *t)
+        .unwrap_or((now, String::new()));
+    if let Some(zone) = m.time_zone {
+        let working = next_working_hour(until, zone, policy);
+        if working > until {
+            until = working;
+            let hours = format!(
+                "{}'s working hours ({}:00-{}:00, {})",
+                contact.first_name(),
+                policy.business_hours_start,
+                policy.business_hours_end,
+                zone.iana_name().unwrap_or("their time zone")
+            );
+            why = if why.is_empty() {
+                hours
+            } else {
+                format!("{why}, then {hours}")
+            };
+        }
+    }
+    if until > now {
+        Verdict::Defer { until, why }
+    } else {
+        Verdict::Send
+    }
+}

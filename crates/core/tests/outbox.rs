@@ -1,0 +1,170 @@
+//! Send-time checks: every guard a draft has is made again when the message leaves.
+
+mod common;
+use common::*;
+use jiff::tz::TimeZone;
+use rekindle_core::outbox::{Outgoing, Verdict, check};
+use rekindle_core::*;
+
+fn verdict(f: &Fixture, play: Option<PlayKind>, tweak: impl FnOnce(&mut Outgoing<'_>)) -> Verdict {
+    verdict_in(f, play, None, tweak)
+}
+
+fn verdict_in(
+    f: &Fixture,
+    play: Option<PlayKind>,
+    zone: Option<&TimeZone>,
+    tweak: impl FnOnce(&mut Outgoing<'_>),
+) -> Verdict {
+    let address = f.0.contacts[0].emails[0].clone();
+    let mut m = Outgoing {
+        record: &f.0,
+        contact: ContactId(1),
+        address: &address,
+        play,
+        blocked: false,
+        bounced: false,
+        sent_today: 0,
+        sent_to_deal_today: 0,
+        time_zone: zone,
+    };
+    tweak(&mut m);
+    check(&m, &Policy::default(), now())
+}
+
+fn refused(v: &Verdict, words: &str) -> bool {
+    matches!(v, Verdict::Refuse { why } if why.contains(words))
+}
+
+#[test]
+fn a_fresh_follow_up_goes_out() {
+    let f = deal("demo").reply(1, 6.0).touch(4.0);
+    assert_eq!(verdict(&f, Some(PlayKind::ValueAdd), |_| {}), Verdict::Send);
+}
+
+#[test]
+fn do_not_contact_blocked_and_bounced_addresses_are_refused() {
+    let f = deal("demo").reply(1, 6.0);
+    let dnc = f.with(|r| r.contacts[0].do_not_contact = true);
+    assert!(refused(
+        &verdict(&dnc, None, |_| {}),
+        "asked not to be contacted"
+    ));
+    let f = deal("demo").reply(1, 6.0);
+    assert!(refused(
+        &verdict(&f, None, |m| m.blocked = true),
+        "asked not to be contacted"
+    ));
+    assert!(refused(&verdict(&f, None, |m| m.bounced = true), "bounced"));
+    let lost = deal("demo").with(|r| r.deal.status = DealStatus::Lost);
+    assert!(refused(&verdict(&lost, None, |_| {}), "lost"));
+}
+
+#[test]
+fn the_touch_cap_holds_at_send_time_and_only_the_breakup_passes_it() {
+    let f = deal("demo")
+        .reply(1, 20.0)
+        .touch(12.0)
+        .touch(8.0)
+        .touch(4.0);
+    assert!(refused(
+        &verdict(&f, Some(PlayKind::ValueAdd), |_| {}),
+        "the cap is 3"
+    ));
+    assert_eq!(verdict(&f, Some(PlayKind::Breakup), |_| {}), Verdict::Send);
+    let after_breakup = f.message(3.0, "Should I close the file?", Some(PlayKind::Breakup));
+    assert!(refused(
+        &verdict(&after_breakup, Some(PlayKind::Breakup), |_| {}),
+        "breakup is waiting"
+    ));
+}
+
+#[test]
+fn spacing_absence_and_limits_defer_to_the_right_moment() {
+    let f = deal("demo").reply(1, 6.0).touch(1.0);
+    match verdict(&f, None, |_| {}) {
+        Verdict::Defer { until, why } => {
+            assert_eq!(until, days_ago(-1.0), "two days after the last touch");
+            assert!(why.contains("after the last touch"), "{why}");
+        }
+        v => panic!("{v:?}"),
+    }
+    let f = deal("demo").reply(1, 6.0);
+    match verdict(&f, None, |m| m.sent_to_deal_today = 1) {
+        Verdict::Defer { until, .. } => assert_eq!(until, "2026-11-24T00:00:00Z".parse().unwrap()),
+        v => panic!("{v:?}"),
+    }
+    assert!(matches!(
+        verdict(&f, None, |m| m.sent_today = 50),
+        Verdict::Defer { .. }
+    ));
+    assert_eq!(verdict(&f, None, |m| m.sent_today = 49), Verdict::Send);
+    let away = deal("demo").reply(1, 6.0).touch(4.0).with(|r| {
+        let mut auto = r.activities.last().unwrap().clone();
+        auto.direction = Direction::Inbound;
+        auto.outcome = Some(Outcome::AutoReply);
+        auto.at = days_ago(3.9);
+        auto.returns_on = Some("2026-11-30".parse().unwrap());
+        r.activities.push(auto);
+    });
+    match verdict(&away, None, |_| {}) {
+        Verdict::Defer { until, why } => {
+            assert_eq!(until, "2026-11-30T00:00:00Z".parse().unwrap());
+            assert!(why.contains("away"), "{why}");
+        }
+        v => panic!("{v:?}"),
+    }
+}
+
+#[test]
+fn working_hours_in_the_recipients_time_zone() {
+    // 09:00 UTC on Monday 23 November is 01:00 in Los Angeles and 18:00 in Tokyo.
+    let f = deal("demo").reply(1, 6.0);
+    let la = TimeZone::get("America/Los_Angeles").unwrap();
+    match verdict_in(&f, None, Some(&la), |_| {}) {
+        Verdict::Defer { until, why } => {
+            assert_eq!(
+                until,
+                "2026-11-23T17:00:00Z".parse().unwrap(),
+                "09:00 in LA"
+            );
+            assert!(why.contains("working hours"), "{why}");
+        }
+        v => panic!("{v:?}"),
+    }
+    let tokyo = TimeZone::get("Asia/Tokyo").unwrap();
+    match verdict_in(&f, None, Some(&tokyo), |_| {}) {
+        Verdict::Defer { until, .. } => {
+            assert_eq!(
+                until,
+                "2026-11-24T00:00:00Z".parse().unwrap(),
+                "09:00 Tuesday in Tokyo"
+            )
+        }
+        v => panic!("{v:?}"),
+    }
+    let berlin = TimeZone::get("Europe/Berlin").unwrap();
+    assert_eq!(
+        verdict_in(&f, None, Some(&berlin), |_| {}),
+        Verdict::Send,
+        "10:00 in Berlin"
+    );
+    // Friday evening in Berlin waits for Monday morning.
+    let friday: jiff::Timestamp = "2026-11-27T18:00:00Z".parse().unwrap();
+    let address = f.0.contacts[0].emails[0].clone();
+    let m = Outgoing {
+        record: &f.0,
+        contact: ContactId(1),
+        address: &address,
+        play: None,
+        blocked: false,
+        bounced: false,
+        sent_today: 0,
+        sent_to_deal_today: 0,
+        time_zone: Some(&berlin),
+    };
+    match check(&m, &Policy::default(), friday) {
+        Verdict::Defer { until, .. } => assert_eq!(until, "2026-11-30T08:00:00Z".parse().unwrap()),
+        v => panic!("{v:?}"),
+    }
+}

@@ -1,0 +1,201 @@
+//! An SMTP session (lettre over tokio-rustls: implicit TLS, STARTTLS, or plain to a server on
+//! this machine; AUTH PLAIN or LOGIN) that sends in two steps, so the caller can mark the
+//! point of no return: `begin` has the server take the envelope (MAIL, RCPT, DATA) and wait
+//! for the content; `transmit` sends it. A failure up to and including `begin` certainly
+//! delivered nothing. After `transmit` starts, only the server's answer says; without one the
+//! message is in doubt.
+
+use lettre::transport::smtp::authentication::{Credentials, Mechanism};
+use lettre::transport::smtp::client::{AsyncSmtpConnection, Certificate, TlsParameters};
+use lettre::transport::smtp::commands::{Data, Mail, Rcpt};
+use lettre::transport::smtp::extension::ClientId;
+use rekindle_core::EmailAddress;
+use std::net::IpAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// How the connection is protected.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Security {
+    /// TLS from the first byte (port 465).
+    Tls,
+    /// Plain, then STARTTLS before anything else is said (port 587); refused if the server
+    /// cannot.
+    StartTls,
+    /// No encryption: only to a server on this machine.
+    Plain,
+}
+
+impl Security {
+    pub fn parse(s: &str) -> Option<Security> {
+        match s.trim().to_lowercase().as_str() {
+            "tls" | "ssl" | "implicit" => Some(Security::Tls),
+            "starttls" => Some(Security::StartTls),
+            "plain" | "none" => Some(Security::Plain),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Security::Tls => "tls",
+            Security::StartTls => "starttls",
+            Security::Plain => "plain",
+        }
+    }
+}
+
+/// Where and how to send.
+#[derive(Clone, Debug)]
+pub struct SmtpSettings {
+    pub host: String,
+    pub port: u16,
+    pub security: Security,
+    pub user: Option<String>,
+    /// Certificates to trust besides the public roots (a PEM file).
+    pub ca_file: Option<PathBuf>,
+    pub timeout: Duration,
+}
+
+/// What went wrong, and whether the message may have been delivered.
+#[derive(Debug, thiserror::Error)]
+pub enum SmtpError {
+    /// Before any message was offered: connecting, TLS, logging in.
+    #[error("cannot reach {server}: {reason}")]
+    Connect { server: String, reason: String },
+    /// The server answered no: nothing was delivered.
+    #[error("the server refused it ({reply})")]
+    Refused { permanent: bool, reply: String },
+    /// The content was on its way and the answer never came.
+    #[error("no answer after the message was sent ({0}): it may have been delivered")]
+    InDoubt(String),
+}
+
+impl SmtpError {
+    /// Whether the message may have reached the server.
+    pub fn maybe_delivered(&self) -> bool {
+        matches!(self, SmtpError::InDoubt(_))
+    }
+}
+
+fn loopback(host: &str) -> bool {
+    host == "localhost" || host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
+}
+
+fn refused(e: lettre::transport::smtp::Error) -> SmtpError {
+    if e.is_permanent() || e.is_transient() {
+        SmtpError::Refused {
+            permanent: e.is_permanent(),
+            reply: e.to_string(),
+        }
+    } else {
+        SmtpError::InDoubt(e.to_string())
+    }
+}
+
+/// An open session with a mail server.
+pub struct Smtp {
+    conn: AsyncSmtpConnection,
+}
+
+impl Smtp {
+    /// Connects, secures the connection and logs in.
+    pub async fn connect(
+        settings: &SmtpSettings,
+        password: Option<&str>,
+    ) -> Result<Smtp, SmtpError> {
+        let server = format!("{}:{}", settings.host, settings.port);
+        let fail = |reason: String| SmtpError::Connect {
+            server: server.clone(),
+            reason,
+        };
+        if settings.security == Security::Plain && !loopback(&settings.host) {
+            return Err(fail(
+                "plain SMTP only to a server on this machine: use --security tls or starttls"
+                    .into(),
+            ));
+        }
+        let tls = match settings.security {
+            Security::Plain => None,
+            Security::Tls | Security::StartTls => {
+                let mut builder = TlsParameters::builder(settings.host.clone());
+                if let Some(path) = &settings.ca_file {
+                    let pem = std::fs::read(path)
+                        .map_err(|e| fail(format!("reading {}: {e}", path.display())))?;
+                    let cert = Certificate::from_pem(&pem)
+                        .map_err(|e| fail(format!("{}: {e}", path.display())))?;
+                    builder = builder.add_root_certificate(cert);
+                }
+                Some(builder.build_rustls().map_err(|e| fail(e.to_string()))?)
+            }
+        };
+        let hello = ClientId::default();
+        let wrapped = (settings.security == Security::Tls)
+            .then(|| tls.clone())
+            .flatten();
+        let mut conn = AsyncSmtpConnection::connect_tokio1(
+            (settings.host.as_str(), settings.port),
+            Some(settings.timeout),
+            &hello,
+            wrapped,
+            None,
+        )
+        .await
+        .map_err(|e| fail(e.to_string()))?;
+        if settings.security == Security::StartTls {
+            let params = tls.ok_or_else(|| fail("no TLS parameters".into()))?;
+            conn.starttls(params, &hello)
+                .await
+                .map_err(|e| fail(format!("STARTTLS: {e}")))?;
+        }
+        if let Some(user) = &settings.user {
+            let credentials = Credentials::new(user.clone(), password.unwrap_or("").to_string());
+            conn.auth(&[Mechanism::Plain, Mechanism::Login], &credentials)
+                .await
+                .map_err(|e| fail(format!("logging in as {user}: {e}")))?;
+        }
+        Ok(Smtp { conn })
+    }
+
+    /// Offers a message from `from` to `to`: afterwards the server waits for its content.
+    /// Nothing has been delivered if this fails.
+    pub async fn begin(&mut self, from: &EmailAddress, to: &EmailAddress) -> Result<(), SmtpError> {
+        let address = |a: &EmailAddress| {
+            a.as_str()
+                .parse::<lettre::Address>()
+                .map_err(|e| SmtpError::Refused {
+                    permanent: true,
+                    reply: format!("{a}: {e}"),
+                })
+        };
+        let before = |e: lettre::transport::smtp::Error| match refused(e) {
+            // Nothing was offered yet: a dropped connection here delivered nothing either.
+            SmtpError::InDoubt(reason) => SmtpError::Connect {
+                server: "the mail server".into(),
+                reason,
+            },
+            other => other,
+        };
+        self.conn
+            .command(Mail::new(Some(address(from)?), vec![]))
+            .await
+            .map_err(before)?;
+        self.conn
+            .command(Rcpt::new(address(to)?, vec![]))
+            .await
+            .map_err(before)?;
+        self.conn.command(Data).await.map_err(before)?;
+        Ok(())
+    }
+
+    /// Sends the content the server is waiting for; `Ok` is the server's acceptance.
+    pub async fn transmit(&mut self, message: &[u8]) -> Result<String, SmtpError> {
+        let response = self.conn.message(message).await.map_err(refused)?;
+        Ok(response.message().collect::<Vec<_>>().join(" "))
+    }
+
+    /// Says goodbye (errors ignored: the messages are already accepted or not).
+    pub async fn quit(mut self) {
+        let _ = self.conn.quit().await;
+    }
+}
