@@ -12,7 +12,7 @@ use rekindle_core::calendar::{
 use rekindle_core::mail::{
     Directory, Disposition, MailActivity, Message, thread_subject, understand,
 };
-use rekindle_core::reply::{DealSituation, classify, plan};
+use rekindle_core::reply::{DealSituation, Reading, ReplyClass, classify, context_matters, plan};
 use rekindle_core::time::date_of;
 use rekindle_core::{ActivityId, DealRecord, EmailAddress, Outcome, Policy};
 use rekindle_ingest::Skipped;
@@ -130,6 +130,39 @@ async fn my_addresses(store: &Store, given: &[String]) -> Result<Vec<EmailAddres
     Ok(known)
 }
 
+/// What a message says on its own, worked out on any thread: what it is for the record
+/// (before its thread is looked up) and, for a reply, what the reply means.
+pub struct FirstReading {
+    pub disposition: Disposition,
+    pub reading: Option<Reading>,
+}
+
+/// The reply a disposition records, if it records one.
+fn reply_of(disposition: &Disposition) -> Option<&MailActivity> {
+    let activity = match disposition {
+        Disposition::Activity(a) => a,
+        Disposition::SuggestContact {
+            activity: Some(a), ..
+        } => a,
+        _ => return None,
+    };
+    (activity.outcome == Outcome::Replied).then_some(activity)
+}
+
+/// Reads a message without the record's help (see `FirstReading`).
+pub fn read_alone(message: &Message, directory: &Directory, now: Timestamp) -> FirstReading {
+    let disposition = understand(message, directory, None, now);
+    let reading = reply_of(&disposition).and_then(|a| {
+        a.body
+            .as_deref()
+            .map(|text| classify(text, None, date_of(a.at)))
+    });
+    FirstReading {
+        disposition,
+        reading,
+    }
+}
+
 /// Turns messages into the record: who wrote to whom, replies, auto-replies, bounces, new
 /// people at known accounts. Each message is taken once, whatever the source.
 pub struct Importer {
@@ -174,7 +207,7 @@ impl Importer {
     }
 
     pub fn take(&mut self, message: &Message) -> Result<()> {
-        let first = understand(message, &self.directory, None, self.now);
+        let first = read_alone(message, &self.directory, self.now);
         self.take_understood(message, first)
     }
 
@@ -184,12 +217,15 @@ impl Importer {
         (self.directory.clone(), self.now)
     }
 
-    /// Takes a message already understood without its thread (`understand(.., None, ..)`).
-    pub fn take_understood(&mut self, message: &Message, first: Disposition) -> Result<()> {
+    /// Takes a message already read on its own (`read_alone`).
+    pub fn take_understood(&mut self, message: &Message, first: FirstReading) -> Result<()> {
         self.summary.read += 1;
         // Understood first without the record: most mail (newsletters, strangers) needs no
         // database work at all.
-        let mut disposition = first;
+        let FirstReading {
+            mut disposition,
+            reading,
+        } = first;
         if let Disposition::Skip { reason } = disposition {
             *self.summary.not_matched.entry(reason).or_default() += 1;
             return Ok(());
@@ -221,7 +257,7 @@ impl Importer {
         }
         match disposition {
             Disposition::Activity(activity) => {
-                self.record(message, subject_key.as_deref(), &activity)?;
+                self.record(message, subject_key.as_deref(), &activity, reading)?;
             }
             Disposition::SuggestContact {
                 account,
@@ -238,7 +274,7 @@ impl Importer {
                     self.summary.contacts_suggested += 1;
                 }
                 if let Some(activity) = activity {
-                    self.record(message, subject_key.as_deref(), &activity)?;
+                    self.record(message, subject_key.as_deref(), &activity, reading)?;
                 }
             }
             // Not recorded: once the sender becomes a contact, a re-import picks it up.
@@ -255,6 +291,7 @@ impl Importer {
         message: &Message,
         subject_key: Option<&str>,
         activity: &MailActivity,
+        reading: Option<Reading>,
     ) -> Result<()> {
         let recorded = self.writer.record(
             &message.key,
@@ -264,7 +301,7 @@ impl Importer {
             self.now,
         )?;
         if let (MailOutcome::Added(id), Outcome::Replied) = (recorded, activity.outcome) {
-            self.read_reply(message, activity, id)?;
+            self.read_reply(message, activity, id, reading)?;
         }
         let summary = &mut self.summary;
         match (recorded, activity.outcome) {
@@ -277,12 +314,15 @@ impl Importer {
         Ok(())
     }
 
-    /// Reads a reply just recorded and moves its deal accordingly (`rekindle_core::reply`).
+    /// Acts on a reply just recorded (`rekindle_core::reply`): its deal moves accordingly.
+    /// `first` is the reading made without the conversation; a bare answer is read again
+    /// against the play it answers.
     fn read_reply(
         &mut self,
         message: &Message,
         activity: &MailActivity,
         id: ActivityId,
+        first: Option<Reading>,
     ) -> Result<()> {
         let Some(text) = activity.body.as_deref() else {
             return Ok(());
@@ -296,7 +336,10 @@ impl Importer {
             .writer
             .reply_context(activity.deal, id, activity.contact, &address)?;
         let sent = date_of(activity.at);
-        let reading = classify(text, context.last_play, sent);
+        let reading = match first {
+            Some(r) if r.class != ReplyClass::Unclear || !context_matters(context.last_play) => r,
+            _ => classify(text, context.last_play, sent),
+        };
         let situation = DealSituation {
             status: context.status,
             superseded: context.superseded,
@@ -417,7 +460,7 @@ pub async fn mail(g: &Global, paths: &[PathBuf], me: &[String]) -> Result<ExitCo
     let (importer, bytes) = tokio::task::spawn_blocking(move || -> Result<(Importer, u64)> {
         let bytes_read = AtomicU64::new(0);
         for path in &paths {
-            let (sender, receiver) = std::sync::mpsc::sync_channel::<(Message, Disposition)>(64);
+            let (sender, receiver) = std::sync::mpsc::sync_channel::<(Message, FirstReading)>(64);
             let (directory, now) = importer.understanding();
             let read = std::thread::scope(|scope| -> Result<_> {
                 let counter = &bytes_read;
@@ -430,7 +473,7 @@ pub async fn mail(g: &Global, paths: &[PathBuf], me: &[String]) -> Result<ExitCo
                         // A message whose headers concern no one is not decoded further.
                         let wanted = |m: &Message| directory.might_matter(m);
                         rekindle_ingest::read_filtered(path, counter, &wanted, |m| {
-                            let first = understand(&m, &directory, None, now);
+                            let first = read_alone(&m, &directory, now);
                             drop(sender.send((m, first)))
                         })
                     })?;

@@ -81,3 +81,25 @@ fn a_bad_line_is_named() {
     .unwrap();
     assert!(err.field.contains("line 2"), "{err}");
 }
+
+#[test]
+fn the_context_decides_only_what_the_words_leave_unclear() {
+    let sent = rekindle_core::reply::eval::sent_on();
+    let mut set = parse_set(SET).unwrap();
+    set.extend(parse_set(HOLDOUT).unwrap());
+    let mut changed = 0;
+    for e in &set {
+        let alone = rekindle_core::reply::classify(&e.text, None, sent);
+        for play in rekindle_core::PlayKind::ALL {
+            let with = rekindle_core::reply::classify(&e.text, Some(*play), sent);
+            if alone.class != ReplyClass::Unclear
+                || !rekindle_core::reply::context_matters(Some(*play))
+            {
+                assert_eq!(with, alone, "{} with {play}", e.text);
+            } else if with.class != ReplyClass::Unclear {
+                changed += 1;
+            }
+        }
+    }
+    assert!(changed > 0, "bare answers to a breakup are read from it");
+}

@@ -107,32 +107,21 @@ impl CaptureWriter {
         contact: Option<ContactId>,
         address: &str,
     ) -> Result<ReplyContext> {
-        let conn = &self.conn;
-        let (status, at): (String, i64) = conn
+        // One statement: this runs for every reply an import records.
+        let (status, superseded, play, name): (String, bool, Option<String>, Option<String>) = self
+            .conn
             .prepare_cached(
-                "SELECT d.status, a.at FROM deals d JOIN activities a ON a.deal_id = d.id WHERE a.id = ?1",
+                "SELECT d.status,
+                     EXISTS (SELECT 1 FROM activities x WHERE x.deal_id = d.id AND x.at > a.at),
+                     (SELECT p.play FROM activities p
+                      WHERE p.deal_id = d.id AND p.direction = 'outbound' AND p.at <= a.at
+                      ORDER BY p.at DESC, p.id DESC LIMIT 1),
+                     (SELECT c.name FROM contacts c WHERE c.id = ?2)
+                 FROM activities a JOIN deals d ON d.id = a.deal_id WHERE a.id = ?1",
             )?
-            .query_row([activity.0], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        let superseded: bool = conn
-            .prepare_cached(
-                "SELECT EXISTS (SELECT 1 FROM activities WHERE deal_id = ?1 AND at > ?2)",
-            )?
-            .query_row(params![deal.0, at], |r| r.get(0))?;
-        let play: Option<String> = conn
-            .prepare_cached(
-                "SELECT play FROM activities WHERE deal_id = ?1 AND direction = 'outbound' AND at <= ?2
-                 ORDER BY at DESC, id DESC LIMIT 1",
-            )?
-            .query_row(params![deal.0, at], |r| r.get(0))
-            .optional()?
-            .flatten();
-        let name: Option<String> = match contact {
-            Some(c) => conn
-                .prepare_cached("SELECT name FROM contacts WHERE id = ?1")?
-                .query_row([c.0], |r| r.get(0))
-                .optional()?,
-            None => None,
-        };
+            .query_row(params![activity.0, contact.map(|c| c.0)], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            })?;
         Ok(ReplyContext {
             status: DealStatus::parse(&status).map_err(|e| corrupt(deal.0, e))?,
             superseded,

@@ -58,6 +58,10 @@ cues!(
         r"\bno me (?:contacte|escriba)n? m[aá]s\b",
         r"\bdar(?:me)? de baja\b",
         r"\bdese de baja\b",
+        r"\bremove my (?:address|e-?mail|details|data|name)\b",
+        r"\bcease (?:all )?(?:contact|communications?|e-?mails)\b",
+        r"(?:^|[.!?]\s+)stop[.!]*$",
+        r"\bno m[aá]s (?:correos|e-?mails|mensajes)\b",
     ]
 );
 
@@ -77,6 +81,8 @@ cues!(
         r"\bwieder erreichbar\b",
         r"\bde retour le\b",
         r"\bacceso limitado\b",
+        r"\blimited (?:e-?mail )?access\b",
+        r"^away (?:until|till)\b",
     ]
 );
 
@@ -113,6 +119,13 @@ cues!(
         r"\bhable con\b",
         r"\bcontacte (?:a|con)\b",
         r"\bse encarga\b",
+        r"\badding (?:my colleague|in)\b",
+        r"\bwho (?:handles|owns|runs|manages|leads|decides)\b",
+        r"\bno longer (?:at|with)\b",
+        r"\btry [a-z0-9._%+-]+@",
+        r"\b(?:running|handling|leading|managing|owning) (?:this|it)(?: project)? now\b",
+        r"\bcontacter\b",
+        r"\bgère ce dossier\b",
     ]
 );
 
@@ -157,6 +170,13 @@ cues!(
         r"\bescr[ií]bame de nuevo\b",
         r"\bvuelva a contactar",
         r"\bm[aá]s adelante\b",
+        r"\bcall me (?:next|in|after)\b",
+        r"\breconnect (?:then|in|after)\b",
+        r"\btoo early\b",
+        r"\bzu früh\b",
+        r"\btrop tôt\b",
+        r"\bdemasiado pronto\b",
+        r"\bdespués de\b",
     ]
 );
 
@@ -180,6 +200,7 @@ cues!(
         r"\bfermer\b",
         r"\bcerrar\b",
         r"\bci[ée]rrelo\b",
+        r"\bclose (?:it |this |the (?:file|deal|opportunity) )?out\b",
     ]
 );
 
@@ -197,6 +218,8 @@ cues!(
         r"\bautre (?:solution|prestataire|fournisseur)\b",
         r"\botro proveedor\b",
         r"\belegido\b",
+        r"\bla competencia\b",
+        r"\bnos quedamos con\b",
     ]
 );
 
@@ -213,6 +236,7 @@ cues!(
         r"\bpas de budget\b",
         r"\bno tenemos presupuesto\b",
         r"\bsin presupuesto\b",
+        r"\blost (?:the|our) (?:funding|budget)\b",
     ]
 );
 
@@ -230,6 +254,7 @@ cues!(
         r"\bplus une priorité\b",
         r"\bkeine priorität\b",
         r"\bya no es (?:una )?prioridad\b",
+        r"\b(?:killed|cancell?ed|scrapped) the (?:project|initiative|deal)\b",
     ]
 );
 
@@ -241,6 +266,7 @@ cues!(
         r"\bprefers? the spreadsheet\b",
         r"\bkeep (?:our|the) (?:current|existing)\b",
         r"\b(?:we're|we are) all set\b",
+        r"\brenew(?:ed|ing)? with\b",
     ]
 );
 
@@ -254,6 +280,13 @@ cues!(
         r"\bit's a no\b",
         r"\bwon't be buying\b",
         r"\bnot doing this\b",
+        r"\bno thanks\b",
+        r"\b(?:not|won't|will not) be proceeding\b",
+        r"\bnot (?:going to )?proceed\b",
+        r"\bne donnerons pas suite\b",
+        r"\bpas intéressés?\b",
+        r"\bkein interesse\b",
+        r"\bno nos interesa\b",
     ]
 );
 
@@ -290,6 +323,9 @@ cues!(
         r"\bseguir adelante\b",
         r"\bhablamos\b",
         r"\ble va bien\b",
+        r"\border form\b",
+        r"\bnext steps\b",
+        r"\bhablemos\b",
     ]
 );
 
@@ -304,6 +340,7 @@ cues!(
         r"\b(?:montag|dienstag|mittwoch|donnerstag|freitag|telefonieren|passt)\b",
         r"\b(?:lundi|mardi|mercredi|jeudi|vendredi|convient)\b",
         r"\b(?:lunes|martes|miércoles|jueves|viernes|hablamos|le va bien)\b",
+        r"\b(?:order form|contract|paperwork|next steps|purchase order)\b",
     ]
 );
 
@@ -322,6 +359,8 @@ cues!(
         r"\bzu (?:hoch|teuer)\b",
         r"\btrop cher\b",
         r"\b(?:demasiado|muy) caro\b",
+        r"\bworries me\b",
+        r"\bmy (?:main )?concern\b",
     ]
 );
 

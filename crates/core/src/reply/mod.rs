@@ -66,10 +66,14 @@ pub struct Reading {
     pub confident: bool,
     /// The words that decided, and those that pointed elsewhere.
     pub evidence: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub lost_reason: Option<LostReason>,
     /// Later: when to look again; out of office: the day they are back.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub until: Option<Date>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub proposal: Option<Proposal>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub referral: Option<Referral>,
 }
 
@@ -312,8 +316,16 @@ fn content_question(text: &str) -> Option<String> {
         .map(str::to_string)
 }
 
+/// Whether the play a reply answers can change its reading (see `classify`): only a
+/// breakup's "should I close the file?" gives a bare yes or no its meaning.
+pub fn context_matters(play: Option<PlayKind>) -> bool {
+    play == Some(PlayKind::Breakup)
+}
+
 /// Reads a reply's new text. `context` is the play the rep's last message carried (a bare
-/// "yes" answers a breakup's "should I close the file?"); `sent` places the dates it names.
+/// "yes" answers a breakup's "should I close the file?"): it decides only what the words
+/// alone leave unclear, so a reading made without it stands unless it is unclear. `sent`
+/// places the dates it names.
 pub fn classify(text: &str, context: Option<PlayKind>, sent: Date) -> Reading {
     let original = text.trim();
     let lower = original.to_lowercase().replace(['’', '‘'], "'");
@@ -367,7 +379,11 @@ pub fn classify(text: &str, context: Option<PlayKind>, sent: Date) -> Reading {
         );
         r.referral = Some(referral);
         r
-    } else if let Some(words) = defer.filter(|_| later_date.is_some() || near.is_none()) {
+    } else if let Some(words) = defer
+        .filter(|_| later_date.is_some() || near.is_none())
+        // "Let's talk in March": a wish to continue, but not before a date weeks away.
+        .or(revive.filter(|_| later_date.is_some() && near.is_none() && lost.is_none()))
+    {
         let mut r = Reading::new(ReplyClass::Later, vec![words.to_string()]);
         r.until = later_date;
         r
