@@ -266,13 +266,46 @@ pub async fn today(g: &Global) -> Result<ExitCode> {
     let due = due_today(&scan, now);
     if g.json {
         print_json(&due)?;
-    } else if due.is_empty() {
-        println!("Nothing due today.");
     } else {
-        println!("{}", today_table(&due));
+        if due.is_empty() {
+            println!("Nothing due today.");
+        } else {
+            println!("{}", today_table(&due));
+        }
+        for line in waiting_on_the_rep(&store).await? {
+            println!("{line}");
+        }
     }
     finish(scan);
     Ok(ExitCode::SUCCESS)
+}
+
+/// Replies and outgoing messages that wait for the rep's decision.
+async fn waiting_on_the_rep(store: &Store) -> Result<Vec<String>> {
+    use rekindle_core::outbox::OutboxState;
+    let mut lines = Vec::new();
+    let replies = store.readings(true, 1000).await?.len();
+    if replies > 0 {
+        lines.push(format!(
+            "{replies} replies wait for you: rekindle replies list"
+        ));
+    }
+    let outbox = store.outbox(false).await?;
+    let count = |state: OutboxState| outbox.iter().filter(|m| m.state == state).count();
+    for (state, what) in [
+        (OutboxState::Draft, "drafts to review and approve"),
+        (OutboxState::Refused, "messages refused at send time"),
+        (
+            OutboxState::Unconfirmed,
+            "messages that may have gone out: confirm them",
+        ),
+    ] {
+        let n = count(state);
+        if n > 0 {
+            lines.push(format!("{n} {what}: rekindle outbox list"));
+        }
+    }
+    Ok(lines)
 }
 
 pub async fn show(g: &Global, a: DealRef) -> Result<ExitCode> {

@@ -177,6 +177,12 @@ fn replies_move_their_deals_with_an_audit_trail_and_the_rep_can_override() {
     assert_eq!(waiting[0]["class"], "question");
     assert_eq!(waiting[0]["deal"].to_string(), question);
     assert_eq!(deal(&rk, &question)["deal"]["status"], "open");
+    let today = rk.run(&["today"]);
+    assert!(
+        String::from_utf8_lossy(&today.stdout).contains("1 replies wait for you"),
+        "{}",
+        String::from_utf8_lossy(&today.stdout)
+    );
 
     // Every reading is kept with what it changed.
     let all = rk.json(&["replies", "list", "--all"]);
