@@ -22,6 +22,7 @@ pub mod mail;
 pub mod outbox;
 pub mod plays;
 pub mod reply;
+pub mod revival;
 pub mod signals;
 pub mod time;
 

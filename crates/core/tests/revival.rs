@@ -1,0 +1,237 @@
+//! Triage at a fixed clock: each ranking factor and each trigger kind moves the score the way
+//! the playbook says, and the dead stay buried.
+
+mod common;
+use common::*;
+use jiff::civil::Date;
+use rekindle_core::revival::*;
+use rekindle_core::*;
+
+fn lost(reason: LostReason, days: f64) -> Fixture {
+    deal("proposal").with(|r| {
+        r.deal.status = DealStatus::Lost;
+        r.deal.loss = Some(Loss {
+            reason,
+            note: None,
+            at: days_ago(days),
+        });
+    })
+}
+
+fn today() -> Date {
+    time::date_of(now())
+}
+
+fn score_with(f: &Fixture, events: &[TriggerEvent], shipped: &[Shipped]) -> Candidate {
+    let refs: Vec<&TriggerEvent> = events.iter().collect();
+    rank_one(
+        &Subject {
+            record: &f.0,
+            dark: false,
+        },
+        &refs,
+        shipped,
+        &Catalogue::built_in(),
+        &Policy::default().pipeline,
+        &RevivalPolicy::default(),
+        now(),
+    )
+    .expect("a candidate")
+}
+
+fn score(f: &Fixture) -> i32 {
+    score_with(f, &[], &[]).score
+}
+
+fn points(c: &Candidate, factor: Factor) -> i32 {
+    c.reasons
+        .iter()
+        .filter(|r| r.factor == factor)
+        .map(|r| r.points)
+        .sum()
+}
+
+fn event(kind: TriggerKind, contact: Option<i64>, days: i64) -> TriggerEvent {
+    TriggerEvent::new(
+        "Acme",
+        contact.map(ContactId),
+        kind,
+        today().checked_sub(jiff::Span::new().days(days)).unwrap(),
+        "news",
+        None,
+    )
+    .unwrap()
+}
+
+#[test]
+fn salvageable_reasons_rank_above_unsalvageable_ones() {
+    let timing = score(&lost(LostReason::Timing, 120.0));
+    let budget = score(&lost(LostReason::Budget, 120.0));
+    let competitor = score(&lost(LostReason::Competitor, 120.0));
+    let no_value = score(&lost(LostReason::NoValueSeen, 120.0));
+    assert!(timing > budget && budget > competitor && competitor > no_value);
+}
+
+#[test]
+fn won_and_healthy_open_deals_are_not_candidates_but_dark_ones_are() {
+    let won = deal("proposal").with(|r| r.deal.status = DealStatus::Won);
+    let open = deal("proposal");
+    let policy = RevivalPolicy::default();
+    let catalogue = Catalogue::built_in();
+    let pipeline = Policy::default().pipeline;
+    let candidates = |f: &Fixture, dark| {
+        rank_one(&Subject { record: &f.0, dark }, &[], &[], &catalogue, &pipeline, &policy, now())
+    };
+    assert!(candidates(&won, true).is_none());
+    assert!(candidates(&open, false).is_none());
+    assert!(candidates(&open, true).is_some());
+}
+
+#[test]
+fn the_further_the_deal_got_the_more_it_is_worth() {
+    let early = lost(LostReason::Timing, 120.0).with(|r| {
+        r.deal.stage = "intro".into();
+        r.stage_history.clear();
+    });
+    let far = lost(LostReason::Timing, 120.0).with(|r| r.deal.stage = "negotiation".into());
+    let (e, f) = (score_with(&early, &[], &[]), score_with(&far, &[], &[]));
+    assert!(points(&f, Factor::FurthestStage) > points(&e, Factor::FurthestStage));
+    assert!(f.score > e.score);
+}
+
+#[test]
+fn amount_fit_and_past_engagement_add_up() {
+    let small = lost(LostReason::Timing, 120.0).with(|r| r.deal.amount = Money::new(100_000, Currency::USD));
+    let big = lost(LostReason::Timing, 120.0).with(|r| r.deal.amount = Money::new(20_000_000, Currency::USD));
+    assert!(score(&big) > score(&small));
+    let unfit = lost(LostReason::Timing, 120.0).with(|r| {
+        for c in &mut r.contacts {
+            c.role = None;
+        }
+    });
+    let fit = lost(LostReason::Timing, 120.0).discovered();
+    assert!(points(&score_with(&fit, &[], &[]), Factor::Fit) > points(&score_with(&unfit, &[], &[]), Factor::Fit));
+    let engaged = lost(LostReason::Timing, 120.0).reply(1, 150.0).meeting(2, 160.0).reply(1, 170.0);
+    assert_eq!(points(&score_with(&engaged, &[], &[]), Factor::PastEngagement), 9);
+}
+
+#[test]
+fn too_soon_and_long_dead_deals_lose_points_and_the_dead_stay_buried() {
+    let fresh = score_with(&lost(LostReason::Timing, 10.0), &[], &[]);
+    let ripe = score_with(&lost(LostReason::Timing, 120.0), &[], &[]);
+    let dead = score_with(&lost(LostReason::NoValueSeen, 1000.0), &[], &[]);
+    assert!(points(&fresh, Factor::HowLongAgo) < 0);
+    assert!(ripe.score > fresh.score);
+    assert!(dead.leave_buried, "{dead:?}");
+    assert!(dead.reasons.iter().any(|r| r.why.contains("decomposed")));
+    assert!(!ripe.leave_buried, "{ripe:?}");
+}
+
+#[test]
+fn funding_reopens_a_budget_loss_more_than_any_other() {
+    let budget = lost(LostReason::Budget, 120.0);
+    let other = lost(LostReason::Competitor, 120.0);
+    let funding = [event(TriggerKind::Funding, None, 10)];
+    let b = score_with(&budget, &funding, &[]);
+    let o = score_with(&other, &funding, &[]);
+    assert_eq!(points(&b, Factor::Trigger), 30);
+    assert_eq!(points(&o, Factor::Trigger), 10);
+    assert!(matches!(b.occasion, Revival::Trigger { .. }));
+    // Stale news is no reason.
+    let old = score_with(&budget, &[event(TriggerKind::Funding, None, 200)], &[]);
+    assert_eq!(points(&old, Factor::Trigger), 0);
+}
+
+#[test]
+fn each_trigger_kind_counts() {
+    let f = lost(LostReason::NoDecisionMaker, 120.0);
+    let expect = [
+        (TriggerKind::Promotion, Some(1), 25), // the champion, now with clout
+        (TriggerKind::Promotion, None, 10),
+        (TriggerKind::LeadershipChange, None, 20), // lost without a decision maker
+        (TriggerKind::KeyHire, None, 10),
+        (TriggerKind::Expansion, None, 10),
+        (TriggerKind::Acquisition, None, 5),
+        (TriggerKind::News, None, 5),
+        (TriggerKind::Funding, None, 10),
+    ];
+    for (kind, contact, want) in expect {
+        let c = score_with(&f, &[event(kind, contact, 5)], &[]);
+        assert_eq!(points(&c, Factor::Trigger), want, "{kind}");
+    }
+    let many: Vec<TriggerEvent> = (0..4).map(|_| event(TriggerKind::Promotion, Some(1), 5)).collect();
+    assert_eq!(points(&score_with(&f, &many, &[]), Factor::Trigger), 40, "capped");
+}
+
+#[test]
+fn a_shipped_feature_finds_the_deals_that_needed_it_under_any_name() {
+    let f = lost(LostReason::MissingFeature, 120.0).with(|r| {
+        r.needed_features.push(NeededFeature {
+            feature: "SAML login".into(),
+            why: Some("IT will not approve a tool without it".into()),
+        })
+    });
+    let shipped = [Shipped {
+        feature: "sso".into(),
+        on: today().checked_sub(jiff::Span::new().days(3)).unwrap(),
+    }];
+    let c = score_with(&f, &[], &shipped);
+    assert_eq!(points(&c, Factor::FeatureShipped), 35);
+    match &c.occasion {
+        Revival::FeatureShipped { feature, why, .. } => {
+            assert_eq!(feature, "SAML login");
+            assert!(why.as_deref().unwrap().contains("IT will not approve"));
+        }
+        o => panic!("{o:?}"),
+    }
+    let other = [Shipped {
+        feature: "mobile app".into(),
+        on: today(),
+    }];
+    assert_eq!(points(&score_with(&f, &[], &other), Factor::FeatureShipped), 0);
+}
+
+#[test]
+fn a_contract_notice_deadline_ahead_is_a_reason_now() {
+    let f = lost(LostReason::Competitor, 200.0).with(|r| {
+        r.contract = Some(Contract {
+            vendor: "RouteMax".into(),
+            ends_on: today().checked_add(jiff::Span::new().days(75)).unwrap(),
+            notice_days: 30,
+        })
+    });
+    let c = score_with(&f, &[], &[]);
+    assert_eq!(points(&c, Factor::ContractEnding), 20);
+    assert!(matches!(c.occasion, Revival::ContractEnding { .. }));
+    let far = f.with(|r| {
+        r.contract.as_mut().unwrap().ends_on = today().checked_add(jiff::Span::new().days(400)).unwrap()
+    });
+    assert_eq!(points(&score_with(&far, &[], &[]), Factor::ContractEnding), 0);
+}
+
+#[test]
+fn a_nurtured_deal_whose_date_has_come_is_due() {
+    let f = deal("proposal").with(|r| {
+        r.deal.status = DealStatus::Nurture;
+        r.deal.resurface_on = Some(today());
+    });
+    let c = score_with(&f, &[], &[]);
+    assert!(matches!(c.occasion, Revival::Resurface { .. }));
+    assert_eq!(points(&c, Factor::Standing), 25);
+}
+
+#[test]
+fn rank_orders_best_first() {
+    let a = lost(LostReason::NoValueSeen, 1000.0).with(|r| r.deal.id = DealId(1));
+    let b = lost(LostReason::Timing, 120.0).with(|r| r.deal.id = DealId(2));
+    let ranked = rank(
+        [Subject { record: &a.0, dark: false }, Subject { record: &b.0, dark: false }],
+        &[],
+        &[],
+        &Catalogue::built_in(),
+        &Policy::default().pipeline,
+        &RevivalPolicy::default(),
+        now(),
+    );
+    assert_eq!(ranked.iter().map(|c| c.deal.0).collect::<Vec<_>>(), vec![2, 1]);
+}
