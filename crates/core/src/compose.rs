@@ -6,7 +6,8 @@ use crate::assess::Assessment;
 use crate::lint::{Finding, lint};
 use crate::signals::SignalKind;
 use crate::time::{add_days, date_of, human_date, start_of_day};
-use crate::{Contact, DealRecord, FactKind, Party, PlayKind, Policy};
+use crate::revival::{Revival, TriggerEvent, TriggerKind};
+use crate::{Contact, ContactId, DealRecord, FactKind, LostReason, Party, PlayKind, Policy};
 use jiff::Timestamp;
 use minijinja::{AutoEscape, Environment, UndefinedBehavior, Value, context};
 use serde::Serialize;
@@ -24,6 +25,18 @@ pub const TEMPLATES: &[(PlayKind, &str)] = &[
         include_str!("templates/accountability.txt"),
     ),
     (PlayKind::Breakup, include_str!("templates/breakup.txt")),
+    (
+        PlayKind::ProductUpdate,
+        include_str!("templates/product_update.txt"),
+    ),
+    (
+        PlayKind::TriggerEvent,
+        include_str!("templates/trigger_event.txt"),
+    ),
+    (
+        PlayKind::KnowledgeGap,
+        include_str!("templates/knowledge_gap.txt"),
+    ),
     (
         PlayKind::CloseOrNurture,
         include_str!("templates/close_or_nurture.txt"),
@@ -46,6 +59,8 @@ pub enum ComposeError {
     },
     #[error("cannot draft: {0}")]
     NoRecipient(String),
+    #[error("a {play} message needs its occasion (a shipped feature, a trigger event): see rekindle revive")]
+    NeedsOccasion { play: PlayKind },
     #[error("template {name}: {message}")]
     Template { name: String, message: String },
     #[error("the {play} draft fails the tone check: {}", findings.iter().map(|f| format!("\"{}\" ({})", f.phrase, f.rule)).collect::<Vec<_>>().join(", "))]
@@ -134,7 +149,48 @@ impl Composer {
         now: Timestamp,
         policy: &Policy,
     ) -> Result<Draft, ComposeError> {
-        let to = recipient(record)?;
+        self.draft_for(record, assessment, play, None, now, policy)
+    }
+
+    /// Drafts the message that brings a lost or dark deal back on `occasion` (PLAYBOOK.md,
+    /// "Bringing them back"): the product update quoting why the feature mattered, the note on
+    /// a trigger event (to the person it concerns when they can be reached), the contract-timed
+    /// message, knowledge-gap questions for a status-quo loss, or a value-adding touch.
+    pub fn draft_revival(
+        &self,
+        record: &DealRecord,
+        occasion: &Revival,
+        now: Timestamp,
+        policy: &Policy,
+    ) -> Result<Draft, ComposeError> {
+        let norms = crate::Norms::learn([record], now);
+        let assessment = crate::assess(record, now, policy, &norms);
+        let status_quo = record.deal.loss.as_ref().map(|l| l.reason) == Some(LostReason::NoDecision);
+        let play = match occasion {
+            Revival::FeatureShipped { .. } => PlayKind::ProductUpdate,
+            Revival::Trigger { .. } => PlayKind::TriggerEvent,
+            Revival::ContractEnding { .. } => PlayKind::TimeToContract,
+            Revival::Resurface { .. } | Revival::CheckIn if status_quo => PlayKind::KnowledgeGap,
+            Revival::Resurface { .. } | Revival::CheckIn => PlayKind::ValueAdd,
+        };
+        self.draft_for(record, &assessment, play, Some(occasion), now, policy)
+    }
+
+    fn draft_for(
+        &self,
+        record: &DealRecord,
+        assessment: &Assessment,
+        play: PlayKind,
+        occasion: Option<&Revival>,
+        now: Timestamp,
+        policy: &Policy,
+    ) -> Result<Draft, ComposeError> {
+        // A trigger about one person goes to that person, when they can be reached.
+        let concerned = match occasion {
+            Some(Revival::Trigger { event }) => event.contact,
+            _ => None,
+        };
+        let to = recipient_for(record, concerned)?;
         let mut facts = FactsUsed::default();
         let mut to_fill = Vec::new();
         let fact = |facts: &mut FactsUsed, kind: FactKind, label: &str| -> Option<String> {
@@ -262,6 +318,47 @@ impl Composer {
                     .unwrap_or_else(|| date_of(add_days(now, policy.resurface_after_days)));
                 context! { problem, resurface_on => resurface_on.strftime("%B %Y").to_string(), ..base }
             }
+            PlayKind::ProductUpdate => {
+                let Some(Revival::FeatureShipped {
+                    feature,
+                    why,
+                    shipped_on,
+                }) = occasion
+                else {
+                    return Err(ComposeError::NeedsOccasion { play });
+                };
+                facts.0.push(UsedFact {
+                    label: "the feature they needed".into(),
+                    text: match why {
+                        Some(w) => format!("{feature}: {w}"),
+                        None => feature.clone(),
+                    },
+                    source: "needed features".into(),
+                    at: None,
+                });
+                let problem = fact(&mut facts, FactKind::Problem, "the problem, in their words");
+                context! { feature, why, shipped_on => shipped_on.strftime("%-d %B").to_string(), problem, ..base }
+            }
+            PlayKind::TriggerEvent => {
+                let Some(Revival::Trigger { event }) = occasion else {
+                    return Err(ComposeError::NeedsOccasion { play });
+                };
+                facts.0.push(UsedFact {
+                    label: format!("trigger event: {}", event.kind),
+                    text: event.note.clone().unwrap_or_else(|| event.kind.to_string()),
+                    source: event.source.clone(),
+                    at: Some(start_of_day(event.on)),
+                });
+                let problem = fact(&mut facts, FactKind::Problem, "the problem, in their words");
+                let company = record.deal.account.name.clone();
+                let (subject_line, opener, change) = trigger_words(event, &to.name, &company);
+                context! { subject_line, opener, change, problem, ..base }
+            }
+            PlayKind::KnowledgeGap => {
+                let problem = fact(&mut facts, FactKind::Problem, "the problem, in their words");
+                let competitor = fact(&mut facts, FactKind::Competitor, "what they use instead");
+                context! { problem, competitor, ..base }
+            }
             PlayKind::TimeToContract => {
                 let contract = record.contract.as_ref().ok_or(ComposeError::MissingFacts {
                     play,
@@ -314,9 +411,75 @@ impl Composer {
 #[derive(Default)]
 struct FactsUsed(Vec<UsedFact>);
 
-/// The contact to write to: the one who last engaged, else someone with power, never a
-/// do-not-contact person.
-fn recipient(record: &DealRecord) -> Result<Recipient, ComposeError> {
+/// What a trigger note says: its subject, its opening line, and the change it refers to.
+fn trigger_words(event: &TriggerEvent, to: &str, company: &str) -> (String, String, String) {
+    let first = to.split_whitespace().next().unwrap_or(to);
+    let detail = event
+        .note
+        .as_deref()
+        .map(|n| format!(" ({n})"))
+        .unwrap_or_default();
+    let (subject, opener, change) = match event.kind {
+        TriggerKind::Funding => (
+            format!("Congratulations on the round, {company}"),
+            format!("Congratulations on the funding round{detail}."),
+            "the budget picture has changed",
+        ),
+        TriggerKind::Promotion => (
+            format!("Congratulations, {first}"),
+            format!("Congratulations on the new role{detail}, {first}."),
+            "you have a wider remit",
+        ),
+        TriggerKind::LeadershipChange => (
+            format!("New leadership at {company}"),
+            format!("I saw {company} has new leadership{detail}."),
+            "priorities are being set afresh",
+        ),
+        TriggerKind::KeyHire => (
+            format!("A new hire at {company}"),
+            format!("I saw {company} made a key hire{detail}."),
+            "the team has grown",
+        ),
+        TriggerKind::Expansion => (
+            format!("{company} is growing"),
+            format!("Congratulations on the expansion{detail}."),
+            "the team is growing",
+        ),
+        TriggerKind::Acquisition => (
+            format!("The news at {company}"),
+            format!("I saw the news about the acquisition{detail}."),
+            "the company is changing shape",
+        ),
+        TriggerKind::News => (
+            format!("Saw the news about {company}"),
+            format!("I saw {company} in the news{detail}."),
+            "things are moving",
+        ),
+    };
+    (subject, opener, change.to_string())
+}
+
+/// The contact to write to: `concerned` (the person a trigger event is about) when reachable,
+/// else the one who last engaged, else someone with power; never a do-not-contact person.
+fn recipient_for(record: &DealRecord, concerned: Option<ContactId>) -> Result<Recipient, ComposeError> {
+    if let Some(c) = concerned.and_then(|id| record.contact(id))
+        && !c.do_not_contact
+        && !c.emails.is_empty()
+    {
+        let bounced = record
+            .activities
+            .iter()
+            .rev()
+            .filter(|a| a.contact == Some(c.id))
+            .find(|a| a.is_engagement() || a.outcome == Some(crate::Outcome::Bounced))
+            .is_some_and(|a| a.outcome == Some(crate::Outcome::Bounced));
+        if !bounced {
+            return Ok(Recipient {
+                name: c.name.clone(),
+                email: c.emails.first().map(|e| e.to_string()),
+            });
+        }
+    }
     // A contact whose mail bounced since they last engaged cannot be reached by mail.
     let bounced = |c: &Contact| {
         record

@@ -166,8 +166,23 @@ vocabulary!(
         Breakup => "breakup",
         CloseOrNurture => "close_or_nurture" | "close" | "nurture",
         TimeToContract => "time_to_contract" | "contract",
+        ProductUpdate => "product_update" | "feature_shipped",
+        TriggerEvent => "trigger_event" | "trigger",
+        KnowledgeGap => "knowledge_gap" | "status_quo",
     }
 );
+
+impl PlayKind {
+    /// Plays that need an occasion from outside the deal (a shipped feature, a trigger
+    /// event) or belong to bringing a lost deal back: `rekindle revive` picks them, the
+    /// open-deal engine never does.
+    pub fn is_revival(self) -> bool {
+        matches!(
+            self,
+            PlayKind::ProductUpdate | PlayKind::TriggerEvent | PlayKind::KnowledgeGap
+        )
+    }
+}
 
 /// A company being sold to.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
