@@ -83,6 +83,78 @@ pub enum Command {
     /// Messages drafted from plays: review, edit, approve, then send over SMTP or export as .eml.
     #[command(subcommand)]
     Outbox(OutboxCommand),
+    /// Features prospects needed: record one shipping (and see who needed it), or teach a
+    /// synonym.
+    #[command(subcommand)]
+    Feature(FeatureCommand),
+    /// Trigger events at accounts (funding, promotions, new leaders...) and the deals they
+    /// reopen.
+    #[command(subcommand)]
+    Event(EventCommand),
+    /// Lost and dark deals worth coming back to, ranked, with the reason for each rank; the
+    /// rest are left buried.
+    Revive(ReviveArgs),
+}
+
+#[derive(Subcommand)]
+pub enum FeatureCommand {
+    /// A feature shipped: every lost or dark deal that needed it, ranked, with a product-update
+    /// draft quoting why it mattered to them.
+    Shipped {
+        name: String,
+        /// The day it shipped (default: --now).
+        #[arg(long)]
+        on: Option<String>,
+        /// Put the drafts in the outbox for review.
+        #[arg(long)]
+        queue: bool,
+    },
+    /// File another name under a feature ("SAML login" under sso).
+    Alias { name: String, synonym: String },
+}
+
+#[derive(Subcommand)]
+pub enum EventCommand {
+    /// Record a trigger event: the deals it reopens, with drafts.
+    Add(EventArgs),
+    /// Trigger events from a CSV file (account,contact,kind,date,source,note); all or none,
+    /// and importing the same file again adds nothing.
+    Import { file: PathBuf },
+}
+
+#[derive(Args)]
+pub struct EventArgs {
+    #[arg(long)]
+    pub account: String,
+    /// The person it concerns (id, email or name), for a promotion or a hire.
+    #[arg(long)]
+    pub contact: Option<String>,
+    /// funding, promotion, key_hire, leadership_change, acquisition, expansion or news.
+    #[arg(long)]
+    pub kind: String,
+    /// When it happened (default: --now).
+    #[arg(long)]
+    pub on: Option<String>,
+    /// Where it was learned: a link, a newsletter, a call.
+    #[arg(long)]
+    pub source: String,
+    #[arg(long)]
+    pub note: Option<String>,
+    /// Put the drafts in the outbox for review.
+    #[arg(long)]
+    pub queue: bool,
+}
+
+#[derive(Args)]
+pub struct ReviveArgs {
+    /// Also list the deals to leave buried.
+    #[arg(long)]
+    pub all: bool,
+    #[arg(long, default_value_t = 20)]
+    pub limit: usize,
+    /// Draft the message for each candidate listed.
+    #[arg(long)]
+    pub drafts: bool,
 }
 
 #[derive(Subcommand)]

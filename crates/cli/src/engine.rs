@@ -53,7 +53,7 @@ async fn policy(store: &Store) -> Result<Policy> {
 }
 
 /// The team's stage durations, learned from every deal's stage history.
-async fn stage_norms(store: &Store, now: Timestamp) -> Result<Norms> {
+pub(crate) async fn stage_norms(store: &Store, now: Timestamp) -> Result<Norms> {
     let mut b = NormsBuilder::default();
     for history in store.stage_histories().await? {
         b.observe_stages(&history, now);
@@ -445,7 +445,7 @@ pub async fn show(g: &Global, a: DealRef) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn print_draft(d: &Draft) {
+pub(crate) fn print_draft(d: &Draft) {
     println!(
         "To: {}{}",
         d.to.name,

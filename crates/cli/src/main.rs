@@ -8,6 +8,7 @@ mod outbox;
 mod output;
 mod record;
 mod replies;
+mod revive;
 mod sync;
 
 use clap::Parser;
@@ -75,5 +76,8 @@ async fn run(cli: args::Cli) -> anyhow::Result<ExitCode> {
         Lint(a) => engine::lint(&g, a),
         Replies(a) => replies::run(&g, a).await,
         Outbox(a) => outbox::run(&g, a).await,
+        Feature(a) => revive::feature(&g, a).await,
+        Event(a) => revive::event(&g, a).await,
+        Revive(a) => revive::revive(&g, a).await,
     }
 }

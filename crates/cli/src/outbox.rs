@@ -99,6 +99,32 @@ async fn add(
             .ok_or_else(|| anyhow!("nothing to draft for {id}: {}", assessment.next_action.why))?,
     };
     let draft = composer(g)?.draft(&record, &assessment, play, now, &policy)?;
+    let queued = queue_draft(store, &record, &draft, now).await?;
+    let m = store.outgoing(queued).await?;
+    report(g, &m, || {
+        let mut lines = vec![format!(
+            "{queued}: {} to {} <{}>, waiting for your review (rekindle outbox approve {queued})",
+            play, draft.to.name, m.to
+        )];
+        if !draft.to_fill.is_empty() {
+            lines.push(format!(
+                "  fill in first (rekindle outbox edit {queued}): {}",
+                draft.to_fill.join("; ")
+            ));
+        }
+        lines.join("\n")
+    })?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Puts a draft in the outbox, threaded into the conversation with its recipient.
+pub(crate) async fn queue_draft(
+    store: &Store,
+    record: &rekindle_core::DealRecord,
+    draft: &rekindle_core::compose::Draft,
+    now: Timestamp,
+) -> Result<OutgoingId> {
+    let id = record.deal.id;
     let address = draft
         .to
         .email
@@ -115,29 +141,14 @@ async fn add(
         deal: id,
         contact: contact.id,
         to,
-        play: Some(play),
+        play: Some(draft.play),
         subject: draft.subject.clone(),
         body: draft.body.clone(),
         message_id: new_message_id(&message_domain(store).await?),
         in_reply_to: thread.last().cloned(),
         references: thread,
     };
-    let queued = store.queue(&new, now).await?;
-    let m = store.outgoing(queued).await?;
-    report(g, &m, || {
-        let mut lines = vec![format!(
-            "{queued}: {} to {} <{}>, waiting for your review (rekindle outbox approve {queued})",
-            play, draft.to.name, m.to
-        )];
-        if !draft.to_fill.is_empty() {
-            lines.push(format!(
-                "  fill in first (rekindle outbox edit {queued}): {}",
-                draft.to_fill.join("; ")
-            ));
-        }
-        lines.join("\n")
-    })?;
-    Ok(ExitCode::SUCCESS)
+    Ok(store.queue(&new, now).await?)
 }
 
 async fn list(g: &Global, store: &Store, all: bool) -> Result<ExitCode> {

@@ -4,9 +4,9 @@
 
 use crate::assess::Assessment;
 use crate::lint::{Finding, lint};
+use crate::revival::{Revival, TriggerEvent, TriggerKind};
 use crate::signals::SignalKind;
 use crate::time::{add_days, date_of, human_date, start_of_day};
-use crate::revival::{Revival, TriggerEvent, TriggerKind};
 use crate::{Contact, ContactId, DealRecord, FactKind, LostReason, Party, PlayKind, Policy};
 use jiff::Timestamp;
 use minijinja::{AutoEscape, Environment, UndefinedBehavior, Value, context};
@@ -59,7 +59,9 @@ pub enum ComposeError {
     },
     #[error("cannot draft: {0}")]
     NoRecipient(String),
-    #[error("a {play} message needs its occasion (a shipped feature, a trigger event): see rekindle revive")]
+    #[error(
+        "a {play} message needs its occasion (a shipped feature, a trigger event): see rekindle revive"
+    )]
     NeedsOccasion { play: PlayKind },
     #[error("template {name}: {message}")]
     Template { name: String, message: String },
@@ -165,7 +167,8 @@ impl Composer {
     ) -> Result<Draft, ComposeError> {
         let norms = crate::Norms::learn([record], now);
         let assessment = crate::assess(record, now, policy, &norms);
-        let status_quo = record.deal.loss.as_ref().map(|l| l.reason) == Some(LostReason::NoDecision);
+        let status_quo =
+            record.deal.loss.as_ref().map(|l| l.reason) == Some(LostReason::NoDecision);
         let play = match occasion {
             Revival::FeatureShipped { .. } => PlayKind::ProductUpdate,
             Revival::Trigger { .. } => PlayKind::TriggerEvent,
@@ -461,7 +464,10 @@ fn trigger_words(event: &TriggerEvent, to: &str, company: &str) -> (String, Stri
 
 /// The contact to write to: `concerned` (the person a trigger event is about) when reachable,
 /// else the one who last engaged, else someone with power; never a do-not-contact person.
-fn recipient_for(record: &DealRecord, concerned: Option<ContactId>) -> Result<Recipient, ComposeError> {
+fn recipient_for(
+    record: &DealRecord,
+    concerned: Option<ContactId>,
+) -> Result<Recipient, ComposeError> {
     if let Some(c) = concerned.and_then(|id| record.contact(id))
         && !c.do_not_contact
         && !c.emails.is_empty()

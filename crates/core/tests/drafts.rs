@@ -250,7 +250,11 @@ fn revival_drafts_quote_the_occasion_and_pass_the_linter() {
     let today = rekindle_core::time::date_of(now());
     let mut drafted = 0;
     for r in &records {
-        let champion = r.contacts.iter().find(|c| c.role == Some(Role::Champion)).map(|c| c.id);
+        let champion = r
+            .contacts
+            .iter()
+            .find(|c| c.role == Some(Role::Champion))
+            .map(|c| c.id);
         let mut occasions = vec![
             Revival::FeatureShipped {
                 feature: "SSO".into(),
@@ -260,9 +264,21 @@ fn revival_drafts_quote_the_occasion_and_pass_the_linter() {
             Revival::CheckIn,
         ];
         for kind in TriggerKind::ALL {
-            let contact = if *kind == TriggerKind::Promotion { champion } else { None };
+            let contact = if *kind == TriggerKind::Promotion {
+                champion
+            } else {
+                None
+            };
             occasions.push(Revival::Trigger {
-                event: TriggerEvent::new(&r.deal.account.name, contact, *kind, today, "press release", Some("Series B")).unwrap(),
+                event: TriggerEvent::new(
+                    &r.deal.account.name,
+                    contact,
+                    *kind,
+                    today,
+                    "press release",
+                    Some("Series B"),
+                )
+                .unwrap(),
             });
         }
         for occasion in &occasions {
@@ -276,7 +292,11 @@ fn revival_drafts_quote_the_occasion_and_pass_the_linter() {
             match occasion {
                 Revival::FeatureShipped { .. } => {
                     assert_eq!(d.play, PlayKind::ProductUpdate);
-                    assert!(d.body.contains("IT will not approve a tool without it"), "{}", d.body);
+                    assert!(
+                        d.body.contains("IT will not approve a tool without it"),
+                        "{}",
+                        d.body
+                    );
                 }
                 Revival::Trigger { event } => {
                     assert_eq!(d.play, PlayKind::TriggerEvent);

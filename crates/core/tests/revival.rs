@@ -80,7 +80,15 @@ fn won_and_healthy_open_deals_are_not_candidates_but_dark_ones_are() {
     let catalogue = Catalogue::built_in();
     let pipeline = Policy::default().pipeline;
     let candidates = |f: &Fixture, dark| {
-        rank_one(&Subject { record: &f.0, dark }, &[], &[], &catalogue, &pipeline, &policy, now())
+        rank_one(
+            &Subject { record: &f.0, dark },
+            &[],
+            &[],
+            &catalogue,
+            &pipeline,
+            &policy,
+            now(),
+        )
     };
     assert!(candidates(&won, true).is_none());
     assert!(candidates(&open, false).is_none());
@@ -101,8 +109,10 @@ fn the_further_the_deal_got_the_more_it_is_worth() {
 
 #[test]
 fn amount_fit_and_past_engagement_add_up() {
-    let small = lost(LostReason::Timing, 120.0).with(|r| r.deal.amount = Money::new(100_000, Currency::USD));
-    let big = lost(LostReason::Timing, 120.0).with(|r| r.deal.amount = Money::new(20_000_000, Currency::USD));
+    let small = lost(LostReason::Timing, 120.0)
+        .with(|r| r.deal.amount = Money::new(100_000, Currency::USD));
+    let big = lost(LostReason::Timing, 120.0)
+        .with(|r| r.deal.amount = Money::new(20_000_000, Currency::USD));
     assert!(score(&big) > score(&small));
     let unfit = lost(LostReason::Timing, 120.0).with(|r| {
         for c in &mut r.contacts {
@@ -110,9 +120,18 @@ fn amount_fit_and_past_engagement_add_up() {
         }
     });
     let fit = lost(LostReason::Timing, 120.0).discovered();
-    assert!(points(&score_with(&fit, &[], &[]), Factor::Fit) > points(&score_with(&unfit, &[], &[]), Factor::Fit));
-    let engaged = lost(LostReason::Timing, 120.0).reply(1, 150.0).meeting(2, 160.0).reply(1, 170.0);
-    assert_eq!(points(&score_with(&engaged, &[], &[]), Factor::PastEngagement), 9);
+    assert!(
+        points(&score_with(&fit, &[], &[]), Factor::Fit)
+            > points(&score_with(&unfit, &[], &[]), Factor::Fit)
+    );
+    let engaged = lost(LostReason::Timing, 120.0)
+        .reply(1, 150.0)
+        .meeting(2, 160.0)
+        .reply(1, 170.0);
+    assert_eq!(
+        points(&score_with(&engaged, &[], &[]), Factor::PastEngagement),
+        9
+    );
 }
 
 #[test]
@@ -159,8 +178,14 @@ fn each_trigger_kind_counts() {
         let c = score_with(&f, &[event(kind, contact, 5)], &[]);
         assert_eq!(points(&c, Factor::Trigger), want, "{kind}");
     }
-    let many: Vec<TriggerEvent> = (0..4).map(|_| event(TriggerKind::Promotion, Some(1), 5)).collect();
-    assert_eq!(points(&score_with(&f, &many, &[]), Factor::Trigger), 40, "capped");
+    let many: Vec<TriggerEvent> = (0..4)
+        .map(|_| event(TriggerKind::Promotion, Some(1), 5))
+        .collect();
+    assert_eq!(
+        points(&score_with(&f, &many, &[]), Factor::Trigger),
+        40,
+        "capped"
+    );
 }
 
 #[test]
@@ -188,7 +213,10 @@ fn a_shipped_feature_finds_the_deals_that_needed_it_under_any_name() {
         feature: "mobile app".into(),
         on: today(),
     }];
-    assert_eq!(points(&score_with(&f, &[], &other), Factor::FeatureShipped), 0);
+    assert_eq!(
+        points(&score_with(&f, &[], &other), Factor::FeatureShipped),
+        0
+    );
 }
 
 #[test]
@@ -204,9 +232,13 @@ fn a_contract_notice_deadline_ahead_is_a_reason_now() {
     assert_eq!(points(&c, Factor::ContractEnding), 20);
     assert!(matches!(c.occasion, Revival::ContractEnding { .. }));
     let far = f.with(|r| {
-        r.contract.as_mut().unwrap().ends_on = today().checked_add(jiff::Span::new().days(400)).unwrap()
+        r.contract.as_mut().unwrap().ends_on =
+            today().checked_add(jiff::Span::new().days(400)).unwrap()
     });
-    assert_eq!(points(&score_with(&far, &[], &[]), Factor::ContractEnding), 0);
+    assert_eq!(
+        points(&score_with(&far, &[], &[]), Factor::ContractEnding),
+        0
+    );
 }
 
 #[test]
@@ -225,7 +257,16 @@ fn rank_orders_best_first() {
     let a = lost(LostReason::NoValueSeen, 1000.0).with(|r| r.deal.id = DealId(1));
     let b = lost(LostReason::Timing, 120.0).with(|r| r.deal.id = DealId(2));
     let ranked = rank(
-        [Subject { record: &a.0, dark: false }, Subject { record: &b.0, dark: false }],
+        [
+            Subject {
+                record: &a.0,
+                dark: false,
+            },
+            Subject {
+                record: &b.0,
+                dark: false,
+            },
+        ],
         &[],
         &[],
         &Catalogue::built_in(),
@@ -233,5 +274,8 @@ fn rank_orders_best_first() {
         &RevivalPolicy::default(),
         now(),
     );
-    assert_eq!(ranked.iter().map(|c| c.deal.0).collect::<Vec<_>>(), vec![2, 1]);
+    assert_eq!(
+        ranked.iter().map(|c| c.deal.0).collect::<Vec<_>>(),
+        vec![2, 1]
+    );
 }

@@ -11,6 +11,7 @@ mod load;
 mod mail;
 mod outbox;
 mod replies;
+mod revival;
 mod write;
 
 pub use capture::CaptureWriter;
@@ -106,6 +107,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         10,
         "outbox",
         include_str!("../migrations/sqlite/0010_outbox.sql"),
+    ),
+    (
+        11,
+        "revival",
+        include_str!("../migrations/sqlite/0011_revival.sql"),
     ),
 ];
 

@@ -123,7 +123,13 @@ mod tests {
     #[test]
     fn synonyms_meet_under_one_name() {
         let c = Catalogue::built_in();
-        for said in ["SSO", "single sign-on", "SAML login", "Single Sign On", "saml"] {
+        for said in [
+            "SSO",
+            "single sign-on",
+            "SAML login",
+            "Single Sign On",
+            "saml",
+        ] {
             assert_eq!(c.canonical(said).as_deref(), Some("sso"), "{said}");
         }
         assert_eq!(c.canonical("time travel"), None);
@@ -132,6 +138,9 @@ mod tests {
         c.alias("SSO", "ping identity login");
         assert_eq!(c.canonical("Ping Identity login").as_deref(), Some("sso"));
         c.alias("gantt charts", "timeline view");
-        assert_eq!(c.canonical("Timeline View").as_deref(), Some("gantt charts"));
+        assert_eq!(
+            c.canonical("Timeline View").as_deref(),
+            Some("gantt charts")
+        );
     }
 }

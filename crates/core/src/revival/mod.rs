@@ -9,7 +9,9 @@ pub mod features;
 mod rank;
 
 pub use features::{Catalogue, Feature};
-pub use rank::{Candidate, Factor, Reason, Revival, RevivalPolicy, Shipped, Subject, rank, rank_one};
+pub use rank::{
+    Candidate, Factor, Reason, Revival, RevivalPolicy, Shipped, Subject, rank, rank_one,
+};
 
 use crate::record::vocabulary;
 use crate::{ContactId, ParseError};

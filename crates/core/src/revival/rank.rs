@@ -42,7 +42,7 @@ pub struct RevivalPolicy {
 impl Default for RevivalPolicy {
     fn default() -> Self {
         RevivalPolicy {
-            threshold: 30,
+            threshold: 45,
             fresh_days: 90,
             too_soon_days: 30,
             decomposed_days: 730,
@@ -84,10 +84,17 @@ pub enum Revival {
         why: Option<String>,
         shipped_on: Date,
     },
-    Trigger { event: TriggerEvent },
-    ContractEnding { vendor: String, notice_by: Date },
+    Trigger {
+        event: TriggerEvent,
+    },
+    ContractEnding {
+        vendor: String,
+        notice_by: Date,
+    },
     /// Their own date to look again has come.
-    Resurface { on: Date },
+    Resurface {
+        on: Date,
+    },
     /// No occasion: a touch that brings something new.
     CheckIn,
 }
@@ -119,14 +126,22 @@ fn standing(record: &DealRecord, dark: bool, today: Date) -> Option<Reason> {
     Some(match deal.status {
         DealStatus::Won => return None,
         DealStatus::Open if !dark => return None,
-        DealStatus::Open => reason(Factor::Standing, 10, "dark, never lost: the file is still open"),
+        DealStatus::Open => reason(
+            Factor::Standing,
+            10,
+            "dark, never lost: the file is still open",
+        ),
         DealStatus::Nurture => match deal.resurface_on {
             Some(d) if d <= today => reason(
                 Factor::Standing,
                 25,
                 format!("nurtured until {d}: the time they asked for has come"),
             ),
-            _ => reason(Factor::Standing, 10, "nurtured: they asked to be asked again"),
+            _ => reason(
+                Factor::Standing,
+                10,
+                "nurtured: they asked to be asked again",
+            ),
         },
         DealStatus::Lost => {
             let r = deal.loss.as_ref().map(|l| l.reason);
@@ -145,7 +160,7 @@ fn standing(record: &DealRecord, dark: bool, today: Date) -> Option<Reason> {
                     "chose a competitor: a contract end or a failure brings them back",
                 ),
                 Some(LostReason::NotAPriority) => (0, "no longer a priority for them"),
-                Some(LostReason::NoValueSeen) => (-15, "they saw no value in it"),
+                Some(LostReason::NoValueSeen) => (-25, "they saw no value in it"),
                 Some(LostReason::Other) | None => (0, "lost, reason not recorded"),
             };
             reason(Factor::Standing, points, why)
@@ -180,7 +195,11 @@ fn amount(record: &DealRecord) -> Reason {
         c if c >= 500_000 => 5,
         _ => 0,
     };
-    reason(Factor::Amount, points, format!("worth {}", record.deal.amount))
+    reason(
+        Factor::Amount,
+        points,
+        format!("worth {}", record.deal.amount),
+    )
 }
 
 fn fit(record: &DealRecord) -> Reason {
@@ -225,7 +244,7 @@ fn how_long_ago(record: &DealRecord, policy: &RevivalPolicy, now: Timestamp) -> 
     Some(if days < policy.too_soon_days {
         reason(
             Factor::HowLongAgo,
-            -10,
+            -20,
             format!("{what} {days} days ago: too soon to come back"),
         )
     } else if days <= 365 {
@@ -236,7 +255,10 @@ fn how_long_ago(record: &DealRecord, policy: &RevivalPolicy, now: Timestamp) -> 
         reason(
             Factor::HowLongAgo,
             -30,
-            format!("{what} {:.1} years ago: that grave decomposed long ago", days as f64 / 365.0),
+            format!(
+                "{what} {:.1} years ago: that grave decomposed long ago",
+                days as f64 / 365.0
+            ),
         )
     })
 }
@@ -260,26 +282,26 @@ fn trigger_points(record: &DealRecord, event: &TriggerEvent) -> (i32, String) {
     let person = event.contact.and_then(|c| record.contact(c));
     let when = event.on;
     match event.kind {
-        TriggerKind::Funding if lost == Some(LostReason::Budget) => (
-            30,
-            format!("funding on {when}, and budget was the blocker"),
-        ),
+        TriggerKind::Funding if lost == Some(LostReason::Budget) => {
+            (30, format!("funding on {when}, and budget was the blocker"))
+        }
         TriggerKind::Funding => (10, format!("funding on {when}")),
         TriggerKind::Promotion => match person {
             Some(c) if c.role.is_some_and(|r| r.has_power()) => (
                 25,
                 format!("{} was promoted on {when}: now they have the clout", c.name),
             ),
-            Some(c) => (
-                15,
-                format!("{} was promoted on {when}", c.name),
-            ),
+            Some(c) => (15, format!("{} was promoted on {when}", c.name)),
             None => (10, format!("a promotion on {when}")),
         },
         TriggerKind::LeadershipChange
             if matches!(
                 lost,
-                Some(LostReason::NoDecisionMaker | LostReason::NotAPriority | LostReason::NoValueSeen)
+                Some(
+                    LostReason::NoDecisionMaker
+                        | LostReason::NotAPriority
+                        | LostReason::NoValueSeen
+                )
             ) =>
         {
             (20, format!("a new decision maker on {when}"))
@@ -322,13 +344,17 @@ pub fn rank_one(
             .iter()
             .find(|s| s.feature == name && s.on <= today && s.on >= fresh_from)
         {
-            let missing = record.deal.loss.as_ref().map(|l| l.reason) == Some(LostReason::MissingFeature);
+            let missing =
+                record.deal.loss.as_ref().map(|l| l.reason) == Some(LostReason::MissingFeature);
             let points = if missing { 35 } else { 25 };
             reasons.push(reason(
                 Factor::FeatureShipped,
                 points,
                 match &need.why {
-                    Some(why) => format!("they needed {} (\"{why}\"); it shipped on {}", need.feature, s.on),
+                    Some(why) => format!(
+                        "they needed {} (\"{why}\"); it shipped on {}",
+                        need.feature, s.on
+                    ),
                     None => format!("they needed {}; it shipped on {}", need.feature, s.on),
                 },
             ));
@@ -352,7 +378,12 @@ pub fn rank_one(
         let (points, why) = trigger_points(record, event);
         trigger_total += points;
         reasons.push(reason(Factor::Trigger, points, why));
-        occasions.push((points + 50, Revival::Trigger { event: (*event).clone() }));
+        occasions.push((
+            points + 50,
+            Revival::Trigger {
+                event: (*event).clone(),
+            },
+        ));
     }
     if trigger_total > 40 {
         reasons.push(reason(

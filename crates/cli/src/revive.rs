@@ -1,0 +1,434 @@
+//! Bringing deals back: `rekindle feature shipped|alias`, `rekindle event add|import` and
+//! `rekindle revive`. The ranking and the drafts are the core's (`revival`, `compose`); this
+//! reads the pipeline account by account, as the scan does.
+
+use crate::args::{EventArgs, EventCommand, FeatureCommand, Global, ReviveArgs};
+use crate::engine::{composer, print_draft, stage_norms};
+use crate::outbox::queue_draft;
+use crate::output::{now, open, print_json, report, table};
+use anyhow::{Context, Result, anyhow};
+use jiff::Timestamp;
+use rekindle_core::compose::Draft;
+use rekindle_core::revival::{
+    Candidate, Catalogue, Revival, RevivalPolicy, Shipped, Subject, TriggerEvent, TriggerKind,
+    rank_one,
+};
+use rekindle_core::time::{date_of, parse_date};
+use rekindle_core::{DealRecord, DealState, DealStatus, OutgoingId, assess};
+use rekindle_store::{AccountWork, Store};
+use serde::Serialize;
+use std::collections::HashMap;
+use std::path::Path;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+/// Every revival candidate in the pipeline that `keep` wants, best first.
+async fn candidates(
+    store: &Store,
+    now: Timestamp,
+    keep: Arc<dyn Fn(&Candidate) -> bool + Send + Sync>,
+) -> Result<Vec<Candidate>> {
+    let policy = store.policy().await?;
+    let stages = stage_norms(store, now).await?;
+    let revival = RevivalPolicy::default();
+    let since = date_of(now)
+        .checked_sub(jiff::Span::new().days(revival.fresh_days))
+        .unwrap_or(date_of(now));
+    let mut events: HashMap<String, Vec<TriggerEvent>> = HashMap::new();
+    for e in store.events_since(since).await? {
+        events.entry(e.account.clone()).or_default().push(e);
+    }
+    let (events, shipped, catalogue) = (
+        Arc::new(events),
+        Arc::new(store.shipped().await?),
+        Arc::new(store.catalogue().await?),
+    );
+    let work: AccountWork<Vec<Candidate>> = Arc::new(move |group: Vec<DealRecord>| {
+        let norms = stages.with_replies_from(&group, now);
+        let here: Vec<&TriggerEvent> = group
+            .first()
+            .and_then(|r| events.get(&r.deal.account.name))
+            .map(|v| v.iter().collect())
+            .unwrap_or_default();
+        group
+            .iter()
+            .filter(|r| r.deal.status != DealStatus::Won)
+            .filter_map(|r| {
+                let dark = r.deal.status == DealStatus::Open
+                    && assess(r, now, &policy, &norms).state == DealState::Dark;
+                let subject = Subject { record: r, dark };
+                rank_one(
+                    &subject,
+                    &here,
+                    &shipped,
+                    &catalogue,
+                    &policy.pipeline,
+                    &revival,
+                    now,
+                )
+            })
+            .filter(|c| keep(c))
+            .collect()
+    });
+    let mut all: Vec<Candidate> = store
+        .map_accounts(false, work)
+        .await?
+        .into_iter()
+        .flatten()
+        .collect();
+    all.sort_by(|a, b| b.score.cmp(&a.score).then(a.deal.cmp(&b.deal)));
+    Ok(all)
+}
+
+/// A candidate with its draft (or why none could be made) and where it was queued.
+#[derive(Serialize)]
+struct Drafted {
+    #[serde(flatten)]
+    candidate: Candidate,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    draft: Option<Draft>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    no_draft: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    queued: Option<OutgoingId>,
+}
+
+async fn with_drafts(
+    g: &Global,
+    store: &Store,
+    candidates: Vec<Candidate>,
+    queue: bool,
+    now: Timestamp,
+) -> Result<Vec<Drafted>> {
+    let composer = composer(g)?;
+    let policy = store.policy().await?;
+    let mut out = Vec::new();
+    for candidate in candidates {
+        if candidate.leave_buried {
+            out.push(Drafted {
+                candidate,
+                draft: None,
+                no_draft: Some("leave it buried".into()),
+                queued: None,
+            });
+            continue;
+        }
+        let record = store.deal(candidate.deal).await?;
+        let (draft, no_draft) =
+            match composer.draft_revival(&record, &candidate.occasion, now, &policy) {
+                Ok(d) => (Some(d), None),
+                Err(e) => (None, Some(e.to_string())),
+            };
+        let queued = match (&draft, queue) {
+            (Some(d), true) => Some(queue_draft(store, &record, d, now).await?),
+            _ => None,
+        };
+        out.push(Drafted {
+            candidate,
+            draft,
+            no_draft,
+            queued,
+        });
+    }
+    Ok(out)
+}
+
+fn occasion_words(o: &Revival) -> String {
+    match o {
+        Revival::FeatureShipped { feature, .. } => format!("{feature} shipped"),
+        Revival::Trigger { event } => format!("{} on {}", event.kind, event.on),
+        Revival::ContractEnding { vendor, notice_by } => {
+            format!("{vendor} notice due {notice_by}")
+        }
+        Revival::Resurface { on } => format!("their date to look again ({on})"),
+        Revival::CheckIn => "a value-adding check-in".into(),
+    }
+}
+
+fn print_candidates(list: &[Drafted]) {
+    let mut t = table(&["deal", "account", "status", "score", "occasion", "why"]);
+    for d in list {
+        let c = &d.candidate;
+        let mut reasons: Vec<&rekindle_core::revival::Reason> =
+            c.reasons.iter().filter(|r| r.points != 0).collect();
+        reasons.sort_by_key(|r| -r.points.abs());
+        let why: Vec<String> = reasons
+            .iter()
+            .take(4)
+            .map(|r| format!("{:+} {}", r.points, r.why))
+            .collect();
+        t.add_row(vec![
+            c.deal.to_string(),
+            c.account.clone(),
+            c.status.to_string(),
+            if c.leave_buried {
+                format!("{} (leave it buried)", c.score)
+            } else {
+                c.score.to_string()
+            },
+            occasion_words(&c.occasion),
+            why.join("\n"),
+        ]);
+    }
+    println!("{t}");
+    for d in list {
+        if let Some(draft) = &d.draft {
+            println!("\n== {} ({}) ==", d.candidate.deal, d.candidate.title);
+            print_draft(draft);
+            if let Some(q) = d.queued {
+                println!("Queued as {q}: rekindle outbox approve {q}");
+            }
+        } else if let (Some(why), false) = (&d.no_draft, d.candidate.leave_buried) {
+            println!("\n== {}: no draft: {why}", d.candidate.deal);
+        }
+    }
+}
+
+pub async fn feature(g: &Global, command: FeatureCommand) -> Result<ExitCode> {
+    let store = open(g).await?;
+    let now = now(g)?;
+    match command {
+        FeatureCommand::Alias { name, synonym } => {
+            store.add_feature_alias(&name, &synonym).await?;
+            let filed = store.catalogue().await?.file_under(&synonym);
+            report(
+                g,
+                &serde_json::json!({ "synonym": synonym, "feature": filed }),
+                || format!("\"{synonym}\" is filed under {filed}"),
+            )?;
+        }
+        FeatureCommand::Shipped { name, on, queue } => {
+            let catalogue: Catalogue = store.catalogue().await?;
+            let feature = catalogue.file_under(&name);
+            let on = match on {
+                Some(d) => parse_date("--on", &d)?,
+                None => date_of(now),
+            };
+            store
+                .set_shipped(&Shipped {
+                    feature: feature.clone(),
+                    on,
+                })
+                .await?;
+            let wanted = feature.clone();
+            let keep: Arc<dyn Fn(&Candidate) -> bool + Send + Sync> = Arc::new(
+                move |c| matches!(&c.occasion, Revival::FeatureShipped { feature, .. } if catalogue.file_under(feature) == wanted),
+            );
+            let found = candidates(&store, now, keep).await?;
+            let drafted = with_drafts(g, &store, found, queue, now).await?;
+            if g.json {
+                print_json(
+                    &serde_json::json!({ "feature": feature, "shipped_on": on, "deals": drafted }),
+                )?;
+            } else if drafted.is_empty() {
+                println!("{feature} shipped on {on}: no lost or dark deal needed it.");
+            } else {
+                println!(
+                    "{feature} shipped on {on}: {} lost or dark deals needed it.",
+                    drafted.len()
+                );
+                print_candidates(&drafted);
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A trigger event from flags.
+async fn event_from(store: &Store, a: &EventArgs, now: Timestamp) -> Result<TriggerEvent> {
+    let contact = match &a.contact {
+        Some(key) => Some(store.contact_at(&a.account, key).await?),
+        None => None,
+    };
+    let on = match &a.on {
+        Some(d) => parse_date("--on", d)?,
+        None => date_of(now),
+    };
+    Ok(TriggerEvent::new(
+        &a.account,
+        contact,
+        TriggerKind::parse(&a.kind)?,
+        on,
+        &a.source,
+        a.note.as_deref(),
+    )?)
+}
+
+/// Reads a CSV of events; every error names the line and the field.
+async fn events_from_csv(store: &Store, path: &Path) -> Result<Vec<TriggerEvent>> {
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .flexible(true)
+        .from_path(path)
+        .with_context(|| format!("reading {}", path.display()))?;
+    let headers = reader
+        .headers()
+        .with_context(|| format!("{}: the header line", path.display()))?
+        .clone();
+    let column = |name: &str| headers.iter().position(|h| h.eq_ignore_ascii_case(name));
+    let required = |name: &str| {
+        column(name).ok_or_else(|| {
+            anyhow!(
+                "{}: no {name} column (expected account,contact,kind,date,source,note)",
+                path.display()
+            )
+        })
+    };
+    let (account, kind, date, source) = (
+        required("account")?,
+        required("kind")?,
+        required("date")?,
+        required("source")?,
+    );
+    let (contact, note) = (column("contact"), column("note"));
+    let mut events = Vec::new();
+    for (i, row) in reader.records().enumerate() {
+        let line = i + 2;
+        let at = |field: &str| format!("{} line {line}, field {field}", path.display());
+        let row = row.with_context(|| format!("{} line {line}", path.display()))?;
+        let get = |c: Option<usize>| c.and_then(|c| row.get(c)).filter(|v| !v.is_empty());
+        let account_name = get(Some(account)).ok_or_else(|| anyhow!("{}: empty", at("account")))?;
+        let contact_id = match get(contact) {
+            Some(key) => Some(
+                store
+                    .contact_at(account_name, key)
+                    .await
+                    .with_context(|| at("contact"))?,
+            ),
+            None => None,
+        };
+        let kind = TriggerKind::parse(get(Some(kind)).unwrap_or("")).with_context(|| at("kind"))?;
+        let on = parse_date("date", get(Some(date)).unwrap_or("")).with_context(|| at("date"))?;
+        let event = TriggerEvent::new(
+            account_name,
+            contact_id,
+            kind,
+            on,
+            get(Some(source)).unwrap_or(""),
+            get(note),
+        )
+        .with_context(|| at("source"))?;
+        events.push(event);
+    }
+    Ok(events)
+}
+
+pub async fn event(g: &Global, command: EventCommand) -> Result<ExitCode> {
+    let store = open(g).await?;
+    let now = now(g)?;
+    match command {
+        EventCommand::Import { file } => {
+            let events = events_from_csv(&store, &file).await?;
+            let added = store
+                .add_events(&events)
+                .await
+                .with_context(|| format!("importing {}", file.display()))?;
+            report(
+                g,
+                &serde_json::json!({ "read": events.len(), "added": added }),
+                || {
+                    format!(
+                        "Read {} events from {}: {added} new, {} already known",
+                        events.len(),
+                        file.display(),
+                        events.len() - added
+                    )
+                },
+            )?;
+        }
+        EventCommand::Add(a) => {
+            let e = event_from(&store, &a, now).await?;
+            store.add_events(std::slice::from_ref(&e)).await?;
+            let account = e.account.clone();
+            let keep: Arc<dyn Fn(&Candidate) -> bool + Send + Sync> =
+                Arc::new(move |c| c.account == account);
+            // The rep came with this event: it is what the message is about, even when an
+            // older reason scores higher.
+            let fresh = e.on
+                >= date_of(now)
+                    .checked_sub(jiff::Span::new().days(RevivalPolicy::default().fresh_days))
+                    .unwrap_or(e.on);
+            let found: Vec<Candidate> = candidates(&store, now, keep)
+                .await?
+                .into_iter()
+                .filter(|_| fresh)
+                .map(|mut c| {
+                    c.occasion = Revival::Trigger { event: e.clone() };
+                    c
+                })
+                .collect();
+            let (reopened, not): (Vec<Candidate>, Vec<Candidate>) =
+                found.into_iter().partition(|c| !c.leave_buried);
+            let drafted = with_drafts(g, &store, reopened, a.queue, now).await?;
+            if g.json {
+                print_json(
+                    &serde_json::json!({ "event": e, "reopens": drafted, "not_enough": not }),
+                )?;
+            } else if drafted.is_empty() {
+                println!(
+                    "Recorded {} at {} on {}: it reopens no lost or dark deal{}.",
+                    e.kind,
+                    e.account,
+                    e.on,
+                    if not.is_empty() {
+                        format!(" ({} below the bar: rekindle revive --all)", not.len())
+                    } else {
+                        String::new()
+                    }
+                );
+            } else {
+                println!(
+                    "Recorded {} at {} on {}: it reopens {} deals.",
+                    e.kind,
+                    e.account,
+                    e.on,
+                    drafted.len()
+                );
+                print_candidates(&drafted);
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub async fn revive(g: &Global, a: ReviveArgs) -> Result<ExitCode> {
+    let store = open(g).await?;
+    let now = now(g)?;
+    let keep: Arc<dyn Fn(&Candidate) -> bool + Send + Sync> = Arc::new(|_| true);
+    let found = candidates(&store, now, keep).await?;
+    let buried = found.iter().filter(|c| c.leave_buried).count();
+    let shown: Vec<Candidate> = found
+        .into_iter()
+        .filter(|c| a.all || !c.leave_buried)
+        .take(a.limit)
+        .collect();
+    let listed = if a.drafts {
+        with_drafts(g, &store, shown, false, now).await?
+    } else {
+        shown
+            .into_iter()
+            .map(|candidate| Drafted {
+                candidate,
+                draft: None,
+                no_draft: None,
+                queued: None,
+            })
+            .collect()
+    };
+    if g.json {
+        print_json(&serde_json::json!({ "candidates": listed, "left_buried": buried }))?;
+    } else {
+        if listed.is_empty() {
+            println!("No lost or dark deal is worth reviving now.");
+        } else {
+            print_candidates(&listed);
+        }
+        if buried > 0 {
+            println!(
+                "{buried} deals are best left buried: not salvageable, too long ago, or too little to go on{}.",
+                if a.all { "" } else { " (--all lists them)" }
+            );
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

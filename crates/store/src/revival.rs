@@ -1,0 +1,178 @@
+//! Reasons to come back, as stored: trigger events (each once, by account, kind, date and
+//! source, so importing the same list again adds nothing), shipped features and the words
+//! prospects use for features.
+
+use crate::{Result, Store, StoreError};
+use rekindle_core::revival::{Catalogue, Shipped, TriggerEvent, TriggerKind, features::key};
+use rekindle_core::time::parse_date;
+use rekindle_core::{ContactId, ParseError};
+use sqlx::Row;
+
+impl Store {
+    /// Records trigger events, all or none; each one already known is skipped. Returns how
+    /// many were new. An unknown account, or a contact of another account, changes nothing.
+    pub async fn add_events(&self, events: &[TriggerEvent]) -> Result<usize> {
+        let mut tx = self.pool.begin().await?;
+        let mut added = 0;
+        for (i, e) in events.iter().enumerate() {
+            let place = if events.len() > 1 {
+                format!(" (event {})", i + 1)
+            } else {
+                String::new()
+            };
+            let account: i64 = sqlx::query("SELECT id FROM accounts WHERE name = $1")
+                .bind(e.account.clone())
+                .fetch_optional(&mut *tx)
+                .await?
+                .ok_or_else(|| StoreError::NotFound {
+                    what: "account",
+                    key: format!("{}{place}", e.account),
+                })?
+                .try_get(0)?;
+            if let Some(c) = e.contact {
+                let same = sqlx::query("SELECT 1 FROM contacts WHERE id = $1 AND account_id = $2")
+                    .bind(c.0)
+                    .bind(account)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                if same.is_none() {
+                    return Err(StoreError::NotFound {
+                        what: "contact",
+                        key: format!("{c} at {}{place}", e.account),
+                    });
+                }
+            }
+            let done = sqlx::query(
+                "INSERT INTO trigger_events (account_id, contact_id, kind, on_date, source, note)
+                 VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (account_id, kind, on_date, source) DO NOTHING",
+            )
+            .bind(account)
+            .bind(e.contact.map(|c| c.0))
+            .bind(e.kind.as_str().to_string())
+            .bind(e.on.to_string())
+            .bind(e.source.clone())
+            .bind(e.note.clone())
+            .execute(&mut *tx)
+            .await?;
+            added += done.rows_affected() as usize;
+        }
+        tx.commit().await?;
+        Ok(added)
+    }
+
+    /// Every trigger event on or after `since` (ISO date), oldest first.
+    pub async fn events_since(&self, since: jiff::civil::Date) -> Result<Vec<TriggerEvent>> {
+        let rows = sqlx::query(
+            "SELECT a.name, t.contact_id, t.kind, t.on_date, t.source, t.note, t.id
+             FROM trigger_events t JOIN accounts a ON a.id = t.account_id
+             WHERE t.on_date >= $1 ORDER BY t.on_date, t.id",
+        )
+        .bind(since.to_string())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let id: i64 = r.try_get(6)?;
+                let bad = |e: ParseError| StoreError::Corrupt {
+                    table: "trigger_events",
+                    id,
+                    detail: e.to_string(),
+                };
+                let kind: String = r.try_get(2)?;
+                let on: String = r.try_get(3)?;
+                Ok(TriggerEvent {
+                    account: r.try_get(0)?,
+                    contact: r.try_get::<Option<i64>, _>(1)?.map(ContactId),
+                    kind: TriggerKind::parse(&kind).map_err(bad)?,
+                    on: parse_date("on_date", &on).map_err(bad)?,
+                    source: r.try_get(4)?,
+                    note: r.try_get(5)?,
+                })
+            })
+            .collect()
+    }
+
+    /// Records that a feature shipped (by its catalogue name).
+    pub async fn set_shipped(&self, shipped: &Shipped) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO shipped_features (feature, shipped_on) VALUES ($1, $2)
+             ON CONFLICT (feature) DO UPDATE SET shipped_on = excluded.shipped_on",
+        )
+        .bind(shipped.feature.clone())
+        .bind(shipped.on.to_string())
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn shipped(&self) -> Result<Vec<Shipped>> {
+        let rows =
+            sqlx::query("SELECT feature, shipped_on FROM shipped_features ORDER BY shipped_on")
+                .fetch_all(&self.pool)
+                .await?;
+        rows.iter()
+            .map(|r| {
+                let on: String = r.try_get(1)?;
+                Ok(Shipped {
+                    feature: r.try_get(0)?,
+                    on: parse_date("shipped_on", &on)?,
+                })
+            })
+            .collect()
+    }
+
+    /// Files `synonym` under the feature `name`.
+    pub async fn add_feature_alias(&self, name: &str, synonym: &str) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO feature_aliases (synonym, feature) VALUES ($1, $2)
+             ON CONFLICT (synonym) DO UPDATE SET feature = excluded.feature",
+        )
+        .bind(key(synonym))
+        .bind(key(name))
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// The built-in catalogue with the aliases added to it.
+    pub async fn catalogue(&self) -> Result<Catalogue> {
+        let mut catalogue = Catalogue::built_in();
+        let rows = sqlx::query("SELECT feature, synonym FROM feature_aliases ORDER BY feature")
+            .fetch_all(&self.pool)
+            .await?;
+        for r in rows {
+            let feature: String = r.try_get(0)?;
+            let synonym: String = r.try_get(1)?;
+            catalogue.alias(&feature, &synonym);
+        }
+        Ok(catalogue)
+    }
+}
+
+impl Store {
+    /// A contact of `account` by id (`C12`), email or name.
+    pub async fn contact_at(&self, account: &str, key: &str) -> Result<ContactId> {
+        let rows = sqlx::query(
+            "SELECT DISTINCT c.id, c.name FROM contacts c JOIN accounts a ON a.id = c.account_id
+             LEFT JOIN contact_emails e ON e.contact_id = c.id
+             WHERE a.name = $1 AND (CAST(c.id AS TEXT) = $2 OR lower(e.email) = lower($3)
+                 OR lower(c.name) = lower($3))",
+        )
+        .bind(account.to_string())
+        .bind(key.trim().trim_start_matches(['C', 'c']).to_string())
+        .bind(key.trim().to_string())
+        .fetch_all(&self.pool)
+        .await?;
+        match rows.as_slice() {
+            [one] => Ok(ContactId(one.try_get(0)?)),
+            [] => Err(StoreError::NotFound {
+                what: "contact",
+                key: format!("{key:?} at {account}"),
+            }),
+            _ => Err(StoreError::Ambiguous {
+                what: "contact",
+                detail: format!("{key:?} matches several people at {account}"),
+            }),
+        }
+    }
+}
