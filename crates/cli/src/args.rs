@@ -94,6 +94,47 @@ pub enum Command {
     /// Lost and dark deals worth coming back to, ranked, with the reason for each rank; the
     /// rest are left buried.
     Revive(ReviveArgs),
+    /// Promotions (a discount, free onboarding, flexible billing) for deals that were on the
+    /// verge: the deals that qualify, with drafts.
+    #[command(subcommand)]
+    Promo(PromoCommand),
+}
+
+#[derive(Subcommand)]
+pub enum PromoCommand {
+    /// Record a promotion and see the deals that qualify.
+    Add(PromoArgs),
+}
+
+#[derive(Args)]
+pub struct PromoArgs {
+    #[arg(long)]
+    pub name: String,
+    /// discount, free_onboarding or flexible_billing.
+    #[arg(long)]
+    pub kind: String,
+    /// The offer in the words the message will use ("20% off the first year").
+    #[arg(long)]
+    pub offer: String,
+    /// The first day (default: --now).
+    #[arg(long)]
+    pub from: Option<String>,
+    /// The last day.
+    #[arg(long)]
+    pub until: String,
+    /// Only deals that got at least this far.
+    #[arg(long)]
+    pub min_stage: Option<String>,
+    /// Only deals lost for these reasons (default: budget, timing, no_decision, unresponsive).
+    #[arg(long = "lost-reason")]
+    pub lost_reasons: Vec<String>,
+    #[arg(long)]
+    pub min_amount: Option<String>,
+    #[arg(long)]
+    pub max_amount: Option<String>,
+    /// Put the drafts in the outbox for review.
+    #[arg(long)]
+    pub queue: bool,
 }
 
 #[derive(Subcommand)]

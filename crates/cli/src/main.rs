@@ -79,5 +79,6 @@ async fn run(cli: args::Cli) -> anyhow::Result<ExitCode> {
         Feature(a) => revive::feature(&g, a).await,
         Event(a) => revive::event(&g, a).await,
         Revive(a) => revive::revive(&g, a).await,
+        Promo(args::PromoCommand::Add(a)) => revive::promo(&g, a).await,
     }
 }

@@ -2,7 +2,7 @@
 //! `rekindle revive`. The ranking and the drafts are the core's (`revival`, `compose`); this
 //! reads the pipeline account by account, as the scan does.
 
-use crate::args::{EventArgs, EventCommand, FeatureCommand, Global, ReviveArgs};
+use crate::args::{EventArgs, EventCommand, FeatureCommand, Global, PromoArgs, ReviveArgs};
 use crate::engine::{composer, print_draft, stage_norms};
 use crate::outbox::queue_draft;
 use crate::output::{now, open, print_json, report, table};
@@ -10,11 +10,13 @@ use anyhow::{Context, Result, anyhow};
 use jiff::Timestamp;
 use rekindle_core::compose::Draft;
 use rekindle_core::revival::{
-    Candidate, Catalogue, Revival, RevivalPolicy, Shipped, Subject, TriggerEvent, TriggerKind,
-    rank_one,
+    Candidate, Catalogue, Factor, Promotion, PromotionKind, Revival, RevivalPolicy, Shipped,
+    Subject, TriggerEvent, TriggerKind, rank_one,
 };
 use rekindle_core::time::{date_of, parse_date};
-use rekindle_core::{DealRecord, DealState, DealStatus, OutgoingId, assess};
+use rekindle_core::{
+    Currency, DealRecord, DealState, DealStatus, LostReason, Money, OutgoingId, assess,
+};
 use rekindle_store::{AccountWork, Store};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -38,9 +40,10 @@ async fn candidates(
     for e in store.events_since(since).await? {
         events.entry(e.account.clone()).or_default().push(e);
     }
-    let (events, shipped, catalogue) = (
+    let (events, shipped, promotions, catalogue) = (
         Arc::new(events),
         Arc::new(store.shipped().await?),
+        Arc::new(store.promotions_on(date_of(now)).await?),
         Arc::new(store.catalogue().await?),
     );
     let work: AccountWork<Vec<Candidate>> = Arc::new(move |group: Vec<DealRecord>| {
@@ -61,6 +64,7 @@ async fn candidates(
                     &subject,
                     &here,
                     &shipped,
+                    &promotions,
                     &catalogue,
                     &policy.pipeline,
                     &revival,
@@ -141,6 +145,7 @@ fn occasion_words(o: &Revival) -> String {
             format!("{vendor} notice due {notice_by}")
         }
         Revival::Resurface { on } => format!("their date to look again ({on})"),
+        Revival::Promotion { promotion } => format!("{} until {}", promotion.name, promotion.until),
         Revival::CheckIn => "a value-adding check-in".into(),
     }
 }
@@ -429,6 +434,80 @@ pub async fn revive(g: &Global, a: ReviveArgs) -> Result<ExitCode> {
                 if a.all { "" } else { " (--all lists them)" }
             );
         }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub async fn promo(g: &Global, a: PromoArgs) -> Result<ExitCode> {
+    let store = open(g).await?;
+    let now = now(g)?;
+    let promotion = Promotion {
+        name: a.name.trim().to_string(),
+        kind: PromotionKind::parse(&a.kind)?,
+        offer: a.offer.trim().to_string(),
+        from: match &a.from {
+            Some(d) => parse_date("--from", d)?,
+            None => date_of(now),
+        },
+        until: parse_date("--until", &a.until)?,
+        min_stage: a.min_stage.clone(),
+        lost_reasons: a
+            .lost_reasons
+            .iter()
+            .map(|r| LostReason::parse(r))
+            .collect::<Result<_, _>>()?,
+        min_amount: a
+            .min_amount
+            .as_deref()
+            .map(|m| Money::parse(m, Currency::USD))
+            .transpose()?,
+        max_amount: a
+            .max_amount
+            .as_deref()
+            .map(|m| Money::parse(m, Currency::USD))
+            .transpose()?,
+    };
+    promotion.check(&store.policy().await?.pipeline)?;
+    store.set_promotion(&promotion).await?;
+    let running = promotion.is_running(date_of(now));
+    let keep: Arc<dyn Fn(&Candidate) -> bool + Send + Sync> =
+        Arc::new(|c| !c.leave_buried && c.reasons.iter().any(|r| r.factor == Factor::Promotion));
+    let found: Vec<Candidate> = if running {
+        candidates(&store, now, keep)
+            .await?
+            .into_iter()
+            .map(|mut c| {
+                c.occasion = Revival::Promotion {
+                    promotion: promotion.clone(),
+                };
+                c
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let drafted = with_drafts(g, &store, found, a.queue, now).await?;
+    if g.json {
+        print_json(
+            &serde_json::json!({ "promotion": promotion, "running": running, "deals": drafted }),
+        )?;
+    } else if !running {
+        println!(
+            "Recorded {}: it runs from {} to {}; `rekindle revive` picks it up then.",
+            promotion.name, promotion.from, promotion.until
+        );
+    } else if drafted.is_empty() {
+        println!(
+            "Recorded {}: no deal on the verge qualifies.",
+            promotion.name
+        );
+    } else {
+        println!(
+            "Recorded {}: {} deals on the verge qualify.",
+            promotion.name,
+            drafted.len()
+        );
+        print_candidates(&drafted);
     }
     Ok(ExitCode::SUCCESS)
 }

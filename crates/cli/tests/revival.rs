@@ -333,3 +333,59 @@ fn revive_ranks_with_reasons_and_leaves_the_dead_buried() {
     let drafted = rk.json(&["revive", "--drafts"]);
     assert!(drafted["candidates"][0]["draft"]["body"].as_str().is_some());
 }
+
+#[test]
+fn a_promotion_finds_the_deals_on_the_verge_and_drafts_the_offer() {
+    let rk = Rk::new();
+    rk.json(&["init"]);
+    let budget = lost_deal(&rk, "Acme", "dana@acme.example", "budget", "2026-07-01");
+    lost_deal(
+        &rk,
+        "Globex",
+        "sam@globex.example",
+        "competitor",
+        "2026-07-01",
+    );
+    let out = rk.json(&[
+        "promo",
+        "add",
+        "--name",
+        "Year-end",
+        "--kind",
+        "discount",
+        "--offer",
+        "20% off the first year",
+        "--until",
+        "2026-12-31",
+        "--min-stage",
+        "proposal",
+        "--queue",
+    ]);
+    assert_eq!(out["running"], true);
+    assert_eq!(ids(&out["deals"]), vec![budget]);
+    let d = &out["deals"][0]["draft"];
+    assert_eq!(d["play"], "promotion");
+    assert!(
+        d["body"]
+            .as_str()
+            .unwrap()
+            .contains("20% off the first year")
+    );
+    assert!(d["subject"].as_str().unwrap().contains("31 December"));
+    assert_eq!(rk.json(&["outbox", "list"]).as_array().unwrap().len(), 1);
+    assert!(
+        rk.fails(&[
+            "promo",
+            "add",
+            "--name",
+            "x",
+            "--kind",
+            "discount",
+            "--offer",
+            "y",
+            "--until",
+            "2026-01-01"
+        ])
+        .contains("until")
+    );
+}

@@ -37,6 +37,7 @@ pub const TEMPLATES: &[(PlayKind, &str)] = &[
         PlayKind::KnowledgeGap,
         include_str!("templates/knowledge_gap.txt"),
     ),
+    (PlayKind::Promotion, include_str!("templates/promotion.txt")),
     (
         PlayKind::CloseOrNurture,
         include_str!("templates/close_or_nurture.txt"),
@@ -173,6 +174,7 @@ impl Composer {
             Revival::FeatureShipped { .. } => PlayKind::ProductUpdate,
             Revival::Trigger { .. } => PlayKind::TriggerEvent,
             Revival::ContractEnding { .. } => PlayKind::TimeToContract,
+            Revival::Promotion { .. } => PlayKind::Promotion,
             Revival::Resurface { .. } | Revival::CheckIn if status_quo => PlayKind::KnowledgeGap,
             Revival::Resurface { .. } | Revival::CheckIn => PlayKind::ValueAdd,
         };
@@ -356,6 +358,20 @@ impl Composer {
                 let company = record.deal.account.name.clone();
                 let (subject_line, opener, change) = trigger_words(event, &to.name, &company);
                 context! { subject_line, opener, change, problem, ..base }
+            }
+            PlayKind::Promotion => {
+                let Some(Revival::Promotion { promotion }) = occasion else {
+                    return Err(ComposeError::NeedsOccasion { play });
+                };
+                facts.0.push(UsedFact {
+                    label: format!("promotion: {}", promotion.kind),
+                    text: format!("{} (until {})", promotion.offer, promotion.until),
+                    source: promotion.name.clone(),
+                    at: None,
+                });
+                let problem = fact(&mut facts, FactKind::Problem, "the problem, in their words");
+                let price = fact(&mut facts, FactKind::Price, "what they said about price");
+                context! { offer => promotion.offer.clone(), until => promotion.until.strftime("%-d %B").to_string(), kind => promotion.kind.as_str(), problem, price, ..base }
             }
             PlayKind::KnowledgeGap => {
                 let problem = fact(&mut facts, FactKind::Problem, "the problem, in their words");

@@ -169,6 +169,7 @@ vocabulary!(
         ProductUpdate => "product_update" | "feature_shipped",
         TriggerEvent => "trigger_event" | "trigger",
         KnowledgeGap => "knowledge_gap" | "status_quo",
+        Promotion => "promotion" | "promo" | "offer",
     }
 );
 
@@ -179,7 +180,10 @@ impl PlayKind {
     pub fn is_revival(self) -> bool {
         matches!(
             self,
-            PlayKind::ProductUpdate | PlayKind::TriggerEvent | PlayKind::KnowledgeGap
+            PlayKind::ProductUpdate
+                | PlayKind::TriggerEvent
+                | PlayKind::KnowledgeGap
+                | PlayKind::Promotion
         )
     }
 }

@@ -263,6 +263,21 @@ fn revival_drafts_quote_the_occasion_and_pass_the_linter() {
             },
             Revival::CheckIn,
         ];
+        for kind in rekindle_core::revival::PromotionKind::ALL {
+            occasions.push(Revival::Promotion {
+                promotion: rekindle_core::revival::Promotion {
+                    name: "Year-end".into(),
+                    kind: *kind,
+                    offer: "20% off the first year".into(),
+                    from: today,
+                    until: today,
+                    min_stage: None,
+                    lost_reasons: vec![],
+                    min_amount: None,
+                    max_amount: None,
+                },
+            });
+        }
         for kind in TriggerKind::ALL {
             let contact = if *kind == TriggerKind::Promotion {
                 champion
@@ -297,6 +312,10 @@ fn revival_drafts_quote_the_occasion_and_pass_the_linter() {
                         "{}",
                         d.body
                     );
+                }
+                Revival::Promotion { .. } => {
+                    assert_eq!(d.play, PlayKind::Promotion);
+                    assert!(d.body.contains("20% off the first year"), "{}", d.body);
                 }
                 Revival::Trigger { event } => {
                     assert_eq!(d.play, PlayKind::TriggerEvent);

@@ -31,6 +31,7 @@ fn score_with(f: &Fixture, events: &[TriggerEvent], shipped: &[Shipped]) -> Cand
         },
         &refs,
         shipped,
+        &[],
         &Catalogue::built_in(),
         &Policy::default().pipeline,
         &RevivalPolicy::default(),
@@ -82,6 +83,7 @@ fn won_and_healthy_open_deals_are_not_candidates_but_dark_ones_are() {
     let candidates = |f: &Fixture, dark| {
         rank_one(
             &Subject { record: &f.0, dark },
+            &[],
             &[],
             &[],
             &catalogue,
@@ -269,6 +271,7 @@ fn rank_orders_best_first() {
         ],
         &[],
         &[],
+        &[],
         &Catalogue::built_in(),
         &Policy::default().pipeline,
         &RevivalPolicy::default(),
@@ -277,5 +280,80 @@ fn rank_orders_best_first() {
     assert_eq!(
         ranked.iter().map(|c| c.deal.0).collect::<Vec<_>>(),
         vec![2, 1]
+    );
+}
+
+fn promo(min_stage: Option<&str>, reasons: Vec<LostReason>) -> Promotion {
+    Promotion {
+        name: "Year-end onboarding".into(),
+        kind: PromotionKind::FreeOnboarding,
+        offer: "free onboarding for your whole team".into(),
+        from: today(),
+        until: today().checked_add(jiff::Span::new().days(30)).unwrap(),
+        min_stage: min_stage.map(str::to_string),
+        lost_reasons: reasons,
+        min_amount: Some(Money::new(1_000_000, Currency::USD)),
+        max_amount: None,
+    }
+}
+
+#[test]
+fn a_running_promotion_nudges_the_deals_that_qualify() {
+    let pipeline = Policy::default().pipeline;
+    let budget = lost(LostReason::Budget, 120.0);
+    let competitor = lost(LostReason::Competitor, 120.0);
+    let any = promo(Some("proposal"), vec![]);
+    assert!(any.eligible(&budget.0, &pipeline).is_ok());
+    assert_eq!(
+        any.eligible(&competitor.0, &pipeline),
+        Err("lost to competitor".into())
+    );
+    let early = budget.with(|r| {
+        r.deal.stage = "intro".into();
+        r.stage_history.clear();
+    });
+    assert!(
+        any.eligible(&early.0, &pipeline)
+            .unwrap_err()
+            .contains("never reached proposal")
+    );
+    let small = lost(LostReason::Budget, 120.0)
+        .with(|r| r.deal.amount = Money::new(500_000, Currency::USD));
+    assert!(
+        any.eligible(&small.0, &pipeline)
+            .unwrap_err()
+            .contains("below the minimum")
+    );
+    let only_competitors = promo(None, vec![LostReason::Competitor]);
+    assert!(only_competitors.eligible(&competitor.0, &pipeline).is_ok());
+
+    let refs: Vec<&TriggerEvent> = Vec::new();
+    let budget = lost(LostReason::Budget, 120.0);
+    let scored = |promotions: &[Promotion]| {
+        rank_one(
+            &Subject {
+                record: &budget.0,
+                dark: false,
+            },
+            &refs,
+            &[],
+            promotions,
+            &Catalogue::built_in(),
+            &pipeline,
+            &RevivalPolicy::default(),
+            now(),
+        )
+        .unwrap()
+    };
+    let with = scored(std::slice::from_ref(&any));
+    assert_eq!(points(&with, Factor::Promotion), 15);
+    assert!(matches!(with.occasion, Revival::Promotion { .. }));
+    let mut over = any.clone();
+    over.until = today().checked_sub(jiff::Span::new().days(1)).unwrap();
+    over.from = today().checked_sub(jiff::Span::new().days(10)).unwrap();
+    assert_eq!(
+        points(&scored(&[over]), Factor::Promotion),
+        0,
+        "an ended promotion is no reason"
     );
 }

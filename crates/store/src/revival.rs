@@ -176,3 +176,49 @@ impl Store {
         }
     }
 }
+
+impl Store {
+    /// Records a promotion (replacing one of the same name).
+    pub async fn set_promotion(&self, promotion: &rekindle_core::revival::Promotion) -> Result<()> {
+        let definition = serde_json::to_string(promotion).map_err(|e| StoreError::Corrupt {
+            table: "promotions",
+            id: 0,
+            detail: e.to_string(),
+        })?;
+        sqlx::query(
+            "INSERT INTO promotions (name, definition, starts_on, ends_on) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (name) DO UPDATE SET definition = excluded.definition,
+                 starts_on = excluded.starts_on, ends_on = excluded.ends_on",
+        )
+        .bind(promotion.name.clone())
+        .bind(definition)
+        .bind(promotion.from.to_string())
+        .bind(promotion.until.to_string())
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Promotions running on `day`.
+    pub async fn promotions_on(
+        &self,
+        day: jiff::civil::Date,
+    ) -> Result<Vec<rekindle_core::revival::Promotion>> {
+        let rows = sqlx::query(
+            "SELECT definition FROM promotions WHERE starts_on <= $1 AND ends_on >= $1 ORDER BY name",
+        )
+        .bind(day.to_string())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let text: String = r.try_get(0)?;
+                serde_json::from_str(&text).map_err(|e| StoreError::Corrupt {
+                    table: "promotions",
+                    id: 0,
+                    detail: e.to_string(),
+                })
+            })
+            .collect()
+    }
+}

@@ -6,9 +6,11 @@
 //! says plainly which to leave buried.
 
 pub mod features;
+mod promotion;
 mod rank;
 
 pub use features::{Catalogue, Feature};
+pub use promotion::{Promotion, PromotionKind};
 pub use rank::{
     Candidate, Factor, Reason, Revival, RevivalPolicy, Shipped, Subject, rank, rank_one,
 };

@@ -4,7 +4,7 @@
 //! the answer is "leave it buried".
 
 use super::features::Catalogue;
-use super::{TriggerEvent, TriggerKind};
+use super::{Promotion, TriggerEvent, TriggerKind};
 use crate::time::{date_of, days_between, start_of_day};
 use crate::{DealId, DealRecord, DealStatus, LostReason, Pipeline};
 use jiff::civil::Date;
@@ -64,6 +64,7 @@ pub enum Factor {
     Trigger,
     FeatureShipped,
     ContractEnding,
+    Promotion,
 }
 
 /// One factor's points and why.
@@ -90,6 +91,9 @@ pub enum Revival {
     ContractEnding {
         vendor: String,
         notice_by: Date,
+    },
+    Promotion {
+        promotion: Promotion,
     },
     /// Their own date to look again has come.
     Resurface {
@@ -315,10 +319,12 @@ fn trigger_points(record: &DealRecord, event: &TriggerEvent) -> (i32, String) {
 }
 
 /// Scores one subject; `None` when it is not a revival candidate (won, or open and not dark).
+#[allow(clippy::too_many_arguments)]
 pub fn rank_one(
     subject: &Subject<'_>,
     events: &[&TriggerEvent],
     shipped: &[Shipped],
+    promotions: &[Promotion],
     catalogue: &Catalogue,
     pipeline: &Pipeline,
     policy: &RevivalPolicy,
@@ -416,6 +422,27 @@ pub fn rank_one(
             ));
         }
     }
+    // A running promotion the deal qualifies for: a nudge for a deal that was on the verge.
+    if let Some((promotion, why)) = promotions
+        .iter()
+        .filter(|p| p.is_running(today))
+        .find_map(|p| p.eligible(record, pipeline).ok().map(|why| (p, why)))
+    {
+        reasons.push(reason(
+            Factor::Promotion,
+            15,
+            format!(
+                "qualifies for {} until {} ({why})",
+                promotion.name, promotion.until
+            ),
+        ));
+        occasions.push((
+            45,
+            Revival::Promotion {
+                promotion: promotion.clone(),
+            },
+        ));
+    }
     if let (DealStatus::Nurture, Some(on)) = (record.deal.status, record.deal.resurface_on)
         && on <= today
     {
@@ -440,10 +467,12 @@ pub fn rank_one(
 }
 
 /// Every candidate among `subjects`, best first.
+#[allow(clippy::too_many_arguments)]
 pub fn rank<'a>(
     subjects: impl IntoIterator<Item = Subject<'a>>,
     events: &[TriggerEvent],
     shipped: &[Shipped],
+    promotions: &[Promotion],
     catalogue: &Catalogue,
     pipeline: &Pipeline,
     policy: &RevivalPolicy,
@@ -461,7 +490,9 @@ pub fn rank<'a>(
                 .get(s.record.deal.account.name.as_str())
                 .map(Vec::as_slice)
                 .unwrap_or(&[]);
-            rank_one(&s, events, shipped, catalogue, pipeline, policy, now)
+            rank_one(
+                &s, events, shipped, promotions, catalogue, pipeline, policy, now,
+            )
         })
         .collect();
     out.sort_by(|a, b| b.score.cmp(&a.score).then(a.deal.cmp(&b.deal)));

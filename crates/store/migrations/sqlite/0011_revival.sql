@@ -21,3 +21,11 @@ CREATE TABLE feature_aliases (
     synonym TEXT PRIMARY KEY,
     feature TEXT NOT NULL
 );
+
+-- Offers for deals that were on the verge, with their window and who qualifies.
+CREATE TABLE promotions (
+    name TEXT PRIMARY KEY,
+    definition TEXT NOT NULL,
+    starts_on TEXT NOT NULL,
+    ends_on TEXT NOT NULL
+);
