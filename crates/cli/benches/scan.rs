@@ -16,16 +16,8 @@ fn rekindle() -> Command {
     Command::new(env!("CARGO_BIN_EXE_rekindle"))
 }
 
-/// Peak resident memory of the largest child waited for so far, in MiB.
-fn children_peak_mib() -> f64 {
-    let mut usage = std::mem::MaybeUninit::<libc::rusage>::zeroed();
-    // SAFETY: getrusage writes a plain struct we own.
-    let usage = unsafe {
-        libc::getrusage(libc::RUSAGE_CHILDREN, usage.as_mut_ptr());
-        usage.assume_init()
-    };
-    usage.ru_maxrss as f64 / 1024.0
-}
+mod common;
+use common::children_peak_mib;
 
 fn main() {
     let deals: usize = std::env::var("REKINDLE_BENCH_DEALS")

@@ -362,6 +362,19 @@ struct Remembered {
 
 const SETTINGS_KEY: &str = "smtp";
 
+/// The address messages come from: the one given or remembered, else the rep's first.
+async fn sender(store: &Store, given: &Option<String>) -> Result<EmailAddress> {
+    match given {
+        Some(f) => Ok(EmailAddress::parse(f)?),
+        None => store
+            .rep_addresses()
+            .await?
+            .into_iter()
+            .next()
+            .ok_or_else(|| anyhow!("say which address messages come from: --from you@company.com")),
+    }
+}
+
 fn letter(
     m: &OutboxMessage,
     from: &EmailAddress,
@@ -452,17 +465,7 @@ async fn send(g: &Global, store: &Store, a: SendArgs, now: Timestamp) -> Result<
         Some(s) => Security::parse(s)
             .ok_or_else(|| anyhow!("bad --security {s:?}: expected tls, starttls or plain"))?,
     };
-    let from = match &settings.from {
-        Some(f) => EmailAddress::parse(f)?,
-        None => store
-            .rep_addresses()
-            .await?
-            .into_iter()
-            .next()
-            .ok_or_else(|| {
-                anyhow!("say which address messages come from: --from you@company.com")
-            })?,
-    };
+    let from = sender(store, &settings.from).await?;
     let mut report_out = SendReport {
         dry_run: a.dry_run,
         ..SendReport::default()
@@ -645,19 +648,7 @@ async fn export(
         );
     }
     let known: Remembered = store.setting(SETTINGS_KEY).await?.unwrap_or_default();
-    let from = match &known.from {
-        Some(f) => EmailAddress::parse(f)?,
-        None => store
-            .rep_addresses()
-            .await?
-            .into_iter()
-            .next()
-            .ok_or_else(|| {
-                anyhow!(
-                    "say which address is yours once: rekindle import mail --me you@company.com"
-                )
-            })?,
-    };
+    let from = sender(store, &known.from).await?;
     let record = store.deal(m.deal).await?;
     let to_name = record
         .contact(m.contact)

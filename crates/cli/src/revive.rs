@@ -10,8 +10,8 @@ use anyhow::{Context, Result, anyhow};
 use jiff::Timestamp;
 use rekindle_core::compose::Draft;
 use rekindle_core::revival::{
-    Candidate, Catalogue, Factor, Promotion, PromotionKind, Revival, RevivalPolicy, Shipped,
-    Subject, TriggerEvent, TriggerKind, rank_one,
+    Candidate, Catalogue, Factor, Outlook, Promotion, PromotionKind, Revival, RevivalPolicy,
+    Shipped, Subject, TriggerEvent, TriggerKind, rank_one,
 };
 use rekindle_core::time::{date_of, parse_date};
 use rekindle_core::{
@@ -24,12 +24,53 @@ use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
 
-/// Every revival candidate in the pipeline that `keep` wants, best first.
-async fn candidates(
-    store: &Store,
-    now: Timestamp,
-    keep: Arc<dyn Fn(&Candidate) -> bool + Send + Sync>,
-) -> Result<Vec<Candidate>> {
+/// What to keep of the candidates as the pipeline streams by.
+enum Keep {
+    /// Every candidate this says yes to (a shipped feature's deals, an account's).
+    Matching(Arc<dyn Fn(&Candidate) -> bool + Send + Sync>),
+    /// Only the best `n`, buried ones included or not: memory stays bounded whatever the
+    /// pipeline's size.
+    Best { n: usize, buried: bool },
+}
+
+/// What a pass over the pipeline found: the candidates kept, best first, and how many there
+/// were in all and how many are best left buried.
+struct Found {
+    kept: Vec<Candidate>,
+    total: usize,
+    buried: usize,
+}
+
+fn better(a: &Candidate, b: &Candidate) -> std::cmp::Ordering {
+    b.score.cmp(&a.score).then(a.deal.cmp(&b.deal))
+}
+
+/// The best `n` so far, shared by the reading threads.
+struct Podium {
+    n: usize,
+    best: Vec<Candidate>,
+}
+
+impl Podium {
+    fn offer(&mut self, c: Candidate) {
+        if self.best.len() == self.n {
+            match self.best.last() {
+                Some(worst) if better(&c, worst).is_lt() => {
+                    self.best.pop();
+                }
+                _ => return,
+            }
+        }
+        let at = self
+            .best
+            .binary_search_by(|x| better(x, &c))
+            .unwrap_or_else(|i| i);
+        self.best.insert(at, c);
+    }
+}
+
+/// Reads the whole pipeline, account by account, and ranks every revival candidate.
+async fn candidates(store: &Store, now: Timestamp, keep: Keep) -> Result<Found> {
     let policy = store.policy().await?;
     let stages = stage_norms(store, now).await?;
     let revival = RevivalPolicy::default();
@@ -46,42 +87,73 @@ async fn candidates(
         Arc::new(store.promotions_on(date_of(now)).await?),
         Arc::new(store.catalogue().await?),
     );
-    let work: AccountWork<Vec<Candidate>> = Arc::new(move |group: Vec<DealRecord>| {
-        let norms = stages.with_replies_from(&group, now);
-        let here: Vec<&TriggerEvent> = group
-            .first()
-            .and_then(|r| events.get(&r.deal.account.name))
-            .map(|v| v.iter().collect())
-            .unwrap_or_default();
-        group
-            .iter()
-            .filter(|r| r.deal.status != DealStatus::Won)
-            .filter_map(|r| {
+    let podium = Arc::new(std::sync::Mutex::new(Podium {
+        n: match &keep {
+            Keep::Best { n, .. } => *n,
+            Keep::Matching(_) => 0,
+        },
+        best: Vec::new(),
+    }));
+    let keep = Arc::new(keep);
+    let shared = podium.clone();
+    // Each account returns (candidates, buried) counts and, when matching, the matches.
+    let work: AccountWork<(usize, usize, Vec<Candidate>)> =
+        Arc::new(move |group: Vec<DealRecord>| {
+            let norms = stages.with_replies_from(&group, now);
+            let here: Vec<&TriggerEvent> = group
+                .first()
+                .and_then(|r| events.get(&r.deal.account.name))
+                .map(|v| v.iter().collect())
+                .unwrap_or_default();
+            let outlook = Outlook {
+                shipped: &shipped,
+                promotions: &promotions,
+                catalogue: &catalogue,
+                pipeline: &policy.pipeline,
+                policy: &revival,
+                now,
+            };
+            let (mut total, mut buried, mut matched) = (0, 0, Vec::new());
+            for r in group.iter().filter(|r| r.deal.status != DealStatus::Won) {
                 let dark = r.deal.status == DealStatus::Open
                     && assess(r, now, &policy, &norms).state == DealState::Dark;
                 let subject = Subject { record: r, dark };
-                rank_one(
-                    &subject,
-                    &here,
-                    &shipped,
-                    &promotions,
-                    &catalogue,
-                    &policy.pipeline,
-                    &revival,
-                    now,
-                )
-            })
-            .filter(|c| keep(c))
-            .collect()
-    });
-    let mut all: Vec<Candidate> = store
-        .map_accounts(false, work)
-        .await?
-        .into_iter()
-        .flatten()
-        .collect();
-    all.sort_by(|a, b| b.score.cmp(&a.score).then(a.deal.cmp(&b.deal)));
-    Ok(all)
+                let Some(c) = rank_one(&subject, &here, &outlook) else {
+                    continue;
+                };
+                total += 1;
+                buried += usize::from(c.leave_buried);
+                match keep.as_ref() {
+                    Keep::Matching(wanted) if wanted(&c) => matched.push(c),
+                    Keep::Matching(_) => {}
+                    Keep::Best {
+                        buried: with_buried,
+                        ..
+                    } if *with_buried || !c.leave_buried => {
+                        if let Ok(mut p) = shared.lock() {
+                            p.offer(c);
+                        }
+                    }
+                    Keep::Best { .. } => {}
+                }
+            }
+            (total, buried, matched)
+        });
+    let mut found = Found {
+        kept: Vec::new(),
+        total: 0,
+        buried: 0,
+    };
+    for (total, buried, matched) in store.map_accounts(false, work).await? {
+        found.total += total;
+        found.buried += buried;
+        found.kept.extend(matched);
+    }
+    if let Ok(mut p) = podium.lock() {
+        found.kept.append(&mut p.best);
+    }
+    found.kept.sort_by(better);
+    Ok(found)
 }
 
 /// A candidate with its draft (or why none could be made) and where it was queued.
@@ -219,7 +291,7 @@ pub async fn feature(g: &Global, command: FeatureCommand) -> Result<ExitCode> {
             let keep: Arc<dyn Fn(&Candidate) -> bool + Send + Sync> = Arc::new(
                 move |c| matches!(&c.occasion, Revival::FeatureShipped { feature, .. } if catalogue.file_under(feature) == wanted),
             );
-            let found = candidates(&store, now, keep).await?;
+            let found = candidates(&store, now, Keep::Matching(keep)).await?.kept;
             let drafted = with_drafts(g, &store, found, queue, now).await?;
             if g.json {
                 print_json(
@@ -353,8 +425,9 @@ pub async fn event(g: &Global, command: EventCommand) -> Result<ExitCode> {
                 >= date_of(now)
                     .checked_sub(jiff::Span::new().days(RevivalPolicy::default().fresh_days))
                     .unwrap_or(e.on);
-            let found: Vec<Candidate> = candidates(&store, now, keep)
+            let found: Vec<Candidate> = candidates(&store, now, Keep::Matching(keep))
                 .await?
+                .kept
                 .into_iter()
                 .filter(|_| fresh)
                 .map(|mut c| {
@@ -399,14 +472,17 @@ pub async fn event(g: &Global, command: EventCommand) -> Result<ExitCode> {
 pub async fn revive(g: &Global, a: ReviveArgs) -> Result<ExitCode> {
     let store = open(g).await?;
     let now = now(g)?;
-    let keep: Arc<dyn Fn(&Candidate) -> bool + Send + Sync> = Arc::new(|_| true);
-    let found = candidates(&store, now, keep).await?;
-    let buried = found.iter().filter(|c| c.leave_buried).count();
-    let shown: Vec<Candidate> = found
-        .into_iter()
-        .filter(|c| a.all || !c.leave_buried)
-        .take(a.limit)
-        .collect();
+    let found = candidates(
+        &store,
+        now,
+        Keep::Best {
+            n: a.limit,
+            buried: a.all,
+        },
+    )
+    .await?;
+    let buried = found.buried;
+    let shown = found.kept;
     let listed = if a.drafts {
         with_drafts(g, &store, shown, false, now).await?
     } else {
@@ -421,7 +497,9 @@ pub async fn revive(g: &Global, a: ReviveArgs) -> Result<ExitCode> {
             .collect()
     };
     if g.json {
-        print_json(&serde_json::json!({ "candidates": listed, "left_buried": buried }))?;
+        print_json(
+            &serde_json::json!({ "candidates": listed, "left_buried": buried, "considered": found.total }),
+        )?;
     } else {
         if listed.is_empty() {
             println!("No lost or dark deal is worth reviving now.");
@@ -473,8 +551,9 @@ pub async fn promo(g: &Global, a: PromoArgs) -> Result<ExitCode> {
     let keep: Arc<dyn Fn(&Candidate) -> bool + Send + Sync> =
         Arc::new(|c| !c.leave_buried && c.reasons.iter().any(|r| r.factor == Factor::Promotion));
     let found: Vec<Candidate> = if running {
-        candidates(&store, now, keep)
+        candidates(&store, now, Keep::Matching(keep))
             .await?
+            .kept
             .into_iter()
             .map(|mut c| {
                 c.occasion = Revival::Promotion {

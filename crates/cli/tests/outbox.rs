@@ -12,31 +12,7 @@ use std::time::{Duration, Instant};
 
 /// A deal at its own account with one contact who told us their problem.
 fn deal_at(rk: &Rk, account: &str, email: &str) -> String {
-    let deal = rk.json(&[
-        "deal",
-        "add",
-        "--title",
-        &format!("{account}: rollout"),
-        "--account",
-        account,
-        "--owner",
-        "Alex Morgan",
-        "--stage",
-        "proposal",
-        "--amount",
-        "$20k",
-    ]);
-    let d = deal["deal"].as_i64().unwrap().to_string();
-    rk.json(&[
-        "contact",
-        "add",
-        "--deal",
-        &d,
-        "--name",
-        "Robin Vale",
-        "--email",
-        email,
-    ]);
+    let d = deal_with_contact(rk, account, "$20k", "Robin Vale", email, &[]);
     rk.json(&[
         "fact",
         &d,
@@ -451,6 +427,27 @@ fn a_sender_killed_after_delivery_never_sends_a_second_copy() {
     assert_eq!(sink.delivered().len(), 1);
 }
 
+/// What the rep does with messages left in doubt: look in the Sent folder (here, what the
+/// server stored) and confirm each as sent or to be sent again. A message still `sending` is
+/// settled by the next real run first.
+fn settle_as_the_rep(rk: &Rk, sink: &SmtpSink, unconfirmed: &Value) {
+    for u in unconfirmed.as_array().unwrap() {
+        let id = format!("O{u}");
+        let shown = rk.json(&["outbox", "show", &id]);
+        if shown["state"] != "unconfirmed" {
+            continue;
+        }
+        let message_id = shown["message_id"].as_str().unwrap();
+        let arrived = sink.delivered().iter().any(|m| m.contains(message_id));
+        rk.json(&[
+            "outbox",
+            "confirm",
+            &id,
+            if arrived { "--sent" } else { "--resend" },
+        ]);
+    }
+}
+
 #[test]
 fn kills_at_any_moment_deliver_every_message_exactly_once() {
     let sink = SmtpSink::start(SmtpOptions {
@@ -487,19 +484,7 @@ fn kills_at_any_moment_deliver_every_message_exactly_once() {
         // The rep settles what the interruption left in doubt, from what arrived.
         let after = rk.run(&["outbox", "send", "--dry-run", "--json"]);
         let report: Value = serde_json::from_slice(&after.stdout).unwrap();
-        for u in report["unconfirmed"].as_array().unwrap() {
-            let id = format!("O{u}");
-            let message_id = rk.json(&["outbox", "show", &id])["message_id"]
-                .as_str()
-                .unwrap()
-                .to_string();
-            let arrived = sink.delivered().iter().any(|m| m.contains(&message_id));
-            let flag = if arrived { "--sent" } else { "--resend" };
-            // A message still `sending` is settled by the next real run first.
-            if rk.json(&["outbox", "show", &id])["state"] == "unconfirmed" {
-                rk.json(&["outbox", "confirm", &id, flag]);
-            }
-        }
+        settle_as_the_rep(&rk, &sink, &report["unconfirmed"]);
         assert!(round < 39, "the outbox never emptied");
     }
     // A last clean run sends whatever is left and settles the rest.
@@ -509,20 +494,7 @@ fn kills_at_any_moment_deliver_every_message_exactly_once() {
         if unconfirmed.is_empty() && rk.json(&["outbox", "list"]).as_array().unwrap().is_empty() {
             break;
         }
-        for u in unconfirmed {
-            let id = format!("O{u}");
-            let message_id = rk.json(&["outbox", "show", &id])["message_id"]
-                .as_str()
-                .unwrap()
-                .to_string();
-            let arrived = sink.delivered().iter().any(|m| m.contains(&message_id));
-            rk.json(&[
-                "outbox",
-                "confirm",
-                &id,
-                if arrived { "--sent" } else { "--resend" },
-            ]);
-        }
+        settle_as_the_rep(&rk, &sink, &Value::from(unconfirmed));
     }
     let delivered = sink.delivered();
     for message_id in &message_ids {

@@ -5,27 +5,9 @@ mod common;
 use common::*;
 use serde_json::Value;
 
-/// A deal at its own account with one contact, and the rep's last message to them.
+/// A deal at its own account with one contact.
 fn deal_with(rk: &Rk, account: &str, name: &str, email: &str) -> String {
-    let deal = rk.json(&[
-        "deal",
-        "add",
-        "--title",
-        &format!("{account}: rollout"),
-        "--account",
-        account,
-        "--owner",
-        "Alex Morgan",
-        "--stage",
-        "proposal",
-        "--amount",
-        "$20k",
-    ]);
-    let d = deal["deal"].as_i64().unwrap().to_string();
-    rk.json(&[
-        "contact", "add", "--deal", &d, "--name", name, "--email", email,
-    ]);
-    d
+    deal_with_contact(rk, account, "$20k", name, email, &[])
 }
 
 fn reply(id: &str, from: &str, date: &str, body: &str) -> String {

@@ -8,35 +8,14 @@ use serde_json::Value;
 
 /// A deal lost on `lost_on` for `reason`, with a champion and their problem on record.
 fn lost_deal(rk: &Rk, account: &str, email: &str, reason: &str, lost_on: &str) -> String {
-    let deal = rk.json(&[
-        "deal",
-        "add",
-        "--title",
-        &format!("{account}: planning"),
-        "--account",
+    let d = deal_with_contact(
+        rk,
         account,
-        "--owner",
-        "Alex Morgan",
-        "--stage",
-        "proposal",
-        "--amount",
         "$60k",
-        "--created",
-        "2026-03-01",
-    ]);
-    let d = deal["deal"].as_i64().unwrap().to_string();
-    rk.json(&[
-        "contact",
-        "add",
-        "--deal",
-        &d,
-        "--name",
         "Robin Vale",
-        "--email",
         email,
-        "--role",
-        "champion",
-    ]);
+        &["--role", "champion"],
+    );
     rk.json(&[
         "fact",
         &d,
@@ -328,6 +307,13 @@ fn revive_ranks_with_reasons_and_leaves_the_dead_buried() {
             .iter()
             .any(|r| r["why"].as_str().unwrap().contains("decomposed"))
     );
+    let top = rk.json(&["revive", "--all", "--limit", "2"]);
+    assert_eq!(
+        ids(&top["candidates"]),
+        order[..2].to_vec(),
+        "the best two, in order"
+    );
+    assert_eq!(top["considered"], 3);
     let human = rk.run(&["revive"]);
     assert!(String::from_utf8_lossy(&human.stdout).contains("best left buried"));
     let drafted = rk.json(&["revive", "--drafts"]);

@@ -22,22 +22,34 @@ fn today() -> Date {
     time::date_of(now())
 }
 
+/// Ranks with what shipped and what promotions run.
+fn outlook_with<T>(
+    shipped: &[Shipped],
+    promotions: &[Promotion],
+    f: impl FnOnce(&Outlook<'_>) -> T,
+) -> T {
+    let (catalogue, pipeline, policy) = (
+        Catalogue::built_in(),
+        Policy::default().pipeline,
+        RevivalPolicy::default(),
+    );
+    f(&Outlook {
+        shipped,
+        promotions,
+        catalogue: &catalogue,
+        pipeline: &pipeline,
+        policy: &policy,
+        now: now(),
+    })
+}
+
 fn score_with(f: &Fixture, events: &[TriggerEvent], shipped: &[Shipped]) -> Candidate {
     let refs: Vec<&TriggerEvent> = events.iter().collect();
-    rank_one(
-        &Subject {
-            record: &f.0,
-            dark: false,
-        },
-        &refs,
-        shipped,
-        &[],
-        &Catalogue::built_in(),
-        &Policy::default().pipeline,
-        &RevivalPolicy::default(),
-        now(),
-    )
-    .expect("a candidate")
+    let subject = Subject {
+        record: &f.0,
+        dark: false,
+    };
+    outlook_with(shipped, &[], |o| rank_one(&subject, &refs, o)).expect("a candidate")
 }
 
 fn score(f: &Fixture) -> i32 {
@@ -77,20 +89,10 @@ fn salvageable_reasons_rank_above_unsalvageable_ones() {
 fn won_and_healthy_open_deals_are_not_candidates_but_dark_ones_are() {
     let won = deal("proposal").with(|r| r.deal.status = DealStatus::Won);
     let open = deal("proposal");
-    let policy = RevivalPolicy::default();
-    let catalogue = Catalogue::built_in();
-    let pipeline = Policy::default().pipeline;
     let candidates = |f: &Fixture, dark| {
-        rank_one(
-            &Subject { record: &f.0, dark },
-            &[],
-            &[],
-            &[],
-            &catalogue,
-            &pipeline,
-            &policy,
-            now(),
-        )
+        outlook_with(&[], &[], |o| {
+            rank_one(&Subject { record: &f.0, dark }, &[], o)
+        })
     };
     assert!(candidates(&won, true).is_none());
     assert!(candidates(&open, false).is_none());
@@ -258,25 +260,17 @@ fn a_nurtured_deal_whose_date_has_come_is_due() {
 fn rank_orders_best_first() {
     let a = lost(LostReason::NoValueSeen, 1000.0).with(|r| r.deal.id = DealId(1));
     let b = lost(LostReason::Timing, 120.0).with(|r| r.deal.id = DealId(2));
-    let ranked = rank(
-        [
-            Subject {
-                record: &a.0,
-                dark: false,
-            },
-            Subject {
-                record: &b.0,
-                dark: false,
-            },
-        ],
-        &[],
-        &[],
-        &[],
-        &Catalogue::built_in(),
-        &Policy::default().pipeline,
-        &RevivalPolicy::default(),
-        now(),
-    );
+    let subjects = [
+        Subject {
+            record: &a.0,
+            dark: false,
+        },
+        Subject {
+            record: &b.0,
+            dark: false,
+        },
+    ];
+    let ranked = outlook_with(&[], &[], |o| rank(subjects, &[], o));
     assert_eq!(
         ranked.iter().map(|c| c.deal.0).collect::<Vec<_>>(),
         vec![2, 1]
@@ -329,21 +323,12 @@ fn a_running_promotion_nudges_the_deals_that_qualify() {
 
     let refs: Vec<&TriggerEvent> = Vec::new();
     let budget = lost(LostReason::Budget, 120.0);
+    let subject = Subject {
+        record: &budget.0,
+        dark: false,
+    };
     let scored = |promotions: &[Promotion]| {
-        rank_one(
-            &Subject {
-                record: &budget.0,
-                dark: false,
-            },
-            &refs,
-            &[],
-            promotions,
-            &Catalogue::built_in(),
-            &pipeline,
-            &RevivalPolicy::default(),
-            now(),
-        )
-        .unwrap()
+        outlook_with(&[], promotions, |o| rank_one(&subject, &refs, o)).unwrap()
     };
     let with = scored(std::slice::from_ref(&any));
     assert_eq!(points(&with, Factor::Promotion), 15);

@@ -226,3 +226,37 @@ pub fn mbox_message(id: &str, headers: &str, date: &str, body: &str) -> String {
         "From x Thu Jan  1 00:00:00 2026\nMessage-ID: <{id}>\n{headers}\nDate: {date}\n\n{body}\n\n"
     )
 }
+
+/// A proposal-stage deal at its own account with one contact (`contact` flags: `--role`...).
+pub fn deal_with_contact(
+    rk: &Rk,
+    account: &str,
+    amount: &str,
+    name: &str,
+    email: &str,
+    contact: &[&str],
+) -> String {
+    let deal = rk.json(&[
+        "deal",
+        "add",
+        "--title",
+        &format!("{account}: rollout"),
+        "--account",
+        account,
+        "--owner",
+        "Alex Morgan",
+        "--stage",
+        "proposal",
+        "--amount",
+        amount,
+        "--created",
+        "2026-03-01",
+    ]);
+    let d = deal["deal"].as_i64().unwrap().to_string();
+    let mut args = vec![
+        "contact", "add", "--deal", &d, "--name", name, "--email", email,
+    ];
+    args.extend_from_slice(contact);
+    rk.json(&args);
+    d
+}

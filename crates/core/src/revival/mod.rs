@@ -12,7 +12,7 @@ mod rank;
 pub use features::{Catalogue, Feature};
 pub use promotion::{Promotion, PromotionKind};
 pub use rank::{
-    Candidate, Factor, Reason, Revival, RevivalPolicy, Shipped, Subject, rank, rank_one,
+    Candidate, Factor, Outlook, Reason, Revival, RevivalPolicy, Shipped, Subject, rank, rank_one,
 };
 
 use crate::record::vocabulary;

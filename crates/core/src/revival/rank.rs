@@ -318,18 +318,32 @@ fn trigger_points(record: &DealRecord, event: &TriggerEvent) -> (i32, String) {
     }
 }
 
-/// Scores one subject; `None` when it is not a revival candidate (won, or open and not dark).
-#[allow(clippy::too_many_arguments)]
+/// What holds for every deal at the moment of ranking: what shipped, what promotions run,
+/// the feature catalogue, the pipeline's stages, the thresholds, and the moment itself.
+pub struct Outlook<'a> {
+    pub shipped: &'a [Shipped],
+    pub promotions: &'a [Promotion],
+    pub catalogue: &'a Catalogue,
+    pub pipeline: &'a Pipeline,
+    pub policy: &'a RevivalPolicy,
+    pub now: Timestamp,
+}
+
+/// Scores one subject with its account's trigger events; `None` when it is not a revival
+/// candidate (won, or open and not dark).
 pub fn rank_one(
     subject: &Subject<'_>,
     events: &[&TriggerEvent],
-    shipped: &[Shipped],
-    promotions: &[Promotion],
-    catalogue: &Catalogue,
-    pipeline: &Pipeline,
-    policy: &RevivalPolicy,
-    now: Timestamp,
+    outlook: &Outlook<'_>,
 ) -> Option<Candidate> {
+    let Outlook {
+        shipped,
+        promotions,
+        catalogue,
+        pipeline,
+        policy,
+        now,
+    } = *outlook;
     let record = subject.record;
     let today = date_of(now);
     let fresh_from = today.checked_sub(policy.fresh_days.days()).ok()?;
@@ -467,16 +481,10 @@ pub fn rank_one(
 }
 
 /// Every candidate among `subjects`, best first.
-#[allow(clippy::too_many_arguments)]
 pub fn rank<'a>(
     subjects: impl IntoIterator<Item = Subject<'a>>,
     events: &[TriggerEvent],
-    shipped: &[Shipped],
-    promotions: &[Promotion],
-    catalogue: &Catalogue,
-    pipeline: &Pipeline,
-    policy: &RevivalPolicy,
-    now: Timestamp,
+    outlook: &Outlook<'_>,
 ) -> Vec<Candidate> {
     let mut by_account: std::collections::HashMap<&str, Vec<&TriggerEvent>> =
         std::collections::HashMap::new();
@@ -490,9 +498,7 @@ pub fn rank<'a>(
                 .get(s.record.deal.account.name.as_str())
                 .map(Vec::as_slice)
                 .unwrap_or(&[]);
-            rank_one(
-                &s, events, shipped, promotions, catalogue, pipeline, policy, now,
-            )
+            rank_one(&s, events, outlook)
         })
         .collect();
     out.sort_by(|a, b| b.score.cmp(&a.score).then(a.deal.cmp(&b.deal)));
