@@ -161,8 +161,8 @@ impl CaptureWriter {
         let id: i64 = self
             .conn
             .prepare_cached(
-                "INSERT INTO reply_readings (activity_id, deal_id, contact_id, sender, class, reading, changes, state, read_at, decided_by)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) RETURNING id",
+                "INSERT INTO reply_readings (activity_id, deal_id, contact_id, sender, address, class, reading, changes, state, read_at, decided_by)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) RETURNING id",
             )?
             .query_row(
                 params![
@@ -170,6 +170,7 @@ impl CaptureWriter {
                     deal.0,
                     contact.map(|c| c.0),
                     sender,
+                    address,
                     reading.class.as_str(),
                     serde_json::to_string(reading).map_err(|e| corrupt(0, e))?,
                     serde_json::to_string(&changes).map_err(|e| corrupt(0, e))?,
@@ -408,11 +409,10 @@ impl CaptureWriter {
         }
         self.begin()?;
         self.undo(old.deal, &old.changes)?;
-        let contact: Option<i64> = self
+        let (contact, address): (Option<i64>, String) = self
             .conn
-            .prepare_cached("SELECT contact_id FROM reply_readings WHERE id = ?1")?
-            .query_row([old.id.0], |r| r.get(0))?;
-        let address = self.sender_address(old.activity, contact)?;
+            .prepare_cached("SELECT contact_id, address FROM reply_readings WHERE id = ?1")?
+            .query_row([old.id.0], |r| Ok((r.get(0)?, r.get(1)?)))?;
         let id = self.record_reading(
             old.deal,
             old.activity,
@@ -431,23 +431,6 @@ impl CaptureWriter {
             .execute(params![old.id.0, id.0])?;
         self.commit()?;
         Ok(id)
-    }
-
-    fn sender_address(&self, activity: ActivityId, contact: Option<i64>) -> Result<String> {
-        let from_message: Option<String> = self
-            .conn
-            .prepare_cached("SELECT sender FROM reply_readings WHERE activity_id = ?1 AND sender LIKE '%@%' LIMIT 1")?
-            .query_row([activity.0], |r| r.get(0))
-            .optional()?;
-        let from_contact: Option<String> = match contact {
-            Some(c) => self
-                .conn
-                .prepare_cached("SELECT email FROM contact_emails WHERE contact_id = ?1 LIMIT 1")?
-                .query_row([c], |r| r.get(0))
-                .optional()?,
-            None => None,
-        };
-        Ok(from_contact.or(from_message).unwrap_or_default())
     }
 }
 

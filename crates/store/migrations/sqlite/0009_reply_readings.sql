@@ -6,6 +6,7 @@ CREATE TABLE reply_readings (
     deal_id BIGINT NOT NULL REFERENCES deals (id),
     contact_id BIGINT,
     sender TEXT NOT NULL,
+    address TEXT NOT NULL,
     class TEXT NOT NULL,
     reading TEXT NOT NULL,
     changes TEXT NOT NULL,
