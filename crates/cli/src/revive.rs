@@ -10,8 +10,8 @@ use anyhow::{Context, Result, anyhow};
 use jiff::Timestamp;
 use rekindle_core::compose::Draft;
 use rekindle_core::revival::{
-    Candidate, Catalogue, Factor, Outlook, Promotion, PromotionKind, Revival, RevivalPolicy,
-    Shipped, Subject, TriggerEvent, TriggerKind, rank_one,
+    Candidate, Catalogue, Outlook, Promotion, PromotionKind, Revival, RevivalPolicy, Shipped,
+    Subject, TriggerEvent, TriggerKind, rank_one,
 };
 use rekindle_core::time::{date_of, parse_date};
 use rekindle_core::{
@@ -416,22 +416,18 @@ pub async fn event(g: &Global, command: EventCommand) -> Result<ExitCode> {
         EventCommand::Add(a) => {
             let e = event_from(&store, &a, now).await?;
             store.add_events(std::slice::from_ref(&e)).await?;
-            let account = e.account.clone();
+            // The deals where this event counted (fresh, at their account). The rep came with
+            // it: it is what the message is about, even when an older reason scores higher.
+            let occasion = Revival::Trigger { event: e.clone() };
+            let wanted = occasion.clone();
             let keep: Arc<dyn Fn(&Candidate) -> bool + Send + Sync> =
-                Arc::new(move |c| c.account == account);
-            // The rep came with this event: it is what the message is about, even when an
-            // older reason scores higher.
-            let fresh = e.on
-                >= date_of(now)
-                    .checked_sub(jiff::Span::new().days(RevivalPolicy::default().fresh_days))
-                    .unwrap_or(e.on);
+                Arc::new(move |c| c.has_occasion(&wanted));
             let found: Vec<Candidate> = candidates(&store, now, Keep::Matching(keep))
                 .await?
                 .kept
                 .into_iter()
-                .filter(|_| fresh)
                 .map(|mut c| {
-                    c.occasion = Revival::Trigger { event: e.clone() };
+                    c.come_back_with(occasion.clone());
                     c
                 })
                 .collect();
@@ -548,17 +544,19 @@ pub async fn promo(g: &Global, a: PromoArgs) -> Result<ExitCode> {
     promotion.check(&store.policy().await?.pipeline)?;
     store.set_promotion(&promotion).await?;
     let running = promotion.is_running(date_of(now));
+    let occasion = Revival::Promotion {
+        promotion: promotion.clone(),
+    };
+    let wanted = occasion.clone();
     let keep: Arc<dyn Fn(&Candidate) -> bool + Send + Sync> =
-        Arc::new(|c| !c.leave_buried && c.reasons.iter().any(|r| r.factor == Factor::Promotion));
+        Arc::new(move |c| !c.leave_buried && c.has_occasion(&wanted));
     let found: Vec<Candidate> = if running {
         candidates(&store, now, Keep::Matching(keep))
             .await?
             .kept
             .into_iter()
             .map(|mut c| {
-                c.occasion = Revival::Promotion {
-                    promotion: promotion.clone(),
-                };
+                c.come_back_with(occasion.clone());
                 c
             })
             .collect()

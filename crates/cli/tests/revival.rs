@@ -325,7 +325,7 @@ fn a_promotion_finds_the_deals_on_the_verge_and_drafts_the_offer() {
     let rk = Rk::new();
     rk.json(&["init"]);
     let budget = lost_deal(&rk, "Acme", "dana@acme.example", "budget", "2026-07-01");
-    lost_deal(
+    let competitor = lost_deal(
         &rk,
         "Globex",
         "sam@globex.example",
@@ -359,6 +359,28 @@ fn a_promotion_finds_the_deals_on_the_verge_and_drafts_the_offer() {
     );
     assert!(d["subject"].as_str().unwrap().contains("31 December"));
     assert_eq!(rk.json(&["outbox", "list"]).as_array().unwrap().len(), 1);
+    // A second promotion running at the same time finds only the deals it is for.
+    let second = rk.json(&[
+        "promo",
+        "add",
+        "--name",
+        "Switch",
+        "--kind",
+        "free_onboarding",
+        "--offer",
+        "free migration from your current tool",
+        "--until",
+        "2026-12-31",
+        "--lost-reason",
+        "competitor",
+    ]);
+    assert_eq!(ids(&second["deals"]), vec![competitor]);
+    assert!(
+        second["deals"][0]["draft"]["body"]
+            .as_str()
+            .unwrap()
+            .contains("free migration")
+    );
     assert!(
         rk.fails(&[
             "promo",

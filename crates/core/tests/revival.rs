@@ -333,6 +333,18 @@ fn a_running_promotion_nudges_the_deals_that_qualify() {
     let with = scored(std::slice::from_ref(&any));
     assert_eq!(points(&with, Factor::Promotion), 15);
     assert!(matches!(with.occasion, Revival::Promotion { .. }));
+    let mut other = any.clone();
+    other.name = "Flexible billing".into();
+    let both = scored(&[any.clone(), other.clone()]);
+    assert_eq!(
+        points(&both, Factor::Promotion),
+        15,
+        "two promotions are one nudge"
+    );
+    let theirs = |p: &Promotion| Revival::Promotion {
+        promotion: p.clone(),
+    };
+    assert!(both.has_occasion(&theirs(&any)) && both.has_occasion(&theirs(&other)));
     let mut over = any.clone();
     over.until = today().checked_sub(jiff::Span::new().days(1)).unwrap();
     over.from = today().checked_sub(jiff::Span::new().days(10)).unwrap();

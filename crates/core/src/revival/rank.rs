@@ -112,9 +112,31 @@ pub struct Candidate {
     pub status: DealStatus,
     pub score: i32,
     pub reasons: Vec<Reason>,
+    /// The best occasion to come back with.
     pub occasion: Revival,
+    /// The other occasions that counted, next best first.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub also: Vec<Revival>,
     /// Below the threshold: not worth the effort now.
     pub leave_buried: bool,
+}
+
+impl Candidate {
+    /// Whether `occasion` counted for this deal.
+    pub fn has_occasion(&self, occasion: &Revival) -> bool {
+        self.occasion == *occasion || self.also.contains(occasion)
+    }
+
+    /// Makes `occasion` the one to come back with (the rep chose it), keeping the others.
+    pub fn come_back_with(&mut self, occasion: Revival) {
+        if self.occasion != occasion {
+            let previous = std::mem::replace(&mut self.occasion, occasion);
+            self.also.retain(|o| *o != self.occasion);
+            if previous != Revival::CheckIn {
+                self.also.insert(0, previous);
+            }
+        }
+    }
 }
 
 fn reason(factor: Factor, points: i32, why: impl Into<String>) -> Reason {
@@ -436,15 +458,17 @@ pub fn rank_one(
             ));
         }
     }
-    // A running promotion the deal qualifies for: a nudge for a deal that was on the verge.
-    if let Some((promotion, why)) = promotions
+    // Running promotions the deal qualifies for: a nudge for a deal that was on the verge.
+    // One is worth points; each is an occasion the rep may come back with.
+    for (n, (promotion, why)) in promotions
         .iter()
         .filter(|p| p.is_running(today))
-        .find_map(|p| p.eligible(record, pipeline).ok().map(|why| (p, why)))
+        .filter_map(|p| p.eligible(record, pipeline).ok().map(|why| (p, why)))
+        .enumerate()
     {
         reasons.push(reason(
             Factor::Promotion,
-            15,
+            if n == 0 { 15 } else { 0 },
             format!(
                 "qualifies for {} until {} ({why})",
                 promotion.name, promotion.until
@@ -463,11 +487,10 @@ pub fn rank_one(
         occasions.push((40, Revival::Resurface { on }));
     }
     let score: i32 = reasons.iter().map(|r| r.points).sum();
-    let occasion = occasions
-        .into_iter()
-        .max_by_key(|(weight, _)| *weight)
-        .map(|(_, o)| o)
-        .unwrap_or(Revival::CheckIn);
+    occasions.sort_by_key(|(weight, _)| -weight);
+    let mut ranked = occasions.into_iter().map(|(_, o)| o);
+    let occasion = ranked.next().unwrap_or(Revival::CheckIn);
+    let also: Vec<Revival> = ranked.collect();
     Some(Candidate {
         deal: record.deal.id,
         title: record.deal.title.clone(),
@@ -476,6 +499,7 @@ pub fn rank_one(
         score,
         reasons,
         occasion,
+        also,
         leave_buried: score < policy.threshold,
     })
 }
