@@ -11,7 +11,10 @@ use jiff::Timestamp;
 use regex::Regex;
 use rekindle_core::outbox::{OutboxState, Outgoing, Verdict, check};
 use rekindle_core::time::{date_of, start_of_day};
-use rekindle_core::{EmailAddress, OutgoingId, PlayKind, lint};
+use rekindle_core::{
+    Activity, ActivityId, ActivityKind, DealId, Direction, EmailAddress, Outcome, OutgoingId,
+    PlayKind, ToneMark, lint,
+};
 use rekindle_outbox::{Letter, Security, Smtp, SmtpError, SmtpSettings, new_message_id};
 use rekindle_store::{NewOutgoing, OutboxMessage, Store};
 use serde::{Deserialize, Serialize};
@@ -491,8 +494,17 @@ async fn send(g: &Global, store: &Store, a: SendArgs, now: Timestamp) -> Result<
     let policy = store.policy().await?;
     let mut session: Option<Smtp> = None;
     let mut secret: Option<String> = None;
+    // A dry run predicts the real one: what it would send counts as sent for the messages
+    // after it (limits, spacing, the touch cap).
+    let mut would_send: Vec<(DealId, Activity)> = Vec::new();
     for m in due {
-        let record = store.deal(m.deal).await?;
+        let mut record = store.deal(m.deal).await?;
+        record.activities.extend(
+            would_send
+                .iter()
+                .filter(|(d, _)| *d == m.deal)
+                .map(|(_, a)| a.clone()),
+        );
         let zone = match store.contact_time_zone(m.contact).await? {
             Some(name) => Some(
                 jiff::tz::TimeZone::get(&name)
@@ -502,6 +514,10 @@ async fn send(g: &Global, store: &Store, a: SendArgs, now: Timestamp) -> Result<
         };
         let (sent_today, sent_to_deal_today) =
             store.sent_since(start_of_day(date_of(now)), m.deal).await?;
+        let (sent_today, sent_to_deal_today) = (
+            sent_today + would_send.len(),
+            sent_to_deal_today + would_send.iter().filter(|(d, _)| *d == m.deal).count(),
+        );
         let to = EmailAddress::parse(&m.to)?;
         let outgoing = Outgoing {
             record: &record,
@@ -538,6 +554,23 @@ async fn send(g: &Global, store: &Store, a: SendArgs, now: Timestamp) -> Result<
                 continue;
             }
             Verdict::Send if a.dry_run => {
+                would_send.push((
+                    m.deal,
+                    Activity {
+                        id: ActivityId(0),
+                        kind: ActivityKind::Email,
+                        direction: Direction::Outbound,
+                        at: now,
+                        outcome: Some(Outcome::Sent),
+                        contact: Some(m.contact),
+                        summary: m.subject.clone(),
+                        body: Some(m.body.clone()),
+                        play: m.play,
+                        tone: ToneMark::default(),
+                        body_fingerprint: None,
+                        returns_on: None,
+                    },
+                ));
                 report_out.sent.push(m.id);
                 continue;
             }

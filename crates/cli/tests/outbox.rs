@@ -313,10 +313,27 @@ fn send_time_checks_hold_refuse_and_dry_run_changes_nothing() {
     assert_eq!(dry["dry_run"], true);
     assert_eq!(sink.delivered().len(), 0, "a dry run sends nothing");
     assert_eq!(rk.json(&["outbox", "list"]), before, "and changes nothing");
-    assert_eq!(dry["sent"].as_array().unwrap().len(), 2, "{dry}");
 
     let (code, report) = run(&rk, &args, &[]);
     assert_eq!(code, Some(0), "{report}");
+    // The dry run predicted the real one, message by message.
+    for key in ["sent", "held", "refused"] {
+        let first = |v: &Value| -> Vec<String> {
+            v[key]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|x| {
+                    if x.is_array() {
+                        x[0].to_string()
+                    } else {
+                        x.to_string()
+                    }
+                })
+                .collect()
+        };
+        assert_eq!(first(&dry), first(&report), "{key}");
+    }
     let ids = |key: &str| -> Vec<String> {
         report[key]
             .as_array()
