@@ -62,6 +62,12 @@ cues!(
         r"\bcease (?:all )?(?:contact|communications?|e-?mails)\b",
         r"(?:^|[.!?]\s+)stop[.!]*$",
         r"\bno m[aá]s (?:correos|e-?mails|mensajes)\b",
+        r"\btake (?:me|my name|my address|us) off\b",
+        r"\b(?:don't|do not) want (?:to receive )?any more\b",
+        r"\bno longer (?:wish|want) to receive\b",
+        r"\bhören sie (?:bitte )?auf\b",
+        r"\bmich (?:bitte )?nicht mehr\b",
+        r"\barrêtez de m'(?:envoyer|écrire)\b",
     ]
 );
 
@@ -83,6 +89,7 @@ cues!(
         r"\bacceso limitado\b",
         r"\blimited (?:e-?mail )?access\b",
         r"^away (?:until|till)\b",
+        r"\babsente? du bureau\b",
     ]
 );
 
@@ -126,6 +133,10 @@ cues!(
         r"\b(?:running|handling|leading|managing|owning) (?:this|it)(?: project)? now\b",
         r"\bcontacter\b",
         r"\bgère ce dossier\b",
+        r"\bpassed (?:this|it) (?:on )?to\b",
+        r"\b(?:will be|is now) your (?:main )?contact\b",
+        r"\bspeaking (?:to|with)\b",
+        r"\bkontaktieren sie\b",
     ]
 );
 
@@ -177,6 +188,9 @@ cues!(
         r"\btrop tôt\b",
         r"\bdemasiado pronto\b",
         r"\bdespués de\b",
+        r"\bpush (?:this|it) (?:to|until|back to)\b",
+        r"\bfrag(?:en sie)? mich\b",
+        r"\bcont[aá]cte(?:me|nos) de nuevo\b",
     ]
 );
 
@@ -201,6 +215,7 @@ cues!(
         r"\bcerrar\b",
         r"\bci[ée]rrelo\b",
         r"\bclose (?:it |this |the (?:file|deal|opportunity) )?out\b",
+        r"\bremove (?:this|it|us) from your pipeline\b",
     ]
 );
 
@@ -267,6 +282,7 @@ cues!(
         r"\bkeep (?:our|the) (?:current|existing)\b",
         r"\b(?:we're|we are) all set\b",
         r"\brenew(?:ed|ing)? with\b",
+        r"\bstay with (?:our|the) (?:current|existing)\b",
     ]
 );
 
@@ -287,6 +303,9 @@ cues!(
         r"\bpas intéressés?\b",
         r"\bkein interesse\b",
         r"\bno nos interesa\b",
+        r"\bgegen\b.{0,40}\bentschieden\b",
+        r"\bne pas (?:poursuivre|continuer|donner suite)\b",
+        r"\bdecid\w* no\b",
     ]
 );
 
@@ -326,6 +345,11 @@ cues!(
         r"\border form\b",
         r"\bnext steps\b",
         r"\bhablemos\b",
+        r"\bgood to go\b",
+        r"\bcount (?:us|me) in\b",
+        r"\bwe want it\b",
+        r"\bset up (?:the|a) (?:call|meeting|demo)\b",
+        r"\bpaperwork\b",
     ]
 );
 
@@ -361,8 +385,16 @@ cues!(
         r"\b(?:demasiado|muy) caro\b",
         r"\bworries me\b",
         r"\bmy (?:main )?concern\b",
+        r"\bnot (?:sure|convinced) (?:the|it|this|that)\b",
     ]
 );
+
+/// Words that turn a wish to continue into its opposite when they come just before it
+/// ("not ready to move forward", "no seguir adelante").
+pub(super) static NEGATION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(?:not|no|don't|won't|never|nicht|kein|keine|ne|pas|nunca|jamás)[^\w.!?;,]+(?:\w+[^\w.!?;,]+){0,2}$")
+        .expect("static pattern")
+});
 
 /// A bare yes: after a breakup ("should I close the file?") it means close it.
 pub(super) static BARE_YES: LazyLock<Regex> = LazyLock::new(|| {

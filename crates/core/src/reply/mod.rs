@@ -349,10 +349,16 @@ pub fn classify(text: &str, context: Option<PlayKind>, sent: Date) -> Reading {
     let keep_open = KEEP_OPEN.find(lower);
     let close = CLOSE.find(lower).filter(|_| keep_open.is_none());
     let (reason, reason_words) = lost_reason(lower);
+    // "Not ready to move forward" is a no, not a wish to continue.
+    let wish = REVIVE.find_at(lower);
+    let negated = wish.filter(|m| NEGATION.is_match(&lower[..m.start()]));
+    let revive = keep_open.or_else(|| wish.filter(|_| negated.is_none()).map(|m| m.as_str()));
     let decline = DECLINE.find(lower);
-    let lost = close.or(reason_words).or(decline);
+    let lost = close
+        .or(reason_words)
+        .or(decline)
+        .or(negated.map(|m| m.as_str()));
     let question = content_question(original).or_else(|| OBJECTION.find(lower).map(str::to_string));
-    let revive = keep_open.or_else(|| REVIVE.find(lower));
     let scheduling = near.is_some() && SCHEDULING.find(lower).is_some();
 
     let mut others: Vec<String> = Vec::new();
