@@ -622,8 +622,10 @@ pub async fn demo(g: &Global, a: DemoArgs) -> Result<ExitCode> {
         print_draft(d);
         println!();
     }
+    crate::revive::print_top(&store, now, 5).await?;
     println!(
-        "Explore it: rekindle --db {} show D2   |   rekindle --db {} draft D2",
+        "Explore it: rekindle --db {} show D2   |   rekindle --db {} draft D2   |   rekindle --db {} revive --drafts",
+        path.display(),
         path.display(),
         path.display()
     );

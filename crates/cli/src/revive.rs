@@ -588,3 +588,30 @@ pub async fn promo(g: &Global, a: PromoArgs) -> Result<ExitCode> {
     }
     Ok(ExitCode::SUCCESS)
 }
+
+/// The best `n` revival candidates, as a table (for the demo).
+pub async fn print_top(store: &Store, now: Timestamp, n: usize) -> Result<()> {
+    let found = candidates(store, now, Keep::Best { n, buried: false }).await?;
+    if found.kept.is_empty() {
+        return Ok(());
+    }
+    println!(
+        "Lost and dark deals worth coming back to ({} of {}; {} best left buried):",
+        found.kept.len(),
+        found.total,
+        found.buried
+    );
+    let listed: Vec<Drafted> = found
+        .kept
+        .into_iter()
+        .map(|candidate| Drafted {
+            candidate,
+            draft: None,
+            no_draft: None,
+            queued: None,
+        })
+        .collect();
+    print_candidates(&listed);
+    println!();
+    Ok(())
+}

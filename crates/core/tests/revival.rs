@@ -254,6 +254,22 @@ fn a_nurtured_deal_whose_date_has_come_is_due() {
     let c = score_with(&f, &[], &[]);
     assert!(matches!(c.occasion, Revival::Resurface { .. }));
     assert_eq!(points(&c, Factor::Standing), 25);
+    // Before the date they asked for: not yet.
+    let early = f.with(|r| {
+        r.deal.resurface_on = Some(today().checked_add(jiff::Span::new().days(60)).unwrap())
+    });
+    let c = score_with(&early, &[], &[]);
+    assert_eq!(points(&c, Factor::Standing), -30);
+    assert!(c.leave_buried, "{c:?}");
+    // The same holds for a lost deal closed with a date to look again.
+    let lost_until = lost(LostReason::Timing, 120.0).with(|r| {
+        r.deal.resurface_on = Some(today().checked_add(jiff::Span::new().days(30)).unwrap())
+    });
+    assert!(points(&score_with(&lost_until, &[], &[]), Factor::Standing) < 0);
+    let lost_due = lost(LostReason::Timing, 120.0).with(|r| r.deal.resurface_on = Some(today()));
+    let c = score_with(&lost_due, &[], &[]);
+    assert_eq!(points(&c, Factor::Standing), 40);
+    assert!(matches!(c.occasion, Revival::Resurface { .. }));
 }
 
 #[test]

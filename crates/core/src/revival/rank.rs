@@ -163,7 +163,12 @@ fn standing(record: &DealRecord, dark: bool, today: Date) -> Option<Reason> {
                 25,
                 format!("nurtured until {d}: the time they asked for has come"),
             ),
-            _ => reason(
+            Some(d) => reason(
+                Factor::Standing,
+                -30,
+                format!("nurtured until {d}: they asked not to be asked before then"),
+            ),
+            None => reason(
                 Factor::Standing,
                 10,
                 "nurtured: they asked to be asked again",
@@ -370,6 +375,22 @@ pub fn rank_one(
     let today = date_of(now);
     let fresh_from = today.checked_sub(policy.fresh_days.days()).ok()?;
     let mut reasons = vec![standing(record, subject.dark, today)?];
+    // A lost deal closed with a date to look again: not before it, and due once it comes.
+    if let (DealStatus::Lost, Some(on)) = (record.deal.status, record.deal.resurface_on) {
+        reasons.push(if on <= today {
+            reason(
+                Factor::Standing,
+                15,
+                format!("the date to look again ({on}) has come"),
+            )
+        } else {
+            reason(
+                Factor::Standing,
+                -30,
+                format!("closed to be looked at again on {on}, not before"),
+            )
+        });
+    }
     reasons.push(furthest_stage(record, pipeline));
     reasons.push(amount(record));
     reasons.push(fit(record));
@@ -481,7 +502,8 @@ pub fn rank_one(
             },
         ));
     }
-    if let (DealStatus::Nurture, Some(on)) = (record.deal.status, record.deal.resurface_on)
+    if let (DealStatus::Nurture | DealStatus::Lost, Some(on)) =
+        (record.deal.status, record.deal.resurface_on)
         && on <= today
     {
         occasions.push((40, Revival::Resurface { on }));
