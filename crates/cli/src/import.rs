@@ -14,7 +14,7 @@ use rekindle_core::mail::{
 };
 use rekindle_core::reply::{DealSituation, Reading, ReplyClass, classify, context_matters, plan};
 use rekindle_core::time::date_of;
-use rekindle_core::{ActivityId, DealRecord, EmailAddress, Outcome, Policy};
+use rekindle_core::{ActivityId, ContactId, DealId, DealRecord, EmailAddress, Outcome, Policy};
 use rekindle_ingest::Skipped;
 use rekindle_ingest::calendar::Window;
 use rekindle_store::{CaptureWriter, MailOutcome, Store};
@@ -161,6 +161,59 @@ pub fn read_alone(message: &Message, directory: &Directory, now: Timestamp) -> F
         disposition,
         reading,
     }
+}
+
+/// A reply just recorded, to be read.
+pub struct Reply<'a> {
+    pub deal: DealId,
+    pub activity: ActivityId,
+    pub contact: Option<ContactId>,
+    /// The address it came from.
+    pub address: &'a str,
+    /// Its new text.
+    pub text: &'a str,
+    pub at: Timestamp,
+}
+
+/// Reads a reply and moves its deal accordingly (`rekindle_core::reply`), keeping the reading
+/// with what it changed. `first` is a reading made without the conversation; a bare answer is
+/// read again against the play it answers.
+pub fn act_on_reply(
+    writer: &mut CaptureWriter,
+    policy: &Policy,
+    reply: Reply<'_>,
+    first: Option<Reading>,
+) -> Result<Reading> {
+    let context = writer.reply_context(reply.deal, reply.activity, reply.contact, reply.address)?;
+    let sent = date_of(reply.at);
+    let reading = match first {
+        Some(r) if r.class != ReplyClass::Unclear || !context_matters(context.last_play) => r,
+        _ => classify(reply.text, context.last_play, sent),
+    };
+    let situation = DealSituation {
+        status: context.status,
+        superseded: context.superseded,
+    };
+    let actions = plan(
+        &reading,
+        situation,
+        &context.sender,
+        reply.text,
+        sent,
+        policy,
+    );
+    writer.record_reading(
+        reply.deal,
+        reply.activity,
+        reply.contact,
+        reply.address,
+        &context.sender,
+        &reading,
+        &actions,
+        reply.at,
+        "rekindle",
+    )?;
+    Ok(reading)
 }
 
 /// Turns messages into the record: who wrote to whom, replies, auto-replies, bounces, new
@@ -332,30 +385,18 @@ impl Importer {
             .as_ref()
             .map(|a| a.as_str().to_string())
             .unwrap_or_default();
-        let context = self
-            .writer
-            .reply_context(activity.deal, id, activity.contact, &address)?;
-        let sent = date_of(activity.at);
-        let reading = match first {
-            Some(r) if r.class != ReplyClass::Unclear || !context_matters(context.last_play) => r,
-            _ => classify(text, context.last_play, sent),
-        };
-        let situation = DealSituation {
-            status: context.status,
-            superseded: context.superseded,
-        };
-        let policy = &self.policy;
-        let actions = plan(&reading, situation, &context.sender, text, sent, policy);
-        self.writer.record_reading(
-            activity.deal,
-            id,
-            activity.contact,
-            &address,
-            &context.sender,
-            &reading,
-            &actions,
-            activity.at,
-            "rekindle",
+        let reading = act_on_reply(
+            &mut self.writer,
+            &self.policy,
+            Reply {
+                deal: activity.deal,
+                activity: id,
+                contact: activity.contact,
+                address: &address,
+                text,
+                at: activity.at,
+            },
+            first,
         )?;
         *self
             .summary

@@ -2,6 +2,7 @@
 //! closing.
 
 use crate::args::*;
+use crate::import::{Reply, act_on_reply};
 use crate::output::{db_path, deal_id, now, open, report};
 use anyhow::{Context, Result, bail};
 use rekindle_core::*;
@@ -265,6 +266,12 @@ pub async fn log(g: &Global, a: LogArgs) -> Result<ExitCode> {
         None => now(g)?,
     };
     let body = a.body_file.as_deref().map(read_body).transpose()?;
+    // What a reply adds, quotes and signature cut, is what gets read.
+    let reply_text = body
+        .as_deref()
+        .filter(|_| direction == Direction::Inbound && kind == ActivityKind::Email)
+        .map(rekindle_core::mail::new_text)
+        .filter(|t| !t.trim().is_empty());
     let id = deal_id(&a.deal)?;
     let store = open(g).await?;
     let contact = match &a.contact {
@@ -306,15 +313,55 @@ pub async fn log(g: &Global, a: LogArgs) -> Result<ExitCode> {
             },
         )
         .await?;
+    // A reply logged by hand is read like a captured one: its deal moves accordingly.
+    let reading = match (&reply_text, outcome, direction) {
+        (Some(text), Some(Outcome::Replied), Direction::Inbound) => {
+            let record = store.deal(id).await?;
+            let address = contact
+                .and_then(|c| record.contact(c))
+                .and_then(|c| c.emails.first())
+                .map(|e| e.to_string())
+                .unwrap_or_default();
+            let policy = store.policy().await?;
+            let mut writer = store.capture_writer()?;
+            let reading = act_on_reply(
+                &mut writer,
+                &policy,
+                Reply {
+                    deal: id,
+                    activity,
+                    contact,
+                    address: &address,
+                    text,
+                    at,
+                },
+                None,
+            )?;
+            writer.commit()?;
+            Some(reading)
+        }
+        _ => None,
+    };
     report(
         g,
-        &json!({ "activity": activity, "tone_findings": findings }),
+        &json!({ "activity": activity, "tone_findings": findings, "read_as": reading }),
         || {
             let mut line = format!("Logged {kind} {direction} on {id} ({activity})");
             for f in &findings {
                 line.push_str(&format!(
                     "\n  tone: \"{}\" ({}) - {}",
                     f.phrase, f.rule, f.better
+                ));
+            }
+            if let Some(r) = &reading {
+                line.push_str(&format!(
+                    "\n  read as {}{} (rekindle replies list --all)",
+                    r.class,
+                    if r.confident {
+                        ""
+                    } else {
+                        ", uncertain: waiting for you"
+                    }
                 ));
             }
             line

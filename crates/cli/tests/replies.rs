@@ -296,3 +296,55 @@ fn classify_reads_a_reply_from_standard_input_and_eval_prints_figures() {
             .all(|c| c["precision"].as_f64().is_some() && c["recall"].as_f64().is_some())
     );
 }
+
+#[test]
+fn a_reply_logged_by_hand_is_read_too() {
+    let rk = Rk::new();
+    rk.json(&["init"]);
+    let d = deal_with(&rk, "Acme", "Dana Reyes", "dana@acme.example");
+    rk.json(&[
+        "log",
+        "email",
+        &d,
+        "--contact",
+        "Dana",
+        "--at",
+        "2026-11-16",
+        "--play",
+        "breakup",
+        "--summary",
+        "Should I close the file?",
+    ]);
+    let dir = tempfile::tempdir().unwrap();
+    let body = file(
+        dir.path(),
+        "reply.txt",
+        "Not the right time. Check back in Q3.\n\nOn Mon, Alex wrote:\n> Should I close the file?",
+    );
+    let logged = rk.json(&[
+        "log",
+        "email",
+        &d,
+        "--direction",
+        "in",
+        "--contact",
+        "Dana",
+        "--at",
+        "2026-11-20",
+        "--body-file",
+        body.to_str().unwrap(),
+    ]);
+    assert_eq!(logged["read_as"]["class"], "later");
+    let record = deal(&rk, &d);
+    assert_eq!(record["deal"]["status"], "nurture");
+    assert_eq!(record["deal"]["resurface_on"], "2027-07-01");
+    // A note or an outbound message is not a reply.
+    let note = rk.json(&[
+        "log",
+        "note",
+        &d,
+        "--summary",
+        "Remove me from the list of follow-ups",
+    ]);
+    assert!(note["read_as"].is_null());
+}
