@@ -10,8 +10,8 @@ use anyhow::{Context, Result, anyhow};
 use jiff::Timestamp;
 use rekindle_core::compose::Draft;
 use rekindle_core::revival::{
-    Candidate, Catalogue, Outlook, Promotion, PromotionKind, Revival, RevivalPolicy, Shipped,
-    Subject, TriggerEvent, TriggerKind, rank_one,
+    Candidate, Catalogue, Outlook, Promotion, PromotionKind, Revival, Shipped, Subject,
+    TriggerEvent, TriggerKind, rank_one,
 };
 use rekindle_core::time::{date_of, parse_date};
 use rekindle_core::{
@@ -73,7 +73,7 @@ impl Podium {
 async fn candidates(store: &Store, now: Timestamp, keep: Keep) -> Result<Found> {
     let policy = store.policy().await?;
     let stages = stage_norms(store, now).await?;
-    let revival = RevivalPolicy::default();
+    let revival = policy.revival();
     let since = date_of(now)
         .checked_sub(jiff::Span::new().days(revival.fresh_days))
         .unwrap_or(date_of(now));

@@ -314,6 +314,12 @@ fn revive_ranks_with_reasons_and_leaves_the_dead_buried() {
         "the best two, in order"
     );
     assert_eq!(top["considered"], 3);
+    // The bar is the team's to set.
+    rk.json(&["policy", "set", "revive_threshold", "200"]);
+    let strict = rk.json(&["revive"]);
+    assert!(strict["candidates"].as_array().unwrap().is_empty());
+    assert_eq!(strict["left_buried"], 3);
+    rk.json(&["policy", "set", "revive_threshold", "45"]);
     let human = rk.run(&["revive"]);
     assert!(String::from_utf8_lossy(&human.stdout).contains("best left buried"));
     let drafted = rk.json(&["revive", "--drafts"]);

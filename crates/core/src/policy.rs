@@ -153,6 +153,38 @@ pub struct Policy {
     pub business_hours_start: i64,
     #[serde(default = "default_business_hours_end")]
     pub business_hours_end: i64,
+    /// Revival triage (PLAYBOOK.md, "Triage"): below this score a lost or dark deal is left
+    /// buried. A salvageable loss with a fair record scores 50-80; a fresh trigger adds 10-40.
+    #[serde(default = "default_revive_threshold")]
+    pub revive_threshold: i64,
+    /// Trigger events and shipped features older than this are no reason to come back.
+    #[serde(default = "default_revive_fresh_days")]
+    pub revive_fresh_days: i64,
+    /// Lost more recently than this: too soon to come back.
+    #[serde(default = "default_revive_too_soon_days")]
+    pub revive_too_soon_days: i64,
+    /// Lost longer ago than this: the grave has decomposed.
+    #[serde(default = "default_revive_decomposed_days")]
+    pub revive_decomposed_days: i64,
+    /// An incumbent contract's notice deadline this close is a reason to come back now.
+    #[serde(default = "default_revive_contract_window_days")]
+    pub revive_contract_window_days: i64,
+}
+
+fn default_revive_threshold() -> i64 {
+    45
+}
+fn default_revive_fresh_days() -> i64 {
+    90
+}
+fn default_revive_too_soon_days() -> i64 {
+    30
+}
+fn default_revive_decomposed_days() -> i64 {
+    730
+}
+fn default_revive_contract_window_days() -> i64 {
+    90
 }
 
 fn default_send_daily_cap() -> usize {
@@ -194,6 +226,11 @@ impl Default for Policy {
             send_per_deal_daily_cap: default_send_per_deal_daily_cap(),
             business_hours_start: default_business_hours_start(),
             business_hours_end: default_business_hours_end(),
+            revive_threshold: default_revive_threshold(),
+            revive_fresh_days: default_revive_fresh_days(),
+            revive_too_soon_days: default_revive_too_soon_days(),
+            revive_decomposed_days: default_revive_decomposed_days(),
+            revive_contract_window_days: default_revive_contract_window_days(),
         }
     }
 }
@@ -290,8 +327,24 @@ impl Policy {
                 "business hours between 0 and 24, the start before the end",
             ));
         }
+        if changed.revive_too_soon_days >= changed.revive_decomposed_days {
+            return Err(bad("revive_too_soon_days below revive_decomposed_days"));
+        }
         *self = changed;
         Ok(())
+    }
+
+    /// The thresholds of revival triage.
+    pub fn revival(&self) -> crate::revival::RevivalPolicy {
+        crate::revival::RevivalPolicy {
+            threshold: self
+                .revive_threshold
+                .clamp(i64::from(i32::MIN), i64::from(i32::MAX)) as i32,
+            fresh_days: self.revive_fresh_days,
+            too_soon_days: self.revive_too_soon_days,
+            decomposed_days: self.revive_decomposed_days,
+            contract_window_days: self.revive_contract_window_days,
+        }
     }
 
     /// How many touches without engagement a deal of this size justifies in the effort window.

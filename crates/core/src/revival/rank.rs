@@ -24,7 +24,7 @@ pub struct Shipped {
     pub on: Date,
 }
 
-/// The thresholds of triage.
+/// The thresholds of triage (set through `Policy`: `rekindle policy set revive_threshold 50`).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct RevivalPolicy {
     /// Below this score: leave it buried.
@@ -40,14 +40,9 @@ pub struct RevivalPolicy {
 }
 
 impl Default for RevivalPolicy {
+    /// The defaults of `Policy` (`revive_threshold` and the rest).
     fn default() -> Self {
-        RevivalPolicy {
-            threshold: 45,
-            fresh_days: 90,
-            too_soon_days: 30,
-            decomposed_days: 730,
-            contract_window_days: 90,
-        }
+        crate::Policy::default().revival()
     }
 }
 
