@@ -103,3 +103,21 @@ fn the_context_decides_only_what_the_words_leave_unclear() {
     }
     assert!(changed > 0, "bare answers to a breakup are read from it");
 }
+
+proptest::proptest! {
+    /// Whatever arrives in a reply, reading it never fails.
+    #[test]
+    fn any_text_is_read_without_failing(text in "\\PC{0,300}", breakup in proptest::bool::ANY) {
+        let context = breakup.then_some(rekindle_core::PlayKind::Breakup);
+        let sent = rekindle_core::reply::eval::sent_on();
+        let _ = rekindle_core::reply::classify(&text, context, sent);
+    }
+}
+
+#[test]
+fn text_whose_lower_case_is_longer_is_read() {
+    // 'İ' lower-cases to two characters: offsets in the lower-cased text move.
+    let sent = rekindle_core::reply::eval::sent_on();
+    let r = rekindle_core::reply::classify("İİİİİİİİİ tuesday é. Can we talk then?", None, sent);
+    assert_eq!(r.class, ReplyClass::Revive);
+}

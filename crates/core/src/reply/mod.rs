@@ -293,8 +293,12 @@ fn referral_in(original: &str, cue: std::ops::Range<usize>) -> Option<Referral> 
     })
 }
 
-/// The sentence of `text` around byte `at`.
+/// The sentence of `text` around byte `at` (the whole text when `at` is not a character
+/// boundary of it: lower-casing can move byte offsets).
 fn sentence_at(text: &str, at: usize) -> String {
+    if !text.is_char_boundary(at) {
+        return text.chars().take(160).collect();
+    }
     let start = text[..at]
         .rfind(['.', '!', '?', '\n'])
         .map(|i| i + 1)
