@@ -132,5 +132,15 @@ mod tests {
         );
         assert!(text.is_ascii(), "non-ASCII text is encoded");
         assert_ne!(new_message_id("x"), new_message_id("x"));
+        // A subject edited by hand cannot smuggle in a header.
+        let sneaky = Letter {
+            subject: "Hello\r\nBcc: everyone@competitor.example".into(),
+            ..letter
+        };
+        let text = String::from_utf8(sneaky.to_bytes().unwrap()).unwrap();
+        assert!(
+            !text.lines().any(|l| l.to_lowercase().starts_with("bcc:")),
+            "{text}"
+        );
     }
 }
