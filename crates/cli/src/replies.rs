@@ -236,11 +236,12 @@ fn figures(name: &str, e: &Evaluation) -> String {
     }
     let unsafe_misses = e.misses.iter().filter(|m| m.moves_the_deal()).count();
     format!(
-        "{name}: {} replies, accuracy {:.3}; {} wrong, {} of them moving a deal the reply did not ask for\n{t}",
+        "{name}: {} replies, accuracy {:.3}; {} wrong, {} of them moving a deal the reply did not ask for; {} uncertain (waiting for the rep)\n{t}",
         e.examples,
         e.accuracy,
         e.misses.len(),
-        unsafe_misses
+        unsafe_misses,
+        e.uncertain
     )
 }
 

@@ -83,13 +83,19 @@ pub struct Miss {
     pub text: String,
     pub expected: ReplyClass,
     pub got: ReplyClass,
+    /// Whether the reading was sure enough to act on without the rep.
+    pub confident: bool,
 }
 
 impl Miss {
     /// A wrong reading that changes a deal on its own (a stop, a close, a reopening, a hold):
-    /// worse than one that lands with the rep (question, unclear).
+    /// worse than one that lands with the rep (a question, unclear, or an uncertain reading).
     pub fn moves_the_deal(&self) -> bool {
-        !matches!(self.got, ReplyClass::Question | ReplyClass::Unclear)
+        match self.got {
+            ReplyClass::Question | ReplyClass::Unclear => false,
+            ReplyClass::Revive | ReplyClass::Lost | ReplyClass::Later => self.confident,
+            ReplyClass::OutOfOffice | ReplyClass::Referral | ReplyClass::Stop => true,
+        }
     }
 }
 
@@ -98,6 +104,8 @@ impl Miss {
 pub struct Evaluation {
     pub examples: usize,
     pub accuracy: f64,
+    /// Readings not sure enough to act on: they wait for the rep, right or wrong.
+    pub uncertain: usize,
     pub classes: Vec<ClassFigures>,
     pub misses: Vec<Miss>,
 }
@@ -108,10 +116,14 @@ fn ratio(a: usize, b: usize) -> f64 {
 
 /// Classifies every example and compares with its label.
 pub fn evaluate(set: &[Labelled]) -> Evaluation {
-    let got: Vec<ReplyClass> = set
+    let readings: Vec<(ReplyClass, bool)> = set
         .iter()
-        .map(|e| classify(&e.text, e.context, sent_on()).class)
+        .map(|e| {
+            let r = classify(&e.text, e.context, sent_on());
+            (r.class, r.confident)
+        })
         .collect();
+    let got: Vec<ReplyClass> = readings.iter().map(|(c, _)| *c).collect();
     let classes = ReplyClass::ALL
         .iter()
         .map(|class| {
@@ -134,18 +146,20 @@ pub fn evaluate(set: &[Labelled]) -> Evaluation {
         .collect();
     let misses: Vec<Miss> = set
         .iter()
-        .zip(&got)
-        .filter(|(e, g)| e.class != **g)
-        .map(|(e, g)| Miss {
+        .zip(&readings)
+        .filter(|(e, (g, _))| e.class != *g)
+        .map(|(e, (g, confident))| Miss {
             line: e.line,
             text: e.text.clone(),
             expected: e.class,
             got: *g,
+            confident: *confident,
         })
         .collect();
     Evaluation {
         examples: set.len(),
         accuracy: ratio(set.len() - misses.len(), set.len()),
+        uncertain: readings.iter().filter(|(_, confident)| !confident).count(),
         classes,
         misses,
     }

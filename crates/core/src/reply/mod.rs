@@ -12,6 +12,7 @@
 
 mod cues;
 pub mod eval;
+mod model;
 mod plan;
 mod when;
 
@@ -433,9 +434,28 @@ pub fn classify(text: &str, context: Option<PlayKind>, sent: Date) -> Reading {
                     vec![format!("\"{original}\" to a breakup")],
                 );
             }
-            _ => {}
+            // A bare yes or no is left to the question it answers.
+            _ if BARE_YES.is_match(lower) || BARE_NO.is_match(lower) => {}
+            // The words say nothing certain: the model's guess, for the rep to confirm.
+            _ => {
+                if let Some((class, probability)) = model::guess(lower) {
+                    r = Reading::new(
+                        class,
+                        vec![format!(
+                            "reads like the {class} replies seen before ({:.0}%)",
+                            probability * 100.0
+                        )],
+                    );
+                    if class == ReplyClass::Lost {
+                        r.lost_reason = Some(reason);
+                    }
+                    if class == ReplyClass::Later {
+                        r.until = later_date;
+                    }
+                }
+            }
         }
-        // A bare answer is read from the question it answers; the rep should glance at it.
+        // Read from the question it answers or from resemblance: the rep confirms.
         r.confident = false;
         r
     };
