@@ -41,7 +41,7 @@ pub enum Command {
     /// Add, list and update deals.
     #[command(subcommand)]
     Deal(DealCommand),
-    /// Add contacts, mark do-not-contact.
+    /// Add contacts, mark do-not-contact, set their time zone.
     #[command(subcommand)]
     Contact(ContactCommand),
     /// Log a call, email, meeting, voicemail, social touch or note.
@@ -591,7 +591,8 @@ pub struct DealRef {
 #[derive(Args)]
 pub struct DraftArgs {
     pub deal: String,
-    /// value_add, objection_hunt, accountability, breakup, close_or_nurture, time_to_contract.
+    /// value_add, objection_hunt, accountability, breakup, close_or_nurture, time_to_contract,
+    /// knowledge_gap (the revival plays come from `rekindle revive`, `feature`, `event`, `promo`).
     #[arg(long)]
     pub play: Option<String>,
 }
