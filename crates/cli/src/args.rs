@@ -128,8 +128,10 @@ pub struct PromoArgs {
     /// Only deals lost for these reasons (default: budget, timing, no_decision, unresponsive).
     #[arg(long = "lost-reason")]
     pub lost_reasons: Vec<String>,
+    /// Only deals at least this size (an amount as `deal add --amount` takes it).
     #[arg(long)]
     pub min_amount: Option<String>,
+    /// Only deals at most this size.
     #[arg(long)]
     pub max_amount: Option<String>,
     /// Put the drafts in the outbox for review.
@@ -331,6 +333,10 @@ pub struct InitArgs {
     /// Pipeline stages in order, comma-separated (default: qualified,discovery,demo,proposal,negotiation).
     #[arg(long, value_delimiter = ',')]
     pub stages: Option<Vec<String>>,
+    /// The currency of amounts written without one (`--amount 48000`): an ISO 4217 code such
+    /// as EUR (default USD). Amounts with a symbol or code (`€48,000`, `48.000 EUR`) keep theirs.
+    #[arg(long)]
+    pub currency: Option<String>,
 }
 
 #[derive(Args)]
@@ -393,7 +399,8 @@ pub struct DealAddArgs {
     pub owner: String,
     #[arg(long)]
     pub stage: String,
-    /// 12000, 12,000.50, $12k, 48000 EUR.
+    /// The deal's size: 12000, 12,000.50, 48.000,50 EUR, €48,000, 48 000 EUR, $12k,
+    /// CHF 1'250.50. Without a symbol or code, in the database's currency (`init --currency`).
     #[arg(long)]
     pub amount: String,
     /// Expected close date.

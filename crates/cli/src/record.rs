@@ -20,15 +20,23 @@ pub async fn init(g: &Global, a: InitArgs) -> Result<ExitCode> {
         let names: Vec<&str> = names.iter().map(String::as_str).collect();
         store.set_pipeline(&Pipeline::from_names(&names)?).await?;
     }
+    if let Some(code) = &a.currency {
+        store.set_currency(Currency::parse(code)?).await?;
+    }
+    let currency = store.currency().await?;
     let pipeline = store.pipeline().await?;
     let stages: Vec<&str> = pipeline.stages.iter().map(|s| s.name.as_str()).collect();
-    report(g, &json!({ "db": path, "stages": stages }), || {
-        format!(
-            "Database ready at {} (stages: {})",
-            path.display(),
-            stages.join(" > ")
-        )
-    })?;
+    report(
+        g,
+        &json!({ "db": path, "stages": stages, "currency": currency }),
+        || {
+            format!(
+                "Database ready at {} (stages: {}; amounts without a currency are in {currency})",
+                path.display(),
+                stages.join(" > ")
+            )
+        },
+    )?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -37,7 +45,7 @@ pub async fn deal(g: &Global, cmd: DealCommand) -> Result<ExitCode> {
     let at = now(g)?;
     match cmd {
         DealCommand::Add(a) => {
-            let amount = Money::parse(&a.amount, Currency::USD)?;
+            let amount = Money::parse(&a.amount, store.currency().await?)?;
             let expected_close = a
                 .close
                 .as_deref()

@@ -14,9 +14,7 @@ use rekindle_core::revival::{
     TriggerEvent, TriggerKind, rank_one,
 };
 use rekindle_core::time::{date_of, parse_date};
-use rekindle_core::{
-    Currency, DealRecord, DealState, DealStatus, LostReason, Money, OutgoingId, assess,
-};
+use rekindle_core::{DealRecord, DealState, DealStatus, LostReason, Money, OutgoingId, assess};
 use rekindle_store::{AccountWork, Store};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -515,6 +513,7 @@ pub async fn revive(g: &Global, a: ReviveArgs) -> Result<ExitCode> {
 pub async fn promo(g: &Global, a: PromoArgs) -> Result<ExitCode> {
     let store = open(g).await?;
     let now = now(g)?;
+    let currency = store.currency().await?;
     let promotion = Promotion {
         name: a.name.trim().to_string(),
         kind: PromotionKind::parse(&a.kind)?,
@@ -533,12 +532,12 @@ pub async fn promo(g: &Global, a: PromoArgs) -> Result<ExitCode> {
         min_amount: a
             .min_amount
             .as_deref()
-            .map(|m| Money::parse(m, Currency::USD))
+            .map(|m| Money::parse(m, currency))
             .transpose()?,
         max_amount: a
             .max_amount
             .as_deref()
-            .map(|m| Money::parse(m, Currency::USD))
+            .map(|m| Money::parse(m, currency))
             .transpose()?,
     };
     promotion.check(&store.policy().await?.pipeline)?;

@@ -21,7 +21,7 @@ pub use outbox::{NewOutgoing, OutboxMessage};
 pub use replies::{Applied, ReplyContext, StoredReading, Undo};
 pub use write::{Closing, NewActivity, NewContact, NewDeal};
 
-use rekindle_core::{ParseError, Pipeline, Policy};
+use rekindle_core::{Currency, ParseError, Pipeline, Policy};
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::migrate::{Migration, MigrationType, Migrator};
 use sqlx::{AnyPool, ConnectOptions, Row, SqlSafeStr};
@@ -223,6 +223,16 @@ impl Store {
 
     pub async fn set_policy(&self, policy: &Policy) -> Result<()> {
         self.set_setting("policy", policy).await
+    }
+
+    /// The currency a bare amount (`48000`, no code or symbol) is in: set at `init
+    /// --currency`, USD until then.
+    pub async fn currency(&self) -> Result<Currency> {
+        Ok(self.setting("currency").await?.unwrap_or(Currency::USD))
+    }
+
+    pub async fn set_currency(&self, currency: Currency) -> Result<()> {
+        self.set_setting("currency", &currency).await
     }
 
     /// The pipeline stages configured for this database.
