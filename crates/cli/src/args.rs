@@ -3,6 +3,17 @@
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
+/// Free text a record keeps (titles, names, accounts, owners, steps, commitments, notes):
+/// trimmed, and refused when nothing is left, so the error names the option.
+fn text(s: &str) -> Result<String, String> {
+    let t = s.trim();
+    if t.is_empty() {
+        Err("must not be empty or blank".into())
+    } else {
+        Ok(t.to_string())
+    }
+}
+
 #[derive(Parser)]
 #[command(
     name = "rekindle",
@@ -108,13 +119,13 @@ pub enum PromoCommand {
 
 #[derive(Args)]
 pub struct PromoArgs {
-    #[arg(long)]
+    #[arg(long, value_parser = text)]
     pub name: String,
     /// discount, free_onboarding or flexible_billing.
     #[arg(long)]
     pub kind: String,
     /// The offer in the words the message will use ("20% off the first year").
-    #[arg(long)]
+    #[arg(long, value_parser = text)]
     pub offer: String,
     /// The first day (default: --now).
     #[arg(long)]
@@ -167,7 +178,7 @@ pub enum EventCommand {
 
 #[derive(Args)]
 pub struct EventArgs {
-    #[arg(long)]
+    #[arg(long, value_parser = text)]
     pub account: String,
     /// The person it concerns (id, email or name), for a promotion or a hire.
     #[arg(long)]
@@ -181,7 +192,7 @@ pub struct EventArgs {
     /// Where it was learned: a link, a newsletter, a call.
     #[arg(long)]
     pub source: String,
-    #[arg(long)]
+    #[arg(long, value_parser = text)]
     pub note: Option<String>,
     /// Put the drafts in the outbox for review.
     #[arg(long)]
@@ -389,13 +400,13 @@ pub enum DealCommand {
 
 #[derive(Args)]
 pub struct DealAddArgs {
-    #[arg(long)]
+    #[arg(long, value_parser = text)]
     pub title: String,
-    #[arg(long)]
+    #[arg(long, value_parser = text)]
     pub account: String,
     #[arg(long)]
     pub domain: Option<String>,
-    #[arg(long)]
+    #[arg(long, value_parser = text)]
     pub owner: String,
     #[arg(long)]
     pub stage: String,
@@ -433,11 +444,11 @@ pub enum ContactCommand {
 
 #[derive(Args)]
 pub struct ContactAddArgs {
-    #[arg(long, required_unless_present = "deal")]
+    #[arg(long, required_unless_present = "deal", value_parser = text)]
     pub account: Option<String>,
     #[arg(long, conflicts_with = "account")]
     pub deal: Option<String>,
-    #[arg(long)]
+    #[arg(long, value_parser = text)]
     pub name: String,
     #[arg(long)]
     pub email: Vec<String>,
@@ -489,6 +500,7 @@ pub struct FactArgs {
     /// problem, cost, impact, why_now, decision_process, competitor, price, setup_question, objection, context.
     pub kind: String,
     /// Their words.
+    #[arg(value_parser = text)]
     pub text: String,
     #[arg(long, default_value = "rep notes")]
     pub source: String,
@@ -501,7 +513,7 @@ pub struct FactArgs {
 #[derive(Args)]
 pub struct CommitArgs {
     pub deal: String,
-    #[arg(long)]
+    #[arg(long, value_parser = text)]
     pub what: String,
     #[arg(long)]
     pub due: String,
@@ -524,6 +536,7 @@ pub struct ResolveArgs {
 #[derive(Args)]
 pub struct NextStepArgs {
     pub deal: String,
+    #[arg(value_parser = text)]
     pub what: String,
     #[arg(long)]
     pub due: Option<String>,
@@ -547,7 +560,7 @@ pub struct CloseArgs {
     /// unresponsive, timing, budget, no_decision, competitor, missing_feature, no_value_seen, no_decision_maker, other.
     #[arg(long)]
     pub reason: Option<String>,
-    #[arg(long)]
+    #[arg(long, value_parser = text)]
     pub note: Option<String>,
     /// When to look at it again.
     #[arg(long)]

@@ -233,16 +233,25 @@ fn time_zone(name: &str) -> Result<String> {
         })
 }
 
+/// A logged message's text, from a file or `-` (standard input). Blank text is refused: a
+/// message with no words is no record of anything.
 fn read_body(path: &std::path::Path) -> Result<String> {
-    if path.as_os_str() == "-" {
+    let body = if path.as_os_str() == "-" {
         let mut s = String::new();
         std::io::stdin()
             .read_to_string(&mut s)
             .context("reading the message from standard input")?;
-        Ok(s)
+        s
     } else {
-        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?
+    };
+    if body.trim().is_empty() {
+        bail!(
+            "--body-file {}: the message is empty; write its text, or log without --body-file",
+            path.display()
+        );
     }
+    Ok(body)
 }
 
 pub async fn log(g: &Global, a: LogArgs) -> Result<ExitCode> {

@@ -1,0 +1,188 @@
+//! Input parsed or refused at the edge: amounts as people write them, read into cents in the
+//! right currency, and blank text, each refused saying why with nothing changed.
+
+mod common;
+
+use common::*;
+
+fn add(rk: &Rk, amount: &str) -> std::process::Output {
+    rk.run(&[
+        "deal",
+        "add",
+        "--title",
+        "Pilot",
+        "--account",
+        "Acme",
+        "--owner",
+        "Alex",
+        "--stage",
+        "proposal",
+        "--amount",
+        amount,
+    ])
+}
+
+#[test]
+fn a_bare_amount_is_in_the_currency_set_at_init_and_written_ones_keep_theirs() {
+    let rk = Rk::new();
+    let init = rk.json(&["init", "--currency", "eur"]);
+    assert_eq!(init["currency"], "EUR");
+    for amount in [
+        "48.000",
+        "€48.000,50",
+        "48,000€",
+        "48 000",
+        "CHF 1'250.50",
+        "48,5k",
+    ] {
+        assert!(add(&rk, amount).status.success(), "{amount}");
+    }
+    let list = rk.json(&["deal", "list"]);
+    let amounts: Vec<(i64, &str)> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["amount"]["cents"].as_i64().unwrap(),
+                d["amount"]["currency"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        amounts,
+        [
+            (4_800_000, "EUR"),
+            (4_800_050, "EUR"),
+            (4_800_000, "EUR"),
+            (4_800_000, "EUR"),
+            (125_050, "CHF"),
+            (4_850_000, "EUR"),
+        ]
+    );
+}
+
+#[test]
+fn an_unknown_currency_or_a_misgrouped_amount_is_refused_and_changes_nothing() {
+    let rk = Rk::new();
+    rk.json(&["init"]);
+    let before = rk.snapshot();
+    let err = rk.fails(&[
+        "deal",
+        "add",
+        "--title",
+        "Pilot",
+        "--account",
+        "Acme",
+        "--owner",
+        "Alex",
+        "--stage",
+        "proposal",
+        "--amount",
+        "48000 XYZ",
+    ]);
+    assert!(err.contains("ISO 4217") && err.contains("XYZ"), "{err}");
+    let err = rk.fails(&[
+        "deal",
+        "add",
+        "--title",
+        "Pilot",
+        "--account",
+        "Acme",
+        "--owner",
+        "Alex",
+        "--stage",
+        "proposal",
+        "--amount",
+        "1,25,000",
+    ]);
+    assert!(err.contains("grouped in threes"), "{err}");
+    let err = rk.fails(&["init", "--currency", "ZZZ"]);
+    assert!(err.contains("currency"), "{err}");
+    assert_eq!(rk.snapshot(), before);
+    assert_eq!(rk.json(&["init"])["currency"], "USD");
+}
+
+#[test]
+fn blank_text_is_refused_naming_the_field_and_changes_nothing() {
+    let rk = Rk::new();
+    let d = quiet_deal(&rk);
+    let before = rk.snapshot();
+    let blank = "  \t ";
+    for (args, field) in [
+        (
+            vec![
+                "deal",
+                "add",
+                "--title",
+                blank,
+                "--account",
+                "Acme",
+                "--owner",
+                "Alex",
+                "--stage",
+                "proposal",
+                "--amount",
+                "5000",
+            ],
+            "--title",
+        ),
+        (
+            vec![
+                "deal",
+                "add",
+                "--title",
+                "T",
+                "--account",
+                "",
+                "--owner",
+                "Alex",
+                "--stage",
+                "proposal",
+                "--amount",
+                "5000",
+            ],
+            "--account",
+        ),
+        (
+            vec![
+                "deal",
+                "add",
+                "--title",
+                "T",
+                "--account",
+                "Acme",
+                "--owner",
+                blank,
+                "--stage",
+                "proposal",
+                "--amount",
+                "5000",
+            ],
+            "--owner",
+        ),
+        (
+            vec!["contact", "add", "--deal", &d, "--name", blank],
+            "--name",
+        ),
+        (
+            vec!["next-step", &d, blank, "--due", "2026-12-01"],
+            "<WHAT>",
+        ),
+        (
+            vec!["commit", &d, "--what", "", "--due", "2026-12-01"],
+            "--what",
+        ),
+        (vec!["fact", &d, "problem", blank], "<TEXT>"),
+    ] {
+        let err = rk.fails(&args);
+        assert!(
+            err.contains(field) && err.contains("blank"),
+            "{args:?}: {err}"
+        );
+    }
+    let body = file(rk.db.parent().unwrap(), "empty.txt", "\n  \n");
+    let err = rk.fails(&["log", "email", &d, "--body-file", body.to_str().unwrap()]);
+    assert!(err.contains("empty.txt") && err.contains("empty"), "{err}");
+    assert_eq!(rk.snapshot(), before);
+}
