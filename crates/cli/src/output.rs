@@ -1,7 +1,7 @@
 //! Shared plumbing for commands: the clock, the database, and printing tables or JSON.
 
 use crate::args::Global;
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 use comfy_table::{ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
 use jiff::Timestamp;
 use rekindle_core::{DealId, time};
@@ -37,9 +37,11 @@ pub async fn open(g: &Global) -> Result<Store> {
             path.display()
         );
     }
-    Store::open(&path)
-        .await
-        .with_context(|| format!("opening {}", path.display()))
+    Store::open(&path).await.map_err(|e| match e {
+        // It names the file already.
+        rekindle_store::StoreError::Unusable { .. } => anyhow::Error::new(e),
+        e => anyhow::Error::new(e).context(format!("opening {}", path.display())),
+    })
 }
 
 pub fn deal_id(text: &str) -> Result<DealId> {

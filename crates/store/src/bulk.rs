@@ -88,7 +88,7 @@ impl Store {
         records: impl IntoIterator<Item = DealRecord>,
         mut progress: impl FnMut(usize),
     ) -> Result<usize> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let mut next_account = max_id(&mut tx, "accounts").await? + 1;
         let mut next_deal = max_id(&mut tx, "deals").await? + 1;
         let mut next_contact = max_id(&mut tx, "contacts").await? + 1;

@@ -21,6 +21,27 @@ pub struct CaptureWriter {
     pub(crate) conn: rusqlite::Connection,
     in_transaction: bool,
     pending: usize,
+    /// When the open transaction began.
+    began: std::time::Instant,
+}
+
+/// The longest a capture transaction stays open: other commands wait for it to end.
+const BATCH_TIME: std::time::Duration = std::time::Duration::from_millis(250);
+
+/// The pause after a commit in which another writer takes its turn (they try every
+/// millisecond: `Store::begin_write`, and `wait_for_writer` for another capture).
+const TURN: std::time::Duration = std::time::Duration::from_millis(3);
+
+/// SQLite's busy handler for the capture connection: tries again every millisecond for up to
+/// `WRITE_WAIT` (SQLite's default handler backs off to 100 ms and misses the turns writers
+/// leave each other).
+fn wait_for_writer(tries: i32) -> bool {
+    let limit = crate::WRITE_WAIT.as_millis();
+    if u128::try_from(tries).unwrap_or(u128::MAX) >= limit {
+        return false;
+    }
+    std::thread::sleep(std::time::Duration::from_millis(1));
+    true
 }
 
 impl Store {
@@ -34,7 +55,7 @@ impl Store {
             path,
             rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
-        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        conn.busy_handler(Some(wait_for_writer))?;
         // A larger page cache than the default 2 MiB: message-id and key indexes take inserts
         // all over, and a batch touches many of their pages.
         conn.execute_batch(
@@ -44,6 +65,7 @@ impl Store {
             conn,
             in_transaction: false,
             pending: 0,
+            began: std::time::Instant::now(),
         })
     }
 }
@@ -53,14 +75,17 @@ impl CaptureWriter {
         if !self.in_transaction {
             self.conn.execute_batch("BEGIN IMMEDIATE")?;
             self.in_transaction = true;
+            self.began = std::time::Instant::now();
         }
         Ok(())
     }
 
     pub(crate) fn counted(&mut self) -> Result<()> {
         self.pending += 1;
-        if self.pending >= BATCH {
+        if self.pending >= BATCH || self.began.elapsed() >= BATCH_TIME {
             self.commit()?;
+            // Another command waiting to write gets its turn here.
+            std::thread::sleep(TURN);
         }
         Ok(())
     }

@@ -24,7 +24,7 @@ pub use write::{Closing, NewActivity, NewContact, NewDeal};
 use rekindle_core::{Currency, ParseError, Pipeline, Policy};
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::migrate::{Migration, MigrationType, Migrator};
-use sqlx::{AnyPool, ConnectOptions, Row, SqlSafeStr};
+use sqlx::{AnyPool, ConnectOptions, Connection, Row, SqlSafeStr};
 use std::path::Path;
 use std::str::FromStr;
 
@@ -52,9 +52,58 @@ pub enum StoreError {
     Sqlite(#[from] rusqlite::Error),
     #[error("migrating the database: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    /// Another writer (an import, a sync) kept the database for longer than `WRITE_WAIT`.
+    #[error(
+        "the database is busy: another rekindle command has been writing to it for {0} s (an import or a sync?); nothing was changed, try again when it ends"
+    )]
+    Busy(u64),
+    /// The database file cannot be opened as one (not SQLite, truncated, no space, no access).
+    #[error("{path} cannot be used as a database: {detail}")]
+    Unusable { path: String, detail: String },
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// Set on every connection. `busy_timeout` is set apart: 5 s for reads and single statements,
+/// none for the writer, which retries on its own.
+const PRAGMAS: &[&str] = &[
+    "PRAGMA journal_mode = WAL",
+    "PRAGMA synchronous = NORMAL",
+    "PRAGMA foreign_keys = ON",
+];
+
+/// Reads and single statements wait up to 5 s for another writer.
+const READ_BUSY: &str = "PRAGMA busy_timeout = 5000";
+
+/// A pool of `size` connections with `PRAGMAS` and `busy_timeout`, the pragma that sets how
+/// long a statement waits for another writer.
+async fn connect_pool(
+    options: &AnyConnectOptions,
+    size: u32,
+    busy_timeout: &'static str,
+) -> Result<AnyPool> {
+    Ok(AnyPoolOptions::new()
+        .max_connections(size)
+        .after_connect(move |conn, _| {
+            Box::pin(async move {
+                for pragma in PRAGMAS {
+                    sqlx::query(*pragma).execute(&mut *conn).await?;
+                }
+                sqlx::query(busy_timeout).execute(&mut *conn).await?;
+                Ok(())
+            })
+        })
+        .connect_with(options.clone())
+        .await?)
+}
+
+/// SQLite's "database is locked" (`SQLITE_BUSY`, code 5, with its extended codes).
+fn is_busy(e: &sqlx::Error) -> bool {
+    e.as_database_error()
+        .and_then(|d| d.code())
+        .and_then(|c| c.parse::<i64>().ok())
+        .is_some_and(|c| c & 0xff == 5)
+}
 
 /// The schema, embedded in the binary, oldest first.
 const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
@@ -132,23 +181,68 @@ fn migrator() -> Migrator {
     )
 }
 
+/// How long a write waits for another writer (an import commits every few hundred
+/// milliseconds, so a wait this long means something is wrong) before giving up with
+/// `StoreError::Busy`.
+pub const WRITE_WAIT: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// How often a waiting writer tries again. SQLite's own busy handler backs off to 100 ms
+/// between tries and so never finds the few milliseconds an import leaves between its
+/// transactions; trying every millisecond does.
+const WRITE_RETRY: std::time::Duration = std::time::Duration::from_millis(1);
+
 /// A handle on the database.
 #[derive(Clone)]
 pub struct Store {
     pool: AnyPool,
+    /// Connections that give up at once when another writer holds the database, so that
+    /// `begin_write` can try again often (see `WRITE_RETRY`).
+    writer: AnyPool,
     /// The database file, for the bulk reader (`None` for an in-memory database).
     path: Option<std::path::PathBuf>,
 }
 
 impl Store {
     /// Opens (creating if needed) the SQLite database at `path`, in WAL mode, and brings its
-    /// schema up to date.
+    /// schema up to date. A new database and the folders made for it are readable by their
+    /// owner only (0600 and 0700): a pipeline names people and holds their mail.
+    ///
+    /// # Errors
+    /// `StoreError::Unusable` naming the file when it is not a database, or cannot be read or
+    /// written (at once, not after a pool's retries).
     pub async fn open(path: &Path) -> Result<Store> {
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(sqlx::Error::Io)?;
+        let unusable = |detail: String| StoreError::Unusable {
+            path: path.display().to_string(),
+            detail,
+        };
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
+            && !dir.exists()
+        {
+            let mut builder = std::fs::DirBuilder::new();
+            builder.recursive(true);
+            #[cfg(unix)]
+            std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+            builder
+                .create(dir)
+                .map_err(|e| unusable(format!("creating its folder: {e}")))?;
+        }
+        if !path.exists() {
+            // SQLite gives its -wal and -shm files the database file's permissions.
+            let mut options = std::fs::OpenOptions::new();
+            options.write(true).create_new(true);
+            #[cfg(unix)]
+            std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+            match options.open(path) {
+                Ok(_) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+                Err(e) => return Err(unusable(format!("creating it: {e}"))),
+            }
         }
         let url = format!("sqlite://{}?mode=rwc", path.display());
-        let mut store = Store::open_url(&url).await?;
+        let mut store = Store::open_url(&url).await.map_err(|e| match e {
+            StoreError::Db(e) => unusable(e.to_string()),
+            other => other,
+        })?;
         store.path = Some(path.to_path_buf());
         Ok(store)
     }
@@ -158,25 +252,62 @@ impl Store {
         sqlx::any::install_default_drivers();
         let memory = url.contains(":memory:");
         let options = AnyConnectOptions::from_str(url)?.disable_statement_logging();
-        let pool = AnyPoolOptions::new()
-            .max_connections(if memory { 1 } else { 4 })
-            .after_connect(|conn, _| {
-                Box::pin(async move {
-                    for pragma in [
-                        "PRAGMA journal_mode = WAL",
-                        "PRAGMA synchronous = NORMAL",
-                        "PRAGMA foreign_keys = ON",
-                        "PRAGMA busy_timeout = 5000",
-                    ] {
-                        sqlx::query(pragma).execute(&mut *conn).await?;
-                    }
-                    Ok(())
-                })
-            })
-            .connect_with(options)
-            .await?;
+        // One connection first, with every pragma and a read of the schema: a file that is not
+        // a database, or a full disk, fails here at once rather than after the pool's retries.
+        {
+            let mut first = sqlx::AnyConnection::connect_with(&options).await?;
+            for pragma in PRAGMAS.iter().chain([&READ_BUSY]) {
+                sqlx::query(*pragma).execute(&mut first).await?;
+            }
+            sqlx::query("SELECT count(*) FROM sqlite_master")
+                .fetch_one(&mut first)
+                .await?;
+            first.close().await?;
+        }
+        let pool = connect_pool(&options, if memory { 1 } else { 4 }, READ_BUSY).await?;
         migrator().run(&pool).await?;
-        Ok(Store { pool, path: None })
+        let writer = if memory {
+            pool.clone()
+        } else {
+            connect_pool(&options, 1, "PRAGMA busy_timeout = 0").await?
+        };
+        Ok(Store {
+            pool,
+            writer,
+            path: None,
+        })
+    }
+
+    /// Runs one writing statement in a write transaction of its own (see `begin_write`).
+    pub(crate) async fn write_one(
+        &self,
+        query: sqlx::query::Query<'_, sqlx::Any, sqlx::any::AnyArguments>,
+    ) -> Result<sqlx::any::AnyQueryResult> {
+        let mut tx = self.begin_write().await?;
+        let done = query.execute(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(done)
+    }
+
+    /// Begins a transaction that writes: it takes the database's write lock at once (`BEGIN
+    /// IMMEDIATE`), trying again every `WRITE_RETRY` while another writer holds it, for at most
+    /// `WRITE_WAIT`.
+    ///
+    /// # Errors
+    /// `StoreError::Busy` when the lock stayed taken for `WRITE_WAIT`; any other database error
+    /// as it came.
+    pub(crate) async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>> {
+        let started = std::time::Instant::now();
+        loop {
+            match self.writer.begin_with("BEGIN IMMEDIATE").await {
+                Ok(tx) => return Ok(tx),
+                Err(e) if is_busy(&e) && started.elapsed() < WRITE_WAIT => {
+                    tokio::time::sleep(WRITE_RETRY).await;
+                }
+                Err(e) if is_busy(&e) => return Err(StoreError::Busy(WRITE_WAIT.as_secs())),
+                Err(e) => return Err(e.into()),
+            }
+        }
     }
 
     pub fn pool(&self) -> &AnyPool {
@@ -207,10 +338,9 @@ impl Store {
             id: 0,
             detail: format!("{key}: {e}"),
         })?;
-        sqlx::query("INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+        self.write_one(sqlx::query("INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
             .bind(key.to_string())
-            .bind(text)
-            .execute(&self.pool)
+            .bind(text))
             .await?;
         Ok(())
     }

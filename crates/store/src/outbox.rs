@@ -180,12 +180,14 @@ impl Store {
             "UPDATE outbox SET state = $1{set} WHERE id = $2 AND state IN ({})",
             allowed.join(", ")
         );
-        let done = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(to.as_str().to_string())
-            .bind(id.0)
-            .bind(value)
-            .bind(text)
-            .execute(&self.pool)
+        let done = self
+            .write_one(
+                sqlx::query(sqlx::AssertSqlSafe(sql))
+                    .bind(to.as_str().to_string())
+                    .bind(id.0)
+                    .bind(value)
+                    .bind(text),
+            )
             .await?;
         if done.rows_affected() == 0 {
             let current = self.outgoing(id).await?;
@@ -199,15 +201,14 @@ impl Store {
 
     /// Replaces a message's subject and text; it goes back to draft, to be approved again.
     pub async fn edit_outgoing(&self, id: OutgoingId, subject: &str, body: &str) -> Result<()> {
-        let done = sqlx::query(
+        let done = self.write_one(sqlx::query(
             "UPDATE outbox SET subject = $1, body = $2, state = 'draft', approved_at = NULL,
                  not_before = NULL, hold_reason = NULL, error = NULL
              WHERE id = $3 AND state IN ('draft', 'approved', 'refused', 'failed')",
         )
         .bind(subject.to_string())
         .bind(body.to_string())
-        .bind(id.0)
-        .execute(&self.pool)
+        .bind(id.0))
         .await?;
         if done.rows_affected() == 0 {
             let current = self.outgoing(id).await?;
@@ -276,12 +277,11 @@ impl Store {
     /// The server took the envelope and waits for the content: from here on, a crash leaves
     /// the message in doubt. False when another sender took it first.
     pub async fn claim(&self, id: OutgoingId, at: Timestamp) -> Result<bool> {
-        let done = sqlx::query(
+        let done = self.write_one(sqlx::query(
             "UPDATE outbox SET state = 'sending', attempt_at = $1 WHERE id = $2 AND state = 'approved'",
         )
         .bind(at.as_second())
-        .bind(id.0)
-        .execute(&self.pool)
+        .bind(id.0))
         .await?;
         Ok(done.rows_affected() == 1)
     }
@@ -306,7 +306,7 @@ impl Store {
     /// Message-ID (so the rep's Sent folder, synced later, adds nothing) in one transaction.
     pub async fn record_sent(&self, id: OutgoingId, at: Timestamp) -> Result<ActivityId> {
         let m = self.outgoing(id).await?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let activity = insert_activity(
             &mut tx,
             m.deal,
@@ -374,21 +374,19 @@ impl Store {
             let seen_at: Option<i64> = row.try_get(3)?;
             match captured {
                 Some(activity) => {
-                    sqlx::query(
+                    self.write_one(sqlx::query(
                         "UPDATE outbox SET state = 'sent', activity_id = $1, sent_at = COALESCE(attempt_at, $2)
                          WHERE id = $3",
                     )
                     .bind(activity)
                     .bind(seen_at)
-                    .bind(id.0)
-                    .execute(&self.pool)
+                    .bind(id.0))
                     .await?;
                     out.push((id, OutboxState::Sent));
                 }
                 None if state == "sending" => {
-                    sqlx::query("UPDATE outbox SET state = 'unconfirmed' WHERE id = $1 AND state = 'sending'")
-                        .bind(id.0)
-                        .execute(&self.pool)
+                    self.write_one(sqlx::query("UPDATE outbox SET state = 'unconfirmed' WHERE id = $1 AND state = 'sending'")
+                        .bind(id.0))
                         .await?;
                     out.push((id, OutboxState::Unconfirmed));
                 }
@@ -500,10 +498,12 @@ impl Store {
         contact: ContactId,
         zone: Option<&str>,
     ) -> Result<()> {
-        let done = sqlx::query("UPDATE contacts SET time_zone = $1 WHERE id = $2")
-            .bind(zone.map(str::to_string))
-            .bind(contact.0)
-            .execute(&self.pool)
+        let done = self
+            .write_one(
+                sqlx::query("UPDATE contacts SET time_zone = $1 WHERE id = $2")
+                    .bind(zone.map(str::to_string))
+                    .bind(contact.0),
+            )
             .await?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound {

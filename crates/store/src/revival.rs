@@ -12,7 +12,7 @@ impl Store {
     /// Records trigger events, all or none; each one already known is skipped. Returns how
     /// many were new. An unknown account, or a contact of another account, changes nothing.
     pub async fn add_events(&self, events: &[TriggerEvent]) -> Result<usize> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let mut added = 0;
         for (i, e) in events.iter().enumerate() {
             let place = if events.len() > 1 {
@@ -94,13 +94,14 @@ impl Store {
 
     /// Records that a feature shipped (by its catalogue name).
     pub async fn set_shipped(&self, shipped: &Shipped) -> Result<()> {
-        sqlx::query(
-            "INSERT INTO shipped_features (feature, shipped_on) VALUES ($1, $2)
+        self.write_one(
+            sqlx::query(
+                "INSERT INTO shipped_features (feature, shipped_on) VALUES ($1, $2)
              ON CONFLICT (feature) DO UPDATE SET shipped_on = excluded.shipped_on",
+            )
+            .bind(shipped.feature.clone())
+            .bind(shipped.on.to_string()),
         )
-        .bind(shipped.feature.clone())
-        .bind(shipped.on.to_string())
-        .execute(&self.pool)
         .await?;
         Ok(())
     }
@@ -123,13 +124,14 @@ impl Store {
 
     /// Files `synonym` under the feature `name`.
     pub async fn add_feature_alias(&self, name: &str, synonym: &str) -> Result<()> {
-        sqlx::query(
-            "INSERT INTO feature_aliases (synonym, feature) VALUES ($1, $2)
+        self.write_one(
+            sqlx::query(
+                "INSERT INTO feature_aliases (synonym, feature) VALUES ($1, $2)
              ON CONFLICT (synonym) DO UPDATE SET feature = excluded.feature",
+            )
+            .bind(key(synonym))
+            .bind(key(name)),
         )
-        .bind(key(synonym))
-        .bind(key(name))
-        .execute(&self.pool)
         .await?;
         Ok(())
     }
@@ -185,7 +187,7 @@ impl Store {
             id: 0,
             detail: e.to_string(),
         })?;
-        sqlx::query(
+        self.write_one(sqlx::query(
             "INSERT INTO promotions (name, definition, starts_on, ends_on) VALUES ($1, $2, $3, $4)
              ON CONFLICT (name) DO UPDATE SET definition = excluded.definition,
                  starts_on = excluded.starts_on, ends_on = excluded.ends_on",
@@ -193,8 +195,7 @@ impl Store {
         .bind(promotion.name.clone())
         .bind(definition)
         .bind(promotion.from.to_string())
-        .bind(promotion.until.to_string())
-        .execute(&self.pool)
+        .bind(promotion.until.to_string()))
         .await?;
         Ok(())
     }

@@ -126,7 +126,7 @@ impl Store {
     pub async fn add_deal(&self, new: NewDeal) -> Result<DealId> {
         let pipeline = self.pipeline().await?;
         let stage = pipeline.stages[pipeline.position(&new.stage)?].name.clone();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let account = account_id(&mut tx, &new.account, new.account_domain.as_deref()).await?;
         let id: i64 = sqlx::query(
             "INSERT INTO deals (account_id, title, owner, stage, amount_cents, currency, expected_close, status, created_at)
@@ -178,7 +178,7 @@ impl Store {
     }
 
     pub async fn add_contact(&self, new: NewContact) -> Result<ContactId> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let found = sqlx::query("SELECT id FROM accounts WHERE name = $1")
             .bind(new.account.clone())
             .fetch_optional(&mut *tx)
@@ -260,10 +260,12 @@ impl Store {
     }
 
     pub async fn set_do_not_contact(&self, contact: ContactId, value: bool) -> Result<()> {
-        let done = sqlx::query("UPDATE contacts SET do_not_contact = $1 WHERE id = $2")
-            .bind(value as i64)
-            .bind(contact.0)
-            .execute(&self.pool)
+        let done = self
+            .write_one(
+                sqlx::query("UPDATE contacts SET do_not_contact = $1 WHERE id = $2")
+                    .bind(value as i64)
+                    .bind(contact.0),
+            )
             .await?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound {
@@ -275,7 +277,7 @@ impl Store {
     }
 
     pub async fn log_activity(&self, deal: DealId, a: NewActivity) -> Result<ActivityId> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         deal_exists(&mut tx, deal).await?;
         let id = insert_activity(&mut tx, deal, a).await?;
         tx.commit().await?;
@@ -291,7 +293,7 @@ impl Store {
         said_at: Timestamp,
         contact: Option<ContactId>,
     ) -> Result<FactId> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         deal_exists(&mut tx, deal).await?;
         let id: i64 = sqlx::query("INSERT INTO facts (deal_id, kind, text, source, said_at, contact_id) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id")
             .bind(deal.0)
@@ -316,7 +318,7 @@ impl Store {
         source: &str,
         made_at: Timestamp,
     ) -> Result<CommitmentId> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         deal_exists(&mut tx, deal).await?;
         let id: i64 = sqlx::query("INSERT INTO commitments (deal_id, party, what, due, status, source, made_at) VALUES ($1, $2, $3, $4, 'open', $5, $6) RETURNING id")
             .bind(deal.0)
@@ -337,10 +339,12 @@ impl Store {
         id: CommitmentId,
         status: CommitmentStatus,
     ) -> Result<()> {
-        let done = sqlx::query("UPDATE commitments SET status = $1 WHERE id = $2")
-            .bind(status.as_str().to_string())
-            .bind(id.0)
-            .execute(&self.pool)
+        let done = self
+            .write_one(
+                sqlx::query("UPDATE commitments SET status = $1 WHERE id = $2")
+                    .bind(status.as_str().to_string())
+                    .bind(id.0),
+            )
             .await?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound {
@@ -352,7 +356,7 @@ impl Store {
     }
 
     pub async fn set_next_step(&self, deal: DealId, step: &NextStep) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         deal_exists(&mut tx, deal).await?;
         sqlx::query(
             "INSERT INTO next_steps (deal_id, what, due, booked, set_at) VALUES ($1, $2, $3, $4, $5)
@@ -372,7 +376,7 @@ impl Store {
     pub async fn move_stage(&self, deal: DealId, stage: &str, at: Timestamp) -> Result<()> {
         let pipeline = self.pipeline().await?;
         let stage = pipeline.stages[pipeline.position(stage)?].name.clone();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         deal_exists(&mut tx, deal).await?;
         sqlx::query("UPDATE deals SET stage = $1 WHERE id = $2")
             .bind(stage.clone())
@@ -391,7 +395,7 @@ impl Store {
 
     /// Sets the expected close date, keeping the history of changes.
     pub async fn set_close_date(&self, deal: DealId, to: Date, at: Timestamp) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let row = sqlx::query("SELECT expected_close FROM deals WHERE id = $1")
             .bind(deal.0)
             .fetch_optional(&mut *tx)
@@ -419,7 +423,7 @@ impl Store {
     }
 
     pub async fn set_contract(&self, deal: DealId, contract: &Contract) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         deal_exists(&mut tx, deal).await?;
         sqlx::query(
             "INSERT INTO contracts (deal_id, vendor, ends_on, notice_days) VALUES ($1, $2, $3, $4)
@@ -441,7 +445,7 @@ impl Store {
         feature: &str,
         why: Option<&str>,
     ) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         deal_exists(&mut tx, deal).await?;
         sqlx::query("INSERT INTO needed_features (deal_id, feature, why) VALUES ($1, $2, $3) ON CONFLICT (deal_id, feature) DO UPDATE SET why = excluded.why")
             .bind(deal.0)
@@ -455,7 +459,7 @@ impl Store {
 
     /// Closes (won, lost, nurture) or reopens a deal.
     pub async fn close(&self, deal: DealId, closing: &Closing) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         deal_exists(&mut tx, deal).await?;
         let loss = closing.loss.as_ref();
         sqlx::query("UPDATE deals SET status = $1, lost_reason = $2, lost_note = $3, lost_at = $4, resurface_on = $5 WHERE id = $6")

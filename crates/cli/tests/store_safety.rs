@@ -1,0 +1,148 @@
+//! The database file under stress: commands that write while an import runs wait their turn
+//! instead of failing with "database is locked"; a file that is not a database fails at once,
+//! naming it; a new database is readable by its owner only.
+
+mod common;
+
+use common::*;
+use std::io::Write;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+#[test]
+fn commands_that_write_wait_their_turn_while_an_import_runs() {
+    let rk = Rk::new();
+    rk.json(&["init"]);
+    let d = deal_with_contact(&rk, "Acme", "5000", "Dana Reyes", "dana@acme.example", &[]);
+    rk.json(&["import", "mail", "/dev/null", "--me", "alex@seller.example"]);
+    // A mailbox big enough that the import is still writing while the commands run: a touch
+    // to Dana every fourth message, mail from strangers between.
+    let mbox = rk.db.with_file_name("big.mbox");
+    let mut out = std::io::BufWriter::new(std::fs::File::create(&mbox).unwrap());
+    for i in 0..150_000 {
+        let message = if i % 4 == 0 {
+            mbox_message(
+                &format!("t{i}@seller.example"),
+                &format!("From: alex@seller.example\nTo: dana@acme.example\nSubject: s{i}"),
+                "Tue, 10 Nov 2026 10:00:00 +0000",
+                &format!("Hi Dana, the plan for site {i}."),
+            )
+        } else {
+            mbox_message(
+                &format!("n{i}@other.example"),
+                &format!("From: news@other.example\nTo: alex@seller.example\nSubject: n{i}"),
+                "Tue, 10 Nov 2026 10:00:00 +0000",
+                "news",
+            )
+        };
+        out.write_all(message.as_bytes()).unwrap();
+    }
+    out.flush().unwrap();
+    drop(out);
+    let mut import = Command::new(env!("CARGO_BIN_EXE_rekindle"))
+        .args([
+            "--db",
+            rk.db.to_str().unwrap(),
+            "--now",
+            NOW,
+            "import",
+            "mail",
+        ])
+        .arg(&mbox)
+        .args(["--me", "alex@seller.example"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // Until its first batch is in, so the import holds the database from here on.
+    let started = Instant::now();
+    while rk.json(&["show", &d])["record"]["activities"]
+        .as_array()
+        .unwrap()
+        .is_empty()
+    {
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "the import never wrote"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    for args in [
+        vec!["log", "call", &d, "--outcome", "connected"],
+        vec!["fact", &d, "cost", "twelve hours a week"],
+        vec![
+            "commit",
+            &d,
+            "--what",
+            "send the numbers",
+            "--due",
+            "2026-12-01",
+        ],
+        vec!["next-step", &d, "review the numbers", "--due", "2026-12-02"],
+        vec!["deal", "stage", &d, "negotiation"],
+        vec!["contact", "add", "--deal", &d, "--name", "Sam Ortiz"],
+        vec!["policy", "set", "touch_cap", "4"],
+    ] {
+        let out = rk.run(&args);
+        assert!(
+            out.status.success(),
+            "{args:?} during an import: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    assert!(
+        import.try_wait().unwrap().is_none(),
+        "the import ended before the commands ran, so they did not compete with it: make the mailbox bigger"
+    );
+    assert!(import.wait().unwrap().success());
+    let record = rk.json(&["show", &d])["record"].clone();
+    assert_eq!(record["deal"]["stage"], "negotiation");
+    assert_eq!(record["contacts"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn a_file_that_is_not_a_database_fails_at_once_naming_it() {
+    let rk = Rk::new();
+    rk.json(&["init"]);
+    let text = std::fs::read(&rk.db).unwrap();
+    for (name, bytes) in [
+        ("damaged", [&text[..100], &[0xa5; 8092][..]].concat()),
+        ("text", b"these are my notes, not a database\n".repeat(200)),
+    ] {
+        let _ = std::fs::remove_file(rk.db.with_extension("db-wal"));
+        let _ = std::fs::remove_file(rk.db.with_extension("db-shm"));
+        std::fs::write(&rk.db, &bytes).unwrap();
+        let started = Instant::now();
+        let err = rk.fails(&["scan"]);
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "{name}: took {:?}",
+            started.elapsed()
+        );
+        assert!(
+            err.contains(rk.db.to_str().unwrap()) && err.contains("cannot be used as a database"),
+            "{name}: {err}"
+        );
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_new_database_and_its_folder_are_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("new/folder/pipeline.db");
+    let out = Command::new(env!("CARGO_BIN_EXE_rekindle"))
+        .args(["--db", db.to_str().unwrap(), "init"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&db), 0o600);
+    assert_eq!(mode(db.parent().unwrap()), 0o700);
+    assert_eq!(mode(&dir.path().join("new")), 0o700);
+    let wal = db.with_extension("db-wal");
+    if wal.exists() {
+        assert_eq!(mode(&wal), 0o600);
+    }
+}
