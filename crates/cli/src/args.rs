@@ -3,14 +3,31 @@
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
-/// Free text a record keeps (titles, names, accounts, owners, steps, commitments, notes):
-/// trimmed, and refused when nothing is left, so the error names the option.
+/// Free text a record keeps (their words, notes): trimmed, and refused when nothing is left
+/// or when it holds control characters other than line breaks and tabs, so the error names
+/// the option.
 fn text(s: &str) -> Result<String, String> {
     let t = s.trim();
     if t.is_empty() {
         Err("must not be empty or blank".into())
+    } else if t
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\t'))
+    {
+        Err("must not hold control characters".into())
     } else {
         Ok(t.to_string())
+    }
+}
+
+/// A name or title that ends up in a mail header or a table cell (deal titles, accounts,
+/// owners, people's names, steps, commitments): one line, no control characters at all.
+fn line(s: &str) -> Result<String, String> {
+    let t = text(s)?;
+    if t.contains(['\n', '\t']) {
+        Err("must be one line, without line breaks or tabs".into())
+    } else {
+        Ok(t)
     }
 }
 
@@ -119,13 +136,13 @@ pub enum PromoCommand {
 
 #[derive(Args)]
 pub struct PromoArgs {
-    #[arg(long, value_parser = text)]
+    #[arg(long, value_parser = line)]
     pub name: String,
     /// discount, free_onboarding or flexible_billing.
     #[arg(long)]
     pub kind: String,
     /// The offer in the words the message will use ("20% off the first year").
-    #[arg(long, value_parser = text)]
+    #[arg(long, value_parser = line)]
     pub offer: String,
     /// The first day (default: --now).
     #[arg(long)]
@@ -178,7 +195,7 @@ pub enum EventCommand {
 
 #[derive(Args)]
 pub struct EventArgs {
-    #[arg(long, value_parser = text)]
+    #[arg(long, value_parser = line)]
     pub account: String,
     /// The person it concerns (id, email or name), for a promotion or a hire.
     #[arg(long)]
@@ -400,13 +417,13 @@ pub enum DealCommand {
 
 #[derive(Args)]
 pub struct DealAddArgs {
-    #[arg(long, value_parser = text)]
+    #[arg(long, value_parser = line)]
     pub title: String,
-    #[arg(long, value_parser = text)]
+    #[arg(long, value_parser = line)]
     pub account: String,
     #[arg(long)]
     pub domain: Option<String>,
-    #[arg(long, value_parser = text)]
+    #[arg(long, value_parser = line)]
     pub owner: String,
     #[arg(long)]
     pub stage: String,
@@ -444,11 +461,11 @@ pub enum ContactCommand {
 
 #[derive(Args)]
 pub struct ContactAddArgs {
-    #[arg(long, required_unless_present = "deal", value_parser = text)]
+    #[arg(long, required_unless_present = "deal", value_parser = line)]
     pub account: Option<String>,
     #[arg(long, conflicts_with = "account")]
     pub deal: Option<String>,
-    #[arg(long, value_parser = text)]
+    #[arg(long, value_parser = line)]
     pub name: String,
     #[arg(long)]
     pub email: Vec<String>,
@@ -513,7 +530,7 @@ pub struct FactArgs {
 #[derive(Args)]
 pub struct CommitArgs {
     pub deal: String,
-    #[arg(long, value_parser = text)]
+    #[arg(long, value_parser = line)]
     pub what: String,
     #[arg(long)]
     pub due: String,
@@ -536,7 +553,7 @@ pub struct ResolveArgs {
 #[derive(Args)]
 pub struct NextStepArgs {
     pub deal: String,
-    #[arg(value_parser = text)]
+    #[arg(value_parser = line)]
     pub what: String,
     #[arg(long)]
     pub due: Option<String>,

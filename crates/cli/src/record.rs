@@ -11,6 +11,9 @@ use serde_json::json;
 use std::io::Read;
 use std::process::ExitCode;
 
+/// The longest notice period a contract may have: ten years.
+const MAX_NOTICE_DAYS: i64 = 3650;
+
 pub async fn init(g: &Global, a: InitArgs) -> Result<ExitCode> {
     let path = db_path(g);
     let store = Store::open(&path)
@@ -128,8 +131,10 @@ pub async fn deal(g: &Global, cmd: DealCommand) -> Result<ExitCode> {
             notice_days,
         } => {
             let id = deal_id(&deal)?;
-            if notice_days < 0 {
-                bail!("bad --notice-days {notice_days}: must be zero or more");
+            if !(0..=MAX_NOTICE_DAYS).contains(&notice_days) {
+                bail!(
+                    "bad --notice-days {notice_days}: a number of days from 0 to {MAX_NOTICE_DAYS} (ten years)"
+                );
             }
             let contract = Contract {
                 vendor,

@@ -73,7 +73,7 @@ async fn candidates(store: &Store, now: Timestamp, keep: Keep) -> Result<Found> 
     let stages = stage_norms(store, now).await?;
     let revival = policy.revival();
     let since = date_of(now)
-        .checked_sub(jiff::Span::new().days(revival.fresh_days))
+        .checked_sub(rekindle_core::time::days(revival.fresh_days))
         .unwrap_or(date_of(now));
     let mut events: HashMap<String, Vec<TriggerEvent>> = HashMap::new();
     for e in store.events_since(since).await? {

@@ -186,3 +186,79 @@ fn blank_text_is_refused_naming_the_field_and_changes_nothing() {
     assert!(err.contains("empty.txt") && err.contains("empty"), "{err}");
     assert_eq!(rk.snapshot(), before);
 }
+
+#[test]
+fn numbers_and_dates_out_of_range_and_control_characters_are_refused_at_the_edge() {
+    let rk = Rk::new();
+    let d = quiet_deal(&rk);
+    let before = rk.snapshot();
+    for (args, why) in [
+        (
+            vec![
+                "deal",
+                "contract",
+                &d,
+                "--vendor",
+                "V",
+                "--ends",
+                "2027-01-01",
+                "--notice-days",
+                "7304485",
+            ],
+            "from 0 to 3650",
+        ),
+        (
+            vec!["policy", "set", "revive_fresh_days", "99999999"],
+            "from 0 to 36500",
+        ),
+        (
+            vec!["policy", "set", "stage.demo.rot_days", "99999999"],
+            "from 1 to 36500",
+        ),
+        (
+            vec!["next-step", &d, "review", "--due", "9999-12-31"],
+            "between 1900-01-01 and 2199-12-31",
+        ),
+        (
+            vec!["log", "call", &d, "--at", "9999-12-31T23:00:00Z"],
+            "between 1900-01-01 and 2199-12-31",
+        ),
+        (
+            vec!["scan", "--now", "9999-12-31"],
+            "between 1900-01-01 and 2199-12-31",
+        ),
+        (
+            vec![
+                "contact",
+                "add",
+                "--deal",
+                &d,
+                "--name",
+                "Dana\r\nBcc: x@evil.example",
+            ],
+            "control characters",
+        ),
+        (
+            vec![
+                "deal",
+                "add",
+                "--title",
+                "Acme\nfake",
+                "--account",
+                "A",
+                "--owner",
+                "O",
+                "--stage",
+                "demo",
+                "--amount",
+                "1",
+            ],
+            "one line",
+        ),
+    ] {
+        let err = rk.fails(&args);
+        assert!(err.contains(why), "{args:?}: {err}");
+    }
+    assert_eq!(rk.snapshot(), before);
+    rk.json(&["show", &d]);
+}

@@ -114,6 +114,21 @@ impl Composer {
         env.set_undefined_behavior(UndefinedBehavior::Lenient);
         env.set_keep_trailing_newline(true);
         env.set_fuel(Some(FUEL));
+        // Record text (a title, a name, their words) goes into a message on its line: a line
+        // break inside it could end the Subject line and start a header or the body.
+        env.set_formatter(|out, _state, value| {
+            if value.is_undefined() {
+                return Ok(());
+            }
+            let text = value.to_string();
+            let flat: String = text
+                .chars()
+                .map(|c| if c.is_control() { ' ' } else { c })
+                .collect();
+            out.write_str(&flat).map_err(|e| {
+                minijinja::Error::new(minijinja::ErrorKind::WriteFailure, e.to_string())
+            })
+        });
         for (play, source) in TEMPLATES {
             let source = overrides
                 .get(play.as_str())
@@ -392,7 +407,7 @@ impl Composer {
                 let problem = fact(&mut facts, FactKind::Problem, "the problem, in their words");
                 let notice_by = contract
                     .ends_on
-                    .saturating_sub(jiff::Span::new().days(contract.notice_days));
+                    .saturating_sub(crate::time::days(contract.notice_days));
                 let suggest =
                     add_days(start_of_day(notice_by), -policy.contract_lead_days).max(now);
                 context! { problem, vendor => contract.vendor.clone(), ends_on => contract.ends_on.strftime("%-d %B %Y").to_string(), notice_by => notice_by.strftime("%-d %B %Y").to_string(), suggest_week => human_date(suggest), ..base }

@@ -132,7 +132,7 @@ fn choose(ctx: &Context, state: DealState, signals: &[Signal], seq: &Sequence) -
         let notice_deadline = start_of_day(
             contract
                 .ends_on
-                .saturating_sub(jiff::Span::new().days(contract.notice_days)),
+                .saturating_sub(crate::time::days(contract.notice_days)),
         );
         let start = add_days(notice_deadline, -policy.contract_lead_days).max(now);
         return action(

@@ -235,6 +235,12 @@ impl Default for Policy {
     }
 }
 
+/// The most days any setting may span: a century. Date arithmetic on the pipeline's dates
+/// stays in range below it.
+const MAX_DAYS: i64 = 36_500;
+/// The largest count or score a setting may take.
+const MAX_COUNT: i64 = 1_000_000;
+
 impl Policy {
     /// The settings a user can change, as `(key, value)`: every scalar above, and
     /// `stage.NAME.rot_days` / `stage.NAME.silence_days` for each stage.
@@ -272,8 +278,8 @@ impl Policy {
                 .trim()
                 .parse()
                 .ok()
-                .filter(|d| *d >= 1)
-                .ok_or_else(|| bad("a whole number of days, 1 or more"))?;
+                .filter(|d| (1..=MAX_DAYS).contains(d))
+                .ok_or_else(|| bad("a whole number of days from 1 to 36500"))?;
             let stage = &mut self.pipeline.stages[position];
             match field {
                 "rot_days" => stage.rot_days = days,
@@ -301,18 +307,23 @@ impl Policy {
                 .trim()
                 .parse::<f64>()
                 .ok()
-                .filter(|v| v.is_finite() && *v > 0.0)
+                .filter(|v| v.is_finite() && *v > 0.0 && *v <= MAX_COUNT as f64)
                 .map(serde_json::Value::from)
-                .ok_or_else(|| bad("a number above 0"))?
+                .ok_or_else(|| bad("a number above 0, at most 1000000"))?
         } else {
             let minimum = if key == "touch_cap" { 1 } else { 0 };
+            let maximum = if key.ends_with("_days") {
+                MAX_DAYS
+            } else {
+                MAX_COUNT
+            };
             value
                 .trim()
                 .parse::<i64>()
                 .ok()
-                .filter(|v| *v >= minimum)
+                .filter(|v| (minimum..=maximum).contains(v))
                 .map(serde_json::Value::from)
-                .ok_or_else(|| bad(&format!("a whole number, {minimum} or more")))?
+                .ok_or_else(|| bad(&format!("a whole number from {minimum} to {maximum}")))?
         };
         map.insert(key.to_string(), new);
         let changed: Policy = serde_json::from_value(serde_json::Value::Object(map))

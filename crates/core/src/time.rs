@@ -5,40 +5,91 @@ use jiff::{Timestamp, civil::Date, tz::TimeZone};
 
 pub const SECONDS_PER_DAY: i64 = 86_400;
 
+/// The first day a date given to Rekindle may fall on.
+pub const EARLIEST: Date = jiff::civil::date(1900, 1, 1);
+/// The last day a date given to Rekindle may fall on: far enough for any contract, near enough
+/// that every date arithmetic on it (notice periods, resurface dates) stays in range.
+pub const LATEST: Date = jiff::civil::date(2199, 12, 31);
+
+/// The range every date and time input is held to (`EARLIEST` to `LATEST`, in UTC).
+fn in_range(field: &str, s: &str, d: Date) -> Result<Date, ParseError> {
+    if (EARLIEST..=LATEST).contains(&d) {
+        Ok(d)
+    } else {
+        Err(ParseError::new(
+            field,
+            s,
+            "a date between 1900-01-01 and 2199-12-31",
+        ))
+    }
+}
+
 /// Reads an instant from `2026-11-23T09:30:00Z`, `2026-11-23 09:30` (UTC) or a bare date
-/// `2026-11-23` (midnight UTC).
+/// `2026-11-23` (midnight UTC), between `EARLIEST` and `LATEST`.
+///
+/// # Errors
+/// A `ParseError` on `field` for any other form, or a date outside the range.
 pub fn parse_instant(field: &str, s: &str) -> Result<Timestamp, ParseError> {
     let t = s.trim();
-    if let Ok(ts) = t.parse::<Timestamp>() {
-        return Ok(ts);
+    let at = if let Ok(ts) = t.parse::<Timestamp>() {
+        Some(ts)
+    } else if let Ok(dt) = t.parse::<jiff::civil::DateTime>() {
+        in_range(field, s, dt.date())?;
+        dt.to_zoned(TimeZone::UTC).ok().map(|z| z.timestamp())
+    } else if let Ok(d) = t.parse::<Date>() {
+        Some(start_of_day(in_range(field, s, d)?))
+    } else {
+        None
+    };
+    match at {
+        Some(at) => {
+            in_range(field, s, date_of(at))?;
+            Ok(at)
+        }
+        None => {
+            // A time on a day beyond the range of instants: say the range, not the form.
+            if let Some(d) = t.get(..10).and_then(|p| p.parse::<Date>().ok()) {
+                in_range(field, s, d)?;
+            }
+            Err(ParseError::new(
+                field,
+                s,
+                "a date like 2026-11-23 or a time like 2026-11-23T09:30:00Z",
+            ))
+        }
     }
-    if let Ok(dt) = t.parse::<jiff::civil::DateTime>()
-        && let Ok(z) = dt.to_zoned(TimeZone::UTC)
-    {
-        return Ok(z.timestamp());
-    }
-    if let Ok(d) = t.parse::<Date>() {
-        return Ok(start_of_day(d));
-    }
-    Err(ParseError::new(
-        field,
-        s,
-        "a date like 2026-11-23 or a time like 2026-11-23T09:30:00Z",
-    ))
 }
 
-/// Reads a calendar date `2026-11-23`.
+/// Reads a calendar date `2026-11-23`, between `EARLIEST` and `LATEST`.
+///
+/// # Errors
+/// A `ParseError` on `field` for any other form, or a date outside the range.
 pub fn parse_date(field: &str, s: &str) -> Result<Date, ParseError> {
-    s.trim()
+    let d = s
+        .trim()
         .parse::<Date>()
-        .map_err(|_| ParseError::new(field, s, "a date like 2026-11-23"))
+        .map_err(|_| ParseError::new(field, s, "a date like 2026-11-23"))?;
+    in_range(field, s, d)
 }
 
-/// Midnight UTC at the start of `d`.
+/// A span of `n` days, held within what date arithmetic can take (jiff's ±7,304,484 days), so
+/// that no stored number, however large, can make it panic.
+pub fn days(n: i64) -> jiff::Span {
+    jiff::Span::new()
+        .try_days(n.clamp(-7_304_484, 7_304_484))
+        .unwrap_or_default()
+}
+
+/// Midnight UTC at the start of `d` (the last or first instant there is, for a date beyond the
+/// range of instants: never another date).
 pub fn start_of_day(d: Date) -> Timestamp {
     d.to_zoned(TimeZone::UTC)
         .map(|z| z.timestamp())
-        .unwrap_or(Timestamp::UNIX_EPOCH)
+        .unwrap_or(if d.year() > 1970 {
+            Timestamp::MAX
+        } else {
+            Timestamp::MIN
+        })
 }
 
 /// The UTC calendar date of an instant.

@@ -63,7 +63,18 @@ fn mailbox(name: &Option<String>, address: &EmailAddress) -> Result<Mailbox, Let
         .map_err(|e: lettre::address::AddressError| {
             LetterError::Address(address.to_string(), e.to_string())
         })?;
-    Ok(Mailbox::new(name.clone(), parsed))
+    Ok(Mailbox::new(name.as_deref().map(one_line), parsed))
+}
+
+/// A header value on one line: control characters (CR, LF, tabs...) become spaces, so a name
+/// or subject however it was stored can neither break the header nor add one (RFC 5322
+/// section 2.2: a header field is one line unless folded).
+fn one_line(text: &str) -> String {
+    text.split(|c: char| c.is_control())
+        .map(str::trim)
+        .filter(|part| !part.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 impl Letter {
@@ -71,7 +82,7 @@ impl Letter {
         let mut builder = Message::builder()
             .from(mailbox(&self.from_name, &self.from)?)
             .to(mailbox(&self.to_name, &self.to)?)
-            .subject(self.subject.clone())
+            .subject(one_line(&self.subject))
             .message_id(Some(angle(&self.message_id)))
             .date(std::time::SystemTime::from(self.date))
             .header(ContentType::TEXT_PLAIN);
@@ -142,5 +153,17 @@ mod tests {
             !text.lines().any(|l| l.to_lowercase().starts_with("bcc:")),
             "{text}"
         );
+        // Nor can a name stored with a line break in it; and building the message never panics.
+        let named = Letter {
+            to_name: Some("Dana\r\nBcc: x@evil.example".into()),
+            from_name: Some("Alex\nMorgan".into()),
+            ..sneaky
+        };
+        let text = String::from_utf8(named.to_bytes().unwrap()).unwrap();
+        assert!(
+            !text.lines().any(|l| l.to_lowercase().starts_with("bcc:")),
+            "{text}"
+        );
+        assert!(named.recipients().is_ok());
     }
 }

@@ -7,8 +7,8 @@ use super::features::Catalogue;
 use super::{Promotion, TriggerEvent, TriggerKind};
 use crate::time::{date_of, days_between, start_of_day};
 use crate::{DealId, DealRecord, DealStatus, LostReason, Pipeline};
+use jiff::Timestamp;
 use jiff::civil::Date;
-use jiff::{Timestamp, ToSpan};
 use serde::Serialize;
 
 /// A deal that may be brought back: lost, nurtured, or open and dark (the caller's scan says).
@@ -368,7 +368,9 @@ pub fn rank_one(
     } = *outlook;
     let record = subject.record;
     let today = date_of(now);
-    let fresh_from = today.checked_sub(policy.fresh_days.days()).ok()?;
+    let fresh_from = today
+        .checked_sub(crate::time::days(policy.fresh_days))
+        .ok()?;
     let mut reasons = vec![standing(record, subject.dark, today)?];
     // A lost deal closed with a date to look again: not before it, and due once it comes.
     if let (DealStatus::Lost, Some(on)) = (record.deal.status, record.deal.resurface_on) {
@@ -453,7 +455,7 @@ pub fn rank_one(
     if let Some(contract) = &record.contract {
         let notice_by = contract
             .ends_on
-            .checked_sub(contract.notice_days.days())
+            .checked_sub(crate::time::days(contract.notice_days))
             .unwrap_or(contract.ends_on);
         let days = days_between(now, start_of_day(notice_by));
         if (0..=policy.contract_window_days).contains(&days) {
