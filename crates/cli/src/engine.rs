@@ -1,7 +1,7 @@
 //! Commands that run the engine: scan, today, show, draft, lint and the demo.
 
 use crate::args::*;
-use crate::output::{day, deal_id, now, open, print_json, table};
+use crate::output::{day, deal_id, now, open, print_json, say, table};
 use anyhow::{Context, Result, bail};
 use jiff::Timestamp;
 use rekindle_core::assess::by_urgency;
@@ -203,8 +203,8 @@ pub async fn scan(g: &Global, a: ScanArgs) -> Result<ExitCode> {
     if g.json {
         print_json(&shown)?;
     } else {
-        println!("{}", scan_table(&shown));
-        println!("{}", state_summary(&scan.rows));
+        say!("{}", scan_table(&shown));
+        say!("{}", state_summary(&scan.rows));
     }
     finish(scan);
     Ok(ExitCode::SUCCESS)
@@ -268,12 +268,12 @@ pub async fn today(g: &Global) -> Result<ExitCode> {
         print_json(&due)?;
     } else {
         if due.is_empty() {
-            println!("Nothing due today.");
+            say!("Nothing due today.");
         } else {
-            println!("{}", today_table(&due));
+            say!("{}", today_table(&due));
         }
         for line in waiting_on_the_rep(&store).await? {
-            println!("{line}");
+            say!("{line}");
         }
     }
     finish(scan);
@@ -318,16 +318,19 @@ pub async fn show(g: &Global, a: DealRef) -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     let d = &record.deal;
-    println!("{} {}  [{}]", d.id, d.title, d.status);
-    println!(
+    say!("{} {}  [{}]", d.id, d.title, d.status);
+    say!(
         "  {} · {} · {} · owner {}",
-        d.account.name, d.stage, d.amount, d.owner
+        d.account.name,
+        d.stage,
+        d.amount,
+        d.owner
     );
     if let Some(c) = d.expected_close {
-        println!("  expected close {c}");
+        say!("  expected close {c}");
     }
     if let Some(l) = &d.loss {
-        println!(
+        say!(
             "  lost: {}{}",
             l.reason,
             l.note
@@ -336,7 +339,7 @@ pub async fn show(g: &Global, a: DealRef) -> Result<ExitCode> {
                 .unwrap_or_default()
         );
     }
-    println!("\nPeople");
+    say!("\nPeople");
     for c in &record.contacts {
         let emails: Vec<&str> = c.emails.iter().map(|e| e.as_str()).collect();
         let dnc = if c.do_not_contact {
@@ -344,7 +347,7 @@ pub async fn show(g: &Global, a: DealRef) -> Result<ExitCode> {
         } else {
             ""
         };
-        println!(
+        say!(
             "  {} {} - {} ({}) {}{dnc}",
             c.id,
             c.name,
@@ -353,9 +356,9 @@ pub async fn show(g: &Global, a: DealRef) -> Result<ExitCode> {
             emails.join(", ")
         );
     }
-    println!("\nIn their words");
+    say!("\nIn their words");
     for f in &record.facts {
-        println!(
+        say!(
             "  {:<16} \"{}\"  ({}, {})",
             f.kind.as_str(),
             f.text,
@@ -364,9 +367,9 @@ pub async fn show(g: &Global, a: DealRef) -> Result<ExitCode> {
         );
     }
     if !record.commitments.is_empty() {
-        println!("\nCommitments");
+        say!("\nCommitments");
         for k in &record.commitments {
-            println!(
+            say!(
                 "  {} {} will {} by {} [{}]",
                 k.id,
                 k.party,
@@ -377,21 +380,23 @@ pub async fn show(g: &Global, a: DealRef) -> Result<ExitCode> {
         }
     }
     match &record.next_step {
-        Some(s) => println!(
+        Some(s) => say!(
             "\nNext step: {}{}{}",
             s.what,
             s.due.map(|d| format!(" on {}", day(d))).unwrap_or_default(),
             if s.booked { " (booked)" } else { "" }
         ),
-        None => println!("\nNext step: none agreed"),
+        None => say!("\nNext step: none agreed"),
     }
     if let Some(c) = &record.contract {
-        println!(
+        say!(
             "Contract: {} until {} ({} days notice)",
-            c.vendor, c.ends_on, c.notice_days
+            c.vendor,
+            c.ends_on,
+            c.notice_days
         );
     }
-    println!("\nTimeline (latest 12)");
+    say!("\nTimeline (latest 12)");
     for act in record.activities.iter().rev().take(12).rev() {
         let who = act
             .contact
@@ -399,7 +404,7 @@ pub async fn show(g: &Global, a: DealRef) -> Result<ExitCode> {
             .map(|c| c.name.as_str())
             .unwrap_or("-");
         let outcome = act.outcome.map(|o| o.as_str()).unwrap_or("");
-        println!(
+        say!(
             "  {} {:<9} {:<8} {:<14} {:<18} {}",
             day(act.at),
             act.kind.as_str(),
@@ -409,7 +414,7 @@ pub async fn show(g: &Global, a: DealRef) -> Result<ExitCode> {
             act.summary
         );
     }
-    println!(
+    say!(
         "\nState: {} · risk {} · sequence {} ({} of {} touches unanswered)",
         assessment.state,
         assessment.risk,
@@ -418,9 +423,9 @@ pub async fn show(g: &Global, a: DealRef) -> Result<ExitCode> {
         assessment.sequence.cap
     );
     for s in &assessment.signals {
-        println!("  ! {} (+{}): {}", s.kind, s.weight, s.summary);
+        say!("  ! {} (+{}): {}", s.kind, s.weight, s.summary);
         for e in &s.evidence {
-            println!(
+            say!(
                 "      - {}{}",
                 e.what,
                 e.at.map(|t| format!(" [{}]", day(t))).unwrap_or_default()
@@ -428,15 +433,15 @@ pub async fn show(g: &Global, a: DealRef) -> Result<ExitCode> {
         }
     }
     if !assessment.diagnosis.is_empty() {
-        println!("\nWhy it may have gone quiet");
+        say!("\nWhy it may have gone quiet");
         for f in assessment.diagnosis.iter().take(3) {
-            println!("  {} (score {}): {}", f.cause, f.score, f.explanation);
+            say!("  {} (score {}): {}", f.cause, f.score, f.explanation);
             for e in &f.evidence {
-                println!("      - {}", e.what);
+                say!("      - {}", e.what);
             }
         }
     }
-    println!(
+    say!(
         "\nNext: {} - due {}\n  {}",
         play_text(&assessment),
         day(assessment.next_action.due),
@@ -446,7 +451,7 @@ pub async fn show(g: &Global, a: DealRef) -> Result<ExitCode> {
 }
 
 pub(crate) fn print_draft(d: &Draft) {
-    println!(
+    say!(
         "To: {}{}",
         d.to.name,
         d.to.email
@@ -454,11 +459,11 @@ pub(crate) fn print_draft(d: &Draft) {
             .map(|e| format!(" <{e}>"))
             .unwrap_or_default()
     );
-    println!("Subject: {}\n", d.subject);
-    println!("{}", d.body.trim_end());
-    println!("\nFacts used:");
+    say!("Subject: {}\n", d.subject);
+    say!("{}", d.body.trim_end());
+    say!("\nFacts used:");
     for f in &d.facts_used {
-        println!(
+        say!(
             "  - {}: \"{}\" ({}{})",
             f.label,
             f.text,
@@ -467,7 +472,7 @@ pub(crate) fn print_draft(d: &Draft) {
         );
     }
     for fill in &d.to_fill {
-        println!("To fill in before sending: {fill}");
+        say!("To fill in before sending: {fill}");
     }
 }
 
@@ -509,12 +514,17 @@ pub fn lint(g: &Global, a: LintArgs) -> Result<ExitCode> {
     if g.json {
         print_json(&findings)?;
     } else if findings.is_empty() {
-        println!("{name}: no pesky phrases found");
+        say!("{name}: no pesky phrases found");
     } else {
         for f in &findings {
-            println!(
+            say!(
                 "{name}:{}:{}: \"{}\" [{}]\n  why: {}\n  better: {}",
-                f.line, f.column, f.phrase, f.rule, f.why, f.better
+                f.line,
+                f.column,
+                f.phrase,
+                f.rule,
+                f.why,
+                f.better
             );
         }
     }
@@ -606,24 +616,24 @@ pub async fn demo(g: &Global, a: DemoArgs) -> Result<ExitCode> {
         }))?;
         return Ok(ExitCode::SUCCESS);
     }
-    println!(
+    say!(
         "Rekindle demo: {loaded} deals loaded into {} in {:.1}s",
         path.display(),
         started.elapsed().as_secs_f64()
     );
-    println!("Evaluated at {now}\n");
-    println!("The pipeline");
-    println!("{}", scan_table(&by_state_and_risk(&scan.rows)));
-    println!("{}\n", state_summary(&scan.rows));
-    println!("Today, most urgent first");
-    println!("{}\n", today_table(&due));
+    say!("Evaluated at {now}\n");
+    say!("The pipeline");
+    say!("{}", scan_table(&by_state_and_risk(&scan.rows)));
+    say!("{}\n", state_summary(&scan.rows));
+    say!("Today, most urgent first");
+    say!("{}\n", today_table(&due));
     for (id, d) in &drafts {
-        println!("──── {} draft for {id} ────", d.play);
+        say!("──── {} draft for {id} ────", d.play);
         print_draft(d);
-        println!();
+        say!();
     }
     crate::revive::print_top(&store, now, 5).await?;
-    println!(
+    say!(
         "Explore it: rekindle --db {} show D2   |   rekindle --db {} draft D2   |   rekindle --db {} revive --drafts",
         path.display(),
         path.display(),

@@ -41,7 +41,7 @@ fn main() -> ExitCode {
             if json {
                 eprintln!("{}", serde_json::json!({ "error": format!("{e:#}") }));
             } else {
-                eprintln!("error: {e:#}");
+                eprintln!("error: {}", output::terminal_safe(&format!("{e:#}")));
             }
             ExitCode::from(2)
         }

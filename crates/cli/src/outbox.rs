@@ -4,7 +4,7 @@
 
 use crate::args::{Global, OutboxCommand, SendArgs};
 use crate::engine::{assess_deal, composer};
-use crate::output::{day, deal_id, now, open, print_json, report, table};
+use crate::output::{day, deal_id, now, open, print_json, report, say, table};
 use crate::sync::password;
 use anyhow::{Context, Result, anyhow, bail};
 use jiff::Timestamp;
@@ -161,7 +161,7 @@ async fn list(g: &Global, store: &Store, all: bool) -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     if messages.is_empty() {
-        println!("The outbox is empty.");
+        say!("The outbox is empty.");
         return Ok(ExitCode::SUCCESS);
     }
     let mut t = table(&["message", "deal", "to", "play", "state", "subject", "note"]);
@@ -182,7 +182,7 @@ async fn list(g: &Global, store: &Store, all: bool) -> Result<ExitCode> {
             note,
         ]);
     }
-    println!("{t}");
+    say!("{t}");
     Ok(ExitCode::SUCCESS)
 }
 

@@ -60,11 +60,46 @@ pub fn print_json<T: Serialize>(value: &T) -> Result<()> {
 }
 
 /// Prints `value` as JSON with `--json`, otherwise the human line.
+/// Text made safe for a terminal: control characters other than line breaks and tabs are
+/// shown in caret notation (`^[` for ESC), so text from a mail or a file can neither move the
+/// cursor, rewrite what was printed nor retitle the window (ECMA-48 control functions all
+/// start with a C0 or C1 control). C1 controls become U+FFFD.
+pub fn terminal_safe(text: &str) -> std::borrow::Cow<'_, str> {
+    let unsafe_char = |c: char| c.is_control() && !matches!(c, '\n' | '\t');
+    if !text.chars().any(unsafe_char) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            c if !unsafe_char(c) => out.push(c),
+            '\u{7f}' => out.push_str("^?"),
+            c if (c as u32) < 0x20 => {
+                out.push('^');
+                out.push(char::from(b'@' + c as u8));
+            }
+            _ => out.push('\u{fffd}'),
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// `println!` for what people read: the text goes through `terminal_safe`.
+macro_rules! say {
+    () => {
+        println!()
+    };
+    ($($arg:tt)*) => {
+        println!("{}", $crate::output::terminal_safe(&format!($($arg)*)))
+    };
+}
+pub(crate) use say;
+
 pub fn report<T: Serialize>(g: &Global, value: &T, human: impl FnOnce() -> String) -> Result<()> {
     if g.json {
         print_json(value)
     } else {
-        println!("{}", human());
+        say!("{}", human());
         Ok(())
     }
 }

@@ -3,7 +3,7 @@
 
 use crate::args::*;
 use crate::import::{Reply, act_on_reply};
-use crate::output::{db_path, deal_id, now, open, report};
+use crate::output::{db_path, deal_id, now, open, report, say};
 use anyhow::{Context, Result, bail};
 use rekindle_core::*;
 use rekindle_store::{Closing, NewActivity, NewContact, NewDeal, Store};
@@ -106,7 +106,7 @@ pub async fn deal(g: &Global, cmd: DealCommand) -> Result<ExitCode> {
                         d.expected_close.map(|c| c.to_string()).unwrap_or_default(),
                     ]);
                 }
-                println!("{t}");
+                say!("{t}");
             }
         }
         DealCommand::Stage { deal, stage } => {

@@ -2,7 +2,7 @@
 //! and the classifier's figures on its labelled set.
 
 use crate::args::{DecideArgs, Global, RepliesCommand};
-use crate::output::{day, now, open, print_json, report, table};
+use crate::output::{day, now, open, print_json, report, say, table};
 use anyhow::{Context, Result, bail};
 use rekindle_core::reply::eval::{self, Evaluation, evaluate, parse_set};
 use rekindle_core::reply::{Action, DealSituation, ReplyClass, classify, plan};
@@ -65,7 +65,7 @@ async fn list(g: &Global, all: bool, limit: i64) -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     if readings.is_empty() {
-        println!(
+        say!(
             "{}",
             if all {
                 "No replies read yet."
@@ -97,7 +97,7 @@ async fn list(g: &Global, all: bool, limit: i64) -> Result<ExitCode> {
             text,
         ]);
     }
-    println!("{t}");
+    say!("{t}");
     Ok(ExitCode::SUCCESS)
 }
 
@@ -269,11 +269,14 @@ fn eval_command(g: &Global, file: Option<&std::path::Path>) -> Result<ExitCode> 
         print_json(&out)?;
     } else {
         for (name, e) in &results {
-            println!("{}", figures(name, e));
+            say!("{}", figures(name, e));
             for m in &e.misses {
-                println!(
+                say!(
                     "  line {}: {} read as {}: {}",
-                    m.line, m.expected, m.got, m.text
+                    m.line,
+                    m.expected,
+                    m.got,
+                    m.text
                 );
             }
         }

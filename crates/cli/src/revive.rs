@@ -5,7 +5,7 @@
 use crate::args::{EventArgs, EventCommand, FeatureCommand, Global, PromoArgs, ReviveArgs};
 use crate::engine::{composer, print_draft, stage_norms};
 use crate::outbox::queue_draft;
-use crate::output::{now, open, print_json, report, table};
+use crate::output::{now, open, print_json, report, say, table};
 use anyhow::{Context, Result, anyhow};
 use jiff::Timestamp;
 use rekindle_core::compose::Draft;
@@ -245,16 +245,16 @@ fn print_candidates(list: &[Drafted]) {
             why.join("\n"),
         ]);
     }
-    println!("{t}");
+    say!("{t}");
     for d in list {
         if let Some(draft) = &d.draft {
-            println!("\n== {} ({}) ==", d.candidate.deal, d.candidate.title);
+            say!("\n== {} ({}) ==", d.candidate.deal, d.candidate.title);
             print_draft(draft);
             if let Some(q) = d.queued {
-                println!("Queued as {q}: rekindle outbox approve {q}");
+                say!("Queued as {q}: rekindle outbox approve {q}");
             }
         } else if let (Some(why), false) = (&d.no_draft, d.candidate.leave_buried) {
-            println!("\n== {}: no draft: {why}", d.candidate.deal);
+            say!("\n== {}: no draft: {why}", d.candidate.deal);
         }
     }
 }
@@ -296,9 +296,9 @@ pub async fn feature(g: &Global, command: FeatureCommand) -> Result<ExitCode> {
                     &serde_json::json!({ "feature": feature, "shipped_on": on, "deals": drafted }),
                 )?;
             } else if drafted.is_empty() {
-                println!("{feature} shipped on {on}: no lost or dark deal needed it.");
+                say!("{feature} shipped on {on}: no lost or dark deal needed it.");
             } else {
-                println!(
+                say!(
                     "{feature} shipped on {on}: {} lost or dark deals needed it.",
                     drafted.len()
                 );
@@ -437,7 +437,7 @@ pub async fn event(g: &Global, command: EventCommand) -> Result<ExitCode> {
                     &serde_json::json!({ "event": e, "reopens": drafted, "not_enough": not }),
                 )?;
             } else if drafted.is_empty() {
-                println!(
+                say!(
                     "Recorded {} at {} on {}: it reopens no lost or dark deal{}.",
                     e.kind,
                     e.account,
@@ -449,7 +449,7 @@ pub async fn event(g: &Global, command: EventCommand) -> Result<ExitCode> {
                     }
                 );
             } else {
-                println!(
+                say!(
                     "Recorded {} at {} on {}: it reopens {} deals.",
                     e.kind,
                     e.account,
@@ -496,12 +496,12 @@ pub async fn revive(g: &Global, a: ReviveArgs) -> Result<ExitCode> {
         )?;
     } else {
         if listed.is_empty() {
-            println!("No lost or dark deal is worth reviving now.");
+            say!("No lost or dark deal is worth reviving now.");
         } else {
             print_candidates(&listed);
         }
         if buried > 0 {
-            println!(
+            say!(
                 "{buried} deals are best left buried: not salvageable, too long ago, or too little to go on{}.",
                 if a.all { "" } else { " (--all lists them)" }
             );
@@ -568,17 +568,19 @@ pub async fn promo(g: &Global, a: PromoArgs) -> Result<ExitCode> {
             &serde_json::json!({ "promotion": promotion, "running": running, "deals": drafted }),
         )?;
     } else if !running {
-        println!(
+        say!(
             "Recorded {}: it runs from {} to {}; `rekindle revive` picks it up then.",
-            promotion.name, promotion.from, promotion.until
+            promotion.name,
+            promotion.from,
+            promotion.until
         );
     } else if drafted.is_empty() {
-        println!(
+        say!(
             "Recorded {}: no deal on the verge qualifies.",
             promotion.name
         );
     } else {
-        println!(
+        say!(
             "Recorded {}: {} deals on the verge qualify.",
             promotion.name,
             drafted.len()
@@ -594,7 +596,7 @@ pub async fn print_top(store: &Store, now: Timestamp, n: usize) -> Result<()> {
     if found.kept.is_empty() {
         return Ok(());
     }
-    println!(
+    say!(
         "Lost and dark deals worth coming back to ({} of {}; {} best left buried):",
         found.kept.len(),
         found.total,
@@ -611,6 +613,6 @@ pub async fn print_top(store: &Store, now: Timestamp, n: usize) -> Result<()> {
         })
         .collect();
     print_candidates(&listed);
-    println!();
+    say!();
     Ok(())
 }
