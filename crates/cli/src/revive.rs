@@ -6,7 +6,7 @@ use crate::args::{EventArgs, EventCommand, FeatureCommand, Global, PromoArgs, Re
 use crate::engine::{composer, print_draft, stage_norms};
 use crate::outbox::queue_draft;
 use crate::output::{now, open, print_json, report, say, table};
-use anyhow::{Context, Result, anyhow};
+use anyhow::{Context, Result, anyhow, bail};
 use jiff::Timestamp;
 use rekindle_core::compose::Draft;
 use rekindle_core::revival::{
@@ -329,13 +329,50 @@ async fn event_from(store: &Store, a: &EventArgs, now: Timestamp) -> Result<Trig
     )?)
 }
 
+/// The line where a quoted field opens and never closes (RFC 4180 section 2: a field that
+/// starts with `"` ends at a `"` not doubled), if one does. The csv crate reads such a field
+/// to the end of the file without complaint, which would swallow every line after it into one
+/// value.
+fn unterminated_quote(bytes: &[u8]) -> Option<usize> {
+    let (mut line, mut opened_on) = (1, 0);
+    let (mut in_quotes, mut field_start) = (false, true);
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if in_quotes {
+            if b == b'"' {
+                if bytes.get(i + 1) == Some(&b'"') {
+                    i += 1;
+                } else {
+                    in_quotes = false;
+                }
+            }
+        } else if b == b'"' && field_start {
+            in_quotes = true;
+            opened_on = line;
+        }
+        if b == b'\n' {
+            line += 1;
+        }
+        field_start = !in_quotes && matches!(b, b',' | b'\n' | b'\r');
+        i += 1;
+    }
+    in_quotes.then_some(opened_on)
+}
+
 /// Reads a CSV of events; every error names the line and the field.
 async fn events_from_csv(store: &Store, path: &Path) -> Result<Vec<TriggerEvent>> {
+    let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    if let Some(line) = unterminated_quote(&bytes) {
+        bail!(
+            "{} line {line}: a quoted field opens here and is never closed (a missing \"); nothing was imported",
+            path.display()
+        );
+    }
     let mut reader = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
         .flexible(true)
-        .from_path(path)
-        .with_context(|| format!("reading {}", path.display()))?;
+        .from_reader(bytes.as_slice());
     let headers = reader
         .headers()
         .with_context(|| format!("{}: the header line", path.display()))?
@@ -358,7 +395,11 @@ async fn events_from_csv(store: &Store, path: &Path) -> Result<Vec<TriggerEvent>
     let (contact, note) = (column("contact"), column("note"));
     let mut events = Vec::new();
     for (i, row) in reader.records().enumerate() {
-        let line = i + 2;
+        // Where the record starts: fields may span lines.
+        let line = match &row {
+            Ok(r) => r.position().map_or(i as u64 + 2, |p| p.line()),
+            Err(e) => e.position().map_or(i as u64 + 2, |p| p.line()),
+        };
         let at = |field: &str| format!("{} line {line}, field {field}", path.display());
         let row = row.with_context(|| format!("{} line {line}", path.display()))?;
         let get = |c: Option<usize>| c.and_then(|c| row.get(c)).filter(|v| !v.is_empty());

@@ -262,3 +262,36 @@ fn numbers_and_dates_out_of_range_and_control_characters_are_refused_at_the_edge
     assert_eq!(rk.snapshot(), before);
     rk.json(&["show", &d]);
 }
+
+#[test]
+fn a_csv_with_a_quote_never_closed_is_refused_and_lines_are_counted_across_quoted_breaks() {
+    let rk = Rk::new();
+    rk.json(&["init"]);
+    deal_with_contact(&rk, "Acme", "5000", "Dana Reyes", "dana@acme.example", &[]);
+    let dir = rk.db.parent().unwrap();
+    let open = file(
+        dir,
+        "open.csv",
+        "account,contact,kind,date,source,note\nAcme,,funding,2026-11-18,crunchbase,\"Series B\nAcme,,news,2026-11-19,x,y\n",
+    );
+    let err = rk.fails(&["event", "import", open.to_str().unwrap()]);
+    assert!(
+        err.contains("open.csv line 2") && err.contains("never closed"),
+        "{err}"
+    );
+    // A quoted note over two lines is fine; the bad date after it is on line 4 of the file.
+    let multi = file(
+        dir,
+        "multi.csv",
+        "account,contact,kind,date,source,note\nAcme,,funding,2026-11-18,crunchbase,\"Series B,\n\"\"led by X\"\"\"\nAcme,,news,2026-13-45,x,y\n",
+    );
+    let err = rk.fails(&["event", "import", multi.to_str().unwrap()]);
+    assert!(err.contains("multi.csv line 4, field date"), "{err}");
+    let good = file(
+        dir,
+        "good.csv",
+        "account,contact,kind,date,source,note\nAcme,,funding,2026-11-18,crunchbase,\"Series B,\n\"\"led by X\"\"\"\nAcme,,news,2026-11-19,x,y\n",
+    );
+    let out = rk.json(&["event", "import", good.to_str().unwrap()]);
+    assert_eq!(out["added"], 2, "{out}");
+}
