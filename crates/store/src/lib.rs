@@ -162,6 +162,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "revival",
         include_str!("../migrations/sqlite/0011_revival.sql"),
     ),
+    (
+        12,
+        "outbound index",
+        include_str!("../migrations/sqlite/0012_outbound_index.sql"),
+    ),
 ];
 
 fn migrator() -> Migrator {

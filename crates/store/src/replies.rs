@@ -98,6 +98,17 @@ fn day(date: Option<Date>) -> Option<i64> {
     date.map(|d| start_of_day(d).as_second())
 }
 
+/// A reply's deal, whether the deal moved on after it, the play it answers and the sender's
+/// name. The play answered is found through the index of touches alone (SQLite's planner
+/// would otherwise walk back through every earlier reply: quadratic over a long conversation).
+const REPLY_CONTEXT: &str = "SELECT d.status,
+                     EXISTS (SELECT 1 FROM activities x WHERE x.deal_id = d.id AND x.at > a.at),
+                     (SELECT p.play FROM activities p INDEXED BY activities_outbound
+                      WHERE p.deal_id = d.id AND p.direction = 'outbound' AND p.at <= a.at
+                      ORDER BY p.at DESC, p.id DESC LIMIT 1),
+                     (SELECT c.name FROM contacts c WHERE c.id = ?2)
+                 FROM activities a JOIN deals d ON d.id = a.deal_id WHERE a.id = ?1";
+
 impl CaptureWriter {
     /// The deal's standing and the conversation around a reply recorded as `activity`.
     pub fn reply_context(
@@ -110,15 +121,7 @@ impl CaptureWriter {
         // One statement: this runs for every reply an import records.
         let (status, superseded, play, name): (String, bool, Option<String>, Option<String>) = self
             .conn
-            .prepare_cached(
-                "SELECT d.status,
-                     EXISTS (SELECT 1 FROM activities x WHERE x.deal_id = d.id AND x.at > a.at),
-                     (SELECT p.play FROM activities p
-                      WHERE p.deal_id = d.id AND p.direction = 'outbound' AND p.at <= a.at
-                      ORDER BY p.at DESC, p.id DESC LIMIT 1),
-                     (SELECT c.name FROM contacts c WHERE c.id = ?2)
-                 FROM activities a JOIN deals d ON d.id = a.deal_id WHERE a.id = ?1",
-            )?
+            .prepare_cached(REPLY_CONTEXT)?
             .query_row(params![activity.0, contact.map(|c| c.0)], |r| {
                 Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
             })?;
@@ -496,5 +499,31 @@ impl Store {
                 .await?
                 .is_some(),
         )
+    }
+}
+
+#[cfg(test)]
+mod plan_tests {
+    /// Every step of the reply's context is a seek by key or index, never a scan: the cost of
+    /// reading one reply does not grow with the conversation before it.
+    #[tokio::test]
+    async fn a_replys_context_is_found_by_seeks_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = crate::Store::open(&dir.path().join("x.db")).await.unwrap();
+        let writer = store.capture_writer().unwrap();
+        let mut plan = writer
+            .conn
+            .prepare(&format!("EXPLAIN QUERY PLAN {}", super::REPLY_CONTEXT))
+            .unwrap();
+        let steps: Vec<String> = plan
+            .query_map([1, 1], |r| r.get::<_, String>(3))
+            .unwrap()
+            .map(|s| s.unwrap())
+            .collect();
+        assert!(
+            steps.iter().any(|s| s.contains("activities_outbound")),
+            "{steps:?}"
+        );
+        assert!(!steps.iter().any(|s| s.starts_with("SCAN")), "{steps:?}");
     }
 }
