@@ -91,6 +91,12 @@ fn families_generalise_to_unseen_variants() {
         ("Did I say something wrong?", "guilt"),
         ("Hope this note finds you well.", "hollow-opener"),
         ("Hope you've been keeping well.", "hollow-opener"),
+        ("Hope you had a restful weekend!", "hollow-opener"),
+        ("Did my previous message get buried?", "bumping"),
+        ("Not sure if you saw my note.", "did-you-get-a-chance"),
+        ("Apologies for another nudge.", "apology"),
+        ("I know you've got so much going on.", "guilt"),
+        ("Following up on the below.", "just-following-up"),
     ];
     for (text, rule) in cases {
         assert!(

@@ -18,7 +18,7 @@ macro_rules! softener {
 /// The messages a rep points back at.
 macro_rules! my_message {
     () => {
-        r"(?:(?:my|our)\s+(?:(?:last|previous|earlier|prior|recent|original|first|other)\s+)?(?:e-?mails?|messages?|notes?|mails?|voicemails?|proposal|quote|thread|offer|invitation|invite|request|letter|inmail)|(?:the|that)\s+(?:last|previous|earlier|prior|original|first|other)\s+(?:e-?mails?|messages?|notes?|mails?|voicemails?|proposal|quote|thread)|(?:the|this|my)\s+(?:e-?mail|message|note|mail|thread)\s+below|this\s+(?:e-?mail|message|note|mail|thread))"
+        r"(?:(?:my|our)\s+(?:(?:last|previous|earlier|prior|recent|original|first|other)\s+)?(?:e-?mails?|messages?|notes?|mails?|voicemails?|proposal|quote|thread|offer|invitation|invite|request|letter|inmail)|(?:the|that)\s+(?:last|previous|earlier|prior|original|first|other)\s+(?:e-?mails?|messages?|notes?|mails?|voicemails?|proposal|quote|thread)|(?:the|this|my)\s+(?:e-?mail|message|note|mail|thread)\s+below|the\s+below|this\s+(?:e-?mail|message|note|mail|thread))"
     };
 }
 
@@ -120,6 +120,7 @@ pub(super) const RULES: &[Rule] = &[
         patterns: &[
             r"(?:so\s+|really\s+|very\s+)?(?:sorry|apologies|apologi[sz]e|apologi[sz]ing)\s+(?:again\s+)?(?:to|for|if\s+(?:i'm|i\s+am|this\s+is|i've\s+been|i\s+keep))\s+(?:(?:keep|keeping|always|constantly|be|being|so|a)\s+)*(?:bother\w*|pester\w*|chas\w+|nag\w*|bug|bugging|hound\w*|disturb\w*|intrud\w+|interrupt\w*|troubl\w+|spam\w*|annoy\w*|pest|pushy|persistent|follow\w*\s+up\s+again|filling\s+your\s+inbox|flooding\s+your\s+inbox)(?:\s+you)?(?:\s+(?:again|once\s+more))?",
             r"(?:hate|hated|don't\s+mean|do\s+not\s+mean|didn't\s+mean|did\s+not\s+mean|not\s+trying|don't\s+want|do\s+not\s+want|didn't\s+want|did\s+not\s+want)\s+to\s+(?:(?:bother|pester|nag|bug|hound|chase|trouble|disturb)\s+you|keep\s+(?:bothering|pestering|chasing|nagging|e-?mailing|writing))",
+            r"(?:sorry|apologies|apologi[sz]e)\s+for\s+(?:the|another|my|this|yet\s+another)\s+(?:follow[\s-]?up|nudge|reminder|ping|chaser|bump)",
             r"(?:sorry|apologies)\s+for\s+(?:the\s+)?(?:repeated|multiple|many|several|constant|all\s+the|another|yet\s+another)\s+(?:e-?mails?|messages?|notes?|follow[\s-]?ups?|reminders?|pings?)",
         ],
         unless_followed_by: &[],
@@ -205,7 +206,7 @@ pub(super) const RULES: &[Rule] = &[
         id: "just-checking-in",
         patterns: &[
             r"just\s+(?:(?:wanted|want|wanting|writing)\s+to\s+|thought\s+i(?:'d|\s+would)\s+)?(?:a\s+)?(?:quick\s+|brief\s+|friendly\s+)?check(?:ing)?[\s-]+(?:in|back)",
-            r"(?:(?:wanted|want|i'd\s+like|would\s+like|writing|i'm\s+writing|hoping)\s+to|thought\s+i(?:'d|\s+would))\s+check\s+(?:in|back)",
+            r"(?:(?:wanted|want|i'd\s+like|would\s+like|writing|i'm\s+writing|hoping)\s+to|thought\s+i(?:'d|\s+would))\s+(?:quickly\s+|just\s+)?check\s+(?:in|back)",
             r"check(?:ing)?\s+(?:in|back)\s+(?:with\s+you|to\s+see|again|one\s+more\s+time|once\s+more|in\s+on|on\s+(?:this|that|it|you|my|where|how|whether|if|the\s+(?:status|proposal|quote|contract|offer|below|email|message|above|thread))|about\s+(?:this|that|it|my|where|how|whether|the\s+(?:status|proposal|quote)))",
             r"^[ \t]*checking\s+in\s*(?:[.!,?:;]|-|$)",
             r"touching\s+base",
@@ -261,6 +262,7 @@ pub(super) const RULES: &[Rule] = &[
             r"in\s+case\s+(?:it|this|my\s+(?:\w+\s+)?(?:email|message|note))\s+(?:got|was|gets|is)\s+(?:buried|lost|missed)",
             r"in\s+case\s+(?:you\s+missed\s+(?:it|this|my)|it\s+slipped)",
             r"got\s+(?:buried|lost)\s+in\s+(?:your|the)\s+inbox",
+            r"(?:did|has|may\s+have|might\s+have)\s+my\s+(?:(?:last|previous|earlier|prior)\s+)?(?:e-?mail|message|note)\s+(?:get\s+|got\s+|been\s+)?(?:lost|buried|missed|stuck)",
             r"resend(?:ing)?\s+(?:my|this|the\s+below|the\s+email|below)",
         ],
         unless_followed_by: &[],
@@ -304,6 +306,7 @@ pub(super) const RULES: &[Rule] = &[
             r"had\s+(?:a|the|any)\s+(?:chance|moment|opportunity)\s+to",
             r"(?:were|was)\s+(?:you|the\s+team)\s+able\s+to\s+(?:look|review|read|go\s+over|check|take\s+a\s+look|get\s+to)",
             r"(?:wondering|wonder)\s+(?:if|whether)\s+you(?:'ve|\s+have)?\s+(?:had|got|gotten|get)\s+(?:a|the|any)\s+(?:chance|moment|time)",
+            r"(?:not\s+sure|wondering|wonder|unsure)\s+(?:if|whether)\s+you\s+(?:saw|seen|got|received|read|had\s+a\s+look\s+at)\s+my",
             r"(?:did|have)\s+you\s+(?:see|seen|get|gotten|receive|received|read)\s+my\s+(?:(?:last|previous|earlier|prior|recent)\s+)?(?:e-?mail|message|note|mail|voicemail|proposal|quote|invitation|invite)",
         ],
         unless_followed_by: &[],
@@ -350,7 +353,7 @@ pub(super) const RULES: &[Rule] = &[
                 busy!()
             ),
             concat!(r"you\s+must\s+be\s+", busy!()),
-            r"(?:i\s+know|i'm\s+sure|i\s+am\s+sure|i\s+imagine)\s+(?:that\s+)?you\s+(?:have|'ve\s+got|got)\s+(?:a\s+lot|lots|tons|plenty|a\s+million\s+things)\s+(?:on|going)",
+            r"(?:i\s+know|i'm\s+sure|i\s+am\s+sure|i\s+imagine)\s+(?:that\s+)?you(?:'ve|\s+have)?\s+(?:got\s+)?(?:a\s+lot|lots|tons|plenty|so\s+much|a\s+million\s+things)\s+(?:on|going)",
             r"(?:haven't|have\s+not|hasn't|has\s+not|didn't|did\s+not|never)\s+(?:yet\s+)?heard\s+(?:back|from\s+you|anything|a\s+word)",
             r"(?:no|haven't\s+had\s+a|not\s+had\s+a|without\s+a)\s+(?:response|reply|answer)\s+(?:yet|so\s+far|from\s+you)",
             r"still\s+(?:waiting|hoping)\s+(?:on|for)\s+(?:your|you|a\s+(?:reply|response|word|decision)|an\s+(?:answer|update))",
@@ -358,7 +361,7 @@ pub(super) const RULES: &[Rule] = &[
             r"still\s+waiting\s*(?:[.!?]|$)",
             r"(?:tried|trying|attempted)\s+(?:to\s+)?(?:reach|reaching|contact|contacting|get\s+hold\s+of|get\s+in\s+touch\s+with)\s+you",
             r"(?:sent|left|written|wrote)\s+(?:you\s+)?(?:several|multiple|a\s+few|many|a\s+number\s+of|three|four|five|\d+)\s+(?:e-?mails|messages|notes|voicemails)",
-            r"(?:e-?mailed|called|written|wrote|reached\s+out|tried)\s+(?:to\s+you\s+|you\s+)?(?:several|multiple|a\s+few|many|three|four|five|a\s+number\s+of|\d+)\s+times",
+            r"(?:e-?mailed|called|written|wrote)\s+(?:to\s+you\s+|you\s+)?(?:several|multiple|a\s+few|many|three|four|five|a\s+number\s+of|\d+)\s+times",
             r"(?:after|given|despite|since|with)\s+(?:(?:the|this|all\s+the|weeks\s+of|months\s+of|some|a\s+bit\s+of)\s+)?radio\s+silence",
             r"radio\s+silence\s+(?:from|on)\s+your",
             r"(?:fell|fallen|dropped|slipped)\s+off\s+(?:your|the)\s+radar",
@@ -412,6 +415,7 @@ pub(super) const RULES: &[Rule] = &[
             r"(?:i\s+)?hope\s+this\s+finds\s+you",
             r"(?:i\s+)?hope\s+(?:you're|you\s+are|youre|you've\s+been|you\s+have\s+been|all\s+is|all's|everything\s+is|everything's|things\s+are|all\s+has\s+been)\s+(?:(?:doing|going|keeping)\s+)?(?:well|good|great|fine)",
             r"(?:i\s+)?hope\s+(?:you're|you\s+are|youre)\s+having\s+an?\s+(?:\w+\s+)?(?:week|day|weekend|start)",
+            r"(?:i\s+)?hope\s+you\s+(?:had|have\s+had|enjoyed)\s+an?\s+(?:\w+\s+)?(?:week|day|weekend|holiday|holidays|break|start\s+to\s+the\s+week)",
         ],
         unless_followed_by: &[],
         why: "A hollow opener wastes the one line they will read.",
