@@ -9,7 +9,8 @@
 mod novelty;
 mod rules;
 
-use crate::ToneMark;
+use crate::{ActivityKind, DealRecord, Direction, ToneMark};
+use jiff::Timestamp;
 use regex::Regex;
 use serde::Serialize;
 use std::collections::HashSet;
@@ -218,6 +219,29 @@ pub fn lint_with_history(text: &str, sent_before: &[&str]) -> Vec<Finding> {
         findings.push(finding(&NOTHING_NEW, first_line, 0, 0));
     }
     findings
+}
+
+/// The text of the rep's previous touch on a deal before `at`, for `lint_with_history`: the
+/// latest outbound message with a body, unless the prospect engaged after it (a message that
+/// answers their reply may repeat its words). PLAYBOOK.md: every touch carries something
+/// relevant, so each is judged against the one before.
+pub fn previous_touch(record: &DealRecord, at: Timestamp) -> Option<&str> {
+    let mut previous = None;
+    for a in record.activities.iter().filter(|a| a.at <= at) {
+        if a.direction == Direction::Outbound
+            && a.kind != ActivityKind::Note
+            && let Some(body) = a.body.as_deref().filter(|b| !b.trim().is_empty())
+            && previous.is_none_or(|(when, _)| a.at >= when)
+        {
+            previous = Some((a.at, body));
+        }
+    }
+    let (when, body) = previous?;
+    let engaged_since = record
+        .activities
+        .iter()
+        .any(|a| a.at > when && a.at <= at && a.is_engagement());
+    (!engaged_since).then_some(body)
 }
 
 fn finding(rule: &Rule, phrase: &str, line_index: usize, column_index: usize) -> Finding {

@@ -2,8 +2,10 @@
 //! orders), leaves ordinary business English alone, and flags a follow-up that brings nothing
 //! the previous touch did not.
 
+mod common;
+use common::*;
 use proptest::prelude::*;
-use rekindle_core::lint::{RULES, lint, lint_with_history, tone_mark};
+use rekindle_core::lint::{RULES, lint, lint_with_history, previous_touch, tone_mark};
 
 fn rules(text: &str) -> Vec<&'static str> {
     lint(text).into_iter().map(|f| f.rule).collect()
@@ -233,6 +235,22 @@ fn the_same_message_again_is_a_resend_not_also_nothing_new() {
     let f = lint_with_history(PREVIOUS, &[PREVIOUS]);
     let ids: Vec<_> = f.iter().map(|f| f.rule).collect();
     assert_eq!(ids, ["resend"]);
+}
+
+#[test]
+fn the_previous_touch_is_the_latest_message_unless_they_engaged_since() {
+    let d = deal("proposal")
+        .message(12.0, "Here is the ROI model.", None)
+        .message(6.0, PREVIOUS, None);
+    assert_eq!(previous_touch(&d.0, now()), Some(PREVIOUS));
+    assert_eq!(
+        previous_touch(&d.0, days_ago(8.0)),
+        Some("Here is the ROI model.")
+    );
+    assert_eq!(previous_touch(&d.0, days_ago(20.0)), None);
+    // Their reply after it: an answer to it may repeat its words.
+    let answered = d.reply(1, 3.0);
+    assert_eq!(previous_touch(&answered.0, now()), None);
 }
 
 proptest! {
