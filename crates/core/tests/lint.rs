@@ -182,6 +182,8 @@ const FINE: &[&str] = &[
     "Any questions, just reply here.",
     "The ticket has been open since Tuesday; I bumped its priority to P1.",
     "Reminder emails are configurable per site.",
+    "Where do we stand? You said the schedule costs you two hours a day.",
+    "Tell me where things stand and I'll take it from there.",
 ];
 
 #[test]

@@ -327,7 +327,6 @@ pub(super) const RULES: &[Rule] = &[
             r"any\s+(?:(?:more|further|new|fresh|quick|other)\s+)?(?:update|updates|news|thoughts|word|progress|movement|luck|joy|developments?|decision)(?:\s+(?:on|about|regarding|re|from)\s+(?:this|that|it|my\s+\w+|the\s+\w+(?:\s+\w+)?|our\s+\w+|your\s+(?:end|side)))?(?:\s+(?:yet|so\s+far|at\s+all|since|there))?\s*\?",
             r"any\s+updates?\s+(?:yet|so\s+far)",
             r"^[ \t]*(?:any\s+)?(?:thoughts|news|updates?)\s*\?",
-            r"(?:what|where)\s+(?:are|do)\s+(?:we|things)\s+(?:at|stand)(?:\s+(?:on|with)\s+(?:this|that|it|my\s+\w+|the\s+\w+))?\s*\?",
             r"(?:still|any)\s+(?:no\s+)?(?:interest|interested)\s*\?",
         ],
         unless_followed_by: &[],
@@ -340,7 +339,7 @@ pub(super) const RULES: &[Rule] = &[
             "Any updates yet",
             "Any word from the team?",
             "Any progress on the proposal?",
-            "Where do things stand?",
+            "Any movement on the budget?",
         ],
     },
     Rule {
