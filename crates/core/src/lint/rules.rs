@@ -47,7 +47,7 @@ pub(super) const RULES: &[Rule] = &[
                 softener!(),
                 r")?\s+(?:reminder|nudge|prod)"
             ),
-            r"just\s+(?:a\s+)?(?:reminder|nudge|prod)",
+            r"just\s+a\s+(?:reminder|nudge|prod)",
             r"just\s+(?:to\s+)?(?:remind|reminding|nudge|nudging)",
             r"(?:wanted|want|like|meant|writing|write)\s+to\s+(?:just\s+)?(?:remind|nudge)\s+you",
             r"(?:reminding|nudging)\s+you",
@@ -142,7 +142,8 @@ pub(super) const RULES: &[Rule] = &[
             r"(?:just\s+)?ping(?:ing|ed)\s+(?:you|u|y'all|on\s+this|about\s+this|regarding\s+this|re\s+this|this\s+(?:back\s+)?up|this\s+thread|the\s+thread\s+below)",
             r"ping(?:ing|ed)\s+this(?:\s+again)?\s*(?:[.!,;:?]|$)",
             r"ping(?:ing)?\s+you\s+(?:again|back|on\s+this|about\s+this|re\s+this|one\s+more\s+time|once\s+more)",
-            r"just\s+(?:a\s+)?(?:quick\s+)?ping",
+            r"just\s+a\s+(?:quick\s+|little\s+)?ping",
+            r"just\s+(?:a\s+)?(?:quick\s+)?ping(?:ing)?\s+(?:you|on\s+this|about\s+this|here)",
             concat!(
                 r"(?:a\s+|one\s+more\s+|another\s+)",
                 softener!(),
@@ -205,7 +206,8 @@ pub(super) const RULES: &[Rule] = &[
     Rule {
         id: "just-checking-in",
         patterns: &[
-            r"just\s+(?:(?:wanted|want|wanting|writing)\s+to\s+|thought\s+i(?:'d|\s+would)\s+)?(?:a\s+)?(?:quick\s+|brief\s+|friendly\s+)?check(?:ing)?[\s-]+(?:in|back)",
+            r"just\s+(?:(?:wanted|want|wanting|writing)\s+to\s+(?:quickly\s+)?check|thought\s+i(?:'d|\s+would)\s+check|checking)\s+(?:in|back)",
+            r"just\s+a\s+(?:quick\s+|brief\s+|friendly\s+)?check[\s-]*in",
             r"(?:(?:wanted|want|i'd\s+like|would\s+like|writing|i'm\s+writing|hoping)\s+to|thought\s+i(?:'d|\s+would))\s+(?:quickly\s+|just\s+)?check\s+(?:in|back)",
             r"check(?:ing)?\s+(?:in|back)\s+(?:with\s+you|to\s+see|again|one\s+more\s+time|once\s+more|in\s+on|on\s+(?:this|that|it|you|my|where|how|whether|if|the\s+(?:status|proposal|quote|contract|offer|below|email|message|above|thread))|about\s+(?:this|that|it|my|where|how|whether|the\s+(?:status|proposal|quote)))",
             r"^[ \t]*checking\s+in\s*(?:[.!,?:;]|-|$)",
