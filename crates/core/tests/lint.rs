@@ -6,6 +6,7 @@ mod common;
 use common::*;
 use proptest::prelude::*;
 use rekindle_core::lint::{RULES, lint, lint_with_history, previous_touch, tone_mark};
+use rekindle_core::{Direction, demo};
 
 fn rules(text: &str) -> Vec<&'static str> {
     lint(text).into_iter().map(|f| f.rule).collect()
@@ -267,6 +268,52 @@ fn the_previous_touch_is_the_latest_message_unless_they_engaged_since() {
     // Their reply after it: an answer to it may repeat its words.
     let answered = d.reply(1, 3.0);
     assert_eq!(previous_touch(&answered.0, now()), None);
+}
+
+/// Over the demo pipeline, every message Rekindle drafted (a play) adds something to the touch
+/// before it, and the habits the demo seeds (the same pesky note twice) are caught.
+#[test]
+fn demo_plays_add_something_new_and_repeated_nudges_do_not() {
+    let records: Vec<_> = demo::generate(
+        demo::DemoOptions {
+            deals: 60,
+            ..Default::default()
+        },
+        now(),
+    )
+    .collect();
+    let (mut plays, mut repeats) = (0, 0);
+    for r in &records {
+        for a in r
+            .activities
+            .iter()
+            .filter(|a| a.direction == Direction::Outbound)
+        {
+            let Some(body) = a.body.as_deref() else {
+                continue;
+            };
+            let before = a.at - jiff::SignedDuration::from_secs(1);
+            let previous: Vec<&str> = previous_touch(r, before).into_iter().collect();
+            let found: Vec<_> = lint_with_history(body, &previous)
+                .into_iter()
+                .map(|f| f.rule)
+                .collect();
+            if a.play.is_some() {
+                plays += 1;
+                assert!(
+                    found.is_empty(),
+                    "{}: {body:?} after {previous:?}: {found:?}",
+                    r.deal.id
+                );
+            } else if found.contains(&"resend") || found.contains(&"nothing-new") {
+                repeats += 1;
+            }
+        }
+    }
+    assert!(
+        plays > 10 && repeats > 0,
+        "{plays} plays, {repeats} repeats"
+    );
 }
 
 proptest! {
