@@ -69,7 +69,7 @@ const NOTHING_NEW: Rule = Rule {
     id: "nothing-new",
     patterns: &[],
     unless_followed_by: &[],
-    why: "Everything in it was already in your previous message: a touch with nothing new tells them you have nothing new, and after the first follow-up such touches lower replies (Belkins, 11M emails).",
+    why: "Everything in it was already in your previous message: a touch with nothing new tells them you have nothing new, and by the third follow-up such touches lower replies (Belkins, 11M emails: -20%).",
     better: "Add one new, relevant thing (a resource for the person they must convince, a figure, a date) or ask the one question you need answered; otherwise change the play.",
     source: "PLAYBOOK.md cause 3 (\"No new insight\") and prevention (\"every touch carries something relevant\"); Belkins 2021-23",
     examples: &[],

@@ -189,7 +189,7 @@ pub(super) const RULES: &[Rule] = &[
             ),
         ],
         unless_followed_by: &[],
-        why: "A follow-up with nothing new tells them you have nothing new; after the first, each such touch lowers the reply rate.",
+        why: "A follow-up with nothing new tells them you have nothing new; by the third follow-up, replies fall.",
         better: "Lead with something new: a resource for the person they must convince, an insight, or their own words about the problem.",
         source: "PLAYBOOK.md \"The story every salesperson knows\" and cause 3 (\"No new insight\"); Belkins 2021-23 (11M emails): the 3rd follow-up lowered replies by 20%",
         examples: &[
