@@ -314,11 +314,16 @@ pub async fn log(g: &Global, a: LogArgs) -> Result<ExitCode> {
     } else {
         a.summary
     };
-    let findings = body
-        .as_deref()
-        .filter(|_| direction == Direction::Outbound)
-        .map(lint::lint)
-        .unwrap_or_default();
+    // An outbound message is judged against the rep's previous touch too: the same message
+    // again, or one that adds nothing to it.
+    let findings = match body.as_deref().filter(|_| direction == Direction::Outbound) {
+        Some(text) => {
+            let record = store.deal(id).await?;
+            let previous: Vec<&str> = lint::previous_touch(&record, at).into_iter().collect();
+            lint::lint_with_history(text, &previous)
+        }
+        None => Vec::new(),
+    };
     let activity = store
         .log_activity(
             id,

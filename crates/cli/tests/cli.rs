@@ -290,6 +290,48 @@ fn outbound_messages_are_linted_when_logged_and_feed_the_pesky_signal() {
 }
 
 #[test]
+fn a_logged_follow_up_is_judged_against_the_previous_touch() {
+    let rk = Rk::new();
+    let d = quiet_deal(&rk);
+    let log = |at: &str, body: &str| -> Value {
+        let out = rk.run_with_input(
+            &[
+                "log",
+                "email",
+                &d,
+                "--contact",
+                "Dana",
+                "--at",
+                at,
+                "--body-file",
+                "-",
+                "--json",
+            ],
+            Some(body),
+        );
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let first = log(
+        "2026-11-20",
+        "Hi Dana,\n\nAttached is the pilot proposal for the dispatch team: three months, 40 \
+         planners, starting at the Rotterdam depot.\n\nAlex",
+    );
+    assert_eq!(first["tone_findings"], serde_json::json!([]));
+    let empty = log(
+        "2026-11-24",
+        "Hi Dana,\n\nWanted to make sure the pilot proposal for the dispatch team reached \
+         you.\n\nAlex",
+    );
+    assert_eq!(empty["tone_findings"][0]["rule"], "nothing-new", "{empty}");
+    let useful = log(
+        "2026-11-26",
+        "Hi Dana,\n\nThe Utrecht depot ran the same pilot in spring; their planners got two \
+         hours a day back. Would a call with their ops lead help?\n\nAlex",
+    );
+    assert_eq!(useful["tone_findings"], serde_json::json!([]), "{useful}");
+}
+
+#[test]
 fn templates_can_be_overridden_from_a_folder() {
     let rk = Rk::new();
     let d = quiet_deal(&rk);

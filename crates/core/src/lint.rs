@@ -1,155 +1,78 @@
 //! The tone linter: catches the "desperation mode" habits of PLAYBOOK.md (cause 4, "Turned off
 //! by tactics") before they reach the prospect, says why each one hurts and what to do instead.
+//!
+//! Each rule is a family of shapes (`rules`), not a list of sentences: "a quick, friendly
+//! reminder", "sorry to keep pestering you", "pinging this again". A follow-up is also compared
+//! with the rep's previous touch (`novelty`): one that brings nothing the previous one did not
+//! is the "just following up" habit whatever its words.
 
-use crate::ToneMark;
-use aho_corasick::{AhoCorasick, MatchKind};
+mod novelty;
+mod rules;
+
+use crate::{ActivityKind, DealRecord, Direction, ToneMark};
+use jiff::Timestamp;
+use regex::Regex;
 use serde::Serialize;
 use std::collections::HashSet;
 use std::sync::LazyLock;
 
-/// A family of pesky phrases with the reason it hurts and a better move.
+/// A family of pesky phrases: the shapes a habit takes, why it hurts and a better move.
 pub struct Rule {
+    /// A stable name, shown with each finding and kept in JSON output.
     pub id: &'static str,
-    pub phrases: &'static [&'static str],
+    /// Regular expressions for the family's shapes (case-insensitive; see `rules` for the
+    /// conventions).
+    pub patterns: &'static [&'static str],
+    /// Words that, right after a match, show the phrase names a thing rather than doing the
+    /// habit: "a friendly reminder *service*".
+    pub unless_followed_by: &'static [&'static str],
+    /// Why the habit hurts the deal.
     pub why: &'static str,
+    /// What to do instead.
     pub better: &'static str,
+    /// The playbook point or study the rule comes from.
+    pub source: &'static str,
+    /// Sentences of the family the rule must catch (checked by the tests); never the only
+    /// thing it catches.
+    pub examples: &'static [&'static str],
 }
 
-/// The phrase rules. Matching ignores case and respects word boundaries.
-pub const RULES: &[Rule] = &[
-    Rule {
-        id: "just-following-up",
-        phrases: &[
-            "just following up",
-            "just wanted to follow up",
-            "just a follow up",
-            "just a quick follow up",
-            "following up on my",
-            "circling back",
-            "circle back",
-        ],
-        why: "A follow-up with nothing new tells them you have nothing new; replies fall with every such touch.",
-        better: "Lead with something new: a resource for the person they must convince, an insight, or their own words about the problem.",
-    },
-    Rule {
-        id: "just-checking-in",
-        phrases: &[
-            "just checking in",
-            "checking in",
-            "touching base",
-            "touch base",
-            "just wanted to see",
-            "just reaching out",
-        ],
-        why: "A check-in asks for their time and gives them nothing back.",
-        better: "Say exactly why you are writing: the specific thing you bring or the one question you need answered.",
-    },
-    Rule {
-        id: "bumping",
-        phrases: &[
-            "bumping this",
-            "bump this",
-            "bumping this up",
-            "top of your inbox",
-            "floating this",
-            "resurfacing this",
-            "pushing this up",
-        ],
-        why: "Bumping an old message is the clearest sign of desperation mode.",
-        better: "Don't resend. Send one new, relevant thing, or send the breakup.",
-    },
-    Rule {
-        id: "per-my-last-email",
-        phrases: &[
-            "as per my last email",
-            "per my last email",
-            "as per my previous email",
-            "as i mentioned",
-            "as previously mentioned",
-            "as i said before",
-        ],
-        why: "Pointing at your own history reads as a reproach.",
-        better: "Restate the point in one line, as if it were the first time.",
-    },
-    Rule {
-        id: "did-you-get-a-chance",
-        phrases: &[
-            "did you get a chance",
-            "did you have a chance",
-            "have you had a chance",
-            "had a chance to",
-            "did you see my",
-            "did you get my",
-            "did you receive my",
-        ],
-        why: "It puts them on the defensive about homework they never agreed to do.",
-        better: "Ask a question they can answer in one line, or propose the next step with a date.",
-    },
-    Rule {
-        id: "guilt",
-        phrases: &[
-            "you must be busy",
-            "i know you're busy",
-            "i know you are busy",
-            "haven't heard back",
-            "have not heard back",
-            "haven't heard from you",
-            "still waiting",
-            "tried to reach you",
-            "tried reaching you",
-            "sent you several",
-            "any update",
-            "any updates",
-            "guess you're not interested",
-            "did i do something wrong",
-            "are you still alive",
-            "i've left you",
-            "ignoring me",
-        ],
-        why: "Guilt lines make replying feel like an apology, so they don't reply.",
-        better: "Give them an easy out instead: ask whether you should close the file.",
-    },
-    Rule {
-        id: "pressure",
-        phrases: &[
-            "last chance",
-            "act now",
-            "before it's too late",
-            "don't miss out",
-            "final notice",
-            "expires today",
-        ],
-        why: "Manufactured urgency erodes trust.",
-        better: "Make the cost of waiting concrete with their own numbers, not a countdown.",
-    },
-    Rule {
-        id: "hollow-opener",
-        phrases: &[
-            "hope this email finds you well",
-            "hope this finds you well",
-            "hope you're well",
-            "hope you are well",
-            "hope all is well",
-        ],
-        why: "A hollow opener wastes the one line they will read.",
-        better: "Open with their problem or the reason you are writing.",
-    },
-];
+/// The phrase families, in the order their findings are preferred when two overlap. Each
+/// cites its playbook point (PLAYBOOK.md cause 4, "Turned off by tactics", for most) or study.
+pub const RULES: &[Rule] = rules::RULES;
 
 /// Two or more `!`/`?` in a row, or three capitalised words in a row.
 const SHOUTING: Rule = Rule {
     id: "shouting",
-    phrases: &[],
+    patterns: &[],
+    unless_followed_by: &[],
     why: "Shouting reads as frustration.",
     better: "Write it calmly; the breakup works because it is polite.",
+    source: "PLAYBOOK.md, the breakup (\"polite, persistent\")",
+    examples: &[],
 };
 
 /// The same message sent again.
 const RESEND: Rule = Rule {
     id: "resend",
-    phrases: &[],
+    patterns: &[],
+    unless_followed_by: &[],
     why: "Sending the same message again says you have nothing new; it is the desperation habit the playbook warns about.",
     better: "Never send the same message twice: change the play (value-add, accountability or the breakup).",
+    source: "PLAYBOOK.md cause 4 (\"here's the email I sent five times\")",
+    examples: &[],
+};
+
+/// A follow-up that brings nothing the previous touch did not (PLAYBOOK.md cause 3, "No new
+/// insight", and "every touch carries something relevant").
+const NOTHING_NEW: Rule = Rule {
+    id: "nothing-new",
+    patterns: &[],
+    unless_followed_by: &[],
+    why: "Everything in it was already in your previous message: a touch with nothing new tells them you have nothing new, and by the third follow-up such touches lower replies (Belkins, 11M emails: -20%).",
+    better: "Add one new, relevant thing (a resource for the person they must convince, a figure, a date) or ask the one question you need answered; otherwise change the play.",
+    source: "PLAYBOOK.md cause 3 (\"No new insight\") and prevention (\"every touch carries something relevant\"); Belkins 2021-23",
+    examples: &[],
 };
 
 /// One problem found in a message.
@@ -163,81 +86,162 @@ pub struct Finding {
     pub better: &'static str,
 }
 
-struct Matcher {
-    automaton: AhoCorasick,
-    rule_of_pattern: Vec<usize>,
-}
-
-static MATCHER: LazyLock<Matcher> = LazyLock::new(|| {
-    let mut patterns = Vec::new();
-    let mut rule_of_pattern = Vec::new();
-    for (i, rule) in RULES.iter().enumerate() {
-        for p in rule.phrases {
-            patterns.push(*p);
-            rule_of_pattern.push(i);
-        }
-    }
-    let automaton = AhoCorasick::builder()
-        .ascii_case_insensitive(true)
-        .match_kind(MatchKind::LeftmostLongest)
-        .build(&patterns)
-        .expect("the static phrase list builds");
-    Matcher {
-        automaton,
-        rule_of_pattern,
-    }
+/// One compiled expression per rule: its alternatives, each starting at a word boundary (or a
+/// line start) and ending before a letter or digit.
+static MATCHERS: LazyLock<Vec<Regex>> = LazyLock::new(|| {
+    RULES
+        .iter()
+        .map(|rule| {
+            let alternatives: Vec<String> = rule
+                .patterns
+                .iter()
+                .map(|p| {
+                    if p.starts_with('^') {
+                        (*p).to_string()
+                    } else {
+                        format!(r"(?-u:\b){p}")
+                    }
+                })
+                .collect();
+            let source = format!(r"(?im)(?:{})(?:[^a-z0-9]|$)", alternatives.join("|"));
+            Regex::new(&source).expect("the static rule patterns compile")
+        })
+        .collect()
 });
 
-fn is_word_char(c: Option<char>) -> bool {
-    c.is_some_and(|c| c.is_alphanumeric())
+/// The message's own text with quoted lines blanked (same lengths, so offsets hold) and
+/// typographic apostrophes made plain.
+fn own_text(text: &str) -> String {
+    let plain = text.replace(['\u{2019}', '\u{2018}'], "'");
+    let mut out = String::with_capacity(plain.len());
+    for line in plain.split_inclusive('\n') {
+        if line.trim_start().starts_with('>') {
+            let body = line.trim_end_matches(['\n', '\r']);
+            out.extend(std::iter::repeat_n(' ', body.len()));
+            out.push_str(&line[body.len()..]);
+        } else {
+            out.push_str(line);
+        }
+    }
+    out
+}
+
+/// The phrase as shown: whitespace folded, the trailing character that ended the match
+/// dropped unless it is the question mark the phrase is about.
+fn shown_phrase(matched: &str) -> String {
+    matched
+        .trim_end_matches(|c: char| c.is_whitespace() || ".,;:!-()\"".contains(c))
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Whether the word after a match is one of the rule's "names a thing" words.
+fn names_a_thing(rule: &Rule, matched: &str, rest: &str) -> bool {
+    if rule.unless_followed_by.is_empty()
+        || !matched.ends_with(|c: char| c.is_whitespace() || c == '-')
+    {
+        return false;
+    }
+    let next = rest
+        .trim_start()
+        .split(|c: char| !c.is_alphanumeric())
+        .next()
+        .unwrap_or("")
+        .to_lowercase();
+    rule.unless_followed_by.contains(&next.as_str())
+}
+
+/// The 1-based line and column (in characters) of a byte offset.
+fn position(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset];
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    (
+        before.matches('\n').count(),
+        before[line_start..].chars().count(),
+    )
 }
 
 /// Lints one message on its own.
 pub fn lint(text: &str) -> Vec<Finding> {
-    let normalised = text.replace(['\u{2019}', '\u{2018}'], "'");
-    let mut findings = Vec::new();
-    for (line_no, line) in normalised.lines().enumerate() {
-        if line.trim_start().starts_with('>') {
-            continue; // quoted history is not the rep's new text
-        }
-        for m in MATCHER.automaton.find_iter(line) {
-            let before = line[..m.start()].chars().next_back();
-            let after = line[m.end()..].chars().next();
-            if is_word_char(before) || is_word_char(after) {
-                continue;
+    let own = own_text(text);
+    let mut spans: Vec<(usize, usize, usize)> = Vec::new();
+    for (rule, matcher) in MATCHERS.iter().enumerate() {
+        for m in matcher.find_iter(&own) {
+            if !names_a_thing(&RULES[rule], m.as_str(), &own[m.end()..]) {
+                spans.push((m.start(), m.end(), rule));
             }
-            let rule = &RULES[MATCHER.rule_of_pattern[m.pattern().as_usize()]];
-            findings.push(finding(
-                rule,
-                &line[m.start()..m.end()],
-                line_no,
-                line[..m.start()].chars().count(),
-            ));
         }
+    }
+    // Where two families match the same words, the earlier and longer match speaks for them.
+    spans.sort_by_key(|&(start, end, rule)| (start, std::cmp::Reverse(end), rule));
+    let mut findings = Vec::new();
+    let mut covered = 0;
+    for (start, end, rule) in spans {
+        if start < covered {
+            continue;
+        }
+        covered = end;
+        let phrase = shown_phrase(&own[start..end]);
+        let (line, column) = position(&own, start);
+        findings.push(finding(&RULES[rule], &phrase, line, column));
+    }
+    for (line_no, line) in own.lines().enumerate() {
         if let Some(col) = shouting_at(line) {
             findings.push(finding(&SHOUTING, line.trim(), line_no, col));
         }
     }
+    findings.sort_by_key(|f| (f.line, f.column));
     findings
 }
 
-/// Lints a message against what was already sent on the deal, to catch resends.
+/// Lints a message against what the rep already sent on the deal, oldest first: the same
+/// message again (`resend`), or a follow-up that brings nothing the previous touch (the last
+/// of `sent_before`) did not (`nothing-new`). Pass only the rep's own touches since the
+/// prospect last engaged: an answer to their reply may well repeat its words.
 pub fn lint_with_history(text: &str, sent_before: &[&str]) -> Vec<Finding> {
     let mut findings = lint(text);
     let mine = shingles(text);
+    let first_line = text
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty() && !l.starts_with('>'))
+        .unwrap_or("");
     if !mine.is_empty()
         && sent_before
             .iter()
             .any(|old| similarity(&mine, &shingles(old)) >= 0.8)
     {
-        findings.push(finding(
-            &RESEND,
-            text.lines().next().unwrap_or("").trim(),
-            0,
-            0,
-        ));
+        findings.push(finding(&RESEND, first_line, 0, 0));
+    } else if let Some(previous) = sent_before.last()
+        && novelty::adds_nothing_new(text, previous)
+    {
+        findings.push(finding(&NOTHING_NEW, first_line, 0, 0));
     }
     findings
+}
+
+/// The text of the rep's previous touch on a deal before `at`, for `lint_with_history`: the
+/// latest outbound message with a body, unless the prospect engaged after it (a message that
+/// answers their reply may repeat its words). PLAYBOOK.md: every touch carries something
+/// relevant, so each is judged against the one before.
+pub fn previous_touch(record: &DealRecord, at: Timestamp) -> Option<&str> {
+    let mut previous = None;
+    for a in record.activities.iter().filter(|a| a.at <= at) {
+        if a.direction == Direction::Outbound
+            && a.kind != ActivityKind::Note
+            && let Some(body) = a.body.as_deref().filter(|b| !b.trim().is_empty())
+            && previous.is_none_or(|(when, _)| a.at >= when)
+        {
+            previous = Some((a.at, body));
+        }
+    }
+    let (when, body) = previous?;
+    let engaged_since = record
+        .activities
+        .iter()
+        .any(|a| a.at > when && a.at <= at && a.is_engagement());
+    (!engaged_since).then_some(body)
 }
 
 fn finding(rule: &Rule, phrase: &str, line_index: usize, column_index: usize) -> Finding {
