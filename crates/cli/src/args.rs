@@ -64,6 +64,13 @@ pub struct Global {
 pub enum Command {
     /// Create the database (SQLite, nothing else to install).
     Init(InitArgs),
+    /// Copy the database, consistent as of now, into a new file (safe while other commands run).
+    Backup {
+        /// Where the copy goes: a file that does not exist yet.
+        to: PathBuf,
+    },
+    /// Check the database for damage; exits 1 when it finds any.
+    Check,
     /// Load a realistic sample pipeline, scan it and draft the plays.
     Demo(DemoArgs),
     /// Add, list and update deals.

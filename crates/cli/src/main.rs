@@ -53,6 +53,8 @@ async fn run(cli: args::Cli) -> anyhow::Result<ExitCode> {
     let g = cli.global;
     match cli.command {
         Init(a) => record::init(&g, a).await,
+        Backup { to } => record::backup(&g, &to).await,
+        Check => record::check(&g).await,
         Demo(a) => engine::demo(&g, a).await,
         Deal(a) => record::deal(&g, a).await,
         Contact(a) => record::contact(&g, a).await,

@@ -43,6 +43,41 @@ pub async fn init(g: &Global, a: InitArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+pub async fn backup(g: &Global, to: &std::path::Path) -> Result<ExitCode> {
+    let store = open(g).await?;
+    store.backup(to).await?;
+    report(g, &json!({ "backup": to }), || {
+        format!("Backed up {} to {}", db_path(g).display(), to.display())
+    })?;
+    Ok(ExitCode::SUCCESS)
+}
+
+pub async fn check(g: &Global) -> Result<ExitCode> {
+    let store = open(g).await?;
+    let problems = store.check().await?;
+    report(
+        g,
+        &json!({ "ok": problems.is_empty(), "problems": problems }),
+        || {
+            if problems.is_empty() {
+                format!("{}: no damage found", db_path(g).display())
+            } else {
+                format!(
+                    "{}: damaged ({} problems):\n{}\nRestore a backup, or try `sqlite3 FILE .recover`.",
+                    db_path(g).display(),
+                    problems.len(),
+                    problems.join("\n")
+                )
+            }
+        },
+    )?;
+    Ok(if problems.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
 pub async fn deal(g: &Global, cmd: DealCommand) -> Result<ExitCode> {
     let store = open(g).await?;
     let at = now(g)?;

@@ -146,3 +146,64 @@ fn a_new_database_and_its_folder_are_private() {
         assert_eq!(mode(&wal), 0o600);
     }
 }
+
+#[test]
+fn a_backup_is_a_private_consistent_copy_and_check_finds_damage() {
+    use std::os::unix::fs::PermissionsExt;
+    let rk = Rk::new();
+    rk.run(&["demo", "--deals", "40"]);
+    let copy = rk.db.with_file_name("copy.db");
+    let out = rk.json(&["backup", copy.to_str().unwrap()]);
+    assert_eq!(out["backup"], copy.to_str().unwrap());
+    assert_eq!(
+        std::fs::metadata(&copy).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+    let from_copy = Command::new(env!("CARGO_BIN_EXE_rekindle"))
+        .args([
+            "--db",
+            copy.to_str().unwrap(),
+            "--now",
+            NOW,
+            "deal",
+            "list",
+            "--json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        serde_json::from_slice::<serde_json::Value>(&from_copy.stdout).unwrap(),
+        rk.json(&["deal", "list"])
+    );
+    // A backup never overwrites a file.
+    let err = rk.fails(&["backup", copy.to_str().unwrap()]);
+    assert!(err.contains("copy.db"), "{err}");
+
+    assert_eq!(rk.json(&["check"])["ok"], true);
+    // Damage in the middle of the file: `check` names it (exit 1), or opening refuses it
+    // (exit 2) saying it is damaged; never a silent "ok".
+    rk.run(&[
+        "backup",
+        rk.db.with_file_name("settle.db").to_str().unwrap(),
+    ]);
+    let mut bytes = std::fs::read(&copy).unwrap();
+    let middle = bytes.len() / 2;
+    for b in &mut bytes[middle..middle + 3000] {
+        *b ^= 0x5a;
+    }
+    std::fs::write(&copy, &bytes).unwrap();
+    let checked = Command::new(env!("CARGO_BIN_EXE_rekindle"))
+        .args(["--db", copy.to_str().unwrap(), "check"])
+        .output()
+        .unwrap();
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&checked.stdout),
+        String::from_utf8_lossy(&checked.stderr)
+    );
+    match checked.status.code() {
+        Some(1) => assert!(said.contains("damaged"), "{said}"),
+        Some(2) => assert!(said.contains("damaged"), "{said}"),
+        other => panic!("{other:?}: {said}"),
+    }
+}

@@ -97,6 +97,30 @@ async fn connect_pool(
         .await?)
 }
 
+/// What a failure to open means for the rep, with the way out (SQLite result codes,
+/// https://sqlite.org/rescode.html: the primary code is the low byte).
+fn explain(e: &sqlx::Error) -> String {
+    let code = e
+        .as_database_error()
+        .and_then(|d| d.code())
+        .and_then(|c| c.parse::<i64>().ok())
+        .map(|c| c & 0xff);
+    match code {
+        Some(11 | 26) => format!(
+            "the file is damaged or is not a Rekindle database (SQLite: {e}); nothing was written to it. Restore a backup (`rekindle backup` makes one), or try `sqlite3 FILE .recover`"
+        ),
+        Some(13) => format!("no space left on the disk that holds it (SQLite: {e})"),
+        Some(10) => format!(
+            "it cannot be read or written: is the disk that holds it full or failing? (SQLite: {e})"
+        ),
+        Some(14) => format!(
+            "it cannot be opened: check the folder exists and its permissions (SQLite: {e})"
+        ),
+        Some(8 | 3) => format!("it cannot be written: check its permissions (SQLite: {e})"),
+        _ => e.to_string(),
+    }
+}
+
 /// SQLite's "database is locked" (`SQLITE_BUSY`, code 5, with its extended codes).
 fn is_busy(e: &sqlx::Error) -> bool {
     e.as_database_error()
@@ -245,7 +269,7 @@ impl Store {
         }
         let url = format!("sqlite://{}?mode=rwc", path.display());
         let mut store = Store::open_url(&url).await.map_err(|e| match e {
-            StoreError::Db(e) => unusable(e.to_string()),
+            StoreError::Db(e) => unusable(explain(&e)),
             other => other,
         })?;
         store.path = Some(path.to_path_buf());
@@ -281,6 +305,55 @@ impl Store {
             writer,
             path: None,
         })
+    }
+
+    /// Copies the whole database, consistent as of one moment, into a new file at `to` (SQLite's
+    /// `VACUUM INTO`: it may run while other commands work). The copy is readable by its owner
+    /// only, like the database.
+    ///
+    /// # Errors
+    /// `StoreError::State` when `to` exists already (a backup never overwrites a file), a
+    /// database error when the copy cannot be written.
+    pub async fn backup(&self, to: &Path) -> Result<()> {
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        options.open(to).map_err(|e| {
+            StoreError::State(format!("cannot write a backup to {}: {e}", to.display()))
+        })?;
+        // VACUUM INTO wants a new or empty file: the empty one just made holds its permissions.
+        let done = sqlx::query("VACUUM INTO $1")
+            .bind(to.display().to_string())
+            .execute(&self.pool)
+            .await;
+        if let Err(e) = done {
+            let _ = std::fs::remove_file(to);
+            return Err(e.into());
+        }
+        Ok(())
+    }
+
+    /// SQLite's integrity check (`PRAGMA integrity_check` and `foreign_key_check`): an empty list
+    /// when the database is sound, else what is wrong, one line each.
+    pub async fn check(&self) -> Result<Vec<String>> {
+        let mut problems: Vec<String> = sqlx::query("PRAGMA integrity_check")
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .filter_map(|r| r.try_get::<String, _>(0).ok())
+            .filter(|line| line != "ok")
+            .collect();
+        for row in sqlx::query("PRAGMA foreign_key_check")
+            .fetch_all(&self.pool)
+            .await?
+        {
+            let table: String = row.try_get(0).unwrap_or_default();
+            let id: i64 = row.try_get(1).unwrap_or_default();
+            let parent: String = row.try_get(2).unwrap_or_default();
+            problems.push(format!("{table} row {id} refers to a missing {parent} row"));
+        }
+        Ok(problems)
     }
 
     /// Runs one writing statement in a write transaction of its own (see `begin_write`).
