@@ -337,6 +337,10 @@ pub enum RepliesCommand {
     Eval {
         #[arg(long)]
         file: Option<PathBuf>,
+        /// A directory of labelled real mail (.eml files and manifest.jsonl) to evaluate
+        /// instead of the committed one.
+        #[arg(long, value_name = "DIR")]
+        realmail: Option<PathBuf>,
     },
 }
 
