@@ -333,7 +333,8 @@ pub enum RepliesCommand {
         #[arg(long)]
         sent: Option<String>,
     },
-    /// Per-class precision and recall on the labelled evaluation set (or --file).
+    /// The real-mail figures (false moves first), then per-class precision and recall on the
+    /// labelled evaluation set (or --file).
     Eval {
         #[arg(long)]
         file: Option<PathBuf>,
