@@ -285,7 +285,7 @@ fn eval_command(
         print_json(&out)?;
     } else {
         if let Some(r) = &real {
-            println!("{}", r.lines().join("\n"));
+            say!("{}", r.lines().join("\n"));
         }
         for (name, e) in &results {
             say!("{}", figures(name, e));
