@@ -340,10 +340,15 @@ pub enum RepliesCommand {
         #[arg(long)]
         sent: Option<String>,
     },
-    /// Per-class precision and recall on the labelled evaluation set (or --file).
+    /// The real-mail figures (false moves first), then per-class precision and recall on the
+    /// labelled evaluation set (or --file).
     Eval {
         #[arg(long)]
         file: Option<PathBuf>,
+        /// A directory of labelled real mail (.eml files and manifest.jsonl) to evaluate
+        /// instead of the committed one.
+        #[arg(long, value_name = "DIR")]
+        realmail: Option<PathBuf>,
     },
 }
 

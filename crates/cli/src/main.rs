@@ -6,6 +6,7 @@ mod engine;
 mod import;
 mod outbox;
 mod output;
+mod realmail_eval;
 mod record;
 mod replies;
 mod revive;

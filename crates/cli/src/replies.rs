@@ -20,7 +20,14 @@ pub async fn run(g: &Global, command: RepliesCommand) -> Result<ExitCode> {
             context,
             sent,
         } => classify_file(g, &file, context.as_deref(), sent.as_deref()),
-        RepliesCommand::Eval { file } => eval_command(g, file.as_deref()),
+        RepliesCommand::Eval { file, realmail } => {
+            // Real mail first: the committed set, unless another set (--file) is asked for.
+            let real = match (&realmail, &file) {
+                (None, Some(_)) => None,
+                _ => crate::realmail_eval::run(g, realmail.as_deref()).await?,
+            };
+            eval_command(g, file.as_deref(), real)
+        }
     }
 }
 
@@ -245,7 +252,11 @@ fn figures(name: &str, e: &Evaluation) -> String {
     )
 }
 
-fn eval_command(g: &Global, file: Option<&std::path::Path>) -> Result<ExitCode> {
+fn eval_command(
+    g: &Global,
+    file: Option<&std::path::Path>,
+    real: Option<crate::realmail_eval::Report>,
+) -> Result<ExitCode> {
     let sets: Vec<(String, String)> = match file {
         Some(f) => vec![(
             f.display().to_string(),
@@ -262,12 +273,20 @@ fn eval_command(g: &Global, file: Option<&std::path::Path>) -> Result<ExitCode> 
         results.push((name.clone(), evaluate(&set)));
     }
     if g.json {
-        let out: serde_json::Map<String, serde_json::Value> = results
-            .iter()
-            .map(|(n, e)| (n.clone(), serde_json::to_value(e).unwrap_or_default()))
-            .collect();
+        let mut out = serde_json::Map::new();
+        if let Some(r) = &real {
+            out.insert("real mail".into(), serde_json::to_value(r)?);
+        }
+        out.extend(
+            results
+                .iter()
+                .map(|(n, e)| (n.clone(), serde_json::to_value(e).unwrap_or_default())),
+        );
         print_json(&out)?;
     } else {
+        if let Some(r) = &real {
+            say!("{}", r.lines().join("\n"));
+        }
         for (name, e) in &results {
             say!("{}", figures(name, e));
             for m in &e.misses {
