@@ -476,7 +476,7 @@ fn the_cadence_is_configurable_and_the_engine_follows_it() {
     );
     assert!(
         rk.fails(&["policy", "set", "touch_cap", "0"])
-            .contains("1 or more")
+            .contains("from 1 to 1000000")
     );
     assert!(
         rk.fails(&["policy", "set", "patience", "9"])
