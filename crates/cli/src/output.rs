@@ -37,11 +37,17 @@ pub async fn open(g: &Global) -> Result<Store> {
             path.display()
         );
     }
-    Store::open(&path).await.map_err(|e| match e {
+    let mut store = Store::open(&path).await.map_err(|e| match e {
         // It names the file already.
         rekindle_store::StoreError::Unusable { .. } => anyhow::Error::new(e),
         e => anyhow::Error::new(e).context(format!("opening {}", path.display())),
-    })
+    })?;
+    store.on_wait(|| {
+        eprintln!(
+            "waiting for another rekindle command (an import or a sync?) to finish writing..."
+        )
+    });
+    Ok(store)
 }
 
 pub fn deal_id(text: &str) -> Result<DealId> {

@@ -207,3 +207,36 @@ fn a_backup_is_a_private_consistent_copy_and_check_finds_damage() {
         other => panic!("{other:?}: {said}"),
     }
 }
+
+#[test]
+fn a_write_held_up_says_it_is_waiting_and_then_goes_through() {
+    let rk = Rk::new();
+    let d = quiet_deal(&rk);
+    // Another writer holds the database for two seconds.
+    let mut holder = Command::new("python3")
+        .args([
+            "-c",
+            "import sqlite3,sys,time\nc=sqlite3.connect(sys.argv[1],isolation_level=None)\nc.execute('BEGIN IMMEDIATE')\nprint('held',flush=True)\ntime.sleep(2)\nc.execute('COMMIT')",
+            rk.db.to_str().unwrap(),
+        ])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(holder.stdout.take().unwrap()),
+        &mut line,
+    )
+    .unwrap();
+    assert_eq!(line.trim(), "held");
+    let out = rk.run(&["fact", &d, "cost", "twelve hours a week"]);
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{said}");
+    assert!(
+        said.contains("waiting for another rekindle command"),
+        "{said}"
+    );
+    assert!(holder.wait().unwrap().success());
+    let shown = rk.json(&["show", &d]);
+    assert!(shown.to_string().contains("twelve hours a week"));
+}

@@ -227,6 +227,8 @@ pub struct Store {
     /// Connections that give up at once when another writer holds the database, so that
     /// `begin_write` can try again often (see `WRITE_RETRY`).
     writer: AnyPool,
+    /// Called once when a write has waited a second for another writer (the CLI says so).
+    on_wait: Option<std::sync::Arc<dyn Fn() + Send + Sync>>,
     /// The database file, for the bulk reader (`None` for an in-memory database).
     path: Option<std::path::PathBuf>,
 }
@@ -303,6 +305,7 @@ impl Store {
         Ok(Store {
             pool,
             writer,
+            on_wait: None,
             path: None,
         })
     }
@@ -356,6 +359,12 @@ impl Store {
         Ok(problems)
     }
 
+    /// Sets what to do when a write has waited a second for another writer (an interactive
+    /// command says it is waiting rather than seeming to hang).
+    pub fn on_wait(&mut self, say: impl Fn() + Send + Sync + 'static) {
+        self.on_wait = Some(std::sync::Arc::new(say));
+    }
+
     /// Runs one writing statement in a write transaction of its own (see `begin_write`).
     pub(crate) async fn write_one(
         &self,
@@ -376,10 +385,17 @@ impl Store {
     /// as it came.
     pub(crate) async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>> {
         let started = std::time::Instant::now();
+        let mut told = false;
         loop {
             match self.writer.begin_with("BEGIN IMMEDIATE").await {
                 Ok(tx) => return Ok(tx),
                 Err(e) if is_busy(&e) && started.elapsed() < WRITE_WAIT => {
+                    if !told && started.elapsed() >= std::time::Duration::from_secs(1) {
+                        told = true;
+                        if let Some(say) = &self.on_wait {
+                            say();
+                        }
+                    }
                     tokio::time::sleep(WRITE_RETRY).await;
                 }
                 Err(e) if is_busy(&e) => return Err(StoreError::Busy(WRITE_WAIT.as_secs())),
