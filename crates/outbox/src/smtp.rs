@@ -63,6 +63,15 @@ pub enum SmtpError {
     /// Before any message was offered: connecting, TLS, logging in.
     #[error("cannot reach {server}: {reason}")]
     Connect { server: String, reason: String },
+    /// The server answered, and did not accept the user and password: nothing was offered.
+    #[error(
+        "{server} did not accept the login of {user} (authentication failed: {reason}); check the user name and the password"
+    )]
+    Auth {
+        server: String,
+        user: String,
+        reason: String,
+    },
     /// The server answered no: nothing was delivered.
     #[error("the server refused it ({reply})")]
     Refused { permanent: bool, reply: String },
@@ -152,7 +161,11 @@ impl Smtp {
             let credentials = Credentials::new(user.clone(), password.unwrap_or("").to_string());
             conn.auth(&[Mechanism::Plain, Mechanism::Login], &credentials)
                 .await
-                .map_err(|e| fail(format!("logging in as {user}: {e}")))?;
+                .map_err(|e| SmtpError::Auth {
+                    server: server.clone(),
+                    user: user.clone(),
+                    reason: e.to_string(),
+                })?;
         }
         Ok(Smtp { conn })
     }
