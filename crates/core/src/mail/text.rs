@@ -1,58 +1,730 @@
-//! Only the new text of a message is kept: the quoted history and the signature are cut, so a
-//! summary says what this message added and the engine never reads a quote as a fresh reply.
+//! The new text of a message: what its sender wrote this time, wherever it sits.
+//!
+//! A reply is read line by line and cut into fragments: the sender's own words, quoted history
+//! (`>` lines, or the unquoted copy below an Outlook/Lotus/GroupWise header block or a
+//! forwarded-message line), the attribution or header lines that introduce it, the signature,
+//! a legal disclaimer and a mailing list's footer. Only the own fragments are kept, so an answer
+//! written below the quote (bottom-posting) or between quoted lines (inline answers) survives,
+//! and a list's "To unsubscribe" footer or a quoted proposal never reads as the sender's words.
+//! The reply reader, summaries and the auto-reply wording checks all read this text
+//! (issue 10, section 2; playbook: "the cue is in the sender's own new text").
+//!
+//! The approach follows the ideas of GitHub's email_reply_parser (a message is a list of
+//! fragments, each quoted, signature or own, scanned in order) and Mailgun's talon (attribution
+//! lines and header blocks in many clients' and languages' forms; a signature is a short block
+//! of name-like lines at the end); no code or fixture of theirs is used. No maintained Rust crate
+//! splits a reply this way (crates.io has MIME parsers, which give the body, not its parts), so
+//! the rules live here as tables of patterns, each with its source.
 
 use regex::Regex;
+use std::collections::HashMap;
 use std::sync::LazyLock;
 
-/// A line that starts the quoted history, in English, German, French or Spanish.
-static HISTORY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?i)^\s*(on\s.{4,200}\swrote:|am\s.{4,200}\sschrieb\s.{0,200}:|le\s.{4,200}\sa\s+écrit\s*:|el\s.{4,200}\sescribió:|-{2,}\s*(original message|ursprüngliche nachricht|message d'origine|mensaje original|forwarded message|weitergeleitete nachricht|message transféré|mensaje reenviado)\s*-{2,}|_{10,})\s*$",
+/// What a fragment of a message is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FragmentKind {
+    /// The sender's own words this time: the only kind [`new_text`] keeps.
+    Own,
+    /// History: `>` lines, or the unquoted copy below a header block or a forward line.
+    Quoted,
+    /// A line or block that introduces history: "On DATE, NAME wrote:", an Outlook or Lotus
+    /// Notes header block, GroupWise's `>>> NAME DATE >>>`, "-----Original Message-----".
+    Attribution,
+    /// The sender's signature: after "-- " (RFC 3676 section 4.3), a mobile footer ("Sent from
+    /// my iPhone"), or a short closing and name block at the end of their text.
+    Signature,
+    /// A legal notice ("This email and any attachments are confidential...").
+    Disclaimer,
+    /// A mailing list's footer ("To unsubscribe...", Google Groups', Mailman's listinfo block).
+    ListFooter,
+}
+
+/// A run of consecutive lines of one kind. `first_line` counts from 0 over `body.lines()`;
+/// `text` is the lines joined with `\n`, as written (quote marks kept).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fragment {
+    pub kind: FragmentKind,
+    pub first_line: usize,
+    pub text: String,
+}
+
+fn pattern(source: &str) -> Regex {
+    Regex::new(source).expect("static pattern")
+}
+
+/// Verbs that end or carry an attribution line, in the languages mail clients localise it into
+/// (Gmail, Apple Mail, Thunderbird, Outlook: EN, DE, FR, ES, NL, IT, PT, Nordic, PL, CS, FI, RU).
+const VERBS: &str = r"(?:wrote|writes|schrieb|geschrieben|a\s+écrit|a\s+ecrit|écrivait|escribió|escribio|schreef|ha\s+scritto|scrisse|escreveu|skrev|kirjoitti|napisał|pisze|napsal|написал|написала)";
+
+/// "On DATE, NAME <addr> wrote:" and its translations: a line that opens with the date
+/// preposition ("On", "Am", "Le", "El", "Op", "Il", "Em", "Den", "W dniu"...) and carries the
+/// verb, ending in a colon or the verb (Gmail, Apple Mail, Thunderbird; talon's localised forms).
+static ATTRIBUTION_DATED: LazyLock<Regex> = LazyLock::new(|| {
+    pattern(&format!(
+        r"(?i)^\s*(?:on|am|le|el|op|il|em|den|dne|w\s+dniu|no\s+dia|il\s+giorno|el\s+día|på)\s.{{2,300}}\b{VERBS}(?:\s.{{0,200}})?\s*:?\s*$"
+    ))
+});
+
+/// "NAME <addr> wrote:" without a date, "NAME hat am DATE geschrieben:", "NAME a écrit :":
+/// any short line that ends in the verb and a colon (mutt, Gnus "writes:", web mailers).
+static ATTRIBUTION_VERB_END: LazyLock<Regex> =
+    LazyLock::new(|| pattern(&format!(r"(?i)^\s*\S.{{0,250}}\b{VERBS}\s*:\s*$")));
+
+/// Lotus Notes' "NAME/ORG@ORG wrote on DATE" (with or without a colon).
+static ATTRIBUTION_WROTE_ON: LazyLock<Regex> =
+    LazyLock::new(|| pattern(r"(?i)^\s*\S.{0,200}\swrote\s+on\s.{4,80}$"));
+
+/// "Quoting NAME <addr>:" (Horde/IMP) and its translations.
+static ATTRIBUTION_QUOTING: LazyLock<Regex> = LazyLock::new(|| {
+    pattern(r"(?i)^\s*(?:quoting|zitat\s+von|citando|citation|selon|cytuję|citeren)\s.{1,200}:\s*$")
+});
+
+/// A line with a date, a time or an address that ends in a colon, such as Gmail's
+/// "2017-11-06 10:00 GMT+01:00 NAME <addr>:" or mutt's "* NAME <addr> [2010-06-22 20:53]:".
+/// Only an attribution when `>` lines follow it.
+static ATTRIBUTION_LOOSE: LazyLock<Regex> = LazyLock::new(|| pattern(r"^\s*\S.{0,250}:\s*$"));
+static HAS_DATE_OR_ADDRESS: LazyLock<Regex> = LazyLock::new(|| {
+    pattern(r"(?i)[\w.+-]+@[\w-]+\.[\w.-]+|\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}|\d{1,2}:\d{2}")
+});
+
+/// GroupWise's `>>> NAME <addr> DATE >>>` line, after which the original follows unquoted.
+static GROUPWISE: LazyLock<Regex> = LazyLock::new(|| pattern(r"^\s*>>>\s?.{2,200}>>>\s*$"));
+
+/// "-----Original Message-----", forwarded-message lines and their translations (Outlook,
+/// Gmail, Apple Mail "Begin forwarded message:", Thunderbird).
+static SEPARATOR_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    pattern(
+        r"(?i)^\s*(?:[-=_*]{2,}\s*(?:original\s+message|ursprüngliche\s+nachricht|originalnachricht|message\s+d'origine|mensaje\s+original|oorspronkelijk\s+bericht|messaggio\s+originale|mensagem\s+original|forwarded\s+message|weitergeleitete\s+nachricht|message\s+transféré|mensaje\s+reenviado|doorgestuurd\s+bericht|messaggio\s+inoltrato|mensagem\s+encaminhada|original\s+meddelande|videresendt\s+meddelelse)\s*[-=_*]{2,}|begin\s+forwarded\s+message\s*:|anfang\s+der\s+weitergeleiteten\s+nachricht\s*:|début\s+du\s+message\s+(?:réexpédié|transféré)\s*:|inicio\s+del\s+mensaje\s+reenviado\s*:|inizio\s+messaggio\s+inoltrato\s*:|início\s+da\s+mensagem\s+reencaminhada\s*:)\s*$",
     )
-    .expect("static pattern")
 });
 
-/// An Outlook-style header block: `From:` then `Sent:`/`Date:` within a few lines.
-static HEADER_FROM: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)^\s*\*?(from|von|de|da)\s?:\*?\s").expect("static pattern"));
-static HEADER_SENT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\s*\*?(sent|date|gesendet|datum|envoyé|date d'envoi|enviado|fecha)\s?:\*?\s")
-        .expect("static pattern")
-});
-
-/// Where a signature starts.
-static SIGNATURE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?i)^\s*(--\s*|sent from my \w+.*|get outlook for \w+.*|von meinem \w+ gesendet.*|envoyé de mon \w+.*|enviado desde mi \w+.*)$",
+/// The first line of an Outlook header block: "From:" in the languages Outlook writes it,
+/// plain or bold (`*From:*`, as the HTML-to-text conversion renders `<b>From:</b>`).
+static HEADER_FROM: LazyLock<Regex> = LazyLock::new(|| {
+    pattern(
+        r"(?i)^\s*\*{0,2}(?:from|von|de|da|van|från|fra|od|от|lähettäjä|feladó|expéditeur)\s*:\s*\*{0,2}\s*\S",
     )
-    .expect("static pattern")
 });
 
-/// The text a message adds: everything before the quoted history and the signature, without
-/// `>` quotes, trimmed.
-pub fn new_text(body: &str) -> String {
-    let lines: Vec<&str> = body.lines().collect();
-    let mut end = lines.len();
-    for (i, line) in lines.iter().enumerate() {
-        let joined = lines
-            .get(i + 1)
-            .map(|next| format!("{} {}", line.trim_end(), next.trim()));
-        let starts_history = HISTORY.is_match(line)
-            // A long "On ... wrote:" line wrapped by the sender's client.
-            || joined.as_deref().is_some_and(|j| HISTORY.is_match(j))
-            || (HEADER_FROM.is_match(line) && lines[i + 1..].iter().take(4).any(|l| HEADER_SENT.is_match(l)))
-            || SIGNATURE.is_match(line);
-        if starts_history {
-            end = i;
+/// The other lines of a header block: date, recipients, copy and subject, localised.
+static HEADER_OTHER: LazyLock<Regex> = LazyLock::new(|| {
+    pattern(
+        r"(?i)^\s*\*{0,2}(?:sent|date|to|cc|bcc|subject|gesendet|datum|an|kopie|betreff|envoyé|date\s+d'envoi|à|a|objet|enviado(?:\s+el)?|enviada|fecha|para|asunto|data|inviato|oggetto|verzonden|aan|onderwerp|assunto|skickat|till|ämne|sendt|til|emne|wysłano|do|temat|importance|priority)\s*:\s*\*{0,2}",
+    )
+});
+
+/// Lotus Notes' header grid: a "To:" line (at the start or after a column of spaces) followed
+/// by "cc:" or "Subject:" lines, below the author's name and the date.
+static LOTUS_TO: LazyLock<Regex> = LazyLock::new(|| pattern(r"(?i)(?:^\s*|\s{2,})to\s*:\s*\S"));
+static LOTUS_CC_SUBJECT: LazyLock<Regex> =
+    LazyLock::new(|| pattern(r"(?i)(?:^\s*|\s{2,})(?:cc|bcc|subject)\s*:"));
+
+/// Where a signature starts: RFC 3676's "-- " (and the common "--"), and mobile and client
+/// footers ("Sent from my iPhone", "Get Outlook for iOS", localised).
+static SIGNATURE_START: LazyLock<Regex> = LazyLock::new(|| {
+    pattern(
+        r"(?i)^\s*(?:--|__)\s*$|^\s*(?:sent\s+(?:from|with|via|using)\s|get\s+outlook\s+for\s|von\s+meinem\s|gesendet\s+(?:von|mit)\s|envoyé\s+(?:de|depuis)\s|enviado\s+(?:desde|do|de)\s|verzonden\s+(?:vanaf|met|via)\s|inviato\s+da\s|skickat\s+från\s|sendt\s+fra\s|wysłane\s+z\s)\S.{0,60}$",
+    )
+});
+
+/// The opening of a legal disclaimer, in the wordings firms use (EN, DE, FR, ES, NL, IT, PT)
+/// and German company particulars (Handelsregister, Geschäftsführer) that close business mail.
+static DISCLAIMER_START: LazyLock<Regex> = LazyLock::new(|| {
+    pattern(
+        r"(?ix)^[\s*_\[(]*(?:
+            (?:important\s+notice|confidentiality(?:\s+notice)?|legal\s+notice|disclaimer|privileged\s*(?:and|&)\s*confidential|notice\s+of\s+confidentiality)\b
+          | (?:this|the)\s+(?:e-?mail|message|communication|transmission|information)\b.{0,80}\b(?:confidential|privileged|intended\s+(?:only|solely|exclusively))
+          | the\s+(?:information|contents?)\s+(?:contained\s+)?(?:in|of)\s+this\s+(?:e-?mail|message|communication)
+          | if\s+you\s+(?:are\s+not|have\s+received\s+this)\b.{0,60}\b(?:intended|error)
+          | please\s+consider\s+the\s+environment\s+before\s+printing
+          | diese\s+(?:e-?mail|nachricht)\b.{0,80}\bvertraulich
+          | (?:der\s+inhalt\s+dieser|wenn\s+sie\s+nicht\s+der\s+(?:richtige|beabsichtigte))\b
+          | (?:sitz\s+der\s+gesellschaft|geschäftsführ(?:er|ung)|registergericht|handelsregister|amtsgericht)\b.{0,10}:
+          | (?:ce|le\s+présent)\s+(?:message|courriel|e-?mail|mail)\b.{0,100}\bconfidenti
+          | si\s+vous\s+(?:n'êtes\s+pas|avez\s+reçu\s+ce)\b
+          | (?:este|el\s+presente)\s+(?:mensaje|correo)\b.{0,100}\b(?:confidencial|privilegiad)
+          | (?:aviso\s+(?:legal|de\s+confidencialidad)|si\s+(?:usted\s+)?no\s+es\s+el\s+destinatario)\b
+          | (?:dit\s+(?:e-?mail(?:bericht)?|bericht)\b.{0,80}\b(?:vertrouwelijk|uitsluitend\s+bestemd)|de\s+informatie\s+(?:verzonden\s+)?in\s+dit\s+(?:e-?mail)?bericht)
+          | (?:questo\s+messaggio|le\s+informazioni\s+contenute\s+in\s+questo)\b.{0,100}\b(?:riservat|confidenzial|destinat)
+          | esta\s+mensagem\b.{0,100}\b(?:confidencia|privilegiad|destinatário)
+        )",
+    )
+});
+
+/// The opening of a mailing list's footer: "To unsubscribe", Google Groups' "You received this
+/// message because you are subscribed", Mailman's "LIST mailing list" and listinfo URL, GitHub's
+/// notification footer.
+static LIST_FOOTER_START: LazyLock<Regex> = LazyLock::new(|| {
+    pattern(
+        r"(?ix)^\s*(?:
+            to\s+unsubscribe\b
+          | unsubscribe\s*(?::|from\b|here\b|https?://|<)
+          | you\s+(?:received|are\s+receiving)\s+this\s+(?:message|e-?mail|mail|because)\b
+          | for\s+(?:additional|more)\s+(?:commands|options)\b
+          | https?://\S+/(?:mailman/)?listinfo\b
+          | reply\s+to\s+this\s+email\s+directly\b
+          | (?:list\s+archives?|archived\s+at|post\s+to\s+the\s+group)\s*:
+          | to\s+post\s+to\s+this\s+group\b
+          | visit\s+this\s+group\s+at\b
+          | (?:manage|update)\s+your\s+(?:subscription|preferences)\b
+          | this\s+(?:message|e-?mail)\s+was\s+sent\s+to\b
+        )",
+    )
+});
+
+/// Lines that open a list footer only below a rule or above a listinfo link: Mailman's
+/// "LIST mailing list" and the list's bare address.
+static LIST_FOOTER_WEAK: LazyLock<Regex> = LazyLock::new(|| {
+    pattern(r"(?i)^\s*(?:\S.{0,60}\s+mailing\s+list|[\w.+-]+@[\w-]+\.[\w.-]+)\s*$")
+});
+
+/// A line of rule characters only (Mailman's underscore rule, Apache's dashes).
+static RULE: LazyLock<Regex> = LazyLock::new(|| pattern(r"^\s*[-_=*~#]{3,}\s*$"));
+
+/// A closing phrase that opens the name block at the end of a message (EN, DE, FR, ES, NL, IT,
+/// PT): talon's signature heuristics look for the same short block above the sender's name.
+static VALEDICTION: LazyLock<Regex> = LazyLock::new(|| {
+    pattern(
+        r"(?i)^\s*(?:(?:many\s+|big\s+)?thanks(?:\s+(?:again|a\s+lot|in\s+advance))?|thank\s+you(?:\s+(?:again|very\s+much))?|thx|tia|cheers|regards|best|best\s+(?:regards|wishes)|kind(?:est)?\s+regards|warm(?:est)?\s+regards|with\s+(?:best\s+|kind\s+|warm\s+)?regards|all\s+the\s+best|sincerely|yours(?:\s+(?:sincerely|truly))?|br|rgds|take\s+care|mit\s+freundlichen\s+grüßen|freundliche\s+grüße|viele\s+grüße|beste\s+grüße|liebe\s+grüße|grüße|gruß|mfg|lg|vg|cordialement|bien\s+(?:à\s+vous|cordialement)|salutations|amicalement|bonne\s+journée|merci(?:\s+d'avance)?|saludos(?:\s+cordiales)?|un\s+saludo|atentamente|gracias|met\s+vriendelijke\s+groet(?:en)?|vriendelijke\s+groet(?:en)?|groeten|groet|cordiali\s+saluti|distinti\s+saluti|saluti|grazie|cumprimentos|atenciosamente|abraços|obrigad[oa])\s*[,.!]*\s*[-–]?\s*$",
+    )
+});
+
+/// Lines a signature block holds besides names: phone numbers, addresses, links, titles.
+static CONTACT_DETAIL: LazyLock<Regex> = LazyLock::new(|| {
+    pattern(
+        r"(?i)[\w.+-]+@[\w-]+\.[\w.-]+|https?://|www\.|\+?\d[\d\s().-]{6,}\d|^\s*(?:tel|phone|mobile|mob|cell|fax|t|m|e|w|p)\s*[.:]|\b(?:manager|director|engineer|developer|officer|president|founder|head\s+of|vp|ceo|cto|cfo|coo|consultant|analyst|architect|specialist|inc|ltd|llc|gmbh|corp|university|department)\b",
+    )
+});
+
+/// Short replies that look like a capitalised name but are an answer.
+const ANSWER_WORDS: &[&str] = &[
+    "yes",
+    "no",
+    "ok",
+    "okay",
+    "sure",
+    "agreed",
+    "done",
+    "fine",
+    "great",
+    "perfect",
+    "thanks",
+    "nope",
+    "yep",
+    "yup",
+    "ja",
+    "nein",
+    "oui",
+    "non",
+    "sí",
+    "si",
+    "nee",
+    "sim",
+    "não",
+    "later",
+    "maybe",
+    "correct",
+    "right",
+    "good",
+    "exactly",
+    "indeed",
+    "absolutely",
+    "noted",
+    "confirmed",
+];
+
+fn is_quoted(line: &str) -> bool {
+    line.trim_start().starts_with('>')
+}
+
+fn is_blank(line: &str) -> bool {
+    line.trim().is_empty()
+}
+
+fn ends_sentence(line: &str) -> bool {
+    let t = line.trim_end();
+    t.ends_with('.') || t.ends_with('?') || t.ends_with('!')
+}
+
+fn next_nonblank(lines: &[&str], from: usize) -> Option<usize> {
+    (from..lines.len()).find(|&i| !is_blank(lines[i]))
+}
+
+/// How many lines an attribution starting at `i` spans (1 to 3: clients wrap long ones), if
+/// `lines[i]` opens one.
+fn attribution_len(lines: &[&str], i: usize) -> Option<usize> {
+    let line = lines[i];
+    if GROUPWISE.is_match(line) {
+        return Some(1);
+    }
+    if is_quoted(line) || is_blank(line) {
+        return None;
+    }
+    let followed_by_quote = |len: usize| {
+        next_nonblank(lines, i + len)
+            .is_some_and(|n| is_quoted(lines[n]) && !GROUPWISE.is_match(lines[n]))
+    };
+    let single = |text: &str, len: usize| {
+        text.len() <= 400
+            && (ATTRIBUTION_DATED.is_match(text)
+                || ATTRIBUTION_VERB_END.is_match(text)
+                || ATTRIBUTION_WROTE_ON.is_match(text)
+                || ATTRIBUTION_QUOTING.is_match(text)
+                || SEPARATOR_LINE.is_match(text)
+                || (ATTRIBUTION_LOOSE.is_match(text)
+                    && HAS_DATE_OR_ADDRESS.is_match(text)
+                    && followed_by_quote(len)))
+    };
+    if single(line, 1) {
+        return Some(1);
+    }
+    // A long attribution wrapped by the sender's client over two or three lines, the later
+    // ones sometimes quoted ("> wrote:"). The first line is not a finished sentence.
+    if ends_sentence(line) || line.trim().len() > 200 {
+        return None;
+    }
+    let mut joined = line.trim_end().to_string();
+    for extra in 1..=2 {
+        let Some(next) = lines.get(i + extra) else {
+            break;
+        };
+        if is_blank(next) {
+            break;
+        }
+        let next = next.trim().trim_start_matches('>').trim();
+        joined.push(' ');
+        joined.push_str(next);
+        if single(&joined, extra + 1) {
+            return Some(extra + 1);
+        }
+    }
+    None
+}
+
+/// An Outlook header block starting at `i`: a From line with at least one more header line in
+/// the next few lines (Sent, To, Subject...). Returns its length in lines.
+fn header_block_len(lines: &[&str], i: usize) -> Option<usize> {
+    if !HEADER_FROM.is_match(lines[i]) || is_quoted(lines[i]) {
+        return None;
+    }
+    let mut end = i + 1;
+    let mut others = 0;
+    while end < lines.len() && end <= i + 8 {
+        let l = lines[end];
+        if HEADER_OTHER.is_match(l) {
+            others += 1;
+            end += 1;
+        } else if is_blank(l) || others == 0 && end <= i + 2 {
+            // A wrapped From value, or blank lines inside the block.
+            if is_blank(l) && others > 0 {
+                break;
+            }
+            end += 1;
+        } else {
             break;
         }
     }
-    let kept: Vec<&str> = lines[..end]
+    (others >= 1).then_some(end - i)
+}
+
+/// A Lotus Notes header grid whose first line is `i`: up to four short lines (the author,
+/// "Name/Org@Org", the date, "Please respond to") above a "To:" line that a "cc:" or
+/// "Subject:" line follows.
+fn lotus_block_len(lines: &[&str], i: usize) -> Option<usize> {
+    if is_quoted(lines[i]) || is_blank(lines[i]) {
+        return None;
+    }
+    for to in i..lines.len().min(i + 5) {
+        let l = lines[to];
+        if is_blank(l) || is_quoted(l) {
+            return None;
+        }
+        if LOTUS_TO.is_match(l) {
+            let rest = lines[to + 1..].iter().take(3);
+            let mut len = to + 1 - i;
+            let mut found = false;
+            for next in rest {
+                if LOTUS_CC_SUBJECT.is_match(next) {
+                    found = true;
+                } else if !(next.starts_with(' ') || next.starts_with('\t')) || is_blank(next) {
+                    break;
+                }
+                len += 1;
+            }
+            return found.then_some(len);
+        }
+        // The lines above the grid are short, not sentences.
+        if l.trim().len() > 80 || (ends_sentence(l) && !l.trim_end().ends_with("M")) {
+            return None;
+        }
+    }
+    None
+}
+
+/// Where a trailing block (signature, disclaimer, list footer) starting at `i` ends: at the
+/// next quoted line or attribution, or at the end.
+fn tail_end(lines: &[&str], i: usize) -> usize {
+    (i + 1..lines.len())
+        .find(|&j| {
+            is_quoted(lines[j])
+                || attribution_len(lines, j).is_some()
+                || header_block_len(lines, j).is_some()
+        })
+        .unwrap_or(lines.len())
+}
+
+fn tail_kind(lines: &[&str], i: usize) -> Option<FragmentKind> {
+    let line = lines[i];
+    if LIST_FOOTER_START.is_match(line) {
+        return Some(FragmentKind::ListFooter);
+    }
+    if LIST_FOOTER_WEAK.is_match(line) {
+        let after_rule = i > 0 && RULE.is_match(lines[i - 1]);
+        let before_listinfo = lines[i + 1..]
+            .iter()
+            .take(3)
+            .any(|l| l.contains("listinfo") || l.to_lowercase().contains("mailing list"));
+        if after_rule || before_listinfo {
+            return Some(FragmentKind::ListFooter);
+        }
+    }
+    if DISCLAIMER_START.is_match(line) {
+        return Some(FragmentKind::Disclaimer);
+    }
+    if SIGNATURE_START.is_match(line) {
+        return Some(FragmentKind::Signature);
+    }
+    None
+}
+
+/// Splits a message body into fragments, in order. Rules, in the order they are tried on each
+/// line: an attribution or header block (followed by `>` lines it only introduces them; followed
+/// by unquoted text, everything after it is history), a `>` line, the start of a signature,
+/// disclaimer or list footer (which runs to the next quoted line or attribution), a rule line
+/// (dropped with what follows it); else the sender's own line. Finally the own text's last
+/// paragraphs are checked for a closing and name block (a signature without "-- ").
+pub fn fragments(body: &str) -> Vec<Fragment> {
+    let lines: Vec<&str> = body.lines().collect();
+    let mut kinds = classify_lines(&lines);
+    // A blank line belongs to the fragment before it (the first ones to the one after).
+    for i in 0..kinds.len() {
+        if is_blank(lines[i]) {
+            let before = i.checked_sub(1).map(|b| kinds[b]);
+            let after = (i..lines.len())
+                .find(|&j| !is_blank(lines[j]))
+                .map(|j| kinds[j]);
+            if let Some(kind) = before.or(after) {
+                kinds[i] = kind;
+            }
+        }
+    }
+    let mut out: Vec<Fragment> = Vec::new();
+    for (i, (line, kind)) in lines.iter().zip(kinds).enumerate() {
+        match out.last_mut() {
+            Some(last) if last.kind == kind => {
+                last.text.push('\n');
+                last.text.push_str(line);
+            }
+            _ => out.push(Fragment {
+                kind,
+                first_line: i,
+                text: (*line).to_string(),
+            }),
+        }
+    }
+    out
+}
+
+fn classify_lines(lines: &[&str]) -> Vec<FragmentKind> {
+    use FragmentKind::*;
+    let n = lines.len();
+    let mut kinds = vec![Own; n];
+    let mut i = 0;
+    while i < n {
+        let line = lines[i];
+        let header = attribution_len(lines, i)
+            .or_else(|| header_block_len(lines, i))
+            .or_else(|| lotus_block_len(lines, i));
+        if let Some(len) = header {
+            let end = (i + len).min(n);
+            kinds[i..end].fill(Attribution);
+            let introduces_quote = next_nonblank(lines, end).is_some_and(|j| is_quoted(lines[j]))
+                && !GROUPWISE.is_match(line);
+            if !introduces_quote {
+                // Unquoted history (Outlook, Lotus, GroupWise, forwards): all of the rest.
+                kinds[end..].fill(Quoted);
+                break;
+            }
+            i = end;
+            continue;
+        }
+        if is_quoted(line) {
+            kinds[i] = Quoted;
+            i += 1;
+            continue;
+        }
+        if let Some(kind) = tail_kind(lines, i) {
+            let end = tail_end(lines, i);
+            kinds[i..end].fill(kind);
+            // A rule just above belongs to the block it opens.
+            if i > 0 && RULE.is_match(lines[i - 1]) && kinds[i - 1] == Own {
+                kinds[i - 1] = kind;
+            }
+            i = end;
+            continue;
+        }
+        i += 1;
+    }
+    mark_closing_blocks(lines, &mut kinds);
+    // A rule belongs to the block below it (Outlook's underscores above its header block).
+    for j in (0..n).rev() {
+        if kinds[j] == Own
+            && RULE.is_match(lines[j])
+            && let Some(next) = next_nonblank(lines, j + 1)
+            && kinds[next] != Own
+        {
+            kinds[j] = kinds[next];
+        }
+    }
+    kinds
+}
+
+fn looks_like_name(line: &str) -> bool {
+    let t = line
+        .trim()
+        .trim_start_matches(['-', '/', '~', '–'])
+        .trim()
+        .trim_end_matches(',');
+    let words: Vec<&str> = t.split_whitespace().collect();
+    if words.is_empty() || words.len() > 4 || t.len() > 40 || ends_sentence(t) && !t.ends_with('.')
+    {
+        return false;
+    }
+    if words.len() == 1 {
+        let word = words[0]
+            .to_lowercase()
+            .trim_matches(|c: char| !c.is_alphanumeric())
+            .to_string();
+        if ANSWER_WORDS.contains(&word.as_str()) {
+            return false;
+        }
+    }
+    words.iter().all(|w| {
+        let w = w.trim_matches(|c: char| "()\"'-,/.".contains(c));
+        w.is_empty()
+            || w.chars().next().is_some_and(|c| c.is_uppercase())
+            || w.len() <= 3 && w.chars().all(|c| c.is_alphabetic())
+    }) && !t.ends_with(':')
+}
+
+/// A line a signature block holds: a name, a title, contact details, a `|` grid of them, or
+/// a line in capitals ("FIND US ON LINKEDIN").
+fn is_signature_line(line: &str) -> bool {
+    let t = line.trim();
+    if t.len() > 120 {
+        return false;
+    }
+    let letters: Vec<char> = t.chars().filter(|c| c.is_alphabetic()).collect();
+    let shouting = letters.len() >= 4 && letters.iter().all(|c| c.is_uppercase());
+    let first_column = t.split("   ").next().unwrap_or(t);
+    CONTACT_DETAIL.is_match(t)
+        || t.contains(" | ")
+        || shouting
+        || looks_like_name(t)
+        || first_column != t && looks_like_name(first_column)
+}
+
+/// The closing and name block at the end of each run of own text (a signature without
+/// "-- "), as talon's signature heuristics find it: (a) a closing ("Thanks,", "Best regards",
+/// "Grüße", "Cordialement") among the last 25 lines, followed by nothing or by a name-like
+/// line, cuts from the closing on; (b) without a closing, a final block of signature lines
+/// (name, title, phone, address, links) that opens with a name after a blank line. Never when
+/// it would leave the message without own text; "P.S." lines stay.
+fn mark_closing_blocks(lines: &[&str], kinds: &mut [FragmentKind]) {
+    let mut i = 0;
+    while i < lines.len() {
+        if kinds[i] != FragmentKind::Own {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < lines.len() && kinds[i] == FragmentKind::Own {
+            i += 1;
+        }
+        mark_closing_in_run(lines, kinds, start, i);
+    }
+}
+
+fn mark_closing_in_run(lines: &[&str], kinds: &mut [FragmentKind], start: usize, end: usize) {
+    let content: Vec<usize> = (start..end).filter(|&j| !is_blank(lines[j])).collect();
+    let Some(&last) = content.last() else {
+        return;
+    };
+    let postscript = content
         .iter()
-        .copied()
-        .filter(|l| !l.trim_start().starts_with('>'))
-        .collect();
-    kept.join("\n").trim().to_string()
+        .position(|&j| lines[j].trim_start().to_lowercase().starts_with("p.s"));
+    let content = &content[..postscript.unwrap_or(content.len())];
+    let Some(&last) = content
+        .last()
+        .or(Some(&last))
+        .filter(|_| !content.is_empty())
+    else {
+        return;
+    };
+    let mut cut: Option<usize> = None;
+    // (a) A closing followed by nothing or a name.
+    for (pos, &j) in content.iter().enumerate().rev().take(25) {
+        if lines[j].trim().len() > 120 {
+            break;
+        }
+        if VALEDICTION.is_match(lines[j]) {
+            let next = content.get(pos + 1);
+            if next.is_none_or(|&k| looks_like_name(lines[k]) || is_signature_line(lines[k])) {
+                cut = Some(j);
+            }
+            break;
+        }
+    }
+    // (b) A final block of signature lines that opens with a name after a blank line.
+    if cut.is_none() {
+        let mut block_start = None;
+        for &j in content.iter().rev() {
+            if !is_signature_line(lines[j]) {
+                break;
+            }
+            let after_blank = j > 0 && is_blank(lines[j - 1]);
+            let first_column = lines[j].trim().split("   ").next().unwrap_or("");
+            if after_blank && (looks_like_name(lines[j]) || looks_like_name(first_column)) {
+                block_start = Some(j);
+            }
+        }
+        cut = block_start;
+    }
+    // Some of the run's own words stay: a run that is all name-like is an inline answer
+    // ("No, Thursday."), not a signature.
+    let Some(cut) = cut.filter(|&c| content.first().is_some_and(|&f| f < c)) else {
+        return;
+    };
+    // Keep the closing when nothing else of the sender's is left anywhere.
+    let own_elsewhere = kinds.iter().enumerate().any(|(k, kind)| {
+        *kind == FragmentKind::Own && (k < cut || k > last) && !is_blank(lines[k])
+    });
+    if own_elsewhere {
+        kinds[cut..=last].fill(FragmentKind::Signature);
+    }
+}
+
+/// The text a message adds: its own fragments (see [`fragments`]) joined in order, runs of
+/// blank lines folded to one, trimmed. Empty when the message holds nothing of its own.
+pub fn new_text(body: &str) -> String {
+    let mut out = String::new();
+    let mut blank_pending = false;
+    for fragment in fragments(body) {
+        if fragment.kind != FragmentKind::Own {
+            blank_pending = !out.is_empty();
+            continue;
+        }
+        for line in fragment.text.lines() {
+            if is_blank(line) {
+                blank_pending = !out.is_empty();
+                continue;
+            }
+            if !out.is_empty() {
+                out.push('\n');
+                if blank_pending {
+                    out.push('\n');
+                }
+            }
+            blank_pending = false;
+            out.push_str(line.trim_end());
+        }
+    }
+    out
+}
+
+/// How well [`new_text`] read one labelled message, in words (lower-cased runs of letters and
+/// digits). `own_words` is the count of the expected own text; `own_kept` of those found in the
+/// new text; `other_words` the count of the body's remaining words (quotes, attributions,
+/// signatures, footers); `other_kept` of those the new text still holds. Counted as multisets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct TextScore {
+    pub own_words: usize,
+    pub own_kept: usize,
+    pub other_words: usize,
+    pub other_kept: usize,
+}
+
+impl TextScore {
+    /// The share of the sender's own words kept, 0 to 1 (1 when there were none).
+    pub fn own_kept_share(&self) -> f64 {
+        share(self.own_kept, self.own_words)
+    }
+
+    /// The share of the other words dropped, 0 to 1 (1 when there were none).
+    pub fn other_dropped_share(&self) -> f64 {
+        1.0 - if self.other_words == 0 {
+            0.0
+        } else {
+            self.other_kept as f64 / self.other_words as f64
+        }
+    }
+
+    /// Adds another message's counts, for a score over a set.
+    pub fn add(&mut self, other: TextScore) {
+        self.own_words += other.own_words;
+        self.own_kept += other.own_kept;
+        self.other_words += other.other_words;
+        self.other_kept += other.other_kept;
+    }
+}
+
+fn share(part: usize, whole: usize) -> f64 {
+    if whole == 0 {
+        1.0
+    } else {
+        part as f64 / whole as f64
+    }
+}
+
+fn word_bag(text: &str) -> HashMap<String, usize> {
+    let mut bag = HashMap::new();
+    for word in text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
+        *bag.entry(word.to_lowercase()).or_insert(0) += 1;
+    }
+    bag
+}
+
+/// Scores [`new_text`] on one message whose own text a person labelled (`expected_own`, the
+/// sender's words as they appear in `body`). Words are compared as multisets, so order and line
+/// breaks do not matter.
+pub fn score(expected_own: &str, body: &str) -> TextScore {
+    score_text(expected_own, body, &new_text(body))
+}
+
+/// [`score`] for a new text produced by any reader, so others can be measured the same way.
+pub fn score_text(expected_own: &str, body: &str, got: &str) -> TextScore {
+    let own = word_bag(expected_own);
+    let all = word_bag(body);
+    let got = word_bag(got);
+    let mut result = TextScore::default();
+    for (word, &count) in &own {
+        result.own_words += count;
+        result.own_kept += count.min(got.get(word).copied().unwrap_or(0));
+    }
+    for (word, &count) in &all {
+        let other = count.saturating_sub(own.get(word).copied().unwrap_or(0));
+        let got_other = got
+            .get(word)
+            .copied()
+            .unwrap_or(0)
+            .saturating_sub(own.get(word).copied().unwrap_or(0));
+        result.other_words += other;
+        result.other_kept += other.min(got_other);
+    }
+    result
 }
 
 #[cfg(test)]
@@ -90,7 +762,7 @@ mod tests {
         );
         assert_eq!(
             new_text("inline answer\n> old line\nmore new text"),
-            "inline answer\nmore new text"
+            "inline answer\n\nmore new text"
         );
     }
 
@@ -108,5 +780,26 @@ mod tests {
             plain,
             "ordinary sentences starting with From/Sent are kept"
         );
+    }
+
+    #[test]
+    fn a_message_of_thanks_alone_keeps_its_thanks() {
+        assert_eq!(new_text("Thanks,\nDana"), "Thanks,\nDana");
+        assert_eq!(
+            new_text("Works for me.\n\nThanks,\nDana Reyes\nNorthwind Ltd"),
+            "Works for me."
+        );
+    }
+
+    #[test]
+    fn score_counts_words_as_multisets() {
+        let body = "yes please\n\nOn Mon, Alex wrote:\n> please close it";
+        let s = score("yes please", body);
+        assert_eq!((s.own_words, s.own_kept), (2, 2));
+        assert_eq!(s.other_kept, 0);
+        assert!(s.other_words >= 5);
+        let leaky = score_text("yes please", body, "yes please please close it");
+        assert_eq!(leaky.other_kept, 3);
+        assert!(leaky.other_dropped_share() < 1.0);
     }
 }
