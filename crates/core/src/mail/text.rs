@@ -361,6 +361,30 @@ fn lotus_block_len(lines: &[&str], i: usize) -> Option<usize> {
     None
 }
 
+/// The tail of a quoted line that the sender's client wrapped without a quote mark (Lotus
+/// Notes, GroupWise): one token without spaces between quoted lines, not a sentence and not
+/// capitalised, such as the rest of a URL, a diffstat's `+++++-` or a lower-case word after a
+/// long quoted line. A one-word answer ("Yes.", "ACK", "ok") is not one.
+fn is_wrapped_quote_tail(lines: &[&str], i: usize) -> bool {
+    let t = lines[i].trim();
+    if t.is_empty() || t.contains(' ') || ends_sentence(t) {
+        return false;
+    }
+    let Some(prev) = (0..i).rev().find(|&j| !is_blank(lines[j])) else {
+        return false;
+    };
+    let next = next_nonblank(lines, i + 1);
+    if !is_quoted(lines[prev]) || !next.is_some_and(|n| is_quoted(lines[n])) {
+        return false;
+    }
+    let first = t.chars().next().unwrap_or(' ');
+    if first.is_uppercase() || ANSWER_WORDS.contains(&t.to_lowercase().as_str()) {
+        return false;
+    }
+    let symbols = t.chars().any(|c| !c.is_alphanumeric());
+    symbols || lines[prev].trim().len() >= 60
+}
+
 /// Where a trailing block (signature, disclaimer, list footer) starting at `i` ends: at the
 /// next quoted line or attribution, or at the end.
 fn tail_end(lines: &[&str], i: usize) -> usize {
@@ -458,7 +482,7 @@ fn classify_lines(lines: &[&str]) -> Vec<FragmentKind> {
             i = end;
             continue;
         }
-        if is_quoted(line) {
+        if is_quoted(line) || is_wrapped_quote_tail(lines, i) {
             kinds[i] = Quoted;
             i += 1;
             continue;
@@ -556,37 +580,40 @@ fn mark_closing_blocks(lines: &[&str], kinds: &mut [FragmentKind]) {
 }
 
 fn mark_closing_in_run(lines: &[&str], kinds: &mut [FragmentKind], start: usize, end: usize) {
-    let content: Vec<usize> = (start..end).filter(|&j| !is_blank(lines[j])).collect();
+    let all: Vec<usize> = (start..end).filter(|&j| !is_blank(lines[j])).collect();
+    // A postscript after the signature is the sender's again.
+    let postscript = all
+        .iter()
+        .position(|&j| lines[j].trim_start().to_lowercase().starts_with("p.s"));
+    let content = &all[..postscript.unwrap_or(all.len())];
     let Some(&last) = content.last() else {
         return;
     };
-    let postscript = content
-        .iter()
-        .position(|&j| lines[j].trim_start().to_lowercase().starts_with("p.s"));
-    let content = &content[..postscript.unwrap_or(content.len())];
-    let Some(&last) = content
-        .last()
-        .or(Some(&last))
-        .filter(|_| !content.is_empty())
-    else {
-        return;
-    };
-    let mut cut: Option<usize> = None;
-    // (a) A closing followed by nothing or a name.
+    let mut block: Option<(usize, usize)> = None;
+    // (a) A closing followed by nothing or a name. What follows the name is signature too when
+    // it holds contact details; otherwise (a pasted log, a late remark) it stays.
     for (pos, &j) in content.iter().enumerate().rev().take(25) {
         if lines[j].trim().len() > 120 {
             break;
         }
         if VALEDICTION.is_match(lines[j]) {
-            let next = content.get(pos + 1);
-            if next.is_none_or(|&k| looks_like_name(lines[k]) || is_signature_line(lines[k])) {
-                cut = Some(j);
+            match content.get(pos + 1) {
+                None => block = Some((j, j)),
+                Some(&name) if looks_like_name(lines[name]) || is_signature_line(lines[name]) => {
+                    let rest = &content[pos + 2..];
+                    let detailed = rest.is_empty()
+                        || rest.iter().any(|&k| {
+                            CONTACT_DETAIL.is_match(lines[k]) || lines[k].contains(" | ")
+                        });
+                    block = Some((j, if detailed { last } else { name }));
+                }
+                Some(_) => {}
             }
             break;
         }
     }
     // (b) A final block of signature lines that opens with a name after a blank line.
-    if cut.is_none() {
+    if block.is_none() {
         let mut block_start = None;
         for &j in content.iter().rev() {
             if !is_signature_line(lines[j]) {
@@ -598,19 +625,36 @@ fn mark_closing_in_run(lines: &[&str], kinds: &mut [FragmentKind], start: usize,
                 block_start = Some(j);
             }
         }
-        cut = block_start;
+        block = block_start.map(|b| (b, last));
+    }
+    // (c) An informal closing ending in a comma over a one-word name or nickname, as the last
+    // paragraph ("txs and regards,\nstrub").
+    if block.is_none()
+        && let [.., closing, name] = content
+        && *name == closing + 1
+        && closing.checked_sub(1).is_some_and(|b| is_blank(lines[b]))
+    {
+        let closing_text = lines[*closing].trim();
+        let name_text = lines[*name].trim();
+        let one_word = !name_text.contains(' ')
+            && name_text.len() <= 15
+            && !ANSWER_WORDS.contains(&name_text.to_lowercase().as_str());
+        if closing_text.ends_with(',') && closing_text.len() <= 30 && one_word {
+            block = Some((*closing, *name));
+        }
     }
     // Some of the run's own words stay: a run that is all name-like is an inline answer
     // ("No, Thursday."), not a signature.
-    let Some(cut) = cut.filter(|&c| content.first().is_some_and(|&f| f < c)) else {
+    let Some((from, to)) = block.filter(|&(c, _)| content.first().is_some_and(|&f| f < c)) else {
         return;
     };
     // Keep the closing when nothing else of the sender's is left anywhere.
-    let own_elsewhere = kinds.iter().enumerate().any(|(k, kind)| {
-        *kind == FragmentKind::Own && (k < cut || k > last) && !is_blank(lines[k])
-    });
+    let own_elsewhere = kinds
+        .iter()
+        .enumerate()
+        .any(|(k, kind)| *kind == FragmentKind::Own && (k < from || k > to) && !is_blank(lines[k]));
     if own_elsewhere {
-        kinds[cut..=last].fill(FragmentKind::Signature);
+        kinds[from..=to].fill(FragmentKind::Signature);
     }
 }
 
