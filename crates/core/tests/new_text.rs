@@ -243,6 +243,19 @@ fn signatures_disclaimers_and_list_footers_are_dropped() {
 }
 
 #[test]
+fn a_referral_after_the_answer_is_not_a_signature() {
+    let body = "I have left Northwind. Please contact my colleague:\n\nJane Doe\njane.doe@northwind.example\n+1 555 0100\n\nOn Fri, May 8, 2026, Alex <alex@seller.example> wrote:\n> Any news?";
+    let text = new_text(body);
+    assert!(text.contains("jane.doe@northwind.example"), "{text}");
+    assert!(text.contains("Jane Doe"), "{text}");
+    let signed = "I have left Northwind; Jane Doe takes over.\n\nJane's address: jane.doe@northwind.example\n\nBest regards,\nDana Reyes\nNorthwind Ltd";
+    assert_eq!(
+        new_text(signed),
+        "I have left Northwind; Jane Doe takes over.\n\nJane's address: jane.doe@northwind.example"
+    );
+}
+
+#[test]
 fn ordinary_text_is_not_mistaken_for_a_block() {
     let keep = [
         "From our side the budget is approved.\nSent the PO to finance today.",
@@ -270,4 +283,19 @@ fn fragments_name_every_part() {
             FragmentKind::Signature
         ]
     );
+}
+
+proptest::proptest! {
+    /// On any input, `new_text` returns only lines the body holds (it cuts, never rewrites) and
+    /// does not panic; the fragments cover every line once.
+    #[test]
+    fn new_text_only_keeps_lines_of_the_body(body in "(?s)[a-zA-Z>:@ ,.\\-_\n]{0,400}") {
+        let text = new_text(&body);
+        let lines: Vec<&str> = body.lines().map(str::trim_end).collect();
+        for line in text.lines().filter(|l| !l.trim().is_empty()) {
+            proptest::prop_assert!(lines.contains(&line), "{line:?} not in {body:?}");
+        }
+        let covered: usize = fragments(&body).iter().map(|f| f.text.split('\n').count()).sum();
+        proptest::prop_assert_eq!(covered, body.lines().count());
+    }
 }

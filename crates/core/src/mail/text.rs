@@ -173,9 +173,11 @@ static LIST_FOOTER_START: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// Lines that open a list footer only below a rule or above a listinfo link: Mailman's
-/// "LIST mailing list" and the list's bare address.
+/// "LIST mailing list" (Mailman 3: "LIST mailing list -- address") and the list's bare address.
 static LIST_FOOTER_WEAK: LazyLock<Regex> = LazyLock::new(|| {
-    pattern(r"(?i)^\s*(?:\S.{0,60}\s+mailing\s+list|[\w.+-]+@[\w-]+\.[\w.-]+)\s*$")
+    pattern(
+        r"(?i)^\s*(?:\S.{0,60}\s+mailing\s+list(?:\s*(?:--|:)\s*[\w.+-]+@[\w.-]+)?|[\w.+-]+@[\w-]+\.[\w.-]+)\s*$",
+    )
 });
 
 /// A line of rule characters only (Mailman's underscore rule, Apache's dashes).
@@ -558,6 +560,27 @@ fn is_signature_line(line: &str) -> bool {
         || first_column != t && looks_like_name(first_column)
 }
 
+/// A sentence that hands over to someone ("Please contact:", "talk to my colleague", "my
+/// successor is"): what follows it is a person to reach, not the sender's signature.
+static HANDOVER: LazyLock<Regex> = LazyLock::new(|| {
+    pattern(
+        r"(?i):\s*$|\b(?:contact|reach(?:\s+out\s+to)?|talk\s+to|speak\s+(?:to|with)|get\s+in\s+touch|colleague|successor|replacement|in\s+charge|responsible|forward(?:ed)?\s+(?:it|this|your)|wenden\s+sie\s+sich|ansprechpartner|contactez|contacte|póngase\s+en\s+contacto)\b",
+    )
+});
+
+fn introduces_contact(lines: &[&str], content: &[usize]) -> bool {
+    // The last content line before the final paragraph.
+    let Some(&last) = content.last() else {
+        return false;
+    };
+    let paragraph_start = (0..=last).rev().find(|&j| is_blank(lines[j])).unwrap_or(0);
+    content
+        .iter()
+        .rev()
+        .find(|&&j| j < paragraph_start)
+        .is_some_and(|&j| HANDOVER.is_match(lines[j]))
+}
+
 /// The closing and name block at the end of each run of own text (a signature without
 /// "-- "), as talon's signature heuristics find it: (a) a closing ("Thanks,", "Best regards",
 /// "Grüße", "Cordialement") among the last 25 lines, followed by nothing or by a name-like
@@ -612,8 +635,10 @@ fn mark_closing_in_run(lines: &[&str], kinds: &mut [FragmentKind], start: usize,
             break;
         }
     }
-    // (b) A final block of signature lines that opens with a name after a blank line.
-    if block.is_none() {
+    // (b) A final block of signature lines that opens with a name after a blank line, unless
+    // the sender introduced it ("Please contact:", "talk to my colleague"): then the name and
+    // address are the answer (a referral), not a signature.
+    if block.is_none() && !introduces_contact(lines, content) {
         let mut block_start = None;
         for &j in content.iter().rev() {
             if !is_signature_line(lines[j]) {
