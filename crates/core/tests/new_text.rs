@@ -264,6 +264,10 @@ fn ordinary_text_is_not_mistaken_for_a_block() {
         "Yes",
         "Thanks!",
         "We wrote to legal on Monday.\nTheir answer: yes.",
+        "On reflection we wrote it off.\nPlease close the file.",
+        "Here is what I wrote:\n\nWe will renew in March.",
+        "Sent from the office today we got the PO back.",
+        "Thanks. The information you sent is confidential, so keep it to the buying team.",
     ];
     for text in keep {
         assert_eq!(new_text(text), text);

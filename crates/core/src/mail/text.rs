@@ -61,7 +61,7 @@ const VERBS: &str = r"(?:wrote|writes|schrieb|geschrieben|a\s+écrit|a\s+ecrit|�
 /// verb, ending in a colon or the verb (Gmail, Apple Mail, Thunderbird; talon's localised forms).
 static ATTRIBUTION_DATED: LazyLock<Regex> = LazyLock::new(|| {
     pattern(&format!(
-        r"(?i)^\s*(?:on|am|le|el|op|il|em|den|dne|w\s+dniu|no\s+dia|il\s+giorno|el\s+día|på)\s.{{2,300}}\b{VERBS}(?:\s.{{0,200}})?\s*:?\s*$"
+        r"(?i)^\s*(?:on|am|le|el|op|il|em|den|dne|w\s+dniu|no\s+dia|il\s+giorno|el\s+día|på)\s.{{2,300}}\b{VERBS}(?:\s*:|\s.{{0,200}}:)?\s*$"
     ))
 });
 
@@ -120,10 +120,11 @@ static LOTUS_CC_SUBJECT: LazyLock<Regex> =
     LazyLock::new(|| pattern(r"(?i)(?:^\s*|\s{2,})(?:cc|bcc|subject)\s*:"));
 
 /// Where a signature starts: RFC 3676's "-- " (and the common "--"), and mobile and client
-/// footers ("Sent from my iPhone", "Get Outlook for iOS", localised).
+/// footers ("Sent from my iPhone", "Get Outlook for iOS", localised), as a short line of its
+/// own (at most six words after the verb, so "Sent from the office today we ..." stays).
 static SIGNATURE_START: LazyLock<Regex> = LazyLock::new(|| {
     pattern(
-        r"(?i)^\s*(?:--|__)\s*$|^\s*(?:sent\s+(?:from|with|via|using)\s|get\s+outlook\s+for\s|von\s+meinem\s|gesendet\s+(?:von|mit)\s|envoyé\s+(?:de|depuis)\s|enviado\s+(?:desde|do|de)\s|verzonden\s+(?:vanaf|met|via)\s|inviato\s+da\s|skickat\s+från\s|sendt\s+fra\s|wysłane\s+z\s)\S.{0,60}$",
+        r"(?i)^\s*(?:--|__)\s*$|^\s*(?:sent\s+(?:from|with|via|using)|get\s+outlook\s+for|von\s+meinem|gesendet\s+(?:von|mit)|envoyé\s+(?:de|depuis|à\s+partir\s+de)|enviado\s+(?:desde|do|de)|verzonden\s+(?:vanaf|met|via)|inviato\s+da|skickat\s+från|sendt\s+fra|wysłane\s+z)(?:\s+\S+){1,6}\s*$",
     )
 });
 
@@ -133,7 +134,7 @@ static DISCLAIMER_START: LazyLock<Regex> = LazyLock::new(|| {
     pattern(
         r"(?ix)^[\s*_\[(]*(?:
             (?:important\s+notice|confidentiality(?:\s+notice)?|legal\s+notice|disclaimer|privileged\s*(?:and|&)\s*confidential|notice\s+of\s+confidentiality)\b
-          | (?:this|the)\s+(?:e-?mail|message|communication|transmission|information)\b.{0,80}\b(?:confidential|privileged|intended\s+(?:only|solely|exclusively))
+          | (?:this|the)\s+(?:e-?mail|message|communication|transmission)\b.{0,80}\b(?:confidential|privileged|intended\s+(?:only|solely|exclusively))
           | the\s+(?:information|contents?)\s+(?:contained\s+)?(?:in|of)\s+this\s+(?:e-?mail|message|communication)
           | if\s+you\s+(?:are\s+not|have\s+received\s+this)\b.{0,60}\b(?:intended|error)
           | please\s+consider\s+the\s+environment\s+before\s+printing
@@ -266,16 +267,22 @@ fn attribution_len(lines: &[&str], i: usize) -> Option<usize> {
         next_nonblank(lines, i + len)
             .is_some_and(|n| is_quoted(lines[n]) && !GROUPWISE.is_match(lines[n]))
     };
+    // A separator line or "Quoting NAME:" is an attribution on its own. The other forms also
+    // occur in sentences ("On reflection we wrote it off."), so they count only when a quote
+    // follows or the line carries a date, a time or an address, as clients write them.
     let single = |text: &str, len: usize| {
-        text.len() <= 400
-            && (ATTRIBUTION_DATED.is_match(text)
-                || ATTRIBUTION_VERB_END.is_match(text)
-                || ATTRIBUTION_WROTE_ON.is_match(text)
-                || ATTRIBUTION_QUOTING.is_match(text)
-                || SEPARATOR_LINE.is_match(text)
-                || (ATTRIBUTION_LOOSE.is_match(text)
-                    && HAS_DATE_OR_ADDRESS.is_match(text)
-                    && followed_by_quote(len)))
+        if text.len() > 400 {
+            return false;
+        }
+        if SEPARATOR_LINE.is_match(text) || ATTRIBUTION_QUOTING.is_match(text) {
+            return true;
+        }
+        let shaped = ATTRIBUTION_DATED.is_match(text)
+            || ATTRIBUTION_VERB_END.is_match(text)
+            || ATTRIBUTION_WROTE_ON.is_match(text);
+        let dated = HAS_DATE_OR_ADDRESS.is_match(text);
+        (shaped && (dated || followed_by_quote(len)))
+            || (ATTRIBUTION_LOOSE.is_match(text) && dated && followed_by_quote(len))
     };
     if single(line, 1) {
         return Some(1);
@@ -356,7 +363,7 @@ fn lotus_block_len(lines: &[&str], i: usize) -> Option<usize> {
             return found.then_some(len);
         }
         // The lines above the grid are short, not sentences.
-        if l.trim().len() > 80 || (ends_sentence(l) && !l.trim_end().ends_with("M")) {
+        if l.trim().len() > 80 || ends_sentence(l) {
             return None;
         }
     }
