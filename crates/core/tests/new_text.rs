@@ -243,6 +243,26 @@ fn signatures_disclaimers_and_list_footers_are_dropped() {
 }
 
 #[test]
+fn sign_offs_in_their_many_shapes_are_dropped() {
+    let bodies = [
+        // A closing below the quote, as a run of its own.
+        "> Could you check the terms?\n\nThe terms are fine.\n\n> Any other concern?\n\nbest regards,\nMarta",
+        // A lower-case name under the closing.
+        "The terms are fine.\n\nregards,\nmarta lind",
+        // A first name right under the last sentence.
+        "The terms are fine.\nMarta\n",
+        // The firm's particulars between a rule and its disclaimer.
+        "The terms are fine.\n\n-----------------------------\nNorthwind Freight GmbH\nRegistered office: Hamburg, HRB 12345\n\nThis e-mail and any attachments may contain confidential material for the sole use of the intended recipient(s).",
+    ];
+    for body in bodies {
+        assert_eq!(new_text(body), "The terms are fine.", "{body}");
+    }
+    let inline_thanks =
+        "> Here is the signed order.\nThanks!\n> Delivery is on Monday.\nMonday works.";
+    assert_eq!(new_text(inline_thanks), "Thanks!\n\nMonday works.");
+}
+
+#[test]
 fn a_referral_after_the_answer_is_not_a_signature() {
     let body = "I have left Northwind. Please contact my colleague:\n\nJane Doe\njane.doe@northwind.example\n+1 555 0100\n\nOn Fri, May 8, 2026, Alex <alex@seller.example> wrote:\n> Any news?";
     let text = new_text(body);

@@ -128,7 +128,7 @@ static SIGNATURE_START: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
-/// The opening of a legal disclaimer, in the wordings firms use (EN, DE, FR, ES, NL, IT, PT)
+/// The opening of a legal disclaimer, in the wordings firms use (EN, DE, FR, ES, NL, IT, PT, PL)
 /// and German company particulars (Handelsregister, Geschäftsführer) that close business mail.
 static DISCLAIMER_START: LazyLock<Regex> = LazyLock::new(|| {
     pattern(
@@ -148,6 +148,7 @@ static DISCLAIMER_START: LazyLock<Regex> = LazyLock::new(|| {
           | (?:dit\s+(?:e-?mail(?:bericht)?|bericht)\b.{0,80}\b(?:vertrouwelijk|uitsluitend\s+bestemd)|de\s+informatie\s+(?:verzonden\s+)?in\s+dit\s+(?:e-?mail)?bericht)
           | (?:questo\s+messaggio|le\s+informazioni\s+contenute\s+in\s+questo)\b.{0,100}\b(?:riservat|confidenzial|destinat)
           | esta\s+mensagem\b.{0,100}\b(?:confidencia|privilegiad|destinatário)
+          | ta\s+wiadomość\b.{0,100}\b(?:poufne|adresata)
         )",
     )
 });
@@ -394,6 +395,34 @@ fn is_wrapped_quote_tail(lines: &[&str], i: usize) -> bool {
     symbols || lines[prev].trim().len() >= 60
 }
 
+/// The rule line above a disclaimer or footer starting at `i`, when only blank lines or up to
+/// six short lines of company particulars stand between them.
+fn particulars_above(
+    lines: &[&str],
+    kinds: &[FragmentKind],
+    i: usize,
+    kind: FragmentKind,
+) -> Option<usize> {
+    let mut particulars = 0;
+    for j in (0..i).rev() {
+        if kinds[j] != FragmentKind::Own {
+            return None;
+        }
+        if RULE.is_match(lines[j]) {
+            return Some(j);
+        }
+        if is_blank(lines[j]) {
+            continue;
+        }
+        particulars += 1;
+        let allowed = kind == FragmentKind::Disclaimer && particulars <= 6;
+        if !allowed || lines[j].trim().len() > 250 {
+            return None;
+        }
+    }
+    None
+}
+
 /// Where a trailing block (signature, disclaimer, list footer) starting at `i` ends: at the
 /// next quoted line or attribution, or at the end.
 fn tail_end(lines: &[&str], i: usize) -> usize {
@@ -499,9 +528,11 @@ fn classify_lines(lines: &[&str]) -> Vec<FragmentKind> {
         if let Some(kind) = tail_kind(lines, i) {
             let end = tail_end(lines, i);
             kinds[i..end].fill(kind);
-            // A rule just above belongs to the block it opens.
-            if i > 0 && RULE.is_match(lines[i - 1]) && kinds[i - 1] == Own {
-                kinds[i - 1] = kind;
+            // A rule just above belongs to the block it opens; so do a firm's particulars
+            // between such a rule and its disclaimer ("A member of the X group of companies",
+            // "X GmbH, Registered office ...").
+            if let Some(rule) = particulars_above(lines, &kinds, i, kind) {
+                kinds[rule..i].fill(kind);
             }
             i = end;
             continue;
@@ -548,6 +579,19 @@ fn looks_like_name(line: &str) -> bool {
             || w.chars().next().is_some_and(|c| c.is_uppercase())
             || w.len() <= 3 && w.chars().all(|c| c.is_alphabetic())
     }) && !t.ends_with(':')
+}
+
+/// The name under a closing: name-like, or a short lower-case name ("dan carter", "strub").
+fn signs_off(line: &str) -> bool {
+    let t = line.trim();
+    let words: Vec<&str> = t.split_whitespace().collect();
+    looks_like_name(t)
+        || (1..=3).contains(&words.len())
+            && t.len() <= 30
+            && words
+                .iter()
+                .all(|w| w.chars().all(|c| c.is_alphabetic() || c == '-' || c == '.'))
+            && !ANSWER_WORDS.contains(&t.to_lowercase().as_str())
 }
 
 /// A line a signature block holds: a name, a title, contact details, a `|` grid of them, or
@@ -620,6 +664,9 @@ fn mark_closing_in_run(lines: &[&str], kinds: &mut [FragmentKind], start: usize,
         return;
     };
     let mut block: Option<(usize, usize)> = None;
+    // Whether the block is a sign-off for sure (a closing over a name): such a block may be a
+    // run of its own (below a quote); other blocks must leave some of the run's words.
+    let mut signed = false;
     // (a) A closing followed by nothing or a name. What follows the name is signature too when
     // it holds contact details; otherwise (a pasted log, a late remark) it stays.
     for (pos, &j) in content.iter().enumerate().rev().take(25) {
@@ -629,13 +676,14 @@ fn mark_closing_in_run(lines: &[&str], kinds: &mut [FragmentKind], start: usize,
         if VALEDICTION.is_match(lines[j]) {
             match content.get(pos + 1) {
                 None => block = Some((j, j)),
-                Some(&name) if looks_like_name(lines[name]) || is_signature_line(lines[name]) => {
+                Some(&name) if signs_off(lines[name]) || is_signature_line(lines[name]) => {
                     let rest = &content[pos + 2..];
                     let detailed = rest.is_empty()
                         || rest.iter().any(|&k| {
                             CONTACT_DETAIL.is_match(lines[k]) || lines[k].contains(" | ")
                         });
                     block = Some((j, if detailed { last } else { name }));
+                    signed = true;
                 }
                 Some(_) => {}
             }
@@ -660,24 +708,42 @@ fn mark_closing_in_run(lines: &[&str], kinds: &mut [FragmentKind], start: usize,
         block = block_start.map(|b| (b, last));
     }
     // (c) An informal closing ending in a comma over a one-word name or nickname, as the last
-    // paragraph ("txs and regards,\nstrub").
+    // paragraph ("txs and regards,\nstrub", "thanks & best regards,\nMason").
     if block.is_none()
         && let [.., closing, name] = content
         && *name == closing + 1
-        && closing.checked_sub(1).is_some_and(|b| is_blank(lines[b]))
+        && (*closing == content[0] || is_blank(lines[closing - 1]))
     {
         let closing_text = lines[*closing].trim();
         let name_text = lines[*name].trim();
         let one_word = !name_text.contains(' ')
             && name_text.len() <= 15
             && !ANSWER_WORDS.contains(&name_text.to_lowercase().as_str());
-        if closing_text.ends_with(',') && closing_text.len() <= 30 && one_word {
+        if closing_text.ends_with(',') && closing_text.len() <= 40 && one_word {
             block = Some((*closing, *name));
+            signed = true;
         }
     }
-    // Some of the run's own words stay: a run that is all name-like is an inline answer
-    // ("No, Thursday."), not a signature.
-    let Some((from, to)) = block.filter(|&(c, _)| content.first().is_some_and(|&f| f < c)) else {
+    // (d) A first name alone on the line right under the last sentence ("...will patch it.\n
+    // Mason").
+    if block.is_none()
+        && let [.., sentence, name] = content
+        && *name == sentence + 1
+        && lines[*name].split_whitespace().count() <= 2
+        && looks_like_name(lines[*name])
+        && !lines[*name].trim_end().ends_with('.')
+        && lines[*sentence]
+            .trim_end()
+            .ends_with(['.', '!', '?', ',', ';'])
+    {
+        block = Some((*name, *name));
+        signed = true;
+    }
+    // Unless it is a sign-off for sure, some of the run's own words stay: a run that is all
+    // name-like is an inline answer ("No, Thursday."), not a signature.
+    let Some((from, to)) =
+        block.filter(|&(c, _)| signed || content.first().is_some_and(|&f| f < c))
+    else {
         return;
     };
     // Keep the closing when nothing else of the sender's is left anywhere.
