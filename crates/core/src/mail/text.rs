@@ -16,7 +16,8 @@
 //! splits a reply this way (crates.io has MIME parsers, which give the body, not its parts), so
 //! the rules live here as tables of patterns, each with its source.
 
-use regex::Regex;
+use aho_corasick::AhoCorasick;
+use regex::{Regex, RegexSet};
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
@@ -254,11 +255,44 @@ fn next_nonblank(lines: &[&str], from: usize) -> Option<usize> {
     (from..lines.len()).find(|&i| !is_blank(lines[i]))
 }
 
+/// Words that every attribution without a trailing colon or rule carries; a cheap test before
+/// the patterns (most lines are none of these).
+static VERB_HINT: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build([
+            "wrote",
+            "writes",
+            "schrieb",
+            "geschrieben",
+            "crit",
+            "escribi",
+            "schreef",
+            "scritto",
+            "scrisse",
+            "escreveu",
+            "skrev",
+            "kirjoitti",
+            "napisa",
+            "pisze",
+            "napsal",
+            "написал",
+        ])
+        .expect("static automaton")
+});
+
+/// Whether `text` could be an attribution or separator line at all: it ends in a colon or a
+/// rule character, or carries an attribution verb.
+fn may_attribute(text: &str) -> bool {
+    let t = text.trim_end();
+    t.ends_with([':', '-', '_', '=', '*']) || VERB_HINT.is_match(t)
+}
+
 /// How many lines an attribution starting at `i` spans (1 to 3: clients wrap long ones), if
 /// `lines[i]` opens one.
 fn attribution_len(lines: &[&str], i: usize) -> Option<usize> {
     let line = lines[i];
-    if GROUPWISE.is_match(line) {
+    if line.contains(">>>") && GROUPWISE.is_match(line) {
         return Some(1);
     }
     if is_quoted(line) || is_blank(line) {
@@ -272,7 +306,7 @@ fn attribution_len(lines: &[&str], i: usize) -> Option<usize> {
     // occur in sentences ("On reflection we wrote it off."), so they count only when a quote
     // follows or the line carries a date, a time or an address, as clients write them.
     let single = |text: &str, len: usize| {
-        if text.len() > 400 {
+        if text.len() > 400 || !may_attribute(text) {
             return false;
         }
         if SEPARATOR_LINE.is_match(text) || ATTRIBUTION_QUOTING.is_match(text) {
@@ -314,7 +348,7 @@ fn attribution_len(lines: &[&str], i: usize) -> Option<usize> {
 /// An Outlook header block starting at `i`: a From line with at least one more header line in
 /// the next few lines (Sent, To, Subject...). Returns its length in lines.
 fn header_block_len(lines: &[&str], i: usize) -> Option<usize> {
-    if !HEADER_FROM.is_match(lines[i]) || is_quoted(lines[i]) {
+    if !lines[i].contains(':') || !HEADER_FROM.is_match(lines[i]) || is_quoted(lines[i]) {
         return None;
     }
     let mut end = i + 1;
@@ -342,6 +376,10 @@ fn header_block_len(lines: &[&str], i: usize) -> Option<usize> {
 /// "Subject:" line follows.
 fn lotus_block_len(lines: &[&str], i: usize) -> Option<usize> {
     if is_quoted(lines[i]) || is_blank(lines[i]) {
+        return None;
+    }
+    let window = &lines[i..lines.len().min(i + 5)];
+    if !window.iter().any(|l| l.contains(':')) {
         return None;
     }
     for to in i..lines.len().min(i + 5) {
@@ -435,8 +473,101 @@ fn tail_end(lines: &[&str], i: usize) -> usize {
         .unwrap_or(lines.len())
 }
 
+/// The four block openings in one pass (a line is usually none of them).
+static TAIL_OPENINGS: LazyLock<RegexSet> = LazyLock::new(|| {
+    RegexSet::new([
+        LIST_FOOTER_START.as_str(),
+        LIST_FOOTER_WEAK.as_str(),
+        DISCLAIMER_START.as_str(),
+        SIGNATURE_START.as_str(),
+    ])
+    .expect("static patterns")
+});
+
+/// The first words the block openings above can start with (after markup such as `*` or `[`),
+/// to spare the patterns on ordinary lines. Kept beside the patterns: a new opening adds its
+/// first word here.
+const TAIL_FIRST_WORDS: &[&str] = &[
+    // list footers
+    "to",
+    "unsubscribe",
+    "you",
+    "for",
+    "http",
+    "https",
+    "reply",
+    "list",
+    "archived",
+    "post",
+    "visit",
+    "manage",
+    "update",
+    "this",
+    // disclaimers
+    "important",
+    "confidentiality",
+    "legal",
+    "disclaimer",
+    "privileged",
+    "notice",
+    "the",
+    "if",
+    "please",
+    "diese",
+    "der",
+    "wenn",
+    "sitz",
+    "geschäftsführer",
+    "geschäftsführung",
+    "registergericht",
+    "handelsregister",
+    "amtsgericht",
+    "ce",
+    "le",
+    "si",
+    "este",
+    "el",
+    "aviso",
+    "dit",
+    "de",
+    "questo",
+    "esta",
+    "ta",
+    // signatures and client footers
+    "sent",
+    "get",
+    "von",
+    "gesendet",
+    "envoyé",
+    "enviado",
+    "verzonden",
+    "inviato",
+    "skickat",
+    "sendt",
+    "wysłane",
+];
+
+/// Whether a line may open a signature, disclaimer or list footer at all.
+fn may_open_tail(line: &str) -> bool {
+    let t = line.trim();
+    if t == "--" || t == "__" || t.contains("mailing list") || (!t.contains(' ') && t.contains('@'))
+    {
+        return true;
+    }
+    let t = t.trim_start_matches(|c: char| c.is_whitespace() || "*_[(".contains(c));
+    let Some(first) = t.split(|c: char| c.is_whitespace() || c == ':').next() else {
+        return false;
+    };
+    let first = first.to_lowercase();
+    let first = first.split(['/', '<']).next().unwrap_or("");
+    TAIL_FIRST_WORDS.contains(&first)
+}
+
 fn tail_kind(lines: &[&str], i: usize) -> Option<FragmentKind> {
     let line = lines[i];
+    if !may_open_tail(line) || !TAIL_OPENINGS.is_match(line) {
+        return None;
+    }
     if LIST_FOOTER_START.is_match(line) {
         return Some(FragmentKind::ListFooter);
     }
@@ -472,10 +603,12 @@ pub fn fragments(body: &str) -> Vec<Fragment> {
     for i in 0..kinds.len() {
         if is_blank(lines[i]) {
             let before = i.checked_sub(1).map(|b| kinds[b]);
-            let after = (i..lines.len())
-                .find(|&j| !is_blank(lines[j]))
-                .map(|j| kinds[j]);
-            if let Some(kind) = before.or(after) {
+            let after = || {
+                (i..lines.len())
+                    .find(|&j| !is_blank(lines[j]))
+                    .map(|j| kinds[j])
+            };
+            if let Some(kind) = before.or_else(after) {
                 kinds[i] = kind;
             }
         }
@@ -604,11 +737,11 @@ fn is_signature_line(line: &str) -> bool {
     let letters: Vec<char> = t.chars().filter(|c| c.is_alphabetic()).collect();
     let shouting = letters.len() >= 4 && letters.iter().all(|c| c.is_uppercase());
     let first_column = t.split("   ").next().unwrap_or(t);
-    CONTACT_DETAIL.is_match(t)
-        || t.contains(" | ")
+    t.contains(" | ")
         || shouting
         || looks_like_name(t)
         || first_column != t && looks_like_name(first_column)
+        || CONTACT_DETAIL.is_match(t)
 }
 
 /// A sentence that hands over to someone ("Please contact:", "talk to my colleague", "my
@@ -673,7 +806,7 @@ fn mark_closing_in_run(lines: &[&str], kinds: &mut [FragmentKind], start: usize,
         if lines[j].trim().len() > 120 {
             break;
         }
-        if VALEDICTION.is_match(lines[j]) {
+        if lines[j].trim().len() <= 40 && VALEDICTION.is_match(lines[j]) {
             match content.get(pos + 1) {
                 None => block = Some((j, j)),
                 Some(&name) if signs_off(lines[name]) || is_signature_line(lines[name]) => {
