@@ -44,8 +44,11 @@ pub enum FragmentKind {
 /// `text` is the lines joined with `\n`, as written (quote marks kept).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Fragment {
+    /// What the lines are.
     pub kind: FragmentKind,
+    /// The index of the fragment's first line in `body.lines()`.
     pub first_line: usize,
+    /// The lines, joined with `\n`.
     pub text: String,
 }
 
@@ -89,6 +92,7 @@ static HAS_DATE_OR_ADDRESS: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// GroupWise's `>>> NAME <addr> DATE >>>` line, after which the original follows unquoted.
+/// (Newer GroupWise writes `>>> On DATE, <addr> wrote:` above `>` lines: read as quoted.)
 static GROUPWISE: LazyLock<Regex> = LazyLock::new(|| pattern(r"^\s*>>>\s?.{2,200}>>>\s*$"));
 
 /// "-----Original Message-----", forwarded-message lines and their translations (Outlook,
@@ -236,6 +240,13 @@ const ANSWER_WORDS: &[&str] = &[
     "absolutely",
     "noted",
     "confirmed",
+    "lgtm",
+    "ack",
+    "nack",
+    "nak",
+    "thx",
+    "ty",
+    "np",
 ];
 
 fn is_quoted(line: &str) -> bool {
