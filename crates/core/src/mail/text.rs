@@ -198,10 +198,11 @@ static VALEDICTION: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
-/// Lines a signature block holds besides names: phone numbers, addresses, links, titles.
+/// Lines a signature block holds besides names: phone numbers, addresses, links, titles, the
+/// firm's social networks ("Find me on LinkedIn!").
 static CONTACT_DETAIL: LazyLock<Regex> = LazyLock::new(|| {
     pattern(
-        r"(?i)[\w.+-]+@[\w-]+\.[\w.-]+|https?://|www\.|\+?\d[\d\s().-]{6,}\d|^\s*(?:tel|phone|mobile|mob|cell|fax|t|m|e|w|p)\s*[.:]|\b(?:manager|director|engineer|developer|officer|president|founder|head\s+of|vp|ceo|cto|cfo|coo|consultant|analyst|architect|specialist|inc|ltd|llc|gmbh|corp|university|department)\b",
+        r"(?i)[\w.+-]+@[\w-]+\.[\w.-]+|https?://|www\.|\+?\d[\d\s().-]{6,}\d|^\s*(?:tel|phone|mobile|mob|cell|fax|t|m|e|w|p)\s*[.:]|\b(?:manager|director|engineer|developer|officer|president|founder|head\s+of|vp|ceo|cto|cfo|coo|consultant|analyst|architect|specialist|executive|assistant|coordinator|representative|associate|business\s+development|inc|ltd|llc|gmbh|corp|university|department|linkedin|twitter|facebook|instagram|xing|youtube)\b",
     )
 });
 
