@@ -288,6 +288,7 @@ fn ordinary_text_is_not_mistaken_for_a_block() {
         "Here is what I wrote:\n\nWe will renew in March.",
         "Sent from the office today we got the PO back.",
         "Thanks. The information you sent is confidential, so keep it to the buying team.",
+        "From: our side, the budget is approved.\nSent: the PO, this morning.",
     ];
     for text in keep {
         assert_eq!(new_text(text), text);

@@ -357,18 +357,21 @@ fn attribution_len(lines: &[&str], i: usize) -> Option<usize> {
     None
 }
 
-/// An Outlook header block starting at `i`: a From line with at least one more header line in
-/// the next few lines (Sent, To, Subject...). Returns its length in lines.
+/// An Outlook header block starting at `i`: a From line with more header lines in the next few
+/// lines (Sent, To, Subject...; two of them, or one with a date or an address). Returns its
+/// length in lines.
 fn header_block_len(lines: &[&str], i: usize) -> Option<usize> {
     if !lines[i].contains(':') || !HEADER_FROM.is_match(lines[i]) || is_quoted(lines[i]) {
         return None;
     }
     let mut end = i + 1;
     let mut others = 0;
+    let mut dated = lines[i].contains('@') || lines[i].contains('<');
     while end < lines.len() && end <= i + 8 {
         let l = lines[end];
         if HEADER_OTHER.is_match(l) {
             others += 1;
+            dated |= l.contains('@') || l.chars().any(|c| c.is_ascii_digit());
             end += 1;
         } else if is_blank(l) || others == 0 && end <= i + 2 {
             // A wrapped From value, or blank lines inside the block.
@@ -380,7 +383,9 @@ fn header_block_len(lines: &[&str], i: usize) -> Option<usize> {
             break;
         }
     }
-    (others >= 1).then_some(end - i)
+    // Two more header lines, or one that carries a date or an address: "From: our side, yes.\n
+    // Sent: the PO today." is a sentence pair, not a header block.
+    (others >= 2 || others == 1 && dated).then_some(end - i)
 }
 
 /// A Lotus Notes header grid whose first line is `i`: up to four short lines (the author,
