@@ -188,6 +188,9 @@ fn localised_attributions_start_the_quote() {
         "2026-05-08 16:02 GMT+02:00 Alex Morgan <alex@seller.example>:",
         "* Alex Morgan <alex@seller.example> [2026-05-08 16:02]:",
         "Quoting Alex Morgan <alex@seller.example>:",
+        "在 2026年5月8日，下午4:02，Alex Morgan <alex@seller.example> 写道：",
+        "2026. 5. 8. 오후 4:02, Alex Morgan <alex@seller.example> 작성:",
+        "2026/05/08 16:02、Alex Morgan <alex@seller.example> のメッセージ:",
     ];
     for form in forms {
         let body = format!("Bitte im Juni.\n\n{form}\n> Passt der Termin?\n");
@@ -205,6 +208,7 @@ fn header_blocks_cut_the_unquoted_history() {
         "De: Alex Morgan\nEnviado el: viernes, 8 de mayo de 2026 16:02\nPara: Dana Reyes\nAsunto: Renovación",
         "Van: Alex Morgan\nVerzonden: vrijdag 8 mei 2026 16:02\nAan: Dana Reyes\nOnderwerp: Verlenging",
         "Da: Alex Morgan\nInviato: venerdì 8 maggio 2026 16:02\nA: Dana Reyes\nOggetto: Rinnovo",
+        "De: Alex Morgan\nEnviada em: sexta-feira, 8 de maio de 2026 16:02\nPara: Dana Reyes\nAssunto: Renovação",
         ">>> Alex Morgan <alex@seller.example> 5/8/2026 4:02 PM >>>",
         "Alex Morgan/Sales/Seller@Seller wrote on 05/08/2026 04:02:11 PM:",
         "Alex Morgan\n05/08/2026 04:02 PM\nTo: Dana Reyes/Ops/Northwind@Northwind\ncc: Sam Lee/Ops/Northwind@Northwind\nSubject: Renewal",

@@ -57,22 +57,23 @@ fn pattern(source: &str) -> Regex {
 }
 
 /// Verbs that end or carry an attribution line, in the languages mail clients localise it into
-/// (Gmail, Apple Mail, Thunderbird, Outlook: EN, DE, FR, ES, NL, IT, PT, Nordic, PL, CS, FI, RU).
-const VERBS: &str = r"(?:wrote|writes|schrieb|geschrieben|a\s+écrit|a\s+ecrit|écrivait|escribió|escribio|schreef|ha\s+scritto|scrisse|escreveu|skrev|kirjoitti|napisał|pisze|napsal|написал|написала)";
+/// (Gmail, Apple Mail, Thunderbird, Outlook: EN, DE, FR, ES, NL, IT, PT, Nordic, PL, CS, FI, RU;
+/// Apple Mail's Chinese, Korean and Japanese forms end in "写道：", "작성:", "のメッセージ:").
+const VERBS: &str = r"(?:wrote|writes|schrieb|geschrieben|a\s+écrit|a\s+ecrit|écrivait|escribió|escribio|schreef|ha\s+scritto|scrisse|escreveu|skrev|kirjoitti|napisał|pisze|napsal|написал|написала|写道|寫道|작성|のメッセージ)";
 
 /// "On DATE, NAME <addr> wrote:" and its translations: a line that opens with the date
 /// preposition ("On", "Am", "Le", "El", "Op", "Il", "Em", "Den", "W dniu"...) and carries the
 /// verb, ending in a colon or the verb (Gmail, Apple Mail, Thunderbird; talon's localised forms).
 static ATTRIBUTION_DATED: LazyLock<Regex> = LazyLock::new(|| {
     pattern(&format!(
-        r"(?i)^\s*(?:on|am|le|el|op|il|em|den|dne|w\s+dniu|no\s+dia|il\s+giorno|el\s+día|på)\s.{{2,300}}\b{VERBS}(?:\s*:|\s.{{0,200}}:)?\s*$"
+        r"(?i)^\s*(?:on|am|le|el|op|il|em|den|dne|w\s+dniu|no\s+dia|il\s+giorno|el\s+día|på)\s.{{2,300}}\b{VERBS}(?:\s*[:：]|\s.{{0,200}}[:：])?\s*$"
     ))
 });
 
 /// "NAME <addr> wrote:" without a date, "NAME hat am DATE geschrieben:", "NAME a écrit :":
 /// any short line that ends in the verb and a colon (mutt, Gnus "writes:", web mailers).
 static ATTRIBUTION_VERB_END: LazyLock<Regex> =
-    LazyLock::new(|| pattern(&format!(r"(?i)^\s*\S.{{0,250}}\b{VERBS}\s*:\s*$")));
+    LazyLock::new(|| pattern(&format!(r"(?i)^\s*\S.{{0,250}}\b{VERBS}\s*[:：]\s*$")));
 
 /// Lotus Notes' "NAME/ORG@ORG wrote on DATE" (with or without a colon).
 static ATTRIBUTION_WROTE_ON: LazyLock<Regex> =
@@ -114,7 +115,7 @@ static HEADER_FROM: LazyLock<Regex> = LazyLock::new(|| {
 /// The other lines of a header block: date, recipients, copy and subject, localised.
 static HEADER_OTHER: LazyLock<Regex> = LazyLock::new(|| {
     pattern(
-        r"(?i)^\s*\*{0,2}(?:sent|date|to|cc|bcc|subject|gesendet|datum|an|kopie|betreff|envoyé|date\s+d'envoi|à|a|objet|enviado(?:\s+el)?|enviada|fecha|para|asunto|data|inviato|oggetto|verzonden|aan|onderwerp|assunto|skickat|till|ämne|sendt|til|emne|wysłano|do|temat|importance|priority)\s*:\s*\*{0,2}",
+        r"(?i)^\s*\*{0,2}(?:sent|date|to|cc|bcc|subject|gesendet|datum|an|kopie|betreff|envoyé|date\s+d'envoi|à|a|objet|enviado(?:\s+(?:el|em))?|enviada(?:\s+em)?|fecha|para|asunto|data|inviato|oggetto|verzonden|aan|onderwerp|assunto|skickat|till|ämne|sendt|til|emne|wysłano|do|temat|importance|priority)\s*:\s*\*{0,2}",
     )
 });
 
@@ -289,6 +290,10 @@ static VERB_HINT: LazyLock<AhoCorasick> = LazyLock::new(|| {
             "pisze",
             "napsal",
             "написал",
+            "写道",
+            "寫道",
+            "작성",
+            "のメッセージ",
         ])
         .expect("static automaton")
 });
@@ -297,7 +302,7 @@ static VERB_HINT: LazyLock<AhoCorasick> = LazyLock::new(|| {
 /// rule character, or carries an attribution verb.
 fn may_attribute(text: &str) -> bool {
     let t = text.trim_end();
-    t.ends_with([':', '-', '_', '=', '*']) || VERB_HINT.is_match(t)
+    t.ends_with([':', '：', '-', '_', '=', '*']) || VERB_HINT.is_match(t)
 }
 
 /// How many lines an attribution starting at `i` spans (1 to 3: clients wrap long ones), if
