@@ -267,6 +267,26 @@ fn sign_offs_in_their_many_shapes_are_dropped() {
 }
 
 #[test]
+fn banners_and_dash_signatures_are_dropped() {
+    let bodies = [
+        "[Northwind Internal Use Only]\n\nWe can sign in June.",
+        "CAUTION: This email originated from outside of the organization. Do not click links.\n\nWe can sign in June.",
+        "Classification: Internal\nWe can sign in June.",
+        "We can sign in June.\n---\nDana Reyes\n\n________________________________\nFrom: Alex Morgan <alex@seller.example>\nSent: Friday, May 8, 2026 4:02 PM\nSubject: Renewal",
+        "We can sign in June.\n\nDana\n________________________________\nFrom: Alex Morgan\nSent: Friday, May 8, 2026 4:02 PM\nTo: Dana Reyes\nSubject: Renewal",
+    ];
+    for body in bodies {
+        assert_eq!(new_text(body), "We can sign in June.", "{body}");
+    }
+    // A line of the sender's just above an Outlook header block is not taken into a Lotus grid.
+    let tag = "Reviewed-by: Dana Reyes <dana@northwind.example>\n________________________________\nFrom: Alex Morgan <alex@seller.example>\nSent: Friday, May 8, 2026 4:02 PM\nTo: Dana Reyes <dana@northwind.example>\nSubject: [PATCH] renewal";
+    assert_eq!(
+        new_text(tag),
+        "Reviewed-by: Dana Reyes <dana@northwind.example>"
+    );
+}
+
+#[test]
 fn a_referral_after_the_answer_is_not_a_signature() {
     let body = "I have left Northwind. Please contact my colleague:\n\nJane Doe\njane.doe@northwind.example\n+1 555 0100\n\nOn Fri, May 8, 2026, Alex <alex@seller.example> wrote:\n> Any news?";
     let text = new_text(body);

@@ -188,6 +188,20 @@ static LIST_FOOTER_WEAK: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
+/// A one-line banner a mail system adds at the top: a data-classification label ("[AMD
+/// Official Use Only - General]", "[Public]", "Classification: Internal") or an external-sender
+/// warning ("[EXTERNAL]", "CAUTION: This email originated from outside of the organization.").
+/// Read as a disclaimer of its own line only.
+static BANNER: LazyLock<Regex> = LazyLock::new(|| {
+    pattern(
+        r"(?ix)^\s*(?:
+            \[[^\]]{0,60}\b(?:use\s+only|public(?:\s+use)?|internal|confidential|restricted|general|unrestricted|external|sensitiv\w*)\b[^\]]{0,60}\]
+          | (?:classification|sensitivity|security\s+classification)\s*:\s*\S.{0,40}
+          | (?:caution|warning|external\s+(?:email|sender))\s*:.{0,160}\b(?:outside|external)\b.{0,200}
+        )\s*$",
+    )
+});
+
 /// A line of rule characters only (Mailman's underscore rule, Apache's dashes).
 static RULE: LazyLock<Regex> = LazyLock::new(|| pattern(r"^\s*[-_=*~#]{3,}\s*$"));
 
@@ -423,8 +437,19 @@ fn lotus_block_len(lines: &[&str], i: usize) -> Option<usize> {
             }
             return found.then_some(len);
         }
-        // The lines above the grid are short, not sentences.
-        if l.trim().len() > 80 || ends_sentence(l) {
+        // The lines above the grid are the author ("Name", "Name/Org@Org"), the date, "Please
+        // respond to" or "Sent by:": short, not sentences, not rules or other headers.
+        let t = l.trim();
+        let lotus_line = looks_like_name(t)
+            || HAS_DATE_OR_ADDRESS.is_match(t)
+            || t.to_lowercase().starts_with("please respond to")
+            || t.to_lowercase().starts_with("sent by");
+        if t.len() > 80
+            || ends_sentence(l)
+            || RULE.is_match(l)
+            || HEADER_FROM.is_match(l)
+            || !lotus_line
+        {
             return None;
         }
     }
@@ -680,6 +705,11 @@ fn classify_lines(lines: &[&str]) -> Vec<FragmentKind> {
             i += 1;
             continue;
         }
+        if line.len() <= 400 && BANNER.is_match(line) {
+            kinds[i] = Disclaimer;
+            i += 1;
+            continue;
+        }
         if let Some(kind) = tail_kind(lines, i) {
             let end = tail_end(lines, i);
             kinds[i..end].fill(kind);
@@ -814,7 +844,13 @@ fn mark_closing_in_run(lines: &[&str], kinds: &mut [FragmentKind], start: usize,
     let postscript = all
         .iter()
         .position(|&j| lines[j].trim_start().to_lowercase().starts_with("p.s"));
-    let content = &all[..postscript.unwrap_or(all.len())];
+    let mut content = &all[..postscript.unwrap_or(all.len())];
+    // A rule at the very end belongs to the block below it (Outlook's underscores).
+    while let [rest @ .., last] = content
+        && RULE.is_match(lines[*last])
+    {
+        content = rest;
+    }
     let Some(&last) = content.last() else {
         return;
     };
@@ -892,6 +928,19 @@ fn mark_closing_in_run(lines: &[&str], kinds: &mut [FragmentKind], start: usize,
             .ends_with(['.', '!', '?', ',', ';'])
     {
         block = Some((*name, *name));
+        signed = true;
+    }
+    // (e) A rule of dashes or underscores ("---", "___") over a short name block at the end:
+    // a signature separator other than RFC 3676's "-- ".
+    if block.is_none()
+        && let Some(rule_pos) = content.iter().rposition(|&j| RULE.is_match(lines[j]))
+        && content.len() - rule_pos <= 5
+        && content.len() - rule_pos >= 2
+        && content[rule_pos + 1..]
+            .iter()
+            .all(|&k| signs_off(lines[k]) || is_signature_line(lines[k]))
+    {
+        block = Some((content[rule_pos], last));
         signed = true;
     }
     // Unless it is a sign-off for sure, some of the run's own words stay: a run that is all
