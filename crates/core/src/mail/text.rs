@@ -14,7 +14,8 @@
 //! lines and header blocks in many clients' and languages' forms; a signature is a short block
 //! of name-like lines at the end); no code or fixture of theirs is used. No maintained Rust crate
 //! splits a reply this way (crates.io has MIME parsers, which give the body, not its parts), so
-//! the rules live here as tables of patterns, each with its source.
+//! the rules live here as tables of patterns, each with its source. `signature` holds the
+//! closing-and-name rules, `score` the measure used on the labelled set in `eval/text`.
 
 mod score;
 mod signature;
