@@ -5,7 +5,7 @@
 mod address;
 pub(crate) mod autoreply;
 mod message;
-mod text;
+pub mod text;
 mod thread;
 mod understand;
 
