@@ -1,13 +1,180 @@
-//! Splitting an mbox file into messages: a message starts at each line beginning `From `
-//! (mboxo and mboxrd alike), and a quoted `>From ` line in a body loses one `>` (mboxrd).
-//! The file is read in large blocks and message boundaries are found with a vectorised search;
-//! a message is handed out as a slice of the block (copied only when it needs unquoting), and
-//! the buffer grows only to hold the largest single message.
+//! Splitting an mbox file into messages, as the mbox family writes them (RFC 4155 and the
+//! qmail `mbox(5)` page; the variants mboxo, mboxrd, mboxcl and mboxcl2).
+//!
+//! A message starts at a line beginning `From ` only when that line *is* a separator: the
+//! sender and an asctime-style date after it (`From alex@x Tue Nov 17 17:00:00 2026`,
+//! Thunderbird's `From - Tue Nov 24 17:00:00 2026`, Mailman's `From dana at x.org  Fri Jan 23
+//! 14:22:16 2004`, Gmail's `... Mon Jan 01 00:00:00 +0000 2018`), and the next line is a header
+//! field. A body line "From our side the decision is made..." that a writer left unescaped
+//! (Thunderbird does: thunderbird/import-export-tools-ng#145; the cause of
+//! chaoss/grimoirelab-perceval#20 and ietf-tools/mailarchive#4117) does not split a message.
+//! In mboxcl and mboxcl2 a `Content-Length` header gives the body's length; it is honoured when
+//! it leads exactly to the next separator or the end of the file (as mutt checks it), so an
+//! unescaped `From ` line inside such a body never splits, and a wrong length is ignored. A
+//! UTF-8 byte-order mark before the first separator is passed over. A quoted `>From ` line in a
+//! body loses one `>` (mboxrd).
+//!
+//! The file is read in large blocks and candidate separators are found with a vectorised search
+//! (memchr); only the few candidates it finds are checked. A message is handed out as a slice
+//! of the block (copied only when it needs unquoting), and the buffer grows only to hold the
+//! largest single message. No mbox crate reads these variants this way (mail-parser's
+//! `mailbox::mbox` splits at every `From ` line), hence this splitter.
 
 use std::borrow::Cow;
 use std::io::Read;
 
 const BLOCK: usize = 8 << 20;
+
+/// A `Content-Length` above this is not followed (the file would be held in memory to check
+/// it); the separators alone split such a message.
+const MAX_CONTENT_LENGTH: u64 = 256 << 20;
+
+/// A separator line longer than this is not one.
+const MAX_LINE: usize = 1000;
+
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// Whether the bytes at a `From ` candidate start a message.
+#[derive(Debug, PartialEq, Eq)]
+enum Separator {
+    Yes,
+    No,
+    /// The buffer ends before the answer: read more.
+    NeedMore,
+}
+
+const MONTHS: [&str; 12] = [
+    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+];
+
+/// Whether the text after `From ` is a sender and a date: a month name, a day of the month,
+/// a time `h:mm[:ss]` and a four-digit year among the words after the sender, in any order
+/// (asctime's `Tue Nov 24 17:00:00 2026` and RFC 5322's `Tue, 24 Nov 2026 17:00:00` alike).
+pub(crate) fn is_separator_line(rest: &[u8]) -> bool {
+    let Ok(text) = std::str::from_utf8(rest) else {
+        return false;
+    };
+    let mut words = text.split_whitespace();
+    if words.next().is_none() {
+        return false;
+    }
+    let (mut month, mut day, mut time, mut year) = (false, false, false, false);
+    for word in words {
+        let word = word.trim_end_matches(',');
+        let digits = word.bytes().all(|b| b.is_ascii_digit());
+        if word.len() == 3 && MONTHS.iter().any(|m| m.eq_ignore_ascii_case(word)) {
+            month = true;
+        } else if digits && (1..=2).contains(&word.len()) {
+            day |= word.parse::<u8>().is_ok_and(|d| (1..=31).contains(&d));
+        } else if digits && word.len() == 4 {
+            year |= word
+                .parse::<u16>()
+                .is_ok_and(|y| (1970..=2200).contains(&y));
+        } else if is_time(word) {
+            time = true;
+        }
+    }
+    month && day && time && year
+}
+
+/// `h:mm` or `hh:mm:ss`.
+fn is_time(word: &str) -> bool {
+    let parts: Vec<&str> = word.split(':').collect();
+    (2..=3).contains(&parts.len())
+        && parts.iter().enumerate().all(|(i, p)| {
+            (if i == 0 { 1..=2 } else { 2..=2 }).contains(&p.len())
+                && p.bytes().all(|b| b.is_ascii_digit())
+        })
+}
+
+/// Whether `line` starts a header field: a name of printable characters other than `:`, then
+/// `:` (RFC 5322 section 2.2). `None` when the buffer ends before that is known.
+fn starts_header(line: &[u8], eof: bool) -> Option<bool> {
+    for (i, b) in line.iter().enumerate() {
+        match b {
+            b':' => return Some(i > 0),
+            33..=126 if i < 200 => {}
+            _ => return Some(false),
+        }
+    }
+    if eof { Some(false) } else { None }
+}
+
+/// Checks a candidate separator: `at` holds the bytes from its `From ` to the buffer's end.
+fn separator(at: &[u8], eof: bool) -> Separator {
+    let Some(nl) = memchr::memchr(b'\n', at) else {
+        return if eof || at.len() > MAX_LINE {
+            Separator::No
+        } else {
+            Separator::NeedMore
+        };
+    };
+    if nl > MAX_LINE {
+        return Separator::No;
+    }
+    let line = at[5..nl].strip_suffix(b"\r").unwrap_or(&at[5..nl]);
+    if !is_separator_line(line) {
+        return Separator::No;
+    }
+    match starts_header(&at[nl + 1..], eof) {
+        Some(true) => Separator::Yes,
+        Some(false) => Separator::No,
+        None => Separator::NeedMore,
+    }
+}
+
+/// Where the message starting at `raw[0]` (its `From ` line) ends by its `Content-Length`:
+/// the offset, from `raw[0]`, just past its body. `None` without the header or when the
+/// headers do not end within `raw`.
+fn content_end(raw: &[u8]) -> Option<u64> {
+    let mut pos = memchr::memchr(b'\n', raw)? + 1;
+    let mut length = None;
+    loop {
+        let end = pos + memchr::memchr(b'\n', &raw[pos..])?;
+        let line = raw[pos..end].strip_suffix(b"\r").unwrap_or(&raw[pos..end]);
+        if line.is_empty() {
+            return length.map(|n: u64| (end + 1) as u64 + n);
+        }
+        const NAME: &[u8] = b"content-length:";
+        if line.len() > NAME.len() && line[..NAME.len()].eq_ignore_ascii_case(NAME) {
+            length = std::str::from_utf8(&line[NAME.len()..])
+                .ok()
+                .and_then(|v| v.trim().parse::<u64>().ok());
+        }
+        pos = end + 1;
+    }
+}
+
+/// Whether a message's `Content-Length` end `end` (an index into `buf`) is where the next
+/// separator or the end of the file lies, allowing the blank line mboxcl2 writers put between
+/// messages. `None` when the buffer does not reach far enough to tell.
+fn length_holds(buf: &[u8], end: usize, eof: bool) -> Option<bool> {
+    if end > buf.len() {
+        return if eof { Some(false) } else { None };
+    }
+    let mut at = end;
+    for _ in 0..=2 {
+        if at == buf.len() {
+            return if eof { Some(true) } else { None };
+        }
+        let rest = &buf[at..];
+        if rest.len() < 5 && !eof {
+            return None;
+        }
+        if rest.starts_with(b"From ") {
+            return match separator(rest, eof) {
+                Separator::Yes => Some(true),
+                Separator::No => Some(false),
+                Separator::NeedMore => None,
+            };
+        }
+        match rest[0] {
+            b'\n' | b'\r' => at += 1,
+            _ => return Some(false),
+        }
+    }
+    Some(false)
+}
 
 /// Reads an mbox stream, handing each message's bytes (without its `From ` line) and its byte
 /// offset in the file to `each`.
@@ -23,17 +190,44 @@ pub(crate) fn split(
     let mut start: Option<usize> = None;
     let mut searched = 0;
     let mut eof = false;
+    // The current message's end by its Content-Length, as a file offset: `None` until looked
+    // for, `Some(None)` when it has none (or a wrong one).
+    let mut length_end: Option<Option<u64>> = None;
     loop {
         if start.is_none() {
-            // Before the first message: the file must begin with `From `; anything else up to
-            // the first boundary is not a message.
-            if buf.len() >= 5 || eof {
+            // Before the first message: the file begins with `From ` (after a byte-order mark);
+            // anything else up to the first separator is not a message.
+            if buf.len() >= 8 || eof {
                 if buf.starts_with(b"From ") {
                     start = Some(0);
-                } else if let Some(p) = boundary.find(&buf) {
-                    start = Some(p + 1);
-                } else if eof {
-                    return Ok(());
+                } else if buf.starts_with(BOM) && buf[3..].starts_with(b"From ") {
+                    start = Some(3);
+                } else {
+                    let mut waiting = false;
+                    while let Some(p) = boundary.find(&buf[searched..]) {
+                        let c = searched + p + 1;
+                        match separator(&buf[c..], eof) {
+                            Separator::Yes => {
+                                start = Some(c);
+                                break;
+                            }
+                            Separator::No => searched = c,
+                            Separator::NeedMore => {
+                                searched = c - 1;
+                                waiting = true;
+                                break;
+                            }
+                        }
+                    }
+                    if start.is_none() && !waiting {
+                        searched = buf.len().saturating_sub(6).max(searched);
+                    }
+                    if start.is_none() && eof {
+                        return Ok(());
+                    }
+                }
+                if let Some(s) = start {
+                    searched = s;
                 }
             }
         }
@@ -41,11 +235,46 @@ pub(crate) fn split(
             let from = searched.max(s);
             match boundary.find(&buf[from..]) {
                 Some(p) => {
-                    let end = from + p + 1;
-                    emit(base + s as u64, &buf[s..end], &mut each);
-                    start = Some(end);
-                    searched = end;
-                    continue;
+                    let c = from + p + 1;
+                    match separator(&buf[c..], eof) {
+                        Separator::No => {
+                            searched = c;
+                            continue;
+                        }
+                        Separator::NeedMore => searched = c - 1,
+                        Separator::Yes => {
+                            if length_end.is_none() {
+                                length_end = Some(
+                                    content_end(&buf[s..c])
+                                        .filter(|n| *n <= MAX_CONTENT_LENGTH)
+                                        .map(|n| base + s as u64 + n),
+                                );
+                            }
+                            let claimed = length_end
+                                .flatten()
+                                .map(|e| (e - base) as usize)
+                                .filter(|e| *e > c);
+                            let verdict = match claimed {
+                                None => Some(false),
+                                Some(e) => length_holds(&buf, e, eof),
+                            };
+                            match verdict {
+                                // The body runs past this line by its Content-Length.
+                                Some(true) => {
+                                    searched = c;
+                                    continue;
+                                }
+                                Some(false) => {
+                                    emit(base + s as u64, &buf[s..c], &mut each);
+                                    start = Some(c);
+                                    searched = c;
+                                    length_end = None;
+                                    continue;
+                                }
+                                None => searched = c - 1,
+                            }
+                        }
+                    }
                 }
                 None if eof => {
                     if s < buf.len() {
@@ -63,10 +292,10 @@ pub(crate) fn split(
             base += s as u64;
             searched -= s;
             start = Some(0);
-        } else if start.is_none() && buf.len() > 6 {
-            let drop = buf.len() - 6;
-            buf.drain(..drop);
-            base += drop as u64;
+        } else if start.is_none() && searched > 0 {
+            buf.drain(..searched);
+            base += searched as u64;
+            searched = 0;
         }
         let got = reader.by_ref().take(BLOCK as u64).read_to_end(&mut buf)?;
         if got < BLOCK {
@@ -111,9 +340,21 @@ mod tests {
         out
     }
 
+    /// Reads through a reader that hands out a few bytes at a time, so every boundary falls
+    /// across reads.
+    struct Trickle<'a>(&'a [u8], usize);
+    impl Read for Trickle<'_> {
+        fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+            let n = self.0.len().min(self.1).min(out.len());
+            out[..n].copy_from_slice(&self.0[..n]);
+            self.0 = &self.0[n..];
+            Ok(n)
+        }
+    }
+
     #[test]
     fn messages_are_split_at_from_lines_and_mboxrd_quoting_is_undone() {
-        let mbox = b"From a@x Mon\nSubject: one\n\n>From the start\n>>From deeper\n> quoted\n\nFrom b@x Tue\nSubject: two\n\nbody";
+        let mbox = b"From a@x Mon Jan  5 10:00:00 2026\nSubject: one\n\n>From the start\n>>From deeper\n> quoted\n\nFrom b@x Tue Jan  6 10:00:00 2026\nSubject: two\n\nbody";
         let got = all(mbox);
         assert_eq!(got.len(), 2);
         assert_eq!(got[0].0, 0);
@@ -130,15 +371,15 @@ mod tests {
     fn boundaries_across_blocks_and_junk_before_the_first_message() {
         // Messages larger than a block, and boundaries at every offset around the block's end.
         let big = "x".repeat(BLOCK - 3);
-        let mut mbox = String::from("junk line\nFrom a@x Mon\n");
+        let mut mbox = String::from("junk line\nFrom a@x Mon Jan  5 10:00:00 2026\nX-A: 1\n");
         mbox += &big;
-        mbox += "\nFrom b@x Tue\nshort\nFrom c@x Wed\n";
+        mbox += "\nFrom b@x Tue Jan  6 10:00:00 2026\nX-B: short\nFrom c@x Wed Jan  7 10:00:00 2026\nX-C: 3\n";
         mbox += &"y".repeat(2 * BLOCK + 17);
         let got = all(mbox.as_bytes());
         assert_eq!(got.len(), 3);
-        assert_eq!(got[0].1.len(), big.len() + 1);
-        assert_eq!(got[1].1, "short\n");
-        assert_eq!(got[2].1.len(), 2 * BLOCK + 17);
+        assert_eq!(got[0].1.len(), "X-A: 1\n".len() + big.len() + 1);
+        assert_eq!(got[1].1, "X-B: short\n");
+        assert_eq!(got[2].1.len(), "X-C: 3\n".len() + 2 * BLOCK + 17);
         for (offset, _) in &got {
             assert_eq!(
                 &mbox.as_bytes()[*offset as usize..*offset as usize + 5],
@@ -147,5 +388,100 @@ mod tests {
         }
         assert!(all(b"no mbox here").is_empty());
         assert!(all(b"").is_empty());
+    }
+
+    #[test]
+    fn separator_lines_in_the_forms_writers_use() {
+        for line in [
+            "alex@seller.example Tue Nov 17 17:00:00 2026",
+            "- Tue Nov 24 17:05:12 2026",
+            "MAILER-DAEMON Fri Jul  8 12:08:34 2011",
+            "dana at northwind.example  Fri Jan 23 14:22:16 2004",
+            "1234567890@xxx Mon Jan 01 00:00:00 +0000 2018",
+            "???@??? Mon Jan 01 00:00:00 1997",
+            "alex@seller.example Tue Nov 17 17:00 2026",
+            "alex@seller.example Tue, 17 Nov 2026 17:00:00 +0000",
+            "uucp!alex Sat Jan  3 01:05:34 1996 remote from host",
+        ] {
+            assert!(is_separator_line(line.as_bytes()), "{line}");
+        }
+        for line in [
+            "our side the decision is made: we signed with another vendor last",
+            "Monday on, the team takes over.",
+            "the 3rd of May 2026, we start",
+            "9:00 to 17:00 every day",
+            "",
+            "alex@seller.example",
+        ] {
+            assert!(!is_separator_line(line.as_bytes()), "{line}");
+        }
+    }
+
+    #[test]
+    fn an_unescaped_from_in_a_body_does_not_split() {
+        // Thunderbird's separators and an unescaped body line (thunderbird/import-export-tools-ng#145).
+        let mbox = b"From - Tue Nov 24 17:00:00 2026\nX-Mozilla-Status: 0001\nSubject: one\n\nHi,\nFrom our side the decision is made.\nFrom Tue Nov 24 17:00:00 2026 onwards\nthe old terms end.\n\nFrom - Tue Nov 24 17:05:12 2026\nX-Mozilla-Status: 0001\nSubject: two\n\nbody\n";
+        let got = all(mbox);
+        assert_eq!(got.len(), 2, "{got:?}");
+        assert!(got[0].1.contains("From our side the decision is made."));
+        assert!(got[0].1.contains("the old terms end."));
+        assert!(got[1].1.starts_with("X-Mozilla-Status: 0001\nSubject: two"));
+    }
+
+    #[test]
+    fn content_length_is_honoured_when_it_leads_to_the_next_separator() {
+        // mboxcl2: bodies are not escaped; a forwarded mbox inside one looks like a message.
+        let body =
+            "Forwarded:\nFrom dana@x Tue Nov 24 17:00:00 2026\nSubject: inner\n\ninner body\n";
+        let mbox = format!(
+            "From a@x Mon Jan  5 10:00:00 2026\nSubject: outer\nContent-Length: {}\n\n{body}\nFrom b@x Tue Jan  6 10:00:00 2026\nSubject: next\nContent-Length: 4\n\nlast\n",
+            body.len()
+        );
+        let got = all(mbox.as_bytes());
+        assert_eq!(got.len(), 2, "{got:?}");
+        assert!(got[0].1.contains("inner body"));
+        assert_eq!(got[1].1, "Subject: next\nContent-Length: 4\n\nlast\n");
+        // The same, a few bytes at a time.
+        let mut trickled = Vec::new();
+        split(Trickle(mbox.as_bytes(), 7), |o, m| {
+            trickled.push((o, String::from_utf8_lossy(&m).into_owned()))
+        })
+        .unwrap();
+        assert_eq!(trickled, got);
+
+        // A wrong length (too short, too long, past the end) is ignored: separators decide.
+        for wrong in [3, body.len() + 40, 100_000] {
+            let mbox = format!(
+                "From a@x Mon Jan  5 10:00:00 2026\nSubject: outer\nContent-Length: {wrong}\n\nplain body\n\nFrom b@x Tue Jan  6 10:00:00 2026\nSubject: next\n\nlast\n"
+            );
+            let got = all(mbox.as_bytes());
+            assert_eq!(got.len(), 2, "length {wrong}: {got:?}");
+            assert_eq!(got[1].1, "Subject: next\n\nlast\n");
+        }
+    }
+
+    #[test]
+    fn a_byte_order_mark_and_crlf_lines() {
+        let mbox = b"\xEF\xBB\xBFFrom a@x Mon Jan  5 10:00:00 2026\r\nSubject: one\r\n\r\nbody\r\n\r\nFrom b@x Tue Jan  6 10:00:00 2026\r\nSubject: two\r\n\r\nbody\r\n";
+        let got = all(mbox);
+        assert_eq!(got.len(), 2, "{got:?}");
+        assert_eq!(got[0].0, 3);
+        assert!(got[0].1.starts_with("Subject: one"));
+        assert!(got[1].1.starts_with("Subject: two"));
+    }
+
+    #[test]
+    fn the_same_messages_whatever_the_read_sizes() {
+        let mbox = b"junk\nFrom a@x Mon Jan  5 10:00:00 2026\nSubject: one\n\nFrom here on.\nFrom c@x Mon Jan  5 10:00:00 2026\nnot a header line\n\nFrom b@x Tue Jan  6 10:00:00 2026\nSubject: two\n\nbody";
+        let whole = all(mbox);
+        assert_eq!(whole.len(), 2, "{whole:?}");
+        for step in 1..12 {
+            let mut got = Vec::new();
+            split(Trickle(mbox, step), |o, m| {
+                got.push((o, String::from_utf8_lossy(&m).into_owned()))
+            })
+            .unwrap();
+            assert_eq!(got, whole, "reads of {step} bytes");
+        }
     }
 }
