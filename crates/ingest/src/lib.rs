@@ -151,7 +151,12 @@ fn opens_with_headers(head: &[u8]) -> bool {
 /// Tells what a file holds from its first bytes.
 fn sniff(head: &[u8]) -> Content {
     let head = head.strip_prefix(BOM).unwrap_or(head);
-    if head.starts_with(b"From ") {
+    // Archives cut from a list's history often begin with the blank line before a separator.
+    let first = head
+        .iter()
+        .position(|b| *b != b'\n' && *b != b'\r')
+        .unwrap_or(head.len());
+    if head[first..].starts_with(b"From ") {
         return Content::Mbox;
     }
     if let Some(nl) = memchr::memchr(b'\n', head) {
@@ -194,7 +199,8 @@ fn is_maildir(dir: &Path) -> bool {
 }
 
 /// Recognises a source: a folder with `cur` or `new` is a Maildir, another folder is read
-/// recursively, a file starting with `From ` is an mbox, a file opening with mail headers is
+/// recursively, a file starting with `From ` (after a byte-order
+/// mark or blank lines) is an mbox, a file opening with mail headers is
 /// one message. Errors: the path cannot be read, or is a file that holds no mail.
 pub fn kind_of(path: &Path) -> Result<Kind, IngestError> {
     let meta = std::fs::metadata(path).map_err(io_error(path))?;

@@ -141,6 +141,23 @@ fn a_byte_order_mark_before_an_mbox_or_a_message() {
     assert_eq!(kind_of(&path).unwrap(), Kind::Mbox);
     assert_eq!(keys(&read_all(&path).0), ["bom1@seller.example"]);
 
+    // IETF's list archives (ietf-tools/mailarchive, ancp-2010-03.mail) begin with a blank line.
+    let blank = dir.path().join("2010-03.mail");
+    write(
+        &blank,
+        format!(
+            "\nFrom dana@northwind.example  Mon Mar  1 06:46:11 2010\n{}",
+            eml(
+                "blank1@northwind.example",
+                "dana@northwind.example",
+                "one",
+                "hi"
+            )
+        ),
+    );
+    assert_eq!(kind_of(&blank).unwrap(), Kind::Mbox);
+    assert_eq!(keys(&read_all(&blank).0), ["blank1@northwind.example"]);
+
     let single = dir.path().join("one.eml");
     write(
         &single,
