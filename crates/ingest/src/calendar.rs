@@ -3,7 +3,8 @@
 //! cannot use is skipped and counted with where it was, never fatal.
 //!
 //! What real calendars write is read as they mean it:
-//! - time zones by IANA name, Windows name (Outlook) or the file's own VTIMEZONE (see `zones`);
+//! - time zones by IANA name, Windows name (Outlook) or the file's own VTIMEZONE, and floating
+//!   times in the calendar's `X-WR-TIMEZONE` (see `zones`);
 //! - `METHOD:CANCEL` (RFC 5546 section 3.2.5): every event the file names is cancelled, whatever
 //!   its STATUS;
 //! - `STATUS:CANCELLED` (RFC 5545 section 3.8.1.11), also spelt `CANCELED` as some servers

@@ -652,8 +652,13 @@ pub(crate) const WINDOWS_ZONES: &[(&str, &str, &str)] = &[
 ];
 
 /// The IANA zone for a Windows zone id or display name, compared without case and with runs
-/// of white space as one.
+/// of white space as one; `(GMT+01:00) ...` is read as `(UTC+01:00) ...`.
 pub(crate) fn iana_for_windows(name: &str) -> Option<&'static str> {
+    // Outlook 2003 and older wrote display names with "GMT" where later ones write "UTC".
+    let name = match name.trim_start().strip_prefix("(GMT") {
+        Some(rest) => format!("(UTC{rest}"),
+        None => name.to_string(),
+    };
     let wanted: Vec<&str> = name.split_whitespace().collect();
     let same = |candidate: &str| {
         let words: Vec<&str> = candidate.split_whitespace().collect();

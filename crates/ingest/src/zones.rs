@@ -15,6 +15,9 @@
 //!    into UTC by the VTIMEZONE's own rules (a recurring event then repeats at a fixed UTC
 //!    time, which may be an hour off across a daylight-saving change).
 //!
+//! A floating date-time (no `Z`, no TZID) in a calendar that names its zone in
+//! `X-WR-TIMEZONE` (Google Calendar and Apple Calendar exports) is taken in that zone.
+//!
 //! A `TZID` none of these knows is left as it is: the events that use it are skipped and
 //! counted by the reader. chrono-tz knows IANA names only and no crate reads VTIMEZONE rules
 //! for chrono, hence this module.
@@ -405,6 +408,32 @@ fn head_end(line: &str) -> Option<usize> {
     None
 }
 
+/// A floating date-time property (`DTSTART:20261203T140000`, no `Z`, no TZID) given the
+/// calendar's `X-WR-TIMEZONE` as its TZID; `None` for any other line. RFC 5545 section 3.3.5
+/// leaves floating times to the reader; the calendar's declared zone is what its owner meant.
+fn anchor_floating(line: &str, zone: &str) -> Option<String> {
+    let end = head_end(line)?;
+    let (head, value) = (&line[..end], &line[end + 1..]);
+    let name = head
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_uppercase();
+    let upper = head.to_ascii_uppercase();
+    let timed = matches!(
+        name.as_str(),
+        "DTSTART" | "DTEND" | "RECURRENCE-ID" | "EXDATE" | "RDATE"
+    ) && !upper.contains(";TZID=")
+        && !upper.contains("VALUE=DATE;")
+        && !upper.ends_with("VALUE=DATE")
+        && !upper.contains("VALUE=PERIOD")
+        && value
+            .split(',')
+            .all(|v| v.trim().len() == 15 && v.trim().as_bytes()[8] == b'T');
+    timed.then(|| format!("{head};TZID=\"{zone}\":{value}"))
+}
+
 /// iCalendar text with every TZID resolved: IANA names put in place of Windows names and
 /// VTIMEZONE-only ids, and times in a zone known only by its rules turned into UTC. Returns
 /// the text and the TZIDs that could not be resolved. `years`: see `resolve`.
@@ -413,8 +442,18 @@ pub(crate) fn normalise(text: &str, years: std::ops::RangeInclusive<i32>) -> (St
     let definitions = vtimezones(&unfolded);
     let mut resolved: BTreeMap<String, Option<Zone>> = BTreeMap::new();
     let mut unknown = Vec::new();
+    // The calendar's own zone (Google Calendar, Apple): floating times are in it.
+    let calendar_zone = unfolded.split("\r\n").find_map(|line| {
+        let (name, value) = line.split_once(':')?;
+        (name.trim().eq_ignore_ascii_case("X-WR-TIMEZONE") && !value.trim().is_empty())
+            .then(|| value.trim().trim_matches('"').to_string())
+    });
     let mut out = String::with_capacity(unfolded.len());
     for line in unfolded.split("\r\n") {
+        let anchored = calendar_zone
+            .as_deref()
+            .and_then(|zone| anchor_floating(line, zone));
+        let line = anchored.as_deref().unwrap_or(line);
         let rewritten = head_end(line).and_then(|end| {
             let (head, value) = (&line[..end], &line[end + 1..]);
             let (from, to) = tzid_param(head)?;
@@ -508,6 +547,7 @@ mod tests {
             ),
             ("/mozilla.org/20050126_1/Europe/Berlin", "Europe/Berlin"),
             ("Europe/London", "Europe/London"),
+            ("(GMT-05:00) Eastern Time (US & Canada)", "America/New_York"),
         ] {
             match resolve(id, &none, 2026..=2026) {
                 Some(Zone::Iana(name)) => assert_eq!(name, iana, "{id}"),
@@ -536,6 +576,23 @@ mod tests {
             out.contains("\r\nEXDATE:20260602T060000Z,20260603T060000Z\r\n"),
             "{out}"
         );
+    }
+
+    #[test]
+    fn floating_times_take_the_calendar_s_declared_zone() {
+        let text = "BEGIN:VCALENDAR\r\nX-WR-TIMEZONE:America/New_York\r\nBEGIN:VEVENT\r\nDTSTART:20261203T140000\r\nDTEND;VALUE=DATE:20261204\r\nEXDATE:20261210T140000,20261217T140000\r\nRDATE:20261224T190000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+        let (out, unknown) = normalise(text, 2026..=2026);
+        assert!(unknown.is_empty());
+        assert!(
+            out.contains("\r\nDTSTART;TZID=America/New_York:20261203T140000\r\n"),
+            "{out}"
+        );
+        assert!(out.contains("\r\nDTEND;VALUE=DATE:20261204\r\n"), "{out}");
+        assert!(
+            out.contains("\r\nEXDATE;TZID=America/New_York:20261210T140000,20261217T140000\r\n"),
+            "{out}"
+        );
+        assert!(out.contains("\r\nRDATE:20261224T190000Z\r\n"), "{out}");
     }
 
     #[test]

@@ -185,6 +185,19 @@ fn a_zone_known_only_by_the_file_s_vtimezone() {
 }
 
 #[test]
+fn floating_times_are_in_the_calendar_s_declared_zone() {
+    // Google and Apple exports name the calendar's zone once (X-WR-TIMEZONE); a floating time
+    // is then wall time there, not UTC and not the reader's machine's zone.
+    let text = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nX-WR-TIMEZONE:Europe/Berlin\r\nBEGIN:VEVENT\r\nUID:floating\r\nDTSTART:20261203T140000\r\nDTEND:20261203T150000\r\nRRULE:FREQ=WEEKLY;COUNT=2\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+    let read = parse_ics("google.ics", text, window());
+    assert!(read.skipped.is_empty(), "{:?}", read.skipped);
+    assert_eq!(
+        starts(&read.occurrences),
+        ["2026-12-03T13:00:00Z", "2026-12-10T13:00:00Z"]
+    );
+}
+
+#[test]
 fn an_unknown_zone_is_skipped_and_named() {
     let text = calendar(
         "",
