@@ -216,24 +216,51 @@ pub fn parse_ics(origin: &str, text: &str, window: Window) -> CalendarRead {
     read
 }
 
-fn is_ics(path: &Path) -> bool {
-    path.is_file()
-        && path
-            .extension()
-            .is_some_and(|x| x.eq_ignore_ascii_case("ics"))
+/// The `.ics` files under `dir`, recursively and in name order (a vdir, as vdirsyncer and khal
+/// keep calendars, is a folder per calendar holding a file per event). Hidden entries are
+/// passed over and links to folders are not followed. Errors: `dir` cannot be listed.
+fn ics_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    fn walk(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| {
+                p.file_name()
+                    .is_some_and(|n| !n.to_string_lossy().starts_with('.'))
+            })
+            .collect();
+        entries.sort();
+        for entry in entries {
+            let Ok(meta) = std::fs::symlink_metadata(&entry) else {
+                continue;
+            };
+            if meta.is_dir() {
+                if depth < 32 {
+                    // A sub-folder that cannot be listed holds nothing we can read.
+                    let _ = walk(&entry, depth + 1, out);
+                }
+            } else if entry.is_file()
+                && entry
+                    .extension()
+                    .is_some_and(|x| x.eq_ignore_ascii_case("ics"))
+            {
+                out.push(entry);
+            }
+        }
+        Ok(())
+    }
+    let mut out = Vec::new();
+    walk(dir, 0, &mut out)?;
+    Ok(out)
 }
 
 /// Checks, before anything is imported, that `path` is an iCalendar file (its text opens with
-/// `BEGIN:VCALENDAR`, after a byte-order mark or blank lines) or a folder holding `.ics` files.
+/// `BEGIN:VCALENDAR`, after a byte-order mark or blank lines) or a folder holding `.ics` files
+/// (in it or in folders under it).
 /// Errors: the path cannot be read, or holds no calendar.
 pub fn check(path: &Path) -> Result<(), IngestError> {
     let io = crate::io_error(path);
     if std::fs::metadata(path).map_err(&io)?.is_dir() {
-        let found = std::fs::read_dir(path)
-            .map_err(&io)?
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .any(|p| is_ics(&p));
-        return if found {
+        return if !ics_files(path).map_err(&io)?.is_empty() {
             Ok(())
         } else {
             Err(IngestError::NotCalendar(path.to_path_buf()))
@@ -253,20 +280,14 @@ pub fn check(path: &Path) -> Result<(), IngestError> {
     }
 }
 
-/// Reads a `.ics` file or a folder of them.
+/// Reads a `.ics` file, or the `.ics` files under a folder (see `ics_files`).
 pub fn read_ics(path: &Path, window: Window) -> Result<CalendarRead, IngestError> {
     let io = |source| IngestError::Io {
         path: path.to_path_buf(),
         source,
     };
     let files: Vec<PathBuf> = if std::fs::metadata(path).map_err(io)?.is_dir() {
-        let mut files: Vec<PathBuf> = std::fs::read_dir(path)
-            .map_err(io)?
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| is_ics(p))
-            .collect();
-        files.sort();
-        files
+        ics_files(path).map_err(io)?
     } else {
         vec![path.to_path_buf()]
     };

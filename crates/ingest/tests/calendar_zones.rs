@@ -296,4 +296,32 @@ fn check_refuses_what_is_not_a_calendar() {
 
     let empty = tempfile::tempdir().unwrap();
     assert!(check(empty.path()).is_err());
+
+    // A vdir (vdirsyncer, khal): a folder per calendar, a file per event.
+    let vdir = tempfile::tempdir().unwrap();
+    let work = vdir.path().join("work");
+    std::fs::create_dir_all(&work).unwrap();
+    std::fs::create_dir_all(vdir.path().join(".git")).unwrap();
+    std::fs::write(vdir.path().join(".git/x.ics"), "not read").unwrap();
+    for (uid, hour) in [("a", "09"), ("b", "10")] {
+        std::fs::write(
+            work.join(format!("{uid}.ics")),
+            calendar(
+                "",
+                "",
+                &event(
+                    uid,
+                    &format!("DTSTART;TZID=Eastern Standard Time:20261210T{hour}0000\r\n"),
+                ),
+            ),
+        )
+        .unwrap();
+    }
+    assert!(check(vdir.path()).is_ok());
+    let read = rekindle_ingest::calendar::read_ics(vdir.path(), window()).unwrap();
+    assert!(read.skipped.is_empty(), "{:?}", read.skipped);
+    assert_eq!(
+        starts(&read.occurrences),
+        ["2026-12-10T14:00:00Z", "2026-12-10T15:00:00Z"]
+    );
 }
