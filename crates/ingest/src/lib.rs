@@ -227,11 +227,13 @@ pub fn check(path: &Path) -> Result<Kind, IngestError> {
         return Ok(kind);
     }
     let mut found = false;
-    walk(path, 0, &mut |file, _| {
-        found = !matches!(
-            head_of(file).map(|h| sniff(&h)),
-            Ok(Content::NotMail) | Err(_)
-        );
+    walk(path, 0, &mut |file, in_maildir| {
+        // A Maildir's files are messages whatever their first bytes (see `read_filtered`).
+        found = in_maildir
+            || !matches!(
+                head_of(file).map(|h| sniff(&h)),
+                Ok(Content::NotMail) | Err(_)
+            );
         !found
     })
     .map_err(io_error(path))?;

@@ -179,11 +179,20 @@ fn length_holds(buf: &[u8], end: usize, eof: bool) -> Option<bool> {
 /// Reads an mbox stream, handing each message's bytes (without its `From ` line) and its byte
 /// offset in the file to `each`.
 pub(crate) fn split(
+    reader: impl Read,
+    each: impl FnMut(u64, Cow<'_, [u8]>),
+) -> std::io::Result<()> {
+    split_blocks(reader, BLOCK, each)
+}
+
+/// `split`, reading `block` bytes at a time.
+fn split_blocks(
     mut reader: impl Read,
+    block: usize,
     mut each: impl FnMut(u64, Cow<'_, [u8]>),
 ) -> std::io::Result<()> {
     let boundary = memchr::memmem::Finder::new(b"\nFrom ");
-    let mut buf: Vec<u8> = Vec::with_capacity(BLOCK);
+    let mut buf: Vec<u8> = Vec::with_capacity(block);
     // Offset in the file of buf[0].
     let mut base: u64 = 0;
     // Where the current message (its `From ` line) starts in buf.
@@ -198,9 +207,9 @@ pub(crate) fn split(
             // Before the first message: the file begins with `From ` (after a byte-order mark);
             // anything else up to the first separator is not a message.
             if buf.len() >= 8 || eof {
-                if buf.starts_with(b"From ") {
+                if base == 0 && buf.starts_with(b"From ") {
                     start = Some(0);
-                } else if buf.starts_with(BOM) && buf[3..].starts_with(b"From ") {
+                } else if base == 0 && buf.starts_with(BOM) && buf[3..].starts_with(b"From ") {
                     start = Some(3);
                 } else {
                     let mut waiting = false;
@@ -297,8 +306,8 @@ pub(crate) fn split(
             base += searched as u64;
             searched = 0;
         }
-        let got = reader.by_ref().take(BLOCK as u64).read_to_end(&mut buf)?;
-        if got < BLOCK {
+        let got = reader.by_ref().take(block as u64).read_to_end(&mut buf)?;
+        if got < block {
             eof = true;
         }
     }
@@ -340,16 +349,14 @@ mod tests {
         out
     }
 
-    /// Reads through a reader that hands out a few bytes at a time, so every boundary falls
-    /// across reads.
-    struct Trickle<'a>(&'a [u8], usize);
-    impl Read for Trickle<'_> {
-        fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
-            let n = self.0.len().min(self.1).min(out.len());
-            out[..n].copy_from_slice(&self.0[..n]);
-            self.0 = &self.0[n..];
-            Ok(n)
-        }
+    /// Split with blocks of `block` bytes, so every boundary falls across reads.
+    fn in_blocks(bytes: &[u8], block: usize) -> Vec<(u64, String)> {
+        let mut out = Vec::new();
+        split_blocks(bytes, block, |o, m| {
+            out.push((o, String::from_utf8_lossy(&m).into_owned()))
+        })
+        .unwrap();
+        out
     }
 
     #[test]
@@ -442,12 +449,9 @@ mod tests {
         assert!(got[0].1.contains("inner body"));
         assert_eq!(got[1].1, "Subject: next\nContent-Length: 4\n\nlast\n");
         // The same, a few bytes at a time.
-        let mut trickled = Vec::new();
-        split(Trickle(mbox.as_bytes(), 7), |o, m| {
-            trickled.push((o, String::from_utf8_lossy(&m).into_owned()))
-        })
-        .unwrap();
-        assert_eq!(trickled, got);
+        for block in 1..40 {
+            assert_eq!(in_blocks(mbox.as_bytes(), block), got, "blocks of {block}");
+        }
 
         // A wrong length (too short, too long, past the end) is ignored: separators decide.
         for wrong in [3, body.len() + 40, 100_000] {
@@ -471,17 +475,58 @@ mod tests {
     }
 
     #[test]
+    fn pieces_in_any_order_split_the_same_whatever_the_read_sizes() {
+        // Mailboxes assembled from the awkward pieces (separators, near-separators, lengths
+        // right and wrong, CRLF, a mark, truncation), each read whole and a few bytes at a
+        // time: the same messages, and no panic.
+        const PIECES: &[&str] = &[
+            "From a@x Mon Jan  5 10:00:00 2026\nSubject: s\n\nbody\n",
+            "From - Tue Nov 24 17:05:12 2026\r\nX-Mozilla-Status: 1\r\n\r\nb\r\n",
+            "From our side the decision is made.\n",
+            "From b@x Tue Jan  6 10:00:00 2026\nnot a header\n",
+            ">From quoted Mon Jan  5 10:00:00 2026\n",
+            "From c@x Wed Jan  7 10:00:00 2026\nContent-Length: 5\n\nFrom \n",
+            "From d@x Wed Jan  7 10:00:00 2026\nContent-Length: 999\n\nshort\n",
+            "\n",
+            "\u{feff}",
+            "From e@x Wed Jan  7 10:00:00 2026\nX-Cut: off",
+            "From",
+            "From ",
+        ];
+        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for _ in 0..300 {
+            let n = (next() % 12) as usize;
+            let mbox: String = (0..n)
+                .map(|_| PIECES[(next() % PIECES.len() as u64) as usize])
+                .collect();
+            let whole = all(mbox.as_bytes());
+            for block in [1, 2, 3, 5, 8, 13, 21] {
+                assert_eq!(
+                    in_blocks(mbox.as_bytes(), block),
+                    whole,
+                    "{mbox:?} in blocks of {block}"
+                );
+            }
+            for (offset, _) in &whole {
+                let at = &mbox.as_bytes()[*offset as usize..];
+                assert!(at.starts_with(b"From "), "{mbox:?} at {offset}");
+            }
+        }
+    }
+
+    #[test]
     fn the_same_messages_whatever_the_read_sizes() {
         let mbox = b"junk\nFrom a@x Mon Jan  5 10:00:00 2026\nSubject: one\n\nFrom here on.\nFrom c@x Mon Jan  5 10:00:00 2026\nnot a header line\n\nFrom b@x Tue Jan  6 10:00:00 2026\nSubject: two\n\nbody";
         let whole = all(mbox);
         assert_eq!(whole.len(), 2, "{whole:?}");
-        for step in 1..12 {
-            let mut got = Vec::new();
-            split(Trickle(mbox, step), |o, m| {
-                got.push((o, String::from_utf8_lossy(&m).into_owned()))
-            })
-            .unwrap();
-            assert_eq!(got, whole, "reads of {step} bytes");
+        for block in 1..40 {
+            assert_eq!(in_blocks(mbox, block), whole, "blocks of {block}");
         }
     }
 }
