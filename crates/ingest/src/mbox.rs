@@ -77,14 +77,21 @@ pub(crate) fn is_separator_line(rest: &[u8]) -> bool {
     month && day && time && year
 }
 
-/// `h:mm` or `hh:mm:ss`.
+/// `h:mm`, `hh:mm` or `hh:mm:ss`.
 fn is_time(word: &str) -> bool {
-    let parts: Vec<&str> = word.split(':').collect();
-    (2..=3).contains(&parts.len())
-        && parts.iter().enumerate().all(|(i, p)| {
-            (if i == 0 { 1..=2 } else { 2..=2 }).contains(&p.len())
-                && p.bytes().all(|b| b.is_ascii_digit())
-        })
+    let b = word.as_bytes();
+    let digits = |r: &[u8]| r.iter().all(u8::is_ascii_digit);
+    let hour = match b.iter().position(|c| *c == b':') {
+        Some(h @ 1..=2) => h,
+        _ => return false,
+    };
+    let rest = &b[hour + 1..];
+    digits(&b[..hour])
+        && match rest.len() {
+            2 => digits(rest),
+            5 => digits(&rest[..2]) && rest[2] == b':' && digits(&rest[3..]),
+            _ => false,
+        }
 }
 
 /// Whether `line` starts a header field: a name of printable characters other than `:`, then
@@ -123,25 +130,82 @@ fn separator(at: &[u8], eof: bool) -> Separator {
     }
 }
 
-/// Where the message starting at `raw[0]` (its `From ` line) ends by its `Content-Length`:
-/// the offset, from `raw[0]`, just past its body. `None` without the header or when the
-/// headers do not end within `raw`.
-fn content_end(raw: &[u8]) -> Option<u64> {
-    let mut pos = memchr::memchr(b'\n', raw)? + 1;
-    let mut length = None;
-    loop {
-        let end = pos + memchr::memchr(b'\n', &raw[pos..])?;
-        let line = raw[pos..end].strip_suffix(b"\r").unwrap_or(&raw[pos..end]);
-        if line.is_empty() {
-            return length.map(|n: u64| (end + 1) as u64 + n);
+/// The searches a split makes, built once (vectorised by memchr).
+struct Finders {
+    boundary: memchr::memmem::Finder<'static>,
+    length: memchr::memmem::Finder<'static>,
+    blank: memchr::memmem::Finder<'static>,
+    blank_crlf: memchr::memmem::Finder<'static>,
+    quoted_from: memchr::memmem::Finder<'static>,
+}
+
+impl Finders {
+    fn new() -> Finders {
+        Finders {
+            boundary: memchr::memmem::Finder::new(b"\nFrom "),
+            length: memchr::memmem::Finder::new(b"ength:"),
+            blank: memchr::memmem::Finder::new(b"\n\n"),
+            blank_crlf: memchr::memmem::Finder::new(b"\n\r\n"),
+            quoted_from: memchr::memmem::Finder::new(b">From "),
         }
-        const NAME: &[u8] = b"content-length:";
-        if line.len() > NAME.len() && line[..NAME.len()].eq_ignore_ascii_case(NAME) {
-            length = std::str::from_utf8(&line[NAME.len()..])
-                .ok()
-                .and_then(|v| v.trim().parse::<u64>().ok());
+    }
+
+    /// Where the first blank line in `text` starts (its `\n`), and the length of the break.
+    fn blank_line(&self, text: &[u8]) -> Option<(usize, usize)> {
+        let crlf = self.blank_crlf.find(text);
+        let lf = self
+            .blank
+            .find(&text[..crlf.map_or(text.len(), |c| (c + 2).min(text.len()))]);
+        match (lf, crlf) {
+            (Some(a), Some(b)) if b < a => Some((b, 3)),
+            (Some(a), _) => Some((a, 2)),
+            (None, Some(b)) => Some((b, 3)),
+            (None, None) => None,
         }
-        pos = end + 1;
+    }
+
+    /// Where the message starting at `raw[0]` (its `From ` line) ends by its
+    /// `Content-Length`: the offset, from `raw[0]`, just past its body. `None` without the
+    /// header, with one that is not a number, or when the headers do not end within `raw`.
+    /// Most messages have no such header: one vectorised search over the message tells.
+    fn content_end(&self, raw: &[u8]) -> Option<u64> {
+        const NAME: &[u8] = b"content-l";
+        let headers_from = memchr::memchr(b'\n', raw)?;
+        let mut from = headers_from;
+        while let Some(p) = self.length.find(&raw[from..]) {
+            let hit = from + p;
+            from = hit + 1;
+            let Some(name) = hit.checked_sub(NAME.len()) else {
+                continue;
+            };
+            if name <= headers_from
+                || raw[name - 1] != b'\n'
+                || !raw[name..hit].eq_ignore_ascii_case(NAME)
+            {
+                continue;
+            }
+            // A header only while no blank line comes before it.
+            if self.blank_line(&raw[headers_from..name]).is_some() {
+                return None;
+            }
+            let value_end = hit + memchr::memchr(b'\n', &raw[hit..])?;
+            let length: u64 = std::str::from_utf8(&raw[hit + 6..value_end])
+                .ok()?
+                .trim()
+                .parse()
+                .ok()?;
+            let (blank, width) = match raw.get(value_end + 1) {
+                // This was the last header line.
+                Some(b'\n') => (value_end, 2),
+                Some(b'\r') if raw.get(value_end + 2) == Some(&b'\n') => (value_end, 3),
+                _ => {
+                    let (at, width) = self.blank_line(&raw[value_end..])?;
+                    (value_end + at, width)
+                }
+            };
+            return Some((blank + width) as u64 + length);
+        }
+        None
     }
 }
 
@@ -191,7 +255,8 @@ fn split_blocks(
     block: usize,
     mut each: impl FnMut(u64, Cow<'_, [u8]>),
 ) -> std::io::Result<()> {
-    let boundary = memchr::memmem::Finder::new(b"\nFrom ");
+    let finders = Finders::new();
+    let boundary = &finders.boundary;
     let mut buf: Vec<u8> = Vec::with_capacity(block);
     // Offset in the file of buf[0].
     let mut base: u64 = 0;
@@ -254,7 +319,8 @@ fn split_blocks(
                         Separator::Yes => {
                             if length_end.is_none() {
                                 length_end = Some(
-                                    content_end(&buf[s..c])
+                                    finders
+                                        .content_end(&buf[s..c])
                                         .filter(|n| *n <= MAX_CONTENT_LENGTH)
                                         .map(|n| base + s as u64 + n),
                                 );
@@ -274,7 +340,12 @@ fn split_blocks(
                                     continue;
                                 }
                                 Some(false) => {
-                                    emit(base + s as u64, &buf[s..c], &mut each);
+                                    emit(
+                                        base + s as u64,
+                                        &buf[s..c],
+                                        &finders.quoted_from,
+                                        &mut each,
+                                    );
                                     start = Some(c);
                                     searched = c;
                                     length_end = None;
@@ -287,7 +358,7 @@ fn split_blocks(
                 }
                 None if eof => {
                     if s < buf.len() {
-                        emit(base + s as u64, &buf[s..], &mut each);
+                        emit(base + s as u64, &buf[s..], &finders.quoted_from, &mut each);
                     }
                     return Ok(());
                 }
@@ -313,26 +384,44 @@ fn split_blocks(
     }
 }
 
-/// Hands out one message: the `From ` line dropped, `>From ` unquoted.
-fn emit(offset: u64, raw: &[u8], each: &mut impl FnMut(u64, Cow<'_, [u8]>)) {
+/// Hands out one message: the `From ` line dropped, `>From ` unquoted (a line of one or more
+/// `>` then `From ` loses one `>`). Copied only when a line needs unquoting: a vectorised search
+/// for `>From ` tells, so quoted replies (`> ...` lines) cost no copy.
+fn emit(
+    offset: u64,
+    raw: &[u8],
+    quoted_from: &memchr::memmem::Finder<'_>,
+    each: &mut impl FnMut(u64, Cow<'_, [u8]>),
+) {
     let body = match memchr::memchr(b'\n', raw) {
         Some(n) => &raw[n + 1..],
         None => &[][..],
     };
-    let quoted = memchr::memmem::find(body, b"\n>").is_some() || body.starts_with(b">");
-    if !quoted {
+    // Where each line to unquote starts (the `>` it loses).
+    let mut cuts = Vec::new();
+    let mut from = 0;
+    while let Some(p) = quoted_from.find(&body[from..]) {
+        let hit = from + p;
+        let mut start = hit;
+        while start > 0 && body[start - 1] == b'>' {
+            start -= 1;
+        }
+        if start == 0 || body[start - 1] == b'\n' {
+            cuts.push(start);
+        }
+        from = hit + 1;
+    }
+    if cuts.is_empty() {
         each(offset, Cow::Borrowed(body));
         return;
     }
     let mut out = Vec::with_capacity(body.len());
-    for line in body.split_inclusive(|b| *b == b'\n') {
-        let arrows = line.iter().take_while(|b| **b == b'>').count();
-        if arrows > 0 && line[arrows..].starts_with(b"From ") {
-            out.extend_from_slice(&line[1..]);
-        } else {
-            out.extend_from_slice(line);
-        }
+    let mut kept = 0;
+    for cut in cuts {
+        out.extend_from_slice(&body[kept..cut]);
+        kept = cut + 1;
     }
+    out.extend_from_slice(&body[kept..]);
     each(offset, Cow::Owned(out));
 }
 
@@ -372,6 +461,13 @@ mod tests {
         let second = got[1].0 as usize;
         assert_eq!(&mbox[second..second + 12], b"From b@x Tue");
         assert_eq!(got[1].1, "Subject: two\n\nbody");
+
+        // Only at a line's start; a message ending in a quoted line; no quoting at all.
+        let mbox = b"From a@x Mon Jan  5 10:00:00 2026\nSubject: one\n\nsee >From here\n> >From not this\n>From last";
+        assert_eq!(
+            all(mbox)[0].1,
+            "Subject: one\n\nsee >From here\n> >From not this\nFrom last"
+        );
     }
 
     #[test]
@@ -462,6 +558,22 @@ mod tests {
             assert_eq!(got.len(), 2, "length {wrong}: {got:?}");
             assert_eq!(got[1].1, "Subject: next\n\nlast\n");
         }
+    }
+
+    #[test]
+    fn the_content_length_header_is_found_where_writers_put_it() {
+        let f = Finders::new();
+        let crlf = b"From a@x Mon Jan  5 10:00:00 2026\r\nSubject: s\r\ncontent-length: 4\r\nX-A: 1\r\n\r\nbody";
+        assert_eq!(f.content_end(crlf), Some(crlf.len() as u64));
+        let last = b"From a@x Mon Jan  5 10:00:00 2026\nContent-Length: 4\n\nbody";
+        assert_eq!(f.content_end(last), Some(last.len() as u64));
+        // In a body, or not a number: no length.
+        let body = b"From a@x Mon Jan  5 10:00:00 2026\nSubject: s\n\nContent-Length: 4\n";
+        assert_eq!(f.content_end(body), None);
+        let word = b"From a@x Mon Jan  5 10:00:00 2026\nContent-Length: many\n\nbody";
+        assert_eq!(f.content_end(word), None);
+        let other = b"From a@x Mon Jan  5 10:00:00 2026\nX-Strength: 4\n\nbody";
+        assert_eq!(f.content_end(other), None);
     }
 
     #[test]
