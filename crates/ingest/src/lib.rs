@@ -98,7 +98,8 @@ enum Content {
 }
 
 /// Header fields of which at least one opens any mail message (RFC 5322 section 3.6, the
-/// trace fields of RFC 5321 section 4.4, MIME, and what mail programs add before them).
+/// trace fields of RFC 5321 section 4.4, MIME, DKIM (RFC 6376) and ARC (RFC 8617) signatures,
+/// and what mail programs add before them: Gmail's Takeout, Outlook, Thunderbird, Apple Mail).
 const MAIL_FIELDS: &[&str] = &[
     "from",
     "to",
@@ -114,38 +115,56 @@ const MAIL_FIELDS: &[&str] = &[
     "in-reply-to",
     "references",
     "mime-version",
+    "content-type",
+    "dkim-signature",
+    "arc-seal",
+    "arc-message-signature",
+    "arc-authentication-results",
+    "authentication-results",
+    "x-received",
+    "x-gm-thrid",
+    "x-gmail-labels",
+    "thread-topic",
+    "thread-index",
     "x-mozilla-status",
     "x-apple-mail-remote-attachments",
 ];
 
 /// Whether `head` opens with a header block naming at least one mail field: header lines
-/// (a name, `:`), folded lines, up to a blank line or the end of what was read.
+/// (a name, `:`), folded lines, up to a blank line or the end of what was read. A block that
+/// fills the whole sniff window with well-formed fields (a long run of signature and trace
+/// fields) counts too.
 fn opens_with_headers(head: &[u8]) -> bool {
+    let cut = head.len() >= SNIFF;
     let mut known = false;
-    for (i, line) in head.split(|b| *b == b'\n').enumerate() {
+    let mut fields = 0;
+    let mut lines = head.split(|b| *b == b'\n').peekable();
+    while let Some(line) = lines.next() {
+        let last = lines.peek().is_none();
         let line = line.strip_suffix(b"\r").unwrap_or(line);
         if line.is_empty() {
             return known;
         }
         if line[0] == b' ' || line[0] == b'\t' {
-            if i == 0 {
+            if fields == 0 {
                 return false;
             }
             continue;
         }
         let Some(colon) = memchr::memchr(b':', line) else {
-            // The last line may be cut off by the sniff window.
-            return known && i > 0 && head.len() >= SNIFF;
+            // Only the last line may be cut off by the sniff window.
+            return last && cut && (known || fields >= 3);
         };
         let name = &line[..colon];
         if name.is_empty() || !name.iter().all(|b| (33..=126).contains(b)) {
             return false;
         }
+        fields += 1;
         known |= MAIL_FIELDS
             .iter()
             .any(|f| f.as_bytes().eq_ignore_ascii_case(name));
     }
-    known
+    known || (cut && fields >= 3)
 }
 
 /// Tells what a file holds from its first bytes.

@@ -360,6 +360,14 @@ fn folders_of_messages_are_read_recursively_whatever_the_extension() {
     );
     write(&root.join("config.yaml"), "title: not mail\nowner: alex\n");
     write(&root.join(".DS_Store"), b"\x00\x00\x00\x01Bud1");
+    // Signature fields longer than the first bytes looked at, before any other field.
+    let seal = format!(
+        "ARC-Seal: i=1; a=rsa-sha256; d=example.org; s=arc; b={}\nARC-Message-Signature: i=1; b={}\n{}",
+        "A".repeat(3000),
+        "B".repeat(3000),
+        eml("f5@northwind.example", "dana@northwind.example", "e", "e")
+    );
+    write(&root.join("signed/1.eml"), &seal);
     write(&root.join("broken.eml"), "\u{0}\u{1}".repeat(50));
     assert_eq!(kind_of(&root).unwrap(), Kind::EmlFolder);
     let (messages, summary) = read_all(&root);
@@ -369,7 +377,8 @@ fn folders_of_messages_are_read_recursively_whatever_the_extension() {
             "f1@northwind.example",
             "f2@northwind.example",
             "f3@northwind.example",
-            "f4@northwind.example"
+            "f4@northwind.example",
+            "f5@northwind.example"
         ]
     );
     assert_eq!(summary.not_mail, 3, "notes, yaml, .msf");
