@@ -1,6 +1,7 @@
 //! Reading mail the rep already has, from the layouts mail programs keep and export it in:
 //! - a single message file (`.eml`, `.txt`, or no extension; a UTF-8 byte-order mark at the
-//!   start is passed over), or Apple Mail's `.emlx` (a byte count line, the message, a plist);
+//!   start is passed over, lines ended by a bare carriage return as classic Mac OS wrote them
+//!   are read), or Apple Mail's `.emlx` (a byte count line, the message, a plist);
 //! - an mbox file (mboxo, mboxrd, mboxcl, mboxcl2; see `mbox` for what splits it);
 //! - a Maildir (`cur/` and `new/`, either may be missing; `tmp/` holds deliveries in progress
 //!   and is not read), with its Maildir++ sub-folders (`.Sent`, `.INBOX.Archive`: each a
@@ -33,6 +34,7 @@ mod zones;
 pub use parse::{parse, parse_filtered};
 
 use rekindle_core::mail::Message;
+use std::borrow::Cow;
 use std::fs::File;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -167,9 +169,46 @@ fn opens_with_headers(head: &[u8]) -> bool {
     known || (cut && fields >= 3)
 }
 
+/// Whether text has its lines ended by a bare carriage return (classic Mac OS: no line feed in
+/// the first bytes, but carriage returns).
+fn cr_lines(head: &[u8]) -> bool {
+    memchr::memchr(b'\n', head).is_none() && memchr::memchr(b'\r', head).is_some()
+}
+
+/// Text with bare carriage returns turned into line feeds, when `cr_lines` says it uses them.
+fn with_line_feeds(bytes: &[u8]) -> Cow<'_, [u8]> {
+    if cr_lines(&bytes[..bytes.len().min(SNIFF)]) {
+        Cow::Owned(
+            bytes
+                .iter()
+                .map(|b| if *b == b'\r' { b'\n' } else { *b })
+                .collect(),
+        )
+    } else {
+        Cow::Borrowed(bytes)
+    }
+}
+
+/// A reader turning bare carriage returns into line feeds (see `cr_lines`), for an mbox
+/// written with classic Mac OS line ends.
+struct LineFeeds<R>(R);
+
+impl<R: Read> Read for LineFeeds<R> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.0.read(out)?;
+        for b in &mut out[..n] {
+            if *b == b'\r' {
+                *b = b'\n';
+            }
+        }
+        Ok(n)
+    }
+}
+
 /// Tells what a file holds from its first bytes.
 fn sniff(head: &[u8]) -> Content {
-    let head = head.strip_prefix(BOM).unwrap_or(head);
+    let head = with_line_feeds(head);
+    let head = head.strip_prefix(BOM).unwrap_or(&head);
     // Archives cut from a list's history often begin with the blank line before a separator.
     let first = head
         .iter()
@@ -388,17 +427,23 @@ pub fn read_filtered(
         match content {
             Content::Mbox => {
                 let mut index = 0;
-                mbox::split(File::open(file)?, |offset, bytes| {
+                let each = |offset, bytes: Cow<'_, [u8]>| {
                     index += 1;
                     take(
                         format!("{origin} message {index}, byte {offset}"),
                         &bytes,
                         summary,
                     );
-                })
+                };
+                if cr_lines(&head) {
+                    mbox::split(LineFeeds(File::open(file)?), each)
+                } else {
+                    mbox::split(File::open(file)?, each)
+                }
             }
             Content::Message | Content::Emlx => {
                 let bytes = std::fs::read(file)?;
+                let bytes = with_line_feeds(&bytes);
                 let message = if content == Content::Emlx {
                     emlx_message(&bytes)
                 } else {

@@ -158,6 +158,39 @@ fn a_byte_order_mark_before_an_mbox_or_a_message() {
     assert_eq!(kind_of(&blank).unwrap(), Kind::Mbox);
     assert_eq!(keys(&read_all(&blank).0), ["blank1@northwind.example"]);
 
+    // Classic Mac OS line ends (bare CR), as in sisimai's set-of-emails/maildir/mac.
+    let mac = dir.path().join("mac.eml");
+    write(
+        &mac,
+        eml(
+            "mac1@northwind.example",
+            "dana@northwind.example",
+            "Hi",
+            "Thursday works.",
+        )
+        .replace('\n', "\r"),
+    );
+    assert_eq!(kind_of(&mac).unwrap(), Kind::Eml);
+    let (messages, summary) = read_all(&mac);
+    assert_eq!(keys(&messages), ["mac1@northwind.example"], "{summary:?}");
+    assert!(messages[0].text.contains("Thursday works."));
+
+    let mac_mbox = dir.path().join("mac.mbox");
+    write(
+        &mac_mbox,
+        format!(
+            "From MAILER-DAEMON  Thu Jul  2 12:05:05 2020\n{}\nFrom dana@northwind.example  Thu Jul  2 12:06:05 2020\n{}",
+            eml("mac2@northwind.example", "dana@northwind.example", "a", "a"),
+            eml("mac3@northwind.example", "dana@northwind.example", "b", "b")
+        )
+        .replace('\n', "\r"),
+    );
+    assert_eq!(kind_of(&mac_mbox).unwrap(), Kind::Mbox);
+    assert_eq!(
+        keys(&read_all(&mac_mbox).0),
+        ["mac2@northwind.example", "mac3@northwind.example"]
+    );
+
     let single = dir.path().join("one.eml");
     write(
         &single,
