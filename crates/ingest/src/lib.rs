@@ -96,6 +96,9 @@ enum Content {
     Message,
     /// Apple Mail's `.emlx`: a line with the message's length in bytes, then the message.
     Emlx,
+    /// Nothing but white space: an empty mailbox given by name (Thunderbird keeps an empty
+    /// folder that way), a marker file in a folder.
+    Empty,
     NotMail,
 }
 
@@ -214,6 +217,9 @@ fn sniff(head: &[u8]) -> Content {
         .iter()
         .position(|b| *b != b'\n' && *b != b'\r')
         .unwrap_or(head.len());
+    if head.iter().all(u8::is_ascii_whitespace) {
+        return Content::Empty;
+    }
     if head[first..].starts_with(b"From ") {
         return Content::Mbox;
     }
@@ -257,9 +263,9 @@ fn is_maildir(dir: &Path) -> bool {
 }
 
 /// Recognises a source: a folder with `cur` or `new` is a Maildir, another folder is read
-/// recursively, a file starting with `From ` (after a byte-order
-/// mark or blank lines) is an mbox, a file opening with mail headers is
-/// one message. Errors: the path cannot be read, or is a file that holds no mail.
+/// recursively, a file starting with `From ` (after a byte-order mark or blank lines) is an
+/// mbox, a file opening with mail headers is one message. Errors: the path cannot be read, or
+/// is a file that holds no mail.
 pub fn kind_of(path: &Path) -> Result<Kind, IngestError> {
     let meta = std::fs::metadata(path).map_err(io_error(path))?;
     if meta.is_dir() {
@@ -271,7 +277,7 @@ pub fn kind_of(path: &Path) -> Result<Kind, IngestError> {
         });
     }
     match sniff(&head_of(path).map_err(io_error(path))?) {
-        Content::Mbox => Ok(Kind::Mbox),
+        Content::Mbox | Content::Empty => Ok(Kind::Mbox),
         Content::Message | Content::Emlx => Ok(Kind::Eml),
         Content::NotMail => Err(IngestError::Unrecognised(path.to_path_buf())),
     }
@@ -290,7 +296,7 @@ pub fn check(path: &Path) -> Result<Kind, IngestError> {
         found = in_maildir
             || !matches!(
                 head_of(file).map(|h| sniff(&h)),
-                Ok(Content::NotMail) | Err(_)
+                Ok(Content::NotMail | Content::Empty) | Err(_)
             );
         !found
     })
@@ -416,65 +422,72 @@ pub fn read_filtered(
         }
     };
     // One file: an mbox is streamed, a message read whole. `known`: a Maildir's file, a
-    // message whatever its first bytes.
-    let mut file = |file: &Path, known: bool, summary: &mut ReadSummary| -> std::io::Result<()> {
-        let origin = file.display().to_string();
-        let head = head_of(file)?;
-        let content = match sniff(&head) {
-            Content::NotMail if known => Content::Message,
-            other => other,
-        };
-        match content {
-            Content::Mbox => {
-                let mut index = 0;
-                let each = |offset, bytes: Cow<'_, [u8]>| {
-                    index += 1;
-                    take(
-                        format!("{origin} message {index}, byte {offset}"),
-                        &bytes,
-                        summary,
-                    );
-                };
-                if cr_lines(&head) {
-                    mbox::split(LineFeeds(File::open(file)?), each)
-                } else {
-                    mbox::split(File::open(file)?, each)
+    // message whatever its first bytes; `given`: the path given, not a file in a folder.
+    let mut file =
+        |file: &Path, known: bool, given: bool, summary: &mut ReadSummary| -> std::io::Result<()> {
+            let origin = file.display().to_string();
+            let head = head_of(file)?;
+            let content = match sniff(&head) {
+                Content::NotMail | Content::Empty if known => Content::Message,
+                other => other,
+            };
+            match content {
+                Content::Empty => {
+                    if !given {
+                        summary.not_mail += 1;
+                    }
+                    Ok(())
                 }
-            }
-            Content::Message | Content::Emlx => {
-                let bytes = std::fs::read(file)?;
-                let bytes = with_line_feeds(&bytes);
-                let message = if content == Content::Emlx {
-                    emlx_message(&bytes)
-                } else {
-                    &bytes
-                };
-                take(origin, message, summary);
-                Ok(())
-            }
-            Content::NotMail => {
-                let named_as_mail = file.extension().is_some_and(|x| {
-                    ["eml", "emlx", "msg", "mbox", "mbx"]
-                        .iter()
-                        .any(|e| x.eq_ignore_ascii_case(e))
-                });
-                if named_as_mail {
-                    summary.skipped.push(Skipped {
-                        origin,
-                        reason: "not a mail message".into(),
+                Content::Mbox => {
+                    let mut index = 0;
+                    let each = |offset, bytes: Cow<'_, [u8]>| {
+                        index += 1;
+                        take(
+                            format!("{origin} message {index}, byte {offset}"),
+                            &bytes,
+                            summary,
+                        );
+                    };
+                    if cr_lines(&head) {
+                        mbox::split(LineFeeds(File::open(file)?), each)
+                    } else {
+                        mbox::split(File::open(file)?, each)
+                    }
+                }
+                Content::Message | Content::Emlx => {
+                    let bytes = std::fs::read(file)?;
+                    let bytes = with_line_feeds(&bytes);
+                    let message = if content == Content::Emlx {
+                        emlx_message(&bytes)
+                    } else {
+                        &bytes
+                    };
+                    take(origin, message, summary);
+                    Ok(())
+                }
+                Content::NotMail => {
+                    let named_as_mail = file.extension().is_some_and(|x| {
+                        ["eml", "emlx", "msg", "mbox", "mbx"]
+                            .iter()
+                            .any(|e| x.eq_ignore_ascii_case(e))
                     });
-                } else {
-                    summary.not_mail += 1;
+                    if named_as_mail {
+                        summary.skipped.push(Skipped {
+                            origin,
+                            reason: "not a mail message".into(),
+                        });
+                    } else {
+                        summary.not_mail += 1;
+                    }
+                    Ok(())
                 }
-                Ok(())
             }
-        }
-    };
+        };
     match kind_of(path)? {
-        Kind::Eml | Kind::Mbox => file(path, false, &mut summary).map_err(io_error(path))?,
+        Kind::Eml | Kind::Mbox => file(path, false, true, &mut summary).map_err(io_error(path))?,
         Kind::EmlFolder | Kind::Maildir => {
             walk(path, 0, &mut |path, known| {
-                if let Err(e) = file(path, known, &mut summary) {
+                if let Err(e) = file(path, known, false, &mut summary) {
                     summary.skipped.push(Skipped {
                         origin: path.display().to_string(),
                         reason: e.to_string(),

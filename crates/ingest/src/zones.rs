@@ -57,6 +57,11 @@ pub(crate) fn unfold(text: &str) -> String {
     out
 }
 
+/// `t` moved by `seconds`; `None` past the calendar's range.
+fn shift(t: NaiveDateTime, seconds: i32) -> Option<NaiveDateTime> {
+    t.checked_add_signed(chrono::Duration::seconds(i64::from(seconds)))
+}
+
 /// One STANDARD or DAYLIGHT observance of a VTIMEZONE.
 #[derive(Clone, Debug, Default)]
 struct Observance {
@@ -170,7 +175,7 @@ impl Observance {
                 loop {
                     if d.weekday() == w {
                         seen += 1;
-                        if seen == -n {
+                        if Some(seen) == n.checked_neg() {
                             break Some(d);
                         }
                     }
@@ -190,16 +195,16 @@ impl Observance {
         let onset = day.and_time(start.time());
         let expired = self
             .until
-            .is_some_and(|u| onset - chrono::Duration::seconds(i64::from(self.from)) > u);
+            .is_some_and(|u| shift(onset, -self.from).is_none_or(|t| t > u));
         (onset >= start && !expired).then_some(onset)
     }
 
     /// The latest onset at or before `utc`, as a UTC time.
     fn last_onset(&self, utc: NaiveDateTime) -> Option<NaiveDateTime> {
-        let to_utc = |local: NaiveDateTime| local - chrono::Duration::seconds(i64::from(self.from));
+        let to_utc = |local: NaiveDateTime| shift(local, -self.from);
         let mut best: Option<NaiveDateTime> = None;
-        let mut consider = |t: NaiveDateTime| {
-            if t <= utc && best.is_none_or(|b| t > b) {
+        let mut consider = |t: Option<NaiveDateTime>| {
+            if let Some(t) = t.filter(|t| *t <= utc && best.is_none_or(|b| *t > b)) {
                 best = Some(t);
             }
         };
@@ -252,15 +257,12 @@ impl Rules {
         offsets
             .iter()
             .rev()
-            .map(|o| local - chrono::Duration::seconds(i64::from(*o)))
+            .filter_map(|o| shift(local, -*o))
             .find(|utc| {
                 self.offset_at(*utc)
-                    .is_some_and(|o| *utc + chrono::Duration::seconds(i64::from(o)) == local)
+                    .is_some_and(|o| shift(*utc, o) == Some(local))
             })
-            .or_else(|| {
-                let guess = self.offset_at(local)?;
-                Some(local - chrono::Duration::seconds(i64::from(guess)))
-            })
+            .or_else(|| shift(local, -self.offset_at(local)?))
     }
 }
 
@@ -576,6 +578,26 @@ mod tests {
             out.contains("\r\nEXDATE:20260602T060000Z,20260603T060000Z\r\n"),
             "{out}"
         );
+    }
+
+    #[test]
+    fn hostile_rules_give_answers_or_nothing_but_never_panic() {
+        for rule in [
+            "FREQ=YEARLY;BYDAY=-2147483648SU;BYMONTH=10",
+            "FREQ=YEARLY;BYDAY=99SU;BYMONTH=13",
+            "FREQ=YEARLY;BYDAY=é;BYMONTH=0",
+            "FREQ=YEARLY;BYMONTHDAY=40;BYDAY=SU",
+            "FREQ=YEARLY;UNTIL=99999999T999999Z",
+        ] {
+            for start in ["16011028T030000", "99991231T235959", "00010101T000000", "x"] {
+                let text = format!(
+                    "BEGIN:VTIMEZONE\r\nTZID:H\r\nBEGIN:STANDARD\r\nDTSTART:{start}\r\nRRULE:{rule}\r\nTZOFFSETFROM:+9959\r\nTZOFFSETTO:-9959\r\nEND:STANDARD\r\nEND:VTIMEZONE\r\nBEGIN:VEVENT\r\nDTSTART;TZID=H:99991231T235959\r\nDTEND;TZID=H:00010101T000000\r\nEND:VEVENT\r\n"
+                );
+                let _ = normalise(&text, 2026..=2026);
+                let zones = vtimezones(&unfold(&text));
+                let _ = zones["H"].to_utc(at("2026-06-01 12:00"));
+            }
+        }
     }
 
     #[test]

@@ -433,6 +433,12 @@ fn a_path_that_cannot_be_read_as_mail_is_named_before_anything_is_read() {
     assert!(matches!(err, IngestError::Unrecognised(_)));
     assert!(err.to_string().contains("contract.pdf"), "{err}");
 
+    // An empty mailbox is a mailbox with no messages.
+    let none = dir.path().join("none.mbox");
+    write(&none, "");
+    assert_eq!(check(&none).unwrap(), Kind::Mbox);
+    assert_eq!(read_all(&none).1.messages, 0);
+
     let empty = dir.path().join("empty");
     write(&empty.join("readme.md"), "# nothing here\n");
     let err = check(&empty).unwrap_err();
