@@ -599,7 +599,9 @@ pub struct CloseArgs {
 #[derive(Subcommand)]
 pub enum ImportCommand {
     /// .ics files or folders of them: meetings with a deal's contacts become booked next steps
-    /// (ahead), meetings held (past) or cancellations. Re-importing adds nothing.
+    /// (ahead), meetings held (past) or cancellations (METHOD:CANCEL, STATUS:CANCELLED, every
+    /// contact declined). Time zones by IANA or Windows name or the file's own VTIMEZONE. Every
+    /// path is checked first. Re-importing adds nothing.
     Calendar {
         #[arg(required = true)]
         paths: Vec<PathBuf>,
@@ -607,7 +609,10 @@ pub enum ImportCommand {
         #[arg(long = "me", value_name = "ADDRESS")]
         me: Vec<String>,
     },
-    /// mbox files, Maildir folders, .eml files or folders of them. Re-importing adds nothing.
+    /// mbox files (mboxo, mboxrd, mboxcl2), Maildirs (with Maildir++ sub-folders), Apple Mail
+    /// exports (Name.mbox), message files (.eml, .emlx, .txt, no extension) or folders holding
+    /// any of these, read recursively. Every path is checked first: one that cannot be read
+    /// stops the import before anything changes. Re-importing adds nothing.
     Mail {
         #[arg(required = true)]
         paths: Vec<PathBuf>,

@@ -53,6 +53,8 @@ pub struct Summary {
     pub not_matched: BTreeMap<&'static str, usize>,
     /// Messages that could not be read, with their file (or folder) and position.
     pub skipped: Vec<(String, String)>,
+    /// Files in the folders read that hold no mail (indexes, caches), passed over.
+    pub files_not_mail: usize,
 }
 
 impl Summary {
@@ -105,6 +107,12 @@ impl Summary {
         }
         for (reason, n) in &self.not_matched {
             lines.push(format!("  {n} not matched: {reason}"));
+        }
+        if self.files_not_mail > 0 {
+            lines.push(format!(
+                "  {} files passed over: not mail",
+                self.files_not_mail
+            ));
         }
         for (origin, reason) in &self.skipped {
             lines.push(format!("  skipped {origin}: {reason}"));
@@ -490,7 +498,21 @@ pub fn progress(g: &Global, total_bytes: Option<u64>) -> ProgressBar {
     bar
 }
 
+/// Refuses an import before it changes anything (the messages, the remembered addresses)
+/// when one of its paths cannot be read or holds nothing to import, naming that path: an
+/// import of several paths is all or nothing.
+fn check_paths(
+    paths: &[PathBuf],
+    check: impl Fn(&std::path::Path) -> Result<(), rekindle_ingest::IngestError>,
+) -> Result<()> {
+    for path in paths {
+        check(path).map_err(|e| anyhow::anyhow!("{e}; nothing was imported"))?;
+    }
+    Ok(())
+}
+
 pub async fn mail(g: &Global, paths: &[PathBuf], me: &[String]) -> Result<ExitCode> {
+    check_paths(paths, |p| rekindle_ingest::check(p).map(drop))?;
     let store = open(g).await?;
     let mut importer = Importer::new(&store, g, me).await?;
     let total: u64 = paths.iter().map(|p| rekindle_ingest::source_bytes(p)).sum();
@@ -533,6 +555,7 @@ pub async fn mail(g: &Global, paths: &[PathBuf], me: &[String]) -> Result<ExitCo
                     .with_context(|| format!("reading {}", path.display()))
             })?;
             importer.skipped(read.skipped);
+            importer.summary.files_not_mail += read.not_mail;
         }
         bar.finish_and_clear();
         Ok((importer, bytes_read.load(Ordering::Relaxed)))
@@ -545,6 +568,7 @@ pub async fn mail(g: &Global, paths: &[PathBuf], me: &[String]) -> Result<ExitCo
 }
 
 pub async fn calendar(g: &Global, paths: &[PathBuf], me: &[String]) -> Result<ExitCode> {
+    check_paths(paths, rekindle_ingest::calendar::check)?;
     let store = open(g).await?;
     let mut importer = Importer::new(&store, g, me).await?;
     let window = importer.window();

@@ -646,7 +646,8 @@ fn importing_mail_captures_touches_replies_auto_replies_and_suggestions_once() {
         "Top stories",
     );
     let mut bytes = mbox.into_bytes();
-    bytes.extend_from_slice(b"From junk Thu Jan  1 00:00:00 2026\n");
+    // A separator and a header, then garbage: a message of its own, skipped.
+    bytes.extend_from_slice(b"From junk Thu Jan  1 00:00:00 2026\nX-Junk: 1\n");
     bytes.extend((0..3000u32).map(|i| (i % 5) as u8));
     let path = dir.path().join("mail.mbox");
     std::fs::write(&path, bytes).unwrap();

@@ -1,6 +1,16 @@
 //! Reading calendars: iCalendar text (a `.ics` file, a folder of them, or what a CalDAV server
 //! returns) into occurrences, recurring events expanded within a window. An event the reader
 //! cannot use is skipped and counted with where it was, never fatal.
+//!
+//! What real calendars write is read as they mean it:
+//! - time zones by IANA name, Windows name (Outlook) or the file's own VTIMEZONE, and floating
+//!   times in the calendar's `X-WR-TIMEZONE` (see `zones`);
+//! - `METHOD:CANCEL` (RFC 5546 section 3.2.5): every event the file names is cancelled, whatever
+//!   its STATUS;
+//! - `STATUS:CANCELLED` (RFC 5545 section 3.8.1.11), also spelt `CANCELED` as some servers
+//!   write it;
+//! - attendees with `PARTSTAT=DECLINED` (RFC 5545 section 3.2.12), which the core reads as a
+//!   cancellation when every contact declined.
 
 use crate::{IngestError, Skipped};
 use chrono::{DateTime, TimeZone, Utc};
@@ -74,6 +84,10 @@ fn stamp(t: Timestamp) -> String {
 /// Parses iCalendar text. `origin` names it in what is skipped (a file, a URL).
 pub fn parse_ics(origin: &str, text: &str, window: Window) -> CalendarRead {
     let mut read = CalendarRead::default();
+    let years = window.from.to_zoned(jiff::tz::TimeZone::UTC).year()
+        ..=window.to.to_zoned(jiff::tz::TimeZone::UTC).year();
+    let (text, unknown_zones) =
+        crate::zones::normalise(text, i32::from(*years.start())..=i32::from(*years.end()));
     let calendar = match text.parse::<icalendar::Calendar>() {
         Ok(c) => c,
         Err(e) => {
@@ -96,6 +110,9 @@ pub fn parse_ics(origin: &str, text: &str, window: Window) -> CalendarRead {
             _ => None,
         })
         .collect();
+    let cancels_all = calendar.properties.iter().any(|p| {
+        p.key().eq_ignore_ascii_case("METHOD") && p.value().trim().eq_ignore_ascii_case("CANCEL")
+    });
     for (index, event) in calendar.calendar_events().enumerate() {
         read.events += 1;
         let skip = |reason: &str| Skipped {
@@ -107,7 +124,15 @@ pub fn parse_ics(origin: &str, text: &str, window: Window) -> CalendarRead {
             continue;
         };
         let Some(start) = event.get_start().as_ref().and_then(utc) else {
-            read.skipped.push(skip("no readable DTSTART"));
+            let reason = if unknown_zones.is_empty() {
+                "no readable DTSTART".to_string()
+            } else {
+                format!(
+                    "no readable DTSTART (unknown time zone {})",
+                    unknown_zones.join(", ")
+                )
+            };
+            read.skipped.push(skip(&reason));
             continue;
         };
         let end = event
@@ -118,8 +143,14 @@ pub fn parse_ics(origin: &str, text: &str, window: Window) -> CalendarRead {
             .filter(|e| *e >= start)
             .unwrap_or(start);
         let length = end.as_second() - start.as_second();
+        let cancelled = event
+            .property_value("STATUS")
+            .map(str::trim)
+            .is_some_and(|s| {
+                s.eq_ignore_ascii_case("CANCELLED") || s.eq_ignore_ascii_case("CANCELED")
+            });
         let status = match event.get_status() {
-            Some(Ics::Cancelled) => EventStatus::Cancelled,
+            _ if cancels_all || cancelled => EventStatus::Cancelled,
             Some(Ics::Tentative) => EventStatus::Tentative,
             _ => EventStatus::Confirmed,
         };
@@ -185,20 +216,78 @@ pub fn parse_ics(origin: &str, text: &str, window: Window) -> CalendarRead {
     read
 }
 
-/// Reads a `.ics` file or a folder of them.
+/// The `.ics` files under `dir`, recursively and in name order (a vdir, as vdirsyncer and khal
+/// keep calendars, is a folder per calendar holding a file per event). Hidden entries are
+/// passed over and links to folders are not followed. Errors: `dir` cannot be listed.
+fn ics_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    fn walk(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| {
+                p.file_name()
+                    .is_some_and(|n| !n.to_string_lossy().starts_with('.'))
+            })
+            .collect();
+        entries.sort();
+        for entry in entries {
+            let Ok(meta) = std::fs::symlink_metadata(&entry) else {
+                continue;
+            };
+            if meta.is_dir() {
+                if depth < 32 {
+                    // A sub-folder that cannot be listed holds nothing we can read.
+                    let _ = walk(&entry, depth + 1, out);
+                }
+            } else if entry.is_file()
+                && entry
+                    .extension()
+                    .is_some_and(|x| x.eq_ignore_ascii_case("ics"))
+            {
+                out.push(entry);
+            }
+        }
+        Ok(())
+    }
+    let mut out = Vec::new();
+    walk(dir, 0, &mut out)?;
+    Ok(out)
+}
+
+/// Checks, before anything is imported, that `path` is an iCalendar file (its text opens with
+/// `BEGIN:VCALENDAR`, after a byte-order mark or blank lines) or a folder holding `.ics` files
+/// (in it or in folders under it).
+/// Errors: the path cannot be read, or holds no calendar.
+pub fn check(path: &Path) -> Result<(), IngestError> {
+    let io = crate::io_error(path);
+    if std::fs::metadata(path).map_err(&io)?.is_dir() {
+        return if !ics_files(path).map_err(&io)?.is_empty() {
+            Ok(())
+        } else {
+            Err(IngestError::NotCalendar(path.to_path_buf()))
+        };
+    }
+    let head = crate::head_of(path).map_err(&io)?;
+    let text = String::from_utf8_lossy(&head);
+    let text = text.trim_start_matches('\u{feff}').trim_start();
+    if text
+        .as_bytes()
+        .get(..15)
+        .is_some_and(|b| b.eq_ignore_ascii_case(b"BEGIN:VCALENDAR"))
+    {
+        Ok(())
+    } else {
+        Err(IngestError::NotCalendar(path.to_path_buf()))
+    }
+}
+
+/// Reads a `.ics` file, or the `.ics` files under a folder (see `ics_files`).
 pub fn read_ics(path: &Path, window: Window) -> Result<CalendarRead, IngestError> {
     let io = |source| IngestError::Io {
         path: path.to_path_buf(),
         source,
     };
     let files: Vec<PathBuf> = if std::fs::metadata(path).map_err(io)?.is_dir() {
-        let mut files: Vec<PathBuf> = std::fs::read_dir(path)
-            .map_err(io)?
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.is_file() && p.extension().is_some_and(|x| x.eq_ignore_ascii_case("ics")))
-            .collect();
-        files.sort();
-        files
+        ics_files(path).map_err(io)?
     } else {
         vec![path.to_path_buf()]
     };

@@ -31,7 +31,8 @@ fn mbox_with_quoted_from_junk_bad_charset_and_a_truncated_tail() {
     mbox.push_str("\nFrom dana@northwind.io Tue May 12 11:02:00 2026\n");
     mbox.push_str("Message-ID: <r1@northwind.io>\nIn-Reply-To: <a1@seller.io>\nReferences: <a0@seller.io> <a1@seller.io>\nFrom: Dana Reyes <Dana@Northwind.io>\nTo: alex@seller.io\nSubject: Re: Proposal\nDate: Tue, 12 May 2026 11:02:00 +0000\nContent-Type: text/plain; charset=x-unknown-charset\n\nThursday works.\n\nOn Tue, 12 May 2026 at 09:14, Alex Morgan <alex@seller.io> wrote:\n> Here it is.\n");
     let mut bytes = mbox.into_bytes();
-    bytes.extend_from_slice(b"\nFrom junk Tue May 12 12:00:00 2026\n");
+    // A separator followed by a header, then garbage: a message of its own, skipped.
+    bytes.extend_from_slice(b"\nFrom junk Tue May 12 12:00:00 2026\nX-Junk: 1\n");
     bytes.extend((0..2000u32).map(|i| (i % 7) as u8));
     bytes.extend_from_slice(b"\nFrom priya@northwind.io Tue May 12 13:00:00 2026\nMessage-ID: <t1@northwind.io>\nFrom: priya@northwind.io\nSubject: cut off mid-wa");
     let path = dir.path().join("sent.mbox");
