@@ -313,7 +313,8 @@ pub struct SendArgs {
     pub name: Option<String>,
     #[command(flatten)]
     pub password: PasswordArgs,
-    /// Say what would be sent, held or refused, and change nothing.
+    /// Say what would be sent, held or refused; no message changes. The connection settings
+    /// given are remembered, as by a real run.
     #[arg(long)]
     pub dry_run: bool,
 }

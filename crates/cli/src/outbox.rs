@@ -488,8 +488,10 @@ async fn send(g: &Global, store: &Store, a: SendArgs, now: Timestamp) -> Result<
                 _ => report_out.unconfirmed.push(id),
             }
         }
-        store.set_setting(SETTINGS_KEY, &settings).await?;
     }
+    // Remembered by a dry run too: the connection settings are not the record, and trying
+    // them first is how a rep sets them up.
+    store.set_setting(SETTINGS_KEY, &settings).await?;
     let due = store.due(now).await?;
     let policy = store.policy().await?;
     let mut session: Option<Smtp> = None;
@@ -693,14 +695,25 @@ async fn export(
     } else {
         to
     };
-    std::fs::write(&path, bytes).with_context(|| format!("writing {}", path.display()))?;
+    // A message names people and says what they told the rep: readable by its owner only.
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    std::io::Write::write_all(
+        &mut options
+            .open(&path)
+            .with_context(|| format!("writing {}", path.display()))?,
+        &bytes,
+    )
+    .with_context(|| format!("writing {}", path.display()))?;
     store.exported(id).await?;
     report(
         g,
         &serde_json::json!({ "message": id, "file": path.display().to_string() }),
         || {
             format!(
-                "{id} written to {}: once it is in your Sent folder and imported, it counts as sent",
+                "{id} written to {}: once it is in your Sent folder and imported, it counts as sent (or say so: rekindle outbox confirm {id} --sent)",
                 path.display()
             )
         },

@@ -589,8 +589,64 @@ fn export_writes_a_threaded_eml_that_counts_as_sent_once_imported_from_the_sent_
         &["--from", "alex@seller.io"],
     );
     assert!(report["sent"].as_array().unwrap().is_empty());
-    let settled = rk.run(&["outbox", "send", "--from", "alex@seller.io", "--json"]);
+    // The dry run remembered the sender it was given: the real run needs no --from.
+    let settled = rk.run(&["outbox", "send", "--json"]);
     let settled: Value = serde_json::from_slice(&settled.stdout).unwrap();
     assert_eq!(settled["settled"][0].to_string(), id[1..], "{settled}");
     assert_eq!(rk.json(&["outbox", "show", &id])["state"], "sent");
+}
+
+#[test]
+fn an_exported_message_is_private_and_the_rep_can_confirm_it_went_out_or_not() {
+    use std::os::unix::fs::PermissionsExt;
+    let rk = Rk::new();
+    rk.json(&["init"]);
+    let d = deal_at(&rk, "Acme", "dana@acme.example");
+    let id = approved(&rk, &d);
+    let dir = tempfile::tempdir().unwrap();
+    rk.json(&[
+        "import",
+        "mail",
+        file(dir.path(), "none.mbox", "").to_str().unwrap(),
+        "--me",
+        "alex@seller.io",
+    ]);
+    let out = rk.json(&[
+        "outbox",
+        "export",
+        &id,
+        "--to",
+        dir.path().to_str().unwrap(),
+    ]);
+    let path = out["file"].as_str().unwrap().to_string();
+    assert_eq!(
+        std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+    // Not sent after all: back to approved, to be sent once.
+    rk.json(&["outbox", "confirm", &id, "--resend"]);
+    assert_eq!(rk.json(&["outbox", "show", &id])["state"], "approved");
+    rk.json(&[
+        "outbox",
+        "export",
+        &id,
+        "--to",
+        dir.path().to_str().unwrap(),
+    ]);
+    rk.json(&["outbox", "confirm", &id, "--sent"]);
+    assert_eq!(rk.json(&["outbox", "show", &id])["state"], "sent");
+    let timeline = rk.json(&["show", &d])["record"]["activities"].clone();
+    let sent = timeline
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["outcome"] == "sent")
+        .count();
+    assert_eq!(sent, 1, "{timeline}");
+    // A message already sent needs no confirming.
+    let err = rk.fails(&["outbox", "confirm", &id, "--sent"]);
+    assert!(
+        err.contains("only an unconfirmed or exported message"),
+        "{err}"
+    );
 }

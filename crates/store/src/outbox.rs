@@ -337,7 +337,7 @@ impl Store {
         .await?;
         let done = sqlx::query(
             "UPDATE outbox SET state = 'sent', sent_at = $1, activity_id = $2, error = NULL
-             WHERE id = $3 AND state IN ('sending', 'unconfirmed')",
+             WHERE id = $3 AND state IN ('sending', 'unconfirmed', 'exported')",
         )
         .bind(at.as_second())
         .bind(activity.0)
@@ -410,13 +410,14 @@ impl Store {
         .await
     }
 
-    /// The rep settles a message in doubt: it went out (recorded now) or it did not (approved
-    /// again, to be sent once).
+    /// The rep settles a message in doubt - one whose send was interrupted (`unconfirmed`) or
+    /// one exported to send by hand (`exported`): it went out (recorded now) or it did not
+    /// (approved again, to be sent once).
     pub async fn confirm(&self, id: OutgoingId, went_out: bool, at: Timestamp) -> Result<()> {
         let m = self.outgoing(id).await?;
-        if m.state != OutboxState::Unconfirmed {
+        if !matches!(m.state, OutboxState::Unconfirmed | OutboxState::Exported) {
             return Err(StoreError::State(format!(
-                "{id} is {}: only an unconfirmed message needs confirming",
+                "{id} is {}: only an unconfirmed or exported message needs confirming",
                 m.state
             )));
         }
@@ -427,7 +428,7 @@ impl Store {
             use OutboxState::*;
             self.transition(
                 id,
-                &[Unconfirmed],
+                &[Unconfirmed, Exported],
                 Approved,
                 ", not_before = $3, error = $4",
                 None,
