@@ -159,7 +159,7 @@ impl Composer {
                 name: play.as_str().into(),
                 message,
             };
-            bounds::check(&source).map_err(err)?;
+            bounds::check(play.as_str(), &source).map_err(err)?;
             env.add_template_owned(play.as_str().to_string(), source)
                 .map_err(|e| err(e.to_string()))?;
         }

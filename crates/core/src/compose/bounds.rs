@@ -112,8 +112,9 @@ const FUNCTIONS: &[&str] = &["range"];
 const LOOP_METHODS: &[&str] = &["cycle", "changed"];
 
 /// Checks `source` against the subset of the template language a message template may use
-/// (see the module docs). The error says where and what, and how to write it instead.
-pub fn check(source: &str) -> Result<(), String> {
+/// (see the module docs). `name` names it in a syntax error. The error says where and what,
+/// and how to write it instead.
+pub fn check(name: &str, source: &str) -> Result<(), String> {
     if source.len() > MAX_TEMPLATE_BYTES {
         return Err(format!(
             "the template is {} bytes; the most is {} KiB (MAX_TEMPLATE_BYTES)",
@@ -126,7 +127,7 @@ pub fn check(source: &str) -> Result<(), String> {
     #[allow(clippy::default_constructed_unit_structs)]
     let ast = parse(
         source,
-        "template",
+        name,
         SyntaxConfig::default(),
         WhitespaceConfig::default(),
     )
