@@ -459,6 +459,9 @@ impl Composer {
                 "the draft passed {} KiB, the most a message may be (MAX_DRAFT_BYTES)",
                 MAX_DRAFT_BYTES / 1024
             ))),
+            Err(e) if e.kind() == minijinja::ErrorKind::OutOfFuel => Err(err(format!(
+                "it ran past {FUEL} steps, the most a message template may take (FUEL): {e}"
+            ))),
             Err(e) => Err(err(e.to_string())),
         }
     }

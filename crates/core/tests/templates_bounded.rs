@@ -235,7 +235,7 @@ fn long_loops_run_out_of_fuel() {
     refused(
         "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}",
         &with_problem("p"),
-        "fuel",
+        "(FUEL)",
     );
 }
 
