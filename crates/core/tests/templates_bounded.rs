@@ -270,3 +270,69 @@ fn a_template_within_the_rules_renders() {
         draft.body
     );
 }
+
+/// Pieces of template syntax, so generated templates reach the checker's and the renderer's
+/// paths rather than failing to parse at once.
+const PIECES: &[&str] = &[
+    "{{ ",
+    " }}",
+    "{% ",
+    " %}",
+    "for i in ",
+    "range(",
+    "100000",
+    ")",
+    "endfor",
+    "if ",
+    "endif",
+    "set a = ",
+    "endset",
+    "macro m(s)",
+    "endmacro",
+    "m(",
+    "problem",
+    "first_name",
+    "a",
+    "~",
+    "*",
+    "+",
+    "1",
+    "|",
+    "join",
+    "replace(\"a\", \"aaaaaaaa\")",
+    "string",
+    "list",
+    "upper",
+    "map(\"upper\")",
+    "[",
+    "]",
+    ",",
+    "\"x\"",
+    "(",
+    " ",
+    "\n",
+    "loop.index",
+    "[::-1]",
+    "-",
+    "else",
+    "include \"breakup\"",
+    "namespace()",
+];
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 256, ..Default::default() })]
+
+    /// Whatever the template, loading and drafting end with a draft or an error, never a
+    /// panic, and a draft is never larger than the cap.
+    #[test]
+    fn any_template_drafts_or_fails_cleanly(
+        pieces in proptest::collection::vec(proptest::sample::select(PIECES), 0..40),
+        noise in ".{0,40}",
+    ) {
+        let body = format!("{}{noise}", pieces.concat());
+        let d = with_problem(&"ab".repeat(1_000));
+        if let Ok(draft) = draft_with(&body, &d) {
+            proptest::prop_assert!(draft.body.len() <= compose::MAX_DRAFT_BYTES);
+        }
+    }
+}
