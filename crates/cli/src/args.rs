@@ -55,7 +55,8 @@ pub struct Global {
     /// The database file (default: $REKINDLE_DB, else ~/.local/share/rekindle/rekindle.db).
     #[arg(long, global = true, env = "REKINDLE_DB", value_name = "PATH")]
     pub db: Option<PathBuf>,
-    /// A folder of message templates (value_add.txt, breakup.txt...) overriding the built-in ones.
+    /// A folder of message templates (value_add.txt, breakup.txt...) overriding the built-in ones:
+    /// only PLAY.txt files, each a regular file of at most 64 KiB.
     #[arg(long, global = true, env = "REKINDLE_TEMPLATES", value_name = "DIR")]
     pub templates: Option<PathBuf>,
 }
@@ -256,7 +257,7 @@ pub enum OutboxCommand {
         id: String,
         #[arg(long)]
         subject: Option<String>,
-        /// The new text: a file, or - for standard input.
+        /// The new text: a regular file, or - for standard input; at most 1 MiB.
         #[arg(long, value_name = "FILE")]
         body_file: Option<PathBuf>,
     },
@@ -510,7 +511,7 @@ pub struct LogArgs {
     pub outcome: Option<String>,
     #[arg(long, default_value = "")]
     pub summary: String,
-    /// The message text, from a file or - for standard input.
+    /// The message text, from a regular file or - for standard input; at most 1 MiB.
     #[arg(long)]
     pub body_file: Option<PathBuf>,
     /// When it happened (default: --now).

@@ -121,21 +121,78 @@ pub async fn assess_deal(
     Ok((record, assessment, policy))
 }
 
+/// The composer, with the templates of `--templates DIR` when given. The folder holds only
+/// `PLAY.txt` files (dot-files aside), each a regular file that parses and keeps to what a
+/// message template may do; anything else is an error naming the path, never a fall back to
+/// the built-in template.
 pub(crate) fn composer(g: &Global) -> Result<Composer> {
     let mut overrides = BTreeMap::new();
     if let Some(dir) = &g.templates {
-        for (play, _) in compose::TEMPLATES {
-            let path = dir.join(format!("{}.txt", play.as_str()));
-            if path.exists() {
-                overrides.insert(
-                    play.as_str().to_string(),
-                    std::fs::read_to_string(&path)
-                        .with_context(|| format!("reading {}", path.display()))?,
-                );
+        let plays = || {
+            compose::TEMPLATES
+                .iter()
+                .map(|(p, _)| format!("{}.txt", p.as_str()))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        match std::fs::metadata(dir) {
+            Ok(m) if m.is_dir() => {}
+            Ok(_) => bail!("--templates {}: not a folder", dir.display()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                bail!("--templates {}: no such folder", dir.display())
             }
+            Err(e) => bail!("--templates {}: {e}", dir.display()),
+        }
+        let mut paths = Vec::new();
+        for entry in std::fs::read_dir(dir)
+            .with_context(|| format!("--templates {}: cannot list it", dir.display()))?
+        {
+            let entry =
+                entry.with_context(|| format!("--templates {}: cannot list it", dir.display()))?;
+            paths.push(entry.path());
+        }
+        paths.sort();
+        for path in paths {
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            if name.starts_with('.') {
+                continue;
+            }
+            let play = name
+                .strip_suffix(".txt")
+                .and_then(|stem| PlayKind::parse(stem).ok().filter(|p| p.as_str() == stem));
+            let Some(play) = play else {
+                bail!(
+                    "template {}: no play has this name; a template is named after its play: {}",
+                    path.display(),
+                    plays()
+                );
+            };
+            let source = crate::files::read_text_file(
+                &path,
+                "template",
+                compose::MAX_TEMPLATE_BYTES,
+                "MAX_TEMPLATE_BYTES",
+            )?;
+            // Checked on its own, so the error names its file.
+            let alone = BTreeMap::from([(play.as_str().to_string(), source)]);
+            if let Err(e) = Composer::new(&alone) {
+                bail!("template {}: {}", path.display(), template_problem(e));
+            }
+            overrides.extend(alone);
         }
     }
     Ok(Composer::new(&overrides)?)
+}
+
+/// What is wrong with a template, without the play's name (the caller names the file).
+fn template_problem(e: compose::ComposeError) -> String {
+    match e {
+        compose::ComposeError::Template { message, .. } => message,
+        other => other.to_string(),
+    }
 }
 
 fn play_text(a: &Assessment) -> String {
@@ -498,18 +555,13 @@ pub async fn draft(g: &Global, a: DraftArgs) -> Result<ExitCode> {
 }
 
 pub fn lint(g: &Global, a: LintArgs) -> Result<ExitCode> {
-    let (name, text) = if a.file.as_os_str() == "-" {
-        let mut s = String::new();
-        std::io::Read::read_to_string(&mut std::io::stdin(), &mut s)
-            .context("reading standard input")?;
-        ("<stdin>".to_string(), s)
+    let name = if a.file.as_os_str() == "-" {
+        "<stdin>".to_string()
     } else {
-        (
-            a.file.display().to_string(),
-            std::fs::read_to_string(&a.file)
-                .with_context(|| format!("reading {}", a.file.display()))?,
-        )
+        a.file.display().to_string()
     };
+    let text =
+        crate::files::read_text_or_stdin(&a.file, "message", MAX_BODY_BYTES, "MAX_BODY_BYTES")?;
     let findings = lint::lint(&text);
     if g.json {
         print_json(&findings)?;

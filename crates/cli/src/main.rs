@@ -3,6 +3,7 @@
 
 mod args;
 mod engine;
+mod files;
 mod import;
 mod outbox;
 mod output;

@@ -224,13 +224,7 @@ async fn edit(
         (None, None) => edit_in_editor(&current)?,
         (subject, file) => {
             let body = match file {
-                Some(f) if f.as_os_str() == "-" => {
-                    let mut s = String::new();
-                    std::io::Read::read_to_string(&mut std::io::stdin(), &mut s)?;
-                    s
-                }
-                Some(f) => std::fs::read_to_string(&f)
-                    .with_context(|| format!("reading {}", f.display()))?,
+                Some(f) => crate::record::read_body(&f)?,
                 None => current.body.clone(),
             };
             (subject.unwrap_or(current.subject.clone()), body)

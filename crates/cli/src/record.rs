@@ -8,7 +8,6 @@ use anyhow::{Context, Result, bail};
 use rekindle_core::*;
 use rekindle_store::{Closing, NewActivity, NewContact, NewDeal, Store};
 use serde_json::json;
-use std::io::Read;
 use std::process::ExitCode;
 
 /// The longest notice period a contract may have: ten years.
@@ -273,18 +272,12 @@ fn time_zone(name: &str) -> Result<String> {
         })
 }
 
-/// A logged message's text, from a file or `-` (standard input). Blank text is refused: a
-/// message with no words is no record of anything.
-fn read_body(path: &std::path::Path) -> Result<String> {
-    let body = if path.as_os_str() == "-" {
-        let mut s = String::new();
-        std::io::stdin()
-            .read_to_string(&mut s)
-            .context("reading the message from standard input")?;
-        s
-    } else {
-        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?
-    };
+/// A logged message's text, from a regular file or `-` (standard input), at most
+/// [`MAX_BODY_BYTES`] (1 MiB). Blank text is refused: a message with no words is no record of
+/// anything.
+pub(crate) fn read_body(path: &std::path::Path) -> Result<String> {
+    let body =
+        crate::files::read_text_or_stdin(path, "--body-file", MAX_BODY_BYTES, "MAX_BODY_BYTES")?;
     if body.trim().is_empty() {
         bail!(
             "--body-file {}: the message is empty; write its text, or log without --body-file",

@@ -12,6 +12,13 @@ use jiff::Timestamp;
 use minijinja::{AutoEscape, Environment, UndefinedBehavior, Value, context};
 use serde::Serialize;
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+pub mod bounds;
+pub use bounds::{
+    FUEL, MAX_DRAFT_BYTES, MAX_FILTER_WORK_BYTES, MAX_TEMPLATE_BYTES, MAX_VALUE_BYTES,
+    MAX_VALUE_ITEMS,
+};
 
 /// The built-in templates, one a play. Each renders `Subject: ...`, a blank line, the body.
 pub const TEMPLATES: &[(PlayKind, &str)] = &[
@@ -47,9 +54,6 @@ pub const TEMPLATES: &[(PlayKind, &str)] = &[
         include_str!("templates/time_to_contract.txt"),
     ),
 ];
-
-/// Template evaluation budget, so a user's template cannot loop forever.
-const FUEL: u64 = 50_000;
 
 #[derive(Debug, thiserror::Error, PartialEq)]
 pub enum ComposeError {
@@ -107,25 +111,42 @@ pub struct Composer {
 }
 
 impl Composer {
-    /// `overrides` maps a play name (`breakup`, `value_add`...) to template source.
+    /// `overrides` maps a play name (`breakup`, `value_add`...) to template source. Every
+    /// template, built-in or not, is checked against what a message template may do
+    /// ([`bounds::check`]) before it is compiled: an error names the template, the line and
+    /// what is not allowed.
     pub fn new(overrides: &BTreeMap<String, String>) -> Result<Self, ComposeError> {
+        if let Some(unknown) = overrides.keys().find(|k| {
+            PlayKind::parse(k)
+                .map(|p| p.as_str() != k.as_str())
+                .unwrap_or(true)
+        }) {
+            return Err(ComposeError::Template {
+                name: unknown.clone(),
+                message: format!(
+                    "no play has this name; the plays are {}",
+                    TEMPLATES
+                        .iter()
+                        .map(|(p, _)| p.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            });
+        }
         let mut env = Environment::new();
         env.set_auto_escape_callback(|_| AutoEscape::None);
         env.set_undefined_behavior(UndefinedBehavior::Lenient);
         env.set_keep_trailing_newline(true);
         env.set_fuel(Some(FUEL));
+        bounds::bound(&mut env);
         // Record text (a title, a name, their words) goes into a message on its line: a line
-        // break inside it could end the Subject line and start a header or the body.
+        // break inside it could end the Subject line and start a header or the body. The value
+        // is written as it is formatted, so the draft's size cap stops a large one early.
         env.set_formatter(|out, _state, value| {
             if value.is_undefined() {
                 return Ok(());
             }
-            let text = value.to_string();
-            let flat: String = text
-                .chars()
-                .map(|c| if c.is_control() { ' ' } else { c })
-                .collect();
-            out.write_str(&flat).map_err(|e| {
+            write!(Flattened(out), "{value}").map_err(|e| {
                 minijinja::Error::new(minijinja::ErrorKind::WriteFailure, e.to_string())
             })
         });
@@ -134,21 +155,13 @@ impl Composer {
                 .get(play.as_str())
                 .cloned()
                 .unwrap_or_else(|| source.to_string());
+            let err = |message: String| ComposeError::Template {
+                name: play.as_str().into(),
+                message,
+            };
+            bounds::check(play.as_str(), &source).map_err(err)?;
             env.add_template_owned(play.as_str().to_string(), source)
-                .map_err(|e| ComposeError::Template {
-                    name: play.as_str().into(),
-                    message: e.to_string(),
-                })?;
-        }
-        if let Some(unknown) = overrides.keys().find(|k| {
-            PlayKind::parse(k)
-                .map(|p| p.as_str() != k.as_str())
-                .unwrap_or(true)
-        }) {
-            return Err(ComposeError::Template {
-                name: unknown.clone(),
-                message: "no play has this name".into(),
-            });
+                .map_err(|e| err(e.to_string()))?;
         }
         Ok(Composer { env })
     }
@@ -429,16 +442,66 @@ impl Composer {
         })
     }
 
+    /// Renders into a buffer that refuses to grow past [`MAX_DRAFT_BYTES`].
     fn render(&self, play: PlayKind, ctx: Value) -> Result<String, ComposeError> {
-        let err = |e: minijinja::Error| ComposeError::Template {
+        let err = |message: String| ComposeError::Template {
             name: play.as_str().into(),
-            message: e.to_string(),
+            message,
         };
-        self.env
+        let template = self
+            .env
             .get_template(play.as_str())
-            .map_err(err)?
-            .render(ctx)
-            .map_err(err)
+            .map_err(|e| err(e.to_string()))?;
+        let mut out = Capped::default();
+        match template.render_captured_to(ctx, &mut out) {
+            Ok(_) => String::from_utf8(out.bytes).map_err(|e| err(e.to_string())),
+            Err(_) if out.full => Err(err(format!(
+                "the draft passed {} KiB, the most a message may be (MAX_DRAFT_BYTES)",
+                MAX_DRAFT_BYTES / 1024
+            ))),
+            Err(e) if e.kind() == minijinja::ErrorKind::OutOfFuel => Err(err(format!(
+                "it ran past {FUEL} steps, the most a message template may take (FUEL): {e}"
+            ))),
+            Err(e) => Err(err(e.to_string())),
+        }
+    }
+}
+
+/// The rendered draft, refusing to grow past [`MAX_DRAFT_BYTES`] (`full` says it was tried).
+#[derive(Default)]
+struct Capped {
+    bytes: Vec<u8>,
+    full: bool,
+}
+
+impl std::io::Write for Capped {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.bytes.len().saturating_add(buf.len()) > MAX_DRAFT_BYTES {
+            self.full = true;
+            return Err(std::io::Error::other("the draft is too large"));
+        }
+        self.bytes.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Writes text with every control character (line breaks included) made a space.
+struct Flattened<'a, 'b>(&'a mut minijinja::Output<'b>);
+
+impl std::fmt::Write for Flattened<'_, '_> {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        let mut rest = s;
+        while let Some(i) = rest.find(|c: char| c.is_control()) {
+            self.0.write_str(&rest[..i])?;
+            self.0.write_char(' ')?;
+            let width = rest[i..].chars().next().map_or(1, char::len_utf8);
+            rest = &rest[i + width..];
+        }
+        self.0.write_str(rest)
     }
 }
 

@@ -255,6 +255,13 @@ pub struct ToneMark {
     pub first_phrase: Option<String>,
 }
 
+/// The largest message body a rep may log or edit, in bytes (1 MiB). A sales email is a few
+/// KiB; a pasted thread with its quotes rarely passes 100 KiB. A body is read, tone-checked and
+/// stored whole, so without a cap a 100 MB file took 1.26 GB to log and every later `show` of
+/// the deal 1.65 GB (issue 12). Bodies stored before the cap are read back up to this many
+/// characters.
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
 /// A call, email, meeting, voicemail, social touch or note.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Activity {
@@ -265,6 +272,8 @@ pub struct Activity {
     pub outcome: Option<Outcome>,
     pub contact: Option<ContactId>,
     pub summary: String,
+    /// The message text. A loaded record holds it for outbound messages only (what the tone
+    /// check compares a new message with), at most [`MAX_BODY_BYTES`] characters.
     pub body: Option<String>,
     /// The play this message carried, when it was one Rekindle drafted.
     pub play: Option<PlayKind>,

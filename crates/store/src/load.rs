@@ -26,7 +26,8 @@ pub enum Scope {
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Filter {
     pub scope: Scope,
-    /// Include summaries and message bodies (for `show` and drafts; the scan does not need them).
+    /// Include summaries, and the bodies of outbound messages up to `MAX_BODY_BYTES` characters
+    /// (for `show`, drafts and the tone check; the scan needs neither).
     pub with_text: bool,
 }
 
@@ -34,10 +35,19 @@ pub struct Filter {
 /// stages, close_dates, contract, features]`. The parts are joined as text, so SQLite never
 /// re-parses the JSON it built.
 fn deal_json(with_text: bool) -> String {
+    // Of the bodies, the engine reads only outbound messages' (the tone check compares a new
+    // message with the previous touch), and a body stored before MAX_BODY_BYTES existed is read
+    // up to it: a deal with huge stored bodies loads in bounded memory.
     let (text, text_columns) = if with_text {
-        ("a.summary, a.body", ", summary, body")
+        (
+            "a.summary, a.body",
+            format!(
+                ", summary, CASE WHEN direction = 'outbound' AND kind <> 'note'
+                                 THEN substr(body, 1, {MAX_BODY_BYTES}) END AS body"
+            ),
+        )
     } else {
-        ("'', NULL", "")
+        ("'', NULL", String::new())
     };
     format!(
         "'[' || json_array(d.id, d.title, ac.name, ac.domain, d.owner, d.stage, d.amount_cents, d.currency,

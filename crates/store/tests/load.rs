@@ -76,3 +76,71 @@ async fn file_and_memory_stores_load_the_same_records_grouped_by_account() {
             && !one.is_empty()
     );
 }
+
+/// A deal with huge stored bodies (logged before `MAX_BODY_BYTES`, or by another path) loads in
+/// bounded memory: only outbound messages' bodies, which the tone check reads, each up to the
+/// cap; a reply's or a note's body is not loaded with the deal (issue 12: every `show` took
+/// 1.65 GB).
+#[tokio::test]
+async fn a_loaded_deal_holds_outbound_bodies_only_each_up_to_the_cap() {
+    let options = DemoOptions {
+        deals: 1,
+        activities_per_deal: 0,
+        ..Default::default()
+    };
+    let store = Store::open_url("sqlite::memory:").await.unwrap();
+    store
+        .import_records(generate(options, now()), |_| {})
+        .await
+        .unwrap();
+    let deal = store.load(Filter::default()).await.unwrap()[0].deal.id;
+    let huge = format!("Hi,\n\n{}", "word ".repeat(MAX_BODY_BYTES / 2));
+    for (kind, direction) in [
+        (ActivityKind::Email, Direction::Outbound),
+        (ActivityKind::Email, Direction::Inbound),
+        (ActivityKind::Note, Direction::Outbound),
+    ] {
+        store
+            .log_activity(
+                deal,
+                rekindle_store::NewActivity {
+                    kind,
+                    direction,
+                    at: now(),
+                    outcome: None,
+                    contact: None,
+                    summary: "s".into(),
+                    body: Some(huge.clone()),
+                    play: None,
+                    returns_on: None,
+                },
+            )
+            .await
+            .unwrap();
+    }
+    let record = store.deal(deal).await.unwrap();
+    let bodies: Vec<(ActivityKind, Direction, Option<usize>)> = record
+        .activities
+        .iter()
+        .filter(|a| a.at == now())
+        .map(|a| (a.kind, a.direction, a.body.as_ref().map(String::len)))
+        .collect();
+    assert_eq!(
+        bodies,
+        vec![
+            (
+                ActivityKind::Email,
+                Direction::Outbound,
+                Some(MAX_BODY_BYTES)
+            ),
+            (ActivityKind::Email, Direction::Inbound, None),
+            (ActivityKind::Note, Direction::Outbound, None),
+        ]
+    );
+    let outbound = record
+        .activities
+        .iter()
+        .find(|a| a.at == now() && a.body.is_some())
+        .and_then(|a| a.body.as_deref());
+    assert!(outbound.is_some_and(|b| huge.starts_with(b)));
+}

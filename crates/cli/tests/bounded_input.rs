@@ -1,0 +1,244 @@
+//! Files the user names are parsed or refused, never guessed at, waited on or read without end
+//! (issues 11 and 12): a `--templates` folder that is missing or holds anything but play
+//! templates is an error naming the path; a FIFO or a device where a template or a message body
+//! should be is refused at once; a body past `MAX_BODY_BYTES` is refused naming the file and
+//! the cap; a template that would build a huge draft is stopped with an error naming it.
+
+mod common;
+
+use common::*;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+/// Runs `rekindle` and waits for it, killing it (and failing) if it has not finished after a
+/// minute: a guard against a hang, not a measure of speed.
+fn run_guarded(rk: &Rk, args: &[&str]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_rekindle"))
+        .args(["--db", rk.db.to_str().unwrap(), "--now", NOW])
+        .args(args)
+        .env_remove("REKINDLE_DB")
+        .env_remove("REKINDLE_TEMPLATES")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > Duration::from_secs(60) {
+            child.kill().unwrap();
+            panic!("{args:?} hung");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.wait_with_output().unwrap()
+}
+
+fn fails_saying(rk: &Rk, args: &[&str], expected: &[&str]) {
+    let out = run_guarded(rk, args);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+    for e in expected {
+        assert!(err.contains(e), "{args:?}: expected {e:?} in {err}");
+    }
+}
+
+fn draft_with(dir: &Path, deal: &str) -> Vec<String> {
+    ["--templates", dir.to_str().unwrap(), "draft", deal]
+        .iter()
+        .map(|s| s.to_string())
+        .collect()
+}
+
+fn args(v: &[String]) -> Vec<&str> {
+    v.iter().map(String::as_str).collect()
+}
+
+#[cfg(unix)]
+fn mkfifo(path: &Path) {
+    let ok = Command::new("mkfifo").arg(path).status().unwrap();
+    assert!(ok.success());
+}
+
+#[test]
+fn a_templates_folder_that_is_missing_or_wrong_is_an_error_naming_it() {
+    let rk = Rk::new();
+    let d = quiet_deal(&rk);
+    let root = tempfile::tempdir().unwrap();
+
+    let missing = root.path().join("no-such-folder");
+    fails_saying(
+        &rk,
+        &args(&draft_with(&missing, &d)),
+        &[missing.to_str().unwrap(), "no such folder"],
+    );
+
+    let a_file = file(root.path(), "a-file", "x");
+    fails_saying(
+        &rk,
+        &args(&draft_with(&a_file, &d)),
+        &[a_file.to_str().unwrap(), "not a folder"],
+    );
+
+    let misnamed = root.path().join("misnamed");
+    std::fs::create_dir(&misnamed).unwrap();
+    let p = file(&misnamed, "brekup.txt", "Subject: x\n\nHi\n");
+    fails_saying(
+        &rk,
+        &args(&draft_with(&misnamed, &d)),
+        &[p.to_str().unwrap(), "no play has this name", "breakup.txt"],
+    );
+
+    let broken = root.path().join("broken");
+    std::fs::create_dir(&broken).unwrap();
+    let p = file(&broken, "accountability.txt", "Subject: x\n\n{% if %}\n");
+    fails_saying(
+        &rk,
+        &args(&draft_with(&broken, &d)),
+        &[p.to_str().unwrap(), "syntax error"],
+    );
+
+    // Dot-files (an editor's, the Finder's) are not templates and are left alone.
+    let fine = root.path().join("fine");
+    std::fs::create_dir(&fine).unwrap();
+    file(&fine, ".DS_Store", "\0\0");
+    file(
+        &fine,
+        "accountability.txt",
+        "Subject: Where do we stand?\n\n{{ first_name }}, what changed?\n",
+    );
+    let out = run_guarded(&rk, &args(&draft_with(&fine, &d)));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Priya, what changed?"));
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_or_a_device_as_a_template_is_refused_at_once() {
+    let rk = Rk::new();
+    let d = quiet_deal(&rk);
+    let root = tempfile::tempdir().unwrap();
+
+    let fifo_dir = root.path().join("fifo");
+    std::fs::create_dir(&fifo_dir).unwrap();
+    let fifo = fifo_dir.join("accountability.txt");
+    mkfifo(&fifo);
+    fails_saying(
+        &rk,
+        &args(&draft_with(&fifo_dir, &d)),
+        &[fifo.to_str().unwrap(), "FIFO", "not a regular file"],
+    );
+
+    let zero_dir = root.path().join("zero");
+    std::fs::create_dir(&zero_dir).unwrap();
+    let zero = zero_dir.join("accountability.txt");
+    std::os::unix::fs::symlink("/dev/zero", &zero).unwrap();
+    fails_saying(
+        &rk,
+        &args(&draft_with(&zero_dir, &d)),
+        &[zero.to_str().unwrap(), "device", "not a regular file"],
+    );
+}
+
+#[test]
+fn a_template_too_large_or_a_bomb_is_an_error_naming_it() {
+    let rk = Rk::new();
+    let d = quiet_deal(&rk);
+    let root = tempfile::tempdir().unwrap();
+
+    let big = root.path().join("big");
+    std::fs::create_dir(&big).unwrap();
+    let p = file(&big, "accountability.txt", &"a".repeat(70_000));
+    fails_saying(
+        &rk,
+        &args(&draft_with(&big, &d)),
+        &[p.to_str().unwrap(), "64 KiB", "MAX_TEMPLATE_BYTES"],
+    );
+
+    let bomb = root.path().join("bomb");
+    std::fs::create_dir(&bomb).unwrap();
+    let p = file(
+        &bomb,
+        "accountability.txt",
+        "Subject: x\n\n{% set a = \"x\" * 100000000 %}{{ a ~ a ~ a }}",
+    );
+    fails_saying(
+        &rk,
+        &args(&draft_with(&bomb, &d)),
+        &[p.to_str().unwrap(), "line 3", "`*` is not allowed"],
+    );
+
+    // Allowed syntax, stopped while it renders: the error names the play's template.
+    let long = root.path().join("long");
+    std::fs::create_dir(&long).unwrap();
+    file(
+        &long,
+        "accountability.txt",
+        &format!(
+            "Subject: x\n\n{{% for i in range(9000) %}}{}{{% endfor %}}",
+            "y".repeat(1000)
+        ),
+    );
+    fails_saying(
+        &rk,
+        &args(&draft_with(&long, &d)),
+        &["template accountability", "MAX_DRAFT_BYTES"],
+    );
+}
+
+#[test]
+fn a_body_past_the_cap_or_not_a_file_is_refused_and_nothing_is_logged() {
+    let rk = Rk::new();
+    let d = quiet_deal(&rk);
+    let before = rk.snapshot();
+    let dir = tempfile::tempdir().unwrap();
+
+    let big = file(
+        dir.path(),
+        "big.txt",
+        &format!("Hi,\n\n{}", "word ".repeat(220_000)),
+    );
+    fails_saying(
+        &rk,
+        &["log", "email", &d, "--body-file", big.to_str().unwrap()],
+        &[big.to_str().unwrap(), "1 MiB", "MAX_BODY_BYTES"],
+    );
+    #[cfg(unix)]
+    {
+        fails_saying(
+            &rk,
+            &["log", "email", &d, "--body-file", "/dev/zero"],
+            &["/dev/zero", "not a regular file"],
+        );
+        let fifo = dir.path().join("body.fifo");
+        mkfifo(&fifo);
+        fails_saying(
+            &rk,
+            &["log", "email", &d, "--body-file", fifo.to_str().unwrap()],
+            &[fifo.to_str().unwrap(), "FIFO"],
+        );
+    }
+    let over_stdin = format!("Hi,\n\n{}", "word ".repeat(220_000));
+    let out = rk.run_with_input(&["log", "email", &d, "--body-file", "-"], Some(&over_stdin));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("MAX_BODY_BYTES"));
+    assert_eq!(rk.snapshot(), before, "a refused body logged something");
+
+    // Just under the cap is logged.
+    let fits = file(
+        dir.path(),
+        "fits.txt",
+        &format!("Hi,\n\nThe numbers: {}\n", "figure ".repeat(140_000)),
+    );
+    let out = rk.run(&["log", "email", &d, "--body-file", fits.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
