@@ -4,7 +4,7 @@
 use crate::args::{DecideArgs, Global, RepliesCommand};
 use crate::output::{day, now, open, print_json, report, table};
 use anyhow::{Context, Result, bail};
-use rekindle_core::reply::eval::{self, Evaluation, evaluate, parse_set};
+use rekindle_core::reply::eval::{self, Evaluation, cross_validate, evaluate, parse_set};
 use rekindle_core::reply::{Action, DealSituation, ReplyClass, classify, plan};
 use rekindle_core::time::{date_of, parse_date};
 use rekindle_core::{LostReason, PlayKind, ReadingId};
@@ -223,6 +223,9 @@ fn classify_file(
     Ok(ExitCode::SUCCESS)
 }
 
+/// Folds of the cross-validation `eval` scores the labelled set with.
+const FOLDS: usize = 10;
+
 fn figures(name: &str, e: &Evaluation) -> String {
     let mut t = table(&["class", "examples", "predicted", "precision", "recall"]);
     for c in &e.classes {
@@ -234,32 +237,46 @@ fn figures(name: &str, e: &Evaluation) -> String {
             format!("{:.2}", c.recall),
         ]);
     }
-    let unsafe_misses = e.misses.iter().filter(|m| m.moves_the_deal()).count();
     format!(
-        "{name}: {} replies, accuracy {:.3}; {} wrong, {} of them moving a deal the reply did not ask for; {} uncertain (waiting for the rep)\n{t}",
+        "{name}: {} replies\n  false moves (a deal moved on a wrong reading): {} ({:.1}%)\n  moves made on the reader's own: {}, right: {} ({:.0}%)\n  uncertain (waiting for the rep): {}; class right: {:.3}\n{t}",
         e.examples,
+        e.false_moves,
+        e.false_move_rate * 100.0,
+        e.moves,
+        e.moves - e.false_moves,
+        e.move_precision * 100.0,
+        e.uncertain,
         e.accuracy,
-        e.misses.len(),
-        unsafe_misses,
-        e.uncertain
     )
 }
 
 fn eval_command(g: &Global, file: Option<&std::path::Path>) -> Result<ExitCode> {
-    let sets: Vec<(String, String)> = match file {
+    // The labelled set trained the model: it is scored by cross-validation, never on itself.
+    // The holdout and any other file were never trained on.
+    let sets: Vec<(String, String, bool)> = match file {
         Some(f) => vec![(
             f.display().to_string(),
             std::fs::read_to_string(f).with_context(|| format!("reading {}", f.display()))?,
+            false,
         )],
         None => vec![
-            ("evaluation set".into(), eval::SET.to_string()),
-            ("holdout set".into(), eval::HOLDOUT.to_string()),
+            (
+                format!("labelled set ({FOLDS}-fold cross-validated)"),
+                eval::SET.to_string(),
+                true,
+            ),
+            ("holdout set".into(), eval::HOLDOUT.to_string(), false),
         ],
     };
     let mut results = Vec::new();
-    for (name, text) in &sets {
+    for (name, text, trained) in &sets {
         let set = parse_set(text).with_context(|| format!("reading {name}"))?;
-        results.push((name.clone(), evaluate(&set)));
+        let e = if *trained {
+            cross_validate(&set, FOLDS)
+        } else {
+            evaluate(&set)
+        };
+        results.push((name.clone(), e));
     }
     if g.json {
         let out: serde_json::Map<String, serde_json::Value> = results
@@ -272,8 +289,17 @@ fn eval_command(g: &Global, file: Option<&std::path::Path>) -> Result<ExitCode> 
             println!("{}", figures(name, e));
             for m in &e.misses {
                 println!(
-                    "  line {}: {} read as {}: {}",
-                    m.line, m.expected, m.got, m.text
+                    "  line {}: {} read as {}{}{}: {}",
+                    m.line,
+                    m.expected,
+                    m.got,
+                    if m.confident { "" } else { " (uncertain)" },
+                    if m.moves_the_deal() {
+                        ", MOVES THE DEAL"
+                    } else {
+                        ""
+                    },
+                    m.text
                 );
             }
         }

@@ -16,6 +16,7 @@ mod model;
 mod plan;
 mod when;
 
+pub use model::Model;
 pub use plan::{Action, DealSituation, plan};
 pub use when::{Mention, mentions};
 
@@ -332,6 +333,17 @@ pub fn context_matters(play: Option<PlayKind>) -> bool {
 /// alone leave unclear, so a reading made without it stands unless it is unclear. `sent`
 /// places the dates it names.
 pub fn classify(text: &str, context: Option<PlayKind>, sent: Date) -> Reading {
+    classify_with(text, context, sent, Some(&model::MODEL))
+}
+
+/// `classify` with another model for what the words leave unclear (`None`: no guess), so the
+/// model can be scored on replies it was not trained on (`eval::cross_validate`).
+pub fn classify_with(
+    text: &str,
+    context: Option<PlayKind>,
+    sent: Date,
+    model: Option<&Model>,
+) -> Reading {
     let original = text.trim();
     let lower = original.to_lowercase().replace(['’', '‘'], "'");
     let lower = lower.trim();
@@ -438,7 +450,7 @@ pub fn classify(text: &str, context: Option<PlayKind>, sent: Date) -> Reading {
             _ if BARE_YES.is_match(lower) || BARE_NO.is_match(lower) => {}
             // The words say nothing certain: the model's guess, for the rep to confirm.
             _ => {
-                if let Some((class, probability)) = model::guess(lower) {
+                if let Some((class, probability)) = model.and_then(|m| m.guess(lower)) {
                     r = Reading::new(
                         class,
                         vec![format!(
