@@ -136,6 +136,8 @@ async fn decide(g: &Global, a: DecideArgs) -> Result<ExitCode> {
     let situation = DealSituation {
         status: record.deal.status,
         superseded: false,
+        // The rep decided: their reading is acted on.
+        direct: true,
     };
     let policy = store.policy().await?;
     let actions = plan(
@@ -253,39 +255,47 @@ fn figures(name: &str, e: &Evaluation) -> String {
 fn eval_command(g: &Global, file: Option<&std::path::Path>) -> Result<ExitCode> {
     // The labelled set trained the model: it is scored by cross-validation, never on itself.
     // The holdout and any other file were never trained on.
-    let sets: Vec<(String, String, bool)> = match file {
+    // (JSON key, name, text, whether the model was trained on it)
+    let sets: Vec<(String, String, String, bool)> = match file {
         Some(f) => vec![(
+            "file".into(),
             f.display().to_string(),
             std::fs::read_to_string(f).with_context(|| format!("reading {}", f.display()))?,
             false,
         )],
         None => vec![
             (
+                "labelled_cross_validated".into(),
                 format!("labelled set ({FOLDS}-fold cross-validated)"),
                 eval::SET.to_string(),
                 true,
             ),
-            ("holdout set".into(), eval::HOLDOUT.to_string(), false),
+            (
+                "holdout".into(),
+                "holdout set".into(),
+                eval::HOLDOUT.to_string(),
+                false,
+            ),
         ],
     };
     let mut results = Vec::new();
-    for (name, text, trained) in &sets {
+    for (key, name, text, trained) in &sets {
         let set = parse_set(text).with_context(|| format!("reading {name}"))?;
         let e = if *trained {
             cross_validate(&set, FOLDS)
         } else {
             evaluate(&set)
         };
-        results.push((name.clone(), e));
+        results.push((key.clone(), name.clone(), e));
     }
     if g.json {
         let out: serde_json::Map<String, serde_json::Value> = results
             .iter()
-            .map(|(n, e)| (n.clone(), serde_json::to_value(e).unwrap_or_default()))
+            .map(|(k, _, e)| (k.clone(), serde_json::to_value(e).unwrap_or_default()))
             .collect();
         print_json(&out)?;
     } else {
-        for (name, e) in &results {
+        for (_, name, e) in &results {
             println!("{}", figures(name, e));
             for m in &e.misses {
                 println!(

@@ -1,5 +1,13 @@
 //! The words each kind of answer is told by, in English, German, French and Spanish. Each table
 //! is a list of patterns over the lower-cased text; the first match is kept as evidence.
+//!
+//! Tables come in two strengths (issue 10, "Acting is precision-first"): an EXPLICIT cue says
+//! the answer outright ("close the file", "we signed with X", "remove me", "check back in Q3",
+//! "still interested", "X owns this now") and may move a deal on its own; a WEAK cue (names
+//! `*_WEAK`: "picked", "talk to", "let's talk", a time alone, a reason given without a
+//! decision) only points to an answer, and the reading it decides waits for the rep. Patterns
+//! are general forms of what people write (a verb and its object, in each language), not
+//! sentences from the labelled set.
 
 use crate::LostReason;
 use regex::Regex;
@@ -44,7 +52,23 @@ cues!(
         r"\b(?:do not|don't) (?:contact|e-?mail|write to|call|message) (?:me|us)\b",
         r"\bnever (?:e-?mail|contact|write to|call) (?:me|us) again\b",
         r"\b(?:report|mark|flag)(?:ing)? (?:this|you|it|these)? ?as spam\b",
-        r"\bdelete my (?:data|details|information)\b",
+        r"\b(?:delete|erase|remove|purge|wipe)(?: all)?(?: of)? (?:my|our) (?:personal |contact )?(?:data|details|information|info|e-?mail(?: address)?|address|records?|contact)\b",
+        r"\bunsubscribe (?:me|us)\b",
+        r"\b(?:don't|do not|please don't|never) (?:reach out|get in touch|contact|e-?mail|write|call|message|follow up|bother)\b[^.!?]{0,25}\bagain\b",
+        r"\b(?:don't|do not) (?:reach out to|get in touch with|bother) (?:me|us)\b",
+        r"\b(?:gdpr|dsgvo|rgpd)\b[^.!?]{0,60}\b(?:eras|delet|remov|lösch|suppr|effac|borr|elimin|supres)",
+        r"\b(?:right to (?:be forgotten|erasure)|recht auf (?:vergessenwerden|löschung)|droit à l'oubli|derecho (?:al olvido|de supresión))\b",
+        r"\b(?:löschen sie|bitte löschen|löschung) (?:\w+ ){0,2}(?:meine[rn]?|unsere[rn]?) (?:daten|kontaktdaten|adresse|e-?mail-?adresse)\b",
+        r"\b(?:meine|unsere) (?:daten|kontaktdaten|adresse|e-?mail-?adresse) (?:\w+ ){0,3}löschen\b",
+        r"\bkeine (?:weiteren )?(?:e-?mails|nachrichten|anfragen|anrufe|kontaktaufnahmen?) mehr\b",
+        r"\bschreiben sie mir nicht mehr\b",
+        r"\bne (?:m'|nous )?(?:écrivez|contactez|envoyez|sollicitez|appelez) plus\b",
+        r"\b(?:retirez|supprimez|effacez|enlevez|désinscrivez)[- ](?:moi|nous)\b",
+        r"\b(?:me|nous) (?:retirer|désinscrire|supprimer|enlever) (?:de|des)\b",
+        r"\b(?:supprimer|effacer|supprimez|effacez) (?:mes|nos) (?:données|coordonnées|informations)\b",
+        r"\b(?:borre|borren|elimine|eliminen|suprima|supriman) (?:mis|nuestros) (?:datos|contactos|correos)\b",
+        r"\b(?:s[aá]quen(?:me|nos)|qu[ií]ten(?:me|nos)|b[oó]rren(?:me|nos)) de\b",
+        r"\bno (?:vuelva|vuelvan) a (?:contactar|escribir|llamar)(?:me|nos)\b",
         r"\bno more e-?mails\b",
         r"\bverteiler\b",
         r"\bstreichen sie mich\b",
@@ -71,6 +95,17 @@ cues!(
     ]
 );
 
+/// Lines a mailing list or a bulk sender adds under a message ("To unsubscribe, e-mail ...",
+/// "You received this message because ..."): instructions, not the sender asking to stop
+/// (issue 10: the cue must be in the sender's own text, never a list footer). Such lines are
+/// left out before the reply is read.
+pub(super) static FOOTER_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)(?:\bto unsubscribe\b|\bunsubscribe (?:here|link|at|from this|by)\b|[a-z0-9]-unsubscribe@|\bunsubscribe:|https?://\S*unsubscribe|\byou (?:are )?receiv(?:ed|ing) this\b|\bmanage (?:your )?(?:subscription|preferences)|\bclick (?:here )?to (?:unsubscribe|opt out)|\bfor additional commands\b|\bpour vous désabonner\b|\bum (?:sich )?ab(?:zu)?melden\b|\bpara darse de baja\b|\bpara cancelar (?:la|su) suscripci)",
+    )
+    .expect("static pattern")
+});
+
 cues!(
     /// Absence notices a person or a tool wrote, beyond what the auto-reply wording knows.
     AWAY = [
@@ -94,49 +129,59 @@ cues!(
 );
 
 cues!(
-    /// Someone else owns this now.
+    /// Someone else owns this now, said outright: the sender has left or moved, or names the
+    /// new owner.
     REFERRAL = [
-        r"\bowns (?:this|it) now\b",
+        r"\b(?:owns|runs|handles|manages|leads) (?:this|it) now\b",
+        r"\b(?:running|handling|leading|managing|owning) (?:this|it)(?: project)? now\b",
         r"\bdecision maker now\b",
-        r"\bnot the right person\b",
-        r"\bwrong person\b",
-        r"\bnot my (?:area|call|department|decision)\b",
-        r"\b(?:talk|speak) (?:to|with)\b",
+        r"\bnot the right (?:person|contact)\b",
+        r"\bwrong (?:person|contact)\b",
+        r"\bnot my (?:area|call|department|decision|remit)\b",
+        r"\bmy (?:replacement|successor)\b",
+        r"\bhand(?:ing|ed)? (?:this |it )?(?:over|off) to\b",
+        r"\bpassed (?:this|it) (?:on |over )?to\b",
+        r"\b(?:sits|lies|belongs) with\b",
+        r"\bmoved (?:to|into) (?:a )?(?:different|new|another) (?:role|team|position|department)\b",
+        r"\b(?:i've|i have|i) left (?:the company|the firm|the business|[a-z]+ (?:last|this) (?:week|month))\b",
+        r"\bno longer (?:at|with|working (?:at|for|on)|responsible|in charge)\b",
+        r"\b(?:will be|is now) your (?:main |new )?contact\b",
+        r"\bcontact going forward\b",
+        r"\bnicht mehr (?:zuständig|verantwortlich|bei)\b",
+        r"\b(?:neue[rn]? )?ansprechpartner(?:in)? (?:ist|wird)\b",
+        r"\bplus (?:en charge|responsable)\b",
+        r"\bgère (?:ce|le) dossier\b",
+        r"\bya no (?:llevo|estoy a cargo|soy (?:el|la) responsable|trabajo)\b",
+        r"\bse encarga\b",
+    ]
+);
+
+cues!(
+    /// Someone else may be the one to talk to: "talk to", "loop in", "try our...". Weak: the
+    /// new person is offered to the rep, not added.
+    REFERRAL_WEAK = [
+        r"\b(?:talk|speak|speaking) (?:to|with)\b",
         r"\breach out to\b",
         r"\bget in touch with\b",
-        r"\bmy replacement\b",
-        r"\bhand(?:ing|ed)? (?:this |it )?(?:over|off) to\b",
+        r"\bwork with\b",
+        r"\bforward(?:ing|ed)? (?:you|this|it) (?:on )?to\b",
         r"\bloop(?:ing)? in\b",
         r"\btake it from here\b",
-        r"\b(?:sits|lies|belongs) with\b",
-        r"\bdirect (?:this|it|your (?:email|message|request)) to\b",
-        r"\bmoved to a (?:different|new) role\b",
-        r"\bleft the company\b",
-        r"\bcontact going forward\b",
+        r"\bdirect (?:this|it|your (?:e-?mail|message|request|question)) to\b",
         r"\btry (?:our|my|the)\b",
         r"\btry [a-z]+ in\b",
-        r"\bwenden sie sich an\b",
-        r"\bnicht mehr zuständig\b",
-        r"\bansprechpartner(?:in)? ist\b",
-        r"\bplus en charge\b",
-        r"\badresser à\b",
-        r"\bcontactez\b",
-        r"\bya no llevo\b",
-        r"\bya no estoy a cargo\b",
-        r"\bhable con\b",
-        r"\bcontacte (?:a|con)\b",
-        r"\bse encarga\b",
+        r"\btry [a-z0-9._%+-]+@",
         r"\badding (?:my colleague|in)\b",
         r"\bwho (?:handles|owns|runs|manages|leads|decides)\b",
-        r"\bno longer (?:at|with)\b",
-        r"\btry [a-z0-9._%+-]+@",
-        r"\b(?:running|handling|leading|managing|owning) (?:this|it)(?: project)? now\b",
-        r"\bcontacter\b",
-        r"\bgère ce dossier\b",
-        r"\bpassed (?:this|it) (?:on )?to\b",
-        r"\b(?:will be|is now) your (?:main )?contact\b",
-        r"\bspeaking (?:to|with)\b",
+        r"\bwenden sie sich\b",
+        r"\bsprechen sie mit\b",
         r"\bkontaktieren sie\b",
+        r"\badressez-vous\b",
+        r"\badresser à\b",
+        r"\bcontactez\b",
+        r"\bcontacter\b",
+        r"\bhable con\b",
+        r"\bcontacte (?:a|con)\b",
     ]
 );
 
@@ -195,6 +240,19 @@ cues!(
 );
 
 cues!(
+    /// A time to look again framed without a request to come back ("after the holidays, early
+    /// January", "can't tackle it before next year"): weak, for the rep to confirm.
+    DEFER_WEAK = [
+        r"\b(?:can't|cannot|can not|won't be able to|unable to|not able to)\b[^.!?]{0,50}\b(?:before|until|till|prior to)\b",
+        r"\bnot (?:before|until|till)\b",
+        r"\bafter (?:the )?(?:holidays|new year|summer|break|year-end|year end)\b",
+        r"\b(?:nicht vor|erst nach|nach den feiertagen)\b",
+        r"\b(?:pas avant|après les fêtes)\b",
+        r"\b(?:no antes de|después de las fiestas)\b",
+    ]
+);
+
+cues!(
     /// "Don't close it": the file stays open whatever else the reply says about closing.
     KEEP_OPEN = [
         r"\b(?:don't|do not|please don't|no need to) close\b",
@@ -210,21 +268,37 @@ cues!(
     /// Yes, close the file.
     CLOSE = [
         r"\b(?:please |you can |go ahead and |can )?close (?:it|the file|this|the deal)\b",
-        r"\bschließen\b",
-        r"\bfermer\b",
-        r"\bcerrar\b",
-        r"\bci[ée]rrelo\b",
+        r"\bbitte (?:\w+ ){0,3}schließen\b",
+        r"\bschließen sie\b",
+        r"\b(?:können|dürfen) sie (?:\w+ ){0,3}schließen\b",
+        r"\b(?:pouvez|pourriez|veuillez|merci de) (?:\w+ ){0,2}fermer\b",
+        r"\bfermez (?:le|ce)\b",
+        r"\b(?:puede|pueden|podría|por favor) (?:\w+ ){0,2}cerrar\b",
+        r"\bci[ée]rrel[oa]\b",
+        r"\bcierre (?:el|este) (?:expediente|tema|caso|asunto)\b",
         r"\bclose (?:it |this |the (?:file|deal|opportunity) )?out\b",
         r"\bremove (?:this|it|us) from your pipeline\b",
     ]
 );
 
 cues!(
-    /// Chose someone else or another way.
+    /// Signed with or went with someone else, said outright: explicit, a loss on its own.
+    WENT_WITH = [
+        r"\b(?:we|we've|we have|we've now|the (?:board|team|committee|company)|management)(?: \w+)? (?:went|gone|signed|decided to go|are going|'re going|will go) with\b",
+        r"\bsigned (?:a contract )?with (?:another|a different|an? other|a competitor|someone|somebody)\b",
+        r"\bhaben uns für\b[^.!?]{0,40}\bentschieden\b",
+        r"\bavons (?:choisi|signé avec|retenu)\b",
+        r"\bhemos (?:elegido|firmado con|optado por)\b",
+    ]
+);
+
+cues!(
+    /// Chose someone else or another way (a reason; explicit only as `WENT_WITH`).
     COMPETITOR = [
         r"\b(?:went|gone|going|decided to go) with\b",
         r"\bsigned with\b",
-        r"\b(?:chose|chosen|selected|picked)\b",
+        r"\b(?:chose|chosen|selected|picked|opted for) (?:another|a different|a competing|a cheaper|an? (?:other|alternative|different)|someone|somebody|a competitor|a vendor|a provider|one of)\b",
+        r"\b(?:we|we've|they|they've|the board|the team|management) (?:chose|chosen|selected|picked)\b",
         r"\b(?:different|another|other) (?:direction|provider|vendor|solution|tool|way)\b",
         r"\ba competitor\b",
         r"\bin-?house\b",
@@ -246,7 +320,6 @@ cues!(
         r"\bcan't (?:justify|afford)\b",
         r"\b(?:price|cost) was too\b",
         r"\bwhat we can spend\b",
-        r"\bshame about the price\b",
         r"\bkein budget\b",
         r"\bpas de budget\b",
         r"\bno tenemos presupuesto\b",
@@ -278,7 +351,7 @@ cues!(
     STATUS_QUO = [
         r"\bstick with (?:our|the) (?:current|existing)\b",
         r"\bhappy with what we have\b",
-        r"\bprefers? the spreadsheet\b",
+        r"\bprefers? (?:the |our |to keep )?(?:current|existing|spreadsheets?|excel|status quo)\b",
         r"\bkeep (?:our|the) (?:current|existing)\b",
         r"\b(?:we're|we are) all set\b",
         r"\brenew(?:ed|ing)? with\b",
@@ -287,7 +360,7 @@ cues!(
 );
 
 cues!(
-    /// A plain no.
+    /// A plain no, said outright: explicit, a loss on its own.
     DECLINE = [
         r"\bnot interested\b",
         r"\b(?:won't|will not|not) (?:be )?(?:moving|going) forward\b",
@@ -296,7 +369,6 @@ cues!(
         r"\bit's a no\b",
         r"\bwon't be buying\b",
         r"\bnot doing this\b",
-        r"\bno thanks\b",
         r"\b(?:not|won't|will not) be proceeding\b",
         r"\bnot (?:going to )?proceed\b",
         r"\bne donnerons pas suite\b",
@@ -305,49 +377,83 @@ cues!(
         r"\bno nos interesa\b",
         r"\bgegen\b.{0,40}\bentschieden\b",
         r"\bne pas (?:poursuivre|continuer|donner suite)\b",
-        r"\bdecid\w* no\b",
     ]
 );
 
 cues!(
-    /// Wants to continue.
+    /// A no that may be to something smaller than the deal ("no thanks" to a slot, "decided
+    /// no" on a feature): weak.
+    DECLINE_WEAK = [
+        r"\bno,? thanks?\b",
+        r"\bdecid\w* no\b",
+        r"\bsaid no\b",
+    ]
+);
+
+cues!(
+    /// Politeness and acknowledgement ("thanks for the update", "received, I'll share it with
+    /// our CFO", "forwarded it to our recruiter"): they say nothing about the deal, so when
+    /// nothing else speaks the reply is left unclear without a guess (field case 17).
+    ACKNOWLEDGE = [
+        r"^(?:hi|hello|hey|dear)?[^.!?]{0,30}\b(?:thanks|thank you|thx|many thanks|cheers|much appreciated|appreciated)\b",
+        r"^(?:received|noted|got it|will do|ok|okay|sounds good|great|perfect)\b",
+        r"\b(?:i'll|i will|i've|i have|we'll|we will) (?:share|forward|pass|circulate|send)\b[^.!?]{0,30}\b(?:with|to|on|along|around)\b",
+        r"\b(?:forwarded|passed|shared|sent) (?:it|this|them|your \w+) (?:on |along )?(?:to|with)\b",
+        r"^(?:merci|danke|gracias|vielen dank|muchas gracias)\b",
+    ]
+);
+
+cues!(
+    /// Wants to continue, said outright.
     REVIVE = [
         r"\bstill (?:interested|keen|on|a priority|want)\b",
         r"\b(?:want|like|ready|happy|keen) to (?:move forward|proceed|go ahead|continue|keep going|run the pilot|start|get started)\b",
+        r"\blet's do it\b",
+        r"\bsend (?:me |us )?(?:over )?the (?:contract|order form|paperwork|agreement)\b",
+        r"\bsigned off\b",
+        r"\bwe're in\b",
+        r"\bcount (?:us|me) in\b",
+        r"\bwe (?:still )?want (?:this|it)\b",
+        r"\bgood to go\b",
+        r"\bhappy to continue\b",
+        r"\bthis is happening\b",
+        r"\bweitermachen\b",
+        r"\bweiterhin (?:interessiert|dabei)\b",
+        r"\btoujours intéressés?\b",
+        r"\bvoulons avancer\b",
+        r"\bseguimos (?:interesados|adelante)\b",
+        r"\bseguir adelante\b",
+    ]
+);
+
+cues!(
+    /// Points to continuing without saying so outright ("let's talk", "call me", "works for
+    /// me"): weak, the rep sets the step.
+    REVIVE_WEAK = [
         r"\bmove forward\b",
         r"\bgo ahead with\b",
-        r"\blet's (?:talk|do it|reconnect|pick|keep|find|meet|go|schedule|book|set|get|chat|speak)\b",
+        r"\bwe're back on\b",
+        r"\blet's (?:talk|reconnect|pick|keep|find|meet|go|schedule|book|set|get|chat|speak)\b",
         r"\bcan we (?:talk|schedule|do|meet|chat|speak|set up|book)\b",
         r"\bcan you do\b",
         r"\b(?:call|ring) me\b",
         r"\bgive me a call\b",
         r"\b(?:are you|i'm|i am) free\b",
         r"\bworks for (?:me|us)\b",
-        r"\bwe're in\b",
         r"\bbook (?:something|the|a)\b",
-        r"\bsend (?:over )?the contract\b",
-        r"\bsigned off\b",
-        r"\bhappy to continue\b",
-        r"\bthis is happening\b",
         r"\bwants? to see a demo\b",
-        r"\bwe (?:still )?want this\b",
         r"^interested\b",
-        r"\bweitermachen\b",
         r"\btelefonieren\b",
         r"\bpasst ihnen\b",
-        r"\btoujours intéressés?\b",
+        r"\btermine?\b",
         r"\bappelez-moi\b",
+        r"\bm'appeler\b",
         r"\bvous convient\b",
-        r"\bseguimos interesados\b",
-        r"\bseguir adelante\b",
         r"\bhablamos\b",
         r"\ble va bien\b",
         r"\border form\b",
         r"\bnext steps\b",
         r"\bhablemos\b",
-        r"\bgood to go\b",
-        r"\bcount (?:us|me) in\b",
-        r"\bwe want it\b",
         r"\bset up (?:the|a) (?:call|meeting|demo)\b",
         r"\bpaperwork\b",
     ]
@@ -418,6 +524,17 @@ pub(super) fn lost_reason(text: &str) -> (LostReason, Option<&str>) {
     ];
     tables
         .iter()
-        .find_map(|(cues, reason)| cues.find(text).map(|w| (*reason, Some(w))))
+        .find_map(|(cues, reason)| {
+            cues.find_at(text)
+                .filter(|m| !NOT_A_CHOICE.is_match(&text[m.end()..]))
+                .map(|m| (*reason, Some(m.as_str())))
+        })
         .unwrap_or((LostReason::Other, None))
 }
+
+/// What follows "picked", "chose" or "selected" when it is not a vendor: "picked up your
+/// resume", "we chose a date" (realmail case 07).
+static NOT_A_CHOICE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s*(?:up|out|a (?:date|time|day|slot|venue|room)|the (?:date|time|day|slot|venue|room)|one of (?:your|the) (?:slots|times|dates))\b")
+        .expect("static pattern")
+});

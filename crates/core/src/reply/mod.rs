@@ -63,8 +63,10 @@ pub struct Referral {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Reading {
     pub class: ReplyClass,
-    /// False when the words point more than one way, or only the context decided: the rep
-    /// confirms before the deal moves.
+    /// True only when the deciding words say the answer outright (an explicit cue, `cues`)
+    /// and nothing in the reply points another way; false when the cue is weak ("picked",
+    /// "talk to", a time alone), the words point more than one way, or only the context or the
+    /// model decided: the rep confirms before the deal moves. A stop is always confident.
     pub confident: bool,
     /// The words that decided, and those that pointed elsewhere.
     pub evidence: Vec<String>,
@@ -344,7 +346,13 @@ pub fn classify_with(
     sent: Date,
     model: Option<&Model>,
 ) -> Reading {
-    let original = text.trim();
+    // A list's or bulk sender's footer lines are instructions, not the sender's words.
+    let kept: String = text
+        .lines()
+        .filter(|l| !FOOTER_LINE.is_match(l))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let original = kept.trim();
     let lower = original.to_lowercase().replace(['’', '‘'], "'");
     let lower = lower.trim();
     let times = mentions(lower, sent);
@@ -361,20 +369,28 @@ pub fn classify_with(
         .find(lower)
         .map(|m| m.as_str())
         .or_else(|| AWAY.find(lower));
-    let referral_cue = REFERRAL.find_at(lower);
-    let defer = DEFER.find(lower);
+    let referral_strong = REFERRAL.find_at(lower);
+    let referral_cue = referral_strong.or_else(|| REFERRAL_WEAK.find_at(lower));
+    let defer_strong = DEFER.find(lower);
+    let defer = defer_strong.or_else(|| DEFER_WEAK.find(lower));
     let keep_open = KEEP_OPEN.find(lower);
     let close = CLOSE.find(lower).filter(|_| keep_open.is_none());
     let (reason, reason_words) = lost_reason(lower);
     // "Not ready to move forward" is a no, not a wish to continue.
-    let wish = REVIVE.find_at(lower);
+    let wish_strong = REVIVE.find_at(lower);
+    let wish = wish_strong.or_else(|| REVIVE_WEAK.find_at(lower));
     let negated = wish.filter(|m| NEGATION.is_match(&lower[..m.start()]));
     let revive = keep_open.or_else(|| wish.filter(|_| negated.is_none()).map(|m| m.as_str()));
+    let revive_explicit = keep_open.is_some() || (wish_strong.is_some() && negated.is_none());
     let decline = DECLINE.find(lower);
+    let went_with = WENT_WITH.find(lower);
     let lost = close
-        .or(reason_words)
+        .or(went_with)
         .or(decline)
+        .or(reason_words)
+        .or(DECLINE_WEAK.find(lower))
         .or(negated.map(|m| m.as_str()));
+    let lost_explicit = close.is_some() || went_with.is_some() || decline.is_some();
     let question = content_question(original).or_else(|| OBJECTION.find(lower).map(str::to_string));
     let scheduling = near.is_some() && SCHEDULING.find(lower).is_some();
 
@@ -389,19 +405,24 @@ pub fn classify_with(
     note("question", question.as_deref());
     note("revive", revive);
 
-    let mut reading = if let Some(words) = stop {
-        Reading::new(ReplyClass::Stop, vec![words.to_string()])
+    // `explicit`: the deciding words say the answer outright (cues.rs); only then may the
+    // reading move a deal without the rep.
+    let (mut reading, explicit) = if let Some(words) = stop {
+        (
+            Reading::new(ReplyClass::Stop, vec![words.to_string()]),
+            true,
+        )
     } else if let Some(words) = away.filter(|_| original.len() < 600) {
         let mut r = Reading::new(ReplyClass::OutOfOffice, vec![words.to_string()]);
         r.until = return_date(original, sent).or(times.iter().map(|m| m.on).min());
-        r
+        (r, true)
     } else if let Some(referral) = referral_cue.and_then(|cue| referral_in(original, cue.range())) {
         let mut r = Reading::new(
             ReplyClass::Referral,
             vec![referral_cue.map(|c| c.as_str()).unwrap_or("").to_string()],
         );
         r.referral = Some(referral);
-        r
+        (r, referral_strong.is_some())
     } else if let Some(words) = defer
         .filter(|_| later_date.is_some() || near.is_none())
         // "Let's talk in March": a wish to continue, but not before a date weeks away.
@@ -409,13 +430,15 @@ pub fn classify_with(
     {
         let mut r = Reading::new(ReplyClass::Later, vec![words.to_string()]);
         r.until = later_date;
-        r
+        // "Check back in Q3": a request to come back and the date to do it.
+        let explicit = defer_strong == Some(words) && later_date.is_some();
+        (r, explicit)
     } else if let Some(words) = lost {
         let mut r = Reading::new(ReplyClass::Lost, vec![words.to_string()]);
         r.lost_reason = Some(reason);
-        r
+        (r, lost_explicit)
     } else if let Some(q) = question {
-        Reading::new(ReplyClass::Question, vec![q])
+        (Reading::new(ReplyClass::Question, vec![q]), true)
     } else if revive.is_some() || scheduling || defer.is_some() {
         let words = revive
             .or(defer)
@@ -429,7 +452,8 @@ pub fn classify_with(
                 .unwrap_or_else(|| m.phrase.clone()),
             on: Some(m.on),
         });
-        r
+        // A time or "let's talk" alone moves nothing (issue 10).
+        (r, revive_explicit)
     } else {
         let mut r = Reading::new(ReplyClass::Unclear, Vec::new());
         match context {
@@ -448,6 +472,14 @@ pub fn classify_with(
             }
             // A bare yes or no is left to the question it answers.
             _ if BARE_YES.is_match(lower) || BARE_NO.is_match(lower) => {}
+            // Thanks and "I'll pass it on" say nothing about the deal: no guess.
+            _ if ACKNOWLEDGE.find(lower).is_some() => {
+                r.evidence = ACKNOWLEDGE
+                    .find(lower)
+                    .map(|w| format!("an acknowledgement: {w}"))
+                    .into_iter()
+                    .collect();
+            }
             // The words say nothing certain: the model's guess, for the rep to confirm.
             _ => {
                 if let Some((class, probability)) = model.and_then(|m| m.guess(lower)) {
@@ -468,9 +500,14 @@ pub fn classify_with(
             }
         }
         // Read from the question it answers or from resemblance: the rep confirms.
-        r.confident = false;
-        r
+        (r, false)
     };
+    reading.confident = explicit;
+    if !explicit && reading.class != ReplyClass::Unclear {
+        reading
+            .evidence
+            .push("not said outright: for the rep to confirm".into());
+    }
     // Words that pointed elsewhere are kept as evidence; they make the reading less certain.
     let own = format!("{}:", reading.class.as_str());
     let conflicting: Vec<String> = others
