@@ -9,6 +9,16 @@
 //! gives for urgent matters; a referral over the "don't close it" that comes with it; "not
 //! now, in Q3" over the "close it for now" beside it; a clear no over politeness; a question
 //! about the offer over a wish to continue (the rep must answer first).
+//!
+//! A reading is `confident` only when the words that decided it say the answer outright (an
+//! explicit cue, `cues`) and nothing points elsewhere (issue 10, section 1): "close the file",
+//! "we went with X", "remove me", "check back in Q3", "X owns this now", "still interested".
+//! "Picked", "talk to", a weekday or "next week" alone, a reason without a decision, a bare
+//! answer read from its question and the model's guesses are read, but uncertain: the rep
+//! confirms. A request to delete one's data or stop contact is a confident stop whatever else
+//! the reply says (issue 11); nothing is a stop without such words. Lines of a list footer are
+//! not the sender's words and are left out; politeness alone ("thanks", "I'll pass it on")
+//! stays unclear, without a guess.
 
 mod cues;
 pub mod eval;
@@ -637,5 +647,75 @@ mod tests {
         assert_eq!(r.class, ReplyClass::Question);
         let clear = classify("Does it integrate with SAP?", None, sent());
         assert!(clear.confident);
+    }
+
+    #[test]
+    fn cues_are_general_forms_not_sentences() {
+        // Paraphrases written for this test, none in the labelled sets: each kind is told by
+        // what people write, not by the one line a pattern was copied from.
+        let cases: &[(&str, ReplyClass, Option<LostReason>)] = &[
+            (
+                "The quote is way too high for us.",
+                ReplyClass::Lost,
+                Some(LostReason::Budget),
+            ),
+            (
+                "Honestly that's more than we can justify this year.",
+                ReplyClass::Lost,
+                Some(LostReason::Budget),
+            ),
+            (
+                "We'll stay with our existing setup.",
+                ReplyClass::Lost,
+                Some(LostReason::NoDecision),
+            ),
+            (
+                "The team is fine with our current tool.",
+                ReplyClass::Lost,
+                Some(LostReason::NoDecision),
+            ),
+            ("We won't be renewing the trial.", ReplyClass::Lost, None),
+            ("The answer is no, sorry.", ReplyClass::Lost, None),
+            (
+                "The board has gone with Fleetio.",
+                ReplyClass::Lost,
+                Some(LostReason::Competitor),
+            ),
+            (
+                "This is not going to happen this year, the initiative was dropped.",
+                ReplyClass::Lost,
+                Some(LostReason::NotAPriority),
+            ),
+            ("Pencil us in for March.", ReplyClass::Later, None),
+            (
+                "Once the budget freeze ends in April, check back.",
+                ReplyClass::Later,
+                None,
+            ),
+            (
+                "Wir möchten gerne weitermachen, rufen Sie mich an.",
+                ReplyClass::Revive,
+                None,
+            ),
+            ("Queremos avanzar con el piloto.", ReplyClass::Revive, None),
+            (
+                "Nous souhaitons poursuivre le projet.",
+                ReplyClass::Revive,
+                None,
+            ),
+            ("Erase all my personal data please.", ReplyClass::Stop, None),
+            (
+                "I'm no longer responsible for this; Priya Shah (priya.shah@acme.example) runs it now.",
+                ReplyClass::Referral,
+                None,
+            ),
+        ];
+        for (text, class, reason) in cases {
+            let r = classify(text, None, sent());
+            assert_eq!(r.class, *class, "{text}: {:?}", r.evidence);
+            if reason.is_some() {
+                assert_eq!(r.lost_reason, *reason, "{text}");
+            }
+        }
     }
 }
