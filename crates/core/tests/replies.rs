@@ -377,3 +377,46 @@ fn only_a_direct_explicit_answer_moves_a_deal() {
         [Action::HoldUntil { .. }]
     ));
 }
+
+#[test]
+fn ordinary_prose_on_a_list_moves_nothing() {
+    // Real mail nobody here wrote is full of "close", "pass", "stop", "went with", "still on"
+    // in other senses (issue 10: 14 of 100 real replies were read as deal moves they were
+    // not). Written for this test in the style of technical lists; none may be a confident
+    // deal move, and none a stop.
+    for text in [
+        "I'll close this PR once CI is green.",
+        "You can close this bug, it's fixed in 2.3.",
+        "The tests are going to pass once the fixture lands.",
+        "It is no longer needed after the refactor.",
+        "We're in the middle of the 4.0 release, so expect delays.",
+        "Please stop top-posting, it makes the thread hard to read.",
+        "Stop the server first, then run the migration.",
+        "The unsubscribe handler drops the socket before the ack.",
+        "You can opt out of telemetry with --no-stats.",
+        "We went with the second approach in v3 of the patch.",
+        "I don't want any more changes in this series.",
+        "I had to delete my data directory and re-run the import.",
+        "Don't call this function again after close().",
+        "Is this still on the list for 2.1?",
+        "We decided not to backport it.",
+        "I'm not interested in the Windows port myself.",
+        "Looks good to go, I've signed off on it.",
+        "The fault lies with Python's GC; talk to Victor about it.",
+        "I'd like to start by thanking everyone who tested the RC.",
+        "We want it to be fast on large repositories.",
+        "Can't reproduce it before the next release, sorry.",
+        "Picked up the fix from your branch, thanks.",
+        "The second series is going with the ARM changes.",
+        "Remove our data files from the tarball, they are generated.",
+    ] {
+        let r = read(text);
+        assert_ne!(r.class, ReplyClass::Stop, "{text}: {:?}", r.evidence);
+        assert!(
+            !moves(r.class, r.confident),
+            "{text} read as a confident {}: {:?}",
+            r.class,
+            r.evidence
+        );
+    }
+}

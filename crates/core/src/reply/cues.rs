@@ -56,20 +56,26 @@ macro_rules! cues {
 cues!(
     /// Do not contact me again (unsubscribe, remove me, stop), at once and everywhere.
     STOP = [
-        r"\bunsubscribe",
+        r"^unsubscribe\b",
+        r"\bplease unsubscribe\b",
+        r"\b(?:i|we)(?:'d| would)? (?:like|want|wish|need) to unsubscribe\b",
+        r"\bhow (?:do|can) (?:i|we) unsubscribe\b",
         r"\bremove me\b",
         r"\btake me off\b",
-        r"\bopt(?:ed)? out\b",
-        r"\bstop (?:e-?mailing|contacting|sending|writing|messaging|calling|spamming)\b",
-        r"\bplease stop\b",
-        r"^stop\b",
+        r"\bopt (?:me|us) out\b",
+        r"\b(?:i|we)(?:'d| would)? (?:like|want|wish) to opt out\b",
+        r"\b(?:i|we) (?:opt|opted) out\b",
+        r"\bstop (?:e-?mailing|contacting|sending (?:me|us)|writing to (?:me|us)|messaging|calling|spamming)\b",
+        r"\bplease stop(?: (?:it|this|now))?(?:[.!,;]|$)",
         r"\b(?:do not|don't) (?:contact|e-?mail|write to|call|message) (?:me|us)\b",
         r"\bnever (?:e-?mail|contact|write to|call) (?:me|us) again\b",
-        r"\b(?:report|mark|flag)(?:ing)? (?:this|you|it|these)? ?as spam\b",
-        r"\b(?:delete|erase|remove|purge|wipe)(?: all)?(?: of)? (?:my|our) (?:personal |contact )?(?:data|details|information|info|e-?mail(?: address)?|address|records?|contact)\b",
+        r"\b(?:i'll|i will|i'm going to|i am going to|i have|i've) (?:report|mark|flag)(?:ed|ing)? (?:this|you|it|these)? ?as spam\b",
+        r"\breported (?:you |this )?as spam\b",
+        r"\b(?:delete|erase|remove|purge|wipe)(?: all)?(?: of)? my (?:personal |contact )?(?:data|details|information|info|e-?mail(?: address)?|address|records?)(?:[.!,;]|$| (?:from|in) your| please| and| now)",
+        r"\b(?:delete|erase|remove|purge|wipe)(?: all)?(?: of)? our (?:personal |contact )(?:data|details|information|info)\b",
         r"\bunsubscribe (?:me|us)\b",
-        r"\b(?:don't|do not|please don't|never) (?:reach out|get in touch|contact|e-?mail|write|call|message|follow up|bother)\b[^.!?]{0,25}\bagain\b",
-        r"\b(?:don't|do not) (?:reach out to|get in touch with|bother) (?:me|us)\b",
+        r"\b(?:don't|do not|please don't|never) (?:reach out|get in touch)\b[^.!?]{0,15}\bagain\b",
+        r"\b(?:don't|do not|please don't|never) (?:reach out to|get in touch with|bother|follow up with|contact|e-?mail|write to|call|message) (?:me|us)\b",
         r"\b(?:gdpr|dsgvo|rgpd)\b[^.!?]{0,60}\b(?:eras|delet|remov|lösch|suppr|effac|borr|elimin|supres)",
         r"\b(?:right to (?:be forgotten|erasure)|recht auf (?:vergessenwerden|löschung)|droit à l'oubli|derecho (?:al olvido|de supresión))\b",
         r"\b(?:löschen sie|bitte löschen|löschung) (?:\w+ ){0,2}(?:meine[rn]?|unsere[rn]?) (?:daten|kontaktdaten|adresse|e-?mail-?adresse)\b",
@@ -84,15 +90,13 @@ cues!(
         r"\b(?:s[aá]quen(?:me|nos)|qu[ií]ten(?:me|nos)|b[oó]rren(?:me|nos)) de\b",
         r"\bno (?:vuelva|vuelvan) a (?:contactar|escribir|llamar)(?:me|nos)\b",
         r"\bno more e-?mails\b",
-        r"\bverteiler\b",
-        r"\bstreichen sie mich\b",
+        r"\b(?:nehmen|streichen|entfernen|löschen) sie mich\b",
         r"\bkeine weiteren (?:e-?mails|nachrichten|anfragen)\b",
         r"\bkontaktieren sie mich nicht\b",
         r"\bnicht mehr (?:kontaktieren|anschreiben)\b",
         r"\bne plus me (?:contacter|écrire|solliciter)\b",
-        r"\bdésabonner\b",
-        r"\bdesabonner\b",
-        r"\bdésinscrire\b",
+        r"\b(?:me |nous )(?:désabonner|desabonner|désinscrire)\b",
+        r"\b(?:désabonnez|désinscrivez)-(?:moi|nous)\b",
         r"\bno me (?:contacte|escriba)n? m[aá]s\b",
         r"\bdar(?:me)? de baja\b",
         r"\bdese de baja\b",
@@ -101,10 +105,11 @@ cues!(
         r"(?:^|[.!?]\s+)stop[.!]*$",
         r"\bno m[aá]s (?:correos|e-?mails|mensajes)\b",
         r"\btake (?:me|my name|my address|us) off\b",
-        r"\b(?:don't|do not) want (?:to receive )?any more\b",
+        r"\b(?:don't|do not) want (?:to (?:receive|get) )?any more (?:e-?mails|messages|mails?|of these|calls)\b",
         r"\bno longer (?:wish|want) to receive\b",
         r"\bhören sie (?:bitte )?auf\b",
-        r"\bmich (?:bitte )?nicht mehr\b",
+        r"\b(?:kontaktieren|schreiben|rufen|belästigen) sie mich (?:bitte )?nicht mehr\b",
+        r"\bmich (?:bitte )?nicht mehr (?:zu )?(?:kontaktieren|anschreiben|anrufen|belästigen)\b",
         r"\barrêtez de m'(?:envoyer|écrire)\b",
     ]
 );
@@ -154,11 +159,10 @@ cues!(
         r"\bnot my (?:area|call|department|decision|remit)\b",
         r"\bmy (?:replacement|successor)\b",
         r"\bhand(?:ing|ed)? (?:this |it )?(?:over|off) to\b",
-        r"\bpassed (?:this|it) (?:on |over )?to\b",
-        r"\b(?:sits|lies|belongs) with\b",
+
         r"\bmoved (?:to|into) (?:a )?(?:different|new|another) (?:role|team|position|department)\b",
         r"\b(?:i've|i have|i) left (?:the company|the firm|the business|[a-z]+ (?:last|this) (?:week|month))\b",
-        r"\bno longer (?:at|with|working (?:at|for|on)|responsible|in charge)\b",
+        r"\b(?:i'm|i am|is|she's|he's|she is|he is) no longer (?:at|with|working (?:at|for|on)|responsible|in charge)\b",
         r"\b(?:will be|is now) your (?:main |new )?contact\b",
         r"\bcontact going forward\b",
         r"\bnicht mehr (?:zuständig|verantwortlich|bei)\b",
@@ -174,6 +178,8 @@ cues!(
     /// Someone else may be the one to talk to: "talk to", "loop in", "try our...". Weak: the
     /// new person is offered to the rep, not added.
     REFERRAL_WEAK = [
+        r"\bpassed (?:this|it) (?:on |over )?to\b",
+        r"\b(?:sits|lies|belongs) with\b",
         r"\b(?:talk|speak|speaking) (?:to|with)\b",
         r"\breach out to\b",
         r"\bget in touch with\b",
@@ -215,18 +221,15 @@ cues!(
         r"\bnot (?:the right|a good|the best) time\b",
         r"\btiming (?:isn't|is not|is wrong|is bad)\b",
         r"\bnot (?:right )?now\b",
-        r"\bmaybe (?:next|in)\b",
         r"\bwait until\b",
         r"\bthe earliest\b",
         r"\bask (?:me|us) again\b",
         r"\blocked in(?:to)?\b",
         r"\b(?:put|pencil) (?:me|us|it|this) (?:down )?(?:in|for)\b",
-        r"\bon (?:our|the) roadmap\b",
         r"\bget back in touch\b",
         r"\bno budget until\b",
         r"\b(?:freeze|moratorium) (?:lifts|ends|is (?:over|lifted))\b",
         r"\bpick (?:it|this) (?:back )?up (?:in|after|next)\b",
-        r"^later\b",
         r"\bpasst es nicht\b",
         r"\bmelden sie sich\b",
         r"\b(?:noch einmal|wieder) melden\b",
@@ -235,18 +238,11 @@ cues!(
         r"\bpas le bon moment\b",
         r"\brecontactez\b",
         r"\brevenez vers\b",
-        r"\bplus tard\b",
         r"\bno es (?:buen|el) momento\b",
         r"\bescr[ií]bame de nuevo\b",
         r"\bvuelva a contactar",
-        r"\bm[aá]s adelante\b",
         r"\bcall me (?:next|in|after)\b",
         r"\breconnect (?:then|in|after)\b",
-        r"\btoo early\b",
-        r"\bzu früh\b",
-        r"\btrop tôt\b",
-        r"\bdemasiado pronto\b",
-        r"\bdespués de\b",
         r"\bpush (?:this|it) (?:to|until|back to)\b",
         r"\bfrag(?:en sie)? mich\b",
         r"\bcont[aá]cte(?:me|nos) de nuevo\b",
@@ -257,6 +253,11 @@ cues!(
     /// A time to look again framed without a request to come back ("after the holidays, early
     /// January", "can't tackle it before next year"): weak, for the rep to confirm.
     DEFER_WEAK = [
+        r"\bmaybe (?:next|in)\b",
+        r"\bon (?:our|the) roadmap\b",
+        r"^later\b",
+        r"\b(?:plus tard|m[aá]s adelante|después de)\b",
+        r"\b(?:too early|zu früh|trop tôt|demasiado pronto)\b",
         r"\b(?:can't|cannot|can not|won't be able to|unable to|not able to)\b[^.!?]{0,50}\b(?:before|until|till|prior to)\b",
         r"\bnot (?:before|until|till)\b",
         r"\bafter (?:the )?(?:holidays|new year|summer|break|year-end|year end)\b",
@@ -281,13 +282,14 @@ cues!(
 cues!(
     /// Yes, close the file.
     CLOSE = [
-        r"\b(?:please |you can |go ahead and |can )?close (?:it|the file|this|the deal)\b",
-        r"\bbitte (?:\w+ ){0,3}schließen\b",
-        r"\bschließen sie\b",
-        r"\b(?:können|dürfen) sie (?:\w+ ){0,3}schließen\b",
-        r"\b(?:pouvez|pourriez|veuillez|merci de) (?:\w+ ){0,2}fermer\b",
-        r"\bfermez (?:le|ce)\b",
-        r"\b(?:puede|pueden|podría|por favor) (?:\w+ ){0,2}cerrar\b",
+        r"\bclose (?:the|my|our|this) (?:file|deal|opportunity)\b",
+        r"\b(?:please|you can|you may|go ahead and|feel free to|ok to|okay to|fine to|yes,? (?:please )?) close (?:it|this|us)(?: out)?(?:[.!,;]|$| (?:for now|off|out|then|please|as|and|down|from))",
+        r"\bbitte (?:(?:den vorgang|die akte|das thema|das|es|ihn|sie) )?schließen\b",
+        r"\bschließen sie (?:bitte )?(?:den vorgang|die akte|das thema|das|es|ihn)\b",
+        r"\b(?:können|dürfen) sie (?:den vorgang |die akte |das thema |das |es |ihn )?(?:gerne )?schließen\b",
+        r"\b(?:pouvez|pourriez|veuillez|merci de) (?:\w+ )?fermer(?: (?:le|ce) dossier)?(?:[.!,;]|$)",
+        r"\bfermez (?:le|ce) dossier\b",
+        r"\b(?:puede|pueden|podría|por favor) (?:\w+ )?cerrar (?:el|este) (?:expediente|tema|caso|asunto)\b",
         r"\bci[ée]rrel[oa]\b",
         r"\bcierre (?:el|este) (?:expediente|tema|caso|asunto)\b",
         r"\bclose (?:it |this |the (?:file|deal|opportunity) )?out\b",
@@ -374,12 +376,13 @@ cues!(
 cues!(
     /// A plain no, said outright: explicit, a loss on its own.
     DECLINE = [
-        r"\bnot interested\b",
+        r"\b(?:not|no longer) interested(?:[.!,;]|$| (?:at (?:this|the moment)|right now|anymore|any more|thanks|thank you|for now|in (?:this|it|your (?:offer|product|service|solution|proposal|platform|tool)|the (?:offer|product|service|proposal))))",
         r"\b(?:won't|will not|not) (?:be )?(?:moving|going) forward\b",
-        r"\bdecided not to\b",
-        r"\b(?:we'll|we will|have to|going to) pass\b",
-        r"\b(?:it's|it is|the answer is) (?:a )?no\b",
-        r"\b(?:won't|will not|not going to) (?:be )?(?:buy|buying|purchas\w*|sign\w*|renew\w*)\b",
+        r"\bdecided not to (?:go ahead|proceed|move forward|buy|purchase|sign|renew|pursue|continue|go with you)\b",
+        r"\b(?:we'll|we will|we're going to|we are going to|we have to|we must|i'll|i will|i have to|going to have to) pass(?: on (?:this|it|the offer|that))?(?:[.!,;]|$| for now| this time)",
+        r"\b(?:it's|it is|the answer is) a no\b",
+        r"\bthe answer is no\b",
+        r"\b(?:won't|will not|not going to) (?:be )?(?:buying|purchasing|renewing|renew|signing (?:up|the contract|with you))\b",
         r"\b(?:we're|we are) not (?:doing|buying|pursuing) (?:this|it)\b",
         r"\b(?:not|won't|will not) be proceeding\b",
         r"\bnot (?:going to )?proceed\b",
@@ -398,6 +401,8 @@ cues!(
     DECLINE_WEAK = [
         r"\bno,? thanks?\b",
         r"\bdecid\w* no\b",
+        r"\bdecided not to\b",
+        r"\bnot interested\b",
         r"\bsaid no\b",
     ]
 );
@@ -418,15 +423,15 @@ cues!(
 cues!(
     /// Wants to continue, said outright.
     REVIVE = [
-        r"\bstill (?:interested|keen|on|a priority|want)\b",
-        r"\b(?:want|like|ready|happy|keen) to (?:move forward|proceed|go ahead|continue|keep going|run the pilot|start|get started)\b",
+        r"\bstill (?:interested|keen|a priority)\b",
+        r"\bstill on (?:for|board)\b",
+        r"\b(?:we|i) still want\b",
+        r"\b(?:want|like|ready|happy|keen) to (?:move forward|proceed|go ahead|continue|keep going|run the pilot)\b",
         r"\blet's do it\b",
         r"\bsend (?:me |us )?(?:over )?the (?:contract|order form|paperwork|agreement)\b",
-        r"\bsigned off\b",
-        r"\bwe're in\b",
+        r"\bwe're in(?:[.!,]|$)",
         r"\bcount (?:us|me) in\b",
-        r"\bwe (?:still )?want (?:this|it)\b",
-        r"\bgood to go\b",
+        r"\bwe (?:still )?want (?:this|it)(?:[.!,]|$| (?:done|signed|now|asap))",
         r"\b(?:wollen|möchten|würden gerne) (?:\w+ ){0,2}weiter(?:machen)?\b",
         r"\bweitermachen\b",
         r"\bweiterhin (?:interessiert|dabei)\b",
@@ -442,6 +447,10 @@ cues!(
     /// Points to continuing without saying so outright ("let's talk", "call me", "works for
     /// me"): weak, the rep sets the step.
     REVIVE_WEAK = [
+        r"\bstill on\b",
+        r"\b(?:want|like|ready|happy|keen) to (?:start|get started)\b",
+        r"\bsigned off\b",
+        r"\bgood to go\b",
         r"\bmove forward\b",
         r"\bgo ahead with\b",
         r"\bwe're back on\b",
@@ -527,7 +536,10 @@ pub(super) static BARE_NO: LazyLock<Regex> = LazyLock::new(|| {
 
 /// The lost reason the reply's words point to (PLAYBOOK.md, "Triage": timing, a missing
 /// feature and budget are salvageable), with the words.
-pub(super) fn lost_reason(text: &str) -> (LostReason, Option<&str>) {
+///
+/// `original` is the reply as written (before lower-casing): a choice is a vendor only when
+/// the words after it name one (`names_a_choice`).
+pub(super) fn lost_reason<'t>(text: &'t str, original: &str) -> (LostReason, Option<&'t str>) {
     let tables: [(&LazyLock<Cues>, LostReason); 4] = [
         (&COMPETITOR, LostReason::Competitor),
         (&BUDGET, LostReason::Budget),
@@ -539,9 +551,46 @@ pub(super) fn lost_reason(text: &str) -> (LostReason, Option<&str>) {
         .find_map(|(cues, reason)| {
             cues.find_at(text)
                 .filter(|m| !NOT_A_CHOICE.is_match(&text[m.end()..]))
+                .filter(|m| {
+                    !CHOICE_VERB.is_match(m.as_str()) || names_a_choice(original, text, m.end())
+                })
                 .map(|m| (*reason, Some(m.as_str())))
         })
         .unwrap_or((LostReason::Other, None))
+}
+
+/// A cue that ends in a choice ("went with", "signed with", "we chose"): what follows decides
+/// whether a vendor was chosen.
+pub(super) static CHOICE_VERB: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:\bwith|\bchose|\bchosen|\bselected|\bpicked)$").expect("static pattern")
+});
+
+/// Words after a choice that name a vendor or another way.
+static VENDOR_OBJECT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s*(?:another|a different|an? other|a competing|a competitor|a cheaper|someone|somebody|their|a local|one of|an? (?:\w+ )?(?:vendor|provider|supplier|solution|tool|platform|partner|agency|company|firm|product|option|system|service))\b")
+        .expect("static pattern")
+});
+
+/// Whether the words after byte `end` of `lower` (the lower-cased `original`) name a vendor:
+/// a vendor-like phrase ("another vendor"), or a proper name in the sender's own casing ("went
+/// with RouteMax", not "went with the second approach"). Lost in technical prose, where
+/// "we went with" picks a design (issue 10).
+pub(super) fn names_a_choice(original: &str, lower: &str, end: usize) -> bool {
+    let Some(rest) = lower.get(end..) else {
+        return false;
+    };
+    if VENDOR_OBJECT.is_match(rest) {
+        return true;
+    }
+    // The sender's casing sits at the same offsets when lower-casing kept every length.
+    if original.len() != lower.len() {
+        return false;
+    }
+    let Some(next) = original.get(end..).map(str::trim_start) else {
+        return false;
+    };
+    let word: String = next.chars().take_while(|c| c.is_alphanumeric()).collect();
+    word.chars().next().is_some_and(char::is_uppercase) && word != "I"
 }
 
 /// What follows "picked", "chose" or "selected" when it is not a vendor: "picked up your

@@ -385,7 +385,7 @@ pub fn classify_with(
     let defer = defer_strong.or_else(|| DEFER_WEAK.find(lower));
     let keep_open = KEEP_OPEN.find(lower);
     let close = CLOSE.find(lower).filter(|_| keep_open.is_none());
-    let (reason, reason_words) = lost_reason(lower);
+    let (reason, reason_words) = lost_reason(lower, original);
     // "Not ready to move forward" is a no, not a wish to continue.
     let wish_strong = REVIVE.find_at(lower);
     let wish = wish_strong.or_else(|| REVIVE_WEAK.find_at(lower));
@@ -393,7 +393,10 @@ pub fn classify_with(
     let revive = keep_open.or_else(|| wish.filter(|_| negated.is_none()).map(|m| m.as_str()));
     let revive_explicit = keep_open.is_some() || (wish_strong.is_some() && negated.is_none());
     let decline = DECLINE.find(lower);
-    let went_with = WENT_WITH.find(lower);
+    let went_with = WENT_WITH
+        .find_at(lower)
+        .filter(|m| !CHOICE_VERB.is_match(m.as_str()) || names_a_choice(original, lower, m.end()))
+        .map(|m| m.as_str());
     let lost = close
         .or(went_with)
         .or(decline)
