@@ -169,6 +169,8 @@ fn a_request_to_stop_or_delete_is_a_certain_stop_whatever_else_it_says() {
         "Por favor, borre mis datos y no me escriba más.",
         "Sáquenme de su lista, gracias.",
         "I'd rather you didn't keep my details: delete my info. Call me never.",
+        "I want you to unsubscribe me from everything.",
+        "Please remove me from this list.\nTo unsubscribe, e-mail: news-unsubscribe@lists.example.org",
     ] {
         let r = read(text);
         assert_eq!(r.class, ReplyClass::Stop, "{text}: {:?}", r.evidence);

@@ -40,6 +40,11 @@ impl Cues {
         self.regex.find(text).map(|m| m.as_str())
     }
 
+    /// Every match, in order.
+    pub(super) fn find_all<'t>(&self, text: &'t str) -> impl Iterator<Item = regex::Match<'t>> {
+        self.regex.find_iter(text)
+    }
+
     /// The first match, with where it is.
     pub(super) fn find_at<'t>(&self, text: &'t str) -> Option<regex::Match<'t>> {
         self.regex.find(text)
@@ -120,7 +125,7 @@ cues!(
 /// left out before the reply is read.
 pub(super) static FOOTER_LINE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)(?:\bto unsubscribe\b|\bunsubscribe (?:here|link|at|from this|by)\b|[a-z0-9]-unsubscribe@|\bunsubscribe:|https?://\S*unsubscribe|\byou (?:are )?receiv(?:ed|ing) this\b|\bmanage (?:your )?(?:subscription|preferences)|\bclick (?:here )?to (?:unsubscribe|opt out)|\bfor additional commands\b|\bpour vous désabonner\b|\bum (?:sich )?ab(?:zu)?melden\b|\bpara darse de baja\b|\bpara cancelar (?:la|su) suscripci)",
+        r"(?i)(?:(?:^|[.!]\s+)\W*(?:to|if you (?:wish|want|would like) to|you can|you may) unsubscribe\b|\bunsubscribe (?:here|link|at|from this|by)\b|[a-z0-9]-unsubscribe@|\bunsubscribe:|https?://\S*unsubscribe|\byou (?:are )?receiv(?:ed|ing) this\b|\bmanage (?:your )?(?:subscription|preferences)|\bclick (?:here )?to (?:unsubscribe|opt out)|\bfor additional commands\b|\bpour vous désabonner\b|\bum (?:sich )?ab(?:zu)?melden\b|\bpara darse de baja\b|\bpara cancelar (?:la|su) suscripci)",
     )
     .expect("static pattern")
 });
@@ -215,7 +220,7 @@ cues!(
         r"\bcircle back\b",
         r"\bpark (?:this|it)\b",
         r"\btouch base\b",
-        r"\btry (?:me |us )?again\b",
+        r"\btry (?:me|us) again\b",
         r"\bping me\b",
         r"\bcontact me (?:again )?(?:after|in)\b",
         r"\bnot (?:the right|a good|the best) time\b",
@@ -253,6 +258,7 @@ cues!(
     /// A time to look again framed without a request to come back ("after the holidays, early
     /// January", "can't tackle it before next year"): weak, for the rep to confirm.
     DEFER_WEAK = [
+        r"\btry again\b",
         r"\bmaybe (?:next|in)\b",
         r"\bon (?:our|the) roadmap\b",
         r"^later\b",

@@ -324,6 +324,18 @@ fn sentence_at(text: &str, at: usize) -> String {
     text[start..end].trim().chars().take(160).collect()
 }
 
+/// Whether a request to come back (`DEFER`) names, in its own sentence, a date at least
+/// `far_after`: "not the right time, check back in Q3" is explicit; "try again" in one
+/// paragraph and a date in another is not.
+fn dated_request(lower: &str, times: &[Mention], far_after: Date) -> bool {
+    DEFER.find_all(lower).any(|cue| {
+        let sentence = sentence_at(lower, cue.start());
+        times
+            .iter()
+            .any(|m| m.on >= far_after && sentence.contains(m.phrase.as_str()))
+    })
+}
+
 /// The questions a reply asks about the offer (not about when to meet).
 fn content_question(text: &str) -> Option<String> {
     text.split_inclusive(['?', '.', '!', '\n'])
@@ -443,8 +455,8 @@ pub fn classify_with(
     {
         let mut r = Reading::new(ReplyClass::Later, vec![words.to_string()]);
         r.until = later_date;
-        // "Check back in Q3": a request to come back and the date to do it.
-        let explicit = defer_strong == Some(words) && later_date.is_some();
+        // "Check back in Q3": a request to come back and, in the same sentence, the date.
+        let explicit = defer_strong == Some(words) && dated_request(lower, &times, far_after);
         (r, explicit)
     } else if let Some(words) = lost {
         let mut r = Reading::new(ReplyClass::Lost, vec![words.to_string()]);
