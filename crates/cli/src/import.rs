@@ -225,6 +225,9 @@ pub fn act_on_reply(
 pub struct Importer {
     pub writer: CaptureWriter,
     directory: Arc<Directory>,
+    /// The rep's own addresses, normalised: a reply outside a thread answers the rep only when
+    /// it is addressed to one of them.
+    me: Vec<EmailAddress>,
     policy: Policy,
     now: jiff::Timestamp,
     started: Instant,
@@ -235,6 +238,10 @@ impl Importer {
     pub async fn new(store: &Store, g: &Global, me: &[String]) -> Result<Importer> {
         let now = now(g)?;
         let me = my_addresses(store, me).await?;
+        let mine: Vec<EmailAddress> = me
+            .iter()
+            .filter_map(|a| rekindle_core::mail::normalise_address(a.as_str()))
+            .collect();
         // Built account by account as the pipeline streams in: never the whole pipeline in
         // memory.
         let parts = store
@@ -246,6 +253,7 @@ impl Importer {
         Ok(Importer {
             writer: store.capture_writer()?,
             directory: Arc::new(Directory::merge(parts)),
+            me: mine,
             policy: store.policy().await?,
             now,
             started: Instant::now(),
@@ -417,7 +425,8 @@ impl Importer {
     /// once understanding computes it: until then it is worked out here, conservatively - not
     /// list or bulk traffic (`List-Id`, `List-Unsubscribe`, `Precedence: list|bulk|junk`), the
     /// deal has an outbound touch before the reply, and the reply is in that deal's thread by
-    /// its headers (In-Reply-To, References) or comes from one of the deal's contacts.
+    /// its headers (In-Reply-To, References) or comes from one of the deal's contacts writing
+    /// to the rep (To or Cc holds one of the rep's addresses, when they are known).
     fn answers_touch(&mut self, message: &Message, activity: &MailActivity) -> Result<bool> {
         let list = message.automatic_headers.iter().any(|(name, value)| {
             let name = name.to_ascii_lowercase();
@@ -436,7 +445,14 @@ impl Importer {
             .cloned()
             .collect();
         let in_thread = self.writer.thread_deal(&thread_ids)? == Some(activity.deal);
-        if !(in_thread || activity.contact.is_some()) {
+        let to_rep = self.me.is_empty()
+            || message
+                .to
+                .iter()
+                .chain(&message.cc)
+                .filter_map(|a| rekindle_core::mail::normalise_address(a.as_str()))
+                .any(|a| self.me.contains(&a));
+        if !(in_thread || (activity.contact.is_some() && to_rep)) {
             return Ok(false);
         }
         Ok(self.writer.touched_before(activity.deal, activity.at)?)

@@ -403,6 +403,9 @@ fn only_a_direct_explicit_answer_moves_a_deal_the_rest_waits_with_its_evidence()
     // Explicit, after a touch: a deletion request with a date beside it is a stop.
     let erase = deal_with(&rk, "Stark", "Pepper Potts", "pepper@stark.example");
     touch(&rk, &erase, "Pepper");
+    // The contact writing to someone else, outside the rep's thread.
+    let elsewhere = deal_with(&rk, "Wayne", "Lucius Fox", "lucius@wayne.example");
+    touch(&rk, &elsewhere, "Lucius");
 
     let dir = tempfile::tempdir().unwrap();
     let mut mbox = String::new();
@@ -442,6 +445,12 @@ fn only_a_direct_explicit_answer_moves_a_deal_the_rest_waits_with_its_evidence()
         "Tue, 17 Nov 2026 14:00:00 +0000",
         "Please delete my contact details and don't reach out again. Maybe check back next year.",
     );
+    mbox += &mbox_message(
+        "x1@wayne.example",
+        "From: lucius@wayne.example\nTo: board@wayne.example, alex@elsewhere.example\nSubject: vendors",
+        "Tue, 17 Nov 2026 15:00:00 +0000",
+        "We went with another vendor. Please close the file.",
+    );
     let path = file(dir.path(), "inbox.mbox", &mbox);
     rk.json(&[
         "import",
@@ -459,6 +468,7 @@ fn only_a_direct_explicit_answer_moves_a_deal_the_rest_waits_with_its_evidence()
         (&picked, "lost", "probably lost"),
         (&talk, "referral", "probably referral"),
         (&weekday, "revive", "probably revive"),
+        (&elsewhere, "lost", "not a direct answer"),
     ] {
         let r = reading_of(&rk, d);
         assert_eq!(r["class"], class, "{r}");
