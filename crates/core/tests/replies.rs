@@ -422,3 +422,28 @@ fn ordinary_prose_on_a_list_moves_nothing() {
         );
     }
 }
+
+#[test]
+fn the_model_only_adds_uncertain_guesses_to_what_the_words_leave_unclear() {
+    let mut set = parse_set(SET).unwrap();
+    set.extend(parse_set(HOLDOUT).unwrap());
+    let mut guessed = 0;
+    for e in &set {
+        let alone = rekindle_core::reply::classify_with(&e.text, e.context, sent_on(), None);
+        let with = classify(&e.text, e.context, sent_on());
+        if with != alone {
+            guessed += 1;
+            assert_eq!(alone.class, ReplyClass::Unclear, "{}", e.text);
+            assert!(!with.confident, "a guess is never confident: {}", e.text);
+            assert!(
+                !matches!(
+                    with.class,
+                    ReplyClass::Stop | ReplyClass::Referral | ReplyClass::OutOfOffice
+                ),
+                "{}",
+                e.text
+            );
+        }
+    }
+    assert!(guessed > 0, "the model guesses somewhere");
+}

@@ -149,6 +149,9 @@ cues!(
         r"\blimited (?:e-?mail )?access\b",
         r"^away (?:until|till)\b",
         r"\babsente? du bureau\b",
+        r"\babsente? jusqu'(?:au|à)\b",
+        r"\bnicht erreichbar\b",
+        r"\bde baja hasta\b",
     ]
 );
 
@@ -220,7 +223,8 @@ cues!(
         r"\bcircle back\b",
         r"\bpark (?:this|it)\b",
         r"\btouch base\b",
-        r"\btry (?:me|us) again\b",
+        r"\btry (?:me|us) (?:again|then|in|after)\b",
+        r"\bon en (?:re)?parle\b",
         r"\bping me\b",
         r"\bcontact me (?:again )?(?:after|in)\b",
         r"\bnot (?:the right|a good|the best) time\b",
@@ -255,8 +259,8 @@ cues!(
 );
 
 cues!(
-    /// A time to look again framed without a request to come back ("after the holidays, early
-    /// January", "can't tackle it before next year"): weak, for the rep to confirm.
+    /// Not now, said with a hedge or without a time ("maybe next year", "too early", "try
+    /// again"): weak, for the rep to confirm.
     DEFER_WEAK = [
         r"\btry again\b",
         r"\bmaybe (?:next|in)\b",
@@ -264,6 +268,16 @@ cues!(
         r"^later\b",
         r"\b(?:plus tard|m[aá]s adelante|después de)\b",
         r"\b(?:too early|zu früh|trop tôt|demasiado pronto)\b",
+    ]
+);
+
+cues!(
+    /// A time to look again framed without a request to come back ("after the holidays, early
+    /// January", "can't tackle it before next year"): counts only with a date weeks away, and
+    /// is weak.
+    LATER_FRAME = [
+        r"^after\b",
+        r"\b(?:frozen|on hold|paused) (?:until|till)\b",
         r"\b(?:can't|cannot|can not|won't be able to|unable to|not able to)\b[^.!?]{0,50}\b(?:before|until|till|prior to)\b",
         r"\bnot (?:before|until|till)\b",
         r"\bafter (?:the )?(?:holidays|new year|summer|break|year-end|year end)\b",
@@ -289,7 +303,8 @@ cues!(
     /// Yes, close the file.
     CLOSE = [
         r"\bclose (?:the|my|our|this) (?:file|deal|opportunity)\b",
-        r"\b(?:please|you can|you may|go ahead and|feel free to|ok to|okay to|fine to|yes,? (?:please )?) close (?:it|this|us)(?: out)?(?:[.!,;]|$| (?:for now|off|out|then|please|as|and|down|from))",
+        r"\b(?:please|you can|you may|go ahead and|feel free to|ok to|okay to|fine to|yes,?(?: please)?|yep,?|yeah,?|sure,?) close (?:it|this|us)(?: out)?(?:[.!,;]|$| (?:for now|off|out|then|please|as|and|down|from))",
+        r"(?:^|[.!?;]\s+|\s-\s)close (?:it|this|us)(?: out)?(?:[.!,;]|$| (?:for now|then|please))",
         r"\bbitte (?:(?:den vorgang|die akte|das thema|das|es|ihn|sie) )?schließen\b",
         r"\bschließen sie (?:bitte )?(?:den vorgang|die akte|das thema|das|es|ihn)\b",
         r"\b(?:können|dürfen) sie (?:den vorgang |die akte |das thema |das |es |ihn )?(?:gerne )?schließen\b",
@@ -309,7 +324,9 @@ cues!(
         r"\b(?:we|we've|we have|we've now|the (?:board|team|committee|company)|management)(?: \w+)? (?:went|gone|signed|decided to go|are going|'re going|will go) with\b",
         r"\bsigned (?:a contract )?with (?:another|a different|an? other|a competitor|someone|somebody)\b",
         r"\bhaben uns für\b[^.!?]{0,40}\bentschieden\b",
-        r"\bavons (?:choisi|signé avec|retenu)\b",
+        r"\bavons (?:choisi|signé avec|retenu|opté pour)\b",
+        r"\bsommes partis (?:avec|sur)\b",
+        r"\b(?:contratamos|nos fuimos con|optamos por|nos decidimos por)\b",
         r"\bhemos (?:elegido|firmado con|optado por)\b",
     ]
 );
@@ -327,7 +344,8 @@ cues!(
         r"\banderen anbieter\b",
         r"\bchoisi\b",
         r"\bautre (?:solution|prestataire|fournisseur)\b",
-        r"\botro proveedor\b",
+        r"\botr[ao] (?:proveedor|empresa|solución|herramienta)\b",
+        r"\b(?:un|le|notre) concurrent\b",
         r"\belegido\b",
         r"\bla competencia\b",
         r"\bnos quedamos con\b",
@@ -360,7 +378,7 @@ cues!(
         r"\b(?:project|initiative) (?:is |was |has been )?(?:cancell?ed|dropped|killed)\b",
         r"\bdropping the (?:initiative|project)\b",
         r"\bon hold (?:permanently|indefinitely)\b",
-        r"\b(?:this|it) (?:won't|will not|isn't going to|is not going to) happen\b",
+        r"\b(?:this|it|nothing) (?:won't|will not|isn't going to|is not going to|will|is going to) happen\b",
         r"\bplus une priorité\b",
         r"\bkeine priorität\b",
         r"\bya no es (?:una )?prioridad\b",
@@ -390,6 +408,8 @@ cues!(
         r"\bthe answer is no\b",
         r"\b(?:won't|will not|not going to) (?:be )?(?:buying|purchasing|renewing|renew|signing (?:up|the contract|with you))\b",
         r"\b(?:we're|we are) not (?:doing|buying|pursuing) (?:this|it)\b",
+        r"\b(?:we're|we are) not (?:going|moving) ahead\b",
+        r"\b(?:we've|we have|we) decided against (?:it|this|going ahead|moving forward|buying)\b",
         r"\b(?:not|won't|will not) be proceeding\b",
         r"\bnot (?:going to )?proceed\b",
         r"\bne donnerons pas suite\b",
@@ -410,6 +430,9 @@ cues!(
         r"\bdecided not to\b",
         r"\bnot interested\b",
         r"\bsaid no\b",
+        r"\bdecided against\b",
+        r"\b(?:have to|going to|decided to|will|need to) drop (?:this|it)\b",
+        r"\b(?:it's|this is|that's|it is) not (?:for us|a (?:good )?fit|the right fit)\b",
     ]
 );
 
@@ -494,7 +517,9 @@ cues!(
         r"\bworks? for (?:you|me|us)\b",
         r"\b(?:monday|tuesday|wednesday|thursday|friday|tomorrow|next week)\b",
         r"\b\d{1,2}(?::\d{2})?\s?(?:am|pm|uhr|h)\b",
-        r"\b(?:montag|dienstag|mittwoch|donnerstag|freitag|telefonieren|passt)\b",
+        r"\b(?:montag|dienstag|mittwoch|donnerstag|freitag|telefonieren|passt|termine?|anrufen|rückruf)\b",
+        r"\b(?:appeler|rappeler|rendez-vous)\b",
+        r"\b(?:llamar|llamarme|reunión)\b",
         r"\b(?:lundi|mardi|mercredi|jeudi|vendredi|convient)\b",
         r"\b(?:lunes|martes|miércoles|jueves|viernes|hablamos|le va bien)\b",
         r"\b(?:order form|contract|paperwork|next steps|purchase order)\b",
@@ -507,7 +532,7 @@ cues!(
         r"\b(?:price|cost|it) is (?:the problem|too high|a (?:problem|concern|blocker))\b",
         r"\btoo expensive\b",
         r"\babove (?:what )?(?:we )?budget",
-        r"\b(?:i'm|we're|i am|we are) (?:worried|concerned) about\b",
+        r"\b(?:is|are|am|'re|'m) (?:worried|concerned) about\b",
         r"\bwhy would\b",
         r"\bwon't accept\b",
         r"\basked (?:whether|if)\b",
@@ -573,7 +598,7 @@ pub(super) static CHOICE_VERB: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Words after a choice that name a vendor or another way.
 static VENDOR_OBJECT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\s*(?:another|a different|an? other|a competing|a competitor|a cheaper|someone|somebody|their|a local|one of|an? (?:\w+ )?(?:vendor|provider|supplier|solution|tool|platform|partner|agency|company|firm|product|option|system|service))\b")
+    Regex::new(r"^\s*(?:(?:our|the) (?:current|existing|old|present|incumbent)\b|another|a different|an? other|a competing|a competitor|a cheaper|someone|somebody|their|a local|one of|an? (?:\w+ )?(?:vendor|provider|supplier|solution|tool|platform|partner|agency|company|firm|product|option|system|service))\b")
         .expect("static pattern")
 });
 
@@ -616,6 +641,7 @@ pub(super) fn tables() -> Vec<(&'static str, &'static Cues)> {
         ("REFERRAL_WEAK", &*REFERRAL_WEAK),
         ("DEFER", &*DEFER),
         ("DEFER_WEAK", &*DEFER_WEAK),
+        ("LATER_FRAME", &*LATER_FRAME),
         ("KEEP_OPEN", &*KEEP_OPEN),
         ("CLOSE", &*CLOSE),
         ("WENT_WITH", &*WENT_WITH),

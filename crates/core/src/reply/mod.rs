@@ -394,7 +394,9 @@ pub fn classify_with(
     let referral_strong = REFERRAL.find_at(lower);
     let referral_cue = referral_strong.or_else(|| REFERRAL_WEAK.find_at(lower));
     let defer_strong = DEFER.find(lower);
-    let defer = defer_strong.or_else(|| DEFER_WEAK.find(lower));
+    let defer = defer_strong
+        .or_else(|| DEFER_WEAK.find(lower))
+        .or_else(|| LATER_FRAME.find(lower).filter(|_| later_date.is_some()));
     let keep_open = KEEP_OPEN.find(lower);
     let close = CLOSE.find(lower).filter(|_| keep_open.is_none());
     let (reason, reason_words) = lost_reason(lower, original);
