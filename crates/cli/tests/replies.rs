@@ -313,6 +313,13 @@ fn classify_reads_a_reply_from_standard_input_and_eval_prints_figures() {
     assert!(labelled["moves"].as_u64().unwrap() > 0);
     assert_eq!(eval["holdout"]["false_moves"], 0);
     let classes = labelled["classes"].as_array().unwrap();
+    // The human report leads with the false moves, and never scores the model on its own
+    // training lines.
+    let text = String::from_utf8_lossy(&rk.run(&["replies", "eval"]).stdout).to_string();
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines[0].contains("cross-validated"), "{text}");
+    assert!(lines[1].contains("false moves"), "{text}");
+    assert!(text.contains("holdout set"), "{text}");
     assert_eq!(classes.len(), 8);
     assert!(
         classes

@@ -89,7 +89,13 @@ pub fn plan(
     // A stop or a referral changes people, not the deal's course: it stands even when the deal
     // has moved on since, but like every move it needs a direct, explicit answer.
     let changes_people = matches!(reading.class, ReplyClass::Stop | ReplyClass::Referral);
-    let evidence = reading.evidence.join("; ");
+    let evidence = reading
+        .evidence
+        .iter()
+        .filter(|e| !e.starts_with("not said outright"))
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .join("; ");
     if (moves_deal || changes_people) && !situation.direct {
         return vec![Action::NeedsRep {
             why: format!(
