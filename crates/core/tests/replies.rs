@@ -188,6 +188,11 @@ fn nothing_is_a_stop_without_a_stop_cue() {
         "Can we stop by your booth on Tuesday?",
         "You received this message because you are subscribed to the Google Groups list.",
         "Don't close it! Call me Monday.",
+        "Sounds good.\n\nIf you no longer wish to receive these emails, click here.",
+        "Merci, c'est noté.\nSi vous ne souhaitez plus recevoir nos communications, cliquez ici.",
+        "Gracias.\nSi no desea recibir más correos, dese de baja aquí: https://news.example.org/baja",
+        "Danke.\nWenn Sie diesen Newsletter nicht mehr erhalten möchten, klicken Sie hier.",
+        "Recibido.\nPara darse de baja de esta lista, escriba a lista-baja@example.org",
     ] {
         let r = read(text);
         assert_ne!(r.class, ReplyClass::Stop, "{text}: {:?}", r.evidence);

@@ -103,8 +103,8 @@ cues!(
         r"\b(?:me |nous )(?:désabonner|desabonner|désinscrire)\b",
         r"\b(?:désabonnez|désinscrivez)-(?:moi|nous)\b",
         r"\bno me (?:contacte|escriba)n? m[aá]s\b",
-        r"\bdar(?:me)? de baja\b",
-        r"\bdese de baja\b",
+        r"\b(?:darme|denme|darnos|dennos|dese|den) de baja\b",
+        r"\bde baja (?:mi|nuestro|nuestra|este|esta) (?:correo|e-?mail|dirección|cuenta)\b",
         r"\bremove my (?:address|e-?mail|details|data|name)\b",
         r"\bcease (?:all )?(?:contact|communications?|e-?mails)\b",
         r"(?:^|[.!?]\s+)stop[.!]*$",
@@ -125,7 +125,7 @@ cues!(
 /// left out before the reply is read.
 pub(super) static FOOTER_LINE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)(?:(?:^|[.!]\s+)\W*(?:to|if you (?:wish|want|would like) to|you can|you may) unsubscribe\b|\bunsubscribe (?:here|link|at|from this|by)\b|[a-z0-9]-unsubscribe@|\bunsubscribe:|https?://\S*unsubscribe|\byou (?:are )?receiv(?:ed|ing) this\b|\bmanage (?:your )?(?:subscription|preferences)|\bclick (?:here )?to (?:unsubscribe|opt out)|\bfor additional commands\b|\bpour vous désabonner\b|\bum (?:sich )?ab(?:zu)?melden\b|\bpara darse de baja\b|\bpara cancelar (?:la|su) suscripci)",
+        r"(?i)(?:(?:^|[.!]\s+)\W*(?:to|if you (?:wish|want|would like) to|you can|you may) unsubscribe\b|\bunsubscribe (?:here|link|at|from this|by)\b|[a-z0-9]-unsubscribe@|\bunsubscribe:|https?://\S*unsubscribe|\byou (?:are )?receiv(?:ed|ing) this\b|\bmanage (?:your )?(?:subscription|preferences)|\bclick (?:here )?to (?:unsubscribe|opt out)|\bfor additional commands\b|\bif you (?:no longer|don't|do not) (?:wish|want) to receive\b|\bsi vous ne (?:souhaitez|voulez) plus recevoir\b|\bsi (?:no|ya no) desea (?:seguir )?recibir\b|\bwenn sie (?:diese|keine)\b.{0,40}\berhalten (?:möchten|wollen)\b|\bpara (?:darse|dar) de baja\b|\bpour vous désabonner\b|\bum (?:sich )?ab(?:zu)?melden\b|\bpara darse de baja\b|\bpara cancelar (?:la|su) suscripci)",
     )
     .expect("static pattern")
 });
