@@ -238,6 +238,9 @@ fn picked_up_or_a_date_picked_is_not_a_competitor_loss() {
     assert_eq!((r.class, r.confident), (ReplyClass::Lost, true));
     let r = read("We picked another vendor.");
     assert_eq!((r.class, r.confident), (ReplyClass::Lost, false));
+    // A weak time framing does not outweigh an explicit no.
+    let r = read("After our review in January we went with Fleetio. Please close the file.");
+    assert_eq!(r.class, ReplyClass::Lost, "{:?}", r.evidence);
 }
 
 #[test]

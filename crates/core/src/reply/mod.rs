@@ -452,6 +452,8 @@ pub fn classify_with(
         (r, referral_strong.is_some())
     } else if let Some(words) = defer
         .filter(|_| later_date.is_some() || near.is_none())
+        // A weak framing ("after our call in January") never outweighs an explicit no.
+        .filter(|_| defer_strong.is_some() || !lost_explicit)
         // "Let's talk in March": a wish to continue, but not before a date weeks away.
         .or(revive.filter(|_| later_date.is_some() && near.is_none() && lost.is_none()))
     {
