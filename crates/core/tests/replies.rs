@@ -238,6 +238,9 @@ fn picked_up_or_a_date_picked_is_not_a_competitor_loss() {
     assert_eq!((r.class, r.confident), (ReplyClass::Lost, true));
     let r = read("We picked another vendor.");
     assert_eq!((r.class, r.confident), (ReplyClass::Lost, false));
+    // A plan of the offer chosen is no loss.
+    let r = read("We went with Option B of your proposal.");
+    assert_ne!(r.class, ReplyClass::Lost, "{:?}", r.evidence);
     // A weak time framing does not outweigh an explicit no.
     let r = read("After our review in January we went with Fleetio. Please close the file.");
     assert_eq!(r.class, ReplyClass::Lost, "{:?}", r.evidence);
@@ -265,6 +268,12 @@ fn not_before_a_date_weeks_away_is_later() {
         ),
         ("We can't look at this until April.", (2027, 4, 1)),
         ("Nicht vor März, bitte.", (2027, 3, 1)),
+        ("Ping me after Christmas.", (2027, 1, 5)),
+        ("Let's pick this up again in the new year.", (2027, 1, 1)),
+        (
+            "Come back to me in February, budgets are set by then.",
+            (2027, 2, 1),
+        ),
     ] {
         let r = read(text);
         assert_eq!(r.class, ReplyClass::Later, "{text}: {:?}", r.evidence);

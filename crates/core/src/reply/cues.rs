@@ -238,7 +238,9 @@ cues!(
         r"\bget back in touch\b",
         r"\bno budget until\b",
         r"\b(?:freeze|moratorium) (?:lifts|ends|is (?:over|lifted))\b",
-        r"\bpick (?:it|this) (?:back )?up (?:in|after|next)\b",
+        r"\bpick (?:it|this|that) (?:back )?up(?: again)? (?:in|after|next|once|around)\b",
+        r"\bcome back to (?:me|us)\b",
+        r"\bget back to (?:me|us) (?:in|after|next|around|once)\b",
         r"\bpasst es nicht\b",
         r"\bmelden sie sich\b",
         r"\b(?:noch einmal|wieder) melden\b",
@@ -621,8 +623,30 @@ pub(super) fn names_a_choice(original: &str, lower: &str, end: usize) -> bool {
         return false;
     };
     let word: String = next.chars().take_while(|c| c.is_alphanumeric()).collect();
-    word.chars().next().is_some_and(char::is_uppercase) && word != "I"
+    word.chars().next().is_some_and(char::is_uppercase)
+        && !NOT_VENDORS.contains(&word.to_lowercase().as_str())
 }
+
+/// Capitalised words after a choice that name a plan or a day, not a vendor ("we went with
+/// Option B", "went with Monday").
+const NOT_VENDORS: &[&str] = &[
+    "i",
+    "option",
+    "plan",
+    "tier",
+    "package",
+    "version",
+    "proposal",
+    "approach",
+    "idea",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "you",
+    "your",
+];
 
 /// What follows "picked", "chose" or "selected" when it is not a vendor: "picked up your
 /// resume", "we chose a date" (realmail case 07).

@@ -418,6 +418,11 @@ pub fn classify_with(
         .or(DECLINE_WEAK.find(lower))
         .or(negated.map(|m| m.as_str()));
     let lost_explicit = close.is_some() || went_with.is_some() || decline.is_some();
+    // "Went with Option B", "picked up": a choice the words show is no vendor. The model is
+    // not asked to call it a loss all the same.
+    let choice_rejected = (WENT_WITH.find(lower).is_some() || COMPETITOR.find(lower).is_some())
+        && went_with.is_none()
+        && reason != LostReason::Competitor;
     let question = content_question(original).or_else(|| OBJECTION.find(lower).map(str::to_string));
     let scheduling = near.is_some() && SCHEDULING.find(lower).is_some();
 
@@ -511,7 +516,10 @@ pub fn classify_with(
             }
             // The words say nothing certain: the model's guess, for the rep to confirm.
             _ => {
-                if let Some((class, probability)) = model.and_then(|m| m.guess(lower)) {
+                if let Some((class, probability)) = model
+                    .and_then(|m| m.guess(lower))
+                    .filter(|(class, _)| !(choice_rejected && *class == ReplyClass::Lost))
+                {
                     r = Reading::new(
                         class,
                         vec![format!(

@@ -151,7 +151,7 @@ static PATTERNS: LazyLock<Vec<Pattern>> = LazyLock::new(|| {
         ),
         (
             Kind::Holidays,
-            r"\b(?:after the holidays|after new year|nach den feiertagen|après les fêtes|después de las fiestas)\b".into(),
+            r"\b(?:after (?:the )?(?:holidays|christmas|xmas|new year)|nach (?:den feiertagen|weihnachten|neujahr)|après (?:les fêtes|noël)|después de (?:las fiestas|navidad))\b".into(),
         ),
         (Kind::Year, r"\b(?P<y>20[2-9]\d)\b".into()),
     ];
