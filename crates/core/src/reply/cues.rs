@@ -59,7 +59,10 @@ macro_rules! cues {
 }
 
 cues!(
-    /// Do not contact me again (unsubscribe, remove me, stop), at once and everywhere.
+    /// Do not contact me again (unsubscribe, remove me, stop, delete my data, GDPR erasure),
+    /// at once and everywhere: always explicit, and a stop whatever else the reply says
+    /// (issue 11, "Reading a reply never turns stop into anything else"). Each is the sender's
+    /// own request (first person or imperative), never the instructions of a list footer.
     STOP = [
         r"^unsubscribe\b",
         r"\bplease unsubscribe\b",
