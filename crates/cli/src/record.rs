@@ -389,6 +389,8 @@ pub async fn log(g: &Global, a: LogArgs) -> Result<ExitCode> {
                     address: &address,
                     text,
                     at,
+                    // Logged by hand: the rep says it answers their conversation.
+                    direct: true,
                 },
                 None,
             )?;

@@ -4,7 +4,7 @@
 use crate::args::{DecideArgs, Global, RepliesCommand};
 use crate::output::{day, now, open, print_json, report, say, table};
 use anyhow::{Context, Result, bail};
-use rekindle_core::reply::eval::{self, Evaluation, evaluate, parse_set};
+use rekindle_core::reply::eval::{self, Evaluation, cross_validate, evaluate, parse_set};
 use rekindle_core::reply::{Action, DealSituation, ReplyClass, classify, plan};
 use rekindle_core::time::{date_of, parse_date};
 use rekindle_core::{LostReason, PlayKind, ReadingId};
@@ -143,6 +143,8 @@ async fn decide(g: &Global, a: DecideArgs) -> Result<ExitCode> {
     let situation = DealSituation {
         status: record.deal.status,
         superseded: false,
+        // The rep decided: their reading is acted on.
+        direct: true,
     };
     let policy = store.policy().await?;
     let actions = plan(
@@ -230,6 +232,9 @@ fn classify_file(
     Ok(ExitCode::SUCCESS)
 }
 
+/// Folds of the cross-validation `eval` scores the labelled set with.
+const FOLDS: usize = 10;
+
 fn figures(name: &str, e: &Evaluation) -> String {
     let mut t = table(&["class", "examples", "predicted", "precision", "recall"]);
     for c in &e.classes {
@@ -241,14 +246,16 @@ fn figures(name: &str, e: &Evaluation) -> String {
             format!("{:.2}", c.recall),
         ]);
     }
-    let unsafe_misses = e.misses.iter().filter(|m| m.moves_the_deal()).count();
     format!(
-        "{name}: {} replies, accuracy {:.3}; {} wrong, {} of them moving a deal the reply did not ask for; {} uncertain (waiting for the rep)\n{t}",
+        "{name}: {} replies\n  false moves (a deal moved on a wrong reading): {} ({:.1}%)\n  moves made on the reader's own: {}, right: {} ({:.0}%)\n  uncertain (waiting for the rep): {}; class right: {:.3}\n{t}",
         e.examples,
+        e.false_moves,
+        e.false_move_rate * 100.0,
+        e.moves,
+        e.moves - e.false_moves,
+        e.move_precision * 100.0,
+        e.uncertain,
         e.accuracy,
-        e.misses.len(),
-        unsafe_misses,
-        e.uncertain
     )
 }
 
@@ -257,20 +264,40 @@ fn eval_command(
     file: Option<&std::path::Path>,
     real: Option<crate::realmail_eval::Report>,
 ) -> Result<ExitCode> {
-    let sets: Vec<(String, String)> = match file {
+    // The labelled set trained the model: it is scored by cross-validation, never on itself.
+    // The holdout and any other file were never trained on.
+    // (JSON key, name, text, whether the model was trained on it)
+    let sets: Vec<(String, String, String, bool)> = match file {
         Some(f) => vec![(
+            "file".into(),
             f.display().to_string(),
             std::fs::read_to_string(f).with_context(|| format!("reading {}", f.display()))?,
+            false,
         )],
         None => vec![
-            ("evaluation set".into(), eval::SET.to_string()),
-            ("holdout set".into(), eval::HOLDOUT.to_string()),
+            (
+                "labelled_cross_validated".into(),
+                format!("labelled set ({FOLDS}-fold cross-validated)"),
+                eval::SET.to_string(),
+                true,
+            ),
+            (
+                "holdout".into(),
+                "holdout set".into(),
+                eval::HOLDOUT.to_string(),
+                false,
+            ),
         ],
     };
     let mut results = Vec::new();
-    for (name, text) in &sets {
+    for (key, name, text, trained) in &sets {
         let set = parse_set(text).with_context(|| format!("reading {name}"))?;
-        results.push((name.clone(), evaluate(&set)));
+        let e = if *trained {
+            cross_validate(&set, FOLDS)
+        } else {
+            evaluate(&set)
+        };
+        results.push((key.clone(), name.clone(), e));
     }
     if g.json {
         let mut out = serde_json::Map::new();
@@ -280,21 +307,27 @@ fn eval_command(
         out.extend(
             results
                 .iter()
-                .map(|(n, e)| (n.clone(), serde_json::to_value(e).unwrap_or_default())),
+                .map(|(k, _, e)| (k.clone(), serde_json::to_value(e).unwrap_or_default())),
         );
         print_json(&out)?;
     } else {
         if let Some(r) = &real {
             say!("{}", r.lines().join("\n"));
         }
-        for (name, e) in &results {
+        for (_, name, e) in &results {
             say!("{}", figures(name, e));
             for m in &e.misses {
                 say!(
-                    "  line {}: {} read as {}: {}",
+                    "  line {}: {} read as {}{}{}: {}",
                     m.line,
                     m.expected,
                     m.got,
+                    if m.confident { "" } else { " (uncertain)" },
+                    if m.moves_the_deal() {
+                        ", MOVES THE DEAL"
+                    } else {
+                        ""
+                    },
                     m.text
                 );
             }

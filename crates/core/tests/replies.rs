@@ -1,7 +1,11 @@
 //! The reply classifier against its labelled evaluation set (eval/README.md).
 
-use rekindle_core::reply::ReplyClass;
-use rekindle_core::reply::eval::{HOLDOUT, SET, evaluate, parse_set};
+use rekindle_core::mail::new_text;
+use rekindle_core::reply::eval::{
+    HOLDOUT, SET, cross_validate, evaluate, moves, parse_set, sent_on,
+};
+use rekindle_core::reply::{Action, DealSituation, Reading, ReplyClass, classify, plan};
+use rekindle_core::{DealStatus, Policy};
 
 #[test]
 fn the_evaluation_set_is_large_and_covers_every_class_and_the_hard_cases() {
@@ -21,22 +25,28 @@ fn the_evaluation_set_is_large_and_covers_every_class_and_the_hard_cases() {
 }
 
 #[test]
-fn classification_meets_its_bar_on_the_set() {
-    let evaluation = evaluate(&parse_set(SET).unwrap());
-    for miss in &evaluation.misses {
+fn the_model_is_scored_on_replies_it_never_saw() {
+    // Scored on the lines it was trained on, the model flatters itself: ten folds, each read
+    // with a model trained on the other nine.
+    let set = parse_set(SET).unwrap();
+    let crossed = cross_validate(&set, 10);
+    let on_itself = evaluate(&set);
+    for miss in &crossed.misses {
         eprintln!(
             "line {}: {} -> {} | {}",
             miss.line, miss.expected, miss.got, miss.text
         );
     }
+    assert!(crossed.accuracy >= 0.85, "accuracy {:.3}", crossed.accuracy);
     assert!(
-        evaluation.accuracy >= 0.9,
-        "accuracy {:.3}",
-        evaluation.accuracy
+        crossed.accuracy <= on_itself.accuracy,
+        "cross-validation cannot beat training on the very lines: {:.3} > {:.3}",
+        crossed.accuracy,
+        on_itself.accuracy
     );
-    for c in &evaluation.classes {
+    for c in &crossed.classes {
         assert!(
-            c.recall >= 0.8 && c.precision >= 0.8,
+            c.recall >= 0.7 && c.precision >= 0.7,
             "{}: P {:.2} R {:.2}",
             c.class,
             c.precision,
@@ -46,29 +56,43 @@ fn classification_meets_its_bar_on_the_set() {
 }
 
 #[test]
-fn the_holdout_set_parses_and_is_read_well() {
-    let set = parse_set(HOLDOUT).unwrap();
-    let evaluation = evaluate(&set);
-    for miss in &evaluation.misses {
-        eprintln!(
-            "holdout line {}: {} -> {} | {}",
-            miss.line, miss.expected, miss.got, miss.text
+fn no_labelled_reply_is_misread_the_dangerous_way() {
+    // Issue 10 and 11: a stop read as anything else, anything read as stop without a stop
+    // cue, or a confident deal move of the wrong class.
+    let sent = sent_on();
+    let mut set = parse_set(SET).unwrap();
+    let holdout = parse_set(HOLDOUT).unwrap();
+    set.extend(holdout);
+    for e in &set {
+        let r = classify(&e.text, e.context, sent);
+        if e.class == ReplyClass::Stop {
+            assert_eq!(
+                r.class,
+                ReplyClass::Stop,
+                "a stop read as {}: {}",
+                r.class,
+                e.text
+            );
+            assert!(r.confident, "a stop is certain: {}", e.text);
+        } else {
+            assert_ne!(r.class, ReplyClass::Stop, "read as stop: {}", e.text);
+        }
+        assert!(
+            !(moves(r.class, r.confident) && r.class != e.class),
+            "moves a {} deal as {}: {} ({:?})",
+            e.class,
+            r.class,
+            e.text,
+            r.evidence
         );
     }
-    // Never used to shape the word lists: the honest figure, kept from getting worse.
+    let crossed = cross_validate(&parse_set(SET).unwrap(), 10);
+    assert_eq!(crossed.false_moves, 0);
+    let holdout = evaluate(&parse_set(HOLDOUT).unwrap());
+    assert_eq!(holdout.false_moves, 0);
     assert!(
-        evaluation.accuracy >= 0.55,
-        "holdout accuracy {:.3}",
-        evaluation.accuracy
-    );
-    let moving = evaluation
-        .misses
-        .iter()
-        .filter(|m| m.moves_the_deal())
-        .count();
-    assert!(
-        moving * 10 <= set.len(),
-        "{moving} wrong readings move a deal"
+        holdout.moves > 0,
+        "the holdout's explicit answers still move"
     );
 }
 
@@ -120,4 +144,323 @@ fn text_whose_lower_case_is_longer_is_read() {
     let sent = rekindle_core::reply::eval::sent_on();
     let r = rekindle_core::reply::classify("İİİİİİİİİ tuesday é. Can we talk then?", None, sent);
     assert_eq!(r.class, ReplyClass::Revive);
+}
+
+fn read(text: &str) -> Reading {
+    classify(text, None, sent_on())
+}
+
+#[test]
+fn a_request_to_stop_or_delete_is_a_certain_stop_whatever_else_it_says() {
+    // Issue 11, "Reading a reply never turns stop into anything else", in four languages.
+    for text in [
+        "Please delete my contact details and don't reach out again.",
+        "Please delete my contact details and don't reach out again. Maybe check back next year.",
+        "Not the right time. Actually, don't contact me again.",
+        "Under GDPR I ask you to erase all my personal data.",
+        "We went with another vendor - and please remove me from your list.",
+        "Unsubscribe me, thanks. Circle back never.",
+        "Take me off this sequence. We might look again in Q3 but not through you.",
+        "Remove my email address from your records please.",
+        "Bitte löschen Sie meine Daten und kontaktieren Sie mich nicht mehr.",
+        "Bitte keine E-Mails mehr, vielleicht im Frühjahr wieder.",
+        "Ne m'écrivez plus. Peut-être l'année prochaine.",
+        "Merci de supprimer mes données, conformément au RGPD.",
+        "Por favor, borre mis datos y no me escriba más.",
+        "Sáquenme de su lista, gracias.",
+        "I'd rather you didn't keep my details: delete my info. Call me never.",
+        "I want you to unsubscribe me from everything.",
+        "Please remove me from this list.\nTo unsubscribe, e-mail: news-unsubscribe@lists.example.org",
+    ] {
+        let r = read(text);
+        assert_eq!(r.class, ReplyClass::Stop, "{text}: {:?}", r.evidence);
+        assert!(r.confident, "{text}");
+    }
+}
+
+#[test]
+fn nothing_is_a_stop_without_a_stop_cue() {
+    // A list footer, a word near "stop", a closed file: none asks not to be contacted.
+    for text in [
+        "Thanks, sounds good.\n\n---\nTo unsubscribe, e-mail: dev-unsubscribe@lists.example.org\nFor additional commands, e-mail: dev-help@lists.example.org",
+        "We stopped the pilot for now; check back in Q3.",
+        "Please close the file, we went with another vendor.",
+        "Can we stop by your booth on Tuesday?",
+        "You received this message because you are subscribed to the Google Groups list.",
+        "Don't close it! Call me Monday.",
+        "Sounds good.\n\nIf you no longer wish to receive these emails, click here.",
+        "Merci, c'est noté.\nSi vous ne souhaitez plus recevoir nos communications, cliquez ici.",
+        "Gracias.\nSi no desea recibir más correos, dese de baja aquí: https://news.example.org/baja",
+        "Danke.\nWenn Sie diesen Newsletter nicht mehr erhalten möchten, klicken Sie hier.",
+        "Recibido.\nPara darse de baja de esta lista, escriba a lista-baja@example.org",
+    ] {
+        let r = read(text);
+        assert_ne!(r.class, ReplyClass::Stop, "{text}: {:?}", r.evidence);
+    }
+}
+
+#[test]
+fn politeness_and_acknowledgements_are_not_a_loss() {
+    // Field case 17 and its kind: thanks, "received", "I'll pass it on" say nothing about
+    // the deal, and no guess is made from them.
+    for text in [
+        "Thanks for the update.",
+        "Received, thank you. I'll share it with our CFO.",
+        "Thanks!",
+        "Got it, thanks. Will forward to the team.",
+        "Noted - I'll pass this along to procurement.",
+        "Many thanks for sending this over.",
+        "Merci pour le document.",
+        "Danke, ist angekommen.",
+        "Gracias por la información.",
+        "Greetings from London. I picked up your resume from here and forwarded it to our corporate recruiter.",
+    ] {
+        let r = read(text);
+        assert_ne!(r.class, ReplyClass::Lost, "{text}: {:?}", r.evidence);
+        assert!(!moves(r.class, r.confident), "{text} moves a deal");
+    }
+}
+
+#[test]
+fn picked_up_or_a_date_picked_is_not_a_competitor_loss() {
+    // Realmail case 07 and its kind: "picked", "chose", "selected" alone are no vendor choice.
+    for text in [
+        "I picked up your resume from here and forwarded it to our corporate recruiter.",
+        "We picked a date for the workshop, I'll send the invite.",
+        "I picked up the samples at reception, thanks.",
+        "We chose the date: the kickoff is on the 3rd.",
+    ] {
+        let r = read(text);
+        assert_ne!(r.class, ReplyClass::Lost, "{text}: {:?}", r.evidence);
+    }
+    // A vendor chosen is a loss; said with "picked", it waits for the rep.
+    let r = read("We went with RouteMax.");
+    assert_eq!((r.class, r.confident), (ReplyClass::Lost, true));
+    let r = read("We picked another vendor.");
+    assert_eq!((r.class, r.confident), (ReplyClass::Lost, false));
+    // A plan of the offer chosen is no loss.
+    let r = read("We went with Option B of your proposal.");
+    assert_ne!(r.class, ReplyClass::Lost, "{:?}", r.evidence);
+    // A weak time framing does not outweigh an explicit no.
+    let r = read("After our review in January we went with Fleetio. Please close the file.");
+    assert_eq!(r.class, ReplyClass::Lost, "{:?}", r.evidence);
+}
+
+#[test]
+fn not_before_a_date_weeks_away_is_later() {
+    // Realmail case 02 (its reading side) and its kind.
+    let eml = "Can't tackle it before next year but if not done in january sure.\n\n\n2017-11-06 10:00 GMT+01:00 Alex Morgan <alex@seller.example>:\n> If there was a PR for this I'd be happy to roll a release.\n>\n> Do you want to take a stab at it?\n\n---------------------------------------------------------------------\nTo unsubscribe, e-mail: dev-unsubscribe@lists.seller.example\nFor additional commands, e-mail: dev-help@lists.seller.example\n";
+    let sent = jiff::civil::date(2017, 11, 6);
+    for text in [
+        eml.to_string(),
+        new_text(eml),
+        "Can't tackle it before next year but if not done in january sure.".into(),
+    ] {
+        let r = classify(&text, None, sent);
+        assert_eq!(r.class, ReplyClass::Later, "{text}: {:?}", r.evidence);
+        assert_eq!(r.until, Some(jiff::civil::date(2018, 1, 1)), "{text}");
+    }
+    for (text, until) in [
+        ("After the holidays, early January.", (2027, 1, 1)),
+        (
+            "Not before the new year, sorry - budget is spent.",
+            (2027, 1, 1),
+        ),
+        ("We can't look at this until April.", (2027, 4, 1)),
+        ("Nicht vor März, bitte.", (2027, 3, 1)),
+        ("Ping me after Christmas.", (2027, 1, 5)),
+        ("Let's pick this up again in the new year.", (2027, 1, 1)),
+        (
+            "Come back to me in February, budgets are set by then.",
+            (2027, 2, 1),
+        ),
+    ] {
+        let r = read(text);
+        assert_eq!(r.class, ReplyClass::Later, "{text}: {:?}", r.evidence);
+        let (y, m, d) = until;
+        assert_eq!(r.until, Some(jiff::civil::date(y, m, d)), "{text}");
+    }
+}
+
+#[test]
+fn a_question_below_the_quote_is_a_question() {
+    // Realmail case 03 (its reading side) and its kind: a technical question, no scheduling.
+    for text in [
+        "Would a tuple of address/family/port be a better choice here? Imagine I mount \"foo\" and then later mount \"foo.bar.baz\". If they are the same address, you won't get the benefit of the cache, right?",
+        "Does the export keep the full history, or only the last year?",
+        "How does pricing work once we pass 50 seats?",
+        "Is the data stored in the EU?",
+    ] {
+        let r = read(text);
+        assert_eq!(r.class, ReplyClass::Question, "{text}: {:?}", r.evidence);
+    }
+}
+
+#[test]
+fn only_explicit_answers_are_confident() {
+    // Issue 10, section 1: explicit answers may move a deal; "picked", "talk to", a time
+    // alone, a reason without a decision wait for the rep.
+    let explicit = [
+        ("Please close the file.", ReplyClass::Lost),
+        ("We signed with Acme last week.", ReplyClass::Lost),
+        ("We went with another vendor.", ReplyClass::Lost),
+        ("Not interested, please close.", ReplyClass::Lost),
+        ("Remove me.", ReplyClass::Stop),
+        ("Not the right time. Check back in Q3.", ReplyClass::Later),
+        (
+            "I've left the company; talk to Ana Costa at ana.costa@acme.example.",
+            ReplyClass::Referral,
+        ),
+        (
+            "Still interested - can we talk Tuesday at 2pm?",
+            ReplyClass::Revive,
+        ),
+    ];
+    for (text, class) in explicit {
+        let r = read(text);
+        assert_eq!(r.class, class, "{text}: {:?}", r.evidence);
+        assert!(r.confident, "{text}: {:?}", r.evidence);
+    }
+    let weak = [
+        ("We picked another vendor.", ReplyClass::Lost),
+        ("Talk to Dana, dana@acme.example.", ReplyClass::Referral),
+        ("Tuesday works.", ReplyClass::Revive),
+        ("Next week?", ReplyClass::Revive),
+        ("Let's talk next week.", ReplyClass::Revive),
+        ("Our budget was cut.", ReplyClass::Lost),
+        ("Ping me later.", ReplyClass::Later),
+    ];
+    for (text, class) in weak {
+        let r = read(text);
+        assert_eq!(r.class, class, "{text}: {:?}", r.evidence);
+        assert!(!r.confident, "{text} must wait: {:?}", r.evidence);
+        assert!(!moves(r.class, r.confident));
+    }
+}
+
+fn situation(direct: bool) -> DealSituation {
+    DealSituation {
+        status: DealStatus::Open,
+        superseded: false,
+        direct,
+    }
+}
+
+fn act(text: &str, direct: bool) -> Vec<Action> {
+    let r = read(text);
+    plan(
+        &r,
+        situation(direct),
+        "Dana",
+        text,
+        sent_on(),
+        &Policy::default(),
+    )
+}
+
+fn waits(actions: &[Action]) -> bool {
+    matches!(actions, [Action::NeedsRep { .. }])
+}
+
+#[test]
+fn only_a_direct_explicit_answer_moves_a_deal() {
+    let close = "We went with another vendor. Please close the file.";
+    assert!(matches!(
+        act(close, true).as_slice(),
+        [Action::Close { .. }]
+    ));
+    // Not an answer to the rep's conversation (a list post, mail before any touch): offered.
+    assert!(waits(&act(close, false)));
+    assert!(waits(&act("Please remove me from your list.", false)));
+    assert!(matches!(
+        act("Please remove me from your list.", true).as_slice(),
+        [Action::DoNotContact]
+    ));
+    // Weak cues wait even when direct, and say why.
+    for text in [
+        "We picked another vendor.",
+        "Talk to Dana Reyes, dana.reyes@acme.example.",
+        "Tuesday works.",
+        "After the holidays, early January.",
+    ] {
+        let actions = act(text, true);
+        assert!(waits(&actions), "{text}: {actions:?}");
+        let Action::NeedsRep { why } = &actions[0] else {
+            unreachable!()
+        };
+        assert!(why.contains("confirm"), "{why}");
+    }
+    // An absence only holds the next touch, whatever the message.
+    assert!(matches!(
+        act("I'm out of office until 4 January.", false).as_slice(),
+        [Action::HoldUntil { .. }]
+    ));
+}
+
+#[test]
+fn ordinary_prose_on_a_list_moves_nothing() {
+    // Real mail nobody here wrote is full of "close", "pass", "stop", "went with", "still on"
+    // in other senses (issue 10: 14 of 100 real replies were read as deal moves they were
+    // not). Written for this test in the style of technical lists; none may be a confident
+    // deal move, and none a stop.
+    for text in [
+        "I'll close this PR once CI is green.",
+        "You can close this bug, it's fixed in 2.3.",
+        "The tests are going to pass once the fixture lands.",
+        "It is no longer needed after the refactor.",
+        "We're in the middle of the 4.0 release, so expect delays.",
+        "Please stop top-posting, it makes the thread hard to read.",
+        "Stop the server first, then run the migration.",
+        "The unsubscribe handler drops the socket before the ack.",
+        "You can opt out of telemetry with --no-stats.",
+        "We went with the second approach in v3 of the patch.",
+        "I don't want any more changes in this series.",
+        "I had to delete my data directory and re-run the import.",
+        "Don't call this function again after close().",
+        "Is this still on the list for 2.1?",
+        "We decided not to backport it.",
+        "I'm not interested in the Windows port myself.",
+        "Looks good to go, I've signed off on it.",
+        "The fault lies with Python's GC; talk to Victor about it.",
+        "I'd like to start by thanking everyone who tested the RC.",
+        "We want it to be fast on large repositories.",
+        "Can't reproduce it before the next release, sorry.",
+        "Picked up the fix from your branch, thanks.",
+        "The second series is going with the ARM changes.",
+        "Remove our data files from the tarball, they are generated.",
+    ] {
+        let r = read(text);
+        assert_ne!(r.class, ReplyClass::Stop, "{text}: {:?}", r.evidence);
+        assert!(
+            !moves(r.class, r.confident),
+            "{text} read as a confident {}: {:?}",
+            r.class,
+            r.evidence
+        );
+    }
+}
+
+#[test]
+fn the_model_only_adds_uncertain_guesses_to_what_the_words_leave_unclear() {
+    let mut set = parse_set(SET).unwrap();
+    set.extend(parse_set(HOLDOUT).unwrap());
+    let mut guessed = 0;
+    for e in &set {
+        let alone = rekindle_core::reply::classify_with(&e.text, e.context, sent_on(), None);
+        let with = classify(&e.text, e.context, sent_on());
+        if with != alone {
+            guessed += 1;
+            assert_eq!(alone.class, ReplyClass::Unclear, "{}", e.text);
+            assert!(!with.confident, "a guess is never confident: {}", e.text);
+            assert!(
+                !matches!(
+                    with.class,
+                    ReplyClass::Stop | ReplyClass::Referral | ReplyClass::OutOfOffice
+                ),
+                "{}",
+                e.text
+            );
+        }
+    }
+    assert!(guessed > 0, "the model guesses somewhere");
 }

@@ -110,6 +110,18 @@ const REPLY_CONTEXT: &str = "SELECT d.status,
                  FROM activities a JOIN deals d ON d.id = a.deal_id WHERE a.id = ?1";
 
 impl CaptureWriter {
+    /// Whether the rep touched `deal` (an outbound activity) before `at`: a reply with no touch
+    /// before it answers no conversation of the rep's.
+    pub fn touched_before(&mut self, deal: DealId, at: Timestamp) -> Result<bool> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT EXISTS (SELECT 1 FROM activities
+                 WHERE deal_id = ?1 AND direction = 'outbound' AND at < ?2)",
+            )?
+            .query_row(params![deal.0, at.as_second()], |r| r.get(0))?)
+    }
+
     /// The deal's standing and the conversation around a reply recorded as `activity`.
     pub fn reply_context(
         &mut self,

@@ -9,6 +9,16 @@
 //! gives for urgent matters; a referral over the "don't close it" that comes with it; "not
 //! now, in Q3" over the "close it for now" beside it; a clear no over politeness; a question
 //! about the offer over a wish to continue (the rep must answer first).
+//!
+//! A reading is `confident` only when the words that decided it say the answer outright (an
+//! explicit cue, `cues`) and nothing points elsewhere (issue 10, section 1): "close the file",
+//! "we went with X", "remove me", "check back in Q3", "X owns this now", "still interested".
+//! "Picked", "talk to", a weekday or "next week" alone, a reason without a decision, a bare
+//! answer read from its question and the model's guesses are read, but uncertain: the rep
+//! confirms. A request to delete one's data or stop contact is a confident stop whatever else
+//! the reply says (issue 11); nothing is a stop without such words. Lines of a list footer are
+//! not the sender's words and are left out; politeness alone ("thanks", "I'll pass it on")
+//! stays unclear, without a guess.
 
 mod cues;
 pub mod eval;
@@ -16,6 +26,7 @@ mod model;
 mod plan;
 mod when;
 
+pub use model::Model;
 pub use plan::{Action, DealSituation, plan};
 pub use when::{Mention, mentions};
 
@@ -62,8 +73,10 @@ pub struct Referral {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Reading {
     pub class: ReplyClass,
-    /// False when the words point more than one way, or only the context decided: the rep
-    /// confirms before the deal moves.
+    /// True only when the deciding words say the answer outright (an explicit cue, `cues`)
+    /// and nothing in the reply points another way; false when the cue is weak ("picked",
+    /// "talk to", a time alone), the words point more than one way, or only the context or the
+    /// model decided: the rep confirms before the deal moves. A stop is always confident.
     pub confident: bool,
     /// The words that decided, and those that pointed elsewhere.
     pub evidence: Vec<String>,
@@ -311,6 +324,18 @@ fn sentence_at(text: &str, at: usize) -> String {
     text[start..end].trim().chars().take(160).collect()
 }
 
+/// Whether a request to come back (`DEFER`) names, in its own sentence, a date at least
+/// `far_after`: "not the right time, check back in Q3" is explicit; "try again" in one
+/// paragraph and a date in another is not.
+fn dated_request(lower: &str, times: &[Mention], far_after: Date) -> bool {
+    DEFER.find_all(lower).any(|cue| {
+        let sentence = sentence_at(lower, cue.start());
+        times
+            .iter()
+            .any(|m| m.on >= far_after && sentence.contains(m.phrase.as_str()))
+    })
+}
+
 /// The questions a reply asks about the offer (not about when to meet).
 fn content_question(text: &str) -> Option<String> {
     text.split_inclusive(['?', '.', '!', '\n'])
@@ -332,7 +357,24 @@ pub fn context_matters(play: Option<PlayKind>) -> bool {
 /// alone leave unclear, so a reading made without it stands unless it is unclear. `sent`
 /// places the dates it names.
 pub fn classify(text: &str, context: Option<PlayKind>, sent: Date) -> Reading {
-    let original = text.trim();
+    classify_with(text, context, sent, Some(&model::MODEL))
+}
+
+/// `classify` with another model for what the words leave unclear (`None`: no guess), so the
+/// model can be scored on replies it was not trained on (`eval::cross_validate`).
+pub fn classify_with(
+    text: &str,
+    context: Option<PlayKind>,
+    sent: Date,
+    model: Option<&Model>,
+) -> Reading {
+    // A list's or bulk sender's footer lines are instructions, not the sender's words.
+    let kept: String = text
+        .lines()
+        .filter(|l| !FOOTER_LINE.is_match(l))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let original = kept.trim();
     let lower = original.to_lowercase().replace(['’', '‘'], "'");
     let lower = lower.trim();
     let times = mentions(lower, sent);
@@ -349,20 +391,38 @@ pub fn classify(text: &str, context: Option<PlayKind>, sent: Date) -> Reading {
         .find(lower)
         .map(|m| m.as_str())
         .or_else(|| AWAY.find(lower));
-    let referral_cue = REFERRAL.find_at(lower);
-    let defer = DEFER.find(lower);
+    let referral_strong = REFERRAL.find_at(lower);
+    let referral_cue = referral_strong.or_else(|| REFERRAL_WEAK.find_at(lower));
+    let defer_strong = DEFER.find(lower);
+    let defer = defer_strong
+        .or_else(|| DEFER_WEAK.find(lower))
+        .or_else(|| LATER_FRAME.find(lower).filter(|_| later_date.is_some()));
     let keep_open = KEEP_OPEN.find(lower);
     let close = CLOSE.find(lower).filter(|_| keep_open.is_none());
-    let (reason, reason_words) = lost_reason(lower);
+    let (reason, reason_words) = lost_reason(lower, original);
     // "Not ready to move forward" is a no, not a wish to continue.
-    let wish = REVIVE.find_at(lower);
+    let wish_strong = REVIVE.find_at(lower);
+    let wish = wish_strong.or_else(|| REVIVE_WEAK.find_at(lower));
     let negated = wish.filter(|m| NEGATION.is_match(&lower[..m.start()]));
     let revive = keep_open.or_else(|| wish.filter(|_| negated.is_none()).map(|m| m.as_str()));
+    let revive_explicit = keep_open.is_some() || (wish_strong.is_some() && negated.is_none());
     let decline = DECLINE.find(lower);
+    let went_with = WENT_WITH
+        .find_at(lower)
+        .filter(|m| !CHOICE_VERB.is_match(m.as_str()) || names_a_choice(original, lower, m.end()))
+        .map(|m| m.as_str());
     let lost = close
-        .or(reason_words)
+        .or(went_with)
         .or(decline)
+        .or(reason_words)
+        .or(DECLINE_WEAK.find(lower))
         .or(negated.map(|m| m.as_str()));
+    let lost_explicit = close.is_some() || went_with.is_some() || decline.is_some();
+    // "Went with Option B", "picked up": a choice the words show is no vendor. The model is
+    // not asked to call it a loss all the same.
+    let choice_rejected = (WENT_WITH.find(lower).is_some() || COMPETITOR.find(lower).is_some())
+        && went_with.is_none()
+        && reason != LostReason::Competitor;
     let question = content_question(original).or_else(|| OBJECTION.find(lower).map(str::to_string));
     let scheduling = near.is_some() && SCHEDULING.find(lower).is_some();
 
@@ -377,33 +437,42 @@ pub fn classify(text: &str, context: Option<PlayKind>, sent: Date) -> Reading {
     note("question", question.as_deref());
     note("revive", revive);
 
-    let mut reading = if let Some(words) = stop {
-        Reading::new(ReplyClass::Stop, vec![words.to_string()])
+    // `explicit`: the deciding words say the answer outright (cues.rs); only then may the
+    // reading move a deal without the rep.
+    let (mut reading, explicit) = if let Some(words) = stop {
+        (
+            Reading::new(ReplyClass::Stop, vec![words.to_string()]),
+            true,
+        )
     } else if let Some(words) = away.filter(|_| original.len() < 600) {
         let mut r = Reading::new(ReplyClass::OutOfOffice, vec![words.to_string()]);
         r.until = return_date(original, sent).or(times.iter().map(|m| m.on).min());
-        r
+        (r, true)
     } else if let Some(referral) = referral_cue.and_then(|cue| referral_in(original, cue.range())) {
         let mut r = Reading::new(
             ReplyClass::Referral,
             vec![referral_cue.map(|c| c.as_str()).unwrap_or("").to_string()],
         );
         r.referral = Some(referral);
-        r
+        (r, referral_strong.is_some())
     } else if let Some(words) = defer
         .filter(|_| later_date.is_some() || near.is_none())
+        // A weak framing ("after our call in January") never outweighs an explicit no.
+        .filter(|_| defer_strong.is_some() || !lost_explicit)
         // "Let's talk in March": a wish to continue, but not before a date weeks away.
         .or(revive.filter(|_| later_date.is_some() && near.is_none() && lost.is_none()))
     {
         let mut r = Reading::new(ReplyClass::Later, vec![words.to_string()]);
         r.until = later_date;
-        r
+        // "Check back in Q3": a request to come back and, in the same sentence, the date.
+        let explicit = defer_strong == Some(words) && dated_request(lower, &times, far_after);
+        (r, explicit)
     } else if let Some(words) = lost {
         let mut r = Reading::new(ReplyClass::Lost, vec![words.to_string()]);
         r.lost_reason = Some(reason);
-        r
+        (r, lost_explicit)
     } else if let Some(q) = question {
-        Reading::new(ReplyClass::Question, vec![q])
+        (Reading::new(ReplyClass::Question, vec![q]), true)
     } else if revive.is_some() || scheduling || defer.is_some() {
         let words = revive
             .or(defer)
@@ -417,7 +486,8 @@ pub fn classify(text: &str, context: Option<PlayKind>, sent: Date) -> Reading {
                 .unwrap_or_else(|| m.phrase.clone()),
             on: Some(m.on),
         });
-        r
+        // A time or "let's talk" alone moves nothing (issue 10).
+        (r, revive_explicit)
     } else {
         let mut r = Reading::new(ReplyClass::Unclear, Vec::new());
         match context {
@@ -436,9 +506,20 @@ pub fn classify(text: &str, context: Option<PlayKind>, sent: Date) -> Reading {
             }
             // A bare yes or no is left to the question it answers.
             _ if BARE_YES.is_match(lower) || BARE_NO.is_match(lower) => {}
+            // Thanks and "I'll pass it on" say nothing about the deal: no guess.
+            _ if ACKNOWLEDGE.find(lower).is_some() => {
+                r.evidence = ACKNOWLEDGE
+                    .find(lower)
+                    .map(|w| format!("an acknowledgement: {w}"))
+                    .into_iter()
+                    .collect();
+            }
             // The words say nothing certain: the model's guess, for the rep to confirm.
             _ => {
-                if let Some((class, probability)) = model::guess(lower) {
+                if let Some((class, probability)) = model
+                    .and_then(|m| m.guess(lower))
+                    .filter(|(class, _)| !(choice_rejected && *class == ReplyClass::Lost))
+                {
                     r = Reading::new(
                         class,
                         vec![format!(
@@ -456,9 +537,14 @@ pub fn classify(text: &str, context: Option<PlayKind>, sent: Date) -> Reading {
             }
         }
         // Read from the question it answers or from resemblance: the rep confirms.
-        r.confident = false;
-        r
+        (r, false)
     };
+    reading.confident = explicit;
+    if !explicit && reading.class != ReplyClass::Unclear {
+        reading
+            .evidence
+            .push("not said outright: for the rep to confirm".into());
+    }
     // Words that pointed elsewhere are kept as evidence; they make the reading less certain.
     let own = format!("{}:", reading.class.as_str());
     let conflicting: Vec<String> = others
@@ -588,5 +674,75 @@ mod tests {
         assert_eq!(r.class, ReplyClass::Question);
         let clear = classify("Does it integrate with SAP?", None, sent());
         assert!(clear.confident);
+    }
+
+    #[test]
+    fn cues_are_general_forms_not_sentences() {
+        // Paraphrases written for this test, none in the labelled sets: each kind is told by
+        // what people write, not by the one line a pattern was copied from.
+        let cases: &[(&str, ReplyClass, Option<LostReason>)] = &[
+            (
+                "The quote is way too high for us.",
+                ReplyClass::Lost,
+                Some(LostReason::Budget),
+            ),
+            (
+                "Honestly that's more than we can justify this year.",
+                ReplyClass::Lost,
+                Some(LostReason::Budget),
+            ),
+            (
+                "We'll stay with our existing setup.",
+                ReplyClass::Lost,
+                Some(LostReason::NoDecision),
+            ),
+            (
+                "The team is fine with our current tool.",
+                ReplyClass::Lost,
+                Some(LostReason::NoDecision),
+            ),
+            ("We won't be renewing the trial.", ReplyClass::Lost, None),
+            ("The answer is no, sorry.", ReplyClass::Lost, None),
+            (
+                "The board has gone with Fleetio.",
+                ReplyClass::Lost,
+                Some(LostReason::Competitor),
+            ),
+            (
+                "This is not going to happen this year, the initiative was dropped.",
+                ReplyClass::Lost,
+                Some(LostReason::NotAPriority),
+            ),
+            ("Pencil us in for March.", ReplyClass::Later, None),
+            (
+                "Once the budget freeze ends in April, check back.",
+                ReplyClass::Later,
+                None,
+            ),
+            (
+                "Wir möchten gerne weitermachen, rufen Sie mich an.",
+                ReplyClass::Revive,
+                None,
+            ),
+            ("Queremos avanzar con el piloto.", ReplyClass::Revive, None),
+            (
+                "Nous souhaitons poursuivre le projet.",
+                ReplyClass::Revive,
+                None,
+            ),
+            ("Erase all my personal data please.", ReplyClass::Stop, None),
+            (
+                "I'm no longer responsible for this; Priya Shah (priya.shah@acme.example) runs it now.",
+                ReplyClass::Referral,
+                None,
+            ),
+        ];
+        for (text, class, reason) in cases {
+            let r = classify(text, None, sent());
+            assert_eq!(r.class, *class, "{text}: {:?}", r.evidence);
+            if reason.is_some() {
+                assert_eq!(r.lost_reason, *reason, "{text}");
+            }
+        }
     }
 }

@@ -1,9 +1,15 @@
-//! What a reading does to the deal (PLAYBOOK.md, "The breakup": both answers are good). Clear
-//! answers move the deal at once: a stop marks the person do-not-contact everywhere, an absence
-//! holds the next touch until their return, a referral adds the new person, "close it" closes
-//! it with its reason, "check back in Q3" nurtures until then, "call me next week" reopens and
-//! sets the step. Anything the words do not settle, and anything older than the deal's latest
-//! activity, waits for the rep.
+//! What a reading does to the deal (PLAYBOOK.md, "The breakup": both answers are good).
+//!
+//! Acting is precision-first (issue 10, section 1): a reading moves a deal on its own only when
+//! a careful rep would do the same without looking - the message answers the rep's
+//! conversation directly (`DealSituation::direct`), the cue is in the sender's own new text
+//! (the reader reads only that), and the answer is explicit (`Reading::confident`). Then a stop
+//! marks the person do-not-contact everywhere, a referral adds the new person, "close the
+//! file" closes it with its reason, "check back in Q3" nurtures until then, "still
+//! interested, call me Tuesday" reopens and sets the step. An absence only holds the next touch
+//! until their return, whatever the message. Everything else - a weak cue, mixed words, the
+//! model's guess, a message that is not a direct answer, a reply older than the deal's latest
+//! activity - is offered to the rep with its evidence and waits.
 
 use super::{Reading, ReplyClass};
 use crate::{DealStatus, EmailAddress, LostReason, Policy};
@@ -17,6 +23,11 @@ pub struct DealSituation {
     pub status: DealStatus,
     /// The deal has activity after this reply: the reply no longer speaks for it.
     pub superseded: bool,
+    /// The message answers the rep's conversation: in the thread of the rep's outbound touch,
+    /// or a deal contact writing to the rep after at least one touch, or a reply the rep logged
+    /// by hand. False for list traffic, newsletters and mail that predates any touch: such a
+    /// reading is only suggested (issue 10, section 1).
+    pub direct: bool,
 }
 
 /// One change a reply makes.
@@ -75,17 +86,35 @@ pub fn plan(
         reading.class,
         ReplyClass::Revive | ReplyClass::Lost | ReplyClass::Later
     );
+    // A stop or a referral changes people, not the deal's course: it stands even when the deal
+    // has moved on since, but like every move it needs a direct, explicit answer.
+    let changes_people = matches!(reading.class, ReplyClass::Stop | ReplyClass::Referral);
+    let evidence = reading
+        .evidence
+        .iter()
+        .filter(|e| !e.starts_with("not said outright"))
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .join("; ");
+    if (moves_deal || changes_people) && !situation.direct {
+        return vec![Action::NeedsRep {
+            why: format!(
+                "reads as {} ({evidence}), but the message is not a direct answer to your conversation: confirm",
+                reading.class
+            ),
+        }];
+    }
+    if (moves_deal || changes_people) && !reading.confident {
+        return vec![Action::NeedsRep {
+            why: format!("probably {} ({evidence}): confirm", reading.class),
+        }];
+    }
     if moves_deal && situation.superseded {
         return vec![Action::NeedsRep {
             why: format!(
                 "reads as {}, but the deal has moved on since: confirm",
                 reading.class
             ),
-        }];
-    }
-    if moves_deal && !reading.confident {
-        return vec![Action::NeedsRep {
-            why: format!("probably {}: confirm", reading.class),
         }];
     }
     if moves_deal && situation.status == DealStatus::Won {

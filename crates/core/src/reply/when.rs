@@ -127,7 +127,7 @@ static PATTERNS: LazyLock<Vec<Pattern>> = LazyLock::new(|| {
         ),
         (
             Kind::Month,
-            format!(r"\b(?:in|im|en|after|nach|until|ab|from|next|by|early|late|mid|end of|à partir de|a partir de|desde|hasta)\s+(?:early\s+|late\s+|mid-?\s*)?(?P<m>{month})\b"),
+            format!(r"\b(?:in|im|en|after|nach|until|before|vor|bis|avant|antes de|ab|from|next|by|early|late|mid|end of|à partir de|a partir de|desde|hasta)\s+(?:early\s+|late\s+|mid-?\s*)?(?P<m>{month})\b"),
         ),
         (
             Kind::Quarter,
@@ -139,7 +139,7 @@ static PATTERNS: LazyLock<Vec<Pattern>> = LazyLock::new(|| {
         ),
         (
             Kind::NextYear,
-            r"\b(?:next year|nächstes jahr|nächsten jahr|l'année prochaine|l'an prochain|el año que viene|el próximo año|el proximo año)\b".into(),
+            r"\b(?:next year|the new year|neuen jahr|la nouvelle année|el año nuevo|nächstes jahr|nächsten jahr|l'année prochaine|l'an prochain|el año que viene|el próximo año|el proximo año)\b".into(),
         ),
         (
             Kind::Span,
@@ -151,7 +151,7 @@ static PATTERNS: LazyLock<Vec<Pattern>> = LazyLock::new(|| {
         ),
         (
             Kind::Holidays,
-            r"\b(?:after the holidays|after new year|nach den feiertagen|après les fêtes|después de las fiestas)\b".into(),
+            r"\b(?:after (?:the )?(?:holidays|christmas|xmas|new year)|nach (?:den feiertagen|weihnachten|neujahr)|après (?:les fêtes|noël)|después de (?:las fiestas|navidad))\b".into(),
         ),
         (Kind::Year, r"\b(?P<y>20[2-9]\d)\b".into()),
     ];
