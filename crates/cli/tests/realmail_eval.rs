@@ -120,7 +120,8 @@ fn the_committed_set_runs_and_its_figures_add_up() {
     assert_eq!(count(&real["errors"]), 0, "{}", real["outcomes"]);
     check_consistent(real, &labels);
     // The reader's own sets are still reported beside it.
-    assert!(out["evaluation set"]["classes"].is_array());
+    assert!(out["labelled_cross_validated"]["classes"].is_array());
+    assert!(out["holdout"]["classes"].is_array());
 }
 
 #[test]
