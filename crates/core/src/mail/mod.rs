@@ -14,4 +14,7 @@ pub use autoreply::{AutoReply, AutoReplyEvidence, auto_reply, return_date};
 pub use message::{Message, bounced_addresses};
 pub use text::new_text;
 pub use thread::thread_subject;
-pub use understand::{Directory, Disposition, MailActivity, understand};
+pub use understand::{
+    Conversation, Directory, Disposition, MailActivity, TouchRef, UNKNOWN_SENDER, understand,
+    understand_in,
+};
