@@ -2,7 +2,7 @@
 
 use mail_parser::{Address, HeaderValue, MessageParser, MimeHeaders};
 use rekindle_core::EmailAddress;
-use rekindle_core::mail::Message;
+use rekindle_core::mail::{Message, parse_delivery_status};
 
 fn addresses(value: Option<&Address>) -> Vec<EmailAddress> {
     value
@@ -54,7 +54,7 @@ pub fn parse_filtered(bytes: &[u8], wanted: &dyn Fn(&Message) -> bool) -> Result
     let headers = MessageParser::default()
         .parse_headers(window)
         .ok_or("not a mail message")?;
-    let head = build(&headers, window, bytes, false)?;
+    let head = build(&headers, bytes, false)?;
     if !wanted(&head) {
         return Ok(head);
     }
@@ -70,13 +70,53 @@ pub fn parse_filtered(bytes: &[u8], wanted: &dyn Fn(&Message) -> bool) -> Result
             .parse(bytes)
             .ok_or("not a mail message")?;
     }
-    build(&parsed, window, bytes, true)
+    build(&parsed, bytes, true)
+}
+
+/// What a delivery report says of each recipient (RFC 3464): the `message/delivery-status`
+/// (or RFC 6533 `message/global-delivery-status`) parts, wherever they sit, with their
+/// transfer encoding (base64, quoted-printable) undone by mail-parser, read by
+/// `parse_delivery_status`. `None` when the message is not a report. Read from the headers
+/// alone (`with_text` false), a `multipart/report; report-type=delivery-status` message is a
+/// report whose recipients are not read yet (an empty list).
+fn delivery_report(
+    parsed: &mail_parser::Message<'_>,
+    with_text: bool,
+) -> Option<Vec<rekindle_core::mail::RecipientStatus>> {
+    let is_status = |ct: &mail_parser::ContentType<'_>| {
+        ct.ctype().eq_ignore_ascii_case("message")
+            && ct.subtype().is_some_and(|s| {
+                s.eq_ignore_ascii_case("delivery-status")
+                    || s.eq_ignore_ascii_case("global-delivery-status")
+            })
+    };
+    let is_report = parsed.content_type().is_some_and(|ct| {
+        ct.ctype().eq_ignore_ascii_case("multipart")
+            && ct
+                .subtype()
+                .is_some_and(|s| s.eq_ignore_ascii_case("report"))
+            && ct
+                .attribute("report-type")
+                .is_some_and(|r| r.to_ascii_lowercase().contains("delivery-status"))
+    });
+    if !with_text {
+        return is_report.then(Vec::new);
+    }
+    let mut found = false;
+    let mut recipients = Vec::new();
+    for part in &parsed.parts {
+        if part.content_type().is_some_and(is_status) {
+            found = true;
+            let text = String::from_utf8_lossy(part.contents());
+            recipients.extend(parse_delivery_status(&text));
+        }
+    }
+    (found || is_report).then_some(recipients)
 }
 
 /// The message as the core sees it, from what was parsed (`with_text`: the body too).
 fn build(
     parsed: &mail_parser::Message<'_>,
-    window: &[u8],
     bytes: &[u8],
     with_text: bool,
 ) -> Result<Message, String> {
@@ -101,27 +141,7 @@ fn build(
             .map(|v| (name.to_string(), v.trim().to_string()))
     })
     .collect();
-    let is_report = parsed.content_type().is_some_and(|ct| {
-        ct.ctype().eq_ignore_ascii_case("multipart")
-            && ct
-                .subtype()
-                .is_some_and(|s| s.eq_ignore_ascii_case("report"))
-            && ct
-                .attribute("report-type")
-                .is_some_and(|r| r.eq_ignore_ascii_case("delivery-status"))
-    });
-    let delivery_report = is_report.then(|| {
-        String::from_utf8_lossy(window)
-            .lines()
-            .filter_map(|l| {
-                let (name, value) = l.split_once(':')?;
-                name.trim()
-                    .eq_ignore_ascii_case("final-recipient")
-                    .then(|| value.rsplit(';').next().unwrap_or("").trim().to_string())
-            })
-            .filter_map(|a| EmailAddress::parse(&a).ok())
-            .collect()
-    });
+    let delivery_report = delivery_report(parsed, with_text);
     Ok(Message {
         key: message_id.clone().unwrap_or_else(|| content_key(bytes)),
         message_id,

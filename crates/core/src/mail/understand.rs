@@ -13,7 +13,10 @@
 //! address" stops the sequence), and the address is offered as theirs.
 
 use super::message::is_daemon;
-use super::{Message, auto_reply, bounced_addresses, is_free_mail, new_text, normalise_address};
+use super::{
+    Message, auto_reply, bounced_addresses, is_delivery_notice, is_free_mail, new_text,
+    normalise_address,
+};
 use crate::time::date_of;
 use crate::{
     ActivityKind, ContactId, DealId, DealRecord, DealStatus, Direction, EmailAddress, Outcome,
@@ -410,11 +413,6 @@ fn decide(
             answers_touch: false,
         })
     };
-    let Some(from) = &message.from else {
-        return Disposition::Skip {
-            reason: "no sender",
-        };
-    };
 
     if let Some(failed) = bounced_addresses(message, &directory.me) {
         let known = failed
@@ -439,6 +437,19 @@ fn decide(
             },
         };
     }
+    // A mail system's notice that reports no failure (a delay, a relay, a delivery): it
+    // concerns no person, even from a known account's domain.
+    if is_delivery_notice(message) {
+        return Disposition::Skip {
+            reason: "a delivery notice that reports no failure",
+        };
+    }
+
+    let Some(from) = &message.from else {
+        return Disposition::Skip {
+            reason: "no sender",
+        };
+    };
 
     if directory.is_me(from) {
         let to = message

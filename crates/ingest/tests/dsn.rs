@@ -1,0 +1,184 @@
+//! Delivery reports and bounces read from real message bytes (issue 10, "Bounces" and
+//! "Headers"): per recipient and per action, report parts in any transfer encoding,
+//! non-standard bounces that name only the failed recipient, and encoded subjects.
+
+use rekindle_core::EmailAddress;
+use rekindle_core::mail::{DeliveryAction, Message, bounced_addresses};
+use rekindle_ingest::parse;
+use std::path::{Path, PathBuf};
+
+fn data(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/bounces")
+        .join(name)
+}
+
+fn read(name: &str) -> Message {
+    parse(&std::fs::read(data(name)).unwrap()).unwrap()
+}
+
+fn me() -> Vec<EmailAddress> {
+    vec![EmailAddress::parse("alex@seller.example").unwrap()]
+}
+
+/// The failed addresses as text, or `None` when the message is not a bounce.
+fn failed(m: &Message) -> Option<Vec<String>> {
+    bounced_addresses(m, &me()).map(|v| v.iter().map(|a| a.as_str().to_string()).collect())
+}
+
+/// Prints, for every message file under `$REKINDLE_BOUNCE_DIR`, the addresses read as
+/// failed ("-" when not a bounce): the figures in the report come from running it over a
+/// labelled public set.
+#[test]
+#[ignore = "measurement over a corpus named by REKINDLE_BOUNCE_DIR"]
+fn list_bounces_in_a_directory() {
+    let Ok(dir) = std::env::var("REKINDLE_BOUNCE_DIR") else {
+        return;
+    };
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    files.sort();
+    for f in files {
+        let Ok(bytes) = std::fs::read(&f) else {
+            continue;
+        };
+        let name = f.file_name().unwrap().to_string_lossy().to_string();
+        match parse(&bytes) {
+            // The bounce goes to the sender: its To stands for the rep's own addresses.
+            Ok(m) => println!(
+                "{name}\t{}",
+                bounced_addresses(&m, &m.to).map_or("-".to_string(), |v| v
+                    .iter()
+                    .map(|a| a.as_str())
+                    .collect::<Vec<_>>()
+                    .join(","))
+            ),
+            Err(e) => println!("{name}\terror: {e}"),
+        }
+    }
+}
+
+#[test]
+fn a_delay_report_is_not_a_bounce() {
+    // field case 03 (ustaxcourt/ef-cms#863): Gmail's "Delivery Status Notification (Delay)".
+    let m = read("field-03-delay-dsn.eml");
+    let report = m.delivery_report.as_ref().expect("a delivery report");
+    assert_eq!(report.len(), 1);
+    assert_eq!(report[0].action, DeliveryAction::Delayed);
+    assert_eq!(report[0].status.as_deref(), Some("4.4.1"));
+    assert_eq!(failed(&m), None);
+    // realmail case 12: Postfix's "Delayed Mail (still being retried)".
+    let m = read("realmail-12-dsn-delayed-marked-bounced.eml");
+    assert_eq!(
+        m.delivery_report.as_ref().map(|r| r[0].action),
+        Some(DeliveryAction::Delayed)
+    );
+    assert_eq!(failed(&m), None);
+}
+
+#[test]
+fn a_base64_status_part_is_decoded_and_read() {
+    // realmail case 14: the message/delivery-status part is base64.
+    let m = read("realmail-14-dsn-base64-status-missed.eml");
+    assert_eq!(failed(&m), Some(vec!["dana@northwind.example".to_string()]));
+}
+
+#[test]
+fn a_qmail_failure_notice_names_only_the_failed_recipient() {
+    // field case 04 (haraka/Haraka#568): the copy below names Dana and Sam; only Dana failed.
+    let m = read("field-04-qmail-failure-notice.eml");
+    assert_eq!(
+        failed(&m),
+        Some(vec!["dana.reyes@northwind-freight.example".to_string()])
+    );
+}
+
+fn eml(headers: &str, body: &str) -> Message {
+    parse(
+        format!("{headers}\r\n\r\n{body}")
+            .replace("\r\n", "\n")
+            .as_bytes(),
+    )
+    .unwrap()
+}
+
+const REPORT_HEAD: &str = "From: Mail Delivery System <MAILER-DAEMON@mx.lane.example>\nTo: alex@seller.example\nSubject: Undelivered Mail Returned to Sender\nDate: Tue, 24 Nov 2026 10:00:00 +0000\nMessage-ID: <r1@mx.lane.example>\nMIME-Version: 1.0\nContent-Type: multipart/report; report-type=delivery-status; boundary=\"B\"";
+
+#[test]
+fn each_recipient_is_read_by_its_own_action_and_status() {
+    let body = "--B\nContent-Type: text/plain\n\nSee below.\n\n--B\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx.lane.example\n\nFinal-Recipient: rfc822; kevin@lane.example\nOriginal-Recipient: rfc822;kevin.old@lane.example\nAction: failed\nStatus: 5.1.1 (user unknown)\n\nFinal-Recipient: rfc822;<jeff@lane.example>\nAction: delivered\nStatus: 2.0.0\n\nFinal-Recipient: RFC822; priya@lane.example\nAction: delayed\nStatus: 4.4.1\n\nFinal-Recipient: rfc822; omar@lane.example\nAction: relayed\nStatus: 2.0.0\n\nFinal-Recipient: rfc822; team@lane.example\nAction: expanded\nStatus: 2.0.0\n\nFinal-Recipient: rfc822; lee@lane.example\nAction: failed\nStatus: 4.4.7\nDiagnostic-Code: smtp; 554 4.4.7 Message expired\n--B--\n";
+    let m = eml(REPORT_HEAD, body);
+    assert_eq!(m.delivery_report.as_ref().map(Vec::len), Some(6));
+    assert_eq!(
+        failed(&m),
+        Some(vec![
+            "kevin@lane.example".to_string(),
+            "kevin.old@lane.example".to_string()
+        ]),
+        "only the permanent failure; its original address too"
+    );
+}
+
+#[test]
+fn a_quoted_printable_status_part_nested_in_mixed_is_read() {
+    let head = REPORT_HEAD.replace(
+        "multipart/report; report-type=delivery-status; boundary=\"B\"",
+        "multipart/mixed; boundary=\"M\"",
+    );
+    let body = "--M\nContent-Type: text/plain\n\nYour message could not be delivered.\n--M\nContent-Type: message/delivery-status\nContent-Transfer-Encoding: quoted-printable\n\nFinal-Recipient: rfc822; kevin=40lane.example\nAction: failed\nStatus: 5.2.=\n1\n--M--\n";
+    let m = eml(&head, body);
+    assert_eq!(failed(&m), Some(vec!["kevin@lane.example".to_string()]));
+}
+
+#[test]
+fn non_standard_bounces_name_only_the_recipient_that_failed() {
+    // Exim's "Mail delivery failed": the copy below names the sender and a copied colleague.
+    let exim = eml(
+        "From: Mail Delivery System <Mailer-Daemon@mx.farrow.example>\nTo: alex@seller.example\nSubject: Mail delivery failed: returning message to sender\nDate: Tue, 24 Nov 2026 10:00:00 +0000\nMessage-ID: <e1@mx.farrow.example>",
+        "This message was created automatically by mail delivery software.\n\nA message that you sent could not be delivered to one or more of its\nrecipients. This is a permanent error. The following address(es) failed:\n\n  brian@farrow.example\n    host mx.farrow.example [192.0.2.7]\n    SMTP error from remote mail server after RCPT TO:<brian@farrow.example>:\n    550 5.1.1 User unknown\n\n------ This is a copy of the message, including all the headers. ------\n\nReturn-path: <alex@seller.example>\nFrom: Alex Morgan <alex@seller.example>\nTo: Brian Farrow <brian@farrow.example>\nCc: Romain Marchand <romain@farrow.example>\nSubject: Pilot\n\nHi Brian, hi Romain (romain@farrow.example),\n",
+    );
+    assert_eq!(
+        failed(&exim),
+        Some(vec!["brian@farrow.example".to_string()])
+    );
+
+    // Postfix without a report part: the returned copy is plain text below the notice.
+    let postfix = eml(
+        "From: MAILER-DAEMON@mx.lang.example (Mail Delivery System)\nTo: alex@seller.example\nSubject: Undelivered Mail Returned to Sender\nDate: Tue, 24 Nov 2026 10:00:00 +0000\nMessage-ID: <p1@mx.lang.example>",
+        "This is the mail system at host mx.lang.example.\n\nI'm sorry to have to inform you that your message could not\nbe delivered to one or more recipients. It's attached below.\n\nFor further assistance, please send mail to <help@lang.example>\n\n                   The mail system\n\n<jeff@lang.example>: host mail.lang.example[192.0.2.9] said: 550 5.1.1\n    <jeff@lang.example>: Recipient address rejected: User unknown\n\nReceived: by mx.seller.example (Postfix)\nFrom: Alex Morgan <alex@seller.example>\nTo: jeff@lang.example, kim@lang.example\nSubject: Pilot\n\nThanks, kim@lang.example\n",
+    );
+    assert_eq!(
+        failed(&postfix),
+        Some(vec!["jeff@lang.example".to_string()])
+    );
+
+    // Exchange's NDR: the original headers follow "Original message headers:".
+    let exchange = eml(
+        "From: Microsoft Outlook <MicrosoftExchange329e71ec88ae4615bbc36ab6ce41109e@marchand.example>\nTo: alex@seller.example\nSubject: Undeliverable: Pilot\nDate: Tue, 24 Nov 2026 10:00:00 +0000\nMessage-ID: <x1@marchand.example>",
+        "Delivery has failed to these recipients or groups:\n\nromain@marchand.example<mailto:romain@marchand.example>\nThe email address you entered couldn't be found.\n\nDiagnostic information for administrators:\n\nGenerating server: MX1.marchand.example\n\nromain@marchand.example\nRemote Server returned '550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP address lookup'\n\nOriginal message headers:\n\nReceived: from mx.seller.example\nFrom: Alex Morgan <alex@seller.example>\nTo: romain@marchand.example\nCc: claire@marchand.example\n",
+    );
+    assert_eq!(
+        failed(&exchange),
+        Some(vec!["romain@marchand.example".to_string()])
+    );
+}
+
+#[test]
+fn a_warning_without_a_report_part_is_not_a_bounce() {
+    let sendmail = eml(
+        "From: Mail Delivery Subsystem <MAILER-DAEMON@mx.lane.example>\nTo: alex@seller.example\nSubject: Warning: could not send message for past 4 hours\nDate: Tue, 24 Nov 2026 10:00:00 +0000\nMessage-ID: <w1@mx.lane.example>",
+        "    **********************************************\n    **      THIS IS A WARNING MESSAGE ONLY      **\n    **  YOU DO NOT NEED TO RESEND YOUR MESSAGE  **\n    **********************************************\n\nThe original message was received at Tue, 24 Nov 2026 06:00:00 +0000\n\n   ----- Transcript of session follows -----\n<kevin@lane.example>... Deferred: Connection timed out with mx.lane.example.\nWarning: message still undelivered after 4 hours\nWill keep trying until message is 5 days old\n",
+    );
+    assert_eq!(failed(&sendmail), None);
+}
+
+#[test]
+fn a_person_writing_about_undeliverable_goods_is_not_a_bounce() {
+    let m = eml(
+        "From: Kevin Lane <kevin@lane.example>\nTo: alex@seller.example\nSubject: Re: Undeliverable pallets\nDate: Tue, 24 Nov 2026 10:00:00 +0000\nMessage-ID: <k1@lane.example>",
+        "We had undeliverable pallets last week; jeff@lane.example knows more.\n",
+    );
+    assert_eq!(failed(&m), None);
+}
