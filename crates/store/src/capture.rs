@@ -182,7 +182,8 @@ impl CaptureWriter {
     }
 
     /// Records a message and the activity it adds, once: a message already imported adds
-    /// nothing. A bounce marks the failed addresses.
+    /// nothing. A bounce marks the failed addresses with its time (the latest bounce counts:
+    /// `Store::is_bounced` weighs it against later engagement).
     pub fn record(
         &mut self,
         key: &str,
@@ -229,7 +230,8 @@ impl CaptureWriter {
         for address in &activity.bounced {
             self.conn
                 .prepare_cached(
-                    "UPDATE contact_emails SET bounced_at = ?1 WHERE email = ?2 AND bounced_at IS NULL",
+                    "UPDATE contact_emails SET bounced_at = ?1
+                     WHERE email = ?2 AND (bounced_at IS NULL OR bounced_at < ?1)",
                 )?
                 .execute(params![activity.at.as_second(), address.as_str()])?;
         }

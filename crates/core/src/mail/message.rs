@@ -13,7 +13,7 @@
 //! reads RFC 3464 fields or the non-standard forms (mail-parser leaves a
 //! `message/delivery-status` part as bytes), so both are read here, by their published shapes.
 
-use crate::EmailAddress;
+use crate::{ContactId, DealRecord, EmailAddress, Outcome};
 use jiff::Timestamp;
 use serde::Serialize;
 
@@ -287,6 +287,23 @@ const COPY_HEADERS: &[&str] = &[
     "x-sender",
     "x-mailer",
 ];
+
+/// Whether mail to `contact` bounced since they last engaged: the one rule that drafting
+/// (whom to write to, `compose`) and the send check (`outbox::check`) apply to the record,
+/// and that `Store::is_bounced` applies to an address across deals. The latest of the
+/// contact's bounces (`Outcome::Bounced`) and engagements (`Activity::is_engagement`: a reply,
+/// a call that connected, a meeting held) decides; an address that works again (they wrote
+/// back from it) is reachable. Source: PLAYBOOK.md, "Signals" (a bounced address: find
+/// another way to reach them); issue 10, "Bounces" (draft time and send time agree).
+pub fn contact_bounced(record: &DealRecord, contact: ContactId) -> bool {
+    record
+        .activities
+        .iter()
+        .rev()
+        .filter(|a| a.contact == Some(contact))
+        .find(|a| a.is_engagement() || a.outcome == Some(Outcome::Bounced))
+        .is_some_and(|a| a.outcome == Some(Outcome::Bounced))
+}
 
 /// A mail system's own address (`MAILER-DAEMON@...`, `postmaster@...`, Exchange's
 /// `MicrosoftExchange...@`): where bounces come from.

@@ -12,8 +12,8 @@ mod understand;
 pub use address::{is_free_mail, normalise_address};
 pub use autoreply::{AutoReply, AutoReplyEvidence, auto_reply, return_date};
 pub use message::{
-    DeliveryAction, Message, RecipientStatus, bounced_addresses, is_delivery_notice,
-    parse_delivery_status,
+    DeliveryAction, Message, RecipientStatus, bounced_addresses, contact_bounced,
+    is_delivery_notice, parse_delivery_status,
 };
 pub use text::new_text;
 pub use thread::thread_subject;
