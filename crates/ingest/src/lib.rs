@@ -12,7 +12,7 @@ pub mod imap;
 mod mbox;
 mod parse;
 
-pub use parse::{parse, parse_filtered};
+pub use parse::{decode_encoded_words, parse, parse_filtered};
 
 use rekindle_core::mail::Message;
 use std::fs::File;

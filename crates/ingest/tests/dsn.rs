@@ -182,3 +182,64 @@ fn a_person_writing_about_undeliverable_goods_is_not_a_bounce() {
     );
     assert_eq!(failed(&m), None);
 }
+
+fn subject_of(raw: &str) -> String {
+    eml(
+        &format!("From: a@b.example\nSubject: {raw}\nMessage-ID: <x@y.example>"),
+        "hi\n",
+    )
+    .subject
+}
+
+#[test]
+fn adjacent_encoded_words_are_joined_before_decoding() {
+    // RFC 2047 section 6.2: the space between adjacent encoded words is not text, and a
+    // character cut between two words still decodes.
+    assert_eq!(
+        subject_of("=?UTF-8?B?4oI=?= =?UTF-8?B?rA==?= price"),
+        "€ price"
+    );
+    assert_eq!(
+        subject_of("=?UTF-8?Q?caf=C3?= =?UTF-8?Q?=A9?= menu"),
+        "café menu"
+    );
+    assert_eq!(subject_of("=?UTF-8?B?w6k=?=  =?UTF-8?B?w6k=?= x"), "éé x");
+    // Folded over two lines, and words in a single-byte charset.
+    assert_eq!(
+        subject_of("=?utf-8?q?Re=3A_Cost?=\r\n =?utf-8?q?_model?="),
+        "Re: Cost model"
+    );
+    assert_eq!(
+        subject_of("=?ISO-8859-1?Q?Caf=E9?= =?ISO-8859-1?Q?_menu?="),
+        "Café menu"
+    );
+    // Text between encoded words keeps its spaces.
+    assert_eq!(
+        subject_of("=?UTF-8?Q?Re:?= pilot =?UTF-8?Q?sc=C3=B6pe?="),
+        "Re: pilot scöpe"
+    );
+}
+
+#[test]
+fn a_broken_or_unknown_charset_never_breaks_subject_checks() {
+    assert_eq!(
+        subject_of("=?x-unknown?Q?hello_world?= plan"),
+        "hello world plan"
+    );
+    assert_eq!(
+        subject_of("=?utf-8?B?broken!!?= plan"),
+        "=?utf-8?B?broken!!?= plan"
+    );
+    // A bounce whose subject is in a charset nobody knows is still a bounce.
+    let m = eml(
+        "From: MAILER-DAEMON@mx.lane.example\nTo: alex@seller.example\nSubject: =?x-mac-klingon?Q?Undeliverable:_Pilot?=\nMessage-ID: <u1@mx.lane.example>",
+        "Delivery has failed to these recipients or groups:\n\nkevin@lane.example\nThe email address you entered couldn't be found.\n",
+    );
+    assert_eq!(failed(&m), Some(vec!["kevin@lane.example".to_string()]));
+    // And the thread still folds to its words.
+    assert_eq!(
+        rekindle_core::mail::thread_subject(&subject_of("=?x-unknown?B?UmU6IENvc3QgbW9kZWw=?="))
+            .as_deref(),
+        Some("cost model")
+    );
+}
