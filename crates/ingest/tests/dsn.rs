@@ -243,3 +243,57 @@ fn a_broken_or_unknown_charset_never_breaks_subject_checks() {
         Some("cost model")
     );
 }
+
+/// Precision and recall of the failed recipients read from 51 real bounces and non-bounces
+/// (`data/bounces/sisimai`, labelled by hand; provenance in its README), counted per
+/// (message, address): an address read but not labelled is a false mark, one labelled but not
+/// read a miss. Each bounce's To stands for the rep's own addresses.
+#[test]
+fn bounce_precision_and_recall_on_real_bounces() {
+    let dir = data("sisimai");
+    let labels = std::fs::read_to_string(dir.join("LABELS")).unwrap();
+    let (mut right, mut wrong, mut missed) = (0usize, 0usize, 0usize);
+    let (mut messages, mut problems) = (0usize, Vec::new());
+    for line in labels
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+    {
+        let (file, expected) = line.split_once('\t').unwrap();
+        let expected: Vec<&str> = match expected {
+            "-" => vec![],
+            list => list.split(',').collect(),
+        };
+        let m = parse(&std::fs::read(dir.join(file)).unwrap()).unwrap();
+        let got: Vec<String> = bounced_addresses(&m, &m.to)
+            .unwrap_or_default()
+            .iter()
+            .map(|a| a.as_str().to_string())
+            .collect();
+        messages += 1;
+        for g in &got {
+            if expected.contains(&g.as_str()) {
+                right += 1;
+            } else {
+                wrong += 1;
+                problems.push(format!("{file}: marked {g}"));
+            }
+        }
+        for e in &expected {
+            if !got.iter().any(|g| g == e) {
+                missed += 1;
+                problems.push(format!("{file}: missed {e}"));
+            }
+        }
+    }
+    let precision = right as f64 / (right + wrong).max(1) as f64;
+    let recall = right as f64 / (right + missed).max(1) as f64;
+    println!(
+        "{messages} messages: precision {precision:.3}, recall {recall:.3} ({right} right, {wrong} wrongly marked, {missed} missed)"
+    );
+    for p in &problems {
+        println!("  {p}");
+    }
+    assert_eq!(messages, 51);
+    assert!(precision >= 0.95, "precision {precision:.3}: {problems:#?}");
+    assert!(recall >= 0.90, "recall {recall:.3}: {problems:#?}");
+}

@@ -349,7 +349,12 @@ pub fn bounced_addresses(message: &Message, own: &[EmailAddress]) -> Option<Vec<
         .iter()
         .any(|w| subject.contains(w) || lower.contains(w));
     let permanent_words = PERMANENT_WORDS.iter().any(|w| lower.contains(w));
-    let permanent = permanent_words || has_permanent_code(&lower);
+    let permanent_code = has_code(&lower, '5');
+    // A transient status (qmail's "(#4.4.3) I'm not going to try again") with no permanent
+    // one: the message was given up on, the address is not known to be bad (RFC 3463
+    // section 3.1).
+    let soft = !permanent_code && has_enhanced_code(&lower, '4');
+    let permanent = permanent_words || permanent_code;
     // From a daemon's address, its wording alone may tell (a subject in another language,
     // "Delivery status notification: error"); with no sender address, the subject must too.
     let is_bounce = if message.from.is_some() {
@@ -357,7 +362,7 @@ pub fn bounced_addresses(message: &Message, own: &[EmailAddress]) -> Option<Vec<
     } else {
         bounce_subject
     };
-    if !is_bounce || (delayed && !permanent) {
+    if !is_bounce || soft || (delayed && !permanent) {
         return None;
     }
     let mut found: Vec<EmailAddress> = Vec::new();
@@ -399,11 +404,10 @@ fn failure_text(text: &str) -> &str {
         if COPY_MARKERS.iter().any(|m| lower.contains(m)) {
             return &text[..*start];
         }
-        if is_header_line(line)
-            && lines
-                .get(i + 1)
-                .is_some_and(|(_, next)| is_header_line(next))
-        {
+        // The copy's header block starts at the margin; a notice's own indented summary
+        // ("  To: ... / Subject: ...", Exchange 2003) is not it.
+        let at_margin = |l: &str| !l.starts_with([' ', '\t']) && is_header_line(l);
+        if at_margin(line) && lines.get(i + 1).is_some_and(|(_, next)| at_margin(next)) {
             return &text[..*start];
         }
     }
@@ -420,19 +424,27 @@ fn is_header_line(line: &str) -> bool {
     })
 }
 
-/// A permanent SMTP reply or enhanced status code in the text (`550`, `5.1.1`).
-fn has_permanent_code(lower: &str) -> bool {
+/// An SMTP reply code (`550`) or enhanced status code (`5.1.1`) of class `class` in the text.
+fn has_code(lower: &str, class: char) -> bool {
+    has_enhanced_code(lower, class)
+        || lower
+            .split(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .any(|w| {
+                let w = w.trim_end_matches('.');
+                w.len() == 3 && w.starts_with(class) && w.chars().all(|c| c.is_ascii_digit())
+            })
+}
+
+/// An enhanced status code (RFC 3463: `class.subject.detail`, `4.4.3`) of class `class`.
+fn has_enhanced_code(lower: &str, class: char) -> bool {
     lower
         .split(|c: char| !(c.is_ascii_digit() || c == '.'))
         .any(|w| {
-            let w = w.trim_end_matches('.');
-            let b = w.as_bytes();
-            (b.len() == 3 && b[0] == b'5' && w.chars().all(|c| c.is_ascii_digit()))
-                || (b.len() >= 5
-                    && b[0] == b'5'
-                    && b[1] == b'.'
-                    && w.split('.').count() == 3
-                    && w.split('.').all(|p| !p.is_empty() && p.len() <= 3))
+            let parts: Vec<&str> = w.trim_end_matches('.').split('.').collect();
+            parts.len() == 3
+                && parts[0].len() == 1
+                && parts[0].starts_with(class)
+                && parts[1..].iter().all(|p| !p.is_empty() && p.len() <= 3)
         })
 }
 
