@@ -244,14 +244,14 @@ fn a_broken_or_unknown_charset_never_breaks_subject_checks() {
     );
 }
 
-/// Precision and recall of the failed recipients read from 51 real bounces and non-bounces
-/// (`data/bounces/sisimai`, labelled by hand; provenance in its README), counted per
-/// (message, address): an address read but not labelled is a false mark, one labelled but not
-/// read a miss. Each bounce's To stands for the rep's own addresses.
-#[test]
-fn bounce_precision_and_recall_on_real_bounces() {
+/// Scores the failed recipients read from the labelled messages listed in `labels` (a file
+/// in `data/bounces/sisimai`; provenance in its README), counted per (message, address): an
+/// address read but not labelled is a false mark, one labelled but not read a miss. Each
+/// bounce's To stands for the rep's own addresses. Returns (messages, precision, recall,
+/// the mistakes).
+fn score(labels: &str) -> (usize, f64, f64, Vec<String>) {
     let dir = data("sisimai");
-    let labels = std::fs::read_to_string(dir.join("LABELS")).unwrap();
+    let labels = std::fs::read_to_string(dir.join(labels)).unwrap();
     let (mut right, mut wrong, mut missed) = (0usize, 0usize, 0usize);
     let (mut messages, mut problems) = (0usize, Vec::new());
     for line in labels
@@ -293,7 +293,29 @@ fn bounce_precision_and_recall_on_real_bounces() {
     for p in &problems {
         println!("  {p}");
     }
+    (messages, precision, recall, problems)
+}
+
+/// The first labelled sample (51 messages: 34 bounces, 17 delays, soft failures, auto-replies,
+/// abuse reports and ordinary mail). Two kinds of mistake it showed were fixed (an indented
+/// summary taken for the returned copy; a transient-only status taken for a bounce).
+#[test]
+fn bounce_precision_and_recall_on_real_bounces() {
+    let (messages, precision, recall, problems) = score("LABELS");
     assert_eq!(messages, 51);
     assert!(precision >= 0.95, "precision {precision:.3}: {problems:#?}");
-    assert!(recall >= 0.90, "recall {recall:.3}: {problems:#?}");
+    assert!(recall >= 0.95, "recall {recall:.3}: {problems:#?}");
+}
+
+/// The held-out sample (33 messages: 25 failed recipients, 8 non-bounces). First measured
+/// before any change made for it: precision 0.957, recall 0.880 (a sendmail intro taken for
+/// the returned copy, a daemon's notice known only by its status code, Exim's "retry timeout
+/// exceeded" taken for a hard bounce; each kind then fixed). Amazon SES's JSON notifications
+/// to the sending account are not read.
+#[test]
+fn bounce_precision_and_recall_on_a_held_out_sample() {
+    let (messages, precision, recall, problems) = score("HELDOUT");
+    assert_eq!(messages, 33);
+    assert!(precision >= 0.90, "precision {precision:.3}: {problems:#?}");
+    assert!(recall >= 0.85, "recall {recall:.3}: {problems:#?}");
 }

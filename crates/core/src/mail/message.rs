@@ -208,6 +208,17 @@ const DELAY_WORDS: &[&str] = &[
     "verzögert",
 ];
 
+/// Wording of a message given up on after retrying (Exim's "retry timeout exceeded",
+/// Sendmail's "could not be delivered for too long"): the address is not known to be bad.
+const GAVE_UP_WORDS: &[&str] = &[
+    "retry timeout exceeded",
+    "in the queue too long",
+    "delivered for too long",
+    "message expired",
+    "envelope expired",
+    "delivery time expired",
+];
+
 /// Wording of a permanent failure in a non-standard bounce.
 const PERMANENT_WORDS: &[&str] = &[
     "permanent",
@@ -238,7 +249,6 @@ const COPY_MARKERS: &[&str] = &[
     "original message headers",
     "----- original message -----",
     "-----original message-----",
-    "the original message was received",
     "returned message follows",
     "unsent message below",
     "message headers follow",
@@ -353,12 +363,17 @@ pub fn bounced_addresses(message: &Message, own: &[EmailAddress]) -> Option<Vec<
     // A transient status (qmail's "(#4.4.3) I'm not going to try again") with no permanent
     // one: the message was given up on, the address is not known to be bad (RFC 3463
     // section 3.1).
-    let soft = !permanent_code && has_enhanced_code(&lower, '4');
+    let soft = !permanent_code
+        && (has_enhanced_code(&lower, '4') || GAVE_UP_WORDS.iter().any(|w| lower.contains(w)));
     let permanent = permanent_words || permanent_code;
     // From a daemon's address, its wording alone may tell (a subject in another language,
     // "Delivery status notification: error"); with no sender address, the subject must too.
     let is_bounce = if message.from.is_some() {
-        from_daemon && (bounce_subject || message.delivery_report.is_some() || permanent_words)
+        from_daemon
+            && (bounce_subject
+                || message.delivery_report.is_some()
+                || permanent_words
+                || permanent_code)
     } else {
         bounce_subject
     };
