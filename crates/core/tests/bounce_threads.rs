@@ -10,6 +10,7 @@ use rekindle_core::mail::{
     understand_in,
 };
 use rekindle_core::*;
+use rekindle_core::{mail, outbox};
 
 fn me() -> Vec<EmailAddress> {
     vec![EmailAddress::parse("alex@seller.io").unwrap()]
@@ -227,4 +228,128 @@ fn outbound_mail_and_bounces_answer_nothing() {
     );
     let a = activity_of(&sent).unwrap();
     assert_eq!((a.outcome, a.answers_touch), (Outcome::Sent, false));
+}
+
+fn report(text: &str) -> Option<Vec<mail::RecipientStatus>> {
+    Some(mail::parse_delivery_status(text))
+}
+
+#[test]
+fn a_report_marks_only_permanent_failures() {
+    let own = me();
+    let failed = |text: &str| {
+        let mut m = msg(
+            "mailer-daemon@mx.acme.example",
+            "alex@seller.io",
+            "Delivery Status Notification",
+            "",
+        );
+        m.delivery_report = report(text);
+        mail::bounced_addresses(&m, &own)
+            .map(|v| v.iter().map(|a| a.as_str().to_string()).collect::<Vec<_>>())
+    };
+    assert_eq!(
+        failed("Final-Recipient: rfc822; dana@acme.example\nAction: failed\nStatus: 5.1.1\n"),
+        Some(vec!["dana@acme.example".to_string()])
+    );
+    for notice in [
+        "Final-Recipient: rfc822; dana@acme.example\nAction: delayed\nStatus: 4.4.1\n",
+        "Final-Recipient: rfc822; dana@acme.example\nAction: delivered\nStatus: 2.0.0\n",
+        "Final-Recipient: rfc822; dana@acme.example\nAction: relayed\nStatus: 2.0.0\n",
+        "Final-Recipient: rfc822; dana@acme.example\nAction: expanded\nStatus: 2.0.0\n",
+        "Final-Recipient: rfc822; dana@acme.example\nAction: failed\nStatus: 4.4.7\n",
+    ] {
+        assert_eq!(failed(notice), None, "{notice}");
+    }
+    // Folded fields, a comment after the action, upper-case address type.
+    assert_eq!(
+        failed(
+            "Reporting-MTA: dns;\n mx.acme.example\n\nFinal-Recipient: RFC822;\n <Priya@Acme.example>\nAction: failed (bad mailbox)\nStatus: 5.2.1\n"
+        ),
+        Some(vec!["priya@acme.example".to_string()])
+    );
+}
+
+#[test]
+fn a_delay_notice_from_a_known_domain_is_nobody_and_a_bounce_lands_on_its_contact() {
+    let touched = deal("proposal").touch(3.0).0;
+    let dir = Directory::new(&me(), [&touched]);
+    // The account's own postmaster reporting a delay: not a colleague writing in.
+    let mut delay = msg(
+        "postmaster@acme.example",
+        "alex@seller.io",
+        "Delivery Status Notification (Delay)",
+        "There was a temporary problem delivering your message.",
+    );
+    delay.delivery_report =
+        report("Final-Recipient: rfc822; dana@acme.example\nAction: delayed\nStatus: 4.4.1\n");
+    assert!(matches!(
+        understand(&delay, &dir, None, now()),
+        Disposition::Skip { .. }
+    ));
+    // A qmail failure notice: the copy below names Priya too; only Dana failed.
+    let qmail = msg(
+        "MAILER-DAEMON@mx.seller.io",
+        "alex@seller.io",
+        "failure notice",
+        "Hi. This is the qmail-send program at mx.seller.io.\nI'm afraid I wasn't able to deliver your message to the following addresses.\nThis is a permanent error; I've given up. Sorry it didn't work out.\n\n<dana@acme.example>:\nRemote host said: 550 5.1.1 User unknown\n\n--- Below this line is a copy of the message.\n\nFrom: Alex <alex@seller.io>\nTo: dana@acme.example\nCc: priya@acme.example\n\nHi Dana, hi Priya\n",
+    );
+    let d = understand(&qmail, &dir, None, now());
+    let a = activity_of(&d).expect("a bounce");
+    assert_eq!(
+        (a.outcome, a.contact, a.answers_touch),
+        (Outcome::Bounced, Some(ContactId(1)), false)
+    );
+    assert_eq!(
+        a.bounced.iter().map(|b| b.as_str()).collect::<Vec<_>>(),
+        ["dana@acme.example"]
+    );
+}
+
+#[test]
+fn drafting_and_sending_share_one_bounce_rule() {
+    let bounce = |r: &mut DealRecord, contact: i64, days: f64| {
+        let id = ActivityId(r.activities.len() as i64 + 100);
+        r.activities.push(Activity {
+            id,
+            kind: ActivityKind::Email,
+            direction: Direction::Inbound,
+            at: days_ago(days),
+            outcome: Some(Outcome::Bounced),
+            contact: Some(ContactId(contact)),
+            summary: "bounce".into(),
+            body: None,
+            play: None,
+            tone: Default::default(),
+            body_fingerprint: None,
+            returns_on: None,
+        });
+    };
+    let mut r = deal("proposal").touch(5.0).0;
+    bounce(&mut r, 1, 4.0);
+    assert!(mail::contact_bounced(&r, ContactId(1)));
+    assert!(!mail::contact_bounced(&r, ContactId(2)));
+    // A draft goes to the reachable contact; the send check refuses the bounced one.
+    let policy = Policy::default();
+    let to_dana = address("dana@acme.example");
+    let outgoing = outbox::Outgoing {
+        record: &r,
+        contact: ContactId(1),
+        address: &to_dana,
+        play: None,
+        blocked: false,
+        bounced: false,
+        sent_today: 0,
+        sent_to_deal_today: 0,
+        time_zone: None,
+    };
+    assert!(matches!(
+        outbox::check(&outgoing, &policy, now()),
+        outbox::Verdict::Refuse { why } if why.contains("bounced")
+    ));
+    // Dana writes back: reachable again for both.
+    let mut back = deal("proposal").touch(5.0).reply(1, 2.0).0;
+    bounce(&mut back, 1, 4.0);
+    back.activities.sort_by_key(|a| a.at);
+    assert!(!mail::contact_bounced(&back, ContactId(1)));
 }

@@ -6,11 +6,13 @@
 //!
 //! Whether an inbound message *answers* the rep (`MailActivity::answers_touch`) is told apart
 //! from whether it is engagement: mail from a deal's people before the rep ever wrote is
-//! engagement, but it answers nothing (issue 10, "Threads"; PLAYBOOK.md, "Reading replies":
-//! a reply moves a deal only when it answers the conversation). A message from an address the
-//! record does not know that answers a rep's touch by its headers is that touch's contact
-//! writing from another address (HubSpot's sequence rules: a reply "from a different email
-//! address" stops the sequence), and the address is offered as theirs.
+//! engagement, but it answers nothing (issue 10, sections 1 and 3, "Threads": a reply moves a
+//! deal on its own only when it answers the rep's conversation). A message from an address
+//! outside every known account that answers a rep's touch by its headers is that touch's
+//! contact writing from another address (PLAYBOOK.md, "Numbers from the field": HubSpot
+//! sequences stop on a reply from the contact or an alias; HubSpot's help on unenrolling
+//! contacts names a reply "from a different email address"), and the address is offered. A
+//! colleague at the account's domain stays a colleague (a reply with no contact, suggested).
 
 use super::message::is_daemon;
 use super::{
@@ -172,8 +174,9 @@ impl Directory {
 
     /// Whether a message could mean anything for the record, from its headers alone: from
     /// the rep to a contact; from a contact (or with one in Reply-To) or someone at a known
-    /// account; a reply (In-Reply-To or References) addressed to the rep; or a bounce. When this says no, `understand` skips the message whatever its
-    /// body, so a reader need not decode it.
+    /// account; a reply (In-Reply-To or References) addressed to the rep; or a bounce. When
+    /// this says no, `understand` skips the message whatever its body, so a reader need not
+    /// decode it.
     pub fn might_matter(&self, message: &Message) -> bool {
         let Some(from) = &message.from else {
             return true;
