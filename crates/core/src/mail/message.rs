@@ -257,6 +257,7 @@ const COPY_MARKERS: &[&str] = &[
     "------ this is a copy of",
     "--- the header of the original message is following",
     "the first lines of the original message",
+    "------- returned message",
 ];
 
 /// Wording of a line in a bounce's own text that names someone other than a failed
@@ -390,7 +391,9 @@ pub fn bounced_addresses(message: &Message, own: &[EmailAddress]) -> Option<Vec<
             c.is_whitespace()
                 || matches!(c, '<' | '>' | '(' | ')' | '"' | ',' | ';' | ':' | '[' | ']')
         }) {
-            if let Some(address) = super::normalise_address(word.trim_matches(['.', '\'']))
+            // A path (Exim's "save to /home/dana/mbox") is not an address.
+            if !word.contains('/')
+                && let Some(address) = super::normalise_address(word.trim_matches(['.', '\'']))
                 && !own.contains(&address)
                 && !is_daemon(&address)
                 && !found.contains(&address)
@@ -439,28 +442,33 @@ fn is_header_line(line: &str) -> bool {
     })
 }
 
+/// The words of a bounce's text where status codes stand: split at spaces and punctuation,
+/// but not at letters or dots, so a version number (`v4.6.1`) or a date is not taken for a
+/// code, while `(#5.5.0)`, `550-5.7.26` and `<<< 550` are.
+fn code_words(lower: &str) -> impl Iterator<Item = &str> {
+    lower
+        .split(|c: char| c.is_whitespace() || "-#()<>[];:,=\"'".contains(c))
+        .map(|w| w.trim_end_matches('.'))
+}
+
 /// An SMTP reply code (`550`) or enhanced status code (`5.1.1`) of class `class` in the text.
 fn has_code(lower: &str, class: char) -> bool {
     has_enhanced_code(lower, class)
-        || lower
-            .split(|c: char| !(c.is_ascii_digit() || c == '.'))
-            .any(|w| {
-                let w = w.trim_end_matches('.');
-                w.len() == 3 && w.starts_with(class) && w.chars().all(|c| c.is_ascii_digit())
-            })
+        || code_words(lower)
+            .any(|w| w.len() == 3 && w.starts_with(class) && w.chars().all(|c| c.is_ascii_digit()))
 }
 
 /// An enhanced status code (RFC 3463: `class.subject.detail`, `4.4.3`) of class `class`.
 fn has_enhanced_code(lower: &str, class: char) -> bool {
-    lower
-        .split(|c: char| !(c.is_ascii_digit() || c == '.'))
-        .any(|w| {
-            let parts: Vec<&str> = w.trim_end_matches('.').split('.').collect();
-            parts.len() == 3
-                && parts[0].len() == 1
-                && parts[0].starts_with(class)
-                && parts[1..].iter().all(|p| !p.is_empty() && p.len() <= 3)
-        })
+    code_words(lower).any(|w| {
+        let parts: Vec<&str> = w.split('.').collect();
+        parts.len() == 3
+            && parts[0].len() == 1
+            && parts[0].starts_with(class)
+            && parts[1..]
+                .iter()
+                .all(|p| !p.is_empty() && p.len() <= 3 && p.chars().all(|c| c.is_ascii_digit()))
+    })
 }
 
 #[cfg(test)]
