@@ -4,22 +4,24 @@
 use regex::Regex;
 use std::sync::LazyLock;
 
-/// One leading reply or forward marker, possibly counted (`Re[2]:`, `Re(2):`, `Re^2:`), with
+/// One leading reply or forward marker, possibly counted (`Re[2]:`, `Re(2):`, `Re^2:`,
+/// Eudora's `Re*2:`), with
 /// an ASCII or full-width colon; or a tag a gateway or list adds (`[EXT]`, `[EXTERNAL]`,
 /// `[listname]`, `*EXTERNAL*`, `(EXT)`, `EXTERNAL:`, `【外部】`).
 ///
 /// Markers, by the language clients write them in (Microsoft's and Mozilla's localised reply
 /// and forward prefixes, and the list in Wikipedia's "List of email subject abbreviations"):
 /// English `Re`, `Fw`, `Fwd`; German `AW`, `Antwort`, `WG`; Dutch `Antw`, `Doorst`; Nordic `SV`,
-/// `Svar`, `VS`, `VB`, `VL`, `Vs`; French `TR`, `RE`, `Réf`; Spanish and Portuguese `RV`, `RES`,
-/// `ENC`; Italian `R`, `RIF`, `I`; Polish `Odp`, `PD`; Czech `Odp`, `Fw`; Hungarian `Vá`,
-/// `Továbbítás`; Turkish `Ynt`, `İlt`; Baltic `Atb`, `Pārs`, `Ats`, `Pers`; Indonesian `Bls`,
-/// `Trs`; Greek `ΑΠ`, `ΣΧΕΤ`, `ΠΡΘ`, `ΠΡΟΩΘ`; Russian `Отв`, `Ответ`, `Пересл`; Hebrew
+/// `Svar`, `VS`, `VB`, `VL`, `Vs`; French `TR`, `RE`, `Réf`; Spanish and Portuguese `RV`, `RVF`,
+/// `RES`, `Resp`, `ENC`; Italian `R`, `RIF`, `I`, `Inol`; Polish `Odp`, `PD`; Czech `Odp`, `PŘ`;
+/// Hungarian `Vá`, `Továbbítás`; Turkish `Yn`, `Ynt`, `Yanıt`, `İlt`; Baltic `Atb`, `Pārs`,
+/// `Ats`, `Pers`; Indonesian `Bls`, `Trs`; Greek `ΑΠ`, `ΣΧΕΤ`, `ΠΡΘ`, `ΠΡΟΩΘ`; Russian `Отв`,
+/// `Ответ`, `Пересл`, `Пер`; Hebrew
 /// `השב`, `הועבר`; Arabic `رد`; Chinese `回复`, `答复`, `回覆`, `转发`, `轉寄`; Japanese
 /// `返信`, `転送`; Korean `회신`, `답장`, `전달`.
 static PREFIX: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)^\s*(?:(?:re|fw|fwd|aw|antwort|wg|sv|svar|vs|vb|vl|tr|rv|antw|doorst|odp|pd|res|enc|rif|réf|ref|r|i|vá|továbbítás|ynt|i̇lt|ilt|atb|pārs|ats|pers|bls|trs|απ|σχετ|πρθ|προωθ|отв|ответ|пересл|השב|הועבר|رد|回复|答复|回覆|转发|轉寄|返信|転送|회신|답장|전달)\s*(?:\[\d+\]|\(\d+\)|\^\d+)?\s*[:：]|\[[^\]]{1,40}\]|【[^】]{1,20}】|\([^)]{0,3}ext[^)]{0,10}\)|\*+\s*ext(?:ernal)?\s*\*+|ext(?:ernal)?\s*:)",
+        r"(?i)^\s*(?:(?:re|fw|fwd|aw|antwort|wg|sv|svar|vs|vb|vl|tr|rv|rvf|antw|doorst|odp|pd|př|res|resp|enc|rif|réf|ref|r|i|inol|vá|továbbítás|yn|ynt|yanit|yanıt|i̇lt|ilt|atb|pārs|ats|pers|bls|trs|απ|σχετ|πρθ|προωθ|отв|ответ|пересл|пер|השב|הועבר|رد|回复|答复|回覆|转发|轉寄|返信|転送|회신|답장|전달)\s*(?:\[\d+\]|\(\d+\)|\^\d+|\*\d+)?\s*[:：]|\[[^\]]{1,40}\]|【[^】]{1,20}】|\([^)]{0,3}ext[^)]{0,10}\)|\*+\s*ext(?:ernal)?\s*\*+|ext(?:ernal)?\s*:)",
     )
     .expect("static pattern")
 });
@@ -77,6 +79,10 @@ mod tests {
             "Ynt: Cost model",
             "Vá: Cost model",
             "회신: 전달: Cost model",
+            "Yanit: Resp: Cost model",
+            "Inol: PŘ: Rvf: Cost model",
+            "Пер: Cost model",
+            "Re*2: Cost model",
         ] {
             assert_eq!(
                 thread_subject(subject).as_deref(),
@@ -98,6 +104,7 @@ mod tests {
             ("External audit: plan", "external audit: plan"),
             ("Trial: pricing model", "trial: pricing model"),
             ("Svartberg: pricing", "svartberg: pricing"),
+            ("PR: launch pricing", "pr: launch pricing"),
         ] {
             assert_eq!(thread_subject(subject).as_deref(), Some(key), "{subject}");
         }
