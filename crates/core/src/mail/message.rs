@@ -304,8 +304,8 @@ const COPY_HEADERS: &[&str] = &[
 /// and that `Store::is_bounced` applies to an address across deals. The latest of the
 /// contact's bounces (`Outcome::Bounced`) and engagements (`Activity::is_engagement`: a reply,
 /// a call that connected, a meeting held) decides; an address that works again (they wrote
-/// back from it) is reachable. Source: PLAYBOOK.md, "Signals" (a bounced address: find
-/// another way to reach them); issue 10, "Bounces" (draft time and send time agree).
+/// back from it) is reachable. Source: PLAYBOOK.md, "Numbers from the field" (sequences stop
+/// on a bounce); issue 10, "Bounces" (draft time and send time agree).
 pub fn contact_bounced(record: &DealRecord, contact: ContactId) -> bool {
     record
         .activities
