@@ -197,9 +197,14 @@ fn decode_charset(charset: &str, bytes: &[u8]) -> String {
 /// `parse_delivery_status`. `None` when the message is not a report. Read from the headers
 /// alone (`with_text` false), a `multipart/report; report-type=delivery-status` message is a
 /// report whose recipients are not read yet (an empty list).
+///
+/// A report whose MIME structure is broken (a `multipart/report` whose boundary never occurs,
+/// as some relays and archives leave it) has its status fields in the plain `text`: they are
+/// read from there.
 fn delivery_report(
     parsed: &mail_parser::Message<'_>,
     with_text: bool,
+    text: &str,
 ) -> Option<Vec<rekindle_core::mail::RecipientStatus>> {
     let is_status = |ct: &mail_parser::ContentType<'_>| {
         ct.ctype().eq_ignore_ascii_case("message")
@@ -229,7 +234,31 @@ fn delivery_report(
             recipients.extend(parse_delivery_status(&text));
         }
     }
+    if is_report && !found {
+        recipients = parse_delivery_status(text);
+    }
     (found || is_report).then_some(recipients)
+}
+
+/// The plain text of the body (mail-parser's first text part). A multipart message in which
+/// no part could be found (its boundary never occurs) is read as the raw text after its
+/// headers, so what it says is not lost.
+fn body_text(parsed: &mail_parser::Message<'_>) -> String {
+    if let Some(text) = parsed.body_text(0).filter(|t| !t.trim().is_empty()) {
+        return text.into_owned();
+    }
+    let root = parsed.root_part();
+    let multipart = parsed
+        .content_type()
+        .is_some_and(|ct| ct.ctype().eq_ignore_ascii_case("multipart"));
+    let raw = parsed.raw_message();
+    let (start, end) = (root.offset_body as usize, root.offset_end as usize);
+    match raw.get(start..end.min(raw.len())) {
+        Some(body) if multipart && parsed.parts.len() <= 1 => {
+            String::from_utf8_lossy(body).into_owned()
+        }
+        _ => String::new(),
+    }
 }
 
 /// The message as the core sees it, from what was parsed (`with_text`: the body too).
@@ -259,7 +288,12 @@ fn build(
             .map(|v| (name.to_string(), v.trim().to_string()))
     })
     .collect();
-    let delivery_report = delivery_report(parsed, with_text);
+    let text = if with_text {
+        body_text(parsed)
+    } else {
+        String::new()
+    };
+    let delivery_report = delivery_report(parsed, with_text, &text);
     Ok(Message {
         key: message_id.clone().unwrap_or_else(|| content_key(bytes)),
         message_id,
@@ -272,14 +306,7 @@ fn build(
         date,
         subject: subject(parsed),
         automatic_headers,
-        text: if with_text {
-            parsed
-                .body_text(0)
-                .map(|t| t.into_owned())
-                .unwrap_or_default()
-        } else {
-            String::new()
-        },
+        text,
         delivery_report,
     })
 }

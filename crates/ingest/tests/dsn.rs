@@ -319,3 +319,31 @@ fn bounce_precision_and_recall_on_a_held_out_sample() {
     assert!(precision >= 0.90, "precision {precision:.3}: {problems:#?}");
     assert!(recall >= 0.85, "recall {recall:.3}: {problems:#?}");
 }
+
+#[test]
+fn a_report_whose_mime_structure_was_lost_is_still_read_per_recipient() {
+    // A multipart/report whose boundary never occurs (as a relay or an archive left it): the
+    // text and the status fields are in the plain body.
+    let failed_report = eml(
+        "From: Mail Delivery Subsystem <MAILER-DAEMON@mx.lane.example>\nTo: <alex@seller.example>\nMIME-Version: 1.0\nContent-Type: multipart/report; report-type=delivery-status;\n    boundary=\"GONE.123/mx.lane.example\"\nSubject: Returned mail: Service unavailable\nMessage-ID: <m1@mx.lane.example>",
+        "The original message was received at Thu, 29 Apr 2021 23:34:45 +0900\n\n   ----- The following addresses had permanent fatal errors -----\n<kevin@lane.example>\n\n   ----- Transcript of session follows -----\n554 <kevin@lane.example>... Service unavailable\n\nReporting-MTA: dns; mx.lane.example\n\nFinal-Recipient: RFC822; <kevin@lane.example>\nAction: failed\nStatus: 5.5.0\n\nReturn-Path: <alex@seller.example>\nFrom: alex@seller.example\nTo: kevin@lane.example, jeff@lane.example\n",
+    );
+    assert_eq!(
+        failed(&failed_report),
+        Some(vec!["kevin@lane.example".to_string()])
+    );
+    // No MIME headers at all, a Postfix delay notice with its fields inline: not a bounce,
+    // though its text says the message "could not be delivered".
+    let delay = eml(
+        "From: MAILER-DAEMON@mx.lane.example (Mail Delivery System)\nTo: alex@seller.example\nSubject: Delayed Mail (still being retried)\nMessage-ID: <d1@mx.lane.example>",
+        "This is the mail system at host mx.lane.example.\n\n# THIS IS A WARNING ONLY.  YOU DO NOT NEED TO RESEND YOUR MESSAGE. #\n\nYour message could not be delivered for more than 2 hour(s).\nIt will be retried until it is 4 day(s) old.\n\n<kevin@lane.example>: connect to mx.lane.example[192.0.2.2]:25: No route to host\n\nReporting-MTA: dns; mx.lane.example\n\nFinal-Recipient: rfc822; kevin@lane.example\nAction: delayed\nStatus: 4.4.1\n",
+    );
+    assert_eq!(failed(&delay), None);
+    // The same delay notice without its fields: the delay wording still wins over "could not
+    // be delivered".
+    let bare = eml(
+        "From: MAILER-DAEMON@mx.lane.example (Mail Delivery System)\nTo: alex@seller.example\nSubject: Delayed Mail (still being retried)\nMessage-ID: <d2@mx.lane.example>",
+        "Your message could not be delivered for more than 2 hour(s).\nIt will be retried until it is 4 day(s) old.\n\n<kevin@lane.example>: connect to mx.lane.example[192.0.2.2]:25: No route to host\n",
+    );
+    assert_eq!(failed(&bare), None);
+}

@@ -219,13 +219,19 @@ const GAVE_UP_WORDS: &[&str] = &[
     "delivery time expired",
 ];
 
-/// Wording of a permanent failure in a non-standard bounce.
+/// Wording of a failure in a non-standard bounce. The first `STRONG_WORDS` of them say the
+/// failure is permanent even beside delay wording; the rest ("could not be delivered") are
+/// also how delay notices begin ("could not be delivered for more than 2 hours").
 const PERMANENT_WORDS: &[&str] = &[
     "permanent",
     "given up",
     "giving up",
     "fatal error",
     "failed permanently",
+    "user unknown",
+    "does not exist",
+    "no such user",
+    "address rejected",
     "could not be delivered",
     "couldn't be delivered",
     "wasn't delivered",
@@ -233,12 +239,9 @@ const PERMANENT_WORDS: &[&str] = &[
     "delivery has failed",
     "failed:",
     "failed to these recipients",
-    "user unknown",
-    "does not exist",
-    "no such user",
-    "address rejected",
     "not found",
 ];
+const STRONG_WORDS: usize = 9;
 
 /// Lines that start the copy of the returned message in a non-standard bounce: nothing below
 /// them names a failed recipient.
@@ -349,6 +352,22 @@ pub fn bounced_addresses(message: &Message, own: &[EmailAddress]) -> Option<Vec<
         }
         return (!failed.is_empty()).then_some(failed);
     }
+    // Report fields laid out in the plain text (a report whose MIME structure was lost): read
+    // per recipient as a report part would be.
+    if message.from.as_ref().is_none_or(is_daemon) {
+        let inline: Vec<RecipientStatus> = parse_delivery_status(&message.text)
+            .into_iter()
+            .filter(|r| r.action != DeliveryAction::Unknown)
+            .collect();
+        if !inline.is_empty() {
+            let report = Message {
+                delivery_report: Some(inline),
+                text: String::new(),
+                ..message.clone()
+            };
+            return bounced_addresses(&report, own);
+        }
+    }
     // A mail system writes it: a daemon's address, or no address at all (`From: MAILER-DAEMON
     // <>`, the null sender of RFC 5321 section 4.5.5).
     let from_daemon = message.from.as_ref().is_none_or(is_daemon);
@@ -360,13 +379,16 @@ pub fn bounced_addresses(message: &Message, own: &[EmailAddress]) -> Option<Vec<
         .iter()
         .any(|w| subject.contains(w) || lower.contains(w));
     let permanent_words = PERMANENT_WORDS.iter().any(|w| lower.contains(w));
+    let strong_words = PERMANENT_WORDS[..STRONG_WORDS]
+        .iter()
+        .any(|w| lower.contains(w));
     let permanent_code = has_code(&lower, '5');
     // A transient status (qmail's "(#4.4.3) I'm not going to try again") with no permanent
     // one: the message was given up on, the address is not known to be bad (RFC 3463
     // section 3.1).
     let soft = !permanent_code
         && (has_enhanced_code(&lower, '4') || GAVE_UP_WORDS.iter().any(|w| lower.contains(w)));
-    let permanent = permanent_words || permanent_code;
+    let permanent = strong_words || permanent_code;
     // From a daemon's address, its wording alone may tell (a subject in another language,
     // "Delivery status notification: error"); with no sender address, the subject must too.
     let is_bounce = if message.from.is_some() {
