@@ -347,3 +347,37 @@ fn a_stranger_on_an_unrelated_thread_is_still_nobody() {
     assert_eq!(summary["replies"], 0, "{summary}");
     assert_eq!(activities(&rk, now).len(), 1);
 }
+
+#[test]
+fn a_report_failing_two_contacts_stops_drafting_and_sending_to_both() {
+    let rk = Rk::new();
+    let now = "2026-11-24T20:00:00Z";
+    pipeline(
+        &rk,
+        now,
+        "Lane",
+        "lane.example",
+        &[
+            ("Kevin Lane", "kevin@lane.example"),
+            ("Jeff Lang", "jeff@lane.example"),
+        ],
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let out = outbound(
+        dir.path(),
+        "pilot-9@seller.example",
+        "kevin@lane.example",
+        Some("jeff@lane.example"),
+        "Tue, 24 Nov 2026 09:00:00 -0800",
+    );
+    let dsn = dir.path().join("dsn.eml");
+    std::fs::write(&dsn, "From: Mail Delivery System <MAILER-DAEMON@mx.seller.example>\r\nTo: alex@seller.example\r\nSubject: Undelivered Mail Returned to Sender\r\nDate: Tue, 24 Nov 2026 10:00:00 -0800\r\nMessage-ID: <dsn-9@mx.seller.example>\r\nMIME-Version: 1.0\r\nContent-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\r\n\r\n--B\r\nContent-Type: text/plain\r\n\r\nYour message could not be delivered.\r\n--B\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.seller.example\r\n\r\nFinal-Recipient: rfc822; kevin@lane.example\r\nAction: failed\r\nStatus: 5.1.1\r\n\r\nFinal-Recipient: rfc822; jeff@lane.example\r\nAction: failed\r\nStatus: 5.1.1\r\n--B--\r\n").unwrap();
+    let summary = import(&rk, now, &[out.to_str().unwrap(), dsn.to_str().unwrap()]);
+    assert_eq!(summary["bounces"], 1, "{summary}");
+    let acts = activities(&rk, now);
+    assert!(acts.contains(&("inbound".to_string(), "bounced".to_string(), Some(1))));
+    assert!(acts.contains(&("inbound".to_string(), "bounced".to_string(), Some(2))));
+    // No one left to write to: drafting refuses, as the send check would.
+    let refused = rk.fails(&["--now", now, "outbox", "add", "D1"]);
+    assert!(refused.contains("bounced"), "{refused}");
+}

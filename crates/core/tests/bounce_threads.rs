@@ -353,3 +353,29 @@ fn drafting_and_sending_share_one_bounce_rule() {
     back.activities.sort_by_key(|a| a.at);
     assert!(!mail::contact_bounced(&back, ContactId(1)));
 }
+
+#[test]
+fn a_bounce_naming_several_contacts_is_a_bounce_for_each() {
+    let touched = deal("proposal").touch(3.0).0;
+    let dir = Directory::new(&me(), [&touched]);
+    let mut dsn = msg(
+        "mailer-daemon@mx.seller.io",
+        "alex@seller.io",
+        "Undelivered Mail Returned to Sender",
+        "",
+    );
+    dsn.delivery_report = report(
+        "Final-Recipient: rfc822; dana@acme.example\nAction: failed\nStatus: 5.1.1\n\nFinal-Recipient: rfc822; priya@acme.example\nAction: failed\nStatus: 5.2.1\n\nFinal-Recipient: rfc822; omar@acme.example\nAction: delivered\nStatus: 2.0.0\n",
+    );
+    let d = understand(&dsn, &dir, None, now());
+    let a = activity_of(&d).expect("a bounce");
+    assert_eq!(
+        (a.outcome, a.contact),
+        (Outcome::Bounced, Some(ContactId(1)))
+    );
+    assert_eq!(a.also_bounced, vec![(DealId(1), ContactId(2))]);
+    assert_eq!(
+        a.bounced.iter().map(|b| b.as_str()).collect::<Vec<_>>(),
+        ["dana@acme.example", "priya@acme.example"]
+    );
+}

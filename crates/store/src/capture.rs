@@ -227,6 +227,20 @@ impl CaptureWriter {
         self.conn
             .prepare_cached("UPDATE mail_messages SET activity_id = ?1 WHERE key = ?2")?
             .execute(params![id, key])?;
+        // A bounce naming several contacts: each one's record says their mail bounced.
+        for (deal, contact) in &activity.also_bounced {
+            self.insert_activity(
+                *deal,
+                ActivityKind::Email,
+                Direction::Inbound,
+                activity.at,
+                Outcome::Bounced,
+                Some(contact.0),
+                &summary,
+                None,
+                None,
+            )?;
+        }
         for address in &activity.bounced {
             self.conn
                 .prepare_cached(

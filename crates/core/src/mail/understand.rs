@@ -230,6 +230,9 @@ pub struct MailActivity {
     /// False for outbound mail, bounces, and mail that predates every touch (engagement, but an
     /// answer to nothing). Source: issue 10, sections 1 and 3 ("Threads").
     pub answers_touch: bool,
+    /// For a bounce naming several contacts: the others (deal, contact), each to be recorded
+    /// as a bounce of its own (`contact` is the first).
+    pub also_bounced: Vec<(DealId, ContactId)>,
 }
 
 /// The reason `understand` skips a message from an address the record does not know (at no
@@ -414,19 +417,25 @@ fn decide(
             returns_on,
             bounced,
             answers_touch: false,
+            also_bounced: Vec::new(),
         })
     };
 
     if let Some(failed) = bounced_addresses(message, &directory.me) {
-        let known = failed
-            .iter()
-            .find_map(|a| directory.contact(a).map(|c| (a, c)));
-        return match known.and_then(|(a, (id, account))| {
-            directory
-                .deal(account, Some(*id), thread)
-                .map(|d| (a, *id, d))
-        }) {
-            Some((_, id, deal)) => activity(
+        // Every failed address that is a contact, with the deal its bounce lands on: the
+        // first is the activity's; the others are recorded as bounces too, so each contact's
+        // record says their mail bounced (drafting and sending read it there).
+        let mut known: Vec<(DealId, ContactId)> = Vec::new();
+        for a in &failed {
+            if let Some((id, account)) = directory.contact(a)
+                && let Some(deal) = directory.deal(account, Some(*id), thread)
+                && !known.iter().any(|(_, c)| c == id)
+            {
+                known.push((deal, *id));
+            }
+        }
+        return match known.split_first() {
+            Some((&(deal, id), others)) => match activity(
                 deal,
                 Some(id),
                 Direction::Inbound,
@@ -434,7 +443,13 @@ fn decide(
                 None,
                 None,
                 failed,
-            ),
+            ) {
+                Disposition::Activity(mut a) => {
+                    a.also_bounced = others.to_vec();
+                    Disposition::Activity(a)
+                }
+                other => other,
+            },
             None => Disposition::Skip {
                 reason: "bounce for an address not in the record",
             },
