@@ -22,7 +22,7 @@ use rekindle_ingest::Skipped;
 use rekindle_ingest::calendar::Window;
 use rekindle_store::{CaptureWriter, MailOutcome, Store};
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -228,6 +228,9 @@ pub struct Importer {
     now: jiff::Timestamp,
     started: Instant,
     pub summary: Summary,
+    /// The Message-IDs of the rep's recorded touches, read once when first needed and kept up
+    /// as touches are recorded: whether a stranger's reply answers one is a lookup.
+    touch_ids: Option<HashSet<String>>,
 }
 
 impl Importer {
@@ -249,7 +252,22 @@ impl Importer {
             now,
             started: Instant::now(),
             summary: Summary::default(),
+            touch_ids: None,
         })
+    }
+
+    /// Whether any of `ids` (In-Reply-To, References) is one of the rep's recorded touches.
+    fn refers_to_touch(&mut self, ids: &[String]) -> Result<bool> {
+        if ids.is_empty() {
+            return Ok(false);
+        }
+        let touches = match &mut self.touch_ids {
+            Some(set) => set,
+            None => self
+                .touch_ids
+                .insert(self.writer.touch_message_ids()?.into_iter().collect()),
+        };
+        Ok(ids.iter().any(|id| touches.contains(id)))
     }
 
     pub fn now(&self) -> jiff::Timestamp {
@@ -291,10 +309,7 @@ impl Importer {
         if let Disposition::Skip { reason } = disposition {
             // A stranger's message that answers one of the rep's touches by its headers may be
             // the contact writing from another address: the record decides.
-            if !(reason == UNKNOWN_SENDER
-                && !thread_ids.is_empty()
-                && self.writer.thread_touch(&thread_ids)?.is_some())
-            {
+            if !(reason == UNKNOWN_SENDER && self.refers_to_touch(&thread_ids)?) {
                 *self.summary.not_matched.entry(reason).or_default() += 1;
                 return Ok(());
             }
@@ -396,6 +411,13 @@ impl Importer {
         )?;
         if let (MailOutcome::Added(id), Outcome::Replied) = (recorded, activity.outcome) {
             self.read_reply(message, activity, id, reading)?;
+        }
+        if let (Some(touches), Some(id), Direction::Outbound) = (
+            &mut self.touch_ids,
+            message.message_id.as_ref(),
+            activity.direction,
+        ) {
+            touches.insert(id.clone());
         }
         let summary = &mut self.summary;
         match (recorded, activity.outcome) {

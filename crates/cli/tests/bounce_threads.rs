@@ -381,3 +381,35 @@ fn a_report_failing_two_contacts_stops_drafting_and_sending_to_both() {
     let refused = rk.fails(&["--now", now, "outbox", "add", "D1"]);
     assert!(refused.contains("bounced"), "{refused}");
 }
+
+#[test]
+fn a_reply_from_another_address_threads_to_a_touch_imported_earlier() {
+    let rk = Rk::new();
+    let now = "2026-11-26T16:00:00Z";
+    pipeline(
+        &rk,
+        now,
+        "Northwind Freight",
+        "northwind-freight.example",
+        &[("Dana Reyes", "dana.reyes@northwind-freight.example")],
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let out = outbound(
+        dir.path(),
+        "pilot-scope-4@seller.example",
+        "dana.reyes@northwind-freight.example",
+        None,
+        "Tue, 24 Nov 2026 09:00:00 -0800",
+    );
+    import(&rk, "2026-11-24T18:00:00Z", &[out.to_str().unwrap()]);
+    let summary = import(
+        &rk,
+        now,
+        &[&case("field-05-reply-from-personal-address.eml")],
+    );
+    assert_eq!(summary["replies"], 1, "{summary}");
+    assert_eq!(
+        activities(&rk, now).last().unwrap(),
+        &("inbound".to_string(), "replied".to_string(), Some(1))
+    );
+}

@@ -137,6 +137,19 @@ impl CaptureWriter {
         Ok(None)
     }
 
+    /// The Message-IDs of every recorded outbound message (the rep's touches).
+    pub fn touch_message_ids(&mut self) -> Result<Vec<String>> {
+        let mut statement = self.conn.prepare_cached(
+            "SELECT m.message_id FROM mail_messages m
+             JOIN activities a ON a.id = m.activity_id
+             WHERE a.direction = 'outbound' AND m.message_id IS NOT NULL",
+        )?;
+        let ids = statement
+            .query_map([], |row| row.get::<_, String>(0))?
+            .collect::<std::result::Result<Vec<_>, _>>()?;
+        Ok(ids)
+    }
+
     /// The rep's latest outbound message whose normalised subject is `subject_key`: its deal,
     /// the contact it went to and when it was sent.
     pub fn subject_touch(
