@@ -257,12 +257,14 @@ pub struct Conversation {
 /// One of the rep's outbound touches, as a later message refers to it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct TouchRef {
+    /// The deal the touch was recorded on.
     pub deal: DealId,
     /// The contact the touch went to.
     pub contact: Option<ContactId>,
     /// Found by In-Reply-To or References (true), or only by the normalised subject (false):
     /// only a header reference makes an unknown sender the touch's contact.
     pub by_headers: bool,
+    /// When the touch was sent: a message dated before it does not answer it.
     pub at: Timestamp,
 }
 
