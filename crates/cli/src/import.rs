@@ -10,16 +10,19 @@ use rekindle_core::calendar::{
     EventDisposition, MeetingChange, Occurrence, meeting_change, understand_event,
 };
 use rekindle_core::mail::{
-    Directory, Disposition, MailActivity, Message, thread_subject, understand,
+    Conversation, Directory, Disposition, MailActivity, Message, TouchRef, UNKNOWN_SENDER,
+    thread_subject, understand, understand_in,
 };
 use rekindle_core::reply::{DealSituation, Reading, ReplyClass, classify, context_matters, plan};
 use rekindle_core::time::date_of;
-use rekindle_core::{ActivityId, ContactId, DealId, DealRecord, EmailAddress, Outcome, Policy};
+use rekindle_core::{
+    ActivityId, ContactId, DealId, DealRecord, Direction, EmailAddress, Outcome, Policy,
+};
 use rekindle_ingest::Skipped;
 use rekindle_ingest::calendar::Window;
 use rekindle_store::{CaptureWriter, MailOutcome, Store};
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -240,6 +243,9 @@ pub struct Importer {
     now: jiff::Timestamp,
     started: Instant,
     pub summary: Summary,
+    /// The Message-IDs of the rep's recorded touches, read once when first needed and kept up
+    /// as touches are recorded: whether a stranger's reply answers one is a lookup.
+    touch_ids: Option<HashSet<String>>,
 }
 
 impl Importer {
@@ -266,7 +272,22 @@ impl Importer {
             now,
             started: Instant::now(),
             summary: Summary::default(),
+            touch_ids: None,
         })
+    }
+
+    /// Whether any of `ids` (In-Reply-To, References) is one of the rep's recorded touches.
+    fn refers_to_touch(&mut self, ids: &[String]) -> Result<bool> {
+        if ids.is_empty() {
+            return Ok(false);
+        }
+        let touches = match &mut self.touch_ids {
+            Some(set) => set,
+            None => self
+                .touch_ids
+                .insert(self.writer.touch_message_ids()?.into_iter().collect()),
+        };
+        Ok(ids.iter().any(|id| touches.contains(id)))
     }
 
     pub fn now(&self) -> jiff::Timestamp {
@@ -299,17 +320,21 @@ impl Importer {
             mut disposition,
             reading,
         } = first;
-        if let Disposition::Skip { reason } = disposition {
-            *self.summary.not_matched.entry(reason).or_default() += 1;
-            return Ok(());
-        }
-        self.summary.matched += 1;
         let thread_ids: Vec<String> = message
             .in_reply_to
             .iter()
             .chain(message.references.iter().rev())
             .cloned()
             .collect();
+        if let Disposition::Skip { reason } = disposition {
+            // A stranger's message that answers one of the rep's touches by its headers may be
+            // the contact writing from another address: the record decides.
+            if !(reason == UNKNOWN_SENDER && self.refers_to_touch(&thread_ids)?) {
+                *self.summary.not_matched.entry(reason).or_default() += 1;
+                return Ok(());
+            }
+        }
+        self.summary.matched += 1;
         let subject_key = thread_subject(&message.subject);
         let thread = match self.writer.thread_deal(&thread_ids)? {
             Some(deal) => Some(deal),
@@ -319,14 +344,45 @@ impl Importer {
                 None => None,
             },
         };
-        // Understood again only when the thread names another deal than the first reading chose.
+        // Understood again only when the thread names another deal than the first reading
+        // chose, or when the record knows a touch the reading could not (whether it answers one).
         let chosen = match &disposition {
             Disposition::Activity(a) => Some(a.deal),
             Disposition::SuggestContact { deal, .. } => *deal,
             Disposition::Skip { .. } => None,
         };
-        if thread.is_some() && thread != chosen {
-            disposition = understand(message, &self.directory, thread, self.now);
+        let unanswered = match &disposition {
+            Disposition::Activity(a) => Some(a),
+            Disposition::SuggestContact { activity, .. } => activity.as_ref(),
+            Disposition::Skip { .. } => None,
+        }
+        .is_some_and(|a| a.direction == Direction::Inbound && !a.answers_touch);
+        let touch = match self.writer.thread_touch(&thread_ids)? {
+            Some(t) => Some((t, true)),
+            None => match &subject_key {
+                Some(key) => self.writer.subject_touch(key)?.map(|t| (t, false)),
+                None => None,
+            },
+        }
+        .map(|((deal, contact, at), by_headers)| TouchRef {
+            deal,
+            contact,
+            by_headers,
+            at,
+        });
+        let first_touch = match thread.or(chosen) {
+            Some(deal) if unanswered => self.writer.first_touch(deal)?,
+            _ => None,
+        };
+        if (thread.is_some() && thread != chosen)
+            || (unanswered && (touch.is_some() || first_touch.is_some()))
+        {
+            let conversation = Conversation {
+                deal: thread,
+                touch,
+                first_touch,
+            };
+            disposition = understand_in(message, &self.directory, &conversation, self.now);
         }
         match disposition {
             Disposition::Activity(activity) => {
@@ -375,6 +431,13 @@ impl Importer {
         )?;
         if let (MailOutcome::Added(id), Outcome::Replied) = (recorded, activity.outcome) {
             self.read_reply(message, activity, id, reading)?;
+        }
+        if let (Some(touches), Some(id), Direction::Outbound) = (
+            &mut self.touch_ids,
+            message.message_id.as_ref(),
+            activity.direction,
+        ) {
+            touches.insert(id.clone());
         }
         let summary = &mut self.summary;
         match (recorded, activity.outcome) {

@@ -565,31 +565,16 @@ fn recipient_for(
     if let Some(c) = concerned.and_then(|id| record.contact(id))
         && !c.do_not_contact
         && !c.emails.is_empty()
+        && !crate::mail::contact_bounced(record, c.id)
     {
-        let bounced = record
-            .activities
-            .iter()
-            .rev()
-            .filter(|a| a.contact == Some(c.id))
-            .find(|a| a.is_engagement() || a.outcome == Some(crate::Outcome::Bounced))
-            .is_some_and(|a| a.outcome == Some(crate::Outcome::Bounced));
-        if !bounced {
-            return Ok(Recipient {
-                name: c.name.clone(),
-                email: c.emails.first().map(|e| e.to_string()),
-            });
-        }
+        return Ok(Recipient {
+            name: c.name.clone(),
+            email: c.emails.first().map(|e| e.to_string()),
+        });
     }
-    // A contact whose mail bounced since they last engaged cannot be reached by mail.
-    let bounced = |c: &Contact| {
-        record
-            .activities
-            .iter()
-            .rev()
-            .filter(|a| a.contact == Some(c.id))
-            .find(|a| a.is_engagement() || a.outcome == Some(crate::Outcome::Bounced))
-            .is_some_and(|a| a.outcome == Some(crate::Outcome::Bounced))
-    };
+    // A contact whose mail bounced since they last engaged cannot be reached by mail (the
+    // rule the send check applies too).
+    let bounced = |c: &Contact| crate::mail::contact_bounced(record, c.id);
     let reachable = |c: &&Contact| !c.do_not_contact && !bounced(c);
     let last_engaged = record
         .activities

@@ -51,7 +51,8 @@ pub struct Outgoing<'a> {
     pub play: Option<PlayKind>,
     /// The address asked not to be contacted (on any deal).
     pub blocked: bool,
-    /// Mail to the address bounced.
+    /// Mail to the address bounced since its contact last engaged, on any deal
+    /// (`Store::is_bounced`, the same rule as `mail::contact_bounced`).
     pub bounced: bool,
     /// Messages the outbox sent today (UTC), and to this deal.
     pub sent_today: usize,
@@ -110,7 +111,9 @@ pub fn check(m: &Outgoing<'_>, policy: &Policy, now: Timestamp) -> Verdict {
     if contact.do_not_contact || m.blocked {
         return refuse(format!("{} asked not to be contacted", contact.name));
     }
-    if m.bounced {
+    // The rule a draft applied when it chose the recipient (`mail::contact_bounced`), and the
+    // store's answer for the address across deals.
+    if m.bounced || crate::mail::contact_bounced(m.record, m.contact) {
         return refuse(format!("mail to {} bounced", m.address));
     }
     if matches!(m.record.deal.status, DealStatus::Won | DealStatus::Lost) {

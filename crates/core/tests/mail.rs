@@ -162,7 +162,9 @@ fn auto_replies_and_bounces_are_not_replies() {
         "Undelivered Mail Returned to Sender",
         "",
     );
-    bounce.delivery_report = Some(vec![EmailAddress::parse("priya@acme.example").unwrap()]);
+    bounce.delivery_report = Some(rekindle_core::mail::parse_delivery_status(
+        "Final-Recipient: rfc822; priya@acme.example\nAction: failed\nStatus: 5.1.1\n",
+    ));
     let b = activity(understand(&bounce, &dir, None, now()));
     assert_eq!(
         (b.outcome, b.contact),
@@ -425,7 +427,12 @@ mod headers_first {
             m.to = to.into_iter().map(address).collect();
             m.cc = cc.into_iter().map(address).collect();
             m.reply_to = reply_to.into_iter().map(address).collect();
-            m.delivery_report = report.then(|| vec![address(2)]);
+            m.delivery_report = report.then(|| {
+                rekindle_core::mail::parse_delivery_status(&format!(
+                    "Final-Recipient: rfc822; {}\nAction: failed\nStatus: 5.1.1\n",
+                    address(2)
+                ))
+            });
             if !dir.might_matter(&m) {
                 let d = understand(&m, &dir, None, now());
                 prop_assert!(matches!(d, Disposition::Skip { .. }), "{m:?} -> {d:?}");

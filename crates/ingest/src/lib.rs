@@ -31,7 +31,7 @@ mod parse;
 mod windows_zones;
 mod zones;
 
-pub use parse::{parse, parse_filtered};
+pub use parse::{decode_encoded_words, parse, parse_filtered};
 
 use rekindle_core::mail::Message;
 use std::borrow::Cow;

@@ -10,7 +10,9 @@ use crate::{Result, Store, StoreError};
 use jiff::Timestamp;
 use rekindle_core::calendar::{Meeting, MeetingChange, MeetingState, Seen};
 use rekindle_core::mail::MailActivity;
-use rekindle_core::{ActivityId, ActivityKind, DealId, Direction, EmailAddress, Outcome};
+use rekindle_core::{
+    ActivityId, ActivityKind, ContactId, DealId, Direction, EmailAddress, Outcome,
+};
 use rusqlite::{OptionalExtension, params};
 
 /// Records per transaction.
@@ -128,8 +130,98 @@ impl CaptureWriter {
         Ok(deal.map(DealId))
     }
 
+    /// The rep's outbound message among `message_ids` (In-Reply-To, then References newest
+    /// first): its deal, the contact it went to and when it was sent.
+    pub fn thread_touch(
+        &mut self,
+        message_ids: &[String],
+    ) -> Result<Option<(DealId, Option<ContactId>, Timestamp)>> {
+        let mut statement = self.conn.prepare_cached(
+            "SELECT a.deal_id, a.contact_id, a.at FROM mail_messages m
+             JOIN activities a ON a.id = m.activity_id
+             WHERE m.message_id = ?1 AND a.direction = 'outbound'",
+        )?;
+        for id in message_ids.iter().take(50) {
+            let touch = statement
+                .query_row([id], |row| {
+                    Ok((
+                        row.get::<_, i64>(0)?,
+                        row.get::<_, Option<i64>>(1)?,
+                        row.get::<_, i64>(2)?,
+                    ))
+                })
+                .optional()?;
+            if let Some((deal, contact, at)) = touch {
+                return Ok(Some((
+                    DealId(deal),
+                    contact.map(ContactId),
+                    Timestamp::from_second(at).unwrap_or_default(),
+                )));
+            }
+        }
+        Ok(None)
+    }
+
+    /// The Message-IDs of every recorded outbound message (the rep's touches).
+    pub fn touch_message_ids(&mut self) -> Result<Vec<String>> {
+        let mut statement = self.conn.prepare_cached(
+            "SELECT m.message_id FROM mail_messages m
+             JOIN activities a ON a.id = m.activity_id
+             WHERE a.direction = 'outbound' AND m.message_id IS NOT NULL",
+        )?;
+        let ids = statement
+            .query_map([], |row| row.get::<_, String>(0))?
+            .collect::<std::result::Result<Vec<_>, _>>()?;
+        Ok(ids)
+    }
+
+    /// The rep's latest outbound message whose normalised subject is `subject_key`: its deal,
+    /// the contact it went to and when it was sent.
+    pub fn subject_touch(
+        &mut self,
+        subject_key: &str,
+    ) -> Result<Option<(DealId, Option<ContactId>, Timestamp)>> {
+        let touch = self
+            .conn
+            .prepare_cached(
+                "SELECT a.deal_id, a.contact_id, a.at FROM mail_messages m
+                 JOIN activities a ON a.id = m.activity_id
+                 WHERE m.subject_key = ?1 AND a.direction = 'outbound'
+                 ORDER BY m.rowid DESC LIMIT 1",
+            )?
+            .query_row([subject_key], |row| {
+                Ok((
+                    row.get::<_, i64>(0)?,
+                    row.get::<_, Option<i64>>(1)?,
+                    row.get::<_, i64>(2)?,
+                ))
+            })
+            .optional()?;
+        Ok(touch.map(|(deal, contact, at)| {
+            (
+                DealId(deal),
+                contact.map(ContactId),
+                Timestamp::from_second(at).unwrap_or_default(),
+            )
+        }))
+    }
+
+    /// The rep's earliest touch on a deal (an outbound call, message or meeting; notes are
+    /// not touches), as recorded so far.
+    pub fn first_touch(&mut self, deal: DealId) -> Result<Option<Timestamp>> {
+        let at: Option<i64> = self
+            .conn
+            .prepare_cached(
+                "SELECT MIN(at) FROM activities
+                 WHERE deal_id = ?1 AND direction = 'outbound' AND kind <> 'note'",
+            )?
+            .query_row([deal.0], |row| row.get(0))?;
+        Ok(at.and_then(|s| Timestamp::from_second(s).ok()))
+    }
+
     /// Records a message and the activity it adds, once: a message already imported adds
-    /// nothing. A bounce marks the failed addresses.
+    /// nothing. A bounce marks the failed addresses with its time (the latest bounce counts:
+    /// `Store::is_bounced` weighs it against later engagement).
     pub fn record(
         &mut self,
         key: &str,
@@ -173,10 +265,25 @@ impl CaptureWriter {
         self.conn
             .prepare_cached("UPDATE mail_messages SET activity_id = ?1 WHERE key = ?2")?
             .execute(params![id, key])?;
+        // A bounce naming several contacts: each one's record says their mail bounced.
+        for (deal, contact) in &activity.also_bounced {
+            self.insert_activity(
+                *deal,
+                ActivityKind::Email,
+                Direction::Inbound,
+                activity.at,
+                Outcome::Bounced,
+                Some(contact.0),
+                &summary,
+                None,
+                None,
+            )?;
+        }
         for address in &activity.bounced {
             self.conn
                 .prepare_cached(
-                    "UPDATE contact_emails SET bounced_at = ?1 WHERE email = ?2 AND bounced_at IS NULL",
+                    "UPDATE contact_emails SET bounced_at = ?1
+                     WHERE email = ?2 AND (bounced_at IS NULL OR bounced_at < ?1)",
                 )?
                 .execute(params![activity.at.as_second(), address.as_str()])?;
         }

@@ -24,10 +24,10 @@ impl Store {
             .collect()
     }
 
-    /// Addresses that bounced.
+    /// Addresses that bounced at some time (`is_bounced` says whether one still counts).
     pub async fn bounced_addresses(&self) -> Result<Vec<String>> {
         let rows = sqlx::query(
-            "SELECT email FROM contact_emails WHERE bounced_at IS NOT NULL ORDER BY email",
+            "SELECT DISTINCT email FROM contact_emails WHERE bounced_at IS NOT NULL ORDER BY email",
         )
         .fetch_all(&self.pool)
         .await?;

@@ -473,15 +473,27 @@ impl Store {
         Ok(ids)
     }
 
-    /// Whether mail to an address bounced.
+    /// Whether mail to an address bounced since its contact last engaged, on any deal: the
+    /// rule of `rekindle_core::mail::contact_bounced` (which drafts and the send check apply
+    /// to one deal's record), over every contact with the address. Engagement as
+    /// `Activity::is_engagement` has it: anything inbound but an auto-reply, a bounce, a
+    /// no-show or a cancellation; outbound, a call that connected, a meeting held, a reply.
     pub async fn is_bounced(&self, address: &str) -> Result<bool> {
-        Ok(
-            sqlx::query("SELECT 1 FROM contact_emails WHERE email = $1 AND bounced_at IS NOT NULL")
-                .bind(address.to_string())
-                .fetch_optional(&self.pool)
-                .await?
-                .is_some(),
+        Ok(sqlx::query(
+            "SELECT 1 FROM contact_emails e
+             WHERE e.email = $1 AND e.bounced_at IS NOT NULL
+               AND NOT EXISTS (
+                 SELECT 1 FROM activities a
+                 WHERE a.contact_id = e.contact_id AND a.at > e.bounced_at AND a.kind <> 'note'
+                   AND ((a.direction = 'inbound' AND (a.outcome IS NULL OR a.outcome NOT IN
+                          ('auto_reply', 'bounced', 'no_show', 'cancelled')))
+                     OR (a.direction = 'outbound'
+                         AND a.outcome IN ('connected', 'meeting_held', 'replied'))))",
         )
+        .bind(address.to_string())
+        .fetch_optional(&self.pool)
+        .await?
+        .is_some())
     }
 
     pub async fn contact_time_zone(&self, contact: ContactId) -> Result<Option<String>> {

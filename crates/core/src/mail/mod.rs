@@ -11,7 +11,13 @@ mod understand;
 
 pub use address::{is_free_mail, normalise_address};
 pub use autoreply::{AutoReply, AutoReplyEvidence, auto_reply, return_date};
-pub use message::{Message, bounced_addresses};
+pub use message::{
+    DeliveryAction, Message, RecipientStatus, bounced_addresses, contact_bounced,
+    is_delivery_notice, parse_delivery_status,
+};
 pub use text::new_text;
 pub use thread::thread_subject;
-pub use understand::{Directory, Disposition, MailActivity, understand};
+pub use understand::{
+    Conversation, Directory, Disposition, MailActivity, TouchRef, UNKNOWN_SENDER, understand,
+    understand_in,
+};

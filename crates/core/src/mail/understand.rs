@@ -3,11 +3,26 @@
 //! the deal's account: from the contact, another of their addresses, a colleague, or on a new
 //! thread. Threads (Message-ID, In-Reply-To, References) decide the deal when an account has
 //! several.
+//!
+//! Whether an inbound message *answers* the rep (`MailActivity::answers_touch`) is told apart
+//! from whether it is engagement: mail from a deal's people before the rep ever wrote is
+//! engagement, but it answers nothing (issue 10, sections 1 and 3, "Threads": a reply moves a
+//! deal on its own only when it answers the rep's conversation). A message from an address
+//! outside every known account that answers a rep's touch by its headers is that touch's
+//! contact writing from another address (PLAYBOOK.md, "Numbers from the field": HubSpot
+//! sequences stop on a reply from the contact or an alias; HubSpot's help on unenrolling
+//! contacts names a reply "from a different email address"), and the address is offered. A
+//! colleague at the account's domain stays a colleague (a reply with no contact, suggested).
 
 use super::message::is_daemon;
-use super::{Message, auto_reply, bounced_addresses, is_free_mail, new_text, normalise_address};
+use super::{
+    Message, auto_reply, bounced_addresses, is_delivery_notice, is_free_mail, new_text,
+    normalise_address,
+};
 use crate::time::date_of;
-use crate::{ContactId, DealId, DealRecord, DealStatus, Direction, EmailAddress, Outcome};
+use crate::{
+    ActivityKind, ContactId, DealId, DealRecord, DealStatus, Direction, EmailAddress, Outcome,
+};
 use jiff::{Timestamp, civil::Date};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -21,6 +36,9 @@ pub struct Directory {
     deals: HashMap<String, Vec<DealId>>,
     /// The deal each contact was last active on, and when.
     last_deal: HashMap<ContactId, (Timestamp, DealId)>,
+    /// Each deal's account, and each deal's earliest touch by the rep (an outbound call,
+    /// message or meeting; notes are not touches).
+    deal_account: HashMap<DealId, (String, Option<Timestamp>)>,
 }
 
 impl Directory {
@@ -37,7 +55,15 @@ impl Directory {
         let mut domains = HashMap::new();
         let mut ranked: HashMap<String, Vec<(bool, Timestamp, DealId)>> = HashMap::new();
         let mut last_deal: HashMap<ContactId, (Timestamp, DealId)> = HashMap::new();
+        let mut deal_account = HashMap::new();
         for r in records {
+            let first_touch = r
+                .activities
+                .iter()
+                .filter(|a| a.direction == Direction::Outbound && a.kind != ActivityKind::Note)
+                .map(|a| a.at)
+                .min();
+            deal_account.insert(r.deal.id, (r.deal.account.name.clone(), first_touch));
             let account = r.deal.account.name.clone();
             for c in &r.contacts {
                 for e in &c.emails {
@@ -90,6 +116,7 @@ impl Directory {
             domains,
             deals,
             last_deal,
+            deal_account,
         }
     }
 
@@ -102,6 +129,7 @@ impl Directory {
             domains: HashMap::new(),
             deals: HashMap::new(),
             last_deal: HashMap::new(),
+            deal_account: HashMap::new(),
         };
         for part in parts {
             if all.me.is_empty() {
@@ -111,6 +139,7 @@ impl Directory {
             all.domains.extend(part.domains);
             all.deals.extend(part.deals);
             all.last_deal.extend(part.last_deal);
+            all.deal_account.extend(part.deal_account);
         }
         all
     }
@@ -145,8 +174,9 @@ impl Directory {
 
     /// Whether a message could mean anything for the record, from its headers alone: from
     /// the rep to a contact; from a contact (or with one in Reply-To) or someone at a known
-    /// account; or a bounce. When this says no, `understand` skips the message whatever its
-    /// body, so a reader need not decode it.
+    /// account; a reply (In-Reply-To or References) addressed to the rep; or a bounce. When
+    /// this says no, `understand` skips the message whatever its body, so a reader need not
+    /// decode it.
     pub fn might_matter(&self, message: &Message) -> bool {
         let Some(from) = &message.from else {
             return true;
@@ -161,7 +191,12 @@ impl Directory {
                 .chain(&message.cc)
                 .any(|a| self.contact(a).is_some());
         }
-        self.contact(from).is_some()
+        // A reply to the rep from an address not in the record may answer one of the rep's
+        // touches (the contact's other address): only the thread, in the record, can tell.
+        let answers_me = !(message.in_reply_to.is_empty() && message.references.is_empty())
+            && message.to.iter().chain(&message.cc).any(|a| self.is_me(a));
+        answers_me
+            || self.contact(from).is_some()
             || message.reply_to.iter().any(|a| self.contact(a).is_some())
             || normalise_address(from.as_str())
                 .is_some_and(|a| self.domains.contains_key(a.domain()))
@@ -187,6 +222,60 @@ pub struct MailActivity {
     pub body: Option<String>,
     pub returns_on: Option<Date>,
     pub bounced: Vec<EmailAddress>,
+    /// Whether this inbound message is a direct answer to the rep's conversation: it is in the
+    /// thread of one of the rep's outbound touches (In-Reply-To or References name it, or the
+    /// caller found the touch by the normalised subject), or a deal contact wrote to the rep
+    /// (To or Cc) after the rep's first touch on the deal, and it is not list traffic
+    /// (`List-Id`, `List-Unsubscribe`, `Precedence: list|bulk|junk`) outside such a thread.
+    /// False for outbound mail, bounces, and mail that predates every touch (engagement, but an
+    /// answer to nothing). Source: issue 10, sections 1 and 3 ("Threads").
+    pub answers_touch: bool,
+    /// For a bounce naming several contacts: the others (deal, contact), each to be recorded
+    /// as a bounce of its own (`contact` is the first).
+    pub also_bounced: Vec<(DealId, ContactId)>,
+}
+
+/// The reason `understand` skips a message from an address the record does not know (at no
+/// known account): with a `Conversation` naming one of the rep's touches it may still be the
+/// touch's contact writing from another address.
+pub const UNKNOWN_SENDER: &str = "from no one in the record";
+
+/// What the caller's record says of the conversation a message belongs to, beyond what the
+/// `Directory` was built from (touches recorded since, the thread's earlier messages).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Conversation {
+    /// The deal of an earlier recorded message this one refers to (In-Reply-To, References;
+    /// else the normalised subject).
+    pub deal: Option<DealId>,
+    /// The rep's outbound touch this message refers to, when the earlier message is one.
+    pub touch: Option<TouchRef>,
+    /// The rep's earliest touch on the deal the caller expects the message to land on, when
+    /// it knows one the `Directory` may not (recorded in the same import).
+    pub first_touch: Option<Timestamp>,
+}
+
+/// One of the rep's outbound touches, as a later message refers to it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TouchRef {
+    /// The deal the touch was recorded on.
+    pub deal: DealId,
+    /// The contact the touch went to.
+    pub contact: Option<ContactId>,
+    /// Found by In-Reply-To or References (true), or only by the normalised subject (false):
+    /// only a header reference makes an unknown sender the touch's contact.
+    pub by_headers: bool,
+    /// When the touch was sent: a message dated before it does not answer it.
+    pub at: Timestamp,
+}
+
+impl Conversation {
+    /// Only the deal of the thread, as `understand` takes it.
+    pub fn of_deal(deal: Option<DealId>) -> Conversation {
+        Conversation {
+            deal,
+            ..Conversation::default()
+        }
+    }
 }
 
 /// What a message is for the record.
@@ -208,12 +297,101 @@ pub enum Disposition {
 }
 
 /// Decides what `message` means. `thread` is the deal of an earlier message it refers to.
+/// The same as `understand_in` with only the thread's deal known.
 pub fn understand(
     message: &Message,
     directory: &Directory,
     thread: Option<DealId>,
     fallback_time: Timestamp,
 ) -> Disposition {
+    understand_in(
+        message,
+        directory,
+        &Conversation::of_deal(thread),
+        fallback_time,
+    )
+}
+
+/// Decides what `message` means in `conversation` (what the caller's record knows of its
+/// thread). `fallback_time` dates a message without a Date header.
+pub fn understand_in(
+    message: &Message,
+    directory: &Directory,
+    conversation: &Conversation,
+    fallback_time: Timestamp,
+) -> Disposition {
+    let mut disposition = decide(message, directory, conversation, fallback_time);
+    let activity = match &mut disposition {
+        Disposition::Activity(a) => Some(a),
+        Disposition::SuggestContact { activity, .. } => activity.as_mut(),
+        Disposition::Skip { .. } => None,
+    };
+    if let Some(a) = activity {
+        a.answers_touch = answers_touch(message, directory, conversation, a);
+    }
+    disposition
+}
+
+/// `MailActivity::answers_touch` for an activity `decide` made.
+fn answers_touch(
+    message: &Message,
+    directory: &Directory,
+    conversation: &Conversation,
+    activity: &MailActivity,
+) -> bool {
+    if activity.direction != Direction::Inbound || activity.outcome == Outcome::Bounced {
+        return false;
+    }
+    if conversation
+        .touch
+        .is_some_and(|t| t.deal == activity.deal && t.at <= activity.at)
+    {
+        return true;
+    }
+    let from_contact = activity.contact.is_some()
+        && message
+            .from
+            .iter()
+            .chain(&message.reply_to)
+            .any(|a| directory.contact(a).is_some());
+    let to_me = message
+        .to
+        .iter()
+        .chain(&message.cc)
+        .any(|a| directory.is_me(a));
+    let first_touch = directory
+        .deal_account
+        .get(&activity.deal)
+        .and_then(|(_, t)| *t)
+        .into_iter()
+        .chain(conversation.first_touch)
+        .min();
+    from_contact
+        && to_me
+        && !is_list_traffic(&message.automatic_headers)
+        && first_touch.is_some_and(|t| t <= activity.at)
+}
+
+/// Mailing-list or bulk traffic by its headers: `List-Id` or `List-Unsubscribe` (RFC 2919,
+/// RFC 2369), or `Precedence: list|bulk|junk` (RFC 3834 section 3.1.3 names the convention).
+fn is_list_traffic(headers: &[(String, String)]) -> bool {
+    headers.iter().any(|(name, value)| {
+        name.eq_ignore_ascii_case("list-id")
+            || name.eq_ignore_ascii_case("list-unsubscribe")
+            || (name.eq_ignore_ascii_case("precedence")
+                && ["list", "bulk", "junk"]
+                    .iter()
+                    .any(|p| value.trim().eq_ignore_ascii_case(p)))
+    })
+}
+
+fn decide(
+    message: &Message,
+    directory: &Directory,
+    conversation: &Conversation,
+    fallback_time: Timestamp,
+) -> Disposition {
+    let thread = conversation.deal;
     let at = message.date.unwrap_or(fallback_time);
     let text = new_text(&message.text);
     let summary: String = text
@@ -240,24 +418,26 @@ pub fn understand(
             body,
             returns_on,
             bounced,
+            answers_touch: false,
+            also_bounced: Vec::new(),
         })
-    };
-    let Some(from) = &message.from else {
-        return Disposition::Skip {
-            reason: "no sender",
-        };
     };
 
     if let Some(failed) = bounced_addresses(message, &directory.me) {
-        let known = failed
-            .iter()
-            .find_map(|a| directory.contact(a).map(|c| (a, c)));
-        return match known.and_then(|(a, (id, account))| {
-            directory
-                .deal(account, Some(*id), thread)
-                .map(|d| (a, *id, d))
-        }) {
-            Some((_, id, deal)) => activity(
+        // Every failed address that is a contact, with the deal its bounce lands on: the
+        // first is the activity's; the others are recorded as bounces too, so each contact's
+        // record says their mail bounced (drafting and sending read it there).
+        let mut known: Vec<(DealId, ContactId)> = Vec::new();
+        for a in &failed {
+            if let Some((id, account)) = directory.contact(a)
+                && let Some(deal) = directory.deal(account, Some(*id), thread)
+                && !known.iter().any(|(_, c)| c == id)
+            {
+                known.push((deal, *id));
+            }
+        }
+        return match known.split_first() {
+            Some((&(deal, id), others)) => match activity(
                 deal,
                 Some(id),
                 Direction::Inbound,
@@ -265,12 +445,31 @@ pub fn understand(
                 None,
                 None,
                 failed,
-            ),
+            ) {
+                Disposition::Activity(mut a) => {
+                    a.also_bounced = others.to_vec();
+                    Disposition::Activity(a)
+                }
+                other => other,
+            },
             None => Disposition::Skip {
                 reason: "bounce for an address not in the record",
             },
         };
     }
+    // A mail system's notice that reports no failure (a delay, a relay, a delivery): it
+    // concerns no person, even from a known account's domain.
+    if is_delivery_notice(message) {
+        return Disposition::Skip {
+            reason: "a delivery notice that reports no failure",
+        };
+    }
+
+    let Some(from) = &message.from else {
+        return Disposition::Skip {
+            reason: "no sender",
+        };
+    };
 
     if directory.is_me(from) {
         let to = message
@@ -328,8 +527,27 @@ pub fn understand(
             ),
         };
     let Some((id, account)) = known else {
-        let account = normalise_address(from.as_str())
-            .and_then(|a| directory.domains.get(a.domain()).cloned());
+        let address = normalise_address(from.as_str()).unwrap_or_else(|| from.clone());
+        let account = directory.domains.get(address.domain()).cloned();
+        // An address outside every known account answering a rep's touch by its headers: the
+        // touch's contact writing from another address (a personal one, a new employer's).
+        if account.is_none()
+            && let Some(touch) = conversation.touch.filter(|t| t.by_headers)
+            && let Some(contact) = touch.contact
+            && let Some((account, _)) = directory.deal_account.get(&touch.deal)
+            && !is_daemon(from)
+        {
+            let activity = match inbound(touch.deal, Some(contact)) {
+                Disposition::Activity(a) => Some(a),
+                _ => None,
+            };
+            return Disposition::SuggestContact {
+                account: account.clone(),
+                address,
+                deal: Some(touch.deal),
+                activity,
+            };
+        }
         return match account {
             Some(account) => {
                 let deal = directory.deal(&account, None, thread);
@@ -346,13 +564,13 @@ pub fn understand(
                 });
                 Disposition::SuggestContact {
                     account,
-                    address: normalise_address(from.as_str()).unwrap_or_else(|| from.clone()),
+                    address,
                     deal,
                     activity,
                 }
             }
             None => Disposition::Skip {
-                reason: "from no one in the record",
+                reason: UNKNOWN_SENDER,
             },
         };
     };
