@@ -236,9 +236,6 @@ pub fn act_on_reply(
 pub struct Importer {
     pub writer: CaptureWriter,
     directory: Arc<Directory>,
-    /// The rep's own addresses, normalised: a reply outside a thread answers the rep only when
-    /// it is addressed to one of them.
-    me: Vec<EmailAddress>,
     policy: Policy,
     now: jiff::Timestamp,
     started: Instant,
@@ -252,10 +249,6 @@ impl Importer {
     pub async fn new(store: &Store, g: &Global, me: &[String]) -> Result<Importer> {
         let now = now(g)?;
         let me = my_addresses(store, me).await?;
-        let mine: Vec<EmailAddress> = me
-            .iter()
-            .filter_map(|a| rekindle_core::mail::normalise_address(a.as_str()))
-            .collect();
         // Built account by account as the pipeline streams in: never the whole pipeline in
         // memory.
         let parts = store
@@ -267,7 +260,6 @@ impl Importer {
         Ok(Importer {
             writer: store.capture_writer()?,
             directory: Arc::new(Directory::merge(parts)),
-            me: mine,
             policy: store.policy().await?,
             now,
             started: Instant::now(),
@@ -468,7 +460,10 @@ impl Importer {
             .as_ref()
             .map(|a| a.as_str().to_string())
             .unwrap_or_default();
-        let direct = self.answers_touch(message, activity)?;
+        // Only a direct answer to the rep's conversation may move the deal on its own
+        // (`MailActivity::answers_touch`: in the thread of a touch, or a deal contact writing
+        // to the rep after one; never list traffic outside the thread, never mail before).
+        let direct = activity.answers_touch;
         let reading = act_on_reply(
             &mut self.writer,
             &self.policy,
@@ -489,44 +484,6 @@ impl Importer {
             .entry(reading.class.as_str())
             .or_default() += 1;
         Ok(())
-    }
-
-    /// Whether a reply answers the rep's conversation, so that its reading may move the deal on
-    /// its own (issue 10, section 1). THE ONE PLACE to switch to `MailActivity::answers_touch`
-    /// once understanding computes it: until then it is worked out here, conservatively - not
-    /// list or bulk traffic (`List-Id`, `List-Unsubscribe`, `Precedence: list|bulk|junk`), the
-    /// deal has an outbound touch before the reply, and the reply is in that deal's thread by
-    /// its headers (In-Reply-To, References) or comes from one of the deal's contacts writing
-    /// to the rep (To or Cc holds one of the rep's addresses, when they are known).
-    fn answers_touch(&mut self, message: &Message, activity: &MailActivity) -> Result<bool> {
-        let list = message.automatic_headers.iter().any(|(name, value)| {
-            let name = name.to_ascii_lowercase();
-            let value = value.trim().to_ascii_lowercase();
-            name == "list-id"
-                || name == "list-unsubscribe"
-                || (name == "precedence" && matches!(value.as_str(), "list" | "bulk" | "junk"))
-        });
-        if list {
-            return Ok(false);
-        }
-        let thread_ids: Vec<String> = message
-            .in_reply_to
-            .iter()
-            .chain(message.references.iter().rev())
-            .cloned()
-            .collect();
-        let in_thread = self.writer.thread_deal(&thread_ids)? == Some(activity.deal);
-        let to_rep = self.me.is_empty()
-            || message
-                .to
-                .iter()
-                .chain(&message.cc)
-                .filter_map(|a| rekindle_core::mail::normalise_address(a.as_str()))
-                .any(|a| self.me.contains(&a));
-        if !(in_thread || (activity.contact.is_some() && to_rep)) {
-            return Ok(false);
-        }
-        Ok(self.writer.touched_before(activity.deal, activity.at)?)
     }
 
     /// Takes a calendar occurrence: a booked next step, a meeting held or a cancellation, once
