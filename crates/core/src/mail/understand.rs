@@ -4,8 +4,9 @@
 //! thread. Threads (Message-ID, In-Reply-To, References) decide the deal when an account has
 //! several.
 
+use super::autoreply::{Departure, auto_reply_to};
 use super::message::is_daemon;
-use super::{Message, auto_reply, bounced_addresses, is_free_mail, new_text, normalise_address};
+use super::{Message, bounced_addresses, is_free_mail, new_text, normalise_address};
 use crate::time::date_of;
 use crate::{ContactId, DealId, DealRecord, DealStatus, Direction, EmailAddress, Outcome};
 use jiff::{Timestamp, civil::Date};
@@ -187,6 +188,10 @@ pub struct MailActivity {
     pub body: Option<String>,
     pub returns_on: Option<Date>,
     pub bounced: Vec<EmailAddress>,
+    /// A permanent auto-reply (left the company, mailbox not monitored): the words and the
+    /// successor it names. The sender's address is not to be written to again.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub departed: Option<Departure>,
 }
 
 /// What a message is for the record.
@@ -240,6 +245,7 @@ pub fn understand(
             body,
             returns_on,
             bounced,
+            departed: None,
         })
     };
     let Some(from) = &message.from else {
@@ -301,32 +307,34 @@ pub fn understand(
     let known = directory
         .contact(from)
         .or_else(|| message.reply_to.iter().find_map(|a| directory.contact(a)));
-    let headers: Vec<(&str, &str)> = message
-        .automatic_headers
-        .iter()
-        .map(|(n, v)| (n.as_str(), v.as_str()))
-        .collect();
-    let inbound =
-        |deal, contact| match auto_reply(&headers, &message.subject, &message.text, date_of(at)) {
-            Some(auto) => activity(
-                deal,
-                contact,
-                Direction::Inbound,
-                Outcome::AutoReply,
-                None,
-                auto.returns_on,
-                vec![],
-            ),
-            None => activity(
-                deal,
-                contact,
-                Direction::Inbound,
-                Outcome::Replied,
-                Some(text.clone()),
-                None,
-                vec![],
-            ),
-        };
+    // Headers first, then the wording of the sender's own new text only: a person who quotes
+    // an out-of-office, or mentions a holiday, is still replying (issue 10, section 3).
+    let inbound = |deal, contact| match auto_reply_to(message, &text, date_of(at)) {
+        Some(auto) => match activity(
+            deal,
+            contact,
+            Direction::Inbound,
+            Outcome::AutoReply,
+            None,
+            auto.returns_on,
+            vec![],
+        ) {
+            Disposition::Activity(a) => Disposition::Activity(MailActivity {
+                departed: auto.departed,
+                ..a
+            }),
+            other => other,
+        },
+        None => activity(
+            deal,
+            contact,
+            Direction::Inbound,
+            Outcome::Replied,
+            Some(text.clone()),
+            None,
+            vec![],
+        ),
+    };
     let Some((id, account)) = known else {
         let account = normalise_address(from.as_str())
             .and_then(|a| directory.domains.get(a.domain()).cloned());

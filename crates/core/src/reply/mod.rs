@@ -232,7 +232,7 @@ fn title_case(word: &str) -> String {
 
 /// The name and address a referral points to: the address in the text, and the name from
 /// the words beside it (or from the address when it reads `first.last@`).
-fn referral_in(original: &str, cue: std::ops::Range<usize>) -> Option<Referral> {
+pub(crate) fn referral_in(original: &str, cue: std::ops::Range<usize>) -> Option<Referral> {
     let address = EMAIL
         .find(original)
         .map(|m| (m.start(), m.as_str()))
