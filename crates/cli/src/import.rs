@@ -10,7 +10,8 @@ use rekindle_core::calendar::{
     EventDisposition, MeetingChange, Occurrence, meeting_change, understand_event,
 };
 use rekindle_core::mail::{
-    Directory, Disposition, MailActivity, Message, thread_subject, understand,
+    Departure, Directory, Disposition, MailActivity, Message, departure_plan, thread_subject,
+    understand,
 };
 use rekindle_core::reply::{DealSituation, Reading, ReplyClass, classify, context_matters, plan};
 use rekindle_core::time::date_of;
@@ -356,6 +357,9 @@ impl Importer {
         if let (MailOutcome::Added(id), Outcome::Replied) = (recorded, activity.outcome) {
             self.read_reply(message, activity, id, reading)?;
         }
+        if let (MailOutcome::Added(id), Some(departed)) = (recorded, &activity.departed) {
+            self.departed(message, activity, id, departed)?;
+        }
         let summary = &mut self.summary;
         match (recorded, activity.outcome) {
             (MailOutcome::AlreadyImported, _) => summary.already_imported += 1,
@@ -403,6 +407,49 @@ impl Importer {
             .replies_read
             .entry(reading.class.as_str())
             .or_default() += 1;
+        Ok(())
+    }
+
+    /// Acts on a permanent auto-reply just recorded (`mail::departure_plan`): the sender is
+    /// not written to again and the successor it names becomes a contact, kept as a reading
+    /// the rep can override.
+    fn departed(
+        &mut self,
+        message: &Message,
+        activity: &MailActivity,
+        id: ActivityId,
+        departed: &Departure,
+    ) -> Result<()> {
+        let address = message
+            .from
+            .as_ref()
+            .map(|a| a.as_str().to_string())
+            .unwrap_or_default();
+        let context = self
+            .writer
+            .reply_context(activity.deal, id, activity.contact, &address)?;
+        let situation = DealSituation {
+            status: context.status,
+            superseded: context.superseded,
+        };
+        let (reading, actions) = departure_plan(
+            departed,
+            situation,
+            &context.sender,
+            date_of(activity.at),
+            &self.policy,
+        );
+        self.writer.record_reading(
+            activity.deal,
+            id,
+            activity.contact,
+            &address,
+            &context.sender,
+            &reading,
+            &actions,
+            activity.at,
+            "rekindle",
+        )?;
         Ok(())
     }
 

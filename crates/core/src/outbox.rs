@@ -148,7 +148,10 @@ pub fn check(m: &Outgoing<'_>, policy: &Policy, now: Timestamp) -> Verdict {
         .filter(|a| since.is_none_or(|s| a.at > s))
         .filter_map(|a| a.returns_on)
         .max();
-    if let Some(back) = back.map(start_of_day).filter(|b| *b > now) {
+    if let Some(back) = back
+        .map(|b| start_of_day(crate::mail::working_day_on_or_after(b)))
+        .filter(|b| *b > now)
+    {
         holds.push((back, "they are away until then".into()));
     }
     let tomorrow = start_of_day(date_of(now).tomorrow().unwrap_or(date_of(now)));

@@ -31,7 +31,8 @@
 //! of which date is the return), so the reading is written here.
 
 use super::Message;
-use crate::reply::Referral;
+use crate::Policy;
+use crate::reply::{Action, DealSituation, Reading, Referral, ReplyClass, plan};
 use jiff::ToSpan;
 use jiff::civil::{Date, Weekday};
 use regex::Regex;
@@ -191,7 +192,7 @@ pub(crate) static WORDING: LazyLock<Regex> = LazyLock::new(|| {
 /// A present or future absence, said by the person or about them.
 static ABSENCE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)\b(?:(?:i am|i'm|i’m|i will be|i'll be|i’ll be|i shall be|i will|is|am|are|will be|we are|we're)\s+(?:currently\s+|now\s+|presently\s+|also\s+)?(?:out of (?:the )?office|out of the country|ooo|away|on (?:\w+ )?leave|on (?:vacation|holidays?|pto|a business trip|business travel|sabbatical)|travell?ing|not in the office|not available|unavailable|absent|out)\b|(?:ich bin|bin ich|sind wir|ist)\b[^.\n]{0,60}?\b(?:nicht im büro|abwesend|im urlaub|außer haus|ausser haus|auf dienstreise|nicht erreichbar|nicht im hause|in elternzeit)|\bje (?:suis|serai)\b[^.\n]{0,40}?\b(?:absente?|en congés?|en vacances|hors du bureau|en déplacement|indisponible)|\b(?:estoy|estaré|me encuentro|estare)\b[^.\n]{0,40}?\b(?:fuera de la oficina|de vacaciones|ausente|fuera|de viaje|no disponible))",
+        r"(?i)\b(?:(?:i am|i'm|i’m|i will be|i'll be|i’ll be|i shall be|i will|is|am|are|will be|we are|we're)\s+(?:currently\s+|now\s+|presently\s+|also\s+)?(?:out of (?:the )?office|out of the country|ooo|away|on (?:\w+ )?leave|on (?:vacation|holidays?|pto|a business trip|business travel|sabbatical)|travell?ing|not in the office|not available|unavailable|absent|out)\b|(?:ich bin|bin ich|sind wir|ist)\b[^\n]{0,60}?\b(?:nicht im büro|abwesend|im urlaub|außer haus|ausser haus|auf dienstreise|nicht erreichbar|nicht im hause|in elternzeit)|\bje (?:suis|serai)\b[^\n]{0,40}?\b(?:absente?|en congés?|en vacances|hors du bureau|en déplacement|indisponible)|\b(?:estoy|estaré|me encuentro|estare)\b[^\n]{0,40}?\b(?:fuera de la oficina|de vacaciones|ausente|fuera|de viaje|no disponible))",
     )
     .expect("static pattern")
 });
@@ -206,9 +207,10 @@ static FORMULAS: LazyLock<[Regex; 4]> = LazyLock::new(|| {
     ]
     .map(|p| Regex::new(p).expect("static pattern"))
 });
-/// Words only a machine writes about its own message.
+/// Words only a machine writes about its own message ("this is an automatic reply"), not a
+/// person's words about someone else's ("an automated message to the list").
 static SELF_AUTOMATIC: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:this is an? )?(?:automatic|automated|auto-?generated)(?:ally generated)? (?:reply|response|message|e-?mail|notification)\b|\bautomatische (?:antwort|nachricht|e-?mail)\b|\b(?:réponse|message) automatique\b|\b(?:respuesta|mensaje) automátic[oa]\b")
+    Regex::new(r"(?i)\b(?:this|it) (?:is|was) an? (?:automatic|automated|auto-?generated|auto)[ -]?(?:reply|response|message|e-?mail|notification|answer)\b|^\s*(?:automatic|automated|auto)[ -]?(?:reply|response)\b|\bdies ist eine automatische (?:antwort|nachricht|e-?mail)\b|\bceci est (?:une réponse|un message) automatique\b|\besta es una respuesta automática\b|\beste es un mensaje automático\b")
         .expect("static pattern")
 });
 /// What people write and notices do not: the past ("I was out"), an answer or a question.
@@ -297,7 +299,10 @@ fn decide(
         let rest = &text[m.start()..];
         Departure {
             words: m.as_str().trim().to_string(),
-            successor: crate::reply::referral_in(rest, 0..m.len()),
+            successor: crate::reply::referral_in(rest, 0..m.len()).map(|r| Referral {
+                name: r.name.map(|n| spelled_as_written(rest, &n)),
+                ..r
+            }),
         }
     });
     let returns_on = if departed.is_some() {
@@ -310,6 +315,80 @@ fn decide(
         returns_on,
         departed,
     })
+}
+
+/// What a permanent auto-reply does to its deal, as a reading the rep can override: the
+/// sender is not written to again (`Action::DoNotContact`, the path a stop takes, so drafts,
+/// the engine and the outbox all skip them) and the successor it names is added as a contact,
+/// with a step to reach them while the deal is open (`reply::plan` for a referral). The
+/// reading is a referral when a successor is named, else a stop; its evidence quotes the
+/// notice. Source: oneshot-agent/oneshot-gtm#63 (a "no longer with" notice must stop the
+/// cadence) and issue 10, section 3.
+pub fn departure_plan(
+    departed: &Departure,
+    situation: DealSituation,
+    sender: &str,
+    at: Date,
+    policy: &Policy,
+) -> (Reading, Vec<Action>) {
+    let class = if departed.successor.is_some() {
+        ReplyClass::Referral
+    } else {
+        ReplyClass::Stop
+    };
+    let reading = Reading {
+        class,
+        confident: true,
+        evidence: vec![format!("permanent auto-reply: {}", departed.words)],
+        lost_reason: None,
+        until: None,
+        proposal: None,
+        referral: departed.successor.clone(),
+    };
+    let mut actions = vec![Action::DoNotContact];
+    if class == ReplyClass::Referral {
+        actions.extend(plan(
+            &reading,
+            situation,
+            sender,
+            &departed.words,
+            at,
+            policy,
+        ));
+    }
+    (reading, actions)
+}
+
+/// A name as the text writes it ("Ana García") when `name` was read from an address
+/// ("Ana Garcia"): the same words once accents are set aside.
+fn spelled_as_written(text: &str, name: &str) -> String {
+    fn fold(s: &str) -> String {
+        s.chars()
+            .map(|c| match c {
+                'á' | 'à' | 'â' | 'ä' | 'ã' | 'å' => 'a',
+                'é' | 'è' | 'ê' | 'ë' => 'e',
+                'í' | 'ì' | 'î' | 'ï' => 'i',
+                'ó' | 'ò' | 'ô' | 'ö' | 'õ' | 'ø' => 'o',
+                'ú' | 'ù' | 'û' | 'ü' => 'u',
+                'ñ' => 'n',
+                'ç' => 'c',
+                other => other,
+            })
+            .flat_map(char::to_lowercase)
+            .collect()
+    }
+    let wanted = fold(name);
+    let words = name.split_whitespace().count();
+    let all: Vec<&str> = text.split_whitespace().collect();
+    all.windows(words.max(1))
+        .map(|w| {
+            w.iter()
+                .map(|x| x.trim_matches(|c: char| !c.is_alphabetic()))
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .find(|candidate| fold(candidate) == wanted)
+        .unwrap_or_else(|| name.to_string())
 }
 
 /// The wording that makes a short new text an automatic notice, or `None` for a person.
@@ -646,7 +725,7 @@ fn holiday(name: &str, sent: Date) -> Option<(Date, Date)> {
         if n.contains("thanksgiving") {
             // US Thanksgiving: the fourth Thursday of November; back the Monday after.
             let first = Date::new(y, 11, 1).ok()?;
-            let offset = (4 - first.weekday().to_monday_zero_offset() + 7) % 7;
+            let offset = (3 - first.weekday().to_monday_zero_offset() + 7) % 7;
             let day = first.checked_add(i64::from(offset + 21).days()).ok()?;
             Some((day, day.checked_add(4.days()).ok()?))
         } else if n.contains("christ")

@@ -12,7 +12,7 @@ mod understand;
 pub use address::{is_free_mail, normalise_address};
 pub use autoreply::{
     AutoReply, AutoReplyEvidence, DayOrder, Departure, auto_reply, auto_reply_to, day_order,
-    is_list_traffic, return_date, return_date_in, working_day_on_or_after,
+    departure_plan, is_list_traffic, return_date, return_date_in, working_day_on_or_after,
 };
 pub use message::{Message, bounced_addresses};
 pub use text::new_text;

@@ -1,0 +1,442 @@
+//! Auto-replies, list traffic and return dates, each as a class (issue 10, section 3). People,
+//! companies and addresses are invented; where an example is cut from public mail its source
+//! is named beside it.
+
+use jiff::civil::Date;
+use rekindle_core::mail::{
+    AutoReplyEvidence, DayOrder, auto_reply, day_order, is_list_traffic, return_date,
+    return_date_in,
+};
+
+fn d(s: &str) -> Date {
+    s.parse().unwrap()
+}
+
+fn is_auto(headers: &[(&str, &str)], subject: &str, text: &str) -> bool {
+    auto_reply(headers, subject, text, d("2026-11-25")).is_some()
+}
+
+// --- List and bulk mail is not an auto-reply ---------------------------------------------
+
+#[test]
+fn list_and_bulk_precedence_with_list_headers_is_list_traffic_not_an_auto_reply() {
+    // realmail/01: a reply to a list, stamped by the list.
+    let mailman = [
+        ("Precedence", "bulk"),
+        ("List-Id", "<dev.lists.seller.example>"),
+    ];
+    assert!(is_list_traffic(&mailman));
+    assert!(!is_auto(&mailman, "Re: Plugin release", "All set."));
+    // The same with Precedence: list and a List-Post (Mailman 2 and 3 both stamp these).
+    let list = [
+        ("Precedence", "list"),
+        ("List-Post", "<mailto:users@lists.farrow.example>"),
+    ];
+    assert!(is_list_traffic(&list));
+    assert!(!is_auto(
+        &list,
+        "Re: [users] build fails",
+        "Thanks, that fixed it."
+    ));
+    // Bulk with an unsubscribe link (a newsletter): list traffic, not an auto-reply.
+    let bulk = [
+        ("Precedence", "junk"),
+        ("List-Unsubscribe", "<https://news.example/u/1>"),
+    ];
+    assert!(is_list_traffic(&bulk));
+    assert!(!is_auto(
+        &bulk,
+        "Our November update",
+        "Here is what shipped."
+    ));
+    // A Precedence header alone is no auto-reply either.
+    assert!(!is_auto(
+        &[("Precedence", "bulk")],
+        "Re: pilot",
+        "Sounds good."
+    ));
+    // Plain mail is not list traffic.
+    assert!(!is_list_traffic(&[("Auto-Submitted", "no")]));
+}
+
+#[test]
+fn outlook_suppression_headers_on_people_mail_are_not_auto_replies() {
+    // Office 365 and Cisco's Outlook stamp these on mail people write (seen on public
+    // kernel-list posts); only "All" comes from machines.
+    for value in ["DR, RN, NRN, OOF, AutoReply", "DR, OOF, AutoReply"] {
+        assert!(!is_auto(
+            &[("X-Auto-Response-Suppress", value)],
+            "Re: pilot",
+            "Thursday works. Send the invite to Sam too."
+        ));
+    }
+    assert!(is_auto(
+        &[("X-Auto-Response-Suppress", "All")],
+        "Re: pilot",
+        ""
+    ));
+    // Relayed through a list, Exchange's headers are the poster's server's, not the list's.
+    assert!(!is_auto(
+        &[
+            ("X-Auto-Response-Suppress", "All"),
+            ("X-MS-Exchange-Inbox-Rules-Loop", "kim@lang.example"),
+            ("List-Id", "<users.lists.example>"),
+        ],
+        "Re: [users] release",
+        "Works here too."
+    ));
+}
+
+#[test]
+fn an_out_of_office_sent_to_a_list_is_still_an_auto_reply() {
+    let headers = [
+        ("Precedence", "bulk"),
+        ("List-Id", "<users.lists.example>"),
+        ("Auto-Submitted", "auto-replied"),
+    ];
+    assert!(is_auto(
+        &headers,
+        "Re: [users] release",
+        "I am out of the office until Monday."
+    ));
+}
+
+// --- Auto-replies: headers first, wording only in short new text ---------------------------
+
+#[test]
+fn automatic_headers_of_every_kind_are_recognised() {
+    let cases: &[(&str, &str)] = &[
+        ("Auto-Submitted", "auto-replied"),
+        ("Auto-Submitted", "auto-generated"),
+        ("Auto-Submitted", "auto-replied (vacation)"),
+        ("X-Autoreply", "yes"),
+        ("X-Autorespond", "Out of office"),
+        ("Precedence", "auto_reply"),
+        ("X-MS-Exchange-Inbox-Rules-Loop", "dana@northwind.example"),
+        (
+            "X-MS-Exchange-Generated-Message-Source",
+            "Mailbox Rules Agent",
+        ),
+    ];
+    for (name, value) in cases {
+        let auto = auto_reply(&[(name, value)], "Re: pilot", "", d("2026-11-25"))
+            .unwrap_or_else(|| panic!("{name}: {value}"));
+        assert!(matches!(auto.evidence, AutoReplyEvidence::Header(_)));
+    }
+    // RFC 3834 §5.1: "no" is a person.
+    assert!(!is_auto(
+        &[("Auto-Submitted", "no")],
+        "Re: pilot",
+        "Yes, let's do Thursday."
+    ));
+    assert!(!is_auto(
+        &[("X-Autoreply", "no")],
+        "Re: pilot",
+        "Yes, let's do Thursday."
+    ));
+}
+
+#[test]
+fn subjects_mail_programs_write_count_and_a_persons_answer_to_them_does_not() {
+    for subject in [
+        "Automatic reply: Pilot scope",
+        "Out of Office: Pilot scope",
+        "Abwesenheitsnotiz: Angebot",
+        "Réponse automatique : devis",
+        "Respuesta automática: propuesta",
+        // Lotus Notes (realmail/10).
+        "Sam Doyle/Dublin/IE/NW is out of the office.",
+    ] {
+        assert!(is_auto(&[], subject, "Thank you."), "{subject}");
+    }
+    // realmail/08: a person answers an out-of-office; the subject quotes it.
+    assert!(!is_auto(
+        &[],
+        "Re: Sam Doyle/Dublin/NW is out of the office.",
+        "an automated message to the list.  one of those goofy confidentiality\nfooters too.  can the list admin not filter these?"
+    ));
+    assert!(!is_auto(
+        &[],
+        "RE: Automatic reply: Pilot scope",
+        "Thanks Dana, I'll write again when you are back."
+    ));
+    assert!(!is_auto(
+        &[],
+        "AW: Abwesenheitsnotiz: Angebot",
+        "Danke, dann melde ich mich nächste Woche."
+    ));
+    // A subject that mentions an office move is no auto-reply.
+    assert!(!is_auto(
+        &[],
+        "Planning the move out of the office in Leeds",
+        "Can we talk about the new site on Friday?"
+    ));
+}
+
+#[test]
+fn notices_without_headers_are_told_by_their_wording_in_four_languages() {
+    let notices = [
+        "Thank you for your email. I am currently out of the office with limited access to email and will return on 30 November. For urgent matters please contact sam@northwind.example.",
+        "I'm out of the office until Monday.",
+        "Vielen Dank für Ihre Nachricht. Ich bin bis einschließlich 4.12. nicht im Büro. In dringenden Fällen wenden Sie sich bitte an sam@northwind.example.",
+        "Merci pour votre message. Je suis absente du 30 novembre au 4 décembre inclus. En cas d'urgence, contactez sam@northwind.example.",
+        "Gracias por su mensaje. Estaré fuera de la oficina del 30 de noviembre al 4 de diciembre. Para asuntos urgentes, contacte con sam@northwind.example.",
+        "This is an automatic reply: your message has been received and will be read when I return.",
+    ];
+    for text in notices {
+        let auto = auto_reply(&[], "Re: Pilot scope", text, d("2026-11-25"))
+            .unwrap_or_else(|| panic!("{text}"));
+        assert!(
+            matches!(auto.evidence, AutoReplyEvidence::Wording(_)),
+            "{text}"
+        );
+    }
+}
+
+#[test]
+fn people_who_mention_an_absence_are_replying() {
+    let replies = [
+        // field/15's kind: the answer is short, the vacation is the rep's words (the quote is
+        // cut before this is called; what is left is the person's).
+        "Thanks Alex! Yes - Thursday at 2pm works. Send the invite to me and Sam.",
+        "Sorry for the slow reply, I was on vacation last week. Yes, let's meet Thursday.",
+        "I'm on holiday until Monday but happy to take a call on Tuesday.",
+        "Just got back from leave - the numbers look fine, please send the contract.",
+        "Dana is out of the office this week; can we move the call to the 8th?",
+        "Ich war im Urlaub, daher die späte Antwort. Donnerstag passt.",
+    ];
+    for text in replies {
+        assert!(!is_auto(&[], "Re: Pilot scope", text), "{text}");
+    }
+    // Long messages are people's, whatever words they hold.
+    let long = format!(
+        "I am out of the office until Monday. {}",
+        "We went through the pilot scope with finance and legal in detail. ".repeat(30)
+    );
+    assert!(!is_auto(&[], "Re: Pilot scope", &long));
+}
+
+// --- Permanent auto-replies ----------------------------------------------------------------
+
+#[test]
+fn permanent_notices_stop_and_name_the_successor() {
+    let sent = d("2026-11-24");
+    let cases: &[(&str, Option<(&str, &str)>)] = &[
+        // field/13.
+        (
+            "Thank you for your email. Dana Reyes is no longer with Northwind Freight and\nthis mailbox is not monitored.\n\nFor the yard management pilot, please contact Priya Natarajan at\npriya.natarajan@northwind-freight.example.",
+            Some((
+                "Priya Natarajan",
+                "priya.natarajan@northwind-freight.example",
+            )),
+        ),
+        (
+            "I am no longer using this email address. Please write to Omar Haddad at omar.haddad@northwind.example.",
+            Some(("Omar Haddad", "omar.haddad@northwind.example")),
+        ),
+        (
+            "Frau Reyes ist nicht mehr in unserem Unternehmen tätig. Bitte wenden Sie sich an Jonas Weber (jonas.weber@northwind.example).",
+            Some(("Jonas Weber", "jonas.weber@northwind.example")),
+        ),
+        (
+            "Madame Reyes ne fait plus partie de la société. Merci de contacter Claire Martin : claire.martin@northwind.example",
+            Some(("Claire Martin", "claire.martin@northwind.example")),
+        ),
+        (
+            "Dana Reyes ya no trabaja en la empresa. Por favor, contacte con Ana García en ana.garcia@northwind.example.",
+            Some(("Ana García", "ana.garcia@northwind.example")),
+        ),
+        (
+            "Dana has retired. This mailbox is no longer monitored.",
+            None,
+        ),
+    ];
+    for (text, successor) in cases {
+        let auto = auto_reply(
+            &[("Auto-Submitted", "auto-replied")],
+            "Re: pilot",
+            text,
+            sent,
+        )
+        .unwrap_or_else(|| panic!("{text}"));
+        let departed = auto.departed.unwrap_or_else(|| panic!("permanent: {text}"));
+        assert_eq!(auto.returns_on, None, "{text}");
+        let found = departed.successor.map(|s| {
+            (
+                s.name.unwrap_or_default(),
+                s.address
+                    .map(|a| a.as_str().to_string())
+                    .unwrap_or_default(),
+            )
+        });
+        assert_eq!(
+            found,
+            successor.map(|(n, a)| (n.to_string(), a.to_string())),
+            "{text}"
+        );
+    }
+    // Without any header, "this mailbox is no longer monitored" is a notice by itself.
+    let bare = auto_reply(
+        &[],
+        "Re: pilot",
+        "This mailbox is no longer monitored. Please contact info@northwind.example.",
+        sent,
+    )
+    .unwrap();
+    assert!(bare.departed.is_some());
+}
+
+#[test]
+fn a_holiday_notice_is_not_permanent() {
+    let auto = auto_reply(
+        &[("Auto-Submitted", "auto-replied")],
+        "Automatic reply: pilot",
+        "I have left the office for the holidays and will be back on 4 January. For urgent matters please contact dispatch@northwind.example.",
+        d("2026-12-22"),
+    )
+    .unwrap();
+    assert_eq!(auto.departed, None);
+    assert_eq!(auto.returns_on, Some(d("2027-01-04")));
+}
+
+// --- Return dates --------------------------------------------------------------------------
+
+#[test]
+fn a_range_gives_the_day_after_its_last_day() {
+    let cases = [
+        // field/12.
+        (
+            "I am out of the office from Tuesday 24 November\nuntil Friday 4 December with no access to email.",
+            "2026-11-24",
+            "2026-12-05",
+        ),
+        (
+            "Je suis absente du 3 au 14 août inclus.",
+            "2026-07-31",
+            "2026-08-15",
+        ),
+        (
+            "Estaré fuera del 3 al 14 de agosto.",
+            "2026-07-31",
+            "2026-08-15",
+        ),
+        (
+            "Ich bin vom 3. bis 14. August im Urlaub.",
+            "2026-07-31",
+            "2026-08-15",
+        ),
+        (
+            "Ich bin vom 3.8. bis 14.8. nicht im Büro.",
+            "2026-07-31",
+            "2026-08-15",
+        ),
+        (
+            "Out of office August 3 - August 14.",
+            "2026-07-31",
+            "2026-08-15",
+        ),
+        (
+            "Away 3 - 14 August, limited email.",
+            "2026-07-31",
+            "2026-08-15",
+        ),
+        (
+            "I'm on leave from 23 December to 3 January.",
+            "2026-12-22",
+            "2027-01-04",
+        ),
+    ];
+    for (text, sent, back) in cases {
+        assert_eq!(return_date(text, d(sent)), Some(d(back)), "{text}");
+    }
+}
+
+#[test]
+fn a_named_working_day_after_until_is_the_day_back() {
+    // Issue 10: "until Monday, August 26" means back on the 26th.
+    assert_eq!(
+        return_date(
+            "I am out of the office until Monday, August 26.",
+            d("2024-08-16")
+        ),
+        Some(d("2024-08-26"))
+    );
+    // realmail/10: "until Tuesday 6th August" and "will not return until 06/08/2002".
+    let text = "I will be out of the office starting  02/08/2002 and will not return until\n06/08/2002.\n\nI am out of the office until Tuesday 6th August.   I will reply to messages\non my return.";
+    let order = day_order(
+        text,
+        Some("Sat, 3 Aug 2002 06:28:06 +0100"),
+        Some("northwind.example"),
+    );
+    assert_eq!(order, DayOrder::DayFirst);
+    assert_eq!(
+        return_date_in(text, d("2002-08-03"), order),
+        Some(d("2002-08-06"))
+    );
+    // Without a weekday, "until" leaves the day named out of reach.
+    assert_eq!(
+        return_date("Out of office until December 3rd.", d("2026-11-25")),
+        Some(d("2026-12-04"))
+    );
+}
+
+#[test]
+fn relative_and_partial_dates_resolve_against_the_message() {
+    let wednesday = d("2026-11-25");
+    let cases = [
+        ("I'm away, back on Monday.", "2026-11-30"),
+        ("Out today, back Monday 30th.", "2026-11-30"),
+        ("I am travelling until the 1st.", "2026-12-02"),
+        (
+            "Out for the holiday, back after Thanksgiving.",
+            "2026-11-30",
+        ),
+        ("Ich bin ab Montag wieder im Büro.", "2026-11-30"),
+        ("I'm out this week, back next week.", "2026-11-30"),
+        ("Je serai de retour demain.", "2026-11-26"),
+    ];
+    for (text, back) in cases {
+        assert_eq!(return_date(text, wednesday), Some(d(back)), "{text}");
+    }
+    // Thanksgiving 2027 is on 25 November: back on Monday the 29th.
+    assert_eq!(
+        return_date("Back after Thanksgiving.", d("2027-11-20")),
+        Some(d("2027-11-29"))
+    );
+}
+
+#[test]
+fn day_and_month_order_follow_the_sender_and_never_go_before_the_message() {
+    let sent = d("2026-11-25");
+    let text = "I am out of the office, back on 04/12.";
+    let europe = day_order(text, Some("Wed, 25 Nov 2026 09:00:00 +0100"), None);
+    let america = day_order(text, Some("Wed, 25 Nov 2026 09:00:00 -0500"), None);
+    assert_eq!(
+        (europe, america),
+        (DayOrder::DayFirst, DayOrder::MonthFirst)
+    );
+    assert_eq!(return_date_in(text, sent, europe), Some(d("2026-12-04")));
+    assert_eq!(return_date_in(text, sent, america), Some(d("2027-04-12")));
+    // The domain's country and the text's language say it too.
+    assert_eq!(
+        day_order(text, None, Some("lang.co.uk")),
+        DayOrder::DayFirst
+    );
+    assert_eq!(day_order(text, None, Some("lane.us")), DayOrder::MonthFirst);
+    assert_eq!(
+        day_order("Ich bin ab dem 04/12 wieder da.", None, None),
+        DayOrder::DayFirst
+    );
+    // When the locale's reading is before the message, the other one is taken.
+    assert_eq!(
+        return_date_in("Back on 11/30.", sent, DayOrder::DayFirst),
+        Some(d("2026-11-30"))
+    );
+    // A date just passed (a stale notice) gives nothing rather than a day before the message.
+    assert_eq!(return_date("Out of office until 20 November.", sent), None);
+    // A start date is not a return date.
+    assert_eq!(
+        return_date("I will be out of the office starting 30 November.", sent),
+        None
+    );
+}
