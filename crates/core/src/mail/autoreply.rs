@@ -299,10 +299,13 @@ fn decide(
         let rest = &text[m.start()..];
         Departure {
             words: m.as_str().trim().to_string(),
-            successor: crate::reply::referral_in(rest, 0..m.len()).map(|r| Referral {
-                name: r.name.map(|n| spelled_as_written(rest, &n)),
-                ..r
-            }),
+            // Only a successor with an address: a name alone may be the person who left.
+            successor: crate::reply::referral_in(rest, 0..m.len())
+                .filter(|r| r.address.is_some())
+                .map(|r| Referral {
+                    name: r.name.map(|n| spelled_as_written(rest, &n)),
+                    ..r
+                }),
         }
     });
     let returns_on = if departed.is_some() {
