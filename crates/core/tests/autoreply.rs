@@ -112,7 +112,6 @@ fn automatic_headers_of_every_kind_are_recognised() {
         ("X-Autoreply", "yes"),
         ("X-Autorespond", "Out of office"),
         ("Precedence", "auto_reply"),
-        ("X-MS-Exchange-Inbox-Rules-Loop", "dana@northwind.example"),
         (
             "X-MS-Exchange-Generated-Message-Source",
             "Mailbox Rules Agent",
@@ -123,6 +122,21 @@ fn automatic_headers_of_every_kind_are_recognised() {
             .unwrap_or_else(|| panic!("{name}: {value}"));
         assert!(matches!(auto.evidence, AutoReplyEvidence::Header(_)));
     }
+    // Exchange's out-of-office pair (sisimai/set-of-emails rfc3834-02 and -04 carry it).
+    assert!(is_auto(
+        &[
+            ("X-Auto-Response-Suppress", "All"),
+            ("X-MS-Exchange-Inbox-Rules-Loop", "dana@northwind.example"),
+        ],
+        "Re: pilot",
+        ""
+    ));
+    // The rule loop header alone: a message an inbox rule forwarded, not an answer.
+    assert!(!is_auto(
+        &[("X-MS-Exchange-Inbox-Rules-Loop", "dana@northwind.example")],
+        "FW: pilot",
+        "Forwarding this to the team."
+    ));
     // RFC 3834 §5.1: "no" is a person.
     assert!(!is_auto(
         &[("Auto-Submitted", "no")],
@@ -438,5 +452,17 @@ fn day_and_month_order_follow_the_sender_and_never_go_before_the_message() {
     assert_eq!(
         return_date("I will be out of the office starting 30 November.", sent),
         None
+    );
+}
+
+#[test]
+fn a_range_within_one_month_written_month_first() {
+    // Cut from sisimai/set-of-emails maildir/bsd/rfc3834-04.eml (a real Exchange
+    // out-of-office, names anonymised there).
+    let text = "I will be traveling for work on July 10-31.  During that time I will have intermittent access to email and phone, and I will respond to your message as promptly as possible.";
+    assert_eq!(return_date(text, d("2013-07-09")), Some(d("2013-08-01")));
+    assert_eq!(
+        return_date("Away 10 - 31 July.", d("2013-07-09")),
+        Some(d("2013-08-01"))
     );
 }

@@ -112,10 +112,12 @@ fn automatic_header(headers: &[(&str, &str)], list: bool) -> Option<String> {
                 !value.is_empty() && !matches!(value.as_str(), "no" | "false" | "0")
             }
             "precedence" | "x-precedence" => matches!(value.as_str(), "auto_reply" | "auto-reply"),
+            // Exchange's out-of-office carries "All"; people's Outlook mail other values.
             "x-auto-response-suppress" => !list && value == "all",
-            "x-ms-exchange-inbox-rules-loop" | "x-ms-exchange-generated-message-source" => {
-                !list && !value.is_empty()
-            }
+            // A message an Exchange mailbox rule generated ("Mailbox Rules Agent"). The rule
+            // loop header alone marks a message a rule *forwarded* (Zammad's out-of-office
+            // filter reads it so), which is the original sender's message, not an answer.
+            "x-ms-exchange-generated-message-source" => !list && !value.is_empty(),
             _ => false,
         };
         automatic.then(|| format!("{name}: {value}"))
@@ -544,7 +546,7 @@ static DATE: LazyLock<Regex> = LazyLock::new(|| {
     let wd = alternation(WEEKDAYS.iter().map(|(w, _)| *w));
     let art = r"(?:(?:the|le|el|den|dem|zum)\s+)?";
     Regex::new(&format!(
-        r"(?i)\b(?:(?P<iso>\d{{4}}-\d{{1,2}}-\d{{1,2}})|(?:(?P<wd1>{wd})\.?,?\s+)?{art}(?P<d1>\d{{1,2}})(?:st|nd|rd|th|er|\.|º)?\s*(?:of\s+|de\s+)?(?P<m1>{month})\b\.?(?:,?\s*(?:de\s+)?(?P<y1>\d{{4}}))?|(?:(?P<wd2>{wd})\.?,?\s+)?(?P<m2>{month})\.?\s+{art}(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<y2>\d{{4}})\b)?|(?:(?P<wd3>{wd})\.?,?\s+)?{art}(?P<n1>\d{{1,2}})(?P<sep>[/.])(?P<n2>\d{{1,2}})(?:[/.](?P<ny>\d{{4}}|\d{{2}}))?\b\.?|(?P<wd4>{wd})\.?,?\s+{art}(?P<d4>\d{{1,2}})(?:st|nd|rd|th|er|\.)?(?:\b|$)|(?:the|le|el|den|dem|zum)\s+(?P<d5>\d{{1,2}})(?:st|nd|rd|th|er|\.)?(?:\b|$)|(?P<wd6>{wd})\b|(?P<rel>tomorrow|morgen|demain|mañana|next week|nächste[n]? woche|la semaine prochaine|la próxima semana|la semana que viene)|(?P<hol>thanksgiving|christmas|xmas|new year['’]?s?(?: day)?|weihnachten|neujahr|noël|noel|navidad|año nuevo))"
+        r"(?i)\b(?:(?P<iso>\d{{4}}-\d{{1,2}}-\d{{1,2}})|(?:(?P<wd1>{wd})\.?,?\s+)?{art}(?P<d1>\d{{1,2}})(?:st|nd|rd|th|er|\.|º)?\s*(?:of\s+|de\s+)?(?P<m1>{month})\b\.?(?:,?\s*(?:de\s+)?(?P<y1>\d{{4}}))?|(?:(?P<wd2>{wd})\.?,?\s+)?(?P<m2>{month})\.?\s+{art}(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?(?:\s*[-–]\s*(?P<d2e>\d{{1,2}})(?:st|nd|rd|th)?)?\b(?:,?\s+(?P<y2>\d{{4}})\b)?|(?:(?P<wd3>{wd})\.?,?\s+)?{art}(?P<n1>\d{{1,2}})(?P<sep>[/.])(?P<n2>\d{{1,2}})(?:[/.](?P<ny>\d{{4}}|\d{{2}}))?\b\.?|(?P<wd4>{wd})\.?,?\s+{art}(?P<d4>\d{{1,2}})(?:st|nd|rd|th|er|\.)?(?:\b|$)|(?:the|le|el|den|dem|zum)\s+(?P<d5>\d{{1,2}})(?:st|nd|rd|th|er|\.)?(?:\b|$)|(?P<wd6>{wd})\b|(?P<rel>tomorrow|morgen|demain|mañana|next week|nächste[n]? woche|la semaine prochaine|la próxima semana|la semana que viene)|(?P<hol>thanksgiving|christmas|xmas|new year['’]?s?(?: day)?|weihnachten|neujahr|noël|noel|navidad|año nuevo))"
     ))
     .expect("static pattern")
 });
@@ -807,7 +809,7 @@ pub fn return_date_in(text: &str, sent: Date, order: DayOrder) -> Option<Date> {
                 return Some(back);
             }
             continue;
-        } else if after_previous || PARTIAL_RANGE.is_match(lead) {
+        } else if after_previous || PARTIAL_RANGE.is_match(lead) || caps.name("d2e").is_some() {
             Role::LastDay
         } else if NOT_UNTIL.is_match(lead) {
             Role::Back
@@ -869,7 +871,8 @@ fn resolve(
             sent,
         );
     }
-    if let (Some(d), Some(m)) = (number("d2"), caps.name("m2")) {
+    // "July 10-31": the range's last day.
+    if let (Some(d), Some(m)) = (number("d2e").or(number("d2")), caps.name("m2")) {
         return place(
             number("y2"),
             month_number(m.as_str())?,
