@@ -466,3 +466,63 @@ fn a_range_within_one_month_written_month_first() {
         Some(d("2013-08-01"))
     );
 }
+
+/// Real public messages, cut down to the headers and text that matter: sisimai/set-of-emails
+/// (BSD-2-Clause; its messages are real auto-replies with addresses replaced) and a
+/// linux-kernel list reply as vger.kernel.org relays it (public archive).
+#[test]
+fn real_public_auto_replies_and_list_replies() {
+    // rfc3834-01: RFC 3834 header, "returning to the office on May 5th".
+    let a = auto_reply(
+        &[("Auto-Submitted", "auto-replied")],
+        "Away until May 5",
+        "I am currently away returning to the office on May 5th. I will have limited access to email and will respond to you upon my return.\n\nKijitora, Nyaan.",
+        d("2005-04-29"),
+    )
+    .unwrap();
+    assert_eq!(a.returns_on, Some(d("2005-05-05")));
+    // rfc3834-02: Exchange's pair; no return day named.
+    let a = auto_reply(
+        &[
+            ("X-Auto-Response-Suppress", "All"),
+            ("X-MS-Exchange-Inbox-Rules-Loop", "nekonyaan@example.org"),
+        ],
+        "Automatic reply: Nyaan",
+        "I'm out of the office Friday. For pressing news matters, Nyaan.",
+        d("2013-07-17"),
+    )
+    .unwrap();
+    assert_eq!(a.returns_on, None);
+    // rfc3834-03: iCloud's vacation responder.
+    assert!(is_auto(
+        &[("X-Apple-Action", "VACATION")],
+        "Auto reply: Nyaan",
+        "I'm only sleeping."
+    ));
+    // rfc3834-06: a permanent notice through Mimecast, with Outlook's suppression list and
+    // Precedence: bulk; it names no one to write to.
+    let a = auto_reply(
+        &[
+            ("Auto-Submitted", "auto-replied"),
+            ("X-Auto-Response-Suppress", "OOF, AutoReply, DR, NDR, RN, NRN"),
+            ("Precedence", "bulk"),
+        ],
+        "AutoRespons :Nyaan?",
+        "This email inbox kijitora@example.com is no longer in use. Please contact someone else at Example or visit https://www.example.com/en/contact for assistance.",
+        d("2025-01-05"),
+    )
+    .unwrap();
+    let departed = a.departed.expect("permanent");
+    assert_eq!(departed.successor, None);
+    // A linux-kernel list reply from an Outlook-configured sender (vger relays it with
+    // Precedence: bulk and List-ID): a person's answer.
+    assert!(!is_auto(
+        &[
+            ("X-Auto-Response-Suppress", "DR, OOF, AutoReply"),
+            ("Precedence", "bulk"),
+            ("List-ID", "<linux-kernel.vger.kernel.org>"),
+        ],
+        "Re: [PATCH] driver: of: overlay: demote message to warning",
+        "So how about an option to turn off removable overlays entirely? As far as I can\ntell it's not used currently by the tiny number of implementation I've seen.\n\nDaniel"
+    ));
+}

@@ -47,6 +47,7 @@ const AUTOMATIC_HEADERS: &[&str] = &[
     "X-Auto-Response-Suppress",
     "X-MS-Exchange-Inbox-Rules-Loop",
     "X-MS-Exchange-Generated-Message-Source",
+    "X-Apple-Action",
     "List-Id",
     "List-Post",
     "List-Unsubscribe",

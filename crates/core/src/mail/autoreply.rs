@@ -2,7 +2,7 @@
 //! after the return date), and list traffic is not an auto-reply.
 //!
 //! A message is taken for automatic by its headers first: RFC 3834 §5 `Auto-Submitted` (any
-//! value but `no`), `X-Autoreply`/`X-Autorespond`/`X-Autoresponder`, `Precedence: auto_reply`,
+//! value but `no`), `X-Autoreply`/`X-Autorespond`/`X-Autoresponder`, `Precedence: auto_reply`, iCloud's `X-Apple-Action: VACATION`,
 //! Exchange's `X-MS-Exchange-Inbox-Rules-Loop` and `X-MS-Exchange-Generated-Message-Source`,
 //! and `X-Auto-Response-Suppress: All`. `Precedence: bulk|list|junk` is not one of them: RFC
 //! 3834 §3.1.8 asks responders to *send* nothing to such mail, and mailing lists stamp it on
@@ -118,6 +118,8 @@ fn automatic_header(headers: &[(&str, &str)], list: bool) -> Option<String> {
             // loop header alone marks a message a rule *forwarded* (Zammad's out-of-office
             // filter reads it so), which is the original sender's message, not an answer.
             "x-ms-exchange-generated-message-source" => !list && !value.is_empty(),
+            // iCloud's vacation responder (sisimai/set-of-emails rfc3834-03).
+            "x-apple-action" => value == "vacation",
             _ => false,
         };
         automatic.then(|| format!("{name}: {value}"))
