@@ -158,6 +158,9 @@ fn subjects_mail_programs_write_count_and_a_persons_answer_to_them_does_not() {
         "Abwesenheitsnotiz: Angebot",
         "Réponse automatique : devis",
         "Respuesta automática: propuesta",
+        "Out of Office AutoReply: Pilot scope",
+        "OOF: Pilot scope",
+        "Auto: Pilot scope",
         // Lotus Notes (realmail/10).
         "Sam Doyle/Dublin/IE/NW is out of the office.",
     ] {
@@ -178,6 +181,13 @@ fn subjects_mail_programs_write_count_and_a_persons_answer_to_them_does_not() {
         &[],
         "AW: Abwesenheitsnotiz: Angebot",
         "Danke, dann melde ich mich nächste Woche."
+    ));
+    // Short forms count only as a prefix mail programs write.
+    assert!(!is_auto(&[], "Autumn pricing", "Can we talk on Friday?"));
+    assert!(!is_auto(
+        &[],
+        "Auto renewal terms",
+        "Can we talk on Friday?"
     ));
     // A subject that mentions an office move is no auto-reply.
     assert!(!is_auto(

@@ -2,9 +2,12 @@
 //! after the return date), and list traffic is not an auto-reply.
 //!
 //! A message is taken for automatic by its headers first: RFC 3834 §5 `Auto-Submitted` (any
-//! value but `no`), `X-Autoreply`/`X-Autorespond`/`X-Autoresponder`, `Precedence: auto_reply`, iCloud's `X-Apple-Action: VACATION`,
-//! Exchange's `X-MS-Exchange-Inbox-Rules-Loop` and `X-MS-Exchange-Generated-Message-Source`,
-//! and `X-Auto-Response-Suppress: All`. `Precedence: bulk|list|junk` is not one of them: RFC
+//! value but `no`), `X-Autoreply`/`X-Autorespond`/`X-Autoresponder`, `Precedence: auto_reply`,
+//! iCloud's `X-Apple-Action: VACATION`, Exchange's `X-MS-Exchange-Generated-Message-Source` and
+//! `X-Auto-Response-Suppress: All` (an Exchange out-of-office carries it with
+//! `X-MS-Exchange-Inbox-Rules-Loop`; the loop header alone marks a message an inbox rule
+//! forwarded: zammad/zammad's out-of-office filter spec and public forwarding examples).
+//! `Precedence: bulk|list|junk` is not one of them: RFC
 //! 3834 §3.1.8 asks responders to *send* nothing to such mail, and mailing lists stamp it on
 //! every post, people's replies included (issue 10: 0 of 34 list replies were read as replies
 //! while it counted). Nor is `X-Auto-Response-Suppress` with other values: Outlook and Office
@@ -128,6 +131,10 @@ fn automatic_header(headers: &[(&str, &str)], list: bool) -> Option<String> {
 
 /// Subject prefixes mail programs write on an auto-reply, at the start of the subject.
 const SUBJECT_PREFIXES: &[&str] = &[
+    "out of office autoreply",
+    "out of office auto reply",
+    "out of office auto-reply",
+    "out of office reply",
     "out of office",
     "out of the office",
     "automatic reply",
@@ -147,6 +154,10 @@ const SUBJECT_PREFIXES: &[&str] = &[
     "respuesta automatica",
     "fuera de la oficina",
     "fuera de oficina",
+    // Exchange's and Notes' short forms, only as a prefix ("OOF: Pilot", "Auto: Pilot").
+    "oof",
+    "ooo",
+    "auto",
 ];
 
 /// Lotus Notes and Domino: "Dana Reyes/Dublin/NW is out of the office." (the whole subject).
@@ -182,7 +193,11 @@ fn subject_marker(subject: &str) -> Option<String> {
 /// A subject that mentions an absence anywhere (weaker than `subject_marker`).
 fn subject_mentions_absence(subject: &str) -> bool {
     let lowered = subject.to_lowercase();
-    !ANSWER_PREFIX.is_match(subject) && SUBJECT_PREFIXES.iter().any(|p| lowered.contains(p))
+    !ANSWER_PREFIX.is_match(subject)
+        && SUBJECT_PREFIXES
+            .iter()
+            .filter(|p| p.len() > 4)
+            .any(|p| lowered.contains(p))
 }
 
 /// Out-of-office wording, anywhere (used by the reply reader to spot absences).
