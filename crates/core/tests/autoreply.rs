@@ -397,6 +397,14 @@ fn a_named_working_day_after_until_is_the_day_back() {
         return_date_in(text, d("2002-08-03"), order),
         Some(d("2002-08-06"))
     );
+    // A day named as the return wins over one inferred from "until".
+    assert_eq!(
+        return_date(
+            "I am on leave until Friday 4 December, returning Tuesday 8 December.",
+            d("2026-11-25")
+        ),
+        Some(d("2026-12-08"))
+    );
     // Without a weekday, "until" leaves the day named out of reach.
     assert_eq!(
         return_date("Out of office until December 3rd.", d("2026-11-25")),
@@ -535,4 +543,34 @@ fn real_public_auto_replies_and_list_replies() {
         "Re: [PATCH] driver: of: overlay: demote message to warning",
         "So how about an option to turn off removable overlays entirely? As far as I can\ntell it's not used currently by the tiny number of implementation I've seen.\n\nDaniel"
     ));
+}
+
+#[test]
+fn return_dates_as_notices_write_them() {
+    let sent = d("2026-11-25");
+    let cases = [
+        ("Back in the office: 7 December.", "2026-12-07"),
+        ("Return date: Mon 7 Dec", "2026-12-07"),
+        ("I'll be back on the 7th.", "2026-12-07"),
+        ("I am on annual leave returning 7th December.", "2026-12-07"),
+        (
+            "Ich bin vom 24.11. bis 04.12.2026 nicht im Büro.",
+            "2026-12-05",
+        ),
+        (
+            "Ich bin bis einschließlich Freitag, 4. Dezember nicht erreichbar.",
+            "2026-12-05",
+        ),
+        (
+            "Je serai absent jusqu'au lundi 7 décembre inclus.",
+            "2026-12-08",
+        ),
+        ("Je serai de retour le 7 décembre.", "2026-12-07"),
+        ("Estaré de vuelta el 7 de diciembre.", "2026-12-07"),
+        ("I'm away and back next Monday.", "2026-11-30"),
+        ("Out of office until 12/7.", "2026-12-08"),
+    ];
+    for (text, back) in cases {
+        assert_eq!(return_date(text, sent), Some(d(back)), "{text}");
+    }
 }

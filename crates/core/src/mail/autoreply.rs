@@ -797,6 +797,7 @@ pub fn return_date(text: &str, sent: Date) -> Option<Date> {
 /// `sent`.
 pub fn return_date_in(text: &str, sent: Date, order: DayOrder) -> Option<Date> {
     let mut previous_end: Option<usize> = None;
+    let (mut explicit, mut inferred): (Option<Date>, Option<Date>) = (None, None);
     for caps in DATE.captures_iter(text) {
         let Some(whole) = caps.get(0) else { continue };
         let from = previous_end
@@ -823,7 +824,7 @@ pub fn return_date_in(text: &str, sent: Date, order: DayOrder) -> Option<Date> {
                 continue;
             };
             if back >= sent {
-                return Some(back);
+                explicit = explicit.or(Some(back));
             }
             continue;
         } else if after_previous || PARTIAL_RANGE.is_match(lead) || caps.name("d2e").is_some() {
@@ -855,11 +856,18 @@ pub fn return_date_in(text: &str, sent: Date, order: DayOrder) -> Option<Date> {
                 Err(_) => continue,
             },
         };
-        if back >= sent {
-            return Some(back);
+        if back < sent {
+            continue;
+        }
+        if role == Role::Back {
+            explicit = explicit.or(Some(back));
+        } else {
+            inferred = inferred.or(Some(back));
         }
     }
-    None
+    // A day named as the return wins over one inferred from the last day away ("until Monday
+    // 7th, returning Tuesday 8th").
+    explicit.or(inferred)
 }
 
 fn floor_boundary(text: &str, mut at: usize) -> usize {
