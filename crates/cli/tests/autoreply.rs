@@ -321,3 +321,26 @@ fn a_french_absence_range_holds_the_touch_until_the_return() {
         "15 August 2026 is a Saturday: {due}"
     );
 }
+
+#[test]
+fn a_person_who_mentions_a_holiday_in_an_answer_stays_a_reply() {
+    let (rk, dir) = (Rk::new(), tempfile::tempdir().unwrap());
+    let now = "2026-11-25T18:00:00Z";
+    let d = pipeline(
+        &rk,
+        now,
+        "Northwind",
+        "northwind.example",
+        "Dana Reyes",
+        "dana@northwind.example",
+    );
+    let reply = file(
+        dir.path(),
+        "reply.eml",
+        "From: Dana Reyes <dana@northwind.example>\r\nTo: alex@seller.example\r\nSubject: Re: Pilot\r\nDate: Wed, 25 Nov 2026 10:00:00 +0000\r\nMessage-ID: <h1@northwind.example>\r\nContent-Type: text/plain\r\n\r\nI'm on holiday until Monday but happy to take a call on Tuesday.\r\n",
+    );
+    let summary = import(&rk, now, &[&reply]);
+    assert_eq!(summary["replies"], 1, "{summary}");
+    let (_, outcome, back) = last(&rk, now, &d);
+    assert_eq!((outcome.as_str(), back), ("replied", Value::Null));
+}

@@ -220,7 +220,7 @@ static ABSENCE: LazyLock<Regex> = LazyLock::new(|| {
 static FORMULAS: LazyLock<[Regex; 4]> = LazyLock::new(|| {
     [
         r"(?i)\b(?:thank you|thanks|many thanks) for (?:your|the) (?:e-?mail|message|mail|note|enquiry|inquiry)\b|\bdank(?:e)? für ihre (?:e-?mail|nachricht|mail)|\bvielen dank für ihre (?:e-?mail|nachricht|mail)|\bmerci (?:pour|de) votre (?:message|e-?mail|courriel|mail)|\bgracias por (?:su|tu) (?:mensaje|correo|e-?mail)",
-        r"(?i)\b(?:limited|no|without|intermittent|restricted|sporadic) access to (?:my )?e-?mails?\b|\b(?:upon|on|after) my return\b|\bwhen i (?:get back|return)\b|\b(?:will|shall) (?:respond|reply|get back to you|answer)\b[^.\n]{0,60}\b(?:return|back|possible)|\bnach meiner rückkehr\b|\bkeinen zugriff auf\b|\bdès mon retour\b|\bà mon retour\b|\ba mi (?:regreso|vuelta|retorno)\b|\bsin acceso\b|\bsans accès\b",
+        r"(?i)\b(?:limited|no|without|intermittent|restricted|sporadic) access to (?:my )?e-?mails?\b|\b(?:upon|on|after) my return\b|\bwhen i (?:get back|return)\b|\b(?:will|shall|i'll|i’ll) (?:respond|reply|get back to you|answer)\b[^.\n]{0,60}\b(?:return|back|possible)|\bnach meiner rückkehr\b|\bkeinen zugriff auf\b|\bdès mon retour\b|\bà mon retour\b|\ba mi (?:regreso|vuelta|retorno)\b|\bsin acceso\b|\bsans accès\b",
         r"(?i)\b(?:for|with) (?:any )?(?:urgent|immediate|pressing)\b|\bif (?:this is |it is |it's |your (?:matter|request|enquiry|inquiry) is )?(?:urgent|an emergency)\b|\bin (?:urgent cases|case of (?:urgency|emergency))\b|\bin (?:dringenden|eiligen) fällen\b|\bbei dringenden\b|\ben cas d['’]urgence\b|\bpour toute (?:urgence|demande urgente)\b|\b(?:para|en) (?:asuntos |casos )?urgentes?\b|\ben caso de urgencia\b|\bplease contact my colleague\b",
         r"(?i)\bwill not be (?:forwarded|read|monitored)\b|\bwird nicht weitergeleitet\b|\bwerden nicht weitergeleitet\b|\bne (?:sera|seront) pas (?:transféré|transmis|lu)s?\b|\bno (?:será|serán) (?:reenviad|leíd)[oa]s?\b",
     ]
@@ -411,6 +411,15 @@ fn spelled_as_written(text: &str, name: &str) -> String {
         })
         .find(|candidate| fold(candidate) == wanted)
         .unwrap_or_else(|| name.to_string())
+}
+
+/// Whether a reply's text reads as an absence notice rather than a person mentioning an
+/// absence (the wording test of `auto_reply`, without headers or subject): for the reply
+/// reader, so "I'm on holiday until Monday but happy to talk Tuesday" stays a reply.
+pub(crate) fn reads_as_notice(text: &str, sent: Date) -> bool {
+    let text = text.trim();
+    wording("", text, sent, day_order(text, None, None)).is_some()
+        || (text.chars().count() <= 200 && !PERSON.is_match(text))
 }
 
 /// The wording that makes a short new text an automatic notice, or `None` for a person.

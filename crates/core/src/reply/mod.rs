@@ -379,7 +379,9 @@ pub fn classify(text: &str, context: Option<PlayKind>, sent: Date) -> Reading {
 
     let mut reading = if let Some(words) = stop {
         Reading::new(ReplyClass::Stop, vec![words.to_string()])
-    } else if let Some(words) = away.filter(|_| original.len() < 600) {
+    } else if let Some(words) =
+        away.filter(|_| crate::mail::autoreply::reads_as_notice(original, sent))
+    {
         let mut r = Reading::new(ReplyClass::OutOfOffice, vec![words.to_string()]);
         r.until = return_date(original, sent).or(times.iter().map(|m| m.on).min());
         r
