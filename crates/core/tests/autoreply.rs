@@ -532,6 +532,16 @@ fn real_public_auto_replies_and_list_replies() {
     .unwrap();
     let departed = a.departed.expect("permanent");
     assert_eq!(departed.successor, None);
+    // A Lotus Notes notice kept in aquasync/ruby-msg's tests (test_mapi_property_set.rb):
+    // no header, no telling subject; its wording and "will not return until" decide.
+    let a = auto_reply(
+        &[],
+        "Subject",
+        "I will be out of the office starting  15.02.2007 and will not return until\n27.02.2007.\n\nI will respond to your message when I return. For urgent enquiries please\ncontact Motherine Jacson.",
+        d("2007-02-14"),
+    )
+    .unwrap();
+    assert_eq!(a.returns_on, Some(d("2007-02-27")));
     // A linux-kernel list reply from an Outlook-configured sender (vger relays it with
     // Precedence: bulk and List-ID): a person's answer.
     assert!(!is_auto(
