@@ -321,6 +321,25 @@ fn a_holiday_notice_is_not_permanent() {
     .unwrap();
     assert_eq!(auto.departed, None);
     assert_eq!(auto.returns_on, Some(d("2027-01-04")));
+    // "No longer at my desk" is not "no longer at Northwind".
+    let auto = auto_reply(
+        &[("Auto-Submitted", "auto-replied")],
+        "Automatic reply: pilot",
+        "I am no longer at my desk today. For urgent matters call reception.",
+        d("2026-11-25"),
+    )
+    .unwrap();
+    assert_eq!(auto.departed, None);
+    // Departure words beside a return day: an absence.
+    let auto = auto_reply(
+        &[("Auto-Submitted", "auto-replied")],
+        "Automatic reply: pilot",
+        "Dana has left the team offsite early and is back on Monday 30 November.",
+        d("2026-11-25"),
+    )
+    .unwrap();
+    assert_eq!(auto.departed, None);
+    assert_eq!(auto.returns_on, Some(d("2026-11-30")));
 }
 
 // --- Return dates --------------------------------------------------------------------------

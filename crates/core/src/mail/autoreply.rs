@@ -243,7 +243,7 @@ static PERSON: LazyLock<Regex> = LazyLock::new(|| {
 /// A permanent absence: left, no longer with, the mailbox not monitored, retired.
 static PERMANENT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)\b(?:(?:is|am) no longer (?:with|at|employed|working|part of|a member of)\b|no longer works? (?:for|at|with)\b|(?:has|have|had) (?:now )?left (?:the |our |this )?(?:company|organi[sz]ation|firm|business|team|group|agency)\b|has (?:now )?left (?-i:[A-Z])\w+|left the (?:company|organi[sz]ation|firm|business)|(?:mailbox|inbox|e-?mail address|e-?mail account|address|account|e-?mail) (?:is|will) (?:no longer|not) (?:be )?(?:monitored|active|in use|checked|valid|read|maintained)|no longer (?:using|monitoring|checking|in use|active)\b[^.\n]{0,20}|(?:has|have) retired|(?:i am|i'm|i’m) (?:now )?retired|retired from|nicht mehr (?:bei|für|im unternehmen|in unserem unternehmen|tätig|beschäftigt|im hause|aktiv)\b|hat (?:das unternehmen|uns|die firma|unser unternehmen) verlassen|ist (?:aus dem unternehmen )?ausgeschieden|in den (?:wohlverdienten )?ruhestand|(?:postfach|e-?mail-?adresse|adresse) (?:ist|wird) nicht mehr|ne fait plus partie|a quitté (?:la société|l['’]entreprise|notre société|le groupe|ses fonctions)|n['’]est plus (?:en poste|chez|au sein|dans|employée?|joignable à cette adresse)|n['’]est plus (?:active|consultée|utilisée)|(?:pris sa|à la|partie? à la) retraite|ya no (?:trabaja|forma parte|está|pertenece) (?:en|con|de|a)\b|ha dejado (?:la|nuestra) (?:empresa|compañía|organización)|dejó la empresa|ya no (?:está activ[oa]|se revisa|se utiliza|se consulta)|se ha jubilado|jubilad[oa])",
+        r"(?i)\b(?:(?:is|am) no longer (?:with|employed|working|part of|a member of)\b|(?:is|am) no longer at (?-i:[A-Z])|no longer works? (?:for|at|with)\b|(?:has|have|had) (?:now )?left (?:the |our |this )?(?:company|organi[sz]ation|firm|business|team|group|agency)\b|has (?:now )?left (?-i:[A-Z])\w+|left the (?:company|organi[sz]ation|firm|business)|(?:mailbox|inbox|e-?mail address|e-?mail account|address|account|e-?mail) (?:is|will) (?:no longer|not) (?:be )?(?:monitored|active|in use|checked|valid|read|maintained)|no longer (?:using|monitoring|checking|in use|active)\b[^.\n]{0,20}|(?:has|have) retired|(?:i am|i'm|i’m) (?:now )?retired|retired from|nicht mehr (?:bei|für|im unternehmen|in unserem unternehmen|tätig|beschäftigt|im hause|aktiv)\b|hat (?:das unternehmen|uns|die firma|unser unternehmen) verlassen|ist (?:aus dem unternehmen )?ausgeschieden|in den (?:wohlverdienten )?ruhestand|(?:postfach|e-?mail-?adresse|adresse) (?:ist|wird) nicht mehr|ne fait plus partie|a quitté (?:la société|l['’]entreprise|notre société|le groupe|ses fonctions)|n['’]est plus (?:en poste|chez|au sein|dans|employée?|joignable à cette adresse)|n['’]est plus (?:active|consultée|utilisée)|(?:pris sa|à la|partie? à la) retraite|ya no (?:trabaja|forma parte|está|pertenece) (?:en|con|de|a)\b|ha dejado (?:la|nuestra) (?:empresa|compañía|organización)|dejó la empresa|ya no (?:está activ[oa]|se revisa|se utiliza|se consulta)|se ha jubilado|jubilad[oa])",
     )
     .expect("static pattern")
 });
@@ -316,24 +316,25 @@ fn decide(
     } else {
         AutoReplyEvidence::Wording(wording(subject, text, sent, order)?)
     };
-    let departed = PERMANENT.find(text).map(|m| {
-        let rest = &text[m.start()..];
-        Departure {
-            words: m.as_str().trim().to_string(),
-            // Only a successor with an address: a name alone may be the person who left.
-            successor: crate::reply::referral_in(rest, 0..m.len())
-                .filter(|r| r.address.is_some())
-                .map(|r| Referral {
-                    name: r.name.map(|n| spelled_as_written(rest, &n)),
-                    ..r
-                }),
-        }
-    });
-    let returns_on = if departed.is_some() {
-        None
-    } else {
-        return_date_in(text, sent, order)
-    };
+    // A notice that names a return is an absence, never a departure: stopping a contact on
+    // a misread holiday costs the deal (precision first, issue 10 section 1).
+    let returns_on = return_date_in(text, sent, order);
+    let departed = PERMANENT
+        .find(text)
+        .filter(|_| returns_on.is_none())
+        .map(|m| {
+            let rest = &text[m.start()..];
+            Departure {
+                words: m.as_str().trim().to_string(),
+                // Only a successor with an address: a name alone may be the person who left.
+                successor: crate::reply::referral_in(rest, 0..m.len())
+                    .filter(|r| r.address.is_some())
+                    .map(|r| Referral {
+                        name: r.name.map(|n| spelled_as_written(rest, &n)),
+                        ..r
+                    }),
+            }
+        });
     Some(AutoReply {
         evidence,
         returns_on,
