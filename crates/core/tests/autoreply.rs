@@ -603,3 +603,30 @@ fn return_dates_as_notices_write_them() {
         assert_eq!(return_date(text, sent), Some(d(back)), "{text}");
     }
 }
+
+#[test]
+fn return_dates_over_the_new_year_in_four_languages() {
+    let sent = d("2026-12-18");
+    let cases = [
+        (
+            "I will be out of the office from 12/21/2026 through 01/04/2027.",
+            "2027-01-05",
+        ),
+        ("I will return on Monday, January 4, 2027.", "2027-01-04"),
+        ("I'll be back in the office Monday.", "2026-12-21"),
+        (
+            "I am out of the office with limited access to email until Mon., Jan. 4.",
+            "2027-01-04",
+        ),
+        ("Out until after New Year's Day.", "2027-01-04"),
+        ("Ab dem 4. Januar bin ich wieder im Büro.", "2027-01-04"),
+        ("Ich bin vom 21.12. bis 03.01. im Urlaub.", "2027-01-04"),
+        ("Je suis absente du 21/12 au 03/01.", "2027-01-04"),
+        ("Je serai de retour le lundi 4 janvier.", "2027-01-04"),
+        ("Estaré de vacaciones hasta el 4 de enero.", "2027-01-05"),
+        ("Regresaré el 4 de enero.", "2027-01-04"),
+    ];
+    for (text, back) in cases {
+        assert_eq!(return_date(text, sent), Some(d(back)), "{text}");
+    }
+}
