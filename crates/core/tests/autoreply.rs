@@ -161,6 +161,8 @@ fn subjects_mail_programs_write_count_and_a_persons_answer_to_them_does_not() {
         "Out of Office AutoReply: Pilot scope",
         "OOF: Pilot scope",
         "Auto: Pilot scope",
+        "[EXT] Automatic reply: Pilot scope",
+        "*EXTERNAL* Out of Office: Pilot scope",
         // Lotus Notes (realmail/10).
         "Sam Doyle/Dublin/IE/NW is out of the office.",
     ] {

@@ -173,12 +173,18 @@ static ANSWER_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
         .expect("static pattern")
 });
 
+static TAGS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:\s*(?:\[[^\]]*\]|\*[^*]{1,20}\*)\s*)+").expect("static pattern")
+});
+
 /// The subject marker of an auto-reply, when the subject is one a mail program wrote.
 fn subject_marker(subject: &str) -> Option<String> {
     let s = subject.trim();
     if ANSWER_PREFIX.is_match(s) {
         return None;
     }
+    // Tags a gateway puts in front ("[EXT] Automatic reply: ...") are not the subject.
+    let s = TAGS.replace(s, "");
     let lowered = s.to_lowercase();
     if let Some(p) = SUBJECT_PREFIXES.iter().find(|p| {
         lowered.strip_prefix(**p).is_some_and(|rest| {
@@ -188,7 +194,7 @@ fn subject_marker(subject: &str) -> Option<String> {
         return Some((*p).to_string());
     }
     NOTES_SUBJECT
-        .is_match(s)
+        .is_match(&s)
         .then(|| "is out of the office".to_string())
 }
 
