@@ -344,3 +344,35 @@ fn a_person_who_mentions_a_holiday_in_an_answer_stays_a_reply() {
     let (_, outcome, back) = last(&rk, now, &d);
     assert_eq!((outcome.as_str(), back), ("replied", Value::Null));
 }
+
+#[test]
+fn the_reader_keeps_list_and_automatic_headers_whatever_their_case() {
+    let list = rekindle_ingest::parse(
+        b"From: Daniel <daniel@lang.example>\nTo: dev@lists.example\nSubject: Re: [PATCH] x\nDate: Fri, 16 Sep 2022 15:56:46 -0700\nMessage-ID: <m1@lang.example>\nX-Auto-Response-Suppress: DR, OOF, AutoReply\nPrecedence: bulk\nList-ID: <linux-kernel.vger.kernel.org>\n\nSo how about an option?\n",
+    )
+    .unwrap();
+    assert!(list.is_list());
+    assert!(
+        list.automatic_headers
+            .iter()
+            .any(|(n, v)| n == "Date" && v.ends_with("-0700")),
+        "{:?}",
+        list.automatic_headers
+    );
+    let person = rekindle_ingest::parse(
+        b"From: Dana <dana@northwind.example>\nTo: alex@seller.example\nSubject: Re: pilot\nDate: Wed, 25 Nov 2026 10:00:00 +0000\nMessage-ID: <m2@northwind.example>\n\nThursday works.\n",
+    )
+    .unwrap();
+    assert!(!person.is_list());
+    let auto = rekindle_ingest::parse(
+        b"From: Dana <dana@northwind.example>\nTo: alex@seller.example\nSubject: Automatic reply: pilot\nDate: Wed, 25 Nov 2026 10:00:00 +0100\nMessage-ID: <m3@northwind.example>\nx-auto-response-suppress: All\nX-MS-Exchange-Inbox-Rules-Loop: dana@northwind.example\nauto-submitted: auto-generated\n\nI am out of the office until 04/12.\n",
+    )
+    .unwrap();
+    let sent = "2026-11-25".parse().unwrap();
+    let read = rekindle_core::mail::auto_reply_to(&auto, &auto.text, sent).unwrap();
+    assert_eq!(
+        read.returns_on.map(|d| d.to_string()).as_deref(),
+        Some("2026-12-05"),
+        "day first from the +0100 zone: back the day after 4 December"
+    );
+}
