@@ -230,6 +230,8 @@ fn people_who_mention_an_absence_are_replying() {
         "Just got back from leave - the numbers look fine, please send the contract.",
         "Dana is out of the office this week; can we move the call to the 8th?",
         "Ich war im Urlaub, daher die späte Antwort. Donnerstag passt.",
+        "I'm away until Monday, will review the contract then.",
+        "Thanks, Alex! I am on leave until 4 December.",
     ];
     for text in replies {
         assert!(!is_auto(&[], "Re: Pilot scope", text), "{text}");

@@ -242,7 +242,7 @@ static SELF_AUTOMATIC: LazyLock<Regex> = LazyLock::new(|| {
 });
 /// What people write and notices do not: the past ("I was out"), an answer or a question.
 static PERSON: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:i was|i've been|i have been|we were|just got back|back from|welcome back|hope (?:you|the|your)|sorry for (?:the|my) (?:late|slow|delayed)|sorry for the delay|works for (?:me|us)|sounds good|let's|let us|happy to|attached|ich war|j'étais|estuve|estaba)\b|\?")
+    Regex::new(r"(?i)\b(?:i was|i've been|i have been|we were|just got back|back from|welcome back|hope (?:you|the|your)|sorry for (?:the|my) (?:late|slow|delayed)|sorry for the delay|works for (?:me|us)|sounds good|let's|let us|happy to|attached|ich war|j'étais|estuve|estaba|(?:will|i'll|i’ll|we'll) (?:review|look at|look into|send|check|read|call|sign|share|confirm|go through|take a look))\b|\bthanks,? (?-i:[A-Z])[a-z]+[!,.]|\?")
         .expect("static pattern")
 });
 
