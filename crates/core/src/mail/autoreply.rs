@@ -211,7 +211,7 @@ fn subject_mentions_absence(subject: &str) -> bool {
 /// Out-of-office wording, anywhere (used by the reply reader to spot absences).
 pub(crate) static WORDING: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)\b(out of (the )?office|(on|annual) leave|on vacation|on holiday|away from (the |my )?(office|desk)|limited access to (my )?e-?mail|currently (away|travelling|traveling)|nicht im büro|außer haus|ausser haus|abwesend|im urlaub|je suis absente?|hors du bureau|en congés?|en vacances|fuera de la oficina|de vacaciones|estaré fuera|estoy fuera|ausente)\b",
+        r"(?i)\b(out of (the )?office|(on|annual) leave|on vacation|on holiday|away from (the |my )?(office|desk)|limited access to (my )?e-?mail|currently (away|travelling|traveling)|nicht im büro|außer haus|ausser haus|abwesend|im urlaub|je suis absente?|hors du bureau|en congés?|en vacances|nicht erreichbar|fuera de la oficina|de vacaciones|de baja|estaré fuera|estoy fuera|ausente)\b",
     )
     .expect("static pattern")
 });
@@ -219,7 +219,7 @@ pub(crate) static WORDING: LazyLock<Regex> = LazyLock::new(|| {
 /// A present or future absence, said by the person or about them.
 static ABSENCE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)\b(?:(?:i am|i'm|i’m|i will be|i'll be|i’ll be|i shall be|i will|is|am|are|will be|we are|we're)\s+(?:currently\s+|now\s+|presently\s+|also\s+)?(?:out of (?:the )?office|out of the country|ooo|away|on (?:\w+ )?leave|on (?:vacation|holidays?|pto|a business trip|business travel|sabbatical)|travell?ing|not in the office|not available|unavailable|absent|out)\b|(?:ich bin|bin ich|sind wir|ist)\b[^\n]{0,60}?\b(?:nicht im büro|abwesend|im urlaub|außer haus|ausser haus|auf dienstreise|nicht erreichbar|nicht im hause|in elternzeit)|\bje (?:suis|serai)\b[^\n]{0,40}?\b(?:absente?|en congés?|en vacances|hors du bureau|en déplacement|indisponible)|\b(?:estoy|estaré|me encuentro|estare)\b[^\n]{0,40}?\b(?:fuera de la oficina|de vacaciones|ausente|fuera|de viaje|no disponible))",
+        r"(?i)\b(?:(?:i am|i'm|i’m|i will be|i'll be|i’ll be|i shall be|i will|is|am|are|will be|we are|we're)\s+(?:currently\s+|now\s+|presently\s+|also\s+)?(?:out of (?:the )?office|out of the country|ooo|away|on (?:\w+ )?leave|on (?:vacation|holidays?|pto|a business trip|business travel|sabbatical)|travell?ing|not in the office|not available|unavailable|absent|out)\b|(?:ich bin|bin ich|sind wir|ist)\b[^\n]{0,60}?\b(?:nicht im büro|abwesend|im urlaub|außer haus|ausser haus|auf dienstreise|nicht erreichbar|nicht im hause|in elternzeit)|\bje (?:suis|serai)\b[^\n]{0,40}?\b(?:absente?|en congés?|en vacances|hors du bureau|en déplacement|indisponible)|\b(?:estoy|estaré|me encuentro|estare)\b[^\n]{0,40}?\b(?:fuera de la oficina|de vacaciones|de baja|ausente|fuera|de viaje|no disponible))",
     )
     .expect("static pattern")
 });
