@@ -411,8 +411,8 @@ impl Importer {
     }
 
     /// Acts on a permanent auto-reply just recorded (`mail::departure_plan`): the sender is
-    /// not written to again and the successor it names becomes a contact, kept as a reading
-    /// the rep can override.
+    /// not written to again, kept as a reading the rep can override, and the successor it
+    /// names is offered as a suggested contact on the deal's account.
     fn departed(
         &mut self,
         message: &Message,
@@ -428,17 +428,7 @@ impl Importer {
         let context = self
             .writer
             .reply_context(activity.deal, id, activity.contact, &address)?;
-        let situation = DealSituation {
-            status: context.status,
-            superseded: context.superseded,
-        };
-        let (reading, actions) = departure_plan(
-            departed,
-            situation,
-            &context.sender,
-            date_of(activity.at),
-            &self.policy,
-        );
+        let (reading, actions) = departure_plan(departed);
         self.writer.record_reading(
             activity.deal,
             id,
@@ -450,6 +440,13 @@ impl Importer {
             activity.at,
             "rekindle",
         )?;
+        if let Some(successor) = departed.successor.as_ref().and_then(|s| s.address.as_ref())
+            && self
+                .writer
+                .suggest_contact_on_deal(activity.deal, successor, activity.at)?
+        {
+            self.summary.contacts_suggested += 1;
+        }
         Ok(())
     }
 

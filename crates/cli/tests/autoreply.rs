@@ -137,6 +137,10 @@ fn field_13_a_permanent_auto_reply_stops_the_chasing_and_brings_in_the_successor
     );
     let summary = import(&rk, now, &[&out, &case("13-left-company-autoreply.eml")]);
     assert_eq!(summary["auto_replies"], 1, "{summary}");
+    assert_eq!(
+        summary["contacts_suggested"], 1,
+        "Priya is offered: {summary}"
+    );
     let record = show(&rk, now, &d)["record"].clone();
     let contacts = record["contacts"].as_array().unwrap();
     let dana = contacts.iter().find(|c| c["name"] == "Dana Reyes").unwrap();
@@ -144,14 +148,23 @@ fn field_13_a_permanent_auto_reply_stops_the_chasing_and_brings_in_the_successor
         dana["do_not_contact"], true,
         "Dana's address is not written to"
     );
-    let priya = contacts
-        .iter()
-        .find(|c| c["name"] == "Priya Natarajan")
-        .expect("the successor is a contact");
     assert_eq!(
-        priya["emails"][0], "priya.natarajan@northwind-freight.example",
-        "{priya}"
+        contacts.len(),
+        1,
+        "the successor is offered, not added on its own"
     );
+    // The stop is a reading the rep can override; it names the successor and moves nothing
+    // else.
+    let readings = rk.json(&["--now", now, "replies", "list", "--all"]);
+    let reading = &readings.as_array().unwrap()[0];
+    assert_eq!(reading["class"], "out_of_office", "{reading}");
+    let said = reading.to_string();
+    assert!(
+        said.contains("priya.natarajan@northwind-freight.example")
+            && said.contains("Priya Natarajan"),
+        "{said}"
+    );
+    assert!(said.contains("do_not_contact"), "{said}");
     let drafted = rk.run(&["--now", "2026-11-30T16:00:00Z", "outbox", "add", &d]);
     let said = String::from_utf8_lossy(&drafted.stdout).to_string()
         + &String::from_utf8_lossy(&drafted.stderr);

@@ -34,8 +34,7 @@
 //! of which date is the return), so the reading is written here.
 
 use super::Message;
-use crate::Policy;
-use crate::reply::{Action, DealSituation, Reading, Referral, ReplyClass, plan};
+use crate::reply::{Action, Reading, Referral, ReplyClass};
 use jiff::ToSpan;
 use jiff::civil::{Date, Weekday};
 use regex::Regex;
@@ -350,25 +349,15 @@ fn decide(
 
 /// What a permanent auto-reply does to its deal, as a reading the rep can override: the
 /// sender is not written to again (`Action::DoNotContact`, the path a stop takes, so drafts,
-/// the engine and the outbox all skip them) and the successor it names is added as a contact,
-/// with a step to reach them while the deal is open (`reply::plan` for a referral). The
-/// reading is a referral when a successor is named, else a stop; its evidence quotes the
-/// notice. Source: oneshot-agent/oneshot-gtm#63 (a "no longer with" notice must stop the
-/// cadence) and issue 10, section 3.
-pub fn departure_plan(
-    departed: &Departure,
-    situation: DealSituation,
-    sender: &str,
-    at: Date,
-    policy: &Policy,
-) -> (Reading, Vec<Action>) {
-    let class = if departed.successor.is_some() {
-        ReplyClass::Referral
-    } else {
-        ReplyClass::Stop
-    };
+/// the engine and the outbox all skip them). Nothing else moves: the successor the notice
+/// names is kept in the reading (`referral`) for the caller to offer as a suggested contact.
+/// The reading is an out-of-office (an automatic absence, here for good), never a reply that
+/// moves the deal; its evidence quotes the notice. Source: oneshot-agent/oneshot-gtm#63 (a
+/// "no longer with" notice must stop the cadence) and issue 10, sections 1 and 3 (stop the
+/// address, offer the successor).
+pub fn departure_plan(departed: &Departure) -> (Reading, Vec<Action>) {
     let reading = Reading {
-        class,
+        class: ReplyClass::OutOfOffice,
         confident: true,
         evidence: vec![format!("permanent auto-reply: {}", departed.words)],
         lost_reason: None,
@@ -376,18 +365,7 @@ pub fn departure_plan(
         proposal: None,
         referral: departed.successor.clone(),
     };
-    let mut actions = vec![Action::DoNotContact];
-    if class == ReplyClass::Referral {
-        actions.extend(plan(
-            &reading,
-            situation,
-            sender,
-            &departed.words,
-            at,
-            policy,
-        ));
-    }
-    (reading, actions)
+    (reading, vec![Action::DoNotContact])
 }
 
 /// A name as the text writes it ("Ana García") when `name` was read from an address
