@@ -522,7 +522,7 @@ fn real_public_auto_replies_and_list_replies() {
     )
     .unwrap();
     assert_eq!(a.returns_on, Some(d("2005-05-05")));
-    // rfc3834-02: Exchange's pair; no return day named.
+    // rfc3834-02: Exchange's pair; away on Friday, back on Monday.
     let a = auto_reply(
         &[
             ("X-Auto-Response-Suppress", "All"),
@@ -533,7 +533,7 @@ fn real_public_auto_replies_and_list_replies() {
         d("2013-07-17"),
     )
     .unwrap();
-    assert_eq!(a.returns_on, None);
+    assert_eq!(a.returns_on, Some(d("2013-07-22")));
     // rfc3834-03: iCloud's vacation responder.
     assert!(is_auto(
         &[("X-Apple-Action", "VACATION")],
@@ -633,4 +633,68 @@ fn return_dates_over_the_new_year_in_four_languages() {
     for (text, back) in cases {
         assert_eq!(return_date(text, sent), Some(d(back)), "{text}");
     }
+}
+
+#[test]
+fn more_ways_mail_programs_mark_an_auto_reply() {
+    // GroupWise appends the marker; gateways bracket it; other languages.
+    for subject in [
+        "R 0.90.0 for Windows (Please Read (Out of Office))",
+        "Pilot scope (Out of Office)",
+        "[Automatyczna odpowiedź] test",
+        "[Automatic reply] Pilot scope",
+        "Risposta automatica: offerta",
+        "Automatisch antwoord: offerte",
+        "Thank you for your e-mail",
+        "Vielen Dank für Ihre Nachricht",
+    ] {
+        assert!(
+            is_auto(&[], subject, "the cat sat on the mat."),
+            "{subject}"
+        );
+    }
+    // RFC 3834 §3.3: an auto-response goes out with a null reverse path.
+    assert!(is_auto(
+        &[("Return-Path", "<>")],
+        "Re: pilot",
+        "I will endeavour to reply as soon as possible."
+    ));
+    assert!(!is_auto(
+        &[("Return-Path", "<dana@northwind.example>")],
+        "Re: pilot",
+        "Thursday works."
+    ));
+    // A person thanking for a message in a reply's subject is not an acknowledgement.
+    assert!(!is_auto(
+        &[],
+        "Re: Thank you for your e-mail",
+        "Thursday works."
+    ));
+}
+
+#[test]
+fn a_day_or_a_week_away_and_a_range_that_ended_the_day_before() {
+    // Away one named day: back the next working day.
+    assert_eq!(
+        return_date("I'm out of the office Friday.", d("2013-07-17")),
+        Some(d("2013-07-22"))
+    );
+    assert_eq!(
+        return_date("I am off on Monday.", d("2026-11-25")),
+        Some(d("2026-12-01"))
+    );
+    // Away the week of a day: back the Monday after.
+    assert_eq!(
+        return_date(
+            "I will be attending a class during the week of November 29.",
+            d("1999-11-24")
+        ),
+        Some(d("1999-12-06"))
+    );
+    // A range that ended the day before the notice was sent: back that day (a Finnish
+    // notice on r-sig-epi, public archive: "Olen poissa 7.6 - 13.6").
+    assert_eq!(
+        return_date("Olen poissa työpaikalta 7.6 - 13.6.", d("2006-06-14")),
+        Some(d("2006-06-14"))
+    );
 }

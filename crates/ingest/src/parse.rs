@@ -48,6 +48,7 @@ const AUTOMATIC_HEADERS: &[&str] = &[
     "X-MS-Exchange-Inbox-Rules-Loop",
     "X-MS-Exchange-Generated-Message-Source",
     "X-Apple-Action",
+    "Return-Path",
     "List-Id",
     "List-Post",
     "List-Unsubscribe",

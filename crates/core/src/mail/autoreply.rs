@@ -122,6 +122,9 @@ fn automatic_header(headers: &[(&str, &str)], list: bool) -> Option<String> {
             // loop header alone marks a message a rule *forwarded* (Zammad's out-of-office
             // filter reads it so), which is the original sender's message, not an answer.
             "x-ms-exchange-generated-message-source" => !list && !value.is_empty(),
+            // RFC 3834 §3.3: a response goes out with a null reverse path (so do bounces,
+            // which are read before auto-replies).
+            "return-path" => !list && value == "<>",
             // iCloud's vacation responder (sisimai/set-of-emails rfc3834-03).
             "x-apple-action" => value == "vacation",
             _ => false,
@@ -155,6 +158,16 @@ const SUBJECT_PREFIXES: &[&str] = &[
     "respuesta automatica",
     "fuera de la oficina",
     "fuera de oficina",
+    "automatyczna odpowiedź",
+    "automatisch antwoord",
+    "afwezigheidsbericht",
+    "risposta automatica",
+    "fuori ufficio",
+    "resposta automática",
+    "automatiskt svar",
+    "automatisk svar",
+    "automaattinen vastaus",
+    "automatická odpověď",
     // Exchange's and Notes' short forms, only as a prefix ("OOF: Pilot", "Auto: Pilot").
     "oof",
     "ooo",
@@ -172,6 +185,12 @@ static ANSWER_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
         .expect("static pattern")
 });
 
+/// An acknowledgement's whole subject: "Thank you for your e-mail".
+static ACK_SUBJECT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:thank you|thanks|many thanks) for (?:your|you|the) (?:e-?mail|message|mail|enquiry|inquiry|note)\s*[.!]?$|^(?:vielen )?dank für ihre (?:e-?mail|nachricht)\s*[.!]?$|^merci (?:pour|de) votre (?:message|e-?mail|courriel)\s*[.!]?$|^gracias por su (?:mensaje|correo)\s*[.!]?$")
+        .expect("static pattern")
+});
+
 static TAGS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?:\s*(?:\[[^\]]*\]|\*[^*]{1,20}\*)\s*)+").expect("static pattern")
 });
@@ -182,6 +201,7 @@ fn subject_marker(subject: &str) -> Option<String> {
     if ANSWER_PREFIX.is_match(s) {
         return None;
     }
+    let lowered_original = s.to_lowercase();
     // Tags a gateway puts in front ("[EXT] Automatic reply: ...") are not the subject.
     let s = TAGS.replace(s, "");
     let lowered = s.to_lowercase();
@@ -191,6 +211,17 @@ fn subject_marker(subject: &str) -> Option<String> {
         })
     }) {
         return Some((*p).to_string());
+    }
+    if let Some(p) = SUBJECT_PREFIXES.iter().filter(|p| p.len() > 4).find(|p| {
+        // GroupWise appends "(Out of Office)"; gateways bracket it: "[Automatic reply] ...".
+        [('(', ')'), ('[', ']')]
+            .iter()
+            .any(|(open, close)| lowered_original.contains(&format!("{open}{p}{close}")))
+    }) {
+        return Some((*p).to_string());
+    }
+    if ACK_SUBJECT.is_match(&s) {
+        return Some("thank you for your message".to_string());
     }
     NOTES_SUBJECT
         .is_match(&s)
@@ -590,6 +621,19 @@ static BACK: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)(?:\b(?:back|return|returning|returns|available|reachable|zurück|wieder|erreichbar|retour|regreso|regresaré|regresare|vuelvo|volveré|volvere|de vuelta|reincorporo|reincorporaré)\b[^.\n;]{0,30}?\s(?:on|from|by|as of|am|ab|le|el|the|dem|den|du|del|in|at)?|\b(?:ab|à partir du|a partir del?|dès le|as of)|\b(?:back|return|returning|zurück|wieder|retour|regreso|vuelvo)\b)\s*(?:(?:the|le|el|den|dem)\s+)?$")
         .expect("static pattern")
 });
+/// "during the week of", "la semaine du", "die Woche vom", "la semana del".
+static WEEK_OF: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)\b(?:week of|semaine du|woche vom|semana del)\s*(?:(?:the|le|el|den|dem)\s+)?$",
+    )
+    .expect("static pattern")
+});
+/// "out of the office Friday", "off on Monday", "absent le lundi": the date right after an
+/// absence word is the one day away.
+static AWAY_ON: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:out of (?:the )?office|out|off|away|not in(?: the office)?|on leave|absente?|ausente|fuera de la oficina)\s+(?:on\s+|le\s+|el\s+)?$")
+        .expect("static pattern")
+});
 static AFTER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(?:after|nach|après|después de)\s*(?:the\s+)?$").expect("static pattern")
 });
@@ -694,8 +738,10 @@ fn place(year: Option<i16>, month: i8, day: i8, sent: Date) -> Option<Date> {
     match year {
         Some(y) => Date::new(y, month, day).ok(),
         None => {
+            // The last day away may be the day before the message (back the day it was sent).
+            let earliest = sent.yesterday().unwrap_or(sent);
             let this_year = Date::new(sent.year(), month, day).ok()?;
-            let next = if this_year >= sent {
+            let next = if this_year >= earliest {
                 this_year
             } else {
                 Date::new(sent.year().checked_add(1)?, month, day).ok()?
@@ -776,6 +822,10 @@ enum Role {
     LastDay,
     /// English "until Monday, August 26": back on that working day.
     UntilNamedDay,
+    /// Away on that one day ("out of the office Friday"): back the next working day.
+    AwayOn,
+    /// Away the week of that day ("during the week of November 29"): back the Monday after.
+    WeekOf,
 }
 
 /// The date a person is back, from out-of-office text, in an unknown locale (see
@@ -793,7 +843,8 @@ pub fn return_date(text: &str, sent: Date) -> Option<Date> {
 /// `sent`.
 pub fn return_date_in(text: &str, sent: Date, order: DayOrder) -> Option<Date> {
     let mut previous_end: Option<usize> = None;
-    let (mut explicit, mut inferred): (Option<Date>, Option<Date>) = (None, None);
+    let (mut explicit, mut inferred, mut weak): (Option<Date>, Option<Date>, Option<Date>) =
+        (None, None, None);
     for caps in DATE.captures_iter(text) {
         let Some(whole) = caps.get(0) else { continue };
         let from = previous_end
@@ -838,6 +889,10 @@ pub fn return_date_in(text: &str, sent: Date, order: DayOrder) -> Option<Date> {
             }
         } else if BACK.is_match(lead) {
             Role::Back
+        } else if WEEK_OF.is_match(lead) {
+            Role::WeekOf
+        } else if AWAY_ON.is_match(lead) {
+            Role::AwayOn
         } else {
             continue;
         };
@@ -851,19 +906,31 @@ pub fn return_date_in(text: &str, sent: Date, order: DayOrder) -> Option<Date> {
                 Ok(d) => d,
                 Err(_) => continue,
             },
+            Role::AwayOn => match date.tomorrow() {
+                Ok(d) => working_day_on_or_after(d),
+                Err(_) => continue,
+            },
+            Role::WeekOf => {
+                let to_monday = 7 - i64::from(date.weekday().to_monday_zero_offset());
+                match date.checked_add(to_monday.days()) {
+                    Ok(d) => d,
+                    Err(_) => continue,
+                }
+            }
         };
         if back < sent {
             continue;
         }
-        if role == Role::Back {
-            explicit = explicit.or(Some(back));
-        } else {
-            inferred = inferred.or(Some(back));
+        match role {
+            Role::Back => explicit = explicit.or(Some(back)),
+            Role::AwayOn => weak = weak.or(Some(back)),
+            _ => inferred = inferred.or(Some(back)),
         }
     }
     // A day named as the return wins over one inferred from the last day away ("until Monday
-    // 7th, returning Tuesday 8th").
-    explicit.or(inferred)
+    // 7th, returning Tuesday 8th"), and that over a single day away (which may be a range's
+    // first day: "out of office August 3 - August 14").
+    explicit.or(inferred).or(weak)
 }
 
 fn floor_boundary(text: &str, mut at: usize) -> usize {
@@ -920,7 +987,7 @@ fn resolve(
         return [first, second]
             .into_iter()
             .filter_map(|(month, day)| place(year, month, day, sent))
-            .find(|d| *d >= sent);
+            .find(|d| *d >= sent.yesterday().unwrap_or(sent));
     }
     if let Some(d) = number("d4").or(number("d5")) {
         return next_day_of_month(i8::try_from(d).ok()?, named_weekday, sent);
