@@ -158,7 +158,9 @@ const SUBJECT_PREFIXES: &[&str] = &[
     "respuesta automatica",
     "fuera de la oficina",
     "fuera de oficina",
-    "automatyczna odpowiedź",
+    // Without its last letter: a subject in a charset the reader could not decode keeps the
+    // rest ("odpowied=BC" in ISO-8859-2).
+    "automatyczna odpowied",
     "automatisch antwoord",
     "afwezigheidsbericht",
     "risposta automatica",
@@ -214,9 +216,12 @@ fn subject_marker(subject: &str) -> Option<String> {
     }
     if let Some(p) = SUBJECT_PREFIXES.iter().filter(|p| p.len() > 4).find(|p| {
         // GroupWise appends "(Out of Office)"; gateways bracket it: "[Automatic reply] ...".
-        [('(', ')'), ('[', ']')]
-            .iter()
-            .any(|(open, close)| lowered_original.contains(&format!("{open}{p}{close}")))
+        ['(', '['].iter().any(|open| {
+            lowered_original
+                .split(*open)
+                .skip(1)
+                .any(|inside| inside.trim_start().starts_with(**p))
+        })
     }) {
         return Some((*p).to_string());
     }
