@@ -389,3 +389,41 @@ fn the_reader_keeps_list_and_automatic_headers_whatever_their_case() {
         "day first from the +0100 zone: back the day after 4 December"
     );
 }
+
+#[test]
+fn a_reply_that_says_the_person_is_away_stays_a_reply_and_holds_the_next_touch() {
+    // The kind of a public r-sig-db answer: "Yes. ... (I'm on vacation until the 17th --
+    // replies will be terse)."
+    let (rk, dir) = (Rk::new(), tempfile::tempdir().unwrap());
+    let now = "2026-12-09T18:00:00Z";
+    let d = pipeline(
+        &rk,
+        now,
+        "Northwind",
+        "northwind.example",
+        "Dana Reyes",
+        "dana@northwind.example",
+    );
+    let out = outbound(
+        dir.path(),
+        "pilot-11@seller.example",
+        "dana@northwind.example",
+        "Pilot",
+        "Tue, 08 Dec 2026 09:00:00 +0000",
+    );
+    let reply = file(
+        dir.path(),
+        "reply.eml",
+        "From: Dana Reyes <dana@northwind.example>\r\nTo: alex@seller.example\r\nSubject: Re: Pilot\r\nDate: Wed, 09 Dec 2026 10:00:00 +0000\r\nMessage-ID: <v1@northwind.example>\r\nIn-Reply-To: <pilot-11@seller.example>\r\nContent-Type: text/plain\r\n\r\nYes.\r\n\r\nDana\r\n\r\n(I'm on vacation until the 17th -- replies will be terse).\r\n",
+    );
+    let summary = import(&rk, now, &[&out, &reply]);
+    assert_eq!(summary["replies"], 1, "{summary}");
+    let (_, outcome, back) = last(&rk, now, &d);
+    assert_eq!(outcome, "replied");
+    assert_eq!(back, "2026-12-18", "held until the day after the 17th");
+    let due = show(&rk, now, &d)["assessment"]["next_action"]["due"].clone();
+    assert!(
+        due.as_str().unwrap() >= "2026-12-18",
+        "no touch while they are away: {due}"
+    );
+}

@@ -88,11 +88,9 @@ pub fn next_action(
         .record
         .activities
         .iter()
-        .filter(|a| {
-            a.at <= ctx.now
-                && a.outcome == Some(crate::Outcome::AutoReply)
-                && since.is_none_or(|s| a.at > s)
-        })
+        // An auto-reply since they last engaged, or that engagement itself when it was a
+        // reply saying they are away.
+        .filter(|a| a.at <= ctx.now && since.is_none_or(|s| a.at >= s))
         .filter_map(|a| a.returns_on)
         .max()
         // Back on a Saturday is back on Monday: no touch lands on a weekend (issue 10).
