@@ -232,6 +232,8 @@ fn people_who_mention_an_absence_are_replying() {
         "Ich war im Urlaub, daher die späte Antwort. Donnerstag passt.",
         "I'm away until Monday, will review the contract then.",
         "Thanks, Alex! I am on leave until 4 December.",
+        // An inline answer to a list question (r-sig-db, public archive), its signature cut.
+        "Yes.\n\n(I'm on vacation until the 17th -- replies will be terse).",
     ];
     for text in replies {
         assert!(!is_auto(&[], "Re: Pilot scope", text), "{text}");

@@ -281,6 +281,12 @@ static PERSON: LazyLock<Regex> = LazyLock::new(|| {
         .expect("static pattern")
 });
 
+/// An answer opening the text ("Yes.", "Sure,"): a notice never starts by answering.
+static ANSWER_START: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\s*(?:yes|no|yep|nope|sure|ok|okay|agreed|absolutely|of course|ja|nein|oui|non|sí|si)\b")
+        .expect("static pattern")
+});
+
 /// A permanent absence: left, no longer with, the mailbox not monitored, retired.
 static PERMANENT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
@@ -469,6 +475,9 @@ fn wording(subject: &str, text: &str, sent: Date, order: DayOrder) -> Option<Str
         score += 1;
     }
     score -= 2 * PERSON.find_iter(text).count().min(2) as i32;
+    if ANSWER_START.is_match(text) {
+        score -= 2;
+    }
     let sentences = text
         .split(['.', '!', '?', '\n'])
         .filter(|s| s.trim().chars().any(char::is_alphabetic))
