@@ -10,8 +10,8 @@ use rekindle_core::calendar::{
     EventDisposition, MeetingChange, Occurrence, meeting_change, understand_event,
 };
 use rekindle_core::mail::{
-    Conversation, Directory, Disposition, MailActivity, Message, TouchRef, UNKNOWN_SENDER,
-    thread_subject, understand, understand_in,
+    Conversation, Departure, Directory, Disposition, MailActivity, Message, TouchRef,
+    UNKNOWN_SENDER, departure_plan, thread_subject, understand, understand_in,
 };
 use rekindle_core::reply::{DealSituation, Reading, ReplyClass, classify, context_matters, plan};
 use rekindle_core::time::date_of;
@@ -431,6 +431,9 @@ impl Importer {
         ) {
             touches.insert(id.clone());
         }
+        if let (MailOutcome::Added(id), Some(departed)) = (recorded, &activity.departed) {
+            self.departed(message, activity, id, departed)?;
+        }
         let summary = &mut self.summary;
         match (recorded, activity.outcome) {
             (MailOutcome::AlreadyImported, _) => summary.already_imported += 1,
@@ -483,6 +486,46 @@ impl Importer {
             .replies_read
             .entry(reading.class.as_str())
             .or_default() += 1;
+        Ok(())
+    }
+
+    /// Acts on a permanent auto-reply just recorded (`mail::departure_plan`): the sender is
+    /// not written to again, kept as a reading the rep can override, and the successor it
+    /// names is offered as a suggested contact on the deal's account.
+    fn departed(
+        &mut self,
+        message: &Message,
+        activity: &MailActivity,
+        id: ActivityId,
+        departed: &Departure,
+    ) -> Result<()> {
+        let address = message
+            .from
+            .as_ref()
+            .map(|a| a.as_str().to_string())
+            .unwrap_or_default();
+        let context = self
+            .writer
+            .reply_context(activity.deal, id, activity.contact, &address)?;
+        let (reading, actions) = departure_plan(departed);
+        self.writer.record_reading(
+            activity.deal,
+            id,
+            activity.contact,
+            &address,
+            &context.sender,
+            &reading,
+            &actions,
+            activity.at,
+            "rekindle",
+        )?;
+        if let Some(successor) = departed.successor.as_ref().and_then(|s| s.address.as_ref())
+            && self
+                .writer
+                .suggest_contact_on_deal(activity.deal, successor, activity.at)?
+        {
+            self.summary.contacts_suggested += 1;
+        }
         Ok(())
     }
 

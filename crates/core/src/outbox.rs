@@ -7,7 +7,7 @@
 
 use crate::record::vocabulary;
 use crate::time::{add_days, date_of, start_of_day};
-use crate::{ContactId, DealRecord, DealStatus, EmailAddress, Outcome, PlayKind, Policy};
+use crate::{ContactId, DealRecord, DealStatus, EmailAddress, PlayKind, Policy};
 use jiff::Timestamp;
 use jiff::civil::{Date, Weekday};
 use jiff::tz::TimeZone;
@@ -147,11 +147,15 @@ pub fn check(m: &Outgoing<'_>, policy: &Policy, now: Timestamp) -> Verdict {
         .record
         .activities
         .iter()
-        .filter(|a| a.at <= now && a.outcome == Some(Outcome::AutoReply))
-        .filter(|a| since.is_none_or(|s| a.at > s))
+        // An auto-reply since they last engaged, or a reply saying they are away.
+        .filter(|a| a.at <= now && a.returns_on.is_some())
+        .filter(|a| since.is_none_or(|s| a.at >= s))
         .filter_map(|a| a.returns_on)
         .max();
-    if let Some(back) = back.map(start_of_day).filter(|b| *b > now) {
+    if let Some(back) = back
+        .map(|b| start_of_day(crate::mail::working_day_on_or_after(b)))
+        .filter(|b| *b > now)
+    {
         holds.push((back, "they are away until then".into()));
     }
     let tomorrow = start_of_day(date_of(now).tomorrow().unwrap_or(date_of(now)));

@@ -74,7 +74,8 @@ pub fn sequence(ctx: &Context) -> Sequence {
 }
 
 /// The next action, never before the prospect is back: an out-of-office answer since the
-/// last engagement moves it to their return date (Mixmax reschedules the same way).
+/// last engagement moves it to their return date, or the first working day after it when that
+/// is a weekend (Mixmax reschedules the same way).
 pub fn next_action(
     ctx: &Context,
     state: DealState,
@@ -87,13 +88,13 @@ pub fn next_action(
         .record
         .activities
         .iter()
-        .filter(|a| {
-            a.at <= ctx.now
-                && a.outcome == Some(crate::Outcome::AutoReply)
-                && since.is_none_or(|s| a.at > s)
-        })
+        // An auto-reply since they last engaged, or that engagement itself when it was a
+        // reply saying they are away.
+        .filter(|a| a.at <= ctx.now && since.is_none_or(|s| a.at >= s))
         .filter_map(|a| a.returns_on)
-        .max();
+        .max()
+        // Back on a Saturday is back on Monday: no touch lands on a weekend (issue 10).
+        .map(crate::mail::working_day_on_or_after);
     if let Some(back) = back.filter(|b| start_of_day(*b) > action.due) {
         action.due = start_of_day(back);
         action.why = format!("{} (they are away until {back})", action.why);

@@ -351,6 +351,29 @@ impl CaptureWriter {
         Ok(done > 0)
     }
 
+    /// Suggests `address` as a contact at `deal`'s account (the successor a permanent
+    /// auto-reply names); false when it is a contact already, was suggested before, or the
+    /// deal is unknown.
+    pub fn suggest_contact_on_deal(
+        &mut self,
+        deal: DealId,
+        address: &EmailAddress,
+        at: Timestamp,
+    ) -> Result<bool> {
+        self.begin()?;
+        let done = self
+            .conn
+            .prepare_cached(
+                "INSERT INTO contact_suggestions (address, account_id, deal_id, first_seen, messages)
+                 SELECT ?1, account_id, id, ?3, 1 FROM deals WHERE id = ?2
+                     AND NOT EXISTS (SELECT 1 FROM contact_emails WHERE email = ?1)
+                 ON CONFLICT (address) DO NOTHING",
+            )?
+            .execute(params![address.as_str(), deal.0, at.as_second()])?;
+        self.counted()?;
+        Ok(done > 0)
+    }
+
     /// Moves a synced folder's position forward with the messages before it, in the same
     /// transaction: the position never runs ahead of the record.
     pub fn set_folder_position(

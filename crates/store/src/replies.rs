@@ -237,10 +237,10 @@ impl CaptureWriter {
                 let (outcome, returns_on): (Option<String>, Option<String>) = conn
                     .prepare_cached("SELECT outcome, returns_on FROM activities WHERE id = ?1")?
                     .query_row([activity.0], |r| Ok((r.get(0)?, r.get(1)?)))?;
-                conn.prepare_cached(
-                    "UPDATE activities SET outcome = 'auto_reply', returns_on = ?2 WHERE id = ?1",
-                )?
-                .execute(params![activity.0, date.to_string()])?;
+                // The reply stays a reply (a person who says they are away is still
+                // answering); only its return day is kept, which holds the next touch.
+                conn.prepare_cached("UPDATE activities SET returns_on = ?2 WHERE id = ?1")?
+                    .execute(params![activity.0, date.to_string()])?;
                 Undo::Activity {
                     id: activity.0,
                     outcome,

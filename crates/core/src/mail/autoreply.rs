@@ -1,10 +1,42 @@
 //! Auto-replies are not replies (HubSpot's sequences ignore out-of-office; Mixmax reschedules
-//! after the return date). An auto-reply is recognised by its headers (RFC 3834
-//! `Auto-Submitted`, `X-Autoreply`, `Precedence`), its subject, or out-of-office wording in
-//! English, German, French or Spanish; the return date is read from the text so the next touch
-//! is scheduled after it.
+//! after the return date), and list traffic is not an auto-reply.
+//!
+//! A message is taken for automatic by its headers first: RFC 3834 §5 `Auto-Submitted` (any
+//! value but `no`), `X-Autoreply`/`X-Autorespond`/`X-Autoresponder`, `Precedence: auto_reply`,
+//! iCloud's `X-Apple-Action: VACATION`, Exchange's `X-MS-Exchange-Generated-Message-Source` and
+//! `X-Auto-Response-Suppress: All` (an Exchange out-of-office carries it with
+//! `X-MS-Exchange-Inbox-Rules-Loop`; the loop header alone marks a message an inbox rule
+//! forwarded: zammad/zammad's out-of-office filter spec and public forwarding examples).
+//! `Precedence: bulk|list|junk` is not one of them: RFC
+//! 3834 §3.1.8 asks responders to *send* nothing to such mail, and mailing lists stamp it on
+//! every post, people's replies included (issue 10: 0 of 34 list replies were read as replies
+//! while it counted). Nor is `X-Auto-Response-Suppress` with other values: Outlook and Office
+//! 365 stamp `DR, RN, NRN, OOF, AutoReply` on mail people write (seen on public kernel-list
+//! posts from Office 365 tenants).
+//!
+//! Without a header, the subject a mail program writes (`Automatic reply:`, `Out of Office:`,
+//! Lotus Notes' `Name is out of the office.`) or the wording of the *new* text of a short
+//! message decides: a first-person absence plus the formulas of an out-of-office ("thank you
+//! for your message", "limited access to email", "for urgent matters please contact", "I will
+//! reply on my return") in English, German, French or Spanish. A person who mentions a holiday,
+//! answers an out-of-office, or quotes one below their answer is not an auto-reply (issue 10;
+//! auditbuffet ab-000611: wording filters take real replies for auto-replies).
+//!
+//! A permanent auto-reply (left the company, no longer with, mailbox not monitored, retired,
+//! "no longer using this email") carries the words and the successor it names
+//! (oneshot-agent/oneshot-gtm#63: such notices must stop the cadence).
+//!
+//! The return date is read from the text (`return_date_in`): the day named as the day they are
+//! back, or the day after the last day of an absence ("from X until Y", "du X au Y inclus",
+//! "del X al Y", "vom X bis Y", "X - Y"; warmbly/warmbly#512: the first date named is the
+//! start of the range, not the return). No published crate reads return dates in these four
+//! languages (the date parsers on crates.io read one English date and know nothing of ranges or
+//! of which date is the return), so the reading is written here.
 
-use jiff::civil::Date;
+use super::Message;
+use crate::reply::{Action, Reading, Referral, ReplyClass};
+use jiff::ToSpan;
+use jiff::civil::{Date, Weekday};
 use regex::Regex;
 use serde::Serialize;
 use std::sync::LazyLock;
@@ -18,14 +50,95 @@ pub enum AutoReplyEvidence {
     Wording(String),
 }
 
+/// A permanent auto-reply: the person is gone from this address for good.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Departure {
+    /// The words that say so ("is no longer with", "this mailbox is not monitored").
+    pub words: String,
+    /// The person the notice sends writers to, when it names one (name and/or address).
+    pub successor: Option<Referral>,
+}
+
 /// An automatic answer, with the date the person is back when the text says.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct AutoReply {
     pub evidence: AutoReplyEvidence,
+    /// The first day the person is back (may fall on a weekend: the engine places touches on
+    /// the next working day).
     pub returns_on: Option<Date>,
+    /// Set when the notice is permanent: stop writing to this address.
+    pub departed: Option<Departure>,
 }
 
-const SUBJECT_MARKERS: &[&str] = &[
+/// Day and month order of numeric dates ("06/08/2002").
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DayOrder {
+    /// 06/08 is 6 August (Europe, most of the world).
+    DayFirst,
+    /// 06/08 is June 8 (the United States).
+    MonthFirst,
+    /// Nothing says: a `/` date is read month first, a `.` date day first.
+    Unknown,
+}
+
+fn header<'a>(headers: &[(&'a str, &'a str)], name: &str) -> Option<&'a str> {
+    headers
+        .iter()
+        .find(|(n, _)| n.trim().eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.trim())
+}
+
+/// Whether headers mark mailing-list or bulk traffic: a `List-Id` (RFC 2919) or `List-Post`
+/// (RFC 2369), or `List-Unsubscribe` with `Precedence: list|bulk|junk`. A reply posted to a
+/// list is still a person's reply; this only says where it travelled.
+pub fn is_list_traffic(headers: &[(&str, &str)]) -> bool {
+    let present = |n: &str| header(headers, n).is_some_and(|v| !v.is_empty());
+    let precedence = header(headers, "Precedence")
+        .is_some_and(|v| matches!(v.to_ascii_lowercase().as_str(), "list" | "bulk" | "junk"));
+    present("List-Id") || present("List-Post") || (precedence && present("List-Unsubscribe"))
+}
+
+/// The header that marks a message automatic, as `name: value` (see the module doc for the
+/// list and its sources). `list`: the message is list traffic, where headers the list passes
+/// through from a poster's server (Exchange's rule and suppression headers) say nothing.
+fn automatic_header(headers: &[(&str, &str)], list: bool) -> Option<String> {
+    headers.iter().find_map(|(name, value)| {
+        let (name, value) = (name.trim().to_lowercase(), value.trim().to_lowercase());
+        let automatic = match name.as_str() {
+            // RFC 3834 §5.1: "no" (possibly with comments or parameters) means a person.
+            "auto-submitted" => {
+                let token = value.split([';', '(', ' ']).next().unwrap_or("");
+                !token.is_empty() && token != "no"
+            }
+            "x-autoreply" | "x-autorespond" | "x-autoresponder" => {
+                !value.is_empty() && !matches!(value.as_str(), "no" | "false" | "0")
+            }
+            // Outlook.com: "Reply" on its automatic replies ("Forward" on rule forwards).
+            "x-autogenerated" => value == "reply",
+            "precedence" | "x-precedence" => matches!(value.as_str(), "auto_reply" | "auto-reply"),
+            // Exchange's out-of-office carries "All"; people's Outlook mail other values.
+            "x-auto-response-suppress" => !list && value == "all",
+            // A message an Exchange mailbox rule generated ("Mailbox Rules Agent"). The rule
+            // loop header alone marks a message a rule *forwarded* (Zammad's out-of-office
+            // filter reads it so), which is the original sender's message, not an answer.
+            "x-ms-exchange-generated-message-source" => !list && !value.is_empty(),
+            // RFC 3834 §3.3: a response goes out with a null reverse path (so do bounces,
+            // which are read before auto-replies).
+            "return-path" => !list && value == "<>",
+            // iCloud's vacation responder (sisimai/set-of-emails rfc3834-03).
+            "x-apple-action" => value == "vacation",
+            _ => false,
+        };
+        automatic.then(|| format!("{name}: {value}"))
+    })
+}
+
+/// Subject prefixes mail programs write on an auto-reply, at the start of the subject.
+const SUBJECT_PREFIXES: &[&str] = &[
+    "out of office autoreply",
+    "out of office auto reply",
+    "out of office auto-reply",
+    "out of office reply",
     "out of office",
     "out of the office",
     "automatic reply",
@@ -33,6 +146,8 @@ const SUBJECT_MARKERS: &[&str] = &[
     "auto-reply",
     "autoreply",
     "auto response",
+    "auto-response",
+    "autoresponse",
     "abwesenheitsnotiz",
     "abwesenheit",
     "automatische antwort",
@@ -42,60 +157,334 @@ const SUBJECT_MARKERS: &[&str] = &[
     "respuesta automática",
     "respuesta automatica",
     "fuera de la oficina",
+    "fuera de oficina",
+    // Without its last letter: a subject in a charset the reader could not decode keeps the
+    // rest ("odpowied=BC" in ISO-8859-2).
+    "automatyczna odpowied",
+    "automatisch antwoord",
+    "afwezigheidsbericht",
+    "risposta automatica",
+    "fuori ufficio",
+    "resposta automática",
+    "automatiskt svar",
+    "automatisk svar",
+    "automaattinen vastaus",
+    "automatická odpověď",
+    // Exchange's and Notes' short forms, only as a prefix ("OOF: Pilot", "Auto: Pilot").
+    "oof",
+    "ooo",
+    "auto",
 ];
 
+/// Lotus Notes and Domino: "Dana Reyes/Dublin/NW is out of the office." (the whole subject).
+static NOTES_SUBJECT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^[^:]{1,80}\bis (?:currently )?out of (?:the )?office\.?\s*(?:\(.*\))?$")
+        .expect("static pattern")
+});
+/// A reply or forward prefix: a person answering (or passing on) an auto-reply.
+static ANSWER_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\s*(?:\[[^\]]*\]\s*)*(?:re|aw|sv|vs|antw|r|rif|tr|fw|fwd|wg|rv|enc)\s*(?:\[\d+\]|\(\d+\))?\s*:")
+        .expect("static pattern")
+});
+
+/// An acknowledgement's whole subject: "Thank you for your e-mail".
+static ACK_SUBJECT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:thank you|thanks|many thanks) for (?:your|you|the) (?:e-?mail|message|mail|enquiry|inquiry|note)\s*[.!]?$|^(?:vielen )?dank für ihre (?:e-?mail|nachricht)\s*[.!]?$|^merci (?:pour|de) votre (?:message|e-?mail|courriel)\s*[.!]?$|^gracias por su (?:mensaje|correo)\s*[.!]?$")
+        .expect("static pattern")
+});
+
+static TAGS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:\s*(?:\[[^\]]*\]|\*[^*]{1,20}\*)\s*)+").expect("static pattern")
+});
+
+/// The subject marker of an auto-reply, when the subject is one a mail program wrote.
+fn subject_marker(subject: &str) -> Option<String> {
+    let s = subject.trim();
+    if ANSWER_PREFIX.is_match(s) {
+        return None;
+    }
+    let lowered_original = s.to_lowercase();
+    // Tags a gateway puts in front ("[EXT] Automatic reply: ...") are not the subject.
+    let s = TAGS.replace(s, "");
+    let lowered = s.to_lowercase();
+    if let Some(p) = SUBJECT_PREFIXES.iter().find(|p| {
+        lowered.strip_prefix(**p).is_some_and(|rest| {
+            rest.is_empty() || rest.trim_start().starts_with([':', '-', '(', '['])
+        })
+    }) {
+        return Some((*p).to_string());
+    }
+    if let Some(p) = SUBJECT_PREFIXES.iter().filter(|p| p.len() > 4).find(|p| {
+        // GroupWise appends "(Out of Office)"; gateways bracket it: "[Automatic reply] ...".
+        ['(', '['].iter().any(|open| {
+            lowered_original
+                .split(*open)
+                .skip(1)
+                .any(|inside| inside.trim_start().starts_with(**p))
+        })
+    }) {
+        return Some((*p).to_string());
+    }
+    if ACK_SUBJECT.is_match(&s) {
+        return Some("thank you for your message".to_string());
+    }
+    NOTES_SUBJECT
+        .is_match(&s)
+        .then(|| "is out of the office".to_string())
+}
+
+/// A subject that mentions an absence anywhere (weaker than `subject_marker`).
+fn subject_mentions_absence(subject: &str) -> bool {
+    let lowered = subject.to_lowercase();
+    !ANSWER_PREFIX.is_match(subject)
+        && SUBJECT_PREFIXES
+            .iter()
+            .filter(|p| p.len() > 4)
+            .any(|p| lowered.contains(p))
+}
+
+/// Out-of-office wording, anywhere (used by the reply reader to spot absences).
 pub(crate) static WORDING: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)\b(out of (the )?office|(on|annual) leave|on vacation|on holiday|away from (the |my )?(office|desk)|limited access to (my )?e-?mail|currently (away|travelling|traveling)|nicht im büro|außer haus|ausser haus|abwesend|im urlaub|je suis absente?|hors du bureau|en congés?|en vacances|fuera de la oficina|de vacaciones|estaré fuera|estoy fuera|ausente)\b",
+        r"(?i)\b(out of (the )?office|(on|annual) leave|on vacation|on holiday|away from (the |my )?(office|desk)|limited access to (my )?e-?mail|currently (away|travelling|traveling)|nicht im büro|außer haus|ausser haus|abwesend|im urlaub|je suis absente?|hors du bureau|en congés?|en vacances|nicht erreichbar|fuera de la oficina|de vacaciones|de baja|estaré fuera|estoy fuera|ausente)\b",
     )
     .expect("static pattern")
 });
 
+/// A present or future absence, said by the person or about them.
+static ABSENCE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)\b(?:(?:i am|i'm|i’m|i will be|i'll be|i’ll be|i shall be|i will|is|am|are|will be|we are|we're)\s+(?:currently\s+|now\s+|presently\s+|also\s+)?(?:out of (?:the )?office|out of the country|ooo|away|on (?:\w+ )?leave|on (?:vacation|holidays?|pto|a business trip|business travel|sabbatical)|travell?ing|not in the office|not available|unavailable|absent|out)\b|(?:ich bin|bin ich|sind wir|ist)\b[^\n]{0,60}?\b(?:nicht im büro|abwesend|im urlaub|außer haus|ausser haus|auf dienstreise|nicht erreichbar|nicht im hause|in elternzeit)|\bje (?:suis|serai)\b[^\n]{0,40}?\b(?:absente?|en congés?|en vacances|hors du bureau|en déplacement|indisponible)|\b(?:estoy|estaré|me encuentro|estare)\b[^\n]{0,40}?\b(?:fuera de la oficina|de vacaciones|de baja|ausente|fuera|de viaje|no disponible))",
+    )
+    .expect("static pattern")
+});
+/// The formulas of an automatic absence notice: thanks for the message, no access to mail,
+/// who to contact meanwhile, an answer on return, mail not read or forwarded.
+static FORMULAS: LazyLock<[Regex; 4]> = LazyLock::new(|| {
+    [
+        r"(?i)\b(?:thank you|thanks|many thanks) for (?:your|the) (?:e-?mail|message|mail|note|enquiry|inquiry)\b|\bdank(?:e)? für ihre (?:e-?mail|nachricht|mail)|\bvielen dank für ihre (?:e-?mail|nachricht|mail)|\bmerci (?:pour|de) votre (?:message|e-?mail|courriel|mail)|\bgracias por (?:su|tu) (?:mensaje|correo|e-?mail)",
+        r"(?i)\b(?:limited|no|without|intermittent|restricted|sporadic) access to (?:my )?e-?mails?\b|\b(?:upon|on|after) my return\b|\bwhen i (?:get back|return)\b|\b(?:will|shall|i'll|i’ll) (?:respond|reply|get back to you|answer)\b[^.\n]{0,60}\b(?:return|back|possible)|\bnach meiner rückkehr\b|\bkeinen zugriff auf\b|\bdès mon retour\b|\bà mon retour\b|\ba mi (?:regreso|vuelta|retorno)\b|\bsin acceso\b|\bsans accès\b",
+        r"(?i)\b(?:for|with) (?:any )?(?:urgent|immediate|pressing)\b|\bif (?:this is |it is |it's |your (?:matter|request|enquiry|inquiry) is )?(?:urgent|an emergency)\b|\bin (?:urgent cases|case of (?:urgency|emergency))\b|\bin (?:dringenden|eiligen) fällen\b|\bbei dringenden\b|\ben cas d['’]urgence\b|\bpour toute (?:urgence|demande urgente)\b|\b(?:para|en) (?:asuntos |casos )?urgentes?\b|\ben caso de urgencia\b|\bplease contact my colleague\b",
+        r"(?i)\bwill not be (?:forwarded|read|monitored)\b|\bwird nicht weitergeleitet\b|\bwerden nicht weitergeleitet\b|\bne (?:sera|seront) pas (?:transféré|transmis|lu)s?\b|\bno (?:será|serán) (?:reenviad|leíd)[oa]s?\b",
+    ]
+    .map(|p| Regex::new(p).expect("static pattern"))
+});
+/// Words only a machine writes about its own message ("this is an automatic reply"), not a
+/// person's words about someone else's ("an automated message to the list").
+static SELF_AUTOMATIC: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:this|it) (?:is|was) an? (?:automatic|automated|auto-?generated|auto)[ -]?(?:reply|response|message|e-?mail|notification|answer)\b|^\s*(?:automatic|automated|auto)[ -]?(?:reply|response)\b|\bdies ist eine automatische (?:antwort|nachricht|e-?mail)\b|\bceci est (?:une réponse|un message) automatique\b|\besta es una respuesta automática\b|\beste es un mensaje automático\b")
+        .expect("static pattern")
+});
+/// What people write and notices do not: the past ("I was out"), an answer or a question.
+static PERSON: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:i was|i've been|i have been|we were|just got back|back from|welcome back|hope (?:you|the|your)|sorry for (?:the|my) (?:late|slow|delayed)|sorry for the delay|works for (?:me|us)|sounds good|let's|let us|happy to|attached|ich war|j'étais|estuve|estaba|(?:will|i'll|i’ll|we'll) (?:review|look at|look into|send|check|read|call|sign|share|confirm|go through|take a look))\b|\bthanks,? (?-i:[A-Z])[a-z]+[!,.]|\?")
+        .expect("static pattern")
+});
+
+/// An answer opening the text ("Yes.", "Sure,"): a notice never starts by answering.
+static ANSWER_START: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\s*(?:yes|no|yep|nope|sure|ok|okay|agreed|absolutely|of course|ja|nein|oui|non|sí|si)\b")
+        .expect("static pattern")
+});
+
+/// A permanent absence: left, no longer with, the mailbox not monitored, retired.
+static PERMANENT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)\b(?:(?:is|am) no longer (?:with|employed|working|part of|a member of)\b|(?:is|am) no longer at (?-i:[A-Z])|no longer works? (?:for|at|with)\b|(?:has|have|had) (?:now )?left (?:the |our |this )?(?:company|organi[sz]ation|firm|business|team|group|agency)\b|has (?:now )?left (?-i:[A-Z])\w+|left the (?:company|organi[sz]ation|firm|business)|(?:mailbox|inbox|e-?mail address|e-?mail account|address|account|e-?mail) (?:is|will) (?:no longer|not) (?:be )?(?:monitored|active|in use|checked|valid|read|maintained)|no longer (?:using|monitoring|checking|in use|active)\b[^.\n]{0,20}|(?:has|have) retired|(?:i am|i'm|i’m) (?:now )?retired|retired from|nicht mehr (?:bei|für|im unternehmen|in unserem unternehmen|tätig|beschäftigt|im hause|aktiv)\b|hat (?:das unternehmen|uns|die firma|unser unternehmen) verlassen|ist (?:aus dem unternehmen )?ausgeschieden|in den (?:wohlverdienten )?ruhestand|(?:postfach|e-?mail-?adresse|adresse) (?:ist|wird) nicht mehr|ne fait plus partie|a quitté (?:la société|l['’]entreprise|notre société|le groupe|ses fonctions)|n['’]est plus (?:en poste|chez|au sein|dans|employée?|joignable à cette adresse)|n['’]est plus (?:active|consultée|utilisée)|(?:pris sa|à la|partie? à la) retraite|ya no (?:trabaja|forma parte|está|pertenece) (?:en|con|de|a)\b|ha dejado (?:la|nuestra) (?:empresa|compañía|organización)|dejó la empresa|ya no (?:está activ[oa]|se revisa|se utiliza|se consulta)|se ha jubilado|jubilad[oa])",
+    )
+    .expect("static pattern")
+});
+/// Of the permanent phrases, those only a notice writes (a person who left says "I have left").
+static PERMANENT_NOTICE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?:mailbox|inbox|address|account|e-?mail) (?:is|will) (?:no longer|not) (?:be )?(?:monitored|active|in use|checked|read|maintained)|no longer (?:using|monitoring|checking) this|(?:postfach|adresse) (?:ist|wird) nicht mehr|n['’]est plus (?:active|consultée|utilisée)|ya no (?:está activ[oa]|se revisa|se utiliza|se consulta)")
+        .expect("static pattern")
+});
+
+/// New text longer than this is a person's message whatever words it holds: notices are short.
+const SHORT: usize = 1500;
+
 /// Decides whether a message is an automatic reply. `headers` are (name, value) pairs;
-/// `sent` is the message's date, to place a return date without a year.
+/// `text` is the message's *new* text (`mail::new_text`); `sent` is the message's date, to
+/// resolve dates without a year or relative ones. Numeric dates follow the Date header's zone
+/// when it is among `headers`, else the text's language.
 pub fn auto_reply(
     headers: &[(&str, &str)],
     subject: &str,
     text: &str,
     sent: Date,
 ) -> Option<AutoReply> {
-    let returns_on = || return_date(text, sent);
-    for (name, value) in headers {
-        let (name, value) = (name.trim().to_lowercase(), value.trim().to_lowercase());
-        let automatic = match name.as_str() {
-            "auto-submitted" => value != "no",
-            "x-autoreply" | "x-autorespond" | "x-autoresponder" => {
-                !value.is_empty() && value != "no"
-            }
-            "precedence" => matches!(
-                value.as_str(),
-                "auto_reply" | "auto-reply" | "bulk" | "junk"
-            ),
-            "x-ms-exchange-inbox-rules-loop" | "x-auto-response-suppress" => false,
-            _ => false,
-        };
-        if automatic {
-            return Some(AutoReply {
-                evidence: AutoReplyEvidence::Header(format!("{name}: {value}")),
-                returns_on: returns_on(),
-            });
-        }
-    }
-    let lowered = subject.trim().to_lowercase();
-    if let Some(marker) = SUBJECT_MARKERS.iter().find(|m| lowered.contains(*m)) {
-        return Some(AutoReply {
-            evidence: AutoReplyEvidence::Subject(marker.to_string()),
-            returns_on: returns_on(),
-        });
-    }
-    // Wording alone: a person may write "I was out of office last week". Take it for an
-    // auto-reply when the message is short or names the day they are back.
-    let found = WORDING.find(text)?;
-    let back = returns_on();
-    (text.trim().chars().count() <= 600 || back.is_some()).then(|| AutoReply {
-        evidence: AutoReplyEvidence::Wording(found.as_str().to_string()),
-        returns_on: back,
+    decide(headers, subject, text, sent, None)
+}
+
+/// `auto_reply` for a parsed message: its automatic headers, subject, the new text of its body
+/// and the sender's domain (whose country hints at day/month order).
+pub fn auto_reply_to(message: &Message, new_text: &str, sent: Date) -> Option<AutoReply> {
+    let headers: Vec<(&str, &str)> = message
+        .automatic_headers
+        .iter()
+        .map(|(n, v)| (n.as_str(), v.as_str()))
+        .collect();
+    let own = message.from.as_ref();
+    let auto = decide(
+        &headers,
+        &message.subject,
+        new_text,
+        sent,
+        own.map(|a| a.domain()),
+    )?;
+    Some(AutoReply {
+        departed: auto.departed.map(|d| Departure {
+            successor: d.successor.filter(|s| {
+                s.address.as_ref() != own
+                    && !message
+                        .reply_to
+                        .iter()
+                        .any(|r| Some(r) == s.address.as_ref())
+            }),
+            ..d
+        }),
+        ..auto
     })
+}
+
+fn decide(
+    headers: &[(&str, &str)],
+    subject: &str,
+    text: &str,
+    sent: Date,
+    domain: Option<&str>,
+) -> Option<AutoReply> {
+    let list = is_list_traffic(headers);
+    let order = day_order(text, header(headers, "Date"), domain);
+    let evidence = if let Some(h) = automatic_header(headers, list) {
+        AutoReplyEvidence::Header(h)
+    } else if let Some(marker) = subject_marker(subject) {
+        AutoReplyEvidence::Subject(marker)
+    } else {
+        AutoReplyEvidence::Wording(wording(subject, text, sent, order)?)
+    };
+    // A notice that names a return is an absence, never a departure: stopping a contact on
+    // a misread holiday costs the deal (precision first, issue 10 section 1).
+    let returns_on = return_date_in(text, sent, order);
+    let departed = PERMANENT
+        .find(text)
+        .filter(|_| returns_on.is_none())
+        .map(|m| {
+            let rest = &text[m.start()..];
+            Departure {
+                words: m.as_str().trim().to_string(),
+                // Only a successor with an address: a name alone may be the person who left.
+                successor: crate::reply::referral_in(rest, 0..m.len())
+                    .filter(|r| r.address.is_some())
+                    .map(|r| Referral {
+                        name: r.name.map(|n| spelled_as_written(rest, &n)),
+                        ..r
+                    }),
+            }
+        });
+    Some(AutoReply {
+        evidence,
+        returns_on,
+        departed,
+    })
+}
+
+/// What a permanent auto-reply does to its deal, as a reading the rep can override: the
+/// sender is not written to again (`Action::DoNotContact`, the path a stop takes, so drafts,
+/// the engine and the outbox all skip them). Nothing else moves: the successor the notice
+/// names is kept in the reading (`referral`) for the caller to offer as a suggested contact.
+/// The reading is an out-of-office (an automatic absence, here for good), never a reply that
+/// moves the deal; its evidence quotes the notice. Source: oneshot-agent/oneshot-gtm#63 (a
+/// "no longer with" notice must stop the cadence) and issue 10, sections 1 and 3 (stop the
+/// address, offer the successor).
+pub fn departure_plan(departed: &Departure) -> (Reading, Vec<Action>) {
+    let reading = Reading {
+        class: ReplyClass::OutOfOffice,
+        confident: true,
+        evidence: vec![format!("permanent auto-reply: {}", departed.words)],
+        lost_reason: None,
+        until: None,
+        proposal: None,
+        referral: departed.successor.clone(),
+    };
+    (reading, vec![Action::DoNotContact])
+}
+
+/// A name as the text writes it ("Ana García") when `name` was read from an address
+/// ("Ana Garcia"): the same words once accents are set aside.
+fn spelled_as_written(text: &str, name: &str) -> String {
+    fn fold(s: &str) -> String {
+        s.chars()
+            .map(|c| match c {
+                'á' | 'à' | 'â' | 'ä' | 'ã' | 'å' => 'a',
+                'é' | 'è' | 'ê' | 'ë' => 'e',
+                'í' | 'ì' | 'î' | 'ï' => 'i',
+                'ó' | 'ò' | 'ô' | 'ö' | 'õ' | 'ø' => 'o',
+                'ú' | 'ù' | 'û' | 'ü' => 'u',
+                'ñ' => 'n',
+                'ç' => 'c',
+                other => other,
+            })
+            .flat_map(char::to_lowercase)
+            .collect()
+    }
+    let wanted = fold(name);
+    let words = name.split_whitespace().count();
+    let all: Vec<&str> = text.split_whitespace().collect();
+    all.windows(words.max(1))
+        .map(|w| {
+            w.iter()
+                .map(|x| x.trim_matches(|c: char| !c.is_alphabetic()))
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .find(|candidate| fold(candidate) == wanted)
+        .unwrap_or_else(|| name.to_string())
+}
+
+/// Whether a reply's text reads as an absence notice rather than a person mentioning an
+/// absence (the wording test of `auto_reply`, without headers or subject): for the reply
+/// reader, so "I'm on holiday until Monday but happy to talk Tuesday" stays a reply.
+pub(crate) fn reads_as_notice(text: &str, sent: Date) -> bool {
+    let text = text.trim();
+    wording("", text, sent, day_order(text, None, None)).is_some()
+        || (text.chars().count() <= 200 && !PERSON.is_match(text))
+}
+
+/// The wording that makes a short new text an automatic notice, or `None` for a person.
+fn wording(subject: &str, text: &str, sent: Date, order: DayOrder) -> Option<String> {
+    let text = text.trim();
+    if text.is_empty() || text.chars().count() > SHORT {
+        return None;
+    }
+    if let Some(m) = SELF_AUTOMATIC
+        .find(text)
+        .or_else(|| PERMANENT_NOTICE.find(text))
+    {
+        return Some(m.as_str().to_string());
+    }
+    let absence = ABSENCE
+        .find(text)
+        .or_else(|| PERMANENT.find(text).filter(|_| subject.is_empty()))?;
+    let mut score = 2;
+    score += 2 * FORMULAS.iter().filter(|f| f.is_match(text)).count() as i32;
+    if subject_mentions_absence(subject) {
+        score += 2;
+    }
+    if return_date_in(text, sent, order).is_some() {
+        score += 1;
+    }
+    score -= 2 * PERSON.find_iter(text).count().min(2) as i32;
+    if ANSWER_START.is_match(text) {
+        score -= 2;
+    }
+    let sentences = text
+        .split(['.', '!', '?', '\n'])
+        .filter(|s| s.trim().chars().any(char::is_alphabetic))
+        .count();
+    // A bare "I am out of the office until 5 June." is a notice; more text needs formulas.
+    let needed = if sentences <= 2 { 3 } else { 4 };
+    (score >= needed).then(|| absence.as_str().to_string())
 }
 
 pub(crate) const MONTHS: &[(&str, i8)] = &[
@@ -104,6 +493,7 @@ pub(crate) const MONTHS: &[(&str, i8)] = &[
     ("januar", 1),
     ("janvier", 1),
     ("enero", 1),
+    ("jänner", 1),
     ("february", 2),
     ("feb", 2),
     ("februar", 2),
@@ -161,93 +551,476 @@ pub(crate) const MONTHS: &[(&str, i8)] = &[
     ("diciembre", 12),
 ];
 
-/// Words after which a date is the day they are back, and words after which it is their last
-/// day away.
-const BACK_ON: &str = r"back(?:\s+in\s+the\s+office)?(?:\s+on)?|return(?:ing)?(?:\s+on)?|returns(?:\s+on)?|from|zurück(?:\s+am)?|wieder(?:\s+da)?(?:\s+am)?|ab(?:\s+dem)?|retour(?:\s+le)?|de\s+retour(?:\s+le)?|à\s+partir\s+du|a\s+partir\s+del?|regreso(?:\s+el)?|vuelvo(?:\s+el)?|volveré(?:\s+el)?";
-const AWAY_UNTIL: &str = r"until|till|through|thru|bis(?:\s+(?:zum|einschließlich))?|jusqu['’]au|jusqu['’]à|hasta(?:\s+el)?";
+const WEEKDAYS: &[(&str, Weekday)] = &[
+    ("monday", Weekday::Monday),
+    ("tuesday", Weekday::Tuesday),
+    ("wednesday", Weekday::Wednesday),
+    ("thursday", Weekday::Thursday),
+    ("friday", Weekday::Friday),
+    ("saturday", Weekday::Saturday),
+    ("sunday", Weekday::Sunday),
+    ("montag", Weekday::Monday),
+    ("dienstag", Weekday::Tuesday),
+    ("mittwoch", Weekday::Wednesday),
+    ("donnerstag", Weekday::Thursday),
+    ("freitag", Weekday::Friday),
+    ("samstag", Weekday::Saturday),
+    ("sonntag", Weekday::Sunday),
+    ("lundi", Weekday::Monday),
+    ("mardi", Weekday::Tuesday),
+    ("mercredi", Weekday::Wednesday),
+    ("jeudi", Weekday::Thursday),
+    ("vendredi", Weekday::Friday),
+    ("samedi", Weekday::Saturday),
+    ("dimanche", Weekday::Sunday),
+    ("lunes", Weekday::Monday),
+    ("martes", Weekday::Tuesday),
+    ("miércoles", Weekday::Wednesday),
+    ("miercoles", Weekday::Wednesday),
+    ("jueves", Weekday::Thursday),
+    ("viernes", Weekday::Friday),
+    ("sábado", Weekday::Saturday),
+    ("sabado", Weekday::Saturday),
+    ("domingo", Weekday::Sunday),
+    ("tues", Weekday::Tuesday),
+    ("thurs", Weekday::Thursday),
+    ("mon", Weekday::Monday),
+    ("tue", Weekday::Tuesday),
+    ("wed", Weekday::Wednesday),
+    ("thu", Weekday::Thursday),
+    ("fri", Weekday::Friday),
+];
 
-static RETURN: LazyLock<Regex> = LazyLock::new(|| {
-    let month = MONTHS.iter().map(|(m, _)| *m).collect::<Vec<_>>().join("|");
-    let weekday = r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|lunes|martes|miércoles|miercoles|jueves|viernes|sábado|sabado|domingo),?\s+";
+fn alternation(words: impl Iterator<Item = &'static str>) -> String {
+    let mut all: Vec<&str> = words.collect();
+    all.sort_by_key(|w| std::cmp::Reverse(w.chars().count()));
+    all.join("|")
+}
+
+/// One date expression: full, numeric, partial (a weekday and a day, a bare ordinal day, a
+/// weekday), relative ("tomorrow", "next week") or a holiday.
+static DATE: LazyLock<Regex> = LazyLock::new(|| {
+    let month = alternation(MONTHS.iter().map(|(m, _)| *m));
+    let wd = alternation(WEEKDAYS.iter().map(|(w, _)| *w));
+    let art = r"(?:(?:the|le|el|den|dem|zum)\s+)?";
     Regex::new(&format!(
-        r"(?i)\b(?P<trigger>{BACK_ON}|{AWAY_UNTIL})\s+(?:(?:the|le|el|den|dem)\s+)?(?:{weekday})?(?:(?:the|le|el|den)\s+)?(?:(?P<iso>\d{{4}}-\d{{2}}-\d{{2}})|(?P<dm_day>\d{{1}}|\d{{2}})(?:st|nd|rd|th|\.|er)?\s+(?:of\s+|de\s+)?(?P<dm_month>{month})\.?(?:,?\s+(?:de\s+)?(?P<dm_year>\d{{4}}))?|(?P<md_month>{month})\.?\s+(?P<md_day>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<md_year>\d{{4}}))?|(?P<n1>\d{{1,2}})(?P<sep>[/.])(?P<n2>\d{{1,2}})(?:[/.](?P<ny>\d{{2,4}}))?)"
+        r"(?i)\b(?:(?P<iso>\d{{4}}-\d{{1,2}}-\d{{1,2}})|(?:(?P<wd1>{wd})\.?,?\s+)?{art}(?P<d1>\d{{1,2}})(?:st|nd|rd|th|er|\.|º)?\s*(?:of\s+|de\s+)?(?P<m1>{month})\b\.?(?:,?\s*(?:de\s+)?(?P<y1>\d{{4}}))?|(?:(?P<wd2>{wd})\.?,?\s+)?(?P<m2>{month})\.?\s+{art}(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?(?:\s*[-–]\s*(?P<d2e>\d{{1,2}})(?:st|nd|rd|th)?)?\b(?:,?\s+(?P<y2>\d{{4}})\b)?|(?:(?P<wd3>{wd})\.?,?\s+)?{art}(?P<n1>\d{{1,2}})(?P<sep>[/.])(?P<n2>\d{{1,2}})(?:[/.](?P<ny>\d{{4}}|\d{{2}}))?\b\.?|(?P<wd4>{wd})\.?,?\s+{art}(?P<d4>\d{{1,2}})(?:st|nd|rd|th|er|\.)?(?:\b|$)|(?:the|le|el|den|dem|zum)\s+(?P<d5>\d{{1,2}})(?:st|nd|rd|th|er|\.)?(?:\b|$)|(?P<wd6>{wd})\b|(?P<rel>tomorrow|morgen|demain|mañana|next week|nächste[n]? woche|la semaine prochaine|la próxima semana|la semana que viene)|(?P<hol>thanksgiving|christmas|xmas|new year['’]?s?(?: day)?|weihnachten|neujahr|noël|noel|navidad|año nuevo))"
     ))
     .expect("static pattern")
 });
 
-static AWAY: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(&format!(r"(?i)^(?:{AWAY_UNTIL})$")).expect("static pattern"));
+/// Words before a date that make it the day after the last day away (a range's end).
+static RANGE_GAP: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\s*,?\s*(?:-|–|—|to|until|till|through|thru|and|bis(?:\s+(?:zum|einschließlich|einschliesslich|inklusive))?|und|au|al|jusqu['’]au|et|hasta(?:\s+el)?|y)\s*(?:(?:the|le|el|den|dem|zum)\s+)?$")
+        .expect("static pattern")
+});
+/// "24 - ", "du 24 au ", "vom 24. bis ": the date that follows ends a range.
+static PARTIAL_RANGE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b\d{1,2}(?:st|nd|rd|th|er|\.)?\s*(?:-|–|to|until|till|through|au|al|bis(?:\s+zum)?|jusqu['’]au|hasta(?:\s+el)?)\s*(?:(?:the|le|el|den|zum)\s+)?$")
+        .expect("static pattern")
+});
+/// "will not return until", "won't be back before", "nicht vor dem": the date is the return.
+static NOT_UNTIL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?:\bnot|n['’]t|\bnicht|\bne|\bno)\b[^.\n]{0,40}?\b(?:until|till|before|vor|avant|hasta|antes del?|erst)\s*(?:(?:the|le|el|den|dem)\s+)?$|\berst (?:wieder )?(?:am|ab)\s*(?:dem\s+)?$")
+        .expect("static pattern")
+});
+/// "until", "bis", "jusqu'au", "hasta": the date is the last day away.
+static UNTIL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?P<word>until|till|through|thru|up to and including|bis(?:\s+(?:zum|einschließlich|einschliesslich|inklusive|und mit))?|jusqu['’](?:au|à)|hasta(?:\s+el)?)\s*(?:(?:the|le|el|den|dem)\s+)?$")
+        .expect("static pattern")
+});
+/// "back on", "returning", "ab", "de retour le", "à partir du", "regreso el": the date is the
+/// return.
+static BACK: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?:\b(?:back|return|returning|returns|available|reachable|zurück|wieder|erreichbar|retour|regreso|regresaré|regresare|vuelvo|volveré|volvere|de vuelta|reincorporo|reincorporaré)\b[^.\n;]{0,30}?\s(?:on|from|by|as of|am|ab|le|el|the|dem|den|du|del|in|at)?|\b(?:ab|à partir du|a partir del?|dès le|as of)|\b(?:back|return|returning|zurück|wieder|retour|regreso|vuelvo)\b)\s*(?:(?:the|le|el|den|dem)\s+)?$")
+        .expect("static pattern")
+});
+/// "during the week of", "la semaine du", "die Woche vom", "la semana del".
+static WEEK_OF: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)\b(?:week of|semaine du|woche vom|semana del)\s*(?:(?:the|le|el|den|dem)\s+)?$",
+    )
+    .expect("static pattern")
+});
+/// "out of the office Friday", "off on Monday", "absent le lundi": the date right after an
+/// absence word is the one day away.
+static AWAY_ON: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:out of (?:the )?office|out|off|away|not in(?: the office)?|on leave|absente?|ausente|fuera de la oficina)\s+(?:on\s+|le\s+|el\s+)?$")
+        .expect("static pattern")
+});
+static AFTER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:after|nach|après|después de)\s*(?:the\s+)?$").expect("static pattern")
+});
 
 pub(crate) fn month_number(name: &str) -> Option<i8> {
     let n = name.to_lowercase();
     MONTHS.iter().find(|(m, _)| *m == n).map(|(_, v)| *v)
 }
 
-/// The date the person is back, from out-of-office text. A date without a year is the next
-/// such date on or after `sent` (allowing a week of slack for a stale message).
-pub fn return_date(text: &str, sent: Date) -> Option<Date> {
-    for caps in RETURN.captures_iter(text) {
-        let (year, month, day) = if let Some(iso) = caps.name("iso") {
-            let d: Date = iso.as_str().parse().ok()?;
-            (Some(d.year()), d.month(), d.day())
-        } else if let Some(day) = caps.name("dm_day") {
-            let year = caps.name("dm_year").and_then(|y| y.as_str().parse().ok());
-            (
-                year,
-                month_number(caps.name("dm_month")?.as_str())?,
-                day.as_str().parse().ok()?,
-            )
-        } else if let Some(month) = caps.name("md_month") {
-            let year = caps.name("md_year").and_then(|y| y.as_str().parse().ok());
-            (
-                year,
-                month_number(month.as_str())?,
-                caps.name("md_day")?.as_str().parse().ok()?,
-            )
-        } else {
-            let (a, b): (i8, i8) = (
-                caps.name("n1")?.as_str().parse().ok()?,
-                caps.name("n2")?.as_str().parse().ok()?,
-            );
-            // "3/14" is month/day (US); "14.3." is day.month (Europe); a first part above 12
-            // can only be a day.
-            let (month, day) = if caps.name("sep").map(|s| s.as_str()) == Some("/") && a <= 12 {
-                (a, b)
-            } else {
-                (b, a)
-            };
-            let year = caps
-                .name("ny")
-                .and_then(|y| y.as_str().parse::<i16>().ok())
-                .map(|y| if y < 100 { 2000 + y } else { y });
-            (year, month, day)
-        };
-        let Some(mut date) = place(year, month, day, sent) else {
-            continue;
-        };
-        if caps
-            .name("trigger")
-            .is_some_and(|t| AWAY.is_match(t.as_str().trim()))
-        {
-            date = date.tomorrow().ok()?;
-        }
-        return Some(date);
-    }
-    None
+fn weekday(name: &str) -> Option<Weekday> {
+    let n = name.to_lowercase();
+    WEEKDAYS.iter().find(|(w, _)| *w == n).map(|(_, d)| *d)
 }
 
+fn is_working_day(d: Date) -> bool {
+    !matches!(d.weekday(), Weekday::Saturday | Weekday::Sunday)
+}
+
+/// The first working day on or after `d` (Saturday and Sunday are not).
+pub fn working_day_on_or_after(d: Date) -> Date {
+    let mut day = d;
+    while !is_working_day(day) {
+        match day.tomorrow() {
+            Ok(next) => day = next,
+            Err(_) => return d,
+        }
+    }
+    day
+}
+
+/// The language a text is written in, as far as day/month order goes: German, French or
+/// Spanish words outnumbering English ones mean day first.
+fn european_text(text: &str) -> Option<bool> {
+    const EN: &[&str] = &[
+        "the", "and", "i", "am", "of", "to", "will", "be", "my", "until", "office",
+    ];
+    const EU: &[&str] = &[
+        "ich", "bin", "und", "nicht", "der", "die", "das", "im", "bis", "je", "suis", "le", "la",
+        "les", "et", "du", "au", "jusqu", "estoy", "el", "hasta", "y", "los", "las", "del", "de",
+    ];
+    let (mut en, mut eu) = (0, 0);
+    for word in text
+        .split(|c: char| !c.is_alphabetic())
+        .filter(|w| !w.is_empty())
+        .take(300)
+    {
+        let w = word.to_lowercase();
+        en += usize::from(EN.contains(&w.as_str()));
+        eu += usize::from(EU.contains(&w.as_str()));
+    }
+    match (en, eu) {
+        (0, 0) => None,
+        (en, eu) if eu > en => Some(true),
+        (en, eu) if en > eu => Some(false),
+        _ => None,
+    }
+}
+
+/// The zone offset, in hours, at the end of an RFC 5322 Date header ("... +0100").
+fn zone_hours(date_header: &str) -> Option<i32> {
+    let last = date_header
+        .split_whitespace()
+        .rev()
+        .find(|w| w.starts_with(['+', '-']) && w.len() == 5)?;
+    let sign = if last.starts_with('-') { -1 } else { 1 };
+    let hours: i32 = last.get(1..3)?.parse().ok()?;
+    Some(sign * hours)
+}
+
+/// Day/month order for a sender: the language of the text (German, French or Spanish: day
+/// first), the country of the domain (`.us`: month first; European, Commonwealth and Latin
+/// American country domains: day first), then the Date header's zone (UTC-4 to UTC-10, the
+/// United States and Canada: month first; UTC-1 and east of it: day first).
+pub fn day_order(text: &str, date_header: Option<&str>, domain: Option<&str>) -> DayOrder {
+    if european_text(text) == Some(true) {
+        return DayOrder::DayFirst;
+    }
+    let tld = domain
+        .and_then(|d| d.rsplit('.').next())
+        .map(str::to_ascii_lowercase);
+    match tld.as_deref() {
+        Some("us") => return DayOrder::MonthFirst,
+        Some(
+            "uk" | "ie" | "de" | "at" | "ch" | "fr" | "be" | "nl" | "lu" | "es" | "pt" | "it"
+            | "dk" | "se" | "no" | "fi" | "pl" | "cz" | "au" | "nz" | "in" | "za" | "br" | "ar"
+            | "mx" | "cl" | "co" | "pe" | "eu" | "gr" | "ro" | "hu" | "sk" | "si" | "hr" | "sg"
+            | "il" | "tr" | "ru" | "ua",
+        ) => return DayOrder::DayFirst,
+        _ => {}
+    }
+    match date_header.and_then(zone_hours) {
+        Some(h) if (-10..=-4).contains(&h) => DayOrder::MonthFirst,
+        Some(h) if (-1..=14).contains(&h) => DayOrder::DayFirst,
+        _ => DayOrder::Unknown,
+    }
+}
+
+/// A date without a year: the next such date on or after `sent`, when that is within 200
+/// days; further off, the date has just passed and the notice is stale (no one announces a
+/// return most of a year ahead).
 fn place(year: Option<i16>, month: i8, day: i8, sent: Date) -> Option<Date> {
     match year {
         Some(y) => Date::new(y, month, day).ok(),
         None => {
+            // The last day away may be the day before the message (back the day it was sent).
+            let earliest = sent.yesterday().unwrap_or(sent);
             let this_year = Date::new(sent.year(), month, day).ok()?;
-            if this_year >= sent.saturating_sub(jiff::Span::new().days(7)) {
-                Some(this_year)
+            let next = if this_year >= earliest {
+                this_year
             } else {
-                Date::new(sent.year() + 1, month, day).ok()
-            }
+                Date::new(sent.year().checked_add(1)?, month, day).ok()?
+            };
+            (next <= sent.checked_add(200.days()).ok()?).then_some(next)
         }
     }
+}
+
+/// The next date after `sent` with day `day` (and weekday `on`, when a date within a year has
+/// both).
+fn next_day_of_month(day: i8, on: Option<Weekday>, sent: Date) -> Option<Date> {
+    let mut fallback = None;
+    for k in 0..=12i32 {
+        let first = sent.first_of_month().checked_add(k.months()).ok()?;
+        let Ok(d) = Date::new(first.year(), first.month(), day) else {
+            continue;
+        };
+        if d <= sent {
+            continue;
+        }
+        if on.is_none_or(|w| d.weekday() == w) {
+            return Some(d);
+        }
+        fallback = fallback.or(Some(d));
+    }
+    fallback
+}
+
+fn next_weekday(on: Weekday, sent: Date) -> Option<Date> {
+    let mut d = sent.tomorrow().ok()?;
+    for _ in 0..7 {
+        if d.weekday() == on {
+            return Some(d);
+        }
+        d = d.tomorrow().ok()?;
+    }
+    None
+}
+
+/// A holiday's date on or after `sent`, and the first day back after it.
+fn holiday(name: &str, sent: Date) -> Option<(Date, Date)> {
+    let n = name.to_lowercase();
+    let in_year = |y: i16| -> Option<(Date, Date)> {
+        if n.contains("thanksgiving") {
+            // US Thanksgiving: the fourth Thursday of November; back the Monday after.
+            let first = Date::new(y, 11, 1).ok()?;
+            let offset = (3 - first.weekday().to_monday_zero_offset() + 7) % 7;
+            let day = first.checked_add(i64::from(offset + 21).days()).ok()?;
+            Some((day, day.checked_add(4.days()).ok()?))
+        } else if n.contains("christ")
+            || n == "xmas"
+            || n.contains("weihnacht")
+            || n.starts_with("no")
+            || n.contains("navidad")
+        {
+            let day = Date::new(y, 12, 25).ok()?;
+            Some((day, working_day_on_or_after(Date::new(y, 12, 27).ok()?)))
+        } else {
+            let day = Date::new(y, 1, 1).ok()?;
+            Some((day, working_day_on_or_after(Date::new(y, 1, 2).ok()?)))
+        }
+    };
+    let this = in_year(sent.year())?;
+    if this.0 >= sent {
+        Some(this)
+    } else {
+        in_year(sent.year() + 1)
+    }
+}
+
+/// What a date expression's words make of it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Role {
+    /// The day they are back.
+    Back,
+    /// The last day away: back the day after.
+    LastDay,
+    /// English "until Monday, August 26": back on that working day.
+    UntilNamedDay,
+    /// Away on that one day ("out of the office Friday"): back the next working day.
+    AwayOn,
+    /// Away the week of that day ("during the week of November 29"): back the Monday after.
+    WeekOf,
+}
+
+/// The date a person is back, from out-of-office text, in an unknown locale (see
+/// `return_date_in`).
+pub fn return_date(text: &str, sent: Date) -> Option<Date> {
+    return_date_in(text, sent, day_order(text, None, None))
+}
+
+/// The first day the person is back, from out-of-office text sent on `sent`, or `None` when
+/// the text names no return. The day after the last day of a range or of "until X" (without a
+/// weekday: "until May 20" leaves May 20 out of reach); the day itself after "back on",
+/// "returning", "ab", "de retour le", "regreso el", "will not return until", and English
+/// "until <weekday> <date>" when that day is a working day (issue 10). Partial and relative
+/// dates resolve against `sent`; `order` sets numeric day/month order; no answer is before
+/// `sent`.
+pub fn return_date_in(text: &str, sent: Date, order: DayOrder) -> Option<Date> {
+    let mut previous_end: Option<usize> = None;
+    let (mut explicit, mut inferred, mut weak): (Option<Date>, Option<Date>, Option<Date>) =
+        (None, None, None);
+    for caps in DATE.captures_iter(text) {
+        let Some(whole) = caps.get(0) else { continue };
+        let from = previous_end
+            .unwrap_or(0)
+            .max(whole.start().saturating_sub(80));
+        let lead = &text[floor_boundary(text, from)..whole.start()];
+        // Within the sentence: a paragraph break, a semicolon or a full stop ends it.
+        let lead = lead.rsplit("\n\n").next().unwrap_or(lead);
+        let lead = lead.rsplit(';').next().unwrap_or(lead);
+        let lead = match lead.rfind(". ") {
+            Some(i) if !lead[..i].ends_with(|c: char| c.is_ascii_digit()) => &lead[i + 1..],
+            _ => lead,
+        };
+        let after_previous = previous_end
+            .and_then(|p| text.get(p..whole.start()))
+            .is_some_and(|gap| RANGE_GAP.is_match(gap));
+        previous_end = Some(whole.end());
+        let named_weekday = ["wd1", "wd2", "wd3", "wd4", "wd6"]
+            .iter()
+            .find_map(|n| caps.name(n))
+            .and_then(|w| weekday(w.as_str()));
+        let role = if caps.name("hol").is_some() && AFTER.is_match(lead) {
+            let Some((_, back)) = holiday(caps.name("hol")?.as_str(), sent) else {
+                continue;
+            };
+            if back >= sent {
+                explicit = explicit.or(Some(back));
+            }
+            continue;
+        } else if after_previous || PARTIAL_RANGE.is_match(lead) || caps.name("d2e").is_some() {
+            Role::LastDay
+        } else if NOT_UNTIL.is_match(lead) {
+            Role::Back
+        } else if let Some(until) = UNTIL.captures(lead) {
+            let english = until
+                .name("word")
+                .is_some_and(|w| matches!(w.as_str().to_lowercase().as_str(), "until" | "till"));
+            if english && named_weekday.is_some() {
+                Role::UntilNamedDay
+            } else {
+                Role::LastDay
+            }
+        } else if BACK.is_match(lead) {
+            Role::Back
+        } else if WEEK_OF.is_match(lead) {
+            Role::WeekOf
+        } else if AWAY_ON.is_match(lead) {
+            Role::AwayOn
+        } else {
+            continue;
+        };
+        let Some(date) = resolve(&caps, sent, order, named_weekday) else {
+            continue;
+        };
+        let back = match role {
+            Role::Back => date,
+            Role::UntilNamedDay if is_working_day(date) => date,
+            Role::LastDay | Role::UntilNamedDay => match date.tomorrow() {
+                Ok(d) => d,
+                Err(_) => continue,
+            },
+            Role::AwayOn => match date.tomorrow() {
+                Ok(d) => working_day_on_or_after(d),
+                Err(_) => continue,
+            },
+            Role::WeekOf => {
+                let to_monday = 7 - i64::from(date.weekday().to_monday_zero_offset());
+                match date.checked_add(to_monday.days()) {
+                    Ok(d) => d,
+                    Err(_) => continue,
+                }
+            }
+        };
+        if back < sent {
+            continue;
+        }
+        match role {
+            Role::Back => explicit = explicit.or(Some(back)),
+            Role::AwayOn => weak = weak.or(Some(back)),
+            _ => inferred = inferred.or(Some(back)),
+        }
+    }
+    // A day named as the return wins over one inferred from the last day away ("until Monday
+    // 7th, returning Tuesday 8th"), and that over a single day away (which may be a range's
+    // first day: "out of office August 3 - August 14").
+    explicit.or(inferred).or(weak)
+}
+
+fn floor_boundary(text: &str, mut at: usize) -> usize {
+    while at > 0 && !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
+/// The calendar date an expression names, against `sent`.
+fn resolve(
+    caps: &regex::Captures<'_>,
+    sent: Date,
+    order: DayOrder,
+    named_weekday: Option<Weekday>,
+) -> Option<Date> {
+    let number = |name: &str| caps.name(name).and_then(|m| m.as_str().parse::<i16>().ok());
+    if let Some(iso) = caps.name("iso") {
+        return iso.as_str().parse().ok();
+    }
+    if let (Some(d), Some(m)) = (number("d1"), caps.name("m1")) {
+        return place(
+            number("y1"),
+            month_number(m.as_str())?,
+            i8::try_from(d).ok()?,
+            sent,
+        );
+    }
+    // "July 10-31": the range's last day.
+    if let (Some(d), Some(m)) = (number("d2e").or(number("d2")), caps.name("m2")) {
+        return place(
+            number("y2"),
+            month_number(m.as_str())?,
+            i8::try_from(d).ok()?,
+            sent,
+        );
+    }
+    if let (Some(a), Some(b)) = (number("n1"), number("n2")) {
+        let (a, b) = (i8::try_from(a).ok()?, i8::try_from(b).ok()?);
+        let year = number("ny").map(|y| if y < 100 { 2000 + y } else { y });
+        let slash = caps.name("sep").is_some_and(|s| s.as_str() == "/");
+        let month_first = match order {
+            DayOrder::MonthFirst => true,
+            DayOrder::DayFirst => false,
+            DayOrder::Unknown => slash,
+        };
+        let (first, second) = if month_first {
+            ((a, b), (b, a))
+        } else {
+            ((b, a), (a, b))
+        };
+        // The locale's reading first; the other when the first is no date or is before the
+        // message.
+        return [first, second]
+            .into_iter()
+            .filter_map(|(month, day)| place(year, month, day, sent))
+            .find(|d| *d >= sent.yesterday().unwrap_or(sent));
+    }
+    if let Some(d) = number("d4").or(number("d5")) {
+        return next_day_of_month(i8::try_from(d).ok()?, named_weekday, sent);
+    }
+    if let Some(w) = caps.name("wd6") {
+        return next_weekday(weekday(w.as_str())?, sent);
+    }
+    if let Some(rel) = caps.name("rel") {
+        let r = rel.as_str().to_lowercase();
+        if matches!(r.as_str(), "tomorrow" | "morgen" | "demain" | "mañana") {
+            return sent.tomorrow().ok();
+        }
+        let to_monday = 7 - i64::from(sent.weekday().to_monday_zero_offset());
+        return sent.checked_add(to_monday.days()).ok();
+    }
+    if let Some(h) = caps.name("hol") {
+        return holiday(h.as_str(), sent).map(|(day, _)| day);
+    }
+    None
 }
 
 #[cfg(test)]
@@ -266,7 +1039,7 @@ mod tests {
                 "I am out of the office and back on Monday 12 May.",
                 "2026-05-12",
             ),
-            ("Out of office until 3/14.", "2027-03-15"),
+            ("Out of office until 5/14.", "2026-05-15"),
             (
                 "I'm away until May 20th, with limited access to email.",
                 "2026-05-21",
@@ -300,6 +1073,16 @@ mod tests {
             );
         }
         assert_eq!(return_date("Thanks, let's talk next week.", sent), None);
+        assert_eq!(
+            return_date("Out of office until 3/14.", sent),
+            None,
+            "a date just passed is a stale notice, not next year's"
+        );
+        assert_eq!(
+            return_date("Out of office until 1/4.", d("2026-12-21")),
+            Some(d("2027-01-05")),
+            "across the new year"
+        );
         assert_eq!(
             return_date("Back on 31 February.", sent),
             None,
@@ -368,5 +1151,14 @@ mod tests {
             )
             .is_none()
         );
+    }
+
+    #[test]
+    fn list_precedence_is_not_automatic() {
+        let list = [("Precedence", "bulk"), ("List-Id", "<dev.lists.example>")];
+        assert!(is_list_traffic(&list));
+        assert!(auto_reply(&list, "Re: Plugin release", "All set.", d("2017-10-29")).is_none());
+        let outlook = [("X-Auto-Response-Suppress", "DR, RN, NRN, OOF, AutoReply")];
+        assert!(auto_reply(&outlook, "Re: pilot", "Thursday works.", d("2026-05-08")).is_none());
     }
 }

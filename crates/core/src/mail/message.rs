@@ -32,7 +32,10 @@ pub struct Message {
     pub cc: Vec<EmailAddress>,
     pub date: Option<Timestamp>,
     pub subject: String,
-    /// Headers that can mark a message automatic (`Auto-Submitted`, `X-Autoreply`, `Precedence`).
+    /// Headers that tell automatic, list and person mail apart, as (name, value): RFC 3834
+    /// `Auto-Submitted`, `X-Autoreply` and kin, `Precedence`, Exchange's rule and suppression
+    /// headers, the list headers (`List-Id`, `List-Post`, `List-Unsubscribe`), and `Date` as
+    /// written (its zone hints at the sender's day/month order).
     pub automatic_headers: Vec<(String, String)>,
     /// The plain text of the body (decoded), before quotes and signature are cut.
     pub text: String,
@@ -154,6 +157,20 @@ pub fn parse_delivery_status(text: &str) -> Vec<RecipientStatus> {
     }
     flush(&mut fields);
     out
+}
+
+impl Message {
+    /// Whether the message travelled through a mailing list or is bulk mail (`List-Id`,
+    /// `List-Post`, or `List-Unsubscribe` with `Precedence: list|bulk|junk`; see
+    /// `mail::is_list_traffic`). A reply posted to a list is still a reply.
+    pub fn is_list(&self) -> bool {
+        let headers: Vec<(&str, &str)> = self
+            .automatic_headers
+            .iter()
+            .map(|(n, v)| (n.as_str(), v.as_str()))
+            .collect();
+        super::autoreply::is_list_traffic(&headers)
+    }
 }
 
 const BOUNCE_SENDERS: &[&str] = &[

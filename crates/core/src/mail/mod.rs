@@ -10,7 +10,10 @@ mod thread;
 mod understand;
 
 pub use address::{is_free_mail, normalise_address};
-pub use autoreply::{AutoReply, AutoReplyEvidence, auto_reply, return_date};
+pub use autoreply::{
+    AutoReply, AutoReplyEvidence, DayOrder, Departure, auto_reply, auto_reply_to, day_order,
+    departure_plan, is_list_traffic, return_date, return_date_in, working_day_on_or_after,
+};
 pub use message::{
     DeliveryAction, Message, RecipientStatus, bounced_addresses, contact_bounced,
     is_delivery_notice, parse_delivery_status,

@@ -14,10 +14,10 @@
 //! contacts names a reply "from a different email address"), and the address is offered. A
 //! colleague at the account's domain stays a colleague (a reply with no contact, suggested).
 
+use super::autoreply::{Departure, auto_reply_to};
 use super::message::is_daemon;
 use super::{
-    Message, auto_reply, bounced_addresses, is_delivery_notice, is_free_mail, new_text,
-    normalise_address,
+    Message, bounced_addresses, is_delivery_notice, is_free_mail, new_text, normalise_address,
 };
 use crate::time::date_of;
 use crate::{
@@ -233,6 +233,10 @@ pub struct MailActivity {
     /// For a bounce naming several contacts: the others (deal, contact), each to be recorded
     /// as a bounce of its own (`contact` is the first).
     pub also_bounced: Vec<(DealId, ContactId)>,
+    /// A permanent auto-reply (left the company, mailbox not monitored): the words and the
+    /// successor it names. The sender's address is not to be written to again.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub departed: Option<Departure>,
 }
 
 /// The reason `understand` skips a message from an address the record does not know (at no
@@ -420,6 +424,7 @@ fn decide(
             bounced,
             answers_touch: false,
             also_bounced: Vec::new(),
+            departed: None,
         })
     };
 
@@ -500,32 +505,34 @@ fn decide(
     let known = directory
         .contact(from)
         .or_else(|| message.reply_to.iter().find_map(|a| directory.contact(a)));
-    let headers: Vec<(&str, &str)> = message
-        .automatic_headers
-        .iter()
-        .map(|(n, v)| (n.as_str(), v.as_str()))
-        .collect();
-    let inbound =
-        |deal, contact| match auto_reply(&headers, &message.subject, &message.text, date_of(at)) {
-            Some(auto) => activity(
-                deal,
-                contact,
-                Direction::Inbound,
-                Outcome::AutoReply,
-                None,
-                auto.returns_on,
-                vec![],
-            ),
-            None => activity(
-                deal,
-                contact,
-                Direction::Inbound,
-                Outcome::Replied,
-                Some(text.clone()),
-                None,
-                vec![],
-            ),
-        };
+    // Headers first, then the wording of the sender's own new text only: a person who quotes
+    // an out-of-office, or mentions a holiday, is still replying (issue 10, section 3).
+    let inbound = |deal, contact| match auto_reply_to(message, &text, date_of(at)) {
+        Some(auto) => match activity(
+            deal,
+            contact,
+            Direction::Inbound,
+            Outcome::AutoReply,
+            None,
+            auto.returns_on,
+            vec![],
+        ) {
+            Disposition::Activity(a) => Disposition::Activity(MailActivity {
+                departed: auto.departed,
+                ..a
+            }),
+            other => other,
+        },
+        None => activity(
+            deal,
+            contact,
+            Direction::Inbound,
+            Outcome::Replied,
+            Some(text.clone()),
+            None,
+            vec![],
+        ),
+    };
     let Some((id, account)) = known else {
         let address = normalise_address(from.as_str()).unwrap_or_else(|| from.clone());
         let account = directory.domains.get(address.domain()).cloned();

@@ -245,7 +245,7 @@ fn title_case(word: &str) -> String {
 
 /// The name and address a referral points to: the address in the text, and the name from
 /// the words beside it (or from the address when it reads `first.last@`).
-fn referral_in(original: &str, cue: std::ops::Range<usize>) -> Option<Referral> {
+pub(crate) fn referral_in(original: &str, cue: std::ops::Range<usize>) -> Option<Referral> {
     let address = EMAIL
         .find(original)
         .map(|m| (m.start(), m.as_str()))
@@ -444,7 +444,9 @@ pub fn classify_with(
             Reading::new(ReplyClass::Stop, vec![words.to_string()]),
             true,
         )
-    } else if let Some(words) = away.filter(|_| original.len() < 600) {
+    } else if let Some(words) =
+        away.filter(|_| crate::mail::autoreply::reads_as_notice(original, sent))
+    {
         let mut r = Reading::new(ReplyClass::OutOfOffice, vec![words.to_string()]);
         r.until = return_date(original, sent).or(times.iter().map(|m| m.on).min());
         (r, true)
