@@ -10,7 +10,7 @@ use rekindle_core::calendar::{
     EventDisposition, MeetingChange, Occurrence, meeting_change, understand_event,
 };
 use rekindle_core::mail::{
-    Conversation, Departure, Directory, Disposition, MailActivity, Message, TouchRef,
+    Conversation, Departure, Directory, Disposition, LIST_TRAFFIC, MailActivity, Message, TouchRef,
     UNKNOWN_SENDER, departure_plan, thread_subject, understand, understand_in,
 };
 use rekindle_core::reply::{DealSituation, Reading, ReplyClass, classify, context_matters, plan};
@@ -320,8 +320,11 @@ impl Importer {
             .collect();
         if let Disposition::Skip { reason } = disposition {
             // A stranger's message that answers one of the rep's touches by its headers may be
-            // the contact writing from another address: the record decides.
-            if !(reason == UNKNOWN_SENDER && self.refers_to_touch(&thread_ids)?) {
+            // the contact writing from another address, and a list post may answer the rep in
+            // the rep's own thread: the record decides.
+            if !(matches!(reason, UNKNOWN_SENDER | LIST_TRAFFIC)
+                && self.refers_to_touch(&thread_ids)?)
+            {
                 *self.summary.not_matched.entry(reason).or_default() += 1;
                 return Ok(());
             }

@@ -18,7 +18,7 @@ use anyhow::{Context, Result};
 use jiff::{Timestamp, civil::Date};
 use rekindle_core::mail::{Disposition, Message, is_free_mail, new_text, normalise_address};
 use rekindle_core::reply::{Action, ReplyClass};
-use rekindle_core::{Currency, EmailAddress, Money, Outcome};
+use rekindle_core::{Currency, EmailAddress, Money};
 use rekindle_store::{NewContact, NewDeal, Store};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
@@ -380,6 +380,7 @@ async fn run_one(label: &Label, bytes: &[u8], n: usize) -> Result<Read> {
             delivery_report: None,
         };
         importer.take(&touch)?;
+        let touches_before = importer.summary.touches;
         // The message as the importer reads it: headers first, the body when they matter.
         let (directory, now) = importer.understanding();
         let message = rekindle_ingest::parse_filtered(bytes, &|m| directory.might_matter(m))
@@ -390,18 +391,6 @@ async fn run_one(label: &Label, bytes: &[u8], n: usize) -> Result<Read> {
             Disposition::SuggestContact { activity, .. } => activity.clone(),
             Disposition::Skip { .. } => None,
         };
-        let read_as = match (&first.disposition, &activity) {
-            (_, Some(a)) => match a.outcome {
-                Outcome::Replied => "reply",
-                Outcome::AutoReply => "auto_reply",
-                Outcome::Bounced => "bounce",
-                Outcome::Sent => "touch",
-                _ => "other",
-            }
-            .to_string(),
-            (Disposition::Skip { .. }, None) => "skipped".to_string(),
-            (_, None) => "suggested contact".to_string(),
-        };
         importer.take_understood(
             &message,
             FirstReading {
@@ -409,7 +398,24 @@ async fn run_one(label: &Label, bytes: &[u8], n: usize) -> Result<Read> {
                 reading: first.reading.clone(),
             },
         )?;
-        importer.finish()?;
+        // What the import recorded, after everything the record knew changed its mind: the
+        // first reading alone would miss a list post answering the rep's thread.
+        let before = touches_before;
+        let summary = importer.finish()?;
+        let read_as = if summary.replies > 0 {
+            "reply"
+        } else if summary.auto_replies > 0 {
+            "auto_reply"
+        } else if summary.bounces > 0 {
+            "bounce"
+        } else if summary.touches > before {
+            "touch"
+        } else if summary.contacts_suggested > 0 {
+            "suggested contact"
+        } else {
+            "skipped"
+        }
+        .to_string();
         let blocked = match message.from.as_ref().and_then(|f| address(f.as_str())) {
             Some(from) => store.is_blocked(from.as_str()).await?,
             None => false,

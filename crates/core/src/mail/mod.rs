@@ -21,6 +21,6 @@ pub use message::{
 pub use text::new_text;
 pub use thread::thread_subject;
 pub use understand::{
-    Conversation, Directory, Disposition, MailActivity, TouchRef, UNKNOWN_SENDER, understand,
-    understand_in,
+    Conversation, Directory, Disposition, LIST_TRAFFIC, MailActivity, TouchRef, UNKNOWN_SENDER,
+    understand, understand_in,
 };

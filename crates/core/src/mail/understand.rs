@@ -330,11 +330,34 @@ pub fn understand_in(
         Disposition::SuggestContact { activity, .. } => activity.as_mut(),
         Disposition::Skip { .. } => None,
     };
+    let mut list_only = false;
     if let Some(a) = activity {
         a.answers_touch = answers_touch(message, directory, conversation, a);
+        let to_me = message
+            .to
+            .iter()
+            .chain(&message.cc)
+            .any(|addr| directory.is_me(addr));
+        list_only = a.direction == Direction::Inbound
+            && a.outcome == Outcome::Replied
+            && !a.answers_touch
+            && !to_me
+            && is_list_traffic(&message.automatic_headers);
+    }
+    if list_only {
+        // A post to a list or a bulk mailing that reached the rep only through the list,
+        // outside the rep's threads, answers no one: the prospect's words on a list are not a
+        // reply to the rep (issue 10, section 3).
+        return Disposition::Skip {
+            reason: LIST_TRAFFIC,
+        };
     }
     disposition
 }
+
+/// The reason `understand` skips a list post or bulk mailing from someone in the record that
+/// is not in the rep's threads and not addressed to the rep (To, Cc) either.
+pub const LIST_TRAFFIC: &str = "list or bulk mail outside the rep's threads";
 
 /// `MailActivity::answers_touch` for an activity `decide` made.
 fn answers_touch(
@@ -378,6 +401,9 @@ fn answers_touch(
 
 /// Mailing-list or bulk traffic by its headers: `List-Id` or `List-Unsubscribe` (RFC 2919,
 /// RFC 2369), or `Precedence: list|bulk|junk` (RFC 3834 section 3.1.3 names the convention).
+/// Broader than `autoreply::is_list_traffic` (which decides whether an auto-reply header can be
+/// trusted): here any sign of list or bulk delivery makes a message no direct answer, the
+/// cautious side for acting on it.
 fn is_list_traffic(headers: &[(String, String)]) -> bool {
     headers.iter().any(|(name, value)| {
         name.eq_ignore_ascii_case("list-id")
