@@ -12,6 +12,7 @@
 //! - attendees with `PARTSTAT=DECLINED` (RFC 5545 section 3.2.12), which the core reads as a
 //!   cancellation when every contact declined.
 
+pub use crate::ics_text::{MAX_LINE_BYTES, MAX_NESTING};
 use crate::{IngestError, Skipped};
 use icalendar::{CalendarDateTime, Component, DatePerhapsTime, EventStatus as Ics};
 use jiff::Timestamp;
