@@ -4,10 +4,11 @@
 //! runtime.
 
 use crate::Skipped;
-use crate::calendar::{CalendarRead, Window, parse_ics};
+use crate::calendar::{CalendarRead, Window, parse_ics_each};
 use base64::Engine;
 use quick_xml::Reader;
 use quick_xml::events::Event;
+use rekindle_core::calendar::Occurrence;
 use std::path::PathBuf;
 use std::time::Duration;
 use ureq::http::{Method, Request};
@@ -368,6 +369,21 @@ impl CalDav {
 
     /// The events of one calendar that touch the window, as occurrences.
     pub fn events(&self, calendar: &str, window: Window) -> Result<CalendarRead, CalDavError> {
+        let mut occurrences = Vec::new();
+        let mut read = self.events_each(calendar, window, |o| occurrences.push(o))?;
+        read.occurrences = occurrences;
+        Ok(read)
+    }
+
+    /// The events of one calendar that touch the window, each occurrence handed to `take` as
+    /// its response arrives: the returned read holds the counts and what was skipped, its
+    /// `occurrences` empty. Memory follows one response, whatever the calendar's size.
+    pub fn events_each(
+        &self,
+        calendar: &str,
+        window: Window,
+        mut take: impl FnMut(Occurrence),
+    ) -> Result<CalendarRead, CalDavError> {
         let stamp = |t: jiff::Timestamp| t.strftime("%Y%m%dT%H%M%SZ").to_string();
         let query = format!(
             r#"<?xml version="1.0" encoding="utf-8"?>
@@ -393,9 +409,8 @@ impl CalDav {
             let Some(data) = response.prop("calendar-data") else {
                 return;
             };
-            let read = parse_ics(&origin, data, window);
+            let read = parse_ics_each(&origin, data, window, &mut take);
             all.events += read.events;
-            all.occurrences.extend(read.occurrences);
             all.skipped.extend(read.skipped);
         })?;
         Ok(all)

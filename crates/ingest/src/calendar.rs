@@ -131,11 +131,20 @@ fn stamp(t: Timestamp) -> String {
 /// Parses iCalendar text. `origin` names it in what is skipped (a file, a URL).
 pub fn parse_ics(origin: &str, text: &str, window: Window) -> CalendarRead {
     let mut occurrences = Vec::new();
-    let mut read = read_calendar(origin, text.as_bytes(), window, &mut |o| {
-        occurrences.push(o)
-    });
+    let mut read = parse_ics_each(origin, text, window, &mut |o| occurrences.push(o));
     read.occurrences = occurrences;
     read
+}
+
+/// Parses iCalendar text, handing each occurrence to `take` as it is read: the returned read
+/// holds the counts and what was skipped, its `occurrences` empty.
+pub fn parse_ics_each(
+    origin: &str,
+    text: &str,
+    window: Window,
+    take: &mut dyn FnMut(Occurrence),
+) -> CalendarRead {
+    read_calendar(origin, text.as_bytes(), window, take)
 }
 
 /// One event's kept text as a calendar of its own, with the calendar's declared zone, its time
