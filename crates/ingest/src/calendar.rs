@@ -11,6 +11,13 @@
 //!   write it;
 //! - attendees with `PARTSTAT=DECLINED` (RFC 5545 section 3.2.12), which the core reads as a
 //!   cancellation when every contact declined.
+//!
+//! Whatever the input, a read is bounded: text is read line by line and only the event
+//! properties used are kept (`ics_text`: `MAX_NESTING`, `MAX_LINE_BYTES`); a series that fires
+//! more than once a day is machine-made, not a meeting (`machine_made`); a recurrence yields at
+//! most `MAX_OCCURRENCES` in the window after at most `MAX_EXPANSION_STEPS` steps from its
+//! start, and lists at most `MAX_LISTED_DATES` dates. What goes past a bound is skipped and
+//! counted with its file, event and line.
 
 pub use crate::ics_text::{MAX_LINE_BYTES, MAX_NESTING};
 use crate::{IngestError, Skipped};
