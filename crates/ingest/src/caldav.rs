@@ -4,7 +4,7 @@
 //! runtime.
 
 use crate::Skipped;
-use crate::calendar::{CalendarRead, Window, parse_ics_each};
+use crate::calendar::{Budget, CalendarRead, Window, parse_ics_each};
 use base64::Engine;
 use quick_xml::Reader;
 use quick_xml::events::Event;
@@ -397,6 +397,7 @@ impl CalDav {
             stamp(window.to)
         );
         let mut all = CalendarRead::default();
+        let mut budget = Budget::default();
         self.multistatus("REPORT", calendar, "1", &query, |response| {
             let origin = resolve(calendar, &response.href);
             if response.cut {
@@ -409,7 +410,7 @@ impl CalDav {
             let Some(data) = response.prop("calendar-data") else {
                 return;
             };
-            let read = parse_ics_each(&origin, data, window, &mut take);
+            let read = parse_ics_each(&origin, data, window, &mut budget, &mut take);
             all.events += read.events;
             all.skipped.extend(read.skipped);
         })?;

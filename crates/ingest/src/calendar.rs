@@ -138,20 +138,24 @@ fn stamp(t: Timestamp) -> String {
 /// Parses iCalendar text. `origin` names it in what is skipped (a file, a URL).
 pub fn parse_ics(origin: &str, text: &str, window: Window) -> CalendarRead {
     let mut occurrences = Vec::new();
-    let mut read = parse_ics_each(origin, text, window, &mut |o| occurrences.push(o));
+    let mut read = parse_ics_each(origin, text, window, &mut Budget::default(), &mut |o| {
+        occurrences.push(o)
+    });
     read.occurrences = occurrences;
     read
 }
 
 /// Parses iCalendar text, handing each occurrence to `take` as it is read: the returned read
-/// holds the counts and what was skipped, its `occurrences` empty.
+/// holds the counts and what was skipped, its `occurrences` empty. Recurrences are charged to
+/// `budget`, which the caller shares between the texts of one read (a CalDAV calendar's).
 pub fn parse_ics_each(
     origin: &str,
     text: &str,
     window: Window,
+    budget: &mut Budget,
     take: &mut dyn FnMut(Occurrence),
 ) -> CalendarRead {
-    read_calendar(origin, text.as_bytes(), window, take)
+    read_calendar(origin, text.as_bytes(), window, budget, take)
 }
 
 /// One event's kept text as a calendar of its own, with the calendar's declared zone, its time
@@ -180,6 +184,7 @@ fn read_calendar(
     origin: &str,
     reader: impl std::io::BufRead,
     window: Window,
+    budget: &mut Budget,
     take: &mut dyn FnMut(Occurrence),
 ) -> CalendarRead {
     let mut read = CalendarRead::default();
@@ -337,7 +342,7 @@ fn read_calendar(
             continue;
         }
         match event.get_recurrence() {
-            Ok(set) => match expand(set, window) {
+            Ok(set) => match expand(set, window, budget) {
                 Ok(found) => {
                     for at in found {
                         if overridden.contains(&(uid.clone(), at.as_second())) {
@@ -356,27 +361,75 @@ fn read_calendar(
     read
 }
 
+/// Most instances walked through by one read (a file, a folder, a CalDAV calendar) over all
+/// its series: 500 daily series of ten years each. Without it, a file of many series each just
+/// under `MAX_EXPANSION_STEPS` would cost that many times over.
+pub const MAX_READ_STEPS: usize = 5_000_000;
+
+/// Most series that never occur (a rule no day satisfies: `BYMONTH=2;BYMONTHDAY=30`) one read
+/// expands. Finding that out costs rrule 100,000 empty periods a series (its own guard); a real
+/// calendar has none, a hostile one thousands.
+pub const MAX_BARREN_SERIES: usize = 8;
+
+/// What one read may still spend expanding recurrences (`MAX_READ_STEPS`,
+/// `MAX_BARREN_SERIES`); once spent, its remaining series are skipped and counted.
+#[derive(Clone, Debug)]
+pub struct Budget {
+    steps: usize,
+    barren: usize,
+}
+
+impl Default for Budget {
+    fn default() -> Budget {
+        Budget {
+            steps: MAX_READ_STEPS,
+            barren: MAX_BARREN_SERIES,
+        }
+    }
+}
+
 /// The instances of a recurrence set that start within the window, at most `MAX_OCCURRENCES`,
 /// walking no more than `MAX_EXPANSION_STEPS` instances from its start (rrule's own guard
-/// stops a rule that finds nothing for 100,000 periods in a row).
-/// Errors: the series needs more steps than that to reach the window's end.
-fn expand(set: rrule::RRuleSet, window: Window) -> Result<Vec<Timestamp>, String> {
+/// stops a rule that finds nothing for 100,000 periods in a row), charged to `budget`.
+/// Errors: the series needs more steps than that to reach the window's end, or the read's
+/// budget is spent.
+fn expand(
+    set: rrule::RRuleSet,
+    window: Window,
+    budget: &mut Budget,
+) -> Result<Vec<Timestamp>, String> {
+    if budget.steps == 0 || budget.barren == 0 {
+        return Err(format!(
+            "the read's recurrence budget is spent ({MAX_READ_STEPS} steps, or {MAX_BARREN_SERIES} series that never occur): passed over"
+        ));
+    }
     let mut found = Vec::new();
-    for (step, date) in set.limit().into_iter().enumerate() {
+    let mut steps = 0usize;
+    for date in &set.limit() {
+        steps += 1;
+        budget.steps = budget.steps.saturating_sub(1);
         let Ok(at) = Timestamp::from_second(date.timestamp()) else {
             continue;
         };
         if at > window.to || found.len() >= MAX_OCCURRENCES {
             return Ok(found);
         }
-        if step >= MAX_EXPANSION_STEPS {
+        if steps > MAX_EXPANSION_STEPS {
             return Err(format!(
                 "recurs more than {MAX_EXPANSION_STEPS} times before the window's end: passed over"
+            ));
+        }
+        if budget.steps == 0 {
+            return Err(format!(
+                "the read's recurrence budget of {MAX_READ_STEPS} steps is spent: passed over"
             ));
         }
         if at >= window.from {
             found.push(at);
         }
+    }
+    if steps == 0 {
+        budget.barren -= 1;
     }
     Ok(found)
 }
@@ -473,12 +526,13 @@ pub fn read_ics_each(
         vec![path.to_path_buf()]
     };
     let mut all = CalendarRead::default();
+    let mut budget = Budget::default();
     for file in files {
         let origin = file.display().to_string();
         match std::fs::File::open(&file) {
             Ok(f) => {
                 let reader = std::io::BufReader::with_capacity(64 * 1024, f);
-                let read = read_calendar(&origin, reader, window, &mut take);
+                let read = read_calendar(&origin, reader, window, &mut budget, &mut take);
                 all.events += read.events;
                 all.skipped.extend(read.skipped);
             }

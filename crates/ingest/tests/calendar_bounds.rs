@@ -4,8 +4,8 @@
 //! panics; the events around it are still read.
 
 use rekindle_ingest::calendar::{
-    MAX_EXPANSION_STEPS, MAX_LISTED_DATES, MAX_NESTING, MAX_OCCURRENCES, Window, machine_made,
-    parse_ics, read_ics,
+    MAX_BARREN_SERIES, MAX_EXPANSION_STEPS, MAX_LISTED_DATES, MAX_NESTING, MAX_OCCURRENCES, Window,
+    machine_made, parse_ics, read_ics,
 };
 
 fn window() -> Window {
@@ -142,6 +142,34 @@ fn expansion_is_bounded_by_the_window_and_the_caps_whatever_the_rule() {
         "{:?}",
         read.skipped[0]
     );
+}
+
+#[test]
+fn a_file_of_many_series_that_never_occur_spends_its_budget_and_the_rest_are_skipped() {
+    let mut events: Vec<String> = (0..40)
+        .map(|i| {
+            event(
+                &format!("never{i}"),
+                "20261101T100000Z",
+                "RRULE:FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30\r\n",
+            )
+        })
+        .collect();
+    events.push(event("weekly", "20261101T100000Z", "RRULE:FREQ=WEEKLY\r\n"));
+    let read = read_with_plain(events.concat());
+    let spent: Vec<_> = read
+        .skipped
+        .iter()
+        .filter(|s| s.reason.contains("budget is spent"))
+        .collect();
+    assert_eq!(
+        read.skipped.len(),
+        41 - MAX_BARREN_SERIES,
+        "{:?}",
+        read.skipped
+    );
+    assert_eq!(spent.len(), read.skipped.len());
+    assert!(spent.last().unwrap().reason.contains("UID weekly"));
 }
 
 #[test]
