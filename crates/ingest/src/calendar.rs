@@ -12,14 +12,16 @@
 //! - attendees with `PARTSTAT=DECLINED` (RFC 5545 section 3.2.12), which the core reads as a
 //!   cancellation when every contact declined.
 //!
-//! Whatever the input, a read is bounded: text is read line by line and only the event
-//! properties used are kept (`ics_text`: `MAX_NESTING`, `MAX_LINE_BYTES`); a series that fires
-//! more than once a day is machine-made, not a meeting (`machine_made`); a recurrence yields at
-//! most `MAX_OCCURRENCES` in the window after at most `MAX_EXPANSION_STEPS` steps from its
-//! start, and lists at most `MAX_LISTED_DATES` dates. What goes past a bound is skipped and
-//! counted with its file, event and line.
+//! Whatever the input, a read is bounded: text is read line by line, twice (the zones and the
+//! moved instances, then each event as it ends), and only the event properties used are kept
+//! (`ics_text`: `MAX_NESTING`, `MAX_LINE_BYTES`, `MAX_EVENT_BYTES`, `MAX_ZONE_BYTES`); a
+//! series that fires more than once a day is machine-made, not a meeting (`machine_made`); a
+//! recurrence yields at most `MAX_OCCURRENCES` in the window after at most
+//! `MAX_EXPANSION_STEPS` steps from its start, lists at most `MAX_LISTED_DATES` dates, and a
+//! read spends at most its `Budget`. What goes past a bound is skipped and counted with its
+//! file, event and line.
 
-pub use crate::ics_text::{MAX_LINE_BYTES, MAX_NESTING};
+pub use crate::ics_text::{MAX_EVENT_BYTES, MAX_LINE_BYTES, MAX_NESTING, MAX_ZONE_BYTES};
 use crate::{IngestError, Skipped};
 use icalendar::{CalendarDateTime, Component, DatePerhapsTime, EventStatus as Ics};
 use jiff::Timestamp;
@@ -155,7 +157,7 @@ pub fn parse_ics_each(
     budget: &mut Budget,
     take: &mut dyn FnMut(Occurrence),
 ) -> CalendarRead {
-    read_calendar(origin, text.as_bytes(), window, budget, take)
+    read_calendar(origin, || Ok(text.as_bytes()), window, budget, take)
 }
 
 /// One event's kept text as a calendar of its own, with the calendar's declared zone, its time
@@ -180,9 +182,9 @@ fn parse_event(
 /// Reads a calendar from `reader` event by event, handing each occurrence to `take`; what is
 /// returned holds the counts and what was skipped, its `occurrences` empty. Memory is bounded by
 /// the events' kept properties (see `ics_text`), not by the text's size.
-fn read_calendar(
+fn read_calendar<R: std::io::BufRead>(
     origin: &str,
-    reader: impl std::io::BufRead,
+    mut open: impl FnMut() -> std::io::Result<R>,
     window: Window,
     budget: &mut Budget,
     take: &mut dyn FnMut(Occurrence),
@@ -190,7 +192,26 @@ fn read_calendar(
     let mut read = CalendarRead::default();
     let years = window.from.to_zoned(jiff::tz::TimeZone::UTC).year()
         ..=window.to.to_zoned(jiff::tz::TimeZone::UTC).year();
-    let (split, failed) = crate::ics_text::split(reader);
+    // The first pass: the calendar's zones and the instances moved one by one, which events
+    // anywhere in the text may need.
+    let mut overrides = Vec::new();
+    let reader = match open() {
+        Ok(r) => r,
+        Err(e) => {
+            read.skipped.push(Skipped {
+                origin: origin.to_string(),
+                reason: e.to_string(),
+            });
+            return read;
+        }
+    };
+    let (split, failed) = crate::ics_text::split(reader, &mut |event| {
+        if let Ok(event) = event
+            && event.overrides
+        {
+            overrides.push(event);
+        }
+    });
     if let Some(e) = failed {
         read.skipped.push(Skipped {
             origin: origin.to_string(),
@@ -216,10 +237,8 @@ fn read_calendar(
     );
     let calendar_zone = split.calendar_zone;
     // Instances of a recurring event moved or cancelled one by one (RECURRENCE-ID).
-    let overridden: HashSet<(String, i64)> = split
-        .events
+    let overridden: HashSet<(String, i64)> = overrides
         .iter()
-        .filter_map(|e| e.as_ref().ok().filter(|e| e.overrides))
         .filter_map(|e| {
             let (calendar, _) = parse_event(&mut zones, &calendar_zone, &e.text).ok()?;
             let event = calendar.calendar_events().next()?;
@@ -230,38 +249,40 @@ fn read_calendar(
         })
         .collect();
     let cancels_all = split.cancels_all;
-    for (index, event) in split.events.into_iter().enumerate() {
+    let mut index = 0usize;
+    let mut one = |event: Result<crate::ics_text::EventText, (usize, String)>| {
+        index += 1;
         read.events += 1;
         let line = match &event {
             Ok(e) => e.line,
             Err((line, _)) => *line,
         };
         let skip = |reason: &str| Skipped {
-            origin: format!("{origin} event {} (line {line})", index + 1),
+            origin: format!("{origin} event {index} (line {line})"),
             reason: reason.to_string(),
         };
         let event = match event {
             Ok(e) => e,
             Err((_, reason)) => {
                 read.skipped.push(skip(&format!("{reason}: passed over")));
-                continue;
+                return;
             }
         };
         let (calendar, unknown_zones) = match parse_event(&mut zones, &calendar_zone, &event.text) {
             Ok(parsed) => parsed,
             Err(reason) => {
                 read.skipped.push(skip(&reason));
-                continue;
+                return;
             }
         };
         drop(event);
         let Some(event) = calendar.calendar_events().next() else {
             read.skipped.push(skip("unreadable event"));
-            continue;
+            return;
         };
         let Some(uid) = event.get_uid().map(str::to_string) else {
             read.skipped.push(skip("no UID"));
-            continue;
+            return;
         };
         let Some(start) = event.get_start().as_ref().and_then(utc) else {
             let reason = if unknown_zones.is_empty() {
@@ -273,7 +294,7 @@ fn read_calendar(
                 )
             };
             read.skipped.push(skip(&reason));
-            continue;
+            return;
         };
         let end = event
             .get_end()
@@ -322,24 +343,24 @@ fn read_calendar(
         };
         if let Some(original) = event.get_recurrence_id().as_ref().and_then(utc) {
             take(occurrence(format!("{uid}/{}", stamp(original)), start));
-            continue;
+            return;
         }
         let recurring = event.property_value("RRULE").is_some()
             || event.multi_properties().contains_key("RDATE");
         if !recurring {
             take(occurrence(uid, start));
-            continue;
+            return;
         }
         if let Some(why) = event.property_value("RRULE").and_then(machine_made) {
             read.skipped.push(skip(&format!("UID {uid}: {why}")));
-            continue;
+            return;
         }
         let listed = listed_dates(&event, "RDATE").max(listed_dates(&event, "EXDATE"));
         if listed > MAX_LISTED_DATES {
             read.skipped.push(skip(&format!(
                 "UID {uid}: lists {listed} dates (RDATE or EXDATE), more than {MAX_LISTED_DATES}"
             )));
-            continue;
+            return;
         }
         match event.get_recurrence() {
             Ok(set) => match expand(set, window, budget) {
@@ -357,6 +378,10 @@ fn read_calendar(
                 .skipped
                 .push(skip(&format!("unreadable recurrence: {e}"))),
         }
+    };
+    // The second pass: each event read as its END arrives.
+    if let Ok(reader) = open() {
+        let _ = crate::ics_text::split(reader, &mut one);
     }
     read
 }
@@ -529,18 +554,11 @@ pub fn read_ics_each(
     let mut budget = Budget::default();
     for file in files {
         let origin = file.display().to_string();
-        match std::fs::File::open(&file) {
-            Ok(f) => {
-                let reader = std::io::BufReader::with_capacity(64 * 1024, f);
-                let read = read_calendar(&origin, reader, window, &mut budget, &mut take);
-                all.events += read.events;
-                all.skipped.extend(read.skipped);
-            }
-            Err(e) => all.skipped.push(Skipped {
-                origin,
-                reason: e.to_string(),
-            }),
-        }
+        let open =
+            || std::fs::File::open(&file).map(|f| std::io::BufReader::with_capacity(64 * 1024, f));
+        let read = read_calendar(&origin, open, window, &mut budget, &mut take);
+        all.events += read.events;
+        all.skipped.extend(read.skipped);
     }
     Ok(all)
 }

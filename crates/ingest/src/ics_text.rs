@@ -1,5 +1,6 @@
 //! iCalendar text cut into the events the calendar reader uses, read line by line from any
-//! reader so a calendar of any size costs the events it holds, not its bytes.
+//! reader and handed on event by event, so a calendar of any size costs one event (each at
+//! most `MAX_EVENT_BYTES`), not its bytes.
 //!
 //! Content lines are unfolded as they are read (RFC 5545 section 3.1). Of each event only the
 //! properties the reader uses are kept: descriptions, attachments, alarms and every other
@@ -22,6 +23,13 @@ pub const MAX_NESTING: usize = 8;
 /// a PERIOD is 35 KB). An event with a longer one is skipped with its line; longer lines of
 /// properties the reader does not use (a DESCRIPTION, an ATTACH) are passed over unread.
 pub const MAX_LINE_BYTES: usize = 64 * 1024;
+
+/// Most bytes kept of one event (the properties it uses), and of one VTIMEZONE. A meeting
+/// with hundreds of attendees is tens of KiB; a VTIMEZONE with a full tzdata history a few
+/// KiB. A larger one is skipped with its line, so a calendar costs its events, each bounded.
+pub const MAX_EVENT_BYTES: usize = 1 << 20;
+/// See `MAX_EVENT_BYTES`.
+pub const MAX_ZONE_BYTES: usize = 256 << 10;
 
 /// The event properties the reader uses (RFC 5545 section 3.6.1). EXRULE (deprecated,
 /// Appendix A.3) is left out: it would be expanded in step with the rule at any frequency.
@@ -61,8 +69,6 @@ pub(crate) struct Split {
     pub calendar_zone: String,
     /// Every VTIMEZONE, unfolded and CRLF-ended.
     pub zones: String,
-    /// Every VEVENT in order: its text, or the line it starts on and why it is skipped.
-    pub events: Vec<Result<EventText, (usize, String)>>,
     /// Other components skipped (nested too deep, not closed), with their line.
     pub other_skips: Vec<(usize, String)>,
 }
@@ -166,9 +172,37 @@ struct Open {
     fault: Option<String>,
 }
 
-/// Reads a calendar's text from `reader` (see the module's doc). Errors: the reader failed
-/// part way (what was read before is returned with it).
-pub(crate) fn split(reader: impl BufRead) -> (Split, Option<std::io::Error>) {
+impl Open {
+    /// Adds a line to what is kept of the component, or marks it too large.
+    fn keep(&mut self, line: &str, number: usize) {
+        let limit = if self.name == "VEVENT" {
+            MAX_EVENT_BYTES
+        } else {
+            MAX_ZONE_BYTES
+        };
+        if self.fault.is_some() {
+            return;
+        }
+        if self.text.len() + line.len() + 2 > limit {
+            self.fault = Some(format!(
+                "what is used of it passes {} KiB at line {number}",
+                limit / 1024
+            ));
+            self.text = String::new();
+            return;
+        }
+        self.text.push_str(line);
+        self.text.push_str("\r\n");
+    }
+}
+
+/// Reads a calendar's text from `reader` (see the module's doc), handing each VEVENT to `event`
+/// as its END arrives, in order: its text, or the line it starts on and why it is skipped.
+/// Errors: the reader failed part way (what was read before is returned with it).
+pub(crate) fn split(
+    reader: impl BufRead,
+    event: &mut dyn FnMut(Result<EventText, (usize, String)>),
+) -> (Split, Option<std::io::Error>) {
     let mut lines = Lines {
         reader,
         line: 0,
@@ -200,8 +234,7 @@ pub(crate) fn split(reader: impl BufRead) -> (Split, Option<std::io::Error>) {
                             ));
                         }
                         if o.name == "VTIMEZONE" && o.fault.is_none() {
-                            o.text.push_str(&line);
-                            o.text.push_str("\r\n");
+                            o.keep(&line, number);
                         }
                     }
                 }
@@ -212,12 +245,11 @@ pub(crate) fn split(reader: impl BufRead) -> (Split, Option<std::io::Error>) {
             if depth == 2
                 && let Some(o) = open.take()
             {
-                finish(&mut split, o);
+                finish(&mut split, o, event);
             } else if depth > 2
                 && let Some(o) = open.as_mut().filter(|o| o.name == "VTIMEZONE")
             {
-                o.text.push_str(&line);
-                o.text.push_str("\r\n");
+                o.keep(&line, number);
             }
             depth = depth.saturating_sub(1);
             continue;
@@ -243,40 +275,42 @@ pub(crate) fn split(reader: impl BufRead) -> (Split, Option<std::io::Error>) {
                     }
                 } else {
                     o.overrides |= name == "RECURRENCE-ID";
-                    o.text.push_str(&line);
-                    o.text.push_str("\r\n");
+                    o.keep(&line, number);
                 }
             }
             (_, Some(o)) if o.name == "VTIMEZONE" && !cut => {
-                o.text.push_str(&line);
-                o.text.push_str("\r\n");
+                o.keep(&line, number);
             }
             _ => {}
         }
     }
     if let Some(mut o) = open.take() {
         o.fault.get_or_insert_with(|| format!("no END:{}", o.name));
-        finish(&mut split, o);
+        finish(&mut split, o, event);
     }
     (split, lines.failed)
 }
 
-fn finish(split: &mut Split, o: Open) {
+fn finish(split: &mut Split, o: Open, event: &mut dyn FnMut(Result<EventText, (usize, String)>)) {
     match (o.name.as_str(), o.fault) {
         ("VEVENT", None) => {
             let mut text = o.text;
             text.push_str("END:VEVENT\r\n");
-            split.events.push(Ok(EventText {
+            event(Ok(EventText {
                 line: o.line,
                 text,
                 overrides: o.overrides,
             }));
         }
-        ("VEVENT", Some(fault)) => split.events.push(Err((o.line, fault))),
-        ("VTIMEZONE", None) => {
+        ("VEVENT", Some(fault)) => event(Err((o.line, fault))),
+        ("VTIMEZONE", None) if split.zones.len() + o.text.len() <= MAX_ZONE_BYTES * 4 => {
             split.zones.push_str(&o.text);
             split.zones.push_str("END:VTIMEZONE\r\n");
         }
+        ("VTIMEZONE", None) => split.other_skips.push((
+            o.line,
+            format!("VTIMEZONEs pass {} KiB in all", MAX_ZONE_BYTES * 4 / 1024),
+        )),
         (_, Some(fault)) => split.other_skips.push((o.line, fault)),
         _ => {}
     }
@@ -293,30 +327,31 @@ mod tests {
             "\u{feff}BEGIN:VCALENDAR\r\nMETHOD:CANCEL\r\nX-WR-TIMEZONE:Europe/Berlin\r\nBEGIN:VEVENT\r\nUID:a\r\nDESCRIPTION:{long}\r\nSUMMARY:Re\r\n view\r\nBEGIN:VALARM\r\nTRIGGER:-PT5M\r\nEND:VALARM\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nUID:b\r\nSUMMARY:{long}\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nUID:c\r\n{}END:VEVENT\r\nBEGIN:VEVENT\r\nUID:d\r\n",
             "BEGIN:VALARM\r\n".repeat(20) + &"END:VALARM\r\n".repeat(20)
         );
-        let (split, failed) = split(text.as_bytes());
+        let mut events = Vec::new();
+        let (split, failed) = split(text.as_bytes(), &mut |e| events.push(e));
         assert!(failed.is_none());
         assert!(split.saw_calendar && split.cancels_all);
         assert_eq!(split.calendar_zone, "X-WR-TIMEZONE:Europe/Berlin\r\n");
-        assert_eq!(split.events.len(), 4);
-        let first = split.events[0].as_ref().unwrap();
+        assert_eq!(events.len(), 4);
+        let first = events[0].as_ref().unwrap();
         assert_eq!(first.line, 4);
         assert_eq!(
             first.text,
             "BEGIN:VEVENT\r\nUID:a\r\nSUMMARY:Review\r\nEND:VEVENT\r\n"
         );
         assert_eq!(
-            split.events[1].as_ref().unwrap_err(),
+            events[1].as_ref().unwrap_err(),
             &(13, "line 15 (SUMMARY) is longer than 64 KiB".to_string())
         );
         assert_eq!(
-            split.events[2].as_ref().unwrap_err(),
+            events[2].as_ref().unwrap_err(),
             &(
                 17,
                 format!("components nested deeper than {MAX_NESTING} (line 25)")
             )
         );
         assert_eq!(
-            split.events[3].as_ref().unwrap_err(),
+            events[3].as_ref().unwrap_err(),
             &(60, "no END:VEVENT".to_string())
         );
     }

@@ -302,6 +302,17 @@ fn huge_lines_are_passed_over_or_skip_their_event_never_held_whole() {
         "{:?}",
         read.skipped
     );
+    // Attendees by the tens of thousands: more than an event may keep.
+    let crowd: String = (0..20_000)
+        .map(|i| format!("ATTENDEE;PARTSTAT=ACCEPTED:mailto:person{i}@crowd.example\r\n"))
+        .collect();
+    let read = read_with_plain(event("crowd", "20261110T100000Z", &crowd));
+    assert_eq!(read.skipped.len(), 1);
+    assert!(
+        read.skipped[0].reason.contains("passes 1024 KiB"),
+        "{:?}",
+        read.skipped
+    );
     // A file of one endless line holds no calendar.
     let read = parse_ics("x.ics", &huge, window());
     assert_eq!(read.skipped.len(), 1);
