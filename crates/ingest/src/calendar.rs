@@ -115,10 +115,10 @@ fn utc(value: &DatePerhapsTime) -> Option<Timestamp> {
 
 fn address(value: &str) -> Option<EmailAddress> {
     let trimmed = value.trim();
-    let bare = if trimmed.len() > 7 && trimmed[..7].eq_ignore_ascii_case("mailto:") {
-        &trimmed[7..]
-    } else {
-        trimmed
+    // `get` rather than indexing: the seventh byte may fall inside a character.
+    let bare = match (trimmed.get(..7), trimmed.get(7..)) {
+        (Some(scheme), Some(rest)) if scheme.eq_ignore_ascii_case("mailto:") => rest,
+        _ => trimmed,
     };
     EmailAddress::parse(bare).ok()
 }
@@ -206,9 +206,23 @@ fn read_calendar<R: std::io::BufRead>(
         }
     };
     let (split, failed) = crate::ics_text::split(reader, &mut |event| {
-        if let Ok(event) = event
+        if let Ok(mut event) = event
             && event.overrides
         {
+            // Only its UID and RECURRENCE-ID are needed here.
+            event.text = event
+                .text
+                .split_inclusive("\r\n")
+                .filter(|line| {
+                    ["BEGIN:", "END:", "UID", "RECURRENCE-ID"]
+                        .iter()
+                        .any(|key| {
+                            line.as_bytes()
+                                .get(..key.len())
+                                .is_some_and(|b| b.eq_ignore_ascii_case(key.as_bytes()))
+                        })
+                })
+                .collect();
             overrides.push(event);
         }
     });

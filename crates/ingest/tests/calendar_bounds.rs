@@ -390,6 +390,19 @@ fn mangled_calendars_never_panic() {
         "\u{0}",
         "é",
     ];
+    // Found by this test: a character across the end of `mailto:` once split the address.
+    for attendee in ["mailtoé:dana@acme.example", "mailt\u{fffd}:x", "é", ""] {
+        let read = parse_ics(
+            "m.ics",
+            &calendar(&[event(
+                "a",
+                "20261110T100000Z",
+                &format!("ATTENDEE:{attendee}\r\n"),
+            )]),
+            window(),
+        );
+        assert_eq!(read.occurrences.len(), 1);
+    }
     let mut rng = Lcg(12);
     for _ in 0..300 {
         let mut bytes = base.clone().into_bytes();
