@@ -690,20 +690,31 @@ pub async fn calendar(g: &Global, paths: &[PathBuf], me: &[String]) -> Result<Ex
     let store = open(g).await?;
     let mut importer = Importer::new(&store, g, me).await?;
     let window = importer.window();
-    for path in paths {
-        let source = path.clone();
-        let read = tokio::task::spawn_blocking(move || {
-            rekindle_ingest::calendar::read_ics(&source, window)
-        })
-        .await?
-        .with_context(|| format!("reading {}", path.display()))?;
-        for occurrence in &read.occurrences {
-            importer
-                .take_occurrence(occurrence)
-                .with_context(|| format!("recording {} from {}", occurrence.key, path.display()))?;
+    let paths = paths.to_vec();
+    // Each occurrence is recorded as it is read: memory follows one event, not the file.
+    let importer = tokio::task::spawn_blocking(move || -> Result<Importer> {
+        for path in &paths {
+            let mut failed = None;
+            let read = rekindle_ingest::calendar::read_ics_each(path, window, |occurrence| {
+                if failed.is_none()
+                    && let Err(e) = importer.take_occurrence(&occurrence)
+                {
+                    failed = Some(e.context(format!(
+                        "recording {} from {}",
+                        occurrence.key,
+                        path.display()
+                    )));
+                }
+            })
+            .with_context(|| format!("reading {}", path.display()))?;
+            if let Some(e) = failed {
+                return Err(e);
+            }
+            importer.skipped(read.skipped);
         }
-        importer.skipped(read.skipped);
-    }
+        Ok(importer)
+    })
+    .await??;
     let summary = importer.finish()?;
     report(g, &summary, || summary.lines().join("\n"))?;
     Ok(ExitCode::SUCCESS)

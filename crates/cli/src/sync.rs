@@ -257,17 +257,23 @@ pub async fn caldav(g: &Global, args: CaldavArgs) -> Result<ExitCode> {
     .await?;
     let calendars = calendars?;
     store.set_setting("caldav", &server).await?;
-    let client = std::sync::Arc::new(client);
     for calendar in &calendars {
-        let (c, url) = (client.clone(), calendar.clone());
-        let read = tokio::task::spawn_blocking(move || c.events(&url, window)).await??;
-        tokio::task::block_in_place(|| -> Result<()> {
-            for occurrence in &read.occurrences {
-                importer
-                    .take_occurrence(occurrence)
-                    .with_context(|| format!("recording {} from {calendar}", occurrence.key))?;
+        // Each occurrence is recorded as its response arrives: memory follows one event.
+        let read = tokio::task::block_in_place(|| -> Result<_> {
+            let mut failed = None;
+            let read = client.events_each(calendar, window, |occurrence| {
+                if failed.is_none()
+                    && let Err(e) = importer.take_occurrence(&occurrence)
+                {
+                    failed =
+                        Some(e.context(format!("recording {} from {calendar}", occurrence.key)));
+                }
+            })?;
+            if let Some(e) = failed {
+                return Err(e);
             }
-            Ok(importer.writer.commit()?)
+            importer.writer.commit()?;
+            Ok(read)
         })?;
         importer.skipped(read.skipped);
     }

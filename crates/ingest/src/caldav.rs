@@ -3,10 +3,12 @@
 //! (`calendar-query` REPORT). Blocking (ureq over rustls with ring): run it off the async
 //! runtime.
 
-use crate::calendar::{CalendarRead, Window, parse_ics};
+use crate::Skipped;
+use crate::calendar::{Budget, CalendarRead, Window, parse_ics_each};
 use base64::Engine;
 use quick_xml::Reader;
 use quick_xml::events::Event;
+use rekindle_core::calendar::Occurrence;
 use std::path::PathBuf;
 use std::time::Duration;
 use ureq::http::{Method, Request};
@@ -50,6 +52,8 @@ struct Response {
     href: String,
     props: Vec<(String, String)>,
     calendar: bool,
+    /// Some text of it was longer than `MAX_RESOURCE_BYTES` and cut.
+    cut: bool,
 }
 
 impl Response {
@@ -61,15 +65,49 @@ impl Response {
     }
 }
 
+/// Largest answer read from a CalDAV server, in bytes: a calendar-query REPORT answers with
+/// every event in the window at once. It is read as it arrives, one `<response>` at a time,
+/// so memory follows the largest response, not this.
+pub const MAX_ANSWER_BYTES: u64 = 1 << 30;
+
+/// Largest text of one property of one response (a resource's `calendar-data`: one event and
+/// its exceptions), in bytes; a larger one is cut and its resource skipped. A calendar file of
+/// a single meeting is a few KiB; 16 MiB allows for attachments inlined.
+pub const MAX_RESOURCE_BYTES: usize = 16 << 20;
+
 /// Reads a multistatus body. Namespaces are matched by local name, as servers vary in prefixes.
+#[cfg(test)]
 fn multistatus(xml: &str) -> Result<Vec<Response>, String> {
-    let mut reader = Reader::from_str(xml);
     let mut responses = Vec::new();
+    multistatus_each(xml.as_bytes(), |r| responses.push(r))?;
+    Ok(responses)
+}
+
+/// Reads a multistatus body from `reader`, handing each `<response>` to `each` as it ends.
+/// Text beyond `MAX_RESOURCE_BYTES` in one element is dropped and the response marked `cut`.
+fn multistatus_each(
+    reader: impl std::io::BufRead,
+    mut each: impl FnMut(Response),
+) -> Result<(), String> {
+    let mut reader = Reader::from_reader(reader);
+    let mut buffer = Vec::new();
     let mut current: Option<Response> = None;
     let mut path: Vec<String> = Vec::new();
     let mut text = String::new();
+    let mut cut = false;
+    let push = |text: &mut String, more: &str, cut: &mut bool| {
+        if text.len() + more.len() > MAX_RESOURCE_BYTES {
+            *cut = true;
+        } else {
+            text.push_str(more);
+        }
+    };
     loop {
-        match reader.read_event().map_err(|e| e.to_string())? {
+        buffer.clear();
+        match reader
+            .read_event_into(&mut buffer)
+            .map_err(|e| e.to_string())?
+        {
             Event::Start(e) => {
                 let name = String::from_utf8_lossy(e.local_name().as_ref()).into_owned();
                 if name == "response" {
@@ -87,32 +125,38 @@ fn multistatus(xml: &str) -> Result<Vec<Response>, String> {
                     r.calendar = true;
                 }
             }
-            Event::Text(t) => text.push_str(&t.decode().map_err(|e| e.to_string())?),
-            Event::CData(t) => text.push_str(&String::from_utf8_lossy(&t)),
+            Event::Text(t) => push(&mut text, &t.decode().map_err(|e| e.to_string())?, &mut cut),
+            Event::CData(t) => push(&mut text, &String::from_utf8_lossy(&t), &mut cut),
             Event::GeneralRef(r) => {
                 let name = String::from_utf8_lossy(&r).into_owned();
-                text.push_str(match name.as_str() {
+                let named = match name.as_str() {
                     "lt" => "<",
                     "gt" => ">",
                     "amp" => "&",
                     "quot" => "\"",
                     "apos" => "'",
                     _ => "",
-                });
+                };
+                push(&mut text, named, &mut cut);
                 if let Some(c) = name
                     .strip_prefix("#x")
                     .and_then(|h| u32::from_str_radix(h, 16).ok())
                     .or_else(|| name.strip_prefix('#').and_then(|d| d.parse().ok()))
                     .and_then(char::from_u32)
                 {
-                    text.push(c);
+                    push(&mut text, c.encode_utf8(&mut [0; 4]), &mut cut);
                 }
             }
             Event::End(_) => {
                 let name = path.pop().unwrap_or_default();
                 if let Some(r) = current.as_mut() {
                     match name.as_str() {
-                        "response" => responses.extend(current.take()),
+                        "response" => {
+                            if let Some(mut r) = current.take() {
+                                r.cut = std::mem::take(&mut cut);
+                                each(r);
+                            }
+                        }
                         "href" if path.last().is_some_and(|p| p == "response") => {
                             r.href = text.trim().to_string();
                         }
@@ -137,7 +181,7 @@ fn multistatus(xml: &str) -> Result<Vec<Response>, String> {
             _ => {}
         }
     }
-    Ok(responses)
+    Ok(())
 }
 
 /// A logged-in CalDAV client.
@@ -232,7 +276,7 @@ impl CalDav {
         url: &str,
         depth: &str,
         body: &str,
-    ) -> Result<String, CalDavError> {
+    ) -> Result<impl std::io::BufRead + use<>, CalDavError> {
         let http = |detail: String| CalDavError::Http {
             url: url.to_string(),
             detail,
@@ -245,7 +289,7 @@ impl CalDav {
             .header("Content-Type", "application/xml; charset=utf-8")
             .body(body.to_string())
             .map_err(|e| http(e.to_string()))?;
-        let mut response = self.agent.run(request).map_err(|e| http(e.to_string()))?;
+        let response = self.agent.run(request).map_err(|e| http(e.to_string()))?;
         let status = response.status().as_u16();
         if status == 401 || status == 403 {
             return Err(CalDavError::Login {
@@ -257,20 +301,34 @@ impl CalDav {
         if status != 207 {
             return Err(http(format!("{method} answered HTTP {status}")));
         }
-        response
-            .body_mut()
-            .with_config()
-            .limit(512 << 20)
-            .read_to_string()
-            .map_err(|e| http(e.to_string()))
+        let body = response
+            .into_body()
+            .into_with_config()
+            .limit(MAX_ANSWER_BYTES)
+            .reader();
+        Ok(std::io::BufReader::with_capacity(64 * 1024, body))
     }
 
-    fn propfind(&self, url: &str, depth: &str, body: &str) -> Result<Vec<Response>, CalDavError> {
-        let xml = self.request("PROPFIND", url, depth, body)?;
-        multistatus(&xml).map_err(|detail| CalDavError::Http {
+    /// Sends a request and reads its multistatus answer, handing each response to `each`.
+    fn multistatus(
+        &self,
+        method: &str,
+        url: &str,
+        depth: &str,
+        body: &str,
+        each: impl FnMut(Response),
+    ) -> Result<(), CalDavError> {
+        let answer = self.request(method, url, depth, body)?;
+        multistatus_each(answer, each).map_err(|detail| CalDavError::Http {
             url: url.to_string(),
             detail: format!("unreadable answer: {detail}"),
         })
+    }
+
+    fn propfind(&self, url: &str, depth: &str, body: &str) -> Result<Vec<Response>, CalDavError> {
+        let mut responses = Vec::new();
+        self.multistatus("PROPFIND", url, depth, body, |r| responses.push(r))?;
+        Ok(responses)
     }
 
     /// The calendar collections at or under the configured URL.
@@ -311,6 +369,21 @@ impl CalDav {
 
     /// The events of one calendar that touch the window, as occurrences.
     pub fn events(&self, calendar: &str, window: Window) -> Result<CalendarRead, CalDavError> {
+        let mut occurrences = Vec::new();
+        let mut read = self.events_each(calendar, window, |o| occurrences.push(o))?;
+        read.occurrences = occurrences;
+        Ok(read)
+    }
+
+    /// The events of one calendar that touch the window, each occurrence handed to `take` as
+    /// its response arrives: the returned read holds the counts and what was skipped, its
+    /// `occurrences` empty. Memory follows one response, whatever the calendar's size.
+    pub fn events_each(
+        &self,
+        calendar: &str,
+        window: Window,
+        mut take: impl FnMut(Occurrence),
+    ) -> Result<CalendarRead, CalDavError> {
         let stamp = |t: jiff::Timestamp| t.strftime("%Y%m%dT%H%M%SZ").to_string();
         let query = format!(
             r#"<?xml version="1.0" encoding="utf-8"?>
@@ -323,21 +396,24 @@ impl CalDav {
             stamp(window.from),
             stamp(window.to)
         );
-        let xml = self.request("REPORT", calendar, "1", &query)?;
-        let responses = multistatus(&xml).map_err(|detail| CalDavError::Http {
-            url: calendar.to_string(),
-            detail: format!("unreadable answer: {detail}"),
-        })?;
         let mut all = CalendarRead::default();
-        for response in responses {
+        let mut budget = Budget::default();
+        self.multistatus("REPORT", calendar, "1", &query, |response| {
+            let origin = resolve(calendar, &response.href);
+            if response.cut {
+                all.skipped.push(Skipped {
+                    origin,
+                    reason: format!("larger than {} MiB: passed over", MAX_RESOURCE_BYTES >> 20),
+                });
+                return;
+            }
             let Some(data) = response.prop("calendar-data") else {
-                continue;
+                return;
             };
-            let read = parse_ics(&resolve(calendar, &response.href), data, window);
+            let read = parse_ics_each(&origin, data, window, &mut budget, &mut take);
             all.events += read.events;
-            all.occurrences.extend(read.occurrences);
             all.skipped.extend(read.skipped);
-        }
+        })?;
         Ok(all)
     }
 }
@@ -381,5 +457,24 @@ END:VCALENDAR</C:calendar-data></prop></propstat></response>
             r[2].prop("calendar-data").unwrap(),
             "BEGIN:VCALENDAR\r\nSUMMARY:R&D <review>\r\nEND:VCALENDAR"
         );
+    }
+
+    #[test]
+    fn a_response_larger_than_the_cap_is_cut_and_marked_and_the_next_one_read() {
+        let huge = "x".repeat(MAX_RESOURCE_BYTES + 1);
+        let xml = format!(
+            r#"<multistatus xmlns="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav">
+ <response><href>/a.ics</href><propstat><prop><C:calendar-data>{huge}</C:calendar-data></prop></propstat></response>
+ <response><href>/b.ics</href><propstat><prop><C:calendar-data>BEGIN:VCALENDAR</C:calendar-data></prop></propstat></response>
+</multistatus>"#
+        );
+        let r = multistatus(&xml).unwrap();
+        assert_eq!(r.len(), 2);
+        assert!(r[0].cut && !r[1].cut);
+        assert!(
+            r[0].prop("calendar-data")
+                .is_none_or(|d| d.len() <= MAX_RESOURCE_BYTES)
+        );
+        assert_eq!(r[1].prop("calendar-data"), Some("BEGIN:VCALENDAR"));
     }
 }

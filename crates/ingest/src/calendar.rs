@@ -11,12 +11,19 @@
 //!   write it;
 //! - attendees with `PARTSTAT=DECLINED` (RFC 5545 section 3.2.12), which the core reads as a
 //!   cancellation when every contact declined.
+//!
+//! Whatever the input, a read is bounded: text is read line by line, twice (the zones and the
+//! moved instances, then each event as it ends), and only the event properties used are kept
+//! (`ics_text`: `MAX_NESTING`, `MAX_LINE_BYTES`, `MAX_EVENT_BYTES`, `MAX_ZONE_BYTES`); a
+//! series that fires more than once a day is machine-made, not a meeting (`machine_made`); a
+//! recurrence yields at most `MAX_OCCURRENCES` in the window after at most
+//! `MAX_EXPANSION_STEPS` steps from its start, lists at most `MAX_LISTED_DATES` dates, and a
+//! read spends at most its `Budget`. What goes past a bound is skipped and counted with its
+//! file, event and line.
 
+pub use crate::ics_text::{MAX_EVENT_BYTES, MAX_LINE_BYTES, MAX_NESTING, MAX_ZONE_BYTES};
 use crate::{IngestError, Skipped};
-use chrono::{DateTime, TimeZone, Utc};
-use icalendar::{
-    CalendarComponent, CalendarDateTime, Component, DatePerhapsTime, EventStatus as Ics,
-};
+use icalendar::{CalendarDateTime, Component, DatePerhapsTime, EventStatus as Ics};
 use jiff::Timestamp;
 use rekindle_core::EmailAddress;
 use rekindle_core::calendar::{Attendee, EventStatus, Occurrence};
@@ -39,7 +46,63 @@ pub struct CalendarRead {
 }
 
 /// Most occurrences taken from one recurring event in a window (a daily event over a year).
-const MAX_OCCURRENCES: u16 = 400;
+pub const MAX_OCCURRENCES: usize = 400;
+
+/// Most instances of one series walked through, from its first (DTSTART) to the window's end,
+/// before it is given up on: a daily series begun in 1753, a weekly one from the year 1. A
+/// recurrence is expanded from its start (RFC 5545 section 3.3.10: COUNT and BYSETPOS count
+/// from it), so a series begun long before the window costs one step per instance before it;
+/// without this bound a `COUNT=4294967295` or a series from 1900 took minutes.
+pub const MAX_EXPANSION_STEPS: usize = 100_000;
+
+/// Most RDATE or EXDATE values one event may list (RFC 5545 sections 3.8.5.1-2 set no limit).
+/// A real calendar lists a handful of moved or skipped dates; an event listing more is skipped.
+pub const MAX_LISTED_DATES: usize = 1_000;
+
+/// Why a recurrence rule is not a sales meeting, or `None` when it may be one. A rule that
+/// fires more than once a day (RFC 5545 section 3.3.10: FREQ=SECONDLY, MINUTELY or HOURLY, or
+/// several BYHOUR, BYMINUTE or BYSECOND values a day) is machine-made: a build, a monitor, a
+/// reminder. People meet customers at most daily; such a series is skipped and counted with
+/// its UID rather than recorded as hundreds of meetings held.
+pub fn machine_made(rrule: &str) -> Option<String> {
+    let mut times_a_day: usize = 1;
+    for part in rrule.split(';') {
+        let Some((key, value)) = part.split_once('=') else {
+            continue;
+        };
+        let key = key.trim().to_ascii_uppercase();
+        match key.as_str() {
+            "FREQ" => {
+                let freq = value.trim().to_ascii_uppercase();
+                if matches!(freq.as_str(), "SECONDLY" | "MINUTELY" | "HOURLY") {
+                    return Some(format!(
+                        "recurs more often than daily (FREQ={freq}): machine-made, not a meeting"
+                    ));
+                }
+            }
+            "BYHOUR" | "BYMINUTE" | "BYSECOND" => {
+                let values = value.split(',').filter(|v| !v.trim().is_empty()).count();
+                times_a_day = times_a_day.saturating_mul(values.max(1));
+            }
+            _ => {}
+        }
+    }
+    (times_a_day > 1).then(|| {
+        format!("recurs up to {times_a_day} times a day (BYHOUR, BYMINUTE, BYSECOND): machine-made, not a meeting")
+    })
+}
+
+/// How many values the event's `name` properties (RDATE, EXDATE) list in all.
+fn listed_dates(event: &icalendar::Event, name: &str) -> usize {
+    event
+        .multi_properties()
+        .get(name)
+        .into_iter()
+        .flatten()
+        .chain(event.properties().get(name))
+        .map(|p| p.value().split(',').count())
+        .sum()
+}
 
 fn utc(value: &DatePerhapsTime) -> Option<Timestamp> {
     let chrono = match value {
@@ -50,19 +113,12 @@ fn utc(value: &DatePerhapsTime) -> Option<Timestamp> {
     Timestamp::from_second(chrono.timestamp()).ok()
 }
 
-fn chrono_of(t: Timestamp) -> DateTime<rrule::Tz> {
-    Utc.timestamp_opt(t.as_second(), 0)
-        .single()
-        .unwrap_or_default()
-        .with_timezone(&rrule::Tz::UTC)
-}
-
 fn address(value: &str) -> Option<EmailAddress> {
     let trimmed = value.trim();
-    let bare = if trimmed.len() > 7 && trimmed[..7].eq_ignore_ascii_case("mailto:") {
-        &trimmed[7..]
-    } else {
-        trimmed
+    // `get` rather than indexing: the seventh byte may fall inside a character.
+    let bare = match (trimmed.get(..7), trimmed.get(7..)) {
+        (Some(scheme), Some(rest)) if scheme.eq_ignore_ascii_case("mailto:") => rest,
+        _ => trimmed,
     };
     EmailAddress::parse(bare).ok()
 }
@@ -83,45 +139,164 @@ fn stamp(t: Timestamp) -> String {
 
 /// Parses iCalendar text. `origin` names it in what is skipped (a file, a URL).
 pub fn parse_ics(origin: &str, text: &str, window: Window) -> CalendarRead {
+    let mut occurrences = Vec::new();
+    let mut read = parse_ics_each(origin, text, window, &mut Budget::default(), &mut |o| {
+        occurrences.push(o)
+    });
+    read.occurrences = occurrences;
+    read
+}
+
+/// Parses iCalendar text, handing each occurrence to `take` as it is read: the returned read
+/// holds the counts and what was skipped, its `occurrences` empty. Recurrences are charged to
+/// `budget`, which the caller shares between the texts of one read (a CalDAV calendar's).
+pub fn parse_ics_each(
+    origin: &str,
+    text: &str,
+    window: Window,
+    budget: &mut Budget,
+    take: &mut dyn FnMut(Occurrence),
+) -> CalendarRead {
+    read_calendar(origin, || Ok(text.as_bytes()), window, budget, take)
+}
+
+/// One event's kept text as a calendar of its own, with the calendar's declared zone, its time
+/// zones resolved (see `zones`). Returns the parsed calendar and the zones it names that
+/// could not be resolved.
+fn parse_event(
+    zones: &mut crate::zones::Resolver,
+    calendar_zone: &str,
+    event: &str,
+) -> Result<(icalendar::Calendar, Vec<String>), String> {
+    let (event, unknown) = zones.rewrite(event);
+    let text = format!("BEGIN:VCALENDAR\r\n{calendar_zone}{event}END:VCALENDAR\r\n");
+    match text.parse::<icalendar::Calendar>() {
+        Ok(calendar) => Ok((calendar, unknown)),
+        Err(e) => Err(format!(
+            "unreadable: {}",
+            e.lines().next().unwrap_or("").trim()
+        )),
+    }
+}
+
+/// Reads a calendar from `reader` event by event, handing each occurrence to `take`; what is
+/// returned holds the counts and what was skipped, its `occurrences` empty. Memory is bounded by
+/// the events' kept properties (see `ics_text`), not by the text's size.
+fn read_calendar<R: std::io::BufRead>(
+    origin: &str,
+    mut open: impl FnMut() -> std::io::Result<R>,
+    window: Window,
+    budget: &mut Budget,
+    take: &mut dyn FnMut(Occurrence),
+) -> CalendarRead {
     let mut read = CalendarRead::default();
     let years = window.from.to_zoned(jiff::tz::TimeZone::UTC).year()
         ..=window.to.to_zoned(jiff::tz::TimeZone::UTC).year();
-    let (text, unknown_zones) =
-        crate::zones::normalise(text, i32::from(*years.start())..=i32::from(*years.end()));
-    let calendar = match text.parse::<icalendar::Calendar>() {
-        Ok(c) => c,
+    // The first pass: the calendar's zones and the instances moved one by one, which events
+    // anywhere in the text may need.
+    let mut overrides = Vec::new();
+    let reader = match open() {
+        Ok(r) => r,
         Err(e) => {
             read.skipped.push(Skipped {
                 origin: origin.to_string(),
-                reason: format!("not an iCalendar file: {}", e.lines().next().unwrap_or("")),
+                reason: e.to_string(),
             });
             return read;
         }
     };
+    let (split, failed) = crate::ics_text::split(reader, &mut |event| {
+        if let Ok(mut event) = event
+            && event.overrides
+        {
+            // Only its UID and RECURRENCE-ID are needed here.
+            event.text = event
+                .text
+                .split_inclusive("\r\n")
+                .filter(|line| {
+                    ["BEGIN:", "END:", "UID", "RECURRENCE-ID"]
+                        .iter()
+                        .any(|key| {
+                            line.as_bytes()
+                                .get(..key.len())
+                                .is_some_and(|b| b.eq_ignore_ascii_case(key.as_bytes()))
+                        })
+                })
+                .collect();
+            overrides.push(event);
+        }
+    });
+    if let Some(e) = failed {
+        read.skipped.push(Skipped {
+            origin: origin.to_string(),
+            reason: format!("read failed part way, the rest is not read: {e}"),
+        });
+    }
+    if !split.saw_calendar {
+        read.skipped.push(Skipped {
+            origin: origin.to_string(),
+            reason: "not an iCalendar file: no BEGIN:VCALENDAR".to_string(),
+        });
+        return read;
+    }
+    for (line, reason) in split.other_skips {
+        read.skipped.push(Skipped {
+            origin: format!("{origin} line {line}"),
+            reason: format!("{reason}: passed over"),
+        });
+    }
+    let mut zones = crate::zones::Resolver::new(
+        &format!("{}{}", split.calendar_zone, split.zones),
+        i32::from(*years.start())..=i32::from(*years.end()),
+    );
+    let calendar_zone = split.calendar_zone;
     // Instances of a recurring event moved or cancelled one by one (RECURRENCE-ID).
-    let overridden: HashSet<(String, i64)> = calendar
-        .components
+    let overridden: HashSet<(String, i64)> = overrides
         .iter()
-        .filter_map(|c| match c {
-            CalendarComponent::Event(e) => Some((
-                e.get_uid()?.to_string(),
-                utc(&e.get_recurrence_id()?)?.as_second(),
-            )),
-            _ => None,
+        .filter_map(|e| {
+            let (calendar, _) = parse_event(&mut zones, &calendar_zone, &e.text).ok()?;
+            let event = calendar.calendar_events().next()?;
+            Some((
+                event.get_uid()?.to_string(),
+                utc(&event.get_recurrence_id()?)?.as_second(),
+            ))
         })
         .collect();
-    let cancels_all = calendar.properties.iter().any(|p| {
-        p.key().eq_ignore_ascii_case("METHOD") && p.value().trim().eq_ignore_ascii_case("CANCEL")
-    });
-    for (index, event) in calendar.calendar_events().enumerate() {
+    let cancels_all = split.cancels_all;
+    let mut index = 0usize;
+    let mut one = |event: Result<crate::ics_text::EventText, (usize, String)>| {
+        index += 1;
         read.events += 1;
+        let line = match &event {
+            Ok(e) => e.line,
+            Err((line, _)) => *line,
+        };
         let skip = |reason: &str| Skipped {
-            origin: format!("{origin} event {}", index + 1),
+            origin: format!("{origin} event {index} (line {line})"),
             reason: reason.to_string(),
+        };
+        let event = match event {
+            Ok(e) => e,
+            Err((_, reason)) => {
+                read.skipped.push(skip(&format!("{reason}: passed over")));
+                return;
+            }
+        };
+        let (calendar, unknown_zones) = match parse_event(&mut zones, &calendar_zone, &event.text) {
+            Ok(parsed) => parsed,
+            Err(reason) => {
+                read.skipped.push(skip(&reason));
+                return;
+            }
+        };
+        drop(event);
+        let Some(event) = calendar.calendar_events().next() else {
+            read.skipped.push(skip("unreadable event"));
+            return;
         };
         let Some(uid) = event.get_uid().map(str::to_string) else {
             read.skipped.push(skip("no UID"));
-            continue;
+            return;
         };
         let Some(start) = event.get_start().as_ref().and_then(utc) else {
             let reason = if unknown_zones.is_empty() {
@@ -133,7 +308,7 @@ pub fn parse_ics(origin: &str, text: &str, window: Window) -> CalendarRead {
                 )
             };
             read.skipped.push(skip(&reason));
-            continue;
+            return;
         };
         let end = event
             .get_end()
@@ -181,39 +356,121 @@ pub fn parse_ics(origin: &str, text: &str, window: Window) -> CalendarRead {
             attendees: attendees.clone(),
         };
         if let Some(original) = event.get_recurrence_id().as_ref().and_then(utc) {
-            read.occurrences
-                .push(occurrence(format!("{uid}/{}", stamp(original)), start));
-            continue;
+            take(occurrence(format!("{uid}/{}", stamp(original)), start));
+            return;
         }
         let recurring = event.property_value("RRULE").is_some()
             || event.multi_properties().contains_key("RDATE");
         if !recurring {
-            read.occurrences.push(occurrence(uid, start));
-            continue;
+            take(occurrence(uid, start));
+            return;
+        }
+        if let Some(why) = event.property_value("RRULE").and_then(machine_made) {
+            read.skipped.push(skip(&format!("UID {uid}: {why}")));
+            return;
+        }
+        let listed = listed_dates(&event, "RDATE").max(listed_dates(&event, "EXDATE"));
+        if listed > MAX_LISTED_DATES {
+            read.skipped.push(skip(&format!(
+                "UID {uid}: lists {listed} dates (RDATE or EXDATE), more than {MAX_LISTED_DATES}"
+            )));
+            return;
         }
         match event.get_recurrence() {
-            Ok(set) => {
-                let found = set
-                    .after(chrono_of(window.from))
-                    .before(chrono_of(window.to))
-                    .all(MAX_OCCURRENCES);
-                for date in found.dates {
-                    let Ok(at) = Timestamp::from_second(date.timestamp()) else {
-                        continue;
-                    };
-                    if overridden.contains(&(uid.clone(), at.as_second())) {
-                        continue;
+            Ok(set) => match expand(set, window, budget) {
+                Ok(found) => {
+                    for at in found {
+                        if overridden.contains(&(uid.clone(), at.as_second())) {
+                            continue;
+                        }
+                        take(occurrence(format!("{uid}/{}", stamp(at)), at));
                     }
-                    read.occurrences
-                        .push(occurrence(format!("{uid}/{}", stamp(at)), at));
                 }
-            }
+                Err(why) => read.skipped.push(skip(&format!("UID {uid}: {why}"))),
+            },
             Err(e) => read
                 .skipped
                 .push(skip(&format!("unreadable recurrence: {e}"))),
         }
+    };
+    // The second pass: each event read as its END arrives.
+    if let Ok(reader) = open() {
+        let _ = crate::ics_text::split(reader, &mut one);
     }
     read
+}
+
+/// Most instances walked through by one read (a file, a folder, a CalDAV calendar) over all
+/// its series: 500 daily series of ten years each. Without it, a file of many series each just
+/// under `MAX_EXPANSION_STEPS` would cost that many times over.
+pub const MAX_READ_STEPS: usize = 5_000_000;
+
+/// Most series that never occur (a rule no day satisfies: `BYMONTH=2;BYMONTHDAY=30`) one read
+/// expands. Finding that out costs rrule 100,000 empty periods a series (its own guard); a real
+/// calendar has none, a hostile one thousands.
+pub const MAX_BARREN_SERIES: usize = 8;
+
+/// What one read may still spend expanding recurrences (`MAX_READ_STEPS`,
+/// `MAX_BARREN_SERIES`); once spent, its remaining series are skipped and counted.
+#[derive(Clone, Debug)]
+pub struct Budget {
+    steps: usize,
+    barren: usize,
+}
+
+impl Default for Budget {
+    fn default() -> Budget {
+        Budget {
+            steps: MAX_READ_STEPS,
+            barren: MAX_BARREN_SERIES,
+        }
+    }
+}
+
+/// The instances of a recurrence set that start within the window, at most `MAX_OCCURRENCES`,
+/// walking no more than `MAX_EXPANSION_STEPS` instances from its start (rrule's own guard
+/// stops a rule that finds nothing for 100,000 periods in a row), charged to `budget`.
+/// Errors: the series needs more steps than that to reach the window's end, or the read's
+/// budget is spent.
+fn expand(
+    set: rrule::RRuleSet,
+    window: Window,
+    budget: &mut Budget,
+) -> Result<Vec<Timestamp>, String> {
+    if budget.steps == 0 || budget.barren == 0 {
+        return Err(format!(
+            "the read's recurrence budget is spent ({MAX_READ_STEPS} steps, or {MAX_BARREN_SERIES} series that never occur): passed over"
+        ));
+    }
+    let mut found = Vec::new();
+    let mut steps = 0usize;
+    for date in &set.limit() {
+        steps += 1;
+        budget.steps = budget.steps.saturating_sub(1);
+        let Ok(at) = Timestamp::from_second(date.timestamp()) else {
+            continue;
+        };
+        if at > window.to || found.len() >= MAX_OCCURRENCES {
+            return Ok(found);
+        }
+        if steps > MAX_EXPANSION_STEPS {
+            return Err(format!(
+                "recurs more than {MAX_EXPANSION_STEPS} times before the window's end: passed over"
+            ));
+        }
+        if budget.steps == 0 {
+            return Err(format!(
+                "the read's recurrence budget of {MAX_READ_STEPS} steps is spent: passed over"
+            ));
+        }
+        if at >= window.from {
+            found.push(at);
+        }
+    }
+    if steps == 0 {
+        budget.barren -= 1;
+    }
+    Ok(found)
 }
 
 /// The `.ics` files under `dir`, recursively and in name order (a vdir, as vdirsyncer and khal
@@ -282,6 +539,22 @@ pub fn check(path: &Path) -> Result<(), IngestError> {
 
 /// Reads a `.ics` file, or the `.ics` files under a folder (see `ics_files`).
 pub fn read_ics(path: &Path, window: Window) -> Result<CalendarRead, IngestError> {
+    let mut occurrences = Vec::new();
+    let mut read = read_ics_each(path, window, |o| occurrences.push(o))?;
+    read.occurrences = occurrences;
+    Ok(read)
+}
+
+/// Reads a `.ics` file, or the `.ics` files under a folder (see `ics_files`), handing each
+/// occurrence to `take` as it is read: the returned read holds the counts and what was
+/// skipped, its `occurrences` empty. Files are read line by line, so memory follows the
+/// events kept (see `ics_text`), whatever a file's size.
+/// Errors: `path` cannot be read or listed.
+pub fn read_ics_each(
+    path: &Path,
+    window: Window,
+    mut take: impl FnMut(Occurrence),
+) -> Result<CalendarRead, IngestError> {
     let io = |source| IngestError::Io {
         path: path.to_path_buf(),
         source,
@@ -292,21 +565,14 @@ pub fn read_ics(path: &Path, window: Window) -> Result<CalendarRead, IngestError
         vec![path.to_path_buf()]
     };
     let mut all = CalendarRead::default();
+    let mut budget = Budget::default();
     for file in files {
         let origin = file.display().to_string();
-        match std::fs::read(&file) {
-            Ok(bytes) => {
-                let text = String::from_utf8_lossy(&bytes);
-                let read = parse_ics(&origin, &text, window);
-                all.events += read.events;
-                all.occurrences.extend(read.occurrences);
-                all.skipped.extend(read.skipped);
-            }
-            Err(e) => all.skipped.push(Skipped {
-                origin,
-                reason: e.to_string(),
-            }),
-        }
+        let open =
+            || std::fs::File::open(&file).map(|f| std::io::BufReader::with_capacity(64 * 1024, f));
+        let read = read_calendar(&origin, open, window, &mut budget, &mut take);
+        all.events += read.events;
+        all.skipped.extend(read.skipped);
     }
     Ok(all)
 }

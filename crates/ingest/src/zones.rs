@@ -26,7 +26,9 @@ use crate::windows_zones::{WINDOWS_ZONES, iana_for_windows};
 use chrono::{Datelike, NaiveDate, NaiveDateTime, Offset, TimeZone, Weekday};
 use std::collections::{BTreeMap, BTreeSet};
 
-/// Joins folded lines (RFC 5545 section 3.1: a line break followed by a space or a tab).
+/// Joins folded lines (RFC 5545 section 3.1: a line break followed by a space or a tab). The
+/// reader unfolds as it reads (`ics_text`); this is for text at hand.
+#[cfg(test)]
 pub(crate) fn unfold(text: &str) -> String {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut out = String::with_capacity(text.len());
@@ -285,7 +287,9 @@ pub(crate) fn vtimezones(unfolded: &str) -> BTreeMap<String, Rules> {
         match (key.as_str(), value.to_ascii_uppercase().as_str()) {
             ("BEGIN", "VTIMEZONE") => zone = Some((None, Rules::default())),
             ("END", "VTIMEZONE") => {
-                if let Some((Some(id), rules)) = zone.take() {
+                if let Some((Some(id), rules)) = zone.take()
+                    && zones.len() < MAX_VTIMEZONES
+                {
                     zones.insert(id, rules);
                 }
             }
@@ -294,7 +298,10 @@ pub(crate) fn vtimezones(unfolded: &str) -> BTreeMap<String, Rules> {
             }
             ("END", "STANDARD" | "DAYLIGHT") => {
                 if let (Some(o), Some((_, rules))) = (observance.take(), zone.as_mut()) {
-                    rules.observances.push(o);
+                    let onsets: usize = rules.observances.iter().map(|o| 1 + o.dates.len()).sum();
+                    if onsets + 1 + o.dates.len() <= MAX_ONSETS {
+                        rules.observances.push(o);
+                    }
                 }
             }
             _ => match (observance.as_mut(), zone.as_mut()) {
@@ -303,7 +310,9 @@ pub(crate) fn vtimezones(unfolded: &str) -> BTreeMap<String, Rules> {
                     "TZOFFSETFROM" => o.from = offset(value).unwrap_or(o.from),
                     "TZOFFSETTO" => o.to = offset(value).unwrap_or(o.to),
                     "RRULE" => o.rule(value),
-                    "RDATE" => o.dates.extend(value.split(',').filter_map(local_time)),
+                    "RDATE" => o
+                        .dates
+                        .extend(value.split(',').take(MAX_ONSETS).filter_map(local_time)),
                     _ => {}
                 },
                 (None, Some((id, _))) if key == "TZID" => {
@@ -436,68 +445,106 @@ fn anchor_floating(line: &str, zone: &str) -> Option<String> {
     timed.then(|| format!("{head};TZID=\"{zone}\":{value}"))
 }
 
-/// iCalendar text with every TZID resolved: IANA names put in place of Windows names and
-/// VTIMEZONE-only ids, and times in a zone known only by its rules turned into UTC. Returns
-/// the text and the TZIDs that could not be resolved. `years`: see `resolve`.
+/// Most VTIMEZONE definitions read from one calendar, and most onsets (observances and their
+/// RDATEs) read from one of them. Each distinct zone is compared with every CLDR zone over the
+/// window's days (`resolve`), and each offset looks through every onset: a file defining
+/// thousands of zones or onsets would take minutes. Real files define a handful of zones
+/// (Outlook: one per zone used) with two observances each; a full tzdata history is a few
+/// hundred onsets.
+pub const MAX_VTIMEZONES: usize = 32;
+/// See `MAX_VTIMEZONES`.
+pub const MAX_ONSETS: usize = 500;
+
+/// Resolves the TZIDs of a calendar's lines: the file's VTIMEZONE definitions and declared zone
+/// read once, each TZID resolved once.
+pub(crate) struct Resolver {
+    definitions: BTreeMap<String, Rules>,
+    calendar_zone: Option<String>,
+    years: std::ops::RangeInclusive<i32>,
+    resolved: BTreeMap<String, Option<Zone>>,
+}
+
+impl Resolver {
+    /// Reads the VTIMEZONEs and `X-WR-TIMEZONE` of unfolded text. `years`: see `resolve`.
+    pub(crate) fn new(unfolded: &str, years: std::ops::RangeInclusive<i32>) -> Resolver {
+        // The calendar's own zone (Google Calendar, Apple): floating times are in it.
+        let calendar_zone = unfolded.split("\r\n").find_map(|line| {
+            let (name, value) = line.split_once(':')?;
+            (name.trim().eq_ignore_ascii_case("X-WR-TIMEZONE") && !value.trim().is_empty())
+                .then(|| value.trim().trim_matches('"').to_string())
+        });
+        Resolver {
+            definitions: vtimezones(unfolded),
+            calendar_zone,
+            years,
+            resolved: BTreeMap::new(),
+        }
+    }
+
+    /// Unfolded text with every TZID resolved: IANA names put in place of Windows names and
+    /// VTIMEZONE-only ids, and times in a zone known only by its rules turned into UTC.
+    /// Returns the text and the TZIDs in it that could not be resolved.
+    pub(crate) fn rewrite(&mut self, unfolded: &str) -> (String, Vec<String>) {
+        let mut unknown = Vec::new();
+        let mut out = String::with_capacity(unfolded.len());
+        for line in unfolded.split("\r\n") {
+            let anchored = self
+                .calendar_zone
+                .as_deref()
+                .and_then(|zone| anchor_floating(line, zone));
+            let line = anchored.as_deref().unwrap_or(line);
+            let rewritten = head_end(line).and_then(|end| {
+                let (head, value) = (&line[..end], &line[end + 1..]);
+                let (from, to) = tzid_param(head)?;
+                let id = head[from..to].trim_matches('"').to_string();
+                let zone = self
+                    .resolved
+                    .entry(id.clone())
+                    .or_insert_with(|| resolve(&id, &self.definitions, self.years.clone()));
+                match zone {
+                    Some(Zone::Iana(iana)) if head[from..to] != **iana => {
+                        Some(format!("{}{iana}{}:{value}", &head[..from], &head[to..]))
+                    }
+                    Some(Zone::Iana(_)) => None,
+                    Some(Zone::Rules(rules)) => {
+                        // Each time of the value in UTC, the TZID parameter dropped.
+                        let times: Option<Vec<String>> = value
+                            .split(',')
+                            .map(|v| {
+                                let local =
+                                    NaiveDateTime::parse_from_str(v.trim(), "%Y%m%dT%H%M%S")
+                                        .ok()?;
+                                Some(rules.to_utc(local)?.format("%Y%m%dT%H%M%SZ").to_string())
+                            })
+                            .collect();
+                        let times = times?;
+                        Some(format!(
+                            "{}{}:{}",
+                            &head[..from - ";TZID=".len()],
+                            &head[to..],
+                            times.join(",")
+                        ))
+                    }
+                    None => {
+                        if !unknown.contains(&id) {
+                            unknown.push(id.clone());
+                        }
+                        None
+                    }
+                }
+            });
+            out.push_str(rewritten.as_deref().unwrap_or(line));
+            out.push_str("\r\n");
+        }
+        (out, unknown)
+    }
+}
+
+/// iCalendar text with every TZID resolved (see `Resolver::rewrite`). `years`: see `resolve`.
+#[cfg(test)]
 pub(crate) fn normalise(text: &str, years: std::ops::RangeInclusive<i32>) -> (String, Vec<String>) {
     let unfolded = unfold(text);
-    let definitions = vtimezones(&unfolded);
-    let mut resolved: BTreeMap<String, Option<Zone>> = BTreeMap::new();
-    let mut unknown = Vec::new();
-    // The calendar's own zone (Google Calendar, Apple): floating times are in it.
-    let calendar_zone = unfolded.split("\r\n").find_map(|line| {
-        let (name, value) = line.split_once(':')?;
-        (name.trim().eq_ignore_ascii_case("X-WR-TIMEZONE") && !value.trim().is_empty())
-            .then(|| value.trim().trim_matches('"').to_string())
-    });
-    let mut out = String::with_capacity(unfolded.len());
-    for line in unfolded.split("\r\n") {
-        let anchored = calendar_zone
-            .as_deref()
-            .and_then(|zone| anchor_floating(line, zone));
-        let line = anchored.as_deref().unwrap_or(line);
-        let rewritten = head_end(line).and_then(|end| {
-            let (head, value) = (&line[..end], &line[end + 1..]);
-            let (from, to) = tzid_param(head)?;
-            let id = head[from..to].trim_matches('"').to_string();
-            let zone = resolved
-                .entry(id.clone())
-                .or_insert_with(|| resolve(&id, &definitions, years.clone()));
-            match zone {
-                Some(Zone::Iana(iana)) if head[from..to] != **iana => {
-                    Some(format!("{}{iana}{}:{value}", &head[..from], &head[to..]))
-                }
-                Some(Zone::Iana(_)) => None,
-                Some(Zone::Rules(rules)) => {
-                    // Each time of the value in UTC, the TZID parameter dropped.
-                    let times: Option<Vec<String>> = value
-                        .split(',')
-                        .map(|v| {
-                            let local =
-                                NaiveDateTime::parse_from_str(v.trim(), "%Y%m%dT%H%M%S").ok()?;
-                            Some(rules.to_utc(local)?.format("%Y%m%dT%H%M%SZ").to_string())
-                        })
-                        .collect();
-                    let times = times?;
-                    Some(format!(
-                        "{}{}:{}",
-                        &head[..from - ";TZID=".len()],
-                        &head[to..],
-                        times.join(",")
-                    ))
-                }
-                None => {
-                    if !unknown.contains(&id) {
-                        unknown.push(id.clone());
-                    }
-                    None
-                }
-            }
-        });
-        out.push_str(rewritten.as_deref().unwrap_or(line));
-        out.push_str("\r\n");
-    }
-    (out, unknown)
+    Resolver::new(&unfolded, years).rewrite(&unfolded)
 }
 
 #[cfg(test)]

@@ -81,7 +81,7 @@ fn events_become_occurrences_in_utc_with_recurrence_expanded_and_exceptions_appl
     let read = parse_ics("work.ics", CALENDAR, window());
     assert_eq!(read.events, 6);
     assert_eq!(read.skipped.len(), 1, "{:?}", read.skipped);
-    assert_eq!(read.skipped[0].origin, "work.ics event 6");
+    assert_eq!(read.skipped[0].origin, "work.ics event 6 (line 53)");
     assert!(read.skipped[0].reason.contains("UID"));
 
     let review = read
