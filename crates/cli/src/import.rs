@@ -469,7 +469,10 @@ impl Importer {
         // Only a direct answer to the rep's conversation may move the deal on its own
         // (`MailActivity::answers_touch`: in the thread of a touch, or a deal contact writing
         // to the rep after one; never list traffic outside the thread, never mail before).
-        let direct = activity.answers_touch;
+        // A list post, even in the rep's thread, is read and recorded but never acts alone: the
+        // list, not the prospect, may be speaking, and others read it (issue 10, section 1).
+        let direct = activity.answers_touch
+            && !rekindle_core::mail::is_list_or_bulk(&message.automatic_headers);
         let reading = act_on_reply(
             &mut self.writer,
             &self.policy,

@@ -57,3 +57,37 @@ fn a_list_post_is_a_reply_only_in_the_reps_thread() {
     // And the announcement's "not interested" moved nothing.
     assert_eq!(rk.json(&["show", &d])["record"]["deal"]["status"], "open");
 }
+
+#[test]
+fn a_list_post_in_the_reps_thread_is_read_but_never_acts_alone() {
+    let rk = Rk::new();
+    rk.json(&["init"]);
+    let d = deal_with_contact(&rk, "Acme", "5000", "Dana Reyes", "dana@acme.example", &[]);
+    let mut mbox = mbox_message(
+        "t1@seller.example",
+        "From: Alex Morgan <alex@seller.example>\nTo: dana@acme.example\nSubject: Scheduling pilot",
+        "Mon, 16 Nov 2026 09:00:00 +0000",
+        "Dana, the pilot plan for the two yards is attached.",
+    );
+    mbox += &mbox_message(
+        "l2@acme.example",
+        &format!(
+            "From: Dana Reyes <dana@acme.example>\nTo: ops@lists.example\nCc: alex@seller.example\nSubject: Re: Scheduling pilot\nIn-Reply-To: <t1@seller.example>\n{LIST}"
+        ),
+        "Wed, 18 Nov 2026 09:00:00 +0000",
+        "Not interested, close the file.",
+    );
+    let path = file(rk.db.parent().unwrap(), "list.mbox", &mbox);
+    let summary = rk.json(&[
+        "import",
+        "mail",
+        path.to_str().unwrap(),
+        "--me",
+        "alex@seller.example",
+    ]);
+    assert_eq!(summary["replies"], 1, "{summary}");
+    let readings = rk.json(&["replies", "list", "--all"]);
+    assert_eq!(readings[0]["class"], "lost", "{readings}");
+    assert_eq!(readings[0]["state"], "needs_rep", "{readings}");
+    assert_eq!(rk.json(&["show", &d])["record"]["deal"]["status"], "open");
+}

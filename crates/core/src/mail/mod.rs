@@ -22,5 +22,5 @@ pub use text::new_text;
 pub use thread::thread_subject;
 pub use understand::{
     Conversation, Directory, Disposition, LIST_TRAFFIC, MailActivity, TouchRef, UNKNOWN_SENDER,
-    understand, understand_in,
+    is_list_or_bulk, understand, understand_in,
 };

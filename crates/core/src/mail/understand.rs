@@ -342,7 +342,7 @@ pub fn understand_in(
             && a.outcome == Outcome::Replied
             && !a.answers_touch
             && !to_me
-            && is_list_traffic(&message.automatic_headers);
+            && is_list_or_bulk(&message.automatic_headers);
     }
     if list_only {
         // A post to a list or a bulk mailing that reached the rep only through the list,
@@ -395,7 +395,7 @@ fn answers_touch(
         .min();
     from_contact
         && to_me
-        && !is_list_traffic(&message.automatic_headers)
+        && !is_list_or_bulk(&message.automatic_headers)
         && first_touch.is_some_and(|t| t <= activity.at)
 }
 
@@ -404,7 +404,7 @@ fn answers_touch(
 /// Broader than `autoreply::is_list_traffic` (which decides whether an auto-reply header can be
 /// trusted): here any sign of list or bulk delivery makes a message no direct answer, the
 /// cautious side for acting on it.
-fn is_list_traffic(headers: &[(String, String)]) -> bool {
+pub fn is_list_or_bulk(headers: &[(String, String)]) -> bool {
     headers.iter().any(|(name, value)| {
         name.eq_ignore_ascii_case("list-id")
             || name.eq_ignore_ascii_case("list-unsubscribe")

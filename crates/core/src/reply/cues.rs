@@ -90,7 +90,7 @@ cues!(
         r"\b(?:meine|unsere) (?:daten|kontaktdaten|adresse|e-?mail-?adresse) (?:\w+ ){0,3}löschen\b",
         r"\bkeine (?:weiteren )?(?:e-?mails|nachrichten|anfragen|anrufe|kontaktaufnahmen?) mehr\b",
         r"\bschreiben sie mir nicht mehr\b",
-        r"\bne (?:m'|nous )?(?:écrivez|contactez|envoyez|sollicitez|appelez) plus\b",
+        r"\bne (?:m'|me |nous )?(?:écrivez|contactez|envoyez|sollicitez|appelez) plus\b",
         r"\b(?:retirez|supprimez|effacez|enlevez|désinscrivez)[- ](?:moi|nous)\b",
         r"\b(?:me|nous) (?:retirer|désinscrire|supprimer|enlever) (?:de|des)\b",
         r"\b(?:supprimer|effacer|supprimez|effacez) (?:mes|nos) (?:données|coordonnées|informations)\b",

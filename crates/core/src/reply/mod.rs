@@ -386,7 +386,17 @@ pub fn classify_with(
         .min_by_key(|m| m.on);
 
     // Every table is looked at once; the order below decides.
-    let stop = STOP.find(lower);
+    // A stop request the sender negates ("please don't remove me") or makes about someone
+    // else ("unsubscribe bob@...") is not theirs: still a stop, but for the rep to confirm.
+    let stop_at = STOP.find_at(lower);
+    let stop_doubted = stop_at.filter(|m| {
+        NEGATION.is_match(&lower[..m.start()])
+            || lower[m.end()..]
+                .split_whitespace()
+                .take(3)
+                .any(|w| w.contains('@'))
+    });
+    let stop = stop_at.map(|m| m.as_str());
     let away = WORDING
         .find(lower)
         .map(|m| m.as_str())
@@ -440,10 +450,12 @@ pub fn classify_with(
     // `explicit`: the deciding words say the answer outright (cues.rs); only then may the
     // reading move a deal without the rep.
     let (mut reading, explicit) = if let Some(words) = stop {
-        (
-            Reading::new(ReplyClass::Stop, vec![words.to_string()]),
-            true,
-        )
+        let mut r = Reading::new(ReplyClass::Stop, vec![words.to_string()]);
+        if stop_doubted.is_some() {
+            r.evidence
+                .push("negated, or about someone else: for the rep to confirm".into());
+        }
+        (r, stop_doubted.is_none())
     } else if let Some(words) =
         away.filter(|_| crate::mail::autoreply::reads_as_notice(original, sent))
     {
