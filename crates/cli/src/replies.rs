@@ -8,7 +8,6 @@ use rekindle_core::reply::eval::{self, Evaluation, cross_validate, evaluate, par
 use rekindle_core::reply::{Action, DealSituation, ReplyClass, classify, plan};
 use rekindle_core::time::{date_of, parse_date};
 use rekindle_core::{LostReason, PlayKind, ReadingId};
-use std::io::Read;
 use std::process::ExitCode;
 
 pub async fn run(g: &Global, command: RepliesCommand) -> Result<ExitCode> {
@@ -181,13 +180,12 @@ fn classify_file(
     context: Option<&str>,
     sent: Option<&str>,
 ) -> Result<ExitCode> {
-    let mut text = String::new();
-    if file.as_os_str() == "-" {
-        std::io::stdin().read_to_string(&mut text)?;
-    } else {
-        text =
-            std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
-    }
+    let text = crate::files::read_text_or_stdin(
+        file,
+        "the reply",
+        rekindle_core::MAX_BODY_BYTES,
+        "MAX_BODY_BYTES",
+    )?;
     let context = context.map(PlayKind::parse).transpose()?;
     let sent = match sent {
         Some(s) => parse_date("sent", s)?,

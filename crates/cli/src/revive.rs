@@ -360,9 +360,14 @@ fn unterminated_quote(bytes: &[u8]) -> Option<usize> {
     in_quotes.then_some(opened_on)
 }
 
+/// The largest events CSV read: far beyond any real list of trigger events, and a bound on
+/// what a wrong file (`/dev/zero`, a log) can make the import hold.
+const MAX_EVENTS_BYTES: usize = 64 * 1024 * 1024;
+
 /// Reads a CSV of events; every error names the line and the field.
 async fn events_from_csv(store: &Store, path: &Path) -> Result<Vec<TriggerEvent>> {
-    let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    let bytes =
+        crate::files::read_text_file(path, "events file", MAX_EVENTS_BYTES, "64 MiB")?.into_bytes();
     if let Some(line) = unterminated_quote(&bytes) {
         bail!(
             "{} line {line}: a quoted field opens here and is never closed (a missing \"); nothing was imported",

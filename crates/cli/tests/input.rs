@@ -295,3 +295,42 @@ fn a_csv_with_a_quote_never_closed_is_refused_and_lines_are_counted_across_quote
     let out = rk.json(&["event", "import", good.to_str().unwrap()]);
     assert_eq!(out["added"], 2, "{out}");
 }
+
+#[cfg(unix)]
+#[test]
+fn a_pipe_given_as_a_file_is_refused_at_once_never_waited_on() {
+    let rk = Rk::new();
+    rk.json(&["init"]);
+    let fifo = rk.db.with_file_name("pipe");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let p = fifo.to_str().unwrap();
+    let maildir = rk.db.with_file_name("Maildir");
+    for sub in ["cur", "new", "tmp"] {
+        std::fs::create_dir_all(maildir.join(sub)).unwrap();
+    }
+    for args in [
+        vec!["import", "mail", p, "--me", "alex@seller.example"],
+        vec!["import", "calendar", p, "--me", "alex@seller.example"],
+        vec!["event", "import", p],
+        vec!["replies", "classify", p],
+    ] {
+        // A hang would block here: the test harness's timeout is the guard.
+        let err = rk.fails(&args);
+        assert!(
+            err.contains("pipe") || err.contains("regular file"),
+            "{args:?}: {err}"
+        );
+    }
+    // An empty Maildir is a mailbox with nothing in it yet, not an error.
+    rk.json(&[
+        "import",
+        "mail",
+        maildir.to_str().unwrap(),
+        "--me",
+        "alex@seller.example",
+    ]);
+}

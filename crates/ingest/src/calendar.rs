@@ -516,7 +516,11 @@ fn ics_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
 /// Errors: the path cannot be read, or holds no calendar.
 pub fn check(path: &Path) -> Result<(), IngestError> {
     let io = crate::io_error(path);
-    if std::fs::metadata(path).map_err(&io)?.is_dir() {
+    let meta = std::fs::metadata(path).map_err(&io)?;
+    if !meta.is_dir() && !meta.is_file() {
+        return Err(IngestError::NotRegular(path.to_path_buf()));
+    }
+    if meta.is_dir() {
         return if !ics_files(path).map_err(&io)?.is_empty() {
             Ok(())
         } else {

@@ -53,6 +53,9 @@ pub enum IngestError {
     Unrecognised(PathBuf),
     #[error("{0}: not an iCalendar file or a folder of .ics files")]
     NotCalendar(PathBuf),
+    /// A named pipe, a device or a socket: reading it could wait for ever or never end.
+    #[error("{0}: not a regular file or a folder (a pipe or a device); save it to a file first")]
+    NotRegular(PathBuf),
 }
 
 /// A message that was passed over, and why.
@@ -269,6 +272,9 @@ fn is_maildir(dir: &Path) -> bool {
 /// is a file that holds no mail.
 pub fn kind_of(path: &Path) -> Result<Kind, IngestError> {
     let meta = std::fs::metadata(path).map_err(io_error(path))?;
+    if !meta.is_dir() && !meta.is_file() {
+        return Err(IngestError::NotRegular(path.to_path_buf()));
+    }
     if meta.is_dir() {
         std::fs::read_dir(path).map_err(io_error(path))?;
         return Ok(if is_maildir(path) {
@@ -288,7 +294,8 @@ pub fn kind_of(path: &Path) -> Result<Kind, IngestError> {
 /// `kind_of`, and for a folder that it (or a folder in it) holds at least one mail file.
 pub fn check(path: &Path) -> Result<Kind, IngestError> {
     let kind = kind_of(path)?;
-    if matches!(kind, Kind::Eml | Kind::Mbox) {
+    // A Maildir with no mail yet is a mailbox all the same.
+    if matches!(kind, Kind::Eml | Kind::Mbox | Kind::Maildir) {
         return Ok(kind);
     }
     let mut found = false;
@@ -484,7 +491,8 @@ pub fn read_filtered(
                 }
             }
         };
-    match kind_of(path)? {
+    let kind = kind_of(path)?;
+    match kind {
         Kind::Eml | Kind::Mbox => file(path, false, true, &mut summary).map_err(io_error(path))?,
         Kind::EmlFolder | Kind::Maildir => {
             walk(path, 0, &mut |path, known| {
@@ -497,7 +505,9 @@ pub fn read_filtered(
                 true
             })
             .map_err(io_error(path))?;
-            if summary.messages == 0 && summary.skipped.is_empty() {
+            // An empty Maildir is a mailbox with nothing in it yet; a folder of other files is
+            // not mail.
+            if summary.messages == 0 && summary.skipped.is_empty() && kind == Kind::EmlFolder {
                 return Err(IngestError::Unrecognised(path.to_path_buf()));
             }
         }
