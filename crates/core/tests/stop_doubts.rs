@@ -42,3 +42,26 @@ fn the_senders_own_requests_stay_certain_stops() {
         );
     }
 }
+
+#[test]
+fn a_year_written_after_a_quarter_or_month_says_which_one() {
+    use rekindle_core::reply::mentions;
+    let sent = date(2026, 11, 11);
+    for (text, on) in [
+        ("check back in q3 2027.", date(2027, 7, 1)),
+        ("please check back in q2 2027", date(2027, 4, 1)),
+        ("reach out again in march 2027", date(2027, 3, 1)),
+        ("check back in q3.", date(2027, 7, 1)),
+    ] {
+        let first = mentions(text, sent).into_iter().map(|m| m.on).min();
+        assert_eq!(first, Some(on), "{text}");
+    }
+    // A numeric date whose day/month order is unknown names no day, rather than 1 January.
+    assert!(mentions("ping me after 15/01/2027", sent).is_empty());
+    // A year alone is that year's start.
+    let first = mentions("maybe in 2028", sent)
+        .into_iter()
+        .map(|m| m.on)
+        .min();
+    assert_eq!(first, Some(date(2028, 1, 1)));
+}

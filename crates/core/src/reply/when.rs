@@ -64,6 +64,7 @@ const NUMBERS: &[(&str, i64)] = &[
 ];
 
 /// One alternative a kind of mention is found by; each kind turns its match into a date.
+#[derive(PartialEq, Eq)]
 enum Kind {
     Today,
     Tomorrow,
@@ -299,6 +300,14 @@ pub fn mentions(text: &str, sent: Date) -> Vec<Mention> {
     for pattern in PATTERNS.iter() {
         for caps in pattern.regex.captures_iter(text) {
             let whole = caps.get(0).expect("a match has a whole");
+            // A year inside a numeric date ("15/01/2027") is not the first of January: the
+            // order of day and month is not known here, so it names nothing.
+            if pattern.kind == Kind::Year
+                && (text[..whole.start()].ends_with(['/', '.', '-'])
+                    || text[whole.end()..].starts_with(['/', '-']))
+            {
+                continue;
+            }
             // A longer expression found first ("2nd of December") owns its words.
             if taken
                 .iter()
@@ -319,7 +328,29 @@ pub fn mentions(text: &str, sent: Date) -> Vec<Mention> {
         }
     }
     found.sort_by_key(|(at, _)| *at);
-    found.into_iter().map(|(_, m)| m).collect()
+    // A year right after a month, a quarter or a season ("Q3 2027", "March 2027", "spring
+    // 2027") says which one: the mention moves to that year, and the year alone names nothing.
+    let mut out: Vec<(usize, Mention)> = Vec::new();
+    for (at, m) in found {
+        let is_year = m.phrase.len() == 4 && m.phrase.bytes().all(|b| b.is_ascii_digit());
+        if is_year
+            && let Some((prev_at, prev)) = out.last_mut()
+            && text
+                .get(*prev_at + prev.phrase.len()..at)
+                .is_some_and(|gap| gap.trim_matches([' ', ',']).is_empty())
+            && let Ok(year) = m.phrase.parse::<i16>()
+        {
+            if let Ok(moved) = Date::new(year, prev.on.month(), prev.on.day())
+                && moved >= sent
+            {
+                prev.on = moved;
+                prev.phrase = format!("{} {}", prev.phrase, m.phrase);
+            }
+            continue;
+        }
+        out.push((at, m));
+    }
+    out.into_iter().map(|(_, m)| m).collect()
 }
 
 #[cfg(test)]
