@@ -1,0 +1,159 @@
+//! No panic on any input, at every reader: message parsing (`parse`, `parse_filtered`), mbox
+//! splitting (whole and in blocks of a few bytes), Maildir and folder reading on disk, and
+//! iCalendar parsing and expansion. Arbitrary bytes and mutations of the real-mail set, the
+//! field cases and `fuzz-corpus/`; outputs are checked bounded, and what is skipped says why.
+//! See `../../core/tests/fuzzing/mod.rs` for the long run
+//! (`REKINDLE_FUZZ_SECONDS=600 cargo test --profile fuzz -p rekindle-ingest --test fuzz`).
+
+#[path = "../../core/tests/fuzzing/mod.rs"]
+mod fuzzing;
+
+use fuzzing::{Input, files, fuzz, has_extension, inputs, long_run, root, shared_cases};
+use proptest::prelude::*;
+use rekindle_ingest::calendar::{Window, parse_ics};
+use rekindle_ingest::{parse, parse_filtered, read, split_mbox};
+use std::path::Path;
+
+fn corpus(extensions: &[&str]) -> Vec<(String, Vec<u8>)> {
+    let keep = |p: &Path| has_extension(p, extensions);
+    let mut all = files(
+        &root().join("crates/ingest/tests/fuzz-corpus"),
+        64 << 10,
+        &keep,
+    );
+    if extensions.contains(&"eml") {
+        // Every fourth message of the real-mail set: plenty of shapes, a quick start.
+        let real = files(
+            &root().join("crates/cli/eval/realmail/messages"),
+            64 << 10,
+            &keep,
+        );
+        all.extend(real.into_iter().step_by(if long_run() { 1 } else { 4 }));
+    }
+    if let Some(cases) = shared_cases() {
+        all.extend(files(&cases, 128 << 10, &keep));
+    }
+    assert!(all.len() >= 3, "the corpus for {extensions:?} is missing");
+    all
+}
+
+fn mail() -> impl Strategy<Value = Input> {
+    inputs(corpus(&["eml", "mbox"]), 4096, 64 << 10)
+}
+
+/// A parsed message's parts are bounded by the input they came from.
+fn bounded(message: &rekindle_core::mail::Message, input: &[u8]) {
+    let limit = input.len() * 4 + 1024;
+    assert!(!message.key.is_empty());
+    assert!(message.subject.len() <= limit, "subject");
+    assert!(message.text.len() <= limit, "text {}", message.text.len());
+    assert!(message.references.len() + message.in_reply_to.len() <= input.len() + 2);
+    assert!(message.to.len() + message.cc.len() + message.reply_to.len() <= input.len());
+}
+
+#[test]
+fn messages() {
+    fuzz("mail", 256, mail(), |input| {
+        match parse(&input.bytes) {
+            Ok(m) => bounded(&m, &input.bytes),
+            Err(reason) => assert!(!reason.is_empty()),
+        }
+        match parse_filtered(&input.bytes, &|_| false) {
+            Ok(m) => bounded(&m, &input.bytes),
+            Err(reason) => assert!(!reason.is_empty()),
+        }
+    });
+}
+
+fn split_all(bytes: &[u8], block: usize) -> Vec<(u64, Vec<u8>)> {
+    let mut out = Vec::new();
+    split_mbox(bytes, block, |offset, m| out.push((offset, m.into_owned()))).unwrap();
+    out
+}
+
+#[test]
+fn mbox_splitting() {
+    let strategy = (inputs(corpus(&["mbox", "eml"]), 2048, 16 << 10), 1..64usize);
+    fuzz("mbox", 256, strategy, |(input, block)| {
+        let whole = split_all(&input.bytes, 8 << 20);
+        let total: usize = whole.iter().map(|(_, m)| m.len()).sum();
+        assert!(total <= input.bytes.len());
+        for (offset, message) in &whole {
+            let at = &input.bytes[*offset as usize..];
+            assert!(at.starts_with(b"From "), "offset {offset}");
+            assert!(message.len() <= at.len());
+        }
+        assert_eq!(split_all(&input.bytes, block), whole, "blocks of {block}");
+    });
+}
+
+#[test]
+fn mail_files_and_folders() {
+    // Few cases: each writes files and reads them back.
+    let strategy = proptest::collection::vec(inputs(corpus(&["eml", "mbox"]), 1024, 8 << 10), 1..5);
+    fuzz("folders", 48, strategy, |inputs| {
+        let dir = tempfile::tempdir().unwrap();
+        let maildir = dir.path().join("Maildir");
+        for sub in ["cur", "new", ".Sent/cur", "tmp"] {
+            std::fs::create_dir_all(maildir.join(sub)).unwrap();
+        }
+        let folder = dir.path().join("Export.mbox");
+        std::fs::create_dir_all(folder.join("nested")).unwrap();
+        for (i, input) in inputs.iter().enumerate() {
+            let maildir_file = ["cur", "new", ".Sent/cur"][i % 3];
+            std::fs::write(
+                maildir.join(maildir_file).join(format!("{i}:2,S")),
+                &input.bytes,
+            )
+            .unwrap();
+            std::fs::write(folder.join("nested").join(format!("{i}.eml")), &input.bytes).unwrap();
+            std::fs::write(folder.join(format!("mbox{i}")), &input.bytes).unwrap();
+        }
+        let total: usize = inputs.iter().map(|i| i.bytes.len()).sum();
+        for path in [maildir.clone(), folder.clone(), folder.join("mbox0")] {
+            let _ = rekindle_ingest::check(&path);
+            let _ = rekindle_ingest::source_bytes(&path);
+            match read(&path, |m| bounded(&m, &vec![0; total * 2])) {
+                Ok(summary) => {
+                    assert!(summary.bytes <= 2 * total as u64 + 3);
+                    for skipped in &summary.skipped {
+                        assert!(!skipped.origin.is_empty() && !skipped.reason.is_empty());
+                    }
+                }
+                Err(e) => assert!(
+                    e.to_string().contains("Export.mbox") || e.to_string().contains("Maildir"),
+                    "{e}"
+                ),
+            }
+        }
+    });
+}
+
+fn window() -> Window {
+    Window {
+        from: "2026-11-01T00:00:00Z".parse().unwrap(),
+        to: "2027-01-01T00:00:00Z".parse().unwrap(),
+    }
+}
+
+#[test]
+fn calendars() {
+    let strategy = inputs(corpus(&["ics"]), 1024, 32 << 10);
+    fuzz("calendar", 192, strategy, |input| {
+        let text = input.text();
+        let read = parse_ics("fuzz.ics", &text, window());
+        assert!(read.skipped.len() <= read.events + 1);
+        // Each event gives at most its cap of occurrences (400), plus its moved instances.
+        assert!(
+            read.occurrences.len() <= read.events * 401,
+            "{}",
+            read.occurrences.len()
+        );
+        for skipped in &read.skipped {
+            assert!(skipped.origin.starts_with("fuzz.ics") && !skipped.reason.is_empty());
+        }
+        for o in &read.occurrences {
+            let _ = format!("{o:?}");
+        }
+    });
+}
