@@ -9,8 +9,9 @@
 //!   overrides it), so a run is short and the same every time;
 //! - `REKINDLE_FUZZ_SECONDS=N`: each target runs for N seconds from a seed taken from the clock
 //!   (or `REKINDLE_FUZZ_SEED`), printed first. A failing input is shrunk and written, with the
-//!   seed, to `REKINDLE_FUZZ_OUT` (default `fuzz-failures` in the target folder); a case that runs longer
-//!   than `REKINDLE_FUZZ_CASE_SECONDS` (default 20) is written there too and the run stops.
+//!   seed, to `REKINDLE_FUZZ_OUT` (default `fuzz-failures` in the target folder); a case that
+//!   runs longer than `REKINDLE_FUZZ_CASE_SECONDS` (default 20) is written there too and the
+//!   run stops. `runs.log` there keeps each target's seed and case count.
 #![allow(dead_code)]
 
 use proptest::prelude::*;
@@ -62,6 +63,21 @@ fn record(name: &str, seed: u64, what: &str, input: &str) -> PathBuf {
 
 /// The case under way and when it started, for the watchdog.
 type Running<T> = Arc<Mutex<Option<(Instant, T)>>>;
+
+/// Appends a line to `runs.log` in the output folder: what each long run went through (the
+/// test harness shows a passing test's output only with `--nocapture`).
+fn log(line: &str) {
+    use std::io::Write;
+    let dir = out_dir();
+    let _ = std::fs::create_dir_all(&dir);
+    if let Ok(mut f) = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(dir.join("runs.log"))
+    {
+        let _ = writeln!(f, "{line}");
+    }
+}
 
 /// Runs `check` on values of `strategy`: `ci_cases` of them from the fixed seed, or for
 /// `REKINDLE_FUZZ_SECONDS` in a long run. Panics (failing the test) with the shrunk input.
@@ -129,6 +145,10 @@ where
                 TestError::Abort(reason) => (reason.to_string(), String::new()),
             };
             let path = record(name, round_seed, &what, &input);
+            log(&format!(
+                "fuzz {name}: failed after {total} cases from seed {seed}: {}",
+                path.display()
+            ));
             panic!(
                 "fuzz {name}: {what} (seed {round_seed}; input written to {})\ninput: {input}",
                 path.display()
@@ -142,7 +162,9 @@ where
     }
     done.store(true, std::sync::atomic::Ordering::Relaxed);
     if seconds.is_some() {
-        eprintln!("fuzz {name}: {total} cases from seed {seed}, no failure");
+        let line = format!("fuzz {name}: {total} cases from seed {seed}, no failure");
+        eprintln!("{line}");
+        log(&line);
     }
 }
 
