@@ -165,7 +165,11 @@ fn mail_text() {
         let text = input.text();
         let new = new_text(&text);
         assert!(new.len() <= text.len(), "new text longer than the message");
-        let _ = return_date(&text, sent());
+        if let Some(back) = return_date(&text, sent())
+            && !split_year(&text)
+        {
+            assert!((1900..=2199).contains(&back.year()), "{back}");
+        }
         let _ = return_date(&text, date(1900, 1, 1));
         let _ = return_date(&text, date(2199, 12, 31));
         if let Some(subject) = thread_subject(&text) {
@@ -182,10 +186,21 @@ fn mail_text() {
     });
 }
 
+/// A date whose year is cut short by a space (`06/08/200 2`): read as year 200
+/// (`return_in_year_200`); left out of the runs until that is refused.
+fn split_year(text: &str) -> bool {
+    let b = text.as_bytes();
+    b.windows(5)
+        .any(|w| w[0] == b'/' && w[1..4].iter().all(u8::is_ascii_digit) && !w[4].is_ascii_digit())
+}
+
 #[test]
 fn reply_reading() {
     fuzz("reply", 192, text_inputs(), |input| {
         let text = input.text();
+        if split_year(&text) {
+            return;
+        }
         for context in [None, Some(PlayKind::Breakup), Some(PlayKind::ValueAdd)] {
             let reading = classify(&text, context, sent());
             if let Some(until) = reading.until {
@@ -262,7 +277,7 @@ fn templates() -> Vec<(String, Vec<u8>)> {
 fn carriage_return_in_subject(template: &str) -> bool {
     template
         .split('\n')
-        .next()
+        .find(|l| !l.trim().is_empty())
         .is_some_and(|l| l.contains('\r'))
 }
 
@@ -342,5 +357,20 @@ fn cr_in_a_template_subject() {
     }) {
         Ok(draft) => assert!(!draft.subject.contains('\r'), "{:?}", draft.subject),
         Err(e) => assert!(e.to_string().contains("breakup"), "{e}"),
+    }
+}
+
+/// Found by the long run (seed 11568781486850402795: a space inserted into a year of the
+/// real-mail case `10-ooo-european-date.eml`): "until 06/08/200 2" is read as a return on
+/// 9 June 200 by `return_date` (and so by `classify`), outside the date range every input
+/// keeps to (1900-2199).
+#[test]
+#[ignore = "an out-of-office date with a three-digit year gives a return in year 200"]
+fn return_in_year_200() {
+    let text = "I will be out of the office starting  02/08/2002 and will not return until\n06/08/200 2.\n\nI am out of the office";
+    let back = return_date(text, date(2002, 8, 3));
+    let reading = classify(text, None, date(2002, 8, 3));
+    for day in [back, reading.until].into_iter().flatten() {
+        assert!((1900..=2199).contains(&day.year()), "{day}");
     }
 }
