@@ -20,7 +20,10 @@ impl EmailAddress {
         let (local, domain) = t.split_once('@').ok_or_else(err)?;
         let ok_local = !local.is_empty()
             && local.len() <= 64
-            && !local.chars().any(|c| c.is_whitespace() || c == '@');
+            // A control character would travel into headers and terminals.
+            && !local
+                .chars()
+                .any(|c| c.is_whitespace() || c.is_control() || c == '@');
         let ok_domain = domain.contains('.')
             && !domain.starts_with('.')
             && !domain.ends_with('.')
@@ -83,6 +86,11 @@ mod tests {
             "dana@localhost",
             "a b@x.com",
             "dana@x..com.",
+            // Control characters, found by fuzzing (`tests/fuzz.rs`).
+            "\u{e}dana@x.com",
+            "da\u{1b}[2Jna@x.com",
+            "dana\u{7f}@x.com",
+            "dana\u{85}@x.com",
         ] {
             assert!(EmailAddress::parse(bad).is_err(), "{bad}");
         }

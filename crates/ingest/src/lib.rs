@@ -393,6 +393,18 @@ pub fn read(path: &Path, each: impl FnMut(Message)) -> Result<ReadSummary, Inges
     read_filtered(path, &AtomicU64::new(0), &|_| true, each)
 }
 
+/// Splits an mbox read from `reader` as `read` splits an mbox file, `block` bytes at a time
+/// (`read` uses 8 MiB), handing each message's bytes (without its `From ` line) and its byte
+/// offset to `each`. For tests and fuzzing: small blocks put every boundary across reads.
+#[doc(hidden)]
+pub fn split_mbox(
+    reader: impl Read,
+    block: usize,
+    each: impl FnMut(u64, Cow<'_, [u8]>),
+) -> std::io::Result<()> {
+    mbox::split_blocks(reader, block.max(1), each)
+}
+
 /// The message in an `.emlx` file: the count on its first line says how many bytes follow.
 fn emlx_message(bytes: &[u8]) -> &[u8] {
     let Some(nl) = memchr::memchr(b'\n', bytes) else {

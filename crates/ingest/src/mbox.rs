@@ -250,7 +250,7 @@ pub(crate) fn split(
 }
 
 /// `split`, reading `block` bytes at a time.
-fn split_blocks(
+pub(crate) fn split_blocks(
     mut reader: impl Read,
     block: usize,
     mut each: impl FnMut(u64, Cow<'_, [u8]>),
