@@ -660,7 +660,13 @@ fn split_subject(rendered: &str) -> (String, String) {
         Some(rest) => {
             let (subject, body) = rest.split_once('\n').unwrap_or((rest, ""));
             (
-                subject.trim().to_string(),
+                // The template's own text too: a subject is one line (RFC 5322 section 2.2).
+                subject
+                    .split(|c: char| c.is_control())
+                    .map(str::trim)
+                    .filter(|part| !part.is_empty())
+                    .collect::<Vec<_>>()
+                    .join(" "),
                 body.trim_start_matches(['\n', '\r']).trim_end().to_string() + "\n",
             )
         }

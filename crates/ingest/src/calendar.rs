@@ -365,6 +365,14 @@ fn read_calendar<R: std::io::BufRead>(
             take(occurrence(uid, start));
             return;
         }
+        // RFC 5545 section 3.3.10: a rule is ASCII. The rrule crate slices a rule's parts by
+        // byte and panics on a character of several bytes, so such a rule is refused here.
+        if event.property_value("RRULE").is_some_and(|r| !r.is_ascii()) {
+            read.skipped.push(skip(&format!(
+                "UID {uid}: a recurrence rule with characters RFC 5545 does not allow"
+            )));
+            return;
+        }
         if let Some(why) = event.property_value("RRULE").and_then(machine_made) {
             read.skipped.push(skip(&format!("UID {uid}: {why}")));
             return;

@@ -856,6 +856,13 @@ pub fn return_date(text: &str, sent: Date) -> Option<Date> {
 /// dates resolve against `sent`; `order` sets numeric day/month order; no answer is before
 /// `sent`.
 pub fn return_date_in(text: &str, sent: Date, order: DayOrder) -> Option<Date> {
+    // One accepted range for every date (`time::EARLIEST` to `time::LATEST`): a mangled year
+    // ("200 2", "9999") names no return.
+    return_date_unchecked(text, sent, order)
+        .filter(|d| (crate::time::EARLIEST..=crate::time::LATEST).contains(d))
+}
+
+fn return_date_unchecked(text: &str, sent: Date, order: DayOrder) -> Option<Date> {
     let mut previous_end: Option<usize> = None;
     let (mut explicit, mut inferred, mut weak): (Option<Date>, Option<Date>, Option<Date>) =
         (None, None, None);
