@@ -14,7 +14,14 @@ fn commands_that_write_wait_their_turn_while_an_import_runs() {
     let rk = Rk::new();
     rk.json(&["init"]);
     let d = deal_with_contact(&rk, "Acme", "5000", "Dana Reyes", "dana@acme.example", &[]);
-    rk.json(&["import", "mail", "/dev/null", "--me", "alex@seller.example"]);
+    let none = file(rk.db.parent().unwrap(), "none.mbox", "");
+    rk.json(&[
+        "import",
+        "mail",
+        none.to_str().unwrap(),
+        "--me",
+        "alex@seller.example",
+    ]);
     // A mailbox big enough that the import is still writing while the commands run: a touch
     // to Dana every fourth message, mail from strangers between.
     let mbox = rk.db.with_file_name("big.mbox");
