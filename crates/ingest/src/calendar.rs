@@ -525,7 +525,7 @@ fn ics_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
 pub fn check(path: &Path) -> Result<(), IngestError> {
     let io = crate::io_error(path);
     let meta = std::fs::metadata(path).map_err(&io)?;
-    if !meta.is_dir() && !meta.is_file() {
+    if crate::is_pipe(&meta) {
         return Err(IngestError::NotRegular(path.to_path_buf()));
     }
     if meta.is_dir() {

@@ -53,8 +53,8 @@ pub enum IngestError {
     Unrecognised(PathBuf),
     #[error("{0}: not an iCalendar file or a folder of .ics files")]
     NotCalendar(PathBuf),
-    /// A named pipe, a device or a socket: reading it could wait for ever or never end.
-    #[error("{0}: not a regular file or a folder (a pipe or a device); save it to a file first")]
+    /// A named pipe or a socket: reading it could wait for ever.
+    #[error("{0}: a pipe, not a file or a folder; save what it holds to a file first")]
     NotRegular(PathBuf),
 }
 
@@ -262,6 +262,23 @@ pub(crate) fn head_of(path: &Path) -> std::io::Result<Vec<u8>> {
     Ok(head)
 }
 
+/// A named pipe or a socket: opening or reading one can wait for ever, so it is refused
+/// before it is opened. Devices are sniffed like files (`/dev/null` is an empty mailbox, and
+/// `/dev/zero` is not mail).
+pub(crate) fn is_pipe(meta: &std::fs::Metadata) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let kind = meta.file_type();
+        kind.is_fifo() || kind.is_socket()
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = meta;
+        false
+    }
+}
+
 fn is_maildir(dir: &Path) -> bool {
     dir.join("cur").is_dir() || dir.join("new").is_dir()
 }
@@ -272,7 +289,7 @@ fn is_maildir(dir: &Path) -> bool {
 /// is a file that holds no mail.
 pub fn kind_of(path: &Path) -> Result<Kind, IngestError> {
     let meta = std::fs::metadata(path).map_err(io_error(path))?;
-    if !meta.is_dir() && !meta.is_file() {
+    if is_pipe(&meta) {
         return Err(IngestError::NotRegular(path.to_path_buf()));
     }
     if meta.is_dir() {
