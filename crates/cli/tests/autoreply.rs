@@ -16,33 +16,7 @@ fn case(name: &str) -> PathBuf {
 
 /// A pipeline with one deal at `account` and one contact; returns the deal's id.
 fn pipeline(rk: &Rk, now: &str, account: &str, domain: &str, name: &str, email: &str) -> String {
-    rk.json(&["--now", now, "init"]);
-    let deal = rk.json(&[
-        "--now",
-        now,
-        "deal",
-        "add",
-        "--title",
-        &format!("{account}: pilot"),
-        "--account",
-        account,
-        "--domain",
-        domain,
-        "--owner",
-        "Alex Morgan",
-        "--stage",
-        "proposal",
-        "--amount",
-        "$40k",
-        "--created",
-        "2000-01-01",
-    ]);
-    let d = deal["deal"].as_i64().unwrap().to_string();
-    rk.json(&[
-        "--now", now, "contact", "add", "--deal", &d, "--name", name, "--email", email, "--role",
-        "champion",
-    ]);
-    d
+    field_pipeline(rk, now, account, domain, "2000-01-01", &[(name, email)])
 }
 
 /// The rep's message a reply threads to.

@@ -3,7 +3,7 @@
 //! for drafting and sending.
 
 mod common;
-use common::Rk;
+use common::{Rk, field_pipeline};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
@@ -17,34 +17,7 @@ fn case(name: &str) -> String {
 
 /// A deal at `account` (`domain`) with one contact per (name, address), created long before.
 fn pipeline(rk: &Rk, now: &str, account: &str, domain: &str, contacts: &[(&str, &str)]) {
-    rk.json(&["--now", now, "init"]);
-    rk.json(&[
-        "--now",
-        now,
-        "deal",
-        "add",
-        "--title",
-        &format!("{account}: pilot"),
-        "--account",
-        account,
-        "--domain",
-        domain,
-        "--owner",
-        "Alex Morgan",
-        "--stage",
-        "proposal",
-        "--amount",
-        "$40k",
-        "--created",
-        "1999-01-01",
-    ]);
-    for (i, (name, email)) in contacts.iter().enumerate() {
-        let role = if i == 0 { "champion" } else { "decision_maker" };
-        rk.json(&[
-            "--now", now, "contact", "add", "--deal", "D1", "--name", name, "--email", email,
-            "--role", role,
-        ]);
-    }
+    field_pipeline(rk, now, account, domain, "1999-01-01", contacts);
 }
 
 /// The rep's message, so replies and bounces can thread to it.

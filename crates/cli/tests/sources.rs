@@ -5,38 +5,14 @@
 
 mod common;
 
-use common::{Rk, file};
+use common::{Rk, field_pipeline, file};
 use serde_json::Value;
 
 const NOW: &str = "2026-11-24T20:00:00Z";
 
 /// The field cases' pipeline: one deal, one contact.
 fn pipeline(rk: &Rk, account: &str, domain: &str, name: &str, email: &str) {
-    rk.json(&["--now", NOW, "init"]);
-    rk.json(&[
-        "--now",
-        NOW,
-        "deal",
-        "add",
-        "--title",
-        &format!("{account}: pilot"),
-        "--account",
-        account,
-        "--domain",
-        domain,
-        "--owner",
-        "Alex Morgan",
-        "--stage",
-        "proposal",
-        "--amount",
-        "$40k",
-        "--created",
-        "2026-10-01",
-    ]);
-    rk.json(&[
-        "--now", NOW, "contact", "add", "--deal", "D1", "--name", name, "--email", email, "--role",
-        "champion",
-    ]);
+    field_pipeline(rk, NOW, account, domain, "2026-10-01", &[(name, email)]);
 }
 
 fn record(rk: &Rk) -> Value {

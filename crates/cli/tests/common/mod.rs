@@ -260,3 +260,46 @@ pub fn deal_with_contact(
     rk.json(&args);
     d
 }
+
+/// A fresh pipeline as the shared field cases build it, at `now`: `init`, one proposal-stage
+/// deal at `account` (`domain`) created on `created`, and its contacts (the first the
+/// champion, the others decision makers). Returns the deal's id.
+pub fn field_pipeline(
+    rk: &Rk,
+    now: &str,
+    account: &str,
+    domain: &str,
+    created: &str,
+    contacts: &[(&str, &str)],
+) -> String {
+    rk.json(&["--now", now, "init"]);
+    let deal = rk.json(&[
+        "--now",
+        now,
+        "deal",
+        "add",
+        "--title",
+        &format!("{account}: pilot"),
+        "--account",
+        account,
+        "--domain",
+        domain,
+        "--owner",
+        "Alex Morgan",
+        "--stage",
+        "proposal",
+        "--amount",
+        "$40k",
+        "--created",
+        created,
+    ]);
+    let d = deal["deal"].as_i64().unwrap().to_string();
+    for (i, (name, email)) in contacts.iter().enumerate() {
+        let role = if i == 0 { "champion" } else { "decision_maker" };
+        rk.json(&[
+            "--now", now, "contact", "add", "--deal", &d, "--name", name, "--email", email,
+            "--role", role,
+        ]);
+    }
+    d
+}
