@@ -15,6 +15,16 @@ use rekindle_core::{
 };
 use rusqlite::{OptionalExtension, params};
 
+/// A touch as the touch queries select it (`a.deal_id, a.contact_id, a.at`): its deal, the
+/// contact it went to and when it was sent.
+fn touch_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<(DealId, Option<ContactId>, Timestamp)> {
+    Ok((
+        DealId(row.get(0)?),
+        row.get::<_, Option<i64>>(1)?.map(ContactId),
+        Timestamp::from_second(row.get(2)?).unwrap_or_default(),
+    ))
+}
+
 /// Records per transaction.
 const BATCH: usize = 5000;
 
@@ -142,21 +152,8 @@ impl CaptureWriter {
              WHERE m.message_id = ?1 AND a.direction = 'outbound'",
         )?;
         for id in message_ids.iter().take(50) {
-            let touch = statement
-                .query_row([id], |row| {
-                    Ok((
-                        row.get::<_, i64>(0)?,
-                        row.get::<_, Option<i64>>(1)?,
-                        row.get::<_, i64>(2)?,
-                    ))
-                })
-                .optional()?;
-            if let Some((deal, contact, at)) = touch {
-                return Ok(Some((
-                    DealId(deal),
-                    contact.map(ContactId),
-                    Timestamp::from_second(at).unwrap_or_default(),
-                )));
+            if let Some(touch) = statement.query_row([id], touch_row).optional()? {
+                return Ok(Some(touch));
             }
         }
         Ok(None)
@@ -189,21 +186,9 @@ impl CaptureWriter {
                  WHERE m.subject_key = ?1 AND a.direction = 'outbound'
                  ORDER BY m.rowid DESC LIMIT 1",
             )?
-            .query_row([subject_key], |row| {
-                Ok((
-                    row.get::<_, i64>(0)?,
-                    row.get::<_, Option<i64>>(1)?,
-                    row.get::<_, i64>(2)?,
-                ))
-            })
+            .query_row([subject_key], touch_row)
             .optional()?;
-        Ok(touch.map(|(deal, contact, at)| {
-            (
-                DealId(deal),
-                contact.map(ContactId),
-                Timestamp::from_second(at).unwrap_or_default(),
-            )
-        }))
+        Ok(touch)
     }
 
     /// The rep's earliest touch on a deal (an outbound call, message or meeting; notes are
