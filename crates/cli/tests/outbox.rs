@@ -631,3 +631,32 @@ fn an_exported_message_is_private_and_the_rep_can_confirm_it_went_out_or_not() {
         "{err}"
     );
 }
+
+#[test]
+fn a_dry_run_remembers_the_server_it_was_given_for_the_real_run() {
+    let rk = Rk::new();
+    rk.json(&["init"]);
+    let d = deal_at(&rk, "Acme", "dana@acme.example");
+    let id = approved(&rk, &d);
+    let (_, dry) = run(
+        &rk,
+        &["outbox".into(), "send".into(), "--dry-run".into()],
+        &[
+            "--host",
+            "127.0.0.1",
+            "--port",
+            "9",
+            "--security",
+            "plain",
+            "--from",
+            "alex@seller.io",
+        ],
+    );
+    assert_eq!(dry["sent"].as_array().unwrap().len(), 1, "{dry}");
+    // The real run is given nothing: it goes to the server the dry run named (nothing listens
+    // on the discard port, so it stops there) and the message stays approved.
+    let (_, real) = run(&rk, &["outbox".into(), "send".into()], &[]);
+    let stopped = real["stopped"].as_str().unwrap_or_default();
+    assert!(stopped.contains("127.0.0.1:9"), "{real}");
+    assert_eq!(rk.json(&["outbox", "show", &id])["state"], "approved");
+}
