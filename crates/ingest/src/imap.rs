@@ -367,7 +367,10 @@ impl Mailbox {
                 Err(reason) => batch.skipped.push(Skipped { origin, reason }),
             }
         }
-        for (uid, bytes) in self.fetch_part(&whole, "BODY.PEEK[]").await? {
+        // A partial fetch (RFC 3501 section 6.4.5): the first `MESSAGE_HEAD` bytes, where the
+        // headers and text are; a 200 MB attachment is never transferred.
+        let head = format!("BODY.PEEK[]<0.{}>", crate::MESSAGE_HEAD);
+        for (uid, bytes) in self.fetch_part(&whole, &head).await? {
             let origin = self.origin(folder, uid);
             match bytes {
                 Some(bytes) => {
@@ -395,7 +398,7 @@ impl Mailbox {
         )
     }
 
-    /// One part (`BODY.PEEK[HEADER]`, `BODY.PEEK[]`) of each of these messages, by UID.
+    /// One part (`BODY.PEEK[HEADER]`, `BODY.PEEK[]<0.N>`) of each of these messages, by UID.
     async fn fetch_part(
         &mut self,
         uids: &[u32],

@@ -32,7 +32,7 @@ mod parse;
 mod windows_zones;
 mod zones;
 
-pub use parse::{decode_encoded_words, parse, parse_filtered};
+pub use parse::{MAX_HEADER, decode_encoded_words, parse, parse_filtered};
 
 use rekindle_core::mail::Message;
 use std::borrow::Cow;
@@ -89,6 +89,12 @@ pub enum Kind {
 }
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// How much of one message is read: its first 4 MiB. Headers and text come first in the
+/// messages mail programs write (RFC 2046's multipart order puts the text part before
+/// attachments), so only attachments lie beyond; a 200 MB message costs no more memory than
+/// this. Its length still counts in what was read.
+pub const MESSAGE_HEAD: usize = 4 << 20;
 
 /// How many bytes of a file tell what it holds.
 const SNIFF: usize = 4096;
@@ -417,9 +423,9 @@ pub fn read(path: &Path, each: impl FnMut(Message)) -> Result<ReadSummary, Inges
 pub fn split_mbox(
     reader: impl Read,
     block: usize,
-    each: impl FnMut(u64, Cow<'_, [u8]>),
+    mut each: impl FnMut(u64, Cow<'_, [u8]>),
 ) -> std::io::Result<()> {
-    mbox::split_blocks(reader, block.max(1), each)
+    mbox::split_blocks(reader, block.max(1), |offset, bytes, _| each(offset, bytes))
 }
 
 /// The message in an `.emlx` file: the count on its first line says how many bytes follow.
@@ -446,9 +452,9 @@ pub fn read_filtered(
     mut each: impl FnMut(Message),
 ) -> Result<ReadSummary, IngestError> {
     let mut summary = ReadSummary::default();
-    let mut take = |origin: String, bytes: &[u8], summary: &mut ReadSummary| {
-        summary.bytes += bytes.len() as u64;
-        bytes_read.fetch_add(bytes.len() as u64, Ordering::Relaxed);
+    let mut take = |origin: String, bytes: &[u8], size: u64, summary: &mut ReadSummary| {
+        summary.bytes += size;
+        bytes_read.fetch_add(size, Ordering::Relaxed);
         let bytes = bytes.strip_prefix(BOM).unwrap_or(bytes);
         match parse_filtered(bytes, wanted) {
             Ok(message) => {
@@ -477,11 +483,12 @@ pub fn read_filtered(
                 }
                 Content::Mbox => {
                     let mut index = 0;
-                    let each = |offset, bytes: Cow<'_, [u8]>| {
+                    let each = |offset, bytes: Cow<'_, [u8]>, size| {
                         index += 1;
                         take(
                             format!("{origin} message {index}, byte {offset}"),
                             &bytes,
+                            size,
                             summary,
                         );
                     };
@@ -492,14 +499,17 @@ pub fn read_filtered(
                     }
                 }
                 Content::Message | Content::Emlx => {
-                    let bytes = std::fs::read(file)?;
+                    let opened = File::open(file)?;
+                    let size = opened.metadata()?.len();
+                    let mut bytes = Vec::new();
+                    opened.take(MESSAGE_HEAD as u64).read_to_end(&mut bytes)?;
                     let bytes = with_line_feeds(&bytes);
                     let message = if content == Content::Emlx {
                         emlx_message(&bytes)
                     } else {
                         &bytes
                     };
-                    take(origin, message, summary);
+                    take(origin, message, size, summary);
                     Ok(())
                 }
                 Content::NotMail => {

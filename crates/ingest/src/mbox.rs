@@ -17,7 +17,9 @@
 //! The file is read in large blocks and candidate separators are found with a vectorised search
 //! (memchr); only the few candidates it finds are checked. A message is handed out as a slice
 //! of the block (copied only when it needs unquoting), and the buffer grows only to hold the
-//! largest single message. No mbox crate reads these variants this way (mail-parser's
+//! largest single message, up to `MAX_HELD`: of a longer one only its first `HEAD` bytes are
+//! kept (where its headers and text are) while the rest is scanned for the next separator and
+//! dropped, so a 200 MB attachment costs no more memory than a 32 MiB one. No mbox crate reads these variants this way (mail-parser's
 //! `mailbox::mbox` splits at every `From ` line), hence this splitter.
 
 use std::borrow::Cow;
@@ -28,6 +30,14 @@ const BLOCK: usize = 8 << 20;
 /// A `Content-Length` above this is not followed (the file would be held in memory to check
 /// it); the separators alone split such a message.
 const MAX_CONTENT_LENGTH: u64 = 256 << 20;
+
+/// A message longer than this is not held whole (see `HEAD`). Its `Content-Length` is then not
+/// followed: the separators alone split it.
+const MAX_HELD: usize = 32 << 20;
+
+/// What is kept of a message longer than `MAX_HELD`: its first bytes, enough for any real
+/// header block and text part (`crate::MESSAGE_HEAD`).
+const HEAD: usize = crate::MESSAGE_HEAD;
 
 /// A separator line longer than this is not one.
 const MAX_LINE: usize = 1000;
@@ -240,11 +250,12 @@ fn length_holds(buf: &[u8], end: usize, eof: bool) -> Option<bool> {
     Some(false)
 }
 
-/// Reads an mbox stream, handing each message's bytes (without its `From ` line) and its byte
-/// offset in the file to `each`.
+/// Reads an mbox stream, handing each message's bytes (without its `From ` line; of a message
+/// longer than `MAX_HELD`, its first `HEAD` bytes), its byte offset in the file and its whole
+/// length in bytes to `each`.
 pub(crate) fn split(
     reader: impl Read,
-    each: impl FnMut(u64, Cow<'_, [u8]>),
+    each: impl FnMut(u64, Cow<'_, [u8]>, u64),
 ) -> std::io::Result<()> {
     split_blocks(reader, BLOCK, each)
 }
@@ -253,9 +264,12 @@ pub(crate) fn split(
 pub(crate) fn split_blocks(
     mut reader: impl Read,
     block: usize,
-    mut each: impl FnMut(u64, Cow<'_, [u8]>),
+    mut each: impl FnMut(u64, Cow<'_, [u8]>, u64),
 ) -> std::io::Result<()> {
     let finders = Finders::new();
+    // The first bytes of a message too long to hold, and its offset in the file: the rest of
+    // it is dropped from `buf` as it is searched.
+    let mut held: Option<(u64, Vec<u8>)> = None;
     let boundary = &finders.boundary;
     let mut buf: Vec<u8> = Vec::with_capacity(block);
     // Offset in the file of buf[0].
@@ -343,6 +357,8 @@ pub(crate) fn split_blocks(
                                     emit(
                                         base + s as u64,
                                         &buf[s..c],
+                                        held.take(),
+                                        base + c as u64,
                                         &finders.quoted_from,
                                         &mut each,
                                     );
@@ -357,8 +373,17 @@ pub(crate) fn split_blocks(
                     }
                 }
                 None if eof => {
-                    if s < buf.len() {
-                        emit(base + s as u64, &buf[s..], &finders.quoted_from, &mut each);
+                    if s < buf.len() || held.is_some() {
+                        let end = base + buf.len() as u64;
+                        let raw = &buf[s..];
+                        emit(
+                            base + s as u64,
+                            raw,
+                            held.take(),
+                            end,
+                            &finders.quoted_from,
+                            &mut each,
+                        );
                     }
                     return Ok(());
                 }
@@ -377,6 +402,16 @@ pub(crate) fn split_blocks(
             base += searched as u64;
             searched = 0;
         }
+        // A message too long to hold: keep its head, drop what has been searched.
+        if start == Some(0) && buf.len() > MAX_HELD && searched > HEAD {
+            if held.is_none() {
+                held = Some((base, buf[..HEAD].to_vec()));
+                length_end = Some(None);
+            }
+            buf.drain(..searched);
+            base += searched as u64;
+            searched = 0;
+        }
         let got = reader.by_ref().take(block as u64).read_to_end(&mut buf)?;
         if got < block {
             eof = true;
@@ -386,13 +421,22 @@ pub(crate) fn split_blocks(
 
 /// Hands out one message: the `From ` line dropped, `>From ` unquoted (a line of one or more
 /// `>` then `From ` loses one `>`). Copied only when a line needs unquoting: a vectorised search
-/// for `>From ` tells, so quoted replies (`> ...` lines) cost no copy.
+/// for `>From ` tells, so quoted replies (`> ...` lines) cost no copy. `held`: the offset and
+/// first bytes of a message too long to hold, handed out instead of `raw` (its tail); `end`:
+/// the file offset where the message ends.
 fn emit(
     offset: u64,
     raw: &[u8],
+    held: Option<(u64, Vec<u8>)>,
+    end: u64,
     quoted_from: &memchr::memmem::Finder<'_>,
-    each: &mut impl FnMut(u64, Cow<'_, [u8]>),
+    each: &mut impl FnMut(u64, Cow<'_, [u8]>, u64),
 ) {
+    let (offset, raw) = match &held {
+        Some((at, head)) => (*at, head.as_slice()),
+        None => (offset, raw),
+    };
+    let size = end.saturating_sub(offset);
     let body = match memchr::memchr(b'\n', raw) {
         Some(n) => &raw[n + 1..],
         None => &[][..],
@@ -412,7 +456,7 @@ fn emit(
         from = hit + 1;
     }
     if cuts.is_empty() {
-        each(offset, Cow::Borrowed(body));
+        each(offset, Cow::Borrowed(body), size);
         return;
     }
     let mut out = Vec::with_capacity(body.len());
@@ -422,7 +466,7 @@ fn emit(
         kept = cut + 1;
     }
     out.extend_from_slice(&body[kept..]);
-    each(offset, Cow::Owned(out));
+    each(offset, Cow::Owned(out), size);
 }
 
 #[cfg(test)]
@@ -431,7 +475,7 @@ mod tests {
 
     fn all(bytes: &[u8]) -> Vec<(u64, String)> {
         let mut out = Vec::new();
-        split(bytes, |o, m| {
+        split(bytes, |o, m, _| {
             out.push((o, String::from_utf8_lossy(&m).into_owned()))
         })
         .unwrap();
@@ -441,11 +485,41 @@ mod tests {
     /// Split with blocks of `block` bytes, so every boundary falls across reads.
     fn in_blocks(bytes: &[u8], block: usize) -> Vec<(u64, String)> {
         let mut out = Vec::new();
-        split_blocks(bytes, block, |o, m| {
+        split_blocks(bytes, block, |o, m, _| {
             out.push((o, String::from_utf8_lossy(&m).into_owned()))
         })
         .unwrap();
         out
+    }
+
+    #[test]
+    fn a_message_too_long_to_hold_is_handed_out_as_its_head_with_its_whole_length() {
+        let first =
+            b"From a@x Mon Jan  5 10:00:00 2026\nSubject: big\nContent-Length: 5\n\nHello\n";
+        let filler = "x".repeat(75) + "\n";
+        let body_lines = (MAX_HELD + 3 * BLOCK) / filler.len();
+        let second = b"From b@x Tue Jan  6 10:00:00 2026\nSubject: after\n\nbody\n";
+        let mut mbox = first.to_vec();
+        for _ in 0..body_lines {
+            mbox.extend_from_slice(filler.as_bytes());
+        }
+        let second_at = mbox.len() as u64;
+        mbox.extend_from_slice(second);
+        for block in [BLOCK, 1 << 20] {
+            let mut got = Vec::new();
+            split_blocks(&mbox[..], block, |o, m, size| {
+                got.push((o, m.len(), size, m.starts_with(b"Subject: ")))
+            })
+            .unwrap();
+            assert_eq!(got.len(), 2, "block {block}");
+            let (offset, held, size, headed) = got[0];
+            assert_eq!(offset, 0);
+            assert!(headed, "the head is the message's start");
+            assert!(held <= HEAD, "held {held} bytes of a {size}-byte message");
+            assert_eq!(size, second_at, "the whole length counts");
+            assert_eq!(got[1].0, second_at);
+            assert_eq!(got[1].2, second.len() as u64);
+        }
     }
 
     #[test]

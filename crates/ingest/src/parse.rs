@@ -55,41 +55,62 @@ const AUTOMATIC_HEADERS: &[&str] = &[
     "Date",
 ];
 
-/// How much of a message is read for its headers and text. A report's delivery status sits
-/// here too; only attachments lie beyond.
+/// How much of a message's body is read for its text. A report's delivery status sits here
+/// too; only attachments lie beyond.
 const TEXT_WINDOW: usize = 32 * 1024;
+
+/// The most of a header block that is read. Real header blocks are a few KiB (a long
+/// `Received` chain, DKIM and ARC signatures: tens); beyond this, the rest of the block and
+/// the body are not read, so a message with a padded header costs no more than this.
+pub const MAX_HEADER: usize = 256 * 1024;
 
 /// Parses one message. The error says why it was not taken.
 pub fn parse(bytes: &[u8]) -> Result<Message, String> {
     parse_filtered(bytes, &|_| true)
 }
 
+/// Where a message's header block ends (the start of its body) within its first
+/// `MAX_HEADER` bytes.
+fn header_end(bytes: &[u8]) -> Option<usize> {
+    let head = &bytes[..bytes.len().min(MAX_HEADER)];
+    let lf = memchr::memmem::find(head, b"\n\n").map(|p| p + 2);
+    let crlf = memchr::memmem::find(head, b"\n\r\n").map(|p| p + 3);
+    match (lf, crlf) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
 /// Parses one message's headers, and its body only when `wanted` says the headers make it
 /// worth reading: a message that concerns no one comes back with its headers and no text.
+/// At most `MAX_HEADER` bytes of headers and `crate::MESSAGE_HEAD` bytes of the message are
+/// decoded whatever its size; a message whose header block does not end within `MAX_HEADER`
+/// comes back with its headers and no text.
 pub fn parse_filtered(bytes: &[u8], wanted: &dyn Fn(&Message) -> bool) -> Result<Message, String> {
     if bytes.iter().take(4096).filter(|b| **b == 0).count() > 8 {
         return Err("binary data, not a message".into());
     }
+    let body_at = header_end(bytes);
     // Headers and text come first in practice: the rest (attachments) is not decoded unless
-    // the text is not within the window, or the headers do not end in it.
-    let window = &bytes[..bytes.len().min(TEXT_WINDOW)];
+    // the text is not within the window.
+    let window = match body_at {
+        Some(at) => &bytes[..bytes.len().min(at + TEXT_WINDOW)],
+        None => &bytes[..bytes.len().min(MAX_HEADER)],
+    };
     let headers = MessageParser::default()
         .parse_headers(window)
         .ok_or("not a mail message")?;
     let head = build(&headers, bytes, false)?;
-    if !wanted(&head) {
+    if !wanted(&head) || (body_at.is_none() && bytes.len() > MAX_HEADER) {
         return Ok(head);
     }
     let mut parsed = MessageParser::default()
         .parse(window)
         .ok_or("not a mail message")?;
-    if window.len() < bytes.len()
-        && (parsed.body_text(0).is_none()
-            || (memchr::memmem::find(window, b"\n\n").is_none()
-                && memchr::memmem::find(window, b"\n\r\n").is_none()))
-    {
+    if window.len() < bytes.len() && parsed.body_text(0).is_none() {
+        let bounded = &bytes[..bytes.len().min(crate::MESSAGE_HEAD)];
         parsed = MessageParser::default()
-            .parse(bytes)
+            .parse(bounded)
             .ok_or("not a mail message")?;
     }
     build(&parsed, bytes, true)

@@ -224,3 +224,46 @@ fn a_message_not_wanted_by_its_headers_is_not_decoded_further() {
     let full = rekindle_ingest::parse_filtered(raw.as_bytes(), &|_| true).unwrap();
     assert_eq!(full.text.trim(), "Top stories this week.");
 }
+
+/// A padded header block (the F10 case: `X-Pad` of 40 KB) and a base64 body of many MB: the
+/// text is read from the body's start, the size counts in full, and a header block past
+/// `MAX_HEADER` yields the headers without the text.
+#[test]
+fn huge_headers_and_bodies_are_read_within_bounds() {
+    use rekindle_ingest::MAX_HEADER;
+    let dir = tempfile::tempdir().unwrap();
+    let line = "WWVzIGxldHMgY29udGludWUsIHdlIGhhdmUgYnVkZ2V0IG5vdy4gWWVzIGxldHMgY29udGludWUs\n";
+    let message = |pad: usize| {
+        let mut m = format!(
+            "From: Dana <dana@acme.example>\nTo: alex@seller.example\nDate: Tue, 10 Nov 2026 10:00:00 +0000\nSubject: Re\nMessage-ID: <fp{pad}@acme.example>\nX-Pad: {}\nMIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: base64\n\n",
+            "p".repeat(pad)
+        );
+        m.push_str(&line.repeat(100_000));
+        m
+    };
+    let padded = dir.path().join("padded.eml");
+    std::fs::write(&padded, message(40_000)).unwrap();
+    let (messages, summary) = read_all(&padded);
+    assert_eq!(summary.bytes, std::fs::metadata(&padded).unwrap().len());
+    assert_eq!(messages.len(), 1);
+    assert!(
+        messages[0]
+            .text
+            .starts_with("Yes lets continue, we have budget now.")
+    );
+    assert!(
+        messages[0].text.len() < 64 * 1024,
+        "{} bytes of text",
+        messages[0].text.len()
+    );
+
+    let beyond = dir.path().join("beyond.eml");
+    std::fs::write(&beyond, message(MAX_HEADER + 10)).unwrap();
+    let (messages, _) = read_all(&beyond);
+    assert_eq!(messages.len(), 1);
+    assert_eq!(
+        messages[0].message_id.as_deref(),
+        Some(format!("fp{}@acme.example", MAX_HEADER + 10).as_str())
+    );
+    assert!(messages[0].text.is_empty());
+}
