@@ -16,7 +16,6 @@ use std::sync::LazyLock;
 /// A table of alternatives compiled once.
 pub(super) struct Cues {
     regex: Regex,
-    #[cfg(test)]
     patterns: Vec<&'static str>,
 }
 
@@ -24,13 +23,11 @@ impl Cues {
     fn new(alternatives: &[&'static str]) -> Cues {
         Cues {
             regex: Regex::new(&format!(r"(?:{})", alternatives.join("|"))).expect("static pattern"),
-            #[cfg(test)]
             patterns: alternatives.to_vec(),
         }
     }
 
     /// The table's patterns, one by one.
-    #[cfg(test)]
     pub(super) fn patterns(&self) -> &[&'static str] {
         &self.patterns
     }
@@ -658,8 +655,7 @@ static NOT_A_CHOICE: LazyLock<Regex> = LazyLock::new(|| {
         .expect("static pattern")
 });
 
-/// Every table, by name, for the checks on the tables themselves.
-#[cfg(test)]
+/// Every table, by name, for the audit of the tables themselves (`eval::audit_cues`).
 pub(super) fn tables() -> Vec<(&'static str, &'static Cues)> {
     vec![
         ("STOP", &*STOP),
