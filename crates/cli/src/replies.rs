@@ -327,6 +327,12 @@ fn eval_command(
                 eval::HOLDOUT.to_string(),
                 false,
             ),
+            (
+                "fresh_holdout".into(),
+                "fresh holdout (replies people sent, labelled before reading)".into(),
+                eval::FRESH.to_string(),
+                false,
+            ),
         ],
     };
     let mut results = Vec::new();

@@ -14,13 +14,17 @@ use serde::{Deserialize, Serialize};
 pub const SET: &str = include_str!("../../eval/replies.jsonl");
 /// Replies written after the word lists were settled, never used to change them.
 pub const HOLDOUT: &str = include_str!("../../eval/holdout.jsonl");
+/// Replies people really sent to sellers, vendors and recruiters, taken from public material
+/// and labelled before the reader was run on them (`eval/README.md`); never used to change the
+/// word lists or train the model.
+pub const FRESH: &str = include_str!("../../eval/fresh.jsonl");
 
 /// The committed sets by name, the one the word lists were written from first.
 ///
 /// # Errors
 /// A line that is not a labelled reply, named by set and line.
 pub fn committed_sets() -> Result<Vec<(&'static str, Vec<Labelled>)>, ParseError> {
-    [("labelled", SET), ("holdout", HOLDOUT)]
+    [("labelled", SET), ("holdout", HOLDOUT), ("fresh", FRESH)]
         .into_iter()
         .map(|(name, text)| {
             parse_set(text)
