@@ -67,10 +67,10 @@ cues!(
     STOP = [
         // EN: unsubscribe or opt me out, asked in the first person or as an imperative
         r"^unsubscribe\b|\b(?:please|(?:i|we)(?:'d| would)? (?:like|want|wish|need) to|how (?:do|can) (?:i|we)) (?:unsubscribe|opt out)\b|\bunsubscribe (?:me|us)\b|\bopt (?:me|us) out\b|\b(?:i|we) (?:opt|opted) out\b",
-        // EN: remove me, take me off (a list, a sequence), remove from your list
-        r"\bremove me\b|\btake (?:me|us|my name|my address) off\b|\bremove (?:me |us |my (?:name|address|e-?mail) )?from (?:your|the|this) (?:list|mailing list|e-?mail list|database|distribution|sequence|cadence)\b",
-        // EN: stop or cease contacting, a bare "stop", or I report you as spam
-        r"\bstop (?:e-?mailing|contacting|sending (?:me|us)|writing to (?:me|us)|messaging|calling|spamming)\b|\bcease (?:all )?(?:contact|communications?|e-?mails)\b|\bplease stop(?: (?:it|this|now))?(?:[.!,;]|$)|(?:^|[.!?]\s+)stop[.!]*$|\b(?:(?:i'll|i will|i'm going to|i am going to|i have|i've) (?:report|mark|flag)(?:ed|ing)?|reported) (?:(?:this|you|it|these) )?as spam\b",
+        // EN: remove me, take me off (a list, a sequence), (be) removed from your list
+        r"\bremove me\b|\btake (?:me|us|my name|my address) off\b|\bremoved? (?:me |us |my (?:name|address|e-?mail) )?from (?:your (?:mailing |e-?mail |contact |distribution )?(?:list|database|sequence|cadence)|(?:the|this) (?:mailing|e-?mail|contact|distribution) list)\b",
+        // EN: stop, cease or discontinue contacting or the emails, a bare "stop", or I report you as spam
+        r"\bstop (?:e-?mailing|contacting|sending (?:me|us)|writing to (?:me|us)|messaging|calling|spamming)\b|\b(?:cease|discontinue|stop)(?: with)?(?: (?:all|these|those|your|the|further|multiple))* (?:contact|communications?|e-?mails|messages|mails)\b|\bplease stop(?: (?:it|this|now))?(?:[.!,;]|$)|(?:^|[.!?]\s+)stop[.!]*$|\b(?:(?:i'll|i will|i'm going to|i am going to|i have|i've) (?:report|mark|flag)(?:ed|ing)?|reported) (?:(?:this|you|it|these) )?as spam\b",
         // EN: do not / never contact me (any verb of contact), no more mail
         r"\b(?:don't|do not|please don't|never) (?:reach out to|get in touch with|bother|follow up with|contact|e-?mail|write to|call|message) (?:me|us)\b|\b(?:don't|do not|please don't|never) (?:reach out|get in touch)\b[^.!?]{0,15}\bagain\b|\bno more e-?mails\b|\b(?:don't|do not) want (?:to (?:receive|get) )?any more (?:e-?mails|messages|mails?|of these|calls)\b|\bno longer (?:wish|want) to receive\b",
         // EN: delete, erase, remove my data (a verb of erasure and my or our details, ending there); any language: the data-protection law and a word of erasure, or the right to be forgotten
