@@ -351,6 +351,11 @@ pub enum RepliesCommand {
         /// instead of the committed one.
         #[arg(long, value_name = "DIR")]
         realmail: Option<PathBuf>,
+        /// Audit the cue word lists instead: every pattern with the lines it matches in each
+        /// labelled set, flagging those that match at most one line of the set they were
+        /// written from or read as a whole sentence.
+        #[arg(long, conflicts_with_all = ["file", "realmail"])]
+        cues: bool,
     },
 }
 

@@ -19,7 +19,8 @@ pub async fn run(g: &Global, command: RepliesCommand) -> Result<ExitCode> {
             context,
             sent,
         } => classify_file(g, &file, context.as_deref(), sent.as_deref()),
-        RepliesCommand::Eval { file, realmail } => {
+        RepliesCommand::Eval { cues: true, .. } => cue_audit(g),
+        RepliesCommand::Eval { file, realmail, .. } => {
             // Real mail first: the committed set, unless another set (--file) is asked for.
             let real = match (&realmail, &file) {
                 (None, Some(_)) => None,
@@ -230,6 +231,47 @@ fn classify_file(
     Ok(ExitCode::SUCCESS)
 }
 
+/// The cue audit (`eval::audit_cues`) on the committed sets: the headline, then every pattern
+/// with its counts per set, the flagged ones marked.
+fn cue_audit(g: &Global) -> Result<ExitCode> {
+    let sets = eval::committed_sets().context("reading the committed labelled sets")?;
+    let named: Vec<(&str, &[eval::Labelled])> =
+        sets.iter().map(|(n, s)| (*n, s.as_slice())).collect();
+    let audit = eval::audit_cues(&named);
+    if g.json {
+        print_json(&audit)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    say!(
+        "{} cue patterns; {} match at most one line of the {} set ({} at most one line of all sets together); {} read as a sentence ({}+ fixed words)",
+        audit.patterns,
+        audit.one_line_or_none,
+        audit.sets.first().map(String::as_str).unwrap_or("first"),
+        audit.one_line_or_none_anywhere,
+        audit.sentences,
+        eval::SENTENCE_WORDS,
+    );
+    let mut header = vec!["table", "pattern"];
+    header.extend(audit.sets.iter().map(String::as_str));
+    header.push("flag");
+    let mut t = table(&header);
+    for c in &audit.cues {
+        let mut row = vec![c.table.to_string(), c.pattern.to_string()];
+        row.extend(c.matches.iter().map(|n| n.to_string()));
+        let mut flags = Vec::new();
+        if c.one_line_or_none {
+            flags.push("<=1 line");
+        }
+        if c.sentence {
+            flags.push("sentence");
+        }
+        row.push(flags.join(", "));
+        t.add_row(row);
+    }
+    say!("{t}");
+    Ok(ExitCode::SUCCESS)
+}
+
 /// Folds of the cross-validation `eval` scores the labelled set with.
 const FOLDS: usize = 10;
 
@@ -283,6 +325,12 @@ fn eval_command(
                 "holdout".into(),
                 "holdout set".into(),
                 eval::HOLDOUT.to_string(),
+                false,
+            ),
+            (
+                "fresh_holdout".into(),
+                "fresh holdout (replies people sent, labelled before reading)".into(),
+                eval::FRESH.to_string(),
                 false,
             ),
         ],

@@ -546,3 +546,52 @@ fn a_forwarded_resume_is_not_a_competitor_loss() {
         assert_ne!(r["class"], "lost", "{r}");
     }
 }
+
+#[test]
+fn eval_reports_the_fresh_holdout_and_audits_the_cue_lists() {
+    let rk = Rk::new();
+    let eval = rk.json(&["replies", "eval"]);
+    // The replies people really sent, read by a model that never saw them.
+    let fresh = &eval["fresh_holdout"];
+    assert_eq!(fresh["examples"], 66, "{fresh}");
+    assert_eq!(fresh["false_moves"], 0, "{fresh}");
+    assert!(fresh["moves"].as_u64().unwrap() > 0);
+    let text = String::from_utf8_lossy(&rk.run(&["replies", "eval"]).stdout).to_string();
+    let lines: Vec<&str> = text.lines().collect();
+    let at = lines
+        .iter()
+        .position(|l| l.starts_with("fresh holdout"))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(lines[at + 1].contains("false moves"), "{text}");
+
+    // The audit: every pattern with what it matches in each committed set.
+    let audit = rk.json(&["replies", "eval", "--cues"]);
+    assert_eq!(
+        audit["sets"],
+        serde_json::json!(["labelled", "holdout", "fresh"])
+    );
+    let cues = audit["cues"].as_array().unwrap();
+    assert_eq!(audit["patterns"].as_u64().unwrap() as usize, cues.len());
+    assert!(
+        cues.iter()
+            .all(|c| c["matches"].as_array().unwrap().len() == 3)
+    );
+    let flagged = cues
+        .iter()
+        .filter(|c| c["one_line_or_none"] == true)
+        .count();
+    assert_eq!(
+        audit["one_line_or_none"].as_u64().unwrap() as usize,
+        flagged
+    );
+    assert!(flagged * 10 <= cues.len(), "{flagged} of {}", cues.len());
+    let out = rk.run(&["replies", "eval", "--cues"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.lines().next().unwrap_or("").contains("cue patterns"),
+        "{text}"
+    );
+    // The audit is of the committed sets: it does not take another file.
+    let out = rk.run(&["replies", "eval", "--cues", "--file", "x.jsonl"]);
+    assert!(!out.status.success());
+}

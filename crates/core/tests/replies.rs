@@ -2,9 +2,12 @@
 
 use rekindle_core::mail::new_text;
 use rekindle_core::reply::eval::{
-    HOLDOUT, SET, cross_validate, evaluate, moves, parse_set, sent_on,
+    FRESH, HOLDOUT, SET, cross_validate, evaluate, evaluate_without_model, moves, parse_set,
+    sent_on,
 };
-use rekindle_core::reply::{Action, DealSituation, Reading, ReplyClass, classify, plan};
+use rekindle_core::reply::{
+    Action, DealSituation, Reading, ReplyClass, classify, classify_with, plan,
+};
 use rekindle_core::{DealStatus, Policy};
 
 #[test]
@@ -25,46 +28,58 @@ fn the_evaluation_set_is_large_and_covers_every_class_and_the_hard_cases() {
 }
 
 #[test]
-fn the_model_is_scored_on_replies_it_never_saw() {
-    // Scored on the lines it was trained on, the model flatters itself: ten folds, each read
-    // with a model trained on the other nine.
+fn the_labelled_set_is_scored_by_the_word_lists_alone_and_by_cross_validation() {
+    // The model is trained on the labelled set, so it is never scored there: the set is read
+    // by the word lists alone, and by ten folds, each read with a model trained on the other
+    // nine. Both must stand on their own; neither uses a model that saw the line it reads.
     let set = parse_set(SET).unwrap();
+    let words = evaluate_without_model(&set);
     let crossed = cross_validate(&set, 10);
-    let on_itself = evaluate(&set);
-    for miss in &crossed.misses {
-        eprintln!(
-            "line {}: {} -> {} | {}",
-            miss.line, miss.expected, miss.got, miss.text
-        );
+    for (name, e) in [("word lists alone", &words), ("cross-validated", &crossed)] {
+        for miss in &e.misses {
+            eprintln!(
+                "{name}: line {}: {} -> {} | {}",
+                miss.line, miss.expected, miss.got, miss.text
+            );
+        }
+        assert_eq!(e.false_moves, 0, "{name}");
+        assert!(e.moves > 100, "{name}: {} moves", e.moves);
+        assert!(e.accuracy >= 0.9, "{name}: accuracy {:.3}", e.accuracy);
+        for c in &e.classes {
+            assert!(
+                c.recall >= 0.7 && c.precision >= 0.7,
+                "{name}: {}: P {:.2} R {:.2}",
+                c.class,
+                c.precision,
+                c.recall
+            );
+        }
     }
-    assert!(crossed.accuracy >= 0.85, "accuracy {:.3}", crossed.accuracy);
-    assert!(
-        crossed.accuracy <= on_itself.accuracy,
-        "cross-validation cannot beat training on the very lines: {:.3} > {:.3}",
-        crossed.accuracy,
-        on_itself.accuracy
-    );
-    for c in &crossed.classes {
-        assert!(
-            c.recall >= 0.7 && c.precision >= 0.7,
-            "{}: P {:.2} R {:.2}",
-            c.class,
-            c.precision,
-            c.recall
-        );
-    }
+    // A fold's model guesses only where the words say nothing, and never moves a deal: the
+    // moves are the word lists' own.
+    assert_eq!(crossed.moves, words.moves);
 }
 
 #[test]
 fn no_labelled_reply_is_misread_the_dangerous_way() {
     // Issue 10 and 11: a stop read as anything else, anything read as stop without a stop
-    // cue, or a confident deal move of the wrong class.
+    // cue, or a confident deal move of the wrong class. The labelled set is read by the word
+    // lists alone (the model learnt its lines) and by cross-validation; the held-out sets by
+    // the reader as shipped, whose model never saw them. The fresh holdout's two stop
+    // misreadings were fixed after it was first read (eval/README.md).
     let sent = sent_on();
-    let mut set = parse_set(SET).unwrap();
-    let holdout = parse_set(HOLDOUT).unwrap();
-    set.extend(holdout);
-    for e in &set {
-        let r = classify(&e.text, e.context, sent);
+    let labelled = parse_set(SET).unwrap();
+    let mut held_out = parse_set(HOLDOUT).unwrap();
+    held_out.extend(parse_set(FRESH).unwrap());
+    let readings = labelled
+        .iter()
+        .map(|e| (e, classify_with(&e.text, e.context, sent, None)))
+        .chain(
+            held_out
+                .iter()
+                .map(|e| (e, classify(&e.text, e.context, sent))),
+        );
+    for (e, r) in readings {
         if e.class == ReplyClass::Stop {
             assert_eq!(
                 r.class,
@@ -86,14 +101,13 @@ fn no_labelled_reply_is_misread_the_dangerous_way() {
             r.evidence
         );
     }
-    let crossed = cross_validate(&parse_set(SET).unwrap(), 10);
+    let crossed = cross_validate(&labelled, 10);
     assert_eq!(crossed.false_moves, 0);
-    let holdout = evaluate(&parse_set(HOLDOUT).unwrap());
-    assert_eq!(holdout.false_moves, 0);
-    assert!(
-        holdout.moves > 0,
-        "the holdout's explicit answers still move"
-    );
+    for (name, text) in [("holdout", HOLDOUT), ("fresh", FRESH)] {
+        let e = evaluate(&parse_set(text).unwrap());
+        assert_eq!(e.false_moves, 0, "{name}");
+        assert!(e.moves > 0, "{name}: the explicit answers still move");
+    }
 }
 
 #[test]
@@ -170,6 +184,8 @@ fn a_request_to_stop_or_delete_is_a_certain_stop_whatever_else_it_says() {
         "Sáquenme de su lista, gracias.",
         "I'd rather you didn't keep my details: delete my info. Call me never.",
         "I want you to unsubscribe me from everything.",
+        "Kindly discontinue all further emails to this address.",
+        "Could I be removed from your e-mail list, please?",
         "Please remove me from this list.\nTo unsubscribe, e-mail: news-unsubscribe@lists.example.org",
     ] {
         let r = read(text);
@@ -193,6 +209,8 @@ fn nothing_is_a_stop_without_a_stop_cue() {
         "Gracias.\nSi no desea recibir más correos, dese de baja aquí: https://news.example.org/baja",
         "Danke.\nWenn Sie diesen Newsletter nicht mehr erhalten möchten, klicken Sie hier.",
         "Recibido.\nPara darse de baja de esta lista, escriba a lista-baja@example.org",
+        "The flag was removed from the list of options in 2.0.",
+        "We will discontinue the old export format next year.",
     ] {
         let r = read(text);
         assert_ne!(r.class, ReplyClass::Stop, "{text}: {:?}", r.evidence);

@@ -14,6 +14,25 @@ use serde::{Deserialize, Serialize};
 pub const SET: &str = include_str!("../../eval/replies.jsonl");
 /// Replies written after the word lists were settled, never used to change them.
 pub const HOLDOUT: &str = include_str!("../../eval/holdout.jsonl");
+/// Replies people really sent to sellers, vendors and recruiters, taken from public material
+/// and labelled before the reader was run on them (`eval/README.md`); never used to change the
+/// word lists or train the model.
+pub const FRESH: &str = include_str!("../../eval/fresh.jsonl");
+
+/// The committed sets by name, the one the word lists were written from first.
+///
+/// # Errors
+/// A line that is not a labelled reply, named by set and line.
+pub fn committed_sets() -> Result<Vec<(&'static str, Vec<Labelled>)>, ParseError> {
+    [("labelled", SET), ("holdout", HOLDOUT), ("fresh", FRESH)]
+        .into_iter()
+        .map(|(name, text)| {
+            parse_set(text)
+                .map(|set| (name, set))
+                .map_err(|e| ParseError::new(format!("{name} {}", e.field), &e.input, e.expected))
+        })
+        .collect()
+}
 
 /// The day every reply in the sets was sent.
 pub fn sent_on() -> Date {
@@ -242,5 +261,165 @@ fn compare(set: &[Labelled], readings: &[(ReplyClass, bool)]) -> Evaluation {
         uncertain: readings.iter().filter(|(_, confident)| !confident).count(),
         classes,
         misses,
+    }
+}
+
+/// An alternative of a cue pattern that is fixed text of this many words or more reads as a
+/// sentence copied from a reply ("shame about the price"), not a general form; set phrases of
+/// three words ("good to go", "let's do it") are how people write.
+pub const SENTENCE_WORDS: usize = 4;
+
+/// One cue pattern and the lines it matches in each set.
+#[derive(Clone, Debug, Serialize)]
+pub struct CueUse {
+    /// The table it belongs to (`STOP`, `DECLINE_WEAK`...; `_WEAK` tables never act alone).
+    pub table: &'static str,
+    pub pattern: &'static str,
+    /// Lines it matches, per set, in the order of `CueAudit::sets`.
+    pub matches: Vec<usize>,
+    /// It matches at most one line of the first set (the one the lists were written from).
+    pub one_line_or_none: bool,
+    /// One of its alternatives is fixed text of `SENTENCE_WORDS` words or more (`fixed_words`).
+    pub sentence: bool,
+}
+
+/// Every cue pattern with what it matches (`audit_cues`).
+#[derive(Clone, Debug, Serialize)]
+pub struct CueAudit {
+    /// The sets counted, by name; the first is the one the lists were written from.
+    pub sets: Vec<String>,
+    pub patterns: usize,
+    /// Patterns that match at most one line of the first set.
+    pub one_line_or_none: usize,
+    /// Patterns that match at most one line of all the sets together.
+    pub one_line_or_none_anywhere: usize,
+    /// Patterns that read as a sentence (`SENTENCE_WORDS`).
+    pub sentences: usize,
+    pub cues: Vec<CueUse>,
+}
+
+/// The top-level alternatives of a regular expression (split at `|` outside groups and
+/// classes).
+fn alternatives(pattern: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let (mut depth, mut in_class, mut escaped, mut start) = (0usize, false, false, 0);
+    for (i, c) in pattern.char_indices() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' => escaped = true,
+            '[' if !in_class => in_class = true,
+            ']' if in_class => in_class = false,
+            _ if in_class => {}
+            '(' => depth += 1,
+            ')' => depth = depth.saturating_sub(1),
+            '|' if depth == 0 => {
+                out.push(&pattern[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    out.push(&pattern[start..]);
+    out
+}
+
+/// The most words in a top-level alternative of `pattern` that is fixed text: nothing
+/// optional, alternative or class-like in it, only word boundaries and anchors around it.
+/// `\bshame about the price\b` gives 4; `\bclose (?:the|my) file\b` gives 0; in
+/// `\bnot dead\b|\bkeep (?:it|this) open\b` only `not dead` is fixed: 2.
+pub fn fixed_words(pattern: &str) -> usize {
+    alternatives(pattern)
+        .into_iter()
+        .filter_map(|alt| {
+            let alt = alt.trim_start_matches('^').trim_end_matches('$');
+            let alt = alt.strip_prefix("\\b").unwrap_or(alt);
+            let alt = alt.strip_suffix("\\b").unwrap_or(alt);
+            (!alt.contains(|c: char| "\\()[]?*+{}.|^$".contains(c)))
+                .then(|| alt.split_whitespace().count())
+        })
+        .max()
+        .unwrap_or(0)
+}
+
+/// Counts, for every pattern of every cue table, the lines it matches in each set (each
+/// line's own text, lower-cased, as `classify` matches it), and flags the patterns that match
+/// at most one line of the first set or read as a sentence (issue: cues are general forms of
+/// what people write, each earning its place on data it was not written from).
+pub fn audit_cues(sets: &[(&str, &[Labelled])]) -> CueAudit {
+    let texts: Vec<Vec<String>> = sets
+        .iter()
+        .map(|(_, set)| set.iter().map(|e| super::cue_text(&e.text)).collect())
+        .collect();
+    let mut cues = Vec::new();
+    for (table, list) in super::cues::tables() {
+        for pattern in list.patterns() {
+            let Ok(re) = regex::Regex::new(pattern) else {
+                continue;
+            };
+            let matches: Vec<usize> = texts
+                .iter()
+                .map(|lines| lines.iter().filter(|l| re.is_match(l)).count())
+                .collect();
+            cues.push(CueUse {
+                table,
+                pattern,
+                one_line_or_none: matches.first().copied().unwrap_or(0) <= 1,
+                sentence: fixed_words(pattern) >= SENTENCE_WORDS,
+                matches,
+            });
+        }
+    }
+    CueAudit {
+        sets: sets.iter().map(|(name, _)| name.to_string()).collect(),
+        patterns: cues.len(),
+        one_line_or_none: cues.iter().filter(|c| c.one_line_or_none).count(),
+        one_line_or_none_anywhere: cues
+            .iter()
+            .filter(|c| c.matches.iter().sum::<usize>() <= 1)
+            .count(),
+        sentences: cues.iter().filter(|c| c.sentence).count(),
+        cues,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fixed_words_counts_only_wholly_fixed_alternatives() {
+        assert_eq!(fixed_words(r"\bshame about the price\b"), 4);
+        assert_eq!(fixed_words(r"\bclose (?:the|my) file\b"), 0);
+        assert_eq!(fixed_words(r"^no longer a priority$"), 4);
+        assert_eq!(fixed_words(r"\bwe(?:'ve| have)? (?:signed|gone) with\b"), 0);
+        assert_eq!(fixed_words(r"\bnot dead\b|\bkeep (?:it|this) open\b"), 2);
+        assert_eq!(
+            fixed_words(r"\bkeep (?:it|this) open\b|\bprefers the spreadsheet\b"),
+            3
+        );
+        assert_eq!(fixed_words(r"[|]a b c d|\\|x"), 1);
+    }
+
+    #[test]
+    fn the_audit_counts_every_pattern_on_every_set() {
+        let set = parse_set(SET).unwrap_or_default();
+        let holdout = parse_set(HOLDOUT).unwrap_or_default();
+        let audit = audit_cues(&[("labelled", &set), ("holdout", &holdout)]);
+        let all: usize = super::super::cues::tables()
+            .iter()
+            .map(|(_, t)| t.patterns().len())
+            .sum();
+        assert_eq!(audit.patterns, all);
+        assert!(audit.cues.iter().all(|c| c.matches.len() == 2));
+        // "remove me" is in the stop lines of the labelled set, more than once.
+        let remove = audit
+            .cues
+            .iter()
+            .find(|c| c.table == "STOP" && c.pattern.starts_with(r"\bremove me\b"));
+        assert!(remove.is_some_and(|c| c.matches[0] > 1 && !c.one_line_or_none));
+        assert_eq!(
+            audit.one_line_or_none,
+            audit.cues.iter().filter(|c| c.matches[0] <= 1).count()
+        );
     }
 }

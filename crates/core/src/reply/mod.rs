@@ -352,6 +352,26 @@ pub fn context_matters(play: Option<PlayKind>) -> bool {
     play == Some(PlayKind::Breakup)
 }
 
+/// The reply without the lines a list's or bulk sender's footer adds: those are
+/// instructions, not the sender's words.
+fn own_lines(text: &str) -> String {
+    text.lines()
+        .filter(|l| !FOOTER_LINE.is_match(l))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The text the cue tables are matched against: lower case, typographic apostrophes made
+/// plain.
+fn lowered(text: &str) -> String {
+    text.to_lowercase().replace(['’', '‘'], "'")
+}
+
+/// What the cue tables see of a reply: its own lines (`own_lines`), lowered (`lowered`).
+pub(crate) fn cue_text(text: &str) -> String {
+    lowered(own_lines(text).trim()).trim().to_string()
+}
+
 /// Reads a reply's new text. `context` is the play the rep's last message carried (a bare
 /// "yes" answers a breakup's "should I close the file?"): it decides only what the words
 /// alone leave unclear, so a reading made without it stands unless it is unclear. `sent`
@@ -368,14 +388,9 @@ pub fn classify_with(
     sent: Date,
     model: Option<&Model>,
 ) -> Reading {
-    // A list's or bulk sender's footer lines are instructions, not the sender's words.
-    let kept: String = text
-        .lines()
-        .filter(|l| !FOOTER_LINE.is_match(l))
-        .collect::<Vec<_>>()
-        .join("\n");
+    let kept = own_lines(text);
     let original = kept.trim();
-    let lower = original.to_lowercase().replace(['’', '‘'], "'");
+    let lower = lowered(original);
     let lower = lower.trim();
     let times = mentions(lower, sent);
     let far_after = sent.checked_add(LATER_AFTER_DAYS.days()).unwrap_or(sent);
