@@ -482,3 +482,25 @@ fn the_model_only_adds_uncertain_guesses_to_what_the_words_leave_unclear() {
     }
     assert!(guessed > 0, "the model guesses somewhere");
 }
+
+#[test]
+fn going_ahead_or_the_budget_there_now_is_a_revive_and_never_a_loss() {
+    // A yes with money behind it: the model alone read the first as lost (budget words sit in
+    // lost replies), so the words decide.
+    for text in [
+        "Yes lets continue, we have budget now.",
+        "Good news: the budget was approved yesterday.",
+        "We've got the funding in place now. Let's proceed.",
+        "OK, let's move forward.",
+    ] {
+        let r = read(text);
+        assert_eq!(r.class, ReplyClass::Revive, "{text}: {:?}", r.evidence);
+    }
+    for text in [
+        "We don't have the budget now.",
+        "The budget was not approved.",
+    ] {
+        let r = read(text);
+        assert_ne!(r.class, ReplyClass::Revive, "{text}: {:?}", r.evidence);
+    }
+}

@@ -308,6 +308,8 @@ cues!(
         r"\bstill (?:interested|keen|a priority|on (?:for|board))\b|\b(?:we|i) still want\b|\bwe (?:still )?want (?:this|it)(?:[.!,]|$| (?:done|signed|now|asap))",
         // EN: want or ready to move forward, proceed, continue
         r"\b(?:want|like|ready|happy|keen) to (?:move forward|proceed|go ahead|continue|keep going|run the pilot)\b",
+        // EN: let's continue or proceed; the budget is there now
+        r"\blet'?s (?:continue|proceed|move forward|go ahead|keep going)\b|\b(?:we (?:have|got)|we've got|we now have) (?:the )?(?:budget|funding|sign-off)(?: for (?:this|it))? (?:now|approved|in place|signed off)\b|\b(?:budget|funding) (?:is|was|has been|got) (?:now )?(?:approved|signed off|released)\b",
         // EN: we are in, let's do it, send the contract
         r"\blet's do it\b|\bwe're in(?:[.!,]|$)|\bcount (?:us|me) in\b|\bsend (?:me |us )?(?:over )?the (?:contract|order form|paperwork|agreement)\b",
         // DE: want to continue, still interested
