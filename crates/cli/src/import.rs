@@ -246,9 +246,11 @@ pub struct Importer {
     /// The Message-IDs of the rep's recorded touches, read once when first needed and kept up
     /// as touches are recorded: whether a stranger's reply answers one is a lookup.
     touch_ids: Option<HashSet<String>>,
-    /// The addresses given with `--me`, remembered in the import's last transaction: an
-    /// import that fails leaves the ones known before.
+    /// The addresses given with `--me`, until they are written: in the import's first
+    /// transaction, so an import that fails before it keeps anything leaves the ones known
+    /// before.
     remember: Option<Vec<EmailAddress>>,
+    gave_addresses: bool,
 }
 
 impl Importer {
@@ -271,6 +273,7 @@ impl Importer {
             started: Instant::now(),
             summary: Summary::default(),
             touch_ids: None,
+            gave_addresses: remember.is_some(),
             remember,
         })
     }
@@ -313,8 +316,23 @@ impl Importer {
     /// Takes a message already read on its own (`read_alone`), with everything it changes in
     /// one batch of the capture writer.
     pub fn take_understood(&mut self, message: &Message, first: FirstReading) -> Result<()> {
+        self.remember_addresses()?;
         self.take_message(message, first)?;
         Ok(self.writer.boundary()?)
+    }
+
+    /// The addresses given with `--me` go into the first transaction that records anything:
+    /// durable exactly when some of what was read with them is.
+    fn remember_addresses(&mut self) -> Result<()> {
+        if let Some(me) = self.remember.take() {
+            self.writer.set_rep_addresses(&me)?;
+        }
+        Ok(())
+    }
+
+    /// Whether addresses were given with `--me` (remembered with what the import records).
+    pub fn gave_addresses(&self) -> bool {
+        self.gave_addresses
     }
 
     fn take_message(&mut self, message: &Message, first: FirstReading) -> Result<()> {
@@ -553,6 +571,7 @@ impl Importer {
     /// Takes a calendar occurrence, with everything it changes in one batch of the capture
     /// writer.
     pub fn take_occurrence(&mut self, occurrence: &Occurrence) -> Result<()> {
+        self.remember_addresses()?;
         self.take_event(occurrence)?;
         Ok(self.writer.boundary()?)
     }
@@ -610,9 +629,7 @@ impl Importer {
 
     /// Makes the import durable, with the addresses given (`--me`) in its last transaction.
     pub fn complete(&mut self) -> Result<()> {
-        if let Some(me) = self.remember.take() {
-            self.writer.set_rep_addresses(&me)?;
-        }
+        self.remember_addresses()?;
         Ok(self.writer.commit()?)
     }
 
@@ -661,23 +678,28 @@ fn check_paths(
 }
 
 /// What an import that failed mid-way kept: the paths read in full, and the messages of the
-/// failing path recorded before the failure. A new import of the same paths adds none of them
-/// twice. The addresses given with `--me` are remembered only by an import that ends well.
-fn kept(done: &[String], durable_in_failing_path: usize) -> String {
+/// failing path recorded before the failure, with the addresses given with `--me` (they were
+/// read with them). A new import of the same paths adds none of them twice.
+fn kept(done: &[String], durable_in_failing_path: usize, gave_addresses: bool) -> String {
     let failing = match durable_in_failing_path {
         0 => "nothing from the path that failed".to_string(),
         1 => "the first message read from the path that failed".to_string(),
         n => format!("the first {n} messages read from the path that failed"),
     };
+    let addresses = if gave_addresses {
+        ", and the addresses given with --me"
+    } else {
+        ""
+    };
     if done.is_empty() && durable_in_failing_path == 0 {
         "the import stopped and changed nothing".into()
     } else if done.is_empty() {
         format!(
-            "the import stopped; kept: {failing} (importing again adds nothing twice); your addresses were not changed"
+            "the import stopped; kept: {failing}{addresses} (importing again adds nothing twice)"
         )
     } else {
         format!(
-            "the import stopped; kept: everything from {}, and {failing} (importing again adds nothing twice); your addresses were not changed",
+            "the import stopped; kept: everything from {}, {failing}{addresses} (importing again adds nothing twice)",
             done.join(", ")
         )
     }
@@ -698,6 +720,7 @@ pub async fn mail(g: &Global, paths: &[PathBuf], me: &[String]) -> Result<ExitCo
         // its end), and of the failing one, the messages read up to the last commit.
         let mut done: Vec<String> = Vec::new();
         let mut durable_in_path = 0usize;
+        let gave = importer.gave_addresses();
         let mut read_all = || -> Result<()> {
             for (index, path) in paths.iter().enumerate() {
                 let read_before = importer.summary.read;
@@ -751,7 +774,7 @@ pub async fn mail(g: &Global, paths: &[PathBuf], me: &[String]) -> Result<ExitCo
             Ok(())
         };
         if let Err(e) = read_all() {
-            return Err(e.context(kept(&done, durable_in_path)));
+            return Err(e.context(kept(&done, durable_in_path, gave)));
         }
         bar.finish_and_clear();
         Ok((importer, bytes_read.load(Ordering::Relaxed)))
