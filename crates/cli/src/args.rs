@@ -378,8 +378,14 @@ pub struct DecideArgs {
 #[derive(Args)]
 pub struct InitArgs {
     /// Pipeline stages in order, comma-separated (default: qualified,discovery,demo,proposal,negotiation).
+    /// On a database with deals, every stage a deal is in must stay, or be moved with
+    /// --move-stage; otherwise nothing changes.
     #[arg(long, value_delimiter = ',')]
     pub stages: Option<Vec<String>>,
+    /// With --stages: move the deals in stage OLD (and their stage history) to NEW, a stage of
+    /// the new list, e.g. `--move-stage demo=evaluation`. Repeatable.
+    #[arg(long = "move-stage", value_name = "OLD=NEW", requires = "stages")]
+    pub move_stage: Vec<String>,
     /// The currency of amounts written without one (`--amount 48000`): an ISO 4217 code such
     /// as EUR (default USD). Amounts with a symbol or code (`€48,000`, `48.000 EUR`) keep theirs.
     #[arg(long)]

@@ -124,21 +124,24 @@ impl Summary {
     }
 }
 
-/// The rep's addresses: given now (and remembered), or remembered from before.
-async fn my_addresses(store: &Store, given: &[String]) -> Result<Vec<EmailAddress>> {
+/// The rep's addresses: given now (the second value: to remember when the import ends well),
+/// or remembered from before.
+async fn my_addresses(
+    store: &Store,
+    given: &[String],
+) -> Result<(Vec<EmailAddress>, Option<Vec<EmailAddress>>)> {
     if !given.is_empty() {
         let parsed = given
             .iter()
             .map(|a| EmailAddress::parse(a))
             .collect::<Result<Vec<_>, _>>()?;
-        store.set_rep_addresses(&parsed).await?;
-        return Ok(parsed);
+        return Ok((parsed.clone(), Some(parsed)));
     }
     let known = store.rep_addresses().await?;
     if known.is_empty() {
         bail!("say which addresses are yours, once: --me you@company.com");
     }
-    Ok(known)
+    Ok((known, None))
 }
 
 /// What a message says on its own, worked out on any thread: what it is for the record
@@ -243,12 +246,17 @@ pub struct Importer {
     /// The Message-IDs of the rep's recorded touches, read once when first needed and kept up
     /// as touches are recorded: whether a stranger's reply answers one is a lookup.
     touch_ids: Option<HashSet<String>>,
+    /// The addresses given with `--me`, until they are written: in the import's first
+    /// transaction, so an import that fails before it keeps anything leaves the ones known
+    /// before.
+    remember: Option<Vec<EmailAddress>>,
+    gave_addresses: bool,
 }
 
 impl Importer {
     pub async fn new(store: &Store, g: &Global, me: &[String]) -> Result<Importer> {
         let now = now(g)?;
-        let me = my_addresses(store, me).await?;
+        let (me, remember) = my_addresses(store, me).await?;
         // Built account by account as the pipeline streams in: never the whole pipeline in
         // memory.
         let parts = store
@@ -265,6 +273,8 @@ impl Importer {
             started: Instant::now(),
             summary: Summary::default(),
             touch_ids: None,
+            gave_addresses: remember.is_some(),
+            remember,
         })
     }
 
@@ -303,8 +313,29 @@ impl Importer {
         (self.directory.clone(), self.now)
     }
 
-    /// Takes a message already read on its own (`read_alone`).
+    /// Takes a message already read on its own (`read_alone`), with everything it changes in
+    /// one batch of the capture writer.
     pub fn take_understood(&mut self, message: &Message, first: FirstReading) -> Result<()> {
+        self.remember_addresses()?;
+        self.take_message(message, first)?;
+        Ok(self.writer.boundary()?)
+    }
+
+    /// The addresses given with `--me` go into the first transaction that records anything:
+    /// durable exactly when some of what was read with them is.
+    fn remember_addresses(&mut self) -> Result<()> {
+        if let Some(me) = self.remember.take() {
+            self.writer.set_rep_addresses(&me)?;
+        }
+        Ok(())
+    }
+
+    /// Whether addresses were given with `--me` (remembered with what the import records).
+    pub fn gave_addresses(&self) -> bool {
+        self.gave_addresses
+    }
+
+    fn take_message(&mut self, message: &Message, first: FirstReading) -> Result<()> {
         self.summary.read += 1;
         // Understood first without the record: most mail (newsletters, strangers) needs no
         // database work at all.
@@ -537,7 +568,15 @@ impl Importer {
 
     /// Takes a calendar occurrence: a booked next step, a meeting held or a cancellation, once
     /// per version of the event.
+    /// Takes a calendar occurrence, with everything it changes in one batch of the capture
+    /// writer.
     pub fn take_occurrence(&mut self, occurrence: &Occurrence) -> Result<()> {
+        self.remember_addresses()?;
+        self.take_event(occurrence)?;
+        Ok(self.writer.boundary()?)
+    }
+
+    fn take_event(&mut self, occurrence: &Occurrence) -> Result<()> {
         self.summary.occurrences += 1;
         match understand_event(occurrence, &self.directory, self.now) {
             EventDisposition::Meeting(meeting) => {
@@ -588,9 +627,15 @@ impl Importer {
         }
     }
 
+    /// Makes the import durable, with the addresses given (`--me`) in its last transaction.
+    pub fn complete(&mut self) -> Result<()> {
+        self.remember_addresses()?;
+        Ok(self.writer.commit()?)
+    }
+
     /// Makes the import durable and says what it did.
     pub fn finish(mut self) -> Result<Summary> {
-        self.writer.commit()?;
+        self.complete()?;
         self.summary.seconds = self.started.elapsed().as_secs_f64();
         Ok(self.summary)
     }
@@ -632,6 +677,34 @@ fn check_paths(
     Ok(())
 }
 
+/// What an import that failed mid-way kept: the paths read in full, and the messages of the
+/// failing path recorded before the failure, with the addresses given with `--me` (they were
+/// read with them). A new import of the same paths adds none of them twice.
+fn kept(done: &[String], durable_in_failing_path: usize, gave_addresses: bool) -> String {
+    let failing = match durable_in_failing_path {
+        0 => "nothing from the path that failed".to_string(),
+        1 => "the first message read from the path that failed".to_string(),
+        n => format!("the first {n} messages read from the path that failed"),
+    };
+    let addresses = if gave_addresses {
+        ", and the addresses given with --me"
+    } else {
+        ""
+    };
+    if done.is_empty() && durable_in_failing_path == 0 {
+        "the import stopped and changed nothing".into()
+    } else if done.is_empty() {
+        format!(
+            "the import stopped; kept: {failing}{addresses} (importing again adds nothing twice)"
+        )
+    } else {
+        format!(
+            "the import stopped; kept: everything from {}, {failing}{addresses} (importing again adds nothing twice)",
+            done.join(", ")
+        )
+    }
+}
+
 pub async fn mail(g: &Global, paths: &[PathBuf], me: &[String]) -> Result<ExitCode> {
     check_paths(paths, |p| rekindle_ingest::check(p).map(drop))?;
     let store = open(g).await?;
@@ -643,40 +716,65 @@ pub async fn mail(g: &Global, paths: &[PathBuf], me: &[String]) -> Result<ExitCo
     // memory to a few messages.
     let (importer, bytes) = tokio::task::spawn_blocking(move || -> Result<(Importer, u64)> {
         let bytes_read = AtomicU64::new(0);
-        for path in &paths {
-            let (sender, receiver) = std::sync::mpsc::sync_channel::<(Message, FirstReading)>(64);
-            let (directory, now) = importer.understanding();
-            let read = std::thread::scope(|scope| -> Result<_> {
-                let counter = &bytes_read;
-                // The sender moves to the reader: the queue ends when the reading does.
-                let reader = std::thread::Builder::new()
-                    .name("mail reader".into())
-                    .spawn_scoped(scope, move || {
-                        // Parsed and understood here, recorded there: the work splits across
-                        // both cores.
-                        // A message whose headers concern no one is not decoded further.
-                        let wanted = |m: &Message| directory.might_matter(m);
-                        rekindle_ingest::read_filtered(path, counter, &wanted, |m| {
-                            let first = read_alone(&m, &directory, now);
-                            drop(sender.send((m, first)))
-                        })
-                    })?;
-                for (message, first) in receiver {
-                    importer.take_understood(&message, first).with_context(|| {
-                        format!("recording {} from {}", message.key, path.display())
-                    })?;
-                    if importer.summary.read % 256 == 0 {
-                        bar.set_position(bytes_read.load(Ordering::Relaxed));
-                        bar.set_message(format!("{} messages", importer.summary.read));
+        // What is durable if a path fails mid-way: the paths read in full (each committed at
+        // its end), and of the failing one, the messages read up to the last commit.
+        let mut done: Vec<String> = Vec::new();
+        let mut durable_in_path = 0usize;
+        let gave = importer.gave_addresses();
+        let mut read_all = || -> Result<()> {
+            for (index, path) in paths.iter().enumerate() {
+                let read_before = importer.summary.read;
+                durable_in_path = 0;
+                let durable = &mut durable_in_path;
+                let (sender, receiver) =
+                    std::sync::mpsc::sync_channel::<(Message, FirstReading)>(64);
+                let (directory, now) = importer.understanding();
+                let read = std::thread::scope(|scope| -> Result<_> {
+                    let counter = &bytes_read;
+                    // The sender moves to the reader: the queue ends when the reading does.
+                    let reader = std::thread::Builder::new()
+                        .name("mail reader".into())
+                        .spawn_scoped(scope, move || {
+                            // Parsed and understood here, recorded there: the work splits across
+                            // both cores.
+                            // A message whose headers concern no one is not decoded further.
+                            let wanted = |m: &Message| directory.might_matter(m);
+                            rekindle_ingest::read_filtered(path, counter, &wanted, |m| {
+                                let first = read_alone(&m, &directory, now);
+                                drop(sender.send((m, first)))
+                            })
+                        })?;
+                    for (message, first) in receiver {
+                        let commits = importer.writer.commits();
+                        importer.take_understood(&message, first).with_context(|| {
+                            format!("recording {} from {}", message.key, path.display())
+                        })?;
+                        if importer.writer.commits() != commits {
+                            *durable = importer.summary.read - read_before;
+                        }
+                        if importer.summary.read % 256 == 0 {
+                            bar.set_position(bytes_read.load(Ordering::Relaxed));
+                            bar.set_message(format!("{} messages", importer.summary.read));
+                        }
                     }
+                    reader
+                        .join()
+                        .map_err(|_| anyhow::anyhow!("the reader of {} failed", path.display()))?
+                        .with_context(|| format!("reading {}", path.display()))
+                })?;
+                importer.skipped(read.skipped);
+                importer.summary.files_not_mail += read.not_mail;
+                if index + 1 < paths.len() {
+                    importer.writer.commit()?;
+                    done.push(path.display().to_string());
                 }
-                reader
-                    .join()
-                    .map_err(|_| anyhow::anyhow!("the reader of {} failed", path.display()))?
-                    .with_context(|| format!("reading {}", path.display()))
-            })?;
-            importer.skipped(read.skipped);
-            importer.summary.files_not_mail += read.not_mail;
+            }
+            // The last path, the addresses given and the last batch: one transaction.
+            importer.complete()?;
+            Ok(())
+        };
+        if let Err(e) = read_all() {
+            return Err(e.context(kept(&done, durable_in_path, gave)));
         }
         bar.finish_and_clear();
         Ok((importer, bytes_read.load(Ordering::Relaxed)))

@@ -25,6 +25,8 @@ fn main() -> ExitCode {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
     let cli = args::Cli::parse();
+    // Failures injected by the tests (`FAILPOINTS`); nothing in a normal build.
+    let _failpoints = rekindle_store::failpoints_from_env();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

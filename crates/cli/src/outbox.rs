@@ -127,6 +127,17 @@ pub(crate) async fn queue_draft(
     draft: &rekindle_core::compose::Draft,
     now: Timestamp,
 ) -> Result<OutgoingId> {
+    let new = outgoing_of(store, record, draft).await?;
+    Ok(store.queue(&new, now).await?)
+}
+
+/// The outbox message a draft makes, threaded into the conversation with its recipient
+/// (reads only: the caller queues it).
+pub(crate) async fn outgoing_of(
+    store: &Store,
+    record: &rekindle_core::DealRecord,
+    draft: &rekindle_core::compose::Draft,
+) -> Result<NewOutgoing> {
     let id = record.deal.id;
     let address = draft
         .to
@@ -151,7 +162,7 @@ pub(crate) async fn queue_draft(
         in_reply_to: thread.last().cloned(),
         references: thread,
     };
-    Ok(store.queue(&new, now).await?)
+    Ok(new)
 }
 
 async fn list(g: &Global, store: &Store, all: bool) -> Result<ExitCode> {
@@ -315,15 +326,19 @@ async fn approve(
     let mut results = Vec::new();
     for m in targets {
         let problems = unfit(&m.body);
-        if problems.is_empty() {
-            store.approve(m.id, now).await?;
-        }
         results.push(Approval {
             message: m.id,
             approved: problems.is_empty(),
             problems,
         });
     }
+    // The messages fit to go are approved together, in one transaction.
+    let fit: Vec<OutgoingId> = results
+        .iter()
+        .filter(|r| r.approved)
+        .map(|r| r.message)
+        .collect();
+    store.approve_all(&fit, now).await?;
     let refused = results.iter().any(|r| !r.approved);
     report(g, &results, || {
         results
@@ -400,7 +415,12 @@ struct SendReport {
     sent: Vec<OutgoingId>,
     held: Vec<(OutgoingId, Timestamp, String)>,
     refused: Vec<(OutgoingId, String)>,
+    /// Refused for good by the server (a 5xx to its recipient or its content): moved to
+    /// failed, for the rep to edit or cancel.
     failed: Vec<(OutgoingId, String)>,
+    /// Refused for now by the server (a 4xx to its recipient or its content): still approved,
+    /// the next send tries it again.
+    deferred: Vec<(OutgoingId, String)>,
     /// Left in doubt by an interrupted send (this one or an earlier one): the rep confirms.
     unconfirmed: Vec<OutgoingId>,
     /// Found in the captured mail after an interrupted send or an export.
@@ -413,11 +433,12 @@ impl SendReport {
     fn lines(&self) -> String {
         let verb = if self.dry_run { "would send" } else { "sent" };
         let mut lines = vec![format!(
-            "{verb} {}, held {}, refused {}, failed {}",
+            "{verb} {}, held {}, refused {}, failed {}, to try again {}",
             self.sent.len(),
             self.held.len(),
             self.refused.len(),
-            self.failed.len()
+            self.failed.len(),
+            self.deferred.len()
         )];
         for id in &self.sent {
             lines.push(format!("  {id}: {verb}"));
@@ -429,7 +450,14 @@ impl SendReport {
             lines.push(format!("  {id}: refused: {why}"));
         }
         for (id, why) in &self.failed {
-            lines.push(format!("  {id}: failed: {why}"));
+            lines.push(format!(
+                "  {id}: failed: refused for good by the server ({why}); edit or cancel it"
+            ));
+        }
+        for (id, why) in &self.deferred {
+            lines.push(format!(
+                "  {id}: not sent, still approved: refused for now by the server ({why}); the next send tries again"
+            ));
         }
         for id in &self.settled {
             lines.push(format!("  {id}: found in your sent mail: recorded as sent"));
@@ -440,7 +468,9 @@ impl SendReport {
             ));
         }
         if let Some(why) = &self.stopped {
-            lines.push(format!("  stopped: {why}"));
+            lines.push(format!(
+                "  stopped: {why}; the messages not sent are still approved"
+            ));
         }
         lines.join("\n")
     }
@@ -483,9 +513,10 @@ async fn send(g: &Global, store: &Store, a: SendArgs, now: Timestamp) -> Result<
             }
         }
     }
-    // Remembered by a dry run too: the connection settings are not the record, and trying
-    // them first is how a rep sets them up.
-    store.set_setting(SETTINGS_KEY, &settings).await?;
+    // Set when the server could not be reached or refused the login: then nothing is
+    // remembered either, and the run changes nothing.
+    let mut session_failed = false;
+    let mut remembered = false;
     let due = store.due(now).await?;
     let policy = store.policy().await?;
     let mut session: Option<Smtp> = None;
@@ -597,8 +628,17 @@ async fn send(g: &Global, store: &Store, a: SendArgs, now: Timestamp) -> Result<
                 secret = Some(password(&a.password, smtp.user.as_deref().unwrap_or(""))?);
             }
             match Smtp::connect(&smtp, secret.as_deref()).await {
-                Ok(s) => session = Some(s),
+                Ok(s) => {
+                    // The server took these settings: kept before anything is sent, so a run
+                    // interrupted later is settled and resumed with them.
+                    if !remembered {
+                        store.set_setting(SETTINGS_KEY, &settings).await?;
+                        remembered = true;
+                    }
+                    session = Some(s);
+                }
                 Err(e) => {
+                    session_failed = true;
                     report_out.stopped = Some(e.to_string());
                     break;
                 }
@@ -607,13 +647,25 @@ async fn send(g: &Global, store: &Store, a: SendArgs, now: Timestamp) -> Result<
         let smtp = session.as_mut().expect("connected above");
         if let Err(e) = smtp.begin(&from, &to).await {
             match e {
-                SmtpError::Refused { permanent, reply } => {
+                // Only a refusal of this recipient is this message's: recorded on it, failed
+                // for good (5xx) or left approved to try again (4xx).
+                SmtpError::Refused {
+                    permanent,
+                    step,
+                    reply,
+                } if step.concerns_the_message() => {
                     store.not_delivered(m.id, permanent, &reply).await?;
-                    report_out.failed.push((m.id, reply));
+                    if permanent {
+                        report_out.failed.push((m.id, reply));
+                    } else {
+                        report_out.deferred.push((m.id, reply));
+                    }
                     // The session may be unusable after a refusal: start afresh.
                     session = None;
                     continue;
                 }
+                // The sender or the session refused, or the server went away: every message
+                // would meet it, so none is marked; they stay approved.
                 other => {
                     report_out.stopped = Some(other.to_string());
                     break;
@@ -631,9 +683,15 @@ async fn send(g: &Global, store: &Store, a: SendArgs, now: Timestamp) -> Result<
                 store.record_sent(m.id, now).await?;
                 report_out.sent.push(m.id);
             }
-            Err(SmtpError::Refused { permanent, reply }) => {
+            Err(SmtpError::Refused {
+                permanent, reply, ..
+            }) => {
                 store.not_delivered(m.id, permanent, &reply).await?;
-                report_out.failed.push((m.id, reply));
+                if permanent {
+                    report_out.failed.push((m.id, reply));
+                } else {
+                    report_out.deferred.push((m.id, reply));
+                }
                 session = None;
             }
             Err(e) => {
@@ -653,6 +711,12 @@ async fn send(g: &Global, store: &Store, a: SendArgs, now: Timestamp) -> Result<
         s.quit().await;
     }
     drop(secret);
+    // Remembered by a dry run too: the connection settings are not the record, and trying
+    // them first is how a rep sets them up. Not after a server that could not be reached or
+    // refused the login: the failed run leaves the database as it was.
+    if !session_failed && !remembered {
+        store.set_setting(SETTINGS_KEY, &settings).await?;
+    }
     let trouble = report_out.stopped.is_some() || !report_out.unconfirmed.is_empty();
     report(g, &report_out, || report_out.lines())?;
     Ok(if trouble {

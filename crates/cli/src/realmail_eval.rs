@@ -344,6 +344,7 @@ async fn run_one(label: &Label, bytes: &[u8], n: usize) -> Result<Read> {
                     title: None,
                     role: None,
                     do_not_contact: false,
+                    time_zone: None,
                 })
                 .await?;
         }

@@ -18,25 +18,52 @@ pub async fn init(g: &Global, a: InitArgs) -> Result<ExitCode> {
     let store = Store::open(&path)
         .await
         .with_context(|| format!("creating {}", path.display()))?;
-    if let Some(names) = a.stages {
-        let names: Vec<&str> = names.iter().map(String::as_str).collect();
-        store.set_pipeline(&Pipeline::from_names(&names)?).await?;
-    }
-    if let Some(code) = &a.currency {
-        store.set_currency(Currency::parse(code)?).await?;
-    }
+    // Everything is read and checked before anything is written, then written at once.
+    let pipeline = a
+        .stages
+        .as_ref()
+        .map(|names| Pipeline::from_names(&names.iter().map(String::as_str).collect::<Vec<_>>()))
+        .transpose()?;
+    let moves = a
+        .move_stage
+        .iter()
+        .map(|m| {
+            m.split_once('=')
+                .filter(|(old, new)| !old.trim().is_empty() && !new.trim().is_empty())
+                .map(|(old, new)| (old.trim().to_lowercase(), new.trim().to_lowercase()))
+                .ok_or_else(|| {
+                    ParseError::new("--move-stage", m.as_str(), "OLD=NEW, two stage names")
+                })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let currency = a.currency.as_deref().map(Currency::parse).transpose()?;
+    let moved = store
+        .configure(pipeline.as_ref(), &moves, currency)
+        .await
+        .with_context(|| format!("setting up {}", path.display()))?;
     let currency = store.currency().await?;
     let pipeline = store.pipeline().await?;
     let stages: Vec<&str> = pipeline.stages.iter().map(|s| s.name.as_str()).collect();
+    let moved_json: Vec<_> = moved
+        .iter()
+        .map(|(from, to, deals)| json!({ "from": from, "to": to, "deals": deals }))
+        .collect();
     report(
         g,
-        &json!({ "db": path, "stages": stages, "currency": currency }),
+        &json!({ "db": path, "stages": stages, "currency": currency, "moved": moved_json }),
         || {
-            format!(
+            let mut lines = vec![format!(
                 "Database ready at {} (stages: {}; amounts without a currency are in {currency})",
                 path.display(),
                 stages.join(" > ")
-            )
+            )];
+            for (from, to, deals) in &moved {
+                lines.push(format!(
+                    "  moved {deals} deal{} from {from} to {to}",
+                    if *deals == 1 { "" } else { "s" }
+                ));
+            }
+            lines.join("\n")
         },
     )?;
     Ok(ExitCode::SUCCESS)
@@ -220,11 +247,9 @@ pub async fn contact(g: &Global, cmd: ContactCommand) -> Result<ExitCode> {
                     title: a.title,
                     role,
                     do_not_contact: a.dnc,
+                    time_zone: zone,
                 })
                 .await?;
-            if let Some(zone) = &zone {
-                store.set_contact_time_zone(id, Some(zone)).await?;
-            }
             report(g, &json!({ "contact": id }), || {
                 format!("Added contact {id}")
             })?;
@@ -352,24 +377,20 @@ pub async fn log(g: &Global, a: LogArgs) -> Result<ExitCode> {
         }
         None => Vec::new(),
     };
-    let activity = store
-        .log_activity(
-            id,
-            NewActivity {
-                kind,
-                direction,
-                at,
-                outcome,
-                contact,
-                summary,
-                body,
-                play,
-                returns_on,
-            },
-        )
-        .await?;
-    // A reply logged by hand is read like a captured one: its deal moves accordingly.
-    let reading = match (&reply_text, outcome, direction) {
+    let new = NewActivity {
+        kind,
+        direction,
+        at,
+        outcome,
+        contact,
+        summary,
+        body,
+        play,
+        returns_on,
+    };
+    // A reply logged by hand is read like a captured one: its deal moves accordingly, in the
+    // same transaction as the activity.
+    let (activity, reading) = match (&reply_text, outcome, direction) {
         (Some(text), Some(Outcome::Replied), Direction::Inbound) => {
             let record = store.deal(id).await?;
             let address = contact
@@ -379,6 +400,7 @@ pub async fn log(g: &Global, a: LogArgs) -> Result<ExitCode> {
                 .unwrap_or_default();
             let policy = store.policy().await?;
             let mut writer = store.capture_writer()?;
+            let activity = writer.log_activity(id, new)?;
             let reading = act_on_reply(
                 &mut writer,
                 &policy,
@@ -395,9 +417,9 @@ pub async fn log(g: &Global, a: LogArgs) -> Result<ExitCode> {
                 None,
             )?;
             writer.commit()?;
-            Some(reading)
+            (activity, Some(reading))
         }
-        _ => None,
+        _ => (store.log_activity(id, new).await?, None),
     };
     report(
         g,

@@ -4,7 +4,7 @@
 
 use crate::args::{EventArgs, EventCommand, FeatureCommand, Global, PromoArgs, ReviveArgs};
 use crate::engine::{composer, print_draft, stage_norms};
-use crate::outbox::queue_draft;
+use crate::outbox::outgoing_of;
 use crate::output::{now, open, print_json, report, say, table};
 use anyhow::{Context, Result, anyhow, bail};
 use jiff::Timestamp;
@@ -15,7 +15,7 @@ use rekindle_core::revival::{
 };
 use rekindle_core::time::{date_of, parse_date};
 use rekindle_core::{DealRecord, DealState, DealStatus, LostReason, Money, OutgoingId, assess};
-use rekindle_store::{AccountWork, Store};
+use rekindle_store::{AccountWork, NewOutgoing, Occasion, Store};
 use serde::Serialize;
 use std::collections::HashMap;
 use std::path::Path;
@@ -67,8 +67,19 @@ impl Podium {
     }
 }
 
-/// Reads the whole pipeline, account by account, and ranks every revival candidate.
-async fn candidates(store: &Store, now: Timestamp, keep: Keep) -> Result<Found> {
+/// An occasion the command records together with the drafts it makes: ranked as if it were
+/// recorded already, so nothing is written before everything is ready.
+#[derive(Clone)]
+enum Pending {
+    Nothing,
+    Shipped(Shipped),
+    Event(TriggerEvent),
+    Promotion(Promotion),
+}
+
+/// Reads the whole pipeline, account by account, and ranks every revival candidate, with
+/// `pending` counted as recorded.
+async fn candidates(store: &Store, now: Timestamp, keep: Keep, pending: Pending) -> Result<Found> {
     let policy = store.policy().await?;
     let stages = stage_norms(store, now).await?;
     let revival = policy.revival();
@@ -79,10 +90,32 @@ async fn candidates(store: &Store, now: Timestamp, keep: Keep) -> Result<Found> 
     for e in store.events_since(since).await? {
         events.entry(e.account.clone()).or_default().push(e);
     }
+    let mut shipped = store.shipped().await?;
+    let mut promotions = store.promotions_on(date_of(now)).await?;
+    match pending {
+        Pending::Nothing => {}
+        Pending::Event(e) => {
+            let known = events.entry(e.account.clone()).or_default();
+            let same = |k: &TriggerEvent| k.kind == e.kind && k.on == e.on && k.source == e.source;
+            if e.on >= since && !known.iter().any(same) {
+                known.push(e);
+            }
+        }
+        Pending::Shipped(f) => {
+            shipped.retain(|s| s.feature != f.feature);
+            shipped.push(f);
+        }
+        Pending::Promotion(p) => {
+            promotions.retain(|q| q.name != p.name);
+            if p.is_running(date_of(now)) {
+                promotions.push(p);
+            }
+        }
+    }
     let (events, shipped, promotions, catalogue) = (
         Arc::new(events),
-        Arc::new(store.shipped().await?),
-        Arc::new(store.promotions_on(date_of(now)).await?),
+        Arc::new(shipped),
+        Arc::new(promotions),
         Arc::new(store.catalogue().await?),
     );
     let podium = Arc::new(std::sync::Mutex::new(Podium {
@@ -167,13 +200,16 @@ struct Drafted {
     queued: Option<OutgoingId>,
 }
 
+/// Drafts for `candidates`; with `queue`, the messages to put in the outbox (by position in
+/// the list), for the caller to record in one transaction with what it records.
 async fn with_drafts(
     g: &Global,
     store: &Store,
     candidates: Vec<Candidate>,
     queue: bool,
     now: Timestamp,
-) -> Result<Vec<Drafted>> {
+) -> Result<(Vec<Drafted>, Vec<(usize, NewOutgoing)>)> {
+    let mut to_queue = Vec::new();
     let composer = composer(g)?;
     let policy = store.policy().await?;
     let mut out = Vec::new();
@@ -193,18 +229,34 @@ async fn with_drafts(
                 Ok(d) => (Some(d), None),
                 Err(e) => (None, Some(e.to_string())),
             };
-        let queued = match (&draft, queue) {
-            (Some(d), true) => Some(queue_draft(store, &record, d, now).await?),
-            _ => None,
-        };
+        if let (Some(d), true) = (&draft, queue) {
+            to_queue.push((out.len(), outgoing_of(store, &record, d).await?));
+        }
         out.push(Drafted {
             candidate,
             draft,
             no_draft,
-            queued,
+            queued: None,
         });
     }
-    Ok(out)
+    Ok((out, to_queue))
+}
+
+/// Records `occasion` and queues `to_queue` in one transaction, then notes the queued ids on
+/// the drafts. Returns how many events were new.
+async fn record(
+    store: &Store,
+    occasion: Occasion<'_>,
+    drafted: &mut [Drafted],
+    to_queue: Vec<(usize, NewOutgoing)>,
+    now: Timestamp,
+) -> Result<usize> {
+    let messages: Vec<NewOutgoing> = to_queue.iter().map(|(_, m)| m.clone()).collect();
+    let (added, ids) = store.record_occasion(occasion, &messages, now).await?;
+    for ((at, _), id) in to_queue.iter().zip(ids) {
+        drafted[*at].queued = Some(id);
+    }
+    Ok(added)
 }
 
 fn occasion_words(o: &Revival) -> String {
@@ -279,18 +331,27 @@ pub async fn feature(g: &Global, command: FeatureCommand) -> Result<ExitCode> {
                 Some(d) => parse_date("--on", &d)?,
                 None => date_of(now),
             };
-            store
-                .set_shipped(&Shipped {
-                    feature: feature.clone(),
-                    on,
-                })
-                .await?;
+            let shipped = Shipped {
+                feature: feature.clone(),
+                on,
+            };
             let wanted = feature.clone();
             let keep: Arc<dyn Fn(&Candidate) -> bool + Send + Sync> = Arc::new(
                 move |c| matches!(&c.occasion, Revival::FeatureShipped { feature, .. } if catalogue.file_under(feature) == wanted),
             );
-            let found = candidates(&store, now, Keep::Matching(keep)).await?.kept;
-            let drafted = with_drafts(g, &store, found, queue, now).await?;
+            let pending = Pending::Shipped(shipped.clone());
+            let found = candidates(&store, now, Keep::Matching(keep), pending)
+                .await?
+                .kept;
+            let (mut drafted, to_queue) = with_drafts(g, &store, found, queue, now).await?;
+            record(
+                &store,
+                Occasion::Shipped(&shipped),
+                &mut drafted,
+                to_queue,
+                now,
+            )
+            .await?;
             if g.json {
                 print_json(
                     &serde_json::json!({ "feature": feature, "shipped_on": on, "deals": drafted }),
@@ -459,14 +520,14 @@ pub async fn event(g: &Global, command: EventCommand) -> Result<ExitCode> {
         }
         EventCommand::Add(a) => {
             let e = event_from(&store, &a, now).await?;
-            store.add_events(std::slice::from_ref(&e)).await?;
             // The deals where this event counted (fresh, at their account). The rep came with
             // it: it is what the message is about, even when an older reason scores higher.
             let occasion = Revival::Trigger { event: e.clone() };
             let wanted = occasion.clone();
             let keep: Arc<dyn Fn(&Candidate) -> bool + Send + Sync> =
                 Arc::new(move |c| c.has_occasion(&wanted));
-            let found: Vec<Candidate> = candidates(&store, now, Keep::Matching(keep))
+            let pending = Pending::Event(e.clone());
+            let found: Vec<Candidate> = candidates(&store, now, Keep::Matching(keep), pending)
                 .await?
                 .kept
                 .into_iter()
@@ -477,7 +538,15 @@ pub async fn event(g: &Global, command: EventCommand) -> Result<ExitCode> {
                 .collect();
             let (reopened, not): (Vec<Candidate>, Vec<Candidate>) =
                 found.into_iter().partition(|c| !c.leave_buried);
-            let drafted = with_drafts(g, &store, reopened, a.queue, now).await?;
+            let (mut drafted, to_queue) = with_drafts(g, &store, reopened, a.queue, now).await?;
+            record(
+                &store,
+                Occasion::Events(std::slice::from_ref(&e)),
+                &mut drafted,
+                to_queue,
+                now,
+            )
+            .await?;
             if g.json {
                 print_json(
                     &serde_json::json!({ "event": e, "reopens": drafted, "not_enough": not }),
@@ -519,12 +588,13 @@ pub async fn revive(g: &Global, a: ReviveArgs) -> Result<ExitCode> {
             n: a.limit,
             buried: a.all,
         },
+        Pending::Nothing,
     )
     .await?;
     let buried = found.buried;
     let shown = found.kept;
     let listed = if a.drafts {
-        with_drafts(g, &store, shown, false, now).await?
+        with_drafts(g, &store, shown, false, now).await?.0
     } else {
         shown
             .into_iter()
@@ -587,7 +657,6 @@ pub async fn promo(g: &Global, a: PromoArgs) -> Result<ExitCode> {
             .transpose()?,
     };
     promotion.check(&store.policy().await?.pipeline)?;
-    store.set_promotion(&promotion).await?;
     let running = promotion.is_running(date_of(now));
     let occasion = Revival::Promotion {
         promotion: promotion.clone(),
@@ -596,19 +665,32 @@ pub async fn promo(g: &Global, a: PromoArgs) -> Result<ExitCode> {
     let keep: Arc<dyn Fn(&Candidate) -> bool + Send + Sync> =
         Arc::new(move |c| !c.leave_buried && c.has_occasion(&wanted));
     let found: Vec<Candidate> = if running {
-        candidates(&store, now, Keep::Matching(keep))
-            .await?
-            .kept
-            .into_iter()
-            .map(|mut c| {
-                c.come_back_with(occasion.clone());
-                c
-            })
-            .collect()
+        candidates(
+            &store,
+            now,
+            Keep::Matching(keep),
+            Pending::Promotion(promotion.clone()),
+        )
+        .await?
+        .kept
+        .into_iter()
+        .map(|mut c| {
+            c.come_back_with(occasion.clone());
+            c
+        })
+        .collect()
     } else {
         Vec::new()
     };
-    let drafted = with_drafts(g, &store, found, a.queue, now).await?;
+    let (mut drafted, to_queue) = with_drafts(g, &store, found, a.queue, now).await?;
+    record(
+        &store,
+        Occasion::Promotion(&promotion),
+        &mut drafted,
+        to_queue,
+        now,
+    )
+    .await?;
     if g.json {
         print_json(
             &serde_json::json!({ "promotion": promotion, "running": running, "deals": drafted }),
@@ -638,7 +720,13 @@ pub async fn promo(g: &Global, a: PromoArgs) -> Result<ExitCode> {
 
 /// The best `n` revival candidates, as a table (for the demo).
 pub async fn print_top(store: &Store, now: Timestamp, n: usize) -> Result<()> {
-    let found = candidates(store, now, Keep::Best { n, buried: false }).await?;
+    let found = candidates(
+        store,
+        now,
+        Keep::Best { n, buried: false },
+        Pending::Nothing,
+    )
+    .await?;
     if found.kept.is_empty() {
         return Ok(());
     }

@@ -498,9 +498,9 @@ fn kills_at_any_moment_deliver_every_message_exactly_once() {
             break;
         }
         send_and_kill(&rk, &args, Duration::from_millis(*ms), || false);
-        // The rep settles what the interruption left in doubt, from what arrived.
-        let after = rk.run(&["outbox", "send", "--dry-run", "--json"]);
-        let report: Value = serde_json::from_slice(&after.stdout).unwrap();
+        // The rep settles what the interruption left in doubt, from what arrived. (A run
+        // killed before the server took its login remembered nothing: the settings again.)
+        let (_, report) = run(&rk, &args, &["--dry-run"]);
         settle_as_the_rep(&rk, &sink, &report["unconfirmed"]);
         assert!(round < 39, "the outbox never emptied");
     }
@@ -659,4 +659,100 @@ fn a_dry_run_remembers_the_server_it_was_given_for_the_real_run() {
     let stopped = real["stopped"].as_str().unwrap_or_default();
     assert!(stopped.contains("127.0.0.1:9"), "{real}");
     assert_eq!(rk.json(&["outbox", "show", &id])["state"], "approved");
+}
+
+#[test]
+fn a_wrong_password_says_authentication_failed_at_once_and_changes_nothing() {
+    let sink = SmtpSink::start(SmtpOptions {
+        security: "starttls",
+        auth: Some(("alice", "secret")),
+        ..SmtpOptions::default()
+    });
+    let rk = Rk::new();
+    rk.json(&["init"]);
+    let d = deal_at(&rk, "Initech", "lee@initech.example");
+    let id = approved(&rk, &d);
+    let before = rk.snapshot();
+    let mut args = send_args(&sink, "starttls");
+    args.extend(["--user".into(), "alice".into()]);
+    let started = Instant::now();
+    let wrong = Command::new(env!("CARGO_BIN_EXE_rekindle"))
+        .args(["--db", rk.db.to_str().unwrap(), "--now", NOW, "--json"])
+        .args(&args)
+        .args(["--password-env", "SMTP_TEST_PW"])
+        .env("SMTP_TEST_PW", "not-the-password")
+        .output()
+        .unwrap();
+    let took = started.elapsed();
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&wrong.stdout),
+        String::from_utf8_lossy(&wrong.stderr)
+    );
+    assert!(
+        took < Duration::from_secs(10),
+        "a refused login returns at once, not after {took:?}"
+    );
+    assert_ne!(wrong.status.code(), Some(0), "{said}");
+    assert!(
+        said.contains("authentication failed") && !said.contains("cannot reach"),
+        "{said}"
+    );
+    assert_eq!(rk.json(&["outbox", "show", &id])["state"], "approved");
+    assert_eq!(rk.snapshot(), before);
+    assert!(sink.delivered().is_empty());
+}
+
+#[test]
+fn a_refused_sender_fails_no_message_and_a_deferred_recipient_stays_approved() {
+    // The server refuses the sender (553 at MAIL FROM): that is the session's fault, not any
+    // message's; every message stays approved and the run says it stopped.
+    let sink = SmtpSink::start(SmtpOptions {
+        security: "tls",
+        refuse_sender: vec!["alex@seller.io"],
+        ..SmtpOptions::default()
+    });
+    let rk = Rk::new();
+    rk.json(&["init"]);
+    let a = deal_at(&rk, "Initech", "lee@initech.example");
+    let b = deal_at(&rk, "Hooli", "kim@hooli.example");
+    let first = approved(&rk, &a);
+    let second = approved(&rk, &b);
+    let (code, report) = run(&rk, &send_args(&sink, "tls"), &[]);
+    assert_eq!(code, Some(2), "{report}");
+    assert!(
+        report["stopped"].as_str().unwrap().contains("553"),
+        "{report}"
+    );
+    assert_eq!(report["failed"], serde_json::json!([]), "{report}");
+    for id in [&first, &second] {
+        let m = rk.json(&["outbox", "show", id]);
+        assert_eq!(m["state"], "approved", "{m}");
+        assert_eq!(m["error"], Value::Null, "{m}");
+    }
+    assert!(sink.delivered().is_empty());
+
+    // A recipient refused for now (450) is not failed: it stays approved, with the reason,
+    // and the run says the next send tries again; the other message goes.
+    let sink = SmtpSink::start(SmtpOptions {
+        security: "tls",
+        defer: vec!["lee@initech.example"],
+        ..SmtpOptions::default()
+    });
+    let (code, report) = run(&rk, &send_args(&sink, "tls"), &[]);
+    assert_eq!(code, Some(0), "{report}");
+    assert_eq!(report["deferred"][0][0].to_string(), first[1..], "{report}");
+    assert_eq!(report["failed"], serde_json::json!([]), "{report}");
+    assert_eq!(report["sent"][0].to_string(), second[1..], "{report}");
+    let m = rk.json(&["outbox", "show", &first]);
+    assert_eq!(m["state"], "approved", "{m}");
+    assert!(m["error"].as_str().unwrap().contains("450"), "{m}");
+    let text = rk.run(
+        &send_args(&sink, "tls")
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>(),
+    );
+    let said = String::from_utf8_lossy(&text.stdout);
+    assert!(said.contains("still approved"), "{said}");
 }

@@ -7,4 +7,4 @@ mod letter;
 mod smtp;
 
 pub use letter::{Letter, LetterError, new_message_id};
-pub use smtp::{Security, Smtp, SmtpError, SmtpSettings};
+pub use smtp::{Security, Smtp, SmtpError, SmtpSettings, Step};

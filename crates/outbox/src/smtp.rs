@@ -4,6 +4,11 @@
 //! for the content; `transmit` sends it. A failure up to and including `begin` certainly
 //! delivered nothing. After `transmit` starts, only the server's answer says; without one the
 //! message is in doubt.
+//!
+//! Every exchange with the server is bounded by `SmtpSettings::timeout`: lettre's connection
+//! times out only its connect, so a server that reads a command and never answers (one that
+//! drops a refused login without a reply, for instance) would otherwise hold the command
+//! until the server itself hangs up, minutes later.
 
 use lettre::transport::smtp::authentication::{Credentials, Mechanism};
 use lettre::transport::smtp::client::{AsyncSmtpConnection, Certificate, TlsParameters};
@@ -54,6 +59,8 @@ pub struct SmtpSettings {
     pub user: Option<String>,
     /// Certificates to trust besides the public roots (a PEM file).
     pub ca_file: Option<PathBuf>,
+    /// How long to wait for connecting and for each answer of the server (RFC 5321 section
+    /// 4.5.3.2 suggests minutes per command; a rep waits less).
     pub timeout: Duration,
 }
 
@@ -72,18 +79,67 @@ pub enum SmtpError {
         user: String,
         reason: String,
     },
-    /// The server answered no: nothing was delivered.
-    #[error("the server refused it ({reply})")]
-    Refused { permanent: bool, reply: String },
+    /// The server answered no at `step`: nothing was delivered. `permanent` is a 5xx reply
+    /// (RFC 5321 section 4.2.1: do not try again as it is), otherwise 4xx (try later).
+    #[error("the server refused {} ({reply})", step.what())]
+    Refused {
+        permanent: bool,
+        step: Step,
+        reply: String,
+    },
     /// The content was on its way and the answer never came.
     #[error("no answer after the message was sent ({0}): it may have been delivered")]
     InDoubt(String),
+}
+
+/// The part of a message's exchange a server refused (RFC 5321 section 3.3).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Step {
+    /// MAIL FROM: the sender, or the session (a refusal of every message alike).
+    Sender,
+    /// RCPT TO: this recipient only.
+    Recipient,
+    /// The DATA command, before any content: the session, not this message.
+    Data,
+    /// The content itself, after it was sent: this message.
+    Content,
+}
+
+impl Step {
+    fn what(self) -> &'static str {
+        match self {
+            Step::Sender => "the sender (MAIL FROM)",
+            Step::Recipient => "the recipient (RCPT TO)",
+            Step::Data => "to take a message (DATA)",
+            Step::Content => "the message",
+        }
+    }
+
+    /// Whether a refusal at this step is about this message (its recipient or its content)
+    /// rather than about the session, which every other message would meet too.
+    pub fn concerns_the_message(self) -> bool {
+        matches!(self, Step::Recipient | Step::Content)
+    }
 }
 
 impl SmtpError {
     /// Whether the message may have reached the server.
     pub fn maybe_delivered(&self) -> bool {
         matches!(self, SmtpError::InDoubt(_))
+    }
+
+    /// The same error, a refusal placed at `step`.
+    fn at(self, step: Step) -> SmtpError {
+        match self {
+            SmtpError::Refused {
+                permanent, reply, ..
+            } => SmtpError::Refused {
+                permanent,
+                step,
+                reply,
+            },
+            other => other,
+        }
     }
 }
 
@@ -95,6 +151,7 @@ fn refused(e: lettre::transport::smtp::Error) -> SmtpError {
     if e.is_permanent() || e.is_transient() {
         SmtpError::Refused {
             permanent: e.is_permanent(),
+            step: Step::Content,
             reply: e.to_string(),
         }
     } else {
@@ -105,6 +162,16 @@ fn refused(e: lettre::transport::smtp::Error) -> SmtpError {
 /// An open session with a mail server.
 pub struct Smtp {
     conn: AsyncSmtpConnection,
+    timeout: Duration,
+}
+
+/// Waits for `step` at most `limit`; `Err(())` when the server said nothing in time.
+async fn within<T>(limit: Duration, step: impl std::future::Future<Output = T>) -> Result<T, ()> {
+    tokio::time::timeout(limit, step).await.map_err(|_| ())
+}
+
+fn silent(limit: Duration, what: &str) -> String {
+    format!("no answer to {what} within {} s", limit.as_secs_f64())
 }
 
 impl Smtp {
@@ -151,33 +218,51 @@ impl Smtp {
         )
         .await
         .map_err(|e| fail(e.to_string()))?;
+        let limit = settings.timeout;
         if settings.security == Security::StartTls {
             let params = tls.ok_or_else(|| fail("no TLS parameters".into()))?;
-            conn.starttls(params, &hello)
+            within(limit, conn.starttls(params, &hello))
                 .await
+                .map_err(|()| fail(silent(limit, "STARTTLS")))?
                 .map_err(|e| fail(format!("STARTTLS: {e}")))?;
         }
         if let Some(user) = &settings.user {
             let credentials = Credentials::new(user.clone(), password.unwrap_or("").to_string());
-            conn.auth(&[Mechanism::Plain, Mechanism::Login], &credentials)
-                .await
-                .map_err(|e| SmtpError::Auth {
-                    server: server.clone(),
-                    user: user.clone(),
-                    reason: e.to_string(),
-                })?;
+            let answer = within(
+                limit,
+                conn.auth(&[Mechanism::Plain, Mechanism::Login], &credentials),
+            )
+            .await
+            .map_err(|()| fail(silent(limit, "the login (AUTH)")))?;
+            answer.map_err(|e| {
+                // A reply that says no (535, 534...) is a refused login; a dropped connection
+                // or a garbled reply is not, and says so.
+                if e.is_permanent() || e.is_transient() {
+                    SmtpError::Auth {
+                        server: server.clone(),
+                        user: user.clone(),
+                        reason: e.to_string(),
+                    }
+                } else {
+                    fail(format!("during the login (AUTH): {e}"))
+                }
+            })?;
         }
-        Ok(Smtp { conn })
+        Ok(Smtp {
+            conn,
+            timeout: limit,
+        })
     }
 
     /// Offers a message from `from` to `to`: afterwards the server waits for its content.
     /// Nothing has been delivered if this fails.
     pub async fn begin(&mut self, from: &EmailAddress, to: &EmailAddress) -> Result<(), SmtpError> {
-        let address = |a: &EmailAddress| {
+        let address = |a: &EmailAddress, step: Step| {
             a.as_str()
                 .parse::<lettre::Address>()
                 .map_err(|e| SmtpError::Refused {
                     permanent: true,
+                    step,
                     reply: format!("{a}: {e}"),
                 })
         };
@@ -189,26 +274,44 @@ impl Smtp {
             },
             other => other,
         };
-        self.conn
-            .command(Mail::new(Some(address(from)?), vec![]))
+        let limit = self.timeout;
+        let quiet = |what: &str| SmtpError::Connect {
+            server: "the mail server".into(),
+            reason: silent(limit, what),
+        };
+        let mail = Mail::new(Some(address(from, Step::Sender)?), vec![]);
+        within(limit, self.conn.command(mail))
             .await
-            .map_err(before)?;
-        self.conn
-            .command(Rcpt::new(address(to)?, vec![]))
+            .map_err(|()| quiet("MAIL FROM"))?
+            .map_err(before)
+            .map_err(|e| e.at(Step::Sender))?;
+        let rcpt = Rcpt::new(address(to, Step::Recipient)?, vec![]);
+        within(limit, self.conn.command(rcpt))
             .await
-            .map_err(before)?;
-        self.conn.command(Data).await.map_err(before)?;
+            .map_err(|()| quiet("RCPT TO"))?
+            .map_err(before)
+            .map_err(|e| e.at(Step::Recipient))?;
+        within(limit, self.conn.command(Data))
+            .await
+            .map_err(|()| quiet("DATA"))?
+            .map_err(before)
+            .map_err(|e| e.at(Step::Data))?;
         Ok(())
     }
 
     /// Sends the content the server is waiting for; `Ok` is the server's acceptance.
     pub async fn transmit(&mut self, message: &[u8]) -> Result<String, SmtpError> {
-        let response = self.conn.message(message).await.map_err(refused)?;
+        let limit = self.timeout;
+        let response = within(limit, self.conn.message(message))
+            .await
+            .map_err(|()| SmtpError::InDoubt(silent(limit, "the message's content")))?
+            .map_err(refused)
+            .map_err(|e| e.at(Step::Content))?;
         Ok(response.message().collect::<Vec<_>>().join(" "))
     }
 
     /// Says goodbye (errors ignored: the messages are already accepted or not).
     pub async fn quit(mut self) {
-        let _ = self.conn.quit().await;
+        let _ = within(self.timeout, self.conn.quit()).await;
     }
 }

@@ -338,7 +338,7 @@ impl Store {
             }
         }
         flush_all!();
-        tx.commit().await?;
+        crate::commit(tx).await?;
         progress(count);
         Ok(count)
     }

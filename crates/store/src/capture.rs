@@ -35,6 +35,8 @@ pub struct CaptureWriter {
     pending: usize,
     /// When the open transaction began.
     began: std::time::Instant,
+    /// Transactions committed so far.
+    commits: u64,
 }
 
 /// The longest a capture transaction stays open: other commands wait for it to end.
@@ -78,6 +80,7 @@ impl Store {
             in_transaction: false,
             pending: 0,
             began: std::time::Instant::now(),
+            commits: 0,
         })
     }
 }
@@ -85,6 +88,7 @@ impl Store {
 impl CaptureWriter {
     pub(crate) fn begin(&mut self) -> Result<()> {
         if !self.in_transaction {
+            failpoint!("capture.begin");
             self.conn.execute_batch("BEGIN IMMEDIATE")?;
             self.in_transaction = true;
             self.began = std::time::Instant::now();
@@ -94,7 +98,14 @@ impl CaptureWriter {
 
     pub(crate) fn counted(&mut self) -> Result<()> {
         self.pending += 1;
-        if self.pending >= BATCH || self.began.elapsed() >= BATCH_TIME {
+        Ok(())
+    }
+
+    /// Marks the end of one whole unit of capture (a message with the reading of it, a calendar
+    /// occurrence): the batch is committed here when it is full or has been open long enough,
+    /// never inside a unit, so a message is never kept without what it changes.
+    pub fn boundary(&mut self) -> Result<()> {
+        if self.in_transaction && (self.pending >= BATCH || self.began.elapsed() >= BATCH_TIME) {
             self.commit()?;
             // Another command waiting to write gets its turn here.
             std::thread::sleep(TURN);
@@ -105,11 +116,19 @@ impl CaptureWriter {
     /// Makes everything written so far durable.
     pub fn commit(&mut self) -> Result<()> {
         if self.in_transaction {
+            failpoint!("capture.commit");
             self.conn.execute_batch("COMMIT")?;
             self.in_transaction = false;
+            self.commits += 1;
         }
         self.pending = 0;
         Ok(())
+    }
+
+    /// How many transactions this writer has committed: when it grows, everything recorded
+    /// before is durable.
+    pub fn commits(&self) -> u64 {
+        self.commits
     }
 
     /// The deal of the first earlier message among `message_ids` (In-Reply-To, then References,
@@ -308,6 +327,48 @@ impl CaptureWriter {
             ],
             |row| row.get(0),
         )?)
+    }
+
+    /// Logs an activity the rep gives by hand in the writer's transaction, so what follows from
+    /// it (the reading of a reply) commits with it. The deal must exist.
+    pub fn log_activity(
+        &mut self,
+        deal: DealId,
+        a: crate::write::NewActivity,
+    ) -> Result<ActivityId> {
+        self.begin()?;
+        let exists = self
+            .conn
+            .prepare_cached("SELECT 1 FROM deals WHERE id = ?1")?
+            .query_row(params![deal.0], |_| Ok(()))
+            .optional()?;
+        if exists.is_none() {
+            return Err(StoreError::NotFound {
+                what: "deal",
+                key: deal.to_string(),
+            });
+        }
+        let (tone, fingerprint) = tone_of(a.direction, a.body.as_deref());
+        let id: i64 = self.conn.prepare_cached(INSERT_ACTIVITY)?.query_row(
+            params![
+                deal.0,
+                a.kind.as_str(),
+                a.direction.as_str(),
+                a.at.as_second(),
+                a.outcome.map(|o| o.as_str()),
+                a.contact.map(|c| c.0),
+                a.summary,
+                a.body,
+                a.play.map(|p| p.as_str()),
+                tone.findings as i64,
+                tone.first_phrase,
+                fingerprint,
+                a.returns_on.map(|d| d.to_string()),
+            ],
+            |row| row.get(0),
+        )?;
+        self.counted()?;
+        Ok(ActivityId(id))
     }
 
     /// Notes someone new writing from a known account; false when they were suggested before.

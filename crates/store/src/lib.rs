@@ -5,6 +5,21 @@
 //! Architecture invariant: no engine logic here. The store turns rows into `rekindle_core`
 //! records and back; the core decides what they mean.
 
+/// A failure injected at a named point of a write path, when the `failpoints` feature is on
+/// and `FAILPOINTS` names the point (the `fail` crate's syntax: `store.commit=return`,
+/// `store.begin=1*off->return` for the second time it is reached). Without the feature it
+/// is nothing. The enclosing function returns `StoreError::Injected`.
+#[cfg(feature = "failpoints")]
+macro_rules! failpoint {
+    ($name:literal) => {
+        fail::fail_point!($name, |_| Err($crate::StoreError::Injected($name)))
+    };
+}
+#[cfg(not(feature = "failpoints"))]
+macro_rules! failpoint {
+    ($name:literal) => {};
+}
+
 mod bulk;
 mod capture;
 mod load;
@@ -19,6 +34,7 @@ pub use load::{AccountWork, Filter, Scope};
 pub use mail::MailOutcome;
 pub use outbox::{NewOutgoing, OutboxMessage};
 pub use replies::{Applied, ReplyContext, StoredReading, Undo};
+pub use revival::Occasion;
 pub use write::{Closing, NewActivity, NewContact, NewDeal};
 
 use rekindle_core::{Currency, ParseError, Pipeline, Policy};
@@ -57,12 +73,59 @@ pub enum StoreError {
         "the database is busy: another rekindle command has been writing to it for {0} s (an import or a sync?); nothing was changed, try again when it ends"
     )]
     Busy(u64),
+    /// A failure injected on purpose at a failpoint (builds with the `failpoints` feature).
+    #[error("failure injected at {0}")]
+    Injected(&'static str),
     /// The database file cannot be opened as one (not SQLite, truncated, no space, no access).
     #[error("{path} cannot be used as a database: {detail}")]
     Unusable { path: String, detail: String },
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// Every failpoint in the write paths, for a harness that injects a failure at each (see
+/// `failpoint!`): `store.begin` and `store.commit` open and end every transaction made through
+/// sqlx (`begin_write`, `commit`); `capture.begin` and `capture.commit` those of the capture
+/// writer (imports, syncs, replies read).
+pub const FAILPOINTS: &[&str] = &[
+    "store.begin",
+    "store.commit",
+    "capture.begin",
+    "capture.commit",
+];
+
+/// Reads `FAILPOINTS` from the environment when the `failpoints` feature is on (the `fail`
+/// crate's scenario; keep the guard for the life of the process); nothing otherwise.
+pub fn failpoints_from_env() -> impl Drop {
+    #[cfg(feature = "failpoints")]
+    {
+        struct Scenario(Option<fail::FailScenario<'static>>);
+        impl Drop for Scenario {
+            fn drop(&mut self) {
+                if let Some(s) = self.0.take() {
+                    s.teardown();
+                }
+            }
+        }
+        Scenario(Some(fail::FailScenario::setup()))
+    }
+    #[cfg(not(feature = "failpoints"))]
+    {
+        struct Nothing;
+        impl Drop for Nothing {
+            fn drop(&mut self) {}
+        }
+        Nothing
+    }
+}
+
+/// Commits a write transaction (the `store.commit` failpoint comes first: a failure there
+/// rolls back everything the transaction did).
+pub(crate) async fn commit(tx: sqlx::Transaction<'static, sqlx::Any>) -> Result<()> {
+    failpoint!("store.commit");
+    tx.commit().await?;
+    Ok(())
+}
 
 /// Set on every connection. `busy_timeout` is set apart: 5 s for reads and single statements,
 /// none for the writer, which retries on its own.
@@ -372,7 +435,7 @@ impl Store {
     ) -> Result<sqlx::any::AnyQueryResult> {
         let mut tx = self.begin_write().await?;
         let done = query.execute(&mut *tx).await?;
-        tx.commit().await?;
+        crate::commit(tx).await?;
         Ok(done)
     }
 
@@ -384,6 +447,7 @@ impl Store {
     /// `StoreError::Busy` when the lock stayed taken for `WRITE_WAIT`; any other database error
     /// as it came.
     pub(crate) async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>> {
+        failpoint!("store.begin");
         let started = std::time::Instant::now();
         let mut told = false;
         loop {
@@ -470,6 +534,121 @@ impl Store {
             ..self.policy().await?
         };
         self.set_policy(&policy).await
+    }
+
+    /// Sets up a database in one transaction: the pipeline's stages and the currency of bare
+    /// amounts, each when given. A new list of stages must hold every stage a deal is in;
+    /// `moves` (old stage, new stage) carry the deals of an old stage, and their stage history,
+    /// into one of the new list. Nothing changes when any of it is refused.
+    ///
+    /// # Errors
+    /// `StoreError::State` naming each stage deals are in that the new list lacks (with how
+    /// many deals) and no move carries; `StoreError::Invalid` for a move to a stage not in the
+    /// new list.
+    pub async fn configure(
+        &self,
+        pipeline: Option<&Pipeline>,
+        moves: &[(String, String)],
+        currency: Option<Currency>,
+    ) -> Result<Vec<(String, String, i64)>> {
+        let mut tx = self.begin_write().await?;
+        let mut moved = Vec::new();
+        let mut policy: Policy = sqlx::query("SELECT value FROM settings WHERE key = 'policy'")
+            .fetch_optional(&mut *tx)
+            .await?
+            .map(|row| -> Result<Policy> {
+                let text: String = row.try_get(0)?;
+                serde_json::from_str(&text).map_err(|e| StoreError::Corrupt {
+                    table: "settings",
+                    id: 0,
+                    detail: format!("policy: {e}"),
+                })
+            })
+            .transpose()?
+            .unwrap_or_default();
+        if let Some(pipeline) = pipeline {
+            for (from, to) in moves {
+                if pipeline.stage(to).is_none() {
+                    return Err(StoreError::Invalid(ParseError::new(
+                        "--move-stage",
+                        format!("{from}={to}"),
+                        format!(
+                            "a stage of the new list ({})",
+                            pipeline
+                                .stages
+                                .iter()
+                                .map(|s| s.name.as_str())
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
+                    )));
+                }
+            }
+            let used = sqlx::query(
+                "SELECT stage, CAST(COUNT(*) AS BIGINT) FROM deals GROUP BY stage ORDER BY stage",
+            )
+            .fetch_all(&mut *tx)
+            .await?;
+            let mut missing = Vec::new();
+            for row in used {
+                let stage: String = row.try_get(0)?;
+                let deals: i64 = row.try_get(1)?;
+                if pipeline.stage(&stage).is_some() {
+                    continue;
+                }
+                match moves
+                    .iter()
+                    .find(|(from, _)| from.trim().eq_ignore_ascii_case(&stage))
+                {
+                    Some((_, to)) => {
+                        let to = pipeline.stages[pipeline.position(to)?].name.clone();
+                        for table in ["deals", "stage_changes"] {
+                            sqlx::query(sqlx::AssertSqlSafe(format!(
+                                "UPDATE {table} SET stage = $1 WHERE stage = $2"
+                            )))
+                            .bind(to.clone())
+                            .bind(stage.clone())
+                            .execute(&mut *tx)
+                            .await?;
+                        }
+                        moved.push((stage, to, deals));
+                    }
+                    None => missing.push(format!(
+                        "{stage} ({deals} deal{})",
+                        if deals == 1 { "" } else { "s" }
+                    )),
+                }
+            }
+            if !missing.is_empty() {
+                return Err(StoreError::State(format!(
+                    "deals are in stages the new list lacks: {}; add them to --stages, or move their deals with --move-stage OLD=NEW; nothing was changed",
+                    missing.join(", ")
+                )));
+            }
+            policy.pipeline = pipeline.clone();
+            let text = serde_json::to_string(&policy).map_err(|e| StoreError::Corrupt {
+                table: "settings",
+                id: 0,
+                detail: format!("policy: {e}"),
+            })?;
+            sqlx::query("INSERT INTO settings (key, value) VALUES ('policy', $1) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+                .bind(text)
+                .execute(&mut *tx)
+                .await?;
+        }
+        if let Some(currency) = currency {
+            let text = serde_json::to_string(&currency).map_err(|e| StoreError::Corrupt {
+                table: "settings",
+                id: 0,
+                detail: format!("currency: {e}"),
+            })?;
+            sqlx::query("INSERT INTO settings (key, value) VALUES ('currency', $1) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+                .bind(text)
+                .execute(&mut *tx)
+                .await?;
+        }
+        commit(tx).await?;
+        Ok(moved)
     }
 
     /// How many deals the database holds.

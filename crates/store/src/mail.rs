@@ -62,3 +62,23 @@ impl Store {
         .transpose()
     }
 }
+
+impl crate::CaptureWriter {
+    /// Remembers the rep's own addresses in the capture's open transaction, so they change
+    /// only with the import that gave them.
+    pub fn set_rep_addresses(&mut self, addresses: &[EmailAddress]) -> Result<()> {
+        let text = serde_json::to_string(addresses).map_err(|e| crate::StoreError::Corrupt {
+            table: "settings",
+            id: 0,
+            detail: format!("rep_addresses: {e}"),
+        })?;
+        self.begin()?;
+        self.conn
+            .prepare_cached(
+                "INSERT INTO settings (key, value) VALUES ('rep_addresses', ?1)
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            )?
+            .execute(rusqlite::params![text])?;
+        Ok(())
+    }
+}

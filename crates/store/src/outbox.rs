@@ -70,6 +70,33 @@ fn corrupt(id: i64, detail: impl ToString) -> StoreError {
     }
 }
 
+/// Inserts a message to review in a transaction the caller commits.
+pub(crate) async fn insert_outgoing(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    new: &NewOutgoing,
+    at: Timestamp,
+) -> Result<OutgoingId> {
+    let id: i64 = sqlx::query(
+        "INSERT INTO outbox (deal_id, contact_id, to_address, play, subject, body, message_id,
+             in_reply_to, thread_refs, state, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'draft', $10) RETURNING id",
+    )
+    .bind(new.deal.0)
+    .bind(new.contact.0)
+    .bind(new.to.as_str().to_string())
+    .bind(new.play.map(|p| p.as_str().to_string()))
+    .bind(new.subject.clone())
+    .bind(new.body.clone())
+    .bind(new.message_id.clone())
+    .bind(new.in_reply_to.clone())
+    .bind((!new.references.is_empty()).then(|| new.references.join(" ")))
+    .bind(at.as_second())
+    .fetch_one(&mut **tx)
+    .await?
+    .try_get(0)?;
+    Ok(OutgoingId(id))
+}
+
 fn message(row: &sqlx::any::AnyRow) -> Result<OutboxMessage> {
     let id: i64 = row.try_get("id")?;
     let state: String = row.try_get("state")?;
@@ -108,25 +135,36 @@ fn message(row: &sqlx::any::AnyRow) -> Result<OutboxMessage> {
 impl Store {
     /// Puts a drafted message in the outbox, to be reviewed.
     pub async fn queue(&self, new: &NewOutgoing, at: Timestamp) -> Result<OutgoingId> {
-        let id: i64 = sqlx::query(
-            "INSERT INTO outbox (deal_id, contact_id, to_address, play, subject, body, message_id,
-                 in_reply_to, thread_refs, state, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'draft', $10) RETURNING id",
-        )
-        .bind(new.deal.0)
-        .bind(new.contact.0)
-        .bind(new.to.as_str().to_string())
-        .bind(new.play.map(|p| p.as_str().to_string()))
-        .bind(new.subject.clone())
-        .bind(new.body.clone())
-        .bind(new.message_id.clone())
-        .bind(new.in_reply_to.clone())
-        .bind((!new.references.is_empty()).then(|| new.references.join(" ")))
-        .bind(at.as_second())
-        .fetch_one(&self.pool)
-        .await?
-        .try_get(0)?;
-        Ok(OutgoingId(id))
+        let mut tx = self.begin_write().await?;
+        let id = insert_outgoing(&mut tx, new, at).await?;
+        crate::commit(tx).await?;
+        Ok(id)
+    }
+
+    /// Approves messages, all or none: each must be a draft, refused or failed message.
+    pub async fn approve_all(&self, ids: &[OutgoingId], at: Timestamp) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        for id in ids {
+            let done = sqlx::query(
+                "UPDATE outbox SET state = 'approved', approved_at = $1, error = NULL,
+                     not_before = NULL, hold_reason = NULL
+                 WHERE id = $2 AND state IN ('draft', 'refused', 'failed')",
+            )
+            .bind(at.as_second())
+            .bind(id.0)
+            .execute(&mut *tx)
+            .await?;
+            if done.rows_affected() == 0 {
+                drop(tx);
+                let current = self.outgoing(*id).await?;
+                return Err(StoreError::State(format!(
+                    "{id} is {}: it cannot become approved; nothing was approved",
+                    current.state
+                )));
+            }
+        }
+        crate::commit(tx).await?;
+        Ok(())
     }
 
     /// The outbox, oldest first: what is still to do, or everything.
@@ -350,7 +388,7 @@ impl Store {
                 m.state
             )));
         }
-        tx.commit().await?;
+        crate::commit(tx).await?;
         Ok(activity)
     }
 

@@ -13,6 +13,53 @@ impl Store {
     /// many were new. An unknown account, or a contact of another account, changes nothing.
     pub async fn add_events(&self, events: &[TriggerEvent]) -> Result<usize> {
         let mut tx = self.begin_write().await?;
+        let added = insert_events(&mut tx, events).await?;
+        crate::commit(tx).await?;
+        Ok(added)
+    }
+
+    /// Records what brings deals back (`occasion`) and queues the drafts it made, in one
+    /// transaction: all or nothing. Returns how many events were new (0 for the other
+    /// occasions) and the queued messages' ids, in order.
+    pub async fn record_occasion(
+        &self,
+        occasion: Occasion<'_>,
+        queue: &[crate::NewOutgoing],
+        at: jiff::Timestamp,
+    ) -> Result<(usize, Vec<rekindle_core::OutgoingId>)> {
+        let mut tx = self.begin_write().await?;
+        let added = match occasion {
+            Occasion::Events(events) => insert_events(&mut tx, events).await?,
+            Occasion::Shipped(shipped) => {
+                insert_shipped(&mut tx, shipped).await?;
+                0
+            }
+            Occasion::Promotion(promotion) => {
+                insert_promotion(&mut tx, promotion).await?;
+                0
+            }
+        };
+        let mut ids = Vec::with_capacity(queue.len());
+        for new in queue {
+            ids.push(crate::outbox::insert_outgoing(&mut tx, new, at).await?);
+        }
+        crate::commit(tx).await?;
+        Ok((added, ids))
+    }
+}
+
+/// What brings deals back, recorded with the drafts it made (`Store::record_occasion`).
+#[derive(Clone, Copy, Debug)]
+pub enum Occasion<'a> {
+    Events(&'a [TriggerEvent]),
+    Shipped(&'a Shipped),
+    Promotion(&'a rekindle_core::revival::Promotion),
+}
+
+type Tx = sqlx::Transaction<'static, sqlx::Any>;
+
+async fn insert_events(tx: &mut Tx, events: &[TriggerEvent]) -> Result<usize> {
+    {
         let mut added = 0;
         for (i, e) in events.iter().enumerate() {
             let place = if events.len() > 1 {
@@ -22,7 +69,7 @@ impl Store {
             };
             let account: i64 = sqlx::query("SELECT id FROM accounts WHERE name = $1")
                 .bind(e.account.clone())
-                .fetch_optional(&mut *tx)
+                .fetch_optional(&mut **tx)
                 .await?
                 .ok_or_else(|| StoreError::NotFound {
                     what: "account",
@@ -33,7 +80,7 @@ impl Store {
                 let same = sqlx::query("SELECT 1 FROM contacts WHERE id = $1 AND account_id = $2")
                     .bind(c.0)
                     .bind(account)
-                    .fetch_optional(&mut *tx)
+                    .fetch_optional(&mut **tx)
                     .await?;
                 if same.is_none() {
                     return Err(StoreError::NotFound {
@@ -52,14 +99,50 @@ impl Store {
             .bind(e.on.to_string())
             .bind(e.source.clone())
             .bind(e.note.clone())
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
             added += done.rows_affected() as usize;
         }
-        tx.commit().await?;
         Ok(added)
     }
+}
 
+async fn insert_shipped(tx: &mut Tx, shipped: &Shipped) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO shipped_features (feature, shipped_on) VALUES ($1, $2)
+         ON CONFLICT (feature) DO UPDATE SET shipped_on = excluded.shipped_on",
+    )
+    .bind(shipped.feature.clone())
+    .bind(shipped.on.to_string())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+async fn insert_promotion(
+    tx: &mut Tx,
+    promotion: &rekindle_core::revival::Promotion,
+) -> Result<()> {
+    let definition = serde_json::to_string(promotion).map_err(|e| StoreError::Corrupt {
+        table: "promotions",
+        id: 0,
+        detail: e.to_string(),
+    })?;
+    sqlx::query(
+        "INSERT INTO promotions (name, definition, starts_on, ends_on) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (name) DO UPDATE SET definition = excluded.definition,
+             starts_on = excluded.starts_on, ends_on = excluded.ends_on",
+    )
+    .bind(promotion.name.clone())
+    .bind(definition)
+    .bind(promotion.from.to_string())
+    .bind(promotion.until.to_string())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+impl Store {
     /// Every trigger event on or after `since` (ISO date), oldest first.
     pub async fn events_since(&self, since: jiff::civil::Date) -> Result<Vec<TriggerEvent>> {
         let rows = sqlx::query(

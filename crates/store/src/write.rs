@@ -28,6 +28,8 @@ pub struct NewContact {
     pub title: Option<String>,
     pub role: Option<Role>,
     pub do_not_contact: bool,
+    /// An IANA time-zone name (`Europe/Berlin`), checked by the caller.
+    pub time_zone: Option<String>,
 }
 
 /// A logged activity.
@@ -157,7 +159,7 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
         }
-        tx.commit().await?;
+        crate::commit(tx).await?;
         Ok(DealId(id))
     }
 
@@ -202,12 +204,13 @@ impl Store {
                 });
             }
         }
-        let id: i64 = sqlx::query("INSERT INTO contacts (account_id, name, title, role, do_not_contact) VALUES ($1, $2, $3, $4, $5) RETURNING id")
+        let id: i64 = sqlx::query("INSERT INTO contacts (account_id, name, title, role, do_not_contact, time_zone) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id")
             .bind(account)
             .bind(new.name)
             .bind(new.title)
             .bind(new.role.map(|r| r.as_str().to_string()))
             .bind(new.do_not_contact as i64)
+            .bind(new.time_zone)
             .fetch_one(&mut *tx)
             .await?
             .try_get(0)?;
@@ -218,7 +221,7 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
         }
-        tx.commit().await?;
+        crate::commit(tx).await?;
         Ok(ContactId(id))
     }
 
@@ -280,7 +283,7 @@ impl Store {
         let mut tx = self.begin_write().await?;
         deal_exists(&mut tx, deal).await?;
         let id = insert_activity(&mut tx, deal, a).await?;
-        tx.commit().await?;
+        crate::commit(tx).await?;
         Ok(id)
     }
 
@@ -305,7 +308,7 @@ impl Store {
             .fetch_one(&mut *tx)
             .await?
             .try_get(0)?;
-        tx.commit().await?;
+        crate::commit(tx).await?;
         Ok(FactId(id))
     }
 
@@ -330,7 +333,7 @@ impl Store {
             .fetch_one(&mut *tx)
             .await?
             .try_get(0)?;
-        tx.commit().await?;
+        crate::commit(tx).await?;
         Ok(CommitmentId(id))
     }
 
@@ -369,7 +372,7 @@ impl Store {
         .bind(step.set_at.as_second())
         .execute(&mut *tx)
         .await?;
-        tx.commit().await?;
+        crate::commit(tx).await?;
         Ok(())
     }
 
@@ -389,7 +392,7 @@ impl Store {
             .bind(at.as_second())
             .execute(&mut *tx)
             .await?;
-        tx.commit().await?;
+        crate::commit(tx).await?;
         Ok(())
     }
 
@@ -418,7 +421,7 @@ impl Store {
             .bind(at.as_second())
             .execute(&mut *tx)
             .await?;
-        tx.commit().await?;
+        crate::commit(tx).await?;
         Ok(())
     }
 
@@ -435,7 +438,7 @@ impl Store {
         .bind(contract.notice_days)
         .execute(&mut *tx)
         .await?;
-        tx.commit().await?;
+        crate::commit(tx).await?;
         Ok(())
     }
 
@@ -453,7 +456,7 @@ impl Store {
             .bind(why.map(str::to_string))
             .execute(&mut *tx)
             .await?;
-        tx.commit().await?;
+        crate::commit(tx).await?;
         Ok(())
     }
 
@@ -471,7 +474,7 @@ impl Store {
             .bind(deal.0)
             .execute(&mut *tx)
             .await?;
-        tx.commit().await?;
+        crate::commit(tx).await?;
         Ok(())
     }
 }

@@ -356,6 +356,10 @@ pub struct SmtpOptions {
     pub delay: f64,
     /// Recipients it refuses with 550.
     pub refuse: Vec<&'static str>,
+    /// Recipients it refuses for now with 450.
+    pub defer: Vec<&'static str>,
+    /// Senders it refuses with 553 (MAIL FROM).
+    pub refuse_sender: Vec<&'static str>,
 }
 
 impl SmtpSink {
@@ -389,6 +393,12 @@ impl SmtpSink {
         }
         for r in &options.refuse {
             command.args(["--refuse", r]);
+        }
+        for r in &options.defer {
+            command.args(["--defer", r]);
+        }
+        for r in &options.refuse_sender {
+            command.args(["--refuse-sender", r]);
         }
         let mut child = command
             .stdout(Stdio::null())
