@@ -127,7 +127,14 @@ pub async fn deal(g: &Global, cmd: DealCommand) -> Result<ExitCode> {
                 crate::output::print_json(&deals)?;
             } else {
                 let mut t = crate::output::table(&[
-                    "Deal", "Title", "Stage", "Amount", "Status", "Owner", "Close",
+                    "Deal",
+                    "Title",
+                    "Stage",
+                    "Amount",
+                    "Status",
+                    "Owner",
+                    "Close",
+                    "Look again",
                 ]);
                 for d in &deals {
                     t.add_row(vec![
@@ -138,6 +145,7 @@ pub async fn deal(g: &Global, cmd: DealCommand) -> Result<ExitCode> {
                         d.status.to_string(),
                         d.owner.clone(),
                         d.expected_close.map(|c| c.to_string()).unwrap_or_default(),
+                        d.resurface_on.map(|c| c.to_string()).unwrap_or_default(),
                     ]);
                 }
                 say!("{t}");
@@ -551,10 +559,16 @@ pub async fn close(g: &Global, a: CloseArgs) -> Result<ExitCode> {
     open(g).await?.close(id, &closing).await?;
     report(
         g,
-        &json!({ "deal": id, "status": closing.status, "reason": closing.loss.as_ref().map(|l| l.reason) }),
-        || match &closing.loss {
-            Some(l) => format!("{id} closed as lost ({})", l.reason),
-            None => format!("{id} is now {}", closing.status),
+        &json!({ "deal": id, "status": closing.status, "reason": closing.loss.as_ref().map(|l| l.reason), "resurface_on": closing.resurface_on }),
+        || {
+            let done = match &closing.loss {
+                Some(l) => format!("{id} closed as lost ({})", l.reason),
+                None => format!("{id} is now {}", closing.status),
+            };
+            match closing.resurface_on {
+                Some(on) => format!("{done}; look again on {on}: no touch before then"),
+                None => done,
+            }
         },
     )?;
     Ok(ExitCode::SUCCESS)
