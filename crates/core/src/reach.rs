@@ -56,9 +56,10 @@ impl fmt::Display for Barrier {
         match self {
             Barrier::Closed { status } => write!(f, "the deal is {status}"),
             Barrier::NoContacts => write!(f, "the deal has no contacts"),
-            Barrier::DoNotContact => {
-                write!(f, "every contact on the deal asked not to be contacted")
-            }
+            Barrier::DoNotContact => write!(
+                f,
+                "every contact on the deal is do-not-contact (they asked not to be contacted)"
+            ),
             Barrier::Bounced => write!(
                 f,
                 "every contact on the deal is do-not-contact or their mail bounced"
