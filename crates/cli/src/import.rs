@@ -47,11 +47,22 @@ pub struct Summary {
     pub already_imported: usize,
     /// Replies read, by what they meant.
     pub replies_read: BTreeMap<&'static str, usize>,
-    /// Calendar occurrences read, and what they made of the deals.
+    /// A calendar import (files or CalDAV): it speaks of events.
+    pub calendar: bool,
+    /// Calendar events read (each occurrence of a recurring one), and what they changed in
+    /// the deals' records, counted only when the record changed: a meeting ahead booked or
+    /// moved (the earliest is the deal's booked next step),
+    /// a meeting held, a cancellation or a declined invitation recorded, a booked step taken
+    /// away by one of those.
     pub occurrences: usize,
     pub meetings_booked: usize,
     pub meetings_held: usize,
+    /// Cancelled by the organiser (STATUS:CANCELLED, METHOD:CANCEL).
     pub meetings_cancelled: usize,
+    /// Declined by every deal contact invited.
+    pub invitations_declined: usize,
+    /// Booked next steps taken away because their meeting was cancelled or declined.
+    pub steps_cancelled: usize,
     /// Messages that mean nothing for the record, by reason.
     pub not_matched: BTreeMap<&'static str, usize>,
     /// Messages that could not be read, with their file (or folder) and position.
@@ -65,13 +76,21 @@ impl Summary {
     pub fn lines(&self) -> Vec<String> {
         let mb = self.bytes as f64 / 1e6;
         let mut lines = Vec::new();
-        if self.occurrences > 0 && self.read == 0 {
-            lines.push(format!(
-                "Read {} calendar occurrences: {} next steps booked or moved, {} meetings held, {} cancelled; {} new contacts suggested; {} already imported",
+        let events = || {
+            format!(
+                "Read {} calendar events: {} meetings ahead booked or moved, {} meetings held, {} cancelled, {} declined ({} booked steps taken away)",
                 self.occurrences,
                 self.meetings_booked,
                 self.meetings_held,
                 self.meetings_cancelled,
+                self.invitations_declined,
+                self.steps_cancelled
+            )
+        };
+        if self.calendar {
+            lines.push(format!(
+                "{}; {} new contacts suggested; {} already imported",
+                events(),
                 self.contacts_suggested,
                 self.already_imported
             ));
@@ -93,12 +112,9 @@ impl Summary {
             self.contacts_suggested,
             self.already_imported
             ));
-        }
-        if self.occurrences > 0 && self.read > 0 {
-            lines.push(format!(
-                "Read {} calendar occurrences: {} next steps booked or moved, {} meetings held, {} cancelled",
-                self.occurrences, self.meetings_booked, self.meetings_held, self.meetings_cancelled
-            ));
+            if self.occurrences > 0 {
+                lines.push(events());
+            }
         }
         if !self.replies_read.is_empty() {
             let read: Vec<String> = self
@@ -108,8 +124,9 @@ impl Summary {
                 .collect();
             lines.push(format!("  replies read: {}", read.join(", ")));
         }
+        let what = if self.calendar { "events" } else { "messages" };
         for (reason, n) in &self.not_matched {
-            lines.push(format!("  {n} not matched: {reason}"));
+            lines.push(format!("  {n} {what} not matched: {reason}"));
         }
         if self.files_not_mail > 0 {
             lines.push(format!(
@@ -543,7 +560,7 @@ impl Importer {
             EventDisposition::Meeting(meeting) => {
                 let seen = self.writer.meeting_seen(&occurrence.key)?;
                 let change = meeting_change(seen, &meeting, occurrence.sequence);
-                self.writer.record_meeting(
+                let done = self.writer.record_meeting(
                     &occurrence.key,
                     occurrence.sequence,
                     &meeting,
@@ -551,11 +568,18 @@ impl Importer {
                     change,
                     self.now,
                 )?;
+                // Only what changed in the record: a declined invitation is not a cancellation,
+                // and takes a step away only when it was the booked one.
+                let summary = &mut self.summary;
                 match change {
-                    MeetingChange::None => self.summary.already_imported += 1,
-                    MeetingChange::Book => self.summary.meetings_booked += 1,
-                    MeetingChange::Hold => self.summary.meetings_held += 1,
-                    MeetingChange::Cancel => self.summary.meetings_cancelled += 1,
+                    MeetingChange::None => summary.already_imported += 1,
+                    MeetingChange::Book => summary.meetings_booked += 1,
+                    MeetingChange::Hold => summary.meetings_held += 1,
+                    MeetingChange::Cancel if meeting.declined => summary.invitations_declined += 1,
+                    MeetingChange::Cancel => summary.meetings_cancelled += 1,
+                }
+                if change == MeetingChange::Cancel {
+                    summary.steps_cancelled += usize::from(done.step_removed);
                 }
             }
             EventDisposition::SuggestContact {
@@ -692,6 +716,7 @@ pub async fn calendar(g: &Global, paths: &[PathBuf], me: &[String]) -> Result<Ex
     check_paths(paths, rekindle_ingest::calendar::check)?;
     let store = open(g).await?;
     let mut importer = Importer::new(&store, g, me).await?;
+    importer.summary.calendar = true;
     let window = importer.window();
     let paths = paths.to_vec();
     // Each occurrence is recorded as it is read: memory follows one event, not the file.
