@@ -13,7 +13,9 @@ use rekindle_core::mail::{
     Conversation, Departure, Directory, Disposition, LIST_TRAFFIC, MailActivity, Message, TouchRef,
     UNKNOWN_SENDER, departure_plan, thread_subject, understand, understand_in,
 };
-use rekindle_core::reply::{DealSituation, Reading, ReplyClass, classify, context_matters, plan};
+use rekindle_core::reply::{
+    Action, DealSituation, Reading, ReplyClass, classify, context_matters, plan,
+};
 use rekindle_core::time::date_of;
 use rekindle_core::{
     ActivityId, ContactId, DealId, DealRecord, Direction, EmailAddress, Outcome, Policy,
@@ -47,6 +49,8 @@ pub struct Summary {
     pub already_imported: usize,
     /// Replies read, by what they meant.
     pub replies_read: BTreeMap<&'static str, usize>,
+    /// Deals a reply closed or nurtured with a date to look again, and the date.
+    pub look_again: Vec<(DealId, jiff::civil::Date)>,
     /// A calendar import (files or CalDAV): it speaks of events.
     pub calendar: bool,
     /// Calendar events read (each occurrence of a recurring one), and what they changed in
@@ -123,6 +127,11 @@ impl Summary {
                 .map(|(class, n)| format!("{n} {class}"))
                 .collect();
             lines.push(format!("  replies read: {}", read.join(", ")));
+        }
+        for (deal, on) in &self.look_again {
+            lines.push(format!(
+                "  {deal}: look again on {on}, no touch before then"
+            ));
         }
         let what = if self.calendar { "events" } else { "messages" };
         for (reason, n) in &self.not_matched {
@@ -206,15 +215,24 @@ pub struct Reply<'a> {
     pub direct: bool,
 }
 
+/// The date to look again a reply's changes set, if they set one (a reply read as later, or a
+/// loss worth coming back to): echoed to the rep with its year.
+pub fn look_again(actions: &[Action]) -> Option<jiff::civil::Date> {
+    actions.iter().find_map(|a| match a {
+        Action::Close { resurface_on, .. } => *resurface_on,
+        _ => None,
+    })
+}
+
 /// Reads a reply and moves its deal accordingly (`rekindle_core::reply`), keeping the reading
-/// with what it changed. `first` is a reading made without the conversation; a bare answer is
-/// read again against the play it answers.
+/// with what it changed (returned with it). `first` is a reading made without the
+/// conversation; a bare answer is read again against the play it answers.
 pub fn act_on_reply(
     writer: &mut CaptureWriter,
     policy: &Policy,
     reply: Reply<'_>,
     first: Option<Reading>,
-) -> Result<Reading> {
+) -> Result<(Reading, Vec<Action>)> {
     let context = writer.reply_context(reply.deal, reply.activity, reply.contact, reply.address)?;
     let sent = date_of(reply.at);
     let reading = match first {
@@ -245,7 +263,7 @@ pub fn act_on_reply(
         reply.at,
         "rekindle",
     )?;
-    Ok(reading)
+    Ok((reading, actions))
 }
 
 /// Turns messages into the record: who wrote to whom, replies, auto-replies, bounces, new
@@ -490,7 +508,7 @@ impl Importer {
         // list, not the prospect, may be speaking, and others read it (issue 10, section 1).
         let direct = activity.answers_touch
             && !rekindle_core::mail::is_list_or_bulk(&message.automatic_headers);
-        let reading = act_on_reply(
+        let (reading, actions) = act_on_reply(
             &mut self.writer,
             &self.policy,
             Reply {
@@ -509,6 +527,9 @@ impl Importer {
             .replies_read
             .entry(reading.class.as_str())
             .or_default() += 1;
+        if let Some(on) = look_again(&actions) {
+            self.summary.look_again.push((activity.deal, on));
+        }
         Ok(())
     }
 

@@ -387,7 +387,7 @@ pub async fn log(g: &Global, a: LogArgs) -> Result<ExitCode> {
                 .unwrap_or_default();
             let policy = store.policy().await?;
             let mut writer = store.capture_writer()?;
-            let reading = act_on_reply(
+            let (reading, actions) = act_on_reply(
                 &mut writer,
                 &policy,
                 Reply {
@@ -403,13 +403,17 @@ pub async fn log(g: &Global, a: LogArgs) -> Result<ExitCode> {
                 None,
             )?;
             writer.commit()?;
-            Some(reading)
+            Some((reading, crate::import::look_again(&actions)))
         }
         _ => None,
     };
+    let (reading, look_again) = match reading {
+        Some((r, on)) => (Some(r), on),
+        None => (None, None),
+    };
     report(
         g,
-        &json!({ "activity": activity, "tone_findings": findings, "read_as": reading }),
+        &json!({ "activity": activity, "tone_findings": findings, "read_as": reading, "look_again": look_again }),
         || {
             let mut line = format!("Logged {kind} {direction} on {id} ({activity})");
             for f in &findings {
@@ -428,6 +432,9 @@ pub async fn log(g: &Global, a: LogArgs) -> Result<ExitCode> {
                         ", uncertain: waiting for you"
                     }
                 ));
+            }
+            if let Some(on) = look_again {
+                line.push_str(&format!("\n  look again on {on}, no touch before then"));
             }
             line
         },

@@ -125,6 +125,12 @@ fn replies_move_their_deals_with_an_audit_trail_and_the_rep_can_override() {
     for class in ["lost", "stop", "referral", "later", "question"] {
         assert_eq!(summary["replies_read"][class], 1, "{class}: {summary}");
     }
+    // The date to look again the later reply set is said, with its year.
+    assert_eq!(
+        summary["look_again"],
+        serde_json::json!([[later.parse::<i64>().unwrap(), "2027-07-01"]]),
+        "{summary}"
+    );
 
     // Lost, with the reason and the prospect's words.
     let d = deal(&rk, &lost);
@@ -372,6 +378,7 @@ fn a_reply_logged_by_hand_is_read_too() {
         body.to_str().unwrap(),
     ]);
     assert_eq!(logged["read_as"]["class"], "later");
+    assert_eq!(logged["look_again"], "2027-07-01", "{logged}");
     let record = deal(&rk, &d);
     assert_eq!(record["deal"]["status"], "nurture");
     assert_eq!(record["deal"]["resurface_on"], "2027-07-01");
