@@ -222,7 +222,11 @@ fn play_text(a: &Assessment) -> String {
             c.reason.map(|r| r.as_str()).unwrap_or("lost")
         ),
         (Some(p), None) => p.to_string(),
-        (None, _) => "wait".into(),
+        (None, _) => match &a.next_action.barrier {
+            Some(reach::Barrier::LookAgain { on }) => format!("wait until {on}"),
+            Some(_) => "no touch".into(),
+            None => "wait".into(),
+        },
     }
 }
 

@@ -254,6 +254,8 @@ fn a_date_to_look_again_is_kept_by_every_command_until_it_comes() {
     );
     let draft = rk.fails(&["draft", &d]);
     assert!(draft.contains("2027-02-01"), "{draft}");
+    let shown = String::from_utf8_lossy(&rk.run(&["show", &d]).stdout).into_owned();
+    assert!(shown.contains("Next: wait until 2027-02-01"), "{shown}");
 
     // The day it comes, every path may touch them again.
     let touched = touches(&rk, &sink, &d, &message, "2027-02-01T10:00:00Z", 3);
@@ -276,6 +278,10 @@ fn a_lost_deal_with_a_date_is_ranked_only_once_it_comes() {
         "2027-02-01",
     ]);
     assert!(String::from_utf8_lossy(&out.stdout).contains("2027-02-01"));
+    // A lost deal shows no next touch.
+    let shown = String::from_utf8_lossy(&rk.run(&["show", &d]).stdout).into_owned();
+    assert!(shown.contains("Next: no touch"), "{shown}");
+    assert!(shown.contains("look again on 2027-02-01"), "{shown}");
     assert_eq!(
         touches(&rk, &sink, &d, &message, NOW, 1),
         BTreeSet::new(),

@@ -47,6 +47,9 @@ pub struct NextAction {
     pub why: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub close: Option<CloseRecommendation>,
+    /// Why no touch may go now (`reach::reach`), when that is why there is no play.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub barrier: Option<Barrier>,
 }
 
 pub fn sequence(ctx: &Context) -> Sequence {
@@ -86,32 +89,27 @@ pub fn next_action(
     signals: &[Signal],
     seq: &Sequence,
 ) -> NextAction {
-    let wait = |due: Timestamp, why: String| NextAction {
-        play: None,
-        due,
-        why,
-        close: None,
-    };
-    match reach(ctx.record, Purpose::Sequence, ctx.now) {
-        Reach::Unreachable {
-            why: why @ Barrier::Closed { .. },
-            ..
-        } => {
-            return wait(
-                ctx.now,
-                format!("No touch: {why} (rekindle revive brings deals back)"),
-            );
+    if let Reach::Unreachable { why, until } = reach(ctx.record, Purpose::Sequence, ctx.now) {
+        let words = match &why {
+            Barrier::Closed {
+                status: DealStatus::Lost,
+            } => format!("No touch: {why} (rekindle revive brings it back)"),
+            Barrier::LookAgain { .. } | Barrier::Away { .. } => format!("Wait: {why}"),
+            _ => format!("No touch: {why}"),
+        };
+        match why {
+            // An absence keeps the play and moves it to their return (below).
+            Barrier::Away { .. } => {}
+            _ => {
+                return NextAction {
+                    play: None,
+                    due: until.unwrap_or(ctx.now),
+                    why: words,
+                    close: None,
+                    barrier: Some(why),
+                };
+            }
         }
-        Reach::Unreachable {
-            why: why @ Barrier::LookAgain { .. },
-            until,
-        } => {
-            return wait(until.unwrap_or(ctx.now), format!("Wait: {why}"));
-        }
-        Reach::Unreachable { why, until: None } => {
-            return wait(ctx.now, format!("No touch: {why}"));
-        }
-        _ => {}
     }
     let mut action = choose(ctx, state, signals, seq);
     if let Some(back) =
@@ -141,6 +139,7 @@ fn choose(ctx: &Context, state: DealState, signals: &[Signal], seq: &Sequence) -
         due,
         why,
         close: None,
+        barrier: None,
     };
 
     // Timing: locked into a contract, the sequence starts before the notice deadline, not now.
@@ -185,6 +184,7 @@ fn choose(ctx: &Context, state: DealState, signals: &[Signal], seq: &Sequence) -
                     reason: Some(LostReason::Unresponsive),
                     resurface_on,
                 }),
+                barrier: None,
             };
         }
         SequenceStep::AwaitingBreakupAnswer => {
@@ -208,6 +208,7 @@ fn choose(ctx: &Context, state: DealState, signals: &[Signal], seq: &Sequence) -
             due: now,
             why: "Dark, and discovery never captured their problem, why now and the next step: nothing can save it; take it out of the pipeline".into(),
             close: Some(CloseRecommendation { status: DealStatus::Nurture, reason: None, resurface_on }),
+            barrier: None,
         };
     }
 

@@ -93,6 +93,7 @@ fn the_date_to_look_again_holds_everywhere_until_it_comes() {
     let norms = Norms::learn([&f.0], before);
     let a = assess(&f.0, before, &Policy::default(), &norms);
     assert_eq!(a.next_action.play, None, "{}", a.next_action.why);
+    assert_eq!(a.next_action.barrier, Some(Barrier::LookAgain { on }));
     assert_eq!(a.next_action.due, "2027-01-15T00:00:00Z".parse().unwrap());
     assert!(
         a.next_action.why.contains("2027-01-15"),
@@ -214,6 +215,7 @@ fn nobody_to_write_to_and_closed_deals_get_no_touch_anywhere() {
         let norms = Norms::learn([&f.0], now());
         let a = assess(&f.0, now(), &Policy::default(), &norms);
         assert_eq!(a.next_action.play, None, "{barrier}: {}", a.next_action.why);
+        assert_eq!(a.next_action.barrier, Some(barrier.clone()));
         assert!(matches!(
             drafted(&f, PlayKind::ValueAdd, now()),
             Err(ComposeError::Unreachable { why, until: None }) if why == barrier
