@@ -155,6 +155,18 @@ fn replies_move_their_deals_with_an_audit_trail_and_the_rep_can_override() {
         assert_eq!(sam["do_not_contact"], true, "deal {g}");
     }
     assert!(rk.fails(&["draft", &stop]).contains("do-not-contact"));
+    // The rep cannot lift it by hand while the address stands blocked: the draft and the send
+    // would disagree. Overriding the reading is the way.
+    let sam = deal(&rk, &stop)["contacts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "Sam Hill")
+        .unwrap()["id"]
+        .clone();
+    let lifted = rk.fails(&["contact", "dnc", &format!("C{sam}"), "--off"]);
+    assert!(lifted.contains("asked to stop"), "{lifted}");
+    assert!(rk.fails(&["draft", &stop]).contains("do-not-contact"));
 
     // Referral: the new person is a contact of the account, and the next step says so.
     let d = deal(&rk, &referral);

@@ -53,7 +53,9 @@ fn deal_json(with_text: bool) -> String {
         "'[' || json_array(d.id, d.title, ac.name, ac.domain, d.owner, d.stage, d.amount_cents, d.currency,
                            d.expected_close, d.status, d.created_at, d.lost_reason, d.lost_note, d.lost_at,
                            d.resurface_on, d.account_id)
-         || ',' || (SELECT json_group_array(json_array(c.id, c.name, c.title, c.role, c.do_not_contact, e.email))
+         || ',' || (SELECT json_group_array(json_array(c.id, c.name, c.title, c.role,
+                        c.do_not_contact OR EXISTS (SELECT 1 FROM blocked_addresses b WHERE b.address = e.email),
+                        e.email))
                     FROM contacts c LEFT JOIN contact_emails e ON e.contact_id = c.id
                     WHERE c.account_id = d.account_id)
          || ',' || (SELECT json_group_array(json_array(f.id, f.kind, f.text, f.source, f.said_at, f.contact_id))
@@ -168,13 +170,19 @@ fn date(text: Option<String>, table: &'static str, id: i64) -> Result<Option<jif
     .transpose()
 }
 
-/// Folds the contact-and-address rows into contacts, keeping their order.
+/// Folds the contact-and-address rows into contacts, keeping their order. A contact is
+/// do-not-contact when marked so or when one of their addresses is blocked (it asked to stop:
+/// `blocked_addresses`), the rule the send-time check applies.
 fn merge_contacts(rows: Vec<ContactRow>) -> Vec<Contact> {
     let mut contacts: Vec<Contact> = Vec::new();
     for (cid, name, title, role, dnc, email) in rows {
         let email = email.and_then(|e| EmailAddress::parse(&e).ok());
         match contacts.iter_mut().find(|c| c.id.0 == cid) {
-            Some(c) => c.emails.extend(email),
+            Some(c) => {
+                c.emails.extend(email);
+                // Do-not-contact when any of their addresses asked to stop.
+                c.do_not_contact |= dnc != 0;
+            }
             None => contacts.push(Contact {
                 id: ContactId(cid),
                 name,
