@@ -393,3 +393,72 @@ fn a_contact_away_is_touched_by_nothing_until_they_are_back() {
     }
     assert_eq!(sink.delivered().len(), 1);
 }
+
+/// A bounce is known on every deal of the person, not only the one it was recorded on: the
+/// drafts and the scan agree with the send check (`is_bounced`, across deals).
+#[test]
+fn a_bounce_on_one_deal_holds_on_every_deal_of_the_person() {
+    let rk = Rk::new();
+    rk.json(&["init"]);
+    let first = deal_with_contact(
+        &rk,
+        "Lane",
+        "$30k",
+        "Kevin Lane",
+        "kevin@lane.example",
+        &["--role", "champion"],
+    );
+    let second = rk.json(&[
+        "deal",
+        "add",
+        "--title",
+        "Lane: second site",
+        "--account",
+        "Lane",
+        "--owner",
+        "Alex Morgan",
+        "--stage",
+        "proposal",
+        "--amount",
+        "$10k",
+        "--created",
+        "2026-03-01",
+    ])["deal"]
+        .to_string();
+    for d in [&first, &second] {
+        rk.json(&[
+            "log",
+            "email",
+            d,
+            "--contact",
+            "kevin@lane.example",
+            "--at",
+            "2026-10-01",
+        ]);
+        assert!(
+            rk.run(&["draft", d, "--play", "value_add"])
+                .status
+                .success()
+        );
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let dsn = file(
+        dir.path(),
+        "bounce.eml",
+        "From: Mail Delivery System <MAILER-DAEMON@mx.seller.io>\r\nTo: alex@seller.io\r\nSubject: Undelivered Mail Returned to Sender\r\nDate: Fri, 20 Nov 2026 10:00:00 +0000\r\nMessage-ID: <dsn-2@mx.seller.io>\r\nMIME-Version: 1.0\r\nContent-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\r\n\r\n--B\r\nContent-Type: text/plain\r\n\r\nYour message could not be delivered.\r\n--B\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.seller.io\r\n\r\nFinal-Recipient: rfc822; kevin@lane.example\r\nAction: failed\r\nStatus: 5.1.1\r\n--B--\r\n",
+    );
+    let imported = rk.json(&[
+        "import",
+        "mail",
+        dsn.to_str().unwrap(),
+        "--me",
+        "alex@seller.io",
+    ]);
+    assert_eq!(imported["bounces"], 1, "{imported}");
+    let today = rk.json(&["today"]);
+    for d in [&first, &second] {
+        let refused = rk.fails(&["draft", d, "--play", "value_add"]);
+        assert!(refused.contains("bounced"), "deal {d}: {refused}");
+        assert!(!has_deal(&today, "deal_id", d), "deal {d}: {today}");
+    }
+}

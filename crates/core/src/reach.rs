@@ -92,9 +92,11 @@ impl Reach {
 }
 
 /// Whether one contact may be written to: not do-not-contact, and no bounce since they last
-/// engaged (`mail::contact_bounced`).
+/// engaged, on this deal (`mail::contact_bounced`) or any other (`Contact::mail_bounced`).
 pub fn contact_reachable(record: &DealRecord, contact: &Contact) -> bool {
-    !contact.do_not_contact && !crate::mail::contact_bounced(record, contact.id)
+    !contact.do_not_contact
+        && !contact.mail_bounced
+        && !crate::mail::contact_bounced(record, contact.id)
 }
 
 /// Whether the contact with this id is on the deal and may be written to.
