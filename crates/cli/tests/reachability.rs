@@ -70,7 +70,7 @@ fn has_deal(list: &Value, key: &str, deal: &str) -> bool {
     list.as_array().is_some_and(|items| {
         items
             .iter()
-            .any(|i| i[key].to_string() == deal || i[key].as_str() == Some(deal))
+            .any(|i| i[key].as_i64() == deal.parse().ok() || i[key].as_str() == Some(deal))
     })
 }
 
@@ -100,7 +100,7 @@ fn touches(
     note(
         "scan",
         scan.as_array().unwrap().iter().any(|r| {
-            r["deal_id"].to_string() == deal
+            r["deal_id"].as_i64() == deal.parse().ok()
                 && !r["next_action"]["play"].is_null()
                 && r["next_action"]["due"]
                     .as_str()
@@ -137,7 +137,7 @@ fn touches(
             .as_array()
             .unwrap()
             .iter()
-            .any(|id| id.to_string() == number),
+            .any(|id| id.as_i64() == number.parse().ok()),
     );
     let before = sink.delivered().len();
     let (_, report, err) = json_of(rk, now, &send);
@@ -146,7 +146,7 @@ fn touches(
         .as_array()
         .unwrap()
         .iter()
-        .any(|id| id.to_string() == number);
+        .any(|id| id.as_i64() == number.parse().ok());
     assert_eq!(sent, sink.delivered().len() > before, "{report}");
     note("outbox send", sent);
     let (ok, revive, err) = json_of(rk, now, &["revive", "--all"]);
