@@ -604,8 +604,9 @@ pub struct CloseArgs {
     pub reason: Option<String>,
     #[arg(long, value_parser = text)]
     pub note: Option<String>,
-    /// When to look at it again.
-    #[arg(long)]
+    /// With --lost or --nurture: the date to look at it again (YYYY-MM-DD). Nothing proposes,
+    /// drafts, sends or ranks a touch before it.
+    #[arg(long, value_name = "DATE")]
     pub resurface: Option<String>,
 }
 

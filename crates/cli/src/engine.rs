@@ -24,6 +24,10 @@ pub struct ScanRow {
     owner: String,
     stage: String,
     amount: Money,
+    status: DealStatus,
+    /// Their date to look again, when one is set.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    resurface_on: Option<jiff::civil::Date>,
     #[serde(flatten)]
     assessment: Assessment,
 }
@@ -38,6 +42,8 @@ impl ScanRow {
             owner: d.owner.clone(),
             stage: d.stage.clone(),
             amount: d.amount,
+            status: d.status,
+            resurface_on: d.resurface_on,
             assessment,
         }
     }
@@ -61,7 +67,20 @@ pub(crate) async fn stage_norms(store: &Store, now: Timestamp) -> Result<Norms> 
     Ok(b.finish())
 }
 
-/// Assesses every open deal, account by account as the store streams them: each account's
+/// Whether the scan (and `today`) looks at a deal: every open deal, and a nurtured one whose
+/// date to look again has come (before it, nothing proposes a touch: `reach`).
+fn in_scan(r: &DealRecord, now: Timestamp) -> bool {
+    match r.deal.status {
+        DealStatus::Open => true,
+        DealStatus::Nurture => r
+            .deal
+            .resurface_on
+            .is_some_and(|on| on <= time::date_of(now)),
+        DealStatus::Won | DealStatus::Lost => false,
+    }
+}
+
+/// Assesses every open deal (and every nurtured one whose date has come), account by account as the store streams them: each account's
 /// deals teach its contacts' reply habits, every deal teaches the stage durations.
 pub async fn run_scan(store: &Store, now: Timestamp) -> Result<Scan> {
     let policy = policy(store).await?;
@@ -87,7 +106,7 @@ pub async fn run_scan(store: &Store, now: Timestamp) -> Result<Scan> {
         let norms = stages.with_replies_from(&group, now);
         group
             .iter()
-            .filter(|r| r.deal.status == DealStatus::Open)
+            .filter(|r| in_scan(r, now))
             .map(|r| ScanRow::new(r, assess(r, now, &policy, &norms)))
             .collect()
     });
@@ -203,7 +222,11 @@ fn play_text(a: &Assessment) -> String {
             c.reason.map(|r| r.as_str()).unwrap_or("lost")
         ),
         (Some(p), None) => p.to_string(),
-        (None, _) => "wait".into(),
+        (None, _) => match &a.next_action.barrier {
+            Some(reach::Barrier::LookAgain { on }) => format!("wait until {on}"),
+            Some(_) => "no touch".into(),
+            None => "wait".into(),
+        },
     }
 }
 
@@ -275,9 +298,18 @@ fn finish(scan: Scan) {
 
 fn state_summary(rows: &[ScanRow]) -> String {
     let count = |s: DealState| rows.iter().filter(|r| r.assessment.state == s).count();
+    let nurtured = rows
+        .iter()
+        .filter(|r| r.status == DealStatus::Nurture)
+        .count();
     format!(
-        "{} open deals: {} dark, {} slipping, {} at risk, {} healthy",
-        rows.len(),
+        "{} open deals{}: {} dark, {} slipping, {} at risk, {} healthy",
+        rows.len() - nurtured,
+        if nurtured > 0 {
+            format!(" and {nurtured} nurtured whose date to look again has come")
+        } else {
+            String::new()
+        },
         count(DealState::Dark),
         count(DealState::Slipping),
         count(DealState::AtRisk),
@@ -385,6 +417,16 @@ pub async fn show(g: &Global, a: DealRef) -> Result<ExitCode> {
     );
     if let Some(c) = d.expected_close {
         say!("  expected close {c}");
+    }
+    if let Some(on) = d.resurface_on {
+        say!(
+            "  look again on {on}{}",
+            if on > time::date_of(now) {
+                ": no touch before then"
+            } else {
+                ": the date has come"
+            }
+        );
     }
     if let Some(l) = &d.loss {
         say!(

@@ -13,7 +13,9 @@ use rekindle_core::mail::{
     Conversation, Departure, Directory, Disposition, LIST_TRAFFIC, MailActivity, Message, TouchRef,
     UNKNOWN_SENDER, departure_plan, thread_subject, understand, understand_in,
 };
-use rekindle_core::reply::{DealSituation, Reading, ReplyClass, classify, context_matters, plan};
+use rekindle_core::reply::{
+    Action, DealSituation, Reading, ReplyClass, classify, context_matters, plan,
+};
 use rekindle_core::time::date_of;
 use rekindle_core::{
     ActivityId, ContactId, DealId, DealRecord, Direction, EmailAddress, Outcome, Policy,
@@ -47,11 +49,24 @@ pub struct Summary {
     pub already_imported: usize,
     /// Replies read, by what they meant.
     pub replies_read: BTreeMap<&'static str, usize>,
-    /// Calendar occurrences read, and what they made of the deals.
+    /// Deals a reply closed or nurtured with a date to look again, and the date.
+    pub look_again: Vec<(DealId, jiff::civil::Date)>,
+    /// A calendar import (files or CalDAV): it speaks of events.
+    pub calendar: bool,
+    /// Calendar events read (each occurrence of a recurring one), and what they changed in
+    /// the deals' records, counted only when the record changed: a meeting ahead booked or
+    /// moved (the earliest is the deal's booked next step),
+    /// a meeting held, a cancellation or a declined invitation recorded, a booked step taken
+    /// away by one of those.
     pub occurrences: usize,
     pub meetings_booked: usize,
     pub meetings_held: usize,
+    /// Cancelled by the organiser (STATUS:CANCELLED, METHOD:CANCEL).
     pub meetings_cancelled: usize,
+    /// Declined by every deal contact invited.
+    pub invitations_declined: usize,
+    /// Booked next steps taken away because their meeting was cancelled or declined.
+    pub steps_cancelled: usize,
     /// Messages that mean nothing for the record, by reason.
     pub not_matched: BTreeMap<&'static str, usize>,
     /// Messages that could not be read, with their file (or folder) and position.
@@ -65,13 +80,21 @@ impl Summary {
     pub fn lines(&self) -> Vec<String> {
         let mb = self.bytes as f64 / 1e6;
         let mut lines = Vec::new();
-        if self.occurrences > 0 && self.read == 0 {
-            lines.push(format!(
-                "Read {} calendar occurrences: {} next steps booked or moved, {} meetings held, {} cancelled; {} new contacts suggested; {} already imported",
+        let events = || {
+            format!(
+                "Read {} calendar events: {} meetings ahead booked or moved, {} meetings held, {} cancelled, {} declined ({} booked steps taken away)",
                 self.occurrences,
                 self.meetings_booked,
                 self.meetings_held,
                 self.meetings_cancelled,
+                self.invitations_declined,
+                self.steps_cancelled
+            )
+        };
+        if self.calendar {
+            lines.push(format!(
+                "{}; {} new contacts suggested; {} already imported",
+                events(),
                 self.contacts_suggested,
                 self.already_imported
             ));
@@ -93,12 +116,9 @@ impl Summary {
             self.contacts_suggested,
             self.already_imported
             ));
-        }
-        if self.occurrences > 0 && self.read > 0 {
-            lines.push(format!(
-                "Read {} calendar occurrences: {} next steps booked or moved, {} meetings held, {} cancelled",
-                self.occurrences, self.meetings_booked, self.meetings_held, self.meetings_cancelled
-            ));
+            if self.occurrences > 0 {
+                lines.push(events());
+            }
         }
         if !self.replies_read.is_empty() {
             let read: Vec<String> = self
@@ -108,8 +128,14 @@ impl Summary {
                 .collect();
             lines.push(format!("  replies read: {}", read.join(", ")));
         }
+        for (deal, on) in &self.look_again {
+            lines.push(format!(
+                "  {deal}: look again on {on}, no touch before then"
+            ));
+        }
+        let what = if self.calendar { "events" } else { "messages" };
         for (reason, n) in &self.not_matched {
-            lines.push(format!("  {n} not matched: {reason}"));
+            lines.push(format!("  {n} {what} not matched: {reason}"));
         }
         if self.files_not_mail > 0 {
             lines.push(format!(
@@ -192,15 +218,24 @@ pub struct Reply<'a> {
     pub direct: bool,
 }
 
+/// The date to look again a reply's changes set, if they set one (a reply read as later, or a
+/// loss worth coming back to): echoed to the rep with its year.
+pub fn look_again(actions: &[Action]) -> Option<jiff::civil::Date> {
+    actions.iter().find_map(|a| match a {
+        Action::Close { resurface_on, .. } => *resurface_on,
+        _ => None,
+    })
+}
+
 /// Reads a reply and moves its deal accordingly (`rekindle_core::reply`), keeping the reading
-/// with what it changed. `first` is a reading made without the conversation; a bare answer is
-/// read again against the play it answers.
+/// with what it changed (returned with it). `first` is a reading made without the
+/// conversation; a bare answer is read again against the play it answers.
 pub fn act_on_reply(
     writer: &mut CaptureWriter,
     policy: &Policy,
     reply: Reply<'_>,
     first: Option<Reading>,
-) -> Result<Reading> {
+) -> Result<(Reading, Vec<Action>)> {
     let context = writer.reply_context(reply.deal, reply.activity, reply.contact, reply.address)?;
     let sent = date_of(reply.at);
     let reading = match first {
@@ -231,7 +266,7 @@ pub fn act_on_reply(
         reply.at,
         "rekindle",
     )?;
-    Ok(reading)
+    Ok((reading, actions))
 }
 
 /// Turns messages into the record: who wrote to whom, replies, auto-replies, bounces, new
@@ -504,7 +539,7 @@ impl Importer {
         // list, not the prospect, may be speaking, and others read it (issue 10, section 1).
         let direct = activity.answers_touch
             && !rekindle_core::mail::is_list_or_bulk(&message.automatic_headers);
-        let reading = act_on_reply(
+        let (reading, actions) = act_on_reply(
             &mut self.writer,
             &self.policy,
             Reply {
@@ -523,6 +558,9 @@ impl Importer {
             .replies_read
             .entry(reading.class.as_str())
             .or_default() += 1;
+        if let Some(on) = look_again(&actions) {
+            self.summary.look_again.push((activity.deal, on));
+        }
         Ok(())
     }
 
@@ -582,7 +620,7 @@ impl Importer {
             EventDisposition::Meeting(meeting) => {
                 let seen = self.writer.meeting_seen(&occurrence.key)?;
                 let change = meeting_change(seen, &meeting, occurrence.sequence);
-                self.writer.record_meeting(
+                let done = self.writer.record_meeting(
                     &occurrence.key,
                     occurrence.sequence,
                     &meeting,
@@ -590,11 +628,18 @@ impl Importer {
                     change,
                     self.now,
                 )?;
+                // Only what changed in the record: a declined invitation is not a cancellation,
+                // and takes a step away only when it was the booked one.
+                let summary = &mut self.summary;
                 match change {
-                    MeetingChange::None => self.summary.already_imported += 1,
-                    MeetingChange::Book => self.summary.meetings_booked += 1,
-                    MeetingChange::Hold => self.summary.meetings_held += 1,
-                    MeetingChange::Cancel => self.summary.meetings_cancelled += 1,
+                    MeetingChange::None => summary.already_imported += 1,
+                    MeetingChange::Book => summary.meetings_booked += 1,
+                    MeetingChange::Hold => summary.meetings_held += 1,
+                    MeetingChange::Cancel if meeting.declined => summary.invitations_declined += 1,
+                    MeetingChange::Cancel => summary.meetings_cancelled += 1,
+                }
+                if change == MeetingChange::Cancel {
+                    summary.steps_cancelled += usize::from(done.step_removed);
                 }
             }
             EventDisposition::SuggestContact {
@@ -790,6 +835,7 @@ pub async fn calendar(g: &Global, paths: &[PathBuf], me: &[String]) -> Result<Ex
     check_paths(paths, rekindle_ingest::calendar::check)?;
     let store = open(g).await?;
     let mut importer = Importer::new(&store, g, me).await?;
+    importer.summary.calendar = true;
     let window = importer.window();
     let paths = paths.to_vec();
     // Each occurrence is recorded as it is read: memory follows one event, not the file.

@@ -154,7 +154,14 @@ pub async fn deal(g: &Global, cmd: DealCommand) -> Result<ExitCode> {
                 crate::output::print_json(&deals)?;
             } else {
                 let mut t = crate::output::table(&[
-                    "Deal", "Title", "Stage", "Amount", "Status", "Owner", "Close",
+                    "Deal",
+                    "Title",
+                    "Stage",
+                    "Amount",
+                    "Status",
+                    "Owner",
+                    "Close",
+                    "Look again",
                 ]);
                 for d in &deals {
                     t.add_row(vec![
@@ -165,6 +172,7 @@ pub async fn deal(g: &Global, cmd: DealCommand) -> Result<ExitCode> {
                         d.status.to_string(),
                         d.owner.clone(),
                         d.expected_close.map(|c| c.to_string()).unwrap_or_default(),
+                        d.resurface_on.map(|c| c.to_string()).unwrap_or_default(),
                     ]);
                 }
                 say!("{t}");
@@ -401,7 +409,7 @@ pub async fn log(g: &Global, a: LogArgs) -> Result<ExitCode> {
             let policy = store.policy().await?;
             let mut writer = store.capture_writer()?;
             let activity = writer.log_activity(id, new)?;
-            let reading = act_on_reply(
+            let (reading, actions) = act_on_reply(
                 &mut writer,
                 &policy,
                 Reply {
@@ -417,13 +425,17 @@ pub async fn log(g: &Global, a: LogArgs) -> Result<ExitCode> {
                 None,
             )?;
             writer.commit()?;
-            (activity, Some(reading))
+            (activity, Some((reading, crate::import::look_again(&actions))))
         }
         _ => (store.log_activity(id, new).await?, None),
     };
+    let (reading, look_again) = match reading {
+        Some((r, on)) => (Some(r), on),
+        None => (None, None),
+    };
     report(
         g,
-        &json!({ "activity": activity, "tone_findings": findings, "read_as": reading }),
+        &json!({ "activity": activity, "tone_findings": findings, "read_as": reading, "look_again": look_again }),
         || {
             let mut line = format!("Logged {kind} {direction} on {id} ({activity})");
             for f in &findings {
@@ -442,6 +454,9 @@ pub async fn log(g: &Global, a: LogArgs) -> Result<ExitCode> {
                         ", uncertain: waiting for you"
                     }
                 ));
+            }
+            if let Some(on) = look_again {
+                line.push_str(&format!("\n  look again on {on}, no touch before then"));
             }
             line
         },
@@ -573,10 +588,16 @@ pub async fn close(g: &Global, a: CloseArgs) -> Result<ExitCode> {
     open(g).await?.close(id, &closing).await?;
     report(
         g,
-        &json!({ "deal": id, "status": closing.status, "reason": closing.loss.as_ref().map(|l| l.reason) }),
-        || match &closing.loss {
-            Some(l) => format!("{id} closed as lost ({})", l.reason),
-            None => format!("{id} is now {}", closing.status),
+        &json!({ "deal": id, "status": closing.status, "reason": closing.loss.as_ref().map(|l| l.reason), "resurface_on": closing.resurface_on }),
+        || {
+            let done = match &closing.loss {
+                Some(l) => format!("{id} closed as lost ({})", l.reason),
+                None => format!("{id} is now {}", closing.status),
+            };
+            match closing.resurface_on {
+                Some(on) => format!("{done}; look again on {on}: no touch before then"),
+                None => done,
+            }
         },
     )?;
     Ok(ExitCode::SUCCESS)

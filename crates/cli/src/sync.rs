@@ -247,6 +247,7 @@ pub async fn caldav(g: &Global, args: CaldavArgs) -> Result<ExitCode> {
         &format!("{} at {}", server.user, server.url),
     )?;
     let mut importer = Importer::new(&store, g, &args.me).await?;
+    importer.summary.calendar = true;
     let window = importer.window();
     let client = CalDav::new(&server, &password)?;
     drop(password);

@@ -369,3 +369,147 @@ fn caldav_sync_finds_the_calendars_from_the_server_root_over_tls_and_adds_each_m
             .any(|w| w == PASSWORD.as_bytes())
     );
 }
+
+/// A declined invitation to a meeting that is not the booked step: recorded as declined, the
+/// booked step stays, and the summary says so rather than "1 cancelled".
+#[test]
+fn a_declined_invitation_is_counted_as_what_it_changed() {
+    let rk = Rk::new();
+    let d = quiet_deal(&rk);
+    let dir = tempfile::tempdir().unwrap();
+    let review = event(
+        "review@seller.io",
+        0,
+        "20261201T090000Z",
+        "20261201T100000Z",
+        "Numbers review",
+        "",
+        &["dana@acme.example"],
+    );
+    let declined = event(
+        "pricing@seller.io",
+        0,
+        "20261202T090000Z",
+        "20261202T093000Z",
+        "Pricing call",
+        "ATTENDEE;PARTSTAT=DECLINED:mailto:dana@acme.example\r\n",
+        &[],
+    );
+    let ics = file(dir.path(), "a.ics", &calendar(&[review, declined]));
+    let path = ics.to_str().unwrap();
+    let summary = rk.json(&["import", "calendar", path, "--me", "alex@seller.io"]);
+    assert_eq!(summary["meetings_booked"], 1, "{summary}");
+    assert_eq!(summary["meetings_cancelled"], 0, "{summary}");
+    assert_eq!(summary["invitations_declined"], 1, "{summary}");
+    assert_eq!(summary["steps_cancelled"], 0, "{summary}");
+    let step = &rk.json(&["show", &d])["record"]["next_step"];
+    assert_eq!(
+        step["what"], "Meeting: Numbers review",
+        "the booked step stays"
+    );
+    // The words say the same.
+    let again = file(
+        dir.path(),
+        "b.ics",
+        &calendar(&[event(
+            "pricing2@seller.io",
+            0,
+            "20261202T140000Z",
+            "20261202T143000Z",
+            "Pricing call",
+            "ATTENDEE;PARTSTAT=DECLINED:mailto:dana@acme.example\r\n",
+            &[],
+        )]),
+    );
+    let out = rk.run(&["import", "calendar", again.to_str().unwrap()]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("0 cancelled, 1 declined (0 booked steps taken away)"),
+        "{text}"
+    );
+}
+
+/// A booked meeting moved, then declined in its new version: the step it was goes, wherever
+/// the record had it.
+#[test]
+fn a_meeting_moved_then_declined_takes_its_booked_step_away() {
+    let rk = Rk::new();
+    let d = quiet_deal(&rk);
+    let dir = tempfile::tempdir().unwrap();
+    let booked = file(
+        dir.path(),
+        "a.ics",
+        &calendar(&[event(
+            "review@seller.io",
+            0,
+            "20261201T090000Z",
+            "20261201T100000Z",
+            "Numbers review",
+            "",
+            &["dana@acme.example"],
+        )]),
+    );
+    rk.json(&[
+        "import",
+        "calendar",
+        booked.to_str().unwrap(),
+        "--me",
+        "alex@seller.io",
+    ]);
+    let declined = file(
+        dir.path(),
+        "b.ics",
+        &calendar(&[event(
+            "review@seller.io",
+            1,
+            "20261203T090000Z",
+            "20261203T100000Z",
+            "Numbers review",
+            "ATTENDEE;PARTSTAT=DECLINED:mailto:dana@acme.example\r\n",
+            &[],
+        )]),
+    );
+    let summary = rk.json(&["import", "calendar", declined.to_str().unwrap()]);
+    assert_eq!(summary["invitations_declined"], 1, "{summary}");
+    assert_eq!(summary["steps_cancelled"], 1, "{summary}");
+    let shown = rk.json(&["show", &d]);
+    assert!(shown["record"]["next_step"].is_null(), "{shown}");
+}
+
+/// A calendar import speaks of events, whatever it found: none, or none about a deal.
+#[test]
+fn a_calendar_import_speaks_of_events_not_messages() {
+    let rk = Rk::new();
+    quiet_deal(&rk);
+    let dir = tempfile::tempdir().unwrap();
+    let empty = file(dir.path(), "empty.ics", &calendar(&[]));
+    let out = rk.run(&[
+        "import",
+        "calendar",
+        empty.to_str().unwrap(),
+        "--me",
+        "alex@seller.io",
+    ]);
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.starts_with("Read 0 calendar events"), "{text}");
+    assert!(!text.contains("message"), "{text}");
+    let stranger = file(
+        dir.path(),
+        "lunch.ics",
+        &calendar(&[event(
+            "lunch@seller.io",
+            0,
+            "20261124T120000Z",
+            "20261124T130000Z",
+            "Lunch",
+            "",
+            &["friend@gmail.com"],
+        )]),
+    );
+    let out = rk.run(&["import", "calendar", stranger.to_str().unwrap()]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.starts_with("Read 1 calendar events"), "{text}");
+    assert!(text.contains("1 events not matched"), "{text}");
+    assert!(!text.contains("message"), "{text}");
+}

@@ -125,6 +125,12 @@ fn replies_move_their_deals_with_an_audit_trail_and_the_rep_can_override() {
     for class in ["lost", "stop", "referral", "later", "question"] {
         assert_eq!(summary["replies_read"][class], 1, "{class}: {summary}");
     }
+    // The date to look again the later reply set is said, with its year.
+    assert_eq!(
+        summary["look_again"],
+        serde_json::json!([[later.parse::<i64>().unwrap(), "2027-07-01"]]),
+        "{summary}"
+    );
 
     // Lost, with the reason and the prospect's words.
     let d = deal(&rk, &lost);
@@ -148,6 +154,18 @@ fn replies_move_their_deals_with_an_audit_trail_and_the_rep_can_override() {
             .unwrap_or_else(|| panic!("Sam is a contact of Globex's deal {g}: {contacts}"));
         assert_eq!(sam["do_not_contact"], true, "deal {g}");
     }
+    assert!(rk.fails(&["draft", &stop]).contains("do-not-contact"));
+    // The rep cannot lift it by hand while the address stands blocked: the draft and the send
+    // would disagree. Overriding the reading is the way.
+    let sam = deal(&rk, &stop)["contacts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "Sam Hill")
+        .unwrap()["id"]
+        .clone();
+    let lifted = rk.fails(&["contact", "dnc", &format!("C{sam}"), "--off"]);
+    assert!(lifted.contains("asked to stop"), "{lifted}");
     assert!(rk.fails(&["draft", &stop]).contains("do-not-contact"));
 
     // Referral: the new person is a contact of the account, and the next step says so.
@@ -372,6 +390,7 @@ fn a_reply_logged_by_hand_is_read_too() {
         body.to_str().unwrap(),
     ]);
     assert_eq!(logged["read_as"]["class"], "later");
+    assert_eq!(logged["look_again"], "2027-07-01", "{logged}");
     let record = deal(&rk, &d);
     assert_eq!(record["deal"]["status"], "nurture");
     assert_eq!(record["deal"]["resurface_on"], "2027-07-01");

@@ -80,6 +80,9 @@ pub struct Meeting {
     /// The deal's contact in the meeting (the first one invited).
     pub contact: ContactId,
     pub state: MeetingState,
+    /// Cancelled because every deal contact invited declined, not by the organiser (RFC 5545
+    /// PARTSTAT=DECLINED): reported as a declined invitation.
+    pub declined: bool,
     pub start: Timestamp,
     pub summary: String,
 }
@@ -157,7 +160,8 @@ pub fn understand_event(
         };
     };
     let everyone_declined = contacts.iter().all(|(_, _, declined)| *declined);
-    let state = if occurrence.status == EventStatus::Cancelled || everyone_declined {
+    let cancelled = occurrence.status == EventStatus::Cancelled;
+    let state = if cancelled || everyone_declined {
         MeetingState::Cancelled
     } else if occurrence.end <= now {
         MeetingState::Held
@@ -168,6 +172,7 @@ pub fn understand_event(
         deal,
         contact,
         state,
+        declined: everyone_declined && !cancelled,
         start: occurrence.start,
         summary: occurrence.summary.clone(),
     })
@@ -230,6 +235,7 @@ mod tests {
             deal: DealId(1),
             contact: ContactId(1),
             state,
+            declined: false,
             start: at(start),
             summary: "review".into(),
         }

@@ -4,6 +4,7 @@
 
 use crate::assess::Assessment;
 use crate::lint::{Finding, lint};
+use crate::reach::{Purpose, Reach, contact_reachable, reach};
 use crate::revival::{Revival, TriggerEvent, TriggerKind};
 use crate::signals::SignalKind;
 use crate::time::{add_days, date_of, human_date, start_of_day};
@@ -64,6 +65,13 @@ pub enum ComposeError {
     },
     #[error("cannot draft: {0}")]
     NoRecipient(String),
+    /// The deal's people may not be touched now (`reach::reach`): `until` is the day it lifts
+    /// by itself, if it does.
+    #[error("cannot draft now: {why}{}", until.map(|d| format!(" (not before {d})")).unwrap_or_default())]
+    Unreachable {
+        why: crate::reach::Barrier,
+        until: Option<jiff::civil::Date>,
+    },
     #[error(
         "a {play} message needs its occasion (a shipped feature, a trigger event): see rekindle revive"
     )]
@@ -218,6 +226,14 @@ impl Composer {
         now: Timestamp,
         policy: &Policy,
     ) -> Result<Draft, ComposeError> {
+        // Nothing is drafted that the send-time check would refuse or hold: the shared rule.
+        if let Reach::Unreachable { why, until } = reach(record, reach_purpose(play, occasion), now)
+        {
+            return Err(ComposeError::Unreachable {
+                why,
+                until: until.map(date_of),
+            });
+        }
         // A trigger about one person goes to that person, when they can be reached.
         let concerned = match occasion {
             Some(Revival::Trigger { event }) => event.contact,
@@ -558,14 +574,23 @@ fn trigger_words(event: &TriggerEvent, to: &str, company: &str) -> (String, Stri
 
 /// The contact to write to: `concerned` (the person a trigger event is about) when reachable,
 /// else the one who last engaged, else someone with power; never a do-not-contact person.
+/// What a draft is for, for the reachability rule: a revival occasion or play brings a deal
+/// back; anything else is the sequence.
+fn reach_purpose(play: PlayKind, occasion: Option<&Revival>) -> Purpose {
+    if occasion.is_some() || play.is_revival() {
+        Purpose::Revival
+    } else {
+        Purpose::Sequence
+    }
+}
+
 fn recipient_for(
     record: &DealRecord,
     concerned: Option<ContactId>,
 ) -> Result<Recipient, ComposeError> {
     if let Some(c) = concerned.and_then(|id| record.contact(id))
-        && !c.do_not_contact
         && !c.emails.is_empty()
-        && !crate::mail::contact_bounced(record, c.id)
+        && contact_reachable(record, c)
     {
         return Ok(Recipient {
             name: c.name.clone(),
@@ -574,8 +599,7 @@ fn recipient_for(
     }
     // A contact whose mail bounced since they last engaged cannot be reached by mail (the
     // rule the send check applies too).
-    let bounced = |c: &Contact| crate::mail::contact_bounced(record, c.id);
-    let reachable = |c: &&Contact| !c.do_not_contact && !bounced(c);
+    let reachable = |c: &&Contact| contact_reachable(record, c);
     let last_engaged = record
         .activities
         .iter()

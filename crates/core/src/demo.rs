@@ -595,6 +595,7 @@ fn build(
             title: Some(title.into()),
             role: Some(role),
             do_not_contact: false,
+            mail_bounced: false,
         });
     }
 

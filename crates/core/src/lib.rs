@@ -21,6 +21,7 @@ pub mod lint;
 pub mod mail;
 pub mod outbox;
 pub mod plays;
+pub mod reach;
 pub mod reply;
 pub mod revival;
 pub mod signals;

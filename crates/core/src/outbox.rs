@@ -2,12 +2,14 @@
 //! point of usefulness loses the deal and the rep's time). Every check that guards a draft is
 //! made again at send time, against the record as it is then: a person who asked to stop or
 //! whose mail bounced since the draft was approved is never written to, the touch cap holds,
-//! touches keep their spacing, nobody is written to while they are away, and the rep's daily
-//! and per-deal limits and the recipient's working hours are kept.
+//! touches keep their spacing, nobody is written to while they are away or before the date they
+//! asked to be contacted again (the shared rule of `reach`), and the rep's daily and per-deal
+//! limits and the recipient's working hours are kept.
 
+use crate::reach::{Reach, purpose_of, reach};
 use crate::record::vocabulary;
 use crate::time::{add_days, date_of, start_of_day};
-use crate::{ContactId, DealRecord, DealStatus, EmailAddress, PlayKind, Policy};
+use crate::{ContactId, DealRecord, EmailAddress, PlayKind, Policy};
 use jiff::Timestamp;
 use jiff::civil::{Date, Weekday};
 use jiff::tz::TimeZone;
@@ -102,7 +104,9 @@ pub fn next_working_hour(t: Timestamp, zone: &TimeZone, policy: &Policy) -> Time
         .unwrap_or(t)
 }
 
-/// Decides whether `m` may be sent at `now`.
+/// Decides whether `m` may be sent at `now`: the recipient (do-not-contact, blocked, bounced),
+/// then the deal as `reach::reach` sees it for the message's purpose (`reach::purpose_of` its
+/// play: a revival play may reach a lost deal whose date has come), then the sequence.
 pub fn check(m: &Outgoing<'_>, policy: &Policy, now: Timestamp) -> Verdict {
     let refuse = |why: String| Verdict::Refuse { why };
     let Some(contact) = m.record.contact(m.contact) else {
@@ -116,8 +120,17 @@ pub fn check(m: &Outgoing<'_>, policy: &Policy, now: Timestamp) -> Verdict {
     if m.bounced || crate::mail::contact_bounced(m.record, m.contact) {
         return refuse(format!("mail to {} bounced", m.address));
     }
-    if matches!(m.record.deal.status, DealStatus::Won | DealStatus::Lost) {
-        return refuse(format!("the deal is {}", m.record.deal.status));
+    // The deal's reachability, the rule every path shares (`reach`): closed, nobody to write
+    // to, their date to look again, an absence. A dated barrier holds the message until it
+    // lifts; the others refuse it.
+    let mut holds: Vec<(Timestamp, String)> = Vec::new();
+    match reach(m.record, purpose_of(m.play), now) {
+        Reach::Reachable => {}
+        Reach::Unreachable {
+            why,
+            until: Some(until),
+        } => holds.push((until, why.to_string())),
+        Reach::Unreachable { why, until: None } => return refuse(why.to_string()),
     }
     let unanswered = m.record.unanswered_touches(now);
     if unanswered.iter().any(|a| a.play == Some(PlayKind::Breakup)) {
@@ -132,7 +145,6 @@ pub fn check(m: &Outgoing<'_>, policy: &Policy, now: Timestamp) -> Verdict {
             policy.touch_cap
         ));
     }
-    let mut holds: Vec<(Timestamp, String)> = Vec::new();
     if let Some(last) = unanswered.last() {
         let spaced = add_days(last.at, policy.min_spacing_days);
         if spaced > now {
@@ -141,22 +153,6 @@ pub fn check(m: &Outgoing<'_>, policy: &Policy, now: Timestamp) -> Verdict {
                 format!("{} days after the last touch", policy.min_spacing_days),
             ));
         }
-    }
-    let since = m.record.last_engagement(now).map(|a| a.at);
-    let back = m
-        .record
-        .activities
-        .iter()
-        // An auto-reply since they last engaged, or a reply saying they are away.
-        .filter(|a| a.at <= now && a.returns_on.is_some())
-        .filter(|a| since.is_none_or(|s| a.at >= s))
-        .filter_map(|a| a.returns_on)
-        .max();
-    if let Some(back) = back
-        .map(|b| start_of_day(crate::mail::working_day_on_or_after(b)))
-        .filter(|b| *b > now)
-    {
-        holds.push((back, "they are away until then".into()));
     }
     let tomorrow = start_of_day(date_of(now).tomorrow().unwrap_or(date_of(now)));
     if m.sent_today >= policy.send_daily_cap {

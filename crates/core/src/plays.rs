@@ -3,6 +3,7 @@
 //! closing as unresponsive with a date to resurface. It recommends; the rep decides.
 
 use crate::assess::DealState;
+use crate::reach::{Barrier, Purpose, Reach, reach};
 use crate::signals::{Context, Signal, SignalKind};
 use crate::time::{add_days, date_of, human_date, start_of_day};
 use crate::{DealStatus, LostReason, PlayKind};
@@ -46,6 +47,9 @@ pub struct NextAction {
     pub why: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub close: Option<CloseRecommendation>,
+    /// Why no touch may go now (`reach::reach`), when that is why there is no play.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub barrier: Option<Barrier>,
 }
 
 pub fn sequence(ctx: &Context) -> Sequence {
@@ -73,29 +77,44 @@ pub fn sequence(ctx: &Context) -> Sequence {
     }
 }
 
-/// The next action, never before the prospect is back: an out-of-office answer since the
-/// last engagement moves it to their return date, or the first working day after it when that
-/// is a weekend (Mixmax reschedules the same way).
+/// The next action, only when the deal's people may be touched (`reach::reach`, the rule the
+/// drafts, the send-time check and revival share): a closed deal, a deal with nobody to write
+/// to, or one whose date to look again has not come gets no play (PLAYBOOK.md, "Timing": time
+/// the sequence to their date instead of chasing now). An absence moves the play to their
+/// return, the first working day after it when that is a weekend (Mixmax reschedules the
+/// same way).
 pub fn next_action(
     ctx: &Context,
     state: DealState,
     signals: &[Signal],
     seq: &Sequence,
 ) -> NextAction {
+    if let Reach::Unreachable { why, until } = reach(ctx.record, Purpose::Sequence, ctx.now) {
+        let words = match &why {
+            Barrier::Closed {
+                status: DealStatus::Lost,
+            } => format!("No touch: {why} (rekindle revive brings it back)"),
+            Barrier::LookAgain { .. } | Barrier::Away { .. } => format!("Wait: {why}"),
+            _ => format!("No touch: {why}"),
+        };
+        match why {
+            // An absence keeps the play and moves it to their return (below).
+            Barrier::Away { .. } => {}
+            _ => {
+                return NextAction {
+                    play: None,
+                    due: until.unwrap_or(ctx.now),
+                    why: words,
+                    close: None,
+                    barrier: Some(why),
+                };
+            }
+        }
+    }
     let mut action = choose(ctx, state, signals, seq);
-    let since = ctx.last_engagement.map(|a| a.at);
-    let back = ctx
-        .record
-        .activities
-        .iter()
-        // An auto-reply since they last engaged, or that engagement itself when it was a
-        // reply saying they are away.
-        .filter(|a| a.at <= ctx.now && since.is_none_or(|s| a.at >= s))
-        .filter_map(|a| a.returns_on)
-        .max()
-        // Back on a Saturday is back on Monday: no touch lands on a weekend (issue 10).
-        .map(crate::mail::working_day_on_or_after);
-    if let Some(back) = back.filter(|b| start_of_day(*b) > action.due) {
+    if let Some(back) =
+        crate::reach::away_until(ctx.record, ctx.now).filter(|b| start_of_day(*b) > action.due)
+    {
         action.due = start_of_day(back);
         action.why = format!("{} (they are away until {back})", action.why);
     }
@@ -120,6 +139,7 @@ fn choose(ctx: &Context, state: DealState, signals: &[Signal], seq: &Sequence) -
         due,
         why,
         close: None,
+        barrier: None,
     };
 
     // Timing: locked into a contract, the sequence starts before the notice deadline, not now.
@@ -164,6 +184,7 @@ fn choose(ctx: &Context, state: DealState, signals: &[Signal], seq: &Sequence) -
                     reason: Some(LostReason::Unresponsive),
                     resurface_on,
                 }),
+                barrier: None,
             };
         }
         SequenceStep::AwaitingBreakupAnswer => {
@@ -187,6 +208,7 @@ fn choose(ctx: &Context, state: DealState, signals: &[Signal], seq: &Sequence) -
             due: now,
             why: "Dark, and discovery never captured their problem, why now and the next step: nothing can save it; take it out of the pipeline".into(),
             close: Some(CloseRecommendation { status: DealStatus::Nurture, reason: None, resurface_on }),
+            barrier: None,
         };
     }
 

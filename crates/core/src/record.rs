@@ -205,6 +205,11 @@ pub struct Contact {
     pub role: Option<Role>,
     /// Never to be contacted again: drafts and sends refuse this person.
     pub do_not_contact: bool,
+    /// Mail to their first address (the one drafts write to) bounced since they last engaged,
+    /// as the whole record knows it, on any deal (the store's `is_bounced`, which the send
+    /// check asks too). This deal's own activities may say so as well (`mail::contact_bounced`).
+    #[serde(default)]
+    pub mail_bounced: bool,
 }
 
 impl Contact {

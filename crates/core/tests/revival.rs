@@ -254,18 +254,44 @@ fn a_nurtured_deal_whose_date_has_come_is_due() {
     let c = score_with(&f, &[], &[]);
     assert!(matches!(c.occasion, Revival::Resurface { .. }));
     assert_eq!(points(&c, Factor::Standing), 25);
-    // Before the date they asked for: not yet.
+    // Before the date they asked for: never ranked, whatever else counts for it (a shipped
+    // feature they needed, a trigger at the account).
     let early = f.with(|r| {
-        r.deal.resurface_on = Some(today().checked_add(jiff::Span::new().days(60)).unwrap())
+        r.deal.resurface_on = Some(today().checked_add(jiff::Span::new().days(60)).unwrap());
+        r.needed_features = vec![NeededFeature {
+            feature: "SSO".into(),
+            why: None,
+        }];
     });
-    let c = score_with(&early, &[], &[]);
-    assert_eq!(points(&c, Factor::Standing), -30);
-    assert!(c.leave_buried, "{c:?}");
+    let shipped = [Shipped {
+        feature: "sso".into(),
+        on: today(),
+    }];
+    let funding = TriggerEvent::new(
+        "Acme",
+        None,
+        TriggerKind::Funding,
+        today(),
+        "press release",
+        None,
+    )
+    .unwrap();
+    let not_ranked = |f: &Fixture| {
+        let subject = Subject {
+            record: &f.0,
+            dark: false,
+        };
+        outlook_with(&shipped, &[], |o| rank_one(&subject, &[&funding], o))
+    };
+    assert_eq!(not_ranked(&early), None);
     // The same holds for a lost deal closed with a date to look again.
     let lost_until = lost(LostReason::Timing, 120.0).with(|r| {
         r.deal.resurface_on = Some(today().checked_add(jiff::Span::new().days(30)).unwrap())
     });
-    assert!(points(&score_with(&lost_until, &[], &[]), Factor::Standing) < 0);
+    assert_eq!(not_ranked(&lost_until), None);
+    // On the day, both are ranked.
+    let on_the_day = early.with(|r| r.deal.resurface_on = Some(today()));
+    assert!(not_ranked(&on_the_day).is_some());
     let lost_due = lost(LostReason::Timing, 120.0).with(|r| r.deal.resurface_on = Some(today()));
     let c = score_with(&lost_due, &[], &[]);
     assert_eq!(points(&c, Factor::Standing), 40);

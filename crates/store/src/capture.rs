@@ -480,9 +480,10 @@ impl CaptureWriter {
         before: Option<Seen>,
         change: MeetingChange,
         now: Timestamp,
-    ) -> Result<()> {
+    ) -> Result<MeetingRecorded> {
+        let mut done = MeetingRecorded::default();
         if change == MeetingChange::None {
-            return Ok(());
+            return Ok(done);
         }
         self.begin()?;
         let what = if meeting.summary.is_empty() {
@@ -541,7 +542,7 @@ impl CaptureWriter {
                     None,
                     None,
                 )?;
-                self.clear_step(meeting, &what, now)?;
+                done.step_removed = self.clear_step(meeting, before, &what, now)?;
             }
             MeetingChange::Cancel => {
                 // Cancelled ahead of time: known now; cancelled in the past: by its start.
@@ -556,21 +557,36 @@ impl CaptureWriter {
                     None,
                     None,
                 )?;
-                self.clear_step(meeting, &what, now)?;
+                done.step_removed = self.clear_step(meeting, before, &what, now)?;
             }
         }
-        self.counted()
+        self.counted()?;
+        Ok(done)
     }
 
     /// Takes away the booked step a meeting was (once held or cancelled), if the deal still
-    /// has it, and puts the deal's next meeting ahead in its place.
-    fn clear_step(&mut self, meeting: &Meeting, what: &str, now: Timestamp) -> Result<()> {
+    /// has it - at its start now, or where the version seen before had it (moved, then
+    /// cancelled or declined) - and puts the deal's next meeting ahead in its place. Whether a
+    /// step was taken away.
+    fn clear_step(
+        &mut self,
+        meeting: &Meeting,
+        before: Option<Seen>,
+        what: &str,
+        now: Timestamp,
+    ) -> Result<bool> {
+        let start = meeting.start.as_second();
         let cleared = self
             .conn
             .prepare_cached(
-                "DELETE FROM next_steps WHERE deal_id = ?1 AND booked = 1 AND what = ?2 AND due = ?3",
+                "DELETE FROM next_steps WHERE deal_id = ?1 AND booked = 1 AND what = ?2 AND due IN (?3, ?4)",
             )?
-            .execute(params![meeting.deal.0, what, meeting.start.as_second()])?;
+            .execute(params![
+                meeting.deal.0,
+                what,
+                start,
+                before.map_or(start, |b| b.start.as_second())
+            ])?;
         if cleared > 0 {
             self.conn
                 .prepare_cached(
@@ -582,8 +598,15 @@ impl CaptureWriter {
                 )?
                 .execute(params![meeting.deal.0, now.as_second()])?;
         }
-        Ok(())
+        Ok(cleared > 0)
     }
+}
+
+/// What recording a meeting changed in the deal's record, for the import's summary.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct MeetingRecorded {
+    /// The booked step this meeting was is gone (held, cancelled or declined).
+    pub step_removed: bool,
 }
 
 impl Drop for CaptureWriter {

@@ -29,7 +29,7 @@ mod replies;
 mod revival;
 mod write;
 
-pub use capture::CaptureWriter;
+pub use capture::{CaptureWriter, MeetingRecorded};
 pub use load::{AccountWork, Filter, Scope};
 pub use mail::MailOutcome;
 pub use outbox::{NewOutgoing, OutboxMessage};

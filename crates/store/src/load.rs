@@ -53,7 +53,16 @@ fn deal_json(with_text: bool) -> String {
         "'[' || json_array(d.id, d.title, ac.name, ac.domain, d.owner, d.stage, d.amount_cents, d.currency,
                            d.expected_close, d.status, d.created_at, d.lost_reason, d.lost_note, d.lost_at,
                            d.resurface_on, d.account_id)
-         || ',' || (SELECT json_group_array(json_array(c.id, c.name, c.title, c.role, c.do_not_contact, e.email))
+         || ',' || (SELECT json_group_array(json_array(c.id, c.name, c.title, c.role,
+                        c.do_not_contact OR EXISTS (SELECT 1 FROM blocked_addresses b WHERE b.address = e.email),
+                        e.email,
+                        CASE WHEN e.bounced_at IS NULL THEN 0 ELSE NOT EXISTS (
+                          SELECT 1 FROM activities a
+                          WHERE a.contact_id = e.contact_id AND a.at > e.bounced_at AND a.kind <> 'note'
+                            AND ((a.direction = 'inbound' AND (a.outcome IS NULL OR a.outcome NOT IN
+                                   ('auto_reply', 'bounced', 'no_show', 'cancelled')))
+                              OR (a.direction = 'outbound'
+                                  AND a.outcome IN ('connected', 'meeting_held', 'replied')))) END))
                     FROM contacts c LEFT JOIN contact_emails e ON e.contact_id = c.id
                     WHERE c.account_id = d.account_id)
          || ',' || (SELECT json_group_array(json_array(f.id, f.kind, f.text, f.source, f.said_at, f.contact_id))
@@ -111,6 +120,7 @@ type Scalars = (
     i64,
 );
 /// One row a contact and address (a contact with several addresses comes once for each).
+/// The last field: mail to this address bounced since the contact last engaged, on any deal.
 type ContactRow = (
     i64,
     String,
@@ -118,6 +128,7 @@ type ContactRow = (
     Option<Role>,
     i64,
     Option<String>,
+    i64,
 );
 type FactRow = (i64, FactKind, String, String, i64, Option<i64>);
 type CommitmentRow = (i64, Party, String, i64, CommitmentStatus, String, i64);
@@ -168,13 +179,20 @@ fn date(text: Option<String>, table: &'static str, id: i64) -> Result<Option<jif
     .transpose()
 }
 
-/// Folds the contact-and-address rows into contacts, keeping their order.
+/// Folds the contact-and-address rows into contacts, keeping their order. A contact is
+/// do-not-contact when marked so or when one of their addresses is blocked (it asked to stop:
+/// `blocked_addresses`), the rule the send-time check applies; their mail bounced when mail to
+/// their first address did since they last engaged, on any deal (`Store::is_bounced`).
 fn merge_contacts(rows: Vec<ContactRow>) -> Vec<Contact> {
     let mut contacts: Vec<Contact> = Vec::new();
-    for (cid, name, title, role, dnc, email) in rows {
+    for (cid, name, title, role, dnc, email, bounced) in rows {
         let email = email.and_then(|e| EmailAddress::parse(&e).ok());
         match contacts.iter_mut().find(|c| c.id.0 == cid) {
-            Some(c) => c.emails.extend(email),
+            Some(c) => {
+                c.emails.extend(email);
+                // Do-not-contact when any of their addresses asked to stop.
+                c.do_not_contact |= dnc != 0;
+            }
             None => contacts.push(Contact {
                 id: ContactId(cid),
                 name,
@@ -182,6 +200,8 @@ fn merge_contacts(rows: Vec<ContactRow>) -> Vec<Contact> {
                 title,
                 role,
                 do_not_contact: dnc != 0,
+                // Their first address is the one drafts write to.
+                mail_bounced: bounced != 0,
             }),
         }
     }

@@ -262,7 +262,25 @@ impl Store {
         }
     }
 
+    /// Marks a contact do-not-contact, or lifts it. Lifting is refused while one of their
+    /// addresses is blocked by their own request to stop (a reply read as stop): only
+    /// overriding that reading (`replies decide`) unblocks it, so the record, the drafts and
+    /// the send-time check never disagree about a person who asked to stop.
     pub async fn set_do_not_contact(&self, contact: ContactId, value: bool) -> Result<()> {
+        if !value {
+            let blocked: Option<String> = sqlx::query_scalar(
+                "SELECT e.email FROM contact_emails e JOIN blocked_addresses b ON b.address = e.email
+                 WHERE e.contact_id = $1 ORDER BY e.email LIMIT 1",
+            )
+            .bind(contact.0)
+            .fetch_optional(&self.pool)
+            .await?;
+            if let Some(address) = blocked {
+                return Err(StoreError::State(format!(
+                    "{contact} stays do-not-contact: {address} asked to stop; if that reply was misread, override it (rekindle replies list --all, then rekindle replies decide)"
+                )));
+            }
+        }
         let done = self
             .write_one(
                 sqlx::query("UPDATE contacts SET do_not_contact = $1 WHERE id = $2")

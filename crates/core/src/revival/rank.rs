@@ -142,7 +142,7 @@ fn reason(factor: Factor, points: i32, why: impl Into<String>) -> Reason {
     }
 }
 
-fn standing(record: &DealRecord, dark: bool, today: Date) -> Option<Reason> {
+fn standing(record: &DealRecord, dark: bool) -> Option<Reason> {
     let deal = &record.deal;
     Some(match deal.status {
         DealStatus::Won => return None,
@@ -153,15 +153,11 @@ fn standing(record: &DealRecord, dark: bool, today: Date) -> Option<Reason> {
             "dark, never lost: the file is still open",
         ),
         DealStatus::Nurture => match deal.resurface_on {
-            Some(d) if d <= today => reason(
+            // A date still ahead never reaches here (`reach`).
+            Some(d) => reason(
                 Factor::Standing,
                 25,
                 format!("nurtured until {d}: the time they asked for has come"),
-            ),
-            Some(d) => reason(
-                Factor::Standing,
-                -30,
-                format!("nurtured until {d}: they asked not to be asked before then"),
             ),
             None => reason(
                 Factor::Standing,
@@ -352,7 +348,8 @@ pub struct Outlook<'a> {
 }
 
 /// Scores one subject with its account's trigger events; `None` when it is not a revival
-/// candidate (won, or open and not dark).
+/// candidate: won, open and not dark, or not to be touched now (`reach::reach` for a revival:
+/// before their date to look again - never ranked before it -, away, nobody to write to).
 pub fn rank_one(
     subject: &Subject<'_>,
     events: &[&TriggerEvent],
@@ -367,26 +364,24 @@ pub fn rank_one(
         now,
     } = *outlook;
     let record = subject.record;
+    // Never ranked when it may not be touched: before their date to look again, while they
+    // are away, with nobody to write to (`reach`, the rule the drafts and sends keep).
+    if !crate::reach::reach(record, crate::reach::Purpose::Revival, now).is_reachable() {
+        return None;
+    }
     let today = date_of(now);
     let fresh_from = today
         .checked_sub(crate::time::days(policy.fresh_days))
         .ok()?;
-    let mut reasons = vec![standing(record, subject.dark, today)?];
+    let mut reasons = vec![standing(record, subject.dark)?];
     // A lost deal closed with a date to look again: not before it, and due once it comes.
     if let (DealStatus::Lost, Some(on)) = (record.deal.status, record.deal.resurface_on) {
-        reasons.push(if on <= today {
-            reason(
-                Factor::Standing,
-                15,
-                format!("the date to look again ({on}) has come"),
-            )
-        } else {
-            reason(
-                Factor::Standing,
-                -30,
-                format!("closed to be looked at again on {on}, not before"),
-            )
-        });
+        // A date still ahead never reaches here (`reach`).
+        reasons.push(reason(
+            Factor::Standing,
+            15,
+            format!("the date to look again ({on}) has come"),
+        ));
     }
     reasons.push(furthest_stage(record, pipeline));
     reasons.push(amount(record));

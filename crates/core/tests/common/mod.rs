@@ -31,6 +31,7 @@ pub fn deal(stage: &str) -> Fixture {
         title: None,
         role: Some(role),
         do_not_contact: false,
+        mail_bounced: false,
     };
     Fixture(DealRecord {
         deal: rekindle_core::Deal {
