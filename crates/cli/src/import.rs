@@ -41,6 +41,9 @@ pub struct Summary {
     pub seconds: f64,
     pub touches: usize,
     pub replies: usize,
+    /// Messages from the deal's people before any touch on the deal (`Outcome::Wrote`):
+    /// engagement, read, but answering nothing.
+    pub unprompted: usize,
     pub auto_replies: usize,
     pub bounces: usize,
     pub contacts_suggested: usize,
@@ -77,7 +80,7 @@ impl Summary {
             ));
         } else {
             lines.push(format!(
-            "Read {} messages ({mb:.1} MB in {:.1} s, {:.1} MB/s), {} about deals: {} touches, {} replies, {} auto-replies, {} bounces added; {} new contacts suggested; {} already imported",
+            "Read {} messages ({mb:.1} MB in {:.1} s, {:.1} MB/s), {} about deals: {} touches, {} replies, {} written before any touch, {} auto-replies, {} bounces added; {} new contacts suggested; {} already imported",
             self.read,
             self.seconds,
             if self.seconds > 0.0 {
@@ -88,6 +91,7 @@ impl Summary {
             self.matched,
             self.touches,
             self.replies,
+            self.unprompted,
             self.auto_replies,
             self.bounces,
             self.contacts_suggested,
@@ -157,7 +161,7 @@ fn reply_of(disposition: &Disposition) -> Option<&MailActivity> {
         } => a,
         _ => return None,
     };
-    (activity.outcome == Outcome::Replied).then_some(activity)
+    matches!(activity.outcome, Outcome::Replied | Outcome::Wrote).then_some(activity)
 }
 
 /// Reads a message without the record's help (see `FirstReading`).
@@ -424,7 +428,9 @@ impl Importer {
             activity,
             self.now,
         )?;
-        if let (MailOutcome::Added(id), Outcome::Replied) = (recorded, activity.outcome) {
+        if let (MailOutcome::Added(id), Outcome::Replied | Outcome::Wrote) =
+            (recorded, activity.outcome)
+        {
             self.read_reply(message, activity, id, reading)?;
         }
         if let (Some(touches), Some(id), Direction::Outbound) = (
@@ -443,6 +449,7 @@ impl Importer {
             (_, Outcome::Sent) => summary.touches += 1,
             (_, Outcome::AutoReply) => summary.auto_replies += 1,
             (_, Outcome::Bounced) => summary.bounces += 1,
+            (_, Outcome::Wrote) => summary.unprompted += 1,
             _ => summary.replies += 1,
         }
         Ok(())

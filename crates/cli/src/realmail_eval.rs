@@ -404,6 +404,8 @@ async fn run_one(label: &Label, bytes: &[u8], n: usize) -> Result<Read> {
         let summary = importer.finish()?;
         let read_as = if summary.replies > 0 {
             "reply"
+        } else if summary.unprompted > 0 {
+            "written before any touch"
         } else if summary.auto_replies > 0 {
             "auto_reply"
         } else if summary.bounces > 0 {

@@ -187,6 +187,12 @@ static ANSWER_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
         .expect("static pattern")
 });
 
+/// Whether a subject is an answer's or a forward's ("Re:", "AW:", "SV:", "Antw:", "Re[2]:",
+/// "[EXT] RE:"): the message answers an earlier one, whether or not the record holds it.
+pub(crate) fn is_answer_subject(subject: &str) -> bool {
+    ANSWER_PREFIX.is_match(subject)
+}
+
 /// An acknowledgement's whole subject: "Thank you for your e-mail".
 static ACK_SUBJECT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^(?:thank you|thanks|many thanks) for (?:your|you|the) (?:e-?mail|message|mail|enquiry|inquiry|note)\s*[.!]?$|^(?:vielen )?dank für ihre (?:e-?mail|nachricht)\s*[.!]?$|^merci (?:pour|de) votre (?:message|e-?mail|courriel)\s*[.!]?$|^gracias por su (?:mensaje|correo)\s*[.!]?$")

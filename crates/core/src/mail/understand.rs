@@ -228,7 +228,8 @@ pub struct MailActivity {
     /// (To or Cc) after the rep's first touch on the deal, and it is not list traffic
     /// (`List-Id`, `List-Unsubscribe`, `Precedence: list|bulk|junk`) outside such a thread.
     /// False for outbound mail, bounces, and mail that predates every touch (engagement, but an
-    /// answer to nothing). Source: issue 10, sections 1 and 3 ("Threads").
+    /// answer to nothing: such a message is recorded as `Outcome::Wrote`, not `Replied`).
+    /// Source: issue 10, sections 1 and 3 ("Threads").
     pub answers_touch: bool,
     /// For a bounce naming several contacts: the others (deal, contact), each to be recorded
     /// as a bounce of its own (`contact` is the first).
@@ -343,6 +344,16 @@ pub fn understand_in(
             && !a.answers_touch
             && !to_me
             && is_list_or_bulk(&message.automatic_headers);
+        if a.direction == Direction::Inbound
+            && a.outcome == Outcome::Replied
+            && !a.answers_touch
+            && opens_conversation(message)
+            && first_touch(directory, conversation, a.deal).is_none_or(|t| t > a.at)
+        {
+            // Nothing the rep sent is being answered: the deal's people writing first is
+            // engagement, never a reply to a touch (issue 10, "Threads").
+            a.outcome = Outcome::Wrote;
+        }
     }
     if list_only {
         // A post to a list or a bulk mailing that reached the rep only through the list,
@@ -386,17 +397,38 @@ fn answers_touch(
         .iter()
         .chain(&message.cc)
         .any(|a| directory.is_me(a));
-    let first_touch = directory
-        .deal_account
-        .get(&activity.deal)
-        .and_then(|(_, t)| *t)
-        .into_iter()
-        .chain(conversation.first_touch)
-        .min();
+    let first_touch = first_touch(directory, conversation, activity.deal);
     from_contact
         && to_me
         && !is_list_or_bulk(&message.automatic_headers)
         && first_touch.is_some_and(|t| t <= activity.at)
+}
+
+/// Whether a message opens a conversation rather than answering an earlier message: no
+/// In-Reply-To or References (RFC 5322 section 3.6.4) and no answer or forward prefix on its
+/// subject. A message that answers something the record does not hold (the rep's sent mail
+/// not imported) stays a reply; it still answers no recorded touch, so it never acts alone.
+fn opens_conversation(message: &Message) -> bool {
+    message.in_reply_to.is_empty()
+        && message.references.is_empty()
+        && !super::autoreply::is_answer_subject(&message.subject)
+}
+
+/// The rep's earliest touch on `deal` that the directory or the conversation knows: the
+/// directory's, the caller's (recorded since), or the touch the message's thread names.
+fn first_touch(
+    directory: &Directory,
+    conversation: &Conversation,
+    deal: DealId,
+) -> Option<Timestamp> {
+    directory
+        .deal_account
+        .get(&deal)
+        .and_then(|(_, t)| *t)
+        .into_iter()
+        .chain(conversation.first_touch)
+        .chain(conversation.touch.filter(|t| t.deal == deal).map(|t| t.at))
+        .min()
 }
 
 /// Mailing-list or bulk traffic by its headers: `List-Id` or `List-Unsubscribe` (RFC 2919,

@@ -1,0 +1,116 @@
+//! Kinds of real mail through the binary (issue 10, sections 1 to 3): each test imports
+//! messages written the way real clients write them (`tests/mailkinds/*.eml`: Outlook,
+//! Gmail, Apple Mail and Exchange header sets and MIME structure; people and addresses
+//! invented) and checks what the record makes of them.
+
+mod common;
+use common::*;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+const CASES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/mailkinds");
+
+fn case(name: &str) -> PathBuf {
+    Path::new(CASES).join(name)
+}
+
+/// A pipeline at Northwind with Dana and Sam as contacts; returns the deal's id.
+fn northwind(rk: &Rk, now: &str) -> String {
+    field_pipeline(
+        rk,
+        now,
+        "Northwind",
+        "northwind.example",
+        "2026-10-01",
+        &[
+            ("Dana Reyes", "dana.reyes@northwind.example"),
+            ("Sam Doyle", "sam@northwind.example"),
+        ],
+    )
+}
+
+/// The rep's message a reply threads to.
+fn outbound(dir: &Path, id: &str, to: &str, subject: &str, date: &str) -> PathBuf {
+    file(
+        dir,
+        &format!("{id}.eml"),
+        &format!(
+            "From: Alex Morgan <alex@seller.example>\r\nTo: {to}\r\nSubject: {subject}\r\nDate: {date}\r\nMessage-ID: <{id}>\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nHi,\r\n\r\nAttached is the pilot scope with the two sites we discussed.\r\n\r\nAlex\r\n"
+        ),
+    )
+}
+
+fn import(rk: &Rk, now: &str, files: &[&Path]) -> Value {
+    let mut args = vec!["--now", now, "import", "mail"];
+    args.extend(files.iter().map(|p| p.to_str().unwrap()));
+    args.extend(["--me", "alex@seller.example"]);
+    rk.json(&args)
+}
+
+fn activities(rk: &Rk, now: &str, deal: &str) -> Vec<Value> {
+    rk.json(&["--now", now, "show", deal])["record"]["activities"]
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+#[test]
+fn mail_from_the_deals_people_before_any_touch_is_engagement_not_a_reply() {
+    for (file, sender) in [
+        ("unprompted-outlook.eml", "dana.reyes@northwind.example"),
+        ("unprompted-gmail.eml", "sam@northwind.example"),
+    ] {
+        let rk = Rk::new();
+        let now = "2026-11-12T09:00:00Z";
+        let d = northwind(&rk, now);
+        let summary = import(&rk, now, &[&case(file)]);
+        assert_eq!(
+            (summary["replies"].as_u64(), summary["unprompted"].as_u64()),
+            (Some(0), Some(1)),
+            "{file}: {summary}"
+        );
+        let shown = rk.json(&["--now", now, "show", &d]);
+        let acts = shown["record"]["activities"].as_array().unwrap();
+        assert_eq!(acts.len(), 1, "{file}: on the timeline");
+        assert_eq!(
+            (acts[0]["direction"].as_str(), acts[0]["outcome"].as_str()),
+            (Some("inbound"), Some("wrote")),
+            "{file}"
+        );
+        // Read and offered, never acted on: the loss it mentions answers no touch.
+        assert_eq!(shown["record"]["deal"]["status"], "open", "{file}");
+        let readings = rk.json(&["--now", now, "replies", "list", "--all"]);
+        let reading = &readings.as_array().unwrap()[0];
+        let changes = reading["changes"].to_string();
+        assert!(
+            changes.contains("needs_rep") && !changes.contains("close"),
+            "{file}: {reading}"
+        );
+        assert_eq!(reading["state"], "needs_rep", "{file}: {reading}");
+
+        // The rep's first touch after it, then an answer in its thread: that one is a reply.
+        let dir = tempfile::tempdir().unwrap();
+        let touch = outbound(
+            dir.path(),
+            "first-touch@seller.example",
+            sender,
+            "Dock scheduling",
+            "Wed, 11 Nov 2026 09:00:00 +0000",
+        );
+        let answer = common::file(
+            dir.path(),
+            "answer.eml",
+            &format!(
+                "From: <{sender}>\r\nTo: alex@seller.example\r\nSubject: Re: Dock scheduling\r\nDate: Wed, 11 Nov 2026 16:00:00 +0000\r\nMessage-ID: <answer@northwind.example>\r\nIn-Reply-To: <first-touch@seller.example>\r\nContent-Type: text/plain\r\n\r\nThanks, Thursday at 10 works for a call.\r\n"
+            ),
+        );
+        let later = "2026-11-12T10:00:00Z";
+        let summary = import(&rk, later, &[&touch, &answer]);
+        assert_eq!(summary["replies"], 1, "{file}: {summary}");
+        let outcomes: Vec<String> = activities(&rk, later, &d)
+            .iter()
+            .map(|a| a["outcome"].as_str().unwrap_or("").to_string())
+            .collect();
+        assert_eq!(outcomes, ["wrote", "sent", "replied"], "{file}");
+    }
+}
