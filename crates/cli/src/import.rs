@@ -503,8 +503,9 @@ impl Importer {
     }
 
     /// Acts on a permanent auto-reply just recorded (`mail::departure_plan`): the sender is
-    /// not written to again, kept as a reading the rep can override, and the successor it
-    /// names is offered as a suggested contact on the deal's account.
+    /// not written to again (the address only, when the person moved address), kept as a
+    /// reading the rep can override, and the successor or new address it names is offered as
+    /// a suggested contact on the deal's account.
     fn departed(
         &mut self,
         message: &Message,
@@ -532,10 +533,15 @@ impl Importer {
             activity.at,
             "rekindle",
         )?;
-        if let Some(successor) = departed.successor.as_ref().and_then(|s| s.address.as_ref())
+        // The successor, or the same person's new address: offered on the deal's account, the
+        // way a reply from an unknown address in the thread is.
+        if let Some(offered) = departed
+            .new_address
+            .as_ref()
+            .or_else(|| departed.successor.as_ref().and_then(|s| s.address.as_ref()))
             && self
                 .writer
-                .suggest_contact_on_deal(activity.deal, successor, activity.at)?
+                .suggest_contact_on_deal(activity.deal, offered, activity.at)?
         {
             self.summary.contacts_suggested += 1;
         }

@@ -244,6 +244,7 @@ fn minus(a: &HashMap<String, usize>, b: &HashMap<String, usize>) -> HashMap<Stri
 fn change(action: &Action) -> (String, bool) {
     match action {
         Action::DoNotContact => ("do-not-contact".into(), true),
+        Action::StopAddress => ("stop this address".into(), true),
         Action::HoldUntil { date } => (format!("hold until {date}"), false),
         Action::AddContact { name, .. } => (format!("add contact {name}"), true),
         Action::Close { status, .. } => (format!("close {status}"), true),

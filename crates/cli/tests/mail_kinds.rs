@@ -114,3 +114,65 @@ fn mail_from_the_deals_people_before_any_touch_is_engagement_not_a_reply() {
         assert_eq!(outcomes, ["wrote", "sent", "replied"], "{file}");
     }
 }
+
+#[test]
+fn a_notice_of_a_new_address_retires_the_old_one_and_offers_the_new_one_for_the_same_person() {
+    for (file, old, new, name) in [
+        (
+            "moved-exchange-de.eml",
+            "dana.reyes@northwind.example",
+            "dana.reyes@northwind-group.example",
+            "Dana Reyes",
+        ),
+        (
+            "moved-plain-en.eml",
+            "sam@northwind.example",
+            "sam.doyle@northwind-logistics.example",
+            "Sam Doyle",
+        ),
+    ] {
+        let (rk, dir) = (Rk::new(), tempfile::tempdir().unwrap());
+        let now = "2026-11-26T18:00:00Z";
+        let d = northwind(&rk, now);
+        let touch = outbound(
+            dir.path(),
+            "moved-1@seller.example",
+            old,
+            "Pilot scope",
+            "Wed, 25 Nov 2026 09:00:00 +0000",
+        );
+        let summary = import(&rk, now, &[&touch, &case(file)]);
+        assert_eq!(
+            (
+                summary["auto_replies"].as_u64(),
+                summary["contacts_suggested"].as_u64()
+            ),
+            (Some(1), Some(1)),
+            "{file}: {summary}"
+        );
+        let record = rk.json(&["--now", now, "show", &d])["record"].clone();
+        let contacts = record["contacts"].as_array().unwrap();
+        assert_eq!(contacts.len(), 2, "{file}: no successor added");
+        let person = contacts.iter().find(|c| c["name"] == name).unwrap();
+        assert_eq!(
+            person["do_not_contact"], false,
+            "{file}: the person is still reachable"
+        );
+        let reading = rk.json(&["--now", now, "replies", "list", "--all"])[0].clone();
+        let said = reading.to_string();
+        assert!(
+            said.contains("stop_address") && !said.contains("do_not_contact"),
+            "{file}: only the old address stops: {said}"
+        );
+        assert!(said.contains(new), "{file}: {said}");
+        assert!(
+            reading["reading"]["referral"].is_null(),
+            "{file}: not a successor: {reading}"
+        );
+        // The old address is held at send time: its draft is refused, the person is not.
+        let blocked = rk.json(&["--now", now, "replies", "list", "--all"])[0]["changes"][0]
+            ["undo"]["address"]
+            .clone();
+        assert_eq!(blocked, old, "{file}");
+    }
+}

@@ -24,7 +24,11 @@
 //!
 //! A permanent auto-reply (left the company, no longer with, mailbox not monitored, retired,
 //! "no longer using this email") carries the words and the successor it names
-//! (oneshot-agent/oneshot-gtm#63: such notices must stop the cadence).
+//! (oneshot-agent/oneshot-gtm#63: such notices must stop the cadence). A notice that the
+//! person's *address* changed ("my new address is", "please update your records", "zukünftig
+//! erreichen Sie mich unter", "ma nouvelle adresse", "mi nueva dirección"; sisimai's
+//! set-of-emails rfc3834-05 is one, "zukünftig" and the address) retires only the old address
+//! and carries the new one (`Departure::new_address`), the same person's other address.
 //!
 //! The return date is read from the text (`return_date_in`): the day named as the day they are
 //! back, or the day after the last day of an absence ("from X until Y", "du X au Y inclus",
@@ -34,6 +38,7 @@
 //! of which date is the return), so the reading is written here.
 
 use super::Message;
+use crate::EmailAddress;
 use crate::reply::{Action, Reading, Referral, ReplyClass};
 use jiff::ToSpan;
 use jiff::civil::{Date, Weekday};
@@ -53,10 +58,17 @@ pub enum AutoReplyEvidence {
 /// A permanent auto-reply: the person is gone from this address for good.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Departure {
-    /// The words that say so ("is no longer with", "this mailbox is not monitored").
+    /// The words that say so ("is no longer with", "this mailbox is not monitored", "my new
+    /// address is").
     pub words: String,
     /// The person the notice sends writers to, when it names one (name and/or address).
     pub successor: Option<Referral>,
+    /// The same person's new address, when the notice says they moved address rather than
+    /// left ("please update your records", "zukünftig erreichen Sie mich unter", "ma nouvelle
+    /// adresse", "mi nueva dirección"): only the old address is retired, and this one is
+    /// offered as the contact's other address, never as a successor.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub new_address: Option<EmailAddress>,
 }
 
 /// An automatic answer, with the date the person is back when the text says.
@@ -306,6 +318,27 @@ static PERMANENT_NOTICE: LazyLock<Regex> = LazyLock::new(|| {
         .expect("static pattern")
 });
 
+/// A notice that the person's address changed for good (they did not leave): English, German,
+/// French and Spanish forms of "my new address is", "please update your records", "you can
+/// reach me at ... from now on". Read only beside an address in the text.
+static ADDRESS_MOVED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)\bmy (?:new )?e-?mail(?: address)? (?:has changed|is changing|changed|is now|will be)\b|\bmy new (?:e-?mail |mail |work |business )?address\b|\bnew (?:e-?mail|mail) address\b|\b(?:e-?mail )?address has (?:been )?changed\b|\bplease update your (?:records|address book|contacts|contact (?:list|details|information)|mailing list|distribution list|crm)\b|\b(?:i can|i may|can|may) (?:now |henceforth |from now on )?be reached at\b|\b(?:i am|i'm|i’m) now (?:reachable|available) at\b|\b(?:zukünftig|künftig|ab sofort|ab jetzt)\b[^\n.]{0,40}?\berreichen sie mich\b|\b(?:zukünftig|künftig|ab sofort|désormais|dorénavant|en adelante|from now on)\s*:?\s*[A-Za-z0-9._%+-]+@|\bmeine neue (?:e-?mail-?)?adresse\b|\bneue (?:e-?mail-?|mail-?)adresse\b|\b(?:e-?mail-?)?adresse hat sich geändert\b|\bbitte (?:aktualisieren|ändern) sie\b[^\n.]{0,40}?\b(?:adressbuch|kontakt|adresse|daten)|\bma nouvelle adresse\b|\bnouvelle adresse (?:e-?mail|électronique|mail|courriel)\b|\bmon adresse (?:e-?mail |électronique |mail |courriel )?a changé\b|\bmerci de (?:mettre à jour|modifier) (?:vos|votre)\b|\bje suis désormais joignable\b|\bmi nueva dirección\b|\bnueva dirección de (?:correo|e-?mail)\b|\bmi (?:dirección de )?correo(?: electrónico)? ha cambiado\b|\bpor favor,? actualice\b|\ba partir de ahora\b[^\n.]{0,40}?\b(?:escríbame|escribame|contácteme|contacteme)\b",
+    )
+    .expect("static pattern")
+});
+
+/// The new address an address-change notice gives: the first address in the text that is not
+/// `own` (the sender's), looked for after the notice's words first, then before them.
+fn moved_to(text: &str, words: &regex::Match<'_>, own: Option<&EmailAddress>) -> Option<EmailAddress> {
+    let found = |part: &str| -> Option<EmailAddress> {
+        crate::reply::addresses_in(part)
+            .into_iter()
+            .find(|a| own.is_none_or(|o| !o.as_str().eq_ignore_ascii_case(a.as_str())))
+    };
+    found(&text[words.start()..]).or_else(|| found(&text[..words.start()]))
+}
+
 /// New text longer than this is a person's message whatever words it holds: notices are short.
 const SHORT: usize = 1500;
 
@@ -331,13 +364,7 @@ pub fn auto_reply_to(message: &Message, new_text: &str, sent: Date) -> Option<Au
         .map(|(n, v)| (n.as_str(), v.as_str()))
         .collect();
     let own = message.from.as_ref();
-    let auto = decide(
-        &headers,
-        &message.subject,
-        new_text,
-        sent,
-        own.map(|a| a.domain()),
-    )?;
+    let auto = decide(&headers, &message.subject, new_text, sent, own)?;
     Some(AutoReply {
         departed: auto.departed.map(|d| Departure {
             successor: d.successor.filter(|s| {
@@ -358,20 +385,39 @@ fn decide(
     subject: &str,
     text: &str,
     sent: Date,
-    domain: Option<&str>,
+    own: Option<&EmailAddress>,
 ) -> Option<AutoReply> {
     let list = is_list_traffic(headers);
-    let order = day_order(text, header(headers, "Date"), domain);
+    let order = day_order(text, header(headers, "Date"), own.map(|a| a.domain()));
+    let moved = ADDRESS_MOVED
+        .find(text)
+        .and_then(|m| moved_to(text, &m, own).map(|to| (m, to)));
     let evidence = if let Some(h) = automatic_header(headers, list) {
         AutoReplyEvidence::Header(h)
     } else if let Some(marker) = subject_marker(subject) {
         AutoReplyEvidence::Subject(marker)
     } else {
-        AutoReplyEvidence::Wording(wording(subject, text, sent, order)?)
+        AutoReplyEvidence::Wording(wording(subject, text, sent, order, moved.is_some())?)
     };
     // A notice that names a return is an absence, never a departure: stopping a contact on
     // a misread holiday costs the deal (precision first, issue 10 section 1).
     let returns_on = return_date_in(text, sent, order);
+    // A person who left the company is gone whatever address they give; an address that is
+    // no longer used, with a new one, is the same person moved.
+    let left = PERMANENT
+        .find(text)
+        .filter(|m| !PERMANENT_NOTICE.is_match(m.as_str()));
+    if let Some((words, to)) = moved.filter(|_| left.is_none() && returns_on.is_none()) {
+        return Some(AutoReply {
+            evidence,
+            returns_on,
+            departed: Some(Departure {
+                words: words.as_str().trim().to_string(),
+                successor: None,
+                new_address: Some(to),
+            }),
+        });
+    }
     let departed = PERMANENT
         .find(text)
         .filter(|_| returns_on.is_none())
@@ -386,6 +432,7 @@ fn decide(
                         name: r.name.map(|n| spelled_as_written(rest, &n)),
                         ..r
                     }),
+                new_address: None,
             }
         });
     Some(AutoReply {
@@ -403,17 +450,30 @@ fn decide(
 /// moves the deal; its evidence quotes the notice. Source: oneshot-agent/oneshot-gtm#63 (a
 /// "no longer with" notice must stop the cadence) and issue 10, sections 1 and 3 (stop the
 /// address, offer the successor).
+///
+/// A notice that the person moved address (`Departure::new_address`) retires only the old
+/// address (`Action::StopAddress`): the person is still the deal's contact, and the new
+/// address is for the caller to offer as their other address.
 pub fn departure_plan(departed: &Departure) -> (Reading, Vec<Action>) {
+    let mut evidence = vec![format!("permanent auto-reply: {}", departed.words)];
+    if let Some(to) = &departed.new_address {
+        evidence.push(format!("new address: {to}"));
+    }
     let reading = Reading {
         class: ReplyClass::OutOfOffice,
         confident: true,
-        evidence: vec![format!("permanent auto-reply: {}", departed.words)],
+        evidence,
         lost_reason: None,
         until: None,
         proposal: None,
         referral: departed.successor.clone(),
     };
-    (reading, vec![Action::DoNotContact])
+    let action = if departed.new_address.is_some() {
+        Action::StopAddress
+    } else {
+        Action::DoNotContact
+    };
+    (reading, vec![action])
 }
 
 /// A name as the text writes it ("Ana García") when `name` was read from an address
@@ -453,12 +513,18 @@ fn spelled_as_written(text: &str, name: &str) -> String {
 /// reader, so "I'm on holiday until Monday but happy to talk Tuesday" stays a reply.
 pub(crate) fn reads_as_notice(text: &str, sent: Date) -> bool {
     let text = text.trim();
-    wording("", text, sent, day_order(text, None, None)).is_some()
+    wording("", text, sent, day_order(text, None, None), false).is_some()
         || (text.chars().count() <= 200 && !PERSON.is_match(text))
 }
 
 /// The wording that makes a short new text an automatic notice, or `None` for a person.
-fn wording(subject: &str, text: &str, sent: Date, order: DayOrder) -> Option<String> {
+fn wording(
+    subject: &str,
+    text: &str,
+    sent: Date,
+    order: DayOrder,
+    moved: bool,
+) -> Option<String> {
     let text = text.trim();
     if text.is_empty() || text.chars().count() > SHORT {
         return None;
@@ -466,6 +532,15 @@ fn wording(subject: &str, text: &str, sent: Date, order: DayOrder) -> Option<Str
     if let Some(m) = SELF_AUTOMATIC
         .find(text)
         .or_else(|| PERMANENT_NOTICE.find(text))
+    {
+        return Some(m.as_str().to_string());
+    }
+    // "My new address is ...; please update your records": a notice when nothing in it
+    // answers or asks anything (a person's reply that mentions a new address stays a reply).
+    if moved
+        && !PERSON.is_match(text)
+        && !ANSWER_START.is_match(text)
+        && let Some(m) = ADDRESS_MOVED.find(text)
     {
         return Some(m.as_str().to_string());
     }
@@ -1161,6 +1236,67 @@ mod tests {
                 "Re: proposal",
                 "Yes, Thursday at 10 works for me.",
                 d("2026-05-08")
+            )
+            .is_none()
+        );
+    }
+
+    #[test]
+    fn an_address_change_is_a_move_not_a_departure() {
+        let sent = d("2026-11-25");
+        let own = EmailAddress::parse("dana@northwind.example").unwrap();
+        let cases = [
+            (
+                "Meine E-Mail-Adresse hat sich geändert. Zukünftig erreichen Sie mich unter dana.reyes@northwind-group.example.\n\nBitte aktualisieren Sie Ihr Adressbuch.",
+                "dana.reyes@northwind-group.example",
+            ),
+            (
+                "Bonjour, veuillez noter ma nouvelle adresse : dana@marchand-groupe.example. Merci de mettre à jour vos contacts.",
+                "dana@marchand-groupe.example",
+            ),
+            (
+                "zukünftig\nkarl@hanz.example",
+                "karl@hanz.example",
+            ),
+            (
+                "Hola, mi nueva dirección de correo es dana@grupo-norte.example. Por favor, actualice sus contactos.",
+                "dana@grupo-norte.example",
+            ),
+            (
+                "This mailbox is no longer monitored. My new address is dana.reyes@northwind-freight.example - please update your records.",
+                "dana.reyes@northwind-freight.example",
+            ),
+        ];
+        for (text, new) in cases {
+            let auto = decide(&[], "Re: Pilot", text, sent, Some(&own))
+                .unwrap_or_else(|| panic!("a notice: {text}"));
+            let departed = auto.departed.expect(text);
+            assert_eq!(
+                departed.new_address.as_ref().map(|a| a.to_string()).as_deref(),
+                Some(new),
+                "{text}"
+            );
+            assert_eq!(departed.successor, None, "{text}");
+            assert_eq!(departure_plan(&departed).1, vec![Action::StopAddress]);
+        }
+        // Someone who left gives an address at the new employer: still a departure.
+        let left = decide(
+            &[("Auto-Submitted", "auto-replied")],
+            "Automatic reply: Pilot",
+            "Dana has left the company. Please contact Priya Natarajan at priya@northwind.example.",
+            sent,
+            Some(&own),
+        )
+        .unwrap();
+        assert_eq!(left.departed.unwrap().new_address, None);
+        // A person's reply that mentions a new address is a reply.
+        assert!(
+            decide(
+                &[],
+                "Re: Pilot",
+                "Sounds good, Thursday works. My new address is dana@northwind-group.example.",
+                sent,
+                Some(&own)
             )
             .is_none()
         );

@@ -111,6 +111,20 @@ const LATER_AFTER_DAYS: i64 = 21;
 static EMAIL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}").expect("static pattern")
 });
+/// The addresses written in a text, in order (a sentence's closing dot left out), each once.
+pub(crate) fn addresses_in(text: &str) -> Vec<EmailAddress> {
+    let mut found: Vec<EmailAddress> = Vec::new();
+    for m in EMAIL.find_iter(text) {
+        let written = m.as_str().trim_end_matches('.');
+        if let Ok(a) = EmailAddress::parse(written)
+            && !found.contains(&a)
+        {
+            found.push(a);
+        }
+    }
+    found
+}
+
 static NAME: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\b[A-ZÀ-Ý][a-zà-ÿ][a-zà-ÿ'-]*(?:\s+[A-ZÀ-Ý][a-zà-ÿ][a-zà-ÿ'-]*){0,2}")
         .expect("static pattern")

@@ -36,6 +36,9 @@ pub struct DealSituation {
 pub enum Action {
     /// The sender, under every address and on every deal.
     DoNotContact,
+    /// Only the address the message came from: the person moved to another address for good
+    /// (an address-change notice), and stays a contact under the new one.
+    StopAddress,
     /// No touch before the person is back.
     HoldUntil {
         date: Date,
