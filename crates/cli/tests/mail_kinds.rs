@@ -176,3 +176,59 @@ fn a_notice_of_a_new_address_retires_the_old_one_and_offers_the_new_one_for_the_
         assert_eq!(blocked, old, "{file}");
     }
 }
+
+#[test]
+fn html_only_replies_are_read_without_the_history_they_quote() {
+    for (file, own, quoted) in [
+        (
+            "html-gmail-reply.eml",
+            "I'll read it tonight",
+            "Should I close the file",
+        ),
+        (
+            "html-outlook-reply.eml",
+            "share it with our IT lead",
+            "Should I close the file",
+        ),
+        (
+            "html-apple-reply.eml",
+            "Thursday at 10 works",
+            "signed with someone else",
+        ),
+    ] {
+        let (rk, dir) = (Rk::new(), tempfile::tempdir().unwrap());
+        let now = "2026-11-24T20:00:00Z";
+        let d = northwind(&rk, now);
+        let to = if file.contains("outlook") {
+            "sam@northwind.example"
+        } else {
+            "dana.reyes@northwind.example"
+        };
+        let touch = outbound(
+            dir.path(),
+            "html-1@seller.example",
+            to,
+            "Pilot scope",
+            "Mon, 23 Nov 2026 09:00:00 +0000",
+        );
+        let summary = import(&rk, now, &[&touch, &case(file)]);
+        assert_eq!(summary["replies"], 1, "{file}: {summary}");
+        let reading = rk.json(&["--now", now, "replies", "list", "--all"])[0].clone();
+        let text = reading["text"].as_str().unwrap();
+        assert!(text.contains(own), "{file}: own words kept: {text}");
+        assert!(
+            !text.contains(quoted) && !text.contains("wrote:"),
+            "{file}: the quoted history is not the sender's: {text}"
+        );
+        let record = rk.json(&["--now", now, "show", &d])["record"].clone();
+        assert_eq!(record["deal"]["status"], "open", "{file}");
+        assert!(
+            record["contacts"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|c| c["do_not_contact"] == false),
+            "{file}: the quoted 'remove me' / 'stop' is the rep's own words"
+        );
+    }
+}
