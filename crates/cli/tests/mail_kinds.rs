@@ -232,3 +232,43 @@ fn html_only_replies_are_read_without_the_history_they_quote() {
         );
     }
 }
+
+#[test]
+fn answers_written_inside_the_original_wait_for_the_rep_and_say_why() {
+    for (file, to) in [
+        ("inline-outlook-en.eml", "dana.reyes@northwind.example"),
+        ("inline-outlook-de.eml", "sam@northwind.example"),
+    ] {
+        let (rk, dir) = (Rk::new(), tempfile::tempdir().unwrap());
+        let now = "2026-11-24T20:00:00Z";
+        let d = northwind(&rk, now);
+        let touch = outbound(
+            dir.path(),
+            "inline-1@seller.example",
+            to,
+            "Pilot scope",
+            "Mon, 23 Nov 2026 09:00:00 +0000",
+        );
+        let summary = import(&rk, now, &[&touch, &case(file)]);
+        assert_eq!(summary["replies"], 1, "{file}: {summary}");
+        let reading = rk.json(&["--now", now, "replies", "list", "--all"])[0].clone();
+        assert_eq!(reading["state"], "needs_rep", "{file}: {reading}");
+        assert_eq!(reading["reading"]["confident"], false, "{file}: {reading}");
+        let why = reading["changes"][0]["action"]["why"].as_str().unwrap_or("");
+        assert!(
+            why.contains("inside the quoted message"),
+            "{file}: says why: {reading}"
+        );
+        let record = rk.json(&["--now", now, "show", &d])["record"].clone();
+        assert_eq!(record["deal"]["status"], "open", "{file}");
+        assert_eq!(record["contacts"].as_array().unwrap().len(), 2, "{file}");
+        assert!(
+            record["contacts"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|c| c["do_not_contact"] == false),
+            "{file}"
+        );
+    }
+}

@@ -125,6 +125,20 @@ pub(crate) fn addresses_in(text: &str) -> Vec<EmailAddress> {
     found
 }
 
+/// "See my answers below / inline / in red": the sender wrote their answers inside the quoted
+/// message (Outlook's habit: no `>` quoting, the answers typed into the original), where the
+/// reader does not look. Nothing in the quoted text is read as theirs (it is mostly the rep's
+/// own words), so such a reply is never acted on: the rep reads it (issue 10, section 2).
+static INLINE_ANSWERS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)\b(?:(?:see|find|read|check) (?:my |our )?(?:answers?|responses?|replies|comments?|notes?|feedback|remarks?|thoughts)|(?:my|our) (?:answers?|responses?|replies|comments?|notes?|feedback|remarks?)(?: are| is)?|(?:answered|responded|replied|commented)(?: to (?:your|each|the) (?:questions?|points?))?)\s+(?:below|inline|in-line|in line|in (?:red|blue|green|bold|italics?|yellow|colou?r|caps)|within|embedded|in the (?:text|e-?mail|message|body)(?: below)?|between (?:the )?lines)\b|\b(?:meine|unsere|die) (?:antworten|anmerkungen|kommentare)\b[^.\n]{0,30}?\b(?:unten|im text|im (?:nachfolgenden|unteren) text|in rot|in blau|inline|zwischen den zeilen)\b|\b(?:mes|nos|voir les|voir mes|voir nos) (?:réponses|commentaires|remarques)\b[^.\n]{0,20}?(?:ci-dessous|en rouge|en bleu|dans le texte|dans le corps|dans (?:votre|ton) (?:message|mail|e-?mail))|\b(?:mis|nuestras|nuestros|ver mis|ver nuestras) (?:respuestas|comentarios)\b[^.\n]{0,20}?\b(?:abajo|a continuación|en rojo|en azul|en el texto|entre líneas|en tu correo|en su correo)",
+    )
+    .expect("static pattern")
+});
+
+/// The evidence a reply with its answers inside the quoted message carries (`INLINE_ANSWERS`).
+pub const INLINE_EVIDENCE: &str = "answers written inside the quoted message";
+
 static NAME: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\b[A-ZÀ-Ý][a-zà-ÿ][a-zà-ÿ'-]*(?:\s+[A-ZÀ-Ý][a-zà-ÿ][a-zà-ÿ'-]*){0,2}")
         .expect("static pattern")
@@ -587,6 +601,16 @@ pub fn classify_with(
         reading.confident = false;
         reading.evidence.extend(conflicting);
     }
+    if let Some(m) = INLINE_ANSWERS.find(original) {
+        reading.confident = false;
+        reading.evidence.insert(
+            0,
+            format!(
+                "{INLINE_EVIDENCE} (\"{}\"): read them there; the quoted text is not read",
+                m.as_str()
+            ),
+        );
+    }
     reading
 }
 
@@ -771,6 +795,38 @@ mod tests {
             if reason.is_some() {
                 assert_eq!(r.lost_reason, *reason, "{text}");
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod inline_answer_tests {
+    use super::*;
+
+    #[test]
+    fn answers_inside_the_quote_are_never_acted_on() {
+        let sent: Date = "2026-11-20".parse().unwrap();
+        for text in [
+            "Please see my answers below in red.",
+            "Hi, answered inline. In short: we are not interested.",
+            "Meine Antworten finden Sie unten im Text.",
+            "Bonjour, voir mes réponses en rouge ci-dessous.",
+            "Hola, mis respuestas van en rojo abajo.",
+            "My comments are inline - close the file on the add-on.",
+        ] {
+            let r = classify(text, None, sent);
+            assert!(!r.confident, "{text}: {r:?}");
+            assert!(r.evidence[0].starts_with(INLINE_EVIDENCE), "{text}: {r:?}");
+        }
+        for text in [
+            "We signed with Globex, see below for the contract dates.",
+            "Thursday works, the agenda below is fine.",
+        ] {
+            let r = classify(text, None, sent);
+            assert!(
+                !r.evidence.iter().any(|e| e.starts_with(INLINE_EVIDENCE)),
+                "{text}: {r:?}"
+            );
         }
     }
 }

@@ -99,6 +99,17 @@ pub fn plan(
         .map(String::as_str)
         .collect::<Vec<_>>()
         .join("; ");
+    // The answers are inside the quoted message, where the reader does not look: whatever the
+    // sender's few own words say, the rep reads the message.
+    if let Some(inline) = reading
+        .evidence
+        .iter()
+        .find(|e| e.starts_with(super::INLINE_EVIDENCE))
+    {
+        return vec![Action::NeedsRep {
+            why: format!("read the message itself: {inline}"),
+        }];
+    }
     if (moves_deal || changes_people) && !situation.direct {
         return vec![Action::NeedsRep {
             why: format!(
