@@ -170,8 +170,8 @@ fn a_notice_of_a_new_address_retires_the_old_one_and_offers_the_new_one_for_the_
             "{file}: not a successor: {reading}"
         );
         // The old address is held at send time: its draft is refused, the person is not.
-        let blocked = rk.json(&["--now", now, "replies", "list", "--all"])[0]["changes"][0]
-            ["undo"]["address"]
+        let blocked = rk.json(&["--now", now, "replies", "list", "--all"])[0]["changes"][0]["undo"]
+            ["address"]
             .clone();
         assert_eq!(blocked, old, "{file}");
     }
@@ -254,7 +254,9 @@ fn answers_written_inside_the_original_wait_for_the_rep_and_say_why() {
         let reading = rk.json(&["--now", now, "replies", "list", "--all"])[0].clone();
         assert_eq!(reading["state"], "needs_rep", "{file}: {reading}");
         assert_eq!(reading["reading"]["confident"], false, "{file}: {reading}");
-        let why = reading["changes"][0]["action"]["why"].as_str().unwrap_or("");
+        let why = reading["changes"][0]["action"]["why"]
+            .as_str()
+            .unwrap_or("");
         assert!(
             why.contains("inside the quoted message"),
             "{file}: says why: {reading}"
@@ -269,6 +271,42 @@ fn answers_written_inside_the_original_wait_for_the_rep_and_say_why() {
                 .iter()
                 .all(|c| c["do_not_contact"] == false),
             "{file}"
+        );
+    }
+}
+
+#[test]
+fn a_short_answer_that_mentions_an_absence_is_a_reply_with_its_return_date() {
+    for (file, to) in [
+        ("away-answer-iphone.eml", "dana.reyes@northwind.example"),
+        ("away-answer-de.eml", "sam@northwind.example"),
+    ] {
+        let (rk, dir) = (Rk::new(), tempfile::tempdir().unwrap());
+        let now = "2026-11-25T18:00:00Z";
+        let d = northwind(&rk, now);
+        let touch = outbound(
+            dir.path(),
+            "away-1@seller.example",
+            to,
+            "Pilot scope",
+            "Tue, 24 Nov 2026 09:00:00 +0000",
+        );
+        let summary = import(&rk, now, &[&touch, &case(file)]);
+        assert_eq!(
+            (
+                summary["replies"].as_u64(),
+                summary["auto_replies"].as_u64()
+            ),
+            (Some(1), Some(0)),
+            "{file}: {summary}"
+        );
+        let last = activities(&rk, now, &d).last().unwrap().clone();
+        assert_eq!(last["outcome"], "replied", "{file}");
+        assert_eq!(last["returns_on"], "2026-12-07", "{file}: {last}");
+        let due = rk.json(&["--now", now, "show", &d])["assessment"]["next_action"]["due"].clone();
+        assert!(
+            due.as_str().is_none_or(|d| d >= "2026-12-07"),
+            "{file}: no touch before the return: {due}"
         );
     }
 }

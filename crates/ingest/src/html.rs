@@ -118,7 +118,12 @@ pub(crate) fn html_text(html: &str) -> String {
         if BLOCKS.contains(&name.as_str()) {
             // An empty line becomes a blank one only at an explicit break or paragraph end.
             let blank = name == "br" || (name == "p" && closing);
-            flush(&mut out, &mut line, quotes + usize::from(rest_quoted), blank);
+            flush(
+                &mut out,
+                &mut line,
+                quotes + usize::from(rest_quoted),
+                blank,
+            );
         }
         let attributes = body[name.len().min(body.len())..].to_ascii_lowercase();
         match (name.as_str(), closing) {
@@ -144,7 +149,12 @@ pub(crate) fn html_text(html: &str) -> String {
             _ => {}
         }
     }
-    flush(&mut out, &mut line, quotes + usize::from(rest_quoted), false);
+    flush(
+        &mut out,
+        &mut line,
+        quotes + usize::from(rest_quoted),
+        false,
+    );
     out.trim_end().to_string()
 }
 
@@ -218,7 +228,9 @@ mod tests {
     #[test]
     fn blocks_end_lines_and_entities_are_decoded() {
         assert_eq!(
-            html_text("<html><head><style>p{x}</style></head><body><div>Hi&nbsp;Alex,</div><div>Tom &amp; Jerry&#39;s</div></body></html>"),
+            html_text(
+                "<html><head><style>p{x}</style></head><body><div>Hi&nbsp;Alex,</div><div>Tom &amp; Jerry&#39;s</div></body></html>"
+            ),
             "Hi Alex,\nTom & Jerry's"
         );
     }
@@ -226,8 +238,16 @@ mod tests {
     #[test]
     fn broken_html_never_fails() {
         for input in [
-            "<", "<>", "</>", "</div></blockquote>", "<div", "&#xFFFFFFFF; &#99999999999; &; &",
-            "<!-- never closed", "<style>never closed", "é<b>ü</b>&eacute;", "<blockquote>",
+            "<",
+            "<>",
+            "</>",
+            "</div></blockquote>",
+            "<div",
+            "&#xFFFFFFFF; &#99999999999; &; &",
+            "<!-- never closed",
+            "<style>never closed",
+            "é<b>ü</b>&eacute;",
+            "<blockquote>",
         ] {
             let _ = html_text(input);
         }

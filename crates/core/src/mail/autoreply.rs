@@ -330,13 +330,97 @@ static ADDRESS_MOVED: LazyLock<Regex> = LazyLock::new(|| {
 
 /// The new address an address-change notice gives: the first address in the text that is not
 /// `own` (the sender's), looked for after the notice's words first, then before them.
-fn moved_to(text: &str, words: &regex::Match<'_>, own: Option<&EmailAddress>) -> Option<EmailAddress> {
+fn moved_to(
+    text: &str,
+    words: &regex::Match<'_>,
+    own: Option<&EmailAddress>,
+) -> Option<EmailAddress> {
     let found = |part: &str| -> Option<EmailAddress> {
         crate::reply::addresses_in(part)
             .into_iter()
             .find(|a| own.is_none_or(|o| !o.as_str().eq_ignore_ascii_case(a.as_str())))
     };
     found(&text[words.start()..]).or_else(|| found(&text[..words.start()]))
+}
+
+/// The short answers a person opens a reply with ("Yes.", "Sounds good -", "OK, thanks.",
+/// "D'accord.", "Vale, perfecto."): an automatic notice never opens by answering.
+const ANSWER_OPENINGS: &[&str] = &[
+    "yes",
+    "yep",
+    "yeah",
+    "yup",
+    "no",
+    "nope",
+    "sure",
+    "ok",
+    "okay",
+    "agreed",
+    "absolutely",
+    "of course",
+    "sounds good",
+    "sounds great",
+    "great",
+    "perfect",
+    "fine",
+    "fine by me",
+    "works for me",
+    "that works",
+    "will do",
+    "go ahead",
+    "got it",
+    "noted",
+    "done",
+    "excellent",
+    "thanks",
+    "thank you",
+    "many thanks",
+    "cheers",
+    "understood",
+    "ja",
+    "nein",
+    "gerne",
+    "passt",
+    "einverstanden",
+    "alles klar",
+    "danke",
+    "oui",
+    "non",
+    "d'accord",
+    "parfait",
+    "entendu",
+    "très bien",
+    "merci",
+    "sí",
+    "si",
+    "vale",
+    "perfecto",
+    "de acuerdo",
+    "claro",
+    "gracias",
+];
+
+/// Whether a text opens with a person's short answer (`ANSWER_OPENINGS`), alone in its first
+/// clause or followed by one word (a name: "Thanks Alex."), never by "for" ("Thank you for
+/// your message" is a notice's formula).
+fn opens_with_answer(text: &str) -> bool {
+    let lowered = text.trim_start().to_lowercase().replace('’', "'");
+    let clause = lowered
+        .split(['.', '!', '?', ',', ';', ':', '\n', '-', '–'])
+        .next()
+        .unwrap_or("")
+        .trim();
+    let clause: Vec<&str> = clause.split_whitespace().collect();
+    ANSWER_OPENINGS.iter().any(|opening| {
+        let words: Vec<&str> = opening.split(' ').collect();
+        clause.len() >= words.len()
+            && clause[..words.len()] == words[..]
+            && match &clause[words.len()..] {
+                [] => true,
+                [one] => !matches!(*one, "for" | "für" | "pour" | "por"),
+                _ => false,
+            }
+    })
 }
 
 /// New text longer than this is a person's message whatever words it holds: notices are short.
@@ -467,6 +551,7 @@ pub fn departure_plan(departed: &Departure) -> (Reading, Vec<Action>) {
         until: None,
         proposal: None,
         referral: departed.successor.clone(),
+        back_on: None,
     };
     let action = if departed.new_address.is_some() {
         Action::StopAddress
@@ -518,15 +603,14 @@ pub(crate) fn reads_as_notice(text: &str, sent: Date) -> bool {
 }
 
 /// The wording that makes a short new text an automatic notice, or `None` for a person.
-fn wording(
-    subject: &str,
-    text: &str,
-    sent: Date,
-    order: DayOrder,
-    moved: bool,
-) -> Option<String> {
+fn wording(subject: &str, text: &str, sent: Date, order: DayOrder, moved: bool) -> Option<String> {
     let text = text.trim();
     if text.is_empty() || text.chars().count() > SHORT {
+        return None;
+    }
+    // "Yes. I'm away until the 17th": a person answering, who mentions an absence (issue 10,
+    // section 3). Headers and the subject still mark a real notice before this is asked.
+    if opens_with_answer(text) {
         return None;
     }
     if let Some(m) = SELF_AUTOMATIC
@@ -1254,10 +1338,7 @@ mod tests {
                 "Bonjour, veuillez noter ma nouvelle adresse : dana@marchand-groupe.example. Merci de mettre à jour vos contacts.",
                 "dana@marchand-groupe.example",
             ),
-            (
-                "zukünftig\nkarl@hanz.example",
-                "karl@hanz.example",
-            ),
+            ("zukünftig\nkarl@hanz.example", "karl@hanz.example"),
             (
                 "Hola, mi nueva dirección de correo es dana@grupo-norte.example. Por favor, actualice sus contactos.",
                 "dana@grupo-norte.example",
@@ -1272,7 +1353,11 @@ mod tests {
                 .unwrap_or_else(|| panic!("a notice: {text}"));
             let departed = auto.departed.expect(text);
             assert_eq!(
-                departed.new_address.as_ref().map(|a| a.to_string()).as_deref(),
+                departed
+                    .new_address
+                    .as_ref()
+                    .map(|a| a.to_string())
+                    .as_deref(),
                 Some(new),
                 "{text}"
             );
@@ -1309,5 +1394,43 @@ mod tests {
         assert!(auto_reply(&list, "Re: Plugin release", "All set.", d("2017-10-29")).is_none());
         let outlook = [("X-Auto-Response-Suppress", "DR, RN, NRN, OOF, AutoReply")];
         assert!(auto_reply(&outlook, "Re: pilot", "Thursday works.", d("2026-05-08")).is_none());
+    }
+}
+
+#[cfg(test)]
+mod answer_tests {
+    use super::*;
+
+    #[test]
+    fn a_short_answer_that_mentions_an_absence_is_a_person() {
+        let sent: Date = "2026-11-25".parse().unwrap();
+        for text in [
+            "Yes, go ahead. I am on leave until 12/04 with limited access to email.",
+            "OK, thanks. I'm on vacation until January 4th with no access to email.",
+            "Sounds good - I'm out of the office until Monday 30th, back on Tuesday.",
+            "Perfect. Ich bin bis 4.12. im Urlaub.",
+            "D'accord. Je suis absent jusqu'au 4 décembre.",
+            "Vale, perfecto. Estoy de vacaciones hasta el 4 de diciembre.",
+            "Thanks Alex. Out of office until Friday with limited access to email.",
+        ] {
+            assert!(auto_reply(&[], "Re: Pilot", text, sent).is_none(), "{text}");
+        }
+        for text in [
+            "Thank you for your message. I am out of the office until 4 December with limited access to email.",
+            "Thanks for your email. I'm on annual leave until Monday 30 November.",
+            "Hello, I am out of the office until 4 December. For urgent matters please contact my colleague.",
+        ] {
+            assert!(auto_reply(&[], "Re: Pilot", text, sent).is_some(), "{text}");
+        }
+        // Headers still decide: an answer-shaped text under an auto-reply header is automatic.
+        assert!(
+            auto_reply(
+                &[("Auto-Submitted", "auto-replied")],
+                "Re: Pilot",
+                "OK. Away until Monday.",
+                sent
+            )
+            .is_some()
+        );
     }
 }

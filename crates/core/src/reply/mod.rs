@@ -89,6 +89,11 @@ pub struct Reading {
     pub proposal: Option<Proposal>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub referral: Option<Referral>,
+    /// A reply that is not an absence notice but says the sender is away ("Yes. I'm on
+    /// vacation until the 17th"): the day they are back. No touch before it, whatever else the
+    /// reply means (issue 10, section 3: a person mentioning a vacation is replying).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub back_on: Option<Date>,
 }
 
 impl Reading {
@@ -101,6 +106,7 @@ impl Reading {
             until: None,
             proposal: None,
             referral: None,
+            back_on: None,
         }
     }
 }
@@ -600,6 +606,10 @@ pub fn classify_with(
     {
         reading.confident = false;
         reading.evidence.extend(conflicting);
+    }
+    // A person who answers and says they are away: a reply, held until their return.
+    if reading.class != ReplyClass::OutOfOffice && away.is_some() {
+        reading.back_on = return_date(original, sent);
     }
     if let Some(m) = INLINE_ANSWERS.find(original) {
         reading.confident = false;

@@ -75,7 +75,29 @@ fn salvageable(reason: LostReason) -> bool {
 
 /// The changes `reading` makes to a deal in `situation`, read on `at`. `sender` names the
 /// person who wrote, for the step it sets.
+///
+/// A reply that says the sender is away (`Reading::back_on`) also holds the next touch until
+/// their return, whatever else it does: the hold moves no deal.
 pub fn plan(
+    reading: &Reading,
+    situation: DealSituation,
+    sender: &str,
+    quote: &str,
+    at: Date,
+    policy: &Policy,
+) -> Vec<Action> {
+    let mut actions = plan_class(reading, situation, sender, quote, at, policy);
+    if let Some(date) = reading.back_on
+        && !actions
+            .iter()
+            .any(|a| matches!(a, Action::HoldUntil { .. } | Action::DoNotContact))
+    {
+        actions.push(Action::HoldUntil { date });
+    }
+    actions
+}
+
+fn plan_class(
     reading: &Reading,
     situation: DealSituation,
     sender: &str,
