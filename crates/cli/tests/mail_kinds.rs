@@ -310,3 +310,72 @@ fn a_short_answer_that_mentions_an_absence_is_a_reply_with_its_return_date() {
         );
     }
 }
+
+#[test]
+fn an_absence_from_the_contacts_other_address_at_the_account_holds_the_contact() {
+    // realmail/10: Sam Doyle's Lotus Notes notice from sam.doyle@, Sam being sam@ in the
+    // record (the address spells the name); and an Exchange out-of-office from an alias that
+    // spells nothing, in the thread of the touch to Sam (a mailbox answers for its owner).
+    let realmail_10 = Path::new(CASES).join("../autoreply/10-ooo-european-date.eml");
+    for (file, now, touch_date, back) in [
+        (
+            realmail_10,
+            "2002-08-03T12:00:00Z",
+            "Fri, 02 Aug 2002 09:00:00 +0100",
+            "2002-08-06",
+        ),
+        (
+            case("ooo-alias-exchange.eml"),
+            "2026-11-24T12:00:00Z",
+            "Tue, 24 Nov 2026 08:59:00 +0000",
+            // "until Friday 4 December": back on the working day named (issue 10).
+            "2026-12-04",
+        ),
+    ] {
+        let (rk, dir) = (Rk::new(), tempfile::tempdir().unwrap());
+        let d = field_pipeline(
+            &rk,
+            now,
+            "Northwind",
+            "northwind.example",
+            "1999-01-01",
+            &[
+                ("Sam Doyle", "sam@northwind.example"),
+                ("Dana Reyes", "dana.reyes@northwind.example"),
+            ],
+        );
+        let touch = outbound(
+            dir.path(),
+            "alias-1@seller.example",
+            "sam@northwind.example",
+            "Pilot scope",
+            touch_date,
+        );
+        let summary = import(&rk, now, &[&touch, &file]);
+        assert_eq!(summary["auto_replies"], 1, "{file:?}: {summary}");
+        let shown = rk.json(&["--now", now, "show", &d]);
+        let sam = shown["record"]["contacts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["name"] == "Sam Doyle")
+            .unwrap()["id"]
+            .clone();
+        let last = shown["record"]["activities"]
+            .as_array()
+            .unwrap()
+            .last()
+            .unwrap()
+            .clone();
+        assert_eq!(
+            (&last["outcome"], &last["contact"], &last["returns_on"]),
+            (&Value::from("auto_reply"), &sam, &Value::from(back)),
+            "{file:?}: Sam's absence: {last}"
+        );
+        let due = shown["assessment"]["next_action"]["due"].clone();
+        assert!(
+            due.as_str().is_none_or(|d| d >= back),
+            "{file:?}: no touch before Sam is back: {due}"
+        );
+    }
+}
