@@ -930,24 +930,18 @@ fn place(year: Option<i16>, month: i8, day: i8, sent: Date) -> Option<Date> {
     }
 }
 
-/// The next date after `sent` with day `day` (and weekday `on`, when a date within a year has
-/// both).
+/// The next date after `sent` with day `day`: this month's when it is still ahead, else the
+/// next month that has that day. With a weekday (`on`: "Monday 23rd") the date must fall on
+/// it; when it does not, the words name no date we can trust (the sender may mean another
+/// month, or mistyped), and none is guessed: a wrong return date is worse than none.
 fn next_day_of_month(day: i8, on: Option<Weekday>, sent: Date) -> Option<Date> {
-    let mut fallback = None;
-    for k in 0..=12i32 {
+    let next = (0..=2i32).find_map(|k| {
         let first = sent.first_of_month().checked_add(k.months()).ok()?;
-        let Ok(d) = Date::new(first.year(), first.month(), day) else {
-            continue;
-        };
-        if d <= sent {
-            continue;
-        }
-        if on.is_none_or(|w| d.weekday() == w) {
-            return Some(d);
-        }
-        fallback = fallback.or(Some(d));
-    }
-    fallback
+        Date::new(first.year(), first.month(), day)
+            .ok()
+            .filter(|d| *d > sent)
+    })?;
+    on.is_none_or(|w| next.weekday() == w).then_some(next)
 }
 
 fn next_weekday(on: Weekday, sent: Date) -> Option<Date> {

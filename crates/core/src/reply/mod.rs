@@ -411,7 +411,10 @@ pub fn classify_with(
     let original = kept.trim();
     let lower = original.to_lowercase().replace(['’', '‘'], "'");
     let lower = lower.trim();
-    let times = mentions(lower, sent);
+    // A time said of an absence ("I'm out next week") is when they are away, not a time to
+    // meet or to look again: only `back_on` speaks of it.
+    let all_times = mentions(lower, sent);
+    let times: Vec<Mention> = all_times.iter().filter(|m| !m.away).cloned().collect();
     let far_after = sent.checked_add(LATER_AFTER_DAYS.days()).unwrap_or(sent);
     let later_date = times.iter().map(|m| m.on).filter(|d| *d >= far_after).min();
     let near = times
@@ -494,7 +497,7 @@ pub fn classify_with(
         away.filter(|_| crate::mail::autoreply::reads_as_notice(original, sent))
     {
         let mut r = Reading::new(ReplyClass::OutOfOffice, vec![words.to_string()]);
-        r.until = return_date(original, sent).or(times.iter().map(|m| m.on).min());
+        r.until = return_date(original, sent).or(all_times.iter().map(|m| m.on).min());
         (r, true)
     } else if let Some(referral) = referral_cue.and_then(|cue| referral_in(original, cue.range())) {
         let mut r = Reading::new(
