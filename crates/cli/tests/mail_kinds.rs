@@ -379,3 +379,43 @@ fn an_absence_from_the_contacts_other_address_at_the_account_holds_the_contact()
         );
     }
 }
+
+#[test]
+fn amazon_ses_bounce_notifications_mark_only_their_failed_recipients() {
+    for (file, bounced, kept) in [
+        (
+            "ses-bounce-email.eml",
+            "dana.reyes@northwind.example",
+            "sam@northwind.example",
+        ),
+        (
+            "ses-bounce-email-json.eml",
+            "sam@northwind.example",
+            "dana.reyes@northwind.example",
+        ),
+    ] {
+        let rk = Rk::new();
+        let now = "2026-11-25T18:00:00Z";
+        let d = northwind(&rk, now);
+        // A transient bounce (mailbox full) marks no one.
+        let summary = import(&rk, now, &[&case("ses-bounce-transient.eml"), &case(file)]);
+        assert_eq!(summary["bounces"], 1, "{file}: {summary}");
+        let shown = rk.json(&["--now", now, "show", &d]);
+        let acts = shown["record"]["activities"].as_array().unwrap().clone();
+        let contacts = shown["record"]["contacts"].as_array().unwrap().clone();
+        let id_of = |address: &str| {
+            contacts
+                .iter()
+                .find(|c| c["emails"].to_string().contains(address))
+                .unwrap()["id"]
+                .clone()
+        };
+        let bounced_ids: Vec<Value> = acts
+            .iter()
+            .filter(|a| a["outcome"] == "bounced")
+            .map(|a| a["contact"].clone())
+            .collect();
+        assert_eq!(bounced_ids, [id_of(bounced)], "{file}: {acts:?}");
+        assert!(!bounced_ids.contains(&id_of(kept)), "{file}");
+    }
+}

@@ -5,6 +5,7 @@
 mod address;
 pub(crate) mod autoreply;
 mod message;
+mod ses;
 pub mod text;
 mod thread;
 mod understand;

@@ -191,7 +191,7 @@ impl Directory {
         let Some(from) = &message.from else {
             return true;
         };
-        if message.delivery_report.is_some() || is_daemon(from) {
+        if message.delivery_report.is_some() || is_daemon(from) || super::ses::is_notifier(from) {
             return true;
         }
         if self.is_me(from) {
