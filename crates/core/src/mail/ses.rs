@@ -33,6 +33,10 @@ pub(crate) fn ses_bounce(text: &str) -> Option<Vec<RecipientStatus>> {
     if !text.contains("Bounce") || !text.contains("bouncedRecipients") {
         return None;
     }
+    // Lines over 990 characters arrive split the way sendmail splits them ("!", a line
+    // break and a space inserted: sisimai's set-of-emails lhost-amazonses-09 and -10).
+    let text = text.replace("!\r\n ", "").replace("!\n ", "");
+    let text = text.as_str();
     let start = text.find('{')?;
     let end = text.rfind('}')?;
     let mut value: Value = serde_json::from_str(text.get(start..=end)?).ok()?;
@@ -102,6 +106,9 @@ mod tests {
         let envelope =
             serde_json::json!({"Type": "Notification", "Message": permanent}).to_string();
         assert_eq!(ses_bounce(&envelope).unwrap().len(), 2);
+        // A long line split on its way ("!", a line break and a space inserted).
+        let split = permanent.replace("\"sam@", "!\n \"sam@");
+        assert_eq!(ses_bounce(&split).unwrap().len(), 2);
         assert!(ses_bounce(r#"{"notificationType":"Delivery","delivery":{}}"#).is_none());
         assert!(ses_bounce("Bounce bouncedRecipients {not json").is_none());
     }
