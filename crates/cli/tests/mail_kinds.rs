@@ -419,3 +419,51 @@ fn amazon_ses_bounce_notifications_mark_only_their_failed_recipients() {
         assert!(!bounced_ids.contains(&id_of(kept)), "{file}");
     }
 }
+
+#[test]
+fn a_draft_goes_to_the_persons_next_address_once_the_old_one_is_retired() {
+    let (rk, dir) = (Rk::new(), tempfile::tempdir().unwrap());
+    let now = "2026-11-26T18:00:00Z";
+    let d = field_pipeline(
+        &rk,
+        now,
+        "Northwind",
+        "northwind.example",
+        "2026-10-01",
+        &[],
+    );
+    rk.json(&[
+        "--now",
+        now,
+        "contact",
+        "add",
+        "--deal",
+        &d,
+        "--name",
+        "Dana Reyes",
+        "--email",
+        "dana.reyes@northwind.example",
+        "--email",
+        "dana.reyes@northwind-group.example",
+        "--role",
+        "champion",
+    ]);
+    let touch = outbound(
+        dir.path(),
+        "moved-1@seller.example",
+        "dana.reyes@northwind.example",
+        "Pilot scope",
+        "Wed, 25 Nov 2026 09:00:00 +0000",
+    );
+    import(&rk, now, &[&touch, &case("moved-exchange-de.eml")]);
+    let later = "2026-12-02T10:00:00Z";
+    rk.json(&["--now", later, "outbox", "add", &d, "--play", "value_add"]);
+    let queued = rk.json(&["--now", later, "outbox", "list"]);
+    let to: Vec<&str> = queued
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["to"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(to, ["dana.reyes@northwind-group.example"], "{queued}");
+}
