@@ -517,7 +517,7 @@ pub struct LogArgs {
     /// in or out (default: out).
     #[arg(long, default_value = "out")]
     pub direction: String,
-    /// connected, no_answer, voicemail_left, replied, bounced, auto_reply, meeting_held, no_show, sent.
+    /// connected, no_answer, voicemail_left, replied, wrote, bounced, auto_reply, meeting_held, no_show, sent.
     #[arg(long)]
     pub outcome: Option<String>,
     #[arg(long, default_value = "")]

@@ -43,6 +43,9 @@ pub struct Summary {
     pub seconds: f64,
     pub touches: usize,
     pub replies: usize,
+    /// Messages from the deal's people before any touch on the deal (`Outcome::Wrote`):
+    /// engagement, read, but answering nothing.
+    pub unprompted: usize,
     pub auto_replies: usize,
     pub bounces: usize,
     pub contacts_suggested: usize,
@@ -100,7 +103,7 @@ impl Summary {
             ));
         } else {
             lines.push(format!(
-            "Read {} messages ({mb:.1} MB in {:.1} s, {:.1} MB/s), {} about deals: {} touches, {} replies, {} auto-replies, {} bounces added; {} new contacts suggested; {} already imported",
+            "Read {} messages ({mb:.1} MB in {:.1} s, {:.1} MB/s), {} about deals: {} touches, {} replies, {} written before any touch, {} auto-replies, {} bounces added; {} new contacts suggested; {} already imported",
             self.read,
             self.seconds,
             if self.seconds > 0.0 {
@@ -111,6 +114,7 @@ impl Summary {
             self.matched,
             self.touches,
             self.replies,
+            self.unprompted,
             self.auto_replies,
             self.bounces,
             self.contacts_suggested,
@@ -186,7 +190,7 @@ fn reply_of(disposition: &Disposition) -> Option<&MailActivity> {
         } => a,
         _ => return None,
     };
-    (activity.outcome == Outcome::Replied).then_some(activity)
+    matches!(activity.outcome, Outcome::Replied | Outcome::Wrote).then_some(activity)
 }
 
 /// Reads a message without the record's help (see `FirstReading`).
@@ -490,7 +494,9 @@ impl Importer {
             activity,
             self.now,
         )?;
-        if let (MailOutcome::Added(id), Outcome::Replied) = (recorded, activity.outcome) {
+        if let (MailOutcome::Added(id), Outcome::Replied | Outcome::Wrote) =
+            (recorded, activity.outcome)
+        {
             self.read_reply(message, activity, id, reading)?;
         }
         if let (Some(touches), Some(id), Direction::Outbound) = (
@@ -509,6 +515,7 @@ impl Importer {
             (_, Outcome::Sent) => summary.touches += 1,
             (_, Outcome::AutoReply) => summary.auto_replies += 1,
             (_, Outcome::Bounced) => summary.bounces += 1,
+            (_, Outcome::Wrote) => summary.unprompted += 1,
             _ => summary.replies += 1,
         }
         Ok(())
@@ -565,8 +572,9 @@ impl Importer {
     }
 
     /// Acts on a permanent auto-reply just recorded (`mail::departure_plan`): the sender is
-    /// not written to again, kept as a reading the rep can override, and the successor it
-    /// names is offered as a suggested contact on the deal's account.
+    /// not written to again (the address only, when the person moved address), kept as a
+    /// reading the rep can override, and the successor or new address it names is offered as
+    /// a suggested contact on the deal's account.
     fn departed(
         &mut self,
         message: &Message,
@@ -594,10 +602,15 @@ impl Importer {
             activity.at,
             "rekindle",
         )?;
-        if let Some(successor) = departed.successor.as_ref().and_then(|s| s.address.as_ref())
+        // The successor, or the same person's new address: offered on the deal's account, the
+        // way a reply from an unknown address in the thread is.
+        if let Some(offered) = departed
+            .new_address
+            .as_ref()
+            .or_else(|| departed.successor.as_ref().and_then(|s| s.address.as_ref()))
             && self
                 .writer
-                .suggest_contact_on_deal(activity.deal, successor, activity.at)?
+                .suggest_contact_on_deal(activity.deal, offered, activity.at)?
         {
             self.summary.contacts_suggested += 1;
         }

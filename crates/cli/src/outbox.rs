@@ -144,12 +144,21 @@ pub(crate) async fn outgoing_of(
         .email
         .as_deref()
         .ok_or_else(|| anyhow!("{} has no email address", draft.to.name))?;
-    let to = EmailAddress::parse(address)?;
+    let mut to = EmailAddress::parse(address)?;
     let contact = record
         .contacts
         .iter()
         .find(|c| c.emails.contains(&to))
         .ok_or_else(|| anyhow!("{to} is not a contact of {id}"))?;
+    // An address the person retired (they moved to another) gives way to their next one.
+    if store.is_blocked(to.as_str()).await? {
+        for other in &contact.emails {
+            if !store.is_blocked(other.as_str()).await? {
+                to = other.clone();
+                break;
+            }
+        }
+    }
     let thread = store.thread_with(id, contact.id).await?;
     let new = NewOutgoing {
         deal: id,

@@ -244,6 +244,7 @@ fn minus(a: &HashMap<String, usize>, b: &HashMap<String, usize>) -> HashMap<Stri
 fn change(action: &Action) -> (String, bool) {
     match action {
         Action::DoNotContact => ("do-not-contact".into(), true),
+        Action::StopAddress => ("stop this address".into(), true),
         Action::HoldUntil { date } => (format!("hold until {date}"), false),
         Action::AddContact { name, .. } => (format!("add contact {name}"), true),
         Action::Close { status, .. } => (format!("close {status}"), true),
@@ -405,6 +406,8 @@ async fn run_one(label: &Label, bytes: &[u8], n: usize) -> Result<Read> {
         let summary = importer.finish()?;
         let read_as = if summary.replies > 0 {
             "reply"
+        } else if summary.unprompted > 0 {
+            "written before any touch"
         } else if summary.auto_replies > 0 {
             "auto_reply"
         } else if summary.bounces > 0 {

@@ -35,6 +35,7 @@ pub async fn run(g: &Global, command: RepliesCommand) -> Result<ExitCode> {
 fn describe(action: &Action) -> String {
     match action {
         Action::DoNotContact => "do-not-contact everywhere".into(),
+        Action::StopAddress => "this address not written to again".into(),
         Action::HoldUntil { date } => format!("no touch before {date}"),
         Action::AddContact { name, address } => match address {
             Some(a) => format!("added {name} <{a}>"),

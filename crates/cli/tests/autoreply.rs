@@ -328,8 +328,9 @@ fn a_person_who_mentions_a_holiday_in_an_answer_stays_a_reply() {
     );
     let summary = import(&rk, now, &[&reply]);
     assert_eq!(summary["replies"], 1, "{summary}");
+    // A reply, holding the next touch until the day they are back ("until Monday").
     let (_, outcome, back) = last(&rk, now, &d);
-    assert_eq!((outcome.as_str(), back), ("replied", Value::Null));
+    assert_eq!((outcome.as_str(), back), ("replied", "2026-11-30".into()));
 }
 
 #[test]

@@ -2,7 +2,7 @@
 //! stage's usual duration. Salesforce flags "prospect has not responded" by comparing a
 //! prospect's expected reply window with the actual one; this is that window, learned.
 
-use crate::{ContactId, DealRecord, Direction, Policy, StageChange};
+use crate::{ContactId, DealRecord, Direction, Outcome, Policy, StageChange};
 use jiff::Timestamp;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -36,7 +36,8 @@ impl NormsBuilder {
     }
 
     /// Reply latencies: from the first touch to a contact after their previous engagement, to
-    /// their next inbound reply.
+    /// their next inbound reply. A message they wrote unprompted (`Outcome::Wrote`) answers no
+    /// touch: it ends the wait without being a reply time.
     pub fn observe_replies(&mut self, record: &DealRecord, now: Timestamp) {
         let mut waiting_since: HashMap<ContactId, Timestamp> = HashMap::new();
         for a in record.activities.iter().filter(|a| a.at <= now) {
@@ -46,6 +47,7 @@ impl NormsBuilder {
             } else if a.is_engagement()
                 && let Some(start) = waiting_since.remove(&contact)
                 && a.direction == Direction::Inbound
+                && a.outcome != Some(Outcome::Wrote)
             {
                 self.latencies
                     .entry(contact)

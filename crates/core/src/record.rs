@@ -126,12 +126,16 @@ vocabulary!(
 );
 
 vocabulary!(
-    /// What came of an activity.
+    /// What came of an activity. `replied`: an inbound message that answers the rep (or one
+    /// the rep logs as an answer); `wrote`: an inbound message from the deal's people that
+    /// opens a conversation before any touch on the deal - engagement, kept on the timeline,
+    /// but an answer to nothing, so it never counts as answering a touch (issue 10, "Threads").
     Outcome, "outcome" {
         Connected => "connected",
         NoAnswer => "no_answer",
         VoicemailLeft => "voicemail_left" | "left_voicemail",
         Replied => "replied" | "reply",
+        Wrote => "wrote" | "wrote_in" | "unprompted",
         Bounced => "bounced" | "bounce",
         AutoReply => "auto_reply" | "out_of_office" | "ooo",
         MeetingHeld => "meeting_held" | "held",

@@ -127,9 +127,26 @@ fn mail_before_any_touch_is_engagement_but_answers_nothing() {
     let a = activity_of(&first).expect("recorded");
     assert_eq!(
         (a.direction, a.outcome, a.contact),
-        (Direction::Inbound, Outcome::Replied, Some(ContactId(1)))
+        (Direction::Inbound, Outcome::Wrote, Some(ContactId(1)))
     );
     assert!(!a.answers_touch, "nothing was sent yet: {a:?}");
+    // An answer to a message the record does not hold ("Re:", In-Reply-To) stays a reply,
+    // answering no recorded touch.
+    for answer in [
+        Message {
+            subject: "Re: Question about pricing".into(),
+            ..m.clone()
+        },
+        Message {
+            in_reply_to: vec!["<earlier@seller.io>".into()],
+            ..m.clone()
+        },
+    ] {
+        let a = activity_of(&understand(&answer, &dir, None, now())).cloned();
+        let a = a.expect("recorded");
+        assert_eq!(a.outcome, Outcome::Replied, "{answer:?}");
+        assert!(!a.answers_touch);
+    }
 
     // After the rep's first touch (known to the record, or to the caller) it answers.
     let touched = deal("proposal").touch(3.0).0;

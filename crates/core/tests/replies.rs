@@ -504,3 +504,57 @@ fn going_ahead_or_the_budget_there_now_is_a_revive_and_never_a_loss() {
         assert_ne!(r.class, ReplyClass::Revive, "{text}: {:?}", r.evidence);
     }
 }
+
+#[test]
+fn dates_in_replies_are_right_or_absent() {
+    use rekindle_core::mail::return_date;
+    // Sent on Friday 2026-11-20.
+    let sent: jiff::civil::Date = "2026-11-20".parse().unwrap();
+    let r = classify("Let's meet on December 2nd, I'm out next week.", None, sent);
+    let on = r
+        .proposal
+        .as_ref()
+        .and_then(|p| p.on)
+        .map(|d| d.to_string());
+    assert_eq!(on.as_deref(), Some("2026-12-02"), "{r:?}");
+    let r = classify(
+        "Sounds good. I'm off next week, but Thursday 3 December at 10 works.",
+        None,
+        sent,
+    );
+    let on = r
+        .proposal
+        .as_ref()
+        .and_then(|p| p.on)
+        .map(|d| d.to_string());
+    assert_eq!(on.as_deref(), Some("2026-12-03"), "{r:?}");
+    // 23 November 2026 is a Monday; 23 December is not: no return date is guessed.
+    assert_eq!(
+        return_date("I am out of the office until Monday 23rd.", sent).map(|d| d.to_string()),
+        Some("2026-11-23".into())
+    );
+    assert_eq!(
+        return_date(
+            "I am out of the office until Monday 23rd.",
+            "2026-11-24".parse().unwrap()
+        ),
+        None
+    );
+    assert_eq!(
+        return_date("I am away until Tuesday 23rd.", sent),
+        None,
+        "the 23rd of this month is a Monday"
+    );
+    // A date alone is placed forward from the message.
+    let r = classify("Can we do 2 December?", None, "2026-12-05".parse().unwrap());
+    let on = r
+        .proposal
+        .as_ref()
+        .and_then(|p| p.on)
+        .map(|d| d.to_string());
+    assert_ne!(
+        on.as_deref(),
+        Some("2026-12-02"),
+        "never before the message: {r:?}"
+    );
+}

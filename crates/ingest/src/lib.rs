@@ -25,6 +25,7 @@
 
 pub mod caldav;
 pub mod calendar;
+mod html;
 mod ics_text;
 pub mod imap;
 mod mbox;

@@ -283,10 +283,18 @@ fn delivery_report(
     (found || is_report).then_some(recipients)
 }
 
-/// The plain text of the body (mail-parser's first text part). A multipart message in which
+/// The plain text of the body (mail-parser's first text part; an HTML-only body read with
+/// its quotes marked, `html::html_text`). A multipart message in which
 /// no part could be found (its boundary never occurs) is read as the raw text after its
 /// headers, so what it says is not lost.
 fn body_text(parsed: &mail_parser::Message<'_>) -> String {
+    // An HTML-only message: its quoted history kept as quotes (`html::html_text`).
+    if let Some(mail_parser::PartType::Html(html)) = parsed.text_part(0).map(|p| &p.body) {
+        let text = crate::html::html_text(html);
+        if !text.trim().is_empty() {
+            return text;
+        }
+    }
     if let Some(text) = parsed.body_text(0).filter(|t| !t.trim().is_empty()) {
         return text.into_owned();
     }

@@ -233,6 +233,19 @@ impl CaptureWriter {
                     address: (added > 0).then(|| address.to_string()),
                 }
             }
+            Action::StopAddress => {
+                // This address only: the person moved and stays a contact elsewhere.
+                let added = conn
+                    .prepare_cached(
+                        "INSERT INTO blocked_addresses (address, blocked_at, reason) VALUES (?1, ?2, 'moved to another address')
+                         ON CONFLICT (address) DO NOTHING",
+                    )?
+                    .execute(params![address, at.as_second()])?;
+                Undo::Blocked {
+                    contacts: Vec::new(),
+                    address: (added > 0).then(|| address.to_string()),
+                }
+            }
             Action::HoldUntil { date } => {
                 let (outcome, returns_on): (Option<String>, Option<String>) = conn
                     .prepare_cached("SELECT outcome, returns_on FROM activities WHERE id = ?1")?

@@ -24,7 +24,11 @@
 //!
 //! A permanent auto-reply (left the company, no longer with, mailbox not monitored, retired,
 //! "no longer using this email") carries the words and the successor it names
-//! (oneshot-agent/oneshot-gtm#63: such notices must stop the cadence).
+//! (oneshot-agent/oneshot-gtm#63: such notices must stop the cadence). A notice that the
+//! person's *address* changed ("my new address is", "please update your records", "zukünftig
+//! erreichen Sie mich unter", "ma nouvelle adresse", "mi nueva dirección"; sisimai's
+//! set-of-emails rfc3834-05 is one, "zukünftig" and the address) retires only the old address
+//! and carries the new one (`Departure::new_address`), the same person's other address.
 //!
 //! The return date is read from the text (`return_date_in`): the day named as the day they are
 //! back, or the day after the last day of an absence ("from X until Y", "du X au Y inclus",
@@ -34,6 +38,7 @@
 //! of which date is the return), so the reading is written here.
 
 use super::Message;
+use crate::EmailAddress;
 use crate::reply::{Action, Reading, Referral, ReplyClass};
 use jiff::ToSpan;
 use jiff::civil::{Date, Weekday};
@@ -53,10 +58,17 @@ pub enum AutoReplyEvidence {
 /// A permanent auto-reply: the person is gone from this address for good.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Departure {
-    /// The words that say so ("is no longer with", "this mailbox is not monitored").
+    /// The words that say so ("is no longer with", "this mailbox is not monitored", "my new
+    /// address is").
     pub words: String,
     /// The person the notice sends writers to, when it names one (name and/or address).
     pub successor: Option<Referral>,
+    /// The same person's new address, when the notice says they moved address rather than
+    /// left ("please update your records", "zukünftig erreichen Sie mich unter", "ma nouvelle
+    /// adresse", "mi nueva dirección"): only the old address is retired, and this one is
+    /// offered as the contact's other address, never as a successor.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub new_address: Option<EmailAddress>,
 }
 
 /// An automatic answer, with the date the person is back when the text says.
@@ -187,6 +199,12 @@ static ANSWER_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
         .expect("static pattern")
 });
 
+/// Whether a subject is an answer's or a forward's ("Re:", "AW:", "SV:", "Antw:", "Re[2]:",
+/// "[EXT] RE:"): the message answers an earlier one, whether or not the record holds it.
+pub(crate) fn is_answer_subject(subject: &str) -> bool {
+    ANSWER_PREFIX.is_match(subject)
+}
+
 /// An acknowledgement's whole subject: "Thank you for your e-mail".
 static ACK_SUBJECT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^(?:thank you|thanks|many thanks) for (?:your|you|the) (?:e-?mail|message|mail|enquiry|inquiry|note)\s*[.!]?$|^(?:vielen )?dank für ihre (?:e-?mail|nachricht)\s*[.!]?$|^merci (?:pour|de) votre (?:message|e-?mail|courriel)\s*[.!]?$|^gracias por su (?:mensaje|correo)\s*[.!]?$")
@@ -300,6 +318,111 @@ static PERMANENT_NOTICE: LazyLock<Regex> = LazyLock::new(|| {
         .expect("static pattern")
 });
 
+/// A notice that the person's address changed for good (they did not leave): English, German,
+/// French and Spanish forms of "my new address is", "please update your records", "you can
+/// reach me at ... from now on". Read only beside an address in the text.
+static ADDRESS_MOVED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)\bmy (?:new )?e-?mail(?: address)? (?:has changed|is changing|changed|is now|will be)\b|\bmy new (?:e-?mail |mail |work |business )?address\b|\bnew (?:e-?mail|mail) address\b|\b(?:e-?mail )?address has (?:been )?changed\b|\bplease update your (?:records|address book|contacts|contact (?:list|details|information)|mailing list|distribution list|crm)\b|\b(?:i can|i may|can|may) (?:now |henceforth |from now on )?be reached at\b|\b(?:i am|i'm|i’m) now (?:reachable|available) at\b|\b(?:zukünftig|künftig|ab sofort|ab jetzt)\b[^\n.]{0,40}?\berreichen sie mich\b|\b(?:zukünftig|künftig|ab sofort|désormais|dorénavant|en adelante|from now on)\s*:?\s*[A-Za-z0-9._%+-]+@|\bmeine neue (?:e-?mail-?)?adresse\b|\bneue (?:e-?mail-?|mail-?)adresse\b|\b(?:e-?mail-?)?adresse hat sich geändert\b|\bbitte (?:aktualisieren|ändern) sie\b[^\n.]{0,40}?\b(?:adressbuch|kontakt|adresse|daten)|\bma nouvelle adresse\b|\bnouvelle adresse (?:e-?mail|électronique|mail|courriel)\b|\bmon adresse (?:e-?mail |électronique |mail |courriel )?a changé\b|\bmerci de (?:mettre à jour|modifier) (?:vos|votre)\b|\bje suis désormais joignable\b|\bmi nueva dirección\b|\bnueva dirección de (?:correo|e-?mail)\b|\bmi (?:dirección de )?correo(?: electrónico)? ha cambiado\b|\bpor favor,? actualice\b|\ba partir de ahora\b[^\n.]{0,40}?\b(?:escríbame|escribame|contácteme|contacteme)\b",
+    )
+    .expect("static pattern")
+});
+
+/// The new address an address-change notice gives: the first address in the text that is not
+/// `own` (the sender's), looked for after the notice's words first, then before them.
+fn moved_to(
+    text: &str,
+    words: &regex::Match<'_>,
+    own: Option<&EmailAddress>,
+) -> Option<EmailAddress> {
+    let found = |part: &str| -> Option<EmailAddress> {
+        crate::reply::addresses_in(part)
+            .into_iter()
+            .find(|a| own.is_none_or(|o| !o.as_str().eq_ignore_ascii_case(a.as_str())))
+    };
+    found(&text[words.start()..]).or_else(|| found(&text[..words.start()]))
+}
+
+/// The short answers a person opens a reply with ("Yes.", "Sounds good -", "OK, thanks.",
+/// "D'accord.", "Vale, perfecto."): an automatic notice never opens by answering.
+const ANSWER_OPENINGS: &[&str] = &[
+    "yes",
+    "yep",
+    "yeah",
+    "yup",
+    "no",
+    "nope",
+    "sure",
+    "ok",
+    "okay",
+    "agreed",
+    "absolutely",
+    "of course",
+    "sounds good",
+    "sounds great",
+    "great",
+    "perfect",
+    "fine",
+    "fine by me",
+    "works for me",
+    "that works",
+    "will do",
+    "go ahead",
+    "got it",
+    "noted",
+    "done",
+    "excellent",
+    "thanks",
+    "thank you",
+    "many thanks",
+    "cheers",
+    "understood",
+    "ja",
+    "nein",
+    "gerne",
+    "passt",
+    "einverstanden",
+    "alles klar",
+    "danke",
+    "oui",
+    "non",
+    "d'accord",
+    "parfait",
+    "entendu",
+    "très bien",
+    "merci",
+    "sí",
+    "si",
+    "vale",
+    "perfecto",
+    "de acuerdo",
+    "claro",
+    "gracias",
+];
+
+/// Whether a text opens with a person's short answer (`ANSWER_OPENINGS`), alone in its first
+/// clause or followed by one word (a name: "Thanks Alex."), never by "for" ("Thank you for
+/// your message" is a notice's formula).
+fn opens_with_answer(text: &str) -> bool {
+    let lowered = text.trim_start().to_lowercase().replace('’', "'");
+    let clause = lowered
+        .split(['.', '!', '?', ',', ';', ':', '\n', '-', '–'])
+        .next()
+        .unwrap_or("")
+        .trim();
+    let clause: Vec<&str> = clause.split_whitespace().collect();
+    ANSWER_OPENINGS.iter().any(|opening| {
+        let words: Vec<&str> = opening.split(' ').collect();
+        clause.len() >= words.len()
+            && clause[..words.len()] == words[..]
+            && match &clause[words.len()..] {
+                [] => true,
+                [one] => !matches!(*one, "for" | "für" | "pour" | "por"),
+                _ => false,
+            }
+    })
+}
+
 /// New text longer than this is a person's message whatever words it holds: notices are short.
 const SHORT: usize = 1500;
 
@@ -325,13 +448,7 @@ pub fn auto_reply_to(message: &Message, new_text: &str, sent: Date) -> Option<Au
         .map(|(n, v)| (n.as_str(), v.as_str()))
         .collect();
     let own = message.from.as_ref();
-    let auto = decide(
-        &headers,
-        &message.subject,
-        new_text,
-        sent,
-        own.map(|a| a.domain()),
-    )?;
+    let auto = decide(&headers, &message.subject, new_text, sent, own)?;
     Some(AutoReply {
         departed: auto.departed.map(|d| Departure {
             successor: d.successor.filter(|s| {
@@ -352,20 +469,39 @@ fn decide(
     subject: &str,
     text: &str,
     sent: Date,
-    domain: Option<&str>,
+    own: Option<&EmailAddress>,
 ) -> Option<AutoReply> {
     let list = is_list_traffic(headers);
-    let order = day_order(text, header(headers, "Date"), domain);
+    let order = day_order(text, header(headers, "Date"), own.map(|a| a.domain()));
+    let moved = ADDRESS_MOVED
+        .find(text)
+        .and_then(|m| moved_to(text, &m, own).map(|to| (m, to)));
     let evidence = if let Some(h) = automatic_header(headers, list) {
         AutoReplyEvidence::Header(h)
     } else if let Some(marker) = subject_marker(subject) {
         AutoReplyEvidence::Subject(marker)
     } else {
-        AutoReplyEvidence::Wording(wording(subject, text, sent, order)?)
+        AutoReplyEvidence::Wording(wording(subject, text, sent, order, moved.is_some())?)
     };
     // A notice that names a return is an absence, never a departure: stopping a contact on
     // a misread holiday costs the deal (precision first, issue 10 section 1).
     let returns_on = return_date_in(text, sent, order);
+    // A person who left the company is gone whatever address they give; an address that is
+    // no longer used, with a new one, is the same person moved.
+    let left = PERMANENT
+        .find(text)
+        .filter(|m| !PERMANENT_NOTICE.is_match(m.as_str()));
+    if let Some((words, to)) = moved.filter(|_| left.is_none() && returns_on.is_none()) {
+        return Some(AutoReply {
+            evidence,
+            returns_on,
+            departed: Some(Departure {
+                words: words.as_str().trim().to_string(),
+                successor: None,
+                new_address: Some(to),
+            }),
+        });
+    }
     let departed = PERMANENT
         .find(text)
         .filter(|_| returns_on.is_none())
@@ -380,6 +516,7 @@ fn decide(
                         name: r.name.map(|n| spelled_as_written(rest, &n)),
                         ..r
                     }),
+                new_address: None,
             }
         });
     Some(AutoReply {
@@ -397,17 +534,31 @@ fn decide(
 /// moves the deal; its evidence quotes the notice. Source: oneshot-agent/oneshot-gtm#63 (a
 /// "no longer with" notice must stop the cadence) and issue 10, sections 1 and 3 (stop the
 /// address, offer the successor).
+///
+/// A notice that the person moved address (`Departure::new_address`) retires only the old
+/// address (`Action::StopAddress`): the person is still the deal's contact, and the new
+/// address is for the caller to offer as their other address.
 pub fn departure_plan(departed: &Departure) -> (Reading, Vec<Action>) {
+    let mut evidence = vec![format!("permanent auto-reply: {}", departed.words)];
+    if let Some(to) = &departed.new_address {
+        evidence.push(format!("new address: {to}"));
+    }
     let reading = Reading {
         class: ReplyClass::OutOfOffice,
         confident: true,
-        evidence: vec![format!("permanent auto-reply: {}", departed.words)],
+        evidence,
         lost_reason: None,
         until: None,
         proposal: None,
         referral: departed.successor.clone(),
+        back_on: None,
     };
-    (reading, vec![Action::DoNotContact])
+    let action = if departed.new_address.is_some() {
+        Action::StopAddress
+    } else {
+        Action::DoNotContact
+    };
+    (reading, vec![action])
 }
 
 /// A name as the text writes it ("Ana García") when `name` was read from an address
@@ -447,19 +598,33 @@ fn spelled_as_written(text: &str, name: &str) -> String {
 /// reader, so "I'm on holiday until Monday but happy to talk Tuesday" stays a reply.
 pub(crate) fn reads_as_notice(text: &str, sent: Date) -> bool {
     let text = text.trim();
-    wording("", text, sent, day_order(text, None, None)).is_some()
+    wording("", text, sent, day_order(text, None, None), false).is_some()
         || (text.chars().count() <= 200 && !PERSON.is_match(text))
 }
 
 /// The wording that makes a short new text an automatic notice, or `None` for a person.
-fn wording(subject: &str, text: &str, sent: Date, order: DayOrder) -> Option<String> {
+fn wording(subject: &str, text: &str, sent: Date, order: DayOrder, moved: bool) -> Option<String> {
     let text = text.trim();
     if text.is_empty() || text.chars().count() > SHORT {
+        return None;
+    }
+    // "Yes. I'm away until the 17th": a person answering, who mentions an absence (issue 10,
+    // section 3). Headers and the subject still mark a real notice before this is asked.
+    if opens_with_answer(text) {
         return None;
     }
     if let Some(m) = SELF_AUTOMATIC
         .find(text)
         .or_else(|| PERMANENT_NOTICE.find(text))
+    {
+        return Some(m.as_str().to_string());
+    }
+    // "My new address is ...; please update your records": a notice when nothing in it
+    // answers or asks anything (a person's reply that mentions a new address stays a reply).
+    if moved
+        && !PERSON.is_match(text)
+        && !ANSWER_START.is_match(text)
+        && let Some(m) = ADDRESS_MOVED.find(text)
     {
         return Some(m.as_str().to_string());
     }
@@ -765,24 +930,18 @@ fn place(year: Option<i16>, month: i8, day: i8, sent: Date) -> Option<Date> {
     }
 }
 
-/// The next date after `sent` with day `day` (and weekday `on`, when a date within a year has
-/// both).
+/// The next date after `sent` with day `day`: this month's when it is still ahead, else the
+/// next month that has that day. With a weekday (`on`: "Monday 23rd") the date must fall on
+/// it; when it does not, the words name no date we can trust (the sender may mean another
+/// month, or mistyped), and none is guessed: a wrong return date is worse than none.
 fn next_day_of_month(day: i8, on: Option<Weekday>, sent: Date) -> Option<Date> {
-    let mut fallback = None;
-    for k in 0..=12i32 {
+    let next = (0..=2i32).find_map(|k| {
         let first = sent.first_of_month().checked_add(k.months()).ok()?;
-        let Ok(d) = Date::new(first.year(), first.month(), day) else {
-            continue;
-        };
-        if d <= sent {
-            continue;
-        }
-        if on.is_none_or(|w| d.weekday() == w) {
-            return Some(d);
-        }
-        fallback = fallback.or(Some(d));
-    }
-    fallback
+        Date::new(first.year(), first.month(), day)
+            .ok()
+            .filter(|d| *d > sent)
+    })?;
+    on.is_none_or(|w| next.weekday() == w).then_some(next)
 }
 
 fn next_weekday(on: Weekday, sent: Date) -> Option<Date> {
@@ -1161,11 +1320,111 @@ mod tests {
     }
 
     #[test]
+    fn an_address_change_is_a_move_not_a_departure() {
+        let sent = d("2026-11-25");
+        let own = EmailAddress::parse("dana@northwind.example").unwrap();
+        let cases = [
+            (
+                "Meine E-Mail-Adresse hat sich geändert. Zukünftig erreichen Sie mich unter dana.reyes@northwind-group.example.\n\nBitte aktualisieren Sie Ihr Adressbuch.",
+                "dana.reyes@northwind-group.example",
+            ),
+            (
+                "Bonjour, veuillez noter ma nouvelle adresse : dana@marchand-groupe.example. Merci de mettre à jour vos contacts.",
+                "dana@marchand-groupe.example",
+            ),
+            ("zukünftig\nkarl@hanz.example", "karl@hanz.example"),
+            (
+                "Hola, mi nueva dirección de correo es dana@grupo-norte.example. Por favor, actualice sus contactos.",
+                "dana@grupo-norte.example",
+            ),
+            (
+                "This mailbox is no longer monitored. My new address is dana.reyes@northwind-freight.example - please update your records.",
+                "dana.reyes@northwind-freight.example",
+            ),
+        ];
+        for (text, new) in cases {
+            let auto = decide(&[], "Re: Pilot", text, sent, Some(&own))
+                .unwrap_or_else(|| panic!("a notice: {text}"));
+            let departed = auto.departed.expect(text);
+            assert_eq!(
+                departed
+                    .new_address
+                    .as_ref()
+                    .map(|a| a.to_string())
+                    .as_deref(),
+                Some(new),
+                "{text}"
+            );
+            assert_eq!(departed.successor, None, "{text}");
+            assert_eq!(departure_plan(&departed).1, vec![Action::StopAddress]);
+        }
+        // Someone who left gives an address at the new employer: still a departure.
+        let left = decide(
+            &[("Auto-Submitted", "auto-replied")],
+            "Automatic reply: Pilot",
+            "Dana has left the company. Please contact Priya Natarajan at priya@northwind.example.",
+            sent,
+            Some(&own),
+        )
+        .unwrap();
+        assert_eq!(left.departed.unwrap().new_address, None);
+        // A person's reply that mentions a new address is a reply.
+        assert!(
+            decide(
+                &[],
+                "Re: Pilot",
+                "Sounds good, Thursday works. My new address is dana@northwind-group.example.",
+                sent,
+                Some(&own)
+            )
+            .is_none()
+        );
+    }
+
+    #[test]
     fn list_precedence_is_not_automatic() {
         let list = [("Precedence", "bulk"), ("List-Id", "<dev.lists.example>")];
         assert!(is_list_traffic(&list));
         assert!(auto_reply(&list, "Re: Plugin release", "All set.", d("2017-10-29")).is_none());
         let outlook = [("X-Auto-Response-Suppress", "DR, RN, NRN, OOF, AutoReply")];
         assert!(auto_reply(&outlook, "Re: pilot", "Thursday works.", d("2026-05-08")).is_none());
+    }
+}
+
+#[cfg(test)]
+mod answer_tests {
+    use super::*;
+
+    #[test]
+    fn a_short_answer_that_mentions_an_absence_is_a_person() {
+        let sent: Date = "2026-11-25".parse().unwrap();
+        for text in [
+            "Yes, go ahead. I am on leave until 12/04 with limited access to email.",
+            "OK, thanks. I'm on vacation until January 4th with no access to email.",
+            "Sounds good - I'm out of the office until Monday 30th, back on Tuesday.",
+            "Perfect. Ich bin bis 4.12. im Urlaub.",
+            "D'accord. Je suis absent jusqu'au 4 décembre.",
+            "Vale, perfecto. Estoy de vacaciones hasta el 4 de diciembre.",
+            "Thanks Alex. Out of office until Friday with limited access to email.",
+        ] {
+            assert!(auto_reply(&[], "Re: Pilot", text, sent).is_none(), "{text}");
+        }
+        for text in [
+            "Thank you for your message. I am out of the office until 4 December with limited access to email.",
+            "Thanks for your email. I'm on annual leave until Monday 30 November.",
+            "Hello, I am out of the office until 4 December. For urgent matters please contact my colleague.",
+        ] {
+            assert!(auto_reply(&[], "Re: Pilot", text, sent).is_some(), "{text}");
+        }
+        // Headers still decide: an answer-shaped text under an auto-reply header is automatic.
+        assert!(
+            auto_reply(
+                &[("Auto-Submitted", "auto-replied")],
+                "Re: Pilot",
+                "OK. Away until Monday.",
+                sent
+            )
+            .is_some()
+        );
     }
 }

@@ -346,7 +346,11 @@ pub(crate) fn is_daemon(address: &EmailAddress) -> bool {
 /// Whether a message is a mail system's report about delivery (a standard report, or mail
 /// from a mailer daemon): a bounce, or a notice (delay, relay) that concerns no person.
 pub fn is_delivery_notice(message: &Message) -> bool {
-    message.delivery_report.is_some() || message.from.as_ref().is_some_and(is_daemon)
+    message.delivery_report.is_some()
+        || message
+            .from
+            .as_ref()
+            .is_some_and(|f| is_daemon(f) || super::ses::is_notifier(f))
 }
 
 /// The addresses a message reports as undeliverable, `None` when it is not a bounce.
@@ -368,6 +372,18 @@ pub fn bounced_addresses(message: &Message, own: &[EmailAddress]) -> Option<Vec<
             }
         }
         return (!failed.is_empty()).then_some(failed);
+    }
+    // Amazon SES's notification by mail: its JSON names each recipient (`mail::ses`).
+    if let Some(from) = &message.from
+        && super::ses::is_notifier(from)
+        && let Some(recipients) = super::ses::ses_bounce(&message.text)
+    {
+        let report = Message {
+            delivery_report: Some(recipients),
+            text: String::new(),
+            ..message.clone()
+        };
+        return bounced_addresses(&report, own);
     }
     // Report fields laid out in the plain text (a report whose MIME structure was lost): read
     // per recipient as a report part would be.

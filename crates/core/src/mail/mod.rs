@@ -5,11 +5,12 @@
 mod address;
 pub(crate) mod autoreply;
 mod message;
+mod ses;
 pub mod text;
 mod thread;
 mod understand;
 
-pub use address::{is_free_mail, normalise_address};
+pub use address::{address_names, is_free_mail, normalise_address};
 pub use autoreply::{
     AutoReply, AutoReplyEvidence, DayOrder, Departure, auto_reply, auto_reply_to, day_order,
     departure_plan, is_list_traffic, return_date, return_date_in, working_day_on_or_after,

@@ -34,6 +34,8 @@ pub struct Directory {
     domains: HashMap<String, String>,
     /// Each account's deals, the one to log on first: open before closed, then most recent.
     deals: HashMap<String, Vec<DealId>>,
+    /// Each account's people by name, to know one of them under another address.
+    people: HashMap<String, Vec<(ContactId, String)>>,
     /// The deal each contact was last active on, and when.
     last_deal: HashMap<ContactId, (Timestamp, DealId)>,
     /// Each deal's account, and each deal's earliest touch by the rep (an outbound call,
@@ -53,6 +55,7 @@ impl Directory {
             .collect();
         let mut contacts = HashMap::new();
         let mut domains = HashMap::new();
+        let mut people: HashMap<String, Vec<(ContactId, String)>> = HashMap::new();
         let mut ranked: HashMap<String, Vec<(bool, Timestamp, DealId)>> = HashMap::new();
         let mut last_deal: HashMap<ContactId, (Timestamp, DealId)> = HashMap::new();
         let mut deal_account = HashMap::new();
@@ -66,6 +69,10 @@ impl Directory {
             deal_account.insert(r.deal.id, (r.deal.account.name.clone(), first_touch));
             let account = r.deal.account.name.clone();
             for c in &r.contacts {
+                let named = people.entry(account.clone()).or_default();
+                if !named.iter().any(|(id, _)| *id == c.id) {
+                    named.push((c.id, c.name.clone()));
+                }
                 for e in &c.emails {
                     if let Some(a) = normalise_address(e.as_str()) {
                         if !is_free_mail(a.domain()) {
@@ -115,6 +122,7 @@ impl Directory {
             contacts,
             domains,
             deals,
+            people,
             last_deal,
             deal_account,
         }
@@ -128,6 +136,7 @@ impl Directory {
             contacts: HashMap::new(),
             domains: HashMap::new(),
             deals: HashMap::new(),
+            people: HashMap::new(),
             last_deal: HashMap::new(),
             deal_account: HashMap::new(),
         };
@@ -138,6 +147,7 @@ impl Directory {
             all.contacts.extend(part.contacts);
             all.domains.extend(part.domains);
             all.deals.extend(part.deals);
+            all.people.extend(part.people);
             all.last_deal.extend(part.last_deal);
             all.deal_account.extend(part.deal_account);
         }
@@ -181,7 +191,7 @@ impl Directory {
         let Some(from) = &message.from else {
             return true;
         };
-        if message.delivery_report.is_some() || is_daemon(from) {
+        if message.delivery_report.is_some() || is_daemon(from) || super::ses::is_notifier(from) {
             return true;
         }
         if self.is_me(from) {
@@ -200,6 +210,24 @@ impl Directory {
             || message.reply_to.iter().any(|a| self.contact(a).is_some())
             || normalise_address(from.as_str())
                 .is_some_and(|a| self.domains.contains_key(a.domain()))
+    }
+
+    /// The one person at `account` whose name `address` spells (`address_names`), if exactly
+    /// one does: "sam.doyle@" is Sam Doyle writing from another address of their company.
+    pub(crate) fn person_named_by(
+        &self,
+        account: &str,
+        address: &EmailAddress,
+    ) -> Option<ContactId> {
+        let mut named = self
+            .people
+            .get(account)?
+            .iter()
+            .filter(|(_, name)| super::address::address_names(address, name));
+        match (named.next(), named.next()) {
+            (Some((id, _)), None) => Some(*id),
+            _ => None,
+        }
     }
 
     pub(crate) fn account_of_domain(&self, domain: &str) -> Option<&str> {
@@ -228,7 +256,8 @@ pub struct MailActivity {
     /// (To or Cc) after the rep's first touch on the deal, and it is not list traffic
     /// (`List-Id`, `List-Unsubscribe`, `Precedence: list|bulk|junk`) outside such a thread.
     /// False for outbound mail, bounces, and mail that predates every touch (engagement, but an
-    /// answer to nothing). Source: issue 10, sections 1 and 3 ("Threads").
+    /// answer to nothing: such a message is recorded as `Outcome::Wrote`, not `Replied`).
+    /// Source: issue 10, sections 1 and 3 ("Threads").
     pub answers_touch: bool,
     /// For a bounce naming several contacts: the others (deal, contact), each to be recorded
     /// as a bounce of its own (`contact` is the first).
@@ -343,6 +372,16 @@ pub fn understand_in(
             && !a.answers_touch
             && !to_me
             && is_list_or_bulk(&message.automatic_headers);
+        if a.direction == Direction::Inbound
+            && a.outcome == Outcome::Replied
+            && !a.answers_touch
+            && opens_conversation(message)
+            && first_touch(directory, conversation, a.deal).is_none_or(|t| t > a.at)
+        {
+            // Nothing the rep sent is being answered: the deal's people writing first is
+            // engagement, never a reply to a touch (issue 10, "Threads").
+            a.outcome = Outcome::Wrote;
+        }
     }
     if list_only {
         // A post to a list or a bulk mailing that reached the rep only through the list,
@@ -386,17 +425,38 @@ fn answers_touch(
         .iter()
         .chain(&message.cc)
         .any(|a| directory.is_me(a));
-    let first_touch = directory
-        .deal_account
-        .get(&activity.deal)
-        .and_then(|(_, t)| *t)
-        .into_iter()
-        .chain(conversation.first_touch)
-        .min();
+    let first_touch = first_touch(directory, conversation, activity.deal);
     from_contact
         && to_me
         && !is_list_or_bulk(&message.automatic_headers)
         && first_touch.is_some_and(|t| t <= activity.at)
+}
+
+/// Whether a message opens a conversation rather than answering an earlier message: no
+/// In-Reply-To or References (RFC 5322 section 3.6.4) and no answer or forward prefix on its
+/// subject. A message that answers something the record does not hold (the rep's sent mail
+/// not imported) stays a reply; it still answers no recorded touch, so it never acts alone.
+fn opens_conversation(message: &Message) -> bool {
+    message.in_reply_to.is_empty()
+        && message.references.is_empty()
+        && !super::autoreply::is_answer_subject(&message.subject)
+}
+
+/// The rep's earliest touch on `deal` that the directory or the conversation knows: the
+/// directory's, the caller's (recorded since), or the touch the message's thread names.
+fn first_touch(
+    directory: &Directory,
+    conversation: &Conversation,
+    deal: DealId,
+) -> Option<Timestamp> {
+    directory
+        .deal_account
+        .get(&deal)
+        .and_then(|(_, t)| *t)
+        .into_iter()
+        .chain(conversation.first_touch)
+        .chain(conversation.touch.filter(|t| t.deal == deal).map(|t| t.at))
+        .min()
 }
 
 /// Mailing-list or bulk traffic by its headers: `List-Id` or `List-Unsubscribe` (RFC 2919,
@@ -578,6 +638,41 @@ fn decide(
                 account: account.clone(),
                 address,
                 deal: Some(touch.deal),
+                activity,
+            };
+        }
+        // The same person under another address at their own account: an address that spells a
+        // contact's name ("sam.doyle@" for Sam Doyle, who is sam@), or an auto-reply in the
+        // thread of a touch to them (a mailbox answers for its owner). Their reply or absence
+        // is theirs, exactly as from their known address; the address is offered.
+        let same_person = account
+            .as_deref()
+            .filter(|_| !is_daemon(from))
+            .and_then(|account| {
+                directory.person_named_by(account, &address).or_else(|| {
+                    conversation
+                        .touch
+                        .filter(|t| {
+                            t.by_headers
+                                && directory
+                                    .deal_account
+                                    .get(&t.deal)
+                                    .is_some_and(|(a, _)| a == account)
+                        })
+                        .and_then(|t| t.contact)
+                        .filter(|_| auto_reply_to(message, &text, date_of(at)).is_some())
+                })
+            });
+        if let (Some(account), Some(contact)) = (account.clone(), same_person) {
+            let deal = directory.deal(&account, Some(contact), thread);
+            let activity = deal.and_then(|d| match inbound(d, Some(contact)) {
+                Disposition::Activity(a) => Some(a),
+                _ => None,
+            });
+            return Disposition::SuggestContact {
+                account,
+                address,
+                deal,
                 activity,
             };
         }

@@ -89,6 +89,11 @@ pub struct Reading {
     pub proposal: Option<Proposal>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub referral: Option<Referral>,
+    /// A reply that is not an absence notice but says the sender is away ("Yes. I'm on
+    /// vacation until the 17th"): the day they are back. No touch before it, whatever else the
+    /// reply means (issue 10, section 3: a person mentioning a vacation is replying).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub back_on: Option<Date>,
 }
 
 impl Reading {
@@ -101,6 +106,7 @@ impl Reading {
             until: None,
             proposal: None,
             referral: None,
+            back_on: None,
         }
     }
 }
@@ -111,6 +117,34 @@ const LATER_AFTER_DAYS: i64 = 21;
 static EMAIL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}").expect("static pattern")
 });
+/// The addresses written in a text, in order (a sentence's closing dot left out), each once.
+pub(crate) fn addresses_in(text: &str) -> Vec<EmailAddress> {
+    let mut found: Vec<EmailAddress> = Vec::new();
+    for m in EMAIL.find_iter(text) {
+        let written = m.as_str().trim_end_matches('.');
+        if let Ok(a) = EmailAddress::parse(written)
+            && !found.contains(&a)
+        {
+            found.push(a);
+        }
+    }
+    found
+}
+
+/// "See my answers below / inline / in red": the sender wrote their answers inside the quoted
+/// message (Outlook's habit: no `>` quoting, the answers typed into the original), where the
+/// reader does not look. Nothing in the quoted text is read as theirs (it is mostly the rep's
+/// own words), so such a reply is never acted on: the rep reads it (issue 10, section 2).
+static INLINE_ANSWERS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)\b(?:(?:see|find|read|check) (?:my |our )?(?:answers?|responses?|replies|comments?|notes?|feedback|remarks?|thoughts)|(?:my|our) (?:answers?|responses?|replies|comments?|notes?|feedback|remarks?)(?: are| is)?|(?:answered|responded|replied|commented)(?: to (?:your|each|the) (?:questions?|points?))?)\s+(?:below|inline|in-line|in line|in (?:red|blue|green|bold|italics?|yellow|colou?r|caps)|within|embedded|in the (?:text|e-?mail|message|body)(?: below)?|between (?:the )?lines)\b|\b(?:meine|unsere|die) (?:antworten|anmerkungen|kommentare)\b[^.\n]{0,30}?\b(?:unten|im text|im (?:nachfolgenden|unteren) text|in rot|in blau|inline|zwischen den zeilen)\b|\b(?:mes|nos|voir les|voir mes|voir nos) (?:réponses|commentaires|remarques)\b[^.\n]{0,20}?(?:ci-dessous|en rouge|en bleu|dans le texte|dans le corps|dans (?:votre|ton) (?:message|mail|e-?mail))|\b(?:mis|nuestras|nuestros|ver mis|ver nuestras) (?:respuestas|comentarios)\b[^.\n]{0,20}?\b(?:abajo|a continuación|en rojo|en azul|en el texto|entre líneas|en tu correo|en su correo)",
+    )
+    .expect("static pattern")
+});
+
+/// The evidence a reply with its answers inside the quoted message carries (`INLINE_ANSWERS`).
+pub const INLINE_EVIDENCE: &str = "answers written inside the quoted message";
+
 static NAME: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\b[A-ZÀ-Ý][a-zà-ÿ][a-zà-ÿ'-]*(?:\s+[A-ZÀ-Ý][a-zà-ÿ][a-zà-ÿ'-]*){0,2}")
         .expect("static pattern")
@@ -392,7 +426,10 @@ pub fn classify_with(
     let original = kept.trim();
     let lower = lowered(original);
     let lower = lower.trim();
-    let times = mentions(lower, sent);
+    // A time said of an absence ("I'm out next week") is when they are away, not a time to
+    // meet or to look again: only `back_on` speaks of it.
+    let all_times = mentions(lower, sent);
+    let times: Vec<Mention> = all_times.iter().filter(|m| !m.away).cloned().collect();
     let far_after = sent.checked_add(LATER_AFTER_DAYS.days()).unwrap_or(sent);
     let later_date = times.iter().map(|m| m.on).filter(|d| *d >= far_after).min();
     let near = times
@@ -475,7 +512,7 @@ pub fn classify_with(
         away.filter(|_| crate::mail::autoreply::reads_as_notice(original, sent))
     {
         let mut r = Reading::new(ReplyClass::OutOfOffice, vec![words.to_string()]);
-        r.until = return_date(original, sent).or(times.iter().map(|m| m.on).min());
+        r.until = return_date(original, sent).or(all_times.iter().map(|m| m.on).min());
         (r, true)
     } else if let Some(referral) = referral_cue.and_then(|cue| referral_in(original, cue.range())) {
         let mut r = Reading::new(
@@ -587,6 +624,20 @@ pub fn classify_with(
     {
         reading.confident = false;
         reading.evidence.extend(conflicting);
+    }
+    // A person who answers and says they are away: a reply, held until their return.
+    if reading.class != ReplyClass::OutOfOffice && away.is_some() {
+        reading.back_on = return_date(original, sent);
+    }
+    if let Some(m) = INLINE_ANSWERS.find(original) {
+        reading.confident = false;
+        reading.evidence.insert(
+            0,
+            format!(
+                "{INLINE_EVIDENCE} (\"{}\"): read them there; the quoted text is not read",
+                m.as_str()
+            ),
+        );
     }
     reading
 }
@@ -772,6 +823,38 @@ mod tests {
             if reason.is_some() {
                 assert_eq!(r.lost_reason, *reason, "{text}");
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod inline_answer_tests {
+    use super::*;
+
+    #[test]
+    fn answers_inside_the_quote_are_never_acted_on() {
+        let sent: Date = "2026-11-20".parse().unwrap();
+        for text in [
+            "Please see my answers below in red.",
+            "Hi, answered inline. In short: we are not interested.",
+            "Meine Antworten finden Sie unten im Text.",
+            "Bonjour, voir mes réponses en rouge ci-dessous.",
+            "Hola, mis respuestas van en rojo abajo.",
+            "My comments are inline - close the file on the add-on.",
+        ] {
+            let r = classify(text, None, sent);
+            assert!(!r.confident, "{text}: {r:?}");
+            assert!(r.evidence[0].starts_with(INLINE_EVIDENCE), "{text}: {r:?}");
+        }
+        for text in [
+            "We signed with Globex, see below for the contract dates.",
+            "Thursday works, the agenda below is fine.",
+        ] {
+            let r = classify(text, None, sent);
+            assert!(
+                !r.evidence.iter().any(|e| e.starts_with(INLINE_EVIDENCE)),
+                "{text}: {r:?}"
+            );
         }
     }
 }

@@ -36,6 +36,9 @@ pub struct DealSituation {
 pub enum Action {
     /// The sender, under every address and on every deal.
     DoNotContact,
+    /// Only the address the message came from: the person moved to another address for good
+    /// (an address-change notice), and stays a contact under the new one.
+    StopAddress,
     /// No touch before the person is back.
     HoldUntil {
         date: Date,
@@ -72,7 +75,29 @@ fn salvageable(reason: LostReason) -> bool {
 
 /// The changes `reading` makes to a deal in `situation`, read on `at`. `sender` names the
 /// person who wrote, for the step it sets.
+///
+/// A reply that says the sender is away (`Reading::back_on`) also holds the next touch until
+/// their return, whatever else it does: the hold moves no deal.
 pub fn plan(
+    reading: &Reading,
+    situation: DealSituation,
+    sender: &str,
+    quote: &str,
+    at: Date,
+    policy: &Policy,
+) -> Vec<Action> {
+    let mut actions = plan_class(reading, situation, sender, quote, at, policy);
+    if let Some(date) = reading.back_on
+        && !actions
+            .iter()
+            .any(|a| matches!(a, Action::HoldUntil { .. } | Action::DoNotContact))
+    {
+        actions.push(Action::HoldUntil { date });
+    }
+    actions
+}
+
+fn plan_class(
     reading: &Reading,
     situation: DealSituation,
     sender: &str,
@@ -96,6 +121,17 @@ pub fn plan(
         .map(String::as_str)
         .collect::<Vec<_>>()
         .join("; ");
+    // The answers are inside the quoted message, where the reader does not look: whatever the
+    // sender's few own words say, the rep reads the message.
+    if let Some(inline) = reading
+        .evidence
+        .iter()
+        .find(|e| e.starts_with(super::INLINE_EVIDENCE))
+    {
+        return vec![Action::NeedsRep {
+            why: format!("read the message itself: {inline}"),
+        }];
+    }
     if (moves_deal || changes_people) && !situation.direct {
         return vec![Action::NeedsRep {
             why: format!(

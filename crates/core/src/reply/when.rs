@@ -14,6 +14,32 @@ use std::sync::LazyLock;
 pub struct Mention {
     pub on: Date,
     pub phrase: String,
+    /// Said of an absence ("I'm out next week", "ich bin bis Freitag im Urlaub"): when the
+    /// sender is away, never a time to meet or to look again.
+    pub away: bool,
+}
+
+/// Words that make the time after them in the same clause an absence.
+static AWAY_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(?:(?:i'm|i am|i'll be|i will be|i’m|i’ll be|we're|we are|we'll be|we will be|she's|he's|she is|he is|will be)\s+(?:\w+\s+)?(?:out|away|off|ooo|on (?:holiday|holidays|vacation|leave|pto|annual leave)|travell?ing|unavailable|not available|out of (?:the )?office)|away|on (?:holiday|holidays|vacation|leave|pto|annual leave)|out of (?:the )?office|abwesend|im urlaub|nicht im büro|nicht erreichbar|absente?|en congés?|en vacances|indisponible|de vacaciones|ausente|no disponible|fuera de la oficina)\b")
+        .expect("static pattern")
+});
+/// Words that make a clause about meeting, whatever absence it mentions.
+static MEETING_WORDS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(?:meet|call|talk|speak|chat|demo|catch up|back|return|returning|zurück|wieder|retour|de vuelta|regreso)\b")
+        .expect("static pattern")
+});
+
+/// Whether the time at `at` in `text` is said of an absence: the clause before it (back to a
+/// sentence end, a comma or a "but") speaks of being away and not of meeting or returning.
+fn said_of_absence(text: &str, at: usize) -> bool {
+    let before = &text[..at];
+    let start = before
+        .rfind(['.', ';', '!', '?', '\n', ',', '-'])
+        .map_or(0, |i| i + 1)
+        .max(before.rfind(" but ").map_or(0, |i| i + 5));
+    let clause = &before[start..];
+    AWAY_BEFORE.is_match(clause) && !MEETING_WORDS.is_match(clause)
 }
 
 const WEEKDAYS: &[(&str, Weekday)] = &[
@@ -66,6 +92,9 @@ const NUMBERS: &[(&str, i64)] = &[
 /// One alternative a kind of mention is found by; each kind turns its match into a date.
 #[derive(PartialEq, Eq)]
 enum Kind {
+    /// A weekday with its date ("Friday 4 December", "Monday, December 7", "Monday 23rd"):
+    /// one day, named twice; when the two disagree it names none.
+    WeekdayDate,
     Today,
     Tomorrow,
     ThisWeek,
@@ -103,6 +132,10 @@ static PATTERNS: LazyLock<Vec<Pattern>> = LazyLock::new(|| {
         .collect::<Vec<_>>()
         .join("|");
     let table: Vec<(Kind, String)> = vec![
+        (
+            Kind::WeekdayDate,
+            format!(r"\b(?P<w>{weekday}),?\s+(?:the\s+)?(?:(?P<d>\d{{1,2}})(?:st|nd|rd|th|er|\.)?\s+(?:of\s+|de\s+)?(?P<m>{month})\b|(?P<d3>\d{{1,2}})(?:st|nd|rd|th|er)\b|(?P<m2>{month})\.?\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\b)"),
+        ),
         (Kind::Today, r"\b(?:today|heute|aujourd'hui|hoy)\b".into()),
         (Kind::Tomorrow, r"\b(?:tomorrow|demain|mañana)\b".into()),
         (
@@ -213,6 +246,21 @@ fn ordinal(word: &str) -> Option<i8> {
 fn date_of(kind: &Kind, caps: &regex::Captures<'_>, sent: Date) -> Option<Date> {
     let text = |name: &str| caps.name(name).map(|m| m.as_str());
     match kind {
+        Kind::WeekdayDate => {
+            let (_, wanted) = WEEKDAYS.iter().find(|(w, _)| Some(*w) == text("w"))?;
+            let day: i8 = text("d").or(text("d2")).or(text("d3"))?.parse().ok()?;
+            let date = match text("m").or(text("m2")) {
+                Some(m) => next_month_day(sent, month_number(m)?, day)?,
+                // "Monday 23rd": this month's 23rd when still ahead, else the next month's.
+                None => (0..=2i32).find_map(|k| {
+                    let first = sent.first_of_month().checked_add(k.months()).ok()?;
+                    Date::new(first.year(), first.month(), day)
+                        .ok()
+                        .filter(|d| *d >= sent)
+                })?,
+            };
+            (date.weekday() == *wanted).then_some(date)
+        }
         Kind::Today => Some(sent),
         Kind::Tomorrow => days(sent, 1),
         Kind::ThisWeek => days(sent, 1),
@@ -315,13 +363,21 @@ pub fn mentions(text: &str, sent: Date) -> Vec<Mention> {
             {
                 continue;
             }
-            if let Some(on) = date_of(&pattern.kind, &caps, sent).filter(|d| *d >= sent) {
+            let on = date_of(&pattern.kind, &caps, sent).filter(|d| *d >= sent);
+            // A weekday and a date that disagree name no day, and neither half may be read
+            // alone: a wrong date is worse than none.
+            if on.is_none() && pattern.kind == Kind::WeekdayDate {
+                taken.push(whole.range());
+                continue;
+            }
+            if let Some(on) = on {
                 taken.push(whole.range());
                 found.push((
                     whole.start(),
                     Mention {
                         on,
                         phrase: whole.as_str().to_string(),
+                        away: said_of_absence(text, whole.start()),
                     },
                 ));
             }
@@ -405,5 +461,70 @@ mod tests {
             None,
             "the past is not a time to look again"
         );
+    }
+}
+
+#[cfg(test)]
+mod weekday_date_tests {
+    use super::*;
+
+    fn dates(text: &str, sent: &str) -> Vec<String> {
+        mentions(&text.to_lowercase(), sent.parse().unwrap())
+            .into_iter()
+            .map(|m| m.on.to_string())
+            .collect()
+    }
+
+    #[test]
+    fn a_weekday_with_its_date_is_one_day_and_a_disagreement_is_none() {
+        // Sent on Wednesday 2026-11-25.
+        let sent = "2026-11-25";
+        assert_eq!(dates("Friday 4 December works", sent), ["2026-12-04"]);
+        assert_eq!(
+            dates("how about Monday, December 7th?", sent),
+            ["2026-12-07"]
+        );
+        assert_eq!(dates("lundi 7 décembre ?", sent), ["2026-12-07"]);
+        // 23 December 2026 is a Wednesday, not a Monday: no day is guessed, not even Monday.
+        assert!(dates("I'm away until Monday 23rd", sent).is_empty());
+        assert!(dates("let's meet Friday 5 December", sent).is_empty());
+        // "Monday 30th" in the message's month.
+        assert_eq!(dates("back Monday 30th", sent), ["2026-11-30"]);
+        // A time of day after the weekday is not a day of the month.
+        assert_eq!(dates("Can we talk Tuesday 2pm?", sent), ["2026-12-01"]);
+        // A date alone resolves forward from the message.
+        assert_eq!(dates("2 December", sent), ["2026-12-02"]);
+        assert_eq!(dates("2 December", "2026-12-05"), ["2027-12-02"]);
+    }
+}
+
+#[cfg(test)]
+mod absence_tests {
+    use super::*;
+
+    #[test]
+    fn a_time_said_of_an_absence_is_marked() {
+        let sent: Date = "2026-11-20".parse().unwrap();
+        let found = mentions("let's meet on december 2nd, i'm out next week", sent);
+        let read: Vec<(String, bool)> = found.iter().map(|m| (m.on.to_string(), m.away)).collect();
+        assert_eq!(
+            read,
+            [
+                ("2026-12-02".to_string(), false),
+                ("2026-11-23".to_string(), true)
+            ]
+        );
+        let found = mentions(
+            "ich bin nächste woche im urlaub, passt dienstag, 1. dezember?",
+            sent,
+        );
+        assert!(found.iter().all(|m| !m.away), "{found:?}");
+        let found = mentions("i'm on holiday next week but can talk on tuesday", sent);
+        let away: Vec<&str> = found
+            .iter()
+            .filter(|m| m.away)
+            .map(|m| m.phrase.as_str())
+            .collect();
+        assert_eq!(away, ["next week"], "{found:?}");
     }
 }
