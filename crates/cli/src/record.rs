@@ -425,7 +425,10 @@ pub async fn log(g: &Global, a: LogArgs) -> Result<ExitCode> {
                 None,
             )?;
             writer.commit()?;
-            (activity, Some((reading, crate::import::look_again(&actions))))
+            (
+                activity,
+                Some((reading, crate::import::look_again(&actions))),
+            )
         }
         _ => (store.log_activity(id, new).await?, None),
     };

@@ -466,4 +466,14 @@ fn a_draft_goes_to_the_persons_next_address_once_the_old_one_is_retired() {
         .map(|m| m["to"].as_str().unwrap_or(""))
         .collect();
     assert_eq!(to, ["dana.reyes@northwind-group.example"], "{queued}");
+    // A moved address is not a request to stop: the person stays reachable, and the rep may
+    // still lift or set do-not-contact by hand.
+    let shown = rk.json(&["--now", later, "show", &d]);
+    let dana = shown["record"]["contacts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "Dana Reyes")
+        .unwrap_or_else(|| panic!("{shown}"));
+    assert_eq!(dana["do_not_contact"], false, "{dana}");
 }

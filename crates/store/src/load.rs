@@ -54,7 +54,7 @@ fn deal_json(with_text: bool) -> String {
                            d.expected_close, d.status, d.created_at, d.lost_reason, d.lost_note, d.lost_at,
                            d.resurface_on, d.account_id)
          || ',' || (SELECT json_group_array(json_array(c.id, c.name, c.title, c.role,
-                        c.do_not_contact OR EXISTS (SELECT 1 FROM blocked_addresses b WHERE b.address = e.email),
+                        c.do_not_contact OR EXISTS (SELECT 1 FROM blocked_addresses b WHERE b.address = e.email AND b.reason = 'asked to stop'),
                         e.email,
                         CASE WHEN e.bounced_at IS NULL THEN 0 ELSE NOT EXISTS (
                           SELECT 1 FROM activities a
@@ -180,8 +180,9 @@ fn date(text: Option<String>, table: &'static str, id: i64) -> Result<Option<jif
 }
 
 /// Folds the contact-and-address rows into contacts, keeping their order. A contact is
-/// do-not-contact when marked so or when one of their addresses is blocked (it asked to stop:
-/// `blocked_addresses`), the rule the send-time check applies; their mail bounced when mail to
+/// do-not-contact when marked so or when one of their addresses asked to stop
+/// (`blocked_addresses` with the reason `asked to stop`; an address the person retired for
+/// another, `moved to another address`, leaves them reachable there), the rule the send-time check applies; their mail bounced when mail to
 /// their first address did since they last engaged, on any deal (`Store::is_bounced`).
 fn merge_contacts(rows: Vec<ContactRow>) -> Vec<Contact> {
     let mut contacts: Vec<Contact> = Vec::new();

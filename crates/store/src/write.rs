@@ -270,7 +270,7 @@ impl Store {
         if !value {
             let blocked: Option<String> = sqlx::query_scalar(
                 "SELECT e.email FROM contact_emails e JOIN blocked_addresses b ON b.address = e.email
-                 WHERE e.contact_id = $1 ORDER BY e.email LIMIT 1",
+                 WHERE e.contact_id = $1 AND b.reason = 'asked to stop' ORDER BY e.email LIMIT 1",
             )
             .bind(contact.0)
             .fetch_optional(&self.pool)
