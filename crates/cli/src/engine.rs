@@ -3,142 +3,13 @@
 use crate::args::*;
 use crate::output::{day, deal_id, now, open, print_json, say, table};
 use anyhow::{Context, Result, bail};
-use jiff::Timestamp;
-use rekindle_core::assess::by_urgency;
+use rekindle_app::pipeline::{self, Scan, ScanRow, Waiting};
+use rekindle_app::{Caller, drafts};
 use rekindle_core::compose::{Composer, Draft};
 use rekindle_core::*;
-use rekindle_store::{AccountWork, Filter, Scope, Store};
-use serde::Serialize;
+use rekindle_store::Store;
 use std::collections::BTreeMap;
 use std::process::ExitCode;
-use std::sync::{Arc, OnceLock};
-
-/// One open deal in a scan: what it is, and its assessment.
-#[derive(Serialize)]
-pub struct ScanRow {
-    /// Also in the assessment, which is flattened into the row.
-    #[serde(skip)]
-    deal_id: DealId,
-    title: String,
-    account: String,
-    owner: String,
-    stage: String,
-    amount: Money,
-    status: DealStatus,
-    /// Their date to look again, when one is set.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    resurface_on: Option<jiff::civil::Date>,
-    #[serde(flatten)]
-    assessment: Assessment,
-}
-
-impl ScanRow {
-    fn new(r: &DealRecord, assessment: Assessment) -> Self {
-        let d = &r.deal;
-        ScanRow {
-            deal_id: d.id,
-            title: d.title.clone(),
-            account: d.account.name.clone(),
-            owner: d.owner.clone(),
-            stage: d.stage.clone(),
-            amount: d.amount,
-            status: d.status,
-            resurface_on: d.resurface_on,
-            assessment,
-        }
-    }
-}
-
-/// The open deals and their assessments at one moment, in deal id order.
-pub struct Scan {
-    pub rows: Vec<ScanRow>,
-}
-
-async fn policy(store: &Store) -> Result<Policy> {
-    Ok(store.policy().await?)
-}
-
-/// The team's stage durations, learned from every deal's stage history.
-pub(crate) async fn stage_norms(store: &Store, now: Timestamp) -> Result<Norms> {
-    let mut b = NormsBuilder::default();
-    for history in store.stage_histories().await? {
-        b.observe_stages(&history, now);
-    }
-    Ok(b.finish())
-}
-
-/// Whether the scan (and `today`) looks at a deal: every open deal, and a nurtured one whose
-/// date to look again has come (before it, nothing proposes a touch: `reach`).
-fn in_scan(r: &DealRecord, now: Timestamp) -> bool {
-    match r.deal.status {
-        DealStatus::Open => true,
-        DealStatus::Nurture => r
-            .deal
-            .resurface_on
-            .is_some_and(|on| on <= time::date_of(now)),
-        DealStatus::Won | DealStatus::Lost => false,
-    }
-}
-
-/// Assesses every open deal (and every nurtured one whose date has come), account by account as the store streams them: each account's
-/// deals teach its contacts' reply habits, every deal teaches the stage durations.
-pub async fn run_scan(store: &Store, now: Timestamp) -> Result<Scan> {
-    let policy = policy(store).await?;
-    // The stage norms are learned while the readers start: a reader decodes its first
-    // accounts, then waits for them before assessing.
-    let stages: Arc<OnceLock<Option<Norms>>> = Arc::new(OnceLock::new());
-    let learning = {
-        let (store, stages) = (store.clone(), stages.clone());
-        tokio::spawn(async move {
-            let learned = stage_norms(&store, now).await;
-            let (norms, error) = match learned {
-                Ok(n) => (Some(n), None),
-                Err(e) => (None, Some(e)),
-            };
-            stages.set(norms).ok();
-            error
-        })
-    };
-    let work: AccountWork<Vec<ScanRow>> = Arc::new(move |group: Vec<DealRecord>| {
-        let Some(stages) = stages.wait() else {
-            return Vec::new();
-        };
-        let norms = stages.with_replies_from(&group, now);
-        group
-            .iter()
-            .filter(|r| in_scan(r, now))
-            .map(|r| ScanRow::new(r, assess(r, now, &policy, &norms)))
-            .collect()
-    });
-    let mapped = store.map_accounts(false, work).await;
-    if let Some(error) = learning.await? {
-        return Err(error.context("learning the stage norms"));
-    }
-    let mut rows: Vec<ScanRow> = mapped?.into_iter().flatten().collect();
-    rows.sort_by_key(|r| r.deal_id);
-    Ok(Scan { rows })
-}
-
-/// One deal, with its full text, assessed exactly as the scan assesses it.
-pub async fn assess_deal(
-    store: &Store,
-    id: DealId,
-    now: Timestamp,
-) -> Result<(DealRecord, Assessment, Policy)> {
-    let record = store.deal(id).await?;
-    let account = store
-        .load(Filter {
-            scope: Scope::AccountOf(id),
-            with_text: false,
-        })
-        .await?;
-    let norms = stage_norms(store, now)
-        .await?
-        .with_replies_from(&account, now);
-    let policy = policy(store).await?;
-    let assessment = assess(&record, now, &policy, &norms);
-    Ok((record, assessment, policy))
-}
 
 /// The composer, with the templates of `--templates DIR` when given. The folder holds only
 /// `PLAY.txt` files (dot-files aside), each a regular file that parses and keeps to what a
@@ -260,23 +131,11 @@ fn scan_table(rows: &[&ScanRow]) -> comfy_table::Table {
     t
 }
 
-/// Worst first: dark before healthy, then higher risk.
-fn by_state_and_risk(rows: &[ScanRow]) -> Vec<&ScanRow> {
-    let mut sorted: Vec<&ScanRow> = rows.iter().collect();
-    sorted.sort_by(|x, y| {
-        let (a, b) = (&x.assessment, &y.assessment);
-        b.state
-            .cmp(&a.state)
-            .then(b.risk.cmp(&a.risk))
-            .then(x.deal_id.cmp(&y.deal_id))
-    });
-    sorted
-}
-
 pub async fn scan(g: &Global, a: ScanArgs) -> Result<ExitCode> {
     let store = open(g).await?;
-    let scan = run_scan(&store, now(g)?).await?;
-    let shown: Vec<&ScanRow> = by_state_and_risk(&scan.rows)
+    let scan = pipeline::scan(&store, &Caller::local(), now(g)?).await?;
+    let shown: Vec<&ScanRow> = scan
+        .worst_first()
         .into_iter()
         .filter(|r| a.all || r.assessment.state != DealState::Healthy)
         .collect();
@@ -317,21 +176,6 @@ fn state_summary(rows: &[ScanRow]) -> String {
     )
 }
 
-/// Actions due today or overdue, most urgent first.
-fn due_today(scan: &Scan, now: Timestamp) -> Vec<&ScanRow> {
-    let today = time::date_of(now);
-    let mut due: Vec<&ScanRow> = scan
-        .rows
-        .iter()
-        .filter(|r| {
-            r.assessment.next_action.play.is_some()
-                && time::date_of(r.assessment.next_action.due) <= today
-        })
-        .collect();
-    due.sort_by(|a, b| by_urgency(&a.assessment, &b.assessment));
-    due
-}
-
 fn today_table(due: &[&ScanRow]) -> comfy_table::Table {
     let mut t = table(&["#", "Deal", "Account", "State", "Do", "Why"]);
     for (i, r) in due.iter().enumerate() {
@@ -350,9 +194,8 @@ fn today_table(due: &[&ScanRow]) -> comfy_table::Table {
 
 pub async fn today(g: &Global) -> Result<ExitCode> {
     let store = open(g).await?;
-    let now = now(g)?;
-    let scan = run_scan(&store, now).await?;
-    let due = due_today(&scan, now);
+    let today = pipeline::today(&store, &Caller::local(), now(g)?).await?;
+    let due = today.due();
     if g.json {
         print_json(&due)?;
     } else {
@@ -361,47 +204,45 @@ pub async fn today(g: &Global) -> Result<ExitCode> {
         } else {
             say!("{}", today_table(&due));
         }
-        for line in waiting_on_the_rep(&store).await? {
+        for line in waiting_lines(&today.waiting) {
             say!("{line}");
         }
     }
-    finish(scan);
+    finish(today.scan);
     Ok(ExitCode::SUCCESS)
 }
 
-/// Replies and outgoing messages that wait for the rep's decision.
-async fn waiting_on_the_rep(store: &Store) -> Result<Vec<String>> {
-    use rekindle_core::outbox::OutboxState;
+/// What waits for the rep, a line each, with the command that shows it.
+fn waiting_lines(w: &Waiting) -> Vec<String> {
     let mut lines = Vec::new();
-    let replies = store.readings(true, 1000).await?.len();
-    if replies > 0 {
+    if w.replies > 0 {
         lines.push(format!(
-            "{replies} replies wait for you: rekindle replies list"
+            "{} replies wait for you: rekindle replies list",
+            w.replies
         ));
     }
-    let outbox = store.outbox(false).await?;
-    let count = |state: OutboxState| outbox.iter().filter(|m| m.state == state).count();
-    for (state, what) in [
-        (OutboxState::Draft, "drafts to review and approve"),
-        (OutboxState::Refused, "messages refused at send time"),
+    for (n, what) in [
+        (w.drafts, "drafts to review and approve"),
+        (w.refused, "messages refused at send time"),
         (
-            OutboxState::Unconfirmed,
+            w.unconfirmed,
             "messages that may have gone out: confirm them",
         ),
     ] {
-        let n = count(state);
         if n > 0 {
             lines.push(format!("{n} {what}: rekindle outbox list"));
         }
     }
-    Ok(lines)
+    lines
 }
 
 pub async fn show(g: &Global, a: DealRef) -> Result<ExitCode> {
     let id = deal_id(&a.deal)?;
     let store = open(g).await?;
     let now = now(g)?;
-    let (record, assessment, _) = assess_deal(&store, id, now).await?;
+    let pipeline::DealView {
+        record, assessment, ..
+    } = pipeline::deal(&store, &Caller::local(), id, now).await?;
     if g.json {
         print_json(&serde_json::json!({ "record": record, "assessment": assessment }))?;
         return Ok(ExitCode::SUCCESS);
@@ -577,17 +418,12 @@ pub(crate) fn print_draft(d: &Draft) {
 
 pub async fn draft(g: &Global, a: DraftArgs) -> Result<ExitCode> {
     let id = deal_id(&a.deal)?;
+    let play = a.play.as_deref().map(PlayKind::parse).transpose()?;
     let store = open(g).await?;
     let now = now(g)?;
-    let (record, assessment, policy) = assess_deal(&store, id, now).await?;
-    let play = match a.play.as_deref() {
-        Some(p) => PlayKind::parse(p)?,
-        None => match assessment.next_action.play {
-            Some(p) => p,
-            None => bail!("nothing to draft for {id}: {}", assessment.next_action.why),
-        },
-    };
-    let draft = composer(g)?.draft(&record, &assessment, play, now, &policy)?;
+    let composer = composer(g)?;
+    let drafts::Drafted { draft, .. } =
+        drafts::draft(&store, &Caller::local(), &composer, id, play, now).await?;
     if g.json {
         print_json(&draft)?;
     } else {
@@ -679,8 +515,9 @@ pub async fn demo(g: &Global, a: DemoArgs) -> Result<ExitCode> {
         )?;
         return Ok(ExitCode::SUCCESS);
     }
-    let scan = run_scan(&store, now).await?;
-    let due = due_today(&scan, now);
+    let caller = Caller::local();
+    let scan = pipeline::scan(&store, &caller, now).await?;
+    let due = scan.due(now);
     let composer = composer(g)?;
     let mut drafts = Vec::new();
     for play in [
@@ -693,11 +530,9 @@ pub async fn demo(g: &Global, a: DemoArgs) -> Result<ExitCode> {
             .iter()
             .find(|r| r.assessment.next_action.play == Some(play))
         {
-            let (record, assessment, policy) = assess_deal(&store, row.deal_id, now).await?;
-            drafts.push((
-                row.deal_id,
-                composer.draft(&record, &assessment, play, now, &policy)?,
-            ));
+            let drafted =
+                drafts::draft(&store, &caller, &composer, row.deal_id, Some(play), now).await?;
+            drafts.push((row.deal_id, drafted.draft));
         }
     }
     if g.json {
@@ -717,7 +552,7 @@ pub async fn demo(g: &Global, a: DemoArgs) -> Result<ExitCode> {
     );
     say!("Evaluated at {now}\n");
     say!("The pipeline");
-    say!("{}", scan_table(&by_state_and_risk(&scan.rows)));
+    say!("{}", scan_table(&scan.worst_first()));
     say!("{}\n", state_summary(&scan.rows));
     say!("Today, most urgent first");
     say!("{}\n", today_table(&due));

@@ -3,12 +3,13 @@
 //! SMTP, or the rep exports it as a .eml file.
 
 use crate::args::{Global, OutboxCommand, SendArgs};
-use crate::engine::{assess_deal, composer};
+use crate::engine::composer;
 use crate::output::{day, deal_id, now, open, print_json, report, say, table};
 use crate::sync::password;
 use anyhow::{Context, Result, anyhow, bail};
 use jiff::Timestamp;
 use regex::Regex;
+use rekindle_app::{Caller, drafts};
 use rekindle_core::outbox::{OutboxState, Outgoing, Verdict, check};
 use rekindle_core::time::{date_of, start_of_day};
 use rekindle_core::{
@@ -93,15 +94,12 @@ async fn add(
     now: Timestamp,
 ) -> Result<ExitCode> {
     let id = deal_id(deal)?;
-    let (record, assessment, policy) = assess_deal(store, id, now).await?;
-    let play = match play {
-        Some(p) => PlayKind::parse(p)?,
-        None => assessment
-            .next_action
-            .play
-            .ok_or_else(|| anyhow!("nothing to draft for {id}: {}", assessment.next_action.why))?,
-    };
-    let draft = composer(g)?.draft(&record, &assessment, play, now, &policy)?;
+    let play = play.map(PlayKind::parse).transpose()?;
+    let composer = composer(g)?;
+    let drafts::Drafted { view, draft } =
+        drafts::draft(store, &Caller::local(), &composer, id, play, now).await?;
+    let play = draft.play;
+    let record = view.record;
     let queued = queue_draft(store, &record, &draft, now).await?;
     let m = store.outgoing(queued).await?;
     report(g, &m, || {

@@ -3,11 +3,13 @@
 //! reads the pipeline account by account, as the scan does.
 
 use crate::args::{EventArgs, EventCommand, FeatureCommand, Global, PromoArgs, ReviveArgs};
-use crate::engine::{composer, print_draft, stage_norms};
+use crate::engine::{composer, print_draft};
 use crate::outbox::outgoing_of;
 use crate::output::{now, open, print_json, report, say, table};
 use anyhow::{Context, Result, anyhow, bail};
 use jiff::Timestamp;
+use rekindle_app::Caller;
+use rekindle_app::pipeline::stage_norms;
 use rekindle_core::compose::Draft;
 use rekindle_core::revival::{
     Candidate, Catalogue, Outlook, Promotion, PromotionKind, Revival, Shipped, Subject,
@@ -81,7 +83,7 @@ enum Pending {
 /// `pending` counted as recorded.
 async fn candidates(store: &Store, now: Timestamp, keep: Keep, pending: Pending) -> Result<Found> {
     let policy = store.policy().await?;
-    let stages = stage_norms(store, now).await?;
+    let stages = stage_norms(store, &Caller::local(), now).await?;
     let revival = policy.revival();
     let since = date_of(now)
         .checked_sub(rekindle_core::time::days(revival.fresh_days))

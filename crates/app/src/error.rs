@@ -1,0 +1,90 @@
+//! The one error of the use cases, and what kind of failure each is, for a front-end to map in
+//! one place (the CLI: exit status 2; a server: the HTTP status of [`ErrorKind::http_status`]).
+
+use rekindle_core::compose::ComposeError;
+use rekindle_core::{DealId, ParseError};
+use rekindle_store::StoreError;
+
+/// Why a use case failed. Its text is the message a person reads (it names the record, the
+/// field or the input); [`AppError::kind`] says which kind of failure it is. A use case that
+/// fails changes nothing.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// An input did not parse: the field, the input and what was expected.
+    #[error(transparent)]
+    Invalid(#[from] ParseError),
+    /// The input is well formed but does not fit the record (a message's text fails the tone
+    /// check, a decision that needs what the reply does not name).
+    #[error("{0}")]
+    Unfit(String),
+    /// The record is in a state that does not allow it (a message already sent, a reading
+    /// already replaced).
+    #[error("{0}")]
+    Conflict(String),
+    /// The deal has no play to draft now: `why` is the next action's reason.
+    #[error("nothing to draft for {deal}: {why}")]
+    NothingToDraft { deal: DealId, why: String },
+    /// A draft could not be made (missing facts, no recipient, not reachable now, a template).
+    #[error(transparent)]
+    Compose(#[from] ComposeError),
+    /// A failure of the store: not found, a state conflict, busy, or the database itself.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// Anything else that went wrong inside (a task that died).
+    #[error("{0}")]
+    Internal(String),
+}
+
+/// The kind of a failure, as a front-end answers it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// What the request names does not exist (HTTP 404).
+    NotFound,
+    /// The request is malformed or does not fit the record (HTTP 422).
+    Invalid,
+    /// The record's state does not allow it now (HTTP 409).
+    Conflict,
+    /// Something the use case needs is busy or unreachable; trying again may work (HTTP 503).
+    Unavailable,
+    /// A failure inside (HTTP 500).
+    Internal,
+}
+
+impl ErrorKind {
+    /// The HTTP status a server answers with (RFC 9110, section 15).
+    pub fn http_status(self) -> u16 {
+        match self {
+            ErrorKind::NotFound => 404,
+            ErrorKind::Invalid => 422,
+            ErrorKind::Conflict => 409,
+            ErrorKind::Unavailable => 503,
+            ErrorKind::Internal => 500,
+        }
+    }
+}
+
+impl AppError {
+    /// Which kind of failure this is.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            AppError::Invalid(_) | AppError::Unfit(_) => ErrorKind::Invalid,
+            AppError::Conflict(_) | AppError::NothingToDraft { .. } => ErrorKind::Conflict,
+            AppError::Compose(e) => match e {
+                ComposeError::Template { .. } => ErrorKind::Internal,
+                ComposeError::MissingFacts { .. }
+                | ComposeError::NoRecipient(_)
+                | ComposeError::Unreachable { .. }
+                | ComposeError::NeedsOccasion { .. }
+                | ComposeError::FailsLint { .. } => ErrorKind::Conflict,
+            },
+            AppError::Store(e) => match e {
+                StoreError::NotFound { .. } => ErrorKind::NotFound,
+                StoreError::Invalid(_) | StoreError::Ambiguous { .. } => ErrorKind::Invalid,
+                StoreError::State(_) => ErrorKind::Conflict,
+                StoreError::Busy(_) => ErrorKind::Unavailable,
+                _ => ErrorKind::Internal,
+            },
+            AppError::Internal(_) => ErrorKind::Internal,
+        }
+    }
+}
