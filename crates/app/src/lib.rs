@@ -10,6 +10,7 @@
 
 pub mod drafts;
 mod error;
+pub mod outbox;
 pub mod pipeline;
 
 pub use error::{AppError, ErrorKind};

@@ -4,11 +4,11 @@
 
 use crate::args::{EventArgs, EventCommand, FeatureCommand, Global, PromoArgs, ReviveArgs};
 use crate::engine::{composer, print_draft};
-use crate::outbox::outgoing_of;
 use crate::output::{now, open, print_json, report, say, table};
 use anyhow::{Context, Result, anyhow, bail};
 use jiff::Timestamp;
 use rekindle_app::Caller;
+use rekindle_app::outbox::outgoing_of;
 use rekindle_app::pipeline::stage_norms;
 use rekindle_core::compose::Draft;
 use rekindle_core::revival::{
@@ -232,7 +232,10 @@ async fn with_drafts(
                 Err(e) => (None, Some(e.to_string())),
             };
         if let (Some(d), true) = (&draft, queue) {
-            to_queue.push((out.len(), outgoing_of(store, &record, d).await?));
+            to_queue.push((
+                out.len(),
+                outgoing_of(store, &Caller::local(), &record, d).await?,
+            ));
         }
         out.push(Drafted {
             candidate,
