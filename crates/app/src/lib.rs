@@ -8,10 +8,13 @@
 //! caller passes in. Who may see or change what is decided here, from the `Caller`; front-ends
 //! never filter records by user.
 
+pub mod capture;
 pub mod drafts;
 mod error;
 pub mod outbox;
 pub mod pipeline;
+pub mod record;
+pub mod replies;
 
 pub use error::{AppError, ErrorKind};
 

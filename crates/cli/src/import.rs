@@ -1,701 +1,96 @@
-//! Capturing activity from the rep's mail: `rekindle import mail` (files) and the shared
-//! importer that `rekindle sync imap` feeds too.
+//! `rekindle import mail` and `rekindle import calendar`: the files read (two threads: the
+//! reader parses, `rekindle_app::capture::Importer` records), the progress bar, the report.
 
 use crate::args::Global;
 use crate::output::{now, open, report};
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use jiff::Timestamp;
-use rekindle_core::calendar::{
-    EventDisposition, MeetingChange, Occurrence, meeting_change, understand_event,
-};
-use rekindle_core::mail::{
-    Conversation, Departure, Directory, Disposition, LIST_TRAFFIC, MailActivity, Message, TouchRef,
-    UNKNOWN_SENDER, departure_plan, thread_subject, understand, understand_in,
-};
-use rekindle_core::reply::{
-    Action, DealSituation, Reading, ReplyClass, classify, context_matters, plan,
-};
-use rekindle_core::time::date_of;
-use rekindle_core::{
-    ActivityId, ContactId, DealId, DealRecord, Direction, EmailAddress, Outcome, Policy,
-};
-use rekindle_ingest::Skipped;
-use rekindle_ingest::calendar::Window;
-use rekindle_store::{CaptureWriter, MailOutcome, Store};
-use serde::Serialize;
-use std::collections::{BTreeMap, HashSet};
+use rekindle_app::Caller;
+pub use rekindle_app::capture::{FirstReading, Importer, Summary, read_alone};
+use rekindle_core::mail::Message;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-/// What an import did.
-#[derive(Default, Serialize)]
-pub struct Summary {
-    pub read: usize,
-    /// Messages that concern a deal (touches, replies, auto-replies, bounces, suggestions),
-    /// new or already imported.
-    pub matched: usize,
-    pub bytes: u64,
-    pub seconds: f64,
-    pub touches: usize,
-    pub replies: usize,
-    /// Messages from the deal's people before any touch on the deal (`Outcome::Wrote`):
-    /// engagement, read, but answering nothing.
-    pub unprompted: usize,
-    pub auto_replies: usize,
-    pub bounces: usize,
-    pub contacts_suggested: usize,
-    pub already_imported: usize,
-    /// Replies read, by what they meant.
-    pub replies_read: BTreeMap<&'static str, usize>,
-    /// Deals a reply closed or nurtured with a date to look again, and the date.
-    pub look_again: Vec<(DealId, jiff::civil::Date)>,
-    /// A calendar import (files or CalDAV): it speaks of events.
-    pub calendar: bool,
-    /// Calendar events read (each occurrence of a recurring one), and what they changed in
-    /// the deals' records, counted only when the record changed: a meeting ahead booked or
-    /// moved (the earliest is the deal's booked next step),
-    /// a meeting held, a cancellation or a declined invitation recorded, a booked step taken
-    /// away by one of those.
-    pub occurrences: usize,
-    pub meetings_booked: usize,
-    pub meetings_held: usize,
-    /// Cancelled by the organiser (STATUS:CANCELLED, METHOD:CANCEL).
-    pub meetings_cancelled: usize,
-    /// Declined by every deal contact invited.
-    pub invitations_declined: usize,
-    /// Booked next steps taken away because their meeting was cancelled or declined.
-    pub steps_cancelled: usize,
-    /// Messages that mean nothing for the record, by reason.
-    pub not_matched: BTreeMap<&'static str, usize>,
-    /// Messages that could not be read, with their file (or folder) and position.
-    pub skipped: Vec<(String, String)>,
-    /// Files in the folders read that hold no mail (indexes, caches), passed over.
-    pub files_not_mail: usize,
-}
-
-impl Summary {
-    /// The human report: one line of counts, then what was passed over.
-    pub fn lines(&self) -> Vec<String> {
-        let mb = self.bytes as f64 / 1e6;
+/// An import's report for people: one line of counts, then what was passed over.
+pub fn summary_lines(summary: &Summary) -> Vec<String> {
+    {
+        let mb = summary.bytes as f64 / 1e6;
         let mut lines = Vec::new();
         let events = || {
             format!(
                 "Read {} calendar events: {} meetings ahead booked or moved, {} meetings held, {} cancelled, {} declined ({} booked steps taken away)",
-                self.occurrences,
-                self.meetings_booked,
-                self.meetings_held,
-                self.meetings_cancelled,
-                self.invitations_declined,
-                self.steps_cancelled
+                summary.occurrences,
+                summary.meetings_booked,
+                summary.meetings_held,
+                summary.meetings_cancelled,
+                summary.invitations_declined,
+                summary.steps_cancelled
             )
         };
-        if self.calendar {
+        if summary.calendar {
             lines.push(format!(
                 "{}; {} new contacts suggested; {} already imported",
                 events(),
-                self.contacts_suggested,
-                self.already_imported
+                summary.contacts_suggested,
+                summary.already_imported
             ));
         } else {
             lines.push(format!(
             "Read {} messages ({mb:.1} MB in {:.1} s, {:.1} MB/s), {} about deals: {} touches, {} replies, {} written before any touch, {} auto-replies, {} bounces added; {} new contacts suggested; {} already imported",
-            self.read,
-            self.seconds,
-            if self.seconds > 0.0 {
-                mb / self.seconds
+            summary.read,
+            summary.seconds,
+            if summary.seconds > 0.0 {
+                mb / summary.seconds
             } else {
                 0.0
             },
-            self.matched,
-            self.touches,
-            self.replies,
-            self.unprompted,
-            self.auto_replies,
-            self.bounces,
-            self.contacts_suggested,
-            self.already_imported
+            summary.matched,
+            summary.touches,
+            summary.replies,
+            summary.unprompted,
+            summary.auto_replies,
+            summary.bounces,
+            summary.contacts_suggested,
+            summary.already_imported
             ));
-            if self.occurrences > 0 {
+            if summary.occurrences > 0 {
                 lines.push(events());
             }
         }
-        if !self.replies_read.is_empty() {
-            let read: Vec<String> = self
+        if !summary.replies_read.is_empty() {
+            let read: Vec<String> = summary
                 .replies_read
                 .iter()
                 .map(|(class, n)| format!("{n} {class}"))
                 .collect();
             lines.push(format!("  replies read: {}", read.join(", ")));
         }
-        for (deal, on) in &self.look_again {
+        for (deal, on) in &summary.look_again {
             lines.push(format!(
                 "  {deal}: look again on {on}, no touch before then"
             ));
         }
-        let what = if self.calendar { "events" } else { "messages" };
-        for (reason, n) in &self.not_matched {
+        let what = if summary.calendar {
+            "events"
+        } else {
+            "messages"
+        };
+        for (reason, n) in &summary.not_matched {
             lines.push(format!("  {n} {what} not matched: {reason}"));
         }
-        if self.files_not_mail > 0 {
+        if summary.files_not_mail > 0 {
             lines.push(format!(
                 "  {} files passed over: not mail",
-                self.files_not_mail
+                summary.files_not_mail
             ));
         }
-        for (origin, reason) in &self.skipped {
+        for (origin, reason) in &summary.skipped {
             lines.push(format!("  skipped {origin}: {reason}"));
         }
         lines
-    }
-}
-
-/// The rep's addresses: given now (the second value: to remember when the import ends well),
-/// or remembered from before.
-async fn my_addresses(
-    store: &Store,
-    given: &[String],
-) -> Result<(Vec<EmailAddress>, Option<Vec<EmailAddress>>)> {
-    if !given.is_empty() {
-        let parsed = given
-            .iter()
-            .map(|a| EmailAddress::parse(a))
-            .collect::<Result<Vec<_>, _>>()?;
-        return Ok((parsed.clone(), Some(parsed)));
-    }
-    let known = store.rep_addresses().await?;
-    if known.is_empty() {
-        bail!("say which addresses are yours, once: --me you@company.com");
-    }
-    Ok((known, None))
-}
-
-/// What a message says on its own, worked out on any thread: what it is for the record
-/// (before its thread is looked up) and, for a reply, what the reply means.
-pub struct FirstReading {
-    pub disposition: Disposition,
-    pub reading: Option<Reading>,
-}
-
-/// The reply a disposition records, if it records one.
-fn reply_of(disposition: &Disposition) -> Option<&MailActivity> {
-    let activity = match disposition {
-        Disposition::Activity(a) => a,
-        Disposition::SuggestContact {
-            activity: Some(a), ..
-        } => a,
-        _ => return None,
-    };
-    matches!(activity.outcome, Outcome::Replied | Outcome::Wrote).then_some(activity)
-}
-
-/// Reads a message without the record's help (see `FirstReading`).
-pub fn read_alone(message: &Message, directory: &Directory, now: Timestamp) -> FirstReading {
-    let disposition = understand(message, directory, None, now);
-    let reading = reply_of(&disposition).and_then(|a| {
-        a.body
-            .as_deref()
-            .map(|text| classify(text, None, date_of(a.at)))
-    });
-    FirstReading {
-        disposition,
-        reading,
-    }
-}
-
-/// A reply just recorded, to be read.
-pub struct Reply<'a> {
-    pub deal: DealId,
-    pub activity: ActivityId,
-    pub contact: Option<ContactId>,
-    /// The address it came from.
-    pub address: &'a str,
-    /// Its new text.
-    pub text: &'a str,
-    pub at: Timestamp,
-    /// It answers the rep's conversation (`DealSituation::direct`): only then may its reading
-    /// move the deal on its own. A reply the rep logs by hand is direct.
-    pub direct: bool,
-}
-
-/// The date to look again a reply's changes set, if they set one (a reply read as later, or a
-/// loss worth coming back to): echoed to the rep with its year.
-pub fn look_again(actions: &[Action]) -> Option<jiff::civil::Date> {
-    actions.iter().find_map(|a| match a {
-        Action::Close { resurface_on, .. } => *resurface_on,
-        _ => None,
-    })
-}
-
-/// Reads a reply and moves its deal accordingly (`rekindle_core::reply`), keeping the reading
-/// with what it changed (returned with it). `first` is a reading made without the
-/// conversation; a bare answer is read again against the play it answers.
-pub fn act_on_reply(
-    writer: &mut CaptureWriter,
-    policy: &Policy,
-    reply: Reply<'_>,
-    first: Option<Reading>,
-) -> Result<(Reading, Vec<Action>)> {
-    let context = writer.reply_context(reply.deal, reply.activity, reply.contact, reply.address)?;
-    let sent = date_of(reply.at);
-    let reading = match first {
-        Some(r) if r.class != ReplyClass::Unclear || !context_matters(context.last_play) => r,
-        _ => classify(reply.text, context.last_play, sent),
-    };
-    let situation = DealSituation {
-        status: context.status,
-        superseded: context.superseded,
-        direct: reply.direct,
-    };
-    let actions = plan(
-        &reading,
-        situation,
-        &context.sender,
-        reply.text,
-        sent,
-        policy,
-    );
-    writer.record_reading(
-        reply.deal,
-        reply.activity,
-        reply.contact,
-        reply.address,
-        &context.sender,
-        &reading,
-        &actions,
-        reply.at,
-        "rekindle",
-    )?;
-    Ok((reading, actions))
-}
-
-/// Turns messages into the record: who wrote to whom, replies, auto-replies, bounces, new
-/// people at known accounts. Each message is taken once, whatever the source.
-pub struct Importer {
-    pub writer: CaptureWriter,
-    directory: Arc<Directory>,
-    policy: Policy,
-    now: jiff::Timestamp,
-    started: Instant,
-    pub summary: Summary,
-    /// The Message-IDs of the rep's recorded touches, read once when first needed and kept up
-    /// as touches are recorded: whether a stranger's reply answers one is a lookup.
-    touch_ids: Option<HashSet<String>>,
-    /// The addresses given with `--me`, until they are written: in the import's first
-    /// transaction, so an import that fails before it keeps anything leaves the ones known
-    /// before.
-    remember: Option<Vec<EmailAddress>>,
-    gave_addresses: bool,
-}
-
-impl Importer {
-    pub async fn new(store: &Store, g: &Global, me: &[String]) -> Result<Importer> {
-        let now = now(g)?;
-        let (me, remember) = my_addresses(store, me).await?;
-        // Built account by account as the pipeline streams in: never the whole pipeline in
-        // memory.
-        let parts = store
-            .map_accounts(
-                false,
-                Arc::new(move |group: Vec<DealRecord>| Directory::new(&me, &group)),
-            )
-            .await?;
-        Ok(Importer {
-            writer: store.capture_writer()?,
-            directory: Arc::new(Directory::merge(parts)),
-            policy: store.policy().await?,
-            now,
-            started: Instant::now(),
-            summary: Summary::default(),
-            touch_ids: None,
-            gave_addresses: remember.is_some(),
-            remember,
-        })
-    }
-
-    /// Whether any of `ids` (In-Reply-To, References) is one of the rep's recorded touches.
-    fn refers_to_touch(&mut self, ids: &[String]) -> Result<bool> {
-        if ids.is_empty() {
-            return Ok(false);
-        }
-        let touches = match &mut self.touch_ids {
-            Some(set) => set,
-            None => self
-                .touch_ids
-                .insert(self.writer.touch_message_ids()?.into_iter().collect()),
-        };
-        Ok(ids.iter().any(|id| touches.contains(id)))
-    }
-
-    pub fn now(&self) -> jiff::Timestamp {
-        self.now
-    }
-
-    pub fn skipped(&mut self, skipped: impl IntoIterator<Item = Skipped>) {
-        self.summary
-            .skipped
-            .extend(skipped.into_iter().map(|s| (s.origin, s.reason)));
-    }
-
-    pub fn take(&mut self, message: &Message) -> Result<()> {
-        let first = read_alone(message, &self.directory, self.now);
-        self.take_understood(message, first)
-    }
-
-    /// What understanding a message needs, to do it on another thread: the directory and
-    /// the clock.
-    pub fn understanding(&self) -> (Arc<Directory>, jiff::Timestamp) {
-        (self.directory.clone(), self.now)
-    }
-
-    /// Takes a message already read on its own (`read_alone`), with everything it changes in
-    /// one batch of the capture writer.
-    pub fn take_understood(&mut self, message: &Message, first: FirstReading) -> Result<()> {
-        self.remember_addresses()?;
-        self.take_message(message, first)?;
-        Ok(self.writer.boundary()?)
-    }
-
-    /// The addresses given with `--me` go into the first transaction that records anything:
-    /// durable exactly when some of what was read with them is.
-    fn remember_addresses(&mut self) -> Result<()> {
-        if let Some(me) = self.remember.take() {
-            self.writer.set_rep_addresses(&me)?;
-        }
-        Ok(())
-    }
-
-    /// Whether addresses were given with `--me` (remembered with what the import records).
-    pub fn gave_addresses(&self) -> bool {
-        self.gave_addresses
-    }
-
-    fn take_message(&mut self, message: &Message, first: FirstReading) -> Result<()> {
-        self.summary.read += 1;
-        // Understood first without the record: most mail (newsletters, strangers) needs no
-        // database work at all.
-        let FirstReading {
-            mut disposition,
-            reading,
-        } = first;
-        let thread_ids: Vec<String> = message
-            .in_reply_to
-            .iter()
-            .chain(message.references.iter().rev())
-            .cloned()
-            .collect();
-        if let Disposition::Skip { reason } = disposition {
-            // A stranger's message that answers one of the rep's touches by its headers may be
-            // the contact writing from another address, and a list post may answer the rep in
-            // the rep's own thread: the record decides.
-            if !(matches!(reason, UNKNOWN_SENDER | LIST_TRAFFIC)
-                && self.refers_to_touch(&thread_ids)?)
-            {
-                *self.summary.not_matched.entry(reason).or_default() += 1;
-                return Ok(());
-            }
-        }
-        self.summary.matched += 1;
-        let subject_key = thread_subject(&message.subject);
-        let thread = match self.writer.thread_deal(&thread_ids)? {
-            Some(deal) => Some(deal),
-            // Headers dropped by a client or a gateway: the subject still names the thread.
-            None => match &subject_key {
-                Some(key) => self.writer.subject_deal(key)?,
-                None => None,
-            },
-        };
-        // Understood again only when the thread names another deal than the first reading
-        // chose, or when the record knows a touch the reading could not (whether it answers one).
-        let chosen = match &disposition {
-            Disposition::Activity(a) => Some(a.deal),
-            Disposition::SuggestContact { deal, .. } => *deal,
-            Disposition::Skip { .. } => None,
-        };
-        let unanswered = match &disposition {
-            Disposition::Activity(a) => Some(a),
-            Disposition::SuggestContact { activity, .. } => activity.as_ref(),
-            Disposition::Skip { .. } => None,
-        }
-        .is_some_and(|a| a.direction == Direction::Inbound && !a.answers_touch);
-        let touch = match self.writer.thread_touch(&thread_ids)? {
-            Some(t) => Some((t, true)),
-            None => match &subject_key {
-                Some(key) => self.writer.subject_touch(key)?.map(|t| (t, false)),
-                None => None,
-            },
-        }
-        .map(|((deal, contact, at), by_headers)| TouchRef {
-            deal,
-            contact,
-            by_headers,
-            at,
-        });
-        let first_touch = match thread.or(chosen) {
-            Some(deal) if unanswered => self.writer.first_touch(deal)?,
-            _ => None,
-        };
-        if (thread.is_some() && thread != chosen)
-            || (unanswered && (touch.is_some() || first_touch.is_some()))
-        {
-            let conversation = Conversation {
-                deal: thread,
-                touch,
-                first_touch,
-            };
-            disposition = understand_in(message, &self.directory, &conversation, self.now);
-        }
-        match disposition {
-            Disposition::Activity(activity) => {
-                self.record(message, subject_key.as_deref(), &activity, reading)?;
-            }
-            Disposition::SuggestContact {
-                account,
-                address,
-                deal,
-                activity,
-            } => {
-                if self.writer.suggest_contact(
-                    &account,
-                    &address,
-                    deal,
-                    message.date.unwrap_or(self.now),
-                )? {
-                    self.summary.contacts_suggested += 1;
-                }
-                if let Some(activity) = activity {
-                    self.record(message, subject_key.as_deref(), &activity, reading)?;
-                }
-            }
-            // Not recorded: once the sender becomes a contact, a re-import picks it up.
-            Disposition::Skip { reason } => {
-                *self.summary.not_matched.entry(reason).or_default() += 1
-            }
-        }
-        Ok(())
-    }
-
-    /// Records a message's activity once, and counts it.
-    fn record(
-        &mut self,
-        message: &Message,
-        subject_key: Option<&str>,
-        activity: &MailActivity,
-        reading: Option<Reading>,
-    ) -> Result<()> {
-        let recorded = self.writer.record(
-            &message.key,
-            message.message_id.as_deref(),
-            subject_key,
-            activity,
-            self.now,
-        )?;
-        if let (MailOutcome::Added(id), Outcome::Replied | Outcome::Wrote) =
-            (recorded, activity.outcome)
-        {
-            self.read_reply(message, activity, id, reading)?;
-        }
-        if let (Some(touches), Some(id), Direction::Outbound) = (
-            &mut self.touch_ids,
-            message.message_id.as_ref(),
-            activity.direction,
-        ) {
-            touches.insert(id.clone());
-        }
-        if let (MailOutcome::Added(id), Some(departed)) = (recorded, &activity.departed) {
-            self.departed(message, activity, id, departed)?;
-        }
-        let summary = &mut self.summary;
-        match (recorded, activity.outcome) {
-            (MailOutcome::AlreadyImported, _) => summary.already_imported += 1,
-            (_, Outcome::Sent) => summary.touches += 1,
-            (_, Outcome::AutoReply) => summary.auto_replies += 1,
-            (_, Outcome::Bounced) => summary.bounces += 1,
-            (_, Outcome::Wrote) => summary.unprompted += 1,
-            _ => summary.replies += 1,
-        }
-        Ok(())
-    }
-
-    /// Acts on a reply just recorded (`rekindle_core::reply`): its deal moves accordingly.
-    /// `first` is the reading made without the conversation; a bare answer is read again
-    /// against the play it answers.
-    fn read_reply(
-        &mut self,
-        message: &Message,
-        activity: &MailActivity,
-        id: ActivityId,
-        first: Option<Reading>,
-    ) -> Result<()> {
-        let Some(text) = activity.body.as_deref() else {
-            return Ok(());
-        };
-        let address = message
-            .from
-            .as_ref()
-            .map(|a| a.as_str().to_string())
-            .unwrap_or_default();
-        // Only a direct answer to the rep's conversation may move the deal on its own
-        // (`MailActivity::answers_touch`: in the thread of a touch, or a deal contact writing
-        // to the rep after one; never list traffic outside the thread, never mail before).
-        // A list post, even in the rep's thread, is read and recorded but never acts alone: the
-        // list, not the prospect, may be speaking, and others read it (issue 10, section 1).
-        let direct = activity.answers_touch
-            && !rekindle_core::mail::is_list_or_bulk(&message.automatic_headers);
-        let (reading, actions) = act_on_reply(
-            &mut self.writer,
-            &self.policy,
-            Reply {
-                deal: activity.deal,
-                activity: id,
-                contact: activity.contact,
-                address: &address,
-                text,
-                at: activity.at,
-                direct,
-            },
-            first,
-        )?;
-        *self
-            .summary
-            .replies_read
-            .entry(reading.class.as_str())
-            .or_default() += 1;
-        if let Some(on) = look_again(&actions) {
-            self.summary.look_again.push((activity.deal, on));
-        }
-        Ok(())
-    }
-
-    /// Acts on a permanent auto-reply just recorded (`mail::departure_plan`): the sender is
-    /// not written to again (the address only, when the person moved address), kept as a
-    /// reading the rep can override, and the successor or new address it names is offered as
-    /// a suggested contact on the deal's account.
-    fn departed(
-        &mut self,
-        message: &Message,
-        activity: &MailActivity,
-        id: ActivityId,
-        departed: &Departure,
-    ) -> Result<()> {
-        let address = message
-            .from
-            .as_ref()
-            .map(|a| a.as_str().to_string())
-            .unwrap_or_default();
-        let context = self
-            .writer
-            .reply_context(activity.deal, id, activity.contact, &address)?;
-        let (reading, actions) = departure_plan(departed);
-        self.writer.record_reading(
-            activity.deal,
-            id,
-            activity.contact,
-            &address,
-            &context.sender,
-            &reading,
-            &actions,
-            activity.at,
-            "rekindle",
-        )?;
-        // The successor, or the same person's new address: offered on the deal's account, the
-        // way a reply from an unknown address in the thread is.
-        if let Some(offered) = departed
-            .new_address
-            .as_ref()
-            .or_else(|| departed.successor.as_ref().and_then(|s| s.address.as_ref()))
-            && self
-                .writer
-                .suggest_contact_on_deal(activity.deal, offered, activity.at)?
-        {
-            self.summary.contacts_suggested += 1;
-        }
-        Ok(())
-    }
-
-    /// Takes a calendar occurrence: a booked next step, a meeting held or a cancellation, once
-    /// per version of the event.
-    /// Takes a calendar occurrence, with everything it changes in one batch of the capture
-    /// writer.
-    pub fn take_occurrence(&mut self, occurrence: &Occurrence) -> Result<()> {
-        self.remember_addresses()?;
-        self.take_event(occurrence)?;
-        Ok(self.writer.boundary()?)
-    }
-
-    fn take_event(&mut self, occurrence: &Occurrence) -> Result<()> {
-        self.summary.occurrences += 1;
-        match understand_event(occurrence, &self.directory, self.now) {
-            EventDisposition::Meeting(meeting) => {
-                let seen = self.writer.meeting_seen(&occurrence.key)?;
-                let change = meeting_change(seen, &meeting, occurrence.sequence);
-                let done = self.writer.record_meeting(
-                    &occurrence.key,
-                    occurrence.sequence,
-                    &meeting,
-                    seen,
-                    change,
-                    self.now,
-                )?;
-                // Only what changed in the record: a declined invitation is not a cancellation,
-                // and takes a step away only when it was the booked one.
-                let summary = &mut self.summary;
-                match change {
-                    MeetingChange::None => summary.already_imported += 1,
-                    MeetingChange::Book => summary.meetings_booked += 1,
-                    MeetingChange::Hold => summary.meetings_held += 1,
-                    MeetingChange::Cancel if meeting.declined => summary.invitations_declined += 1,
-                    MeetingChange::Cancel => summary.meetings_cancelled += 1,
-                }
-                if change == MeetingChange::Cancel {
-                    summary.steps_cancelled += usize::from(done.step_removed);
-                }
-            }
-            EventDisposition::SuggestContact {
-                account,
-                address,
-                deal,
-            } => {
-                if self.writer.suggest_contact(
-                    &account,
-                    &address,
-                    deal,
-                    occurrence.start.min(self.now),
-                )? {
-                    self.summary.contacts_suggested += 1;
-                }
-            }
-            EventDisposition::Skip { reason } => {
-                *self.summary.not_matched.entry(reason).or_default() += 1
-            }
-        }
-        Ok(())
-    }
-
-    /// Recurring events are expanded from a year back to half a year ahead.
-    pub fn window(&self) -> Window {
-        let day = 86_400;
-        Window {
-            from: Timestamp::from_second(self.now.as_second() - 365 * day).unwrap_or(self.now),
-            to: Timestamp::from_second(self.now.as_second() + 183 * day).unwrap_or(self.now),
-        }
-    }
-
-    /// Makes the import durable, with the addresses given (`--me`) in its last transaction.
-    pub fn complete(&mut self) -> Result<()> {
-        self.remember_addresses()?;
-        Ok(self.writer.commit()?)
-    }
-
-    /// Makes the import durable and says what it did.
-    pub fn finish(mut self) -> Result<Summary> {
-        self.complete()?;
-        self.summary.seconds = self.started.elapsed().as_secs_f64();
-        Ok(self.summary)
     }
 }
 
@@ -766,7 +161,7 @@ fn kept(done: &[String], durable_in_failing_path: usize, gave_addresses: bool) -
 pub async fn mail(g: &Global, paths: &[PathBuf], me: &[String]) -> Result<ExitCode> {
     check_paths(paths, |p| rekindle_ingest::check(p).map(drop))?;
     let store = open(g).await?;
-    let mut importer = Importer::new(&store, g, me).await?;
+    let mut importer = Importer::new(&store, &Caller::local(), me, now(g)?).await?;
     let total: u64 = paths.iter().map(|p| rekindle_ingest::source_bytes(p)).sum();
     let bar = progress(g, Some(total));
     let paths = paths.to_vec();
@@ -840,14 +235,14 @@ pub async fn mail(g: &Global, paths: &[PathBuf], me: &[String]) -> Result<ExitCo
     .await??;
     let mut summary = importer.finish()?;
     summary.bytes = bytes;
-    report(g, &summary, || summary.lines().join("\n"))?;
+    report(g, &summary, || summary_lines(&summary).join("\n"))?;
     Ok(ExitCode::SUCCESS)
 }
 
 pub async fn calendar(g: &Global, paths: &[PathBuf], me: &[String]) -> Result<ExitCode> {
     check_paths(paths, rekindle_ingest::calendar::check)?;
     let store = open(g).await?;
-    let mut importer = Importer::new(&store, g, me).await?;
+    let mut importer = Importer::new(&store, &Caller::local(), me, now(g)?).await?;
     importer.summary.calendar = true;
     let window = importer.window();
     let paths = paths.to_vec();
@@ -859,7 +254,7 @@ pub async fn calendar(g: &Global, paths: &[PathBuf], me: &[String]) -> Result<Ex
                 if failed.is_none()
                     && let Err(e) = importer.take_occurrence(&occurrence)
                 {
-                    failed = Some(e.context(format!(
+                    failed = Some(anyhow::Error::new(e).context(format!(
                         "recording {} from {}",
                         occurrence.key,
                         path.display()
@@ -876,6 +271,6 @@ pub async fn calendar(g: &Global, paths: &[PathBuf], me: &[String]) -> Result<Ex
     })
     .await??;
     let summary = importer.finish()?;
-    report(g, &summary, || summary.lines().join("\n"))?;
+    report(g, &summary, || summary_lines(&summary).join("\n"))?;
     Ok(ExitCode::SUCCESS)
 }

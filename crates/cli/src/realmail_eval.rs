@@ -349,13 +349,13 @@ async fn run_one(label: &Label, bytes: &[u8], n: usize) -> Result<Read> {
                 })
                 .await?;
         }
-        let g = Global {
-            json: false,
-            now: Some(Timestamp::from_second(at.as_second() + DAY)?.to_string()),
-            db: Some(path.clone()),
-            templates: None,
-        };
-        let mut importer = Importer::new(&store, &g, &[rep.as_str().to_string()]).await?;
+        let mut importer = Importer::new(
+            &store,
+            &rekindle_app::Caller::local(),
+            &[rep.as_str().to_string()],
+            Timestamp::from_second(at.as_second() + DAY)?,
+        )
+        .await?;
         // The rep's touch: the message this one answers, else a new thread on its subject.
         let parent = headers
             .in_reply_to

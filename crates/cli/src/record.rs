@@ -2,16 +2,16 @@
 //! closing.
 
 use crate::args::*;
-use crate::import::{Reply, act_on_reply};
 use crate::output::{db_path, deal_id, now, open, report, say};
 use anyhow::{Context, Result, bail};
+use rekindle_app::Caller;
+use rekindle_app::record::{
+    self, AccountOf, Closing, ContactInput, DealInput, FactInput, LogInput, Logged,
+};
 use rekindle_core::*;
-use rekindle_store::{Closing, NewActivity, NewContact, NewDeal, Store};
+use rekindle_store::Store;
 use serde_json::json;
 use std::process::ExitCode;
-
-/// The longest notice period a contract may have: ten years.
-const MAX_NOTICE_DAYS: i64 = 3650;
 
 pub async fn init(g: &Global, a: InitArgs) -> Result<ExitCode> {
     let path = db_path(g);
@@ -107,49 +107,40 @@ pub async fn check(g: &Global) -> Result<ExitCode> {
 pub async fn deal(g: &Global, cmd: DealCommand) -> Result<ExitCode> {
     let store = open(g).await?;
     let at = now(g)?;
+    let caller = Caller::local();
     match cmd {
         DealCommand::Add(a) => {
-            let amount = Money::parse(&a.amount, store.currency().await?)?;
             let expected_close = a
                 .close
                 .as_deref()
                 .map(|c| time::parse_date("--close", c))
                 .transpose()?;
-            let created_at = match &a.created {
-                Some(t) => time::parse_instant("--created", t)?,
-                None => at,
-            };
-            let id = store
-                .add_deal(NewDeal {
+            let created_at = a
+                .created
+                .as_deref()
+                .map(|t| time::parse_instant("--created", t))
+                .transpose()?;
+            let id = record::add_deal(
+                &store,
+                &caller,
+                DealInput {
                     title: a.title,
                     account: a.account,
                     account_domain: a.domain,
                     owner: a.owner,
                     stage: a.stage,
-                    amount,
+                    amount: a.amount,
                     expected_close,
                     created_at,
-                })
-                .await?;
+                },
+                at,
+            )
+            .await?;
             report(g, &json!({ "deal": id }), || format!("Added deal {id}"))?;
         }
         DealCommand::List { status } => {
             let status = status.as_deref().map(DealStatus::parse).transpose()?;
-            // Only the deals are kept as the pipeline streams in.
-            let keep = move |group: Vec<DealRecord>| -> Vec<Deal> {
-                group
-                    .into_iter()
-                    .map(|r| r.deal)
-                    .filter(|d| status.is_none_or(|s| d.status == s))
-                    .collect()
-            };
-            let mut deals: Vec<Deal> = store
-                .map_accounts(false, std::sync::Arc::new(keep))
-                .await?
-                .into_iter()
-                .flatten()
-                .collect();
-            deals.sort_by_key(|d| d.id);
+            let deals = record::deals(&store, &caller, status).await?;
             if g.json {
                 crate::output::print_json(&deals)?;
             } else {
@@ -180,7 +171,7 @@ pub async fn deal(g: &Global, cmd: DealCommand) -> Result<ExitCode> {
         }
         DealCommand::Stage { deal, stage } => {
             let id = deal_id(&deal)?;
-            store.move_stage(id, &stage, at).await?;
+            record::move_stage(&store, &caller, id, &stage, at).await?;
             report(g, &json!({ "deal": id, "stage": stage }), || {
                 format!("{id} moved to {stage}")
             })?;
@@ -188,7 +179,7 @@ pub async fn deal(g: &Global, cmd: DealCommand) -> Result<ExitCode> {
         DealCommand::CloseDate { deal, date } => {
             let id = deal_id(&deal)?;
             let date = time::parse_date("close date", &date)?;
-            store.set_close_date(id, date, at).await?;
+            record::set_close_date(&store, &caller, id, date, at).await?;
             report(g, &json!({ "deal": id, "expected_close": date }), || {
                 format!("{id} expected to close on {date}")
             })?;
@@ -200,17 +191,12 @@ pub async fn deal(g: &Global, cmd: DealCommand) -> Result<ExitCode> {
             notice_days,
         } => {
             let id = deal_id(&deal)?;
-            if !(0..=MAX_NOTICE_DAYS).contains(&notice_days) {
-                bail!(
-                    "bad --notice-days {notice_days}: a number of days from 0 to {MAX_NOTICE_DAYS} (ten years)"
-                );
-            }
             let contract = Contract {
                 vendor,
                 ends_on: time::parse_date("--ends", &ends)?,
                 notice_days,
             };
-            store.set_contract(id, &contract).await?;
+            record::set_contract(&store, &caller, id, &contract).await?;
             report(g, &contract, || {
                 format!(
                     "{id}: under contract with {} until {}",
@@ -220,9 +206,7 @@ pub async fn deal(g: &Global, cmd: DealCommand) -> Result<ExitCode> {
         }
         DealCommand::Need { deal, feature, why } => {
             let id = deal_id(&deal)?;
-            store
-                .add_needed_feature(id, &feature, why.as_deref())
-                .await?;
+            record::need_feature(&store, &caller, id, &feature, why.as_deref()).await?;
             report(g, &json!({ "deal": id, "feature": feature }), || {
                 format!("{id} needs {feature}")
             })?;
@@ -233,11 +217,12 @@ pub async fn deal(g: &Global, cmd: DealCommand) -> Result<ExitCode> {
 
 pub async fn contact(g: &Global, cmd: ContactCommand) -> Result<ExitCode> {
     let store = open(g).await?;
+    let caller = Caller::local();
     match cmd {
         ContactCommand::Add(a) => {
             let account = match (a.account, a.deal) {
-                (Some(acc), _) => acc,
-                (None, Some(d)) => store.deal_account(deal_id(&d)?).await?,
+                (Some(acc), _) => AccountOf::Named(acc),
+                (None, Some(d)) => AccountOf::Deal(deal_id(&d)?),
                 (None, None) => bail!("--account or --deal is required"),
             };
             let emails = a
@@ -246,25 +231,27 @@ pub async fn contact(g: &Global, cmd: ContactCommand) -> Result<ExitCode> {
                 .map(|e| EmailAddress::parse(e))
                 .collect::<Result<Vec<_>, _>>()?;
             let role = a.role.as_deref().map(Role::parse).transpose()?;
-            let zone = a.time_zone.as_deref().map(time_zone).transpose()?;
-            let id = store
-                .add_contact(NewContact {
+            let id = record::add_contact(
+                &store,
+                &caller,
+                ContactInput {
                     account,
                     name: a.name,
                     emails,
                     title: a.title,
                     role,
                     do_not_contact: a.dnc,
-                    time_zone: zone,
-                })
-                .await?;
+                    time_zone: a.time_zone,
+                },
+            )
+            .await?;
             report(g, &json!({ "contact": id }), || {
                 format!("Added contact {id}")
             })?;
         }
         ContactCommand::Dnc { contact, off } => {
             let id: ContactId = contact.parse()?;
-            store.set_do_not_contact(id, !off).await?;
+            record::set_do_not_contact(&store, &caller, id, !off).await?;
             report(g, &json!({ "contact": id, "do_not_contact": !off }), || {
                 if off {
                     format!("{id} may be contacted again")
@@ -276,11 +263,11 @@ pub async fn contact(g: &Global, cmd: ContactCommand) -> Result<ExitCode> {
         ContactCommand::TimeZone { contact, zone, off } => {
             let id: ContactId = contact.parse()?;
             let zone = match (zone, off) {
-                (Some(z), false) => Some(time_zone(&z)?),
+                (Some(z), false) => Some(z),
                 (None, true) => None,
                 _ => bail!("give a time zone (Europe/Berlin...) or --off"),
             };
-            store.set_contact_time_zone(id, zone.as_deref()).await?;
+            let zone = record::set_time_zone(&store, &caller, id, zone.as_deref()).await?;
             report(
                 g,
                 &json!({ "contact": id, "time_zone": zone }),
@@ -292,17 +279,6 @@ pub async fn contact(g: &Global, cmd: ContactCommand) -> Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// An IANA time zone name, checked against the time zone database.
-fn time_zone(name: &str) -> Result<String> {
-    jiff::tz::TimeZone::get(name.trim())
-        .map(|_| name.trim().to_string())
-        .map_err(|_| {
-            anyhow::anyhow!(
-                "bad time zone {name:?}: expected a name like Europe/Berlin or America/New_York"
-            )
-        })
 }
 
 /// A logged message's text, from a regular file or `-` (standard input), at most
@@ -323,119 +299,44 @@ pub(crate) fn read_body(path: &std::path::Path) -> Result<String> {
 pub async fn log(g: &Global, a: LogArgs) -> Result<ExitCode> {
     let kind = ActivityKind::parse(&a.kind)?;
     let direction = Direction::parse(&a.direction)?;
-    let outcome = match a.outcome.as_deref() {
-        Some(o) => Some(Outcome::parse(o)?),
-        None => match (kind, direction) {
-            (ActivityKind::Note, _) => None,
-            (ActivityKind::Email | ActivityKind::Social, Direction::Inbound) => {
-                Some(Outcome::Replied)
-            }
-            (ActivityKind::Email | ActivityKind::Social, Direction::Outbound) => {
-                Some(Outcome::Sent)
-            }
-            (ActivityKind::Voicemail, _) => Some(Outcome::VoicemailLeft),
-            (ActivityKind::Meeting, _) => Some(Outcome::MeetingHeld),
-            (ActivityKind::Call, _) => Some(Outcome::Connected),
-        },
-    };
+    let outcome = a.outcome.as_deref().map(Outcome::parse).transpose()?;
     let play = a.play.as_deref().map(PlayKind::parse).transpose()?;
     let returns_on = a
         .back
         .as_deref()
         .map(|d| time::parse_date("--back", d))
         .transpose()?;
-    let at = match &a.at {
-        Some(t) => time::parse_instant("--at", t)?,
-        None => now(g)?,
-    };
+    let at =
+        a.at.as_deref()
+            .map(|t| time::parse_instant("--at", t))
+            .transpose()?;
+    let now = now(g)?;
     let body = a.body_file.as_deref().map(read_body).transpose()?;
-    // What a reply adds, quotes and signature cut, is what gets read.
-    let reply_text = body
-        .as_deref()
-        .filter(|_| direction == Direction::Inbound && kind == ActivityKind::Email)
-        .map(rekindle_core::mail::new_text)
-        .filter(|t| !t.trim().is_empty());
     let id = deal_id(&a.deal)?;
     let store = open(g).await?;
-    let contact = match &a.contact {
-        Some(c) => Some(store.resolve_contact(id, c).await?),
-        None => None,
-    };
-    let summary = if a.summary.is_empty() {
-        body.as_deref()
-            .map(|b| {
-                b.lines()
-                    .find(|l| !l.trim().is_empty())
-                    .unwrap_or("")
-                    .chars()
-                    .take(120)
-                    .collect()
-            })
-            .unwrap_or_default()
-    } else {
-        a.summary
-    };
-    // An outbound message is judged against the rep's previous touch too: the same message
-    // again, or one that adds nothing to it.
-    let findings = match body.as_deref().filter(|_| direction == Direction::Outbound) {
-        Some(text) => {
-            let record = store.deal(id).await?;
-            let previous: Vec<&str> = lint::previous_touch(&record, at).into_iter().collect();
-            lint::lint_with_history(text, &previous)
-        }
-        None => Vec::new(),
-    };
-    let new = NewActivity {
-        kind,
-        direction,
-        at,
-        outcome,
-        contact,
-        summary,
-        body,
-        play,
-        returns_on,
-    };
-    // A reply logged by hand is read like a captured one: its deal moves accordingly, in the
-    // same transaction as the activity.
-    let (activity, reading) = match (&reply_text, outcome, direction) {
-        (Some(text), Some(Outcome::Replied), Direction::Inbound) => {
-            let record = store.deal(id).await?;
-            let address = contact
-                .and_then(|c| record.contact(c))
-                .and_then(|c| c.emails.first())
-                .map(|e| e.to_string())
-                .unwrap_or_default();
-            let policy = store.policy().await?;
-            let mut writer = store.capture_writer()?;
-            let activity = writer.log_activity(id, new)?;
-            let (reading, actions) = act_on_reply(
-                &mut writer,
-                &policy,
-                Reply {
-                    deal: id,
-                    activity,
-                    contact,
-                    address: &address,
-                    text,
-                    at,
-                    // Logged by hand: the rep says it answers their conversation.
-                    direct: true,
-                },
-                None,
-            )?;
-            writer.commit()?;
-            (
-                activity,
-                Some((reading, crate::import::look_again(&actions))),
-            )
-        }
-        _ => (store.log_activity(id, new).await?, None),
-    };
-    let (reading, look_again) = match reading {
-        Some((r, on)) => (Some(r), on),
-        None => (None, None),
-    };
+    let Logged {
+        activity,
+        tone_findings: findings,
+        read_as: reading,
+        look_again,
+    } = record::log_activity(
+        &store,
+        &Caller::local(),
+        id,
+        LogInput {
+            kind,
+            direction,
+            outcome,
+            play,
+            returns_on,
+            at,
+            contact: a.contact,
+            summary: a.summary,
+            body,
+        },
+        now,
+    )
+    .await?;
     report(
         g,
         &json!({ "activity": activity, "tone_findings": findings, "read_as": reading, "look_again": look_again }),
@@ -469,22 +370,27 @@ pub async fn log(g: &Global, a: LogArgs) -> Result<ExitCode> {
 
 pub async fn fact(g: &Global, a: FactArgs) -> Result<ExitCode> {
     let kind = FactKind::parse(&a.kind)?;
-    if a.text.trim().is_empty() {
-        bail!("bad fact text: empty; record their words");
-    }
-    let at = match &a.at {
-        Some(t) => time::parse_instant("--at", t)?,
-        None => now(g)?,
-    };
+    let at =
+        a.at.as_deref()
+            .map(|t| time::parse_instant("--at", t))
+            .transpose()?;
+    let now = now(g)?;
     let id = deal_id(&a.deal)?;
     let store = open(g).await?;
-    let contact = match &a.contact {
-        Some(c) => Some(store.resolve_contact(id, c).await?),
-        None => None,
-    };
-    let fact = store
-        .add_fact(id, kind, a.text.trim(), &a.source, at, contact)
-        .await?;
+    let fact = record::add_fact(
+        &store,
+        &Caller::local(),
+        id,
+        FactInput {
+            kind,
+            text: a.text,
+            source: a.source,
+            at,
+            contact: a.contact,
+        },
+        now,
+    )
+    .await?;
     report(g, &json!({ "fact": fact }), || {
         format!("Recorded {kind} on {id} ({fact})")
     })?;
@@ -497,9 +403,17 @@ pub async fn commit(g: &Global, a: CommitArgs) -> Result<ExitCode> {
     let id = deal_id(&a.deal)?;
     let made_at = now(g)?;
     let store = open(g).await?;
-    let k = store
-        .add_commitment(id, party, &a.what, due, &a.source, made_at)
-        .await?;
+    let k = record::add_commitment(
+        &store,
+        &Caller::local(),
+        id,
+        party,
+        &a.what,
+        due,
+        &a.source,
+        made_at,
+    )
+    .await?;
     report(g, &json!({ "commitment": k }), || {
         format!(
             "Recorded {party} commitment {k} on {id}: {} by {}",
@@ -517,7 +431,7 @@ pub async fn resolve(g: &Global, a: ResolveArgs) -> Result<ExitCode> {
     } else {
         CommitmentStatus::Broken
     };
-    open(g).await?.set_commitment_status(id, status).await?;
+    record::resolve_commitment(&open(g).await?, &Caller::local(), id, status).await?;
     report(g, &json!({ "commitment": id, "status": status }), || {
         format!("{id} marked {status}")
     })?;
@@ -537,7 +451,7 @@ pub async fn next_step(g: &Global, a: NextStepArgs) -> Result<ExitCode> {
         booked: a.booked,
         set_at: now(g)?,
     };
-    open(g).await?.set_next_step(id, &step).await?;
+    record::set_next_step(&open(g).await?, &Caller::local(), id, &step).await?;
     report(g, &step, || {
         format!(
             "{id} next step: {}{}",
@@ -588,7 +502,7 @@ pub async fn close(g: &Global, a: CloseArgs) -> Result<ExitCode> {
             resurface_on: None,
         }
     };
-    open(g).await?.close(id, &closing).await?;
+    record::close(&open(g).await?, &Caller::local(), id, &closing).await?;
     report(
         g,
         &json!({ "deal": id, "status": closing.status, "reason": closing.loss.as_ref().map(|l| l.reason), "resurface_on": closing.resurface_on }),
@@ -608,11 +522,13 @@ pub async fn close(g: &Global, a: CloseArgs) -> Result<ExitCode> {
 
 pub async fn policy(g: &Global, cmd: PolicyCommand) -> Result<ExitCode> {
     let store = open(g).await?;
-    let mut policy = store.policy().await?;
-    if let PolicyCommand::Set { key, value } = &cmd {
-        policy.set(key, value)?;
-        store.set_policy(&policy).await?;
-    }
+    let caller = Caller::local();
+    let policy = match &cmd {
+        PolicyCommand::Set { key, value } => {
+            record::set_policy(&store, &caller, key, value).await?
+        }
+        PolicyCommand::Show => record::policy(&store, &caller).await?,
+    };
     let settings: std::collections::BTreeMap<String, String> =
         policy.settings().into_iter().collect();
     match cmd {

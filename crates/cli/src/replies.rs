@@ -3,9 +3,11 @@
 
 use crate::args::{DecideArgs, Global, RepliesCommand};
 use crate::output::{day, now, open, print_json, report, say, table};
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
+use rekindle_app::Caller;
+use rekindle_app::replies::{self, Decision};
 use rekindle_core::reply::eval::{self, Evaluation, cross_validate, evaluate, parse_set};
-use rekindle_core::reply::{Action, DealSituation, ReplyClass, classify, plan};
+use rekindle_core::reply::{Action, ReplyClass, classify};
 use rekindle_core::time::{date_of, parse_date};
 use rekindle_core::{LostReason, PlayKind, ReadingId};
 use std::process::ExitCode;
@@ -67,7 +69,7 @@ fn describe(action: &Action) -> String {
 
 async fn list(g: &Global, all: bool, limit: i64) -> Result<ExitCode> {
     let store = open(g).await?;
-    let readings = store.readings(!all, limit).await?;
+    let readings = replies::list(&store, &Caller::local(), all, limit).await?;
     if g.json {
         print_json(&readings)?;
         return Ok(ExitCode::SUCCESS);
@@ -113,54 +115,17 @@ async fn decide(g: &Global, a: DecideArgs) -> Result<ExitCode> {
     let store = open(g).await?;
     let at = now(g)?;
     let id: ReadingId = a.reading.parse()?;
-    let class = ReplyClass::parse(&a.class)?;
-    let reason = a.reason.as_deref().map(LostReason::parse).transpose()?;
-    let until = a
-        .until
-        .as_deref()
-        .map(|u| parse_date("until", u))
-        .transpose()?;
-    let old = store.reading(id).await?;
-    if let Some(newer) = old.replaced_by {
-        bail!("{id} was already replaced by {newer}: decide on {newer}");
-    }
-    let sent = date_of(old.read_at);
-    let text = old.text.clone().unwrap_or_default();
-    // The words are read again for what they name (a time, a person); the class is the rep's.
-    let mut reading = classify(&text, None, sent);
-    reading.class = class;
-    reading.confident = true;
-    reading.evidence = vec!["decided by the rep".into()];
-    if class == ReplyClass::Lost {
-        reading.lost_reason = reason.or(reading.lost_reason).or(Some(LostReason::Other));
-    }
-    if until.is_some() {
-        reading.until = until;
-    }
-    if class == ReplyClass::Referral && reading.referral.is_none() {
-        bail!("the reply names no one to refer to: add the contact with `rekindle contact add`");
-    }
-    let record = store.deal(old.deal).await?;
-    let situation = DealSituation {
-        status: record.deal.status,
-        superseded: false,
-        // The rep decided: their reading is acted on.
-        direct: true,
+    let decision = Decision {
+        class: ReplyClass::parse(&a.class)?,
+        reason: a.reason.as_deref().map(LostReason::parse).transpose()?,
+        until: a
+            .until
+            .as_deref()
+            .map(|u| parse_date("until", u))
+            .transpose()?,
     };
-    let policy = store.policy().await?;
-    let actions = plan(
-        &reading,
-        situation,
-        &old.sender,
-        &text,
-        date_of(at),
-        &policy,
-    );
-    let mut writer = store.capture_writer()?;
-    let new =
-        tokio::task::spawn_blocking(move || writer.override_reading(&old, &reading, &actions, at))
-            .await??;
-    let stored = store.reading(new).await?;
+    let stored = replies::decide(&store, &Caller::local(), id, decision, at).await?;
+    let new = stored.id;
     report(g, &stored, || {
         let changes: Vec<String> = stored.changes.iter().map(|c| describe(&c.action)).collect();
         format!(

@@ -2,9 +2,10 @@
 //! read again and again, adding only what is new.
 
 use crate::args::{CaldavArgs, Global, ImapArgs, ImapSecurity, PasswordArgs};
-use crate::import::{Importer, Summary, progress};
+use crate::import::{Importer, Summary, progress, summary_lines};
 use crate::output::{open, report};
 use anyhow::{Context, Result, bail};
+use rekindle_app::Caller;
 use rekindle_ingest::caldav::{CalDav, CalDavServer};
 use rekindle_ingest::imap::{Mailbox, Position, Security, Server};
 use serde::{Deserialize, Serialize};
@@ -122,7 +123,8 @@ pub async fn imap(g: &Global, args: ImapArgs) -> Result<ExitCode> {
         Some(named) => Some(named.clone()),
         None => mailbox.sent_folder().await?,
     };
-    let mut importer = Importer::new(&store, g, &args.me).await?;
+    let mut importer =
+        Importer::new(&store, &Caller::local(), &args.me, crate::output::now(g)?).await?;
     let account = server.account();
     // Sent first: a reply then finds the touch it answers already in the record.
     let folders: Vec<String> = sent.into_iter().chain(["INBOX".to_string()]).collect();
@@ -210,7 +212,7 @@ pub async fn imap(g: &Global, args: ImapArgs) -> Result<ExitCode> {
                 )
             })
             .collect();
-        lines.extend(summary.import.lines());
+        lines.extend(summary_lines(&summary.import));
         lines.join("\n")
     })?;
     Ok(ExitCode::SUCCESS)
@@ -246,7 +248,8 @@ pub async fn caldav(g: &Global, args: CaldavArgs) -> Result<ExitCode> {
         &args.password,
         &format!("{} at {}", server.user, server.url),
     )?;
-    let mut importer = Importer::new(&store, g, &args.me).await?;
+    let mut importer =
+        Importer::new(&store, &Caller::local(), &args.me, crate::output::now(g)?).await?;
     importer.summary.calendar = true;
     let window = importer.window();
     let client = CalDav::new(&server, &password)?;
@@ -266,8 +269,10 @@ pub async fn caldav(g: &Global, args: CaldavArgs) -> Result<ExitCode> {
                 if failed.is_none()
                     && let Err(e) = importer.take_occurrence(&occurrence)
                 {
-                    failed =
-                        Some(e.context(format!("recording {} from {calendar}", occurrence.key)));
+                    failed = Some(
+                        anyhow::Error::new(e)
+                            .context(format!("recording {} from {calendar}", occurrence.key)),
+                    );
                 }
             })?;
             if let Some(e) = failed {
@@ -284,7 +289,7 @@ pub async fn caldav(g: &Global, args: CaldavArgs) -> Result<ExitCode> {
     };
     report(g, &summary, || {
         let mut lines = vec![format!("Calendars: {}", summary.calendars.join(", "))];
-        lines.extend(summary.import.lines());
+        lines.extend(summary_lines(&summary.import));
         lines.join("\n")
     })?;
     Ok(ExitCode::SUCCESS)

@@ -1,0 +1,170 @@
+//! Replies: what each reply was read as and what it changed, and the rep's decisions
+//! (`core::reply::classify` and `plan`, applied through the store's capture writer).
+
+use crate::{AppError, Caller};
+use jiff::Timestamp;
+use jiff::civil::Date;
+use rekindle_core::reply::{
+    Action, DealSituation, Reading, ReplyClass, classify, context_matters, plan,
+};
+use rekindle_core::time::date_of;
+use rekindle_core::{ActivityId, ContactId, DealId, LostReason, Policy, ReadingId};
+use rekindle_store::{CaptureWriter, Store, StoredReading};
+
+/// The readings of replies, newest first: those waiting for the rep (uncertain, indirect or
+/// questions), or every one with `all`; at most `limit`.
+///
+/// Errors: the store's.
+pub async fn list(
+    store: &Store,
+    _caller: &Caller,
+    all: bool,
+    limit: i64,
+) -> Result<Vec<StoredReading>, AppError> {
+    Ok(store.readings(!all, limit).await?)
+}
+
+/// What the rep decided a reply meant.
+#[derive(Clone, Debug)]
+pub struct Decision {
+    /// The class the rep gives it.
+    pub class: ReplyClass,
+    /// For `lost`: why (else the reason the words name, else `other`).
+    pub reason: Option<LostReason>,
+    /// The date the reply's answer holds until (else the date the words name).
+    pub until: Option<Date>,
+}
+
+/// The rep decides what a reply meant: the earlier reading's changes are undone and the
+/// decision is applied as a new reading, in one transaction. The words are read again for what
+/// they name (a date, a person); the class is the rep's, and acted on as a direct answer
+/// (`DealSituation::direct`).
+///
+/// Errors: `NotFound` for an unknown reading; [`AppError::Conflict`] when it was already
+/// replaced; [`AppError::Unfit`] for a referral when the reply names no one; the store's.
+pub async fn decide(
+    store: &Store,
+    _caller: &Caller,
+    id: ReadingId,
+    decision: Decision,
+    now: Timestamp,
+) -> Result<StoredReading, AppError> {
+    let old = store.reading(id).await?;
+    if let Some(newer) = old.replaced_by {
+        return Err(AppError::Conflict(format!(
+            "{id} was already replaced by {newer}: decide on {newer}"
+        )));
+    }
+    let sent = date_of(old.read_at);
+    let text = old.text.clone().unwrap_or_default();
+    let mut reading = classify(&text, None, sent);
+    reading.class = decision.class;
+    reading.confident = true;
+    reading.evidence = vec!["decided by the rep".into()];
+    if decision.class == ReplyClass::Lost {
+        reading.lost_reason = decision
+            .reason
+            .or(reading.lost_reason)
+            .or(Some(LostReason::Other));
+    }
+    if decision.until.is_some() {
+        reading.until = decision.until;
+    }
+    if decision.class == ReplyClass::Referral && reading.referral.is_none() {
+        return Err(AppError::Unfit(
+            "the reply names no one to refer to: add the contact with `rekindle contact add`"
+                .into(),
+        ));
+    }
+    let record = store.deal(old.deal).await?;
+    let situation = DealSituation {
+        status: record.deal.status,
+        superseded: false,
+        // The rep decided: their reading is acted on.
+        direct: true,
+    };
+    let policy = store.policy().await?;
+    let actions = plan(
+        &reading,
+        situation,
+        &old.sender,
+        &text,
+        date_of(now),
+        &policy,
+    );
+    let mut writer = store.capture_writer()?;
+    let new =
+        tokio::task::spawn_blocking(move || writer.override_reading(&old, &reading, &actions, now))
+            .await
+            .map_err(|e| AppError::Internal(format!("deciding {id}: {e}")))??;
+    Ok(store.reading(new).await?)
+}
+
+/// A reply just recorded, to be read.
+pub struct Reply<'a> {
+    pub deal: DealId,
+    pub activity: ActivityId,
+    pub contact: Option<ContactId>,
+    /// The address it came from.
+    pub address: &'a str,
+    /// Its new text.
+    pub text: &'a str,
+    pub at: Timestamp,
+    /// It answers the rep's conversation (`DealSituation::direct`): only then may its reading
+    /// move the deal on its own. A reply the rep logs by hand is direct.
+    pub direct: bool,
+}
+
+/// The date to look again a reply's changes set, if they set one (a reply read as later, or a
+/// loss worth coming back to).
+pub fn look_again(actions: &[Action]) -> Option<Date> {
+    actions.iter().find_map(|a| match a {
+        Action::Close { resurface_on, .. } => *resurface_on,
+        _ => None,
+    })
+}
+
+/// Reads a reply and moves its deal accordingly (`rekindle_core::reply`), keeping the reading
+/// with what it changed (returned with it), on the capture writer's open transaction (the
+/// caller commits it with the reply). `first` is a reading made without the conversation; a
+/// bare answer is read again against the play it answers.
+///
+/// Errors: the store's.
+pub fn act_on_reply(
+    writer: &mut CaptureWriter,
+    policy: &Policy,
+    reply: Reply<'_>,
+    first: Option<Reading>,
+) -> Result<(Reading, Vec<Action>), AppError> {
+    let context = writer.reply_context(reply.deal, reply.activity, reply.contact, reply.address)?;
+    let sent = date_of(reply.at);
+    let reading = match first {
+        Some(r) if r.class != ReplyClass::Unclear || !context_matters(context.last_play) => r,
+        _ => classify(reply.text, context.last_play, sent),
+    };
+    let situation = DealSituation {
+        status: context.status,
+        superseded: context.superseded,
+        direct: reply.direct,
+    };
+    let actions = plan(
+        &reading,
+        situation,
+        &context.sender,
+        reply.text,
+        sent,
+        policy,
+    );
+    writer.record_reading(
+        reply.deal,
+        reply.activity,
+        reply.contact,
+        reply.address,
+        &context.sender,
+        &reading,
+        &actions,
+        reply.at,
+        "rekindle",
+    )?;
+    Ok((reading, actions))
+}
