@@ -15,6 +15,7 @@ pub mod outbox;
 pub mod pipeline;
 pub mod record;
 pub mod replies;
+pub mod revival;
 
 pub use error::{AppError, ErrorKind};
 

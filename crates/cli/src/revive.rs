@@ -1,268 +1,22 @@
-//! Bringing deals back: `rekindle feature shipped|alias`, `rekindle event add|import` and
-//! `rekindle revive`. The ranking and the drafts are the core's (`revival`, `compose`); this
-//! reads the pipeline account by account, as the scan does.
+//! Bringing deals back: `rekindle feature shipped|alias`, `rekindle event add|import`,
+//! `rekindle promo add` and `rekindle revive`, over `rekindle_app::revival`; this module reads
+//! the flags and the events CSV, and prints.
 
-use crate::args::{EventArgs, EventCommand, FeatureCommand, Global, PromoArgs, ReviveArgs};
+use crate::args::{EventCommand, FeatureCommand, Global, PromoArgs, ReviveArgs};
 use crate::engine::{composer, print_draft};
 use crate::output::{now, open, print_json, report, say, table};
 use anyhow::{Context, Result, anyhow, bail};
 use jiff::Timestamp;
 use rekindle_app::Caller;
-use rekindle_app::outbox::outgoing_of;
-use rekindle_app::pipeline::stage_norms;
-use rekindle_core::compose::Draft;
-use rekindle_core::revival::{
-    Candidate, Catalogue, Outlook, Promotion, PromotionKind, Revival, Shipped, Subject,
-    TriggerEvent, TriggerKind, rank_one,
+use rekindle_app::revival::{
+    self, Drafted, EventAdded, EventInput, FeatureShipped, PromotionAdded, PromotionInput,
 };
-use rekindle_core::time::{date_of, parse_date};
-use rekindle_core::{DealRecord, DealState, DealStatus, LostReason, Money, OutgoingId, assess};
-use rekindle_store::{AccountWork, NewOutgoing, Occasion, Store};
-use serde::Serialize;
-use std::collections::HashMap;
+use rekindle_core::LostReason;
+use rekindle_core::revival::{PromotionKind, Revival, TriggerEvent, TriggerKind};
+use rekindle_core::time::parse_date;
+use rekindle_store::Store;
 use std::path::Path;
 use std::process::ExitCode;
-use std::sync::Arc;
-
-/// What to keep of the candidates as the pipeline streams by.
-enum Keep {
-    /// Every candidate this says yes to (a shipped feature's deals, an account's).
-    Matching(Arc<dyn Fn(&Candidate) -> bool + Send + Sync>),
-    /// Only the best `n`, buried ones included or not: memory stays bounded whatever the
-    /// pipeline's size.
-    Best { n: usize, buried: bool },
-}
-
-/// What a pass over the pipeline found: the candidates kept, best first, and how many there
-/// were in all and how many are best left buried.
-struct Found {
-    kept: Vec<Candidate>,
-    total: usize,
-    buried: usize,
-}
-
-fn better(a: &Candidate, b: &Candidate) -> std::cmp::Ordering {
-    b.score.cmp(&a.score).then(a.deal.cmp(&b.deal))
-}
-
-/// The best `n` so far, shared by the reading threads.
-struct Podium {
-    n: usize,
-    best: Vec<Candidate>,
-}
-
-impl Podium {
-    fn offer(&mut self, c: Candidate) {
-        if self.best.len() == self.n {
-            match self.best.last() {
-                Some(worst) if better(&c, worst).is_lt() => {
-                    self.best.pop();
-                }
-                _ => return,
-            }
-        }
-        let at = self
-            .best
-            .binary_search_by(|x| better(x, &c))
-            .unwrap_or_else(|i| i);
-        self.best.insert(at, c);
-    }
-}
-
-/// An occasion the command records together with the drafts it makes: ranked as if it were
-/// recorded already, so nothing is written before everything is ready.
-#[derive(Clone)]
-enum Pending {
-    Nothing,
-    Shipped(Shipped),
-    Event(TriggerEvent),
-    Promotion(Promotion),
-}
-
-/// Reads the whole pipeline, account by account, and ranks every revival candidate, with
-/// `pending` counted as recorded.
-async fn candidates(store: &Store, now: Timestamp, keep: Keep, pending: Pending) -> Result<Found> {
-    let policy = store.policy().await?;
-    let stages = stage_norms(store, &Caller::local(), now).await?;
-    let revival = policy.revival();
-    let since = date_of(now)
-        .checked_sub(rekindle_core::time::days(revival.fresh_days))
-        .unwrap_or(date_of(now));
-    let mut events: HashMap<String, Vec<TriggerEvent>> = HashMap::new();
-    for e in store.events_since(since).await? {
-        events.entry(e.account.clone()).or_default().push(e);
-    }
-    let mut shipped = store.shipped().await?;
-    let mut promotions = store.promotions_on(date_of(now)).await?;
-    match pending {
-        Pending::Nothing => {}
-        Pending::Event(e) => {
-            let known = events.entry(e.account.clone()).or_default();
-            let same = |k: &TriggerEvent| k.kind == e.kind && k.on == e.on && k.source == e.source;
-            if e.on >= since && !known.iter().any(same) {
-                known.push(e);
-            }
-        }
-        Pending::Shipped(f) => {
-            shipped.retain(|s| s.feature != f.feature);
-            shipped.push(f);
-        }
-        Pending::Promotion(p) => {
-            promotions.retain(|q| q.name != p.name);
-            if p.is_running(date_of(now)) {
-                promotions.push(p);
-            }
-        }
-    }
-    let (events, shipped, promotions, catalogue) = (
-        Arc::new(events),
-        Arc::new(shipped),
-        Arc::new(promotions),
-        Arc::new(store.catalogue().await?),
-    );
-    let podium = Arc::new(std::sync::Mutex::new(Podium {
-        n: match &keep {
-            Keep::Best { n, .. } => *n,
-            Keep::Matching(_) => 0,
-        },
-        best: Vec::new(),
-    }));
-    let keep = Arc::new(keep);
-    let shared = podium.clone();
-    // Each account returns (candidates, buried) counts and, when matching, the matches.
-    let work: AccountWork<(usize, usize, Vec<Candidate>)> =
-        Arc::new(move |group: Vec<DealRecord>| {
-            let norms = stages.with_replies_from(&group, now);
-            let here: Vec<&TriggerEvent> = group
-                .first()
-                .and_then(|r| events.get(&r.deal.account.name))
-                .map(|v| v.iter().collect())
-                .unwrap_or_default();
-            let outlook = Outlook {
-                shipped: &shipped,
-                promotions: &promotions,
-                catalogue: &catalogue,
-                pipeline: &policy.pipeline,
-                policy: &revival,
-                now,
-            };
-            let (mut total, mut buried, mut matched) = (0, 0, Vec::new());
-            for r in group.iter().filter(|r| r.deal.status != DealStatus::Won) {
-                let dark = r.deal.status == DealStatus::Open
-                    && assess(r, now, &policy, &norms).state == DealState::Dark;
-                let subject = Subject { record: r, dark };
-                let Some(c) = rank_one(&subject, &here, &outlook) else {
-                    continue;
-                };
-                total += 1;
-                buried += usize::from(c.leave_buried);
-                match keep.as_ref() {
-                    Keep::Matching(wanted) if wanted(&c) => matched.push(c),
-                    Keep::Matching(_) => {}
-                    Keep::Best {
-                        buried: with_buried,
-                        ..
-                    } if *with_buried || !c.leave_buried => {
-                        if let Ok(mut p) = shared.lock() {
-                            p.offer(c);
-                        }
-                    }
-                    Keep::Best { .. } => {}
-                }
-            }
-            (total, buried, matched)
-        });
-    let mut found = Found {
-        kept: Vec::new(),
-        total: 0,
-        buried: 0,
-    };
-    for (total, buried, matched) in store.map_accounts(false, work).await? {
-        found.total += total;
-        found.buried += buried;
-        found.kept.extend(matched);
-    }
-    if let Ok(mut p) = podium.lock() {
-        found.kept.append(&mut p.best);
-    }
-    found.kept.sort_by(better);
-    Ok(found)
-}
-
-/// A candidate with its draft (or why none could be made) and where it was queued.
-#[derive(Serialize)]
-struct Drafted {
-    #[serde(flatten)]
-    candidate: Candidate,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    draft: Option<Draft>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    no_draft: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    queued: Option<OutgoingId>,
-}
-
-/// Drafts for `candidates`; with `queue`, the messages to put in the outbox (by position in
-/// the list), for the caller to record in one transaction with what it records.
-async fn with_drafts(
-    g: &Global,
-    store: &Store,
-    candidates: Vec<Candidate>,
-    queue: bool,
-    now: Timestamp,
-) -> Result<(Vec<Drafted>, Vec<(usize, NewOutgoing)>)> {
-    let mut to_queue = Vec::new();
-    let composer = composer(g)?;
-    let policy = store.policy().await?;
-    let mut out = Vec::new();
-    for candidate in candidates {
-        if candidate.leave_buried {
-            out.push(Drafted {
-                candidate,
-                draft: None,
-                no_draft: Some("leave it buried".into()),
-                queued: None,
-            });
-            continue;
-        }
-        let record = store.deal(candidate.deal).await?;
-        let (draft, no_draft) =
-            match composer.draft_revival(&record, &candidate.occasion, now, &policy) {
-                Ok(d) => (Some(d), None),
-                Err(e) => (None, Some(e.to_string())),
-            };
-        if let (Some(d), true) = (&draft, queue) {
-            to_queue.push((
-                out.len(),
-                outgoing_of(store, &Caller::local(), &record, d).await?,
-            ));
-        }
-        out.push(Drafted {
-            candidate,
-            draft,
-            no_draft,
-            queued: None,
-        });
-    }
-    Ok((out, to_queue))
-}
-
-/// Records `occasion` and queues `to_queue` in one transaction, then notes the queued ids on
-/// the drafts. Returns how many events were new.
-async fn record(
-    store: &Store,
-    occasion: Occasion<'_>,
-    drafted: &mut [Drafted],
-    to_queue: Vec<(usize, NewOutgoing)>,
-    now: Timestamp,
-) -> Result<usize> {
-    let messages: Vec<NewOutgoing> = to_queue.iter().map(|(_, m)| m.clone()).collect();
-    let (added, ids) = store.record_occasion(occasion, &messages, now).await?;
-    for ((at, _), id) in to_queue.iter().zip(ids) {
-        drafted[*at].queued = Some(id);
-    }
-    Ok(added)
-}
 
 fn occasion_words(o: &Revival) -> String {
     match o {
@@ -319,10 +73,10 @@ fn print_candidates(list: &[Drafted]) {
 pub async fn feature(g: &Global, command: FeatureCommand) -> Result<ExitCode> {
     let store = open(g).await?;
     let now = now(g)?;
+    let caller = Caller::local();
     match command {
         FeatureCommand::Alias { name, synonym } => {
-            store.add_feature_alias(&name, &synonym).await?;
-            let filed = store.catalogue().await?.file_under(&synonym);
+            let filed = revival::feature_alias(&store, &caller, &name, &synonym).await?;
             report(
                 g,
                 &serde_json::json!({ "synonym": synonym, "feature": filed }),
@@ -330,33 +84,13 @@ pub async fn feature(g: &Global, command: FeatureCommand) -> Result<ExitCode> {
             )?;
         }
         FeatureCommand::Shipped { name, on, queue } => {
-            let catalogue: Catalogue = store.catalogue().await?;
-            let feature = catalogue.file_under(&name);
-            let on = match on {
-                Some(d) => parse_date("--on", &d)?,
-                None => date_of(now),
-            };
-            let shipped = Shipped {
-                feature: feature.clone(),
+            let on = on.as_deref().map(|d| parse_date("--on", d)).transpose()?;
+            let composer = composer(g)?;
+            let FeatureShipped {
+                feature,
                 on,
-            };
-            let wanted = feature.clone();
-            let keep: Arc<dyn Fn(&Candidate) -> bool + Send + Sync> = Arc::new(
-                move |c| matches!(&c.occasion, Revival::FeatureShipped { feature, .. } if catalogue.file_under(feature) == wanted),
-            );
-            let pending = Pending::Shipped(shipped.clone());
-            let found = candidates(&store, now, Keep::Matching(keep), pending)
-                .await?
-                .kept;
-            let (mut drafted, to_queue) = with_drafts(g, &store, found, queue, now).await?;
-            record(
-                &store,
-                Occasion::Shipped(&shipped),
-                &mut drafted,
-                to_queue,
-                now,
-            )
-            .await?;
+                deals: drafted,
+            } = revival::feature_shipped(&store, &caller, &composer, &name, on, queue, now).await?;
             if g.json {
                 print_json(
                     &serde_json::json!({ "feature": feature, "shipped_on": on, "deals": drafted }),
@@ -373,26 +107,6 @@ pub async fn feature(g: &Global, command: FeatureCommand) -> Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// A trigger event from flags.
-async fn event_from(store: &Store, a: &EventArgs, now: Timestamp) -> Result<TriggerEvent> {
-    let contact = match &a.contact {
-        Some(key) => Some(store.contact_at(&a.account, key).await?),
-        None => None,
-    };
-    let on = match &a.on {
-        Some(d) => parse_date("--on", d)?,
-        None => date_of(now),
-    };
-    Ok(TriggerEvent::new(
-        &a.account,
-        contact,
-        TriggerKind::parse(&a.kind)?,
-        on,
-        &a.source,
-        a.note.as_deref(),
-    )?)
 }
 
 /// The line where a quoted field opens and never closes (RFC 4180 section 2: a field that
@@ -432,6 +146,7 @@ const MAX_EVENTS_BYTES: usize = 64 * 1024 * 1024;
 
 /// Reads a CSV of events; every error names the line and the field.
 async fn events_from_csv(store: &Store, path: &Path) -> Result<Vec<TriggerEvent>> {
+    let caller = Caller::local();
     let bytes =
         crate::files::read_text_file(path, "events file", MAX_EVENTS_BYTES, "64 MiB")?.into_bytes();
     if let Some(line) = unterminated_quote(&bytes) {
@@ -477,8 +192,7 @@ async fn events_from_csv(store: &Store, path: &Path) -> Result<Vec<TriggerEvent>
         let account_name = get(Some(account)).ok_or_else(|| anyhow!("{}: empty", at("account")))?;
         let contact_id = match get(contact) {
             Some(key) => Some(
-                store
-                    .contact_at(account_name, key)
+                revival::contact_at(store, &caller, account_name, key)
                     .await
                     .with_context(|| at("contact"))?,
             ),
@@ -503,11 +217,11 @@ async fn events_from_csv(store: &Store, path: &Path) -> Result<Vec<TriggerEvent>
 pub async fn event(g: &Global, command: EventCommand) -> Result<ExitCode> {
     let store = open(g).await?;
     let now = now(g)?;
+    let caller = Caller::local();
     match command {
         EventCommand::Import { file } => {
             let events = events_from_csv(&store, &file).await?;
-            let added = store
-                .add_events(&events)
+            let added = revival::import_events(&store, &caller, &events)
                 .await
                 .with_context(|| format!("importing {}", file.display()))?;
             report(
@@ -524,34 +238,20 @@ pub async fn event(g: &Global, command: EventCommand) -> Result<ExitCode> {
             )?;
         }
         EventCommand::Add(a) => {
-            let e = event_from(&store, &a, now).await?;
-            // The deals where this event counted (fresh, at their account). The rep came with
-            // it: it is what the message is about, even when an older reason scores higher.
-            let occasion = Revival::Trigger { event: e.clone() };
-            let wanted = occasion.clone();
-            let keep: Arc<dyn Fn(&Candidate) -> bool + Send + Sync> =
-                Arc::new(move |c| c.has_occasion(&wanted));
-            let pending = Pending::Event(e.clone());
-            let found: Vec<Candidate> = candidates(&store, now, Keep::Matching(keep), pending)
-                .await?
-                .kept
-                .into_iter()
-                .map(|mut c| {
-                    c.come_back_with(occasion.clone());
-                    c
-                })
-                .collect();
-            let (reopened, not): (Vec<Candidate>, Vec<Candidate>) =
-                found.into_iter().partition(|c| !c.leave_buried);
-            let (mut drafted, to_queue) = with_drafts(g, &store, reopened, a.queue, now).await?;
-            record(
-                &store,
-                Occasion::Events(std::slice::from_ref(&e)),
-                &mut drafted,
-                to_queue,
-                now,
-            )
-            .await?;
+            let input = EventInput {
+                kind: TriggerKind::parse(&a.kind)?,
+                on: a.on.as_deref().map(|d| parse_date("--on", d)).transpose()?,
+                account: a.account,
+                contact: a.contact,
+                source: a.source,
+                note: a.note,
+            };
+            let composer = composer(g)?;
+            let EventAdded {
+                event: e,
+                reopens: drafted,
+                not_enough: not,
+            } = revival::add_event(&store, &caller, &composer, input, a.queue, now).await?;
             if g.json {
                 print_json(
                     &serde_json::json!({ "event": e, "reopens": drafted, "not_enough": not }),
@@ -586,34 +286,20 @@ pub async fn event(g: &Global, command: EventCommand) -> Result<ExitCode> {
 pub async fn revive(g: &Global, a: ReviveArgs) -> Result<ExitCode> {
     let store = open(g).await?;
     let now = now(g)?;
-    let found = candidates(
+    let composer = a.drafts.then(|| composer(g)).transpose()?;
+    let found = revival::revive(
         &store,
+        &Caller::local(),
+        a.limit,
+        a.all,
+        composer.as_ref(),
         now,
-        Keep::Best {
-            n: a.limit,
-            buried: a.all,
-        },
-        Pending::Nothing,
     )
     .await?;
-    let buried = found.buried;
-    let shown = found.kept;
-    let listed = if a.drafts {
-        with_drafts(g, &store, shown, false, now).await?.0
-    } else {
-        shown
-            .into_iter()
-            .map(|candidate| Drafted {
-                candidate,
-                draft: None,
-                no_draft: None,
-                queued: None,
-            })
-            .collect()
-    };
+    let (buried, listed) = (found.left_buried, found.candidates);
     if g.json {
         print_json(
-            &serde_json::json!({ "candidates": listed, "left_buried": buried, "considered": found.total }),
+            &serde_json::json!({ "candidates": listed, "left_buried": buried, "considered": found.considered }),
         )?;
     } else {
         if listed.is_empty() {
@@ -634,68 +320,31 @@ pub async fn revive(g: &Global, a: ReviveArgs) -> Result<ExitCode> {
 pub async fn promo(g: &Global, a: PromoArgs) -> Result<ExitCode> {
     let store = open(g).await?;
     let now = now(g)?;
-    let currency = store.currency().await?;
-    let promotion = Promotion {
-        name: a.name.trim().to_string(),
+    let input = PromotionInput {
+        name: a.name,
         kind: PromotionKind::parse(&a.kind)?,
-        offer: a.offer.trim().to_string(),
-        from: match &a.from {
-            Some(d) => parse_date("--from", d)?,
-            None => date_of(now),
-        },
+        offer: a.offer,
+        from: a
+            .from
+            .as_deref()
+            .map(|d| parse_date("--from", d))
+            .transpose()?,
         until: parse_date("--until", &a.until)?,
-        min_stage: a.min_stage.clone(),
+        min_stage: a.min_stage,
         lost_reasons: a
             .lost_reasons
             .iter()
             .map(|r| LostReason::parse(r))
             .collect::<Result<_, _>>()?,
-        min_amount: a
-            .min_amount
-            .as_deref()
-            .map(|m| Money::parse(m, currency))
-            .transpose()?,
-        max_amount: a
-            .max_amount
-            .as_deref()
-            .map(|m| Money::parse(m, currency))
-            .transpose()?,
+        min_amount: a.min_amount,
+        max_amount: a.max_amount,
     };
-    promotion.check(&store.policy().await?.pipeline)?;
-    let running = promotion.is_running(date_of(now));
-    let occasion = Revival::Promotion {
-        promotion: promotion.clone(),
-    };
-    let wanted = occasion.clone();
-    let keep: Arc<dyn Fn(&Candidate) -> bool + Send + Sync> =
-        Arc::new(move |c| !c.leave_buried && c.has_occasion(&wanted));
-    let found: Vec<Candidate> = if running {
-        candidates(
-            &store,
-            now,
-            Keep::Matching(keep),
-            Pending::Promotion(promotion.clone()),
-        )
-        .await?
-        .kept
-        .into_iter()
-        .map(|mut c| {
-            c.come_back_with(occasion.clone());
-            c
-        })
-        .collect()
-    } else {
-        Vec::new()
-    };
-    let (mut drafted, to_queue) = with_drafts(g, &store, found, a.queue, now).await?;
-    record(
-        &store,
-        Occasion::Promotion(&promotion),
-        &mut drafted,
-        to_queue,
-        now,
-    )
-    .await?;
+    let composer = composer(g)?;
+    let PromotionAdded {
+        promotion,
+        running,
+        deals: drafted,
+    } = revival::add_promotion(&store, &Caller::local(), &composer, input, a.queue, now).await?;
     if g.json {
         print_json(
             &serde_json::json!({ "promotion": promotion, "running": running, "deals": drafted }),
@@ -725,33 +374,17 @@ pub async fn promo(g: &Global, a: PromoArgs) -> Result<ExitCode> {
 
 /// The best `n` revival candidates, as a table (for the demo).
 pub async fn print_top(store: &Store, now: Timestamp, n: usize) -> Result<()> {
-    let found = candidates(
-        store,
-        now,
-        Keep::Best { n, buried: false },
-        Pending::Nothing,
-    )
-    .await?;
-    if found.kept.is_empty() {
+    let found = revival::revive(store, &Caller::local(), n, false, None, now).await?;
+    if found.candidates.is_empty() {
         return Ok(());
     }
     say!(
         "Lost and dark deals worth coming back to ({} of {}; {} best left buried):",
-        found.kept.len(),
-        found.total,
-        found.buried
+        found.candidates.len(),
+        found.considered,
+        found.left_buried
     );
-    let listed: Vec<Drafted> = found
-        .kept
-        .into_iter()
-        .map(|candidate| Drafted {
-            candidate,
-            draft: None,
-            no_draft: None,
-            queued: None,
-        })
-        .collect();
-    print_candidates(&listed);
+    print_candidates(&found.candidates);
     say!();
     Ok(())
 }

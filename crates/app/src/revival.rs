@@ -1,0 +1,589 @@
+//! Bringing deals back: ranking every lost, nurtured or dark deal for revival
+//! (`core::revival::rank_one`), reading the pipeline account by account as the scan does, and
+//! recording the occasions that reopen deals (a shipped feature, a trigger event, a promotion)
+//! together with the drafts they queue, in one transaction.
+
+use crate::outbox::outgoing_of;
+use crate::pipeline::stage_norms;
+use crate::{AppError, Caller};
+use jiff::Timestamp;
+use jiff::civil::Date;
+use rekindle_core::compose::{Composer, Draft};
+use rekindle_core::revival::{
+    Candidate, Outlook, Promotion, PromotionKind, Revival, Shipped, Subject, TriggerEvent,
+    TriggerKind, rank_one,
+};
+use rekindle_core::time::date_of;
+use rekindle_core::{
+    ContactId, DealRecord, DealState, DealStatus, LostReason, Money, OutgoingId, assess,
+};
+use rekindle_store::{AccountWork, NewOutgoing, Occasion, Store};
+use serde::Serialize;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// What to keep of the candidates as the pipeline streams by.
+enum Keep {
+    /// Every candidate this says yes to (a shipped feature's deals, an account's).
+    Matching(Arc<dyn Fn(&Candidate) -> bool + Send + Sync>),
+    /// Only the best `n`, buried ones included or not: memory stays bounded whatever the
+    /// pipeline's size.
+    Best { n: usize, buried: bool },
+}
+
+/// What a pass over the pipeline found: the candidates kept, best first, and how many there
+/// were in all and how many are best left buried.
+struct Found {
+    kept: Vec<Candidate>,
+    total: usize,
+    buried: usize,
+}
+
+fn better(a: &Candidate, b: &Candidate) -> std::cmp::Ordering {
+    b.score.cmp(&a.score).then(a.deal.cmp(&b.deal))
+}
+
+/// The best `n` so far, shared by the reading threads.
+struct Podium {
+    n: usize,
+    best: Vec<Candidate>,
+}
+
+impl Podium {
+    fn offer(&mut self, c: Candidate) {
+        if self.best.len() == self.n {
+            match self.best.last() {
+                Some(worst) if better(&c, worst).is_lt() => {
+                    self.best.pop();
+                }
+                _ => return,
+            }
+        }
+        let at = self
+            .best
+            .binary_search_by(|x| better(x, &c))
+            .unwrap_or_else(|i| i);
+        self.best.insert(at, c);
+    }
+}
+
+/// An occasion the command records together with the drafts it makes: ranked as if it were
+/// recorded already, so nothing is written before everything is ready.
+#[derive(Clone)]
+enum Pending {
+    Nothing,
+    Shipped(Shipped),
+    Event(TriggerEvent),
+    Promotion(Promotion),
+}
+
+/// Reads the whole pipeline, account by account, and ranks every revival candidate, with
+/// `pending` counted as recorded.
+async fn candidates(
+    store: &Store,
+    caller: &Caller,
+    now: Timestamp,
+    keep: Keep,
+    pending: Pending,
+) -> Result<Found, AppError> {
+    let policy = store.policy().await?;
+    let stages = stage_norms(store, caller, now).await?;
+    let revival = policy.revival();
+    let since = date_of(now)
+        .checked_sub(rekindle_core::time::days(revival.fresh_days))
+        .unwrap_or(date_of(now));
+    let mut events: HashMap<String, Vec<TriggerEvent>> = HashMap::new();
+    for e in store.events_since(since).await? {
+        events.entry(e.account.clone()).or_default().push(e);
+    }
+    let mut shipped = store.shipped().await?;
+    let mut promotions = store.promotions_on(date_of(now)).await?;
+    match pending {
+        Pending::Nothing => {}
+        Pending::Event(e) => {
+            let known = events.entry(e.account.clone()).or_default();
+            let same = |k: &TriggerEvent| k.kind == e.kind && k.on == e.on && k.source == e.source;
+            if e.on >= since && !known.iter().any(same) {
+                known.push(e);
+            }
+        }
+        Pending::Shipped(f) => {
+            shipped.retain(|s| s.feature != f.feature);
+            shipped.push(f);
+        }
+        Pending::Promotion(p) => {
+            promotions.retain(|q| q.name != p.name);
+            if p.is_running(date_of(now)) {
+                promotions.push(p);
+            }
+        }
+    }
+    let (events, shipped, promotions, catalogue) = (
+        Arc::new(events),
+        Arc::new(shipped),
+        Arc::new(promotions),
+        Arc::new(store.catalogue().await?),
+    );
+    let podium = Arc::new(std::sync::Mutex::new(Podium {
+        n: match &keep {
+            Keep::Best { n, .. } => *n,
+            Keep::Matching(_) => 0,
+        },
+        best: Vec::new(),
+    }));
+    let keep = Arc::new(keep);
+    let shared = podium.clone();
+    // Each account returns (candidates, buried) counts and, when matching, the matches.
+    let work: AccountWork<(usize, usize, Vec<Candidate>)> =
+        Arc::new(move |group: Vec<DealRecord>| {
+            let norms = stages.with_replies_from(&group, now);
+            let here: Vec<&TriggerEvent> = group
+                .first()
+                .and_then(|r| events.get(&r.deal.account.name))
+                .map(|v| v.iter().collect())
+                .unwrap_or_default();
+            let outlook = Outlook {
+                shipped: &shipped,
+                promotions: &promotions,
+                catalogue: &catalogue,
+                pipeline: &policy.pipeline,
+                policy: &revival,
+                now,
+            };
+            let (mut total, mut buried, mut matched) = (0, 0, Vec::new());
+            for r in group.iter().filter(|r| r.deal.status != DealStatus::Won) {
+                let dark = r.deal.status == DealStatus::Open
+                    && assess(r, now, &policy, &norms).state == DealState::Dark;
+                let subject = Subject { record: r, dark };
+                let Some(c) = rank_one(&subject, &here, &outlook) else {
+                    continue;
+                };
+                total += 1;
+                buried += usize::from(c.leave_buried);
+                match keep.as_ref() {
+                    Keep::Matching(wanted) if wanted(&c) => matched.push(c),
+                    Keep::Matching(_) => {}
+                    Keep::Best {
+                        buried: with_buried,
+                        ..
+                    } if *with_buried || !c.leave_buried => {
+                        if let Ok(mut p) = shared.lock() {
+                            p.offer(c);
+                        }
+                    }
+                    Keep::Best { .. } => {}
+                }
+            }
+            (total, buried, matched)
+        });
+    let mut found = Found {
+        kept: Vec::new(),
+        total: 0,
+        buried: 0,
+    };
+    for (total, buried, matched) in store.map_accounts(false, work).await? {
+        found.total += total;
+        found.buried += buried;
+        found.kept.extend(matched);
+    }
+    if let Ok(mut p) = podium.lock() {
+        found.kept.append(&mut p.best);
+    }
+    found.kept.sort_by(better);
+    Ok(found)
+}
+
+/// A candidate with its draft (or why none could be made) and where it was queued.
+#[derive(Serialize)]
+pub struct Drafted {
+    #[serde(flatten)]
+    pub candidate: Candidate,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub draft: Option<Draft>,
+    /// Why no draft was made (left buried, or the draft's error).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub no_draft: Option<String>,
+    /// The outbox message it was queued as.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub queued: Option<OutgoingId>,
+}
+
+impl Drafted {
+    fn bare(candidate: Candidate) -> Self {
+        Drafted {
+            candidate,
+            draft: None,
+            no_draft: None,
+            queued: None,
+        }
+    }
+}
+
+/// Drafts for `candidates`; with `queue`, the messages to put in the outbox (by position in
+/// the list), for the caller to record in one transaction with what it records.
+async fn with_drafts(
+    store: &Store,
+    caller: &Caller,
+    composer: &Composer,
+    candidates: Vec<Candidate>,
+    queue: bool,
+    now: Timestamp,
+) -> Result<(Vec<Drafted>, Vec<(usize, NewOutgoing)>), AppError> {
+    let mut to_queue = Vec::new();
+    let policy = store.policy().await?;
+    let mut out = Vec::new();
+    for candidate in candidates {
+        if candidate.leave_buried {
+            out.push(Drafted {
+                candidate,
+                draft: None,
+                no_draft: Some("leave it buried".into()),
+                queued: None,
+            });
+            continue;
+        }
+        let record = store.deal(candidate.deal).await?;
+        let (draft, no_draft) =
+            match composer.draft_revival(&record, &candidate.occasion, now, &policy) {
+                Ok(d) => (Some(d), None),
+                Err(e) => (None, Some(e.to_string())),
+            };
+        if let (Some(d), true) = (&draft, queue) {
+            to_queue.push((out.len(), outgoing_of(store, caller, &record, d).await?));
+        }
+        out.push(Drafted {
+            candidate,
+            draft,
+            no_draft,
+            queued: None,
+        });
+    }
+    Ok((out, to_queue))
+}
+
+/// Records `occasion` and queues `to_queue` in one transaction, then notes the queued ids on
+/// the drafts. Returns how many events were new.
+async fn record(
+    store: &Store,
+    occasion: Occasion<'_>,
+    drafted: &mut [Drafted],
+    to_queue: Vec<(usize, NewOutgoing)>,
+    now: Timestamp,
+) -> Result<usize, AppError> {
+    let messages: Vec<NewOutgoing> = to_queue.iter().map(|(_, m)| m.clone()).collect();
+    let (added, ids) = store.record_occasion(occasion, &messages, now).await?;
+    for ((at, _), id) in to_queue.iter().zip(ids) {
+        drafted[*at].queued = Some(id);
+    }
+    Ok(added)
+}
+
+/// The revival queue at `now`: the best `n` candidates (the ones best left buried too, with
+/// `buried`), best first, each with its draft when a composer is given; and how many there
+/// were in all and how many are best left buried.
+pub struct Revived {
+    pub candidates: Vec<Drafted>,
+    pub considered: usize,
+    pub left_buried: usize,
+}
+
+/// Ranks every lost, nurtured or dark deal for revival at `now`, keeping the best `n` (memory
+/// stays bounded whatever the pipeline's size); with `composer`, drafts each one's play
+/// (`compose::draft_revival`; a draft that cannot be made says why).
+///
+/// Errors: the store's.
+pub async fn revive(
+    store: &Store,
+    caller: &Caller,
+    n: usize,
+    buried: bool,
+    composer: Option<&Composer>,
+    now: Timestamp,
+) -> Result<Revived, AppError> {
+    let found = candidates(
+        store,
+        caller,
+        now,
+        Keep::Best { n, buried },
+        Pending::Nothing,
+    )
+    .await?;
+    let candidates = match composer {
+        Some(c) => {
+            with_drafts(store, caller, c, found.kept, false, now)
+                .await?
+                .0
+        }
+        None => found.kept.into_iter().map(Drafted::bare).collect(),
+    };
+    Ok(Revived {
+        candidates,
+        considered: found.total,
+        left_buried: found.buried,
+    })
+}
+
+/// Files `synonym` under the feature `name` in the catalogue; returns the feature it is now
+/// filed under.
+///
+/// Errors: the store's.
+pub async fn feature_alias(
+    store: &Store,
+    _caller: &Caller,
+    name: &str,
+    synonym: &str,
+) -> Result<String, AppError> {
+    store.add_feature_alias(name, synonym).await?;
+    Ok(store.catalogue().await?.file_under(synonym))
+}
+
+/// A shipped feature, and the lost or dark deals that needed it, with their drafts.
+pub struct FeatureShipped {
+    /// The feature's catalogue name.
+    pub feature: String,
+    pub on: Date,
+    pub deals: Vec<Drafted>,
+}
+
+/// Records that a feature shipped on `on` (default: today) and drafts the deals that needed
+/// it; with `queue`, their drafts go to the outbox in the same transaction.
+///
+/// Errors: the store's.
+pub async fn feature_shipped(
+    store: &Store,
+    caller: &Caller,
+    composer: &Composer,
+    name: &str,
+    on: Option<Date>,
+    queue: bool,
+    now: Timestamp,
+) -> Result<FeatureShipped, AppError> {
+    let catalogue = store.catalogue().await?;
+    let feature = catalogue.file_under(name);
+    let on = on.unwrap_or(date_of(now));
+    let shipped = Shipped {
+        feature: feature.clone(),
+        on,
+    };
+    let wanted = feature.clone();
+    let keep: Arc<dyn Fn(&Candidate) -> bool + Send + Sync> = Arc::new(
+        move |c| matches!(&c.occasion, Revival::FeatureShipped { feature, .. } if catalogue.file_under(feature) == wanted),
+    );
+    let pending = Pending::Shipped(shipped.clone());
+    let found = candidates(store, caller, now, Keep::Matching(keep), pending)
+        .await?
+        .kept;
+    let (mut deals, to_queue) = with_drafts(store, caller, composer, found, queue, now).await?;
+    record(
+        store,
+        Occasion::Shipped(&shipped),
+        &mut deals,
+        to_queue,
+        now,
+    )
+    .await?;
+    Ok(FeatureShipped { feature, on, deals })
+}
+
+/// A trigger event, as the rep gives it.
+#[derive(Clone, Debug)]
+pub struct EventInput {
+    pub account: String,
+    /// A contact at the account, by id, name or address.
+    pub contact: Option<String>,
+    pub kind: TriggerKind,
+    /// Default: today.
+    pub on: Option<Date>,
+    pub source: String,
+    pub note: Option<String>,
+}
+
+/// A trigger event recorded, the deals it reopens (with their drafts) and those it counted
+/// for below the bar.
+pub struct EventAdded {
+    pub event: TriggerEvent,
+    pub reopens: Vec<Drafted>,
+    pub not_enough: Vec<Candidate>,
+}
+
+/// Records a trigger event at an account and drafts the lost or dark deals it reopens (the
+/// event is their occasion, even when an older reason scores higher); with `queue`, their
+/// drafts go to the outbox in the same transaction.
+///
+/// Errors: [`AppError::Invalid`] for a bad event; `NotFound` for an unknown contact; the
+/// store's.
+pub async fn add_event(
+    store: &Store,
+    caller: &Caller,
+    composer: &Composer,
+    input: EventInput,
+    queue: bool,
+    now: Timestamp,
+) -> Result<EventAdded, AppError> {
+    let contact: Option<ContactId> = match &input.contact {
+        Some(key) => Some(store.contact_at(&input.account, key).await?),
+        None => None,
+    };
+    let e = TriggerEvent::new(
+        &input.account,
+        contact,
+        input.kind,
+        input.on.unwrap_or(date_of(now)),
+        &input.source,
+        input.note.as_deref(),
+    )?;
+    let occasion = Revival::Trigger { event: e.clone() };
+    let wanted = occasion.clone();
+    let keep: Arc<dyn Fn(&Candidate) -> bool + Send + Sync> =
+        Arc::new(move |c| c.has_occasion(&wanted));
+    let pending = Pending::Event(e.clone());
+    let found: Vec<Candidate> = candidates(store, caller, now, Keep::Matching(keep), pending)
+        .await?
+        .kept
+        .into_iter()
+        .map(|mut c| {
+            c.come_back_with(occasion.clone());
+            c
+        })
+        .collect();
+    let (reopened, not_enough): (Vec<Candidate>, Vec<Candidate>) =
+        found.into_iter().partition(|c| !c.leave_buried);
+    let (mut reopens, to_queue) =
+        with_drafts(store, caller, composer, reopened, queue, now).await?;
+    record(
+        store,
+        Occasion::Events(std::slice::from_ref(&e)),
+        &mut reopens,
+        to_queue,
+        now,
+    )
+    .await?;
+    Ok(EventAdded {
+        event: e,
+        reopens,
+        not_enough,
+    })
+}
+
+/// Records trigger events read elsewhere (a CSV), each once; returns how many were new.
+///
+/// Errors: the store's.
+pub async fn import_events(
+    store: &Store,
+    _caller: &Caller,
+    events: &[TriggerEvent],
+) -> Result<usize, AppError> {
+    Ok(store.add_events(events).await?)
+}
+
+/// The contact at an account, by id, name or address.
+///
+/// Errors: `NotFound`; an ambiguous name; the store's.
+pub async fn contact_at(
+    store: &Store,
+    _caller: &Caller,
+    account: &str,
+    key: &str,
+) -> Result<ContactId, AppError> {
+    Ok(store.contact_at(account, key).await?)
+}
+
+/// A promotion, as the rep gives it.
+#[derive(Clone, Debug)]
+pub struct PromotionInput {
+    pub name: String,
+    pub kind: PromotionKind,
+    pub offer: String,
+    /// Default: today.
+    pub from: Option<Date>,
+    pub until: Date,
+    pub min_stage: Option<String>,
+    pub lost_reasons: Vec<LostReason>,
+    /// Amounts as written; a bare one is in the database's currency (`Money::parse`).
+    pub min_amount: Option<String>,
+    pub max_amount: Option<String>,
+}
+
+/// A promotion recorded, whether it runs now, and the deals on the verge it qualifies (with
+/// their drafts).
+pub struct PromotionAdded {
+    pub promotion: Promotion,
+    pub running: bool,
+    pub deals: Vec<Drafted>,
+}
+
+/// Records a promotion (checked against the pipeline: `Promotion::check`) and, when it runs
+/// at `now`, drafts the deals on the verge it qualifies; with `queue`, their drafts go to the
+/// outbox in the same transaction.
+///
+/// Errors: [`AppError::Invalid`] for a bad amount, stage or period; the store's.
+pub async fn add_promotion(
+    store: &Store,
+    caller: &Caller,
+    composer: &Composer,
+    input: PromotionInput,
+    queue: bool,
+    now: Timestamp,
+) -> Result<PromotionAdded, AppError> {
+    let currency = store.currency().await?;
+    let promotion = Promotion {
+        name: input.name.trim().to_string(),
+        kind: input.kind,
+        offer: input.offer.trim().to_string(),
+        from: input.from.unwrap_or(date_of(now)),
+        until: input.until,
+        min_stage: input.min_stage,
+        lost_reasons: input.lost_reasons,
+        min_amount: input
+            .min_amount
+            .as_deref()
+            .map(|m| Money::parse(m, currency))
+            .transpose()?,
+        max_amount: input
+            .max_amount
+            .as_deref()
+            .map(|m| Money::parse(m, currency))
+            .transpose()?,
+    };
+    promotion.check(&store.policy().await?.pipeline)?;
+    let running = promotion.is_running(date_of(now));
+    let occasion = Revival::Promotion {
+        promotion: promotion.clone(),
+    };
+    let wanted = occasion.clone();
+    let keep: Arc<dyn Fn(&Candidate) -> bool + Send + Sync> =
+        Arc::new(move |c| !c.leave_buried && c.has_occasion(&wanted));
+    let found: Vec<Candidate> = if running {
+        candidates(
+            store,
+            caller,
+            now,
+            Keep::Matching(keep),
+            Pending::Promotion(promotion.clone()),
+        )
+        .await?
+        .kept
+        .into_iter()
+        .map(|mut c| {
+            c.come_back_with(occasion.clone());
+            c
+        })
+        .collect()
+    } else {
+        Vec::new()
+    };
+    let (mut deals, to_queue) = with_drafts(store, caller, composer, found, queue, now).await?;
+    record(
+        store,
+        Occasion::Promotion(&promotion),
+        &mut deals,
+        to_queue,
+        now,
+    )
+    .await?;
+    Ok(PromotionAdded {
+        promotion,
+        running,
+        deals,
+    })
+}
