@@ -155,7 +155,7 @@ pub struct Edit {
 /// What an edit did.
 pub enum Edited {
     /// The message as stored now (a draft again: the rep approves it again).
-    Done(OutboxMessage),
+    Done(Box<OutboxMessage>),
     /// The text fails the tone check: nothing changed.
     FailsToneCheck(Vec<Finding>),
 }
@@ -180,7 +180,7 @@ pub async fn edit(
     store
         .edit_outgoing(id, subject.trim(), body.trim_end())
         .await?;
-    Ok(Edited::Done(store.outgoing(id).await?))
+    Ok(Edited::Done(Box::new(store.outgoing(id).await?)))
 }
 
 /// Placeholders a draft leaves for the rep (`[the date you agreed]`).

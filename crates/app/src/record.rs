@@ -283,30 +283,20 @@ pub async fn log_activity(
     input: LogInput,
     now: Timestamp,
 ) -> Result<Logged, AppError> {
-    let LogInput {
-        kind,
-        direction,
-        outcome,
-        play,
-        returns_on,
-        at,
-        contact,
-        summary,
-        body,
-    } = input;
-    let outcome = outcome.or_else(|| default_outcome(kind, direction));
-    let at = at.unwrap_or(now);
+    let (kind, direction, body) = (input.kind, input.direction, input.body);
+    let outcome = input.outcome.or_else(|| default_outcome(kind, direction));
+    let at = input.at.unwrap_or(now);
     // What a reply adds, quotes and signature cut, is what gets read.
     let reply_text = body
         .as_deref()
         .filter(|_| direction == Direction::Inbound && kind == ActivityKind::Email)
         .map(mail::new_text)
         .filter(|t| !t.trim().is_empty());
-    let contact = match &contact {
+    let contact = match &input.contact {
         Some(c) => Some(store.resolve_contact(id, c).await?),
         None => None,
     };
-    let summary = if summary.is_empty() {
+    let summary = if input.summary.is_empty() {
         body.as_deref()
             .map(|b| {
                 b.lines()
@@ -318,7 +308,7 @@ pub async fn log_activity(
             })
             .unwrap_or_default()
     } else {
-        summary
+        input.summary
     };
     // An outbound message is judged against the rep's previous touch too: the same message
     // again, or one that adds nothing to it.
@@ -338,8 +328,8 @@ pub async fn log_activity(
         contact,
         summary,
         body,
-        play,
-        returns_on,
+        play: input.play,
+        returns_on: input.returns_on,
     };
     match (&reply_text, outcome, direction) {
         (Some(text), Some(Outcome::Replied), Direction::Inbound) => {
@@ -429,21 +419,27 @@ pub async fn add_fact(
         .await?)
 }
 
-/// Records a commitment made at `now`: who will do what by when.
+/// A commitment: who will do what by when, and where it was said.
+#[derive(Clone, Debug)]
+pub struct CommitmentInput {
+    pub party: Party,
+    pub what: String,
+    pub due: Timestamp,
+    pub source: String,
+}
+
+/// Records a commitment made at `now`.
 ///
 /// Errors: `NotFound`; the store's.
 pub async fn add_commitment(
     store: &Store,
     _caller: &Caller,
     id: DealId,
-    party: Party,
-    what: &str,
-    due: Timestamp,
-    source: &str,
+    input: &CommitmentInput,
     now: Timestamp,
 ) -> Result<CommitmentId, AppError> {
     Ok(store
-        .add_commitment(id, party, what, due, source, now)
+        .add_commitment(id, input.party, &input.what, input.due, &input.source, now)
         .await?)
 }
 

@@ -6,7 +6,7 @@ use crate::output::{db_path, deal_id, now, open, report, say};
 use anyhow::{Context, Result, bail};
 use rekindle_app::Caller;
 use rekindle_app::record::{
-    self, AccountOf, Closing, ContactInput, DealInput, FactInput, LogInput, Logged,
+    self, AccountOf, Closing, CommitmentInput, ContactInput, DealInput, FactInput, LogInput, Logged,
 };
 use rekindle_core::*;
 use rekindle_store::Store;
@@ -403,21 +403,17 @@ pub async fn commit(g: &Global, a: CommitArgs) -> Result<ExitCode> {
     let id = deal_id(&a.deal)?;
     let made_at = now(g)?;
     let store = open(g).await?;
-    let k = record::add_commitment(
-        &store,
-        &Caller::local(),
-        id,
+    let input = CommitmentInput {
         party,
-        &a.what,
+        what: a.what,
         due,
-        &a.source,
-        made_at,
-    )
-    .await?;
+        source: a.source,
+    };
+    let k = record::add_commitment(&store, &Caller::local(), id, &input, made_at).await?;
     report(g, &json!({ "commitment": k }), || {
         format!(
             "Recorded {party} commitment {k} on {id}: {} by {}",
-            a.what,
+            input.what,
             time::human_date(due)
         )
     })?;
