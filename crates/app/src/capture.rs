@@ -17,12 +17,14 @@ use rekindle_core::mail::{
 use rekindle_core::reply::{Reading, classify};
 use rekindle_core::time::date_of;
 use rekindle_core::{ActivityId, DealId, DealRecord, Direction, EmailAddress, Outcome, Policy};
-use rekindle_ingest::Skipped;
 use rekindle_ingest::calendar::Window;
+use rekindle_ingest::{IngestError, Skipped};
 use rekindle_store::{CaptureWriter, MailOutcome, Store};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashSet};
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
 /// What an import did.
@@ -563,4 +565,215 @@ impl Importer {
         self.summary.seconds = self.started.elapsed().as_secs_f64();
         Ok(self.summary)
     }
+}
+
+/// What a front-end shows of an import as it runs (a progress bar on a terminal, a page's
+/// progress display); `()` shows nothing.
+pub trait Progress: Send {
+    /// The import starts: the bytes to read, when known.
+    fn start(&mut self, _total_bytes: Option<u64>) {}
+    /// How far it has got: bytes read, messages read.
+    fn advance(&mut self, _bytes: u64, _messages: usize) {}
+    /// It is done.
+    fn finish(&mut self) {}
+}
+
+impl Progress for () {}
+
+/// Refuses an import before it changes anything (the messages, the remembered addresses)
+/// when one of its paths cannot be read or holds nothing to import, naming that path: an
+/// import of several paths is all or nothing.
+fn check_paths(
+    paths: &[PathBuf],
+    check: impl Fn(&Path) -> Result<(), IngestError>,
+) -> Result<(), AppError> {
+    for path in paths {
+        check(path).map_err(AppError::NothingImported)?;
+    }
+    Ok(())
+}
+
+/// What an import that failed mid-way kept: the paths read in full, and the messages of the
+/// failing path recorded before the failure, with the addresses given with `--me` (they were
+/// read with them). A new import of the same paths adds none of them twice.
+fn kept(done: &[String], durable_in_failing_path: usize, gave_addresses: bool) -> String {
+    let failing = match durable_in_failing_path {
+        0 => "nothing from the path that failed".to_string(),
+        1 => "the first message read from the path that failed".to_string(),
+        n => format!("the first {n} messages read from the path that failed"),
+    };
+    let addresses = if gave_addresses {
+        ", and the addresses given with --me"
+    } else {
+        ""
+    };
+    if done.is_empty() && durable_in_failing_path == 0 {
+        "the import stopped and changed nothing".into()
+    } else if done.is_empty() {
+        format!(
+            "the import stopped; kept: {failing}{addresses} (importing again adds nothing twice)"
+        )
+    } else {
+        format!(
+            "the import stopped; kept: everything from {}, {failing}{addresses} (importing again adds nothing twice)",
+            done.join(", ")
+        )
+    }
+}
+
+/// Imports mail files, mboxes, Maildirs and folders of them (`rekindle-ingest`), each message
+/// once, at `now`, with the rep's addresses `me` (or those remembered). Two threads: a reader
+/// parses and understands each message ([`read_alone`]), the importer records it, a short
+/// queue between them keeping memory to a few messages. Each path is committed at its end,
+/// the last one with the addresses given; a path that fails mid-way keeps what was committed
+/// and the error says what (`kept`).
+///
+/// Errors: [`AppError::NothingImported`] when a path cannot be read or holds no mail (nothing
+/// changed); [`AppError::Context`] naming the path and the message for a failure mid-way;
+/// those of [`Importer::new`].
+pub async fn import_mail(
+    store: &Store,
+    caller: &Caller,
+    paths: &[PathBuf],
+    me: &[String],
+    now: Timestamp,
+    mut progress: Box<dyn Progress>,
+) -> Result<Summary, AppError> {
+    check_paths(paths, |p| rekindle_ingest::check(p).map(drop))?;
+    let mut importer = Importer::new(store, caller, me, now).await?;
+    let total: u64 = paths.iter().map(|p| rekindle_ingest::source_bytes(p)).sum();
+    progress.start(Some(total));
+    let paths = paths.to_vec();
+    let (importer, bytes) =
+        tokio::task::spawn_blocking(move || -> Result<(Importer, u64), AppError> {
+            let bytes_read = AtomicU64::new(0);
+            // What is durable if a path fails mid-way: the paths read in full (each committed at
+            // its end), and of the failing one, the messages read up to the last commit.
+            let mut done: Vec<String> = Vec::new();
+            let mut durable_in_path = 0usize;
+            let gave = importer.gave_addresses();
+            let mut read_all = || -> Result<(), AppError> {
+                for (index, path) in paths.iter().enumerate() {
+                    let read_before = importer.summary.read;
+                    durable_in_path = 0;
+                    let durable = &mut durable_in_path;
+                    let (sender, receiver) =
+                        std::sync::mpsc::sync_channel::<(Message, FirstReading)>(64);
+                    let (directory, now) = importer.understanding();
+                    let read = std::thread::scope(|scope| -> Result<_, AppError> {
+                        let counter = &bytes_read;
+                        // The sender moves to the reader: the queue ends when the reading does.
+                        let reader = std::thread::Builder::new()
+                            .name("mail reader".into())
+                            .spawn_scoped(scope, move || {
+                                // Parsed and understood here, recorded there: the work splits
+                                // across both cores. A message whose headers concern no one is not
+                                // decoded further.
+                                let wanted = |m: &Message| directory.might_matter(m);
+                                rekindle_ingest::read_filtered(path, counter, &wanted, |m| {
+                                    let first = read_alone(&m, &directory, now);
+                                    drop(sender.send((m, first)))
+                                })
+                            })
+                            .map_err(|e| {
+                                AppError::Internal(format!("starting the mail reader: {e}"))
+                            })?;
+                        for (message, first) in receiver {
+                            let commits = importer.writer.commits();
+                            importer.take_understood(&message, first).map_err(|e| {
+                                e.context(format!(
+                                    "recording {} from {}",
+                                    message.key,
+                                    path.display()
+                                ))
+                            })?;
+                            if importer.writer.commits() != commits {
+                                *durable = importer.summary.read - read_before;
+                            }
+                            if importer.summary.read % 256 == 0 {
+                                progress.advance(
+                                    bytes_read.load(Ordering::Relaxed),
+                                    importer.summary.read,
+                                );
+                            }
+                        }
+                        reader
+                            .join()
+                            .map_err(|_| {
+                                AppError::Internal(format!(
+                                    "the reader of {} failed",
+                                    path.display()
+                                ))
+                            })?
+                            .map_err(|e| {
+                                AppError::from(e).context(format!("reading {}", path.display()))
+                            })
+                    })?;
+                    importer.skipped(read.skipped);
+                    importer.summary.files_not_mail += read.not_mail;
+                    if index + 1 < paths.len() {
+                        importer.writer.commit()?;
+                        done.push(path.display().to_string());
+                    }
+                }
+                // The last path, the addresses given and the last batch: one transaction.
+                importer.complete()?;
+                Ok(())
+            };
+            if let Err(e) = read_all() {
+                return Err(e.context(kept(&done, durable_in_path, gave)));
+            }
+            progress.finish();
+            Ok((importer, bytes_read.load(Ordering::Relaxed)))
+        })
+        .await
+        .map_err(|e| AppError::Internal(format!("the import: {e}")))??;
+    let mut summary = importer.finish()?;
+    summary.bytes = bytes;
+    Ok(summary)
+}
+
+/// Imports iCalendar files (`rekindle-ingest::calendar`): each occurrence in the window
+/// ([`Importer::window`]) recorded as it is read, so memory follows one event, not the file.
+///
+/// Errors: [`AppError::NothingImported`] when a path cannot be read (nothing changed);
+/// [`AppError::Context`] naming the file and the event for a failure mid-way; those of
+/// [`Importer::new`].
+pub async fn import_calendar(
+    store: &Store,
+    caller: &Caller,
+    paths: &[PathBuf],
+    me: &[String],
+    now: Timestamp,
+) -> Result<Summary, AppError> {
+    check_paths(paths, rekindle_ingest::calendar::check)?;
+    let mut importer = Importer::new(store, caller, me, now).await?;
+    importer.summary.calendar = true;
+    let window = importer.window();
+    let paths = paths.to_vec();
+    let importer = tokio::task::spawn_blocking(move || -> Result<Importer, AppError> {
+        for path in &paths {
+            let mut failed = None;
+            let read = rekindle_ingest::calendar::read_ics_each(path, window, |occurrence| {
+                if failed.is_none()
+                    && let Err(e) = importer.take_occurrence(&occurrence)
+                {
+                    failed = Some(e.context(format!(
+                        "recording {} from {}",
+                        occurrence.key,
+                        path.display()
+                    )));
+                }
+            })
+            .map_err(|e| AppError::from(e).context(format!("reading {}", path.display())))?;
+            if let Some(e) = failed {
+                return Err(e);
+            }
+            importer.skipped(read.skipped);
+        }
+        Ok(importer)
+    })
+    .await
+    .map_err(|e| AppError::Internal(format!("the import: {e}")))??;
+    importer.finish()
 }

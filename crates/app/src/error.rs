@@ -3,6 +3,7 @@
 
 use rekindle_core::compose::ComposeError;
 use rekindle_core::{DealId, ParseError};
+use rekindle_ingest::IngestError;
 use rekindle_store::StoreError;
 
 /// Why a use case failed. Its text is the message a person reads (it names the record, the
@@ -30,6 +31,20 @@ pub enum AppError {
     /// A failure of the store: not found, a state conflict, busy, or the database itself.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// An import refused before it changed anything: a path cannot be read or holds nothing
+    /// to import (the error names it).
+    #[error("{0}; nothing was imported")]
+    NothingImported(IngestError),
+    /// A source (a file, a folder, a server's answer) could not be read: its path and why.
+    #[error(transparent)]
+    Source(#[from] IngestError),
+    /// A failure, with what was being done when it happened (the message, the file, what an
+    /// import kept): `context: error`. Its kind is the failure's.
+    #[error("{context}: {error}")]
+    Context {
+        context: String,
+        error: Box<AppError>,
+    },
     /// Anything else that went wrong inside (a task that died).
     #[error("{0}")]
     Internal(String),
@@ -84,7 +99,17 @@ impl AppError {
                 StoreError::Busy(_) => ErrorKind::Unavailable,
                 _ => ErrorKind::Internal,
             },
+            AppError::NothingImported(_) | AppError::Source(_) => ErrorKind::Invalid,
+            AppError::Context { error, .. } => error.kind(),
             AppError::Internal(_) => ErrorKind::Internal,
+        }
+    }
+
+    /// This failure, with what was being done when it happened.
+    pub fn context(self, context: impl Into<String>) -> AppError {
+        AppError::Context {
+            context: context.into(),
+            error: Box::new(self),
         }
     }
 }

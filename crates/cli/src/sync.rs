@@ -128,7 +128,7 @@ pub async fn imap(g: &Global, args: ImapArgs) -> Result<ExitCode> {
     let account = server.account();
     // Sent first: a reply then finds the touch it answers already in the record.
     let folders: Vec<String> = sent.into_iter().chain(["INBOX".to_string()]).collect();
-    let bar = progress(g, None);
+    let bar = progress(g.json, None);
     // Only messages whose headers may concern the record are fetched whole.
     let (directory, _) = importer.understanding();
     let wanted = |m: &rekindle_core::mail::Message| directory.might_matter(m);
