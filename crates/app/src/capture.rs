@@ -574,6 +574,11 @@ pub trait Progress: Send {
     fn start(&mut self, _total_bytes: Option<u64>) {}
     /// How far it has got: bytes read, messages read.
     fn advance(&mut self, _bytes: u64, _messages: usize) {}
+    /// More messages to fetch, `items` of them, from `what` (a folder), when the size is not
+    /// known in bytes.
+    fn more(&mut self, _items: u64, _what: &str) {}
+    /// `items` more of them fetched.
+    fn step(&mut self, _items: u64) {}
     /// It is done.
     fn finish(&mut self) {}
 }

@@ -4,6 +4,8 @@
 use rekindle_core::compose::ComposeError;
 use rekindle_core::{DealId, ParseError};
 use rekindle_ingest::IngestError;
+use rekindle_ingest::caldav::CalDavError;
+use rekindle_ingest::imap::ImapError;
 use rekindle_store::StoreError;
 
 /// Why a use case failed. Its text is the message a person reads (it names the record, the
@@ -38,6 +40,12 @@ pub enum AppError {
     /// A source (a file, a folder, a server's answer) could not be read: its path and why.
     #[error(transparent)]
     Source(#[from] IngestError),
+    /// The mail server could not be reached, refused the login or failed mid-way.
+    #[error(transparent)]
+    Imap(#[from] ImapError),
+    /// The calendar server could not be reached, refused the login or answered badly.
+    #[error(transparent)]
+    CalDav(#[from] CalDavError),
     /// A failure, with what was being done when it happened (the message, the file, what an
     /// import kept): `context: error`. Its kind is the failure's.
     #[error("{context}: {error}")]
@@ -59,7 +67,8 @@ pub enum ErrorKind {
     Invalid,
     /// The record's state does not allow it now (HTTP 409).
     Conflict,
-    /// Something the use case needs is busy or unreachable; trying again may work (HTTP 503).
+    /// Something the use case needs (the database, a mail or calendar server) is busy,
+    /// unreachable or refused; trying again may work (HTTP 503).
     Unavailable,
     /// A failure inside (HTTP 500).
     Internal,
@@ -100,6 +109,7 @@ impl AppError {
                 _ => ErrorKind::Internal,
             },
             AppError::NothingImported(_) | AppError::Source(_) => ErrorKind::Invalid,
+            AppError::Imap(_) | AppError::CalDav(_) => ErrorKind::Unavailable,
             AppError::Context { error, .. } => error.kind(),
             AppError::Internal(_) => ErrorKind::Internal,
         }

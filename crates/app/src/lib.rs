@@ -16,6 +16,7 @@ pub mod pipeline;
 pub mod record;
 pub mod replies;
 pub mod revival;
+pub mod sync;
 
 pub use error::{AppError, ErrorKind};
 

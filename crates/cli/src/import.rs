@@ -95,7 +95,7 @@ pub fn summary_lines(summary: &Summary) -> Vec<String> {
 
 /// A progress bar on the terminal (never in `--json` output or a pipe): bytes and rate when
 /// the size is known, messages otherwise.
-pub fn progress(json: bool, total_bytes: Option<u64>) -> ProgressBar {
+fn progress(json: bool, total_bytes: Option<u64>) -> ProgressBar {
     if json || !std::io::stderr().is_terminal() {
         return ProgressBar::hidden();
     }
@@ -118,9 +118,16 @@ pub fn progress(json: bool, total_bytes: Option<u64>) -> ProgressBar {
 
 /// The import's progress as a bar on the terminal (`progress`), made when the import knows
 /// its size.
-struct Bar {
+pub struct Bar {
     json: bool,
     bar: Option<ProgressBar>,
+}
+
+impl Bar {
+    /// No bar yet; none at all with `--json`.
+    pub fn new(json: bool) -> Self {
+        Bar { json, bar: None }
+    }
 }
 
 impl Progress for Bar {
@@ -135,6 +142,19 @@ impl Progress for Bar {
         }
     }
 
+    fn more(&mut self, items: u64, what: &str) {
+        if let Some(bar) = &self.bar {
+            bar.inc_length(items);
+            bar.set_message(what.to_string());
+        }
+    }
+
+    fn step(&mut self, items: u64) {
+        if let Some(bar) = &self.bar {
+            bar.inc(items);
+        }
+    }
+
     fn finish(&mut self) {
         if let Some(bar) = &self.bar {
             bar.finish_and_clear();
@@ -145,10 +165,7 @@ impl Progress for Bar {
 pub async fn mail(g: &Global, paths: &[PathBuf], me: &[String]) -> Result<ExitCode> {
     let now = now(g)?;
     let store = open(g).await?;
-    let bar = Box::new(Bar {
-        json: g.json,
-        bar: None,
-    });
+    let bar = Box::new(Bar::new(g.json));
     let summary = capture::import_mail(&store, &Caller::local(), paths, me, now, bar).await?;
     report(g, &summary, || summary_lines(&summary).join("\n"))?;
     Ok(ExitCode::SUCCESS)
