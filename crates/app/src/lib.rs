@@ -8,6 +8,7 @@
 //! caller passes in. Who may see or change what is decided here, from the `Caller`; front-ends
 //! never filter records by user.
 
+pub mod admin;
 pub mod capture;
 pub mod drafts;
 mod error;

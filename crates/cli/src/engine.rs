@@ -4,7 +4,7 @@ use crate::args::*;
 use crate::output::{day, deal_id, now, open, print_json, say, table};
 use anyhow::{Context, Result, bail};
 use rekindle_app::pipeline::{self, Scan, ScanRow, Waiting};
-use rekindle_app::{Caller, drafts};
+use rekindle_app::{Caller, ErrorKind, admin, drafts};
 use rekindle_core::compose::{Composer, Draft};
 use rekindle_core::*;
 use rekindle_store::Store;
@@ -478,26 +478,22 @@ pub async fn demo(g: &Global, a: DemoArgs) -> Result<ExitCode> {
     let store = Store::open(&path)
         .await
         .with_context(|| format!("creating {}", path.display()))?;
-    let existing = store.deal_count().await?;
-    if existing > 0 {
-        bail!(
-            "{} already holds {existing} deals; the demo needs an empty database (pass a new --db)",
-            path.display()
-        );
-    }
     let options = demo::DemoOptions {
         seed: a.seed,
         deals: a.deals,
         activities_per_deal: a.activities_per_deal,
     };
     let started = std::time::Instant::now();
-    let loaded = store
-        .import_records(demo::generate(options, now), |n| {
-            if a.deals >= 10_000 && !g.json {
-                eprint!("\rloaded {n} deals");
-            }
-        })
-        .await?;
+    let loaded = admin::load_demo(&store, &Caller::local(), options, now, |n| {
+        if a.deals >= 10_000 && !g.json {
+            eprint!("\rloaded {n} deals");
+        }
+    })
+    .await
+    .map_err(|e| match e.kind() {
+        ErrorKind::Conflict => anyhow::anyhow!("{} {e} (pass a new --db)", path.display()),
+        _ => anyhow::Error::new(e),
+    })?;
     if a.deals >= 10_000 && !g.json {
         eprintln!();
     }

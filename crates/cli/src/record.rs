@@ -5,6 +5,7 @@ use crate::args::*;
 use crate::output::{db_path, deal_id, now, open, report, say};
 use anyhow::{Context, Result, bail};
 use rekindle_app::Caller;
+use rekindle_app::admin::{self, Configured, Setup};
 use rekindle_app::record::{
     self, AccountOf, Closing, CommitmentInput, ContactInput, DealInput, FactInput, LogInput, Logged,
 };
@@ -37,13 +38,18 @@ pub async fn init(g: &Global, a: InitArgs) -> Result<ExitCode> {
         })
         .collect::<Result<Vec<_>, _>>()?;
     let currency = a.currency.as_deref().map(Currency::parse).transpose()?;
-    let moved = store
-        .configure(pipeline.as_ref(), &moves, currency)
+    let setup = Setup {
+        stages: pipeline,
+        moves,
+        currency,
+    };
+    let Configured {
+        stages,
+        currency,
+        moved,
+    } = admin::configure(&store, &Caller::local(), &setup)
         .await
         .with_context(|| format!("setting up {}", path.display()))?;
-    let currency = store.currency().await?;
-    let pipeline = store.pipeline().await?;
-    let stages: Vec<&str> = pipeline.stages.iter().map(|s| s.name.as_str()).collect();
     let moved_json: Vec<_> = moved
         .iter()
         .map(|(from, to, deals)| json!({ "from": from, "to": to, "deals": deals }))
@@ -71,7 +77,7 @@ pub async fn init(g: &Global, a: InitArgs) -> Result<ExitCode> {
 
 pub async fn backup(g: &Global, to: &std::path::Path) -> Result<ExitCode> {
     let store = open(g).await?;
-    store.backup(to).await?;
+    admin::backup(&store, &Caller::local(), to).await?;
     report(g, &json!({ "backup": to }), || {
         format!("Backed up {} to {}", db_path(g).display(), to.display())
     })?;
@@ -80,7 +86,7 @@ pub async fn backup(g: &Global, to: &std::path::Path) -> Result<ExitCode> {
 
 pub async fn check(g: &Global) -> Result<ExitCode> {
     let store = open(g).await?;
-    let problems = store.check().await?;
+    let problems = admin::check(&store, &Caller::local()).await?;
     report(
         g,
         &json!({ "ok": problems.is_empty(), "problems": problems }),
