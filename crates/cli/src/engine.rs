@@ -1,7 +1,7 @@
 //! Commands that run the engine: scan, today, show, draft, lint and the demo.
 
 use crate::args::*;
-use crate::output::{day, deal_id, now, open, print_json, say, table};
+use crate::output::{count, day, deal_id, now, open, print_json, say, table};
 use anyhow::{Context, Result, bail};
 use jiff::Timestamp;
 use rekindle_core::assess::by_urgency;
@@ -274,14 +274,14 @@ fn finish(scan: Scan) {
 }
 
 fn state_summary(rows: &[ScanRow]) -> String {
-    let count = |s: DealState| rows.iter().filter(|r| r.assessment.state == s).count();
+    let n = |s: DealState| rows.iter().filter(|r| r.assessment.state == s).count();
     format!(
-        "{} open deals: {} dark, {} slipping, {} at risk, {} healthy",
-        rows.len(),
-        count(DealState::Dark),
-        count(DealState::Slipping),
-        count(DealState::AtRisk),
-        count(DealState::Healthy)
+        "{}: {} dark, {} slipping, {} at risk, {} healthy",
+        count(rows.len(), "open deal", "open deals"),
+        n(DealState::Dark),
+        n(DealState::Slipping),
+        n(DealState::AtRisk),
+        n(DealState::Healthy)
     )
 }
 
@@ -316,6 +316,31 @@ fn today_table(due: &[&ScanRow]) -> comfy_table::Table {
     t
 }
 
+/// What `today` says when nothing is due: when the next play falls due, and on which deal.
+fn nothing_due(scan: &Scan) -> String {
+    let next = scan
+        .rows
+        .iter()
+        .filter(|r| r.assessment.next_action.play.is_some())
+        .min_by(|a, b| {
+            a.assessment
+                .next_action
+                .due
+                .cmp(&b.assessment.next_action.due)
+                .then_with(|| by_urgency(&a.assessment, &b.assessment))
+        });
+    match next {
+        Some(r) => format!(
+            "Nothing due today. Next: {} on {} ({}, {}).",
+            play_text(&r.assessment),
+            time::date_of(r.assessment.next_action.due),
+            r.deal_id,
+            r.account
+        ),
+        None => "Nothing due today, and no message is planned.".into(),
+    }
+}
+
 pub async fn today(g: &Global) -> Result<ExitCode> {
     let store = open(g).await?;
     let now = now(g)?;
@@ -325,7 +350,7 @@ pub async fn today(g: &Global) -> Result<ExitCode> {
         print_json(&due)?;
     } else {
         if due.is_empty() {
-            say!("Nothing due today.");
+            say!("{}", nothing_due(&scan));
         } else {
             say!("{}", today_table(&due));
         }
@@ -344,22 +369,31 @@ async fn waiting_on_the_rep(store: &Store) -> Result<Vec<String>> {
     let replies = store.readings(true, 1000).await?.len();
     if replies > 0 {
         lines.push(format!(
-            "{replies} replies wait for you: rekindle replies list"
+            "{} for you: rekindle replies list",
+            count(replies, "reply waits", "replies wait")
         ));
     }
     let outbox = store.outbox(false).await?;
-    let count = |state: OutboxState| outbox.iter().filter(|m| m.state == state).count();
-    for (state, what) in [
-        (OutboxState::Draft, "drafts to review and approve"),
-        (OutboxState::Refused, "messages refused at send time"),
+    for (state, one, many) in [
+        (
+            OutboxState::Draft,
+            "draft to review and approve",
+            "drafts to review and approve",
+        ),
+        (
+            OutboxState::Refused,
+            "message refused at send time",
+            "messages refused at send time",
+        ),
         (
             OutboxState::Unconfirmed,
+            "message that may have gone out: confirm it",
             "messages that may have gone out: confirm them",
         ),
     ] {
-        let n = count(state);
+        let n = outbox.iter().filter(|m| m.state == state).count();
         if n > 0 {
-            lines.push(format!("{n} {what}: rekindle outbox list"));
+            lines.push(format!("{}: rekindle outbox list", count(n, one, many)));
         }
     }
     Ok(lines)
