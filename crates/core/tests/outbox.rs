@@ -168,3 +168,17 @@ fn working_hours_in_the_recipients_time_zone() {
         v => panic!("{v:?}"),
     }
 }
+
+/// Only a message the rep can still act on is pending: one being sent, sent, exported,
+/// unconfirmed or cancelled can no longer be edited, approved or cancelled.
+#[test]
+fn only_messages_the_rep_can_still_act_on_are_pending() {
+    use rekindle_core::outbox::OutboxState;
+    for state in OutboxState::ALL {
+        let pending = matches!(
+            state,
+            OutboxState::Draft | OutboxState::Approved | OutboxState::Refused | OutboxState::Failed
+        );
+        assert_eq!(state.is_pending(), pending, "{state}");
+    }
+}
