@@ -319,13 +319,14 @@ impl Stand {
                 "--from".into(),
                 "alex@seller.io".into(),
             ]);
-        } else if at(words, 1, "replies") && at(words, 2, "eval") {
-            if let Some(i) = words.iter().position(|w| w == "DIR") {
-                words[i] = Path::new(env!("CARGO_MANIFEST_DIR"))
-                    .join("eval/realmail")
-                    .display()
-                    .to_string();
-            }
+        } else if at(words, 1, "replies")
+            && at(words, 2, "eval")
+            && let Some(i) = words.iter().position(|w| w == "DIR")
+        {
+            words[i] = Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("eval/realmail")
+                .display()
+                .to_string();
         }
     }
 }
