@@ -182,3 +182,42 @@ fn only_messages_the_rep_can_still_act_on_are_pending() {
         assert_eq!(state.is_pending(), pending, "{state}");
     }
 }
+
+/// The working day is [start, end): its first minute is in it, the hour at its end is not.
+#[test]
+fn working_hours_include_their_start_and_exclude_their_end() {
+    use rekindle_core::outbox::next_working_hour;
+    let policy = Policy::default();
+    let utc = TimeZone::UTC;
+    let at = |s: &str| -> jiff::Timestamp { s.parse().unwrap() };
+    let (start, end) = (policy.business_hours_start, policy.business_hours_end);
+    let on = |day: &str, h: i64, m: i64| at(&format!("{day}T{h:02}:{m:02}:00Z"));
+    // Tuesday 24 November.
+    let tue = "2026-11-24";
+    assert_eq!(
+        next_working_hour(on(tue, start, 0), &utc, &policy),
+        on(tue, start, 0)
+    );
+    assert_eq!(
+        next_working_hour(on(tue, end - 1, 59), &utc, &policy),
+        on(tue, end - 1, 59)
+    );
+    assert_eq!(
+        next_working_hour(on(tue, start - 1, 59), &utc, &policy),
+        on(tue, start, 0)
+    );
+    assert_eq!(
+        next_working_hour(on(tue, end, 0), &utc, &policy),
+        on("2026-11-25", start, 0),
+        "the end hour is after work"
+    );
+    // Saturday and Sunday wait for Monday.
+    assert_eq!(
+        next_working_hour(on("2026-11-28", start + 1, 0), &utc, &policy),
+        on("2026-11-30", start, 0)
+    );
+    assert_eq!(
+        next_working_hour(on("2026-11-29", start - 1, 0), &utc, &policy),
+        on("2026-11-30", start, 0)
+    );
+}
