@@ -114,6 +114,16 @@ fn spacing_absence_and_limits_defer_to_the_right_moment() {
         }
         v => panic!("{v:?}"),
     }
+    // Judged as of a moment before the auto-reply arrived, nothing says they are away yet.
+    let not_yet = deal("demo").reply(1, 6.0).touch(4.0).with(|r| {
+        let mut auto = r.activities.last().unwrap().clone();
+        auto.direction = Direction::Inbound;
+        auto.outcome = Some(Outcome::AutoReply);
+        auto.at = days_ago(-0.5);
+        auto.returns_on = Some("2026-11-30".parse().unwrap());
+        r.activities.push(auto);
+    });
+    assert_eq!(verdict(&not_yet, None, |_| {}), Verdict::Send);
 }
 
 #[test]
