@@ -159,6 +159,21 @@ fn working_hours_in_the_recipients_time_zone() {
         Verdict::Send,
         "10:00 in Berlin"
     );
+    // A hold that ends inside their working day says only why it holds.
+    let spaced = deal("demo").reply(1, 6.0).touch(1.0);
+    match verdict_in(&spaced, None, Some(&berlin), |_| {}) {
+        Verdict::Defer { until, why } => {
+            assert_eq!(until, days_ago(-1.0), "10:00 in Berlin tomorrow");
+            assert_eq!(why, "2 days after the last touch");
+        }
+        v => panic!("{v:?}"),
+    }
+    // A hold that ends this very second holds nothing: only the working hours are said.
+    let just_spaced = deal("demo").reply(1, 6.0).touch(2.0);
+    match verdict_in(&just_spaced, None, Some(&la), |_| {}) {
+        Verdict::Defer { why, .. } => assert!(why.starts_with("Dana's working hours"), "{why}"),
+        v => panic!("{v:?}"),
+    }
     // Friday evening in Berlin waits for Monday morning.
     let friday: jiff::Timestamp = "2026-11-27T18:00:00Z".parse().unwrap();
     let address = f.0.contacts[0].emails[0].clone();
@@ -175,6 +190,25 @@ fn working_hours_in_the_recipients_time_zone() {
     };
     match check(&m, &Policy::default(), friday) {
         Verdict::Defer { until, .. } => assert_eq!(until, "2026-11-30T08:00:00Z".parse().unwrap()),
+        v => panic!("{v:?}"),
+    }
+    // Back from an absence at midnight of the moment judged: the absence holds nothing.
+    let back = deal("demo").reply(1, 6.0).touch(4.0).with(|r| {
+        let mut auto = r.activities.last().unwrap().clone();
+        auto.direction = Direction::Inbound;
+        auto.outcome = Some(Outcome::AutoReply);
+        auto.at = days_ago(3.9);
+        auto.returns_on = Some("2026-11-30".parse().unwrap());
+        r.activities.push(auto);
+    });
+    let midnight: jiff::Timestamp = "2026-11-30T00:00:00Z".parse().unwrap();
+    let m = Outgoing {
+        record: &back.0,
+        time_zone: Some(&la),
+        ..m
+    };
+    match check(&m, &Policy::default(), midnight) {
+        Verdict::Defer { why, .. } => assert!(why.starts_with("Dana's working hours"), "{why}"),
         v => panic!("{v:?}"),
     }
 }
