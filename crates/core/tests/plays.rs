@@ -202,3 +202,39 @@ fn an_out_of_office_answer_moves_the_next_touch_to_the_return_date() {
     });
     assert_eq!(back.assess().next_action.due, now());
 }
+
+/// Where the deal stands in the sequence, step by step: engaged (nothing unanswered),
+/// following up, the accountability message sent, the breakup waiting for its answer within
+/// its window, then unanswered past it. The last touch and the count come with it.
+#[test]
+fn the_sequence_step_follows_the_touches() {
+    let step = |d: &Fixture| d.assess().sequence;
+    let engaged = gone_quiet();
+    let s = step(&engaged);
+    assert_eq!(s.step, SequenceStep::Engaged);
+    assert_eq!((s.unanswered_touches, s.last_touch_at), (0, None));
+    assert_eq!(s.cap, 3);
+
+    let following = gone_quiet().touch(7.0).touch(4.0);
+    let s = step(&following);
+    assert_eq!(s.step, SequenceStep::FollowingUp);
+    assert_eq!(s.unanswered_touches, 2);
+    assert_eq!(s.last_touch_at, Some(days_ago(4.0)));
+
+    let breakup = |days: f64| {
+        gone_quiet()
+            .touch(12.0)
+            .message(days, "Should I close the file?", Some(PlayKind::Breakup))
+    };
+    assert_eq!(
+        step(&breakup(6.9)).step,
+        SequenceStep::AwaitingBreakupAnswer
+    );
+    assert_eq!(step(&breakup(7.0)).step, SequenceStep::BreakupUnanswered);
+    assert_eq!(step(&breakup(7.1)).step, SequenceStep::BreakupUnanswered);
+    // A reply ends the sequence, whatever was sent before it.
+    assert_eq!(
+        step(&breakup(3.0).reply(1, 1.0)).step,
+        SequenceStep::Engaged
+    );
+}
