@@ -201,6 +201,23 @@ fn an_out_of_office_answer_moves_the_next_touch_to_the_return_date() {
         r.activities.last_mut().unwrap().returns_on = Some("2026-11-20".parse().unwrap())
     });
     assert_eq!(back.assess().next_action.due, now());
+    // An auto-reply after the moment judged is not known yet.
+    let not_yet = gone_quiet()
+        .promise("run the numbers with finance", 9.0, CommitmentStatus::Open)
+        .touch(4.0)
+        .activity(
+            ActivityKind::Email,
+            Direction::Inbound,
+            Some(Outcome::AutoReply),
+            1,
+            -0.5,
+        )
+        .with(|r| {
+            r.activities.last_mut().unwrap().returns_on = Some("2026-11-30".parse().unwrap())
+        });
+    let a = not_yet.assess();
+    assert_eq!(a.next_action.due, now(), "{:?}", a.next_action);
+    assert!(!a.next_action.why.contains("away"), "{}", a.next_action.why);
 }
 
 /// Where the deal stands in the sequence, step by step: engaged (nothing unanswered),
