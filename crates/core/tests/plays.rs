@@ -196,6 +196,20 @@ fn an_out_of_office_answer_moves_the_next_touch_to_the_return_date() {
         "{}",
         a.next_action.why
     );
+    // Judged at the first moment of their return day, they are back: nothing is held.
+    let midnight: jiff::Timestamp = "2026-11-30T00:00:00Z".parse().unwrap();
+    let at_return = assess(
+        &away.0,
+        midnight,
+        &Policy::default(),
+        &Norms::learn([&away.0], midnight),
+    );
+    assert_eq!(at_return.next_action.due, midnight);
+    assert!(
+        !at_return.next_action.why.contains("away"),
+        "{}",
+        at_return.next_action.why
+    );
     // A return date already past changes nothing.
     let back = away.with(|r| {
         r.activities.last_mut().unwrap().returns_on = Some("2026-11-20".parse().unwrap())
