@@ -122,6 +122,20 @@ fn contract_timing_parks_the_sequence() {
     assert_eq!(a.next_action.play, Some(PlayKind::TimeToContract));
     // Notice deadline 2027-05-22, started 30 days earlier.
     assert_eq!(time::date_of(a.next_action.due).to_string(), "2027-04-22");
+    // A contract that ends today no longer locks them in: the sequence goes on.
+    let ends = |on: &str| {
+        d.0.clone()
+            .contract
+            .map(|mut c| {
+                c.ends_on = on.parse().unwrap();
+                c
+            })
+            .unwrap()
+    };
+    let today = Fixture(d.0.clone()).with(|r| r.contract = Some(ends("2026-11-23")));
+    assert_ne!(play(&today), Some(PlayKind::TimeToContract));
+    let tomorrow = Fixture(d.0.clone()).with(|r| r.contract = Some(ends("2026-11-24")));
+    assert_eq!(play(&tomorrow), Some(PlayKind::TimeToContract));
 }
 
 #[test]
