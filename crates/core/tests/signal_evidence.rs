@@ -554,3 +554,16 @@ fn every_signal_is_covered() {
     assert_eq!(signals::SIGNALS.len(), 16);
     assert_eq!(SignalKind::ALL.len(), 16);
 }
+
+/// A promise or a step is overdue only once its grace day has fully passed.
+#[test]
+fn overdue_means_past_the_grace_day() {
+    let base = || healthy().with(|r| r.activities.clear()).meeting(1, 12.0);
+    let grace = Policy::default().grace_days as f64;
+    let promised = |days: f64| base().promise("send the org chart", days, CommitmentStatus::Open);
+    assert!(raised(&promised(grace), signals::commitment_broken).is_none());
+    assert!(raised(&promised(grace + 0.01), signals::commitment_broken).is_some());
+    let step = |days: f64| base().next_step("review", Some(-days), false);
+    assert!(raised(&step(grace), signals::next_step_passed).is_none());
+    assert!(raised(&step(grace + 0.01), signals::next_step_passed).is_some());
+}
