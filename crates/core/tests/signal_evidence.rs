@@ -567,3 +567,67 @@ fn overdue_means_past_the_grace_day() {
     assert!(raised(&step(grace), signals::next_step_passed).is_none());
     assert!(raised(&step(grace + 0.01), signals::next_step_passed).is_some());
 }
+
+/// Silence is measured against three times the contact's own median reply time, never less
+/// than the floor of two days; each person from their own first unanswered touch.
+#[test]
+fn silence_is_their_median_times_three_floored_and_per_person() {
+    let replies_within = |hours: f64| {
+        let mut d = deal("demo")
+            .discovered()
+            .meeting(2, 25.0)
+            .next_step("demo", Some(4.0), true);
+        for k in 0..3 {
+            let t = 20.0 - k as f64 * 5.0;
+            d = d.touch(t).reply(1, t - hours / 24.0);
+        }
+        d
+    };
+    let silent = |f: &Fixture| raised(f, signals::silence_beyond_norm).is_some();
+    // A day's median: three days of silence allowed.
+    assert!(!silent(&replies_within(24.0).touch(2.9)));
+    assert!(silent(&replies_within(24.0).touch(3.1)));
+    // Two hours' median: the floor of two days holds.
+    assert!(!silent(&replies_within(2.0).touch(1.9)));
+    assert!(silent(&replies_within(2.0).touch(2.1)));
+    // Contact 1 (a ten-day habit) written to first, then contact 2 (no history, the demo
+    // stage's five days): contact 2's silence is measured from their own touch.
+    let two = deal("demo")
+        .touch(60.0)
+        .reply(1, 50.0)
+        .touch(40.0)
+        .reply(1, 30.0)
+        .touch(20.0)
+        .reply(1, 10.0)
+        .touch(6.0)
+        .activity(
+            ActivityKind::Email,
+            Direction::Outbound,
+            Some(Outcome::Sent),
+            2,
+            5.1,
+        );
+    let s = fires(
+        &two,
+        signals::silence_beyond_norm,
+        SignalKind::SilenceBeyondNorm,
+    );
+    assert_eq!(s.evidence[0].at, Some(days_ago(5.1)), "{:?}", s.evidence);
+}
+
+/// Five points a touch in a row, at most 25.
+#[test]
+fn unanswered_touches_weigh_five_points_each_up_to_25() {
+    let weight = |n: usize| {
+        let d = (0..n).fold(healthy(), |d, k| d.touch(0.9 - k as f64 * 0.1));
+        fires(
+            &d,
+            signals::unanswered_touches,
+            SignalKind::UnansweredTouches,
+        )
+        .weight
+    };
+    assert_eq!(weight(2), 10);
+    assert_eq!(weight(3), 15);
+    assert_eq!(weight(6), 25);
+}
