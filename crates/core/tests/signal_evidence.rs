@@ -631,3 +631,48 @@ fn unanswered_touches_weigh_five_points_each_up_to_25() {
     assert_eq!(weight(3), 15);
     assert_eq!(weight(6), 25);
 }
+
+/// The deal is as silent as its most overdue person, by how far past their own norm they are
+/// (not by days alone), and twice past it weighs more.
+#[test]
+fn silence_picks_the_person_furthest_past_their_norm_and_weighs_twice_past_more() {
+    // Contact 1 answers in a day (allowed three); contact 2 has no history (five in demo).
+    let mut d = deal("demo").discovered();
+    for k in 0..3 {
+        let t = 30.0 - k as f64 * 8.0;
+        d = d.touch(t).reply(1, t - 1.0);
+    }
+    let d = d.touch(5.9).activity(
+        ActivityKind::Email,
+        Direction::Outbound,
+        Some(Outcome::Sent),
+        2,
+        9.0,
+    );
+    // 5.9 of 3 days is further past than 9 of 5.
+    let s = fires(
+        &d,
+        signals::silence_beyond_norm,
+        SignalKind::SilenceBeyondNorm,
+    );
+    assert_eq!(s.evidence[0].at, Some(days_ago(5.9)), "{:?}", s.evidence);
+    assert_eq!(s.weight, 20);
+    let alone = |days: f64| {
+        deal("demo")
+            .discovered()
+            .meeting(2, 25.0)
+            .next_step("demo", Some(4.0), true)
+            .touch(days)
+    };
+    let weight = |days: f64| {
+        fires(
+            &alone(days),
+            signals::silence_beyond_norm,
+            SignalKind::SilenceBeyondNorm,
+        )
+        .weight
+    };
+    assert_eq!(weight(6.0), 20);
+    assert_eq!(weight(9.9), 20);
+    assert_eq!(weight(10.1), 25, "twice the stage's five days");
+}
