@@ -206,6 +206,13 @@ fn no_solid_next_step_says_which_step_is_missing_or_undated_or_lapsed() {
         )]
     );
     assert!(raised(&healthy(), signals::no_solid_next_step).is_none());
+    // A step gone by without a word since is `next_step_passed`, not this.
+    let passed = healthy()
+        .with(|r| r.activities.clear())
+        .meeting(1, 12.0)
+        .next_step("review", Some(-5.0), false);
+    assert!(raised(&passed, signals::no_solid_next_step).is_none());
+    assert!(raised(&passed, signals::next_step_passed).is_some());
 }
 
 #[test]
