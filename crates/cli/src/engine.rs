@@ -1,7 +1,7 @@
 //! Commands that run the engine: scan, today, show, draft, lint and the demo.
 
 use crate::args::*;
-use crate::output::{day, deal_id, now, open, print_json, say, table};
+use crate::output::{count, day, deal_id, now, open, print_json, say, table};
 use anyhow::{Context, Result, bail};
 use jiff::Timestamp;
 use rekindle_core::assess::by_urgency;
@@ -297,23 +297,23 @@ fn finish(scan: Scan) {
 }
 
 fn state_summary(rows: &[ScanRow]) -> String {
-    let count = |s: DealState| rows.iter().filter(|r| r.assessment.state == s).count();
+    let n = |s: DealState| rows.iter().filter(|r| r.assessment.state == s).count();
     let nurtured = rows
         .iter()
         .filter(|r| r.status == DealStatus::Nurture)
         .count();
     format!(
-        "{} open deals{}: {} dark, {} slipping, {} at risk, {} healthy",
-        rows.len() - nurtured,
+        "{}{}: {} dark, {} slipping, {} at risk, {} healthy",
+        count(rows.len() - nurtured, "open deal", "open deals"),
         if nurtured > 0 {
             format!(" and {nurtured} nurtured whose date to look again has come")
         } else {
             String::new()
         },
-        count(DealState::Dark),
-        count(DealState::Slipping),
-        count(DealState::AtRisk),
-        count(DealState::Healthy)
+        n(DealState::Dark),
+        n(DealState::Slipping),
+        n(DealState::AtRisk),
+        n(DealState::Healthy)
     )
 }
 
@@ -348,6 +348,31 @@ fn today_table(due: &[&ScanRow]) -> comfy_table::Table {
     t
 }
 
+/// What `today` says when nothing is due: when the next play falls due, and on which deal.
+fn nothing_due(scan: &Scan) -> String {
+    let next = scan
+        .rows
+        .iter()
+        .filter(|r| r.assessment.next_action.play.is_some())
+        .min_by(|a, b| {
+            a.assessment
+                .next_action
+                .due
+                .cmp(&b.assessment.next_action.due)
+                .then_with(|| by_urgency(&a.assessment, &b.assessment))
+        });
+    match next {
+        Some(r) => format!(
+            "Nothing due today. Next: {} on {} ({}, {}).",
+            play_text(&r.assessment),
+            time::date_of(r.assessment.next_action.due),
+            r.deal_id,
+            r.account
+        ),
+        None => "Nothing due today, and no message is planned.".into(),
+    }
+}
+
 pub async fn today(g: &Global) -> Result<ExitCode> {
     let store = open(g).await?;
     let now = now(g)?;
@@ -357,7 +382,7 @@ pub async fn today(g: &Global) -> Result<ExitCode> {
         print_json(&due)?;
     } else {
         if due.is_empty() {
-            say!("Nothing due today.");
+            say!("{}", nothing_due(&scan));
         } else {
             say!("{}", today_table(&due));
         }
@@ -376,22 +401,31 @@ async fn waiting_on_the_rep(store: &Store) -> Result<Vec<String>> {
     let replies = store.readings(true, 1000).await?.len();
     if replies > 0 {
         lines.push(format!(
-            "{replies} replies wait for you: rekindle replies list"
+            "{} for you: rekindle replies list",
+            count(replies, "reply waits", "replies wait")
         ));
     }
     let outbox = store.outbox(false).await?;
-    let count = |state: OutboxState| outbox.iter().filter(|m| m.state == state).count();
-    for (state, what) in [
-        (OutboxState::Draft, "drafts to review and approve"),
-        (OutboxState::Refused, "messages refused at send time"),
+    for (state, one, many) in [
+        (
+            OutboxState::Draft,
+            "draft to review and approve",
+            "drafts to review and approve",
+        ),
+        (
+            OutboxState::Refused,
+            "message refused at send time",
+            "messages refused at send time",
+        ),
         (
             OutboxState::Unconfirmed,
+            "message that may have gone out: confirm it",
             "messages that may have gone out: confirm them",
         ),
     ] {
-        let n = count(state);
+        let n = outbox.iter().filter(|m| m.state == state).count();
         if n > 0 {
-            lines.push(format!("{n} {what}: rekindle outbox list"));
+            lines.push(format!("{}: rekindle outbox list", count(n, one, many)));
         }
     }
     Ok(lines)
