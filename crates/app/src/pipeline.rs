@@ -81,6 +81,21 @@ impl Scan {
         due.sort_by(|a, b| by_urgency(&a.assessment, &b.assessment));
         due
     }
+
+    /// The row whose play falls due first (the most urgent among those due the same moment),
+    /// if any play is planned: what comes next when nothing is due today.
+    pub fn next_planned(&self) -> Option<&ScanRow> {
+        self.rows
+            .iter()
+            .filter(|r| r.assessment.next_action.play.is_some())
+            .min_by(|a, b| {
+                a.assessment
+                    .next_action
+                    .due
+                    .cmp(&b.assessment.next_action.due)
+                    .then_with(|| by_urgency(&a.assessment, &b.assessment))
+            })
+    }
 }
 
 /// The team's stage durations, learned from every deal's stage history (`norms`).

@@ -31,6 +31,18 @@ fn line(s: &str) -> Result<String, String> {
     }
 }
 
+/// A feature's name as the rep writes it ("SAML login", "SSO"): one line with at least one
+/// letter or digit, since the catalogue files names by their words (`revival::features::key`)
+/// and a name without any would be filed under nothing.
+fn feature_name(s: &str) -> Result<String, String> {
+    let t = line(s)?;
+    if rekindle_core::revival::features::key(&t).is_empty() {
+        Err("must name a feature with at least one letter or digit".into())
+    } else {
+        Ok(t)
+    }
+}
+
 #[derive(Parser)]
 #[command(
     name = "rekindle",
@@ -180,6 +192,7 @@ pub enum FeatureCommand {
     /// A feature shipped: every lost or dark deal that needed it, ranked, with a product-update
     /// draft quoting why it mattered to them.
     Shipped {
+        #[arg(value_parser = feature_name)]
         name: String,
         /// The day it shipped (default: --now).
         #[arg(long)]
@@ -189,7 +202,14 @@ pub enum FeatureCommand {
         queue: bool,
     },
     /// File another name under a feature ("SAML login" under sso).
-    Alias { name: String, synonym: String },
+    Alias {
+        /// The feature (or any name already filed under it).
+        #[arg(value_parser = feature_name)]
+        name: String,
+        /// The other name to file under it.
+        #[arg(value_parser = feature_name)]
+        synonym: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -434,8 +454,9 @@ pub enum DealCommand {
     /// Record a feature the prospect needed, and why.
     Need {
         deal: String,
+        #[arg(value_parser = feature_name)]
         feature: String,
-        #[arg(long)]
+        #[arg(long, value_parser = text)]
         why: Option<String>,
     },
 }
@@ -641,7 +662,13 @@ pub enum PolicyCommand {
     /// Every setting and its value.
     Show,
     /// Change one setting: `policy set touch_cap 4`, `policy set stage.demo.rot_days 10`.
-    Set { key: String, value: String },
+    Set {
+        key: String,
+        /// The new value; a negative number is read as a value (and refused with the
+        /// setting's range), not as an option.
+        #[arg(allow_negative_numbers = true)]
+        value: String,
+    },
 }
 
 #[derive(Args)]

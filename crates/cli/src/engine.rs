@@ -1,7 +1,7 @@
 //! Commands that run the engine: scan, today, show, draft, lint and the demo.
 
 use crate::args::*;
-use crate::output::{day, deal_id, now, open, print_json, say, table};
+use crate::output::{count, day, deal_id, now, open, print_json, say, table};
 use anyhow::{Context, Result, bail};
 use rekindle_app::pipeline::{self, Scan, ScanRow, Waiting};
 use rekindle_app::{Caller, ErrorKind, admin, drafts};
@@ -156,23 +156,23 @@ fn finish(scan: Scan) {
 }
 
 fn state_summary(rows: &[ScanRow]) -> String {
-    let count = |s: DealState| rows.iter().filter(|r| r.assessment.state == s).count();
+    let n = |s: DealState| rows.iter().filter(|r| r.assessment.state == s).count();
     let nurtured = rows
         .iter()
         .filter(|r| r.status == DealStatus::Nurture)
         .count();
     format!(
-        "{} open deals{}: {} dark, {} slipping, {} at risk, {} healthy",
-        rows.len() - nurtured,
+        "{}{}: {} dark, {} slipping, {} at risk, {} healthy",
+        count(rows.len() - nurtured, "open deal", "open deals"),
         if nurtured > 0 {
             format!(" and {nurtured} nurtured whose date to look again has come")
         } else {
             String::new()
         },
-        count(DealState::Dark),
-        count(DealState::Slipping),
-        count(DealState::AtRisk),
-        count(DealState::Healthy)
+        n(DealState::Dark),
+        n(DealState::Slipping),
+        n(DealState::AtRisk),
+        n(DealState::Healthy)
     )
 }
 
@@ -192,6 +192,20 @@ fn today_table(due: &[&ScanRow]) -> comfy_table::Table {
     t
 }
 
+/// What `today` says when nothing is due: when the next play falls due, and on which deal.
+fn nothing_due(scan: &Scan) -> String {
+    match scan.next_planned() {
+        Some(r) => format!(
+            "Nothing due today. Next: {} on {} ({}, {}).",
+            play_text(&r.assessment),
+            time::date_of(r.assessment.next_action.due),
+            r.deal_id,
+            r.account
+        ),
+        None => "Nothing due today, and no message is planned.".into(),
+    }
+}
+
 pub async fn today(g: &Global) -> Result<ExitCode> {
     let store = open(g).await?;
     let today = pipeline::today(&store, &Caller::local(), now(g)?).await?;
@@ -200,7 +214,7 @@ pub async fn today(g: &Global) -> Result<ExitCode> {
         print_json(&due)?;
     } else {
         if due.is_empty() {
-            say!("Nothing due today.");
+            say!("{}", nothing_due(&today.scan));
         } else {
             say!("{}", today_table(&due));
         }
@@ -217,20 +231,29 @@ fn waiting_lines(w: &Waiting) -> Vec<String> {
     let mut lines = Vec::new();
     if w.replies > 0 {
         lines.push(format!(
-            "{} replies wait for you: rekindle replies list",
-            w.replies
+            "{} for you: rekindle replies list",
+            count(w.replies, "reply waits", "replies wait")
         ));
     }
-    for (n, what) in [
-        (w.drafts, "drafts to review and approve"),
-        (w.refused, "messages refused at send time"),
+    for (n, one, many) in [
+        (
+            w.drafts,
+            "draft to review and approve",
+            "drafts to review and approve",
+        ),
+        (
+            w.refused,
+            "message refused at send time",
+            "messages refused at send time",
+        ),
         (
             w.unconfirmed,
+            "message that may have gone out: confirm it",
             "messages that may have gone out: confirm them",
         ),
     ] {
         if n > 0 {
-            lines.push(format!("{n} {what}: rekindle outbox list"));
+            lines.push(format!("{}: rekindle outbox list", count(n, one, many)));
         }
     }
     lines

@@ -110,6 +110,12 @@ pub fn report<T: Serialize>(g: &Global, value: &T, human: impl FnOnce() -> Strin
     }
 }
 
+/// A count with its noun in the right number: `count(1, "open deal", "open deals")` is
+/// "1 open deal", `count(2, ...)` "2 open deals".
+pub fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 pub fn table(header: &[&str]) -> Table {
     let mut t = Table::new();
     t.load_preset(UTF8_FULL_CONDENSED)

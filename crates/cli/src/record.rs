@@ -347,7 +347,12 @@ pub async fn log(g: &Global, a: LogArgs) -> Result<ExitCode> {
         g,
         &json!({ "activity": activity, "tone_findings": findings, "read_as": reading, "look_again": look_again }),
         || {
-            let mut line = format!("Logged {kind} {direction} on {id} ({activity})");
+            // A meeting or a note has no direction worth saying; a call or a message does.
+            let what = match kind {
+                ActivityKind::Meeting | ActivityKind::Note => kind.to_string(),
+                _ => format!("{kind} {direction}"),
+            };
+            let mut line = format!("Logged {what} on {id} ({activity})");
             for f in &findings {
                 line.push_str(&format!(
                     "\n  tone: \"{}\" ({}) - {}",

@@ -4,7 +4,7 @@
 
 use crate::args::{EventCommand, FeatureCommand, Global, PromoArgs, ReviveArgs};
 use crate::engine::{composer, print_draft};
-use crate::output::{now, open, print_json, report, say, table};
+use crate::output::{count, now, open, print_json, report, say, table};
 use anyhow::{Context, Result, anyhow, bail};
 use jiff::Timestamp;
 use rekindle_app::Caller;
@@ -99,8 +99,8 @@ pub async fn feature(g: &Global, command: FeatureCommand) -> Result<ExitCode> {
                 say!("{feature} shipped on {on}: no lost or dark deal needed it.");
             } else {
                 say!(
-                    "{feature} shipped on {on}: {} lost or dark deals needed it.",
-                    drafted.len()
+                    "{feature} shipped on {on}: {} needed it.",
+                    count(drafted.len(), "lost or dark deal", "lost or dark deals")
                 );
                 print_candidates(&drafted);
             }
@@ -229,8 +229,8 @@ pub async fn event(g: &Global, command: EventCommand) -> Result<ExitCode> {
                 &serde_json::json!({ "read": events.len(), "added": added }),
                 || {
                     format!(
-                        "Read {} events from {}: {added} new, {} already known",
-                        events.len(),
+                        "Read {} from {}: {added} new, {} already known",
+                        count(events.len(), "event", "events"),
                         file.display(),
                         events.len() - added
                     )
@@ -363,9 +363,14 @@ pub async fn promo(g: &Global, a: PromoArgs) -> Result<ExitCode> {
         );
     } else {
         say!(
-            "Recorded {}: {} deals on the verge qualify.",
+            "Recorded {}: {} on the verge {}.",
             promotion.name,
-            drafted.len()
+            count(drafted.len(), "deal", "deals"),
+            if drafted.len() == 1 {
+                "qualifies"
+            } else {
+                "qualify"
+            }
         );
         print_candidates(&drafted);
     }

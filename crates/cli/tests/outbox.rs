@@ -756,3 +756,136 @@ fn a_refused_sender_fails_no_message_and_a_deferred_recipient_stays_approved() {
     let said = String::from_utf8_lossy(&text.stdout);
     assert!(said.contains("still approved"), "{said}");
 }
+
+/// A "stop" blocks the address itself, not only the contact: the rep cannot clear the contact's
+/// do-not-contact flag while it stands, and the message approved before the stop arrived is
+/// refused at send time and nothing reaches the server, in a dry run or a real one, also when
+/// the rep approves it again.
+#[test]
+fn an_address_blocked_by_a_stop_reply_is_never_mailed_again() {
+    let sink = SmtpSink::start(SmtpOptions {
+        security: "plain",
+        ..SmtpOptions::default()
+    });
+    let rk = Rk::new();
+    rk.json(&["init"]);
+    let d = deal_at(&rk, "Acme", "dana@acme.example");
+    rk.json(&[
+        "log",
+        "email",
+        &d,
+        "--contact",
+        "dana@acme.example",
+        "--at",
+        "2026-11-16",
+        "--summary",
+        "The pilot plan",
+    ]);
+    let queued = approved(&rk, &d);
+
+    let dir = tempfile::tempdir().unwrap();
+    let mbox = mbox_message(
+        "stop1@acme.example",
+        "From: Dana Reyes <dana@acme.example>\nTo: alex@seller.io\nSubject: Re: The pilot plan",
+        "Fri, 20 Nov 2026 10:00:00 +0000",
+        "Please remove me from your mailing list and do not contact me again.",
+    );
+    let path = file(dir.path(), "inbox.mbox", &mbox);
+    let summary = rk.json(&[
+        "import",
+        "mail",
+        path.to_str().unwrap(),
+        "--me",
+        "alex@seller.io",
+    ]);
+    assert_eq!(summary["replies_read"]["stop"], 1, "{summary}");
+
+    let dana = rk.json(&["show", &d])["record"]["contacts"][0].clone();
+    assert_eq!(dana["do_not_contact"], true, "{dana}");
+    // The rep cannot clear the flag while the stop stands (only overriding the reading can).
+    let said = rk.fails(&["contact", "dnc", &dana["id"].to_string(), "--off"]);
+    assert!(said.contains("asked to stop"), "{said}");
+    let dana = rk.json(&["show", &d])["record"]["contacts"][0].clone();
+    assert_eq!(dana["do_not_contact"], true, "the flag stays: {dana}");
+    assert_eq!(rk.json(&["show", &d])["record"]["deal"]["status"], "open");
+
+    let args = send_args(&sink, "plain");
+    let refused_here = |report: &Value| {
+        report["refused"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| format!("O{}", r[0]) == queued)
+            .map(|r| r[1].as_str().unwrap().to_string())
+    };
+    for extra in [&["--dry-run"][..], &[][..]] {
+        let (code, report) = run(&rk, &args, extra);
+        assert_eq!(code, Some(0), "{report}");
+        let why = refused_here(&report).unwrap_or_else(|| panic!("not refused: {report}"));
+        assert!(why.contains("asked not to be contacted"), "{why}");
+        assert!(report["sent"].as_array().unwrap().is_empty(), "{report}");
+    }
+    assert!(sink.delivered().is_empty(), "nothing reached the server");
+    let shown = rk.json(&["outbox", "show", &queued]);
+    assert_eq!(shown["state"], "refused", "{shown}");
+    // Approved again by the rep, it is refused again: the block holds at every send.
+    rk.json(&["outbox", "approve", &queued]);
+    let (_, again) = run(&rk, &args, &["--now", "2026-11-30T10:00:00Z"]);
+    assert!(refused_here(&again).is_some(), "{again}");
+    assert!(sink.delivered().is_empty());
+}
+
+/// Plain SMTP puts the password on the wire in clear: it is refused for any server that is not
+/// on this machine, before anything is sent, and the message stays approved.
+#[test]
+fn plain_smtp_is_refused_for_a_server_that_is_not_on_this_machine() {
+    let rk = Rk::new();
+    rk.json(&["init"]);
+    let d = deal_at(&rk, "Acme", "dana@acme.example");
+    let id = approved(&rk, &d);
+    for host in [
+        "smtp.example.com",
+        "192.0.2.1",
+        "10.0.0.1",
+        "localhost.example.com",
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_rekindle"))
+            .args(["--db", rk.db.to_str().unwrap(), "--now", NOW, "--json"])
+            .args(["outbox", "send", "--host", host, "--port", "25"])
+            .args(["--security", "plain", "--from", "alex@seller.io"])
+            .args(["--user", "alex", "--password-env", "SMTP_TEST_PW"])
+            .env("SMTP_TEST_PW", "secret")
+            .env_remove("REKINDLE_DB")
+            .output()
+            .unwrap();
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            text.contains("plain SMTP only to a server on this machine"),
+            "{host}: {text}"
+        );
+        assert_eq!(
+            rk.json(&["outbox", "show", &id])["state"],
+            "approved",
+            "{host}"
+        );
+    }
+    // To a server on this machine it is allowed (the sink listens on loopback).
+    let sink = SmtpSink::start(SmtpOptions {
+        security: "plain",
+        ..SmtpOptions::default()
+    });
+    let rk = Rk::new();
+    rk.json(&["init"]);
+    let d = deal_at(&rk, "Acme", "dana@acme.example");
+    approved(&rk, &d);
+    let mut args = send_args(&sink, "plain");
+    args[3] = "localhost".into();
+    let (code, report) = run(&rk, &args, &[]);
+    assert_eq!(code, Some(0), "{report}");
+    assert_eq!(report["sent"].as_array().unwrap().len(), 1, "{report}");
+    assert_eq!(sink.delivered().len(), 1);
+}

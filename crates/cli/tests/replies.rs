@@ -198,7 +198,7 @@ fn replies_move_their_deals_with_an_audit_trail_and_the_rep_can_override() {
     assert_eq!(deal(&rk, &question)["deal"]["status"], "open");
     let today = rk.run(&["today"]);
     assert!(
-        String::from_utf8_lossy(&today.stdout).contains("1 replies wait for you"),
+        String::from_utf8_lossy(&today.stdout).contains("1 reply waits for you"),
         "{}",
         String::from_utf8_lossy(&today.stdout)
     );

@@ -59,6 +59,96 @@ fn accountability_refuses_without_their_words() {
     }
 }
 
+/// Each fact the accountability message plays back is required on its own: with any single
+/// one missing the draft is refused naming it, never rendered with a blank or "None" where
+/// their words should be.
+#[test]
+fn accountability_refuses_when_any_one_fact_is_missing() {
+    let refused = |d: Fixture, expected: &str| match draft(&d, PlayKind::Accountability) {
+        Err(ComposeError::MissingFacts { play, missing }) => {
+            assert_eq!(play, PlayKind::Accountability);
+            assert_eq!(missing, vec![expected]);
+        }
+        Ok(draft) => panic!("drafted without {expected}:\n{}", draft.body),
+        Err(other) => panic!("expected a refusal for {expected}, got {other:?}"),
+    };
+    refused(
+        broken_promise().with(|r| r.facts.retain(|f| f.kind != FactKind::Problem)),
+        "the problem in their words",
+    );
+    refused(
+        broken_promise().with(|r| r.facts.retain(|f| f.kind != FactKind::WhyNow)),
+        "why they are looking now",
+    );
+    refused(
+        broken_promise().with(|r| {
+            r.commitments.clear();
+            r.next_step = None;
+        }),
+        "what they committed to or the agreed next step",
+    );
+    // The rep's own promise is not theirs to be held to.
+    refused(
+        broken_promise().with(|r| {
+            r.next_step = None;
+            for c in &mut r.commitments {
+                c.party = Party::Rep;
+            }
+        }),
+        "what they committed to or the agreed next step",
+    );
+}
+
+/// Their commitment or the agreed next step is enough, and whichever is there is played back.
+#[test]
+fn accountability_plays_back_the_commitment_or_the_next_step() {
+    let no_step = draft(
+        &broken_promise().with(|r| r.next_step = None),
+        PlayKind::Accountability,
+    )
+    .unwrap();
+    assert!(
+        no_step
+            .body
+            .contains("You said you would run the numbers with finance by Sat 14 Nov."),
+        "{}",
+        no_step.body
+    );
+    let no_promise = draft(
+        &broken_promise().with(|r| r.commitments.clear()),
+        PlayKind::Accountability,
+    )
+    .unwrap();
+    assert!(
+        no_promise
+            .body
+            .contains("We agreed to review the business case on "),
+        "{}",
+        no_promise.body
+    );
+    for d in [&no_step, &no_promise] {
+        assert!(!d.body.contains("None"), "{}", d.body);
+        assert!(
+            d.body
+                .contains("\"dispatchers rebuild the schedule by hand every morning\""),
+            "{}",
+            d.body
+        );
+        assert!(
+            d.body
+                .contains("You were looking now because \"peak season starts in February\"."),
+            "{}",
+            d.body
+        );
+    }
+    assert!(
+        no_promise
+            .facts_used
+            .iter()
+            .any(|f| f.label == "the agreed next step" && f.text == "review the business case")
+    );
+}
+
 #[test]
 fn breakup_and_value_add_snapshots() {
     let capped = broken_promise().touch(2.0);

@@ -438,5 +438,56 @@ mod headers_first {
                 prop_assert!(matches!(d, Disposition::Skip { .. }), "{m:?} -> {d:?}");
             }
         }
+
+        /// And the other way: the header check lets a message through exactly when its
+        /// headers name someone the record knows, by the rule it documents (a bounce or a
+        /// message without a sender; from the rep to a contact; a reply addressed to the rep;
+        /// from a contact, with one in Reply-To, or from someone at a known account). A check
+        /// that let everything through would make every import decode every message.
+        #[test]
+        fn a_message_is_passed_over_unless_its_headers_name_someone_known(
+            from in prop::option::of(0..POOL.len()),
+            to in prop::collection::vec(0..POOL.len(), 0..3),
+            cc in prop::collection::vec(0..POOL.len(), 0..2),
+            reply_to in prop::collection::vec(0..POOL.len(), 0..2),
+            replying in any::<bool>(),
+            report in any::<bool>(),
+        ) {
+            let record = healthy().0;
+            let dir = Directory::new(&me(), [&record]);
+            let mut m = msg("alex@seller.io", "dana@acme.example", "Hi", TEXTS[0]);
+            m.from = from.map(address);
+            m.to = to.iter().copied().map(address).collect();
+            m.cc = cc.iter().copied().map(address).collect();
+            m.reply_to = reply_to.iter().copied().map(address).collect();
+            if replying {
+                m.in_reply_to = vec!["a1@seller.io".into()];
+            }
+            m.delivery_report = report.then(|| {
+                rekindle_core::mail::parse_delivery_status(&format!(
+                    "Final-Recipient: rfc822; {}\nAction: failed\nStatus: 5.1.1\n",
+                    address(2)
+                ))
+            });
+            // The pool, classified by hand.
+            let is_me = |i: usize| matches!(i, 0 | 1);
+            let is_contact = |i: usize| matches!(i, 2..=4);
+            let at_account = |i: usize| matches!(i, 2..=5);
+            let is_daemon = |i: usize| matches!(i, 7 | 8);
+            let recipients: Vec<usize> = to.iter().chain(&cc).copied().collect();
+            let expected = match from {
+                None => true,
+                Some(_) if report => true,
+                Some(f) if is_daemon(f) => true,
+                Some(f) if is_me(f) => recipients.iter().any(|&i| is_contact(i)),
+                Some(f) => {
+                    (replying && recipients.iter().any(|&i| is_me(i)))
+                        || is_contact(f)
+                        || reply_to.iter().any(|&i| is_contact(i))
+                        || at_account(f)
+                }
+            };
+            prop_assert_eq!(dir.might_matter(&m), expected, "{:?}", m);
+        }
     }
 }

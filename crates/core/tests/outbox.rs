@@ -114,6 +114,16 @@ fn spacing_absence_and_limits_defer_to_the_right_moment() {
         }
         v => panic!("{v:?}"),
     }
+    // Judged as of a moment before the auto-reply arrived, nothing says they are away yet.
+    let not_yet = deal("demo").reply(1, 6.0).touch(4.0).with(|r| {
+        let mut auto = r.activities.last().unwrap().clone();
+        auto.direction = Direction::Inbound;
+        auto.outcome = Some(Outcome::AutoReply);
+        auto.at = days_ago(-0.5);
+        auto.returns_on = Some("2026-11-30".parse().unwrap());
+        r.activities.push(auto);
+    });
+    assert_eq!(verdict(&not_yet, None, |_| {}), Verdict::Send);
 }
 
 #[test]
@@ -149,6 +159,21 @@ fn working_hours_in_the_recipients_time_zone() {
         Verdict::Send,
         "10:00 in Berlin"
     );
+    // A hold that ends inside their working day says only why it holds.
+    let spaced = deal("demo").reply(1, 6.0).touch(1.0);
+    match verdict_in(&spaced, None, Some(&berlin), |_| {}) {
+        Verdict::Defer { until, why } => {
+            assert_eq!(until, days_ago(-1.0), "10:00 in Berlin tomorrow");
+            assert_eq!(why, "2 days after the last touch");
+        }
+        v => panic!("{v:?}"),
+    }
+    // A hold that ends this very second holds nothing: only the working hours are said.
+    let just_spaced = deal("demo").reply(1, 6.0).touch(2.0);
+    match verdict_in(&just_spaced, None, Some(&la), |_| {}) {
+        Verdict::Defer { why, .. } => assert!(why.starts_with("Dana's working hours"), "{why}"),
+        v => panic!("{v:?}"),
+    }
     // Friday evening in Berlin waits for Monday morning.
     let friday: jiff::Timestamp = "2026-11-27T18:00:00Z".parse().unwrap();
     let address = f.0.contacts[0].emails[0].clone();
@@ -167,4 +192,76 @@ fn working_hours_in_the_recipients_time_zone() {
         Verdict::Defer { until, .. } => assert_eq!(until, "2026-11-30T08:00:00Z".parse().unwrap()),
         v => panic!("{v:?}"),
     }
+    // Back from an absence at midnight of the moment judged: the absence holds nothing.
+    let back = deal("demo").reply(1, 6.0).touch(4.0).with(|r| {
+        let mut auto = r.activities.last().unwrap().clone();
+        auto.direction = Direction::Inbound;
+        auto.outcome = Some(Outcome::AutoReply);
+        auto.at = days_ago(3.9);
+        auto.returns_on = Some("2026-11-30".parse().unwrap());
+        r.activities.push(auto);
+    });
+    let midnight: jiff::Timestamp = "2026-11-30T00:00:00Z".parse().unwrap();
+    let m = Outgoing {
+        record: &back.0,
+        time_zone: Some(&la),
+        ..m
+    };
+    match check(&m, &Policy::default(), midnight) {
+        Verdict::Defer { why, .. } => assert!(why.starts_with("Dana's working hours"), "{why}"),
+        v => panic!("{v:?}"),
+    }
+}
+
+/// Only a message the rep can still act on is pending: one being sent, sent, exported,
+/// unconfirmed or cancelled can no longer be edited, approved or cancelled.
+#[test]
+fn only_messages_the_rep_can_still_act_on_are_pending() {
+    use rekindle_core::outbox::OutboxState;
+    for state in OutboxState::ALL {
+        let pending = matches!(
+            state,
+            OutboxState::Draft | OutboxState::Approved | OutboxState::Refused | OutboxState::Failed
+        );
+        assert_eq!(state.is_pending(), pending, "{state}");
+    }
+}
+
+/// The working day is [start, end): its first minute is in it, the hour at its end is not.
+#[test]
+fn working_hours_include_their_start_and_exclude_their_end() {
+    use rekindle_core::outbox::next_working_hour;
+    let policy = Policy::default();
+    let utc = TimeZone::UTC;
+    let at = |s: &str| -> jiff::Timestamp { s.parse().unwrap() };
+    let (start, end) = (policy.business_hours_start, policy.business_hours_end);
+    let on = |day: &str, h: i64, m: i64| at(&format!("{day}T{h:02}:{m:02}:00Z"));
+    // Tuesday 24 November.
+    let tue = "2026-11-24";
+    assert_eq!(
+        next_working_hour(on(tue, start, 0), &utc, &policy),
+        on(tue, start, 0)
+    );
+    assert_eq!(
+        next_working_hour(on(tue, end - 1, 59), &utc, &policy),
+        on(tue, end - 1, 59)
+    );
+    assert_eq!(
+        next_working_hour(on(tue, start - 1, 59), &utc, &policy),
+        on(tue, start, 0)
+    );
+    assert_eq!(
+        next_working_hour(on(tue, end, 0), &utc, &policy),
+        on("2026-11-25", start, 0),
+        "the end hour is after work"
+    );
+    // Saturday and Sunday wait for Monday.
+    assert_eq!(
+        next_working_hour(on("2026-11-28", start + 1, 0), &utc, &policy),
+        on("2026-11-30", start, 0)
+    );
+    assert_eq!(
+        next_working_hour(on("2026-11-29", start - 1, 0), &utc, &policy),
+        on("2026-11-30", start, 0)
+    );
 }

@@ -122,6 +122,20 @@ fn contract_timing_parks_the_sequence() {
     assert_eq!(a.next_action.play, Some(PlayKind::TimeToContract));
     // Notice deadline 2027-05-22, started 30 days earlier.
     assert_eq!(time::date_of(a.next_action.due).to_string(), "2027-04-22");
+    // A contract that ends today no longer locks them in: the sequence goes on.
+    let ends = |on: &str| {
+        d.0.clone()
+            .contract
+            .map(|mut c| {
+                c.ends_on = on.parse().unwrap();
+                c
+            })
+            .unwrap()
+    };
+    let today = Fixture(d.0.clone()).with(|r| r.contract = Some(ends("2026-11-23")));
+    assert_ne!(play(&today), Some(PlayKind::TimeToContract));
+    let tomorrow = Fixture(d.0.clone()).with(|r| r.contract = Some(ends("2026-11-24")));
+    assert_eq!(play(&tomorrow), Some(PlayKind::TimeToContract));
 }
 
 #[test]
@@ -196,9 +210,76 @@ fn an_out_of_office_answer_moves_the_next_touch_to_the_return_date() {
         "{}",
         a.next_action.why
     );
+    // Judged at the first moment of their return day, they are back: nothing is held.
+    let midnight: jiff::Timestamp = "2026-11-30T00:00:00Z".parse().unwrap();
+    let at_return = assess(
+        &away.0,
+        midnight,
+        &Policy::default(),
+        &Norms::learn([&away.0], midnight),
+    );
+    assert_eq!(at_return.next_action.due, midnight);
+    assert!(
+        !at_return.next_action.why.contains("away"),
+        "{}",
+        at_return.next_action.why
+    );
     // A return date already past changes nothing.
     let back = away.with(|r| {
         r.activities.last_mut().unwrap().returns_on = Some("2026-11-20".parse().unwrap())
     });
     assert_eq!(back.assess().next_action.due, now());
+    // An auto-reply after the moment judged is not known yet.
+    let not_yet = gone_quiet()
+        .promise("run the numbers with finance", 9.0, CommitmentStatus::Open)
+        .touch(4.0)
+        .activity(
+            ActivityKind::Email,
+            Direction::Inbound,
+            Some(Outcome::AutoReply),
+            1,
+            -0.5,
+        )
+        .with(|r| {
+            r.activities.last_mut().unwrap().returns_on = Some("2026-11-30".parse().unwrap())
+        });
+    let a = not_yet.assess();
+    assert_eq!(a.next_action.due, now(), "{:?}", a.next_action);
+    assert!(!a.next_action.why.contains("away"), "{}", a.next_action.why);
+}
+
+/// Where the deal stands in the sequence, step by step: engaged (nothing unanswered),
+/// following up, the accountability message sent, the breakup waiting for its answer within
+/// its window, then unanswered past it. The last touch and the count come with it.
+#[test]
+fn the_sequence_step_follows_the_touches() {
+    let step = |d: &Fixture| d.assess().sequence;
+    let engaged = gone_quiet();
+    let s = step(&engaged);
+    assert_eq!(s.step, SequenceStep::Engaged);
+    assert_eq!((s.unanswered_touches, s.last_touch_at), (0, None));
+    assert_eq!(s.cap, 3);
+
+    let following = gone_quiet().touch(7.0).touch(4.0);
+    let s = step(&following);
+    assert_eq!(s.step, SequenceStep::FollowingUp);
+    assert_eq!(s.unanswered_touches, 2);
+    assert_eq!(s.last_touch_at, Some(days_ago(4.0)));
+
+    let breakup = |days: f64| {
+        gone_quiet()
+            .touch(12.0)
+            .message(days, "Should I close the file?", Some(PlayKind::Breakup))
+    };
+    assert_eq!(
+        step(&breakup(6.9)).step,
+        SequenceStep::AwaitingBreakupAnswer
+    );
+    assert_eq!(step(&breakup(7.0)).step, SequenceStep::BreakupUnanswered);
+    assert_eq!(step(&breakup(7.1)).step, SequenceStep::BreakupUnanswered);
+    // A reply ends the sequence, whatever was sent before it.
+    assert_eq!(
+        step(&breakup(3.0).reply(1, 1.0)).step,
+        SequenceStep::Engaged
+    );
 }

@@ -315,3 +315,50 @@ impl Smtp {
         let _ = within(self.timeout, self.conn.quit()).await;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Only a server on this machine may be spoken to in plain text.
+    #[test]
+    fn loopback_is_this_machine_only() {
+        for host in ["localhost", "127.0.0.1", "127.8.9.10", "::1"] {
+            assert!(loopback(host), "{host}");
+        }
+        for host in [
+            "smtp.example.com",
+            "localhost.example.com",
+            "127.0.0.1.example.com",
+            "192.0.2.1",
+            "10.0.0.1",
+            "0.0.0.0",
+            "::",
+            "",
+        ] {
+            assert!(!loopback(host), "{host}");
+        }
+    }
+
+    #[tokio::test]
+    async fn plain_to_another_machine_is_refused_before_connecting() {
+        let settings = SmtpSettings {
+            host: "192.0.2.1".into(),
+            port: 25,
+            security: Security::Plain,
+            user: Some("alex".into()),
+            ca_file: None,
+            timeout: std::time::Duration::from_secs(30),
+        };
+        let started = std::time::Instant::now();
+        match Smtp::connect(&settings, Some("secret")).await {
+            Err(SmtpError::Connect { server, reason }) => {
+                assert_eq!(server, "192.0.2.1:25");
+                assert!(reason.contains("plain SMTP only"), "{reason}");
+            }
+            Err(other) => panic!("{other}"),
+            Ok(_) => panic!("connected in plain text to another machine"),
+        }
+        assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    }
+}

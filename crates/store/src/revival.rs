@@ -263,26 +263,6 @@ impl Store {
 }
 
 impl Store {
-    /// Records a promotion (replacing one of the same name).
-    pub async fn set_promotion(&self, promotion: &rekindle_core::revival::Promotion) -> Result<()> {
-        let definition = serde_json::to_string(promotion).map_err(|e| StoreError::Corrupt {
-            table: "promotions",
-            id: 0,
-            detail: e.to_string(),
-        })?;
-        self.write_one(sqlx::query(
-            "INSERT INTO promotions (name, definition, starts_on, ends_on) VALUES ($1, $2, $3, $4)
-             ON CONFLICT (name) DO UPDATE SET definition = excluded.definition,
-                 starts_on = excluded.starts_on, ends_on = excluded.ends_on",
-        )
-        .bind(promotion.name.clone())
-        .bind(definition)
-        .bind(promotion.from.to_string())
-        .bind(promotion.until.to_string()))
-        .await?;
-        Ok(())
-    }
-
     /// Promotions running on `day`.
     pub async fn promotions_on(
         &self,

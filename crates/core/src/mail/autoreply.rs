@@ -564,21 +564,7 @@ pub fn departure_plan(departed: &Departure) -> (Reading, Vec<Action>) {
 /// A name as the text writes it ("Ana García") when `name` was read from an address
 /// ("Ana Garcia"): the same words once accents are set aside.
 fn spelled_as_written(text: &str, name: &str) -> String {
-    fn fold(s: &str) -> String {
-        s.chars()
-            .map(|c| match c {
-                'á' | 'à' | 'â' | 'ä' | 'ã' | 'å' => 'a',
-                'é' | 'è' | 'ê' | 'ë' => 'e',
-                'í' | 'ì' | 'î' | 'ï' => 'i',
-                'ó' | 'ò' | 'ô' | 'ö' | 'õ' | 'ø' => 'o',
-                'ú' | 'ù' | 'û' | 'ü' => 'u',
-                'ñ' => 'n',
-                'ç' => 'c',
-                other => other,
-            })
-            .flat_map(char::to_lowercase)
-            .collect()
-    }
+    let fold = super::address::fold_accents;
     let wanted = fold(name);
     let words = name.split_whitespace().count();
     let all: Vec<&str> = text.split_whitespace().collect();
