@@ -587,3 +587,113 @@ pub async fn add_promotion(
         deals,
     })
 }
+
+/// The line where a quoted field opens and never closes (RFC 4180 section 2: a field that
+/// starts with `"` ends at a `"` not doubled), if one does. The csv crate reads such a field
+/// to the end of the file without complaint, which would swallow every line after it into one
+/// value.
+fn unterminated_quote(bytes: &[u8]) -> Option<usize> {
+    let (mut line, mut opened_on) = (1, 0);
+    let (mut in_quotes, mut field_start) = (false, true);
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if in_quotes {
+            if b == b'"' {
+                if bytes.get(i + 1) == Some(&b'"') {
+                    i += 1;
+                } else {
+                    in_quotes = false;
+                }
+            }
+        } else if b == b'"' && field_start {
+            in_quotes = true;
+            opened_on = line;
+        }
+        if b == b'\n' {
+            line += 1;
+        }
+        field_start = !in_quotes && matches!(b, b',' | b'\n' | b'\r');
+        i += 1;
+    }
+    in_quotes.then_some(opened_on)
+}
+
+/// Reads a CSV of trigger events (a header line naming the columns account, contact, kind,
+/// date, source, note, in any order; contact and note optional), every error naming `name`
+/// (the file), the line and the field. Nothing is recorded: [`import_events`] does that.
+///
+/// Errors: [`AppError::Unfit`] for a quote never closed, a missing column or an empty
+/// account; [`AppError::Context`] naming the line and field for a bad value or an unknown
+/// contact.
+pub async fn events_from_csv(
+    store: &Store,
+    caller: &Caller,
+    name: &str,
+    bytes: &[u8],
+) -> Result<Vec<TriggerEvent>, AppError> {
+    if let Some(line) = unterminated_quote(bytes) {
+        return Err(AppError::Unfit(format!(
+            "{name} line {line}: a quoted field opens here and is never closed (a missing \"); nothing was imported"
+        )));
+    }
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .flexible(true)
+        .from_reader(bytes);
+    let headers = reader
+        .headers()
+        .map_err(|e| AppError::Unfit(format!("{name}: the header line: {e}")))?
+        .clone();
+    let column = |col: &str| headers.iter().position(|h| h.eq_ignore_ascii_case(col));
+    let required = |col: &str| {
+        column(col).ok_or_else(|| {
+            AppError::Unfit(format!(
+                "{name}: no {col} column (expected account,contact,kind,date,source,note)"
+            ))
+        })
+    };
+    let (account, kind, date, source) = (
+        required("account")?,
+        required("kind")?,
+        required("date")?,
+        required("source")?,
+    );
+    let (contact, note) = (column("contact"), column("note"));
+    let mut events = Vec::new();
+    for (i, row) in reader.records().enumerate() {
+        // Where the record starts: fields may span lines.
+        let line = match &row {
+            Ok(r) => r.position().map_or(i as u64 + 2, |p| p.line()),
+            Err(e) => e.position().map_or(i as u64 + 2, |p| p.line()),
+        };
+        let at = |field: &str| format!("{name} line {line}, field {field}");
+        let row = row.map_err(|e| AppError::Unfit(format!("{name} line {line}: {e}")))?;
+        let get = |c: Option<usize>| c.and_then(|c| row.get(c)).filter(|v| !v.is_empty());
+        let account_name = get(Some(account))
+            .ok_or_else(|| AppError::Unfit(format!("{}: empty", at("account"))))?;
+        let contact_id = match get(contact) {
+            Some(key) => Some(
+                contact_at(store, caller, account_name, key)
+                    .await
+                    .map_err(|e| e.context(at("contact")))?,
+            ),
+            None => None,
+        };
+        let kind = TriggerKind::parse(get(Some(kind)).unwrap_or(""))
+            .map_err(|e| AppError::from(e).context(at("kind")))?;
+        let on = rekindle_core::time::parse_date("date", get(Some(date)).unwrap_or(""))
+            .map_err(|e| AppError::from(e).context(at("date")))?;
+        let event = TriggerEvent::new(
+            account_name,
+            contact_id,
+            kind,
+            on,
+            get(Some(source)).unwrap_or(""),
+            get(note),
+        )
+        .map_err(|e| AppError::from(e).context(at("source")))?;
+        events.push(event);
+    }
+    Ok(events)
+}

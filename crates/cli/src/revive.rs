@@ -5,17 +5,16 @@
 use crate::args::{EventCommand, FeatureCommand, Global, PromoArgs, ReviveArgs};
 use crate::engine::{composer, print_draft};
 use crate::output::{count, now, open, print_json, report, say, table};
-use anyhow::{Context, Result, anyhow, bail};
+use anyhow::{Context, Result};
 use jiff::Timestamp;
 use rekindle_app::Caller;
 use rekindle_app::revival::{
     self, Drafted, EventAdded, EventInput, FeatureShipped, PromotionAdded, PromotionInput,
 };
 use rekindle_core::LostReason;
-use rekindle_core::revival::{PromotionKind, Revival, TriggerEvent, TriggerKind};
+use rekindle_core::revival::{PromotionKind, Revival, TriggerKind};
 use rekindle_core::time::parse_date;
 use rekindle_store::Store;
-use std::path::Path;
 use std::process::ExitCode;
 
 fn occasion_words(o: &Revival) -> String {
@@ -109,110 +108,9 @@ pub async fn feature(g: &Global, command: FeatureCommand) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// The line where a quoted field opens and never closes (RFC 4180 section 2: a field that
-/// starts with `"` ends at a `"` not doubled), if one does. The csv crate reads such a field
-/// to the end of the file without complaint, which would swallow every line after it into one
-/// value.
-fn unterminated_quote(bytes: &[u8]) -> Option<usize> {
-    let (mut line, mut opened_on) = (1, 0);
-    let (mut in_quotes, mut field_start) = (false, true);
-    let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        if in_quotes {
-            if b == b'"' {
-                if bytes.get(i + 1) == Some(&b'"') {
-                    i += 1;
-                } else {
-                    in_quotes = false;
-                }
-            }
-        } else if b == b'"' && field_start {
-            in_quotes = true;
-            opened_on = line;
-        }
-        if b == b'\n' {
-            line += 1;
-        }
-        field_start = !in_quotes && matches!(b, b',' | b'\n' | b'\r');
-        i += 1;
-    }
-    in_quotes.then_some(opened_on)
-}
-
 /// The largest events CSV read: far beyond any real list of trigger events, and a bound on
 /// what a wrong file (`/dev/zero`, a log) can make the import hold.
 const MAX_EVENTS_BYTES: usize = 64 * 1024 * 1024;
-
-/// Reads a CSV of events; every error names the line and the field.
-async fn events_from_csv(store: &Store, path: &Path) -> Result<Vec<TriggerEvent>> {
-    let caller = Caller::local();
-    let bytes =
-        crate::files::read_text_file(path, "events file", MAX_EVENTS_BYTES, "64 MiB")?.into_bytes();
-    if let Some(line) = unterminated_quote(&bytes) {
-        bail!(
-            "{} line {line}: a quoted field opens here and is never closed (a missing \"); nothing was imported",
-            path.display()
-        );
-    }
-    let mut reader = csv::ReaderBuilder::new()
-        .trim(csv::Trim::All)
-        .flexible(true)
-        .from_reader(bytes.as_slice());
-    let headers = reader
-        .headers()
-        .with_context(|| format!("{}: the header line", path.display()))?
-        .clone();
-    let column = |name: &str| headers.iter().position(|h| h.eq_ignore_ascii_case(name));
-    let required = |name: &str| {
-        column(name).ok_or_else(|| {
-            anyhow!(
-                "{}: no {name} column (expected account,contact,kind,date,source,note)",
-                path.display()
-            )
-        })
-    };
-    let (account, kind, date, source) = (
-        required("account")?,
-        required("kind")?,
-        required("date")?,
-        required("source")?,
-    );
-    let (contact, note) = (column("contact"), column("note"));
-    let mut events = Vec::new();
-    for (i, row) in reader.records().enumerate() {
-        // Where the record starts: fields may span lines.
-        let line = match &row {
-            Ok(r) => r.position().map_or(i as u64 + 2, |p| p.line()),
-            Err(e) => e.position().map_or(i as u64 + 2, |p| p.line()),
-        };
-        let at = |field: &str| format!("{} line {line}, field {field}", path.display());
-        let row = row.with_context(|| format!("{} line {line}", path.display()))?;
-        let get = |c: Option<usize>| c.and_then(|c| row.get(c)).filter(|v| !v.is_empty());
-        let account_name = get(Some(account)).ok_or_else(|| anyhow!("{}: empty", at("account")))?;
-        let contact_id = match get(contact) {
-            Some(key) => Some(
-                revival::contact_at(store, &caller, account_name, key)
-                    .await
-                    .with_context(|| at("contact"))?,
-            ),
-            None => None,
-        };
-        let kind = TriggerKind::parse(get(Some(kind)).unwrap_or("")).with_context(|| at("kind"))?;
-        let on = parse_date("date", get(Some(date)).unwrap_or("")).with_context(|| at("date"))?;
-        let event = TriggerEvent::new(
-            account_name,
-            contact_id,
-            kind,
-            on,
-            get(Some(source)).unwrap_or(""),
-            get(note),
-        )
-        .with_context(|| at("source"))?;
-        events.push(event);
-    }
-    Ok(events)
-}
 
 pub async fn event(g: &Global, command: EventCommand) -> Result<ExitCode> {
     let store = open(g).await?;
@@ -220,7 +118,10 @@ pub async fn event(g: &Global, command: EventCommand) -> Result<ExitCode> {
     let caller = Caller::local();
     match command {
         EventCommand::Import { file } => {
-            let events = events_from_csv(&store, &file).await?;
+            let text =
+                crate::files::read_text_file(&file, "events file", MAX_EVENTS_BYTES, "64 MiB")?;
+            let name = file.display().to_string();
+            let events = revival::events_from_csv(&store, &caller, &name, text.as_bytes()).await?;
             let added = revival::import_events(&store, &caller, &events)
                 .await
                 .with_context(|| format!("importing {}", file.display()))?;
