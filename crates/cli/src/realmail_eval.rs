@@ -16,10 +16,12 @@ use crate::args::Global;
 use crate::import::{FirstReading, Importer, read_alone};
 use anyhow::{Context, Result};
 use jiff::{Timestamp, civil::Date};
+use rekindle_app::Caller;
+use rekindle_app::record::{self, AccountOf, ContactInput, DealInput};
+use rekindle_core::EmailAddress;
 use rekindle_core::mail::{Disposition, Message, is_free_mail, new_text, normalise_address};
 use rekindle_core::reply::{Action, ReplyClass};
-use rekindle_core::{Currency, EmailAddress, Money};
-use rekindle_store::{NewContact, NewDeal, Store};
+use rekindle_store::Store;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -318,18 +320,23 @@ async fn run_one(label: &Label, bytes: &[u8], n: usize) -> Result<Read> {
     let store = Store::open(&path).await?;
     let result = async {
         let created = Timestamp::from_second(at.as_second() - 60 * DAY)?;
-        store
-            .add_deal(NewDeal {
+        let me = Caller::local();
+        record::add_deal(
+            &store,
+            &me,
+            DealInput {
                 title: format!("Evaluation: {}", label.file),
                 account: domain.clone(),
                 account_domain: (!is_free_mail(&domain)).then(|| domain.clone()),
                 owner: "rep".into(),
                 stage: "proposal".into(),
-                amount: Money::new(1_200_000, Currency::USD),
+                amount: "12000 USD".into(),
                 expected_close: None,
-                created_at: created,
-            })
-            .await?;
+                created_at: Some(created),
+            },
+            created,
+        )
+        .await?;
         for c in &contacts {
             let name = c
                 .as_str()
@@ -337,21 +344,24 @@ async fn run_one(label: &Label, bytes: &[u8], n: usize) -> Result<Read> {
                 .next()
                 .unwrap_or("contact")
                 .to_string();
-            store
-                .add_contact(NewContact {
-                    account: domain.clone(),
+            record::add_contact(
+                &store,
+                &me,
+                ContactInput {
+                    account: AccountOf::Named(domain.clone()),
                     name,
                     emails: vec![c.clone()],
                     title: None,
                     role: None,
                     do_not_contact: false,
                     time_zone: None,
-                })
-                .await?;
+                },
+            )
+            .await?;
         }
         let mut importer = Importer::new(
             &store,
-            &rekindle_app::Caller::local(),
+            &me,
             &[rep.as_str().to_string()],
             Timestamp::from_second(at.as_second() + DAY)?,
         )
