@@ -3,8 +3,9 @@
 use crate::pipeline::{self, DealView};
 use crate::{AppError, Caller};
 use jiff::Timestamp;
-use rekindle_core::compose::{Composer, Draft};
+use rekindle_core::compose::{self, ComposeError, Composer, Draft};
 use rekindle_core::{DealId, PlayKind};
+use std::collections::BTreeMap;
 
 /// A draft and the deal view it was drafted from.
 pub struct Drafted {
@@ -41,4 +42,56 @@ pub async fn draft(
     };
     let draft = composer.draft(&view.record, &view.assessment, play, now, &view.policy)?;
     Ok(Drafted { view, draft })
+}
+
+/// The play a template file is for: its name is the play's and `.txt` (`breakup.txt`), the
+/// play's exact spelling.
+///
+/// Errors: [`AppError::Unfit`] naming the file (`shown`) and every name a template may have.
+pub fn template_play(shown: &str, file_name: &str) -> Result<PlayKind, AppError> {
+    file_name
+        .strip_suffix(".txt")
+        .and_then(|stem| PlayKind::parse(stem).ok().filter(|p| p.as_str() == stem))
+        .ok_or_else(|| {
+            let names = compose::TEMPLATES
+                .iter()
+                .map(|(p, _)| format!("{}.txt", p.as_str()))
+                .collect::<Vec<_>>()
+                .join(", ");
+            AppError::Unfit(format!(
+                "template {shown}: no play has this name; a template is named after its play: {names}"
+            ))
+        })
+}
+
+/// Checks one of the rep's templates alone: it parses and keeps to what a message template may
+/// do (`compose::bounds`), so that an error names its file (`shown`).
+///
+/// Errors: [`AppError::Unfit`] naming the file and what is wrong with it.
+pub fn check_template(shown: &str, play: PlayKind, source: &str) -> Result<(), AppError> {
+    let alone = BTreeMap::from([(play.as_str().to_string(), source.to_string())]);
+    match Composer::new(&alone) {
+        Ok(_) => Ok(()),
+        Err(e) => {
+            let problem = match e {
+                ComposeError::Template { message, .. } => message,
+                other => other.to_string(),
+            };
+            Err(AppError::Unfit(format!("template {shown}: {problem}")))
+        }
+    }
+}
+
+/// The composer with the rep's own templates in place of the built-in ones, each checked
+/// alone first ([`check_template`]). `templates` holds (the file as shown, its play, its
+/// text), as the front-end read them.
+///
+/// Errors: [`AppError::Unfit`] naming the file and what is wrong with it.
+pub fn composer(templates: Vec<(String, PlayKind, String)>) -> Result<Composer, AppError> {
+    let mut overrides = BTreeMap::new();
+    for (shown, play, source) in templates {
+        check_template(&shown, play, &source)?;
+        overrides.insert(play.as_str().to_string(), source);
+    }
+    Ok(Composer::new(&overrides)?)
 }

@@ -8,7 +8,6 @@ use rekindle_app::{Caller, ErrorKind, admin, drafts};
 use rekindle_core::compose::{Composer, Draft};
 use rekindle_core::*;
 use rekindle_store::Store;
-use std::collections::BTreeMap;
 use std::process::ExitCode;
 
 /// The composer, with the templates of `--templates DIR` when given. The folder holds only
@@ -16,15 +15,8 @@ use std::process::ExitCode;
 /// message template may do; anything else is an error naming the path, never a fall back to
 /// the built-in template.
 pub(crate) fn composer(g: &Global) -> Result<Composer> {
-    let mut overrides = BTreeMap::new();
+    let mut templates = Vec::new();
     if let Some(dir) = &g.templates {
-        let plays = || {
-            compose::TEMPLATES
-                .iter()
-                .map(|(p, _)| format!("{}.txt", p.as_str()))
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
         match std::fs::metadata(dir) {
             Ok(m) if m.is_dir() => {}
             Ok(_) => bail!("--templates {}: not a folder", dir.display()),
@@ -50,39 +42,20 @@ pub(crate) fn composer(g: &Global) -> Result<Composer> {
             if name.starts_with('.') {
                 continue;
             }
-            let play = name
-                .strip_suffix(".txt")
-                .and_then(|stem| PlayKind::parse(stem).ok().filter(|p| p.as_str() == stem));
-            let Some(play) = play else {
-                bail!(
-                    "template {}: no play has this name; a template is named after its play: {}",
-                    path.display(),
-                    plays()
-                );
-            };
+            let shown = path.display().to_string();
+            let play = drafts::template_play(&shown, &name)?;
             let source = crate::files::read_text_file(
                 &path,
                 "template",
                 compose::MAX_TEMPLATE_BYTES,
                 "MAX_TEMPLATE_BYTES",
             )?;
-            // Checked on its own, so the error names its file.
-            let alone = BTreeMap::from([(play.as_str().to_string(), source)]);
-            if let Err(e) = Composer::new(&alone) {
-                bail!("template {}: {}", path.display(), template_problem(e));
-            }
-            overrides.extend(alone);
+            // Checked as it is read, so the first file that fails is the one named.
+            drafts::check_template(&shown, play, &source)?;
+            templates.push((shown, play, source));
         }
     }
-    Ok(Composer::new(&overrides)?)
-}
-
-/// What is wrong with a template, without the play's name (the caller names the file).
-fn template_problem(e: compose::ComposeError) -> String {
-    match e {
-        compose::ComposeError::Template { message, .. } => message,
-        other => other.to_string(),
-    }
+    Ok(drafts::composer(templates)?)
 }
 
 fn play_text(a: &Assessment) -> String {
