@@ -602,6 +602,11 @@ impl Importer {
             activity.at,
             "rekindle",
         )?;
+        // The new address is kept beside the one it retires: the way out the reachability
+        // rule names while the person has no other address.
+        if let Some(to) = &departed.new_address {
+            self.writer.note_moved_to(&address, to)?;
+        }
         // The successor, or the same person's new address: offered on the deal's account, the
         // way a reply from an unknown address in the thread is.
         if let Some(offered) = departed

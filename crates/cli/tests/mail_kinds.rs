@@ -477,3 +477,64 @@ fn a_draft_goes_to_the_persons_next_address_once_the_old_one_is_retired() {
         .unwrap_or_else(|| panic!("{shown}"));
     assert_eq!(dana["do_not_contact"], false, "{dana}");
 }
+
+#[test]
+fn a_person_whose_only_address_moved_gets_no_touch_until_the_new_one_is_added() {
+    let (rk, dir) = (Rk::new(), tempfile::tempdir().unwrap());
+    let now = "2026-11-26T18:00:00Z";
+    let d = field_pipeline(
+        &rk,
+        now,
+        "Northwind",
+        "northwind.example",
+        "2026-10-01",
+        &[("Dana Reyes", "dana.reyes@northwind.example")],
+    );
+    let touch = outbound(
+        dir.path(),
+        "moved-1@seller.example",
+        "dana.reyes@northwind.example",
+        "Pilot scope",
+        "Wed, 25 Nov 2026 09:00:00 +0000",
+    );
+    import(&rk, now, &[&touch, &case("moved-exchange-de.eml")]);
+    let new = "dana.reyes@northwind-group.example";
+    let later = "2026-12-02T10:00:00Z";
+    let row = |rk: &Rk| -> Value {
+        rk.json(&["--now", later, "scan", "--all"])
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["deal_id"].as_i64() == d.parse().ok())
+            .cloned()
+            .unwrap_or(Value::Null)
+    };
+    // The scan proposes nothing and names the way out: the new address.
+    let scanned = row(&rk);
+    let next = &scanned["next_action"];
+    assert!(next["play"].is_null(), "{scanned}");
+    assert_eq!(next["barrier"]["barrier"], "moved", "{scanned}");
+    assert_eq!(next["barrier"]["to"], new, "{scanned}");
+    let why = next["why"].as_str().unwrap_or("");
+    assert!(
+        why.contains("nobody to write to") && why.contains(new),
+        "{why}"
+    );
+    // today lists no touch for it, and a draft is refused with the same words.
+    let today = rk.json(&["--now", later, "today"]);
+    assert!(
+        !today.to_string().contains(&format!("\"deal_id\":{d}")),
+        "{today}"
+    );
+    let refused = rk.run(&["--now", later, "outbox", "add", &d, "--play", "value_add"]);
+    assert!(!refused.status.success());
+    let said = String::from_utf8_lossy(&refused.stderr);
+    assert!(said.contains("nobody to write to"), "{said}");
+    // Once the rep adds the new address, the deal is chased again, at that address.
+    rk.json(&[
+        "--now", later, "contact", "add", "--deal", &d, "--name", "Dana Reyes", "--email", new,
+    ]);
+    assert!(row(&rk)["next_action"]["barrier"].is_null(), "{}", row(&rk));
+    let queued = rk.json(&["--now", later, "outbox", "add", &d, "--play", "value_add"]);
+    assert_eq!(queued["to"], new, "{queued}");
+}

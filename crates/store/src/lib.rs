@@ -254,6 +254,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "outbound index",
         include_str!("../migrations/sqlite/0012_outbound_index.sql"),
     ),
+    (
+        13,
+        "moved addresses",
+        include_str!("../migrations/sqlite/0013_moved_addresses.sql"),
+    ),
 ];
 
 fn migrator() -> Migrator {
