@@ -560,6 +560,19 @@ impl Importer {
             },
             first,
         )?;
+        // A new address the person gives for themselves ("BTW my new address is ..."): offered
+        // as a suggested contact on the deal; kept beside the old one when the reply retired it.
+        if let Some(change) = rekindle_core::mail::address_change(text, message.from.as_ref()) {
+            if actions.iter().any(|a| matches!(a, Action::StopAddress)) {
+                self.writer.note_moved_to(&address, &change.to)?;
+            }
+            if self
+                .writer
+                .suggest_contact_on_deal(activity.deal, &change.to, activity.at)?
+            {
+                self.summary.contacts_suggested += 1;
+            }
+        }
         *self
             .summary
             .replies_read

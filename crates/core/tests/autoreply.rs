@@ -723,7 +723,8 @@ fn notices_that_say_when_the_person_is_back_or_that_the_mailbox_closed() {
             "2026-12-07",
         ),
     ] {
-        let auto = auto_reply(&[], "Re: Pilot scope", text, sent).unwrap_or_else(|| panic!("{text}"));
+        let auto =
+            auto_reply(&[], "Re: Pilot scope", text, sent).unwrap_or_else(|| panic!("{text}"));
         assert_eq!(auto.returns_on, Some(d(back)), "{text}");
         assert!(auto.departed.is_none(), "{text}");
     }
@@ -750,4 +751,38 @@ fn notices_that_say_when_the_person_is_back_or_that_the_mailbox_closed() {
     ] {
         assert!(!is_auto(&[], "Re: Pilot scope", text), "{text}");
     }
+}
+
+#[test]
+fn a_persons_reply_that_gives_a_new_address() {
+    use rekindle_core::EmailAddress;
+    use rekindle_core::mail::address_change;
+    let own = EmailAddress::parse("dana@northwind.example").unwrap();
+    let new = EmailAddress::parse("dana@northwind-group.example").unwrap();
+    let kept = address_change(
+        "Sounds good. BTW my new address is dana@northwind-group.example, please use it from now on.",
+        Some(&own),
+    )
+    .expect("a new address");
+    assert_eq!((kept.to, kept.old_stops), (new.clone(), false));
+    for text in [
+        "Sounds good. My new address is dana@northwind-group.example; this address will stop working in June.",
+        "Thanks! My new address is dana@northwind-group.example, the old one will be closed on Friday.",
+        "Passt. Meine neue Adresse ist dana@northwind-group.example, die alte Adresse ist ab Juni nicht mehr erreichbar.",
+    ] {
+        let change = address_change(text, Some(&own)).unwrap_or_else(|| panic!("{text}"));
+        assert_eq!((change.to, change.old_stops), (new.clone(), true), "{text}");
+    }
+    // No new address: a reply naming a colleague's, or its own, is none.
+    assert_eq!(
+        address_change(
+            "Please send the contract to sam@northwind.example.",
+            Some(&own)
+        ),
+        None
+    );
+    assert_eq!(
+        address_change("My new address is dana@northwind.example.", Some(&own)),
+        None
+    );
 }

@@ -197,7 +197,17 @@ fn top_border(attributes: &str) -> bool {
 /// programs' own reply markup (English, German, French, Spanish, Italian, Portuguese, Dutch,
 /// the Nordic languages, Polish, Russian).
 const HEADER_LABELS: &[&str] = &[
-    "from:", "von:", "de:", "de :", "da:", "van:", "från:", "fra:", "od:", "от:", "lähettäjä:",
+    "from:",
+    "von:",
+    "de:",
+    "de :",
+    "da:",
+    "van:",
+    "från:",
+    "fra:",
+    "od:",
+    "от:",
+    "lähettäjä:",
 ];
 
 /// Whether a line opens with a header label ("From: Alex", "От: Alexander L").

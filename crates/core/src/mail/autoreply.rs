@@ -348,6 +348,37 @@ fn moved_to(
     found(&text[words.start()..]).or_else(|| found(&text[..words.start()]))
 }
 
+/// Words that say the old address stops working: "this address will no longer work", "my
+/// old address will be closed", "meine alte Adresse ist ab Juni nicht mehr erreichbar", "mon
+/// ancienne adresse ne sera plus active", "mi antigua dirección dejará de funcionar".
+static OLD_STOPS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:old|current|this|previous|former|the other) (?:e-?mail |mail |work )?(?:address|account|mailbox|inbox|one)\b[^.\n]{0,40}?\b(?:will (?:no longer|not|stop)|won['’]t|(?:is|goes|will go|will be|is being|gets) (?:going away|away|closed|deactivated|shut down|switched off|retired|deleted|removed)|stops? working|no longer (?:works?|active|monitored|in use)|(?:is|will be) (?:no longer|not) (?:monitored|active|read|checked|in use))|\b(?:alte|bisherige) (?:e-?mail-?)?adresse\b[^.\n]{0,60}?\bnicht mehr\b|\b(?:ancienne|actuelle) adresse\b[^.\n]{0,60}?\bne sera plus\b|\b(?:antigua|anterior) dirección\b[^.\n]{0,60}?\b(?:dejará de|ya no)\b")
+        .expect("static pattern")
+});
+
+/// A new address a person's own reply gives for themselves ("Sounds good. BTW my new address
+/// is dana@northwind-group.example, please use it from now on"). Read by the importer beside
+/// the reply's reading: the new address is offered as a suggested contact; the old one is
+/// retired (`Action::StopAddress`) only when the text says it stops working (`old_stops`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AddressChange {
+    pub to: EmailAddress,
+    pub old_stops: bool,
+}
+
+/// The address change a text announces, with `own` (the sender's address, when known) never
+/// taken for the new one: the words of an address-change notice (`ADDRESS_MOVED`, English,
+/// German, French and Spanish) beside an address in the text. `None` when the text gives no
+/// new address.
+pub fn address_change(text: &str, own: Option<&EmailAddress>) -> Option<AddressChange> {
+    let words = ADDRESS_MOVED.find(text)?;
+    let to = moved_to(text, &words, own)?;
+    Some(AddressChange {
+        to,
+        old_stops: OLD_STOPS.is_match(text) || PERMANENT_NOTICE.is_match(text),
+    })
+}
+
 /// The short answers a person opens a reply with ("Yes.", "Sounds good -", "OK, thanks.",
 /// "D'accord.", "Vale, perfecto."): an automatic notice never opens by answering.
 const ANSWER_OPENINGS: &[&str] = &[
@@ -807,9 +838,8 @@ static BACK: LazyLock<Regex> = LazyLock::new(|| {
 });
 /// German word order puts the return after the date: "Ich bin am 17. Juli wieder im Büro",
 /// "ab Montag, 3. Juni, wieder erreichbar" (realmail auto-173).
-static BACK_AFTER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\s*,?\s*(?:wieder|zurück)\b").expect("static pattern")
-});
+static BACK_AFTER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)^\s*,?\s*(?:wieder|zurück)\b").expect("static pattern"));
 /// "during the week of", "la semaine du", "die Woche vom", "la semana del".
 static WEEK_OF: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
