@@ -594,7 +594,7 @@ fn recipient_for(
     {
         return Ok(Recipient {
             name: c.name.clone(),
-            email: c.emails.first().map(|e| e.to_string()),
+            email: c.address().map(|e| e.to_string()),
         });
     }
     // A contact whose mail bounced since they last engaged cannot be reached by mail (the
@@ -619,13 +619,23 @@ fn recipient_for(
     match chosen {
         Some(c) => Ok(Recipient {
             name: c.name.clone(),
-            email: c.emails.first().map(|e| e.to_string()),
+            email: c.address().map(|e| e.to_string()),
         }),
         None if record.contacts.is_empty() => {
             Err(ComposeError::NoRecipient("the deal has no contacts".into()))
         }
         None => Err(ComposeError::NoRecipient(
-            "every contact on the deal is do-not-contact or their mail bounced".into(),
+            match record
+                .contacts
+                .iter()
+                .find(|c| !c.do_not_contact && crate::reach::addresses_retired(c))
+            {
+                Some(moved) => crate::reach::Barrier::Moved {
+                    to: moved.moved_to.clone(),
+                }
+                .to_string(),
+                None => "every contact on the deal is do-not-contact or their mail bounced".into(),
+            },
         )),
     }
 }

@@ -420,6 +420,22 @@ impl CaptureWriter {
         Ok(done > 0)
     }
 
+    /// Keeps the new address an address-change notice gave beside the address it retired
+    /// (`blocked_addresses` with the reason `moved to another address`), for the
+    /// reachability rule to offer as the way to write to the person again. Nothing happens
+    /// when `retired` is not retired.
+    pub fn note_moved_to(&mut self, retired: &str, to: &EmailAddress) -> Result<()> {
+        self.begin()?;
+        self.conn
+            .prepare_cached(
+                "UPDATE blocked_addresses SET moved_to = ?2
+                 WHERE address = ?1 AND reason = 'moved to another address'",
+            )?
+            .execute(params![retired, to.as_str()])?;
+        self.counted()?;
+        Ok(())
+    }
+
     /// Moves a synced folder's position forward with the messages before it, in the same
     /// transaction: the position never runs ahead of the record.
     pub fn set_folder_position(

@@ -254,6 +254,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "outbound index",
         include_str!("../migrations/sqlite/0012_outbound_index.sql"),
     ),
+    (
+        13,
+        "moved addresses",
+        include_str!("../migrations/sqlite/0013_moved_addresses.sql"),
+    ),
 ];
 
 fn migrator() -> Migrator {
@@ -401,19 +406,48 @@ impl Store {
     }
 
     /// SQLite's integrity check (`PRAGMA integrity_check` and `foreign_key_check`): an empty list
-    /// when the database is sound, else what is wrong, one line each.
+    /// when the database is sound, else what is wrong, one line each. Damage so bad that SQLite
+    /// cannot finish a check (`SQLITE_CORRUPT`, `SQLITE_NOTADB`) is one of those lines, not an
+    /// error.
     pub async fn check(&self) -> Result<Vec<String>> {
-        let mut problems: Vec<String> = sqlx::query("PRAGMA integrity_check")
+        let damaged = |e: sqlx::Error| -> Result<Vec<sqlx::any::AnyRow>> {
+            let code = e
+                .as_database_error()
+                .and_then(|d| d.code())
+                .and_then(|c| c.parse::<i64>().ok())
+                .map(|c| c & 0xff);
+            match code {
+                Some(11 | 26) => Err(StoreError::State(format!("SQLite: {e}"))),
+                _ => Err(e.into()),
+            }
+        };
+        let integrity = match sqlx::query("PRAGMA integrity_check")
             .fetch_all(&self.pool)
-            .await?
+            .await
+            .or_else(damaged)
+        {
+            Ok(rows) => rows,
+            Err(StoreError::State(line)) => return Ok(vec![line]),
+            Err(e) => return Err(e),
+        };
+        let mut problems: Vec<String> = integrity
             .iter()
             .filter_map(|r| r.try_get::<String, _>(0).ok())
             .filter(|line| line != "ok")
             .collect();
-        for row in sqlx::query("PRAGMA foreign_key_check")
+        let keys = match sqlx::query("PRAGMA foreign_key_check")
             .fetch_all(&self.pool)
-            .await?
+            .await
+            .or_else(damaged)
         {
+            Ok(rows) => rows,
+            Err(StoreError::State(line)) => {
+                problems.push(line);
+                return Ok(problems);
+            }
+            Err(e) => return Err(e),
+        };
+        for row in keys {
             let table: String = row.try_get(0).unwrap_or_default();
             let id: i64 = row.try_get(1).unwrap_or_default();
             let parent: String = row.try_get(2).unwrap_or_default();
