@@ -61,11 +61,14 @@ pub async fn check(g: &Global) -> Result<ExitCode> {
             if problems.is_empty() {
                 format!("{}: no damage found", db_path(g).display())
             } else {
+                let path = db_path(g);
                 format!(
-                    "{}: damaged ({} problems):\n{}\nRestore a backup, or try `sqlite3 FILE .recover`.",
-                    db_path(g).display(),
+                    "{}: damaged ({} problem{}):\n{}\nRestore a backup, or recover what is readable with `sqlite3 {} .recover | sqlite3 recovered.db`.",
+                    path.display(),
                     problems.len(),
-                    problems.join("\n")
+                    if problems.len() == 1 { "" } else { "s" },
+                    problems.join("\n"),
+                    path.display()
                 )
             }
         },
