@@ -327,3 +327,28 @@ fn reply_import_time_does_not_grow_with_the_conversation() {
         "the last 1,000 replies took {late:?}, the first 1,000 {early:?}"
     );
 }
+
+/// A demo pipeline has a size bound: a slip of the finger (`--deals 999999999999`, or a
+/// million deals each padded to a thousand activities) is refused before the database is
+/// created, rather than writing until the disk is full.
+#[test]
+fn demo_sizes_past_the_bound_are_refused_before_anything_is_written() {
+    for size in [
+        &["--deals", "5000000"][..],
+        &["--deals", "0"],
+        &["--deals", "100000", "--activities-per-deal", "1000"],
+        &["--deals", "10", "--activities-per-deal", "5000"],
+    ] {
+        let rk = Rk::new();
+        let mut command = vec!["demo"];
+        command.extend_from_slice(size);
+        let out = run_guarded(&rk, &command);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{size:?}: {err}");
+        assert!(
+            err.contains("--deals") || err.contains("--activities-per-deal"),
+            "{size:?}: {err}"
+        );
+        assert!(!rk.db.exists(), "{size:?}: the database was created");
+    }
+}
