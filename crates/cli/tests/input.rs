@@ -334,3 +334,79 @@ fn a_pipe_given_as_a_file_is_refused_at_once_never_waited_on() {
         "alex@seller.example",
     ]);
 }
+
+/// Dates outside the accepted range that arrive in imported mail or calendars are skipped
+/// naming the file and the record, never stored on a guessed day: the deal's record is as
+/// before, and every command that reads it runs.
+#[test]
+fn imported_dates_outside_the_range_are_skipped_naming_the_file_and_record() {
+    let rk = Rk::new();
+    rk.json(&["init"]);
+    let d = deal_with_contact(
+        &rk,
+        "Initech",
+        "$30k",
+        "Bill Lumbergh",
+        "bill@initech.example",
+        &[],
+    );
+    rk.json(&["log", "email", &d, "--contact", "C1", "--at", "2026-11-02"]);
+    let before = rk.snapshot();
+    let dir = tempfile::tempdir().unwrap();
+    let mbox = file(
+        dir.path(),
+        "far.mbox",
+        &mbox_message(
+            "far-future@initech.example",
+            "From: Bill Lumbergh <bill@initech.example>\nTo: alex@seller.example\nSubject: Re: rollout",
+            "Mon, 01 Jan 2400 09:00:00 +0000",
+            "Yeah, let's keep going.",
+        ),
+    );
+    let out = rk.json(&[
+        "import",
+        "mail",
+        mbox.to_str().unwrap(),
+        "--me",
+        "alex@seller.example",
+    ]);
+    let skipped = out["skipped"].to_string();
+    assert!(
+        skipped.contains("far.mbox") && skipped.contains("far-future@initech.example"),
+        "{out}"
+    );
+    let ics = file(
+        dir.path(),
+        "far.ics",
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\nBEGIN:VEVENT\r\nUID:distant-review\r\nDTSTAMP:20261101T000000Z\r\nDTSTART;VALUE=DATE:25000601\r\nSUMMARY:Review\r\nORGANIZER:mailto:alex@seller.example\r\nATTENDEE;PARTSTAT=ACCEPTED:mailto:bill@initech.example\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
+    );
+    let out = rk.json(&[
+        "import",
+        "calendar",
+        ics.to_str().unwrap(),
+        "--me",
+        "alex@seller.example",
+    ]);
+    let skipped = out["skipped"].to_string();
+    assert!(
+        skipped.contains("far.ics")
+            && skipped.contains("distant-review")
+            && skipped.contains("DTSTART"),
+        "{out}"
+    );
+    assert_eq!(rk.snapshot(), before);
+    for command in [
+        &["show", &d][..],
+        &["scan"],
+        &["today"],
+        &["revive"],
+        &["draft", &d],
+    ] {
+        let out = rk.run(command);
+        assert!(
+            out.status.success(),
+            "{command:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}

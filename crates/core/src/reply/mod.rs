@@ -392,7 +392,7 @@ pub fn classify_with(
     let original = kept.trim();
     let lower = lowered(original);
     let lower = lower.trim();
-    let times = mentions(lower, sent);
+    let (times, refused_dates) = when::mentions_checked(lower, sent);
     let far_after = sent.checked_add(LATER_AFTER_DAYS.days()).unwrap_or(sent);
     let later_date = times.iter().map(|m| m.on).filter(|d| *d >= far_after).min();
     let near = times
@@ -587,6 +587,12 @@ pub fn classify_with(
     {
         reading.confident = false;
         reading.evidence.extend(conflicting);
+    }
+    // A day the text names in a year outside the accepted range is not taken, and says so.
+    for phrase in refused_dates {
+        reading.evidence.push(format!(
+            "{phrase}: a day outside 1900-01-01 to 2199-12-31, not taken"
+        ));
     }
     reading
 }
