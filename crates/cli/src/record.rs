@@ -3,7 +3,7 @@
 
 use crate::args::*;
 use crate::import::{Reply, act_on_reply};
-use crate::output::{db_path, deal_id, now, open, report, say};
+use crate::output::{db_path, deal_id, now, open, report, say, warned};
 use anyhow::{Context, Result, bail};
 use rekindle_core::*;
 use rekindle_store::{Closing, NewActivity, NewContact, NewDeal, Store};
@@ -402,9 +402,18 @@ pub async fn log(g: &Global, a: LogArgs) -> Result<ExitCode> {
         }
         _ => None,
     };
+    let warnings: Vec<String> = match &a.at {
+        Some(_) => time::held_warning("--at", at, now(g)?)
+            .into_iter()
+            .collect(),
+        None => Vec::new(),
+    };
     report(
         g,
-        &json!({ "activity": activity, "tone_findings": findings, "read_as": reading }),
+        &warned(
+            json!({ "activity": activity, "tone_findings": findings, "read_as": reading }),
+            &warnings,
+        ),
         || {
             let mut line = format!("Logged {kind} {direction} on {id} ({activity})");
             for f in &findings {
@@ -463,7 +472,8 @@ pub async fn commit(g: &Global, a: CommitArgs) -> Result<ExitCode> {
     let k = store
         .add_commitment(id, party, &a.what, due, &a.source, made_at)
         .await?;
-    report(g, &json!({ "commitment": k }), || {
+    let warnings = time::due_warnings("--due", due, made_at, false);
+    report(g, &warned(json!({ "commitment": k }), &warnings), || {
         format!(
             "Recorded {party} commitment {k} on {id}: {} by {}",
             a.what,
@@ -501,7 +511,11 @@ pub async fn next_step(g: &Global, a: NextStepArgs) -> Result<ExitCode> {
         set_at: now(g)?,
     };
     open(g).await?.set_next_step(id, &step).await?;
-    report(g, &step, || {
+    let warnings = step
+        .due
+        .map(|d| time::due_warnings("--due", d, step.set_at, true))
+        .unwrap_or_default();
+    report(g, &warned(json!(step), &warnings), || {
         format!(
             "{id} next step: {}{}",
             step.what,
