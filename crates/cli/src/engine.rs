@@ -127,6 +127,7 @@ pub async fn assess_deal(
 /// the built-in template.
 pub(crate) fn composer(g: &Global) -> Result<Composer> {
     let mut overrides = BTreeMap::new();
+    let mut origins = Vec::new();
     if let Some(dir) = &g.templates {
         let plays = || {
             compose::TEMPLATES
@@ -182,9 +183,14 @@ pub(crate) fn composer(g: &Global) -> Result<Composer> {
                 bail!("template {}: {}", path.display(), template_problem(e));
             }
             overrides.extend(alone);
+            origins.push((play, path.display().to_string()));
         }
     }
-    Ok(Composer::new(&overrides)?)
+    let mut composer = Composer::new(&overrides)?;
+    for (play, origin) in origins {
+        composer.set_origin(play, origin);
+    }
+    Ok(composer)
 }
 
 /// What is wrong with a template, without the play's name (the caller names the file).

@@ -100,6 +100,20 @@ fn a_templates_folder_that_is_missing_or_wrong_is_an_error_naming_it() {
         &[p.to_str().unwrap(), "syntax error"],
     );
 
+    // A template that parses but fails as it renders names its file too, not only its play.
+    let failing = root.path().join("failing");
+    std::fs::create_dir(&failing).unwrap();
+    let p = file(
+        &failing,
+        "accountability.txt",
+        "Subject: x\n\n{{ first_name }}, {{ no_such_value.field }}\n",
+    );
+    fails_saying(
+        &rk,
+        &args(&draft_with(&failing, &d)),
+        &[&format!("template {}:", p.to_str().unwrap()), "undefined"],
+    );
+
     // Dot-files (an editor's, the Finder's) are not templates and are left alone.
     let fine = root.path().join("fine");
     std::fs::create_dir(&fine).unwrap();
