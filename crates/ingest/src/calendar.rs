@@ -50,7 +50,8 @@ pub struct CalendarRead {
 pub const MAX_OCCURRENCES: usize = 400;
 
 /// Most instances of one series walked through, from its first (DTSTART) to the window's end,
-/// before it is given up on: a daily series begun in 1753, a weekly one from the year 1. A
+/// before it is given up on. A series starting before 1900 is skipped for its date first
+/// (`dates_out_of_range`), so this is the guard behind that one. A
 /// recurrence is expanded from its start (RFC 5545 section 3.3.10: COUNT and BYSETPOS count
 /// from it), so a series begun long before the window costs one step per instance before it;
 /// without this bound a `COUNT=4294967295` or a series from 1900 took minutes.

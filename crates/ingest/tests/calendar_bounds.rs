@@ -4,8 +4,8 @@
 //! panics; the events around it are still read.
 
 use rekindle_ingest::calendar::{
-    MAX_BARREN_SERIES, MAX_EXPANSION_STEPS, MAX_LISTED_DATES, MAX_NESTING, MAX_OCCURRENCES, Window,
-    machine_made, parse_ics, read_ics,
+    MAX_BARREN_SERIES, MAX_LISTED_DATES, MAX_NESTING, MAX_OCCURRENCES, Window, machine_made,
+    parse_ics, read_ics,
 };
 
 fn window() -> Window {
