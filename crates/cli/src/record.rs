@@ -477,7 +477,7 @@ pub async fn commit(g: &Global, a: CommitArgs) -> Result<ExitCode> {
         format!(
             "Recorded {party} commitment {k} on {id}: {} by {}",
             a.what,
-            time::human_date(due)
+            time::human_date_year(due)
         )
     })?;
     Ok(ExitCode::SUCCESS)
@@ -520,7 +520,7 @@ pub async fn next_step(g: &Global, a: NextStepArgs) -> Result<ExitCode> {
             "{id} next step: {}{}",
             step.what,
             step.due
-                .map(|d| format!(" on {}", time::human_date(d)))
+                .map(|d| format!(" on {}", time::human_date_year(d)))
                 .unwrap_or_default()
         )
     })?;

@@ -121,8 +121,8 @@ pub fn due_warnings(field: &str, due: Timestamp, now: Timestamp, working_day: bo
     if date_of(due) < date_of(now) {
         warnings.push(format!(
             "{field} {} is already past (today is {})",
-            human_date(due),
-            human_date(now)
+            human_date_year(due),
+            human_date_year(now)
         ));
     }
     if working_day
@@ -131,7 +131,10 @@ pub fn due_warnings(field: &str, due: Timestamp, now: Timestamp, working_day: bo
             jiff::civil::Weekday::Saturday | jiff::civil::Weekday::Sunday
         )
     {
-        warnings.push(format!("{field} {} falls on a weekend", human_date(due)));
+        warnings.push(format!(
+            "{field} {} falls on a weekend",
+            human_date_year(due)
+        ));
     }
     warnings
 }
@@ -142,15 +145,21 @@ pub fn held_warning(field: &str, at: Timestamp, now: Timestamp) -> Option<String
     (at > now).then(|| {
         format!(
             "{field} {} is still to come (now is {}): logged as done all the same; a booked meeting is a next step (`next-step --booked`)",
-            human_date(at),
-            human_date(now)
+            human_date_year(at),
+            human_date_year(now)
         )
     })
 }
 
-/// A short human form with its year, so a confirmation never leaves the year to be guessed:
-/// `Mon 23 Nov 2026`.
+/// A short human form, for a message to a prospect, where the year goes without saying:
+/// `Mon 23 Nov`.
 pub fn human_date(t: Timestamp) -> String {
+    t.to_zoned(TimeZone::UTC).strftime("%a %-d %b").to_string()
+}
+
+/// The short human form with its year, for what Rekindle says back to the rep (confirmations,
+/// warnings), so the year is never left to be guessed: `Mon 23 Nov 2026`.
+pub fn human_date_year(t: Timestamp) -> String {
     t.to_zoned(TimeZone::UTC)
         .strftime("%a %-d %b %Y")
         .to_string()
@@ -179,5 +188,6 @@ mod tests {
         assert_eq!(days_between(a, b), 22);
         assert_eq!(add_days(a, 22).to_string(), "2026-11-23T00:00:00Z");
         assert_eq!(human_date(b), "Mon 23 Nov");
+        assert_eq!(human_date_year(b), "Mon 23 Nov 2026");
     }
 }
