@@ -202,7 +202,10 @@ fn a_template_too_large_or_a_bomb_is_an_error_naming_it() {
     fails_saying(
         &rk,
         &args(&draft_with(&long, &d)),
-        &["template accountability", "MAX_DRAFT_BYTES"],
+        &[
+            &format!("template {}", long.join("accountability.txt").display()),
+            "MAX_DRAFT_BYTES",
+        ],
     );
 }
 
