@@ -146,6 +146,7 @@ pub async fn assess_deal(
 /// the built-in template.
 pub(crate) fn composer(g: &Global) -> Result<Composer> {
     let mut overrides = BTreeMap::new();
+    let mut origins = Vec::new();
     if let Some(dir) = &g.templates {
         let plays = || {
             compose::TEMPLATES
@@ -201,9 +202,14 @@ pub(crate) fn composer(g: &Global) -> Result<Composer> {
                 bail!("template {}: {}", path.display(), template_problem(e));
             }
             overrides.extend(alone);
+            origins.push((play, path.display().to_string()));
         }
     }
-    Ok(Composer::new(&overrides)?)
+    let mut composer = Composer::new(&overrides)?;
+    for (play, origin) in origins {
+        composer.set_origin(play, origin);
+    }
+    Ok(composer)
 }
 
 /// What is wrong with a template, without the play's name (the caller names the file).
@@ -663,7 +669,19 @@ pub fn lint(g: &Global, a: LintArgs) -> Result<ExitCode> {
     })
 }
 
+/// The most activities `demo` pads a pipeline to (deals times `--activities-per-deal`): a
+/// database of a few GB, past which a typing slip would fill the disk.
+const DEMO_MOST_ACTIVITIES: u64 = 20_000_000;
+
 pub async fn demo(g: &Global, a: DemoArgs) -> Result<ExitCode> {
+    if u64::from(a.deals) * u64::from(a.activities_per_deal) > DEMO_MOST_ACTIVITIES {
+        bail!(
+            "--deals {} with --activities-per-deal {} would write {} activities; the most is {DEMO_MOST_ACTIVITIES}",
+            a.deals,
+            a.activities_per_deal,
+            u64::from(a.deals) * u64::from(a.activities_per_deal)
+        );
+    }
     let now = now(g)?;
     let path = match &g.db {
         Some(p) => p.clone(),
@@ -679,14 +697,15 @@ pub async fn demo(g: &Global, a: DemoArgs) -> Result<ExitCode> {
     let existing = store.deal_count().await?;
     if existing > 0 {
         bail!(
-            "{} already holds {existing} deals; the demo needs an empty database (pass a new --db)",
-            path.display()
+            "{} already holds {existing} deal{}; the demo needs an empty database (pass a new --db)",
+            path.display(),
+            if existing == 1 { "" } else { "s" }
         );
     }
     let options = demo::DemoOptions {
         seed: a.seed,
-        deals: a.deals,
-        activities_per_deal: a.activities_per_deal,
+        deals: a.deals as usize,
+        activities_per_deal: a.activities_per_deal as usize,
     };
     let started = std::time::Instant::now();
     let loaded = store

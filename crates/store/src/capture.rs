@@ -211,12 +211,14 @@ impl CaptureWriter {
     }
 
     /// The rep's earliest touch on a deal (an outbound call, message or meeting; notes are
-    /// not touches), as recorded so far.
+    /// not touches), as recorded so far. Read through the index of outbound activities alone:
+    /// SQLite's planner would otherwise walk every activity of the deal, once per reply an
+    /// import records (quadratic over a long conversation with no touch in it).
     pub fn first_touch(&mut self, deal: DealId) -> Result<Option<Timestamp>> {
         let at: Option<i64> = self
             .conn
             .prepare_cached(
-                "SELECT MIN(at) FROM activities
+                "SELECT MIN(at) FROM activities INDEXED BY activities_outbound
                  WHERE deal_id = ?1 AND direction = 'outbound' AND kind <> 'note'",
             )?
             .query_row([deal.0], |row| row.get(0))?;
