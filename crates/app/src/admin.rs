@@ -81,7 +81,8 @@ pub async fn load_demo(
     let existing = store.deal_count().await?;
     if existing > 0 {
         return Err(AppError::Conflict(format!(
-            "already holds {existing} deals; the demo needs an empty database"
+            "already holds {existing} deal{}; the demo needs an empty database",
+            if existing == 1 { "" } else { "s" }
         )));
     }
     Ok(store

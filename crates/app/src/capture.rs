@@ -14,7 +14,7 @@ use rekindle_core::mail::{
     Conversation, Departure, Directory, Disposition, LIST_TRAFFIC, MailActivity, Message, TouchRef,
     UNKNOWN_SENDER, departure_plan, thread_subject, understand, understand_in,
 };
-use rekindle_core::reply::{Reading, classify};
+use rekindle_core::reply::{Action, Reading, classify};
 use rekindle_core::time::date_of;
 use rekindle_core::{ActivityId, DealId, DealRecord, Direction, EmailAddress, Outcome, Policy};
 use rekindle_ingest::calendar::Window;
@@ -428,6 +428,19 @@ impl Importer {
             },
             first,
         )?;
+        // A new address the person gives for themselves ("BTW my new address is ..."): offered
+        // as a suggested contact on the deal; kept beside the old one when the reply retired it.
+        if let Some(change) = rekindle_core::mail::address_change(text, message.from.as_ref()) {
+            if actions.iter().any(|a| matches!(a, Action::StopAddress)) {
+                self.writer.note_moved_to(&address, &change.to)?;
+            }
+            if self
+                .writer
+                .suggest_contact_on_deal(activity.deal, &change.to, activity.at)?
+            {
+                self.summary.contacts_suggested += 1;
+            }
+        }
         *self
             .summary
             .replies_read
@@ -470,6 +483,11 @@ impl Importer {
             activity.at,
             "rekindle",
         )?;
+        // The new address is kept beside the one it retires: the way out the reachability
+        // rule names while the person has no other address.
+        if let Some(to) = &departed.new_address {
+            self.writer.note_moved_to(&address, to)?;
+        }
         // The successor, or the same person's new address: offered on the deal's account, the
         // way a reply from an unknown address in the thread is.
         if let Some(offered) = departed

@@ -89,9 +89,16 @@ pub fn check_template(shown: &str, play: PlayKind, source: &str) -> Result<(), A
 /// Errors: [`AppError::Unfit`] naming the file and what is wrong with it.
 pub fn composer(templates: Vec<(String, PlayKind, String)>) -> Result<Composer, AppError> {
     let mut overrides = BTreeMap::new();
+    let mut origins = Vec::new();
     for (shown, play, source) in templates {
         check_template(&shown, play, &source)?;
         overrides.insert(play.as_str().to_string(), source);
+        origins.push((play, shown));
     }
-    Ok(Composer::new(&overrides)?)
+    let mut composer = Composer::new(&overrides)?;
+    // A template that fails as it renders names its file, not only its play.
+    for (play, origin) in origins {
+        composer.set_origin(play, origin);
+    }
+    Ok(composer)
 }

@@ -414,14 +414,15 @@ pub struct InitArgs {
 
 #[derive(Args)]
 pub struct DemoArgs {
-    /// How many deals to generate.
-    #[arg(long, default_value_t = 40)]
-    pub deals: usize,
+    /// How many deals to generate: 1 to 1,000,000.
+    #[arg(long, default_value_t = 40, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub deals: u32,
     #[arg(long, default_value_t = 7)]
     pub seed: u64,
-    /// Pad each deal's history to about this many activities (0: natural length).
-    #[arg(long, default_value_t = 0)]
-    pub activities_per_deal: usize,
+    /// Pad each deal's history to about this many activities (0: natural length), 0 to 1,000;
+    /// deals times activities at most 20,000,000 (a database of a few GB).
+    #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u32).range(0..=1_000))]
+    pub activities_per_deal: u32,
     /// Only load the data; skip the report.
     #[arg(long)]
     pub load_only: bool,

@@ -461,7 +461,19 @@ pub fn lint(g: &Global, a: LintArgs) -> Result<ExitCode> {
     })
 }
 
+/// The most activities `demo` pads a pipeline to (deals times `--activities-per-deal`): a
+/// database of a few GB, past which a typing slip would fill the disk.
+const DEMO_MOST_ACTIVITIES: u64 = 20_000_000;
+
 pub async fn demo(g: &Global, a: DemoArgs) -> Result<ExitCode> {
+    if u64::from(a.deals) * u64::from(a.activities_per_deal) > DEMO_MOST_ACTIVITIES {
+        bail!(
+            "--deals {} with --activities-per-deal {} would write {} activities; the most is {DEMO_MOST_ACTIVITIES}",
+            a.deals,
+            a.activities_per_deal,
+            u64::from(a.deals) * u64::from(a.activities_per_deal)
+        );
+    }
     let now = now(g)?;
     let path = match &g.db {
         Some(p) => p.clone(),
@@ -476,8 +488,8 @@ pub async fn demo(g: &Global, a: DemoArgs) -> Result<ExitCode> {
         .with_context(|| format!("creating {}", path.display()))?;
     let options = demo::DemoOptions {
         seed: a.seed,
-        deals: a.deals,
-        activities_per_deal: a.activities_per_deal,
+        deals: a.deals as usize,
+        activities_per_deal: a.activities_per_deal as usize,
     };
     let started = std::time::Instant::now();
     let loaded = admin::load_demo(&store, &Caller::local(), options, now, |n| {

@@ -39,16 +39,49 @@ fn main() -> ExitCode {
         }
     };
     let json = cli.global.json;
+    let db = output::db_path(&cli.global);
     match runtime.block_on(run(cli)) {
         Ok(code) => code,
         Err(e) => {
+            let said = describe_error(&e, &db);
             if json {
-                eprintln!("{}", serde_json::json!({ "error": format!("{e:#}") }));
+                eprintln!("{}", serde_json::json!({ "error": said }));
             } else {
-                eprintln!("error: {}", output::terminal_safe(&format!("{e:#}")));
+                eprintln!("error: {}", output::terminal_safe(&said));
             }
             ExitCode::from(2)
         }
+    }
+}
+
+/// An error as one line, each cause said once: a cause whose words the line already holds
+/// (a wrapper that prints what it wraps) is left out. When the database file itself failed
+/// under the command (`rekindle_store::file_failure`), the line names the file at `db` and
+/// the way out.
+fn describe_error(e: &anyhow::Error, db: &std::path::Path) -> String {
+    let mut said = String::new();
+    for cause in e.chain() {
+        let words = cause.to_string();
+        if said.contains(&words) {
+            continue;
+        }
+        if !said.is_empty() {
+            said.push_str(": ");
+        }
+        said.push_str(&words);
+    }
+    let path = db.display();
+    match e.chain().find_map(rekindle_store::file_failure) {
+        Some(rekindle_store::FileFailure::Damaged) => format!(
+            "the database at {path} is damaged ({said}); the command stopped. `rekindle check` lists the damage; restore a backup, or recover what is readable with `sqlite3 {path} .recover | sqlite3 recovered.db`"
+        ),
+        Some(rekindle_store::FileFailure::Full) => format!(
+            "no space left on the disk holding {path} ({said}); the command stopped. Free some space and run it again"
+        ),
+        Some(rekindle_store::FileFailure::Io) => format!(
+            "the disk holding {path} failed to read or write it ({said}); the command stopped. Check the disk, then run `rekindle check`"
+        ),
+        None => said,
     }
 }
 

@@ -116,6 +116,18 @@ pub fn count(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
+/// Says each warning on standard error (`warning: ...`), for input that is accepted but may be
+/// a slip, and adds them to `value` (a JSON object) as its `warnings` array, empty when none.
+pub fn warned(mut value: serde_json::Value, warnings: &[String]) -> serde_json::Value {
+    for w in warnings {
+        eprintln!("warning: {}", terminal_safe(w));
+    }
+    if let Some(object) = value.as_object_mut() {
+        object.insert("warnings".into(), serde_json::json!(warnings));
+    }
+    value
+}
+
 pub fn table(header: &[&str]) -> Table {
     let mut t = Table::new();
     t.load_preset(UTF8_FULL_CONDENSED)

@@ -2,7 +2,7 @@
 //! closing.
 
 use crate::args::*;
-use crate::output::{db_path, deal_id, now, open, report, say};
+use crate::output::{db_path, deal_id, now, open, report, say, warned};
 use anyhow::{Context, Result, bail};
 use rekindle_app::Caller;
 use rekindle_app::admin::{self, Configured, Setup};
@@ -94,11 +94,14 @@ pub async fn check(g: &Global) -> Result<ExitCode> {
             if problems.is_empty() {
                 format!("{}: no damage found", db_path(g).display())
             } else {
+                let path = db_path(g);
                 format!(
-                    "{}: damaged ({} problems):\n{}\nRestore a backup, or try `sqlite3 FILE .recover`.",
-                    db_path(g).display(),
+                    "{}: damaged ({} problem{}):\n{}\nRestore a backup, or recover what is readable with `sqlite3 {} .recover | sqlite3 recovered.db`.",
+                    path.display(),
                     problems.len(),
-                    problems.join("\n")
+                    if problems.len() == 1 { "" } else { "s" },
+                    problems.join("\n"),
+                    path.display()
                 )
             }
         },
@@ -343,9 +346,16 @@ pub async fn log(g: &Global, a: LogArgs) -> Result<ExitCode> {
         now,
     )
     .await?;
+    let warnings: Vec<String> = match at {
+        Some(at) => time::held_warning("--at", at, now).into_iter().collect(),
+        None => Vec::new(),
+    };
     report(
         g,
-        &json!({ "activity": activity, "tone_findings": findings, "read_as": reading, "look_again": look_again }),
+        &warned(
+            json!({ "activity": activity, "tone_findings": findings, "read_as": reading, "look_again": look_again }),
+            &warnings,
+        ),
         || {
             // A meeting or a note has no direction worth saying; a call or a message does.
             let what = match kind {
@@ -421,11 +431,12 @@ pub async fn commit(g: &Global, a: CommitArgs) -> Result<ExitCode> {
         source: a.source,
     };
     let k = record::add_commitment(&store, &Caller::local(), id, &input, made_at).await?;
-    report(g, &json!({ "commitment": k }), || {
+    let warnings = time::due_warnings("--due", due, made_at, false);
+    report(g, &warned(json!({ "commitment": k }), &warnings), || {
         format!(
             "Recorded {party} commitment {k} on {id}: {} by {}",
             input.what,
-            time::human_date(due)
+            time::human_date_year(due)
         )
     })?;
     Ok(ExitCode::SUCCESS)
@@ -459,12 +470,16 @@ pub async fn next_step(g: &Global, a: NextStepArgs) -> Result<ExitCode> {
         set_at: now(g)?,
     };
     record::set_next_step(&open(g).await?, &Caller::local(), id, &step).await?;
-    report(g, &step, || {
+    let warnings = step
+        .due
+        .map(|d| time::due_warnings("--due", d, step.set_at, true))
+        .unwrap_or_default();
+    report(g, &warned(json!(step), &warnings), || {
         format!(
             "{id} next step: {}{}",
             step.what,
             step.due
-                .map(|d| format!(" on {}", time::human_date(d)))
+                .map(|d| format!(" on {}", time::human_date_year(d)))
                 .unwrap_or_default()
         )
     })?;

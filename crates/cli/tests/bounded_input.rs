@@ -1,8 +1,9 @@
-//! Files the user names are parsed or refused, never guessed at, waited on or read without end
-//! (issues 11 and 12): a `--templates` folder that is missing or holds anything but play
+//! Files the user names are parsed or refused, never guessed at, waited on or read without end:
+//! a `--templates` folder that is missing or holds anything but play
 //! templates is an error naming the path; a FIFO or a device where a template or a message body
 //! should be is refused at once; a body past `MAX_BODY_BYTES` is refused naming the file and
-//! the cap; a template that would build a huge draft is stopped with an error naming it.
+//! the cap; a template that would build a huge draft is stopped with an error naming it; a long
+//! conversation imports in time that grows with its length, not its square.
 
 mod common;
 
@@ -99,6 +100,20 @@ fn a_templates_folder_that_is_missing_or_wrong_is_an_error_naming_it() {
         &[p.to_str().unwrap(), "syntax error"],
     );
 
+    // A template that parses but fails as it renders names its file too, not only its play.
+    let failing = root.path().join("failing");
+    std::fs::create_dir(&failing).unwrap();
+    let p = file(
+        &failing,
+        "accountability.txt",
+        "Subject: x\n\n{{ first_name }}, {{ no_such_value.field }}\n",
+    );
+    fails_saying(
+        &rk,
+        &args(&draft_with(&failing, &d)),
+        &[&format!("template {}:", p.to_str().unwrap()), "undefined"],
+    );
+
     // Dot-files (an editor's, the Finder's) are not templates and are left alone.
     let fine = root.path().join("fine");
     std::fs::create_dir(&fine).unwrap();
@@ -187,7 +202,10 @@ fn a_template_too_large_or_a_bomb_is_an_error_naming_it() {
     fails_saying(
         &rk,
         &args(&draft_with(&long, &d)),
-        &["template accountability", "MAX_DRAFT_BYTES"],
+        &[
+            &format!("template {}", long.join("accountability.txt").display()),
+            "MAX_DRAFT_BYTES",
+        ],
     );
 }
 
@@ -241,4 +259,113 @@ fn a_body_past_the_cap_or_not_a_file_is_refused_and_nothing_is_logged() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+/// `n` replies from the contact in one long thread, a minute apart from `first`.
+fn long_thread(dir: &Path, name: &str, first: usize, n: usize) -> std::path::PathBuf {
+    let mut text = String::new();
+    for i in first..first + n {
+        let (h, m) = (i / 60 % 24, i % 60);
+        let day = 1 + i / 1440;
+        text.push_str(&mbox_message(
+            &format!("thread-{i}@acme.example"),
+            "From: Dana Reyes <dana@acme.example>\nTo: alex@seller.example\nSubject: Re: pricing",
+            &format!("Mon, {day:02} Jun 2026 {h:02}:{m:02}:00 +0000"),
+            &format!("Noted, item {i}."),
+        ));
+    }
+    file(dir, name, &text)
+}
+
+/// Importing a reply costs the same however many the deal already holds: the thousand
+/// replies imported into a deal that holds eight thousand take about as long as the first
+/// thousand did (within 2.2 times, for a busy machine; a walk over the deal's activities for
+/// each reply made the late ones 4-5 times slower: quadratic over a long conversation).
+#[test]
+fn reply_import_time_does_not_grow_with_the_conversation() {
+    let rk = Rk::new();
+    rk.json(&["init"]);
+    rk.json(&[
+        "deal",
+        "add",
+        "--title",
+        "T",
+        "--account",
+        "Acme",
+        "--domain",
+        "acme.example",
+        "--owner",
+        "O",
+        "--stage",
+        "demo",
+        "--amount",
+        "1",
+    ]);
+    rk.json(&[
+        "contact",
+        "add",
+        "--deal",
+        "1",
+        "--name",
+        "Dana Reyes",
+        "--email",
+        "dana@acme.example",
+    ]);
+    let dir = tempfile::tempdir().unwrap();
+    let import = |path: &Path| {
+        let started = Instant::now();
+        let out = run_guarded(
+            &rk,
+            &[
+                "import",
+                "mail",
+                path.to_str().unwrap(),
+                "--me",
+                "alex@seller.example",
+                "--json",
+            ],
+        );
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let summary: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        (started.elapsed(), summary["replies"].as_u64())
+    };
+    let (early, added) = import(&long_thread(dir.path(), "early.mbox", 0, 1000));
+    assert_eq!(added, Some(1000));
+    let (_, added) = import(&long_thread(dir.path(), "middle.mbox", 1000, 8000));
+    assert_eq!(added, Some(8000));
+    let (late, added) = import(&long_thread(dir.path(), "late.mbox", 9000, 1000));
+    assert_eq!(added, Some(1000));
+    assert!(
+        late.as_secs_f64() < 2.2 * early.as_secs_f64(),
+        "the last 1,000 replies took {late:?}, the first 1,000 {early:?}"
+    );
+}
+
+/// A demo pipeline has a size bound: a slip of the finger (`--deals 999999999999`, or a
+/// million deals each padded to a thousand activities) is refused before the database is
+/// created, rather than writing until the disk is full.
+#[test]
+fn demo_sizes_past_the_bound_are_refused_before_anything_is_written() {
+    for size in [
+        &["--deals", "5000000"][..],
+        &["--deals", "0"],
+        &["--deals", "100000", "--activities-per-deal", "1000"],
+        &["--deals", "10", "--activities-per-deal", "5000"],
+    ] {
+        let rk = Rk::new();
+        let mut command = vec!["demo"];
+        command.extend_from_slice(size);
+        let out = run_guarded(&rk, &command);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{size:?}: {err}");
+        assert!(
+            err.contains("--deals") || err.contains("--activities-per-deal"),
+            "{size:?}: {err}"
+        );
+        assert!(!rk.db.exists(), "{size:?}: the database was created");
+    }
 }

@@ -334,3 +334,146 @@ fn a_pipe_given_as_a_file_is_refused_at_once_never_waited_on() {
         "alex@seller.example",
     ]);
 }
+
+/// Dates outside the accepted range that arrive in imported mail or calendars are skipped
+/// naming the file and the record, never stored on a guessed day: the deal's record is as
+/// before, and every command that reads it runs.
+#[test]
+fn imported_dates_outside_the_range_are_skipped_naming_the_file_and_record() {
+    let rk = Rk::new();
+    rk.json(&["init"]);
+    let d = deal_with_contact(
+        &rk,
+        "Initech",
+        "$30k",
+        "Bill Lumbergh",
+        "bill@initech.example",
+        &[],
+    );
+    rk.json(&["log", "email", &d, "--contact", "C1", "--at", "2026-11-02"]);
+    let before = rk.snapshot();
+    let dir = tempfile::tempdir().unwrap();
+    let mbox = file(
+        dir.path(),
+        "far.mbox",
+        &mbox_message(
+            "far-future@initech.example",
+            "From: Bill Lumbergh <bill@initech.example>\nTo: alex@seller.example\nSubject: Re: rollout",
+            "Mon, 01 Jan 2400 09:00:00 +0000",
+            "Yeah, let's keep going.",
+        ),
+    );
+    let out = rk.json(&[
+        "import",
+        "mail",
+        mbox.to_str().unwrap(),
+        "--me",
+        "alex@seller.example",
+    ]);
+    let skipped = out["skipped"].to_string();
+    assert!(
+        skipped.contains("far.mbox") && skipped.contains("far-future@initech.example"),
+        "{out}"
+    );
+    let ics = file(
+        dir.path(),
+        "far.ics",
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\nBEGIN:VEVENT\r\nUID:distant-review\r\nDTSTAMP:20261101T000000Z\r\nDTSTART;VALUE=DATE:25000601\r\nSUMMARY:Review\r\nORGANIZER:mailto:alex@seller.example\r\nATTENDEE;PARTSTAT=ACCEPTED:mailto:bill@initech.example\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
+    );
+    let out = rk.json(&[
+        "import",
+        "calendar",
+        ics.to_str().unwrap(),
+        "--me",
+        "alex@seller.example",
+    ]);
+    let skipped = out["skipped"].to_string();
+    assert!(
+        skipped.contains("far.ics")
+            && skipped.contains("distant-review")
+            && skipped.contains("DTSTART"),
+        "{out}"
+    );
+    assert_eq!(rk.snapshot(), before);
+    for command in [
+        &["show", &d][..],
+        &["scan"],
+        &["today"],
+        &["revive"],
+        &["draft", &d],
+    ] {
+        let out = rk.run(command);
+        assert!(
+            out.status.success(),
+            "{command:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+/// Input that is likely a slip is accepted but warned about, on standard error and in
+/// `--json` as a `warnings` array: a next step on a weekend, a due date already past, an
+/// activity logged as held on a day still to come. Confirmations give dates with their year.
+#[test]
+fn likely_slips_are_accepted_with_a_warning_and_dates_echo_their_year() {
+    let rk = Rk::new();
+    let d = quiet_deal(&rk);
+    let warned = |args: &[&str], expected: &[&str]| {
+        let mut all = args.to_vec();
+        all.push("--json");
+        let out = rk.run(&all);
+        let err = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert!(out.status.success(), "{args:?}: {err}");
+        let value: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let warnings = value["warnings"].as_array().unwrap().clone();
+        assert_eq!(warnings.len(), expected.len(), "{args:?}: {warnings:?}");
+        for (w, e) in warnings.iter().zip(expected) {
+            assert!(w.as_str().unwrap().contains(e), "{args:?}: {w}");
+            assert!(
+                err.contains(&format!("warning: {}", w.as_str().unwrap())),
+                "{err}"
+            );
+        }
+    };
+    // NOW is Monday 23 November 2026.
+    warned(
+        &["next-step", &d, "workshop", "--due", "2026-12-06"],
+        &["Sun 6 Dec 2026 falls on a weekend"],
+    );
+    warned(&["next-step", &d, "workshop", "--due", "2026-12-07"], &[]);
+    warned(
+        &["next-step", &d, "workshop", "--due", "2026-11-21"],
+        &["Sat 21 Nov 2026 is already past", "falls on a weekend"],
+    );
+    warned(
+        &[
+            "commit",
+            &d,
+            "--what",
+            "send the security review",
+            "--due",
+            "2026-10-30",
+        ],
+        &["Fri 30 Oct 2026 is already past"],
+    );
+    warned(
+        &[
+            "commit",
+            &d,
+            "--what",
+            "send the security review",
+            "--due",
+            "2026-11-28",
+        ],
+        &[],
+    );
+    warned(
+        &["log", "meeting", &d, "--at", "2026-11-30T15:00:00Z"],
+        &["Mon 30 Nov 2026 is still to come"],
+    );
+    warned(&["log", "call", &d, "--at", "2026-11-20T15:00:00Z"], &[]);
+    let out = rk.run(&["commit", &d, "--what", "pilot plan", "--due", "2027-01-08"]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Fri 8 Jan 2027"));
+    let out = rk.run(&["next-step", &d, "pilot", "--due", "2027-01-11"]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Mon 11 Jan 2027"));
+}

@@ -477,3 +477,148 @@ fn a_draft_goes_to_the_persons_next_address_once_the_old_one_is_retired() {
         .unwrap_or_else(|| panic!("{shown}"));
     assert_eq!(dana["do_not_contact"], false, "{dana}");
 }
+
+#[test]
+fn a_person_whose_only_address_moved_gets_no_touch_until_the_new_one_is_added() {
+    let (rk, dir) = (Rk::new(), tempfile::tempdir().unwrap());
+    let now = "2026-11-26T18:00:00Z";
+    let d = field_pipeline(
+        &rk,
+        now,
+        "Northwind",
+        "northwind.example",
+        "2026-10-01",
+        &[("Dana Reyes", "dana.reyes@northwind.example")],
+    );
+    let touch = outbound(
+        dir.path(),
+        "moved-1@seller.example",
+        "dana.reyes@northwind.example",
+        "Pilot scope",
+        "Wed, 25 Nov 2026 09:00:00 +0000",
+    );
+    import(&rk, now, &[&touch, &case("moved-exchange-de.eml")]);
+    let new = "dana.reyes@northwind-group.example";
+    let later = "2026-12-02T10:00:00Z";
+    let row = |rk: &Rk| -> Value {
+        rk.json(&["--now", later, "scan", "--all"])
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["deal_id"].as_i64() == d.parse().ok())
+            .cloned()
+            .unwrap_or(Value::Null)
+    };
+    // The scan proposes nothing and names the way out: the new address.
+    let scanned = row(&rk);
+    let next = &scanned["next_action"];
+    assert!(next["play"].is_null(), "{scanned}");
+    assert_eq!(next["barrier"]["barrier"], "moved", "{scanned}");
+    assert_eq!(next["barrier"]["to"], new, "{scanned}");
+    let why = next["why"].as_str().unwrap_or("");
+    assert!(
+        why.contains("nobody to write to") && why.contains(new),
+        "{why}"
+    );
+    // today lists no touch for it, and a draft is refused with the same words.
+    let today = rk.json(&["--now", later, "today"]);
+    assert!(
+        !today.to_string().contains(&format!("\"deal_id\":{d}")),
+        "{today}"
+    );
+    let refused = rk.run(&["--now", later, "outbox", "add", &d, "--play", "value_add"]);
+    assert!(!refused.status.success());
+    let said = String::from_utf8_lossy(&refused.stderr);
+    assert!(said.contains("nobody to write to"), "{said}");
+    // Once the rep adds the new address, the deal is chased again, at that address.
+    rk.json(&[
+        "--now",
+        later,
+        "contact",
+        "add",
+        "--deal",
+        &d,
+        "--name",
+        "Dana Reyes",
+        "--email",
+        new,
+    ]);
+    assert!(row(&rk)["next_action"]["barrier"].is_null(), "{}", row(&rk));
+    let queued = rk.json(&["--now", later, "outbox", "add", &d, "--play", "value_add"]);
+    assert_eq!(queued["to"], new, "{queued}");
+}
+
+#[test]
+fn a_reply_that_mentions_a_new_address_offers_it_and_retires_the_old_only_when_told() {
+    for (words, retired) in [
+        (
+            "Sounds good, Thursday works.\r\n\r\nBTW my new address is dana.reyes@northwind-group.example, please use it from now on.\r\n\r\nDana\r\n",
+            false,
+        ),
+        (
+            "Sounds good, Thursday works.\r\n\r\nBTW my new address is dana.reyes@northwind-group.example; this address will stop working at the end of the month.\r\n\r\nDana\r\n",
+            true,
+        ),
+    ] {
+        let (rk, dir) = (Rk::new(), tempfile::tempdir().unwrap());
+        let now = "2026-11-26T18:00:00Z";
+        let d = field_pipeline(
+            &rk,
+            now,
+            "Northwind",
+            "northwind.example",
+            "2026-10-01",
+            &[("Dana Reyes", "dana.reyes@northwind.example")],
+        );
+        let touch = outbound(
+            dir.path(),
+            "new-1@seller.example",
+            "dana.reyes@northwind.example",
+            "Pilot scope",
+            "Wed, 25 Nov 2026 09:00:00 +0000",
+        );
+        let reply = file(
+            dir.path(),
+            "reply.eml",
+            &format!(
+                "From: Dana Reyes <dana.reyes@northwind.example>\r\nTo: Alex Morgan <alex@seller.example>\r\nSubject: Re: Pilot scope\r\nDate: Wed, 25 Nov 2026 15:00:00 +0000\r\nMessage-ID: <new-2@northwind.example>\r\nIn-Reply-To: <new-1@seller.example>\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n{words}"
+            ),
+        );
+        let summary = import(&rk, now, &[&touch, &reply]);
+        assert_eq!(summary["replies"].as_u64(), Some(1), "{words}: {summary}");
+        assert_eq!(
+            summary["contacts_suggested"].as_u64(),
+            Some(1),
+            "{words}: the new address is offered: {summary}"
+        );
+        let changes = rk.json(&["--now", now, "replies", "list", "--all"])[0].to_string();
+        assert_eq!(
+            changes.contains("stop_address"),
+            retired,
+            "{words}: {changes}"
+        );
+        assert!(!changes.contains("do_not_contact"), "{words}: {changes}");
+        // Kept: the person is still written to at the old address. Retired: nobody to write
+        // to until the new address is added, and the scan names it.
+        let later = "2026-12-02T10:00:00Z";
+        let queued = rk.run(&[
+            "--now",
+            later,
+            "--json",
+            "outbox",
+            "add",
+            &d,
+            "--play",
+            "value_add",
+        ]);
+        assert_eq!(queued.status.success(), !retired, "{words}");
+        if retired {
+            let said = String::from_utf8_lossy(&queued.stderr);
+            assert!(
+                said.contains("nobody to write to")
+                    && said.contains("dana.reyes@northwind-group.example"),
+                "{said}"
+            );
+        }
+    }
+}

@@ -247,3 +247,55 @@ fn a_write_held_up_says_it_is_waiting_and_then_goes_through() {
     let shown = rk.json(&["show", &d]);
     assert!(shown.to_string().contains("twelve hours a week"));
 }
+
+/// Damage found after the file opened (the pages of one table) is named at once, with the
+/// file and the way out, SQLite's words said once; `check` counts it as damage.
+#[test]
+fn damage_met_by_a_command_names_the_database_and_the_way_out() {
+    let rk = Rk::new();
+    rk.run(&["demo", "--deals", "60"]);
+    let copy = rk.db.with_file_name("damaged.db");
+    rk.json(&["backup", copy.to_str().unwrap()]);
+    // Where the deals table starts, in SQLite's own words.
+    let located = Command::new("python3")
+        .args([
+            "-c",
+            "import sqlite3,sys\nc=sqlite3.connect(sys.argv[1])\nprint(c.execute('PRAGMA page_size').fetchone()[0], c.execute(\"SELECT rootpage FROM sqlite_master WHERE name='deals'\").fetchone()[0])",
+            copy.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    let located = String::from_utf8(located.stdout).unwrap();
+    let (size, root) = located.trim().split_once(' ').unwrap();
+    let (size, root): (usize, usize) = (size.parse().unwrap(), root.parse().unwrap());
+    assert!(root > 1, "{located}");
+    let mut bytes = std::fs::read(&copy).unwrap();
+    for b in &mut bytes[(root - 1) * size..root * size] {
+        *b ^= 0x3c;
+    }
+    std::fs::write(&copy, &bytes).unwrap();
+    let on_copy = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_rekindle"))
+            .args(["--db", copy.to_str().unwrap(), "--now", NOW])
+            .args(args)
+            .env_remove("REKINDLE_DB")
+            .output()
+            .unwrap()
+    };
+    for command in [&["deal", "list"][..], &["today"], &["scan", "--json"]] {
+        let started = Instant::now();
+        let out = on_copy(command);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{command:?}: {err}");
+        assert!(started.elapsed() < Duration::from_secs(10), "{command:?}");
+        let said = format!("the database at {} is damaged", copy.display());
+        assert!(err.contains(&said), "{command:?}: {err}");
+        assert!(err.contains(".recover"), "{command:?}: {err}");
+        assert_eq!(err.matches("malformed").count(), 1, "{command:?}: {err}");
+    }
+    let checked = on_copy(&["check", "--json"]);
+    assert_eq!(checked.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&checked.stdout).unwrap();
+    assert_eq!(report["ok"], false);
+    assert!(!report["problems"].as_array().unwrap().is_empty());
+}

@@ -116,6 +116,8 @@ pub struct Draft {
 /// Renders drafts from the built-in templates, with any the user overrides.
 pub struct Composer {
     env: Environment<'static>,
+    /// Where a play's template came from (a file), to name it in a rendering error.
+    origins: BTreeMap<String, String>,
 }
 
 impl Composer {
@@ -171,7 +173,10 @@ impl Composer {
             env.add_template_owned(play.as_str().to_string(), source)
                 .map_err(|e| err(e.to_string()))?;
         }
-        Ok(Composer { env })
+        Ok(Composer {
+            env,
+            origins: BTreeMap::new(),
+        })
     }
 
     pub fn builtin() -> Self {
@@ -458,10 +463,20 @@ impl Composer {
         })
     }
 
+    /// Names where `play`'s template came from (its file's path): an error rendering it then
+    /// names that, not only the play.
+    pub fn set_origin(&mut self, play: PlayKind, origin: String) {
+        self.origins.insert(play.as_str().to_string(), origin);
+    }
+
     /// Renders into a buffer that refuses to grow past [`MAX_DRAFT_BYTES`].
     fn render(&self, play: PlayKind, ctx: Value) -> Result<String, ComposeError> {
         let err = |message: String| ComposeError::Template {
-            name: play.as_str().into(),
+            name: self
+                .origins
+                .get(play.as_str())
+                .cloned()
+                .unwrap_or_else(|| play.as_str().into()),
             message,
         };
         let template = self
@@ -594,7 +609,7 @@ fn recipient_for(
     {
         return Ok(Recipient {
             name: c.name.clone(),
-            email: c.emails.first().map(|e| e.to_string()),
+            email: c.address().map(|e| e.to_string()),
         });
     }
     // A contact whose mail bounced since they last engaged cannot be reached by mail (the
@@ -619,13 +634,23 @@ fn recipient_for(
     match chosen {
         Some(c) => Ok(Recipient {
             name: c.name.clone(),
-            email: c.emails.first().map(|e| e.to_string()),
+            email: c.address().map(|e| e.to_string()),
         }),
         None if record.contacts.is_empty() => {
             Err(ComposeError::NoRecipient("the deal has no contacts".into()))
         }
         None => Err(ComposeError::NoRecipient(
-            "every contact on the deal is do-not-contact or their mail bounced".into(),
+            match record
+                .contacts
+                .iter()
+                .find(|c| !c.do_not_contact && crate::reach::addresses_retired(c))
+            {
+                Some(moved) => crate::reach::Barrier::Moved {
+                    to: moved.moved_to.clone(),
+                }
+                .to_string(),
+                None => "every contact on the deal is do-not-contact or their mail bounced".into(),
+            },
         )),
     }
 }

@@ -596,6 +596,8 @@ fn build(
             role: Some(role),
             do_not_contact: false,
             mail_bounced: false,
+            retired: Vec::new(),
+            moved_to: None,
         });
     }
 

@@ -7,8 +7,10 @@
 //! - a won deal is never chased, and a lost one gets no touch of the re-engagement sequence:
 //!   only a revival play brings it back ("Bringing them back": the breakup's "yes, close it"
 //!   frees the rep; product updates, trigger events and promotions reopen lost deals);
-//! - nobody who asked not to be contacted, and no address whose mail bounced since the person
-//!   last engaged ("Numbers from the field": sequences stop on an unsubscribe or a bounce);
+//! - nobody who asked not to be contacted, no address whose mail bounced since the person
+//!   last engaged ("Numbers from the field": sequences stop on an unsubscribe or a bounce),
+//!   and no address the person retired for another (an address-change notice): someone whose
+//!   every address is retired is not written to until the rep adds the new one;
 //! - the prospect's own date to look again is kept: nothing before it ("Timing": time the
 //!   sequence to their date instead of chasing now; the breakup's "call me next quarter");
 //! - nothing while they are away, until the first working day of their return
@@ -17,7 +19,7 @@
 //! Pure: the record and `now` in, a [`Reach`] out.
 
 use crate::time::{date_of, start_of_day};
-use crate::{Contact, ContactId, DealRecord, DealStatus};
+use crate::{Contact, ContactId, DealRecord, DealStatus, EmailAddress};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::Serialize;
@@ -43,6 +45,10 @@ pub enum Barrier {
     DoNotContact,
     /// Every contact who may be written to has mail that bounced since they last engaged.
     Bounced,
+    /// Nobody to write to: every address left is one the person retired for another (an
+    /// address-change notice). `to` is the new address the notice gave, when it gave one: the
+    /// way out is adding it to the deal's contacts.
+    Moved { to: Option<EmailAddress> },
     /// Their own date to look again (`deals.resurface_on`: `close --resurface`, a reply read
     /// as later, `replies decide --as later --until`) has not come.
     LookAgain { on: Date },
@@ -63,6 +69,14 @@ impl fmt::Display for Barrier {
             Barrier::Bounced => write!(
                 f,
                 "every contact on the deal is do-not-contact or their mail bounced"
+            ),
+            Barrier::Moved { to: Some(to) } => write!(
+                f,
+                "nobody to write to: their address was retired for {to} (add {to} to the deal's contacts to write to them there)"
+            ),
+            Barrier::Moved { to: None } => write!(
+                f,
+                "nobody to write to: their address was retired for another (add their new address to the deal's contacts)"
             ),
             Barrier::LookAgain { on } => {
                 write!(f, "they asked to be contacted again on {on}, not before")
@@ -91,12 +105,21 @@ impl Reach {
     }
 }
 
-/// Whether one contact may be written to: not do-not-contact, and no bounce since they last
-/// engaged, on this deal (`mail::contact_bounced`) or any other (`Contact::mail_bounced`).
+/// Whether one contact may be written to: not do-not-contact, an address not retired for
+/// another (`addresses_retired`), and no bounce since they last engaged, on this deal
+/// (`mail::contact_bounced`) or any other (`Contact::mail_bounced`).
 pub fn contact_reachable(record: &DealRecord, contact: &Contact) -> bool {
     !contact.do_not_contact
+        && !addresses_retired(contact)
         && !contact.mail_bounced
         && !crate::mail::contact_bounced(record, contact.id)
+}
+
+/// Whether every address the contact has was retired for another (`Contact::retired`): the
+/// person moved, and nothing the record holds reaches them. A contact without addresses (a
+/// phone-only one) has retired none.
+pub fn addresses_retired(contact: &Contact) -> bool {
+    !contact.emails.is_empty() && contact.emails.iter().all(|e| contact.retired.contains(e))
 }
 
 /// Whether the contact with this id is on the deal and may be written to.
@@ -140,6 +163,17 @@ pub fn reach(record: &DealRecord, purpose: Purpose, now: Timestamp) -> Reach {
         return never(Barrier::DoNotContact);
     }
     if !record.contacts.iter().any(|c| contact_reachable(record, c)) {
+        // A person who moved is the way out the rep can take (add the new address), so it is
+        // named before a bounce.
+        if let Some(moved) = record
+            .contacts
+            .iter()
+            .find(|c| !c.do_not_contact && addresses_retired(c))
+        {
+            return never(Barrier::Moved {
+                to: moved.moved_to.clone(),
+            });
+        }
         return never(Barrier::Bounced);
     }
     let today = date_of(now);

@@ -214,9 +214,25 @@ pub struct Contact {
     /// check asks too). This deal's own activities may say so as well (`mail::contact_bounced`).
     #[serde(default)]
     pub mail_bounced: bool,
+    /// Their addresses retired for another: an address-change notice ("my new address is
+    /// ...", `Action::StopAddress`; the store's `blocked_addresses` with the reason `moved to
+    /// another address`). Nothing goes to these; a person with no other address cannot be
+    /// written to (`reach::addresses_retired`).
+    #[serde(default)]
+    pub retired: Vec<EmailAddress>,
+    /// The new address such a notice gave, when it gave one: the way to write to them again,
+    /// once the rep adds it to the deal's contacts.
+    #[serde(default)]
+    pub moved_to: Option<EmailAddress>,
 }
 
 impl Contact {
+    /// The address drafts write to: their first one not retired for another
+    /// (`Contact::retired`), or `None` when they have none left.
+    pub fn address(&self) -> Option<&EmailAddress> {
+        self.emails.iter().find(|e| !self.retired.contains(e))
+    }
+
     pub fn first_name(&self) -> &str {
         self.name.split_whitespace().next().unwrap_or(&self.name)
     }

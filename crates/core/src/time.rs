@@ -112,9 +112,57 @@ pub fn add_days(t: Timestamp, days: i64) -> Timestamp {
     .unwrap_or(t)
 }
 
-/// A short human form: `Mon 23 Nov`.
+/// What a due date given as input (`next-step --due`, `commit --due`) may be a slip in: a day
+/// already past (`now`'s day is not), or, for a step the rep takes with the prospect
+/// (`working_day`), a Saturday or Sunday. Accepted all the same; each warning names the field
+/// and the day with its year.
+pub fn due_warnings(field: &str, due: Timestamp, now: Timestamp, working_day: bool) -> Vec<String> {
+    let mut warnings = Vec::new();
+    if date_of(due) < date_of(now) {
+        warnings.push(format!(
+            "{field} {} is already past (today is {})",
+            human_date_year(due),
+            human_date_year(now)
+        ));
+    }
+    if working_day
+        && matches!(
+            date_of(due).weekday(),
+            jiff::civil::Weekday::Saturday | jiff::civil::Weekday::Sunday
+        )
+    {
+        warnings.push(format!(
+            "{field} {} falls on a weekend",
+            human_date_year(due)
+        ));
+    }
+    warnings
+}
+
+/// What an activity logged as done (`log --at`) may be a slip in: a day still to come. A
+/// meeting that is booked is a next step (`next-step --booked`), not a meeting held.
+pub fn held_warning(field: &str, at: Timestamp, now: Timestamp) -> Option<String> {
+    (at > now).then(|| {
+        format!(
+            "{field} {} is still to come (now is {}): logged as done all the same; a booked meeting is a next step (`next-step --booked`)",
+            human_date_year(at),
+            human_date_year(now)
+        )
+    })
+}
+
+/// A short human form, for a message to a prospect, where the year goes without saying:
+/// `Mon 23 Nov`.
 pub fn human_date(t: Timestamp) -> String {
     t.to_zoned(TimeZone::UTC).strftime("%a %-d %b").to_string()
+}
+
+/// The short human form with its year, for what Rekindle says back to the rep (confirmations,
+/// warnings), so the year is never left to be guessed: `Mon 23 Nov 2026`.
+pub fn human_date_year(t: Timestamp) -> String {
+    t.to_zoned(TimeZone::UTC)
+        .strftime("%a %-d %b %Y")
+        .to_string()
 }
 
 #[cfg(test)]
@@ -140,5 +188,6 @@ mod tests {
         assert_eq!(days_between(a, b), 22);
         assert_eq!(add_days(a, 22).to_string(), "2026-11-23T00:00:00Z");
         assert_eq!(human_date(b), "Mon 23 Nov");
+        assert_eq!(human_date_year(b), "Mon 23 Nov 2026");
     }
 }

@@ -700,3 +700,89 @@ fn a_day_or_a_week_away_and_a_range_that_ended_the_day_before() {
         Some(d("2006-06-14"))
     );
 }
+
+#[test]
+fn notices_that_say_when_the_person_is_back_or_that_the_mailbox_closed() {
+    let sent = d("2026-11-25");
+    // Lotus Notes' French and German subjects (the kind of realmail auto-172).
+    for subject in ["Dana REYES est absent(e).", "Dana Reyes ist abwesend."] {
+        assert!(is_auto(&[], subject, "Retour le 30/11/2026."), "{subject}");
+        assert!(
+            !is_auto(&[], &format!("Re: {subject}"), "Can we talk on Friday?"),
+            "{subject}"
+        );
+    }
+    // Notices that name the day back instead of the absence (realmail auto-173's kind).
+    for (text, back) in [
+        (
+            "Guten Tag\n\nIch bin am 7. Dezember wieder im Büro. Bei dringenden Anliegen wenden Sie sich bitte an sam@northwind.example.",
+            "2026-12-07",
+        ),
+        (
+            "Hello,\n\nI'll be back in the office on 7 December. For urgent matters please contact sam@northwind.example.",
+            "2026-12-07",
+        ),
+    ] {
+        let auto =
+            auto_reply(&[], "Re: Pilot scope", text, sent).unwrap_or_else(|| panic!("{text}"));
+        assert_eq!(auto.returns_on, Some(d(back)), "{text}");
+        assert!(auto.departed.is_none(), "{text}");
+    }
+    // A notice in Chinese that calls itself an automatic reply (realmail auto-180's kind).
+    assert!(is_auto(
+        &[],
+        "Re: Pilot scope",
+        "这是一封自动回复邮件。我正在出差，回来后会尽快回复您。"
+    ));
+    // A mailbox closed for good (realmail auto-182's kind): permanent, the desk it names kept.
+    let closed = auto_reply(
+        &[],
+        "Re: Pilot scope",
+        "Thank you for your email. This mailbox was closed on 30 September 2026 and is no longer monitored. Please resend your email to desk@northwind.example.",
+        sent,
+    )
+    .expect("a closed mailbox's notice");
+    assert!(closed.departed.is_some());
+    // People who say when they are back are still replying.
+    for text in [
+        "I'll be back in the office on Monday, let's talk then.",
+        "Sounds good. I'll be back at my desk at 3 and will call you.",
+        "Ich bin ab Montag wieder im Büro, dann schicke ich Ihnen den Vertrag. Passt das?",
+    ] {
+        assert!(!is_auto(&[], "Re: Pilot scope", text), "{text}");
+    }
+}
+
+#[test]
+fn a_persons_reply_that_gives_a_new_address() {
+    use rekindle_core::EmailAddress;
+    use rekindle_core::mail::address_change;
+    let own = EmailAddress::parse("dana@northwind.example").unwrap();
+    let new = EmailAddress::parse("dana@northwind-group.example").unwrap();
+    let kept = address_change(
+        "Sounds good. BTW my new address is dana@northwind-group.example, please use it from now on.",
+        Some(&own),
+    )
+    .expect("a new address");
+    assert_eq!((kept.to, kept.old_stops), (new.clone(), false));
+    for text in [
+        "Sounds good. My new address is dana@northwind-group.example; this address will stop working in June.",
+        "Thanks! My new address is dana@northwind-group.example, the old one will be closed on Friday.",
+        "Passt. Meine neue Adresse ist dana@northwind-group.example, die alte Adresse ist ab Juni nicht mehr erreichbar.",
+    ] {
+        let change = address_change(text, Some(&own)).unwrap_or_else(|| panic!("{text}"));
+        assert_eq!((change.to, change.old_stops), (new.clone(), true), "{text}");
+    }
+    // No new address: a reply naming a colleague's, or its own, is none.
+    assert_eq!(
+        address_change(
+            "Please send the contract to sam@northwind.example.",
+            Some(&own)
+        ),
+        None
+    );
+    assert_eq!(
+        address_change("My new address is dana@northwind.example.", Some(&own)),
+        None
+    );
+}

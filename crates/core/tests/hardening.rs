@@ -105,3 +105,34 @@ fn every_date_input_is_held_to_one_range() {
         jiff::Timestamp::MAX
     );
 }
+
+/// A day a reply names in a year outside the accepted range is never read as the next such
+/// day, nor as anything else: the reading carries no date from it and says it was not taken.
+/// A year in range still places its day, and a day already past names nothing ahead.
+#[test]
+fn a_reply_naming_a_day_outside_the_range_carries_no_date_from_it() {
+    use rekindle_core::reply::classify;
+    let sent: jiff::civil::Date = "2026-11-20".parse().unwrap();
+    for text in [
+        "I am out of the office and back on 3 March 2350.",
+        "Not now. Please come back to me in June 2201.",
+        "Let's pick this up again on February 2nd, 1850.",
+    ] {
+        let r = classify(text, None, sent);
+        assert_eq!(r.until, None, "{text}: {r:?}");
+        assert!(
+            r.evidence
+                .iter()
+                .any(|e| e.contains("outside 1900-01-01 to 2199-12-31")),
+            "{text}: {:?}",
+            r.evidence
+        );
+        if let Some(p) = &r.proposal {
+            assert_eq!(p.on, None, "{text}: {r:?}");
+        }
+    }
+    let r = classify("Not now. Please come back to me in June 2028.", None, sent);
+    assert_eq!(r.until, Some("2028-06-01".parse().unwrap()), "{r:?}");
+    let r = classify("Not now. We spoke in March 2020 already.", None, sent);
+    assert_ne!(r.until, Some("2027-03-01".parse().unwrap()), "{r:?}");
+}

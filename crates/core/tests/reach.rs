@@ -6,7 +6,7 @@ use common::*;
 use jiff::civil::Date;
 use rekindle_core::compose::{ComposeError, Composer};
 use rekindle_core::outbox::{Outgoing, Verdict, check};
-use rekindle_core::reach::{Barrier, Purpose, Reach, reach};
+use rekindle_core::reach::{self, Barrier, Purpose, Reach, reach};
 use rekindle_core::revival::{Catalogue, Outlook, RevivalPolicy, Subject, rank_one};
 use rekindle_core::*;
 
@@ -190,6 +190,18 @@ fn nobody_to_write_to_and_closed_deals_get_no_touch_anywhere() {
             }),
             Barrier::Bounced,
         ),
+        // Everyone moved: their addresses retired for another, the new one not yet added.
+        (
+            chased().with(|r| {
+                for c in &mut r.contacts {
+                    c.retired = c.emails.clone();
+                    c.moved_to = EmailAddress::parse("dana@northwind-group.example").ok();
+                }
+            }),
+            Barrier::Moved {
+                to: EmailAddress::parse("dana@northwind-group.example").ok(),
+            },
+        ),
         (chased().with(|r| r.contacts.clear()), Barrier::NoContacts),
         (
             chased().with(|r| r.deal.status = DealStatus::Won),
@@ -258,4 +270,22 @@ fn a_revival_play_may_reach_a_lost_deal_once_its_date_has_come() {
         verdict(&f, PlayKind::ValueAdd, after),
         Verdict::Refuse { why } if why.contains("lost")
     ));
+}
+
+#[test]
+fn a_person_who_moved_is_reached_at_any_address_they_did_not_retire() {
+    let new = EmailAddress::parse("dana@northwind-group.example").unwrap();
+    // One contact moved, the other did not: the deal is chased, the draft goes to the other.
+    let one = chased().with(|r| {
+        r.contacts[0].retired = r.contacts[0].emails.clone();
+    });
+    assert_eq!(reach(&one.0, Purpose::Sequence, now()), Reach::Reachable);
+    // The person who moved, with the new address added beside the old: reached there.
+    let both = chased().with(|r| {
+        let c = &mut r.contacts[0];
+        c.retired = c.emails.clone();
+        c.emails.push(new.clone());
+    });
+    assert!(reach::contact_reachable(&both.0, &both.0.contacts[0]));
+    assert_eq!(both.0.contacts[0].address(), Some(&new));
 }

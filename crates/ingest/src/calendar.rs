@@ -27,6 +27,7 @@ use icalendar::{CalendarDateTime, Component, DatePerhapsTime, EventStatus as Ics
 use jiff::Timestamp;
 use rekindle_core::EmailAddress;
 use rekindle_core::calendar::{Attendee, EventStatus, Occurrence};
+use rekindle_core::time::{EARLIEST, LATEST, date_of};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
@@ -49,7 +50,8 @@ pub struct CalendarRead {
 pub const MAX_OCCURRENCES: usize = 400;
 
 /// Most instances of one series walked through, from its first (DTSTART) to the window's end,
-/// before it is given up on: a daily series begun in 1753, a weekly one from the year 1. A
+/// before it is given up on. A series starting before 1900 is skipped for its date first
+/// (`dates_out_of_range`), so this is the guard behind that one. A
 /// recurrence is expanded from its start (RFC 5545 section 3.3.10: COUNT and BYSETPOS count
 /// from it), so a series begun long before the window costs one step per instance before it;
 /// without this bound a `COUNT=4294967295` or a series from 1900 took minutes.
@@ -102,6 +104,40 @@ fn listed_dates(event: &icalendar::Event, name: &str) -> usize {
         .chain(event.properties().get(name))
         .map(|p| p.value().split(',').count())
         .sum()
+}
+
+/// The year an iCalendar DATE or DATE-TIME value (`20261110`, `99991231T000000Z`) is written
+/// in, when it lies outside the range every date is held to (`time::EARLIEST` to
+/// `time::LATEST`).
+fn year_out_of_range(value: &str) -> Option<i64> {
+    let year: i64 = value.trim().get(..4)?.parse().ok()?;
+    let range = i64::from(EARLIEST.year())..=i64::from(LATEST.year());
+    (!range.contains(&year)).then_some(year)
+}
+
+/// Why an event's dates cannot be taken: its DTSTART, DTEND or the UNTIL of its RRULE
+/// written in a year outside the accepted range (RFC 5545 allows any four-digit year; a
+/// pipeline holds 1900-2199), or its start read as an instant outside it.
+fn dates_out_of_range(event: &icalendar::Event, start: Option<Timestamp>) -> Option<String> {
+    let range = "outside 1900-01-01 to 2199-12-31";
+    for name in ["DTSTART", "DTEND", "RECURRENCE-ID"] {
+        if let Some(value) = event.property_value(name)
+            && year_out_of_range(value).is_some()
+        {
+            return Some(format!("{name} {} is {range}", value.trim()));
+        }
+    }
+    if let Some(rule) = event.property_value("RRULE")
+        && let Some(until) = rule
+            .split(';')
+            .find_map(|part| part.trim().strip_prefix("UNTIL="))
+        && year_out_of_range(until).is_some()
+    {
+        return Some(format!("RRULE UNTIL={} is {range}", until.trim()));
+    }
+    start
+        .filter(|t| !(EARLIEST..=LATEST).contains(&date_of(*t)))
+        .map(|t| format!("DTSTART {t} is {range}"))
 }
 
 fn utc(value: &DatePerhapsTime) -> Option<Timestamp> {
@@ -298,7 +334,12 @@ fn read_calendar<R: std::io::BufRead>(
             read.skipped.push(skip("no UID"));
             return;
         };
-        let Some(start) = event.get_start().as_ref().and_then(utc) else {
+        let start = event.get_start().as_ref().and_then(utc);
+        if let Some(why) = dates_out_of_range(&event, start) {
+            read.skipped.push(skip(&format!("UID {uid}: {why}")));
+            return;
+        }
+        let Some(start) = start else {
             let reason = if unknown_zones.is_empty() {
                 "no readable DTSTART".to_string()
             } else {

@@ -17,7 +17,9 @@
 //! - from a marker to the end of the message, the way Outlook places the history after the
 //!   reply: `<div id="appendonsend">`, `<div id="divRplyFwdMsg">`, `<hr id="stopSpelling">`,
 //!   and Outlook desktop's header separator `<div style="border:none;border-top:solid #E1E1E1
-//!   1.0pt...">` (`#B5C4DF` in older versions).
+//!   1.0pt...">` (`#B5C4DF` in older versions); any other `div` drawn with a top border
+//!   (Windows Mail writes `border-top-style: solid` in longhand) when its first line is a
+//!   header label ("From:", "Von:", "De:", "От:"...), the header block of the quoted message.
 //!
 //! No crate on the toolchain turns HTML mail into text with quotes marked (html2text renders
 //! blockquotes, but not the Gmail or Outlook containers, and pulls in a full HTML parser), so
@@ -71,6 +73,8 @@ pub(crate) fn html_text(html: &str) -> String {
     let mut open: Vec<Open> = Vec::new();
     // Everything after an Outlook history marker is history.
     let mut rest_quoted = false;
+    // A div drawn with a top border was opened and its first line is still to come.
+    let mut bordered = false;
     let mut hidden: Option<String> = None;
     // The quote containers among `open`, kept as it changes (not counted again per line).
     let mut quotes = 0usize;
@@ -116,6 +120,11 @@ pub(crate) fn html_text(html: &str) -> String {
             continue;
         }
         if BLOCKS.contains(&name.as_str()) {
+            // A bordered div whose first line is a header label opens the quoted message.
+            if bordered && !line.trim().is_empty() {
+                rest_quoted |= opens_header_block(&line);
+                bordered = false;
+            }
             // An empty line becomes a blank one only at an explicit break or paragraph end.
             let blank = name == "br" || (name == "p" && closing);
             flush(
@@ -130,6 +139,8 @@ pub(crate) fn html_text(html: &str) -> String {
             ("div" | "blockquote", false) => {
                 if name == "div" && marks_history(&attributes) {
                     rest_quoted = true;
+                } else if name == "div" && !rest_quoted && top_border(&attributes) {
+                    bordered = true;
                 }
                 let quote = name == "blockquote" || quote_div(&attributes);
                 // Nesting deeper than any mail program writes is not followed: the work per
@@ -172,6 +183,37 @@ fn marks_history(attributes: &str) -> bool {
         || squeezed.contains("id=divrplyfwdmsg")
         || squeezed.contains("border-top:solid#e1e1e1")
         || squeezed.contains("border-top:solid#b5c4df")
+}
+
+/// A `div` drawn with a top border, in shorthand (`border-top: 1px solid`) or longhand
+/// (`border-top-style: solid`): the separator mail programs draw above a quoted header block.
+fn top_border(attributes: &str) -> bool {
+    let squeezed: String = attributes.chars().filter(|c| !c.is_whitespace()).collect();
+    squeezed.contains("border-top-style:solid")
+        || (squeezed.contains("border-top:") && squeezed.contains("solid"))
+}
+
+/// The header labels that open a quoted message's header block, in the languages of the mail
+/// programs' own reply markup (English, German, French, Spanish, Italian, Portuguese, Dutch,
+/// the Nordic languages, Polish, Russian).
+const HEADER_LABELS: &[&str] = &[
+    "from:",
+    "von:",
+    "de:",
+    "de :",
+    "da:",
+    "van:",
+    "från:",
+    "fra:",
+    "od:",
+    "от:",
+    "lähettäjä:",
+];
+
+/// Whether a line opens with a header label ("From: Alex", "От: Alexander L").
+fn opens_header_block(line: &str) -> bool {
+    let lowered = line.trim_start().to_lowercase();
+    HEADER_LABELS.iter().any(|label| lowered.starts_with(label))
 }
 
 /// Adds text between tags to the line: whitespace collapsed, entities decoded.
@@ -266,5 +308,18 @@ mod tests {
         let text = html_text(outlook);
         assert!(text.starts_with("Thanks, let's talk Thursday.\n"), "{text}");
         assert!(text.contains("> We went another way?"), "{text}");
+    }
+
+    #[test]
+    fn a_bordered_header_block_opens_the_history() {
+        // Windows Mail: a div with a longhand top border, then the quoted message's headers.
+        let windows_mail = r#"<div>Friday suits us.</div><div style="padding-top: 5px; border-top-color: rgb(229, 229, 229); border-top-width: 1px; border-top-style: solid;"><div><b>От:</b>&nbsp;Ana<br><b>Отправлено:</b> 3 июня</div></div><div>Can we meet?</div>"#;
+        let text = html_text(windows_mail);
+        assert!(text.starts_with("Friday suits us.\n> "), "{text}");
+        assert!(text.contains("> Can we meet?"), "{text}");
+        // A bordered div that is not a header block (a signature rule) quotes nothing.
+        let signature = r#"<div>Friday suits us.</div><div style="border-top: 1px solid #ccc">Ana Ruiz, Buyer</div><div>From: our side, two seats.</div>"#;
+        let text = html_text(signature);
+        assert!(!text.contains("> "), "{text}");
     }
 }

@@ -312,6 +312,38 @@ fn body_text(parsed: &mail_parser::Message<'_>) -> String {
     }
 }
 
+/// The `Date:` header's instant, held to the range every date is (`time::EARLIEST` to
+/// `time::LATEST`). mail-parser reads a four-digit year below 100 ("0001") as a two-digit one
+/// (2001, RFC 5322 section 4.3), so the year is read from the header's own words too: a message
+/// dated outside the range is refused, naming its date and Message-ID, never stored on a
+/// guessed day. No `Date:` (or one that does not parse) is `None`: the import's time stands in.
+fn date(parsed: &mail_parser::Message<'_>) -> Result<Option<jiff::Timestamp>, String> {
+    use rekindle_core::time::{EARLIEST, LATEST, date_of};
+    let at = parsed
+        .date()
+        .and_then(|d| jiff::Timestamp::from_second(d.to_timestamp()).ok());
+    let raw = parsed.header_raw("Date").map(str::trim).unwrap_or("");
+    // The year is the header's only run of three or more digits that stands alone (the zone,
+    // `+0000`, has a sign; the time has colons).
+    let written_year = raw
+        .split(|c: char| c.is_whitespace() || c == ',')
+        .filter(|w| w.len() >= 3 && w.bytes().all(|b| b.is_ascii_digit()))
+        .find_map(|w| w.parse::<i64>().ok());
+    let years = i64::from(EARLIEST.year())..=i64::from(LATEST.year());
+    let out_of_range = written_year.is_some_and(|y| !years.contains(&y))
+        || at.is_some_and(|t| !(EARLIEST..=LATEST).contains(&date_of(t)));
+    if out_of_range {
+        return Err(format!(
+            "Date {raw:?} is outside 1900-01-01 to 2199-12-31{}",
+            parsed
+                .message_id()
+                .map(|id| format!(" (Message-ID <{id}>)"))
+                .unwrap_or_default()
+        ));
+    }
+    Ok(at)
+}
+
 /// The message as the core sees it, from what was parsed (`with_text`: the body too).
 fn build(
     parsed: &mail_parser::Message<'_>,
@@ -320,9 +352,7 @@ fn build(
 ) -> Result<Message, String> {
     let from = addresses(parsed.from()).into_iter().next();
     let message_id = parsed.message_id().map(str::to_string);
-    let date = parsed
-        .date()
-        .and_then(|d| jiff::Timestamp::from_second(d.to_timestamp()).ok());
+    let date = date(parsed)?;
     if from.is_none() && message_id.is_none() && date.is_none() {
         return Err("no From, Message-ID or Date header".into());
     }

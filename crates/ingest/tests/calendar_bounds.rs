@@ -4,8 +4,8 @@
 //! panics; the events around it are still read.
 
 use rekindle_ingest::calendar::{
-    MAX_BARREN_SERIES, MAX_EXPANSION_STEPS, MAX_LISTED_DATES, MAX_NESTING, MAX_OCCURRENCES, Window,
-    machine_made, parse_ics, read_ics,
+    MAX_BARREN_SERIES, MAX_LISTED_DATES, MAX_NESTING, MAX_OCCURRENCES, Window, machine_made,
+    parse_ics, read_ics,
 };
 
 fn window() -> Window {
@@ -127,7 +127,7 @@ fn expansion_is_bounded_by_the_window_and_the_caps_whatever_the_rule() {
             "{uid}: every occurrence within the window"
         );
     }
-    // A daily series from the year 1 needs more steps than the cap to reach the window.
+    // A series from the year 1 is not expanded at all: its start is outside the accepted range.
     let read = read_with_plain(event(
         "year-one",
         "00010101T100000Z",
@@ -138,10 +138,69 @@ fn expansion_is_bounded_by_the_window_and_the_caps_whatever_the_rule() {
         read.skipped[0].reason.contains("UID year-one")
             && read.skipped[0]
                 .reason
-                .contains(&format!("more than {MAX_EXPANSION_STEPS}")),
+                .contains("outside 1900-01-01 to 2199-12-31"),
         "{:?}",
         read.skipped[0]
     );
+}
+
+/// Every date an event carries is held to the range every date is (1900-01-01 to
+/// 2199-12-31): an event with a start, an end, an override or a series end outside it is
+/// skipped naming its UID and the property, never stored on a guessed day; one on the last
+/// day of the range is read.
+#[test]
+fn events_dated_outside_the_accepted_range_are_skipped_naming_the_property() {
+    let dated = |uid: &str, start: &str, extra: &str| {
+        format!(
+            "BEGIN:VEVENT\r\nUID:{uid}\r\nDTSTAMP:20261101T000000Z\r\nDTSTART{start}\r\nSUMMARY:Sync\r\nORGANIZER:mailto:dana@acme.example\r\n{extra}END:VEVENT\r\n"
+        )
+    };
+    for (uid, start, extra, property) in [
+        ("past-range", ";VALUE=DATE:22000101", "", "DTSTART 22000101"),
+        (
+            "before-range",
+            ":18991231T230000Z",
+            "",
+            "DTSTART 18991231T230000Z",
+        ),
+        (
+            "endless-end",
+            ":20261110T100000Z",
+            "DTEND:99990101T000000Z\r\n",
+            "DTEND 99990101T000000Z",
+        ),
+        (
+            "until-before",
+            ":20261110T100000Z",
+            "RRULE:FREQ=WEEKLY;UNTIL=18991231T000000Z\r\n",
+            "RRULE UNTIL=18991231T000000Z",
+        ),
+        (
+            "moved-from-nowhere",
+            ":20261112T100000Z",
+            "RECURRENCE-ID:00050101T100000Z\r\n",
+            "RECURRENCE-ID 00050101T100000Z",
+        ),
+    ] {
+        let read = read_with_plain(dated(uid, start, extra));
+        assert!(
+            read.occurrences.iter().all(|o| !o.key.starts_with(uid)),
+            "{uid}: {:?}",
+            read.occurrences
+        );
+        assert_eq!(read.skipped.len(), 1, "{uid}: {:?}", read.skipped);
+        let reason = &read.skipped[0].reason;
+        assert!(
+            reason.contains(&format!("UID {uid}"))
+                && reason.contains(property)
+                && reason.contains("outside 1900-01-01 to 2199-12-31"),
+            "{uid}: {reason}"
+        );
+        assert!(read.skipped[0].origin.contains("x.ics"), "{uid}");
+    }
+    let read = read_with_plain(dated("last-day", ";VALUE=DATE:21991231", ""));
+    assert!(read.skipped.is_empty(), "{:?}", read.skipped);
+    assert!(read.occurrences.iter().any(|o| o.key == "last-day"));
 }
 
 #[test]

@@ -267,3 +267,61 @@ fn huge_headers_and_bodies_are_read_within_bounds() {
     );
     assert!(messages[0].text.is_empty());
 }
+
+/// A `Date:` header is held to the range every date is (1900-01-01 to 2199-12-31): a message
+/// dated outside it is skipped naming its file, position, date and Message-ID, never dated
+/// on a guessed day (a year written `0099` is not 1999 or 2099); a two-digit year (RFC 5322
+/// section 4.3) and the range's last day are read.
+#[test]
+fn a_message_dated_outside_the_accepted_range_is_skipped_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let dated = |id: &str, date: &str| {
+        format!(
+            "From x Thu Jan  1 00:00:00 2026\nMessage-ID: <{id}>\nFrom: Dana <dana@northwind.io>\nTo: alex@seller.io\nSubject: Re: Proposal\nDate: {date}\n\nThursday works.\n\n"
+        )
+    };
+    let mbox = [
+        dated("far@northwind.io", "Sat, 01 Jan 2200 09:00:00 +0000"),
+        dated("early@northwind.io", "Sun, 31 Dec 1899 23:00:00 +0000"),
+        dated(
+            "zero-padded@northwind.io",
+            "Thu, 01 Jan 0099 09:00:00 +0000",
+        ),
+        dated("last@northwind.io", "Tue, 31 Dec 2199 09:00:00 +0000"),
+        dated("short@northwind.io", "Tue, 12 May 26 09:00:00 +0000"),
+    ]
+    .concat();
+    let path = dir.path().join("odd-dates.mbox");
+    std::fs::write(&path, mbox).unwrap();
+    let (messages, summary) = read_all(&path);
+    let kept: Vec<_> = messages
+        .iter()
+        .map(|m| (m.message_id.clone().unwrap(), m.date.map(|d| d.to_string())))
+        .collect();
+    assert_eq!(
+        kept,
+        vec![
+            (
+                "last@northwind.io".to_string(),
+                Some("2199-12-31T09:00:00Z".to_string())
+            ),
+            (
+                "short@northwind.io".to_string(),
+                Some("2026-05-12T09:00:00Z".to_string())
+            ),
+        ]
+    );
+    assert_eq!(summary.skipped.len(), 3, "{:?}", summary.skipped);
+    for (skipped, id) in summary.skipped.iter().zip([
+        "far@northwind.io",
+        "early@northwind.io",
+        "zero-padded@northwind.io",
+    ]) {
+        assert!(skipped.origin.contains("odd-dates.mbox"), "{skipped:?}");
+        assert!(
+            skipped.reason.contains(id)
+                && skipped.reason.contains("outside 1900-01-01 to 2199-12-31"),
+            "{skipped:?}"
+        );
+    }
+}

@@ -211,12 +211,14 @@ impl CaptureWriter {
     }
 
     /// The rep's earliest touch on a deal (an outbound call, message or meeting; notes are
-    /// not touches), as recorded so far.
+    /// not touches), as recorded so far. Read through the index of outbound activities alone:
+    /// SQLite's planner would otherwise walk every activity of the deal, once per reply an
+    /// import records (quadratic over a long conversation with no touch in it).
     pub fn first_touch(&mut self, deal: DealId) -> Result<Option<Timestamp>> {
         let at: Option<i64> = self
             .conn
             .prepare_cached(
-                "SELECT MIN(at) FROM activities
+                "SELECT MIN(at) FROM activities INDEXED BY activities_outbound
                  WHERE deal_id = ?1 AND direction = 'outbound' AND kind <> 'note'",
             )?
             .query_row([deal.0], |row| row.get(0))?;
@@ -418,6 +420,22 @@ impl CaptureWriter {
             .execute(params![address.as_str(), deal.0, at.as_second()])?;
         self.counted()?;
         Ok(done > 0)
+    }
+
+    /// Keeps the new address an address-change notice gave beside the address it retired
+    /// (`blocked_addresses` with the reason `moved to another address`), for the
+    /// reachability rule to offer as the way to write to the person again. Nothing happens
+    /// when `retired` is not retired.
+    pub fn note_moved_to(&mut self, retired: &str, to: &EmailAddress) -> Result<()> {
+        self.begin()?;
+        self.conn
+            .prepare_cached(
+                "UPDATE blocked_addresses SET moved_to = ?2
+                 WHERE address = ?1 AND reason = 'moved to another address'",
+            )?
+            .execute(params![retired, to.as_str()])?;
+        self.counted()?;
+        Ok(())
     }
 
     /// Moves a synced folder's position forward with the messages before it, in the same

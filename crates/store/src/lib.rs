@@ -184,6 +184,81 @@ fn explain(e: &sqlx::Error) -> String {
     }
 }
 
+/// How the database file itself failed under a command, as opposed to what the command asked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileFailure {
+    /// `SQLITE_CORRUPT` (11) or `SQLITE_NOTADB` (26): pages of the file are damaged.
+    Damaged,
+    /// `SQLITE_FULL` (13): no space left on the disk that holds it.
+    Full,
+    /// `SQLITE_IOERR` (10): the disk failed to read or write it.
+    Io,
+}
+
+impl FileFailure {
+    /// Reads a SQLite primary result code (https://sqlite.org/rescode.html).
+    fn of_code(code: i64) -> Option<FileFailure> {
+        match code & 0xff {
+            11 | 26 => Some(FileFailure::Damaged),
+            13 => Some(FileFailure::Full),
+            10 => Some(FileFailure::Io),
+            _ => None,
+        }
+    }
+
+    /// Reads SQLite's own wording of those codes (`sqlite3_errstr`), for a failure that reached
+    /// the caller as text (a row that could not be read, a worker's error).
+    fn of_text(text: &str) -> Option<FileFailure> {
+        if text.contains("database disk image is malformed")
+            || text.contains("file is not a database")
+        {
+            Some(FileFailure::Damaged)
+        } else if text.contains("database or disk is full") {
+            Some(FileFailure::Full)
+        } else if text.contains("disk I/O error") {
+            Some(FileFailure::Io)
+        } else {
+            None
+        }
+    }
+}
+
+/// Whether `error`, or any error it was caused by, is the database file failing (damaged, a
+/// full disk, an I/O error) rather than the command: `None` for every other error, and for
+/// `StoreError::Unusable`, which already says what is wrong with the file and the way out.
+pub fn file_failure(error: &(dyn std::error::Error + 'static)) -> Option<FileFailure> {
+    let mut next = Some(error);
+    while let Some(e) = next {
+        if let Some(StoreError::Unusable { .. }) = e.downcast_ref::<StoreError>() {
+            return None;
+        }
+        let coded = if let Some(e) = e.downcast_ref::<sqlx::Error>() {
+            e.as_database_error()
+                .and_then(|d| d.code())
+                .and_then(|c| c.parse::<i64>().ok())
+        } else if let Some(e) = e.downcast_ref::<rusqlite::Error>() {
+            e.sqlite_error().map(|f| i64::from(f.extended_code))
+        } else {
+            None
+        };
+        if let Some(found) = coded
+            .and_then(FileFailure::of_code)
+            .or_else(|| FileFailure::of_text(&e.to_string()))
+        {
+            return Some(found);
+        }
+        next = e.source();
+    }
+    None
+}
+
+/// What SQLite said, without the layers that repeat it.
+fn sqlite_words(e: &sqlx::Error) -> String {
+    e.as_database_error()
+        .map(|d| d.message().to_string())
+        .unwrap_or_else(|| e.to_string())
+}
+
 /// SQLite's "database is locked" (`SQLITE_BUSY`, code 5, with its extended codes).
 fn is_busy(e: &sqlx::Error) -> bool {
     e.as_database_error()
@@ -253,6 +328,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         12,
         "outbound index",
         include_str!("../migrations/sqlite/0012_outbound_index.sql"),
+    ),
+    (
+        13,
+        "moved addresses",
+        include_str!("../migrations/sqlite/0013_moved_addresses.sql"),
     ),
 ];
 
@@ -402,18 +482,34 @@ impl Store {
 
     /// SQLite's integrity check (`PRAGMA integrity_check` and `foreign_key_check`): an empty list
     /// when the database is sound, else what is wrong, one line each.
+    /// A file too damaged for the check itself to run is one problem, SQLite's own words.
     pub async fn check(&self) -> Result<Vec<String>> {
-        let mut problems: Vec<String> = sqlx::query("PRAGMA integrity_check")
+        let too_damaged = |e: sqlx::Error| match file_failure(&e) {
+            Some(FileFailure::Damaged) => Ok(vec![format!("SQLite: {}", sqlite_words(&e))]),
+            _ => Err(StoreError::Db(e)),
+        };
+        let mut problems: Vec<String> = match sqlx::query("PRAGMA integrity_check")
             .fetch_all(&self.pool)
-            .await?
-            .iter()
-            .filter_map(|r| r.try_get::<String, _>(0).ok())
-            .filter(|line| line != "ok")
-            .collect();
-        for row in sqlx::query("PRAGMA foreign_key_check")
-            .fetch_all(&self.pool)
-            .await?
+            .await
         {
+            Ok(rows) => rows
+                .iter()
+                .filter_map(|r| r.try_get::<String, _>(0).ok())
+                .filter(|line| line != "ok")
+                .collect(),
+            Err(e) => return too_damaged(e),
+        };
+        let keys = match sqlx::query("PRAGMA foreign_key_check")
+            .fetch_all(&self.pool)
+            .await
+        {
+            Ok(rows) => rows,
+            Err(e) => {
+                problems.extend(too_damaged(e)?);
+                return Ok(problems);
+            }
+        };
+        for row in keys {
             let table: String = row.try_get(0).unwrap_or_default();
             let id: i64 = row.try_get(1).unwrap_or_default();
             let parent: String = row.try_get(2).unwrap_or_default();

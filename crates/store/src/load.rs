@@ -62,7 +62,9 @@ fn deal_json(with_text: bool) -> String {
                             AND ((a.direction = 'inbound' AND (a.outcome IS NULL OR a.outcome NOT IN
                                    ('auto_reply', 'bounced', 'no_show', 'cancelled')))
                               OR (a.direction = 'outbound'
-                                  AND a.outcome IN ('connected', 'meeting_held', 'replied')))) END))
+                                  AND a.outcome IN ('connected', 'meeting_held', 'replied')))) END,
+                        EXISTS (SELECT 1 FROM blocked_addresses b WHERE b.address = e.email AND b.reason = 'moved to another address'),
+                        (SELECT b.moved_to FROM blocked_addresses b WHERE b.address = e.email AND b.reason = 'moved to another address')))
                     FROM contacts c LEFT JOIN contact_emails e ON e.contact_id = c.id
                     WHERE c.account_id = d.account_id)
          || ',' || (SELECT json_group_array(json_array(f.id, f.kind, f.text, f.source, f.said_at, f.contact_id))
@@ -120,7 +122,8 @@ type Scalars = (
     i64,
 );
 /// One row a contact and address (a contact with several addresses comes once for each).
-/// The last field: mail to this address bounced since the contact last engaged, on any deal.
+/// The last three fields: mail to this address bounced since the contact last engaged, on
+/// any deal; the person retired this address for another; the new address that notice gave.
 type ContactRow = (
     i64,
     String,
@@ -129,6 +132,8 @@ type ContactRow = (
     i64,
     Option<String>,
     i64,
+    i64,
+    Option<String>,
 );
 type FactRow = (i64, FactKind, String, String, i64, Option<i64>);
 type CommitmentRow = (i64, Party, String, i64, CommitmentStatus, String, i64);
@@ -182,15 +187,21 @@ fn date(text: Option<String>, table: &'static str, id: i64) -> Result<Option<jif
 /// Folds the contact-and-address rows into contacts, keeping their order. A contact is
 /// do-not-contact when marked so or when one of their addresses asked to stop
 /// (`blocked_addresses` with the reason `asked to stop`; an address the person retired for
-/// another, `moved to another address`, leaves them reachable there), the rule the send-time check applies; their mail bounced when mail to
-/// their first address did since they last engaged, on any deal (`Store::is_bounced`).
+/// another, `moved to another address`, leaves them reachable at their other addresses and is
+/// listed in `Contact::retired`, with the new address the notice gave in `Contact::moved_to`),
+/// the rule the send-time check applies; their mail bounced when mail to their first address
+/// did since they last engaged, on any deal (`Store::is_bounced`).
 fn merge_contacts(rows: Vec<ContactRow>) -> Vec<Contact> {
     let mut contacts: Vec<Contact> = Vec::new();
-    for (cid, name, title, role, dnc, email, bounced) in rows {
+    for (cid, name, title, role, dnc, email, bounced, retired, moved_to) in rows {
         let email = email.and_then(|e| EmailAddress::parse(&e).ok());
+        let moved_to = moved_to.and_then(|e| EmailAddress::parse(&e).ok());
+        let retired: Vec<EmailAddress> = email.iter().filter(|_| retired != 0).cloned().collect();
         match contacts.iter_mut().find(|c| c.id.0 == cid) {
             Some(c) => {
                 c.emails.extend(email);
+                c.retired.extend(retired);
+                c.moved_to = c.moved_to.take().or(moved_to);
                 // Do-not-contact when any of their addresses asked to stop.
                 c.do_not_contact |= dnc != 0;
             }
@@ -203,6 +214,8 @@ fn merge_contacts(rows: Vec<ContactRow>) -> Vec<Contact> {
                 do_not_contact: dnc != 0,
                 // Their first address is the one drafts write to.
                 mail_bounced: bounced != 0,
+                retired,
+                moved_to,
             }),
         }
     }

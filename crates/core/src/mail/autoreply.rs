@@ -188,9 +188,11 @@ const SUBJECT_PREFIXES: &[&str] = &[
     "auto",
 ];
 
-/// Lotus Notes and Domino: "Dana Reyes/Dublin/NW is out of the office." (the whole subject).
+/// Lotus Notes and Domino: "Dana Reyes/Dublin/NW is out of the office." (the whole subject),
+/// and its French and German forms "Dana REYES est absent(e)." and "Dana Reyes ist abwesend."
+/// (an absence notice Notes sent to an R list, `eval/realmail` auto-172).
 static NOTES_SUBJECT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^[^:]{1,80}\bis (?:currently )?out of (?:the )?office\.?\s*(?:\(.*\))?$")
+    Regex::new(r"(?i)^[^:]{1,80}\b(?:is (?:currently )?out of (?:the )?office|est (?:actuellement )?absente?(?:\(e\))?|ist (?:derzeit |zurzeit |zur zeit )?(?:abwesend|außer haus|ausser haus|nicht im büro))\.?\s*(?:\(.*\))?$")
         .expect("static pattern")
 });
 /// A reply or forward prefix: a person answering (or passing on) an auto-reply.
@@ -269,10 +271,12 @@ pub(crate) static WORDING: LazyLock<Regex> = LazyLock::new(|| {
     .expect("static pattern")
 });
 
-/// A present or future absence, said by the person or about them.
+/// A present or future absence, said by the person or about them, or the notice's other way
+/// of saying it: when the person is back ("I'll be back in the office on 17 July", "Ich bin am
+/// 17. Juli wieder im Büro", "je serai de retour le 9").
 static ABSENCE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)\b(?:(?:i am|i'm|i’m|i will be|i'll be|i’ll be|i shall be|i will|is|am|are|will be|we are|we're)\s+(?:currently\s+|now\s+|presently\s+|also\s+)?(?:out of (?:the )?office|out of the country|ooo|away|on (?:\w+ )?leave|on (?:vacation|holidays?|pto|a business trip|business travel|sabbatical)|travell?ing|not in the office|not available|unavailable|absent|out)\b|(?:ich bin|bin ich|sind wir|ist)\b[^\n]{0,60}?\b(?:nicht im büro|abwesend|im urlaub|außer haus|ausser haus|auf dienstreise|nicht erreichbar|nicht im hause|in elternzeit)|\bje (?:suis|serai)\b[^\n]{0,40}?\b(?:absente?|en congés?|en vacances|hors du bureau|en déplacement|indisponible)|\b(?:estoy|estaré|me encuentro|estare)\b[^\n]{0,40}?\b(?:fuera de la oficina|de vacaciones|de baja|ausente|fuera|de viaje|no disponible))",
+        r"(?i)\b(?:(?:i am|i'm|i’m|i will be|i'll be|i’ll be|i shall be|i will|is|am|are|will be|we are|we're)\s+(?:currently\s+|now\s+|presently\s+|also\s+)?(?:out of (?:the )?office|out of the country|ooo|away|on (?:\w+ )?leave|on (?:vacation|holidays?|pto|a business trip|business travel|sabbatical)|travell?ing|not in the office|not available|unavailable|absent|out)\b|(?:ich bin|bin ich|sind wir|ist)\b[^\n]{0,60}?\b(?:nicht im büro|abwesend|im urlaub|außer haus|ausser haus|auf dienstreise|nicht erreichbar|nicht im hause|in elternzeit)|\bje (?:suis|serai)\b[^\n]{0,40}?\b(?:absente?|en congés?|en vacances|hors du bureau|en déplacement|indisponible)|\b(?:estoy|estaré|me encuentro|estare)\b[^\n]{0,40}?\b(?:fuera de la oficina|de vacaciones|de baja|ausente|fuera|de viaje|no disponible)|\b(?:i will|i'll|i’ll|i shall) be back (?:in|at|to) (?:the |my )?(?:office|desk)\b|\b(?:ich bin|bin ich)\b[^\n]{0,40}?\bwieder (?:im büro|im hause|erreichbar|im dienst)\b|\bje serai de retour\b|\bestaré de (?:vuelta|regreso)\b)",
     )
     .expect("static pattern")
 });
@@ -287,10 +291,11 @@ static FORMULAS: LazyLock<[Regex; 4]> = LazyLock::new(|| {
     ]
     .map(|p| Regex::new(p).expect("static pattern"))
 });
-/// Words only a machine writes about its own message ("this is an automatic reply"), not a
+/// Words only a machine writes about its own message ("this is an automatic reply", and the
+/// Chinese and Japanese "自动回复", "自動返信" that QQ Mail and others write), not a
 /// person's words about someone else's ("an automated message to the list").
 static SELF_AUTOMATIC: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:this|it) (?:is|was) an? (?:automatic|automated|auto-?generated|auto)[ -]?(?:reply|response|message|e-?mail|notification|answer)\b|^\s*(?:automatic|automated|auto)[ -]?(?:reply|response)\b|\bdies ist eine automatische (?:antwort|nachricht|e-?mail)\b|\bceci est (?:une réponse|un message) automatique\b|\besta es una respuesta automática\b|\beste es un mensaje automático\b")
+    Regex::new(r"(?i)\b(?:this|it) (?:is|was) an? (?:automatic|automated|auto-?generated|auto)[ -]?(?:reply|response|message|e-?mail|notification|answer)\b|^\s*(?:automatic|automated|auto)[ -]?(?:reply|response)\b|\bdies ist eine automatische (?:antwort|nachricht|e-?mail)\b|\bceci est (?:une réponse|un message) automatique\b|\besta es una respuesta automática\b|\beste es un mensaje automático\b|自动回复|自動回覆|自動回复|自动答复|自動返信|自動応答")
         .expect("static pattern")
 });
 /// What people write and notices do not: the past ("I was out"), an answer or a question.
@@ -305,16 +310,16 @@ static ANSWER_START: LazyLock<Regex> = LazyLock::new(|| {
         .expect("static pattern")
 });
 
-/// A permanent absence: left, no longer with, the mailbox not monitored, retired.
+/// A permanent absence: left, no longer with, the mailbox not monitored or closed, retired.
 static PERMANENT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)\b(?:(?:is|am) no longer (?:with|employed|working|part of|a member of)\b|(?:is|am) no longer at (?-i:[A-Z])|no longer works? (?:for|at|with)\b|(?:has|have|had) (?:now )?left (?:the |our |this )?(?:company|organi[sz]ation|firm|business|team|group|agency)\b|has (?:now )?left (?-i:[A-Z])\w+|left the (?:company|organi[sz]ation|firm|business)|(?:mailbox|inbox|e-?mail address|e-?mail account|address|account|e-?mail) (?:is|will) (?:no longer|not) (?:be )?(?:monitored|active|in use|checked|valid|read|maintained)|no longer (?:using|monitoring|checking|in use|active)\b[^.\n]{0,20}|(?:has|have) retired|(?:i am|i'm|i’m) (?:now )?retired|retired from|nicht mehr (?:bei|für|im unternehmen|in unserem unternehmen|tätig|beschäftigt|im hause|aktiv)\b|hat (?:das unternehmen|uns|die firma|unser unternehmen) verlassen|ist (?:aus dem unternehmen )?ausgeschieden|in den (?:wohlverdienten )?ruhestand|(?:postfach|e-?mail-?adresse|adresse) (?:ist|wird) nicht mehr|ne fait plus partie|a quitté (?:la société|l['’]entreprise|notre société|le groupe|ses fonctions)|n['’]est plus (?:en poste|chez|au sein|dans|employée?|joignable à cette adresse)|n['’]est plus (?:active|consultée|utilisée)|(?:pris sa|à la|partie? à la) retraite|ya no (?:trabaja|forma parte|está|pertenece) (?:en|con|de|a)\b|ha dejado (?:la|nuestra) (?:empresa|compañía|organización)|dejó la empresa|ya no (?:está activ[oa]|se revisa|se utiliza|se consulta)|se ha jubilado|jubilad[oa])",
+        r"(?i)\b(?:(?:is|am) no longer (?:with|employed|working|part of|a member of)\b|(?:is|am) no longer at (?-i:[A-Z])|no longer works? (?:for|at|with)\b|(?:has|have|had) (?:now )?left (?:the |our |this )?(?:company|organi[sz]ation|firm|business|team|group|agency)\b|has (?:now )?left (?-i:[A-Z])\w+|left the (?:company|organi[sz]ation|firm|business)|(?:mailbox|inbox|e-?mail address|e-?mail account|address|account|e-?mail) (?:is|will) (?:no longer|not) (?:be )?(?:monitored|active|in use|checked|valid|read|maintained)|(?:mailbox|inbox|e-?mail address|e-?mail account) (?:has been |was |is now |is )?(?:closed|deactivated|decommissioned|shut down)\b|\bis no longer (?:being )?monitored\b|no longer (?:using|monitoring|checking|in use|active)\b[^.\n]{0,20}|(?:has|have) retired|(?:i am|i'm|i’m) (?:now )?retired|retired from|nicht mehr (?:bei|für|im unternehmen|in unserem unternehmen|tätig|beschäftigt|im hause|aktiv)\b|hat (?:das unternehmen|uns|die firma|unser unternehmen) verlassen|ist (?:aus dem unternehmen )?ausgeschieden|in den (?:wohlverdienten )?ruhestand|(?:postfach|e-?mail-?adresse|adresse) (?:ist|wird) nicht mehr|ne fait plus partie|a quitté (?:la société|l['’]entreprise|notre société|le groupe|ses fonctions)|n['’]est plus (?:en poste|chez|au sein|dans|employée?|joignable à cette adresse)|n['’]est plus (?:active|consultée|utilisée)|(?:pris sa|à la|partie? à la) retraite|ya no (?:trabaja|forma parte|está|pertenece) (?:en|con|de|a)\b|ha dejado (?:la|nuestra) (?:empresa|compañía|organización)|dejó la empresa|ya no (?:está activ[oa]|se revisa|se utiliza|se consulta)|se ha jubilado|jubilad[oa])",
     )
     .expect("static pattern")
 });
 /// Of the permanent phrases, those only a notice writes (a person who left says "I have left").
 static PERMANENT_NOTICE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:mailbox|inbox|address|account|e-?mail) (?:is|will) (?:no longer|not) (?:be )?(?:monitored|active|in use|checked|read|maintained)|no longer (?:using|monitoring|checking) this|(?:postfach|adresse) (?:ist|wird) nicht mehr|n['’]est plus (?:active|consultée|utilisée)|ya no (?:está activ[oa]|se revisa|se utiliza|se consulta)")
+    Regex::new(r"(?i)(?:mailbox|inbox|address|account|e-?mail) (?:is|will) (?:no longer|not) (?:be )?(?:monitored|active|in use|checked|read|maintained)|(?:mailbox|inbox|e-?mail address|e-?mail account) (?:has been |was |is now |is )?(?:closed|deactivated|decommissioned|shut down)\b|\bis no longer (?:being )?monitored\b|no longer (?:using|monitoring|checking) this|(?:postfach|adresse) (?:ist|wird) nicht mehr|n['’]est plus (?:active|consultée|utilisée)|ya no (?:está activ[oa]|se revisa|se utiliza|se consulta)")
         .expect("static pattern")
 });
 
@@ -341,6 +346,37 @@ fn moved_to(
             .find(|a| own.is_none_or(|o| !o.as_str().eq_ignore_ascii_case(a.as_str())))
     };
     found(&text[words.start()..]).or_else(|| found(&text[..words.start()]))
+}
+
+/// Words that say the old address stops working: "this address will no longer work", "my
+/// old address will be closed", "meine alte Adresse ist ab Juni nicht mehr erreichbar", "mon
+/// ancienne adresse ne sera plus active", "mi antigua dirección dejará de funcionar".
+static OLD_STOPS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:old|current|this|previous|former|the other) (?:e-?mail |mail |work )?(?:address|account|mailbox|inbox|one)\b[^.\n]{0,40}?\b(?:will (?:no longer|not|stop)|won['’]t|(?:is|goes|will go|will be|is being|gets) (?:going away|away|closed|deactivated|shut down|switched off|retired|deleted|removed)|stops? working|no longer (?:works?|active|monitored|in use)|(?:is|will be) (?:no longer|not) (?:monitored|active|read|checked|in use))|\b(?:alte|bisherige) (?:e-?mail-?)?adresse\b[^.\n]{0,60}?\bnicht mehr\b|\b(?:ancienne|actuelle) adresse\b[^.\n]{0,60}?\bne sera plus\b|\b(?:antigua|anterior) dirección\b[^.\n]{0,60}?\b(?:dejará de|ya no)\b")
+        .expect("static pattern")
+});
+
+/// A new address a person's own reply gives for themselves ("Sounds good. BTW my new address
+/// is dana@northwind-group.example, please use it from now on"). Read by the importer beside
+/// the reply's reading: the new address is offered as a suggested contact; the old one is
+/// retired (`Action::StopAddress`) only when the text says it stops working (`old_stops`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AddressChange {
+    pub to: EmailAddress,
+    pub old_stops: bool,
+}
+
+/// The address change a text announces, with `own` (the sender's address, when known) never
+/// taken for the new one: the words of an address-change notice (`ADDRESS_MOVED`, English,
+/// German, French and Spanish) beside an address in the text. `None` when the text gives no
+/// new address.
+pub fn address_change(text: &str, own: Option<&EmailAddress>) -> Option<AddressChange> {
+    let words = ADDRESS_MOVED.find(text)?;
+    let to = moved_to(text, &words, own)?;
+    Some(AddressChange {
+        to,
+        old_stops: OLD_STOPS.is_match(text) || PERMANENT_NOTICE.is_match(text),
+    })
 }
 
 /// The short answers a person opens a reply with ("Yes.", "Sounds good -", "OK, thanks.",
@@ -786,6 +822,10 @@ static BACK: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)(?:\b(?:back|return|returning|returns|available|reachable|zurück|wieder|erreichbar|retour|regreso|regresaré|regresare|vuelvo|volveré|volvere|de vuelta|reincorporo|reincorporaré)\b[^.\n;]{0,30}?\s(?:on|from|by|as of|am|ab|le|el|the|dem|den|du|del|in|at)?|\b(?:ab|à partir du|a partir del?|dès le|as of)|\b(?:back|return|returning|zurück|wieder|retour|regreso|vuelvo)\b)\s*(?:(?:the|le|el|den|dem)\s+)?$")
         .expect("static pattern")
 });
+/// German word order puts the return after the date: "Ich bin am 17. Juli wieder im Büro",
+/// "ab Montag, 3. Juni, wieder erreichbar" (realmail auto-173).
+static BACK_AFTER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)^\s*,?\s*(?:wieder|zurück)\b").expect("static pattern"));
 /// "during the week of", "la semaine du", "die Woche vom", "la semana del".
 static WEEK_OF: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
@@ -1053,7 +1093,11 @@ fn return_date_unchecked(text: &str, sent: Date, order: DayOrder) -> Option<Date
             } else {
                 Role::LastDay
             }
-        } else if BACK.is_match(lead) {
+        } else if BACK.is_match(lead)
+            || text
+                .get(whole.end()..)
+                .is_some_and(|after| BACK_AFTER.is_match(after))
+        {
             Role::Back
         } else if WEEK_OF.is_match(lead) {
             Role::WeekOf

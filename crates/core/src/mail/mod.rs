@@ -12,8 +12,9 @@ mod understand;
 
 pub use address::{address_names, is_free_mail, normalise_address};
 pub use autoreply::{
-    AutoReply, AutoReplyEvidence, DayOrder, Departure, auto_reply, auto_reply_to, day_order,
-    departure_plan, is_list_traffic, return_date, return_date_in, working_day_on_or_after,
+    AddressChange, AutoReply, AutoReplyEvidence, DayOrder, Departure, address_change, auto_reply,
+    auto_reply_to, day_order, departure_plan, is_list_traffic, return_date, return_date_in,
+    working_day_on_or_after,
 };
 pub use message::{
     DeliveryAction, Message, RecipientStatus, bounced_addresses, contact_bounced,

@@ -428,7 +428,7 @@ pub fn classify_with(
     let lower = lower.trim();
     // A time said of an absence ("I'm out next week") is when they are away, not a time to
     // meet or to look again: only `back_on` speaks of it.
-    let all_times = mentions(lower, sent);
+    let (all_times, refused_dates) = when::mentions_checked(lower, sent);
     let times: Vec<Mention> = all_times.iter().filter(|m| !m.away).cloned().collect();
     let far_after = sent.checked_add(LATER_AFTER_DAYS.days()).unwrap_or(sent);
     let later_date = times.iter().map(|m| m.on).filter(|d| *d >= far_after).min();
@@ -638,6 +638,12 @@ pub fn classify_with(
                 m.as_str()
             ),
         );
+    }
+    // A day the text names in a year outside the accepted range is not taken, and says so.
+    for phrase in refused_dates {
+        reading.evidence.push(format!(
+            "{phrase}: a day outside 1900-01-01 to 2199-12-31, not taken"
+        ));
     }
     reading
 }

@@ -87,6 +87,17 @@ pub fn plan(
     policy: &Policy,
 ) -> Vec<Action> {
     let mut actions = plan_class(reading, situation, sender, quote, at, policy);
+    // A person's answer that gives their new address and says the old one stops working
+    // retires the old one, as an address-change notice does (the new one is offered by the
+    // importer as a suggested contact).
+    if situation.direct
+        && crate::mail::address_change(quote, None).is_some_and(|c| c.old_stops)
+        && !actions
+            .iter()
+            .any(|a| matches!(a, Action::DoNotContact | Action::StopAddress))
+    {
+        actions.push(Action::StopAddress);
+    }
     if let Some(date) = reading.back_on
         && !actions
             .iter()

@@ -4,6 +4,7 @@
 //! reply was sent.
 
 use crate::mail::autoreply::{MONTHS, month_number};
+use crate::time::{EARLIEST, LATEST};
 use jiff::civil::{Date, Weekday};
 use jiff::{Span, ToSpan};
 use regex::Regex;
@@ -341,8 +342,26 @@ fn date_of(kind: &Kind, caps: &regex::Captures<'_>, sent: Date) -> Option<Date> 
     }
 }
 
+/// A four-digit number right after the words ending at `end`, past spaces and commas: where it
+/// starts and its value (a year, when it follows a date's words).
+fn year_after(text: &str, end: usize) -> Option<(usize, i32)> {
+    let rest = text.get(end..)?;
+    let trimmed = rest.trim_start_matches([' ', ',']);
+    let digits = trimmed.bytes().take_while(u8::is_ascii_digit).count();
+    if digits != 4 || trimmed[4..].starts_with(|c: char| c.is_alphanumeric()) {
+        return None;
+    }
+    Some((end + rest.len() - trimmed.len(), trimmed[..4].parse().ok()?))
+}
+
 /// Every time `text` (lower case) names after `sent`, in the order they appear.
 pub fn mentions(text: &str, sent: Date) -> Vec<Mention> {
+    mentions_checked(text, sent).0
+}
+
+/// `mentions`, and the date words whose year lies outside the accepted range (`1 jan 9999`):
+/// named so the reading can say they were not taken.
+pub fn mentions_checked(text: &str, sent: Date) -> (Vec<Mention>, Vec<String>) {
     let mut found: Vec<(usize, Mention)> = Vec::new();
     let mut taken: Vec<std::ops::Range<usize>> = Vec::new();
     for pattern in PATTERNS.iter() {
@@ -385,28 +404,35 @@ pub fn mentions(text: &str, sent: Date) -> Vec<Mention> {
     }
     found.sort_by_key(|(at, _)| *at);
     // A year right after a month, a quarter or a season ("Q3 2027", "March 2027", "spring
-    // 2027") says which one: the mention moves to that year, and the year alone names nothing.
+    // 2027", "1 Jan 9999") says which one: the mention moves to that year, and the year alone
+    // names nothing. A year in the past or outside the accepted range (`time::EARLIEST` to
+    // `time::LATEST`) leaves the mention naming no time ahead: it is dropped, never read as
+    // the next such day.
+    let years = i32::from(EARLIEST.year())..=i32::from(LATEST.year());
     let mut out: Vec<(usize, Mention)> = Vec::new();
-    for (at, m) in found {
-        let is_year = m.phrase.len() == 4 && m.phrase.bytes().all(|b| b.is_ascii_digit());
-        if is_year
-            && let Some((prev_at, prev)) = out.last_mut()
-            && text
-                .get(*prev_at + prev.phrase.len()..at)
-                .is_some_and(|gap| gap.trim_matches([' ', ',']).is_empty())
-            && let Ok(year) = m.phrase.parse::<i16>()
-        {
-            if let Ok(moved) = Date::new(year, prev.on.month(), prev.on.day())
-                && moved >= sent
-            {
-                prev.on = moved;
-                prev.phrase = format!("{} {}", prev.phrase, m.phrase);
-            }
+    let mut refused: Vec<String> = Vec::new();
+    let mut years_read: Vec<usize> = Vec::new();
+    for (at, mut m) in found {
+        if years_read.contains(&at) {
             continue;
+        }
+        if let Some((year_at, year)) = year_after(text, at + m.phrase.len()) {
+            years_read.push(year_at);
+            let moved = i16::try_from(year)
+                .ok()
+                .filter(|y| years.contains(&i32::from(*y)))
+                .and_then(|y| Date::new(y, m.on.month(), m.on.day()).ok())
+                .filter(|d| *d >= sent);
+            if !years.contains(&year) {
+                refused.push(format!("{} {}", m.phrase, &text[year_at..year_at + 4]));
+            }
+            let Some(moved) = moved else { continue };
+            m.on = moved;
+            m.phrase = format!("{} {}", m.phrase, &text[year_at..year_at + 4]);
         }
         out.push((at, m));
     }
-    out.into_iter().map(|(_, m)| m).collect()
+    (out.into_iter().map(|(_, m)| m).collect(), refused)
 }
 
 #[cfg(test)]

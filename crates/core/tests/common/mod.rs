@@ -32,6 +32,8 @@ pub fn deal(stage: &str) -> Fixture {
         role: Some(role),
         do_not_contact: false,
         mail_bounced: false,
+        retired: Vec::new(),
+        moved_to: None,
     };
     Fixture(DealRecord {
         deal: rekindle_core::Deal {
