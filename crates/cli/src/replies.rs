@@ -6,7 +6,7 @@ use crate::output::{day, now, open, print_json, report, say, table};
 use anyhow::{Context, Result, bail};
 use rekindle_core::reply::eval::{self, Evaluation, cross_validate, evaluate, parse_set};
 use rekindle_core::reply::{Action, DealSituation, ReplyClass, classify, plan};
-use rekindle_core::time::{date_of, parse_date};
+use rekindle_core::time::{date_of, parse_date, parse_date_after};
 use rekindle_core::{LostReason, PlayKind, ReadingId};
 use std::process::ExitCode;
 
@@ -118,11 +118,21 @@ async fn decide(g: &Global, a: DecideArgs) -> Result<ExitCode> {
     let until = a
         .until
         .as_deref()
-        .map(|u| parse_date("until", u))
+        .map(|u| match class {
+            // A date to look again lies ahead; a return date may be past.
+            ReplyClass::Later => parse_date_after("--until", u, date_of(at)),
+            _ => parse_date("--until", u),
+        })
         .transpose()?;
     let old = store.reading(id).await?;
     if let Some(newer) = old.replaced_by {
         bail!("{id} was already replaced by {newer}: decide on {newer}");
+    }
+    if old.class == ReplyClass::Stop && class != ReplyClass::Stop && !a.lift_stop {
+        bail!(
+            "{id} was read as a request to stop contact ({}): deciding otherwise lets drafts and sends reach them again; if the reply did not ask that, run it again with --lift-stop",
+            old.sender
+        );
     }
     let sent = date_of(old.read_at);
     let text = old.text.clone().unwrap_or_default();
