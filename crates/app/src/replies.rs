@@ -33,6 +33,9 @@ pub struct Decision {
     pub reason: Option<LostReason>,
     /// The date the reply's answer holds until (else the date the words name).
     pub until: Option<Date>,
+    /// Deciding otherwise on a reply read as a request to stop contact lifts the stop
+    /// (do-not-contact and the blocked address): only on purpose.
+    pub lift_stop: bool,
 }
 
 /// The rep decides what a reply meant: the earlier reading's changes are undone and the
@@ -41,7 +44,7 @@ pub struct Decision {
 /// (`DealSituation::direct`).
 ///
 /// Errors: `NotFound` for an unknown reading; [`AppError::Conflict`] when it was already
-/// replaced; [`AppError::Unfit`] for a referral when the reply names no one; the store's.
+/// replaced, or it was read as a stop and the decision does not lift it on purpose; [`AppError::Unfit`] for a referral when the reply names no one; the store's.
 pub async fn decide(
     store: &Store,
     _caller: &Caller,
@@ -53,6 +56,12 @@ pub async fn decide(
     if let Some(newer) = old.replaced_by {
         return Err(AppError::Conflict(format!(
             "{id} was already replaced by {newer}: decide on {newer}"
+        )));
+    }
+    if old.class == ReplyClass::Stop && decision.class != ReplyClass::Stop && !decision.lift_stop {
+        return Err(AppError::Conflict(format!(
+            "{id} was read as a request to stop contact ({}): deciding otherwise lets drafts and sends reach them again; if the reply did not ask that, run it again with --lift-stop",
+            old.sender
         )));
     }
     let sent = date_of(old.read_at);

@@ -390,9 +390,14 @@ pub struct DecideArgs {
     /// For lost: the reason (competitor, budget, timing, not_a_priority...).
     #[arg(long)]
     pub reason: Option<String>,
-    /// For later: when to look again; for out_of_office: when they are back.
+    /// For later: when to look again (a date after today); for out_of_office: when they are
+    /// back.
     #[arg(long)]
     pub until: Option<String>,
+    /// Needed to decide otherwise on a reply read as a request to stop contact: the stop is
+    /// lifted (do-not-contact and the blocked address), so drafts and sends reach them again.
+    #[arg(long)]
+    pub lift_stop: bool,
 }
 
 #[derive(Args)]

@@ -492,7 +492,7 @@ pub async fn close(g: &Global, a: CloseArgs) -> Result<ExitCode> {
     let resurface_on = a
         .resurface
         .as_deref()
-        .map(|d| time::parse_date("--resurface", d))
+        .map(|d| time::parse_date_after("--resurface", d, time::date_of(at)))
         .transpose()?;
     let closing = if a.won {
         Closing {

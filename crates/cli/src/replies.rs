@@ -8,7 +8,7 @@ use rekindle_app::Caller;
 use rekindle_app::replies::{self, Decision};
 use rekindle_core::reply::eval::{self, Evaluation, cross_validate, evaluate, parse_set};
 use rekindle_core::reply::{Action, ReplyClass, classify};
-use rekindle_core::time::{date_of, parse_date};
+use rekindle_core::time::{date_of, parse_date, parse_date_after};
 use rekindle_core::{LostReason, PlayKind, ReadingId};
 use std::process::ExitCode;
 
@@ -115,14 +115,20 @@ async fn decide(g: &Global, a: DecideArgs) -> Result<ExitCode> {
     let store = open(g).await?;
     let at = now(g)?;
     let id: ReadingId = a.reading.parse()?;
+    let class = ReplyClass::parse(&a.class)?;
     let decision = Decision {
-        class: ReplyClass::parse(&a.class)?,
+        class,
         reason: a.reason.as_deref().map(LostReason::parse).transpose()?,
         until: a
             .until
             .as_deref()
-            .map(|u| parse_date("until", u))
+            .map(|u| match class {
+                // A date to look again lies ahead; a return date may be past.
+                ReplyClass::Later => parse_date_after("--until", u, date_of(at)),
+                _ => parse_date("--until", u),
+            })
             .transpose()?,
+        lift_stop: a.lift_stop,
     };
     let stored = replies::decide(&store, &Caller::local(), id, decision, at).await?;
     let new = stored.id;

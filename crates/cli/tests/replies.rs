@@ -257,6 +257,7 @@ fn replies_move_their_deals_with_an_audit_trail_and_the_rep_can_override() {
         &format!("R{}", sam_reading["id"]),
         "--as",
         "unclear",
+        "--lift-stop",
     ]);
     let sam = deal(&rk, &stop)["contacts"][0].clone();
     assert_eq!(sam["do_not_contact"], false);
@@ -613,4 +614,88 @@ fn eval_reports_the_fresh_holdout_and_audits_the_cue_lists() {
     // The audit is of the committed sets: it does not take another file.
     let out = rk.run(&["replies", "eval", "--cues", "--file", "x.jsonl"]);
     assert!(!out.status.success());
+}
+
+/// A stop is lifted only on purpose, and a date to look again lies ahead: deciding a stop
+/// reply as anything else without `--lift-stop`, a look-again date not after today (in
+/// `replies decide` and `close --resurface`) are refused and change nothing.
+#[test]
+fn a_stop_is_lifted_only_on_purpose_and_a_date_to_look_again_lies_ahead() {
+    let rk = Rk::new();
+    let now = "2026-11-27T10:00:00Z";
+    rk.json(&["--now", now, "init"]);
+    let d = deal_with(&rk, "Globex", "Sam Hill", "sam@globex.example");
+    touch(&rk, &d, "Sam");
+    let dir = tempfile::tempdir().unwrap();
+    let mbox = reply(
+        "stop@globex.example",
+        "sam@globex.example",
+        "Tue, 17 Nov 2026 10:00:00 +0000",
+        "Please remove me from your list and do not contact me again.",
+    );
+    let path = file(dir.path(), "inbox.mbox", &mbox);
+    let summary = rk.json(&[
+        "--now",
+        now,
+        "import",
+        "mail",
+        path.to_str().unwrap(),
+        "--me",
+        "alex@seller.io",
+    ]);
+    assert_eq!(summary["replies_read"]["stop"], 1, "{summary}");
+    let reading = format!("R{}", rk.json(&["replies", "list", "--all"])[0]["id"]);
+    let before = rk.snapshot();
+    for args in [
+        vec![
+            "replies",
+            "decide",
+            &reading,
+            "--as",
+            "later",
+            "--until",
+            "2027-03-01",
+        ],
+        vec!["replies", "decide", &reading, "--as", "revive"],
+    ] {
+        let mut all = vec!["--now", now];
+        all.extend(args);
+        let said = rk.fails(&all);
+        assert!(said.contains("--lift-stop"), "{said}");
+        assert_eq!(rk.snapshot(), before, "{all:?} changed the record");
+    }
+    for until in ["2026-01-01", "2026-11-27"] {
+        let said = rk.fails(&[
+            "--now",
+            now,
+            "replies",
+            "decide",
+            &reading,
+            "--as",
+            "later",
+            "--until",
+            until,
+            "--lift-stop",
+        ]);
+        assert!(said.contains("after today (2026-11-27)"), "{said}");
+        let said = rk.fails(&["--now", now, "close", &d, "--nurture", "--resurface", until]);
+        assert!(said.contains("after today (2026-11-27)"), "{said}");
+        assert_eq!(rk.snapshot(), before);
+    }
+    // On purpose, with a date ahead: the stop is lifted and the date kept.
+    rk.json(&[
+        "--now",
+        now,
+        "replies",
+        "decide",
+        &reading,
+        "--as",
+        "later",
+        "--until",
+        "2027-03-01",
+        "--lift-stop",
+    ]);
+    let record = deal(&rk, &d);
+    assert_eq!(record["deal"]["resurface_on"], "2027-03-01", "{record}");
+    assert_eq!(record["contacts"][0]["do_not_contact"], false, "{record}");
 }

@@ -72,6 +72,22 @@ pub fn parse_date(field: &str, s: &str) -> Result<Date, ParseError> {
     in_range(field, s, d)
 }
 
+/// Reads a date to look at a deal again (`close --resurface`, a reply decided as later): it
+/// must come after `today`, or the decision would lift at once and the deal be proposed,
+/// drafted and sent to straight away (the playbook's "look again on DATE" is a date ahead).
+pub fn parse_date_after(field: &str, s: &str, today: Date) -> Result<Date, ParseError> {
+    let d = parse_date(field, s)?;
+    if d > today {
+        Ok(d)
+    } else {
+        Err(ParseError::new(
+            field,
+            s,
+            format!("a date after today ({today})"),
+        ))
+    }
+}
+
 /// A span of `n` days, held within what date arithmetic can take (jiff's ±7,304,484 days), so
 /// that no stored number, however large, can make it panic.
 pub fn days(n: i64) -> jiff::Span {
