@@ -220,6 +220,8 @@ pub struct Reply<'a> {
     /// It answers the rep's conversation (`DealSituation::direct`): only then may its reading
     /// move the deal on its own. A reply the rep logs by hand is direct.
     pub direct: bool,
+    /// It came through a mailing list or a bulk mailing (`DealSituation::list`).
+    pub list: bool,
 }
 
 /// The date to look again a reply's changes set, if they set one (a reply read as later, or a
@@ -250,6 +252,7 @@ pub fn act_on_reply(
         status: context.status,
         superseded: context.superseded,
         direct: reply.direct,
+        list: reply.list,
     };
     let actions = plan(
         &reading,
@@ -544,8 +547,8 @@ impl Importer {
         // to the rep after one; never list traffic outside the thread, never mail before).
         // A list post, even in the rep's thread, is read and recorded but never acts alone: the
         // list, not the prospect, may be speaking, and others read it (issue 10, section 1).
-        let direct = activity.answers_touch
-            && !rekindle_core::mail::is_list_or_bulk(&message.automatic_headers);
+        let list = rekindle_core::mail::is_list_or_bulk(&message.automatic_headers);
+        let direct = activity.answers_touch && !list;
         let (reading, actions) = act_on_reply(
             &mut self.writer,
             &self.policy,
@@ -557,6 +560,7 @@ impl Importer {
                 text,
                 at: activity.at,
                 direct,
+                list,
             },
             first,
         )?;

@@ -424,6 +424,7 @@ pub async fn log(g: &Global, a: LogArgs) -> Result<ExitCode> {
                     at,
                     // Logged by hand: the rep says it answers their conversation.
                     direct: true,
+                    list: false,
                 },
                 None,
             )?;

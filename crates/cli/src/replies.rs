@@ -156,6 +156,7 @@ async fn decide(g: &Global, a: DecideArgs) -> Result<ExitCode> {
         superseded: false,
         // The rep decided: their reading is acted on.
         direct: true,
+        list: false,
     };
     let policy = store.policy().await?;
     let actions = plan(
