@@ -412,8 +412,8 @@ impl Importer {
         // to the rep after one; never list traffic outside the thread, never mail before).
         // A list post, even in the rep's thread, is read and recorded but never acts alone: the
         // list, not the prospect, may be speaking, and others read it (issue 10, section 1).
-        let direct = activity.answers_touch
-            && !rekindle_core::mail::is_list_or_bulk(&message.automatic_headers);
+        let list = rekindle_core::mail::is_list_or_bulk(&message.automatic_headers);
+        let direct = activity.answers_touch && !list;
         let (reading, actions) = act_on_reply(
             &mut self.writer,
             &self.policy,
@@ -425,6 +425,7 @@ impl Importer {
                 text,
                 at: activity.at,
                 direct,
+                list,
             },
             first,
         )?;

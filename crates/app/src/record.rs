@@ -354,6 +354,7 @@ pub async fn log_activity(
                     at,
                     // Logged by hand: the rep says it answers their conversation.
                     direct: true,
+                    list: false,
                 },
                 None,
             )?;

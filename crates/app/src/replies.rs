@@ -91,6 +91,7 @@ pub async fn decide(
         superseded: false,
         // The rep decided: their reading is acted on.
         direct: true,
+        list: false,
     };
     let policy = store.policy().await?;
     let actions = plan(
@@ -122,6 +123,8 @@ pub struct Reply<'a> {
     /// It answers the rep's conversation (`DealSituation::direct`): only then may its reading
     /// move the deal on its own. A reply the rep logs by hand is direct.
     pub direct: bool,
+    /// It came through a mailing list or a bulk mailing (`DealSituation::list`).
+    pub list: bool,
 }
 
 /// The date to look again a reply's changes set, if they set one (a reply read as later, or a
@@ -155,6 +158,7 @@ pub fn act_on_reply(
         status: context.status,
         superseded: context.superseded,
         direct: reply.direct,
+        list: reply.list,
     };
     let actions = plan(
         &reading,

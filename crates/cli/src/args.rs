@@ -31,6 +31,15 @@ fn line(s: &str) -> Result<String, String> {
     }
 }
 
+/// `line`, or nothing at all (an optional summary left empty).
+fn line_or_empty(s: &str) -> Result<String, String> {
+    if s.trim().is_empty() {
+        Ok(String::new())
+    } else {
+        line(s)
+    }
+}
+
 /// A feature's name as the rep writes it ("SAML login", "SSO"): one line with at least one
 /// letter or digit, since the catalogue files names by their words (`revival::features::key`)
 /// and a name without any would be filed under nothing.
@@ -235,7 +244,7 @@ pub struct EventArgs {
     #[arg(long)]
     pub on: Option<String>,
     /// Where it was learned: a link, a newsletter, a call.
-    #[arg(long)]
+    #[arg(long, value_parser = line)]
     pub source: String,
     #[arg(long, value_parser = text)]
     pub note: Option<String>,
@@ -330,7 +339,7 @@ pub struct SendArgs {
     #[arg(long)]
     pub from: Option<String>,
     /// The name shown with it (remembered).
-    #[arg(long)]
+    #[arg(long, value_parser = line)]
     pub name: Option<String>,
     #[command(flatten)]
     pub password: PasswordArgs,
@@ -473,7 +482,7 @@ pub struct DealAddArgs {
     pub title: String,
     #[arg(long, value_parser = line)]
     pub account: String,
-    #[arg(long)]
+    #[arg(long, value_parser = line)]
     pub domain: Option<String>,
     #[arg(long, value_parser = line)]
     pub owner: String,
@@ -481,7 +490,8 @@ pub struct DealAddArgs {
     pub stage: String,
     /// The deal's size: 12000, 12,000.50, 48.000,50 EUR, €48,000, 48 000 EUR, $12k,
     /// CHF 1'250.50. Without a symbol or code, in the database's currency (`init --currency`).
-    #[arg(long)]
+    /// A negative amount is refused with the reason.
+    #[arg(long, allow_hyphen_values = true)]
     pub amount: String,
     /// Expected close date.
     #[arg(long)]
@@ -521,7 +531,7 @@ pub struct ContactAddArgs {
     pub name: String,
     #[arg(long)]
     pub email: Vec<String>,
-    #[arg(long)]
+    #[arg(long, value_parser = line)]
     pub title: Option<String>,
     /// decision_maker, champion, influencer, user or gatekeeper.
     #[arg(long)]
@@ -547,7 +557,7 @@ pub struct LogArgs {
     /// connected, no_answer, voicemail_left, replied, wrote, bounced, auto_reply, meeting_held, no_show, sent.
     #[arg(long)]
     pub outcome: Option<String>,
-    #[arg(long, default_value = "")]
+    #[arg(long, default_value = "", value_parser = line_or_empty)]
     pub summary: String,
     /// The message text, from a regular file or - for standard input; at most 1 MiB.
     #[arg(long)]
@@ -571,7 +581,7 @@ pub struct FactArgs {
     /// Their words.
     #[arg(value_parser = text)]
     pub text: String,
-    #[arg(long, default_value = "rep notes")]
+    #[arg(long, default_value = "rep notes", value_parser = line)]
     pub source: String,
     #[arg(long)]
     pub at: Option<String>,
@@ -589,7 +599,7 @@ pub struct CommitArgs {
     /// prospect or rep.
     #[arg(long, default_value = "prospect")]
     pub by: String,
-    #[arg(long, default_value = "rep notes")]
+    #[arg(long, default_value = "rep notes", value_parser = line)]
     pub source: String,
 }
 

@@ -24,7 +24,21 @@ fn main() -> ExitCode {
     unsafe {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
-    let cli = args::Cli::parse();
+    // clap quotes a refused value in its error: shown through `terminal_safe`, so a value
+    // holding escape sequences cannot act on the terminal it is echoed to.
+    let cli = match args::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let text = e.render().to_string();
+            let safe = output::terminal_safe(&text);
+            if e.use_stderr() {
+                eprint!("{safe}");
+            } else {
+                print!("{safe}");
+            }
+            return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2));
+        }
+    };
     // Failures injected by the tests (`FAILPOINTS`); nothing in a normal build.
     let _failpoints = rekindle_store::failpoints_from_env();
     let runtime = match tokio::runtime::Builder::new_multi_thread()

@@ -255,9 +255,86 @@ fn numbers_and_dates_out_of_range_and_control_characters_are_refused_at_the_edge
             ],
             "one line",
         ),
+        // Every other text a table or a header shows: a contact's title, a logged summary,
+        // the source of a fact or a commitment, an event's source, a domain.
+        (
+            vec![
+                "contact",
+                "add",
+                "--deal",
+                &d,
+                "--name",
+                "Kim",
+                "--title",
+                "X\u{1b}[31mRED",
+            ],
+            "control characters",
+        ),
+        (
+            vec!["log", "note", &d, "--summary", "a\u{1b}[2Jb"],
+            "control characters",
+        ),
+        (
+            vec!["fact", &d, "problem", "ok", "--source", "call\nBcc: x"],
+            "one line",
+        ),
+        (
+            vec!["commit", &d, "--what", "send it", "--source", "x\u{7}"],
+            "control characters",
+        ),
+        (
+            vec![
+                "event",
+                "add",
+                "--account",
+                "A",
+                "--kind",
+                "funding",
+                "--source",
+                "x\ry",
+            ],
+            "control characters",
+        ),
+        (
+            vec![
+                "deal",
+                "add",
+                "--title",
+                "T",
+                "--account",
+                "New",
+                "--domain",
+                "new.example\u{1b}]0;t\u{7}",
+                "--owner",
+                "O",
+                "--stage",
+                "demo",
+                "--amount",
+                "1",
+            ],
+            "control characters",
+        ),
+        (
+            vec![
+                "deal",
+                "add",
+                "--title",
+                "T",
+                "--account",
+                "A",
+                "--owner",
+                "O",
+                "--stage",
+                "demo",
+                "--amount",
+                "-5",
+            ],
+            "non-negative",
+        ),
     ] {
         let err = rk.fails(&args);
         assert!(err.contains(why), "{args:?}: {err}");
+        assert!(!err.contains('\u{1b}'), "an escape echoed raw: {err:?}");
     }
     assert_eq!(rk.snapshot(), before);
     rk.json(&["show", &d]);

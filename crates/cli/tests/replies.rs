@@ -699,3 +699,37 @@ fn a_stop_is_lifted_only_on_purpose_and_a_date_to_look_again_lies_ahead() {
     assert_eq!(record["deal"]["resurface_on"], "2027-03-01", "{record}");
     assert_eq!(record["contacts"][0]["do_not_contact"], false, "{record}");
 }
+
+/// A person who asks to stop before any touch is on record (mail that answers nothing the
+/// record holds) is not written to again: the address is blocked at once, and neither `today`
+/// nor `draft` nor `outbox add` proposes them.
+#[test]
+fn a_stop_before_any_touch_is_honoured_at_once() {
+    let rk = Rk::new();
+    let now = "2026-11-27T10:00:00Z";
+    rk.json(&["--now", now, "init"]);
+    let d = deal_with(&rk, "Globex", "Kim Ito", "kim@globex.example");
+    let dir = tempfile::tempdir().unwrap();
+    let mbox = mbox_message(
+        "stop-first@globex.example",
+        "From: Kim Ito <kim@globex.example>\nTo: alex@seller.io\nSubject: Your emails",
+        "Thu, 26 Nov 2026 10:00:00 +0000",
+        "Please remove me from your list and do not contact me again.",
+    );
+    let path = file(dir.path(), "inbox.mbox", &mbox);
+    rk.json(&[
+        "--now",
+        now,
+        "import",
+        "mail",
+        path.to_str().unwrap(),
+        "--me",
+        "alex@seller.io",
+    ]);
+    let record = deal(&rk, &d);
+    assert_eq!(record["contacts"][0]["do_not_contact"], true, "{record}");
+    let said = rk.fails(&["--now", now, "draft", &d]);
+    assert!(!said.is_empty());
+    assert!(!rk.fails(&["--now", now, "outbox", "add", &d]).is_empty());
+    assert!(rk.json(&["outbox", "list"]).as_array().unwrap().is_empty());
+}

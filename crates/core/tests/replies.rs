@@ -361,19 +361,17 @@ fn situation(direct: bool) -> DealSituation {
         status: DealStatus::Open,
         superseded: false,
         direct,
+        list: false,
     }
 }
 
 fn act(text: &str, direct: bool) -> Vec<Action> {
+    act_in(text, situation(direct))
+}
+
+fn act_in(text: &str, situation: DealSituation) -> Vec<Action> {
     let r = read(text);
-    plan(
-        &r,
-        situation(direct),
-        "Dana",
-        text,
-        sent_on(),
-        &Policy::default(),
-    )
+    plan(&r, situation, "Dana", text, sent_on(), &Policy::default())
 }
 
 fn waits(actions: &[Action]) -> bool {
@@ -389,7 +387,25 @@ fn only_a_direct_explicit_answer_moves_a_deal() {
     ));
     // Not an answer to the rep's conversation (a list post, mail before any touch): offered.
     assert!(waits(&act(close, false)));
-    assert!(waits(&act("Please remove me from your list.", false)));
+    // A person's own explicit stop is honoured even when it answers no touch; on a list it
+    // may be meant for the list, and waits.
+    assert!(matches!(
+        act("Please remove me from your list.", false).as_slice(),
+        [Action::DoNotContact]
+    ));
+    let on_a_list = DealSituation {
+        list: true,
+        ..situation(false)
+    };
+    assert!(waits(&act_in(
+        "Please remove me from your list.",
+        on_a_list
+    )));
+    // An unsure stop (about someone else) waits, direct or not.
+    assert!(waits(&act(
+        "Please unsubscribe bob@acme.example, he left.",
+        false
+    )));
     assert!(matches!(
         act("Please remove me from your list.", true).as_slice(),
         [Action::DoNotContact]

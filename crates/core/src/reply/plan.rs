@@ -7,7 +7,8 @@
 //! marks the person do-not-contact everywhere, a referral adds the new person, "close the
 //! file" closes it with its reason, "check back in Q3" nurtures until then, "still
 //! interested, call me Tuesday" reopens and sets the step. An absence only holds the next touch
-//! until their return, whatever the message. Everything else - a weak cue, mixed words, the
+//! until their return, whatever the message, and a person's explicit request to stop is
+//! honoured even when it answers no touch. Everything else - a weak cue, mixed words, the
 //! model's guess, a message that is not a direct answer, a reply older than the deal's latest
 //! activity - is offered to the rep with its evidence and waits.
 
@@ -28,6 +29,9 @@ pub struct DealSituation {
     /// by hand. False for list traffic, newsletters and mail that predates any touch: such a
     /// reading is only suggested (issue 10, section 1).
     pub direct: bool,
+    /// It came through a mailing list or a bulk mailing (`mail::is_list_or_bulk`): others
+    /// read it, and a request to stop in it may be meant for the list.
+    pub list: bool,
 }
 
 /// One change a reply makes.
@@ -123,7 +127,7 @@ fn plan_class(
         ReplyClass::Revive | ReplyClass::Lost | ReplyClass::Later
     );
     // A stop or a referral changes people, not the deal's course: it stands even when the deal
-    // has moved on since, but like every move it needs a direct, explicit answer.
+    // has moved on since. A referral needs a direct, explicit answer; a stop an explicit one.
     let changes_people = matches!(reading.class, ReplyClass::Stop | ReplyClass::Referral);
     let evidence = reading
         .evidence
@@ -142,6 +146,18 @@ fn plan_class(
         return vec![Action::NeedsRep {
             why: format!("read the message itself: {inline}"),
         }];
+    }
+    // A person's own explicit request to stop is honoured whether or not it answers a touch
+    // (mail before any touch, a thread the record lacks): it only keeps the rep from writing
+    // to them, which the rep can lift (`replies decide --lift-stop`), while ignoring it would
+    // mail someone who asked not to be (the playbook's do-not-contact rule). A stop that is
+    // unsure (negated, about someone else) still waits below.
+    if reading.class == ReplyClass::Stop
+        && reading.confident
+        && !situation.direct
+        && !situation.list
+    {
+        return vec![Action::DoNotContact];
     }
     if (moves_deal || changes_people) && !situation.direct {
         return vec![Action::NeedsRep {
