@@ -102,6 +102,21 @@ async fn add(
             .ok_or_else(|| anyhow!("nothing to draft for {id}: {}", assessment.next_action.why))?,
     };
     let draft = composer(g)?.draft(&record, &assessment, play, now, &policy)?;
+    // The same message twice would be sent twice once both are approved.
+    if let Some(twin) = store.outbox(false).await?.into_iter().find(|m| {
+        m.deal == id
+            && matches!(m.state, OutboxState::Draft | OutboxState::Approved)
+            && m.subject == draft.subject
+            && m.body == draft.body
+            && draft.to.email.as_deref() == Some(m.to.as_str())
+    }) {
+        bail!(
+            "the same message is already waiting as {} ({}, to {}): approve, edit or cancel it",
+            twin.id,
+            twin.state,
+            twin.to
+        );
+    }
     let queued = queue_draft(store, &record, &draft, now).await?;
     let m = store.outgoing(queued).await?;
     report(g, &m, || {
