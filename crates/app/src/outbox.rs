@@ -41,8 +41,9 @@ pub struct Queued {
 /// Drafts `play` (or the deal's next play) as [`drafts::draft`] does and puts it in the outbox
 /// as a draft, threaded into the conversation with its recipient.
 ///
-/// Errors: those of [`drafts::draft`]; [`AppError::Unfit`] when the draft has no address of a
-/// contact of the deal; the store's.
+/// Errors: those of [`drafts::draft`]; [`AppError::Conflict`] when the same message (recipient,
+/// subject and text) already waits as a draft or approved; [`AppError::Unfit`] when the draft
+/// has no address of a contact of the deal; the store's.
 pub async fn queue(
     store: &Store,
     caller: &Caller,
@@ -52,6 +53,19 @@ pub async fn queue(
     now: Timestamp,
 ) -> Result<Queued, AppError> {
     let Drafted { view, draft } = drafts::draft(store, caller, composer, deal, play, now).await?;
+    // The same message twice would be sent twice once both are approved.
+    if let Some(twin) = store.outbox(false).await?.into_iter().find(|m| {
+        m.deal == deal
+            && matches!(m.state, OutboxState::Draft | OutboxState::Approved)
+            && m.subject == draft.subject
+            && m.body == draft.body
+            && draft.to.email.as_deref() == Some(m.to.as_str())
+    }) {
+        return Err(AppError::Conflict(format!(
+            "the same message is already waiting as {} ({}, to {}): approve, edit or cancel it",
+            twin.id, twin.state, twin.to
+        )));
+    }
     let new = outgoing_of(store, caller, &view.record, &draft).await?;
     let id = store.queue(&new, now).await?;
     let message = store.outgoing(id).await?;

@@ -95,7 +95,9 @@ pub async fn feature(g: &Global, command: FeatureCommand) -> Result<ExitCode> {
                     &serde_json::json!({ "feature": feature, "shipped_on": on, "deals": drafted }),
                 )?;
             } else if drafted.is_empty() {
-                say!("{feature} shipped on {on}: no lost or dark deal needed it.");
+                say!(
+                    "{feature} shipped on {on}: no lost or dark deal that needed it may be written to now (none needed it, or each is held: a date to look again, do-not-contact, bounced, away)."
+                );
             } else {
                 say!(
                     "{feature} shipped on {on}: {} needed it.",

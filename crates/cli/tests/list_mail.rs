@@ -91,3 +91,50 @@ fn a_list_post_in_the_reps_thread_is_read_but_never_acts_alone() {
     assert_eq!(readings[0]["state"], "needs_rep", "{readings}");
     assert_eq!(rk.json(&["show", &d])["record"]["deal"]["status"], "open");
 }
+
+/// A list post that answers the rep's own post when that post is not on record (its
+/// In-Reply-To names a Message-ID made at the rep's domain) is a reply, read and offered, never
+/// acting; a list post answering someone else's message is not recorded.
+#[test]
+fn a_list_reply_to_the_reps_own_post_not_on_record_is_a_reply_that_waits() {
+    let rk = Rk::new();
+    rk.json(&["init"]);
+    let d = deal_with_contact(&rk, "Acme", "5000", "Dana Reyes", "dana@acme.example", &[]);
+    let mut mbox = mbox_message(
+        "l3@acme.example",
+        &format!(
+            "From: Dana Reyes <dana@acme.example>\nTo: ops@lists.example\nSubject: Re: Version 4\nIn-Reply-To: <post7@seller.example>\nReferences: <post7@seller.example>\n{LIST}"
+        ),
+        "Wed, 18 Nov 2026 09:00:00 +0000",
+        "Can't tackle it before next year, but if not done in January, sure.\n\n--\nTo unsubscribe, e-mail: ops-leave@lists.example",
+    );
+    mbox += &mbox_message(
+        "l4@acme.example",
+        &format!(
+            "From: Dana Reyes <dana@acme.example>\nTo: ops@lists.example\nSubject: Re: Yard rota\nIn-Reply-To: <x9@othervendor.example>\nReferences: <x9@othervendor.example>\n{LIST}"
+        ),
+        "Thu, 19 Nov 2026 09:00:00 +0000",
+        "Not interested in that rota, we keep ours.",
+    );
+    let path = file(rk.db.parent().unwrap(), "list.mbox", &mbox);
+    let summary = rk.json(&[
+        "import",
+        "mail",
+        path.to_str().unwrap(),
+        "--me",
+        "alex@seller.example",
+    ]);
+    assert_eq!(summary["replies"], 1, "{summary}");
+    assert_eq!(summary["replies_read"]["later"], 1, "{summary}");
+    let record = rk.json(&["show", &d])["record"].clone();
+    assert_eq!(
+        record["deal"]["status"], "open",
+        "a list reply never acts alone"
+    );
+    let waiting = rk.json(&["replies", "list"]);
+    assert_eq!(waiting.as_array().unwrap().len(), 1, "{waiting}");
+    assert!(
+        !serde_json::to_string(&waiting).unwrap().contains("stop"),
+        "the list footer is not a stop: {waiting}"
+    );
+}

@@ -889,3 +889,21 @@ fn plain_smtp_is_refused_for_a_server_that_is_not_on_this_machine() {
     assert_eq!(report["sent"].as_array().unwrap().len(), 1, "{report}");
     assert_eq!(sink.delivered().len(), 1);
 }
+
+/// The same draft queued twice would go out twice once both were approved: the second `outbox
+/// add` is refused naming the one waiting, and nothing changes.
+#[test]
+fn the_same_message_is_not_queued_twice() {
+    let rk = Rk::new();
+    rk.json(&["init"]);
+    let d = deal_at(&rk, "Acme", "dana@acme.example");
+    let first = rk.json(&["outbox", "add", &d, "--play", "value_add"]);
+    let before = rk.snapshot();
+    let said = rk.fails(&["outbox", "add", &d, "--play", "value_add"]);
+    assert!(
+        said.contains(&format!("already waiting as O{}", first["id"])),
+        "{said}"
+    );
+    assert_eq!(rk.snapshot(), before);
+    assert_eq!(rk.json(&["outbox", "list"]).as_array().unwrap().len(), 1);
+}

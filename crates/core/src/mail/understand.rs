@@ -371,6 +371,7 @@ pub fn understand_in(
             && a.outcome == Outcome::Replied
             && !a.answers_touch
             && !to_me
+            && !answers_my_side(message, directory)
             && is_list_or_bulk(&message.automatic_headers);
         if a.direction == Direction::Inbound
             && a.outcome == Outcome::Replied
@@ -436,6 +437,26 @@ fn answers_touch(
 /// In-Reply-To or References (RFC 5322 section 3.6.4) and no answer or forward prefix on its
 /// subject. A message that answers something the record does not hold (the rep's sent mail
 /// not imported) stays a reply; it still answers no recorded touch, so it never acts alone.
+/// Whether the message answers one sent from the rep's side: its In-Reply-To or References
+/// name a Message-ID made at the domain of one of the rep's addresses (RFC 5322 section 3.6.4:
+/// the right of the `@` is the sender's domain by convention). A list reply to the rep's own
+/// post is in the rep's thread even when that post is not on record.
+fn answers_my_side(message: &Message, directory: &Directory) -> bool {
+    let domains: Vec<&str> = directory
+        .me
+        .iter()
+        .map(|a| a.domain())
+        .filter(|d| !is_free_mail(d))
+        .collect();
+    !domains.is_empty()
+        && message
+            .in_reply_to
+            .iter()
+            .chain(&message.references)
+            .filter_map(|id| id.trim_matches(['<', '>', ' ']).rsplit_once('@'))
+            .any(|(_, domain)| domains.iter().any(|d| domain.eq_ignore_ascii_case(d)))
+}
+
 fn opens_conversation(message: &Message) -> bool {
     message.in_reply_to.is_empty()
         && message.references.is_empty()
