@@ -316,9 +316,11 @@ impl Stand {
                 self.smtp.port.to_string(),
                 "--ca-file".into(),
                 self.smtp.cert.display().to_string(),
-                "--from".into(),
-                "alex@seller.io".into(),
             ]);
+            // The README names the sender; the sink accepts alex@seller.io.
+            if !words.iter().any(|w| w == "--from") {
+                words.extend(["--from".into(), "alex@seller.io".into()]);
+            }
         } else if at(words, 1, "replies")
             && at(words, 2, "eval")
             && let Some(i) = words.iter().position(|w| w == "DIR")
