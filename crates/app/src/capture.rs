@@ -411,7 +411,7 @@ impl Importer {
         // (`MailActivity::answers_touch`: in the thread of a touch, or a deal contact writing
         // to the rep after one; never list traffic outside the thread, never mail before).
         // A list post, even in the rep's thread, is read and recorded but never acts alone: the
-        // list, not the prospect, may be speaking, and others read it (issue 10, section 1).
+        // list, not the prospect, may be speaking, and others read it.
         let list = rekindle_core::mail::is_list_or_bulk(&message.automatic_headers);
         let direct = activity.answers_touch && !list;
         let (reading, actions) = act_on_reply(

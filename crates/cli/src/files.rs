@@ -1,6 +1,6 @@
 //! Reading a text file the user names (a template, a message body): only a regular file is read,
 //! and never more than a stated size, so a FIFO cannot hang a command and `/dev/zero` or a huge
-//! file cannot exhaust memory (issue 12).
+//! file cannot exhaust memory.
 
 use anyhow::{Result, bail};
 use std::io::Read;

@@ -1,4 +1,4 @@
-//! Auto-replies, list traffic and return dates through the binary (issue 10, section 3).
+//! Auto-replies, list traffic and return dates through the binary.
 //! `tests/autoreply/*.eml` are the project's field and real-mail cases (rebuilt from public
 //! bug reports and public list archives, people and addresses invented): field/12, 13, 15 and
 //! realmail/01, 08, 10. The other messages here are invented examples of the same kinds.

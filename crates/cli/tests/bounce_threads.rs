@@ -1,4 +1,4 @@
-//! Bounces and threads through the binary (issue 10, section 3, "Bounces" and "Threads"): the
+//! Bounces and threads through the binary: the
 //! field cases 03, 04 and 05 and the real-mail cases 12 and 14, and what a bounce then means
 //! for drafting and sending.
 

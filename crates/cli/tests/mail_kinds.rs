@@ -1,4 +1,4 @@
-//! Kinds of real mail through the binary (issue 10, sections 1 to 3): each test imports
+//! Kinds of real mail through the binary: each test imports
 //! messages written the way real clients write them (`tests/mailkinds/*.eml`: Outlook,
 //! Gmail, Apple Mail and Exchange header sets and MIME structure; people and addresses
 //! invented) and checks what the record makes of them.
@@ -328,7 +328,7 @@ fn an_absence_from_the_contacts_other_address_at_the_account_holds_the_contact()
             case("ooo-alias-exchange.eml"),
             "2026-11-24T12:00:00Z",
             "Tue, 24 Nov 2026 08:59:00 +0000",
-            // "until Friday 4 December": back on the working day named (issue 10).
+            // "until Friday 4 December": back on the working day named.
             "2026-12-04",
         ),
     ] {

@@ -129,7 +129,7 @@ vocabulary!(
     /// What came of an activity. `replied`: an inbound message that answers the rep (or one
     /// the rep logs as an answer); `wrote`: an inbound message from the deal's people that
     /// opens a conversation before any touch on the deal - engagement, kept on the timeline,
-    /// but an answer to nothing, so it never counts as answering a touch (issue 10, "Threads").
+    /// but an answer to nothing, so it never counts as answering a touch.
     Outcome, "outcome" {
         Connected => "connected",
         NoAnswer => "no_answer",
@@ -283,7 +283,7 @@ pub struct ToneMark {
 /// The largest message body a rep may log or edit, in bytes (1 MiB). A sales email is a few
 /// KiB; a pasted thread with its quotes rarely passes 100 KiB. A body is read, tone-checked and
 /// stored whole, so without a cap a 100 MB file took 1.26 GB to log and every later `show` of
-/// the deal 1.65 GB (issue 12). Bodies stored before the cap are read back up to this many
+/// the deal 1.65 GB. Bodies stored before the cap are read back up to this many
 /// characters.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 

@@ -1,4 +1,4 @@
-//! Auto-replies, list traffic and return dates, each as a class (issue 10, section 3). People,
+//! Auto-replies, list traffic and return dates, each as a class. People,
 //! companies and addresses are invented; where an example is cut from public mail its source
 //! is named beside it.
 

@@ -1,4 +1,4 @@
-//! Threads and bounces on real-world shapes (issue 10, section 3: "Bounces", "Threads"):
+//! Threads and bounces on real-world shapes:
 //! who a reply is from when it comes from an address the record does not know, when a message
 //! answers the rep and when it is only engagement, subject folding, and which recipients a
 //! delivery report says failed.

@@ -33,7 +33,7 @@ fn corpus(extensions: &[&str]) -> Vec<(String, Vec<u8>)> {
     if let Some(cases) = shared_cases() {
         all.extend(files(&cases, 128 << 10, &keep));
     }
-    // Calendars nested thousands deep overflow the stack (issue 12; `deep_nesting` below):
+    // Calendars nested thousands deep overflow the stack:
     // kept out until nesting is bounded, as an abort would end the whole run.
     all.retain(|(_, bytes)| memchr::memmem::find_iter(bytes, b"BEGIN:").count() <= NESTING_KEPT);
     assert!(all.len() >= 3, "the corpus for {extensions:?} is missing");
@@ -144,7 +144,7 @@ fn window() -> Window {
 
 /// Recurrences by the second or minute: a `FREQ=SECONDLY` rule from 1900 (the shared case
 /// `F11_secondly_1900.ics`) ran past the long run's 20 s limit per case. Their expansion is
-/// being bounded (issue 12, "expansion bounded by the window and a cap"); until then they are
+/// being bounded; until then they are
 /// left out, as one hang ends the run.
 fn sub_daily(text: &str) -> bool {
     let upper = text.to_ascii_uppercase();
@@ -235,7 +235,7 @@ fn secondly_from_1900() {
 }
 
 /// Found by the long run with the shared case `F12_nested3000.ics`: 3,000 nested `VALARM`s in
-/// an event overflow the stack and abort the process (issue 12, "Nesting is bounded"). The
+/// an event overflow the stack and abort the process. The
 /// parser is being changed elsewhere; this records the input until nesting is bounded.
 #[test]
 fn deep_nesting() {

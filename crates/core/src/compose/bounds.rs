@@ -1,5 +1,5 @@
 //! What a message template may do, so that no template, however written, can exhaust memory or
-//! hang a draft (issue 12: template bombs took 2.3-4.3 GB and aborted the process).
+//! hang a draft.
 //!
 //! minijinja's fuel counts instructions, not bytes: one `"x" * 100000000`, a `~` that doubles a
 //! string forty times through a recursive macro, or a `replace` that turns every letter into

@@ -1037,7 +1037,7 @@ pub fn return_date(text: &str, sent: Date) -> Option<Date> {
 /// the text names no return. The day after the last day of a range or of "until X" (without a
 /// weekday: "until May 20" leaves May 20 out of reach); the day itself after "back on",
 /// "returning", "ab", "de retour le", "regreso el", "will not return until", and English
-/// "until <weekday> <date>" when that day is a working day (issue 10). Partial and relative
+/// "until <weekday> <date>" when that day is a working day. Partial and relative
 /// dates resolve against `sent`; `order` sets numeric day/month order; no answer is before
 /// `sent`.
 pub fn return_date_in(text: &str, sent: Date, order: DayOrder) -> Option<Date> {

@@ -1,7 +1,7 @@
 //! A mail message as the record needs it, whatever the source: identity and threading,
 //! who wrote to whom and when, the new text, and what marks it automatic or a bounce.
 //!
-//! Bounces are read per recipient (issue 10, "Bounces"). A standard delivery report
+//! Bounces are read per recipient. A standard delivery report
 //! (`multipart/report; report-type=delivery-status`, RFC 3464) names each recipient with its
 //! `Action` and `Status`: only `failed` with a permanent (5.x.x, RFC 3463 section 3.1) status
 //! marks an address; `delayed`, `delivered`, `relayed`, `expanded` and transient (4.x.x)

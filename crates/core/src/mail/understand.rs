@@ -380,14 +380,14 @@ pub fn understand_in(
             && first_touch(directory, conversation, a.deal).is_none_or(|t| t > a.at)
         {
             // Nothing the rep sent is being answered: the deal's people writing first is
-            // engagement, never a reply to a touch (issue 10, "Threads").
+            // engagement, never a reply to a touch.
             a.outcome = Outcome::Wrote;
         }
     }
     if list_only {
         // A post to a list or a bulk mailing that reached the rep only through the list,
         // outside the rep's threads, answers no one: the prospect's words on a list are not a
-        // reply to the rep (issue 10, section 3).
+        // reply to the rep.
         return Disposition::Skip {
             reason: LIST_TRAFFIC,
         };
@@ -613,7 +613,7 @@ fn decide(
         .contact(from)
         .or_else(|| message.reply_to.iter().find_map(|a| directory.contact(a)));
     // Headers first, then the wording of the sender's own new text only: a person who quotes
-    // an out-of-office, or mentions a holiday, is still replying (issue 10, section 3).
+    // an out-of-office, or mentions a holiday, is still replying.
     let inbound = |deal, contact| match auto_reply_to(message, &text, date_of(at)) {
         Some(auto) => match activity(
             deal,

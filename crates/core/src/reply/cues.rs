@@ -1,7 +1,7 @@
 //! The words each kind of answer is told by, in English, German, French and Spanish. Each table
 //! is a list of patterns over the lower-cased text; the first match is kept as evidence.
 //!
-//! Tables come in two strengths (issue 10, "Acting is precision-first"): an EXPLICIT cue says
+//! Tables come in two strengths: an EXPLICIT cue says
 //! the answer outright ("close the file", "we signed with X", "remove me", "check back in Q3",
 //! "still interested", "X owns this now") and may move a deal on its own; a WEAK cue (names
 //! `*_WEAK`: "picked", "talk to", "let's talk", a time alone, a reason given without a
@@ -61,9 +61,9 @@ macro_rules! cues {
 
 cues!(
     /// Do not contact me again (unsubscribe, remove me, stop, delete my data, GDPR erasure),
-    /// at once and everywhere: always explicit, and a stop whatever else the reply says
-    /// (issue 11, "Reading a reply never turns stop into anything else"). Each is the sender's
-    /// own request (first person or imperative), never the instructions of a list footer.
+    /// at once and everywhere: always explicit, and a stop whatever else the reply says. Each
+    /// is the sender's own request (first person or imperative), never the instructions of a
+    /// list footer.
     STOP = [
         // EN: unsubscribe or opt me out, asked in the first person or as an imperative
         r"^unsubscribe\b|\b(?:please|(?:i|we)(?:'d| would)? (?:like|want|wish|need) to|how (?:do|can) (?:i|we)) (?:unsubscribe|opt out)\b|\bunsubscribe (?:me|us)\b|\bopt (?:me|us) out\b|\b(?:i|we) (?:opt|opted) out\b",
@@ -85,9 +85,8 @@ cues!(
 );
 
 /// Lines a mailing list or a bulk sender adds under a message ("To unsubscribe, e-mail ...",
-/// "You received this message because ..."): instructions, not the sender asking to stop
-/// (issue 10: the cue must be in the sender's own text, never a list footer). Such lines are
-/// left out before the reply is read.
+/// "You received this message because ..."): instructions, not the sender asking to stop.
+/// Such lines are left out before the reply is read.
 pub(super) static FOOTER_LINE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?i)(?:(?:^|[.!]\s+)\W*(?:to|if you (?:wish|want|would like) to|you can|you may) unsubscribe\b|\bunsubscribe (?:here|link|at|from this|by)\b|[a-z0-9]-unsubscribe@|\bunsubscribe:|https?://\S*unsubscribe|\byou (?:are )?receiv(?:ed|ing) this\b|\bmanage (?:your )?(?:subscription|preferences)|\bclick (?:here )?to (?:unsubscribe|opt out)|\bfor additional commands\b|\bif you (?:no longer|don't|do not) (?:wish|want) to receive\b|\bsi vous ne (?:souhaitez|voulez) plus recevoir\b|\bsi (?:no|ya no) desea (?:seguir )?recibir\b|\bwenn sie (?:diese|keine)\b.{0,40}\berhalten (?:möchten|wollen)\b|\bpara (?:darse|dar) de baja\b|\bpour vous désabonner\b|\bum (?:sich )?ab(?:zu)?melden\b|\bpara darse de baja\b|\bpara cancelar (?:la|su) suscripci)",
@@ -422,7 +421,7 @@ static VENDOR_OBJECT: LazyLock<Regex> = LazyLock::new(|| {
 /// Whether the words after byte `end` of `lower` (the lower-cased `original`) name a vendor:
 /// a vendor-like phrase ("another vendor"), or a proper name in the sender's own casing ("went
 /// with RouteMax", not "went with the second approach"). Lost in technical prose, where
-/// "we went with" picks a design (issue 10).
+/// "we went with" picks a design.
 pub(super) fn names_a_choice(original: &str, lower: &str, end: usize) -> bool {
     let Some(rest) = lower.get(end..) else {
         return false;
@@ -504,7 +503,7 @@ mod tests {
 
     /// Every pattern compiles on its own and is in one table once; each is a family of forms
     /// that earns its place on more than one labelled line, and none is a sentence copied from
-    /// a reply (issue 10, section 4). The audit itself is printed with `--nocapture`.
+    /// a reply. The audit itself is printed with `--nocapture`.
     #[test]
     fn each_cue_is_a_general_form_once() {
         let mut seen = std::collections::HashSet::new();

@@ -11,12 +11,12 @@
 //! about the offer over a wish to continue (the rep must answer first).
 //!
 //! A reading is `confident` only when the words that decided it say the answer outright (an
-//! explicit cue, `cues`) and nothing points elsewhere (issue 10, section 1): "close the file",
+//! explicit cue, `cues`) and nothing points elsewhere: "close the file",
 //! "we went with X", "remove me", "check back in Q3", "X owns this now", "still interested".
 //! "Picked", "talk to", a weekday or "next week" alone, a reason without a decision, a bare
 //! answer read from its question and the model's guesses are read, but uncertain: the rep
 //! confirms. A request to delete one's data or stop contact is a confident stop whatever else
-//! the reply says (issue 11); nothing is a stop without such words. Lines of a list footer are
+//! the reply says; nothing is a stop without such words. Lines of a list footer are
 //! not the sender's words and are left out; politeness alone ("thanks", "I'll pass it on")
 //! stays unclear, without a guess.
 
@@ -91,7 +91,7 @@ pub struct Reading {
     pub referral: Option<Referral>,
     /// A reply that is not an absence notice but says the sender is away ("Yes. I'm on
     /// vacation until the 17th"): the day they are back. No touch before it, whatever else the
-    /// reply means (issue 10, section 3: a person mentioning a vacation is replying).
+    /// reply means.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub back_on: Option<Date>,
 }
@@ -134,7 +134,7 @@ pub(crate) fn addresses_in(text: &str) -> Vec<EmailAddress> {
 /// "See my answers below / inline / in red": the sender wrote their answers inside the quoted
 /// message (Outlook's habit: no `>` quoting, the answers typed into the original), where the
 /// reader does not look. Nothing in the quoted text is read as theirs (it is mostly the rep's
-/// own words), so such a reply is never acted on: the rep reads it (issue 10, section 2).
+/// own words), so such a reply is never acted on: the rep reads it.
 static INLINE_ANSWERS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?i)\b(?:(?:see|find|read|check) (?:my |our )?(?:answers?|responses?|replies|comments?|notes?|feedback|remarks?|thoughts)|(?:my|our) (?:answers?|responses?|replies|comments?|notes?|feedback|remarks?)(?: are| is)?|(?:answered|responded|replied|commented)(?: to (?:your|each|the) (?:questions?|points?))?)\s+(?:below|inline|in-line|in line|in (?:red|blue|green|bold|italics?|yellow|colou?r|caps)|within|embedded|in the (?:text|e-?mail|message|body)(?: below)?|between (?:the )?lines)\b|\b(?:meine|unsere|die) (?:antworten|anmerkungen|kommentare)\b[^.\n]{0,30}?\b(?:unten|im text|im (?:nachfolgenden|unteren) text|in rot|in blau|inline|zwischen den zeilen)\b|\b(?:mes|nos|voir les|voir mes|voir nos) (?:réponses|commentaires|remarques)\b[^.\n]{0,20}?(?:ci-dessous|en rouge|en bleu|dans le texte|dans le corps|dans (?:votre|ton) (?:message|mail|e-?mail))|\b(?:mis|nuestras|nuestros|ver mis|ver nuestras) (?:respuestas|comentarios)\b[^.\n]{0,20}?\b(?:abajo|a continuación|en rojo|en azul|en el texto|entre líneas|en tu correo|en su correo)",
@@ -552,7 +552,7 @@ pub fn classify_with(
                 .unwrap_or_else(|| m.phrase.clone()),
             on: Some(m.on),
         });
-        // A time or "let's talk" alone moves nothing (issue 10).
+        // A time or "let's talk" alone moves nothing.
         (r, revive_explicit)
     } else {
         let mut r = Reading::new(ReplyClass::Unclear, Vec::new());

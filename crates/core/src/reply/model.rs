@@ -15,8 +15,7 @@ use std::sync::LazyLock;
 /// holdout's figure with the model stays above the word lists' alone.
 const MIN_PROBABILITY: f64 = 0.8;
 
-/// The classes a guess may name: a stop, an absence or a referral needs its words to be sure
-/// (issue 11: nothing is read as stop without a stop cue).
+/// The classes a guess may name: a stop, an absence or a referral needs its words to be sure.
 const GUESSABLE: &[ReplyClass] = &[
     ReplyClass::Revive,
     ReplyClass::Lost,

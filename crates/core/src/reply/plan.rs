@@ -1,6 +1,6 @@
 //! What a reading does to the deal (PLAYBOOK.md, "The breakup": both answers are good).
 //!
-//! Acting is precision-first (issue 10, section 1): a reading moves a deal on its own only when
+//! Acting is precision-first: a reading moves a deal on its own only when
 //! a careful rep would do the same without looking - the message answers the rep's
 //! conversation directly (`DealSituation::direct`), the cue is in the sender's own new text
 //! (the reader reads only that), and the answer is explicit (`Reading::confident`). Then a stop
@@ -27,7 +27,7 @@ pub struct DealSituation {
     /// The message answers the rep's conversation: in the thread of the rep's outbound touch,
     /// or a deal contact writing to the rep after at least one touch, or a reply the rep logged
     /// by hand. False for list traffic, newsletters and mail that predates any touch: such a
-    /// reading is only suggested (issue 10, section 1).
+    /// reading is only suggested.
     pub direct: bool,
     /// It came through a mailing list or a bulk mailing (`mail::is_list_or_bulk`): others
     /// read it, and a request to stop in it may be meant for the list.

@@ -1,5 +1,5 @@
 //! Measuring [`new_text`](super::new_text) on labelled messages: the share of the sender's own
-//! words kept and of the other words dropped (issue 10, section 2: "measure it").
+//! words kept and of the other words dropped.
 
 use super::new_text;
 use std::collections::HashMap;
