@@ -471,13 +471,18 @@ pub async fn set_next_step(
 /// Closes a deal (won, lost with a reason, nurtured with a date to look again) or reopens it.
 /// The engine only proposes; this is the rep's act (`plays`' invariant).
 ///
-/// Errors: `NotFound`; the store's.
+/// Errors: `NotFound`; [`AppError::Invalid`] for a date to look again not after `now`'s day;
+/// the store's.
 pub async fn close(
     store: &Store,
     _caller: &Caller,
     id: DealId,
     closing: &Closing,
+    now: Timestamp,
 ) -> Result<(), AppError> {
+    if let Some(on) = closing.resurface_on {
+        rekindle_core::time::ahead_of("--resurface", on, rekindle_core::time::date_of(now))?;
+    }
     Ok(store.close(id, closing).await?)
 }
 

@@ -44,7 +44,8 @@ pub struct Decision {
 /// (`DealSituation::direct`).
 ///
 /// Errors: `NotFound` for an unknown reading; [`AppError::Conflict`] when it was already
-/// replaced, or it was read as a stop and the decision does not lift it on purpose; [`AppError::Unfit`] for a referral when the reply names no one; the store's.
+/// replaced, or it was read as a stop and the decision does not lift it on purpose;
+/// [`AppError::Invalid`] for `later` with a date not after `now`'s day; [`AppError::Unfit`] for a referral when the reply names no one; the store's.
 pub async fn decide(
     store: &Store,
     _caller: &Caller,
@@ -63,6 +64,10 @@ pub async fn decide(
             "{id} was read as a request to stop contact ({}): deciding otherwise lets drafts and sends reach them again; if the reply did not ask that, run it again with --lift-stop",
             old.sender
         )));
+    }
+    // A date to look again lies ahead; a return date may be past.
+    if let (ReplyClass::Later, Some(until)) = (decision.class, decision.until) {
+        rekindle_core::time::ahead_of("--until", until, date_of(now))?;
     }
     let sent = date_of(old.read_at);
     let text = old.text.clone().unwrap_or_default();

@@ -492,7 +492,7 @@ pub async fn close(g: &Global, a: CloseArgs) -> Result<ExitCode> {
     let resurface_on = a
         .resurface
         .as_deref()
-        .map(|d| time::parse_date_after("--resurface", d, time::date_of(at)))
+        .map(|d| time::parse_date("--resurface", d))
         .transpose()?;
     let closing = if a.won {
         Closing {
@@ -524,7 +524,7 @@ pub async fn close(g: &Global, a: CloseArgs) -> Result<ExitCode> {
             resurface_on: None,
         }
     };
-    record::close(&open(g).await?, &Caller::local(), id, &closing).await?;
+    record::close(&open(g).await?, &Caller::local(), id, &closing, at).await?;
     report(
         g,
         &json!({ "deal": id, "status": closing.status, "reason": closing.loss.as_ref().map(|l| l.reason), "resurface_on": closing.resurface_on }),

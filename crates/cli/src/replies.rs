@@ -8,7 +8,7 @@ use rekindle_app::Caller;
 use rekindle_app::replies::{self, Decision};
 use rekindle_core::reply::eval::{self, Evaluation, cross_validate, evaluate, parse_set};
 use rekindle_core::reply::{Action, ReplyClass, classify};
-use rekindle_core::time::{date_of, parse_date, parse_date_after};
+use rekindle_core::time::{date_of, parse_date};
 use rekindle_core::{LostReason, PlayKind, ReadingId};
 use std::process::ExitCode;
 
@@ -122,11 +122,7 @@ async fn decide(g: &Global, a: DecideArgs) -> Result<ExitCode> {
         until: a
             .until
             .as_deref()
-            .map(|u| match class {
-                // A date to look again lies ahead; a return date may be past.
-                ReplyClass::Later => parse_date_after("--until", u, date_of(at)),
-                _ => parse_date("--until", u),
-            })
+            .map(|u| parse_date("--until", u))
             .transpose()?,
         lift_stop: a.lift_stop,
     };

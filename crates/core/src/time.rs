@@ -72,17 +72,16 @@ pub fn parse_date(field: &str, s: &str) -> Result<Date, ParseError> {
     in_range(field, s, d)
 }
 
-/// Reads a date to look at a deal again (`close --resurface`, a reply decided as later): it
+/// Checks a date to look at a deal again (`close --resurface`, a reply decided as later): it
 /// must come after `today`, or the decision would lift at once and the deal be proposed,
 /// drafted and sent to straight away (the playbook's "look again on DATE" is a date ahead).
-pub fn parse_date_after(field: &str, s: &str, today: Date) -> Result<Date, ParseError> {
-    let d = parse_date(field, s)?;
+pub fn ahead_of(field: &str, d: Date, today: Date) -> Result<Date, ParseError> {
     if d > today {
         Ok(d)
     } else {
         Err(ParseError::new(
             field,
-            s,
+            d.to_string(),
             format!("a date after today ({today})"),
         ))
     }
