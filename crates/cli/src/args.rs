@@ -127,6 +127,8 @@ pub enum Command {
     Scan(ScanArgs),
     /// Today's action list, most urgent first.
     Today,
+    /// Serve the dashboard and the JSON API (http://127.0.0.1:7878 by default) on the database.
+    Serve(ServeArgs),
     /// One deal: record, timeline, signals with evidence, diagnosis, next action.
     Show(DealRef),
     /// Draft the message for the next (or a named) play.
@@ -440,6 +442,22 @@ pub struct DemoArgs {
     /// Only load the data; skip the report.
     #[arg(long)]
     pub load_only: bool,
+    /// Then serve the dashboard on the demo pipeline (as `rekindle serve`).
+    #[arg(long, conflicts_with = "load_only")]
+    pub serve: bool,
+    #[command(flatten)]
+    pub server: ServeArgs,
+}
+
+#[derive(Args, Clone)]
+pub struct ServeArgs {
+    /// The address to listen on (port 0 picks a free one; the URL is printed).
+    #[arg(long, default_value = "127.0.0.1:7878", value_name = "IP:PORT")]
+    pub addr: std::net::SocketAddr,
+    /// Allow an address other than loopback. The dashboard has no login yet: anyone who can
+    /// reach the address can read and change the pipeline.
+    #[arg(long)]
+    pub allow_remote: bool,
 }
 
 #[derive(Subcommand)]

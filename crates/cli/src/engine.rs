@@ -567,10 +567,56 @@ pub async fn demo(g: &Global, a: DemoArgs) -> Result<ExitCode> {
     }
     crate::revive::print_top(&store, now, 5).await?;
     say!(
-        "Explore it: rekindle --db {} show D2   |   rekindle --db {} draft D2   |   rekindle --db {} revive --drafts",
+        "Explore it: rekindle --db {} show D2   |   rekindle --db {} draft D2   |   rekindle --db {} revive --drafts   |   rekindle --db {} serve",
+        path.display(),
         path.display(),
         path.display(),
         path.display()
     );
+    if a.serve {
+        let fixed = g.now.as_ref().map(|_| now);
+        return run_server(store, a.server, fixed).await;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `rekindle serve`: the dashboard and the API on the database, until interrupted.
+pub async fn serve(g: &Global, a: crate::args::ServeArgs) -> Result<ExitCode> {
+    let store = crate::output::open(g).await?;
+    let fixed = match &g.now {
+        Some(_) => Some(now(g)?),
+        None => None,
+    };
+    run_server(store, a, fixed).await
+}
+
+async fn run_server(
+    store: Store,
+    a: crate::args::ServeArgs,
+    now: Option<jiff::Timestamp>,
+) -> Result<ExitCode> {
+    let settings = rekindle_server::Settings {
+        addr: a.addr,
+        remote: a.allow_remote,
+        now,
+    };
+    let bound = rekindle_server::bind(store, settings)
+        .await
+        .map_err(|e| match e {
+            rekindle_server::ServeError::NotLoopback(_) => {
+                anyhow::anyhow!("{e}; pass --allow-remote to serve on it anyway")
+            }
+            e => anyhow::Error::new(e),
+        })?;
+    if !bound.addr().ip().is_loopback() {
+        eprintln!(
+            "warning: serving on {} without a login: anyone who can reach it can read and change the pipeline",
+            bound.addr()
+        );
+    }
+    // The URL goes to standard output, alone on its line, so a script can read it.
+    println!("{}", bound.url());
+    eprintln!("Rekindle dashboard at {} (Ctrl-C stops it)", bound.url());
+    bound.run().await?;
     Ok(ExitCode::SUCCESS)
 }

@@ -124,6 +124,7 @@ async fn run(cli: args::Cli) -> anyhow::Result<ExitCode> {
         Sync(args::SyncCommand::Caldav(a)) => sync::caldav(&g, a).await,
         Scan(a) => engine::scan(&g, a).await,
         Today => engine::today(&g).await,
+        Serve(a) => engine::serve(&g, a).await,
         Show(a) => engine::show(&g, a).await,
         Draft(a) => engine::draft(&g, a).await,
         Lint(a) => engine::lint(&g, a),

@@ -1,0 +1,34 @@
+//! The JSON API under `/api/v1`: what the pages show, for scripts and other tools. Errors are
+//! `application/problem+json` (RFC 9457) naming the field; lists are paged by an opaque cursor;
+//! `?now=` is accepted everywhere. The OpenAPI 3 document at `/api/v1/openapi.json` is
+//! generated from these handlers' annotations (utoipa).
+
+mod deals;
+
+use crate::AppState;
+use axum::Json;
+use axum::Router;
+use axum::routing::get;
+use utoipa::OpenApi;
+
+/// The OpenAPI document: every path and schema of the API.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Rekindle API",
+        description = "Deals going dark, why, and the next play. Times are UTC (RFC 3339); amounts are integer cents with an ISO 4217 currency; errors are application/problem+json (RFC 9457)."
+    ),
+    paths(deals::list, deals::one, deals::today),
+    components(schemas(deals::DealSummary, deals::DealPage, deals::TodayView, deals::Problem))
+)]
+pub struct ApiDoc;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .merge(deals::routes())
+        .route("/openapi.json", get(openapi))
+}
+
+async fn openapi() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}
