@@ -65,7 +65,13 @@ fn main() {
         eprintln!("generating {deals} deals into {} ...", db.display());
         let status = rekindle()
             .args(["demo", "--load-only", "--deals", &deals.to_string()])
-            .args(["--activities-per-deal", &per_deal.to_string(), "--now", NOW, "--db"])
+            .args([
+                "--activities-per-deal",
+                &per_deal.to_string(),
+                "--now",
+                NOW,
+                "--db",
+            ])
             .arg(&db)
             .status()
             .expect("run rekindle demo");
@@ -94,7 +100,10 @@ fn main() {
     };
 
     let started = Instant::now();
-    let first = agent().get(&format!("{url}/")).call().expect("first answer");
+    let first = agent()
+        .get(&format!("{url}/"))
+        .call()
+        .expect("first answer");
     println!(
         "database: {} ({deals} deals); first answer (assessments refreshed) in {:.2}s, status {}",
         db.display(),
@@ -158,8 +167,5 @@ fn main() {
         );
     }
     drop(server);
-    println!(
-        "server peak memory {:.0} MiB",
-        common::children_peak_mib()
-    );
+    println!("server peak memory {:.0} MiB", common::children_peak_mib());
 }

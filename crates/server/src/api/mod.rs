@@ -18,8 +18,14 @@ use utoipa::OpenApi;
         title = "Rekindle API",
         description = "Deals going dark, why, and the next play. Times are UTC (RFC 3339); amounts are integer cents with an ISO 4217 currency; errors are application/problem+json (RFC 9457)."
     ),
-    paths(deals::list, deals::one, deals::today),
-    components(schemas(deals::DealSummary, deals::DealPage, deals::TodayView, deals::Problem))
+    paths(deals::list, deals::one, deals::move_stage, deals::today),
+    components(schemas(
+        deals::DealSummary,
+        deals::DealPage,
+        deals::TodayView,
+        deals::StageMove,
+        deals::Problem
+    ))
 )]
 pub struct ApiDoc;
 
