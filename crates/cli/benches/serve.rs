@@ -12,7 +12,6 @@
 //! time to the first answer (which refreshes the assessments) is the cost of a full refresh.
 
 use std::io::{BufRead, BufReader};
-use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::sync::{Arc, Barrier};
 use std::time::{Duration, Instant};
@@ -58,25 +57,12 @@ fn main() {
     let seconds = env_or("REKINDLE_BENCH_SECONDS", 10);
     let clients = env_or("REKINDLE_BENCH_CLIENTS", 32) as usize;
     let per_deal = 20;
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/bench-data");
-    std::fs::create_dir_all(&dir).expect("bench data folder");
-    let db = dir.join(format!("scan-{deals}x{per_deal}.db"));
-    if !db.exists() {
-        eprintln!("generating {deals} deals into {} ...", db.display());
-        let status = rekindle()
-            .args(["demo", "--load-only", "--deals", &deals.to_string()])
-            .args([
-                "--activities-per-deal",
-                &per_deal.to_string(),
-                "--now",
-                NOW,
-                "--db",
-            ])
-            .arg(&db)
-            .status()
-            .expect("run rekindle demo");
-        assert!(status.success(), "generation failed");
-    }
+    let db = common::pipeline_db(
+        env!("CARGO_BIN_EXE_rekindle").as_ref(),
+        deals,
+        per_deal,
+        NOW,
+    );
     let mut server = Child(
         rekindle()
             .args(["serve", "--addr", "127.0.0.1:0", "--now", NOW, "--db"])
