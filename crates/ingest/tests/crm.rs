@@ -169,3 +169,237 @@ fn bad_files_are_errors_naming_the_file_and_line() {
     assert_eq!(sheet.footer.len(), 3, "{:?}", sheet.footer);
     assert_eq!(sheet.footer[0].0, 4);
 }
+
+mod records {
+    use super::*;
+    use rekindle_core::{ActivityKind, Currency, DealStatus, LostReason, Outcome};
+    use rekindle_ingest::crm::map::{Columns, CrmRecord, Mapping, RowReader, Settings};
+
+    /// Every row of a fixture read as records (or rejections), with the file's own date order.
+    fn read(file: &str, mapping: &Mapping) -> Vec<Result<CrmRecord, String>> {
+        let mut sheet = Sheet::open(&fixture(file)).unwrap();
+        let (crm, object) = detect(&sheet.headers, None).unwrap();
+        let settings = Settings::new(crm, mapping, Currency::USD).unwrap();
+        let columns = Columns::resolve(crm, object, &sheet.headers, &settings).unwrap();
+        let rows = rows(&mut sheet);
+        let mut order = None;
+        for f in [
+            rekindle_ingest::crm::map::Field::Created,
+            rekindle_ingest::crm::map::Field::LastActivity,
+        ] {
+            if let Some(h) = columns.header(f) {
+                let i = sheet.column(h).unwrap();
+                order = order
+                    .or(values::infer_order(rows.iter().map(|r| r.cells[i].as_str())).unwrap());
+            }
+        }
+        let reader = RowReader {
+            columns: &columns,
+            settings: &settings,
+            date_order: order,
+        };
+        rows.iter()
+            .map(|r| reader.read(r).map_err(|e| e.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn hubspot_deals_keep_what_matters() {
+        let got = read(
+            "hubspot-crm-exports-all-deals-2025-03-05.csv",
+            &Mapping::default(),
+        );
+        let CrmRecord::Deal(d) = got[0].clone().unwrap() else {
+            panic!()
+        };
+        assert_eq!(d.id, "18741203345");
+        assert_eq!(d.stage.as_deref(), Some("negotiation"));
+        assert_eq!(d.status, DealStatus::Open);
+        assert_eq!(d.amount.unwrap().cents, 4_800_000);
+        assert_eq!(d.close_date.unwrap().to_string(), "2025-03-28");
+        assert_eq!(d.company_id.as_deref(), Some("9120034411"));
+        assert_eq!(d.contact_ids, vec!["5510234401", "5510234402"]);
+        assert_eq!(d.stage_entered.unwrap().to_string(), "2025-01-20T11:03:00Z");
+        let lost: Vec<_> = got
+            .iter()
+            .filter_map(|r| match r {
+                Ok(CrmRecord::Deal(d)) if d.status == DealStatus::Lost => Some(d.clone()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(lost.len(), 1, "{got:?}");
+        let (reason, text) = lost[0].lost.clone().unwrap();
+        assert!(!text.is_empty());
+        assert_ne!(reason, LostReason::Other, "{text}");
+    }
+
+    #[test]
+    fn salesforce_opportunities_tasks_and_pipedrive_deals_read() {
+        let opps = read("Opportunity.csv", &Mapping::default());
+        let deals: Vec<_> = opps
+            .iter()
+            .map(|r| match r {
+                Ok(CrmRecord::Deal(d)) => d.clone(),
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(deals[0].stage.as_deref(), Some("negotiation"));
+        assert_eq!(
+            deals[0].next_step.as_deref(),
+            Some("MSA redlines back from legal")
+        );
+        assert_eq!(deals[2].status, DealStatus::Lost);
+        assert_eq!(deals[0].company_id.as_deref(), Some("001Hs00000P9tYbIAJ"));
+        let tasks = read("Task-dataloader-export.csv", &Mapping::default());
+        let CrmRecord::Activity(a) = tasks[0].clone().unwrap() else {
+            panic!()
+        };
+        assert_eq!(a.kind, ActivityKind::Email);
+        assert_eq!(a.deal_id.as_deref(), Some("006Hs00000K2xQaIAJ"));
+        assert_eq!(a.contact_id.as_deref(), Some("003Hs00000Z1aa1IAB"));
+        assert!(!a.planned);
+        assert_eq!(
+            a.body.as_deref(),
+            Some("Sent redlines follow-up.\r\nNo reply yet.")
+        );
+        let pd = read("pipedrive-deals-export.csv", &Mapping::default());
+        let CrmRecord::Deal(d) = pd[0].clone().unwrap() else {
+            panic!()
+        };
+        assert_eq!(
+            (d.id.as_str(), d.stage.as_deref()),
+            ("412", Some("negotiation"))
+        );
+        assert_eq!(d.amount.unwrap().currency.to_string(), "EUR");
+        assert_eq!(d.contact_ids, vec!["903"]);
+    }
+
+    #[test]
+    fn german_pipedrive_activities_and_excel_contacts_read() {
+        let acts = read(
+            "pipedrive-activities-export-excel-de.csv",
+            &Mapping::default(),
+        );
+        let CrmRecord::Activity(a) = acts[0].clone().unwrap() else {
+            panic!()
+        };
+        assert_eq!(a.kind, ActivityKind::Call);
+        assert_eq!(
+            a.deal_name.as_deref(),
+            Some("Müller Bau GmbH - Pilot, 5 sites")
+        );
+        assert!(!a.planned);
+        let CrmRecord::Activity(m) = acts[1].clone().unwrap() else {
+            panic!()
+        };
+        assert!(m.planned, "Not done is a planned activity");
+        let contacts = read(
+            "hubspot-crm-exports-all-contacts-2025-03-05-excel-resaved.csv",
+            &Mapping::default(),
+        );
+        let CrmRecord::Contact(c) = contacts[2].clone().unwrap() else {
+            panic!()
+        };
+        assert_eq!(c.name, "Jürgen Krämer");
+        assert_eq!(c.emails, vec!["j.kraemer@mueller-bau.example"]);
+        assert_eq!(c.company_id.as_deref(), Some("9120034412"));
+        let _ = Outcome::Sent;
+    }
+
+    #[test]
+    fn an_unmapped_stage_is_refused_with_its_line_and_column() {
+        let mut mapping = Mapping::default();
+        mapping.columns.insert(
+            "deals".into(),
+            [("stage".to_string(), "Deal Stage".to_string())].into(),
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("deals.csv");
+        std::fs::write(&path, "Record ID,Deal Name,Deal Stage\n1,Acme,Contract Sent\n2,Beta,Wizardry\n3,,Contract Sent\n").unwrap();
+        let mut sheet = Sheet::open(&path).unwrap();
+        let settings = Settings::new(Crm::HubSpot, &mapping, Currency::USD).unwrap();
+        let columns =
+            Columns::resolve(Crm::HubSpot, Object::Deals, &sheet.headers, &settings).unwrap();
+        let reader = RowReader {
+            columns: &columns,
+            settings: &settings,
+            date_order: None,
+        };
+        let got: Vec<_> = rows(&mut sheet).iter().map(|r| reader.read(r)).collect();
+        assert!(got[0].is_ok());
+        let e = got[1].clone().unwrap_err();
+        assert_eq!((e.line, e.column.as_deref()), (3, Some("Deal Stage")));
+        assert!(e.why.contains("Wizardry"), "{e}");
+        let e = got[2].clone().unwrap_err();
+        assert_eq!((e.line, e.column.as_deref()), (4, Some("Deal Name")));
+    }
+
+    #[test]
+    fn a_localized_export_reads_through_the_mapping_file() {
+        let text = r#"
+crm = "hubspot"
+currency = "EUR"
+[stages]
+"Contrato enviado" = "negotiation"
+[columns.deals]
+id = "ID de registro"
+title = "Nombre del negocio"
+stage = "Etapa del negocio"
+amount = "Importe"
+[facts]
+"Dolor" = "problem"
+"#;
+        let mapping = Mapping::parse(text).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("negocios.csv");
+        std::fs::write(&path, "ID de registro;Nombre del negocio;Etapa del negocio;Importe;Dolor\n77;Acme - flota;Contrato enviado;48.000,00;planifican a mano cada mañana\n").unwrap();
+        let mut sheet = Sheet::open(&path).unwrap();
+        assert!(
+            detect(&sheet.headers, None).is_err(),
+            "not detectable without the mapping"
+        );
+        let settings = Settings::new(Crm::HubSpot, &mapping, Currency::USD).unwrap();
+        let columns =
+            Columns::resolve(Crm::HubSpot, Object::Deals, &sheet.headers, &settings).unwrap();
+        let reader = RowReader {
+            columns: &columns,
+            settings: &settings,
+            date_order: None,
+        };
+        let row = rows(&mut sheet).remove(0);
+        let CrmRecord::Deal(d) = reader.read(&row).unwrap() else {
+            panic!()
+        };
+        assert_eq!(d.stage.as_deref(), Some("negotiation"));
+        assert_eq!(
+            (
+                d.amount.unwrap().cents,
+                d.amount.unwrap().currency.to_string()
+            ),
+            (4_800_000, "EUR".to_string())
+        );
+        assert_eq!(d.facts.len(), 1);
+        assert_eq!(d.facts[0].1, "planifican a mano cada mañana");
+    }
+
+    #[test]
+    fn the_written_defaults_read_back_and_mistakes_are_named() {
+        for crm in [Crm::HubSpot, Crm::Salesforce, Crm::Pipedrive] {
+            let text = Mapping::defaults(crm).to_toml();
+            let back = Mapping::parse(&text).unwrap_or_else(|e| panic!("{crm}: {e}\n{text}"));
+            Settings::new(crm, &back, Currency::USD).unwrap();
+        }
+        let e = Mapping::parse("stagez = 1").unwrap_err().to_string();
+        assert!(e.contains("stagez"), "{e}");
+        let bad = Mapping::parse("[lost_reasons]\n\"Too pricey\" = \"expensiveness\"").unwrap();
+        let e = Settings::new(Crm::HubSpot, &bad, Currency::USD)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("Too pricey"), "{e}");
+        let bad = Mapping::parse("[columns.deals]\ntitel = \"x\"").unwrap();
+        let e = Settings::new(Crm::HubSpot, &bad, Currency::USD)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("titel") && e.contains("title"), "{e}");
+    }
+}

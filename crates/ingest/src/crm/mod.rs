@@ -11,6 +11,7 @@
 
 pub mod detect;
 pub mod dialect;
+pub mod map;
 pub mod values;
 
 pub use detect::{Crm, Object, detect};
