@@ -10,6 +10,7 @@
 
 pub mod admin;
 pub mod capture;
+pub mod crm;
 pub mod drafts;
 mod error;
 pub mod outbox;

@@ -689,6 +689,38 @@ pub enum ImportCommand {
         #[arg(long = "me", value_name = "ADDRESS")]
         me: Vec<String>,
     },
+    /// HubSpot, Salesforce or Pipedrive export files (.csv): deals, contacts, companies and
+    /// activities, upserted by the CRM's ids (importing an updated export updates what changed,
+    /// never duplicates, and reports what you changed here too). Any encoding Excel writes,
+    /// `,` `;` or tab. The whole import is one transaction.
+    Crm(CrmImportArgs),
+}
+
+#[derive(Args)]
+pub struct CrmImportArgs {
+    /// The export files (several at once: associations between them resolve).
+    #[arg(required_unless_present = "init_mapping")]
+    pub files: Vec<PathBuf>,
+    /// hubspot, salesforce or pipedrive (default: told from the headers).
+    #[arg(long, value_name = "CRM")]
+    pub from: Option<String>,
+    /// A mapping file (TOML): stages, owners, lost reasons, headers in another language,
+    /// custom columns. `--init-mapping` writes one to start from.
+    #[arg(long, value_name = "FILE")]
+    pub mapping: Option<PathBuf>,
+    /// Write the default mapping for the CRM (--from, or the files' CRM) to FILE and stop.
+    #[arg(long, value_name = "FILE")]
+    pub init_mapping: Option<PathBuf>,
+    /// Keep nothing if any row is refused.
+    #[arg(long)]
+    pub strict: bool,
+    /// Report what would change; change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// When you and the CRM both changed a field since the last import: keep yours (local,
+    /// the default) or take the CRM's (crm). Either way it is reported.
+    #[arg(long, value_name = "SIDE", default_value = "local")]
+    pub prefer: String,
 }
 
 #[derive(Subcommand)]

@@ -74,7 +74,7 @@ async fn deal_exists(tx: &mut Transaction<'_, Any>, deal: DealId) -> Result<()> 
     })
 }
 
-async fn account_id(
+pub(crate) async fn account_id(
     tx: &mut Transaction<'_, Any>,
     name: &str,
     domain: Option<&str>,

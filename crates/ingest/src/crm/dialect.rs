@@ -245,9 +245,14 @@ fn bad(path: &Path, line: u64, why: impl std::fmt::Display) -> IngestError {
 impl Sheet {
     /// Opens `path`: its dialect from its first bytes, then its header row.
     ///
-    /// Errors: [`IngestError::Io`] naming the file when it cannot be read; [`IngestError::Row`]
-    /// when it is empty or its header row is not CSV.
+    /// Errors: [`IngestError::Io`] naming the file when it cannot be read;
+    /// [`IngestError::NotRegular`] for a pipe or a device; [`IngestError::Row`] when it is empty
+    /// or its header row is not CSV.
     pub fn open(path: &Path) -> Result<Sheet, IngestError> {
+        // A pipe or a socket could keep the read waiting for ever.
+        if !std::fs::metadata(path).map_err(|e| io(path, e))?.is_file() {
+            return Err(IngestError::NotRegular(path.to_path_buf()));
+        }
         let file = std::fs::File::open(path).map_err(|e| io(path, e))?;
         let mut head = Vec::with_capacity(64 * 1024);
         file.take(SNIFF_BYTES as u64)

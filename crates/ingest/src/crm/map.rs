@@ -13,10 +13,10 @@ use super::detect::{Crm, Object};
 use super::dialect::Row;
 use super::values::{self, DateOrder, When};
 use jiff::Timestamp;
-use jiff::civil::Date;
 use jiff::tz::TimeZone;
+pub use rekindle_core::crm::{CrmActivity, CrmCompany, CrmContact, CrmDeal, CrmRecord};
 use rekindle_core::{
-    ActivityKind, Currency, DealStatus, Direction, FactKind, LostReason, Money, Outcome, Role,
+    ActivityKind, Currency, DealStatus, Direction, FactKind, LostReason, Outcome, Role,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -824,87 +824,6 @@ impl std::fmt::Display for Rejected {
             None => write!(f, "line {}: {}", self.line, self.why),
         }
     }
-}
-
-/// A deal as the CRM exported it, parsed.
-#[derive(Clone, Debug, PartialEq)]
-pub struct CrmDeal {
-    pub line: u64,
-    /// The CRM's id (Salesforce ids in their 18-character form).
-    pub id: String,
-    pub title: String,
-    /// The Rekindle stage (for a closed deal, the CRM's stage as mapped when it is an open
-    /// stage, else `None`).
-    pub stage: Option<String>,
-    pub status: DealStatus,
-    pub amount: Option<Money>,
-    pub close_date: Option<Date>,
-    pub owner: Option<String>,
-    pub created: Option<Timestamp>,
-    pub stage_entered: Option<Timestamp>,
-    /// The taxonomy reason and the CRM's text, kept verbatim.
-    pub lost: Option<(LostReason, String)>,
-    pub next_step: Option<String>,
-    pub last_activity: Option<Timestamp>,
-    pub company_id: Option<String>,
-    pub company_name: Option<String>,
-    pub contact_ids: Vec<String>,
-    /// The prospect's words from custom columns: (kind, text, the column's header).
-    pub facts: Vec<(FactKind, String, String)>,
-    pub needed_features: Vec<String>,
-}
-
-/// A contact (person) as the CRM exported it.
-#[derive(Clone, Debug, PartialEq)]
-pub struct CrmContact {
-    pub line: u64,
-    pub id: String,
-    pub name: String,
-    /// Their addresses, the primary first.
-    pub emails: Vec<String>,
-    pub title: Option<String>,
-    pub role: Option<Role>,
-    /// They opted out of email (Salesforce `HasOptedOutOfEmail`): do not contact.
-    pub opted_out: bool,
-    pub company_id: Option<String>,
-    pub company_name: Option<String>,
-}
-
-/// A company (account, organization) as the CRM exported it.
-#[derive(Clone, Debug, PartialEq)]
-pub struct CrmCompany {
-    pub line: u64,
-    pub id: String,
-    pub name: String,
-    pub domain: Option<String>,
-}
-
-/// An activity (call, email, meeting, note, task) as the CRM exported it.
-#[derive(Clone, Debug, PartialEq)]
-pub struct CrmActivity {
-    pub line: u64,
-    pub id: String,
-    pub kind: ActivityKind,
-    pub direction: Direction,
-    pub at: Timestamp,
-    pub outcome: Option<Outcome>,
-    /// Not done yet: a task or meeting ahead, not an activity that happened.
-    pub planned: bool,
-    pub summary: String,
-    pub body: Option<String>,
-    pub deal_id: Option<String>,
-    pub deal_name: Option<String>,
-    pub contact_id: Option<String>,
-    pub company_id: Option<String>,
-}
-
-/// One parsed row of any object.
-#[derive(Clone, Debug, PartialEq)]
-pub enum CrmRecord {
-    Deal(CrmDeal),
-    Contact(CrmContact),
-    Company(CrmCompany),
-    Activity(CrmActivity),
 }
 
 /// Reads rows of one file into records.
