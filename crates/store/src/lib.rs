@@ -334,6 +334,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "moved addresses",
         include_str!("../migrations/sqlite/0013_moved_addresses.sql"),
     ),
+    (
+        14,
+        "activity subject",
+        include_str!("../migrations/sqlite/0014_activity_subject.sql"),
+    ),
 ];
 
 fn migrator() -> Migrator {

@@ -110,6 +110,7 @@ async fn a_loaded_deal_holds_outbound_bodies_only_each_up_to_the_cap() {
                     outcome: None,
                     contact: None,
                     summary: "s".into(),
+                    subject: None,
                     body: Some(huge.clone()),
                     play: None,
                     returns_on: None,
