@@ -1,6 +1,7 @@
-//! Delivery reports and bounces read from real message bytes (issue 10, "Bounces" and
-//! "Headers"): per recipient and per action, report parts in any transfer encoding,
-//! non-standard bounces that name only the failed recipient, and encoded subjects.
+//! Delivery reports and bounces read from real message bytes (RFC 3464 reports, and the
+//! non-standard forms mail systems send): per recipient and per action, report parts in any
+//! transfer encoding, non-standard bounces that name only the failed recipient, and encoded
+//! subjects.
 
 use rekindle_core::EmailAddress;
 use rekindle_core::mail::{DeliveryAction, Message, bounced_addresses};

@@ -330,7 +330,7 @@ const COPY_HEADERS: &[&str] = &[
 /// contact's bounces (`Outcome::Bounced`) and engagements (`Activity::is_engagement`: a reply,
 /// a call that connected, a meeting held) decides; an address that works again (they wrote
 /// back from it) is reachable. Source: PLAYBOOK.md, "Numbers from the field" (sequences stop
-/// on a bounce); issue 10, "Bounces" (draft time and send time agree).
+/// on a bounce); one rule for both, so a draft never goes to an address the send would refuse.
 pub fn contact_bounced(record: &DealRecord, contact: ContactId) -> bool {
     record
         .activities
