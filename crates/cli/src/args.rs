@@ -65,20 +65,36 @@ pub struct Cli {
     pub command: Command,
 }
 
+/// The heading every command's help lists the global options under, apart from its own.
+const GLOBAL: &str = "Global options";
+
+/// Options every command takes, listed under their own heading in each command's help.
 #[derive(Args, Clone)]
 pub struct Global {
     /// Print machine-readable JSON instead of tables.
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = GLOBAL)]
     pub json: bool,
     /// The moment to evaluate at (2026-11-23 or 2026-11-23T09:00:00Z); default: the clock.
-    #[arg(long, global = true, value_name = "TIME")]
+    #[arg(long, global = true, value_name = "TIME", help_heading = GLOBAL)]
     pub now: Option<String>,
     /// The database file (default: $REKINDLE_DB, else ~/.local/share/rekindle/rekindle.db).
-    #[arg(long, global = true, env = "REKINDLE_DB", value_name = "PATH")]
+    #[arg(
+        long,
+        global = true,
+        env = "REKINDLE_DB",
+        value_name = "PATH",
+        help_heading = GLOBAL
+    )]
     pub db: Option<PathBuf>,
     /// A folder of message templates (value_add.txt, breakup.txt...) overriding the built-in ones:
     /// only PLAY.txt files, each a regular file of at most 64 KiB.
-    #[arg(long, global = true, env = "REKINDLE_TEMPLATES", value_name = "DIR")]
+    #[arg(
+        long,
+        global = true,
+        env = "REKINDLE_TEMPLATES",
+        value_name = "DIR",
+        help_heading = GLOBAL
+    )]
     pub templates: Option<PathBuf>,
 }
 

@@ -625,7 +625,7 @@ fn a_failed_import_keeps_the_addresses_remembered_before() {
     assert!(
         said.contains(&format!("kept: everything from {}", second.display()))
             && said.contains("nothing from the path that failed")
-            && said.contains("the addresses given with --me"),
+            && said.contains("the addresses given as yours"),
         "{said}"
     );
     // The addresses the kept messages were read with are kept with them.

@@ -337,6 +337,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/sqlite/0013_moved_addresses.sql"),
     ),
     (
+        14,
+        "activity subject",
+        include_str!("../migrations/sqlite/0014_activity_subject.sql"),
+    ),
+    (
         15,
         "crm links",
         include_str!("../migrations/sqlite/0015_crm_links.sql"),

@@ -25,6 +25,15 @@ impl Rk {
     }
 
     pub fn run_with_input(&self, args: &[&str], input: Option<&str>) -> Output {
+        self.run_in(args, input, &[])
+    }
+
+    /// Runs with these environment variables set (`COLUMNS`...).
+    pub fn run_with_env(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
+        self.run_in(args, None, env)
+    }
+
+    fn run_in(&self, args: &[&str], input: Option<&str>, env: &[(&str, &str)]) -> Output {
         use std::io::Write;
         let now: &[&str] = if args.contains(&"--now") {
             &[]
@@ -37,6 +46,9 @@ impl Rk {
             .args(args)
             .env_remove("REKINDLE_DB")
             .env_remove("REKINDLE_TEMPLATES")
+            // Tables are fitted to 80 columns unless the shell exports another width.
+            .env_remove("COLUMNS")
+            .envs(env.iter().copied())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
