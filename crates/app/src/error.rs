@@ -93,6 +93,25 @@ pub enum Input {
     LiftStop,
 }
 
+impl Input {
+    /// The input's field name in the use cases' typed inputs (`resurface_on`, `until`...):
+    /// what an API names in an error.
+    pub fn field(self) -> &'static str {
+        match self {
+            Input::OwnAddresses => "me",
+            Input::Sender => "from",
+            Input::SmtpServer => "host",
+            Input::Security => "security",
+            Input::Mailbox => "host",
+            Input::Calendars => "url",
+            Input::NoticeDays => "notice_days",
+            Input::ResurfaceOn => "resurface_on",
+            Input::Until => "until",
+            Input::LiftStop => "lift_stop",
+        }
+    }
+}
+
 /// The kind of a failure, as a front-end answers it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ErrorKind {

@@ -745,6 +745,7 @@ impl CrmImport {
                 body: a.body.clone(),
                 play: None,
                 returns_on: None,
+                subject: (a.kind == rekindle_core::ActivityKind::Email).then(|| a.summary.clone()),
             },
         )
         .await?;
