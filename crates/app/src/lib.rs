@@ -11,6 +11,7 @@
 pub mod admin;
 pub mod capture;
 pub mod crm;
+pub mod crm_export;
 pub mod drafts;
 mod error;
 pub mod outbox;

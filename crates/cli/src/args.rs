@@ -135,6 +135,9 @@ pub enum Command {
     /// Capture activity from mail the rep already has.
     #[command(subcommand)]
     Import(ImportCommand),
+    /// Give results back to a CRM in files its own importer takes.
+    #[command(subcommand)]
+    Export(ExportCommand),
     /// Capture activity from a mail server or a calendar server, picking up where the last sync
     /// stopped.
     #[command(subcommand)]
@@ -851,4 +854,25 @@ pub enum ImapSecurity {
     Tls,
     Starttls,
     Plain,
+}
+
+#[derive(Subcommand)]
+pub enum ExportCommand {
+    /// The next actions as tasks, the diagnosis of deals at risk as notes, and deals closed
+    /// lost here as deal updates, for the deals that came from the CRM, associated by its ids;
+    /// each exported once (what was exported before is skipped and said).
+    Crm(CrmExportArgs),
+}
+
+#[derive(Args)]
+pub struct CrmExportArgs {
+    /// hubspot, salesforce or pipedrive.
+    #[arg(long, value_name = "CRM")]
+    pub to: String,
+    /// What to export, comma-separated: tasks, notes, lost-reasons (default: all three).
+    #[arg(long, value_name = "LIST", default_value = "tasks,notes,lost-reasons")]
+    pub what: String,
+    /// The folder the files go to (it must exist; no file in it is overwritten).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
 }

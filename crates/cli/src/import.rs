@@ -332,3 +332,71 @@ pub async fn crm(g: &Global, a: crate::args::CrmImportArgs) -> Result<ExitCode> 
         ExitCode::from(1)
     })
 }
+
+/// `rekindle export crm`: the files written to `--out` (none overwritten), then what they hold
+/// remembered as exported.
+pub async fn crm_export(g: &Global, a: crate::args::CrmExportArgs) -> Result<ExitCode> {
+    use rekindle_app::crm_export::{self, ExportRequest};
+    let crm =
+        rekindle_ingest::crm::Crm::parse(&a.to).map_err(|e| anyhow::anyhow!("bad --to: {e}"))?;
+    let mut request = ExportRequest {
+        crm,
+        tasks: false,
+        notes: false,
+        lost_reasons: false,
+    };
+    for part in a.what.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        match part {
+            "tasks" => request.tasks = true,
+            "notes" => request.notes = true,
+            "lost-reasons" | "lost_reasons" => request.lost_reasons = true,
+            other => anyhow::bail!("bad --what {other:?}: tasks, notes or lost-reasons"),
+        }
+    }
+    if !a.out.is_dir() {
+        anyhow::bail!("--out {}: not a folder", a.out.display());
+    }
+    let store = open(g).await?;
+    let at = now(g)?;
+    let composer = crate::engine::composer(g)?;
+    let caller = Caller::local();
+    let exported = crm_export::export(&store, &caller, at, &composer, request).await?;
+    for f in &exported.files {
+        let path = a.out.join(&f.name);
+        if path.exists() {
+            anyhow::bail!(
+                "{} exists already: nothing was written; move it or choose another --out",
+                path.display()
+            );
+        }
+    }
+    for f in &exported.files {
+        let path = a.out.join(&f.name);
+        std::fs::write(&path, &f.bytes)
+            .map_err(|e| anyhow::anyhow!("writing {}: {e}", path.display()))?;
+    }
+    crm_export::mark_exported(&store, &caller, &exported, at).await?;
+    report(g, &exported, || {
+        let mut lines = vec![format!(
+            "For {}: {} tasks, {} notes, {} deal updates",
+            exported.crm, exported.tasks, exported.notes, exported.deal_updates
+        )];
+        for f in &exported.files {
+            lines.push(format!("  wrote {}", a.out.join(&f.name).display()));
+        }
+        if !exported.skipped.is_empty() {
+            lines.push(format!(
+                "Skipped, exported before: {}",
+                exported.skipped.join("; ")
+            ));
+        }
+        if exported.not_from_crm > 0 {
+            lines.push(format!(
+                "{} deals with an action due did not come from {} (no id to attach it to)",
+                exported.not_from_crm, exported.crm
+            ));
+        }
+        lines.join("\n")
+    })?;
+    Ok(ExitCode::SUCCESS)
+}

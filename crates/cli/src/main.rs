@@ -126,6 +126,7 @@ async fn run(cli: args::Cli) -> anyhow::Result<ExitCode> {
         Policy(a) => record::policy(&g, a).await,
         Import(args::ImportCommand::Mail { paths, me }) => import::mail(&g, &paths, &me).await,
         Import(args::ImportCommand::Crm(a)) => import::crm(&g, a).await,
+        Export(args::ExportCommand::Crm(a)) => import::crm_export(&g, a).await,
         Import(args::ImportCommand::Calendar { paths, me }) => {
             import::calendar(&g, &paths, &me).await
         }

@@ -392,3 +392,216 @@ fn mail_imported_afterwards_matches_the_people_from_the_crm() {
     });
     assert!(from_elena, "{}", northwind["activities"]);
 }
+
+/// Reads an exported CSV back: header and rows.
+fn read_csv(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
+    let mut r = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .from_path(path)
+        .unwrap();
+    let header = r.headers().unwrap().iter().map(str::to_string).collect();
+    let rows = r
+        .records()
+        .map(|x| x.unwrap().iter().map(str::to_string).collect())
+        .collect();
+    (header, rows)
+}
+
+fn export(rk: &Rk, crm: &str, out: &Path) -> Value {
+    let out = rk.run(&[
+        "--now",
+        AT,
+        "--json",
+        "export",
+        "crm",
+        "--to",
+        crm,
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn hubspot_gets_tasks_notes_and_lost_deals_in_its_import_columns_once() {
+    let rk = init();
+    import(&rk, &hubspot(), &[], 0);
+    let northwind = deal(&rk, "Northwind")["deal"]["id"].to_string();
+    assert!(
+        rk.run(&[
+            "--now",
+            AT,
+            "close",
+            &northwind,
+            "--lost",
+            "--reason",
+            "unresponsive"
+        ])
+        .status
+        .success()
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let e = export(&rk, "hubspot", dir.path());
+    assert!(e["notes"].as_u64().unwrap() >= 1, "{e}");
+    let ids = ["18741203345", "18741203346", "18741203347", "18741203348"];
+    let (header, rows) = read_csv(
+        &dir.path()
+            .join("rekindle-hubspot-tasks-notes-2025-03-05.csv"),
+    );
+    assert_eq!(
+        header,
+        [
+            "Deal Record ID",
+            "Task Title",
+            "Task Type",
+            "Task Priority",
+            "Task Due Date",
+            "Task Notes",
+            "Note Body",
+            "Activity Date"
+        ]
+    );
+    for r in &rows {
+        assert!(ids.contains(&r[0].as_str()), "a deal's Record ID: {r:?}");
+        // A task row has a title, a type and priority from HubSpot's values, a due time.
+        if !r[1].is_empty() {
+            assert!(["EMAIL", "CALL", "TODO"].contains(&r[2].as_str()), "{r:?}");
+            assert!(["HIGH", "MEDIUM", "LOW"].contains(&r[3].as_str()), "{r:?}");
+            assert!(
+                jiff::civil::DateTime::strptime("%Y-%m-%d %H:%M", &r[4]).is_ok(),
+                "{r:?}"
+            );
+        }
+        // A note is associated (it has the deal) and dated.
+        if !r[6].is_empty() {
+            assert!(
+                jiff::civil::DateTime::strptime("%Y-%m-%d %H:%M", &r[7]).is_ok(),
+                "{r:?}"
+            );
+        }
+    }
+    let request: Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            dir.path()
+                .join("rekindle-hubspot-tasks-notes-2025-03-05.importRequest.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let mapped: Vec<&str> = request["files"][0]["fileImportPage"]["columnMappings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["columnName"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        mapped,
+        header.iter().map(String::as_str).collect::<Vec<_>>()
+    );
+    let (header, rows) = read_csv(
+        &dir.path()
+            .join("rekindle-hubspot-deal-updates-2025-03-05.csv"),
+    );
+    assert_eq!(header, ["Record ID", "Deal Stage", "Closed Lost Reason"]);
+    assert_eq!(
+        rows,
+        vec![vec![
+            "18741203345".to_string(),
+            "Closed Lost".into(),
+            "unresponsive".into()
+        ]]
+    );
+
+    // Exported once: a second export to another folder holds nothing, and says what it skipped.
+    let again = tempfile::tempdir().unwrap();
+    let e = export(&rk, "hubspot", again.path());
+    assert_eq!(
+        (
+            e["tasks"].as_u64(),
+            e["notes"].as_u64(),
+            e["deal_updates"].as_u64()
+        ),
+        (Some(0), Some(0), Some(0))
+    );
+    assert!(!e["skipped"].as_array().unwrap().is_empty());
+    assert_eq!(std::fs::read_dir(again.path()).unwrap().count(), 0);
+}
+
+#[test]
+fn salesforce_and_pipedrive_files_keep_their_importers_rules() {
+    let rk = init();
+    import(
+        &rk,
+        &[
+            fixture("Opportunity.csv"),
+            fixture("Task-dataloader-export.csv"),
+        ],
+        &[],
+        0,
+    );
+    let dir = tempfile::tempdir().unwrap();
+    export(&rk, "salesforce", dir.path());
+    let (header, rows) = read_csv(&dir.path().join("Task-insert-2025-03-05.csv"));
+    assert_eq!(
+        header,
+        [
+            "WhatId",
+            "WhoId",
+            "OwnerId",
+            "Subject",
+            "ActivityDate",
+            "Status",
+            "Priority",
+            "Type",
+            "Description"
+        ]
+    );
+    assert!(!rows.is_empty());
+    for r in &rows {
+        assert!(
+            r[0].len() == 18 && r[0].starts_with("006"),
+            "an opportunity id: {r:?}"
+        );
+        assert!(!r[3].is_empty());
+        assert!(r[4].parse::<jiff::civil::Date>().is_ok(), "{r:?}");
+        assert!(
+            [
+                "Not Started",
+                "In Progress",
+                "Completed",
+                "Waiting on someone else",
+                "Deferred"
+            ]
+            .contains(&r[5].as_str())
+        );
+        assert!(["High", "Normal", "Low"].contains(&r[6].as_str()));
+        assert!(r[8].chars().count() <= 32_000);
+    }
+    let sdl = std::fs::read_to_string(dir.path().join("Task-insert-2025-03-05.sdl")).unwrap();
+    for h in &header {
+        assert!(sdl.lines().any(|l| l == format!("{h}={h}")), "{sdl}");
+    }
+
+    let rk = init();
+    import(&rk, &[fixture("pipedrive-deals-export.csv")], &[], 0);
+    let dir = tempfile::tempdir().unwrap();
+    export(&rk, "pipedrive", dir.path());
+    let (header, rows) = read_csv(
+        &dir.path()
+            .join("rekindle-pipedrive-activities-notes-2025-03-05.csv"),
+    );
+    assert_eq!(header[0], "Deal - ID");
+    assert!(header.iter().all(|h| h.starts_with("Deal - ")
+        || h.starts_with("Activity - ")
+        || h.starts_with("Note - ")));
+    for r in &rows {
+        assert!(r[0].parse::<u64>().is_ok(), "a Pipedrive deal id: {r:?}");
+        let done = &r[header.iter().position(|h| h == "Activity - Done").unwrap()];
+        assert!(done.is_empty() || done == "Done" || done == "Undone");
+    }
+}

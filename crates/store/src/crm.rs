@@ -796,3 +796,63 @@ fn settle<T: PartialEq + Clone + std::fmt::Debug>(
         }
     }
 }
+
+/// One record brought in from a CRM: its local id, the CRM's id and its values as last
+/// imported (JSON).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CrmLink {
+    pub local: i64,
+    pub external: String,
+    pub imported: String,
+}
+
+impl Store {
+    /// Every record of `object` (`deals`, `contacts`...) brought in from `crm`.
+    ///
+    /// Errors: the store's.
+    pub async fn crm_links(&self, crm: &str, object: &str) -> Result<Vec<CrmLink>> {
+        let rows = sqlx::query(
+            "SELECT local_id, external_id, imported FROM crm_links WHERE crm = $1 AND object = $2 ORDER BY local_id",
+        )
+        .bind(crm.to_string())
+        .bind(object.to_string())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(CrmLink {
+                    local: r.try_get(0)?,
+                    external: r.try_get(1)?,
+                    imported: r.try_get(2)?,
+                })
+            })
+            .collect()
+    }
+
+    /// The keys of what was exported to `crm` already.
+    ///
+    /// Errors: the store's.
+    pub async fn crm_exported(&self, crm: &str) -> Result<std::collections::BTreeSet<String>> {
+        let rows = sqlx::query("SELECT key FROM crm_exports WHERE crm = $1")
+            .bind(crm.to_string())
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(|r| Ok(r.try_get(0)?)).collect()
+    }
+
+    /// Remembers `keys` as exported to `crm` at `at` (once each), in one transaction.
+    ///
+    /// Errors: the store's.
+    pub async fn crm_mark_exported(&self, crm: &str, keys: &[String], at: Timestamp) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        for key in keys {
+            sqlx::query("INSERT INTO crm_exports (crm, key, exported_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
+                .bind(crm.to_string())
+                .bind(key.clone())
+                .bind(at.as_second())
+                .execute(&mut *tx)
+                .await?;
+        }
+        crate::commit(tx).await
+    }
+}

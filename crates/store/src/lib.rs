@@ -31,7 +31,7 @@ mod revival;
 mod write;
 
 pub use capture::{CaptureWriter, MeetingRecorded};
-pub use crm::{Conflict, CrmImport, Upsert};
+pub use crm::{Conflict, CrmImport, CrmLink, Upsert};
 pub use load::{AccountWork, Filter, Scope};
 pub use mail::MailOutcome;
 pub use outbox::{NewOutgoing, OutboxMessage};

@@ -11,3 +11,13 @@ CREATE TABLE crm_links (
     PRIMARY KEY (crm, object, external_id)
 );
 CREATE INDEX crm_links_local ON crm_links (object, local_id);
+
+-- What was exported back to a CRM, by key (a task for a deal's play due on a day, a note for a
+-- diagnosis, a deal update): a CRM's importer cannot update a task or a note it already has, so
+-- nothing is exported twice.
+CREATE TABLE crm_exports (
+    crm TEXT NOT NULL,
+    key TEXT NOT NULL,
+    exported_at BIGINT NOT NULL,
+    PRIMARY KEY (crm, key)
+);
