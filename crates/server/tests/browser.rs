@@ -368,6 +368,23 @@ fn write_png(path: &Path, w: u32, h: u32, rgba: &[u8]) {
     writer.write_image_data(rgba).expect("the PNG data");
 }
 
+/// A screenshot of the page shown, written to `<screenshots>/<name>.png` and checked: 1280x800
+/// and not blank (at least 0.5% of its pixels differ from its most common colour).
+fn shoot(ctx: &Ctx, name: &str) -> (u32, u32, Vec<u8>) {
+    let png = ctx.web(async |c| c.screenshot().await.expect("a screenshot"));
+    let file = ctx.shots.join(format!("{name}.png"));
+    std::fs::write(&file, &png).expect("writing the screenshot");
+    let (w, h, rgba) = decode(&png);
+    assert_eq!((w, h), (WIDTH, HEIGHT), "{name}: the screenshot's size");
+    let ink = ink(&rgba);
+    assert!(
+        ink >= 5,
+        "{name}: the screenshot is blank ({ink}‰ of pixels differ from the background), see {}",
+        file.display()
+    );
+    (w, h, rgba)
+}
+
 fn screenshots(ctx: &Ctx) {
     let docs = std::env::var_os("REKINDLE_DOCS_SCREENSHOTS").is_some();
     for (name, path, heading) in pages(ctx) {
@@ -377,17 +394,7 @@ fn screenshots(ctx: &Ctx) {
         // The page's own text is rendered (not an error page, not an empty frame).
         let body = ctx.text("main");
         assert!(body.len() > h1.len(), "{path}: nothing under the heading");
-        let png = ctx.web(async |c| c.screenshot().await.expect("a screenshot"));
-        let file = ctx.shots.join(format!("{name}.png"));
-        std::fs::write(&file, &png).expect("writing the screenshot");
-        let (w, h, rgba) = decode(&png);
-        assert_eq!((w, h), (WIDTH, HEIGHT), "{path}: the screenshot's size");
-        let ink = ink(&rgba);
-        assert!(
-            ink >= 5,
-            "{path}: the screenshot is blank ({ink}‰ of pixels differ from the background), see {}",
-            file.display()
-        );
+        let (w, h, rgba) = shoot(ctx, name);
         if docs && (name == "today" || name == "pipeline-board") {
             let docs_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs");
             let out = docs_dir.join(match name {
@@ -550,4 +557,5 @@ fn upload_mbox(ctx: &Ctx) {
     assert_eq!(heading, "Imported thunderbird-unescaped-from.mbox");
     assert!(summary.starts_with("Read 2 messages"), "{summary}");
     assert!(summary.contains("already imported"), "{summary}");
+    shoot(ctx, "import-done");
 }

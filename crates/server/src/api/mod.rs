@@ -19,7 +19,13 @@ use utoipa::OpenApi;
         title = "Rekindle API",
         description = "Deals going dark, why, and the next play. Times are UTC (RFC 3339); amounts are integer cents with an ISO 4217 currency; errors are application/problem+json (RFC 9457)."
     ),
-    paths(deals::list, deals::one, deals::move_stage, deals::today, import::create),
+    paths(
+        deals::list,
+        deals::one,
+        deals::move_stage,
+        deals::today,
+        import::create
+    ),
     components(schemas(
         deals::DealSummary,
         deals::DealPage,
