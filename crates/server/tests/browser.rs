@@ -11,7 +11,10 @@
 //! namespaces are allowed), with `ip link set lo up` first; inside, it starts chromedriver on
 //! a free port and the server on 127.0.0.1, both reachable only from inside. Needs Debian's
 //! `chromium` and `chromium-driver` (`.ci/setup` installs them), `unshare` (util-linux) and
-//! `ip` (iproute2); without them the test fails saying what is missing.
+//! `ip` (iproute2); without them the test fails saying what is missing. Checked as root and
+//! as an unprivileged user (`--map-root-user`) on Debian 12; where unprivileged user
+//! namespaces are off (Ubuntu 24.04's AppArmor default, `kernel.apparmor_restrict_unprivileged_userns`),
+//! run the tests as root or allow them.
 //!
 //! Screenshots go to `$CARGO_TARGET_DIR/screenshots/` (else the `target/` the test binary was
 //! built in). The README's screenshots (`docs/screenshot-today.png`,
@@ -531,6 +534,11 @@ fn upload_mbox(ctx: &Ctx) {
         .join("../ingest/tests/fuzz-corpus/thunderbird-unescaped-from.mbox")
         .canonicalize()
         .expect("the mbox fixture");
+    // Another writer holds the database, so the import waits (the store waits up to 30 s)
+    // and the page shows it running; the lock goes once that is seen.
+    let lock = rusqlite::Connection::open(&ctx.served.db).expect("the database");
+    lock.execute_batch("BEGIN IMMEDIATE")
+        .expect("holding the write lock");
     ctx.goto("/import");
     ctx.web(async |c| {
         c.find(Locator::Css("#import-file"))
@@ -552,7 +560,50 @@ fn upload_mbox(ctx: &Ctx) {
             .await
             .expect("click Import");
     });
+    let running = ctx.wait_for("#import-job[aria-busy=true]");
+    assert!(
+        running.contains("Importing thunderbird-unescaped-from.mbox (mail)"),
+        "{running}"
+    );
+    let refresh = ctx.web(async |c| {
+        c.find(Locator::LinkText("Refresh"))
+            .await
+            .expect("a Refresh link for a page without JavaScript")
+            .attr("href")
+            .await
+            .expect("href")
+    });
+    let url = ctx.web(async |c| c.current_url().await.expect("url"));
+    assert_eq!(
+        refresh.as_deref(),
+        Some(url.path()),
+        "Refresh reloads the job's page"
+    );
+    // A mark on this document: still there when the summary shows, so htmx's polling
+    // brought it in, not a reload.
+    ctx.web(async |c| {
+        c.execute("window.rekindleMark = 42;", vec![])
+            .await
+            .expect("marking the document")
+    });
+    lock.execute_batch("ROLLBACK").expect("releasing the lock");
+    drop(lock);
     let summary = ctx.wait_for("pre.summary");
+    let mark = ctx.web(async |c| {
+        c.execute("return window.rekindleMark;", vec![])
+            .await
+            .expect("reading the mark")
+    });
+    assert_eq!(
+        mark,
+        serde_json::json!(42),
+        "the page was reloaded, not polled"
+    );
+    let said = ctx.text("#status");
+    assert_eq!(
+        said, "Imported thunderbird-unescaped-from.mbox.",
+        "the live region"
+    );
     let heading = ctx.text("#job-h");
     assert_eq!(heading, "Imported thunderbird-unescaped-from.mbox");
     assert!(summary.starts_with("Read 2 messages"), "{summary}");

@@ -135,12 +135,19 @@ fn an_uploaded_mbox_is_imported_as_the_cli_imports_it_and_the_summary_shown() {
     let page = finished(&s, &job);
     assert!(page.contains("1 already imported"), "{page}");
     // The status fragment answers htmx; a plain load of it goes to the page.
-    let r = client()
+    let mut r = client()
         .get(&s.at(&format!("{job}/status")))
         .header("HX-Request", "true")
         .call()
         .unwrap();
     assert_eq!(r.status().as_u16(), 200);
+    let fragment = r.body_mut().read_to_string().unwrap();
+    assert!(!fragment.contains("<html"), "{fragment}");
+    assert!(fragment.contains("1 already imported"), "{fragment}");
+    assert!(
+        fragment.contains(r#"id="status""#) && fragment.contains("hx-swap-oob"),
+        "the outcome is not said in the live region: {fragment}"
+    );
     let r = client()
         .get(&s.at(&format!("{job}/status")))
         .call()
@@ -247,6 +254,18 @@ fn the_api_imports_a_body_of_mail_or_calendar_and_refuses_other_types() {
     assert_eq!(r.status().as_u16(), 422, "{body}");
     assert!(body.contains("nothing was imported"), "{body}");
     assert!(!body.contains("rekindle-upload-"), "{body}");
+    assert_eq!(dump(&s.db), before);
+    // A body declared over 1 GiB is refused before it is read.
+    let (status, answer) = raw(
+        s.port,
+        &format!(
+            "POST /api/v1/imports HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nConnection: close\r\nContent-Type: application/mbox\r\nContent-Length: {}\r\n\r\nFrom x",
+            s.port,
+            (1u64 << 30) + 1
+        ),
+    );
+    assert_eq!(status, 413, "{answer}");
+    assert!(answer.contains("larger than 1 GiB"), "{answer}");
     assert_eq!(dump(&s.db), before);
     // The OpenAPI document describes it.
     let (_, doc) = get(&s.at("/api/v1/openapi.json"));

@@ -1,13 +1,14 @@
 //! Imports: a mail file or a calendar sent as the request's body and imported through the
 //! same use cases as `rekindle import mail` / `rekindle import calendar`; the answer is the
 //! import's summary. The body is written to a temporary file as it arrives, at most
-//! [`MAX_UPLOAD`](crate::pages::import::MAX_UPLOAD) bytes (1 GiB).
+//! [`MAX_UPLOAD`] bytes (1 GiB); a body that declares more (`Content-Length`) is refused
+//! before any of it is read.
 
 use super::deals::Problem;
 use crate::AppState;
 use crate::clock::Now;
 use crate::error::problem;
-use crate::pages::import::{Failure, Kind, Upload, wrong_kind};
+use crate::pages::import::{Failure, Kind, MAX_UPLOAD, Upload, too_large, wrong_kind};
 use axum::body::Body;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderMap, StatusCode, header};
@@ -91,6 +92,13 @@ pub async fn create(
             None,
         );
     };
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > MAX_UPLOAD) {
+        return problem(StatusCode::PAYLOAD_TOO_LARGE, &too_large(), None);
+    }
     let name = if media_type
         .trim()
         .to_ascii_lowercase()

@@ -36,8 +36,8 @@ use std::sync::{Arc, Mutex};
 /// refused with 413 and nothing is imported.
 pub const MAX_UPLOAD: u64 = 1 << 30;
 
-/// How many finished jobs a server remembers (their pages stay readable); older ones are
-/// forgotten first.
+/// How many jobs a server remembers (their pages stay readable), the oldest forgotten first; a
+/// job forgotten while it runs still completes, and importing its file again adds nothing twice.
 const KEPT_JOBS: usize = 32;
 
 pub fn routes() -> Router<AppState> {
@@ -364,12 +364,17 @@ struct Page {
     chrome: Chrome,
     job: Option<JobView>,
     max: &'static str,
+    /// Whether the status fragment also says the outcome in the live region (`#status`,
+    /// swapped out of band): only in the fragment htmx fetches, never in a whole page, which
+    /// has its own.
+    announce: bool,
 }
 
 #[derive(Template)]
 #[template(path = "import_status.html")]
 struct Status {
     job: JobView,
+    announce: bool,
 }
 
 async fn page(State(state): State<AppState>, Now(now): Now) -> Result<Html<String>, PageError> {
@@ -377,6 +382,7 @@ async fn page(State(state): State<AppState>, Now(now): Now) -> Result<Html<Strin
         chrome: Chrome::new(&state, now, "import"),
         job: None,
         max: "1 GiB",
+        announce: false,
     };
     Ok(Html(page.render().map_err(render_failed)?))
 }
@@ -408,6 +414,7 @@ async fn job_page(
         chrome: Chrome::new(&state, now, "import"),
         job: Some(job),
         max: "1 GiB",
+        announce: false,
     };
     match page.render() {
         Ok(html) => Html(html).into_response(),
@@ -429,7 +436,12 @@ async fn job_status(
         Ok(job) => job,
         Err(missing) => return missing.page(),
     };
-    match (Status { job }).render() {
+    match (Status {
+        job,
+        announce: true,
+    })
+    .render()
+    {
         Ok(html) => Html(html).into_response(),
         Err(e) => PageError(render_failed(e)).into_response(),
     }
@@ -539,4 +551,46 @@ async fn upload(
         };
     });
     Redirect::to(&format!("/import/jobs/{id}")).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_by_name_and_media_type() {
+        assert_eq!(Kind::of_name("Sent.MBOX"), Some(Kind::Mail));
+        assert_eq!(Kind::of_name("a.b.eml"), Some(Kind::Mail));
+        assert_eq!(Kind::of_name("work.ics"), Some(Kind::Calendar));
+        assert_eq!(Kind::of_name("deals.pdf"), None);
+        assert_eq!(Kind::of_name("Inbox"), None);
+        assert_eq!(
+            Kind::of_media_type("text/calendar; charset=utf-8"),
+            Some(Kind::Calendar)
+        );
+        assert_eq!(Kind::of_media_type("Message/RFC822"), Some(Kind::Mail));
+        assert_eq!(Kind::of_media_type("text/plain"), None);
+    }
+
+    #[test]
+    fn an_upload_over_1_gib_is_refused_and_not_written() {
+        let (mut up, mut file) = Upload::create("../../etc/x.mbox", Kind::Mail).unwrap();
+        assert_eq!(up.name, "x.mbox");
+        assert!(up.path.starts_with(up.dir.path()));
+        up.write(&mut file, b"From x\n").unwrap();
+        up.bytes = MAX_UPLOAD;
+        let refused = up.write(&mut file, b"y").unwrap_err();
+        assert_eq!(refused.status, StatusCode::PAYLOAD_TOO_LARGE);
+        assert!(refused.detail.contains("1 GiB"));
+        assert_eq!(std::fs::read(&up.path).unwrap(), b"From x\n");
+    }
+
+    #[test]
+    fn addresses_split_on_commas_and_spaces() {
+        assert_eq!(
+            addresses(" a@x.io, b@x.io;c@x.io\n d@x.io "),
+            ["a@x.io", "b@x.io", "c@x.io", "d@x.io"]
+        );
+        assert!(addresses(" , ").is_empty());
+    }
 }
