@@ -175,6 +175,16 @@ fn a_failed_import_changes_nothing() {
     let page = finished(&s, &job);
     assert!(page.contains("failed"), "{page}");
     assert!(page.contains("which addresses are yours"), "{page}");
+    // An upload without the page's token, or with a wrong one, is refused.
+    let (ct, body) = multipart("rep@seller.example", "reply.mbox", &reply_mbox(&from));
+    for action in ["/import", "/import?_csrf=00"] {
+        let r = client()
+            .post(&s.at(action))
+            .header("Content-Type", &ct)
+            .send(body.as_bytes())
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 403, "{action}");
+    }
     // Another kind of file is refused before anything is read.
     let (status, answer) = upload(&s, "rep@seller.example", "deals.pdf", "%PDF-1.7");
     assert_eq!(status, 415);
