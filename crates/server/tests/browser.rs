@@ -1,5 +1,6 @@
 //! The dashboard in a real headless Chromium, driven over WebDriver (fantoccini, plain HTTP to
-//! chromedriver): a screenshot of every page (1280x800, not blank, its key text in the DOM),
+//! chromedriver): a screenshot of every page (Today, Pipeline board and list, Deal, Import,
+//! and any other page the navigation leads to; 1280x800, not blank, its heading in the DOM),
 //! every page survives a plain reload, a prospect's `<script>` shows as text and runs nothing,
 //! the board's non-drag "Move to" form moves a deal as `rekindle deal stage` does, and a small
 //! mbox uploaded on the Import page is imported and its summary shown.
@@ -118,6 +119,8 @@ struct Ctx {
     rt: tokio::runtime::Runtime,
     client: Client,
     shots: PathBuf,
+    /// The pages to screenshot and reload ([`pages`]).
+    pages: Vec<PageCase>,
     _profile: tempfile::TempDir,
     _driver: Driver,
 }
@@ -264,6 +267,7 @@ fn start() -> Ctx {
         rt,
         client,
         shots,
+        pages: Vec::new(),
         _profile: profile,
         _driver: driver,
     }
@@ -273,7 +277,8 @@ fn start() -> Ctx {
 type Check = fn(&Ctx);
 
 fn inside() {
-    let ctx = start();
+    let mut ctx = start();
+    ctx.pages = pages(&ctx);
     let checks: &[(&str, Check)] = &[
         ("every page: screenshot and key text", screenshots),
         ("every page answers a reload", reloads),
@@ -297,23 +302,67 @@ fn inside() {
     assert!(failed.is_empty(), "failed: {}", failed.join("; "));
 }
 
-/// The pages, each with the text its heading must hold: (file name, path, heading).
-fn pages(ctx: &Ctx) -> Vec<(&'static str, String, String)> {
+/// A page to check: its screenshot's file name, its path, and the text its heading must hold
+/// (`None` for a page of the navigation this test does not know yet: any heading).
+struct PageCase {
+    name: String,
+    path: String,
+    heading: Option<String>,
+}
+
+/// The pages: those this test knows with their headings, then every other entry of the
+/// navigation that answers 200 (a page added later is screenshotted and reloaded too; an
+/// entry with no page behind it yet is named and passed over).
+fn pages(ctx: &Ctx) -> Vec<PageCase> {
     let (account, title) = ctx.served.with_store(async |store| {
         let d = store.deal("D2".parse().unwrap()).await.unwrap().deal;
         (d.account.name, d.title)
     });
-    vec![
-        ("today", "/".into(), "Today".into()),
-        ("pipeline-board", "/pipeline".into(), "Pipeline".into()),
-        (
-            "pipeline-list",
-            "/pipeline?view=list".into(),
-            "Pipeline".into(),
-        ),
-        ("deal", "/deals/D2".into(), format!("{account} · {title}")),
-        ("import", "/import".into(), "Import".into()),
-    ]
+    let known = |name: &str, path: &str, heading: String| PageCase {
+        name: name.into(),
+        path: path.into(),
+        heading: Some(heading),
+    };
+    let mut pages = vec![
+        known("today", "/", "Today".into()),
+        known("pipeline-board", "/pipeline", "Pipeline".into()),
+        known("pipeline-list", "/pipeline?view=list", "Pipeline".into()),
+        known("deal", "/deals/D2", format!("{account} · {title}")),
+        known("import", "/import", "Import".into()),
+    ];
+    let (_, today) = get(&ctx.served.at("/"));
+    let nav = &today[today.find("<nav").expect("the navigation")..];
+    let nav = &nav[..nav.find("</nav>").expect("its end")];
+    for href in nav
+        .split("href=\"")
+        .skip(1)
+        .filter_map(|h| h.split('"').next())
+    {
+        if pages.iter().any(|p| p.path == href) {
+            continue;
+        }
+        let (status, _) = get(&ctx.served.at(href));
+        if status == 200 {
+            pages.push(PageCase {
+                name: href.trim_matches('/').replace('/', "-"),
+                path: href.into(),
+                heading: None,
+            });
+        } else {
+            eprintln!("browser: {href} answers {status}: no page there yet, passed over");
+        }
+    }
+    pages
+}
+
+impl PageCase {
+    /// Checks the heading shown: the one expected, or any for a page not known here.
+    fn check_heading(&self, h1: &str, when: &str) {
+        match &self.heading {
+            Some(heading) => assert_eq!(h1, heading, "{}: the heading {when}", self.path),
+            None => assert!(!h1.trim().is_empty(), "{}: no heading {when}", self.path),
+        }
+    }
 }
 
 /// A decoded screenshot: (width, height, RGBA pixels).
@@ -390,10 +439,11 @@ fn shoot(ctx: &Ctx, name: &str) -> (u32, u32, Vec<u8>) {
 
 fn screenshots(ctx: &Ctx) {
     let docs = std::env::var_os("REKINDLE_DOCS_SCREENSHOTS").is_some();
-    for (name, path, heading) in pages(ctx) {
-        ctx.goto(&path);
+    for page in &ctx.pages {
+        let (name, path) = (page.name.as_str(), page.path.as_str());
+        ctx.goto(path);
         let h1 = ctx.text("h1");
-        assert_eq!(h1, heading, "{path}: the heading");
+        page.check_heading(&h1, "on a load");
         // The page's own text is rendered (not an error page, not an empty frame).
         let body = ctx.text("main");
         assert!(body.len() > h1.len(), "{path}: nothing under the heading");
@@ -412,13 +462,16 @@ fn screenshots(ctx: &Ctx) {
 }
 
 fn reloads(ctx: &Ctx) {
-    for (_, path, heading) in pages(ctx) {
-        ctx.goto(&path);
-        assert_eq!(ctx.text("h1"), heading, "{path}");
+    for page in &ctx.pages {
+        let path = page.path.as_str();
+        ctx.goto(path);
+        let before = ctx.text("h1");
+        page.check_heading(&before, "on a load");
         ctx.web(async |c| c.refresh().await.expect("reload"));
-        assert_eq!(ctx.text("h1"), heading, "{path} after a reload");
+        let after = ctx.text("h1");
+        assert_eq!(after, before, "{path}: the heading after a reload");
         let url = ctx.web(async |c| c.current_url().await.expect("url"));
-        assert_eq!(url.as_str(), ctx.served.at(&path), "{path}: a reload moved");
+        assert_eq!(url.as_str(), ctx.served.at(path), "{path}: a reload moved");
     }
 }
 
