@@ -615,9 +615,11 @@ fn upload_mbox(ctx: &Ctx) {
     });
     let running = ctx.wait_for("#import-job[aria-busy=true]");
     assert!(
-        running.contains("Importing thunderbird-unescaped-from.mbox (mail)"),
+        running.contains("Importing thunderbird-unescaped-from.mbox (mail)")
+            && running.contains("1.2 kB uploaded"),
         "{running}"
     );
+    shoot(ctx, "import-running");
     let refresh = ctx.web(async |c| {
         c.find(Locator::LinkText("Refresh"))
             .await

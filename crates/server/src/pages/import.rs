@@ -338,23 +338,27 @@ impl JobView {
                 messages,
             } => {
                 v.running = true;
-                let mb = |b: u64| b as f64 / 1e6;
                 v.progress = match total {
                     Some(t) if *t > 0 => {
                         v.percent = Some((bytes * 100 / t).min(100));
-                        format!(
-                            "{:.1} of {:.1} MB read, {messages} messages",
-                            mb(*bytes),
-                            mb(*t)
-                        )
+                        format!("{} of {} read, {messages} messages", size(*bytes), size(*t))
                     }
-                    _ => format!("{:.1} MB uploaded; reading the {kind}", mb(job.uploaded)),
+                    _ => format!("{} uploaded; reading the {kind}", size(job.uploaded)),
                 };
             }
             Phase::Done(lines) => v.lines = lines.clone(),
             Phase::Failed(why) => v.failed = Some(why.clone()),
         }
         v
+    }
+}
+
+/// A size for people, in decimal units: "812 bytes", "1.2 kB", "48.3 MB".
+pub fn size(bytes: u64) -> String {
+    match bytes {
+        0..1_000 => format!("{bytes} bytes"),
+        1_000..1_000_000 => format!("{:.1} kB", bytes as f64 / 1e3),
+        _ => format!("{:.1} MB", bytes as f64 / 1e6),
     }
 }
 
@@ -583,6 +587,13 @@ mod tests {
         assert_eq!(refused.status, StatusCode::PAYLOAD_TOO_LARGE);
         assert!(refused.detail.contains("1 GiB"));
         assert_eq!(std::fs::read(&up.path).unwrap(), b"From x\n");
+    }
+
+    #[test]
+    fn sizes_for_people() {
+        assert_eq!(size(812), "812 bytes");
+        assert_eq!(size(1_226), "1.2 kB");
+        assert_eq!(size(48_300_000), "48.3 MB");
     }
 
     #[test]
