@@ -664,4 +664,12 @@ fn upload_mbox(ctx: &Ctx) {
     assert!(summary.starts_with("Read 2 messages"), "{summary}");
     assert!(summary.contains("already imported"), "{summary}");
     shoot(ctx, "import-done");
+    // A reload shows the same job again: the upload was answered with a redirect, so the
+    // browser does not send the file a second time.
+    let jobs_before = ctx.web(async |c| c.current_url().await.expect("url"));
+    ctx.web(async |c| c.refresh().await.expect("reload"));
+    assert_eq!(ctx.text("#job-h"), heading, "after a reload");
+    let url = ctx.web(async |c| c.current_url().await.expect("url"));
+    assert_eq!(url, jobs_before, "a reload moved");
+    assert!(url.path().starts_with("/import/jobs/"), "{url}");
 }
