@@ -73,6 +73,85 @@ pub struct Summary {
     pub files_not_mail: usize,
 }
 
+impl Summary {
+    /// The import's report for people, as `rekindle import` prints it and the dashboard's
+    /// Import page shows it: one line of counts (messages, megabytes, seconds and MB/s for
+    /// mail; events and what they changed for calendars), then what was passed over, one line
+    /// each.
+    pub fn lines(&self) -> Vec<String> {
+        let mb = self.bytes as f64 / 1e6;
+        let mut lines = Vec::new();
+        let events = || {
+            format!(
+                "Read {} calendar events: {} meetings ahead booked or moved, {} meetings held, {} cancelled, {} declined ({} booked steps taken away)",
+                self.occurrences,
+                self.meetings_booked,
+                self.meetings_held,
+                self.meetings_cancelled,
+                self.invitations_declined,
+                self.steps_cancelled
+            )
+        };
+        if self.calendar {
+            lines.push(format!(
+                "{}; {} new contacts suggested; {} already imported",
+                events(),
+                self.contacts_suggested,
+                self.already_imported
+            ));
+        } else {
+            lines.push(format!(
+            "Read {} messages ({mb:.1} MB in {:.1} s, {:.1} MB/s), {} about deals: {} touches, {} replies, {} written before any touch, {} auto-replies, {} bounces added; {} new contacts suggested; {} already imported",
+            self.read,
+            self.seconds,
+            if self.seconds > 0.0 {
+                mb / self.seconds
+            } else {
+                0.0
+            },
+            self.matched,
+            self.touches,
+            self.replies,
+            self.unprompted,
+            self.auto_replies,
+            self.bounces,
+            self.contacts_suggested,
+            self.already_imported
+            ));
+            if self.occurrences > 0 {
+                lines.push(events());
+            }
+        }
+        if !self.replies_read.is_empty() {
+            let read: Vec<String> = self
+                .replies_read
+                .iter()
+                .map(|(class, n)| format!("{n} {class}"))
+                .collect();
+            lines.push(format!("  replies read: {}", read.join(", ")));
+        }
+        for (deal, on) in &self.look_again {
+            lines.push(format!(
+                "  {deal}: look again on {on}, no touch before then"
+            ));
+        }
+        let what = if self.calendar { "events" } else { "messages" };
+        for (reason, n) in &self.not_matched {
+            lines.push(format!("  {n} {what} not matched: {reason}"));
+        }
+        if self.files_not_mail > 0 {
+            lines.push(format!(
+                "  {} files passed over: not mail",
+                self.files_not_mail
+            ));
+        }
+        for (origin, reason) in &self.skipped {
+            lines.push(format!("  skipped {origin}: {reason}"));
+        }
+        lines
+    }
+}
+
 /// The rep's addresses: given now (the second value: to remember when the import ends well),
 /// or remembered from before.
 async fn my_addresses(

@@ -13,84 +13,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-/// An import's report for people: one line of counts, then what was passed over.
+/// An import's report for people: one line of counts, then what was passed over
+/// ([`Summary::lines`]).
 pub fn summary_lines(summary: &Summary) -> Vec<String> {
-    {
-        let mb = summary.bytes as f64 / 1e6;
-        let mut lines = Vec::new();
-        let events = || {
-            format!(
-                "Read {} calendar events: {} meetings ahead booked or moved, {} meetings held, {} cancelled, {} declined ({} booked steps taken away)",
-                summary.occurrences,
-                summary.meetings_booked,
-                summary.meetings_held,
-                summary.meetings_cancelled,
-                summary.invitations_declined,
-                summary.steps_cancelled
-            )
-        };
-        if summary.calendar {
-            lines.push(format!(
-                "{}; {} new contacts suggested; {} already imported",
-                events(),
-                summary.contacts_suggested,
-                summary.already_imported
-            ));
-        } else {
-            lines.push(format!(
-            "Read {} messages ({mb:.1} MB in {:.1} s, {:.1} MB/s), {} about deals: {} touches, {} replies, {} written before any touch, {} auto-replies, {} bounces added; {} new contacts suggested; {} already imported",
-            summary.read,
-            summary.seconds,
-            if summary.seconds > 0.0 {
-                mb / summary.seconds
-            } else {
-                0.0
-            },
-            summary.matched,
-            summary.touches,
-            summary.replies,
-            summary.unprompted,
-            summary.auto_replies,
-            summary.bounces,
-            summary.contacts_suggested,
-            summary.already_imported
-            ));
-            if summary.occurrences > 0 {
-                lines.push(events());
-            }
-        }
-        if !summary.replies_read.is_empty() {
-            let read: Vec<String> = summary
-                .replies_read
-                .iter()
-                .map(|(class, n)| format!("{n} {class}"))
-                .collect();
-            lines.push(format!("  replies read: {}", read.join(", ")));
-        }
-        for (deal, on) in &summary.look_again {
-            lines.push(format!(
-                "  {deal}: look again on {on}, no touch before then"
-            ));
-        }
-        let what = if summary.calendar {
-            "events"
-        } else {
-            "messages"
-        };
-        for (reason, n) in &summary.not_matched {
-            lines.push(format!("  {n} {what} not matched: {reason}"));
-        }
-        if summary.files_not_mail > 0 {
-            lines.push(format!(
-                "  {} files passed over: not mail",
-                summary.files_not_mail
-            ));
-        }
-        for (origin, reason) in &summary.skipped {
-            lines.push(format!("  skipped {origin}: {reason}"));
-        }
-        lines
-    }
+    summary.lines()
 }
 
 /// A progress bar on the terminal (never in `--json` output or a pipe): bytes and rate when

@@ -4,6 +4,7 @@
 //! generated from these handlers' annotations (utoipa).
 
 mod deals;
+mod import;
 
 use crate::AppState;
 use axum::Json;
@@ -18,13 +19,20 @@ use utoipa::OpenApi;
         title = "Rekindle API",
         description = "Deals going dark, why, and the next play. Times are UTC (RFC 3339); amounts are integer cents with an ISO 4217 currency; errors are application/problem+json (RFC 9457)."
     ),
-    paths(deals::list, deals::one, deals::move_stage, deals::today),
+    paths(
+        deals::list,
+        deals::one,
+        deals::move_stage,
+        deals::today,
+        import::create
+    ),
     components(schemas(
         deals::DealSummary,
         deals::DealPage,
         deals::TodayView,
         deals::StageMove,
-        deals::Problem
+        deals::Problem,
+        import::ImportDone
     ))
 )]
 pub struct ApiDoc;
@@ -32,6 +40,7 @@ pub struct ApiDoc;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .merge(deals::routes())
+        .merge(import::routes())
         .route("/openapi.json", get(openapi))
 }
 

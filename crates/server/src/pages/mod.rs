@@ -3,6 +3,7 @@
 //! repeats a change.
 
 mod deal;
+pub(crate) mod import;
 mod pipeline;
 mod today;
 pub(crate) mod view;
@@ -19,6 +20,7 @@ pub fn routes() -> Router<AppState> {
         .merge(today::routes())
         .merge(pipeline::routes())
         .merge(deal::routes())
+        .merge(import::routes())
         .route("/assets/{name}", get(asset))
         .fallback(not_found)
 }
