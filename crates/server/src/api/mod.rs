@@ -4,6 +4,7 @@
 //! generated from these handlers' annotations (utoipa).
 
 mod deals;
+pub(crate) mod record;
 
 use crate::AppState;
 use axum::Json;
@@ -18,14 +19,49 @@ use utoipa::OpenApi;
         title = "Rekindle API",
         description = "Deals going dark, why, and the next play. Times are UTC (RFC 3339); amounts are integer cents with an ISO 4217 currency; errors are application/problem+json (RFC 9457)."
     ),
-    paths(deals::list, deals::one, deals::today),
-    components(schemas(deals::DealSummary, deals::DealPage, deals::TodayView, deals::Problem))
+    paths(
+        deals::list,
+        deals::one,
+        deals::today,
+        record::add_fact,
+        record::add_commitment,
+        record::resolve_commitment,
+        record::set_next_step,
+        record::add_contact,
+        record::set_contract,
+        record::need_feature,
+        record::set_close_date,
+        record::close,
+        record::draft,
+        record::lint,
+        record::queue
+    ),
+    components(schemas(
+        deals::DealSummary,
+        deals::DealPage,
+        deals::TodayView,
+        deals::Problem,
+        record::FactBody,
+        record::CommitmentBody,
+        record::ResolveBody,
+        record::NextStepBody,
+        record::ContactBody,
+        record::ContractBody,
+        record::NeedBody,
+        record::CloseDateBody,
+        record::CloseBody,
+        record::DraftBody,
+        record::LintBody,
+        record::LintView,
+        record::FindingView
+    ))
 )]
 pub struct ApiDoc;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
         .merge(deals::routes())
+        .merge(record::routes())
         .route("/openapi.json", get(openapi))
 }
 

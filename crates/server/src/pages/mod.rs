@@ -4,6 +4,7 @@
 
 mod deal;
 mod pipeline;
+mod timeline;
 mod today;
 pub(crate) mod view;
 
