@@ -413,6 +413,21 @@ fn the_timeline_marks_every_activity_the_silence_and_the_evidence_links() {
             "act-{l} is not on the page"
         );
     }
+    // So does every other evidence link (facts, commitments, contacts, the next step).
+    let signals =
+        &page[page.find(r#"id="signals-h""#).unwrap()..page.find(r#"id="draft-h""#).unwrap()];
+    let targets: Vec<&str> = signals
+        .split(r##"href="#"##)
+        .skip(1)
+        .map(|rest| &rest[..rest.find('"').unwrap()])
+        .collect();
+    assert!(targets.len() > 1);
+    for t in targets {
+        assert!(
+            page.contains(&format!(r#"id="{t}""#)),
+            "{t} is not on the page"
+        );
+    }
     // The table carries the same events.
     assert_eq!(
         page.matches("<tr><td>").count(),

@@ -55,6 +55,8 @@ pub fn routes() -> Router<AppState> {
 pub struct Line {
     pub what: String,
     pub note: String,
+    /// The element id evidence links to (`fact-F3`, `contact-C2`); empty for none.
+    pub anchor: String,
 }
 
 /// A piece of evidence, linked to its mark on the timeline when it is an activity.
@@ -63,6 +65,24 @@ pub struct EvidenceView {
     pub note: String,
     /// `act-A12`, the mark's id, when the evidence is an activity on this deal.
     pub link: Option<String>,
+}
+
+/// Where a piece of evidence is on the page: an activity's mark on the timeline, a fact,
+/// commitment or contact in the record, the next step; `None` when the record does not hold
+/// it (nothing links to an element that is not there).
+fn evidence_link(r: &rekindle_core::DealRecord, reference: Option<&Reference>) -> Option<String> {
+    match reference? {
+        Reference::Activity(x) if r.activities.iter().any(|a| a.id == *x) => {
+            Some(timeline::anchor(*x))
+        }
+        Reference::Fact(x) if r.facts.iter().any(|f| f.id == *x) => Some(format!("fact-{x}")),
+        Reference::Commitment(x) if r.commitments.iter().any(|c| c.id == *x) => {
+            Some(format!("commitment-{x}"))
+        }
+        Reference::Contact(x) if r.contact(*x).is_some() => Some(format!("contact-{x}")),
+        Reference::NextStep => Some("next-step".into()),
+        _ => None,
+    }
 }
 
 /// A signal and its evidence.
@@ -75,6 +95,7 @@ pub struct SignalView {
 
 /// A commitment, with its id for the kept/broken form.
 pub struct CommitmentView {
+    /// `K3`; its element is `commitment-K3`.
     pub id: String,
     pub what: String,
     pub note: String,
@@ -281,6 +302,7 @@ async fn render(
                         .facts_used
                         .iter()
                         .map(|f| Line {
+                            anchor: String::new(),
                             what: f.text.clone(),
                             note: format!(
                                 "{}, {}{}",
@@ -365,6 +387,7 @@ async fn render(
             .map(|f| {
                 let who = contact_name(f.contact);
                 Line {
+                    anchor: format!("fact-{}", f.id),
                     what: f.text.clone(),
                     note: format!(
                         "{}{}, {} ({})",
@@ -397,6 +420,7 @@ async fn render(
             })
             .collect(),
         next_step: r.next_step.as_ref().map(|s| Line {
+            anchor: String::new(),
             what: s.what.clone(),
             note: match s.due {
                 Some(due) if s.booked => format!("booked for {}", view::day(due)),
@@ -408,6 +432,7 @@ async fn render(
             .contacts
             .iter()
             .map(|c| Line {
+                anchor: format!("contact-{}", c.id),
                 what: c.name.clone(),
                 note: [
                     c.title.clone().unwrap_or_default(),
@@ -430,6 +455,7 @@ async fn render(
             })
             .collect(),
         contract: r.contract.as_ref().map(|c| Line {
+            anchor: String::new(),
             what: c.vendor.clone(),
             note: format!("ends {}, {} days' notice", c.ends_on, c.notice_days),
         }),
@@ -437,6 +463,7 @@ async fn render(
             .needed_features
             .iter()
             .map(|n| Line {
+                anchor: String::new(),
                 what: n.feature.clone(),
                 note: n.why.clone().unwrap_or_default(),
             })
@@ -454,14 +481,7 @@ async fn render(
                     .map(|e| EvidenceView {
                         what: e.what.clone(),
                         note: e.at.map(view::day).unwrap_or_default(),
-                        link: match e.reference {
-                            Some(Reference::Activity(x))
-                                if r.activities.iter().any(|act| act.id == x) =>
-                            {
-                                Some(timeline::anchor(x))
-                            }
-                            _ => None,
-                        },
+                        link: evidence_link(r, e.reference.as_ref()),
                     })
                     .collect(),
             })
@@ -470,6 +490,7 @@ async fn render(
             .diagnosis
             .iter()
             .map(|c| Line {
+                anchor: String::new(),
                 what: c.explanation.to_string(),
                 note: format!("{} (score {})", view::words(c.cause.as_str()), c.score),
             })
