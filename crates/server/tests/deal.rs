@@ -335,7 +335,7 @@ fn refused_inputs_answer_422_name_the_field_and_change_nothing() {
         (
             "/deals/D2/close",
             &[("outcome", "nurture"), ("resurface", "2026-01-01")],
-            "--resurface",
+            "bad resurface",
         ),
         ("/deals/D2/close", &[("outcome", "maybe")], "bad outcome"),
     ];
@@ -704,6 +704,18 @@ fn the_record_api_writes_and_names_the_field_it_refuses() {
             json!({"vendor": "X", "ends": "2027-01-01", "notice_days": "lots"}),
             422,
             "notice_days",
+        ),
+        (
+            "/api/v1/deals/D3/contract",
+            json!({"vendor": "X", "ends": "2027-01-01", "notice_days": 4000}),
+            422,
+            "notice_days",
+        ),
+        (
+            "/api/v1/deals/D3/close",
+            json!({"outcome": "nurture", "resurface": "2026-11-23"}),
+            422,
+            "resurface",
         ),
         (
             "/api/v1/deals/D3/needs",

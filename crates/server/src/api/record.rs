@@ -327,7 +327,8 @@ pub struct ContractBody {
 }
 
 impl ContractBody {
-    /// Errors: [`AppError::Invalid`] naming `vendor`, `ends` or `notice_days`.
+    /// Errors: [`AppError::Invalid`] naming `vendor`, `ends` or `notice_days` (a number of
+    /// days from 0 to `record::MAX_NOTICE_DAYS`).
     pub fn contract(&self) -> Result<Contract, AppError> {
         let notice_days = match &self.notice_days {
             None => 30,
@@ -337,6 +338,19 @@ impl ContractBody {
                 ParseError::new("notice_days", t, "a whole number of days, 0 to 3650")
             })?,
         };
+        // `record::set_contract` holds it to the same range; checked here too so that the
+        // refusal names this body's field.
+        if !(0..=record::MAX_NOTICE_DAYS).contains(&notice_days) {
+            return Err(ParseError::new(
+                "notice_days",
+                notice_days.to_string(),
+                format!(
+                    "a whole number of days, 0 to {} (ten years)",
+                    record::MAX_NOTICE_DAYS
+                ),
+            )
+            .into());
+        }
         Ok(Contract {
             vendor: input::line("vendor", &self.vendor)?,
             ends_on: time::parse_date("ends", required("ends", &self.ends)?)?,
@@ -400,7 +414,8 @@ pub struct CloseBody {
 }
 
 impl CloseBody {
-    /// Errors: [`AppError::Invalid`] naming `outcome`, `lost reason`, `note` or `resurface`.
+    /// Errors: [`AppError::Invalid`] naming `outcome`, `lost reason`, `note` or `resurface` (a
+    /// date after `now`'s day).
     pub fn closing(&self, now: jiff::Timestamp) -> Result<Closing, AppError> {
         let status = match self.outcome.trim().to_ascii_lowercase().as_str() {
             "reopen" | "open" => DealStatus::Open,
@@ -419,8 +434,13 @@ impl CloseBody {
         let note = given(&self.note)
             .map(|n| input::text("note", n))
             .transpose()?;
+        // `record::close` holds the date to the same rule; checked here too so that the
+        // refusal names this body's field.
         let resurface = given(&self.resurface)
-            .map(|d| time::parse_date("resurface", d))
+            .map(|d| {
+                time::parse_date("resurface", d)
+                    .and_then(|on| time::ahead_of("resurface", on, time::date_of(now)))
+            })
             .transpose()?;
         record::closing(status, given(&self.reason), note, resurface, now)
     }
