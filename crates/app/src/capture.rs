@@ -5,7 +5,7 @@
 //! sources (through `rekindle-ingest`) and hands the messages and events in.
 
 use crate::replies::{Reply, act_on_reply, look_again};
-use crate::{AppError, Caller};
+use crate::{AppError, Caller, Input};
 use jiff::Timestamp;
 use rekindle_core::calendar::{
     EventDisposition, MeetingChange, Occurrence, meeting_change, understand_event,
@@ -89,8 +89,9 @@ async fn my_addresses(
     let known = store.rep_addresses().await?;
     if known.is_empty() {
         return Err(AppError::Unfit(
-            "say which addresses are yours, once: --me you@company.com".into(),
-        ));
+            "say which addresses are yours, once (they are remembered)".into(),
+        )
+        .about(Input::OwnAddresses));
     }
     Ok((known, None))
 }
@@ -140,7 +141,7 @@ pub struct Importer {
     /// The Message-IDs of the rep's recorded touches, read once when first needed and kept up
     /// as touches are recorded: whether a stranger's reply answers one is a lookup.
     touch_ids: Option<HashSet<String>>,
-    /// The addresses given with `--me`, until they are written: in the import's first
+    /// The rep's addresses given with the import, until they are written: in the import's first
     /// transaction, so an import that fails before it keeps anything leaves the ones known
     /// before.
     remember: Option<Vec<EmailAddress>>,
@@ -228,7 +229,7 @@ impl Importer {
         Ok(self.writer.boundary()?)
     }
 
-    /// The addresses given with `--me` go into the first transaction that records anything:
+    /// The rep's addresses given with the import go into the first transaction that records anything:
     /// durable exactly when some of what was read with them is.
     fn remember_addresses(&mut self) -> Result<(), AppError> {
         if let Some(me) = self.remember.take() {
@@ -237,7 +238,7 @@ impl Importer {
         Ok(())
     }
 
-    /// Whether addresses were given with `--me` (remembered with what the import records).
+    /// Whether addresses were given with the import (remembered with what the import records).
     pub fn gave_addresses(&self) -> bool {
         self.gave_addresses
     }
@@ -359,6 +360,7 @@ impl Importer {
             &message.key,
             message.message_id.as_deref(),
             subject_key,
+            Some(message.subject.trim()).filter(|s| !s.is_empty()),
             activity,
             self.now,
         )?;
@@ -572,7 +574,7 @@ impl Importer {
         }
     }
 
-    /// Makes the import durable, with the addresses given (`--me`) in its last transaction.
+    /// Makes the import durable, with the rep's addresses given with it in its last transaction.
     pub fn complete(&mut self) -> Result<(), AppError> {
         self.remember_addresses()?;
         Ok(self.writer.commit()?)
@@ -618,8 +620,8 @@ fn check_paths(
 }
 
 /// What an import that failed mid-way kept: the paths read in full, and the messages of the
-/// failing path recorded before the failure, with the addresses given with `--me` (they were
-/// read with them). A new import of the same paths adds none of them twice.
+/// failing path recorded before the failure, with the rep's addresses given with the import
+/// (they were read with them). A new import of the same paths adds none of them twice.
 fn kept(done: &[String], durable_in_failing_path: usize, gave_addresses: bool) -> String {
     let failing = match durable_in_failing_path {
         0 => "nothing from the path that failed".to_string(),
@@ -627,7 +629,7 @@ fn kept(done: &[String], durable_in_failing_path: usize, gave_addresses: bool) -
         n => format!("the first {n} messages read from the path that failed"),
     };
     let addresses = if gave_addresses {
-        ", and the addresses given with --me"
+        ", and the addresses given as yours"
     } else {
         ""
     };

@@ -3,7 +3,7 @@
 //! (`core::outbox::check`).
 
 use crate::drafts::{self, Drafted};
-use crate::{AppError, Caller};
+use crate::{AppError, Caller, Input};
 use jiff::Timestamp;
 use regex::Regex;
 use rekindle_core::compose::{Composer, Draft};
@@ -407,9 +407,8 @@ async fn sender(store: &Store, given: &Option<String>) -> Result<EmailAddress, A
             .into_iter()
             .next()
             .ok_or_else(|| {
-                AppError::Unfit(
-                    "say which address messages come from: --from you@company.com".into(),
-                )
+                AppError::Unfit("say which address messages come from (it is remembered)".into())
+                    .about(Input::Sender)
             }),
     }
 }
@@ -475,7 +474,9 @@ pub struct SendRequest {
 /// made with a user.
 ///
 /// Errors: [`AppError::Invalid`] for a bad security or address; [`AppError::Unfit`] when no
-/// server or sender is known, or the password cannot be had; the store's. A server that
+/// server or sender is known, or the password cannot be had; the store's. A missing server or
+/// sender and a bad security are [`AppError::About`] the input (`Input::SmtpServer`,
+/// `Input::Sender`, `Input::Security`). A server that
 /// cannot be reached is not an error: the report says where the run stopped.
 pub async fn send(
     store: &Store,
@@ -489,9 +490,12 @@ pub async fn send(
     let security = match settings.security.as_deref() {
         None => Security::Tls,
         Some(s) => Security::parse(s).ok_or_else(|| {
-            AppError::Unfit(format!(
-                "bad --security {s:?}: expected tls, starttls or plain"
+            AppError::from(rekindle_core::ParseError::new(
+                "security",
+                s,
+                "tls, starttls or plain",
             ))
+            .about(Input::Security)
         })?,
     };
     let dry_run = request.dry_run;
@@ -593,6 +597,7 @@ pub async fn send(
                         outcome: Some(Outcome::Sent),
                         contact: Some(m.contact),
                         summary: m.subject.clone(),
+                        subject: Some(m.subject.clone()),
                         body: Some(m.body.clone()),
                         play: m.play,
                         tone: ToneMark::default(),
@@ -612,7 +617,8 @@ pub async fn send(
         let bytes = letter(&m, &from, &settings.name, &to_name, now)?;
         if session.is_none() {
             let host = settings.host.clone().ok_or_else(|| {
-                AppError::Unfit("first send: say which server, with --host (and --user)".into())
+                AppError::Unfit("first send: say which server to send through, and its user".into())
+                    .about(Input::SmtpServer)
             })?;
             let smtp = SmtpSettings {
                 port: settings.port.unwrap_or(match security {

@@ -1,7 +1,7 @@
 //! Replies: what each reply was read as and what it changed, and the rep's decisions
 //! (`core::reply::classify` and `plan`, applied through the store's capture writer).
 
-use crate::{AppError, Caller};
+use crate::{AppError, Caller, Input};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use rekindle_core::reply::{
@@ -61,13 +61,15 @@ pub async fn decide(
     }
     if old.class == ReplyClass::Stop && decision.class != ReplyClass::Stop && !decision.lift_stop {
         return Err(AppError::Conflict(format!(
-            "{id} was read as a request to stop contact ({}): deciding otherwise lets drafts and sends reach them again; if the reply did not ask that, run it again with --lift-stop",
+            "{id} was read as a request to stop contact ({}): deciding otherwise lets drafts and sends reach them again; if the reply did not ask that, decide it again and lift the stop",
             old.sender
-        )));
+        ))
+        .about(Input::LiftStop));
     }
     // A date to look again lies ahead; a return date may be past.
     if let (ReplyClass::Later, Some(until)) = (decision.class, decision.until) {
-        rekindle_core::time::ahead_of("--until", until, date_of(now))?;
+        rekindle_core::time::ahead_of("date to look again", until, date_of(now))
+            .map_err(|e| AppError::from(e).about(Input::Until))?;
     }
     let sent = date_of(old.read_at);
     let text = old.text.clone().unwrap_or_default();

@@ -178,3 +178,157 @@ pub async fn calendar(g: &Global, paths: &[PathBuf], me: &[String]) -> Result<Ex
     report(g, &summary, || summary_lines(&summary).join("\n"))?;
     Ok(ExitCode::SUCCESS)
 }
+
+/// `rekindle import crm`: the files read and upserted (a progress bar with rows/s on a
+/// terminal), then the summary: per object what was created, updated, unchanged, in conflict
+/// and refused, the refused rows by reason with their file, line and column, and each conflict.
+pub async fn crm(g: &Global, a: crate::args::CrmImportArgs) -> Result<ExitCode> {
+    use rekindle_app::crm::{self as crm_import, CrmProgress, ImportRequest};
+    use rekindle_core::crm::Prefer;
+    use rekindle_ingest::crm::{Crm, map::Mapping};
+    let from = a
+        .from
+        .as_deref()
+        .map(Crm::parse)
+        .transpose()
+        .map_err(|e| anyhow::anyhow!("bad --from: {e}"))?;
+    if let Some(out) = &a.init_mapping {
+        let crm = match from {
+            Some(c) => c,
+            None => {
+                let first = a.files.first().ok_or_else(|| {
+                    anyhow::anyhow!(
+                        "--init-mapping needs --from CRM or an export file to tell the CRM from"
+                    )
+                })?;
+                let sheet = rekindle_ingest::crm::Sheet::open(first)?;
+                rekindle_ingest::crm::detect(&sheet.headers, None)
+                    .map_err(|e| anyhow::anyhow!("{}: {e}", first.display()))?
+                    .0
+            }
+        };
+        if out.exists() {
+            anyhow::bail!("{} exists already: name a new file", out.display());
+        }
+        std::fs::write(out, crm_import::default_mapping(crm))
+            .map_err(|e| anyhow::anyhow!("writing {}: {e}", out.display()))?;
+        report(
+            g,
+            &serde_json::json!({ "mapping": out, "crm": crm.as_str() }),
+            || {
+                format!(
+                    "Wrote the {crm} mapping to {}: edit it, then import with --mapping {}",
+                    out.display(),
+                    out.display()
+                )
+            },
+        )?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let prefer = match a.prefer.to_lowercase().as_str() {
+        "local" => Prefer::Local,
+        "crm" => Prefer::Crm,
+        other => anyhow::bail!("bad --prefer {other:?}: local or crm"),
+    };
+    let mapping = match &a.mapping {
+        Some(path) => {
+            let text =
+                crate::files::read_text_file(path, "the mapping file", 1024 * 1024, "1 MiB")?;
+            Mapping::parse(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?
+        }
+        None => Mapping::default(),
+    };
+    let store = open(g).await?;
+    struct Bar(ProgressBar);
+    impl CrmProgress for Bar {
+        fn rows(&mut self, _file: &str, rows: u64) {
+            self.0.inc(rows);
+        }
+    }
+    let bar = if std::io::stderr().is_terminal() && !g.json {
+        let b = ProgressBar::new_spinner();
+        b.set_style(
+            ProgressStyle::with_template("{spinner} {human_pos} rows ({per_sec}) {elapsed}")
+                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+        );
+        b.enable_steady_tick(Duration::from_millis(200));
+        b
+    } else {
+        ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden())
+    };
+    let mut progress = Bar(bar.clone());
+    let request = ImportRequest {
+        files: a.files.clone(),
+        crm: from,
+        mapping,
+        strict: a.strict,
+        dry_run: a.dry_run,
+        prefer,
+    };
+    let summary =
+        crm_import::import(&store, &Caller::local(), now(g)?, &request, &mut progress).await;
+    bar.finish_and_clear();
+    let summary = summary?;
+    report(g, &summary, || {
+        let mut lines = Vec::new();
+        let verb = if summary.kept {
+            "Imported"
+        } else {
+            "Would import"
+        };
+        lines.push(format!("{verb} from {}:", summary.crm));
+        for (object, c) in &summary.objects {
+            lines.push(format!(
+                "  {object}: {} created, {} updated, {} unchanged, {} in conflict, {} refused",
+                c.created, c.updated, c.unchanged, c.conflicts, c.refused
+            ));
+        }
+        for w in &summary.warnings {
+            lines.push(format!("warning: {w}"));
+        }
+        if !summary.refused.is_empty() {
+            lines.push("Refused, by reason:".into());
+            for (reason, n) in summary.refused_by_reason() {
+                lines.push(format!("  {n} x {reason}"));
+            }
+            for r in summary.refused.iter().take(50) {
+                let column = r
+                    .column
+                    .as_ref()
+                    .map(|c| format!(", column {c:?}"))
+                    .unwrap_or_default();
+                lines.push(format!(
+                    "  {}, line {}{column}: {}",
+                    r.file, r.line, r.reason
+                ));
+            }
+            if summary.refused.len() > 50 {
+                lines.push(format!(
+                    "  and {} more (--json lists every one)",
+                    summary.refused.len() - 50
+                ));
+            }
+        }
+        for c in &summary.conflicts {
+            for f in &c.fields {
+                lines.push(format!(
+                    "conflict: {}, line {} (id {}): {} is {} here and {} in the export; kept {}",
+                    c.file, c.line, c.id, f.field, f.local, f.crm, f.kept
+                ));
+            }
+        }
+        if !summary.kept {
+            lines.push(if a.dry_run {
+                "Dry run: nothing was changed.".to_string()
+            } else {
+                "--strict: rows were refused, so nothing was changed.".to_string()
+            });
+        }
+        lines.join("\n")
+    })?;
+    Ok(if summary.kept || a.dry_run {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}

@@ -4,7 +4,7 @@
 
 use crate::args::{Global, OutboxCommand, SendArgs};
 use crate::engine::composer;
-use crate::output::{day, deal_id, now, open, print_json, report, say, table};
+use crate::output::{Fit, Listing, day, deal_id, now, open, print_json, report, say};
 use crate::sync::password;
 use anyhow::{Context, Result, anyhow, bail};
 use jiff::Timestamp;
@@ -107,21 +107,33 @@ async fn list(g: &Global, store: &Store, all: bool) -> Result<ExitCode> {
         say!("The outbox is empty.");
         return Ok(ExitCode::SUCCESS);
     }
-    let mut t = table(&["message", "deal", "to", "play", "state", "subject", "note"]);
+    // The day it went or is held to is kept whole; why it is held, or what went wrong, is cut
+    // to the room left.
+    let mut t = Listing::new(&[
+        ("message", Fit::Whole),
+        ("deal", Fit::Whole),
+        ("to", Fit::Spare),
+        ("play", Fit::Spare),
+        ("state", Fit::Cut(1)),
+        ("subject", Fit::Cut(2)),
+        ("when", Fit::Whole),
+        ("note", Fit::Cut(2)),
+    ]);
     for m in &messages {
-        let note = match (&m.hold_reason, &m.not_before, &m.error, m.sent_at) {
-            (_, _, _, Some(at)) => format!("sent {}", day(at)),
-            (Some(why), Some(until), _, _) => format!("held until {until}: {why}"),
-            (_, _, Some(e), _) => e.clone(),
-            _ => String::new(),
+        let (when, note) = match (&m.hold_reason, &m.not_before, &m.error, m.sent_at) {
+            (_, _, _, Some(at)) => (format!("sent {}", day(at)), String::new()),
+            (Some(why), Some(until), _, _) => (format!("held until {until}"), why.clone()),
+            (_, _, Some(e), _) => (String::new(), e.clone()),
+            _ => (String::new(), String::new()),
         };
-        t.add_row(vec![
+        t.row(vec![
             m.id.to_string(),
             m.deal.to_string(),
             m.to.clone(),
             m.play.map(|p| p.to_string()).unwrap_or_default(),
             m.state.to_string(),
             m.subject.clone(),
+            when,
             note,
         ]);
     }

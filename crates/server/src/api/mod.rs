@@ -22,6 +22,7 @@ use utoipa::OpenApi;
     paths(
         deals::list,
         deals::one,
+        deals::move_stage,
         deals::today,
         record::add_fact,
         record::add_commitment,
@@ -40,6 +41,7 @@ use utoipa::OpenApi;
         deals::DealSummary,
         deals::DealPage,
         deals::TodayView,
+        deals::StageMove,
         deals::Problem,
         record::FactBody,
         record::CommitmentBody,
