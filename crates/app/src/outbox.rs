@@ -52,13 +52,72 @@ pub async fn queue(
     play: Option<PlayKind>,
     now: Timestamp,
 ) -> Result<Queued, AppError> {
-    let Drafted { view, draft } = drafts::draft(store, caller, composer, deal, play, now).await?;
-    // The same message twice would be sent twice once both are approved.
+    match queue_edited(store, caller, composer, deal, play, Edit::default(), now).await? {
+        Queueing::Done(queued) => Ok(*queued),
+        // A draft passes the linter or is not made (`compose`'s invariant).
+        Queueing::FailsToneCheck(findings) => Err(AppError::Unfit(format!(
+            "the draft fails the tone check: {}",
+            findings
+                .iter()
+                .map(|f| format!("\"{}\" ({})", f.phrase, f.rule))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))),
+    }
+}
+
+/// What queuing a draft the rep edited did.
+pub enum Queueing {
+    /// Queued for review.
+    Done(Box<Queued>),
+    /// The rep's text fails the tone check (`lint::lint`, as [`edit`] checks it): nothing was
+    /// queued.
+    FailsToneCheck(Vec<Finding>),
+}
+
+/// [`queue`], with the rep's own subject and text in place of the draft's (what is `None` stays
+/// as drafted): the subject one line, the text not blank (trimmed at its end) and passing the
+/// tone linter, or nothing is queued and the findings come back. The recipient and the thread
+/// are the draft's.
+///
+/// Errors: those of [`queue`]; [`AppError::Invalid`] for a subject that is not one line of
+/// text (field `subject`) or a blank text (field `body`).
+pub async fn queue_edited(
+    store: &Store,
+    caller: &Caller,
+    composer: &Composer,
+    deal: DealId,
+    play: Option<PlayKind>,
+    edit: Edit,
+    now: Timestamp,
+) -> Result<Queueing, AppError> {
+    let subject = edit
+        .subject
+        .map(|s| rekindle_core::input::line("subject", &s))
+        .transpose()?;
+    let body = edit
+        .body
+        .map(|b| rekindle_core::input::text("body", &b).map(|_| b.replace("\r\n", "\n")))
+        .transpose()?;
+    let Drafted { view, mut draft } =
+        drafts::draft(store, caller, composer, deal, play, now).await?;
+    if let Some(subject) = subject {
+        draft.subject = subject;
+    }
+    if let Some(body) = body {
+        draft.body = body.trim_end().to_string();
+    }
+    let findings = drafts::tone(&draft.body);
+    if !findings.is_empty() {
+        return Ok(Queueing::FailsToneCheck(findings));
+    }
+    // The same message twice would be sent twice once both are approved (the same text,
+    // whether or not the rep's editor kept the draft's last line break).
     if let Some(twin) = store.outbox(false).await?.into_iter().find(|m| {
         m.deal == deal
             && matches!(m.state, OutboxState::Draft | OutboxState::Approved)
-            && m.subject == draft.subject
-            && m.body == draft.body
+            && m.subject.trim() == draft.subject.trim()
+            && m.body.trim_end() == draft.body.trim_end()
             && draft.to.email.as_deref() == Some(m.to.as_str())
     }) {
         return Err(AppError::Conflict(format!(
@@ -69,7 +128,7 @@ pub async fn queue(
     let new = outgoing_of(store, caller, &view.record, &draft).await?;
     let id = store.queue(&new, now).await?;
     let message = store.outgoing(id).await?;
-    Ok(Queued { message, draft })
+    Ok(Queueing::Done(Box::new(Queued { message, draft })))
 }
 
 /// The outbox message a draft makes, threaded into the conversation with its recipient
@@ -187,7 +246,7 @@ pub async fn edit(
     let current = editable(store, caller, id).await?;
     let subject = edit.subject.unwrap_or(current.subject);
     let body = edit.body.unwrap_or(current.body);
-    let findings = lint::lint(&body);
+    let findings = drafts::tone(&body);
     if !findings.is_empty() {
         return Ok(Edited::FailsToneCheck(findings));
     }

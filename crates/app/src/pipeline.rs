@@ -235,6 +235,9 @@ pub struct DealView {
     pub record: DealRecord,
     pub assessment: Assessment,
     pub policy: Policy,
+    /// The norms it was assessed against: the account's reply habits, the team's stage
+    /// durations (what the silence on a timeline is measured by).
+    pub norms: Norms,
 }
 
 /// One deal at `now`: its record, its assessment (the account's reply habits, the team's
@@ -263,5 +266,6 @@ pub async fn deal(
         record,
         assessment,
         policy,
+        norms,
     })
 }

@@ -470,6 +470,42 @@ pub async fn set_next_step(
     Ok(store.set_next_step(id, step).await?)
 }
 
+/// What closing a deal as `status` records: won; lost with a reason from the taxonomy
+/// (`LostReason`, required: PLAYBOOK.md, "Product updates": the lost pile is mined later) and a
+/// note; nurtured; or reopened (`DealStatus::Open`). The date to look again applies to lost and
+/// nurtured deals only; [`close`] checks it is ahead.
+///
+/// Errors: [`AppError::Invalid`] for a lost deal without a known reason (field `lost reason`).
+pub fn closing(
+    status: DealStatus,
+    reason: Option<&str>,
+    note: Option<String>,
+    resurface_on: Option<Date>,
+    now: Timestamp,
+) -> Result<Closing, AppError> {
+    Ok(match status {
+        DealStatus::Won | DealStatus::Open => Closing {
+            status,
+            loss: None,
+            resurface_on: None,
+        },
+        DealStatus::Lost => Closing {
+            status,
+            loss: Some(Loss {
+                reason: LostReason::parse(reason.unwrap_or_default())?,
+                note,
+                at: now,
+            }),
+            resurface_on,
+        },
+        DealStatus::Nurture => Closing {
+            status,
+            loss: None,
+            resurface_on,
+        },
+    })
+}
+
 /// Closes a deal (won, lost with a reason, nurtured with a date to look again) or reopens it.
 /// The engine only proposes; this is the rep's act (`plays`' invariant).
 ///

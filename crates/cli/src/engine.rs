@@ -453,7 +453,7 @@ pub fn lint(g: &Global, a: LintArgs) -> Result<ExitCode> {
     };
     let text =
         crate::files::read_text_or_stdin(&a.file, "message", MAX_BODY_BYTES, "MAX_BODY_BYTES")?;
-    let findings = lint::lint(&text);
+    let findings = drafts::tone(&text);
     if g.json {
         print_json(&findings)?;
     } else if findings.is_empty() {

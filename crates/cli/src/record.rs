@@ -7,7 +7,7 @@ use anyhow::{Context, Result, bail};
 use rekindle_app::Caller;
 use rekindle_app::admin::{self, Configured, Setup};
 use rekindle_app::record::{
-    self, AccountOf, Closing, CommitmentInput, ContactInput, DealInput, FactInput, LogInput, Logged,
+    self, AccountOf, CommitmentInput, ContactInput, DealInput, FactInput, LogInput, Logged,
 };
 use rekindle_core::*;
 use rekindle_store::Store;
@@ -495,36 +495,22 @@ pub async fn close(g: &Global, a: CloseArgs) -> Result<ExitCode> {
         .as_deref()
         .map(|d| time::parse_date("--resurface", d))
         .transpose()?;
-    let closing = if a.won {
-        Closing {
-            status: DealStatus::Won,
-            loss: None,
-            resurface_on: None,
-        }
+    let status = if a.won {
+        DealStatus::Won
     } else if a.lost {
-        let reason = LostReason::parse(a.reason.as_deref().unwrap_or_default())?;
-        Closing {
-            status: DealStatus::Lost,
-            loss: Some(Loss {
-                reason,
-                note: a.note.clone(),
-                at,
-            }),
-            resurface_on,
-        }
+        DealStatus::Lost
     } else if a.nurture {
-        Closing {
-            status: DealStatus::Nurture,
-            loss: None,
-            resurface_on,
-        }
+        DealStatus::Nurture
     } else {
-        Closing {
-            status: DealStatus::Open,
-            loss: None,
-            resurface_on: None,
-        }
+        DealStatus::Open
     };
+    let closing = record::closing(
+        status,
+        a.reason.as_deref(),
+        a.note.clone(),
+        resurface_on,
+        at,
+    )?;
     record::close(&open(g).await?, &Caller::local(), id, &closing, at).await?;
     report(
         g,

@@ -18,6 +18,7 @@ pub mod compose;
 pub mod crm;
 pub mod demo;
 pub mod diagnosis;
+pub mod input;
 pub mod lint;
 pub mod mail;
 pub mod outbox;

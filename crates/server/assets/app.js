@@ -6,3 +6,16 @@ document.addEventListener("htmx:configRequest", function (event) {
     event.detail.headers["X-Rekindle-Token"] = meta.content;
   }
 });
+// A region being refreshed says so (aria-busy) until htmx has swapped the answer in.
+document.addEventListener("htmx:beforeRequest", function (event) {
+  var target = event.detail.target;
+  if (target) {
+    target.setAttribute("aria-busy", "true");
+  }
+});
+document.addEventListener("htmx:afterRequest", function (event) {
+  var target = event.detail.target;
+  if (target) {
+    target.removeAttribute("aria-busy");
+  }
+});

@@ -5,6 +5,7 @@
 
 mod deals;
 mod import;
+pub(crate) mod record;
 
 use crate::AppState;
 use axum::Json;
@@ -24,7 +25,19 @@ use utoipa::OpenApi;
         deals::one,
         deals::move_stage,
         deals::today,
-        import::create
+        import::create,
+        record::add_fact,
+        record::add_commitment,
+        record::resolve_commitment,
+        record::set_next_step,
+        record::add_contact,
+        record::set_contract,
+        record::need_feature,
+        record::set_close_date,
+        record::close,
+        record::draft,
+        record::lint,
+        record::queue
     ),
     components(schemas(
         deals::DealSummary,
@@ -32,7 +45,20 @@ use utoipa::OpenApi;
         deals::TodayView,
         deals::StageMove,
         deals::Problem,
-        import::ImportDone
+        import::ImportDone,
+        record::FactBody,
+        record::CommitmentBody,
+        record::ResolveBody,
+        record::NextStepBody,
+        record::ContactBody,
+        record::ContractBody,
+        record::NeedBody,
+        record::CloseDateBody,
+        record::CloseBody,
+        record::DraftBody,
+        record::LintBody,
+        record::LintView,
+        record::FindingView
     ))
 )]
 pub struct ApiDoc;
@@ -41,6 +67,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .merge(deals::routes())
         .merge(import::routes())
+        .merge(record::routes())
         .route("/openapi.json", get(openapi))
 }
 

@@ -5,6 +5,7 @@
 mod deal;
 pub(crate) mod import;
 mod pipeline;
+mod timeline;
 mod today;
 pub(crate) mod view;
 
