@@ -4,6 +4,8 @@
 //! transaction (`Store::crm_import`): companies first, then contacts, deals and activities, so
 //! associations between files imported together resolve whatever order they were named in.
 //!
+//! A ZIP of CSV files (HubSpot's large exports) is read as the files inside it.
+//!
 //! All or nothing where it matters: the whole import is one transaction, so a crash or a
 //! failure leaves the record as it was and a re-run ends as one clean run would; `strict`
 //! keeps nothing when any row is refused; `dry_run` reports what would change and keeps
@@ -15,7 +17,7 @@ use rekindle_core::crm::{CrmRecord, Prefer};
 use rekindle_ingest::IngestError;
 use rekindle_ingest::crm::map::{Columns, Field, Mapping, RowReader, Settings};
 use rekindle_ingest::crm::values::{self, DateOrder};
-use rekindle_ingest::crm::{Crm, Object, Sheet, detect};
+use rekindle_ingest::crm::{Crm, Object, Sheet, archive, detect};
 use rekindle_store::{Conflict, Store, Upsert};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -204,49 +206,61 @@ pub async fn import(
         .transpose()
         .map_err(|e| AppError::Unfit(format!("mapping crm: {e}")))?;
     let given = request.crm.or(mapping_crm);
+    // A ZIP (HubSpot's large exports) is read as the CSV files inside it, unpacked to a
+    // folder that lives as long as the import.
+    let unpacked =
+        tempfile::tempdir().map_err(|e| AppError::Internal(format!("a temporary folder: {e}")))?;
+    let mut paths: Vec<(PathBuf, String)> = Vec::new();
+    for path in &request.files {
+        if archive::is_zip(path) {
+            for u in archive::unpack(path, unpacked.path()).map_err(source)? {
+                paths.push((u.file, u.shown));
+            }
+        } else {
+            paths.push((path.clone(), path.display().to_string()));
+        }
+    }
     // Every file opened and recognised before anything is written.
     let mut files = Vec::new();
     let mut crm: Option<Crm> = None;
     let mut warnings = Vec::new();
-    for path in &request.files {
+    for (path, shown) in &paths {
         let sheet = Sheet::open(path).map_err(source)?;
         let (c, object) = match detect(&sheet.headers, given) {
             Ok(found) => found,
             Err(why) => mapped_object(given, &request.mapping, &sheet.headers)
-                .ok_or_else(|| AppError::Unfit(format!("{}: {why}", path.display())))?,
+                .ok_or_else(|| AppError::Unfit(format!("{shown}: {why}")))?,
         };
         if let Some(first) = crm
             && first != c
         {
             return Err(AppError::Unfit(format!(
-                "{} is a {c} export, the files before it {first} exports: import one CRM at a time",
-                path.display()
+                "{shown} is a {c} export, the files before it {first} exports: import one CRM at a time"
             )));
         }
         crm = Some(c);
         if sheet.dialect.mojibake {
             warnings.push(format!(
-                "{}: some text looks re-saved in the wrong encoding (\"O‚ÄôConnor\" for \"O’Connor\"); it is kept as written",
-                path.display()
+                "{shown}: some text looks re-saved in the wrong encoding (\"O‚ÄôConnor\" for \"O’Connor\"); it is kept as written"
             ));
         }
-        files.push((path.clone(), object, sheet.headers.clone()));
+        files.push((path.clone(), shown.clone(), object, sheet.headers.clone()));
     }
     let Some(crm) = crm else {
         return Err(AppError::Unfit("no files to import".into()));
     };
     let settings = Settings::new(crm, &request.mapping, store.currency().await?)
         .map_err(|e| AppError::Unfit(e.to_string()))?;
-    files.sort_by_key(|(_, o, _)| order(*o));
+    files.sort_by_key(|(_, _, o, _)| order(*o));
     let mut resolved = Vec::new();
-    for (path, object, headers) in &files {
+    for (path, shown, object, headers) in &files {
         let columns = Columns::resolve(crm, *object, headers, &settings)
-            .map_err(|why| AppError::Unfit(format!("{}: {why}", path.display())))?;
+            .map_err(|why| AppError::Unfit(format!("{shown}: {why}")))?;
         let date_order = match settings.date_order {
             Some(o) => Some(o),
             None => date_order_of(path, &columns)?,
         };
-        resolved.push((path.clone(), *object, columns, date_order));
+        resolved.push((path.clone(), shown.clone(), *object, columns, date_order));
     }
 
     let mut summary = CrmSummary {
@@ -259,8 +273,8 @@ pub async fn import(
         kept: false,
     };
     let mut import = store.crm_import(crm.as_str(), now, request.prefer).await?;
-    for (path, object, columns, date_order) in &resolved {
-        let file = path.display().to_string();
+    for (path, shown, object, columns, date_order) in &resolved {
+        let file = shown.clone();
         let reader = RowReader {
             columns,
             settings: &settings,

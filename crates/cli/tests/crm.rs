@@ -605,3 +605,43 @@ fn salesforce_and_pipedrive_files_keep_their_importers_rules() {
         assert!(done.is_empty() || done == "Done" || done == "Undone");
     }
 }
+
+#[test]
+fn a_zipped_hubspot_export_reads_as_the_files_inside() {
+    let rk = init();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir
+        .path()
+        .join("hubspot-crm-exports-all-deals-2025-03-05-2025-03-05.zip");
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for (name, file) in [
+        (
+            "all-deals-2025-03-05.csv",
+            "hubspot-crm-exports-all-deals-2025-03-05.csv",
+        ),
+        (
+            "all-contacts-2025-03-05.csv",
+            "hubspot-crm-exports-all-contacts-2025-03-05-excel-resaved.csv",
+        ),
+    ] {
+        zip.start_file(name, options).unwrap();
+        std::io::Write::write_all(&mut zip, &std::fs::read(fixture(file)).unwrap()).unwrap();
+    }
+    // What a Mac adds to an archive is not read.
+    zip.start_file("__MACOSX/._all-deals-2025-03-05.csv", options)
+        .unwrap();
+    std::io::Write::write_all(&mut zip, b"\x00\x05\x16\x07").unwrap();
+    zip.finish().unwrap();
+    let s = import(&rk, &[path.to_string_lossy().into_owned()], &[], 0);
+    assert_eq!(count(&s, "deals", "created"), 4, "{s}");
+    assert_eq!(count(&s, "contacts", "created"), 4, "{s}");
+    let files: Vec<&str> = s["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["file"].as_str().unwrap())
+        .collect();
+    assert!(files.iter().all(|f| f.contains(".zip:all-")), "{files:?}");
+}

@@ -9,6 +9,7 @@
 //! and line, and a malformed row is an error naming the file, the line, the column and why,
 //! never a panic; memory is bounded by one row whatever the file's size.**
 
+pub mod archive;
 pub mod detect;
 pub mod dialect;
 pub mod map;
