@@ -7,28 +7,12 @@ use std::path::PathBuf;
 /// or when it holds control characters other than line breaks and tabs, so the error names
 /// the option.
 fn text(s: &str) -> Result<String, String> {
-    let t = s.trim();
-    if t.is_empty() {
-        Err("must not be empty or blank".into())
-    } else if t
-        .chars()
-        .any(|c| c.is_control() && !matches!(c, '\n' | '\t'))
-    {
-        Err("must not hold control characters".into())
-    } else {
-        Ok(t.to_string())
-    }
+    rekindle_core::input::text("", s).map_err(|e| e.expected)
 }
 
-/// A name or title that ends up in a mail header or a table cell (deal titles, accounts,
-/// owners, people's names, steps, commitments): one line, no control characters at all.
+/// A name or title that ends up in a mail header or a table cell: `input::line`.
 fn line(s: &str) -> Result<String, String> {
-    let t = text(s)?;
-    if t.contains(['\n', '\t']) {
-        Err("must be one line, without line breaks or tabs".into())
-    } else {
-        Ok(t)
-    }
+    rekindle_core::input::line("", s).map_err(|e| e.expected)
 }
 
 /// `line`, or nothing at all (an optional summary left empty).
@@ -40,16 +24,9 @@ fn line_or_empty(s: &str) -> Result<String, String> {
     }
 }
 
-/// A feature's name as the rep writes it ("SAML login", "SSO"): one line with at least one
-/// letter or digit, since the catalogue files names by their words (`revival::features::key`)
-/// and a name without any would be filed under nothing.
+/// A feature's name as the rep writes it: `input::feature_name`.
 fn feature_name(s: &str) -> Result<String, String> {
-    let t = line(s)?;
-    if rekindle_core::revival::features::key(&t).is_empty() {
-        Err("must name a feature with at least one letter or digit".into())
-    } else {
-        Ok(t)
-    }
+    rekindle_core::input::feature_name("", s).map_err(|e| e.expected)
 }
 
 #[derive(Parser)]

@@ -17,6 +17,7 @@ pub mod calendar;
 pub mod compose;
 pub mod demo;
 pub mod diagnosis;
+pub mod input;
 pub mod lint;
 pub mod mail;
 pub mod outbox;

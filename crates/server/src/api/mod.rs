@@ -4,6 +4,11 @@
 //! generated from these handlers' annotations (utoipa).
 
 mod deals;
+mod json;
+mod lint;
+mod outbox;
+mod replies;
+mod revive;
 
 use crate::AppState;
 use axum::Json;
@@ -18,14 +23,64 @@ use utoipa::OpenApi;
         title = "Rekindle API",
         description = "Deals going dark, why, and the next play. Times are UTC (RFC 3339); amounts are integer cents with an ISO 4217 currency; errors are application/problem+json (RFC 9457)."
     ),
-    paths(deals::list, deals::one, deals::today),
-    components(schemas(deals::DealSummary, deals::DealPage, deals::TodayView, deals::Problem))
+    paths(
+        deals::list,
+        deals::one,
+        deals::today,
+        replies::list,
+        replies::decide,
+        outbox::list,
+        outbox::one,
+        outbox::edit,
+        outbox::approve,
+        outbox::cancel,
+        outbox::confirm,
+        outbox::dry_run,
+        outbox::send,
+        revive::queue,
+        revive::feature,
+        revive::event,
+        revive::promotion,
+        lint::check
+    ),
+    components(schemas(
+        deals::DealSummary,
+        deals::DealPage,
+        deals::TodayView,
+        deals::Problem,
+        replies::ReadingItem,
+        replies::ReadingPage,
+        replies::DecideBody,
+        outbox::MessageItem,
+        outbox::MessagePage,
+        outbox::EditBody,
+        outbox::Edited,
+        outbox::ApproveBody,
+        outbox::ApprovalItem,
+        outbox::ConfirmBody,
+        outbox::SendResult,
+        outbox::Outcome,
+        revive::CandidateItem,
+        revive::ReasonItem,
+        revive::Queue,
+        revive::FeatureBody,
+        revive::EventBody,
+        revive::PromotionBody,
+        revive::Reopened,
+        lint::LintBody,
+        lint::FindingItem,
+        lint::LintResult
+    ))
 )]
 pub struct ApiDoc;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
         .merge(deals::routes())
+        .merge(replies::routes())
+        .merge(outbox::routes())
+        .merge(revive::routes())
+        .merge(lint::routes())
         .route("/openapi.json", get(openapi))
 }
 

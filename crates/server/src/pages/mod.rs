@@ -3,7 +3,11 @@
 //! repeats a change.
 
 mod deal;
+pub(crate) mod lint;
+pub(crate) mod outbox;
 mod pipeline;
+mod replies;
+pub(crate) mod revive;
 mod today;
 pub(crate) mod view;
 
@@ -19,6 +23,10 @@ pub fn routes() -> Router<AppState> {
         .merge(today::routes())
         .merge(pipeline::routes())
         .merge(deal::routes())
+        .merge(replies::routes())
+        .merge(outbox::routes())
+        .merge(revive::routes())
+        .merge(lint::routes())
         .route("/assets/{name}", get(asset))
         .fallback(not_found)
 }
