@@ -179,10 +179,11 @@ pub fn get_json(url: &str) -> (u16, serde_json::Value) {
     )
 }
 
-/// A copy of the served database at this moment (WAL checkpointed first), to run the same
-/// use case on and compare: `VACUUM INTO` a new file.
+/// A copy of the served database at this moment, to run the same use case on and compare:
+/// `VACUUM INTO` the file `name` beside it (an earlier copy of that name is replaced).
 pub fn copy_of(s: &Served, name: &str) -> std::path::PathBuf {
     let to = s.db.with_file_name(name);
+    let _ = std::fs::remove_file(&to);
     let target = to.display().to_string();
     s.with_store(async |store| {
         store
