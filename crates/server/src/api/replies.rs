@@ -66,14 +66,7 @@ impl ReadingItem {
             sender: r.sender.clone(),
             class: r.class.to_string(),
             confident: r.reading["confident"].as_bool().unwrap_or(false),
-            evidence: r.reading["evidence"]
-                .as_array()
-                .map(|a| {
-                    a.iter()
-                        .filter_map(|e| e.as_str().map(str::to_string))
-                        .collect()
-                })
-                .unwrap_or_default(),
+            evidence: crate::pages::replies::evidence(r),
             changes: r
                 .changes
                 .iter()

@@ -6,7 +6,7 @@ mod deal;
 pub(crate) mod lint;
 pub(crate) mod outbox;
 mod pipeline;
-mod replies;
+pub(crate) mod replies;
 pub(crate) mod revive;
 mod today;
 pub(crate) mod view;

@@ -18,6 +18,7 @@ use rekindle_app::AppError;
 use rekindle_app::replies::{self, Decision, Listed};
 use rekindle_core::reply::ReplyClass;
 use rekindle_core::{LostReason, ParseError, ReadingId};
+use rekindle_store::StoredReading;
 use serde::Deserialize;
 
 pub fn routes() -> Router<AppState> {
@@ -40,6 +41,19 @@ pub const DECISIONS: &[(&str, &str)] = &[
     ("unclear", "Unclear"),
     ("stop", "Stop: they asked not to be contacted"),
 ];
+
+/// The words that decided a reading, and those that pointed elsewhere
+/// (`core::reply::Reading::evidence`).
+pub fn evidence(r: &StoredReading) -> Vec<String> {
+    r.reading["evidence"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|e| e.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+}
 
 /// One reading as the page shows it.
 pub struct ReadingView {
@@ -65,14 +79,6 @@ pub struct ReadingView {
 impl ReadingView {
     fn of(l: &Listed) -> Self {
         let r = &l.reading;
-        let evidence = r.reading["evidence"]
-            .as_array()
-            .map(|a| {
-                a.iter()
-                    .filter_map(|e| e.as_str().map(str::to_string))
-                    .collect()
-            })
-            .unwrap_or_default();
         ReadingView {
             id: r.id.to_string(),
             deal: r.deal.to_string(),
@@ -84,7 +90,7 @@ impl ReadingView {
             decided_by: r.decided_by.clone(),
             read_on: view::day(r.read_at),
             text: r.text.clone().unwrap_or_default(),
-            evidence,
+            evidence: evidence(r),
             changes: r
                 .changes
                 .iter()
