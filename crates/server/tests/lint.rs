@@ -56,6 +56,15 @@ fn htmx_gets_the_findings_alone() {
     let fragment = r.body_mut().read_to_string().unwrap();
     assert!(!fragment.contains("<html"), "a whole page: {fragment}");
     assert!(fragment.contains("Better:"), "{fragment}");
+    // The outbox's edit form sends its `body` field the same way.
+    let mut r = client()
+        .post(&s.at("/lint"))
+        .header("HX-Request", "true")
+        .header("X-Rekindle-Token", &token)
+        .send_form([("subject", "Hello"), ("body", PESKY)])
+        .unwrap();
+    let from_edit = r.body_mut().read_to_string().unwrap();
+    assert_eq!(from_edit, fragment);
     let better = lint::lint(PESKY)[0].better;
     assert!(fragment.contains(&better.replace('\'', "&#39;")) || fragment.contains(better));
 }

@@ -472,3 +472,66 @@ fn the_api_lists_pages_and_acts_with_named_errors() {
     assert_eq!((status, answer["state"].as_str()), (200, Some("cancelled")));
     assert_eq!(snapshot(&s, &s.db, DEALS), snapshot(&s, &copy, DEALS));
 }
+
+/// Approves `id` and leaves it as a send interrupted after the server took the envelope
+/// leaves it: `sending`, then settled as unconfirmed.
+fn in_doubt(s: &Served, id: OutgoingId) {
+    s.with_store(async |store| {
+        let now = NOW.parse().unwrap();
+        outbox::approve(store, &Caller::local(), Targets::Ids(vec![id]), now)
+            .await
+            .unwrap();
+        assert!(store.claim(id, now).await.unwrap());
+        store.settle_outbox().await.unwrap();
+    });
+}
+
+#[test]
+fn a_message_left_in_doubt_is_confirmed_as_the_cli_does() {
+    let s = serve_demo();
+    let breakup = queued(&s, "D27");
+    let other = queued(&s, "D7");
+    in_doubt(&s, breakup);
+    in_doubt(&s, other);
+    assert_eq!(state_of(&s, breakup), "unconfirmed");
+    let (_, page) = get(&s.at("/outbox"));
+    assert!(
+        page.contains("Unconfirmed: check your Sent folder (2)"),
+        "{page}"
+    );
+    assert!(page.contains(&format!("action=\"/outbox/{breakup}/confirm\"")));
+    let deals = &["D27", "D7"];
+    // `outbox confirm O1 --sent`, on a copy.
+    let now = NOW.parse().unwrap();
+    let copy = on_copy(&s, async |store| {
+        outbox::confirm(store, &Caller::local(), breakup, true, now)
+            .await
+            .unwrap();
+    });
+    let before = snapshot(&s, &s.db, deals);
+    let (status, _, _) = post_form(
+        &s.at(&format!("/outbox/{breakup}/confirm")),
+        &[("_csrf", &token(&s)), ("outcome", "maybe")],
+    );
+    assert_eq!(status, 422);
+    assert_eq!(snapshot(&s, &s.db, deals), before);
+    let (status, _, _) = post_form(
+        &s.at(&format!("/outbox/{breakup}/confirm")),
+        &[("_csrf", &token(&s)), ("outcome", "sent")],
+    );
+    assert_eq!(status, 303);
+    assert_eq!(snapshot(&s, &s.db, deals), snapshot(&s, &copy, deals));
+    assert_eq!(state_of(&s, breakup), "sent");
+    // `outbox confirm O2 --resend` through the API: approved again.
+    let copy = on_copy(&s, async |store| {
+        outbox::confirm(store, &Caller::local(), other, false, now)
+            .await
+            .unwrap();
+    });
+    let (status, _, answer) = post_json(
+        &s.at(&format!("/api/v1/outbox/{other}/confirm")),
+        r#"{"sent":false}"#,
+    );
+    assert_eq!((status, answer["state"].as_str()), (200, Some("approved")));
+    assert_eq!(snapshot(&s, &s.db, deals), snapshot(&s, &copy, deals));
+}

@@ -70,9 +70,11 @@ async fn page(State(state): State<AppState>, Now(now): Now) -> Result<Html<Strin
     Ok(Html(page.render().map_err(render_failed)?))
 }
 
+/// The text to check: `text` from this page, `body` from the outbox's edit form (whose
+/// findings are shown live as the rep edits).
 #[derive(Deserialize)]
 struct LintForm {
-    #[serde(default)]
+    #[serde(default, alias = "body")]
     text: String,
 }
 
