@@ -3,7 +3,7 @@
 //! (`core::outbox::check`).
 
 use crate::drafts::{self, Drafted};
-use crate::{AppError, Caller};
+use crate::{AppError, Caller, Input};
 use jiff::Timestamp;
 use regex::Regex;
 use rekindle_core::compose::{Composer, Draft};
@@ -129,15 +129,15 @@ pub async fn list(
     Ok(store.outbox(all).await?)
 }
 
-/// What a message's state leaves to say, in a few words: when it was sent (`sent
-/// 2026-11-23`), until when it is held and why, or the server's or the check's refusal; empty
-/// otherwise.
-pub fn note(m: &OutboxMessage) -> String {
+/// What a message's state leaves to say, as two texts: when (`sent 2026-11-23`, `held until
+/// 2026-11-24T08:00:00Z`) and the note (why it is held, or the check's or the server's
+/// refusal); each empty when there is nothing to say.
+pub fn note(m: &OutboxMessage) -> (String, String) {
     match (&m.hold_reason, &m.not_before, &m.error, m.sent_at) {
-        (_, _, _, Some(at)) => format!("sent {}", date_of(at)),
-        (Some(why), Some(until), _, _) => format!("held until {until}: {why}"),
-        (_, _, Some(e), _) => e.clone(),
-        _ => String::new(),
+        (_, _, _, Some(at)) => (format!("sent {}", date_of(at)), String::new()),
+        (Some(why), Some(until), _, _) => (format!("held until {until}"), why.clone()),
+        (_, _, Some(e), _) => (String::new(), e.clone()),
+        _ => (String::new(), String::new()),
     }
 }
 
@@ -368,9 +368,8 @@ async fn sender(store: &Store, given: &Option<String>) -> Result<EmailAddress, A
             .into_iter()
             .next()
             .ok_or_else(|| {
-                AppError::Unfit(
-                    "say which address messages come from: --from you@company.com".into(),
-                )
+                AppError::Unfit("say which address messages come from (it is remembered)".into())
+                    .about(Input::Sender)
             }),
     }
 }
@@ -485,7 +484,9 @@ pub struct SendRequest {
 /// made with a user.
 ///
 /// Errors: [`AppError::Invalid`] for a bad security or address; [`AppError::Unfit`] when no
-/// server or sender is known, or the password cannot be had; the store's. A server that
+/// server or sender is known, or the password cannot be had; the store's. A missing server or
+/// sender and a bad security are [`AppError::About`] the input (`Input::SmtpServer`,
+/// `Input::Sender`, `Input::Security`). A server that
 /// cannot be reached is not an error: the report says where the run stopped.
 pub async fn send(
     store: &Store,
@@ -499,9 +500,12 @@ pub async fn send(
     let security = match settings.security.as_deref() {
         None => Security::Tls,
         Some(s) => Security::parse(s).ok_or_else(|| {
-            AppError::Unfit(format!(
-                "bad --security {s:?}: expected tls, starttls or plain"
+            AppError::from(rekindle_core::ParseError::new(
+                "security",
+                s,
+                "tls, starttls or plain",
             ))
+            .about(Input::Security)
         })?,
     };
     let dry_run = request.dry_run;
@@ -603,6 +607,7 @@ pub async fn send(
                         outcome: Some(Outcome::Sent),
                         contact: Some(m.contact),
                         summary: m.subject.clone(),
+                        subject: Some(m.subject.clone()),
                         body: Some(m.body.clone()),
                         play: m.play,
                         tone: ToneMark::default(),
@@ -622,7 +627,8 @@ pub async fn send(
         let bytes = letter(&m, &from, &settings.name, &to_name, now)?;
         if session.is_none() {
             let host = settings.host.clone().ok_or_else(|| {
-                AppError::Unfit("first send: say which server, with --host (and --user)".into())
+                AppError::Unfit("first send: say which server to send through, and its user".into())
+                    .about(Input::SmtpServer)
             })?;
             let smtp = SmtpSettings {
                 port: settings.port.unwrap_or(match security {

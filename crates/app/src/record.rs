@@ -3,7 +3,7 @@
 //! refers to.
 
 use crate::replies::{Reply, act_on_reply, look_again};
-use crate::{AppError, Caller};
+use crate::{AppError, Caller, Input};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use rekindle_core::lint::Finding;
@@ -123,8 +123,9 @@ pub async fn set_contract(
     let days = contract.notice_days;
     if !(0..=MAX_NOTICE_DAYS).contains(&days) {
         return Err(AppError::Unfit(format!(
-            "bad --notice-days {days}: a number of days from 0 to {MAX_NOTICE_DAYS} (ten years)"
-        )));
+            "bad notice period {days}: a number of days from 0 to {MAX_NOTICE_DAYS} (ten years)"
+        ))
+        .about(Input::NoticeDays));
     }
     Ok(store.set_contract(id, contract).await?)
 }
@@ -327,6 +328,7 @@ pub async fn log_activity(
         outcome,
         contact,
         summary,
+        subject: None,
         body,
         play: input.play,
         returns_on: input.returns_on,
@@ -481,7 +483,8 @@ pub async fn close(
     now: Timestamp,
 ) -> Result<(), AppError> {
     if let Some(on) = closing.resurface_on {
-        rekindle_core::time::ahead_of("--resurface", on, rekindle_core::time::date_of(now))?;
+        rekindle_core::time::ahead_of("date to look again", on, rekindle_core::time::date_of(now))
+            .map_err(|e| AppError::from(e).about(Input::ResurfaceOn))?;
     }
     Ok(store.close(id, closing).await?)
 }

@@ -1,7 +1,7 @@
 //! Replies: what each reply was read as and what it changed, and the rep's decisions
 //! (`core::reply::classify` and `plan`, applied through the store's capture writer).
 
-use crate::{AppError, Caller};
+use crate::{AppError, Caller, Input};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use rekindle_core::reply::{
@@ -92,13 +92,14 @@ impl Decision {
     /// `out_of_office`, `referral`, `stop`, `question`, `unclear`), a lost reason, a date
     /// (`2027-03-01`) and whether a stop is lifted. Blank words count as not given.
     ///
-    /// Errors: a [`ParseError`] naming the field (`class`, `reason` or `until`).
+    /// Errors: [`AppError::Invalid`] naming the field (`class`, `reason`); a bad date is
+    /// about [`Input::Until`].
     pub fn parse(
         class: &str,
         reason: Option<&str>,
         until: Option<&str>,
         lift_stop: bool,
-    ) -> Result<Decision, ParseError> {
+    ) -> Result<Decision, AppError> {
         let named = |field: &str, e: ParseError| ParseError {
             field: field.to_string(),
             ..e
@@ -109,8 +110,9 @@ impl Decision {
                 .map(|r| LostReason::parse(r).map_err(|e| named("reason", e)))
                 .transpose()?,
             until: given(until)
-                .map(|u| rekindle_core::time::parse_date("until", u))
-                .transpose()?,
+                .map(|u| rekindle_core::time::parse_date("date to look again", u))
+                .transpose()
+                .map_err(|e| AppError::from(e).about(Input::Until))?,
             lift_stop,
         })
     }
@@ -139,13 +141,15 @@ pub async fn decide(
     }
     if old.class == ReplyClass::Stop && decision.class != ReplyClass::Stop && !decision.lift_stop {
         return Err(AppError::Conflict(format!(
-            "{id} was read as a request to stop contact ({}): deciding otherwise lets drafts and sends reach them again; if the reply did not ask that, run it again with --lift-stop",
+            "{id} was read as a request to stop contact ({}): deciding otherwise lets drafts and sends reach them again; if the reply did not ask that, decide it again and lift the stop",
             old.sender
-        )));
+        ))
+        .about(Input::LiftStop));
     }
     // A date to look again lies ahead; a return date may be past.
     if let (ReplyClass::Later, Some(until)) = (decision.class, decision.until) {
-        rekindle_core::time::ahead_of("until", until, date_of(now))?;
+        rekindle_core::time::ahead_of("date to look again", until, date_of(now))
+            .map_err(|e| AppError::from(e).about(Input::Until))?;
     }
     let sent = date_of(old.read_at);
     let text = old.text.clone().unwrap_or_default();

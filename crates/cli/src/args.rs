@@ -42,20 +42,36 @@ pub struct Cli {
     pub command: Command,
 }
 
+/// The heading every command's help lists the global options under, apart from its own.
+const GLOBAL: &str = "Global options";
+
+/// Options every command takes, listed under their own heading in each command's help.
 #[derive(Args, Clone)]
 pub struct Global {
     /// Print machine-readable JSON instead of tables.
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = GLOBAL)]
     pub json: bool,
     /// The moment to evaluate at (2026-11-23 or 2026-11-23T09:00:00Z); default: the clock.
-    #[arg(long, global = true, value_name = "TIME")]
+    #[arg(long, global = true, value_name = "TIME", help_heading = GLOBAL)]
     pub now: Option<String>,
     /// The database file (default: $REKINDLE_DB, else ~/.local/share/rekindle/rekindle.db).
-    #[arg(long, global = true, env = "REKINDLE_DB", value_name = "PATH")]
+    #[arg(
+        long,
+        global = true,
+        env = "REKINDLE_DB",
+        value_name = "PATH",
+        help_heading = GLOBAL
+    )]
     pub db: Option<PathBuf>,
     /// A folder of message templates (value_add.txt, breakup.txt...) overriding the built-in ones:
     /// only PLAY.txt files, each a regular file of at most 64 KiB.
-    #[arg(long, global = true, env = "REKINDLE_TEMPLATES", value_name = "DIR")]
+    #[arg(
+        long,
+        global = true,
+        env = "REKINDLE_TEMPLATES",
+        value_name = "DIR",
+        help_heading = GLOBAL
+    )]
     pub templates: Option<PathBuf>,
 }
 
@@ -96,6 +112,9 @@ pub enum Command {
     /// Capture activity from mail the rep already has.
     #[command(subcommand)]
     Import(ImportCommand),
+    /// Give results back to a CRM in files its own importer takes.
+    #[command(subcommand)]
+    Export(ExportCommand),
     /// Capture activity from a mail server or a calendar server, picking up where the last sync
     /// stopped.
     #[command(subcommand)]
@@ -668,6 +687,38 @@ pub enum ImportCommand {
         #[arg(long = "me", value_name = "ADDRESS")]
         me: Vec<String>,
     },
+    /// HubSpot, Salesforce or Pipedrive export files (.csv): deals, contacts, companies and
+    /// activities, upserted by the CRM's ids (importing an updated export updates what changed,
+    /// never duplicates, and reports what you changed here too). Any encoding Excel writes,
+    /// `,` `;` or tab. The whole import is one transaction.
+    Crm(CrmImportArgs),
+}
+
+#[derive(Args)]
+pub struct CrmImportArgs {
+    /// The export files (several at once: associations between them resolve).
+    #[arg(required_unless_present = "init_mapping")]
+    pub files: Vec<PathBuf>,
+    /// hubspot, salesforce or pipedrive (default: told from the headers).
+    #[arg(long, value_name = "CRM")]
+    pub from: Option<String>,
+    /// A mapping file (TOML): stages, owners, lost reasons, headers in another language,
+    /// custom columns. `--init-mapping` writes one to start from.
+    #[arg(long, value_name = "FILE")]
+    pub mapping: Option<PathBuf>,
+    /// Write the default mapping for the CRM (--from, or the files' CRM) to FILE and stop.
+    #[arg(long, value_name = "FILE")]
+    pub init_mapping: Option<PathBuf>,
+    /// Keep nothing if any row is refused.
+    #[arg(long)]
+    pub strict: bool,
+    /// Report what would change; change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// When you and the CRM both changed a field since the last import: keep yours (local,
+    /// the default) or take the CRM's (crm). Either way it is reported.
+    #[arg(long, value_name = "SIDE", default_value = "local")]
+    pub prefer: String,
 }
 
 #[derive(Subcommand)]
@@ -782,4 +833,25 @@ pub enum ImapSecurity {
     Tls,
     Starttls,
     Plain,
+}
+
+#[derive(Subcommand)]
+pub enum ExportCommand {
+    /// The next actions as tasks, the diagnosis of deals at risk as notes, and deals closed
+    /// lost here as deal updates, for the deals that came from the CRM, associated by its ids;
+    /// each exported once (what was exported before is skipped and said).
+    Crm(CrmExportArgs),
+}
+
+#[derive(Args)]
+pub struct CrmExportArgs {
+    /// hubspot, salesforce or pipedrive.
+    #[arg(long, value_name = "CRM")]
+    pub to: String,
+    /// What to export, comma-separated: tasks, notes, lost-reasons (default: all three).
+    #[arg(long, value_name = "LIST", default_value = "tasks,notes,lost-reasons")]
+    pub what: String,
+    /// The folder the files go to (it must exist; no file in it is overwritten).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
 }

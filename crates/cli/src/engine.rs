@@ -1,7 +1,7 @@
 //! Commands that run the engine: scan, today, show, draft, lint and the demo.
 
 use crate::args::*;
-use crate::output::{count, day, deal_id, now, open, print_json, say, table};
+use crate::output::{Fit, Listing, count, day, deal_id, now, open, print_json, say};
 use anyhow::{Context, Result, bail};
 use rekindle_app::pipeline::{self, Scan, ScanRow, Waiting};
 use rekindle_app::{Caller, ErrorKind, admin, drafts};
@@ -74,22 +74,24 @@ fn play_text(a: &Assessment) -> String {
     }
 }
 
-fn scan_table(rows: &[&ScanRow]) -> comfy_table::Table {
-    let mut t = table(&[
-        "Deal",
-        "Account",
-        "Stage",
-        "Amount",
-        "State",
-        "Risk",
-        "Top signals",
-        "Next",
-        "Due",
+/// The scan as a table: in a narrow terminal the top signals, the risk score and the stage
+/// give way, in that order (`show` and `--json` have them).
+fn scan_table(rows: &[&ScanRow]) -> Listing {
+    let mut t = Listing::new(&[
+        ("Deal", Fit::Whole),
+        ("Account", Fit::Cut(1)),
+        ("Stage", Fit::Spare),
+        ("Amount", Fit::Whole),
+        ("State", Fit::Cut(1)),
+        ("Risk", Fit::Spare),
+        ("Top signals", Fit::Spare),
+        ("Next", Fit::Cut(1)),
+        ("Due", Fit::Whole),
     ]);
     for r in rows {
         let a = &r.assessment;
         let signals: Vec<&str> = a.signals.iter().take(3).map(|s| s.kind.as_str()).collect();
-        t.add_row(vec![
+        t.row(vec![
             r.deal_id.to_string(),
             r.account.clone(),
             r.stage.clone(),
@@ -149,11 +151,18 @@ fn state_summary(rows: &[ScanRow]) -> String {
     )
 }
 
-fn today_table(due: &[&ScanRow]) -> comfy_table::Table {
-    let mut t = table(&["#", "Deal", "Account", "State", "Do", "Why"]);
+fn today_table(due: &[&ScanRow]) -> Listing {
+    let mut t = Listing::new(&[
+        ("#", Fit::Whole),
+        ("Deal", Fit::Whole),
+        ("Account", Fit::Cut(1)),
+        ("State", Fit::Cut(1)),
+        ("Do", Fit::Cut(1)),
+        ("Why", Fit::Cut(2)),
+    ]);
     for (i, r) in due.iter().enumerate() {
         let a = &r.assessment;
-        t.add_row(vec![
+        t.row(vec![
             (i + 1).to_string(),
             r.deal_id.to_string(),
             r.account.clone(),
@@ -340,6 +349,14 @@ pub async fn show(g: &Global, a: DealRef) -> Result<ExitCode> {
             .map(|c| c.name.as_str())
             .unwrap_or("-");
         let outcome = act.outcome.map(|o| o.as_str()).unwrap_or("");
+        // An email by its subject, then its first words (a sent one's summary is its subject).
+        let what = match act.subject.as_deref() {
+            Some(subject) if act.summary.is_empty() || act.summary == subject => {
+                format!("\"{subject}\"")
+            }
+            Some(subject) => format!("\"{subject}\" - {}", act.summary),
+            None => act.summary.clone(),
+        };
         say!(
             "  {} {:<9} {:<8} {:<14} {:<18} {}",
             day(act.at),
@@ -347,7 +364,7 @@ pub async fn show(g: &Global, a: DealRef) -> Result<ExitCode> {
             act.direction.as_str(),
             outcome,
             who,
-            act.summary
+            what
         );
     }
     say!(

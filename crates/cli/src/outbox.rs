@@ -4,7 +4,7 @@
 
 use crate::args::{Global, OutboxCommand, SendArgs};
 use crate::engine::composer;
-use crate::output::{deal_id, now, open, print_json, report, say, table};
+use crate::output::{Fit, Listing, deal_id, now, open, print_json, report, say};
 use crate::sync::password;
 use anyhow::{Context, Result, anyhow, bail};
 use jiff::Timestamp;
@@ -107,16 +107,29 @@ async fn list(g: &Global, store: &Store, all: bool) -> Result<ExitCode> {
         say!("The outbox is empty.");
         return Ok(ExitCode::SUCCESS);
     }
-    let mut t = table(&["message", "deal", "to", "play", "state", "subject", "note"]);
+    // The day it went or is held to is kept whole; why it is held, or what went wrong, is cut
+    // to the room left.
+    let mut t = Listing::new(&[
+        ("message", Fit::Whole),
+        ("deal", Fit::Whole),
+        ("to", Fit::Spare),
+        ("play", Fit::Spare),
+        ("state", Fit::Cut(1)),
+        ("subject", Fit::Cut(2)),
+        ("when", Fit::Whole),
+        ("note", Fit::Cut(2)),
+    ]);
     for m in &messages {
-        t.add_row(vec![
+        let (when, note) = outbox::note(m);
+        t.row(vec![
             m.id.to_string(),
             m.deal.to_string(),
             m.to.clone(),
             m.play.map(|p| p.to_string()).unwrap_or_default(),
             m.state.to_string(),
             m.subject.clone(),
-            outbox::note(m),
+            when,
+            note,
         ]);
     }
     say!("{t}");

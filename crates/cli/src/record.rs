@@ -2,7 +2,7 @@
 //! closing.
 
 use crate::args::*;
-use crate::output::{db_path, deal_id, now, open, report, say, warned};
+use crate::output::{Fit, Listing, db_path, deal_id, now, open, report, say, warned};
 use anyhow::{Context, Result, bail};
 use rekindle_app::Caller;
 use rekindle_app::admin::{self, Configured, Setup};
@@ -153,18 +153,19 @@ pub async fn deal(g: &Global, cmd: DealCommand) -> Result<ExitCode> {
             if g.json {
                 crate::output::print_json(&deals)?;
             } else {
-                let mut t = crate::output::table(&[
-                    "Deal",
-                    "Title",
-                    "Stage",
-                    "Amount",
-                    "Status",
-                    "Owner",
-                    "Close",
-                    "Look again",
+                // In a narrow terminal the close date and the owner give way.
+                let mut t = Listing::new(&[
+                    ("Deal", Fit::Whole),
+                    ("Title", Fit::Cut(2)),
+                    ("Stage", Fit::Cut(1)),
+                    ("Amount", Fit::Whole),
+                    ("Status", Fit::Cut(1)),
+                    ("Owner", Fit::Spare),
+                    ("Close", Fit::Spare),
+                    ("Look again", Fit::Whole),
                 ]);
                 for d in &deals {
-                    t.add_row(vec![
+                    t.row(vec![
                         d.id.to_string(),
                         d.title.clone(),
                         d.stage.clone(),

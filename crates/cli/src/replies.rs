@@ -2,7 +2,7 @@
 //! and the classifier's figures on its labelled set.
 
 use crate::args::{DecideArgs, Global, RepliesCommand};
-use crate::output::{day, now, open, print_json, report, say, table};
+use crate::output::{Fit, Listing, day, now, open, print_json, report, say, table};
 use anyhow::{Context, Result};
 use rekindle_app::Caller;
 use rekindle_app::replies::{self, Decision};
@@ -51,14 +51,14 @@ async fn list(g: &Global, all: bool, limit: i64) -> Result<ExitCode> {
         );
         return Ok(ExitCode::SUCCESS);
     }
-    let mut t = table(&[
-        "reading",
-        "deal",
-        "from",
-        "read as",
-        "state",
-        "changes",
-        "they wrote",
+    let mut t = Listing::new(&[
+        ("reading", Fit::Whole),
+        ("deal", Fit::Whole),
+        ("from", Fit::Cut(1)),
+        ("read as", Fit::Cut(1)),
+        ("state", Fit::Spare),
+        ("changes", Fit::Cut(1)),
+        ("they wrote", Fit::Cut(2)),
     ]);
     for r in &readings {
         let changes: Vec<String> = r
@@ -66,8 +66,15 @@ async fn list(g: &Global, all: bool, limit: i64) -> Result<ExitCode> {
             .iter()
             .map(|c| replies::describe(&c.action))
             .collect();
-        let text: String = r.text.as_deref().unwrap_or("").chars().take(80).collect();
-        t.add_row(vec![
+        // On one line: the table cuts it to the room there is.
+        let text = r
+            .text
+            .as_deref()
+            .unwrap_or("")
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        t.row(vec![
             r.id.to_string(),
             r.deal.to_string(),
             r.sender.clone(),

@@ -4,7 +4,7 @@
 
 use crate::args::{EventCommand, FeatureCommand, Global, PromoArgs, ReviveArgs};
 use crate::engine::{composer, print_draft};
-use crate::output::{count, now, open, print_json, report, say, table};
+use crate::output::{Fit, Listing, count, now, open, print_json, report, say};
 use anyhow::{Context, Result};
 use jiff::Timestamp;
 use rekindle_app::Caller;
@@ -16,7 +16,14 @@ use rekindle_store::Store;
 use std::process::ExitCode;
 
 fn print_candidates(list: &[Drafted]) {
-    let mut t = table(&["deal", "account", "status", "score", "occasion", "why"]);
+    let mut t = Listing::new(&[
+        ("deal", Fit::Whole),
+        ("account", Fit::Cut(1)),
+        ("status", Fit::Cut(1)),
+        ("score", Fit::Cut(1)),
+        ("occasion", Fit::Cut(1)),
+        ("why", Fit::Cut(2)),
+    ]);
     for d in list {
         let c = &d.candidate;
         let why: Vec<String> = revival::weighed(c)
@@ -24,7 +31,8 @@ fn print_candidates(list: &[Drafted]) {
             .take(4)
             .map(|r| format!("{:+} {}", r.points, r.why))
             .collect();
-        t.add_row(vec![
+        // One line a reason.
+        t.row(vec![
             c.deal.to_string(),
             c.account.clone(),
             c.status.to_string(),

@@ -15,6 +15,7 @@ mod record;
 pub mod assess;
 pub mod calendar;
 pub mod compose;
+pub mod crm;
 pub mod demo;
 pub mod diagnosis;
 pub mod input;

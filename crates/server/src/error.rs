@@ -11,6 +11,7 @@ use rekindle_app::AppError;
 fn field_of(e: &AppError) -> Option<&str> {
     match e {
         AppError::Invalid(p) => Some(&p.field),
+        AppError::About { input, .. } => Some(input.field()),
         AppError::Context { error, .. } => field_of(error),
         _ => None,
     }

@@ -11,10 +11,17 @@
 //!   file upload's action); the token is drawn at start from the OS's random source and only
 //!   this server's pages hold it.
 //! - An API request that changes state must send a JSON body (`Content-Type:
-//!   application/json`): another site can send such a request only after a CORS preflight,
-//!   which this server never approves (Fetch standard, "CORS-safelisted request-header").
+//!   application/json`) or, for a file import, the file as the body with its own type
+//!   (`application/mbox`, `message/rfc822`, `text/calendar`: [`API_BODY_TYPES`]). None of
+//!   these is a CORS-safelisted type (only `application/x-www-form-urlencoded`,
+//!   `multipart/form-data` and `text/plain` are), so another site can send such a request
+//!   only after a CORS preflight, which this server never approves (Fetch standard,
+//!   "CORS-safelisted request-header"); a plain HTML form cannot send them at all.
 //! - Every answer carries a Content-Security-Policy without `unsafe-inline` (scripts and styles
-//!   only from this server's own files), `frame-ancestors 'none'`, `nosniff` and no referrer.
+//!   only from this server's own files), `frame-ancestors 'none'`, `nosniff` and
+//!   `Referrer-Policy: same-origin` (no address of a page here reaches another site). Not
+//!   `no-referrer`: under it a browser sends `Origin: null` with its own forms' POSTs (Fetch
+//!   standard, "append a request `Origin` header"), which the Origin check refuses.
 
 use crate::AppState;
 use axum::body::{Body, Bytes};
@@ -33,6 +40,16 @@ pub const TOKEN_FIELD: &str = "_csrf";
 /// The largest form body read to find the token: 4 MiB (a draft, a pasted message). Uploads
 /// are multipart and carry the token in the action's query.
 const MAX_FORM: usize = 4 * 1024 * 1024;
+
+/// The body types an API write may send: JSON, and the three file types `POST
+/// /api/v1/imports` takes. Each needs a CORS preflight from another origin (none is
+/// CORS-safelisted), which is what keeps other sites' pages from sending them.
+pub const API_BODY_TYPES: &[&str] = &[
+    "application/json",
+    "application/mbox",
+    "message/rfc822",
+    "text/calendar",
+];
 
 /// The Content-Security-Policy of every answer (CSP Level 3).
 pub const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
@@ -135,7 +152,7 @@ pub async fn guard(State(state): State<AppState>, request: Request, next: Next) 
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     h.insert(
         header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
+        HeaderValue::from_static("same-origin"),
     );
     h.entry(header::CACHE_CONTROL)
         .or_insert(HeaderValue::from_static("no-store"));
@@ -160,12 +177,12 @@ async fn check(guard: &Guard, request: Request) -> Result<Request, Response> {
     }
     let ct = content_type(request.headers());
     if request.uri().path().starts_with("/api/") {
-        return if ct == "application/json" {
+        return if API_BODY_TYPES.contains(&ct.as_str()) {
             Ok(request)
         } else {
             Err(refuse(
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "a request that changes something must send a JSON body (Content-Type: application/json)",
+                "a request that changes something must send a JSON body (Content-Type: application/json), or a file to import as application/mbox, message/rfc822 or text/calendar",
             ))
         };
     }

@@ -108,6 +108,8 @@ fn every_answer_carries_the_security_headers() {
         assert!(csp.contains("frame-ancestors 'none'"), "{path}: {csp}");
         assert!(!csp.contains("unsafe-inline"), "{path}: {csp}");
         assert_eq!(h["x-content-type-options"], "nosniff", "{path}");
+        // Not `no-referrer`: under it browsers send `Origin: null` with the pages' own forms.
+        assert_eq!(h["referrer-policy"], "same-origin", "{path}");
     }
 }
 

@@ -233,6 +233,7 @@ impl CaptureWriter {
         key: &str,
         message_id: Option<&str>,
         subject_key: Option<&str>,
+        subject: Option<&str>,
         activity: &MailActivity,
         now: Timestamp,
     ) -> Result<MailOutcome> {
@@ -265,6 +266,7 @@ impl CaptureWriter {
             activity.outcome,
             activity.contact.map(|c| c.0),
             &summary,
+            subject,
             activity.body.as_deref(),
             activity.returns_on.map(|d| d.to_string()),
         )?;
@@ -281,6 +283,7 @@ impl CaptureWriter {
                 Outcome::Bounced,
                 Some(contact.0),
                 &summary,
+                subject,
                 None,
                 None,
             )?;
@@ -307,6 +310,7 @@ impl CaptureWriter {
         outcome: Outcome,
         contact: Option<i64>,
         summary: &str,
+        subject: Option<&str>,
         body: Option<&str>,
         returns_on: Option<String>,
     ) -> Result<i64> {
@@ -326,6 +330,7 @@ impl CaptureWriter {
                 tone.first_phrase,
                 fingerprint,
                 returns_on,
+                subject,
             ],
             |row| row.get(0),
         )?)
@@ -366,6 +371,7 @@ impl CaptureWriter {
                 tone.first_phrase,
                 fingerprint,
                 a.returns_on.map(|d| d.to_string()),
+                a.subject,
             ],
             |row| row.get(0),
         )?;
@@ -559,6 +565,7 @@ impl CaptureWriter {
                     &what,
                     None,
                     None,
+                    None,
                 )?;
                 done.step_removed = self.clear_step(meeting, before, &what, now)?;
             }
@@ -572,6 +579,7 @@ impl CaptureWriter {
                     Outcome::Cancelled,
                     contact,
                     &what,
+                    None,
                     None,
                     None,
                 )?;

@@ -22,6 +22,7 @@ macro_rules! failpoint {
 
 mod bulk;
 mod capture;
+mod crm;
 mod load;
 mod mail;
 mod outbox;
@@ -30,6 +31,7 @@ mod revival;
 mod write;
 
 pub use capture::{CaptureWriter, MeetingRecorded};
+pub use crm::{Conflict, CrmImport, CrmLink, Upsert};
 pub use load::{AccountWork, Filter, Scope};
 pub use mail::MailOutcome;
 pub use outbox::{NewOutgoing, OutboxMessage};
@@ -333,6 +335,16 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         13,
         "moved addresses",
         include_str!("../migrations/sqlite/0013_moved_addresses.sql"),
+    ),
+    (
+        14,
+        "activity subject",
+        include_str!("../migrations/sqlite/0014_activity_subject.sql"),
+    ),
+    (
+        15,
+        "crm links",
+        include_str!("../migrations/sqlite/0015_crm_links.sql"),
     ),
 ];
 

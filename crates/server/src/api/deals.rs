@@ -17,6 +17,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/deals", get(list))
         .route("/deals/{id}", get(one))
+        .route("/deals/{id}/stage", axum::routing::post(move_stage))
         .route("/today", get(today))
 }
 
@@ -252,4 +253,33 @@ pub async fn today(
         refused: t.waiting.refused,
         unconfirmed: t.waiting.unconfirmed,
     }))
+}
+
+/// A stage move: the stage to move the deal to.
+#[derive(Deserialize, ToSchema)]
+pub struct StageMove {
+    /// One of the pipeline's stages (`rekindle policy` lists them).
+    pub stage: String,
+}
+
+/// Moves a deal to another stage (kept in its stage history), as `rekindle deal stage`.
+#[utoipa::path(post, path = "/api/v1/deals/{id}/stage",
+    params(("id" = String, Path, description = "The deal's id"),
+           ("now" = Option<String>, Query, description = "The moment of the move")),
+    request_body = StageMove,
+    responses(
+        (status = 200, description = "Moved: the deal as `GET /api/v1/deals/{id}` shows it", body = Object),
+        (status = 404, description = "No such deal", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "An unknown stage", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn move_stage(
+    State(state): State<AppState>,
+    now: Now,
+    Path(id): Path<String>,
+    Json(body): Json<StageMove>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let deal: DealId = id.parse().map_err(AppError::from)?;
+    rekindle_app::record::move_stage(state.store(), state.caller(), deal, &body.stage, now.0)
+        .await?;
+    one(State(state), now, Path(id)).await
 }

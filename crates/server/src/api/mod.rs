@@ -4,6 +4,7 @@
 //! generated from these handlers' annotations (utoipa).
 
 mod deals;
+mod import;
 mod json;
 mod lint;
 mod outbox;
@@ -26,7 +27,9 @@ use utoipa::OpenApi;
     paths(
         deals::list,
         deals::one,
+        deals::move_stage,
         deals::today,
+        import::create,
         replies::list,
         replies::decide,
         outbox::list,
@@ -47,7 +50,9 @@ use utoipa::OpenApi;
         deals::DealSummary,
         deals::DealPage,
         deals::TodayView,
+        deals::StageMove,
         deals::Problem,
+        import::ImportDone,
         replies::ReadingItem,
         replies::ReadingPage,
         replies::DecideBody,
@@ -77,6 +82,7 @@ pub struct ApiDoc;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .merge(deals::routes())
+        .merge(import::routes())
         .merge(replies::routes())
         .merge(outbox::routes())
         .merge(revive::routes())

@@ -49,7 +49,9 @@ pub struct MessageItem {
     /// `draft`, `approved`, `sending`, `sent`, `unconfirmed`, `exported`, `refused`, `failed`
     /// or `cancelled`.
     pub state: String,
-    /// When it was sent, held until, or why it was refused, in words.
+    /// When it was sent or is held until, in words (`sent 2026-11-23`).
+    pub when: String,
+    /// Why it is held, or why the check or the server refused it.
     pub note: String,
     pub created_at: String,
     pub approved_at: Option<String>,
@@ -62,6 +64,7 @@ pub struct MessageItem {
 
 impl MessageItem {
     fn of(m: &OutboxMessage) -> Self {
+        let (when, note) = outbox::note(m);
         MessageItem {
             id: m.id.to_string(),
             deal: m.deal.to_string(),
@@ -70,7 +73,8 @@ impl MessageItem {
             subject: m.subject.clone(),
             body: m.body.clone(),
             state: m.state.to_string(),
-            note: outbox::note(m),
+            when,
+            note,
             created_at: m.created_at.to_string(),
             approved_at: m.approved_at.map(|t| t.to_string()),
             sent_at: m.sent_at.map(|t| t.to_string()),

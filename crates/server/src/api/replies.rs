@@ -192,8 +192,7 @@ pub async fn decide(
         body.text("reason")?.as_deref(),
         body.text("until")?.as_deref(),
         body.flag("lift_stop")?,
-    )
-    .map_err(AppError::from)?;
+    )?;
     let stored = replies::decide(state.store(), state.caller(), id, decision, now).await?;
     let deal = rekindle_app::pipeline::deal(state.store(), state.caller(), stored.deal, now)
         .await?

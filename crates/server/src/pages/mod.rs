@@ -3,6 +3,7 @@
 //! repeats a change.
 
 mod deal;
+pub(crate) mod import;
 pub(crate) mod lint;
 pub(crate) mod outbox;
 mod pipeline;
@@ -23,6 +24,7 @@ pub fn routes() -> Router<AppState> {
         .merge(today::routes())
         .merge(pipeline::routes())
         .merge(deal::routes())
+        .merge(import::routes())
         .merge(replies::routes())
         .merge(outbox::routes())
         .merge(revive::routes())

@@ -147,7 +147,11 @@ impl MessageView {
             play: m.play.map(|p| view::words(p.as_str())).unwrap_or_default(),
             subject: m.subject.clone(),
             body: m.body.clone(),
-            note: outbox::note(m),
+            note: match outbox::note(m) {
+                (when, note) if when.is_empty() => note,
+                (when, note) if note.is_empty() => when,
+                (when, note) => format!("{when}: {note}"),
+            },
             editable: m.state.is_pending(),
             draft: matches!(
                 m.state,

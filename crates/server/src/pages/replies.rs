@@ -168,8 +168,7 @@ async fn decide(
         Some(&form.reason),
         Some(&form.until),
         !form.lift_stop.is_empty(),
-    )
-    .map_err(AppError::from)?;
+    )?;
     if decision.class == ReplyClass::Stop && form.confirm_stop.is_empty() {
         return Err(AppError::Invalid(ParseError::new(
             "confirm_stop",

@@ -49,11 +49,15 @@ impl DueItem {
     }
 }
 
+/// The most actions the page lists; the rest are counted, and the Pipeline's list shows them.
+const SHOWN: usize = 100;
+
 #[derive(Template)]
 #[template(path = "today.html")]
 struct Page {
     chrome: Chrome,
     due: Vec<DueItem>,
+    due_count: usize,
     next: Option<DueItem>,
     replies: usize,
     drafts: usize,
@@ -64,7 +68,9 @@ struct Page {
 
 async fn page(State(state): State<AppState>, Now(now): Now) -> Result<Html<String>, PageError> {
     let today = pipeline::today(state.store(), state.caller(), now).await?;
-    let due: Vec<DueItem> = today.due().into_iter().map(DueItem::of).collect();
+    let all_due = today.due();
+    let due_count = all_due.len();
+    let due: Vec<DueItem> = all_due.into_iter().take(SHOWN).map(DueItem::of).collect();
     let next = if due.is_empty() {
         today.scan.next_planned().map(DueItem::of)
     } else {
@@ -74,6 +80,7 @@ async fn page(State(state): State<AppState>, Now(now): Now) -> Result<Html<Strin
     let page = Page {
         chrome: Chrome::new(&state, now, "today"),
         due,
+        due_count,
         next,
         replies: w.replies,
         drafts: w.drafts,
