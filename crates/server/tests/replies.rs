@@ -156,7 +156,7 @@ fn a_later_decision_keeps_its_date_and_a_past_date_is_refused() {
         ],
     );
     assert_eq!(status, 422, "{page}");
-    assert!(page.contains("until"), "{page}");
+    assert!(page.contains("a date after today"), "{page}");
     assert_eq!(snapshot(&s, &s.db, &["D5"]), before);
     let decision = Decision::parse("later", None, Some("2027-03-01"), false).unwrap();
     let copy = decided_on_copy(&s, "cli.db", id, decision);
@@ -265,6 +265,7 @@ fn the_api_lists_pages_and_decides_with_named_errors() {
         (r#"{"class":"maybe"}"#, "class"),
         (r#"{"class":"lost","reason":"bored"}"#, "reason"),
         (r#"{"class":"later","until":"someday"}"#, "until"),
+        (r#"{"class":"later","until":"2026-11-01"}"#, "until"),
         (r#"{"class":"later","lift_stop":"yes"}"#, "lift_stop"),
     ] {
         let (status, kind, problem) = post_json(&url, body);

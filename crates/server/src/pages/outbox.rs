@@ -22,8 +22,8 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use jiff::Timestamp;
-use rekindle_app::AppError;
 use rekindle_app::outbox::{self, Edit, Edited, SendReport, SendRequest, SendSettings, Targets};
+use rekindle_app::{AppError, Input};
 use rekindle_core::OutgoingId;
 use rekindle_core::outbox::OutboxState;
 use rekindle_store::OutboxMessage;
@@ -121,7 +121,24 @@ pub async fn run_send(
         settings: SendSettings::default(),
         dry_run,
     };
-    outbox::send(state.store(), state.caller(), request, &mut password, now).await
+    outbox::send(state.store(), state.caller(), request, &mut password, now)
+        .await
+        .map_err(how_to_set)
+}
+
+/// A failure about a sending setting, with how to set it: the settings are the CLI's to
+/// give (and are remembered), never the page's.
+fn how_to_set(e: AppError) -> AppError {
+    let Some(input) = e.input() else {
+        return e;
+    };
+    let how = match input {
+        Input::Sender => "run `rekindle outbox send --from you@company.com --dry-run` once",
+        Input::SmtpServer => "run `rekindle outbox send --host HOST --user LOGIN --dry-run` once",
+        Input::Security => "run `rekindle outbox send --security tls|starttls --dry-run` once",
+        _ => return e,
+    };
+    AppError::Unfit(format!("{e}: {how}")).about(input)
 }
 
 /// One message as the page shows it.
