@@ -188,6 +188,18 @@ pub async fn list(
     Ok(store.outbox(all).await?)
 }
 
+/// What a message's state leaves to say, as two texts: when (`sent 2026-11-23`, `held until
+/// 2026-11-24T08:00:00Z`) and the note (why it is held, or the check's or the server's
+/// refusal); each empty when there is nothing to say.
+pub fn note(m: &OutboxMessage) -> (String, String) {
+    match (&m.hold_reason, &m.not_before, &m.error, m.sent_at) {
+        (_, _, _, Some(at)) => (format!("sent {}", date_of(at)), String::new()),
+        (Some(why), Some(until), _, _) => (format!("held until {until}"), why.clone()),
+        (_, _, Some(e), _) => (String::new(), e.clone()),
+        _ => (String::new(), String::new()),
+    }
+}
+
 /// One outbox message.
 ///
 /// Errors: `NotFound` for an unknown message; the store's.
@@ -397,6 +409,14 @@ impl SendSettings {
 
 const SETTINGS_KEY: &str = "smtp";
 
+/// The sending settings remembered by the last send that reached its server (or a dry run
+/// given them): what a send given nothing uses. Never the password.
+///
+/// Errors: the store's.
+pub async fn remembered(store: &Store, _caller: &Caller) -> Result<SendSettings, AppError> {
+    Ok(store.setting(SETTINGS_KEY).await?.unwrap_or_default())
+}
+
 /// The address messages come from: the one given or remembered, else the rep's first.
 async fn sender(store: &Store, given: &Option<String>) -> Result<EmailAddress, AppError> {
     match given {
@@ -457,6 +477,55 @@ pub struct SendReport {
     pub stopped: Option<String>,
 }
 
+impl SendReport {
+    /// The report for people: a count line, then a line a message saying what happened to it
+    /// and what the rep can do (as `rekindle outbox send` prints it and the dashboard shows it).
+    pub fn lines(&self) -> Vec<String> {
+        let verb = if self.dry_run { "would send" } else { "sent" };
+        let mut lines = vec![format!(
+            "{verb} {}, held {}, refused {}, failed {}, to try again {}",
+            self.sent.len(),
+            self.held.len(),
+            self.refused.len(),
+            self.failed.len(),
+            self.deferred.len()
+        )];
+        for id in &self.sent {
+            lines.push(format!("  {id}: {verb}"));
+        }
+        for (id, until, why) in &self.held {
+            lines.push(format!("  {id}: held until {until}: {why}"));
+        }
+        for (id, why) in &self.refused {
+            lines.push(format!("  {id}: refused: {why}"));
+        }
+        for (id, why) in &self.failed {
+            lines.push(format!(
+                "  {id}: failed: refused for good by the server ({why}); edit or cancel it"
+            ));
+        }
+        for (id, why) in &self.deferred {
+            lines.push(format!(
+            "  {id}: not sent, still approved: refused for now by the server ({why}); the next send tries again"
+        ));
+        }
+        for id in &self.settled {
+            lines.push(format!("  {id}: found in your sent mail: recorded as sent"));
+        }
+        for id in &self.unconfirmed {
+            lines.push(format!(
+            "  {id}: may have gone out before an interruption: check your Sent folder, then `rekindle outbox confirm {id} --sent` or `--resend`"
+        ));
+        }
+        if let Some(why) = &self.stopped {
+            lines.push(format!(
+                "  stopped: {why}; the messages not sent are still approved"
+            ));
+        }
+        lines
+    }
+}
+
 /// A send run: the settings given (over those remembered), and whether it only says what it
 /// would do.
 #[derive(Default)]
@@ -480,12 +549,12 @@ pub struct SendRequest {
 /// cannot be reached is not an error: the report says where the run stopped.
 pub async fn send(
     store: &Store,
-    _caller: &Caller,
+    caller: &Caller,
     request: SendRequest,
-    password: &mut dyn FnMut(&str) -> Result<String, String>,
+    password: &mut (dyn FnMut(&str) -> Result<String, String> + Send),
     now: Timestamp,
 ) -> Result<SendReport, AppError> {
-    let known: SendSettings = store.setting(SETTINGS_KEY).await?.unwrap_or_default();
+    let known = remembered(store, caller).await?;
     let settings = request.settings.over(known);
     let security = match settings.security.as_deref() {
         None => Security::Tls,
@@ -738,7 +807,7 @@ pub async fn send(
 /// store's.
 pub async fn export(
     store: &Store,
-    _caller: &Caller,
+    caller: &Caller,
     id: OutgoingId,
     now: Timestamp,
 ) -> Result<Vec<u8>, AppError> {
@@ -749,7 +818,7 @@ pub async fn export(
             m.state
         )));
     }
-    let known: SendSettings = store.setting(SETTINGS_KEY).await?.unwrap_or_default();
+    let known = remembered(store, caller).await?;
     let from = sender(store, &known.from).await?;
     let record = store.deal(m.deal).await?;
     let to_name = record

@@ -122,6 +122,8 @@ pub enum Command {
     /// Today's action list, most urgent first.
     Today,
     /// Serve the dashboard and the JSON API (http://127.0.0.1:7878 by default) on the database.
+    /// Its outbox sends through the SMTP server `outbox send` remembered, with the password
+    /// from $REKINDLE_SMTP_PASSWORD when that server needs a login.
     Serve(ServeArgs),
     /// One deal: record, timeline, signals with evidence, diagnosis, next action.
     Show(DealRef),

@@ -188,13 +188,34 @@ fn the_openapi_document_parses_and_describes_every_route() {
     ] {
         assert!(paths.contains(route), "{route} missing from {paths:?}");
     }
-    // Every documented GET answers (with the demo's D2 for ids).
+    // Every documented GET answers (with the demo's D2 for deal ids, and a draft queued for
+    // D27 for an outbox message's).
+    let message = s.with_store(async |store| {
+        rekindle_app::outbox::queue(
+            store,
+            &rekindle_app::Caller::local(),
+            &rekindle_core::compose::Composer::builtin(),
+            "D27".parse().unwrap(),
+            None,
+            NOW.parse().unwrap(),
+        )
+        .await
+        .unwrap()
+        .message
+        .id
+        .to_string()
+    });
     for p in &paths {
         let doc: Value = serde_json::from_str(&text).unwrap();
         if doc["paths"][p]["get"].is_null() {
             continue;
         }
-        let (status, _, _) = json(&s.at(&p.replace("{id}", "D2")));
+        let id = if p.starts_with("/api/v1/outbox/") {
+            message.as_str()
+        } else {
+            "D2"
+        };
+        let (status, _, _) = json(&s.at(&p.replace("{id}", id)));
         assert_eq!(status, 200, "{p}");
     }
 }

@@ -548,20 +548,28 @@ fn move_from_board(ctx: &Ctx) {
             .await
             .expect("click Move");
     });
-    // Back on the board (POST/redirect/GET), with D2 in its new column.
-    ctx.wait_for("h1");
+    // Back on the board (POST/redirect/GET), with D2 in its new column. The old board may
+    // still be on screen for a moment: read until the new one answers (a stale element is
+    // the old page going away).
     let column = ctx.web(async |c| {
-        c.wait()
-            .at_most(Duration::from_secs(10))
-            .for_element(Locator::Css("#deal-D2"))
-            .await
-            .expect("D2 on the board")
-            .find(Locator::XPath("ancestor::section[1]/h2"))
-            .await
-            .expect("its column")
-            .text()
-            .await
-            .expect("text")
+        let until = Instant::now() + Duration::from_secs(20);
+        loop {
+            let seen = async {
+                let card = c.find(Locator::Css("#deal-D2")).await.ok()?;
+                let h2 = card
+                    .find(Locator::XPath("ancestor::section[1]/h2"))
+                    .await
+                    .ok()?;
+                h2.text().await.ok()
+            }
+            .await;
+            match seen {
+                Some(text) if text.eq_ignore_ascii_case(&to) => return text,
+                Some(text) if Instant::now() > until => return text,
+                None if Instant::now() > until => panic!("D2 never showed on the board again"),
+                _ => tokio::time::sleep(Duration::from_millis(100)).await,
+            }
+        }
     });
     assert_eq!(
         column.to_lowercase(),

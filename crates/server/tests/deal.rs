@@ -445,7 +445,7 @@ fn the_tone_check_flags_pesky_phrases_and_passes_clean_text() {
         &serde_json::json!({"text": "Hi Sam,\n\nJust following up on my last email."}),
     );
     assert_eq!(status, 200);
-    assert_eq!(v["passes"], false);
+    assert_eq!(v["clean"], false);
     assert!(
         v["findings"][0]["phrase"]
             .as_str()
@@ -460,7 +460,7 @@ fn the_tone_check_flags_pesky_phrases_and_passes_clean_text() {
         &serde_json::json!({"text": "Hi Sam,\n\nThe rollout plan for your two sites is attached: does Thursday at 10 suit you to walk through it?"}),
     );
     assert_eq!(status, 200);
-    assert_eq!(v["passes"], true, "{v}");
+    assert_eq!(v["clean"], true, "{v}");
     assert_eq!(v["findings"].as_array().unwrap().len(), 0);
     let (status, v) = api(&s, "/api/v1/lint", &serde_json::json!({"text": 5}));
     assert_eq!(status, 422);

@@ -5,7 +5,12 @@
 
 mod deals;
 mod import;
+mod json;
+mod lint;
+mod outbox;
 pub(crate) mod record;
+mod replies;
+mod revive;
 
 use crate::AppState;
 use axum::Json;
@@ -36,8 +41,22 @@ use utoipa::OpenApi;
         record::set_close_date,
         record::close,
         record::draft,
-        record::lint,
-        record::queue
+        record::queue,
+        replies::list,
+        replies::decide,
+        outbox::list,
+        outbox::one,
+        outbox::edit,
+        outbox::approve,
+        outbox::cancel,
+        outbox::confirm,
+        outbox::dry_run,
+        outbox::send,
+        revive::queue,
+        revive::feature,
+        revive::event,
+        revive::promotion,
+        lint::check
     ),
     components(schemas(
         deals::DealSummary,
@@ -56,9 +75,29 @@ use utoipa::OpenApi;
         record::CloseDateBody,
         record::CloseBody,
         record::DraftBody,
-        record::LintBody,
-        record::LintView,
-        record::FindingView
+        record::FindingView,
+        replies::ReadingItem,
+        replies::ReadingPage,
+        replies::DecideBody,
+        outbox::MessageItem,
+        outbox::MessagePage,
+        outbox::EditBody,
+        outbox::Edited,
+        outbox::ApproveBody,
+        outbox::ApprovalItem,
+        outbox::ConfirmBody,
+        outbox::SendResult,
+        outbox::Outcome,
+        revive::CandidateItem,
+        revive::ReasonItem,
+        revive::Queue,
+        revive::FeatureBody,
+        revive::EventBody,
+        revive::PromotionBody,
+        revive::Reopened,
+        lint::LintBody,
+        lint::FindingItem,
+        lint::LintResult
     ))
 )]
 pub struct ApiDoc;
@@ -68,6 +107,10 @@ pub fn routes() -> Router<AppState> {
         .merge(deals::routes())
         .merge(import::routes())
         .merge(record::routes())
+        .merge(replies::routes())
+        .merge(outbox::routes())
+        .merge(revive::routes())
+        .merge(lint::routes())
         .route("/openapi.json", get(openapi))
 }
 

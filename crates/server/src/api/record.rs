@@ -38,7 +38,6 @@ pub fn routes() -> Router<AppState> {
         .route("/deals/{id}/close", post(close))
         .route("/deals/{id}/draft", get(draft))
         .route("/deals/{id}/outbox", post(queue))
-        .route("/lint", post(lint))
 }
 
 // ---- Parsing what a body says into the use cases' inputs ----
@@ -472,14 +471,6 @@ impl DraftBody {
     }
 }
 
-/// A text to check for tone.
-#[derive(Deserialize, ToSchema, Default)]
-#[serde(default)]
-pub struct LintBody {
-    /// The message's text.
-    pub text: String,
-}
-
 /// One tone finding: the phrase, where it is, why it hurts and what works better.
 #[derive(Serialize, ToSchema)]
 pub struct FindingView {
@@ -503,13 +494,6 @@ impl FindingView {
             better: f.better.to_string(),
         }
     }
-}
-
-/// The tone check's answer: every finding (none: the text passes).
-#[derive(Serialize, ToSchema)]
-pub struct LintView {
-    pub passes: bool,
-    pub findings: Vec<FindingView>,
 }
 
 /// A refused text: 422, a problem document naming `body`, with the findings as the
@@ -810,22 +794,6 @@ pub async fn draft(
     )
     .await?;
     Ok(Json(json!(d.draft)))
-}
-
-/// The tone check of a text (the linter `rekindle lint` runs).
-#[utoipa::path(post, path = "/api/v1/lint", request_body = LintBody,
-    responses(
-        (status = 200, description = "The findings; none: it passes", body = LintView),
-        (status = 422, description = "A body that is not the JSON expected", body = super::deals::Problem, content_type = "application/problem+json"),
-    ))]
-pub async fn lint(body: Bytes) -> Answer {
-    let b: LintBody = from_json(&body)?;
-    let findings = drafts::tone(&b.text);
-    Ok(Json(LintView {
-        passes: findings.is_empty(),
-        findings: findings.iter().map(FindingView::of).collect(),
-    })
-    .into_response())
 }
 
 /// Queues the deal's draft for approval, with the rep's subject and text when given; a text

@@ -4,7 +4,11 @@
 
 mod deal;
 pub(crate) mod import;
+pub(crate) mod lint;
+pub(crate) mod outbox;
 mod pipeline;
+pub(crate) mod replies;
+pub(crate) mod revive;
 mod timeline;
 mod today;
 pub(crate) mod view;
@@ -22,6 +26,10 @@ pub fn routes() -> Router<AppState> {
         .merge(pipeline::routes())
         .merge(deal::routes())
         .merge(import::routes())
+        .merge(replies::routes())
+        .merge(outbox::routes())
+        .merge(revive::routes())
+        .merge(lint::routes())
         .route("/assets/{name}", get(asset))
         .fallback(not_found)
 }

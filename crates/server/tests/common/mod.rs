@@ -37,6 +37,15 @@ impl Served {
 
 /// Loads the demo pipeline (40 deals, seed 7) at [`NOW`] and serves it with `now` fixed there.
 pub fn serve_demo() -> Served {
+    serve(true)
+}
+
+/// Serves an empty database (no deals at all) with `now` fixed at [`NOW`].
+pub fn serve_empty() -> Served {
+    serve(false)
+}
+
+fn serve(demo: bool) -> Served {
     let dir = tempfile::tempdir().expect("temp dir");
     let db = dir.path().join("rekindle.db");
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -47,15 +56,17 @@ pub fn serve_demo() -> Served {
     let now: Timestamp = NOW.parse().expect("now");
     let bound = runtime.block_on(async {
         let store = Store::open(&db).await.expect("store");
-        rekindle_app::admin::load_demo(
-            &store,
-            &Caller::local(),
-            DemoOptions::default(),
-            now,
-            |_| {},
-        )
-        .await
-        .expect("demo");
+        if demo {
+            rekindle_app::admin::load_demo(
+                &store,
+                &Caller::local(),
+                DemoOptions::default(),
+                now,
+                |_| {},
+            )
+            .await
+            .expect("demo");
+        }
         rekindle_server::bind(
             store,
             rekindle_server::Settings {
@@ -116,4 +127,111 @@ pub fn raw(port: u16, request: &str) -> (u16, String) {
         .and_then(|c| c.parse().ok())
         .unwrap_or(0);
     (status, out)
+}
+
+/// POST a form (with the page's token, as a browser would send it): (status, body, Location).
+pub fn post_form(url: &str, fields: &[(&str, &str)]) -> (u16, String, Option<String>) {
+    let mut r = client()
+        .post(url)
+        .send_form(fields.iter().copied())
+        .expect("request");
+    let status = r.status().as_u16();
+    let location = r
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    (
+        status,
+        r.body_mut().read_to_string().unwrap_or_default(),
+        location,
+    )
+}
+
+/// POST a JSON body to the API: (status, content type, the answer as JSON or `null`).
+pub fn post_json(url: &str, body: &str) -> (u16, String, serde_json::Value) {
+    let mut r = client()
+        .post(url)
+        .header("content-type", "application/json")
+        .send(body)
+        .expect("request");
+    let status = r.status().as_u16();
+    let kind = r
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    let text = r.body_mut().read_to_string().unwrap_or_default();
+    (
+        status,
+        kind,
+        serde_json::from_str(&text).unwrap_or(serde_json::Value::Null),
+    )
+}
+
+/// GET a JSON answer: (status, the answer as JSON or `null`).
+pub fn get_json(url: &str) -> (u16, serde_json::Value) {
+    let (status, text) = get(url);
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(serde_json::Value::Null),
+    )
+}
+
+/// A copy of the served database at this moment, to run the same use case on and compare:
+/// `VACUUM INTO` the file `name` beside it (an earlier copy of that name is replaced).
+pub fn copy_of(s: &Served, name: &str) -> std::path::PathBuf {
+    let to = s.db.with_file_name(name);
+    let _ = std::fs::remove_file(&to);
+    let target = to.display().to_string();
+    s.with_store(async |store| {
+        store
+            .backup(std::path::Path::new(&target))
+            .await
+            .expect("backup")
+    });
+    to
+}
+
+/// What the record holds that the pages change, as JSON, for comparing two databases: the
+/// deals named, every reading, every outbox message (its random Message-ID only as made or
+/// not), the events, shipped features and promotions running at [`NOW`].
+pub fn snapshot(s: &Served, db: &std::path::Path, deals: &[&str]) -> serde_json::Value {
+    let now: Timestamp = NOW.parse().expect("now");
+    s.runtime.block_on(async {
+        let store = Store::open(db).await.expect("open");
+        let mut records = Vec::new();
+        for d in deals {
+            records.push(store.deal(d.parse().expect("deal")).await.expect("deal"));
+        }
+        serde_json::json!({
+            "deals": records,
+            "readings": store.readings(false, 10_000).await.expect("readings"),
+            // A Message-ID is random by design (RFC 5322 section 3.6.4): compared as made.
+            "outbox": store
+                .outbox(true)
+                .await
+                .expect("outbox")
+                .into_iter()
+                .map(|mut m| {
+                    m.message_id = if m.message_id.is_empty() {
+                        String::new()
+                    } else {
+                        "made".into()
+                    };
+                    m
+                })
+                .collect::<Vec<_>>(),
+            "events": store
+                .events_since("1900-01-01".parse().expect("date"))
+                .await
+                .expect("events"),
+            "shipped": store.shipped().await.expect("shipped"),
+            "promotions": store
+                .promotions_on(rekindle_core::time::date_of(now))
+                .await
+                .expect("promotions"),
+        })
+    })
 }
