@@ -2,8 +2,11 @@
 //! chromedriver): a screenshot of every page (Today, Pipeline board and list, Deal, Import,
 //! and any other page the navigation leads to; 1280x800, not blank, its heading in the DOM),
 //! every page survives a plain reload, a prospect's `<script>` shows as text and runs nothing,
-//! the board's non-drag "Move to" form moves a deal as `rekindle deal stage` does, and a small
-//! mbox uploaded on the Import page is imported and its summary shown.
+//! the board's non-drag "Move to" form moves a deal as `rekindle deal stage` does, a small
+//! mbox uploaded on the Import page is imported and its summary shown, and a rep's morning
+//! walked end to end (`browser/rep_flow.rs`: Today to a dark deal, the live tone check, queue,
+//! approve, decide a reply, move a stage) leaves the record exactly as the same use cases
+//! leave a copy of it.
 //!
 //! **How it runs.** chromedriver listens on every interface and cannot be told to keep to
 //! loopback, so the test runs it in a private network namespace that has nothing but its own
@@ -26,6 +29,8 @@
 //! ```
 
 mod common;
+#[path = "browser/rep_flow.rs"]
+mod rep_flow;
 use common::*;
 use fantoccini::{Client, ClientBuilder, Locator};
 use rekindle_app::Caller;
@@ -166,6 +171,32 @@ impl Ctx {
             }
         })
     }
+
+    /// Polls `probe` every 100 ms until it answers `Some` (at most 20 s): after a POST and its
+    /// redirect the old page may still be on screen, and an htmx answer comes when it comes.
+    /// Panics naming `what`, with the page's address and source, when it never does.
+    fn until<T>(&self, what: &str, probe: impl AsyncFn(&Client) -> Option<T>) -> T {
+        self.web(async |c| {
+            let until = Instant::now() + Duration::from_secs(20);
+            loop {
+                if let Some(found) = probe(c).await {
+                    return found;
+                }
+                if Instant::now() > until {
+                    let url = c.current_url().await.map(|u| u.to_string());
+                    let source = c.source().await.unwrap_or_default();
+                    panic!("{what}: not seen within 20 s; at {url:?}:\n{source}")
+                }
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+        })
+    }
+}
+
+/// The text of the first element matching `css`, or `None` when there is none (or it went
+/// stale: the page it was on is going away).
+async fn text_in(c: &Client, css: &str) -> Option<String> {
+    c.find(Locator::Css(css)).await.ok()?.text().await.ok()
 }
 
 /// The folder screenshots go to: `$CARGO_TARGET_DIR/screenshots`, else `screenshots/` in the
@@ -285,6 +316,7 @@ fn inside() {
         ("a prospect's script is text", script_is_text),
         ("move to stage from the board", move_from_board),
         ("upload an mbox on the Import page", upload_mbox),
+        ("a rep's morning, end to end", rep_flow::a_reps_morning),
     ];
     let mut failed = Vec::new();
     for (name, check) in checks {
@@ -518,66 +550,8 @@ fn move_from_board(ctx: &Ctx) {
         let r = store.deal("D2".parse().unwrap()).await.unwrap();
         (r.deal.stage, r.stage_history.len())
     });
-    let stages = ctx.served.with_store(async |store| {
-        rekindle_app::record::policy(store, &Caller::local())
-            .await
-            .unwrap()
-            .pipeline
-            .stages
-            .iter()
-            .map(|s| s.name.clone())
-            .collect::<Vec<_>>()
-    });
-    let to = stages
-        .iter()
-        .find(|s| **s != from)
-        .expect("another stage")
-        .clone();
-    ctx.goto("/pipeline");
-    ctx.web(async |c| {
-        let card = c.find(Locator::Css("#deal-D2")).await.expect("D2's card");
-        let select = card
-            .find(Locator::Css("form.move select[name=stage]"))
-            .await
-            .expect("its Move to list");
-        select.select_by_value(&to).await.expect("choose the stage");
-        card.find(Locator::Css("form.move button[type=submit]"))
-            .await
-            .expect("its Move button")
-            .click()
-            .await
-            .expect("click Move");
-    });
-    // Back on the board (POST/redirect/GET), with D2 in its new column. The old board may
-    // still be on screen for a moment: read until the new one answers (a stale element is
-    // the old page going away).
-    let column = ctx.web(async |c| {
-        let until = Instant::now() + Duration::from_secs(20);
-        loop {
-            let seen = async {
-                let card = c.find(Locator::Css("#deal-D2")).await.ok()?;
-                let h2 = card
-                    .find(Locator::XPath("ancestor::section[1]/h2"))
-                    .await
-                    .ok()?;
-                h2.text().await.ok()
-            }
-            .await;
-            match seen {
-                Some(text) if text.eq_ignore_ascii_case(&to) => return text,
-                Some(text) if Instant::now() > until => return text,
-                None if Instant::now() > until => panic!("D2 never showed on the board again"),
-                _ => tokio::time::sleep(Duration::from_millis(100)).await,
-            }
-        }
-    });
-    assert_eq!(
-        column.to_lowercase(),
-        to.to_lowercase(),
-        "the column D2 shows in"
-    );
-    let url = ctx.web(async |c| c.current_url().await.expect("url"));
-    assert!(url.path() == "/pipeline", "not back on the board: {url}");
+    let to = other_stage(ctx, &from);
+    move_on_board(ctx, "D2", &to);
     // The record holds what `rekindle deal stage D2 <to>` records: the stage and a history
     // row at the moment of the move.
     let (stage, rows, last) = ctx.served.with_store(async |store| {
@@ -588,6 +562,77 @@ fn move_from_board(ctx: &Ctx) {
     assert_eq!(stage, to);
     assert_eq!(rows, history + 1, "one stage history row added");
     assert_eq!(last, Some((to, NOW.parse().unwrap())));
+}
+
+/// The first stage of the pipeline's policy that is not `from`.
+fn other_stage(ctx: &Ctx, from: &str) -> String {
+    ctx.served.with_store(async |store| {
+        rekindle_app::record::policy(store, &Caller::local())
+            .await
+            .unwrap()
+            .pipeline
+            .stages
+            .iter()
+            .map(|s| s.name.clone())
+            .find(|s| s != from)
+            .expect("another stage")
+    })
+}
+
+/// Moves `deal` to the stage `to` with its card's "Move to" form on the board, and waits until
+/// the board the move redirects to shows the card in that column.
+fn move_on_board(ctx: &Ctx, deal: &str, to: &str) {
+    let card_css = format!("#deal-{deal}");
+    ctx.goto("/pipeline");
+    ctx.web(async |c| {
+        let card = c
+            .find(Locator::Css(&card_css))
+            .await
+            .unwrap_or_else(|e| panic!("{deal}'s card: {e}"));
+        let select = card
+            .find(Locator::Css("form.move select[name=stage]"))
+            .await
+            .expect("its Move to list");
+        select.select_by_value(to).await.expect("choose the stage");
+        card.find(Locator::Css("form.move button[type=submit]"))
+            .await
+            .expect("its Move button")
+            .click()
+            .await
+            .expect("click Move");
+    });
+    // Back on the board (POST/redirect/GET), with the card in its new column. The old board
+    // may still be on screen for a moment: read until the new one answers (a stale element is
+    // the old page going away).
+    let column = ctx.web(async |c| {
+        let until = Instant::now() + Duration::from_secs(20);
+        loop {
+            let seen = async {
+                let card = c.find(Locator::Css(&card_css)).await.ok()?;
+                let h2 = card
+                    .find(Locator::XPath("ancestor::section[1]/h2"))
+                    .await
+                    .ok()?;
+                h2.text().await.ok()
+            }
+            .await;
+            match seen {
+                Some(text) if text.eq_ignore_ascii_case(to) => return text,
+                Some(text) if Instant::now() > until => return text,
+                None if Instant::now() > until => {
+                    panic!("{deal} never showed on the board again")
+                }
+                _ => tokio::time::sleep(Duration::from_millis(100)).await,
+            }
+        }
+    });
+    assert_eq!(
+        column.to_lowercase(),
+        to.to_lowercase(),
+        "the column {deal} shows in"
+    );
+    let url = ctx.web(async |c| c.current_url().await.expect("url"));
+    assert!(url.path() == "/pipeline", "not back on the board: {url}");
 }
 
 fn upload_mbox(ctx: &Ctx) {
