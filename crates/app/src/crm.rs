@@ -45,6 +45,8 @@ pub struct Counts {
     pub unchanged: usize,
     pub conflicts: usize,
     pub refused: usize,
+    /// Left out by design (activities not done yet: tasks and meetings ahead are not history).
+    pub skipped: usize,
 }
 
 /// A row not brought in: where, and why.
@@ -286,6 +288,10 @@ pub async fn import(
             .entry(object.as_str().to_string())
             .or_default();
         let mut rows = 0usize;
+        // A record's id once per file: two rows of one record would overwrite each other
+        // (the line each id was first seen on; the ids of one file are held, about 60 bytes
+        // each).
+        let mut seen: std::collections::HashMap<String, u64> = std::collections::HashMap::new();
         while let Some(row) = sheet.next_row().map_err(AppError::Source)? {
             rows += 1;
             if rows.is_multiple_of(1000) {
@@ -304,6 +310,25 @@ pub async fn import(
                     continue;
                 }
             };
+            let record_id = match &record {
+                CrmRecord::Company(c) => &c.id,
+                CrmRecord::Contact(c) => &c.id,
+                CrmRecord::Deal(d) => &d.id,
+                CrmRecord::Activity(a) => &a.id,
+            };
+            if let Some(first) = seen.get(record_id) {
+                counts.refused += 1;
+                summary.refused.push(RefusedRow {
+                    file: file.clone(),
+                    line: row.line,
+                    column: None,
+                    reason: format!(
+                        "the id {record_id} appears again (first on line {first}): two rows of one record would overwrite each other"
+                    ),
+                });
+                continue;
+            }
+            seen.insert(record_id.clone(), row.line);
             let (id, done) = match &record {
                 CrmRecord::Company(c) => (c.id.clone(), import.company(c).await?),
                 CrmRecord::Contact(c) => (c.id.clone(), import.contact(c).await?),
@@ -323,6 +348,7 @@ pub async fn import(
                         fields: conflicts,
                     });
                 }
+                Upsert::Skipped(_) => counts.skipped += 1,
                 Upsert::Refused(reason) => {
                     counts.refused += 1;
                     summary.refused.push(RefusedRow {

@@ -685,10 +685,11 @@ pub enum ImportCommand {
         #[arg(long = "me", value_name = "ADDRESS")]
         me: Vec<String>,
     },
-    /// HubSpot, Salesforce or Pipedrive export files (.csv): deals, contacts, companies and
-    /// activities, upserted by the CRM's ids (importing an updated export updates what changed,
-    /// never duplicates, and reports what you changed here too). Any encoding Excel writes,
-    /// `,` `;` or tab. The whole import is one transaction.
+    /// HubSpot, Salesforce or Pipedrive export files (.csv, or a .zip of them): deals,
+    /// contacts, companies and activities, upserted by the CRM's ids (importing an updated
+    /// export updates what changed, never duplicates, and reports what you changed here too).
+    /// Any encoding Excel writes, `,` `;` or tab. The whole import is one transaction. Exits 1
+    /// when a row was refused (listed with its file, line and column).
     Crm(CrmImportArgs),
 }
 

@@ -204,8 +204,13 @@ pub async fn crm(g: &Global, a: crate::args::CrmImportArgs) -> Result<ExitCode> 
         };
         lines.push(format!("{verb} from {}:", summary.crm));
         for (object, c) in &summary.objects {
+            let skipped = if c.skipped > 0 {
+                format!(", {} not done yet (not history) left out", c.skipped)
+            } else {
+                String::new()
+            };
             lines.push(format!(
-                "  {object}: {} created, {} updated, {} unchanged, {} in conflict, {} refused",
+                "  {object}: {} created, {} updated, {} unchanged, {} in conflict, {} refused{skipped}",
                 c.created, c.updated, c.unchanged, c.conflicts, c.refused
             ));
         }
@@ -252,11 +257,15 @@ pub async fn crm(g: &Global, a: crate::args::CrmImportArgs) -> Result<ExitCode> 
         }
         lines.join("\n")
     })?;
-    Ok(if summary.kept || a.dry_run {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
-    })
+    // Exit 1 when any row was refused (the rest kept, unless --strict), as `lint` exits 1 on
+    // findings: a script sees that something needs a look.
+    Ok(
+        if summary.refused.is_empty() && (summary.kept || a.dry_run) {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(1)
+        },
+    )
 }
 
 /// `rekindle export crm`: the files written to `--out` (none overwritten), then what they hold

@@ -194,8 +194,8 @@ fn a_dry_run_and_a_strict_import_with_a_refused_row_change_nothing() {
         "{refused}"
     );
 
-    // Without --strict the other rows come in.
-    let s = import(&rk, &[bad], &[], 0);
+    // Without --strict the other rows come in (and the exit status says a row was refused).
+    let s = import(&rk, &[bad], &[], 1);
     assert_eq!(count(&s, "deals", "created"), 3);
     assert_eq!(count(&s, "deals", "refused"), 1);
 }
@@ -307,16 +307,12 @@ fn salesforce_tasks_land_on_their_opportunities_and_pipedrive_activities_on_thei
         summaries.contains(&"Angebot nachfassen"),
         "{summaries:?}: {s}"
     );
-    let refused: Vec<&str> = s["refused"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["reason"].as_str().unwrap())
-        .collect();
-    assert!(
-        refused.iter().any(|r| r.contains("planned")),
-        "the meeting not done yet is not history: {refused:?}"
+    assert_eq!(
+        count(&s, "activities", "skipped"),
+        1,
+        "the meeting not done yet is not history: {s}"
     );
+    assert!(s["refused"].as_array().unwrap().is_empty(), "{s}");
 }
 
 #[test]
@@ -644,4 +640,83 @@ fn a_zipped_hubspot_export_reads_as_the_files_inside() {
         .map(|f| f["file"].as_str().unwrap())
         .collect();
     assert!(files.iter().all(|f| f.contains(".zip:all-")), "{files:?}");
+}
+
+#[test]
+fn broken_rows_blank_stages_repeated_ids_and_non_files_are_refused_not_guessed() {
+    let rk = init();
+    let dir = tempfile::tempdir().unwrap();
+    let header = "\"Record ID\",\"Deal Name\",\"Deal Stage\",\"Amount\"\n";
+    // A quote opened and never closed swallows the rest of the file: refused, not a deal.
+    let unterminated = file(
+        dir.path(),
+        "unterminated.csv",
+        &format!(
+            "{header}\"1\",\"Acme - fleet\",\"Contract Sent\",\"100\"\n\"2\",\"Beta - pilot,\"Contract Sent\",\"200\"\n\"3\",\"Gamma\",\"Contract Sent\",\"300\"\n"
+        ),
+    );
+    let s = import(
+        &rk,
+        &[unterminated.to_string_lossy().into_owned()],
+        &["--strict"],
+        1,
+    );
+    assert!(!s["kept"].as_bool().unwrap());
+    let reason = s["refused"][0]["reason"].as_str().unwrap();
+    assert!(reason.contains("fields where the header has 4"), "{reason}");
+    assert_eq!(s["refused"][0]["line"], 3);
+    // A blank stage on an open deal, and one record twice.
+    let f = file(
+        dir.path(),
+        "blank-and-twice.csv",
+        &format!(
+            "{header}\"1\",\"Acme - fleet\",\"\",\"100\"\n\"2\",\"Beta\",\"Contract Sent\",\"200\"\n\"2\",\"Beta again\",\"Closed Lost\",\"999\"\n"
+        ),
+    );
+    let s = import(&rk, &[f.to_string_lossy().into_owned()], &[], 1);
+    assert_eq!(count(&s, "deals", "created"), 1, "{s}");
+    let reasons: Vec<&str> = s["refused"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["reason"].as_str().unwrap())
+        .collect();
+    assert!(
+        reasons.iter().any(|r| r.contains("stage is empty")),
+        "{reasons:?}"
+    );
+    assert!(
+        reasons
+            .iter()
+            .any(|r| r.contains("appears again (first on line 3)")),
+        "{reasons:?}"
+    );
+    assert_eq!(
+        deal(&rk, "Beta")["deal"]["status"],
+        "open",
+        "the first row stands"
+    );
+    // A folder, a pipe and a binary file are refused at once, naming what they are.
+    let before = dump(&rk.db);
+    let fifo = dir.path().join("pipe.csv");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let binary = dir.path().join("program.csv");
+    std::fs::write(&binary, b"\x7fELF\x02\x01\x01\x00\x00\x00").unwrap();
+    for (path, words) in [
+        (dir.path().to_path_buf(), "not a regular file"),
+        (fifo, "not a regular file"),
+        (binary, "not a text file"),
+    ] {
+        let out = rk.run(&["--now", AT, "import", "crm", path.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(2));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(words) && err.len() < 400, "{err}");
+    }
+    assert_eq!(dump(&rk.db), before);
 }

@@ -26,6 +26,8 @@ pub enum Upsert {
     },
     /// The record could not be brought in (its reason names what is missing).
     Refused(String),
+    /// Left out by design, not an error (a task not done yet is not history).
+    Skipped(&'static str),
 }
 
 /// A field the rep and the CRM both changed since the last import.
@@ -682,7 +684,9 @@ impl CrmImport {
             return Ok(Upsert::Unchanged);
         }
         if a.planned {
-            return refused("planned, not done: only what happened is history");
+            return Ok(Upsert::Skipped(
+                "planned, not done: only what happened is history",
+            ));
         }
         let contact = match &a.contact_id {
             Some(c) => self.link("contacts", c).await?.map(|(id, _)| id),

@@ -18,6 +18,10 @@ pub const MAX_UNPACKED: u64 = 8 << 30;
 
 /// Whether `path` is a ZIP archive, by its first bytes.
 pub fn is_zip(path: &Path) -> bool {
+    // Only a regular file is opened: a pipe would keep the read waiting.
+    if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
+        return false;
+    }
     let mut head = [0u8; 4];
     std::fs::File::open(path)
         .and_then(|mut f| f.read_exact(&mut head))
@@ -34,10 +38,9 @@ pub struct Unpacked {
 }
 
 fn bad(path: &Path, why: impl std::fmt::Display) -> IngestError {
-    IngestError::Row {
+    IngestError::Io {
         path: path.to_path_buf(),
-        line: 0,
-        why: why.to_string(),
+        source: std::io::Error::new(std::io::ErrorKind::InvalidData, why.to_string()),
     }
 }
 

@@ -231,7 +231,14 @@ pub fn detect(headers: &[String], given: Option<Crm>) -> Result<(Crm, Object), S
 }
 
 fn shown(headers: &[String]) -> String {
-    let mut list: Vec<String> = headers.iter().take(12).map(|h| format!("{h:?}")).collect();
+    let mut list: Vec<String> = headers
+        .iter()
+        .take(12)
+        .map(|h| match h.char_indices().nth(40) {
+            Some((cut, _)) => format!("{:?}...", &h[..cut]),
+            None => format!("{h:?}"),
+        })
+        .collect();
     if headers.len() > 12 {
         list.push(format!("and {} more", headers.len() - 12));
     }

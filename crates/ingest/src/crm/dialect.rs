@@ -162,10 +162,13 @@ fn plausibility(encoding: &'static Encoding, bytes: &[u8]) -> i64 {
 }
 
 /// One row of a sheet: the physical line its record starts on (1 is the header) and its cells.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Row {
     pub line: u64,
     pub cells: Vec<String>,
+    /// Why the row cannot be read (not the header's number of fields), when it cannot: its
+    /// cells are then empty, and the row is refused with this reason.
+    pub broken: Option<String>,
 }
 
 /// A CRM export being read: its dialect, its headers (trimmed; compare them with
@@ -249,9 +252,14 @@ impl Sheet {
     /// [`IngestError::NotRegular`] for a pipe or a device; [`IngestError::Row`] when it is empty
     /// or its header row is not CSV.
     pub fn open(path: &Path) -> Result<Sheet, IngestError> {
-        // A pipe or a socket could keep the read waiting for ever.
+        // A pipe or a socket could keep the read waiting for ever; a folder or a device is no
+        // export either.
         if !std::fs::metadata(path).map_err(|e| io(path, e))?.is_file() {
-            return Err(IngestError::NotRegular(path.to_path_buf()));
+            return Err(bad(
+                path,
+                1,
+                "not a regular file (a folder, a pipe or a device): name an export file",
+            ));
         }
         let file = std::fs::File::open(path).map_err(|e| io(path, e))?;
         let mut head = Vec::with_capacity(64 * 1024);
@@ -261,6 +269,16 @@ impl Sheet {
         let complete = head.len() < SNIFF_BYTES;
         if head.iter().all(|b| b.is_ascii_whitespace()) {
             return Err(bad(path, 1, "the file is empty: no header row"));
+        }
+        // Text in any encoding a CRM or Excel writes has no NUL byte (UTF-16 aside, told by its
+        // byte order mark): a file with them is a spreadsheet, an archive or a program.
+        let utf16 = matches!(head[..], [0xFF, 0xFE, ..] | [0xFE, 0xFF, ..]);
+        if !utf16 && head.contains(&0) {
+            return Err(bad(
+                path,
+                1,
+                "not a text file (it holds NUL bytes): export the CRM's records as CSV",
+            ));
         }
         let dialect = sniff(&head, complete);
         let file = std::fs::File::open(path).map_err(|e| io(path, e))?;
@@ -367,8 +385,26 @@ impl Sheet {
                 self.footer.push((line, text));
                 continue;
             }
+            // RFC 4180: every record has the header's number of fields. A row with another
+            // number is broken (a quote opened and never closed swallows the rows after it; a
+            // stray quote shifts the columns): refused, never read into the wrong fields.
+            if self.record.len() != self.headers.len() {
+                return Ok(Some(Row {
+                    line,
+                    cells: Vec::new(),
+                    broken: Some(format!(
+                        "{} fields where the header has {}: a quote may be missing or stray",
+                        self.record.len(),
+                        self.headers.len()
+                    )),
+                }));
+            }
             let cells = self.record.iter().map(unguard).collect();
-            return Ok(Some(Row { line, cells }));
+            return Ok(Some(Row {
+                line,
+                cells,
+                broken: None,
+            }));
         }
     }
 }

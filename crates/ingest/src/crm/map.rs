@@ -909,6 +909,9 @@ impl RowReader<'_> {
     /// Errors: the row is refused with its line, the column and why (no id, no title, a date
     /// or amount that does not parse, an unknown stage...).
     pub fn read(&self, row: &Row) -> Result<CrmRecord, Rejected> {
+        if let Some(why) = &row.broken {
+            return Err(self.reject(row, None, why.clone()));
+        }
         let id = self
             .id(row, Field::Id)?
             .ok_or_else(|| self.reject(row, Some(Field::Id), "the id is empty"))?;
@@ -960,6 +963,13 @@ impl RowReader<'_> {
                 ));
             }
         };
+        if crm_stage.is_none() && status == DealStatus::Open && self.columns.has(Field::Stage) {
+            return Err(self.reject(
+                row,
+                Some(Field::Stage),
+                "the stage is empty: an open deal needs one",
+            ));
+        }
         let stage = match mapped {
             Some((_, Some(s))) if s != "won" && s != "lost" => Some(s.to_string()),
             Some((raw, None)) if status == DealStatus::Open => {

@@ -3,8 +3,8 @@
 //!
 //! - moments: ISO dates (`2024-11-10`), HubSpot's `2020-01-10 10:00` and Pipedrive's
 //!   `2026-03-01 10:00:00` (the portal's time zone, no offset), Salesforce's
-//!   `2024-01-22T16:14:25.000+0000` and `...000Z`, Excel's `4/8/2025 17:19` (month or day first:
-//!   [`DateOrder`]) and the European `27.02.2025` / `25.02.2025 09:01` (always day first);
+//!   `2024-01-22T16:14:25.000+0000` and `...000Z`, Excel's `4/8/2025 17:19` and US
+//!   `3/28/2025 5:00 PM` (month or day first: [`DateOrder`]) and the European `27.02.2025` / `25.02.2025 09:01` (always day first);
 //! - amounts through `rekindle_core::Money::parse` (`45362.12`, `11015.0`, `1.234,50`,
 //!   `$48,000`, `22.000,00 €`), with the currency of a separate column when the file has one;
 //! - booleans: `true`/`false`, `yes`/`no`, `1`/`0` or empty (Salesforce), Pipedrive's
@@ -154,7 +154,13 @@ pub fn when(text: &str, order: Option<DateOrder>) -> Result<When, String> {
             DateOrder::Mdy => ("%m", "%d"),
             DateOrder::Dmy => ("%d", "%m"),
         };
-        for (time, local) in [(" %H:%M:%S", true), (" %H:%M", true), ("", false)] {
+        for (time, local) in [
+            (" %H:%M:%S", true),
+            (" %H:%M", true),
+            (" %I:%M:%S %p", true),
+            (" %I:%M %p", true),
+            ("", false),
+        ] {
             let format = format!("{m}/{d}/%Y{time}");
             if let Some(w) = civil(&format, t, local) {
                 return Ok(w);
@@ -274,6 +280,10 @@ mod tests {
             Ok(When::Day(day("2025-08-04")))
         );
         assert_eq!(when("13/8/2025", None), Ok(When::Day(day("2025-08-13"))));
+        assert_eq!(
+            when("3/28/2025 5:00 PM", None),
+            Ok(When::Local("2025-03-28T17:00".parse().unwrap()))
+        );
     }
 
     #[test]
