@@ -12,6 +12,7 @@ pub mod admin;
 pub mod capture;
 pub mod drafts;
 mod error;
+mod model;
 pub mod outbox;
 pub mod pipeline;
 pub mod record;
