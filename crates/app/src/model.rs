@@ -70,6 +70,11 @@ fn to_stored(r: &DealRecord, row: &ScanRow, now: Timestamp) -> Result<NewAssessm
             .collect(),
         next_play: a.next_action.play.map(|p| p.as_str().to_string()),
         next_due: a.next_action.due,
+        due_day: a
+            .next_action
+            .due
+            .as_second()
+            .div_euclid(time::SECONDS_PER_DAY),
         days_in_stage: days_in_stage(r, now),
         rotting: has(SignalKind::StalledInStage) || a.state == DealState::Dark,
         desperation: has(SignalKind::Desperation),

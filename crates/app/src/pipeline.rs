@@ -164,6 +164,18 @@ pub async fn refresh(
     model::refresh(store, caller, now).await
 }
 
+/// The moment the read model was last assessed at, if it ever was, and whether a write since
+/// outdated all of it (the policy, the stages, an import). A server that refreshes in the
+/// background reads its pages at this moment (a page at it re-assesses only the deals written
+/// since), and at another only when the request names one (`?now=`): a read at any other moment
+/// re-assesses the whole pipeline first.
+///
+/// Errors: the store's.
+pub async fn assessed_at(store: &Store, _caller: &Caller) -> Result<Option<Timestamp>, AppError> {
+    let state = store.model_state().await?;
+    Ok(state.assessed_at.filter(|_| state.whole))
+}
+
 /// What waits for the rep's decision, counted.
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct Waiting {
@@ -182,8 +194,10 @@ pub struct Today {
     /// The moment it was assessed at.
     pub at: Timestamp,
     /// The deals whose play is due on `at`'s day (UTC) or before, most urgent first
-    /// (`assess::by_urgency`).
+    /// (`assess::by_urgency`): all of them, or the first of them ([`today_first`]).
     pub actions: Vec<ScanRow>,
+    /// How many deals have a play due on `at`'s day or before.
+    pub due_count: usize,
     /// When nothing is due: the deal whose play falls due first (the most urgent among those
     /// due the same moment), if any play is planned. `None` when something is due.
     pub next_planned: Option<ScanRow>,
@@ -213,19 +227,38 @@ pub async fn waiting(store: &Store, _caller: &Caller) -> Result<Waiting, AppErro
     })
 }
 
-/// The day's work at `now`: the actions due (as [`Scan::due`] picks them, read from the
-/// read model), what comes next when nothing is, and what waits for the rep.
+/// The day's work at `now`: every action due (as [`Scan::due`] picks and orders them, read from
+/// the read model), what comes next when nothing is, and what waits for the rep.
 ///
 /// Errors: the store's.
 pub async fn today(store: &Store, caller: &Caller, now: Timestamp) -> Result<Today, AppError> {
+    today_first(store, caller, now, None).await
+}
+
+/// [`today`] with at most `limit` actions, the most urgent (a page's worth): `due_count` still
+/// counts them all.
+///
+/// Errors: the store's.
+pub async fn today_first(
+    store: &Store,
+    caller: &Caller,
+    now: Timestamp,
+    limit: Option<u32>,
+) -> Result<Today, AppError> {
     model::fresh(store, caller, now).await?;
-    let tomorrow = time::start_of_day(time::date_of(now).tomorrow().unwrap_or(Date::MAX));
-    let mut actions = rows_from(store.model_rows_due(tomorrow).await?)?;
-    actions.sort_by(|a, b| by_urgency(&a.assessment, &b.assessment));
-    let next_planned = if actions.is_empty() {
-        rows_from(store.model_rows_next_planned().await?)?
-            .into_iter()
-            .min_by(|a, b| by_urgency(&a.assessment, &b.assessment))
+    let day = now.as_second().div_euclid(time::SECONDS_PER_DAY);
+    let actions = rows_from(store.model_rows_due(day, limit).await?)?;
+    let due_count = if limit.is_some() {
+        store.model_due_count(day).await?.max(0) as usize
+    } else {
+        actions.len()
+    };
+    let next_planned = if due_count == 0 {
+        store
+            .model_next_planned()
+            .await?
+            .map(from_stored)
+            .transpose()?
     } else {
         None
     };
@@ -233,6 +266,7 @@ pub async fn today(store: &Store, caller: &Caller, now: Timestamp) -> Result<Tod
     Ok(Today {
         at: now,
         actions,
+        due_count,
         next_planned,
         waiting,
     })

@@ -63,6 +63,9 @@ async fn all_pages(
     (rows, columns.expect("one page at least"), pages)
 }
 
+/// Which of the scan's rows a board filter keeps.
+type Keep = Box<dyn Fn(&ScanRow) -> bool>;
+
 fn json(rows: &[&ScanRow]) -> serde_json::Value {
     serde_json::to_value(rows).expect("rows serialise")
 }
@@ -138,7 +141,7 @@ async fn the_board_pages_through_every_filtered_deal_once_worst_first() {
         .max_by_key(|w| w.len())
         .expect("a title with words")
         .to_uppercase();
-    let checks: Vec<(BoardQuery, Box<dyn Fn(&ScanRow) -> bool>)> = vec![
+    let checks: Vec<(BoardQuery, Keep)> = vec![
         (
             BoardQuery {
                 owner: Some(owner.clone()),
@@ -189,6 +192,25 @@ async fn the_board_pages_through_every_filtered_deal_once_worst_first() {
         let counted: u64 = columns.iter().map(|c| c.count).sum();
         assert_eq!(counted, expected.len() as u64, "{query:?}");
     }
+
+    // Today: the scan's due actions in its order; the first few of them, and their count.
+    let due: Vec<DealId> = scan.due(now).iter().map(|r| r.deal_id).collect();
+    assert!(due.len() > 3);
+    let today = pipeline::today(&store, &me, now).await.expect("today");
+    assert_eq!(
+        today.due().iter().map(|r| r.deal_id).collect::<Vec<_>>(),
+        due
+    );
+    assert_eq!(today.due_count, due.len());
+    assert!(today.next_planned.is_none());
+    let first = pipeline::today_first(&store, &me, now, Some(3))
+        .await
+        .expect("today");
+    assert_eq!(
+        first.due().iter().map(|r| r.deal_id).collect::<Vec<_>>(),
+        due[..3]
+    );
+    assert_eq!(first.due_count, due.len());
 
     // Nothing matches: an empty page, empty columns, no cursor.
     let none = pipeline::board(

@@ -129,6 +129,8 @@ pub struct NewAssessment {
     pub signals: Vec<String>,
     pub next_play: Option<String>,
     pub next_due: Timestamp,
+    /// The UTC day of `next_due` (days since 1970-01-01, rounded down).
+    pub due_day: i64,
     pub days_in_stage: i64,
     pub rotting: bool,
     pub desperation: bool,
@@ -410,30 +412,49 @@ impl Store {
         rows.iter().map(stored).collect()
     }
 
-    /// The stored assessments whose next action falls due before `before` (epoch seconds), in
-    /// deal id order.
-    pub async fn model_rows_due(&self, before: Timestamp) -> Result<Vec<StoredAssessment>> {
+    /// The stored assessments with a play due on the UTC day `day` (days since 1970-01-01) or
+    /// before, most urgent first (the day due, then worst first: `worst`, deal id), at most
+    /// `limit` when given.
+    pub async fn model_rows_due(
+        &self,
+        day: i64,
+        limit: Option<u32>,
+    ) -> Result<Vec<StoredAssessment>> {
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {STORED_COLUMNS} FROM deal_assessments a WHERE a.next_due < $1 AND a.next_play IS NOT NULL ORDER BY a.deal_id"
+            "SELECT {STORED_COLUMNS} FROM deal_assessments a
+             WHERE a.next_play IS NOT NULL AND a.due_day <= $1
+             ORDER BY a.due_day, a.worst, a.deal_id LIMIT $2"
         )))
-        .bind(before.as_second())
+        .bind(day)
+        .bind(limit.map_or(i64::MAX, i64::from))
         .fetch_all(&self.pool)
         .await?;
         rows.iter().map(stored).collect()
     }
 
-    /// The stored assessments whose play falls due first (every row sharing the earliest due
-    /// moment), in deal id order; empty when no play is planned.
-    pub async fn model_rows_next_planned(&self) -> Result<Vec<StoredAssessment>> {
-        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+    /// How many stored assessments have a play due on the UTC day `day` or before.
+    pub async fn model_due_count(&self, day: i64) -> Result<i64> {
+        Ok(sqlx::query(
+            "SELECT CAST(COUNT(*) AS BIGINT) FROM deal_assessments
+             WHERE next_play IS NOT NULL AND due_day <= $1",
+        )
+        .bind(day)
+        .fetch_one(&self.pool)
+        .await?
+        .try_get(0)?)
+    }
+
+    /// The stored assessment whose play falls due first (the worst among those due the same
+    /// moment), if any play is planned.
+    pub async fn model_next_planned(&self) -> Result<Option<StoredAssessment>> {
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT {STORED_COLUMNS} FROM deal_assessments a
              WHERE a.next_play IS NOT NULL
-               AND a.next_due = (SELECT MIN(b.next_due) FROM deal_assessments b WHERE b.next_play IS NOT NULL)
-             ORDER BY a.deal_id"
+             ORDER BY a.next_due, a.worst, a.deal_id LIMIT 1"
         )))
-        .fetch_all(&self.pool)
+        .fetch_optional(&self.pool)
         .await?;
-        rows.iter().map(stored).collect()
+        row.as_ref().map(stored).transpose()
     }
 
     /// One page of the filtered rows, worst first (`worst`, then deal id), after the position
@@ -557,6 +578,7 @@ async fn insert_rows(
             "top_signal",
             "next_play",
             "next_due",
+            "due_day",
             "days_in_stage",
             "rotting",
             "desperation",
@@ -591,6 +613,7 @@ async fn insert_rows(
             Val::OptText(r.top_signal),
             Val::OptText(r.next_play),
             Val::Int(r.next_due.as_second()),
+            Val::Int(r.due_day),
             Val::Int(r.days_in_stage),
             Val::Int(r.rotting as i64),
             Val::Int(r.desperation as i64),
@@ -800,7 +823,7 @@ mod tests {
             account_domain: None,
             owner: "ana".into(),
             stage: "qualified".into(),
-            amount: Money::new(1_000_00, Currency::USD),
+            amount: Money::new(100_000, Currency::USD),
             expected_close: None,
             created_at: at,
         }
@@ -930,5 +953,47 @@ mod tests {
         let state = store.model_state().await.unwrap();
         assert_eq!(state.generation, generation + 1);
         assert!(!state.whole);
+    }
+
+    #[tokio::test]
+    async fn a_write_made_while_a_refresh_reads_stays_marked_and_an_outdated_model_stays_outdated()
+    {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("r.db")).await.unwrap();
+        let at: Timestamp = "2026-03-02T15:00:00Z".parse().unwrap();
+        let early = store.add_deal(deal("Acme", at)).await.unwrap();
+        // The refresh reads the model's state, then the record...
+        let seen = store.model_state().await.unwrap();
+        // ...while a write lands, and another outdates the whole model.
+        let late = store.add_deal(deal("Other", at)).await.unwrap();
+        store.set_policy(&Policy::default()).await.unwrap();
+        store
+            .replace_model(Vec::new(), at, "{}", &seen)
+            .await
+            .unwrap();
+        let (deals, state) = marked(&store).await;
+        assert_eq!(
+            deals,
+            vec![late],
+            "the early mark is cleared, the late one kept"
+        );
+        assert_eq!(state.assessed_at, Some(at));
+        assert!(!state.whole && !state.usable_at(at));
+        // A refresh that saw everything leaves a whole model with nothing stale.
+        let seen = store.model_state().await.unwrap();
+        store
+            .replace_model(Vec::new(), at, "{}", &seen)
+            .await
+            .unwrap();
+        let (deals, state) = marked(&store).await;
+        assert!(deals.is_empty() && state.usable_at(at), "{early}");
+        // A re-assessment at another moment than the model's gives way.
+        let later = at + jiff::SignedDuration::from_secs(60);
+        assert!(
+            !store
+                .update_model(&[late], Vec::new(), later, &state)
+                .await
+                .unwrap()
+        );
     }
 }

@@ -28,6 +28,8 @@ CREATE TABLE deal_assessments (
     top_signal TEXT,
     next_play TEXT,
     next_due BIGINT NOT NULL,
+    -- The UTC day of next_due (days since 1970-01-01).
+    due_day BIGINT NOT NULL,
     days_in_stage BIGINT NOT NULL,
     rotting BIGINT NOT NULL,
     desperation BIGINT NOT NULL,
@@ -46,7 +48,9 @@ CREATE TABLE deal_assessments (
 CREATE INDEX deal_assessments_worst ON deal_assessments (worst, deal_id);
 CREATE INDEX deal_assessments_owner ON deal_assessments (owner, worst, deal_id);
 CREATE INDEX deal_assessments_stage ON deal_assessments (stage, worst, deal_id);
-CREATE INDEX deal_assessments_due ON deal_assessments (next_due);
+-- Today: the plays due, most urgent first, and the next one planned.
+CREATE INDEX deal_assessments_due ON deal_assessments (due_day, worst, deal_id) WHERE next_play IS NOT NULL;
+CREATE INDEX deal_assessments_next ON deal_assessments (next_due, worst, deal_id) WHERE next_play IS NOT NULL;
 -- The board's column totals read this index alone.
 CREATE INDEX deal_assessments_columns ON deal_assessments (stage, currency, amount_cents, rotting);
 
