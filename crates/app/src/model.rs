@@ -24,13 +24,18 @@ use std::sync::{Arc, OnceLock};
 /// How far down the worst-first order a row sorts: ascending is worst first (dark before
 /// slipping before at risk before healthy, then higher risk), as `Scan::worst_first` orders.
 pub(crate) fn worst(a: &Assessment) -> i64 {
-    let state = match a.state {
+    worst_range(a.state).0 + (999_999 - i64::from(a.risk).min(999_999))
+}
+
+/// The values of [`worst`] a state's rows take: `from` included, `until` excluded.
+pub(crate) fn worst_range(state: DealState) -> (i64, i64) {
+    let rank = match state {
         DealState::Dark => 0,
         DealState::Slipping => 1,
         DealState::AtRisk => 2,
         DealState::Healthy => 3,
     };
-    state * 1_000_000 + (999_999 - i64::from(a.risk).min(999_999))
+    (rank * 1_000_000, (rank + 1) * 1_000_000)
 }
 
 /// Whole days since the deal entered its stage (since it was created when no move is kept),

@@ -16,7 +16,7 @@ use rekindle_core::assess::by_urgency;
 use rekindle_core::outbox::OutboxState;
 use rekindle_core::signals::SignalKind;
 use rekindle_core::*;
-use rekindle_store::{BoardFilter, Filter, Scope, Store};
+use rekindle_store::{BoardFilter, Filter, Scope, StateFilter, Store};
 use serde::Serialize;
 
 pub use crate::model::Refreshed;
@@ -405,7 +405,14 @@ pub async fn board(
     let filter = BoardFilter {
         owner: query.owner.clone(),
         stage,
-        state: query.state.map(|s| s.as_str().to_string()),
+        state: query.state.map(|s| {
+            let (worst_from, worst_until) = model::worst_range(s);
+            StateFilter {
+                state: s.as_str().to_string(),
+                worst_from,
+                worst_until,
+            }
+        }),
         signal: query.signal.map(|s| s.as_str().to_string()),
         text: query
             .text

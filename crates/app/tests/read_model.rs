@@ -172,6 +172,19 @@ async fn the_board_pages_through_every_filtered_deal_once_worst_first() {
         ),
         (
             BoardQuery {
+                signal: Some(signal),
+                owner: Some(worst[1].owner.clone()),
+                ..BoardQuery::default()
+            },
+            {
+                let owner = worst[1].owner.clone();
+                Box::new(move |r: &ScanRow| {
+                    r.owner == owner && r.assessment.signals.iter().any(|s| s.kind == signal)
+                })
+            },
+        ),
+        (
+            BoardQuery {
                 text: Some(format!("  {word} ")),
                 ..BoardQuery::default()
             },

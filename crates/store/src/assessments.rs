@@ -166,7 +166,10 @@ pub struct StoredAssessment {
     pub body: String,
 }
 
-const STORED_COLUMNS: &str = "a.deal_id, a.assessed_at, a.worst, a.owner, a.stage, a.status, a.amount_cents, a.currency, a.account, a.title, a.resurface_on, a.body";
+const STORED_COLUMNS: &str = "a.deal_id, a.assessed_at, a.worst, a.owner, a.stage, a.status, a.amount_cents, a.currency, a.account, a.title, a.resurface_on, b.body";
+
+/// The slim rows with their display JSON.
+const WITH_BODY: &str = "deal_assessments a JOIN deal_assessment_bodies b ON b.deal_id = a.deal_id";
 
 fn stored(row: &sqlx::any::AnyRow) -> Result<StoredAssessment> {
     let deal: i64 = row.try_get(0)?;
@@ -196,10 +199,19 @@ fn stored(row: &sqlx::any::AnyRow) -> Result<StoredAssessment> {
 pub struct BoardFilter {
     pub owner: Option<String>,
     pub stage: Option<String>,
-    pub state: Option<String>,
+    pub state: Option<StateFilter>,
     pub signal: Option<String>,
     /// Lower-case words the title contains (as typed: `%` and `_` match themselves).
     pub text: Option<String>,
+}
+
+/// One state: its name, and the range of `worst` its rows take (`from` included, `until`
+/// excluded), which pages read by.
+#[derive(Clone, Debug)]
+pub struct StateFilter {
+    pub state: String,
+    pub worst_from: i64,
+    pub worst_until: i64,
 }
 
 /// A stage's column over the filtered rows, in one currency.
@@ -219,31 +231,37 @@ enum Bind {
 }
 
 impl BoardFilter {
-    /// The `WHERE` conditions (on `deal_assessments a`), with their values, numbered from
-    /// `$first`.
-    fn conditions(&self, first: usize) -> (Vec<String>, Vec<Bind>) {
+    /// The `WHERE` conditions on the slim rows (`a`), with their values, numbered from `$first`:
+    /// for a page (`for_rows`: a state is its range of `worst`) or for the column totals (a
+    /// state by name). The signal is the query's own (see `board_rows`).
+    fn conditions(&self, first: usize, for_rows: bool) -> (Vec<String>, Vec<Bind>) {
         let mut conditions = Vec::new();
         let mut binds = Vec::new();
         let mut n = first;
-        let mut add = |condition: &str, value: Bind| {
-            conditions.push(condition.replace("{}", &format!("${n}")));
-            binds.push(value);
-            n += 1;
+        let mut add = |condition: &str, values: Vec<Bind>| {
+            let mut c = condition.to_string();
+            for v in values {
+                c = c.replacen("{}", &format!("${n}"), 1);
+                binds.push(v);
+                n += 1;
+            }
+            conditions.push(c);
         };
         if let Some(owner) = &self.owner {
-            add("a.owner = {}", Bind::Text(owner.clone()));
+            add("a.owner = {}", vec![Bind::Text(owner.clone())]);
         }
         if let Some(stage) = &self.stage {
-            add("a.stage = {}", Bind::Text(stage.clone()));
+            add("a.stage = {}", vec![Bind::Text(stage.clone())]);
         }
         if let Some(state) = &self.state {
-            add("a.state = {}", Bind::Text(state.clone()));
-        }
-        if let Some(signal) = &self.signal {
-            add(
-                "a.deal_id IN (SELECT s.deal_id FROM deal_assessment_signals s WHERE s.kind = {})",
-                Bind::Text(signal.clone()),
-            );
+            if for_rows {
+                add(
+                    "a.worst >= {} AND a.worst < {}",
+                    vec![Bind::Int(state.worst_from), Bind::Int(state.worst_until)],
+                );
+            } else {
+                add("a.state = {}", vec![Bind::Text(state.state.clone())]);
+            }
         }
         if let Some(text) = &self.text {
             let escaped = text
@@ -252,7 +270,7 @@ impl BoardFilter {
                 .replace('_', "\\_");
             add(
                 "a.title_lower LIKE {} ESCAPE '\\'",
-                Bind::Text(format!("%{escaped}%")),
+                vec![Bind::Text(format!("%{escaped}%"))],
             );
         }
         (conditions, binds)
@@ -330,12 +348,15 @@ impl Store {
     ) -> Result<()> {
         let mut tx = self.begin_write().await?;
         transitions(&mut tx, &rows, at, None).await?;
-        sqlx::query("DELETE FROM deal_assessment_signals")
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("DELETE FROM deal_assessments")
-            .execute(&mut *tx)
-            .await?;
+        for table in [
+            "deal_assessment_signals",
+            "deal_assessment_bodies",
+            "deal_assessments",
+        ] {
+            sqlx::query(sqlx::AssertSqlSafe(format!("DELETE FROM {table}")))
+                .execute(&mut *tx)
+                .await?;
+        }
         insert_rows(&mut tx, rows, at).await?;
         sqlx::query("DELETE FROM assessments_stale WHERE change <= $1")
             .bind(seen.changes)
@@ -380,6 +401,10 @@ impl Store {
                 .bind(deal.0)
                 .execute(&mut *tx)
                 .await?;
+            sqlx::query("DELETE FROM deal_assessment_bodies WHERE deal_id = $1")
+                .bind(deal.0)
+                .execute(&mut *tx)
+                .await?;
             sqlx::query("DELETE FROM deal_assessments WHERE deal_id = $1")
                 .bind(deal.0)
                 .execute(&mut *tx)
@@ -405,7 +430,7 @@ impl Store {
     /// Every stored assessment, in deal id order.
     pub async fn model_rows(&self) -> Result<Vec<StoredAssessment>> {
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {STORED_COLUMNS} FROM deal_assessments a ORDER BY a.deal_id"
+            "SELECT {STORED_COLUMNS} FROM {WITH_BODY} ORDER BY a.deal_id"
         )))
         .fetch_all(&self.pool)
         .await?;
@@ -421,7 +446,7 @@ impl Store {
         limit: Option<u32>,
     ) -> Result<Vec<StoredAssessment>> {
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {STORED_COLUMNS} FROM deal_assessments a
+            "SELECT {STORED_COLUMNS} FROM {WITH_BODY}
              WHERE a.next_play IS NOT NULL AND a.due_day <= $1
              ORDER BY a.due_day, a.worst, a.deal_id LIMIT $2"
         )))
@@ -448,7 +473,7 @@ impl Store {
     /// moment), if any play is planned.
     pub async fn model_next_planned(&self) -> Result<Option<StoredAssessment>> {
         let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {STORED_COLUMNS} FROM deal_assessments a
+            "SELECT {STORED_COLUMNS} FROM {WITH_BODY}
              WHERE a.next_play IS NOT NULL
              ORDER BY a.next_due, a.worst, a.deal_id LIMIT 1"
         )))
@@ -458,18 +483,35 @@ impl Store {
     }
 
     /// One page of the filtered rows, worst first (`worst`, then deal id), after the position
-    /// `after` (`worst`, deal id) when given: keyset pagination.
+    /// `after` (`worst`, deal id) when given: keyset pagination. With a signal, the signal's
+    /// rows are read in that order from their own index.
     pub async fn board_rows(
         &self,
         filter: &BoardFilter,
         after: Option<(i64, DealId)>,
         limit: u32,
     ) -> Result<Vec<StoredAssessment>> {
-        let (mut conditions, mut binds) = filter.conditions(1);
+        // The table the order is read from: the signal's rows, or the slim rows.
+        let (from, order) = match &filter.signal {
+            Some(_) => (
+                "deal_assessment_signals s JOIN deal_assessments a ON a.deal_id = s.deal_id JOIN deal_assessment_bodies b ON b.deal_id = a.deal_id",
+                "s",
+            ),
+            None => (WITH_BODY, "a"),
+        };
+        let mut conditions = Vec::new();
+        let mut binds = Vec::new();
+        if let Some(signal) = &filter.signal {
+            conditions.push("s.kind = $1".to_string());
+            binds.push(Bind::Text(signal.clone()));
+        }
+        let (more, values) = filter.conditions(binds.len() + 1, true);
+        conditions.extend(more);
+        binds.extend(values);
         if let Some((worst, deal)) = after {
             let n = binds.len() + 1;
             conditions.push(format!(
-                "(a.worst > ${n} OR (a.worst = ${n} AND a.deal_id > ${}))",
+                "({order}.worst > ${n} OR ({order}.worst = ${n} AND {order}.deal_id > ${}))",
                 n + 1
             ));
             binds.push(Bind::Int(worst));
@@ -478,7 +520,7 @@ impl Store {
         let n = binds.len() + 1;
         binds.push(Bind::Int(i64::from(limit)));
         let sql = format!(
-            "SELECT {STORED_COLUMNS} FROM deal_assessments a {} ORDER BY a.worst, a.deal_id LIMIT ${n}",
+            "SELECT {STORED_COLUMNS} FROM {from} {} ORDER BY {order}.worst, {order}.deal_id LIMIT ${n}",
             where_clause(&conditions)
         );
         let rows = bind_all(sqlx::query(sqlx::AssertSqlSafe(sql.as_str())), binds)
@@ -489,10 +531,35 @@ impl Store {
 
     /// The filtered rows counted by stage and currency: how many, their amount, how many rot.
     pub async fn board_columns(&self, filter: &BoardFilter) -> Result<Vec<ColumnTotal>> {
-        let (conditions, binds) = filter.conditions(1);
+        let mut conditions = Vec::new();
+        let mut binds = Vec::new();
+        let (conditions_on_a, values) = filter.conditions(2, false);
+        // A signal's totals come from its own rows; the slim rows only when filtered further.
+        let (from, t) = match &filter.signal {
+            Some(signal) => {
+                conditions.push("s.kind = $1".to_string());
+                binds.push(Bind::Text(signal.clone()));
+                if conditions_on_a.is_empty() {
+                    ("deal_assessment_signals s", "s")
+                } else {
+                    (
+                        "deal_assessment_signals s JOIN deal_assessments a ON a.deal_id = s.deal_id",
+                        "s",
+                    )
+                }
+            }
+            None => ("deal_assessments a", "a"),
+        };
+        let (conditions_on_a, values) = if filter.signal.is_some() {
+            (conditions_on_a, values)
+        } else {
+            filter.conditions(1, false)
+        };
+        conditions.extend(conditions_on_a);
+        binds.extend(values);
         let sql = format!(
-            "SELECT a.stage, a.currency, CAST(COUNT(*) AS BIGINT), CAST(SUM(a.amount_cents) AS BIGINT), CAST(SUM(a.rotting) AS BIGINT)
-             FROM deal_assessments a {} GROUP BY a.stage, a.currency ORDER BY a.stage, a.currency",
+            "SELECT {t}.stage, {t}.currency, CAST(COUNT(*) AS BIGINT), CAST(SUM({t}.amount_cents) AS BIGINT), CAST(SUM({t}.rotting) AS BIGINT)
+             FROM {from} {} GROUP BY {t}.stage, {t}.currency ORDER BY {t}.stage, {t}.currency",
             where_clause(&conditions)
         );
         let rows = bind_all(sqlx::query(sqlx::AssertSqlSafe(sql.as_str())), binds)
@@ -592,17 +659,37 @@ async fn insert_rows(
             "title_lower",
             "expected_close",
             "resurface_on",
-            "body",
         ],
     );
-    let mut signals = Batch::new("deal_assessment_signals", &["kind", "deal_id"]);
+    let mut bodies = Batch::new("deal_assessment_bodies", &["deal_id", "body"]);
+    let mut signals = Batch::new(
+        "deal_assessment_signals",
+        &[
+            "kind",
+            "deal_id",
+            "worst",
+            "stage",
+            "currency",
+            "amount_cents",
+            "rotting",
+        ],
+    );
     for r in rows {
         let mut kinds = r.signals;
         kinds.sort();
         kinds.dedup();
         for kind in kinds {
-            signals.push(vec![Val::Text(kind), Val::Int(r.deal_id.0)]);
+            signals.push(vec![
+                Val::Text(kind),
+                Val::Int(r.deal_id.0),
+                Val::Int(r.worst),
+                Val::Text(r.stage.clone()),
+                Val::Text(r.currency.clone()),
+                Val::Int(r.amount_cents),
+                Val::Int(r.rotting as i64),
+            ]);
         }
+        bodies.push(vec![Val::Int(r.deal_id.0), Val::Text(r.body)]);
         let title_lower = r.title.to_lowercase();
         assessments.push(vec![
             Val::Int(r.deal_id.0),
@@ -627,14 +714,15 @@ async fn insert_rows(
             Val::Text(title_lower),
             Val::OptText(r.expected_close),
             Val::OptText(r.resurface_on),
-            Val::Text(r.body),
         ]);
         if assessments.len() >= 5_000 {
             assessments.flush(tx).await?;
+            bodies.flush(tx).await?;
             signals.flush(tx).await?;
         }
     }
     assessments.flush(tx).await?;
+    bodies.flush(tx).await?;
     signals.flush(tx).await
 }
 

@@ -32,7 +32,7 @@ mod write;
 
 pub use assessments::{
     BoardFilter, ColumnTotal, CurrencyTotal, ModelState, NewAssessment, OwnerCounts, StageCount,
-    StoredAssessment, WindowCounts,
+    StateFilter, StoredAssessment, WindowCounts,
 };
 pub use capture::{CaptureWriter, MeetingRecorded};
 pub use load::{AccountWork, Filter, Scope};

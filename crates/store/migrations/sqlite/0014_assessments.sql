@@ -18,8 +18,10 @@ CREATE TABLE assessment_model (
 );
 INSERT INTO assessment_model (id) VALUES (1);
 
+-- Slim rows: the board filters, sorts and totals over these; the display JSON lives apart
+-- (deal_assessment_bodies), so scans and lookups read small pages.
 CREATE TABLE deal_assessments (
-    deal_id BIGINT PRIMARY KEY,
+    deal_id INTEGER PRIMARY KEY,
     assessed_at BIGINT NOT NULL,
     state TEXT NOT NULL,
     -- Ascending is worst first: the state, then the risk (set by the app).
@@ -42,24 +44,43 @@ CREATE TABLE deal_assessments (
     title TEXT NOT NULL,
     title_lower TEXT NOT NULL,
     expected_close TEXT,
-    resurface_on TEXT,
-    body TEXT NOT NULL
+    resurface_on TEXT
 );
+-- The board's pages, worst first: all deals, one owner's, one stage's (a state is a range of
+-- `worst`).
 CREATE INDEX deal_assessments_worst ON deal_assessments (worst, deal_id);
 CREATE INDEX deal_assessments_owner ON deal_assessments (owner, worst, deal_id);
 CREATE INDEX deal_assessments_stage ON deal_assessments (stage, worst, deal_id);
+-- The board's column totals, each read from an index alone: all deals or one stage's, one
+-- owner's, one state's, and the title search.
+CREATE INDEX deal_assessments_columns ON deal_assessments (stage, currency, amount_cents, rotting);
+CREATE INDEX deal_assessments_owner_columns ON deal_assessments (owner, stage, currency, amount_cents, rotting);
+CREATE INDEX deal_assessments_state_columns ON deal_assessments (state, stage, currency, amount_cents, rotting);
+CREATE INDEX deal_assessments_text ON deal_assessments (title_lower, worst, stage, currency, amount_cents, rotting);
 -- Today: the plays due, most urgent first, and the next one planned.
 CREATE INDEX deal_assessments_due ON deal_assessments (due_day, worst, deal_id) WHERE next_play IS NOT NULL;
 CREATE INDEX deal_assessments_next ON deal_assessments (next_due, worst, deal_id) WHERE next_play IS NOT NULL;
--- The board's column totals read this index alone.
-CREATE INDEX deal_assessments_columns ON deal_assessments (stage, currency, amount_cents, rotting);
 
--- Every signal kind of every assessed deal, for filtering by signal.
+-- The whole row as JSON, for display.
+CREATE TABLE deal_assessment_bodies (
+    deal_id INTEGER PRIMARY KEY,
+    body TEXT NOT NULL
+);
+
+-- Every signal kind of every assessed deal, with what the board sorts and totals a signal's
+-- deals by.
 CREATE TABLE deal_assessment_signals (
     kind TEXT NOT NULL,
     deal_id BIGINT NOT NULL,
+    worst BIGINT NOT NULL,
+    stage TEXT NOT NULL,
+    currency TEXT NOT NULL,
+    amount_cents BIGINT NOT NULL,
+    rotting BIGINT NOT NULL,
     PRIMARY KEY (kind, deal_id)
 );
+CREATE INDEX deal_assessment_signals_worst ON deal_assessment_signals (kind, worst, deal_id);
+CREATE INDEX deal_assessment_signals_columns ON deal_assessment_signals (kind, stage, currency, amount_cents, rotting);
 CREATE INDEX deal_assessment_signals_deal ON deal_assessment_signals (deal_id);
 
 -- Deals whose record changed after their assessment, with the `changes` count of the write.
