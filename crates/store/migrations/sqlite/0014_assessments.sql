@@ -46,17 +46,16 @@ CREATE TABLE deal_assessments (
     expected_close TEXT,
     resurface_on TEXT
 );
--- The board's pages, worst first: all deals, one owner's, one stage's (a state is a range of
--- `worst`).
-CREATE INDEX deal_assessments_worst ON deal_assessments (worst, deal_id);
+-- The board's pages, worst first: all deals (with the title, searched in this order), one
+-- owner's, one stage's (a state is a range of `worst`).
+CREATE INDEX deal_assessments_worst ON deal_assessments (worst, deal_id, title_lower);
 CREATE INDEX deal_assessments_owner ON deal_assessments (owner, worst, deal_id);
 CREATE INDEX deal_assessments_stage ON deal_assessments (stage, worst, deal_id);
--- The board's column totals, each read from an index alone: all deals or one stage's, one
--- owner's, one state's, and the title search.
-CREATE INDEX deal_assessments_columns ON deal_assessments (stage, currency, amount_cents, rotting);
+-- The board's column totals, each read from an index alone: all deals, one stage's or those
+-- whose title matches; one owner's; one state's.
+CREATE INDEX deal_assessments_columns ON deal_assessments (stage, currency, amount_cents, rotting, title_lower);
 CREATE INDEX deal_assessments_owner_columns ON deal_assessments (owner, stage, currency, amount_cents, rotting);
 CREATE INDEX deal_assessments_state_columns ON deal_assessments (state, stage, currency, amount_cents, rotting);
-CREATE INDEX deal_assessments_text ON deal_assessments (title_lower, worst, stage, currency, amount_cents, rotting);
 -- Today: the plays due, most urgent first, and the next one planned.
 CREATE INDEX deal_assessments_due ON deal_assessments (due_day, worst, deal_id) WHERE next_play IS NOT NULL;
 CREATE INDEX deal_assessments_next ON deal_assessments (next_due, worst, deal_id) WHERE next_play IS NOT NULL;
