@@ -347,17 +347,53 @@ impl Store {
         seen: &ModelState,
     ) -> Result<()> {
         let mut tx = self.begin_write().await?;
-        transitions(&mut tx, &rows, at, None).await?;
-        for table in [
-            "deal_assessment_signals",
-            "deal_assessment_bodies",
-            "deal_assessments",
-        ] {
-            sqlx::query(sqlx::AssertSqlSafe(format!("DELETE FROM {table}")))
-                .execute(&mut *tx)
-                .await?;
+        let mut stored: HashMap<i64, (String, i64)> = HashMap::new();
+        for r in sqlx::query("SELECT deal_id, state, digest FROM deal_assessments")
+            .fetch_all(&mut *tx)
+            .await?
+        {
+            stored.insert(r.try_get(0)?, (r.try_get(1)?, r.try_get(2)?));
         }
-        insert_rows(&mut tx, rows, at).await?;
+        let previous = stored
+            .iter()
+            .map(|(deal, (state, _))| (*deal, state.clone()))
+            .collect();
+        transitions(&mut tx, &rows, at, previous).await?;
+        // Rows whose digest is unchanged stay (only their moment moves); the others go, and
+        // the changed and new rows come in.
+        let mut gone: Vec<i64> = Vec::new();
+        let mut changed: Vec<NewAssessment> = Vec::new();
+        for row in rows {
+            match stored.remove(&row.deal_id.0) {
+                Some((_, digest)) if digest == digest_of(&row) => {}
+                Some(_) => {
+                    gone.push(row.deal_id.0);
+                    changed.push(row);
+                }
+                None => changed.push(row),
+            }
+        }
+        gone.extend(stored.into_keys());
+        for chunk in gone.chunks(1_000) {
+            let list = vec!["?"; chunk.len()].join(", ");
+            for table in [
+                "deal_assessment_signals",
+                "deal_assessment_bodies",
+                "deal_assessments",
+            ] {
+                let sql = format!("DELETE FROM {table} WHERE deal_id IN ({list})");
+                let mut query = sqlx::query(sqlx::AssertSqlSafe(sql.as_str()));
+                for deal in chunk {
+                    query = query.bind(*deal);
+                }
+                query.execute(&mut *tx).await?;
+            }
+        }
+        sqlx::query("UPDATE deal_assessments SET assessed_at = $1 WHERE assessed_at <> $1")
+            .bind(at.as_second())
+            .execute(&mut *tx)
+            .await?;
+        insert_rows(&mut tx, changed, at).await?;
         sqlx::query("DELETE FROM assessments_stale WHERE change <= $1")
             .bind(seen.changes)
             .execute(&mut *tx)
@@ -395,7 +431,17 @@ impl Store {
         if current_at != Some(at.as_second()) || generation != seen.generation {
             return Ok(false);
         }
-        transitions(&mut tx, &rows, at, Some(deals)).await?;
+        let mut previous = HashMap::new();
+        for deal in deals {
+            if let Some(r) = sqlx::query("SELECT state FROM deal_assessments WHERE deal_id = $1")
+                .bind(deal.0)
+                .fetch_optional(&mut *tx)
+                .await?
+            {
+                previous.insert(deal.0, r.try_get::<String, _>(0)?);
+            }
+        }
+        transitions(&mut tx, &rows, at, previous).await?;
         for deal in deals {
             sqlx::query("DELETE FROM deal_assessment_signals WHERE deal_id = $1")
                 .bind(deal.0)
@@ -579,37 +625,14 @@ impl Store {
     }
 }
 
-/// Keeps each deal of `rows` whose state differs from its stored row's, at `at` (the rows of
-/// `only` when given, else every stored row, are compared).
+/// Keeps each deal of `rows` whose state differs from its stored row's (`previous`: each
+/// stored deal's state), at `at`.
 async fn transitions(
     tx: &mut Transaction<'_, Any>,
     rows: &[NewAssessment],
     at: Timestamp,
-    only: Option<&[DealId]>,
+    previous: HashMap<i64, String>,
 ) -> Result<()> {
-    let mut previous: HashMap<i64, String> = HashMap::new();
-    match only {
-        None => {
-            for r in sqlx::query("SELECT deal_id, state FROM deal_assessments")
-                .fetch_all(&mut **tx)
-                .await?
-            {
-                previous.insert(r.try_get(0)?, r.try_get(1)?);
-            }
-        }
-        Some(deals) => {
-            for deal in deals {
-                if let Some(r) =
-                    sqlx::query("SELECT state FROM deal_assessments WHERE deal_id = $1")
-                        .bind(deal.0)
-                        .fetch_optional(&mut **tx)
-                        .await?
-                {
-                    previous.insert(deal.0, r.try_get(0)?);
-                }
-            }
-        }
-    }
     let mut batch = Batch::new(
         "assessment_transitions",
         &["deal_id", "from_state", "to_state", "at"],
@@ -627,6 +650,47 @@ async fn transitions(
         }
     }
     batch.flush(tx).await
+}
+
+/// A hash (64-bit FNV-1a) of everything a stored row holds but its moment, each field ended by
+/// a byte no text holds: equal digests mean a refresh need not rewrite the row.
+fn digest_of(r: &NewAssessment) -> i64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut eat = |bytes: &[u8]| {
+        for b in bytes.iter().chain([&0xff]) {
+            hash ^= u64::from(*b);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+    };
+    let text = |t: &Option<String>| t.as_deref().unwrap_or("\u{0}").as_bytes().to_vec();
+    eat(&r.deal_id.0.to_le_bytes());
+    eat(r.state.as_bytes());
+    eat(&r.worst.to_le_bytes());
+    eat(&r.risk.to_le_bytes());
+    eat(&text(&r.top_signal));
+    for kind in &r.signals {
+        eat(kind.as_bytes());
+    }
+    eat(&text(&r.next_play));
+    eat(&r.next_due.as_second().to_le_bytes());
+    eat(&r.due_day.to_le_bytes());
+    eat(&r.days_in_stage.to_le_bytes());
+    eat(&[u8::from(r.rotting), u8::from(r.desperation)]);
+    for t in [
+        &r.owner,
+        &r.stage,
+        &r.status,
+        &r.currency,
+        &r.account,
+        &r.title,
+        &r.body,
+    ] {
+        eat(t.as_bytes());
+    }
+    eat(&r.amount_cents.to_le_bytes());
+    eat(&text(&r.expected_close));
+    eat(&text(&r.resurface_on));
+    hash as i64
 }
 
 async fn insert_rows(
@@ -659,6 +723,7 @@ async fn insert_rows(
             "title_lower",
             "expected_close",
             "resurface_on",
+            "digest",
         ],
     );
     let mut bodies = Batch::new("deal_assessment_bodies", &["deal_id", "body"]);
@@ -675,6 +740,7 @@ async fn insert_rows(
         ],
     );
     for r in rows {
+        let digest = digest_of(&r);
         let mut kinds = r.signals;
         kinds.sort();
         kinds.dedup();
@@ -714,6 +780,7 @@ async fn insert_rows(
             Val::Text(title_lower),
             Val::OptText(r.expected_close),
             Val::OptText(r.resurface_on),
+            Val::Int(digest),
         ]);
         if assessments.len() >= 5_000 {
             assessments.flush(tx).await?;
@@ -1083,5 +1150,66 @@ mod tests {
                 .await
                 .unwrap()
         );
+    }
+
+    fn row(deal: DealId, state: &str, body: &str) -> NewAssessment {
+        NewAssessment {
+            deal_id: deal,
+            state: state.into(),
+            worst: 1,
+            risk: 10,
+            top_signal: Some("single_threaded".into()),
+            signals: vec!["single_threaded".into()],
+            next_play: None,
+            next_due: "2026-03-02T15:00:00Z".parse().unwrap(),
+            due_day: 20_514,
+            days_in_stage: 3,
+            rotting: false,
+            desperation: false,
+            owner: "ana".into(),
+            stage: "qualified".into(),
+            status: "open".into(),
+            amount_cents: 100,
+            currency: "USD".into(),
+            account: "Acme".into(),
+            title: "Pilot".into(),
+            expected_close: None,
+            resurface_on: None,
+            body: body.into(),
+        }
+    }
+
+    #[tokio::test]
+    async fn a_refresh_rewrites_the_rows_that_changed_and_moves_every_rows_moment() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("r.db")).await.unwrap();
+        let at: Timestamp = "2026-03-02T15:00:00Z".parse().unwrap();
+        let (one, two, three) = (DealId(1), DealId(2), DealId(3));
+        let seen = store.model_state().await.unwrap();
+        let first = vec![
+            row(one, "healthy", "{}"),
+            row(two, "healthy", "{}"),
+            row(three, "dark", "{}"),
+        ];
+        store.replace_model(first, at, "{}", &seen).await.unwrap();
+        let later = at + jiff::SignedDuration::from_secs(3_600);
+        let second = vec![row(one, "healthy", "{}"), row(two, "dark", "{\"x\":1}")];
+        store
+            .replace_model(second, later, "{}", &seen)
+            .await
+            .unwrap();
+        let rows = store.model_rows().await.unwrap();
+        let got: Vec<(DealId, Timestamp, &str)> = rows
+            .iter()
+            .map(|r| (r.deal_id, r.assessed_at, r.body.as_str()))
+            .collect();
+        assert_eq!(got, vec![(one, later, "{}"), (two, later, "{\"x\":1}")]);
+        let signals: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM deal_assessment_signals")
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
+        assert_eq!(signals, 2, "the gone deal's signal went with it");
+        let changes = store.window_counts(at, later).await.unwrap();
+        assert_eq!(changes.went_dark, 1, "two turned dark at the later moment");
     }
 }

@@ -44,7 +44,10 @@ CREATE TABLE deal_assessments (
     title TEXT NOT NULL,
     title_lower TEXT NOT NULL,
     expected_close TEXT,
-    resurface_on TEXT
+    resurface_on TEXT,
+    -- A hash of everything the row and its JSON hold but the moment: a refresh rewrites only
+    -- the rows whose digest changed.
+    digest BIGINT NOT NULL
 );
 -- The board's pages, worst first: all deals (with the title, searched in this order), one
 -- owner's, one stage's (a state is a range of `worst`).
