@@ -5,7 +5,7 @@
 //! sources (through `rekindle-ingest`) and hands the messages and events in.
 
 use crate::replies::{Reply, act_on_reply, look_again};
-use crate::{AppError, Caller};
+use crate::{AppError, Caller, Input};
 use jiff::Timestamp;
 use rekindle_core::calendar::{
     EventDisposition, MeetingChange, Occurrence, meeting_change, understand_event,
@@ -73,6 +73,85 @@ pub struct Summary {
     pub files_not_mail: usize,
 }
 
+impl Summary {
+    /// The import's report for people, as `rekindle import` prints it and the dashboard's
+    /// Import page shows it: one line of counts (messages, megabytes, seconds and MB/s for
+    /// mail; events and what they changed for calendars), then what was passed over, one line
+    /// each.
+    pub fn lines(&self) -> Vec<String> {
+        let mb = self.bytes as f64 / 1e6;
+        let mut lines = Vec::new();
+        let events = || {
+            format!(
+                "Read {} calendar events: {} meetings ahead booked or moved, {} meetings held, {} cancelled, {} declined ({} booked steps taken away)",
+                self.occurrences,
+                self.meetings_booked,
+                self.meetings_held,
+                self.meetings_cancelled,
+                self.invitations_declined,
+                self.steps_cancelled
+            )
+        };
+        if self.calendar {
+            lines.push(format!(
+                "{}; {} new contacts suggested; {} already imported",
+                events(),
+                self.contacts_suggested,
+                self.already_imported
+            ));
+        } else {
+            lines.push(format!(
+            "Read {} messages ({mb:.1} MB in {:.1} s, {:.1} MB/s), {} about deals: {} touches, {} replies, {} written before any touch, {} auto-replies, {} bounces added; {} new contacts suggested; {} already imported",
+            self.read,
+            self.seconds,
+            if self.seconds > 0.0 {
+                mb / self.seconds
+            } else {
+                0.0
+            },
+            self.matched,
+            self.touches,
+            self.replies,
+            self.unprompted,
+            self.auto_replies,
+            self.bounces,
+            self.contacts_suggested,
+            self.already_imported
+            ));
+            if self.occurrences > 0 {
+                lines.push(events());
+            }
+        }
+        if !self.replies_read.is_empty() {
+            let read: Vec<String> = self
+                .replies_read
+                .iter()
+                .map(|(class, n)| format!("{n} {class}"))
+                .collect();
+            lines.push(format!("  replies read: {}", read.join(", ")));
+        }
+        for (deal, on) in &self.look_again {
+            lines.push(format!(
+                "  {deal}: look again on {on}, no touch before then"
+            ));
+        }
+        let what = if self.calendar { "events" } else { "messages" };
+        for (reason, n) in &self.not_matched {
+            lines.push(format!("  {n} {what} not matched: {reason}"));
+        }
+        if self.files_not_mail > 0 {
+            lines.push(format!(
+                "  {} files passed over: not mail",
+                self.files_not_mail
+            ));
+        }
+        for (origin, reason) in &self.skipped {
+            lines.push(format!("  skipped {origin}: {reason}"));
+        }
+        lines
+    }
+}
+
 /// The rep's addresses: given now (the second value: to remember when the import ends well),
 /// or remembered from before.
 async fn my_addresses(
@@ -89,8 +168,9 @@ async fn my_addresses(
     let known = store.rep_addresses().await?;
     if known.is_empty() {
         return Err(AppError::Unfit(
-            "say which addresses are yours, once: --me you@company.com".into(),
-        ));
+            "say which addresses are yours, once (they are remembered)".into(),
+        )
+        .about(Input::OwnAddresses));
     }
     Ok((known, None))
 }
@@ -140,7 +220,7 @@ pub struct Importer {
     /// The Message-IDs of the rep's recorded touches, read once when first needed and kept up
     /// as touches are recorded: whether a stranger's reply answers one is a lookup.
     touch_ids: Option<HashSet<String>>,
-    /// The addresses given with `--me`, until they are written: in the import's first
+    /// The rep's addresses given with the import, until they are written: in the import's first
     /// transaction, so an import that fails before it keeps anything leaves the ones known
     /// before.
     remember: Option<Vec<EmailAddress>>,
@@ -228,7 +308,7 @@ impl Importer {
         Ok(self.writer.boundary()?)
     }
 
-    /// The addresses given with `--me` go into the first transaction that records anything:
+    /// The rep's addresses given with the import go into the first transaction that records anything:
     /// durable exactly when some of what was read with them is.
     fn remember_addresses(&mut self) -> Result<(), AppError> {
         if let Some(me) = self.remember.take() {
@@ -237,7 +317,7 @@ impl Importer {
         Ok(())
     }
 
-    /// Whether addresses were given with `--me` (remembered with what the import records).
+    /// Whether addresses were given with the import (remembered with what the import records).
     pub fn gave_addresses(&self) -> bool {
         self.gave_addresses
     }
@@ -359,6 +439,7 @@ impl Importer {
             &message.key,
             message.message_id.as_deref(),
             subject_key,
+            Some(message.subject.trim()).filter(|s| !s.is_empty()),
             activity,
             self.now,
         )?;
@@ -572,7 +653,7 @@ impl Importer {
         }
     }
 
-    /// Makes the import durable, with the addresses given (`--me`) in its last transaction.
+    /// Makes the import durable, with the rep's addresses given with it in its last transaction.
     pub fn complete(&mut self) -> Result<(), AppError> {
         self.remember_addresses()?;
         Ok(self.writer.commit()?)
@@ -618,8 +699,8 @@ fn check_paths(
 }
 
 /// What an import that failed mid-way kept: the paths read in full, and the messages of the
-/// failing path recorded before the failure, with the addresses given with `--me` (they were
-/// read with them). A new import of the same paths adds none of them twice.
+/// failing path recorded before the failure, with the rep's addresses given with the import
+/// (they were read with them). A new import of the same paths adds none of them twice.
 fn kept(done: &[String], durable_in_failing_path: usize, gave_addresses: bool) -> String {
     let failing = match durable_in_failing_path {
         0 => "nothing from the path that failed".to_string(),
@@ -627,7 +708,7 @@ fn kept(done: &[String], durable_in_failing_path: usize, gave_addresses: bool) -
         n => format!("the first {n} messages read from the path that failed"),
     };
     let addresses = if gave_addresses {
-        ", and the addresses given with --me"
+        ", and the addresses given as yours"
     } else {
         ""
     };

@@ -4,6 +4,7 @@ use crate::pipeline::{self, DealView};
 use crate::{AppError, Caller};
 use jiff::Timestamp;
 use rekindle_core::compose::{self, ComposeError, Composer, Draft};
+use rekindle_core::lint::{self, Finding};
 use rekindle_core::{DealId, PlayKind};
 use std::collections::BTreeMap;
 
@@ -42,6 +43,14 @@ pub async fn draft(
     };
     let draft = composer.draft(&view.record, &view.assessment, play, now, &view.policy)?;
     Ok(Drafted { view, draft })
+}
+
+/// The tone check of a message the rep wrote or edited: the pesky phrases, shouting and the
+/// like it holds (`lint::lint`, DOMAIN.md "Turned off by tactics"), each with where it is, why
+/// it hurts and what works better. The outbox refuses a text with findings (`outbox::edit`,
+/// `outbox::queue_edited`).
+pub fn tone(text: &str) -> Vec<Finding> {
+    lint::lint(text)
 }
 
 /// The play a template file is for: its name is the play's and `.txt` (`breakup.txt`), the

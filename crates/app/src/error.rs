@@ -9,8 +9,10 @@ use rekindle_ingest::imap::ImapError;
 use rekindle_store::StoreError;
 
 /// Why a use case failed. Its text is the message a person reads (it names the record, the
-/// field or the input); [`AppError::kind`] says which kind of failure it is. A use case that
-/// fails changes nothing.
+/// field or the input in the domain's words, never a front-end's flag or form field: a
+/// failure about one input says which through [`AppError::input`], and the front-end adds how
+/// to give it); [`AppError::kind`] says which kind of failure it is. A use case that fails
+/// changes nothing.
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
     /// An input did not parse: the field, the input and what was expected.
@@ -56,6 +58,58 @@ pub enum AppError {
     /// Anything else that went wrong inside (a task that died).
     #[error("{0}")]
     Internal(String),
+    /// A failure about one input of the use case, missing or refused: the text is the
+    /// failure's, `input` says which input, for the front-end to say how to give it (a CLI
+    /// flag, a form field). Its kind is the failure's.
+    #[error("{error}")]
+    About { input: Input, error: Box<AppError> },
+}
+
+/// The inputs of the use cases that their failures point at ([`AppError::About`]): each the
+/// field of a typed input, named as the domain names it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Input {
+    /// The rep's own addresses, by which an import tells sent mail from received
+    /// (`capture::import_mail`'s `me`); remembered once given.
+    OwnAddresses,
+    /// The address messages are sent from (`SendSettings::from`).
+    Sender,
+    /// The SMTP server, and its user, to send through (`SendSettings::host`, `user`).
+    SmtpServer,
+    /// The SMTP connection's security: tls, starttls or plain (`SendSettings::security`).
+    Security,
+    /// The IMAP server and user of the mailbox to sync (`ImapRequest`'s `host`, `user`).
+    Mailbox,
+    /// The CalDAV address and user of the calendars to sync (`CalDavRequest`'s `url`, `user`).
+    Calendars,
+    /// A contract's notice period, in days (`Contract::notice_days`).
+    NoticeDays,
+    /// The date to look at a closed or nurtured deal again (`Closing::resurface_on`).
+    ResurfaceOn,
+    /// The date a reply decided as later names (`Decision::until`).
+    Until,
+    /// Lifting a request to stop contact when deciding its reply as something else
+    /// (`Decision::lift_stop`).
+    LiftStop,
+}
+
+impl Input {
+    /// The input's field name in the use cases' typed inputs (`resurface_on`, `until`...):
+    /// what an API names in an error.
+    pub fn field(self) -> &'static str {
+        match self {
+            Input::OwnAddresses => "me",
+            Input::Sender => "from",
+            Input::SmtpServer => "host",
+            Input::Security => "security",
+            Input::Mailbox => "host",
+            Input::Calendars => "url",
+            Input::NoticeDays => "notice_days",
+            Input::ResurfaceOn => "resurface_on",
+            Input::Until => "until",
+            Input::LiftStop => "lift_stop",
+        }
+    }
 }
 
 /// The kind of a failure, as a front-end answers it.
@@ -110,8 +164,25 @@ impl AppError {
             },
             AppError::NothingImported(_) | AppError::Source(_) => ErrorKind::Invalid,
             AppError::Imap(_) | AppError::CalDav(_) => ErrorKind::Unavailable,
-            AppError::Context { error, .. } => error.kind(),
+            AppError::Context { error, .. } | AppError::About { error, .. } => error.kind(),
             AppError::Internal(_) => ErrorKind::Internal,
+        }
+    }
+
+    /// The input this failure is about, if one is: where a front-end says how to give it.
+    pub fn input(&self) -> Option<Input> {
+        match self {
+            AppError::About { input, .. } => Some(*input),
+            AppError::Context { error, .. } => error.input(),
+            _ => None,
+        }
+    }
+
+    /// This failure, as one about `input`.
+    pub fn about(self, input: Input) -> AppError {
+        AppError::About {
+            input,
+            error: Box::new(self),
         }
     }
 

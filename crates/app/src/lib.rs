@@ -10,6 +10,8 @@
 
 pub mod admin;
 pub mod capture;
+pub mod crm;
+pub mod crm_export;
 pub mod drafts;
 mod error;
 mod model;
@@ -20,7 +22,7 @@ pub mod replies;
 pub mod revival;
 pub mod sync;
 
-pub use error::{AppError, ErrorKind};
+pub use error::{AppError, ErrorKind, Input};
 
 /// Who is calling a use case. Every use case takes it, so that access by user is decided in
 /// one place when the team server has users; today there is one: the local user, who owns the

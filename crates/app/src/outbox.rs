@@ -3,7 +3,7 @@
 //! (`core::outbox::check`).
 
 use crate::drafts::{self, Drafted};
-use crate::{AppError, Caller};
+use crate::{AppError, Caller, Input};
 use jiff::Timestamp;
 use regex::Regex;
 use rekindle_core::compose::{Composer, Draft};
@@ -52,13 +52,72 @@ pub async fn queue(
     play: Option<PlayKind>,
     now: Timestamp,
 ) -> Result<Queued, AppError> {
-    let Drafted { view, draft } = drafts::draft(store, caller, composer, deal, play, now).await?;
-    // The same message twice would be sent twice once both are approved.
+    match queue_edited(store, caller, composer, deal, play, Edit::default(), now).await? {
+        Queueing::Done(queued) => Ok(*queued),
+        // A draft passes the linter or is not made (`compose`'s invariant).
+        Queueing::FailsToneCheck(findings) => Err(AppError::Unfit(format!(
+            "the draft fails the tone check: {}",
+            findings
+                .iter()
+                .map(|f| format!("\"{}\" ({})", f.phrase, f.rule))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))),
+    }
+}
+
+/// What queuing a draft the rep edited did.
+pub enum Queueing {
+    /// Queued for review.
+    Done(Box<Queued>),
+    /// The rep's text fails the tone check (`lint::lint`, as [`edit`] checks it): nothing was
+    /// queued.
+    FailsToneCheck(Vec<Finding>),
+}
+
+/// [`queue`], with the rep's own subject and text in place of the draft's (what is `None` stays
+/// as drafted): the subject one line, the text not blank (trimmed at its end) and passing the
+/// tone linter, or nothing is queued and the findings come back. The recipient and the thread
+/// are the draft's.
+///
+/// Errors: those of [`queue`]; [`AppError::Invalid`] for a subject that is not one line of
+/// text (field `subject`) or a blank text (field `body`).
+pub async fn queue_edited(
+    store: &Store,
+    caller: &Caller,
+    composer: &Composer,
+    deal: DealId,
+    play: Option<PlayKind>,
+    edit: Edit,
+    now: Timestamp,
+) -> Result<Queueing, AppError> {
+    let subject = edit
+        .subject
+        .map(|s| rekindle_core::input::line("subject", &s))
+        .transpose()?;
+    let body = edit
+        .body
+        .map(|b| rekindle_core::input::text("body", &b).map(|_| b.replace("\r\n", "\n")))
+        .transpose()?;
+    let Drafted { view, mut draft } =
+        drafts::draft(store, caller, composer, deal, play, now).await?;
+    if let Some(subject) = subject {
+        draft.subject = subject;
+    }
+    if let Some(body) = body {
+        draft.body = body.trim_end().to_string();
+    }
+    let findings = drafts::tone(&draft.body);
+    if !findings.is_empty() {
+        return Ok(Queueing::FailsToneCheck(findings));
+    }
+    // The same message twice would be sent twice once both are approved (the same text,
+    // whether or not the rep's editor kept the draft's last line break).
     if let Some(twin) = store.outbox(false).await?.into_iter().find(|m| {
         m.deal == deal
             && matches!(m.state, OutboxState::Draft | OutboxState::Approved)
-            && m.subject == draft.subject
-            && m.body == draft.body
+            && m.subject.trim() == draft.subject.trim()
+            && m.body.trim_end() == draft.body.trim_end()
             && draft.to.email.as_deref() == Some(m.to.as_str())
     }) {
         return Err(AppError::Conflict(format!(
@@ -69,7 +128,7 @@ pub async fn queue(
     let new = outgoing_of(store, caller, &view.record, &draft).await?;
     let id = store.queue(&new, now).await?;
     let message = store.outgoing(id).await?;
-    Ok(Queued { message, draft })
+    Ok(Queueing::Done(Box::new(Queued { message, draft })))
 }
 
 /// The outbox message a draft makes, threaded into the conversation with its recipient
@@ -127,6 +186,18 @@ pub async fn list(
     all: bool,
 ) -> Result<Vec<OutboxMessage>, AppError> {
     Ok(store.outbox(all).await?)
+}
+
+/// What a message's state leaves to say, as two texts: when (`sent 2026-11-23`, `held until
+/// 2026-11-24T08:00:00Z`) and the note (why it is held, or the check's or the server's
+/// refusal); each empty when there is nothing to say.
+pub fn note(m: &OutboxMessage) -> (String, String) {
+    match (&m.hold_reason, &m.not_before, &m.error, m.sent_at) {
+        (_, _, _, Some(at)) => (format!("sent {}", date_of(at)), String::new()),
+        (Some(why), Some(until), _, _) => (format!("held until {until}"), why.clone()),
+        (_, _, Some(e), _) => (String::new(), e.clone()),
+        _ => (String::new(), String::new()),
+    }
 }
 
 /// One outbox message.
@@ -187,7 +258,7 @@ pub async fn edit(
     let current = editable(store, caller, id).await?;
     let subject = edit.subject.unwrap_or(current.subject);
     let body = edit.body.unwrap_or(current.body);
-    let findings = lint::lint(&body);
+    let findings = drafts::tone(&body);
     if !findings.is_empty() {
         return Ok(Edited::FailsToneCheck(findings));
     }
@@ -338,6 +409,14 @@ impl SendSettings {
 
 const SETTINGS_KEY: &str = "smtp";
 
+/// The sending settings remembered by the last send that reached its server (or a dry run
+/// given them): what a send given nothing uses. Never the password.
+///
+/// Errors: the store's.
+pub async fn remembered(store: &Store, _caller: &Caller) -> Result<SendSettings, AppError> {
+    Ok(store.setting(SETTINGS_KEY).await?.unwrap_or_default())
+}
+
 /// The address messages come from: the one given or remembered, else the rep's first.
 async fn sender(store: &Store, given: &Option<String>) -> Result<EmailAddress, AppError> {
     match given {
@@ -348,9 +427,8 @@ async fn sender(store: &Store, given: &Option<String>) -> Result<EmailAddress, A
             .into_iter()
             .next()
             .ok_or_else(|| {
-                AppError::Unfit(
-                    "say which address messages come from: --from you@company.com".into(),
-                )
+                AppError::Unfit("say which address messages come from (it is remembered)".into())
+                    .about(Input::Sender)
             }),
     }
 }
@@ -399,6 +477,55 @@ pub struct SendReport {
     pub stopped: Option<String>,
 }
 
+impl SendReport {
+    /// The report for people: a count line, then a line a message saying what happened to it
+    /// and what the rep can do (as `rekindle outbox send` prints it and the dashboard shows it).
+    pub fn lines(&self) -> Vec<String> {
+        let verb = if self.dry_run { "would send" } else { "sent" };
+        let mut lines = vec![format!(
+            "{verb} {}, held {}, refused {}, failed {}, to try again {}",
+            self.sent.len(),
+            self.held.len(),
+            self.refused.len(),
+            self.failed.len(),
+            self.deferred.len()
+        )];
+        for id in &self.sent {
+            lines.push(format!("  {id}: {verb}"));
+        }
+        for (id, until, why) in &self.held {
+            lines.push(format!("  {id}: held until {until}: {why}"));
+        }
+        for (id, why) in &self.refused {
+            lines.push(format!("  {id}: refused: {why}"));
+        }
+        for (id, why) in &self.failed {
+            lines.push(format!(
+                "  {id}: failed: refused for good by the server ({why}); edit or cancel it"
+            ));
+        }
+        for (id, why) in &self.deferred {
+            lines.push(format!(
+            "  {id}: not sent, still approved: refused for now by the server ({why}); the next send tries again"
+        ));
+        }
+        for id in &self.settled {
+            lines.push(format!("  {id}: found in your sent mail: recorded as sent"));
+        }
+        for id in &self.unconfirmed {
+            lines.push(format!(
+            "  {id}: may have gone out before an interruption: check your Sent folder, then `rekindle outbox confirm {id} --sent` or `--resend`"
+        ));
+        }
+        if let Some(why) = &self.stopped {
+            lines.push(format!(
+                "  stopped: {why}; the messages not sent are still approved"
+            ));
+        }
+        lines
+    }
+}
+
 /// A send run: the settings given (over those remembered), and whether it only says what it
 /// would do.
 #[derive(Default)]
@@ -416,23 +543,28 @@ pub struct SendRequest {
 /// made with a user.
 ///
 /// Errors: [`AppError::Invalid`] for a bad security or address; [`AppError::Unfit`] when no
-/// server or sender is known, or the password cannot be had; the store's. A server that
+/// server or sender is known, or the password cannot be had; the store's. A missing server or
+/// sender and a bad security are [`AppError::About`] the input (`Input::SmtpServer`,
+/// `Input::Sender`, `Input::Security`). A server that
 /// cannot be reached is not an error: the report says where the run stopped.
 pub async fn send(
     store: &Store,
-    _caller: &Caller,
+    caller: &Caller,
     request: SendRequest,
-    password: &mut dyn FnMut(&str) -> Result<String, String>,
+    password: &mut (dyn FnMut(&str) -> Result<String, String> + Send),
     now: Timestamp,
 ) -> Result<SendReport, AppError> {
-    let known: SendSettings = store.setting(SETTINGS_KEY).await?.unwrap_or_default();
+    let known = remembered(store, caller).await?;
     let settings = request.settings.over(known);
     let security = match settings.security.as_deref() {
         None => Security::Tls,
         Some(s) => Security::parse(s).ok_or_else(|| {
-            AppError::Unfit(format!(
-                "bad --security {s:?}: expected tls, starttls or plain"
+            AppError::from(rekindle_core::ParseError::new(
+                "security",
+                s,
+                "tls, starttls or plain",
             ))
+            .about(Input::Security)
         })?,
     };
     let dry_run = request.dry_run;
@@ -534,6 +666,7 @@ pub async fn send(
                         outcome: Some(Outcome::Sent),
                         contact: Some(m.contact),
                         summary: m.subject.clone(),
+                        subject: Some(m.subject.clone()),
                         body: Some(m.body.clone()),
                         play: m.play,
                         tone: ToneMark::default(),
@@ -553,7 +686,8 @@ pub async fn send(
         let bytes = letter(&m, &from, &settings.name, &to_name, now)?;
         if session.is_none() {
             let host = settings.host.clone().ok_or_else(|| {
-                AppError::Unfit("first send: say which server, with --host (and --user)".into())
+                AppError::Unfit("first send: say which server to send through, and its user".into())
+                    .about(Input::SmtpServer)
             })?;
             let smtp = SmtpSettings {
                 port: settings.port.unwrap_or(match security {
@@ -673,7 +807,7 @@ pub async fn send(
 /// store's.
 pub async fn export(
     store: &Store,
-    _caller: &Caller,
+    caller: &Caller,
     id: OutgoingId,
     now: Timestamp,
 ) -> Result<Vec<u8>, AppError> {
@@ -684,7 +818,7 @@ pub async fn export(
             m.state
         )));
     }
-    let known: SendSettings = store.setting(SETTINGS_KEY).await?.unwrap_or_default();
+    let known = remembered(store, caller).await?;
     let from = sender(store, &known.from).await?;
     let record = store.deal(m.deal).await?;
     let to_name = record

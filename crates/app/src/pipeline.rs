@@ -198,6 +198,8 @@ pub struct Today {
     pub actions: Vec<ScanRow>,
     /// How many deals have a play due on `at`'s day or before.
     pub due_count: usize,
+    /// How many deals the scan holds (open, and nurtured whose date has come).
+    pub open: usize,
     /// When nothing is due: the deal whose play falls due first (the most urgent among those
     /// due the same moment), if any play is planned. `None` when something is due.
     pub next_planned: Option<ScanRow>,
@@ -267,6 +269,7 @@ pub async fn today_first(
         at: now,
         actions,
         due_count,
+        open: store.model_count().await?.max(0) as usize,
         next_planned,
         waiting,
     })
@@ -278,6 +281,9 @@ pub struct DealView {
     pub record: DealRecord,
     pub assessment: Assessment,
     pub policy: Policy,
+    /// The norms it was assessed against: the account's reply habits, the team's stage
+    /// durations (what the silence on a timeline is measured by).
+    pub norms: Norms,
 }
 
 /// One deal at `now`: its record, its assessment (the account's reply habits, the team's
@@ -306,6 +312,7 @@ pub async fn deal(
         record,
         assessment,
         policy,
+        norms,
     })
 }
 

@@ -3,7 +3,7 @@
 //! refers to.
 
 use crate::replies::{Reply, act_on_reply, look_again};
-use crate::{AppError, Caller};
+use crate::{AppError, Caller, Input};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use rekindle_core::lint::Finding;
@@ -123,8 +123,9 @@ pub async fn set_contract(
     let days = contract.notice_days;
     if !(0..=MAX_NOTICE_DAYS).contains(&days) {
         return Err(AppError::Unfit(format!(
-            "bad --notice-days {days}: a number of days from 0 to {MAX_NOTICE_DAYS} (ten years)"
-        )));
+            "bad notice period {days}: a number of days from 0 to {MAX_NOTICE_DAYS} (ten years)"
+        ))
+        .about(Input::NoticeDays));
     }
     Ok(store.set_contract(id, contract).await?)
 }
@@ -327,6 +328,7 @@ pub async fn log_activity(
         outcome,
         contact,
         summary,
+        subject: None,
         body,
         play: input.play,
         returns_on: input.returns_on,
@@ -468,6 +470,42 @@ pub async fn set_next_step(
     Ok(store.set_next_step(id, step).await?)
 }
 
+/// What closing a deal as `status` records: won; lost with a reason from the taxonomy
+/// (`LostReason`, required: PLAYBOOK.md, "Product updates": the lost pile is mined later) and a
+/// note; nurtured; or reopened (`DealStatus::Open`). The date to look again applies to lost and
+/// nurtured deals only; [`close`] checks it is ahead.
+///
+/// Errors: [`AppError::Invalid`] for a lost deal without a known reason (field `lost reason`).
+pub fn closing(
+    status: DealStatus,
+    reason: Option<&str>,
+    note: Option<String>,
+    resurface_on: Option<Date>,
+    now: Timestamp,
+) -> Result<Closing, AppError> {
+    Ok(match status {
+        DealStatus::Won | DealStatus::Open => Closing {
+            status,
+            loss: None,
+            resurface_on: None,
+        },
+        DealStatus::Lost => Closing {
+            status,
+            loss: Some(Loss {
+                reason: LostReason::parse(reason.unwrap_or_default())?,
+                note,
+                at: now,
+            }),
+            resurface_on,
+        },
+        DealStatus::Nurture => Closing {
+            status,
+            loss: None,
+            resurface_on,
+        },
+    })
+}
+
 /// Closes a deal (won, lost with a reason, nurtured with a date to look again) or reopens it.
 /// The engine only proposes; this is the rep's act (`plays`' invariant).
 ///
@@ -481,7 +519,8 @@ pub async fn close(
     now: Timestamp,
 ) -> Result<(), AppError> {
     if let Some(on) = closing.resurface_on {
-        rekindle_core::time::ahead_of("--resurface", on, rekindle_core::time::date_of(now))?;
+        rekindle_core::time::ahead_of("date to look again", on, rekindle_core::time::date_of(now))
+            .map_err(|e| AppError::from(e).about(Input::ResurfaceOn))?;
     }
     Ok(store.close(id, closing).await?)
 }

@@ -1,14 +1,14 @@
 //! Replies: what each reply was read as and what it changed, and the rep's decisions
 //! (`core::reply::classify` and `plan`, applied through the store's capture writer).
 
-use crate::{AppError, Caller};
+use crate::{AppError, Caller, Input};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use rekindle_core::reply::{
     Action, DealSituation, Reading, ReplyClass, classify, context_matters, plan,
 };
 use rekindle_core::time::date_of;
-use rekindle_core::{ActivityId, ContactId, DealId, LostReason, Policy, ReadingId};
+use rekindle_core::{ActivityId, ContactId, DealId, LostReason, ParseError, Policy, ReadingId};
 use rekindle_store::{CaptureWriter, Store, StoredReading};
 
 /// The readings of replies, newest first: those waiting for the rep (uncertain, indirect or
@@ -24,6 +24,50 @@ pub async fn list(
     Ok(store.readings(!all, limit).await?)
 }
 
+/// A reading with the deal it is about, as a list shows it.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Listed {
+    #[serde(flatten)]
+    pub reading: StoredReading,
+    /// The deal's account and title.
+    pub account: String,
+    pub title: String,
+}
+
+/// A page of readings, newest first, after `after` (the moment read and the id of the last
+/// reading of the previous page): those waiting for the rep, or every one with `all`; at most
+/// `limit`, each with its deal's account and title.
+///
+/// Errors: the store's.
+pub async fn page(
+    store: &Store,
+    _caller: &Caller,
+    all: bool,
+    after: Option<(Timestamp, ReadingId)>,
+    limit: i64,
+) -> Result<Vec<Listed>, AppError> {
+    let readings = store.readings_after(!all, after, limit).await?;
+    let mut names: std::collections::HashMap<DealId, (String, String)> = Default::default();
+    let mut out = Vec::with_capacity(readings.len());
+    for reading in readings {
+        let (account, title) = match names.get(&reading.deal) {
+            Some(n) => n.clone(),
+            None => {
+                let d = store.deal(reading.deal).await?.deal;
+                let n = (d.account.name, d.title);
+                names.insert(reading.deal, n.clone());
+                n
+            }
+        };
+        out.push(Listed {
+            reading,
+            account,
+            title,
+        });
+    }
+    Ok(out)
+}
+
 /// What the rep decided a reply meant.
 #[derive(Clone, Debug)]
 pub struct Decision {
@@ -36,6 +80,42 @@ pub struct Decision {
     /// Deciding otherwise on a reply read as a request to stop contact lifts the stop
     /// (do-not-contact and the blocked address): only on purpose.
     pub lift_stop: bool,
+}
+
+/// Words given and not blank, trimmed.
+fn given(s: Option<&str>) -> Option<&str> {
+    s.map(str::trim).filter(|s| !s.is_empty())
+}
+
+impl Decision {
+    /// A decision as a person gives it in words: the class (`revive`, `lost`, `later`,
+    /// `out_of_office`, `referral`, `stop`, `question`, `unclear`), a lost reason, a date
+    /// (`2027-03-01`) and whether a stop is lifted. Blank words count as not given.
+    ///
+    /// Errors: [`AppError::Invalid`] naming the field (`class`, `reason`); a bad date is
+    /// about [`Input::Until`].
+    pub fn parse(
+        class: &str,
+        reason: Option<&str>,
+        until: Option<&str>,
+        lift_stop: bool,
+    ) -> Result<Decision, AppError> {
+        let named = |field: &str, e: ParseError| ParseError {
+            field: field.to_string(),
+            ..e
+        };
+        Ok(Decision {
+            class: ReplyClass::parse(class.trim()).map_err(|e| named("class", e))?,
+            reason: given(reason)
+                .map(|r| LostReason::parse(r).map_err(|e| named("reason", e)))
+                .transpose()?,
+            until: given(until)
+                .map(|u| rekindle_core::time::parse_date("date to look again", u))
+                .transpose()
+                .map_err(|e| AppError::from(e).about(Input::Until))?,
+            lift_stop,
+        })
+    }
 }
 
 /// The rep decides what a reply meant: the earlier reading's changes are undone and the
@@ -61,13 +141,15 @@ pub async fn decide(
     }
     if old.class == ReplyClass::Stop && decision.class != ReplyClass::Stop && !decision.lift_stop {
         return Err(AppError::Conflict(format!(
-            "{id} was read as a request to stop contact ({}): deciding otherwise lets drafts and sends reach them again; if the reply did not ask that, run it again with --lift-stop",
+            "{id} was read as a request to stop contact ({}): deciding otherwise lets drafts and sends reach them again; if the reply did not ask that, decide it again and lift the stop",
             old.sender
-        )));
+        ))
+        .about(Input::LiftStop));
     }
     // A date to look again lies ahead; a return date may be past.
     if let (ReplyClass::Later, Some(until)) = (decision.class, decision.until) {
-        rekindle_core::time::ahead_of("--until", until, date_of(now))?;
+        rekindle_core::time::ahead_of("date to look again", until, date_of(now))
+            .map_err(|e| AppError::from(e).about(Input::Until))?;
     }
     let sent = date_of(old.read_at);
     let text = old.text.clone().unwrap_or_default();
@@ -113,6 +195,41 @@ pub async fn decide(
             .await
             .map_err(|e| AppError::Internal(format!("deciding {id}: {e}")))??;
     Ok(store.reading(new).await?)
+}
+
+/// What a reading's change did, in a few words (`closed lost (competitor), look again
+/// 2027-03-01`), as the CLI's `replies list` and the dashboard show it.
+pub fn describe(action: &Action) -> String {
+    match action {
+        Action::DoNotContact => "do-not-contact everywhere".into(),
+        Action::StopAddress => "this address not written to again".into(),
+        Action::HoldUntil { date } => format!("no touch before {date}"),
+        Action::AddContact { name, address } => match address {
+            Some(a) => format!("added {name} <{a}>"),
+            None => format!("added {name}"),
+        },
+        Action::Close {
+            status,
+            reason,
+            resurface_on,
+            ..
+        } => {
+            let mut s = format!("closed {status}");
+            if let Some(r) = reason {
+                s += &format!(" ({r})");
+            }
+            if let Some(d) = resurface_on {
+                s += &format!(", look again {d}");
+            }
+            s
+        }
+        Action::Reopen => "reopened".into(),
+        Action::NextStep { what, due } => match due {
+            Some(d) => format!("next step: {what} ({d})"),
+            None => format!("next step: {what}"),
+        },
+        Action::NeedsRep { why } => format!("for you: {why}"),
+    }
 }
 
 /// A reply just recorded, to be read.

@@ -10,12 +10,13 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use rekindle_core::compose::{Composer, Draft};
 use rekindle_core::revival::{
-    Candidate, Outlook, Promotion, PromotionKind, Revival, Shipped, Subject, TriggerEvent,
+    Candidate, Outlook, Promotion, PromotionKind, Reason, Revival, Shipped, Subject, TriggerEvent,
     TriggerKind, rank_one,
 };
 use rekindle_core::time::date_of;
 use rekindle_core::{
-    ContactId, DealRecord, DealState, DealStatus, LostReason, Money, OutgoingId, assess,
+    ContactId, DealRecord, DealState, DealStatus, LostReason, Money, OutgoingId, ParseError,
+    assess, input,
 };
 use rekindle_store::{AccountWork, NewOutgoing, Occasion, Store};
 use serde::Serialize;
@@ -191,6 +192,29 @@ async fn candidates(
     }
     found.kept.sort_by(better);
     Ok(found)
+}
+
+/// The occasion to come back with, in a few words (`sso shipped`, `funding on 2026-11-02`), as
+/// the CLI's `revive` and the dashboard show it.
+pub fn occasion_words(o: &Revival) -> String {
+    match o {
+        Revival::FeatureShipped { feature, .. } => format!("{feature} shipped"),
+        Revival::Trigger { event } => format!("{} on {}", event.kind, event.on),
+        Revival::ContractEnding { vendor, notice_by } => {
+            format!("{vendor} notice due {notice_by}")
+        }
+        Revival::Resurface { on } => format!("their date to look again ({on})"),
+        Revival::Promotion { promotion } => format!("{} until {}", promotion.name, promotion.until),
+        Revival::CheckIn => "a value-adding check-in".into(),
+    }
+}
+
+/// The factors that moved a candidate's score, heaviest first (by points, either way): each
+/// with its points and why (`core::revival::rank`).
+pub fn weighed(c: &Candidate) -> Vec<&Reason> {
+    let mut reasons: Vec<&Reason> = c.reasons.iter().filter(|r| r.points != 0).collect();
+    reasons.sort_by_key(|r| -r.points.abs());
+    reasons
 }
 
 /// A candidate with its draft (or why none could be made) and where it was queued.
@@ -398,6 +422,71 @@ pub struct EventInput {
     pub note: Option<String>,
 }
 
+/// The words of a trigger event or a promotion as a person gives them, each named by its field;
+/// blank optional words count as not given.
+pub struct Words<'a> {
+    fields: Vec<(&'a str, Option<&'a str>)>,
+}
+
+impl<'a> Words<'a> {
+    /// The words by field (`("account", Some("Acme"))`).
+    pub fn new(fields: Vec<(&'a str, Option<&'a str>)>) -> Self {
+        Words { fields }
+    }
+
+    fn get(&self, field: &str) -> Option<&'a str> {
+        self.fields
+            .iter()
+            .find(|(f, _)| *f == field)
+            .and_then(|(_, v)| *v)
+            .filter(|v| !v.trim().is_empty())
+    }
+
+    fn required(&self, field: &str) -> Result<&'a str, ParseError> {
+        self.get(field)
+            .ok_or_else(|| ParseError::new(field, "", "must not be empty or blank"))
+    }
+
+    fn line(&self, field: &str) -> Result<String, ParseError> {
+        input::line(field, self.required(field)?)
+    }
+
+    fn date(&self, field: &str) -> Result<Option<Date>, ParseError> {
+        self.get(field)
+            .map(|d| rekindle_core::time::parse_date(field, d))
+            .transpose()
+    }
+}
+
+/// A word of a closed vocabulary, its error naming `field`.
+fn named<T>(field: &str, parsed: Result<T, ParseError>) -> Result<T, ParseError> {
+    parsed.map_err(|e| ParseError {
+        field: field.to_string(),
+        ..e
+    })
+}
+
+impl EventInput {
+    /// An event from words: `account`, `contact` (optional), `kind` (`funding`, `promotion`,
+    /// `key_hire`, `leadership_change`, `acquisition`, `expansion`, `news`), `on` (a date,
+    /// optional), `source` and `note` (optional).
+    ///
+    /// Errors: a [`ParseError`] naming the field.
+    pub fn parse(words: &Words<'_>) -> Result<EventInput, ParseError> {
+        Ok(EventInput {
+            account: words.line("account")?,
+            contact: words.get("contact").map(|c| c.trim().to_string()),
+            kind: named("kind", TriggerKind::parse(words.required("kind")?.trim()))?,
+            on: words.date("on")?,
+            source: words.line("source")?,
+            note: words
+                .get("note")
+                .map(|n| input::text("note", n))
+                .transpose()?,
+        })
+    }
+}
+
 /// A trigger event recorded, the deals it reopens (with their drafts) and those it counted
 /// for below the bar.
 pub struct EventAdded {
@@ -502,6 +591,32 @@ pub struct PromotionInput {
     /// Amounts as written; a bare one is in the database's currency (`Money::parse`).
     pub min_amount: Option<String>,
     pub max_amount: Option<String>,
+}
+
+impl PromotionInput {
+    /// A promotion from words: `name`, `kind` (`discount`, `free_onboarding`,
+    /// `flexible_billing`), `offer`, `from` (optional), `until`, `min_stage`, `min_amount` and
+    /// `max_amount` (optional), and the lost reasons it is for (none: the defaults).
+    ///
+    /// Errors: a [`ParseError`] naming the field.
+    pub fn parse(words: &Words<'_>, lost_reasons: &[&str]) -> Result<PromotionInput, ParseError> {
+        let kept = |f: &str| words.get(f).map(|v| v.trim().to_string());
+        Ok(PromotionInput {
+            name: words.line("name")?,
+            kind: named("kind", PromotionKind::parse(words.required("kind")?.trim()))?,
+            offer: words.line("offer")?,
+            from: words.date("from")?,
+            until: rekindle_core::time::parse_date("until", words.required("until")?)?,
+            min_stage: kept("min_stage"),
+            lost_reasons: lost_reasons
+                .iter()
+                .filter(|r| !r.trim().is_empty())
+                .map(|r| named("lost_reasons", LostReason::parse(r.trim())))
+                .collect::<Result<_, _>>()?,
+            min_amount: kept("min_amount"),
+            max_amount: kept("max_amount"),
+        })
+    }
 }
 
 /// A promotion recorded, whether it runs now, and the deals on the verge it qualifies (with

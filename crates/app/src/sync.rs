@@ -4,7 +4,7 @@
 //! server is known.
 
 use crate::capture::{Importer, Progress, Summary};
-use crate::{AppError, Caller};
+use crate::{AppError, Caller, Input};
 use jiff::Timestamp;
 use rekindle_core::mail::Message;
 use rekindle_ingest::caldav::{CalDav, CalDavServer};
@@ -49,8 +49,9 @@ fn settings(req: &ImapRequest, known: Option<ImapSettings>) -> Result<ImapSettin
         ),
         _ => {
             return Err(AppError::Unfit(
-                "first sync: say where the mailbox is, with --host and --user".into(),
-            ));
+                "first sync: say where the mailbox is: its server and user".into(),
+            )
+            .about(Input::Mailbox));
         }
     };
     let security = req
@@ -241,8 +242,9 @@ pub async fn sync_caldav(
         ),
         _ => {
             return Err(AppError::Unfit(
-                "first sync: say where the calendars are, with --url and --user".into(),
-            ));
+                "first sync: say where the calendars are: their address and user".into(),
+            )
+            .about(Input::Calendars));
         }
     };
     let server = CalDavServer {

@@ -139,3 +139,72 @@ async fn a_queued_draft_waits_for_the_rep_and_an_edit_that_fails_the_tone_check_
     assert_eq!(err.kind(), ErrorKind::Conflict);
     assert!(err.to_string().contains("can no longer be edited"), "{err}");
 }
+
+/// A failure about one input says so (`AppError::input`) and names it in the domain's words:
+/// never a front-end's flag, which the CLI adds and a dashboard would not have.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failure_about_an_input_names_it_without_a_front_ends_flag() {
+    use rekindle_app::Input;
+    use rekindle_app::sync::{self, CaldavRequest};
+    use rekindle_core::{Contract, DealStatus};
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let (store, now) = demo_store(&dir).await;
+    let me = Caller::local();
+    let deal = pipeline::scan(&store, &me, now).await.expect("scan").rows[0].deal_id;
+    let today = rekindle_core::time::date_of(now);
+
+    let mut failures: Vec<(AppError, Input)> = Vec::new();
+    let closing = record::Closing {
+        status: DealStatus::Nurture,
+        loss: None,
+        resurface_on: Some(today),
+    };
+    let err = record::close(&store, &me, deal, &closing, now).await.err();
+    failures.push((
+        err.expect("a date to look again must lie ahead"),
+        Input::ResurfaceOn,
+    ));
+    let contract = Contract {
+        vendor: "Incumbent".into(),
+        ends_on: today,
+        notice_days: 100_000,
+    };
+    let err = record::set_contract(&store, &me, deal, &contract)
+        .await
+        .err();
+    failures.push((
+        err.expect("a notice period of 270 years"),
+        Input::NoticeDays,
+    ));
+    let mut ask = |_: &str| -> Result<String, String> { Err("no password".into()) };
+    let mut request = outbox::SendRequest {
+        dry_run: true,
+        ..Default::default()
+    };
+    request.settings.security = Some("carrier pigeon".into());
+    let err = outbox::send(&store, &me, request, &mut ask, now)
+        .await
+        .err();
+    failures.push((err.expect("no such security"), Input::Security));
+    let request = outbox::SendRequest {
+        dry_run: true,
+        ..Default::default()
+    };
+    let err = outbox::send(&store, &me, request, &mut ask, now)
+        .await
+        .err();
+    failures.push((err.expect("no sender known"), Input::Sender));
+    let err = sync::sync_caldav(&store, &me, CaldavRequest::default(), &mut ask, now)
+        .await
+        .err();
+    failures.push((err.expect("no calendar server known"), Input::Calendars));
+
+    for (err, input) in failures {
+        assert_eq!(err.input(), Some(input), "{err}");
+        assert!(!err.to_string().contains("--"), "{input:?}: {err}");
+        assert!(
+            matches!(err.kind(), ErrorKind::Invalid | ErrorKind::Conflict),
+            "{input:?}: {err}"
+        );
+    }
+}

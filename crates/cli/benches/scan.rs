@@ -6,7 +6,6 @@
 //!
 //! The database is generated once (seeded) and reused from target/bench-data.
 
-use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
@@ -25,30 +24,12 @@ fn main() {
         .and_then(|v| v.parse().ok())
         .unwrap_or(100_000);
     let per_deal = 20;
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/bench-data");
-    std::fs::create_dir_all(&dir).expect("bench data folder");
-    let db = dir.join(format!("scan-{deals}x{per_deal}.db"));
-    if !db.exists() {
-        eprintln!("generating {deals} deals into {} ...", db.display());
-        let started = Instant::now();
-        let status = rekindle()
-            .args([
-                "demo",
-                "--load-only",
-                "--deals",
-                &deals.to_string(),
-                "--activities-per-deal",
-                &per_deal.to_string(),
-                "--now",
-                NOW,
-                "--db",
-            ])
-            .arg(&db)
-            .status()
-            .expect("run rekindle demo");
-        assert!(status.success(), "generation failed");
-        eprintln!("generated in {:.1}s", started.elapsed().as_secs_f64());
-    }
+    let db = common::pipeline_db(
+        env!("CARGO_BIN_EXE_rekindle").as_ref(),
+        deals as u64,
+        per_deal,
+        NOW,
+    );
     let count = |table: &str| -> String {
         let out = Command::new("sqlite3")
             .arg(&db)

@@ -1,55 +1,30 @@
 //! Command-line flags. Every command takes `--json`, `--now` and `--db`.
 
 use clap::{Args, Parser, Subcommand};
+use rekindle_core::input;
 use std::path::PathBuf;
 
-/// Free text a record keeps (their words, notes): trimmed, and refused when nothing is left
-/// or when it holds control characters other than line breaks and tabs, so the error names
-/// the option.
+// The value parsers clap calls: the checks are the core's (`rekindle_core::input`), shared with
+// every other front-end; clap names the option, so only what was expected is kept.
+
+/// Free text a record keeps (their words, notes): `input::text`.
 fn text(s: &str) -> Result<String, String> {
-    let t = s.trim();
-    if t.is_empty() {
-        Err("must not be empty or blank".into())
-    } else if t
-        .chars()
-        .any(|c| c.is_control() && !matches!(c, '\n' | '\t'))
-    {
-        Err("must not hold control characters".into())
-    } else {
-        Ok(t.to_string())
-    }
+    input::text("", s).map_err(|e| e.expected)
 }
 
-/// A name or title that ends up in a mail header or a table cell (deal titles, accounts,
-/// owners, people's names, steps, commitments): one line, no control characters at all.
+/// A name or title that ends up in a mail header or a table cell: `input::line`.
 fn line(s: &str) -> Result<String, String> {
-    let t = text(s)?;
-    if t.contains(['\n', '\t']) {
-        Err("must be one line, without line breaks or tabs".into())
-    } else {
-        Ok(t)
-    }
+    input::line("", s).map_err(|e| e.expected)
 }
 
-/// `line`, or nothing at all (an optional summary left empty).
+/// `line`, or nothing at all (an optional summary left empty): `input::line_or_empty`.
 fn line_or_empty(s: &str) -> Result<String, String> {
-    if s.trim().is_empty() {
-        Ok(String::new())
-    } else {
-        line(s)
-    }
+    input::line_or_empty("", s).map_err(|e| e.expected)
 }
 
-/// A feature's name as the rep writes it ("SAML login", "SSO"): one line with at least one
-/// letter or digit, since the catalogue files names by their words (`revival::features::key`)
-/// and a name without any would be filed under nothing.
+/// A feature's name as the rep writes it: `input::feature_name`.
 fn feature_name(s: &str) -> Result<String, String> {
-    let t = line(s)?;
-    if rekindle_core::revival::features::key(&t).is_empty() {
-        Err("must name a feature with at least one letter or digit".into())
-    } else {
-        Ok(t)
-    }
+    input::feature_name("", s).map_err(|e| e.expected)
 }
 
 #[derive(Parser)]
@@ -65,20 +40,36 @@ pub struct Cli {
     pub command: Command,
 }
 
+/// The heading every command's help lists the global options under, apart from its own.
+const GLOBAL: &str = "Global options";
+
+/// Options every command takes, listed under their own heading in each command's help.
 #[derive(Args, Clone)]
 pub struct Global {
     /// Print machine-readable JSON instead of tables.
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = GLOBAL)]
     pub json: bool,
     /// The moment to evaluate at (2026-11-23 or 2026-11-23T09:00:00Z); default: the clock.
-    #[arg(long, global = true, value_name = "TIME")]
+    #[arg(long, global = true, value_name = "TIME", help_heading = GLOBAL)]
     pub now: Option<String>,
     /// The database file (default: $REKINDLE_DB, else ~/.local/share/rekindle/rekindle.db).
-    #[arg(long, global = true, env = "REKINDLE_DB", value_name = "PATH")]
+    #[arg(
+        long,
+        global = true,
+        env = "REKINDLE_DB",
+        value_name = "PATH",
+        help_heading = GLOBAL
+    )]
     pub db: Option<PathBuf>,
     /// A folder of message templates (value_add.txt, breakup.txt...) overriding the built-in ones:
     /// only PLAY.txt files, each a regular file of at most 64 KiB.
-    #[arg(long, global = true, env = "REKINDLE_TEMPLATES", value_name = "DIR")]
+    #[arg(
+        long,
+        global = true,
+        env = "REKINDLE_TEMPLATES",
+        value_name = "DIR",
+        help_heading = GLOBAL
+    )]
     pub templates: Option<PathBuf>,
 }
 
@@ -119,6 +110,9 @@ pub enum Command {
     /// Capture activity from mail the rep already has.
     #[command(subcommand)]
     Import(ImportCommand),
+    /// Give results back to a CRM in files its own importer takes.
+    #[command(subcommand)]
+    Export(ExportCommand),
     /// Capture activity from a mail server or a calendar server, picking up where the last sync
     /// stopped.
     #[command(subcommand)]
@@ -127,6 +121,10 @@ pub enum Command {
     Scan(ScanArgs),
     /// Today's action list, most urgent first.
     Today,
+    /// Serve the dashboard and the JSON API (http://127.0.0.1:7878 by default) on the database.
+    /// Its outbox sends through the SMTP server `outbox send` remembered, with the password
+    /// from $REKINDLE_SMTP_PASSWORD when that server needs a login.
+    Serve(ServeArgs),
     /// One deal: record, timeline, signals with evidence, diagnosis, next action.
     Show(DealRef),
     /// Draft the message for the next (or a named) play.
@@ -440,6 +438,22 @@ pub struct DemoArgs {
     /// Only load the data; skip the report.
     #[arg(long)]
     pub load_only: bool,
+    /// Then serve the dashboard on the demo pipeline (as `rekindle serve`).
+    #[arg(long, conflicts_with = "load_only")]
+    pub serve: bool,
+    #[command(flatten)]
+    pub server: ServeArgs,
+}
+
+#[derive(Args, Clone)]
+pub struct ServeArgs {
+    /// The address to listen on (port 0 picks a free one; the URL is printed).
+    #[arg(long, default_value = "127.0.0.1:7878", value_name = "IP:PORT")]
+    pub addr: std::net::SocketAddr,
+    /// Allow an address other than loopback. The dashboard has no login yet: anyone who can
+    /// reach the address can read and change the pipeline.
+    #[arg(long)]
+    pub allow_remote: bool,
 }
 
 #[derive(Subcommand)]
@@ -671,6 +685,38 @@ pub enum ImportCommand {
         #[arg(long = "me", value_name = "ADDRESS")]
         me: Vec<String>,
     },
+    /// HubSpot, Salesforce or Pipedrive export files (.csv): deals, contacts, companies and
+    /// activities, upserted by the CRM's ids (importing an updated export updates what changed,
+    /// never duplicates, and reports what you changed here too). Any encoding Excel writes,
+    /// `,` `;` or tab. The whole import is one transaction.
+    Crm(CrmImportArgs),
+}
+
+#[derive(Args)]
+pub struct CrmImportArgs {
+    /// The export files (several at once: associations between them resolve).
+    #[arg(required_unless_present = "init_mapping")]
+    pub files: Vec<PathBuf>,
+    /// hubspot, salesforce or pipedrive (default: told from the headers).
+    #[arg(long, value_name = "CRM")]
+    pub from: Option<String>,
+    /// A mapping file (TOML): stages, owners, lost reasons, headers in another language,
+    /// custom columns. `--init-mapping` writes one to start from.
+    #[arg(long, value_name = "FILE")]
+    pub mapping: Option<PathBuf>,
+    /// Write the default mapping for the CRM (--from, or the files' CRM) to FILE and stop.
+    #[arg(long, value_name = "FILE")]
+    pub init_mapping: Option<PathBuf>,
+    /// Keep nothing if any row is refused.
+    #[arg(long)]
+    pub strict: bool,
+    /// Report what would change; change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// When you and the CRM both changed a field since the last import: keep yours (local,
+    /// the default) or take the CRM's (crm). Either way it is reported.
+    #[arg(long, value_name = "SIDE", default_value = "local")]
+    pub prefer: String,
 }
 
 #[derive(Subcommand)]
@@ -785,4 +831,25 @@ pub enum ImapSecurity {
     Tls,
     Starttls,
     Plain,
+}
+
+#[derive(Subcommand)]
+pub enum ExportCommand {
+    /// The next actions as tasks, the diagnosis of deals at risk as notes, and deals closed
+    /// lost here as deal updates, for the deals that came from the CRM, associated by its ids;
+    /// each exported once (what was exported before is skipped and said).
+    Crm(CrmExportArgs),
+}
+
+#[derive(Args)]
+pub struct CrmExportArgs {
+    /// hubspot, salesforce or pipedrive.
+    #[arg(long, value_name = "CRM")]
+    pub to: String,
+    /// What to export, comma-separated: tasks, notes, lost-reasons (default: all three).
+    #[arg(long, value_name = "LIST", default_value = "tasks,notes,lost-reasons")]
+    pub what: String,
+    /// The folder the files go to (it must exist; no file in it is overwritten).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
 }

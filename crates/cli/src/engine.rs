@@ -1,7 +1,7 @@
 //! Commands that run the engine: scan, today, show, draft, lint and the demo.
 
 use crate::args::*;
-use crate::output::{count, day, deal_id, now, open, print_json, say, table};
+use crate::output::{Fit, Listing, count, day, deal_id, now, open, print_json, say};
 use anyhow::{Context, Result, bail};
 use rekindle_app::pipeline::{self, Scan, ScanRow, Waiting};
 use rekindle_app::{Caller, ErrorKind, admin, drafts};
@@ -74,22 +74,24 @@ fn play_text(a: &Assessment) -> String {
     }
 }
 
-fn scan_table(rows: &[&ScanRow]) -> comfy_table::Table {
-    let mut t = table(&[
-        "Deal",
-        "Account",
-        "Stage",
-        "Amount",
-        "State",
-        "Risk",
-        "Top signals",
-        "Next",
-        "Due",
+/// The scan as a table: in a narrow terminal the top signals, the risk score and the stage
+/// give way, in that order (`show` and `--json` have them).
+fn scan_table(rows: &[&ScanRow]) -> Listing {
+    let mut t = Listing::new(&[
+        ("Deal", Fit::Whole),
+        ("Account", Fit::Cut(1)),
+        ("Stage", Fit::Spare),
+        ("Amount", Fit::Whole),
+        ("State", Fit::Cut(1)),
+        ("Risk", Fit::Spare),
+        ("Top signals", Fit::Spare),
+        ("Next", Fit::Cut(1)),
+        ("Due", Fit::Whole),
     ]);
     for r in rows {
         let a = &r.assessment;
         let signals: Vec<&str> = a.signals.iter().take(3).map(|s| s.kind.as_str()).collect();
-        t.add_row(vec![
+        t.row(vec![
             r.deal_id.to_string(),
             r.account.clone(),
             r.stage.clone(),
@@ -149,11 +151,18 @@ fn state_summary(rows: &[ScanRow]) -> String {
     )
 }
 
-fn today_table(due: &[&ScanRow]) -> comfy_table::Table {
-    let mut t = table(&["#", "Deal", "Account", "State", "Do", "Why"]);
+fn today_table(due: &[&ScanRow]) -> Listing {
+    let mut t = Listing::new(&[
+        ("#", Fit::Whole),
+        ("Deal", Fit::Whole),
+        ("Account", Fit::Cut(1)),
+        ("State", Fit::Cut(1)),
+        ("Do", Fit::Cut(1)),
+        ("Why", Fit::Cut(2)),
+    ]);
     for (i, r) in due.iter().enumerate() {
         let a = &r.assessment;
-        t.add_row(vec![
+        t.row(vec![
             (i + 1).to_string(),
             r.deal_id.to_string(),
             r.account.clone(),
@@ -340,6 +349,14 @@ pub async fn show(g: &Global, a: DealRef) -> Result<ExitCode> {
             .map(|c| c.name.as_str())
             .unwrap_or("-");
         let outcome = act.outcome.map(|o| o.as_str()).unwrap_or("");
+        // An email by its subject, then its first words (a sent one's summary is its subject).
+        let what = match act.subject.as_deref() {
+            Some(subject) if act.summary.is_empty() || act.summary == subject => {
+                format!("\"{subject}\"")
+            }
+            Some(subject) => format!("\"{subject}\" - {}", act.summary),
+            None => act.summary.clone(),
+        };
         say!(
             "  {} {:<9} {:<8} {:<14} {:<18} {}",
             day(act.at),
@@ -347,7 +364,7 @@ pub async fn show(g: &Global, a: DealRef) -> Result<ExitCode> {
             act.direction.as_str(),
             outcome,
             who,
-            act.summary
+            what
         );
     }
     say!(
@@ -436,7 +453,7 @@ pub fn lint(g: &Global, a: LintArgs) -> Result<ExitCode> {
     };
     let text =
         crate::files::read_text_or_stdin(&a.file, "message", MAX_BODY_BYTES, "MAX_BODY_BYTES")?;
-    let findings = lint::lint(&text);
+    let findings = drafts::tone(&text);
     if g.json {
         print_json(&findings)?;
     } else if findings.is_empty() {
@@ -567,10 +584,56 @@ pub async fn demo(g: &Global, a: DemoArgs) -> Result<ExitCode> {
     }
     crate::revive::print_top(&store, now, 5).await?;
     say!(
-        "Explore it: rekindle --db {} show D2   |   rekindle --db {} draft D2   |   rekindle --db {} revive --drafts",
+        "Explore it: rekindle --db {} show D2   |   rekindle --db {} draft D2   |   rekindle --db {} revive --drafts   |   rekindle --db {} serve",
+        path.display(),
         path.display(),
         path.display(),
         path.display()
     );
+    if a.serve {
+        let fixed = g.now.as_ref().map(|_| now);
+        return run_server(store, a.server, fixed).await;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `rekindle serve`: the dashboard and the API on the database, until interrupted.
+pub async fn serve(g: &Global, a: crate::args::ServeArgs) -> Result<ExitCode> {
+    let store = crate::output::open(g).await?;
+    let fixed = match &g.now {
+        Some(_) => Some(now(g)?),
+        None => None,
+    };
+    run_server(store, a, fixed).await
+}
+
+async fn run_server(
+    store: Store,
+    a: crate::args::ServeArgs,
+    now: Option<jiff::Timestamp>,
+) -> Result<ExitCode> {
+    let settings = rekindle_server::Settings {
+        addr: a.addr,
+        remote: a.allow_remote,
+        now,
+    };
+    let bound = rekindle_server::bind(store, settings)
+        .await
+        .map_err(|e| match e {
+            rekindle_server::ServeError::NotLoopback(_) => {
+                anyhow::anyhow!("{e}; pass --allow-remote to serve on it anyway")
+            }
+            e => anyhow::Error::new(e),
+        })?;
+    if !bound.addr().ip().is_loopback() {
+        eprintln!(
+            "warning: serving on {} without a login: anyone who can reach it can read and change the pipeline",
+            bound.addr()
+        );
+    }
+    // The URL goes to standard output, alone on its line, so a script can read it.
+    println!("{}", bound.url());
+    eprintln!("Rekindle dashboard at {} (Ctrl-C stops it)", bound.url());
+    bound.run().await?;
     Ok(ExitCode::SUCCESS)
 }

@@ -13,84 +13,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-/// An import's report for people: one line of counts, then what was passed over.
+/// An import's report for people: one line of counts, then what was passed over
+/// ([`Summary::lines`]).
 pub fn summary_lines(summary: &Summary) -> Vec<String> {
-    {
-        let mb = summary.bytes as f64 / 1e6;
-        let mut lines = Vec::new();
-        let events = || {
-            format!(
-                "Read {} calendar events: {} meetings ahead booked or moved, {} meetings held, {} cancelled, {} declined ({} booked steps taken away)",
-                summary.occurrences,
-                summary.meetings_booked,
-                summary.meetings_held,
-                summary.meetings_cancelled,
-                summary.invitations_declined,
-                summary.steps_cancelled
-            )
-        };
-        if summary.calendar {
-            lines.push(format!(
-                "{}; {} new contacts suggested; {} already imported",
-                events(),
-                summary.contacts_suggested,
-                summary.already_imported
-            ));
-        } else {
-            lines.push(format!(
-            "Read {} messages ({mb:.1} MB in {:.1} s, {:.1} MB/s), {} about deals: {} touches, {} replies, {} written before any touch, {} auto-replies, {} bounces added; {} new contacts suggested; {} already imported",
-            summary.read,
-            summary.seconds,
-            if summary.seconds > 0.0 {
-                mb / summary.seconds
-            } else {
-                0.0
-            },
-            summary.matched,
-            summary.touches,
-            summary.replies,
-            summary.unprompted,
-            summary.auto_replies,
-            summary.bounces,
-            summary.contacts_suggested,
-            summary.already_imported
-            ));
-            if summary.occurrences > 0 {
-                lines.push(events());
-            }
-        }
-        if !summary.replies_read.is_empty() {
-            let read: Vec<String> = summary
-                .replies_read
-                .iter()
-                .map(|(class, n)| format!("{n} {class}"))
-                .collect();
-            lines.push(format!("  replies read: {}", read.join(", ")));
-        }
-        for (deal, on) in &summary.look_again {
-            lines.push(format!(
-                "  {deal}: look again on {on}, no touch before then"
-            ));
-        }
-        let what = if summary.calendar {
-            "events"
-        } else {
-            "messages"
-        };
-        for (reason, n) in &summary.not_matched {
-            lines.push(format!("  {n} {what} not matched: {reason}"));
-        }
-        if summary.files_not_mail > 0 {
-            lines.push(format!(
-                "  {} files passed over: not mail",
-                summary.files_not_mail
-            ));
-        }
-        for (origin, reason) in &summary.skipped {
-            lines.push(format!("  skipped {origin}: {reason}"));
-        }
-        lines
-    }
+    summary.lines()
 }
 
 /// A progress bar on the terminal (never in `--json` output or a pipe): bytes and rate when
@@ -176,5 +102,227 @@ pub async fn calendar(g: &Global, paths: &[PathBuf], me: &[String]) -> Result<Ex
     let store = open(g).await?;
     let summary = capture::import_calendar(&store, &Caller::local(), paths, me, now).await?;
     report(g, &summary, || summary_lines(&summary).join("\n"))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `rekindle import crm`: the files read and upserted (a progress bar with rows/s on a
+/// terminal), then the summary: per object what was created, updated, unchanged, in conflict
+/// and refused, the refused rows by reason with their file, line and column, and each conflict.
+pub async fn crm(g: &Global, a: crate::args::CrmImportArgs) -> Result<ExitCode> {
+    use rekindle_app::crm::{self as crm_import, CrmProgress, ImportRequest};
+    use rekindle_core::crm::Prefer;
+    use rekindle_ingest::crm::{Crm, map::Mapping};
+    let from = a
+        .from
+        .as_deref()
+        .map(Crm::parse)
+        .transpose()
+        .map_err(|e| anyhow::anyhow!("bad --from: {e}"))?;
+    if let Some(out) = &a.init_mapping {
+        let crm = match from {
+            Some(c) => c,
+            None => {
+                let first = a.files.first().ok_or_else(|| {
+                    anyhow::anyhow!(
+                        "--init-mapping needs --from CRM or an export file to tell the CRM from"
+                    )
+                })?;
+                let sheet = rekindle_ingest::crm::Sheet::open(first)?;
+                rekindle_ingest::crm::detect(&sheet.headers, None)
+                    .map_err(|e| anyhow::anyhow!("{}: {e}", first.display()))?
+                    .0
+            }
+        };
+        if out.exists() {
+            anyhow::bail!("{} exists already: name a new file", out.display());
+        }
+        std::fs::write(out, crm_import::default_mapping(crm))
+            .map_err(|e| anyhow::anyhow!("writing {}: {e}", out.display()))?;
+        report(
+            g,
+            &serde_json::json!({ "mapping": out, "crm": crm.as_str() }),
+            || {
+                format!(
+                    "Wrote the {crm} mapping to {}: edit it, then import with --mapping {}",
+                    out.display(),
+                    out.display()
+                )
+            },
+        )?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let prefer = match a.prefer.to_lowercase().as_str() {
+        "local" => Prefer::Local,
+        "crm" => Prefer::Crm,
+        other => anyhow::bail!("bad --prefer {other:?}: local or crm"),
+    };
+    let mapping = match &a.mapping {
+        Some(path) => {
+            let text =
+                crate::files::read_text_file(path, "the mapping file", 1024 * 1024, "1 MiB")?;
+            Mapping::parse(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?
+        }
+        None => Mapping::default(),
+    };
+    let store = open(g).await?;
+    struct Bar(ProgressBar);
+    impl CrmProgress for Bar {
+        fn rows(&mut self, _file: &str, rows: u64) {
+            self.0.inc(rows);
+        }
+    }
+    let bar = if std::io::stderr().is_terminal() && !g.json {
+        let b = ProgressBar::new_spinner();
+        b.set_style(
+            ProgressStyle::with_template("{spinner} {human_pos} rows ({per_sec}) {elapsed}")
+                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+        );
+        b.enable_steady_tick(Duration::from_millis(200));
+        b
+    } else {
+        ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden())
+    };
+    let mut progress = Bar(bar.clone());
+    let request = ImportRequest {
+        files: a.files.clone(),
+        crm: from,
+        mapping,
+        strict: a.strict,
+        dry_run: a.dry_run,
+        prefer,
+    };
+    let summary =
+        crm_import::import(&store, &Caller::local(), now(g)?, &request, &mut progress).await;
+    bar.finish_and_clear();
+    let summary = summary?;
+    report(g, &summary, || {
+        let mut lines = Vec::new();
+        let verb = if summary.kept {
+            "Imported"
+        } else {
+            "Would import"
+        };
+        lines.push(format!("{verb} from {}:", summary.crm));
+        for (object, c) in &summary.objects {
+            lines.push(format!(
+                "  {object}: {} created, {} updated, {} unchanged, {} in conflict, {} refused",
+                c.created, c.updated, c.unchanged, c.conflicts, c.refused
+            ));
+        }
+        for w in &summary.warnings {
+            lines.push(format!("warning: {w}"));
+        }
+        if !summary.refused.is_empty() {
+            lines.push("Refused, by reason:".into());
+            for (reason, n) in summary.refused_by_reason() {
+                lines.push(format!("  {n} x {reason}"));
+            }
+            for r in summary.refused.iter().take(50) {
+                let column = r
+                    .column
+                    .as_ref()
+                    .map(|c| format!(", column {c:?}"))
+                    .unwrap_or_default();
+                lines.push(format!(
+                    "  {}, line {}{column}: {}",
+                    r.file, r.line, r.reason
+                ));
+            }
+            if summary.refused.len() > 50 {
+                lines.push(format!(
+                    "  and {} more (--json lists every one)",
+                    summary.refused.len() - 50
+                ));
+            }
+        }
+        for c in &summary.conflicts {
+            for f in &c.fields {
+                lines.push(format!(
+                    "conflict: {}, line {} (id {}): {} is {} here and {} in the export; kept {}",
+                    c.file, c.line, c.id, f.field, f.local, f.crm, f.kept
+                ));
+            }
+        }
+        if !summary.kept {
+            lines.push(if a.dry_run {
+                "Dry run: nothing was changed.".to_string()
+            } else {
+                "--strict: rows were refused, so nothing was changed.".to_string()
+            });
+        }
+        lines.join("\n")
+    })?;
+    Ok(if summary.kept || a.dry_run {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+/// `rekindle export crm`: the files written to `--out` (none overwritten), then what they hold
+/// remembered as exported.
+pub async fn crm_export(g: &Global, a: crate::args::CrmExportArgs) -> Result<ExitCode> {
+    use rekindle_app::crm_export::{self, ExportRequest};
+    let crm =
+        rekindle_ingest::crm::Crm::parse(&a.to).map_err(|e| anyhow::anyhow!("bad --to: {e}"))?;
+    let mut request = ExportRequest {
+        crm,
+        tasks: false,
+        notes: false,
+        lost_reasons: false,
+    };
+    for part in a.what.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        match part {
+            "tasks" => request.tasks = true,
+            "notes" => request.notes = true,
+            "lost-reasons" | "lost_reasons" => request.lost_reasons = true,
+            other => anyhow::bail!("bad --what {other:?}: tasks, notes or lost-reasons"),
+        }
+    }
+    if !a.out.is_dir() {
+        anyhow::bail!("--out {}: not a folder", a.out.display());
+    }
+    let store = open(g).await?;
+    let at = now(g)?;
+    let composer = crate::engine::composer(g)?;
+    let caller = Caller::local();
+    let exported = crm_export::export(&store, &caller, at, &composer, request).await?;
+    for f in &exported.files {
+        let path = a.out.join(&f.name);
+        if path.exists() {
+            anyhow::bail!(
+                "{} exists already: nothing was written; move it or choose another --out",
+                path.display()
+            );
+        }
+    }
+    for f in &exported.files {
+        let path = a.out.join(&f.name);
+        std::fs::write(&path, &f.bytes)
+            .map_err(|e| anyhow::anyhow!("writing {}: {e}", path.display()))?;
+    }
+    crm_export::mark_exported(&store, &caller, &exported, at).await?;
+    report(g, &exported, || {
+        let mut lines = vec![format!(
+            "For {}: {} tasks, {} notes, {} deal updates",
+            exported.crm, exported.tasks, exported.notes, exported.deal_updates
+        )];
+        for f in &exported.files {
+            lines.push(format!("  wrote {}", a.out.join(&f.name).display()));
+        }
+        if !exported.skipped.is_empty() {
+            lines.push(format!(
+                "Skipped, exported before: {}",
+                exported.skipped.join("; ")
+            ));
+        }
+        if exported.not_from_crm > 0 {
+            lines.push(format!(
+                "{} deals with an action due did not come from {} (no id to attach it to)",
+                exported.not_from_crm, exported.crm
+            ));
+        }
+        lines.join("\n")
+    })?;
     Ok(ExitCode::SUCCESS)
 }

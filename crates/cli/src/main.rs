@@ -69,7 +69,8 @@ fn main() -> ExitCode {
 }
 
 /// An error as one line, each cause said once: a cause whose words the line already holds
-/// (a wrapper that prints what it wraps) is left out. When the database file itself failed
+/// (a wrapper that prints what it wraps) is left out. A failure about one input of the app
+/// ends with the flag that gives it (`output::flag_for`). When the database file itself failed
 /// under the command (`rekindle_store::file_failure`), the line names the file at `db` and
 /// the way out.
 fn describe_error(e: &anyhow::Error, db: &std::path::Path) -> String {
@@ -83,6 +84,13 @@ fn describe_error(e: &anyhow::Error, db: &std::path::Path) -> String {
             said.push_str(": ");
         }
         said.push_str(&words);
+    }
+    if let Some(input) = e
+        .chain()
+        .find_map(|c| c.downcast_ref::<rekindle_app::AppError>())
+        .and_then(rekindle_app::AppError::input)
+    {
+        said = format!("{said}; {}", output::flag_for(input));
     }
     let path = db.display();
     match e.chain().find_map(rekindle_store::file_failure) {
@@ -117,6 +125,8 @@ async fn run(cli: args::Cli) -> anyhow::Result<ExitCode> {
         Close(a) => record::close(&g, a).await,
         Policy(a) => record::policy(&g, a).await,
         Import(args::ImportCommand::Mail { paths, me }) => import::mail(&g, &paths, &me).await,
+        Import(args::ImportCommand::Crm(a)) => import::crm(&g, a).await,
+        Export(args::ExportCommand::Crm(a)) => import::crm_export(&g, a).await,
         Import(args::ImportCommand::Calendar { paths, me }) => {
             import::calendar(&g, &paths, &me).await
         }
@@ -124,6 +134,7 @@ async fn run(cli: args::Cli) -> anyhow::Result<ExitCode> {
         Sync(args::SyncCommand::Caldav(a)) => sync::caldav(&g, a).await,
         Scan(a) => engine::scan(&g, a).await,
         Today => engine::today(&g).await,
+        Serve(a) => engine::serve(&g, a).await,
         Show(a) => engine::show(&g, a).await,
         Draft(a) => engine::draft(&g, a).await,
         Lint(a) => engine::lint(&g, a),

@@ -4,11 +4,11 @@
 
 use crate::args::{Global, OutboxCommand, SendArgs};
 use crate::engine::composer;
-use crate::output::{day, deal_id, now, open, print_json, report, say, table};
+use crate::output::{Fit, Listing, deal_id, now, open, print_json, report, say};
 use crate::sync::password;
 use anyhow::{Context, Result, anyhow, bail};
 use jiff::Timestamp;
-use rekindle_app::outbox::{self, Edit, Edited, SendReport, SendRequest, SendSettings, Targets};
+use rekindle_app::outbox::{self, Edit, Edited, SendRequest, SendSettings, Targets};
 use rekindle_app::{Caller, outbox::Queued};
 use rekindle_core::{OutgoingId, PlayKind};
 use rekindle_store::{OutboxMessage, Store};
@@ -107,21 +107,28 @@ async fn list(g: &Global, store: &Store, all: bool) -> Result<ExitCode> {
         say!("The outbox is empty.");
         return Ok(ExitCode::SUCCESS);
     }
-    let mut t = table(&["message", "deal", "to", "play", "state", "subject", "note"]);
+    // The day it went or is held to is kept whole; why it is held, or what went wrong, is cut
+    // to the room left.
+    let mut t = Listing::new(&[
+        ("message", Fit::Whole),
+        ("deal", Fit::Whole),
+        ("to", Fit::Spare),
+        ("play", Fit::Spare),
+        ("state", Fit::Cut(1)),
+        ("subject", Fit::Cut(2)),
+        ("when", Fit::Whole),
+        ("note", Fit::Cut(2)),
+    ]);
     for m in &messages {
-        let note = match (&m.hold_reason, &m.not_before, &m.error, m.sent_at) {
-            (_, _, _, Some(at)) => format!("sent {}", day(at)),
-            (Some(why), Some(until), _, _) => format!("held until {until}: {why}"),
-            (_, _, Some(e), _) => e.clone(),
-            _ => String::new(),
-        };
-        t.add_row(vec![
+        let (when, note) = outbox::note(m);
+        t.row(vec![
             m.id.to_string(),
             m.deal.to_string(),
             m.to.clone(),
             m.play.map(|p| p.to_string()).unwrap_or_default(),
             m.state.to_string(),
             m.subject.clone(),
+            when,
             note,
         ]);
     }
@@ -243,54 +250,6 @@ async fn approve(
     })
 }
 
-/// A send run's report, for people.
-fn send_lines(report: &SendReport) -> String {
-    {
-        let verb = if report.dry_run { "would send" } else { "sent" };
-        let mut lines = vec![format!(
-            "{verb} {}, held {}, refused {}, failed {}, to try again {}",
-            report.sent.len(),
-            report.held.len(),
-            report.refused.len(),
-            report.failed.len(),
-            report.deferred.len()
-        )];
-        for id in &report.sent {
-            lines.push(format!("  {id}: {verb}"));
-        }
-        for (id, until, why) in &report.held {
-            lines.push(format!("  {id}: held until {until}: {why}"));
-        }
-        for (id, why) in &report.refused {
-            lines.push(format!("  {id}: refused: {why}"));
-        }
-        for (id, why) in &report.failed {
-            lines.push(format!(
-                "  {id}: failed: refused for good by the server ({why}); edit or cancel it"
-            ));
-        }
-        for (id, why) in &report.deferred {
-            lines.push(format!(
-                "  {id}: not sent, still approved: refused for now by the server ({why}); the next send tries again"
-            ));
-        }
-        for id in &report.settled {
-            lines.push(format!("  {id}: found in your sent mail: recorded as sent"));
-        }
-        for id in &report.unconfirmed {
-            lines.push(format!(
-                "  {id}: may have gone out before an interruption: check your Sent folder, then `rekindle outbox confirm {id} --sent` or `--resend`"
-            ));
-        }
-        if let Some(why) = &report.stopped {
-            lines.push(format!(
-                "  stopped: {why}; the messages not sent are still approved"
-            ));
-        }
-        lines.join("\n")
-    }
-}
-
 async fn send(g: &Global, store: &Store, a: SendArgs, now: Timestamp) -> Result<ExitCode> {
     let request = SendRequest {
         settings: SendSettings {
@@ -307,7 +266,7 @@ async fn send(g: &Global, store: &Store, a: SendArgs, now: Timestamp) -> Result<
     let mut ask = |account: &str| password(&a.password, account).map_err(|e| format!("{e:#}"));
     let report_out = outbox::send(store, &Caller::local(), request, &mut ask, now).await?;
     let trouble = report_out.stopped.is_some() || !report_out.unconfirmed.is_empty();
-    report(g, &report_out, || send_lines(&report_out))?;
+    report(g, &report_out, || report_out.lines().join("\n"))?;
     Ok(if trouble {
         ExitCode::from(2)
     } else {

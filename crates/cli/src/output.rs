@@ -8,6 +8,7 @@ use rekindle_core::{DealId, time};
 use rekindle_store::Store;
 use serde::Serialize;
 use std::path::PathBuf;
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 /// `--now`, or the clock.
 pub fn now(g: &Global) -> Result<Timestamp> {
@@ -110,6 +111,24 @@ pub fn report<T: Serialize>(g: &Global, value: &T, human: impl FnOnce() -> Strin
     }
 }
 
+/// How to give, on the command line, the input a failure of the app is about
+/// (`AppError::input`): the app names inputs in the domain's words, the CLI adds its flags.
+pub fn flag_for(input: rekindle_app::Input) -> &'static str {
+    use rekindle_app::Input;
+    match input {
+        Input::OwnAddresses => "give them with --me you@company.com",
+        Input::Sender => "give it with --from you@company.com",
+        Input::SmtpServer => "give it with --host (and --user)",
+        Input::Security => "given with --security",
+        Input::Mailbox => "give them with --host and --user",
+        Input::Calendars => "give them with --url and --user",
+        Input::NoticeDays => "given with --notice-days",
+        Input::ResurfaceOn => "given with --resurface",
+        Input::Until => "given with --until",
+        Input::LiftStop => "with --lift-stop",
+    }
+}
+
 /// A count with its noun in the right number: `count(1, "open deal", "open deals")` is
 /// "1 open deal", `count(2, ...)` "2 open deals".
 pub fn count(n: usize, one: &str, many: &str) -> String {
@@ -128,19 +147,200 @@ pub fn warned(mut value: serde_json::Value, warnings: &[String]) -> serde_json::
     value
 }
 
+/// The width tables are fitted to: `COLUMNS` when the shell exports it, else 80, the width
+/// every terminal has.
+fn table_width() -> usize {
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .filter(|w| *w > 0)
+        .unwrap_or(80)
+}
+
+/// A table for reading in any terminal (`classes`, the evaluation's figures): fitted to its
+/// width by wrapping. Records are listed with `Listing`.
 pub fn table(header: &[&str]) -> Table {
     let mut t = Table::new();
     t.load_preset(UTF8_FULL_CONDENSED)
         .set_content_arrangement(ContentArrangement::Dynamic)
-        .set_header(header.to_vec());
-    // `COLUMNS` when the shell exports it; otherwise a width that suits most terminals.
-    t.set_width(
-        std::env::var("COLUMNS")
-            .ok()
-            .and_then(|c| c.parse().ok())
-            .unwrap_or(140),
-    );
+        .set_header(header.to_vec())
+        .set_width(u16::try_from(table_width()).unwrap_or(u16::MAX));
     t
+}
+
+/// How a column of a `Listing` gives way when the table is wider than the terminal.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Fit {
+    /// Never cut: ids, which are copied from the table into the next command, and amounts
+    /// and dates, which cut short would mislead.
+    Whole,
+    /// Cut short with "…" when the table is too wide; the number is the column's share of
+    /// the room the cut columns divide (1 for most, 2 for the text a row is read for).
+    Cut(usize),
+    /// Cut like `Cut(1)`, and left out, the rightmost first, when the table cannot otherwise
+    /// give each cut column `ROOMY` columns (`show` and `--json` have every field).
+    Spare,
+}
+
+/// The width a cut column needs to be read: below it, spare columns give way.
+const ROOMY: usize = 12;
+
+/// The border a row of the table style costs: `│ ` before each cell, ` ┆ ` between cells and
+/// ` │` after the last.
+fn borders(columns: usize) -> usize {
+    3 * columns + 1
+}
+
+/// The records a command lists, one row each, fitted to the terminal (`table_width`): no
+/// cell wraps; a cell too long for its column is cut short with "…" (`--json` gives every
+/// value whole), a cell of several lines (a list) keeps one line an item, each cut alike.
+/// Text goes through `terminal_safe` before it is measured.
+pub struct Listing {
+    columns: Vec<(String, Fit)>,
+    rows: Vec<Vec<String>>,
+}
+
+impl Listing {
+    pub fn new(columns: &[(&str, Fit)]) -> Listing {
+        Listing {
+            columns: columns.iter().map(|(h, f)| (h.to_string(), *f)).collect(),
+            rows: Vec::new(),
+        }
+    }
+
+    /// Adds a row, one cell a column.
+    pub fn row(&mut self, cells: Vec<String>) {
+        self.rows.push(
+            cells
+                .into_iter()
+                .map(|c| terminal_safe(&c).into_owned())
+                .collect(),
+        );
+    }
+
+    /// The widest line of column `i`, header included.
+    fn natural(&self, i: usize) -> usize {
+        std::iter::once(self.columns[i].0.as_str())
+            .chain(
+                self.rows
+                    .iter()
+                    .filter_map(|r| r.get(i))
+                    .map(String::as_str),
+            )
+            .flat_map(str::lines)
+            .map(UnicodeWidthStr::width)
+            .max()
+            .unwrap_or(0)
+    }
+
+    /// The width of each shown column within `width`, `None` for a column left out.
+    fn widths(&self, width: usize) -> Vec<Option<usize>> {
+        let natural: Vec<usize> = (0..self.columns.len()).map(|i| self.natural(i)).collect();
+        let mut shown: Vec<bool> = vec![true; self.columns.len()];
+        loop {
+            let widths = fill(&self.columns, &natural, &shown, width);
+            let cramped = widths
+                .iter()
+                .zip(&natural)
+                .any(|(w, n)| w.is_some_and(|w| w < (*n).min(ROOMY)));
+            let spare = (0..self.columns.len())
+                .rev()
+                .find(|&i| shown[i] && self.columns[i].1 == Fit::Spare);
+            match spare {
+                Some(i) if cramped => shown[i] = false,
+                _ => return widths,
+            }
+        }
+    }
+}
+
+/// Divides `width` among the shown columns: whole ones at their natural width, then the cut
+/// ones by share, each column that needs less than its share taking only what it needs.
+fn fill(
+    columns: &[(String, Fit)],
+    natural: &[usize],
+    shown: &[bool],
+    width: usize,
+) -> Vec<Option<usize>> {
+    let count = shown.iter().filter(|s| **s).count();
+    let mut widths: Vec<Option<usize>> = vec![None; columns.len()];
+    let mut room = width.saturating_sub(borders(count));
+    let mut open: Vec<usize> = Vec::new();
+    for (i, (_, fit)) in columns.iter().enumerate().filter(|(i, _)| shown[*i]) {
+        if *fit == Fit::Whole {
+            widths[i] = Some(natural[i]);
+            room = room.saturating_sub(natural[i]);
+        } else {
+            open.push(i);
+        }
+    }
+    let share = |i: usize| match columns[i].1 {
+        Fit::Cut(n) => n.max(1),
+        _ => 1,
+    };
+    loop {
+        let shares: usize = open.iter().map(|&i| share(i)).sum();
+        let Some(pos) = open
+            .iter()
+            .position(|&i| natural[i] * shares <= room * share(i))
+        else {
+            break;
+        };
+        let i = open.remove(pos);
+        widths[i] = Some(natural[i]);
+        room -= natural[i];
+    }
+    let shares: usize = open.iter().map(|&i| share(i)).sum();
+    for &i in &open {
+        // Two columns at least: a character and the ellipsis.
+        widths[i] = Some((room * share(i) / shares.max(1)).max(2));
+    }
+    widths
+}
+
+/// `text` cut to `width` columns, ending in "…" when it was longer; each line alike.
+fn cut(text: &str, width: usize) -> String {
+    text.lines()
+        .map(|line| {
+            if line.width() <= width {
+                return line.to_string();
+            }
+            let mut out = String::new();
+            let mut used = 0;
+            for c in line.chars() {
+                let w = c.width().unwrap_or(0);
+                if used + w >= width {
+                    break;
+                }
+                out.push(c);
+                used += w;
+            }
+            format!("{}…", out.trim_end())
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+impl std::fmt::Display for Listing {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let widths = self.widths(table_width());
+        let keep = |cells: &[String]| -> Vec<String> {
+            cells
+                .iter()
+                .zip(&widths)
+                .filter_map(|(c, w)| w.map(|w| cut(c, w)))
+                .collect()
+        };
+        let header: Vec<String> = self.columns.iter().map(|(h, _)| h.clone()).collect();
+        let mut t = Table::new();
+        t.load_preset(UTF8_FULL_CONDENSED)
+            .set_content_arrangement(ContentArrangement::Disabled)
+            .set_header(keep(&header));
+        for r in &self.rows {
+            t.add_row(keep(r));
+        }
+        write!(f, "{t}")
+    }
 }
 
 pub fn day(t: Timestamp) -> String {

@@ -133,6 +133,12 @@ pub struct Outcome1 {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub returns_on: Option<Date>,
     pub bounced: Vec<String>,
+    /// Addresses marked bounced that the label does not list as failed for good.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub false_bounces: Vec<String>,
+    /// Addresses labelled failed for good that were not marked bounced.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub missed_bounces: Vec<String>,
     /// For a reply: the share of its labelled own words the new-text cut kept.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub own_words_kept: Option<f64>,
@@ -528,6 +534,8 @@ pub async fn evaluate(dir: &Path) -> Result<Report> {
                     changes: vec![],
                     returns_on: None,
                     bounced: vec![],
+                    false_bounces: vec![],
+                    missed_bounces: failed.clone(),
                     own_words_kept: None,
                     error: Some(format!("{e:#}")),
                 });
@@ -558,6 +566,16 @@ pub async fn evaluate(dir: &Path) -> Result<Report> {
             .collect();
         bounce_pred += marked.len();
         bounce_ok += marked.iter().filter(|a| failed.contains(a)).count();
+        let false_bounces: Vec<String> = marked
+            .iter()
+            .filter(|a| !failed.contains(a))
+            .cloned()
+            .collect();
+        let missed_bounces: Vec<String> = failed
+            .iter()
+            .filter(|a| !marked.contains(a))
+            .cloned()
+            .collect();
         if label.kind == "auto_reply" && label.permanent {
             report.permanent_stopped += usize::from(read.blocked);
         } else if read.blocked && label.intent.as_deref() != Some("stop") {
@@ -622,6 +640,8 @@ pub async fn evaluate(dir: &Path) -> Result<Report> {
             changes: read.changes,
             returns_on: read.returns_on,
             bounced: marked,
+            false_bounces,
+            missed_bounces,
             own_words_kept: own_share,
             error: None,
         });
@@ -758,6 +778,18 @@ impl Report {
                         .unwrap_or_default(),
                     o.class.as_deref().unwrap_or("?"),
                     o.changes.join("; ")
+                ));
+            }
+            for a in &o.false_bounces {
+                lines.push(format!(
+                    "  false bounce: {} ({}): {a} marked bounced, not labelled failed",
+                    o.file, o.kind
+                ));
+            }
+            for a in &o.missed_bounces {
+                lines.push(format!(
+                    "  missed bounce: {} ({}): {a} labelled failed, not marked bounced",
+                    o.file, o.kind
                 ));
             }
             if let Some(e) = &o.error {

@@ -2,12 +2,12 @@
 //! closing.
 
 use crate::args::*;
-use crate::output::{db_path, deal_id, now, open, report, say, warned};
+use crate::output::{Fit, Listing, db_path, deal_id, now, open, report, say, warned};
 use anyhow::{Context, Result, bail};
 use rekindle_app::Caller;
 use rekindle_app::admin::{self, Configured, Setup};
 use rekindle_app::record::{
-    self, AccountOf, Closing, CommitmentInput, ContactInput, DealInput, FactInput, LogInput, Logged,
+    self, AccountOf, CommitmentInput, ContactInput, DealInput, FactInput, LogInput, Logged,
 };
 use rekindle_core::*;
 use rekindle_store::Store;
@@ -153,18 +153,19 @@ pub async fn deal(g: &Global, cmd: DealCommand) -> Result<ExitCode> {
             if g.json {
                 crate::output::print_json(&deals)?;
             } else {
-                let mut t = crate::output::table(&[
-                    "Deal",
-                    "Title",
-                    "Stage",
-                    "Amount",
-                    "Status",
-                    "Owner",
-                    "Close",
-                    "Look again",
+                // In a narrow terminal the close date and the owner give way.
+                let mut t = Listing::new(&[
+                    ("Deal", Fit::Whole),
+                    ("Title", Fit::Cut(2)),
+                    ("Stage", Fit::Cut(1)),
+                    ("Amount", Fit::Whole),
+                    ("Status", Fit::Cut(1)),
+                    ("Owner", Fit::Spare),
+                    ("Close", Fit::Spare),
+                    ("Look again", Fit::Whole),
                 ]);
                 for d in &deals {
-                    t.add_row(vec![
+                    t.row(vec![
                         d.id.to_string(),
                         d.title.clone(),
                         d.stage.clone(),
@@ -494,36 +495,22 @@ pub async fn close(g: &Global, a: CloseArgs) -> Result<ExitCode> {
         .as_deref()
         .map(|d| time::parse_date("--resurface", d))
         .transpose()?;
-    let closing = if a.won {
-        Closing {
-            status: DealStatus::Won,
-            loss: None,
-            resurface_on: None,
-        }
+    let status = if a.won {
+        DealStatus::Won
     } else if a.lost {
-        let reason = LostReason::parse(a.reason.as_deref().unwrap_or_default())?;
-        Closing {
-            status: DealStatus::Lost,
-            loss: Some(Loss {
-                reason,
-                note: a.note.clone(),
-                at,
-            }),
-            resurface_on,
-        }
+        DealStatus::Lost
     } else if a.nurture {
-        Closing {
-            status: DealStatus::Nurture,
-            loss: None,
-            resurface_on,
-        }
+        DealStatus::Nurture
     } else {
-        Closing {
-            status: DealStatus::Open,
-            loss: None,
-            resurface_on: None,
-        }
+        DealStatus::Open
     };
+    let closing = record::closing(
+        status,
+        a.reason.as_deref(),
+        a.note.clone(),
+        resurface_on,
+        at,
+    )?;
     record::close(&open(g).await?, &Caller::local(), id, &closing, at).await?;
     report(
         g,

@@ -2,14 +2,14 @@
 //! and the classifier's figures on its labelled set.
 
 use crate::args::{DecideArgs, Global, RepliesCommand};
-use crate::output::{day, now, open, print_json, report, say, table};
+use crate::output::{Fit, Listing, day, now, open, print_json, report, say, table};
 use anyhow::{Context, Result};
 use rekindle_app::Caller;
 use rekindle_app::replies::{self, Decision};
+use rekindle_core::reply::classify;
 use rekindle_core::reply::eval::{self, Evaluation, cross_validate, evaluate, parse_set};
-use rekindle_core::reply::{Action, ReplyClass, classify};
 use rekindle_core::time::{date_of, parse_date};
-use rekindle_core::{LostReason, PlayKind, ReadingId};
+use rekindle_core::{PlayKind, ReadingId};
 use std::process::ExitCode;
 
 pub async fn run(g: &Global, command: RepliesCommand) -> Result<ExitCode> {
@@ -33,40 +33,6 @@ pub async fn run(g: &Global, command: RepliesCommand) -> Result<ExitCode> {
     }
 }
 
-/// What an action did, in a few words.
-fn describe(action: &Action) -> String {
-    match action {
-        Action::DoNotContact => "do-not-contact everywhere".into(),
-        Action::StopAddress => "this address not written to again".into(),
-        Action::HoldUntil { date } => format!("no touch before {date}"),
-        Action::AddContact { name, address } => match address {
-            Some(a) => format!("added {name} <{a}>"),
-            None => format!("added {name}"),
-        },
-        Action::Close {
-            status,
-            reason,
-            resurface_on,
-            ..
-        } => {
-            let mut s = format!("closed {status}");
-            if let Some(r) = reason {
-                s += &format!(" ({r})");
-            }
-            if let Some(d) = resurface_on {
-                s += &format!(", look again {d}");
-            }
-            s
-        }
-        Action::Reopen => "reopened".into(),
-        Action::NextStep { what, due } => match due {
-            Some(d) => format!("next step: {what} ({d})"),
-            None => format!("next step: {what}"),
-        },
-        Action::NeedsRep { why } => format!("for you: {why}"),
-    }
-}
-
 async fn list(g: &Global, all: bool, limit: i64) -> Result<ExitCode> {
     let store = open(g).await?;
     let readings = replies::list(&store, &Caller::local(), all, limit).await?;
@@ -85,19 +51,30 @@ async fn list(g: &Global, all: bool, limit: i64) -> Result<ExitCode> {
         );
         return Ok(ExitCode::SUCCESS);
     }
-    let mut t = table(&[
-        "reading",
-        "deal",
-        "from",
-        "read as",
-        "state",
-        "changes",
-        "they wrote",
+    let mut t = Listing::new(&[
+        ("reading", Fit::Whole),
+        ("deal", Fit::Whole),
+        ("from", Fit::Cut(1)),
+        ("read as", Fit::Cut(1)),
+        ("state", Fit::Spare),
+        ("changes", Fit::Cut(1)),
+        ("they wrote", Fit::Cut(2)),
     ]);
     for r in &readings {
-        let changes: Vec<String> = r.changes.iter().map(|c| describe(&c.action)).collect();
-        let text: String = r.text.as_deref().unwrap_or("").chars().take(80).collect();
-        t.add_row(vec![
+        let changes: Vec<String> = r
+            .changes
+            .iter()
+            .map(|c| replies::describe(&c.action))
+            .collect();
+        // On one line: the table cuts it to the room there is.
+        let text = r
+            .text
+            .as_deref()
+            .unwrap_or("")
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        t.row(vec![
             r.id.to_string(),
             r.deal.to_string(),
             r.sender.clone(),
@@ -115,21 +92,20 @@ async fn decide(g: &Global, a: DecideArgs) -> Result<ExitCode> {
     let store = open(g).await?;
     let at = now(g)?;
     let id: ReadingId = a.reading.parse()?;
-    let class = ReplyClass::parse(&a.class)?;
-    let decision = Decision {
-        class,
-        reason: a.reason.as_deref().map(LostReason::parse).transpose()?,
-        until: a
-            .until
-            .as_deref()
-            .map(|u| parse_date("--until", u))
-            .transpose()?,
-        lift_stop: a.lift_stop,
-    };
+    let decision = Decision::parse(
+        &a.class,
+        a.reason.as_deref(),
+        a.until.as_deref(),
+        a.lift_stop,
+    )?;
     let stored = replies::decide(&store, &Caller::local(), id, decision, at).await?;
     let new = stored.id;
     report(g, &stored, || {
-        let changes: Vec<String> = stored.changes.iter().map(|c| describe(&c.action)).collect();
+        let changes: Vec<String> = stored
+            .changes
+            .iter()
+            .map(|c| replies::describe(&c.action))
+            .collect();
         format!(
             "{new} replaces {id}: {} ({})",
             stored.class,

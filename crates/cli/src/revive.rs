@@ -4,45 +4,35 @@
 
 use crate::args::{EventCommand, FeatureCommand, Global, PromoArgs, ReviveArgs};
 use crate::engine::{composer, print_draft};
-use crate::output::{count, now, open, print_json, report, say, table};
+use crate::output::{Fit, Listing, count, now, open, print_json, report, say};
 use anyhow::{Context, Result};
 use jiff::Timestamp;
 use rekindle_app::Caller;
 use rekindle_app::revival::{
-    self, Drafted, EventAdded, EventInput, FeatureShipped, PromotionAdded, PromotionInput,
+    self, Drafted, EventAdded, EventInput, FeatureShipped, PromotionAdded, PromotionInput, Words,
 };
-use rekindle_core::LostReason;
-use rekindle_core::revival::{PromotionKind, Revival, TriggerKind};
 use rekindle_core::time::parse_date;
 use rekindle_store::Store;
 use std::process::ExitCode;
 
-fn occasion_words(o: &Revival) -> String {
-    match o {
-        Revival::FeatureShipped { feature, .. } => format!("{feature} shipped"),
-        Revival::Trigger { event } => format!("{} on {}", event.kind, event.on),
-        Revival::ContractEnding { vendor, notice_by } => {
-            format!("{vendor} notice due {notice_by}")
-        }
-        Revival::Resurface { on } => format!("their date to look again ({on})"),
-        Revival::Promotion { promotion } => format!("{} until {}", promotion.name, promotion.until),
-        Revival::CheckIn => "a value-adding check-in".into(),
-    }
-}
-
 fn print_candidates(list: &[Drafted]) {
-    let mut t = table(&["deal", "account", "status", "score", "occasion", "why"]);
+    let mut t = Listing::new(&[
+        ("deal", Fit::Whole),
+        ("account", Fit::Cut(1)),
+        ("status", Fit::Cut(1)),
+        ("score", Fit::Cut(1)),
+        ("occasion", Fit::Cut(1)),
+        ("why", Fit::Cut(2)),
+    ]);
     for d in list {
         let c = &d.candidate;
-        let mut reasons: Vec<&rekindle_core::revival::Reason> =
-            c.reasons.iter().filter(|r| r.points != 0).collect();
-        reasons.sort_by_key(|r| -r.points.abs());
-        let why: Vec<String> = reasons
+        let why: Vec<String> = revival::weighed(c)
             .iter()
             .take(4)
             .map(|r| format!("{:+} {}", r.points, r.why))
             .collect();
-        t.add_row(vec![
+        // One line a reason.
+        t.row(vec![
             c.deal.to_string(),
             c.account.clone(),
             c.status.to_string(),
@@ -51,7 +41,7 @@ fn print_candidates(list: &[Drafted]) {
             } else {
                 c.score.to_string()
             },
-            occasion_words(&c.occasion),
+            revival::occasion_words(&c.occasion),
             why.join("\n"),
         ]);
     }
@@ -141,14 +131,14 @@ pub async fn event(g: &Global, command: EventCommand) -> Result<ExitCode> {
             )?;
         }
         EventCommand::Add(a) => {
-            let input = EventInput {
-                kind: TriggerKind::parse(&a.kind)?,
-                on: a.on.as_deref().map(|d| parse_date("--on", d)).transpose()?,
-                account: a.account,
-                contact: a.contact,
-                source: a.source,
-                note: a.note,
-            };
+            let input = EventInput::parse(&Words::new(vec![
+                ("account", Some(a.account.as_str())),
+                ("contact", a.contact.as_deref()),
+                ("kind", Some(a.kind.as_str())),
+                ("on", a.on.as_deref()),
+                ("source", Some(a.source.as_str())),
+                ("note", a.note.as_deref()),
+            ]))?;
             let composer = composer(g)?;
             let EventAdded {
                 event: e,
@@ -223,25 +213,20 @@ pub async fn revive(g: &Global, a: ReviveArgs) -> Result<ExitCode> {
 pub async fn promo(g: &Global, a: PromoArgs) -> Result<ExitCode> {
     let store = open(g).await?;
     let now = now(g)?;
-    let input = PromotionInput {
-        name: a.name,
-        kind: PromotionKind::parse(&a.kind)?,
-        offer: a.offer,
-        from: a
-            .from
-            .as_deref()
-            .map(|d| parse_date("--from", d))
-            .transpose()?,
-        until: parse_date("--until", &a.until)?,
-        min_stage: a.min_stage,
-        lost_reasons: a
-            .lost_reasons
-            .iter()
-            .map(|r| LostReason::parse(r))
-            .collect::<Result<_, _>>()?,
-        min_amount: a.min_amount,
-        max_amount: a.max_amount,
-    };
+    let reasons: Vec<&str> = a.lost_reasons.iter().map(String::as_str).collect();
+    let input = PromotionInput::parse(
+        &Words::new(vec![
+            ("name", Some(a.name.as_str())),
+            ("kind", Some(a.kind.as_str())),
+            ("offer", Some(a.offer.as_str())),
+            ("from", a.from.as_deref()),
+            ("until", Some(a.until.as_str())),
+            ("min_stage", a.min_stage.as_deref()),
+            ("min_amount", a.min_amount.as_deref()),
+            ("max_amount", a.max_amount.as_deref()),
+        ]),
+        &reasons,
+    )?;
     let composer = composer(g)?;
     let PromotionAdded {
         promotion,

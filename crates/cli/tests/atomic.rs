@@ -15,43 +15,6 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-/// Every table, every row, each row as text, sorted.
-fn dump(db: &Path) -> BTreeMap<String, Vec<String>> {
-    let conn =
-        rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
-            .unwrap();
-    let tables: Vec<String> = conn
-        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .map(Result::unwrap)
-        .collect();
-    let mut out = BTreeMap::new();
-    for table in tables {
-        let mut statement = conn.prepare(&format!("SELECT * FROM \"{table}\"")).unwrap();
-        let columns = statement.column_count();
-        let mut rows: Vec<String> = statement
-            .query_map([], |r| {
-                let values: Vec<String> = (0..columns)
-                    .map(|i| match r.get_ref(i).unwrap() {
-                        rusqlite::types::ValueRef::Text(t) => {
-                            format!("{:?}", String::from_utf8_lossy(t))
-                        }
-                        other => format!("{other:?}"),
-                    })
-                    .collect();
-                Ok(values.join(" | "))
-            })
-            .unwrap()
-            .map(Result::unwrap)
-            .collect();
-        rows.sort();
-        out.insert(table, rows);
-    }
-    out
-}
-
 /// What differs between two dumps: per table, the rows only before and only after.
 fn changes(
     before: &BTreeMap<String, Vec<String>>,
@@ -662,7 +625,7 @@ fn a_failed_import_keeps_the_addresses_remembered_before() {
     assert!(
         said.contains(&format!("kept: everything from {}", second.display()))
             && said.contains("nothing from the path that failed")
-            && said.contains("the addresses given with --me"),
+            && said.contains("the addresses given as yours"),
         "{said}"
     );
     // The addresses the kept messages were read with are kept with them.

@@ -729,6 +729,23 @@ fn importing_mail_captures_touches_replies_auto_replies_and_suggestions_once() {
         auto["returns_on"], "2026-12-01",
         "the return date is kept with the activity"
     );
+    // Each email keeps its subject, and the timeline shows it beside the first words.
+    assert_eq!(reply["subject"], "Re: Cost model");
+    let shown = String::from_utf8(rk.run(&["show", &d]).stdout).unwrap();
+    let line = shown
+        .lines()
+        .find(|l| l.contains("replied"))
+        .unwrap_or_else(|| panic!("{shown}"));
+    assert!(
+        line.contains("\"Re: Cost model\" - Thanks, finance is reviewing it this week."),
+        "{shown}"
+    );
+    assert!(
+        shown
+            .lines()
+            .any(|l| l.contains("auto_reply") && l.contains("\"Automatic reply: Cost model\"")),
+        "{shown}"
+    );
 }
 
 /// The cases reply capture usually gets wrong: a second address, a gateway that rewrites From,
@@ -969,4 +986,179 @@ fn an_import_killed_midway_resumes_without_duplicates() {
         .unwrap()
         .len();
     assert_eq!(after, expected, "the same record as one clean import");
+}
+
+/// Every listing fits a terminal of 80 columns: a long title, account, address or reply is
+/// cut short with "…", and the ids stay whole, to be copied into the next command.
+#[test]
+fn listings_fit_80_columns_with_ids_whole() {
+    let rk = Rk::new();
+    assert!(rk.run(&["demo"]).status.success());
+    let account = "Consolidated Intercontinental Logistics and Freight Forwarding Holdings";
+    let title =
+        format!("{account}: enterprise-wide scheduling, routing and dispatch platform rollout");
+    let email = "dana.reyes-montgomery@consolidated-intercontinental-logistics.example";
+    let add = |title: &str| -> String {
+        let deal = rk.json(&[
+            "deal",
+            "add",
+            "--title",
+            title,
+            "--account",
+            account,
+            "--owner",
+            "Alex Morgan",
+            "--stage",
+            "proposal",
+            "--amount",
+            "$1,250,000",
+            "--created",
+            "2026-03-01",
+        ]);
+        format!("D{}", deal["deal"])
+    };
+    let open = add(&title);
+    rk.json(&[
+        "contact",
+        "add",
+        "--deal",
+        &open,
+        "--name",
+        "Dana Reyes-Montgomery",
+        "--email",
+        email,
+    ]);
+    rk.json(&[
+        "log",
+        "email",
+        &open,
+        "--contact",
+        email,
+        "--at",
+        "2026-10-01",
+    ]);
+    let reply = rk.run_with_input(
+        &[
+            "log",
+            "email",
+            &open,
+            "--contact",
+            email,
+            "--direction",
+            "in",
+            "--outcome",
+            "replied",
+            "--at",
+            "2026-10-03",
+            "--body-file",
+            "-",
+            "--json",
+        ],
+        Some(
+            "Thanks for the detailed proposal. We are still weighing it against the \
+             incumbent's renewal terms and will come back to you once the steering committee \
+             has met, which may take a while.",
+        ),
+    );
+    assert!(
+        reply.status.success(),
+        "{}",
+        String::from_utf8_lossy(&reply.stderr)
+    );
+    rk.json(&[
+        "log",
+        "email",
+        &open,
+        "--contact",
+        email,
+        "--at",
+        "2026-10-20",
+    ]);
+    let queued = rk.json(&["outbox", "add", &open, "--play", "value_add"]);
+    assert!(queued.is_object(), "{queued}");
+    let lost = add(&format!("{title} (second phase)"));
+    rk.json(&[
+        "--now",
+        "2026-06-01T09:00:00Z",
+        "close",
+        &lost,
+        "--lost",
+        "--reason",
+        "timing",
+    ]);
+
+    for args in [
+        vec!["deal", "list"],
+        vec!["scan", "--all"],
+        vec!["today"],
+        vec!["outbox", "list"],
+        vec!["replies", "list", "--all"],
+        vec!["revive", "--all"],
+    ] {
+        let out = rk.run(&args);
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let text = String::from_utf8(out.stdout).unwrap();
+        // The table's lines; a sentence below it wraps as the terminal wraps text.
+        for line in text.lines().filter(|l| l.starts_with(['┌', '│', '╞', '└'])) {
+            assert!(line.chars().count() <= 80, "{args:?}: {line}\n{text}");
+        }
+        assert!(
+            !text.contains(account),
+            "{args:?}: the account is cut\n{text}"
+        );
+        let id = if args[0] == "revive" { &lost } else { &open };
+        let rows: Vec<&str> = text
+            .lines()
+            .filter(|l| l.contains(&format!(" {id} ")))
+            .collect();
+        assert!(!rows.is_empty(), "{args:?}: {id} whole\n{text}");
+        assert!(rows.iter().any(|l| l.contains('…')), "{args:?}\n{text}");
+    }
+    // A wider terminal shows more of each cell.
+    let wide = rk.run_with_env(&["deal", "list"], &[("COLUMNS", "300")]);
+    assert!(String::from_utf8(wide.stdout).unwrap().contains(&title));
+}
+
+/// A command's help lists its own options first, and the options every command takes (`--db`,
+/// `--now`, `--json`, `--templates`) under their own heading after them.
+#[test]
+fn help_keeps_the_global_options_apart() {
+    let rk = Rk::new();
+    for args in [
+        vec!["--help"],
+        vec!["draft", "--help"],
+        vec!["log", "--help"],
+    ] {
+        let out = rk.run(&args);
+        assert!(out.status.success(), "{args:?}");
+        let help = String::from_utf8(out.stdout).unwrap();
+        let (own, global) = help
+            .split_once("\nGlobal options:\n")
+            .unwrap_or_else(|| panic!("{args:?}: no global heading\n{help}"));
+        // An option's own line starts with its flag (a description may mention another).
+        let lists = |part: &str, flag: &str| {
+            part.lines()
+                .any(|l| l.trim_start().starts_with(&format!("{flag} ")))
+        };
+        for flag in ["--db", "--now", "--json", "--templates"] {
+            assert!(
+                lists(global, flag),
+                "{args:?}: {flag} under Global options\n{help}"
+            );
+            assert!(
+                !lists(own, flag),
+                "{args:?}: {flag} before Global options\n{help}"
+            );
+        }
+        if args[0] == "log" {
+            assert!(
+                lists(own, "--outcome") && !lists(global, "--outcome"),
+                "{help}"
+            );
+        }
+    }
 }

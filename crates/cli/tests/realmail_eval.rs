@@ -94,6 +94,23 @@ fn check_consistent(real: &Value, labels: &[Value]) {
         let f = real[share].as_f64().unwrap();
         assert!((0.0..=1.0).contains(&f), "{share}: {f}");
     }
+    // Every bounce mistake is listed on its message: the addresses marked but not labelled
+    // failed, and those labelled failed but not marked.
+    let listed = |field: &str| -> usize {
+        outcomes
+            .iter()
+            .map(|o| o[field].as_array().map_or(0, |a| a.len()))
+            .sum()
+    };
+    let bounces = &real["bounce_detection"];
+    assert_eq!(
+        listed("false_bounces"),
+        count(&bounces["predicted"]) - count(&bounces["correct"])
+    );
+    assert_eq!(
+        listed("missed_bounces"),
+        count(&bounces["labelled"]) - count(&bounces["correct"])
+    );
     let read_as_reply = outcomes.iter().filter(|o| o["read_as"] == "reply").count();
     assert_eq!(count(&real["reply_detection"]["predicted"]), read_as_reply);
     for (o, l) in outcomes.iter().zip(labels) {
@@ -204,4 +221,55 @@ fn a_missing_or_unreadable_message_is_counted_not_fatal() {
     assert_eq!(count(&real["messages"]), 2);
     assert_eq!(count(&real["errors"]), 2);
     assert_eq!(count(&real["false_moves"]), 0);
+}
+
+#[test]
+fn each_wrong_bounce_reading_is_listed_with_its_file() {
+    let src = set_dir();
+    let labels = manifest(&src);
+    // A real bounce whose failed recipients are known, labelled with an address it does not
+    // name: what it marks is a false bounce, the labelled address a missed one.
+    let mut label = labels
+        .iter()
+        .find(|l| l["kind"] == "bounce" && l["failed"].as_array().is_some_and(|f| f.len() == 1))
+        .unwrap()
+        .clone();
+    let file = label["file"].as_str().unwrap().to_string();
+    let failed = label["failed"][0].as_str().unwrap().to_string();
+    label["failed"] = serde_json::json!(["nobody@elsewhere.example"]);
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::create_dir(tmp.path().join("messages")).unwrap();
+    std::fs::copy(src.join(&file), tmp.path().join(&file)).unwrap();
+    std::fs::write(tmp.path().join("manifest.jsonl"), format!("{label}\n")).unwrap();
+    let dir = tmp.path().to_str().unwrap();
+
+    let rk = Rk::new();
+    let out = rk.json(&["replies", "eval", "--realmail", dir]);
+    let real = &out["real mail"];
+    check_consistent(real, &[label.clone()]);
+    let outcome = &real["outcomes"][0];
+    assert_eq!(outcome["missed_bounces"][0], "nobody@elsewhere.example");
+    assert!(
+        outcome["false_bounces"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a == failed.as_str()),
+        "{outcome}"
+    );
+
+    let text = rk.run(&["replies", "eval", "--realmail", dir]);
+    let stdout = String::from_utf8(text.stdout).unwrap();
+    assert!(
+        stdout
+            .lines()
+            .any(|l| l.contains("false bounce") && l.contains(&file) && l.contains(&failed)),
+        "{stdout}"
+    );
+    assert!(
+        stdout.lines().any(|l| l.contains("missed bounce")
+            && l.contains(&file)
+            && l.contains("nobody@elsewhere.example")),
+        "{stdout}"
+    );
 }

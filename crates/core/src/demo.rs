@@ -338,6 +338,7 @@ impl Builder<'_> {
             outcome,
             contact,
             summary: summary.into(),
+            subject: None,
             body,
             play,
             tone,

@@ -297,6 +297,10 @@ pub struct Activity {
     pub outcome: Option<Outcome>,
     pub contact: Option<ContactId>,
     pub summary: String,
+    /// For an email: its subject line as the message had it (captured or sent); `None` for
+    /// other activities, emails logged by hand and emails recorded before subjects were kept.
+    #[serde(default)]
+    pub subject: Option<String>,
     /// The message text. A loaded record holds it for outbound messages only (what the tone
     /// check compares a new message with), at most [`MAX_BODY_BYTES`] characters.
     pub body: Option<String>,

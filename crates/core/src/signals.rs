@@ -267,13 +267,34 @@ pub fn unanswered_touches(ctx: &Context) -> Option<Signal> {
     )
 }
 
-/// The prospect has been quiet for longer than is usual for them (their own median reply
-/// time, learned from history) or, without history, for the stage.
-pub fn silence_beyond_norm(ctx: &Context) -> Option<Signal> {
-    // Each person touched since they last engaged is measured from their own first unanswered
-    // touch against their own habit; the deal is as silent as its most overdue person. (A
-    // fresh touch to someone else never hides an older silence.)
-    let mut firsts: Vec<&Activity> = Vec::new();
+/// One person's silence: since the rep's first touch to them that is still unanswered, measured
+/// against their own habit (their median reply time times `silence_multiplier`, at least
+/// `min_silence_days`) or, without reply history, the stage's `silence_days`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Silence<'a> {
+    /// The first unanswered touch: the silence starts there.
+    pub first: &'a Activity,
+    /// Seconds from that touch to `now`.
+    pub waited: i64,
+    /// Seconds of silence that are usual for them.
+    pub threshold: i64,
+    /// Where the threshold comes from, in words ("Sam usually replies within 2d (median of 4
+    /// replies)").
+    pub norm: String,
+}
+
+impl Silence<'_> {
+    /// How far past the norm: waited over threshold (1.0 at the norm).
+    pub fn ratio(&self) -> f64 {
+        self.waited as f64 / self.threshold.max(1) as f64
+    }
+}
+
+/// Each person touched since they last engaged, measured from their own first unanswered touch
+/// against their own habit (DOMAIN.md, "Numbers from the field": silence means a lot against a
+/// contact's own reply habit). A fresh touch to someone else never hides an older silence.
+pub fn silences<'a>(ctx: &Context<'a>) -> Vec<Silence<'a>> {
+    let mut firsts: Vec<&'a Activity> = Vec::new();
     for a in &ctx.unanswered {
         if !firsts.iter().any(|f| f.contact == a.contact) {
             firsts.push(a);
@@ -285,44 +306,69 @@ pub fn silence_beyond_norm(ctx: &Context) -> Option<Signal> {
         .stage(&ctx.record.deal.stage)
         .map(|s| s.silence_days)
         .unwrap_or(5);
-    let measured = firsts.into_iter().map(|first| {
-        let waited = ctx.now.as_second() - first.at.as_second();
-        let learned = first
-            .contact
-            .and_then(|c| ctx.norms.reply_latency(c, ctx.policy).map(|m| (c, m)));
-        let (threshold, norm_text) = match learned {
-            Some((contact, median)) => {
-                let scaled = (median.seconds as f64 * ctx.policy.silence_multiplier) as i64;
-                let name = ctx
-                    .record
-                    .contact(contact)
-                    .map(|c| c.name.as_str())
-                    .unwrap_or("this contact");
-                (
-                    scaled.max(ctx.policy.min_silence_days * SECONDS_PER_DAY),
+    firsts
+        .into_iter()
+        .map(|first| {
+            let waited = ctx.now.as_second() - first.at.as_second();
+            let learned = first
+                .contact
+                .and_then(|c| ctx.norms.reply_latency(c, ctx.policy).map(|m| (c, m)));
+            let (threshold, norm) = match learned {
+                Some((contact, median)) => {
+                    let scaled = (median.seconds as f64 * ctx.policy.silence_multiplier) as i64;
+                    let name = ctx
+                        .record
+                        .contact(contact)
+                        .map(|c| c.name.as_str())
+                        .unwrap_or("this contact");
+                    (
+                        scaled.max(ctx.policy.min_silence_days * SECONDS_PER_DAY),
+                        format!(
+                            "{name} usually replies within {} (median of {} replies)",
+                            duration_text(median.seconds),
+                            median.samples
+                        ),
+                    )
+                }
+                None => (
+                    stage_days * SECONDS_PER_DAY,
                     format!(
-                        "{name} usually replies within {} (median of {} replies)",
-                        duration_text(median.seconds),
-                        median.samples
+                        "no reply history yet: the {} stage allows {stage_days} days",
+                        ctx.record.deal.stage
                     ),
-                )
-            }
-            None => (
-                stage_days * SECONDS_PER_DAY,
-                format!(
-                    "no reply history yet: the {} stage allows {stage_days} days",
-                    ctx.record.deal.stage
                 ),
-            ),
-        };
-        (first, waited, threshold, norm_text)
-    });
-    let (first, waited, threshold, norm_text) = measured
-        .filter(|(_, waited, threshold, _)| waited > threshold)
-        .max_by(|a, b| {
-            let ratio = |x: &(&Activity, i64, i64, String)| x.1 as f64 / x.2.max(1) as f64;
-            ratio(a).total_cmp(&ratio(b))
-        })?;
+            };
+            Silence {
+                first,
+                waited,
+                threshold,
+                norm,
+            }
+        })
+        .collect()
+}
+
+/// The deal's current silence: the most overdue person's ([`silences`], by
+/// [`Silence::ratio`]), past their norm or not; `None` when nobody waits on an answer.
+pub fn longest_silence<'a>(ctx: &Context<'a>) -> Option<Silence<'a>> {
+    silences(ctx)
+        .into_iter()
+        .max_by(|a, b| a.ratio().total_cmp(&b.ratio()))
+}
+
+/// The prospect has been quiet for longer than is usual for them (their own median reply
+/// time, learned from history) or, without history, for the stage: the deal is as silent as
+/// its most overdue person ([`silences`]).
+pub fn silence_beyond_norm(ctx: &Context) -> Option<Signal> {
+    let Silence {
+        first,
+        waited,
+        threshold,
+        norm: norm_text,
+    } = silences(ctx)
+        .into_iter()
+        .filter(|s| s.waited > s.threshold)
+        .max_by(|a, b| a.ratio().total_cmp(&b.ratio()))?;
     let mut evidence = vec![
         Evidence::activity(
             first,

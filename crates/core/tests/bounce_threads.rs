@@ -335,6 +335,7 @@ fn drafting_and_sending_share_one_bounce_rule() {
             outcome: Some(Outcome::Bounced),
             contact: Some(ContactId(contact)),
             summary: "bounce".into(),
+            subject: None,
             body: None,
             play: None,
             tone: Default::default(),

@@ -1,6 +1,6 @@
 //! The new text of a message on real mail: the labelled set in `eval/text/set` (public mail
-//! nobody here wrote, cut down and anonymised; see `eval/text/README.md`), the field cases of
-//! issue 10, and further examples of each kind.
+//! nobody here wrote, cut down and anonymised; see `eval/text/README.md`), the shared field
+//! cases (`../shared/cases/realmail`), and further examples of each kind.
 
 use rekindle_core::mail::new_text;
 use rekindle_core::mail::text::{FragmentKind, TextScore, fragments, score};
@@ -131,7 +131,8 @@ fn own_words_are_kept_and_other_words_dropped_on_real_mail() {
     );
 }
 
-// The field cases of issue 10, each through `new_text` on the decoded body.
+// The shared field cases (`../shared/cases/realmail`), each through `new_text` on the decoded
+// body.
 
 #[test]
 fn case_02_the_list_footer_and_the_dated_quote_are_cut() {

@@ -433,10 +433,10 @@ fn only_a_direct_explicit_answer_moves_a_deal() {
 
 #[test]
 fn ordinary_prose_on_a_list_moves_nothing() {
-    // Real mail nobody here wrote is full of "close", "pass", "stop", "went with", "still on"
-    // in other senses (issue 10: 14 of 100 real replies were read as deal moves they were
-    // not). Written for this test in the style of technical lists; none may be a confident
-    // deal move, and none a stop.
+    // Real mail nobody here wrote is full of "close", "pass", "stop", "went with", "still on" in
+    // other senses (14 of 100 real replies were once read as deal moves they were not). Written for
+    // this test in the style of technical lists; none may be a confident deal move, and none a
+    // stop.
     for text in [
         "I'll close this PR once CI is green.",
         "You can close this bug, it's fixed in 2.3.",

@@ -1,8 +1,9 @@
-//! No message template, however written, exhausts memory, aborts or hangs a draft (issue 12,
-//! "template bombs"): each is refused when it is loaded, or stopped while it renders, with an
-//! error that names the template and what was exceeded. The reproductions in
-//! `../shared/cases/reliability/F15_*` are here verbatim; the rest are variants of the class.
-//! That every test finishes is the guard against a hang: nothing here is timed.
+//! No message template, however written, exhausts memory, aborts or hangs a draft (a user's
+//! template is input: "template bombs" of loops, repeats and nesting): each is refused when it is
+//! loaded, or stopped while it renders, with an error that names the template and what was
+//! exceeded. The reproductions in `../shared/cases/reliability/F15_*` are here verbatim; the rest
+//! are variants of the class. That every test finishes is the guard against a hang: nothing here is
+//! timed.
 
 mod common;
 use common::*;

@@ -4,8 +4,8 @@
 //! web clients, Apple Mail in some settings) carries the history it answers in HTML
 //! containers, not in `>` lines. mail-parser's own HTML-to-text (the `body_text` fallback)
 //! keeps only the words: line breaks only at `<br>` and `</p>`, every quote flattened into the
-//! sender's text, so the reply reader would read the quoted message as the sender's (issue 10,
-//! section 2: cues are read only in the sender's own new text). Here the structure survives:
+//! sender's text, so the reply reader would read the quoted message as the sender's (it reads
+//! its cues only in the sender's own new text, `mail::new_text`). Here the structure survives:
 //! block elements end lines, and every line inside a quote container is written with a `> `
 //! prefix per level, so `mail::new_text` drops it the way it drops a plain-text quote.
 //!

@@ -25,6 +25,7 @@
 
 pub mod caldav;
 pub mod calendar;
+pub mod crm;
 mod html;
 mod ics_text;
 pub mod imap;
@@ -54,6 +55,13 @@ pub enum IngestError {
     Unrecognised(PathBuf),
     #[error("{0}: not an iCalendar file or a folder of .ics files")]
     NotCalendar(PathBuf),
+    /// A row or the header of a CRM export that cannot be read: the file, the line and why.
+    #[error("{path}, line {line}: {why}")]
+    Row {
+        path: PathBuf,
+        line: u64,
+        why: String,
+    },
     /// A named pipe or a socket: reading it could wait for ever.
     #[error("{0}: a pipe, not a file or a folder; save what it holds to a file first")]
     NotRegular(PathBuf),

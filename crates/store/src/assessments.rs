@@ -503,6 +503,16 @@ impl Store {
         rows.iter().map(stored).collect()
     }
 
+    /// How many deals the model holds.
+    pub async fn model_count(&self) -> Result<i64> {
+        Ok(
+            sqlx::query("SELECT CAST(COUNT(*) AS BIGINT) FROM deal_assessments")
+                .fetch_one(&self.pool)
+                .await?
+                .try_get(0)?,
+        )
+    }
+
     /// How many stored assessments have a play due on the UTC day `day` or before.
     pub async fn model_due_count(&self, day: i64) -> Result<i64> {
         Ok(sqlx::query(
@@ -1026,6 +1036,7 @@ mod tests {
             body: None,
             play: None,
             returns_on: None,
+            subject: None,
         };
         let mut writes = 0;
         macro_rules! marks_acme {

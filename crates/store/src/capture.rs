@@ -234,6 +234,7 @@ impl CaptureWriter {
         key: &str,
         message_id: Option<&str>,
         subject_key: Option<&str>,
+        subject: Option<&str>,
         activity: &MailActivity,
         now: Timestamp,
     ) -> Result<MailOutcome> {
@@ -266,6 +267,7 @@ impl CaptureWriter {
             activity.outcome,
             activity.contact.map(|c| c.0),
             &summary,
+            subject,
             activity.body.as_deref(),
             activity.returns_on.map(|d| d.to_string()),
         )?;
@@ -282,6 +284,7 @@ impl CaptureWriter {
                 Outcome::Bounced,
                 Some(contact.0),
                 &summary,
+                subject,
                 None,
                 None,
             )?;
@@ -309,6 +312,7 @@ impl CaptureWriter {
         outcome: Outcome,
         contact: Option<i64>,
         summary: &str,
+        subject: Option<&str>,
         body: Option<&str>,
         returns_on: Option<String>,
     ) -> Result<i64> {
@@ -329,6 +333,7 @@ impl CaptureWriter {
                 tone.first_phrase,
                 fingerprint,
                 returns_on,
+                subject,
             ],
             |row| row.get(0),
         )?)
@@ -370,6 +375,7 @@ impl CaptureWriter {
                 tone.first_phrase,
                 fingerprint,
                 a.returns_on.map(|d| d.to_string()),
+                a.subject,
             ],
             |row| row.get(0),
         )?;
@@ -565,6 +571,7 @@ impl CaptureWriter {
                     &what,
                     None,
                     None,
+                    None,
                 )?;
                 done.step_removed = self.clear_step(meeting, before, &what, now)?;
             }
@@ -578,6 +585,7 @@ impl CaptureWriter {
                     Outcome::Cancelled,
                     contact,
                     &what,
+                    None,
                     None,
                     None,
                 )?;

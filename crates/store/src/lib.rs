@@ -23,6 +23,7 @@ macro_rules! failpoint {
 mod assessments;
 mod bulk;
 mod capture;
+mod crm;
 mod load;
 mod mail;
 mod outbox;
@@ -35,6 +36,7 @@ pub use assessments::{
     StateFilter, StoredAssessment, WindowCounts,
 };
 pub use capture::{CaptureWriter, MeetingRecorded};
+pub use crm::{Conflict, CrmImport, CrmLink, Upsert};
 pub use load::{AccountWork, Filter, Scope};
 pub use mail::MailOutcome;
 pub use outbox::{NewOutgoing, OutboxMessage};
@@ -341,8 +343,18 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
     ),
     (
         14,
+        "activity subject",
+        include_str!("../migrations/sqlite/0014_activity_subject.sql"),
+    ),
+    (
+        15,
+        "crm links",
+        include_str!("../migrations/sqlite/0015_crm_links.sql"),
+    ),
+    (
+        16,
         "assessments",
-        include_str!("../migrations/sqlite/0014_assessments.sql"),
+        include_str!("../migrations/sqlite/0016_assessments.sql"),
     ),
 ];
 

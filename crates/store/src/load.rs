@@ -40,14 +40,14 @@ fn deal_json(with_text: bool) -> String {
     // up to it: a deal with huge stored bodies loads in bounded memory.
     let (text, text_columns) = if with_text {
         (
-            "a.summary, a.body",
+            "a.summary, a.body, a.subject",
             format!(
-                ", summary, CASE WHEN direction = 'outbound' AND kind <> 'note'
+                ", summary, subject, CASE WHEN direction = 'outbound' AND kind <> 'note'
                                  THEN substr(body, 1, {MAX_BODY_BYTES}) END AS body"
             ),
         )
     } else {
-        ("'', NULL", String::new())
+        ("'', NULL, NULL", String::new())
     };
     format!(
         "'[' || json_array(d.id, d.title, ac.name, ac.domain, d.owner, d.stage, d.amount_cents, d.currency,
@@ -146,6 +146,7 @@ type ActivityRow = (
     Option<Outcome>,
     Option<i64>,
     String,
+    Option<String>,
     Option<String>,
     Option<PlayKind>,
     i64,
@@ -338,6 +339,7 @@ fn into_record(row: DealRow) -> Result<(i64, DealRecord)> {
                     contact,
                     summary,
                     body,
+                    subject,
                     play,
                     findings,
                     phrase,
@@ -353,6 +355,7 @@ fn into_record(row: DealRow) -> Result<(i64, DealRecord)> {
                         outcome,
                         contact: contact.map(ContactId),
                         summary,
+                        subject,
                         body,
                         play,
                         tone: ToneMark {

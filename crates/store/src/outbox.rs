@@ -355,6 +355,7 @@ impl Store {
                 outcome: Some(Outcome::Sent),
                 contact: Some(m.contact),
                 summary: m.subject.clone(),
+                subject: Some(m.subject.clone()),
                 body: Some(m.body.clone()),
                 play: m.play,
                 returns_on: None,

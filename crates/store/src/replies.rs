@@ -497,11 +497,28 @@ const SELECT_READINGS: &str =
 impl Store {
     /// Readings, newest first: all of them, or those waiting for the rep.
     pub async fn readings(&self, waiting_only: bool, limit: i64) -> Result<Vec<StoredReading>> {
+        self.readings_after(waiting_only, None, limit).await
+    }
+
+    /// Readings, newest first (by the moment read, then id), after `after` (the moment and id
+    /// of the last one a previous page held): all of them, or those waiting for the rep.
+    pub async fn readings_after(
+        &self,
+        waiting_only: bool,
+        after: Option<(Timestamp, ReadingId)>,
+        limit: i64,
+    ) -> Result<Vec<StoredReading>> {
         let sql = format!(
-            "{SELECT_READINGS} WHERE ($1 = 0 OR r.state = 'needs_rep') ORDER BY r.read_at DESC, r.id DESC LIMIT $2"
+            "{SELECT_READINGS} WHERE ($1 = 0 OR r.state = 'needs_rep')
+               AND ($2 = 0 OR r.read_at < $3 OR (r.read_at = $3 AND r.id < $4))
+             ORDER BY r.read_at DESC, r.id DESC LIMIT $5"
         );
+        let (at, id) = after.map_or((0, 0), |(t, id)| (t.as_second(), id.0));
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(waiting_only as i64)
+            .bind(after.is_some() as i64)
+            .bind(at)
+            .bind(id)
             .bind(limit)
             .fetch_all(&self.pool)
             .await?;

@@ -42,6 +42,8 @@ pub struct NewActivity {
     pub outcome: Option<Outcome>,
     pub contact: Option<ContactId>,
     pub summary: String,
+    /// For an email: its subject line.
+    pub subject: Option<String>,
     pub body: Option<String>,
     pub play: Option<PlayKind>,
     /// For an auto-reply: the day the person is back.
@@ -75,7 +77,7 @@ async fn deal_exists(tx: &mut Transaction<'_, Any>, deal: DealId) -> Result<()> 
     })
 }
 
-async fn account_id(
+pub(crate) async fn account_id(
     tx: &mut Transaction<'_, Any>,
     name: &str,
     domain: Option<&str>,
@@ -95,8 +97,8 @@ async fn account_id(
 }
 
 /// The one way an activity row is written (here through sqlx, in `capture` through rusqlite).
-pub(crate) const INSERT_ACTIVITY: &str = "INSERT INTO activities (deal_id, kind, direction, at, outcome, contact_id, summary, body, play, tone_findings, tone_phrase, body_fingerprint, returns_on)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id";
+pub(crate) const INSERT_ACTIVITY: &str = "INSERT INTO activities (deal_id, kind, direction, at, outcome, contact_id, summary, body, play, tone_findings, tone_phrase, body_fingerprint, returns_on, subject)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id";
 
 /// Inserts an activity, with the tone mark and fingerprint of an outbound message.
 pub(crate) async fn insert_activity(
@@ -119,6 +121,7 @@ pub(crate) async fn insert_activity(
         .bind(tone.first_phrase)
         .bind(fingerprint)
         .bind(a.returns_on.map(|d| d.to_string()))
+        .bind(a.subject)
         .fetch_one(&mut **tx)
         .await?
         .try_get(0)?;

@@ -25,6 +25,15 @@ impl Rk {
     }
 
     pub fn run_with_input(&self, args: &[&str], input: Option<&str>) -> Output {
+        self.run_in(args, input, &[])
+    }
+
+    /// Runs with these environment variables set (`COLUMNS`...).
+    pub fn run_with_env(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
+        self.run_in(args, None, env)
+    }
+
+    fn run_in(&self, args: &[&str], input: Option<&str>, env: &[(&str, &str)]) -> Output {
         use std::io::Write;
         let now: &[&str] = if args.contains(&"--now") {
             &[]
@@ -37,6 +46,9 @@ impl Rk {
             .args(args)
             .env_remove("REKINDLE_DB")
             .env_remove("REKINDLE_TEMPLATES")
+            // Tables are fitted to 80 columns unless the shell exports another width.
+            .env_remove("COLUMNS")
+            .envs(env.iter().copied())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -302,4 +314,41 @@ pub fn field_pipeline(
         ]);
     }
     d
+}
+
+/// Every table, every row, each row as text, sorted.
+pub fn dump(db: &Path) -> std::collections::BTreeMap<String, Vec<String>> {
+    let conn =
+        rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .unwrap();
+    let tables: Vec<String> = conn
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    let mut out = std::collections::BTreeMap::new();
+    for table in tables {
+        let mut statement = conn.prepare(&format!("SELECT * FROM \"{table}\"")).unwrap();
+        let columns = statement.column_count();
+        let mut rows: Vec<String> = statement
+            .query_map([], |r| {
+                let values: Vec<String> = (0..columns)
+                    .map(|i| match r.get_ref(i).unwrap() {
+                        rusqlite::types::ValueRef::Text(t) => {
+                            format!("{:?}", String::from_utf8_lossy(t))
+                        }
+                        other => format!("{other:?}"),
+                    })
+                    .collect();
+                Ok(values.join(" | "))
+            })
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        rows.sort();
+        out.insert(table, rows);
+    }
+    out
 }

@@ -9,8 +9,8 @@
 //! forwarded: zammad/zammad's out-of-office filter spec and public forwarding examples).
 //! `Precedence: bulk|list|junk` is not one of them: RFC
 //! 3834 §3.1.8 asks responders to *send* nothing to such mail, and mailing lists stamp it on
-//! every post, people's replies included (issue 10: 0 of 34 list replies were read as replies
-//! while it counted). Nor is `X-Auto-Response-Suppress` with other values: Outlook and Office
+//! every post, people's replies included (while it counted, none of 34 replies posted to lists
+//! were read as replies). Nor is `X-Auto-Response-Suppress` with other values: Outlook and Office
 //! 365 stamp `DR, RN, NRN, OOF, AutoReply` on mail people write (seen on public kernel-list
 //! posts from Office 365 tenants).
 //!
@@ -19,8 +19,10 @@
 //! message decides: a first-person absence plus the formulas of an out-of-office ("thank you
 //! for your message", "limited access to email", "for urgent matters please contact", "I will
 //! reply on my return") in English, German, French or Spanish. A person who mentions a holiday,
-//! answers an out-of-office, or quotes one below their answer is not an auto-reply (issue 10;
-//! auditbuffet ab-000611: wording filters take real replies for auto-replies).
+//! answers an out-of-office, or quotes one below their answer is not an auto-reply (PLAYBOOK.md,
+//! "Numbers from the field": sequences stop on a reply and ignore out-of-office, so taking a
+//! reply for one loses it; auditbuffet ab-000611: wording filters take real replies for
+//! auto-replies).
 //!
 //! A permanent auto-reply (left the company, no longer with, mailbox not monitored, retired,
 //! "no longer using this email") carries the words and the successor it names
@@ -520,7 +522,7 @@ fn decide(
         AutoReplyEvidence::Wording(wording(subject, text, sent, order, moved.is_some())?)
     };
     // A notice that names a return is an absence, never a departure: stopping a contact on
-    // a misread holiday costs the deal (precision first, issue 10 section 1).
+    // a misread holiday costs the deal, while a missed departure only delays the stop.
     let returns_on = return_date_in(text, sent, order);
     // A person who left the company is gone whatever address they give; an address that is
     // no longer used, with a new one, is the same person moved.
@@ -568,8 +570,8 @@ fn decide(
 /// names is kept in the reading (`referral`) for the caller to offer as a suggested contact.
 /// The reading is an out-of-office (an automatic absence, here for good), never a reply that
 /// moves the deal; its evidence quotes the notice. Source: oneshot-agent/oneshot-gtm#63 (a
-/// "no longer with" notice must stop the cadence) and issue 10, sections 1 and 3 (stop the
-/// address, offer the successor).
+/// "no longer with" notice must stop the cadence) and PLAYBOOK.md, "Warning signs" (a deal
+/// needs someone with clout: the successor named is the way to stay multi-threaded).
 ///
 /// A notice that the person moved address (`Departure::new_address`) retires only the old
 /// address (`Action::StopAddress`): the person is still the deal's contact, and the new
@@ -630,8 +632,9 @@ fn wording(subject: &str, text: &str, sent: Date, order: DayOrder, moved: bool) 
     if text.is_empty() || text.chars().count() > SHORT {
         return None;
     }
-    // "Yes. I'm away until the 17th": a person answering, who mentions an absence (issue 10,
-    // section 3). Headers and the subject still mark a real notice before this is asked.
+    // "Yes. I'm away until the 17th": a person answering, who mentions an absence; their
+    // answer must not be ignored as an out-of-office. Headers and the subject still mark a
+    // real notice before this is asked.
     if opens_with_answer(text) {
         return None;
     }

@@ -9,7 +9,9 @@
 //! non-standard bounce (qmail's "failure notice", Exim's "Mail delivery failed", Postfix or
 //! Sendmail without a report part, Exchange's "Undeliverable") names its failed recipients in
 //! its own text, above the copy of the returned message: only those count, never the From,
-//! To and Cc of the copy (haraka/Haraka#568, bruceg/ezmlm-idx#11). No crate on the toolchain
+//! To and Cc of the copy (haraka/Haraka#568, bruceg/ezmlm-idx#11), nor the returned message's
+//! sender where the text names it (the notice goes to the sender, RFC 5321 section 4.5.5).
+//! Exim's "retry timeout exceeded" is Exim giving up for good: a failure, not a delay. No crate on the toolchain
 //! reads RFC 3464 fields or the non-standard forms (mail-parser leaves a
 //! `message/delivery-status` part as bytes), so both are read here, by their published shapes.
 
@@ -225,10 +227,9 @@ const DELAY_WORDS: &[&str] = &[
     "verzögert",
 ];
 
-/// Wording of a message given up on after retrying (Exim's "retry timeout exceeded",
-/// Sendmail's "could not be delivered for too long"): the address is not known to be bad.
+/// Wording of a message given up on after retrying (Sendmail's "could not be delivered for
+/// too long", a queue lifetime passed): the address is not known to be bad.
 const GAVE_UP_WORDS: &[&str] = &[
-    "retry timeout exceeded",
     "in the queue too long",
     "delivered for too long",
     "message expired",
@@ -240,6 +241,10 @@ const GAVE_UP_WORDS: &[&str] = &[
 /// failure is permanent even beside delay wording; the rest ("could not be delivered") are
 /// also how delay notices begin ("could not be delivered for more than 2 hours").
 const PERMANENT_WORDS: &[&str] = &[
+    // Exim's reason when an address passed its retry rules' time limit: Exim stops trying and
+    // returns the message ("This is a permanent error"), a final failure (RFC 3464 section
+    // 2.3.3, Action `failed`), whatever transient code the last attempt got.
+    "retry timeout exceeded",
     "permanent",
     "given up",
     "giving up",
@@ -258,7 +263,7 @@ const PERMANENT_WORDS: &[&str] = &[
     "failed to these recipients",
     "not found",
 ];
-const STRONG_WORDS: usize = 9;
+const STRONG_WORDS: usize = 10;
 
 /// Lines that start the copy of the returned message in a non-standard bounce: nothing below
 /// them names a failed recipient.
@@ -325,7 +330,7 @@ const COPY_HEADERS: &[&str] = &[
 /// contact's bounces (`Outcome::Bounced`) and engagements (`Activity::is_engagement`: a reply,
 /// a call that connected, a meeting held) decides; an address that works again (they wrote
 /// back from it) is reachable. Source: PLAYBOOK.md, "Numbers from the field" (sequences stop
-/// on a bounce); issue 10, "Bounces" (draft time and send time agree).
+/// on a bounce); one rule for both, so a draft never goes to an address the send would refuse.
 pub fn contact_bounced(record: &DealRecord, contact: ContactId) -> bool {
     record
         .activities
@@ -360,7 +365,8 @@ pub fn is_delivery_notice(message: &Message) -> bool {
 /// none is not a bounce. A report whose status part could not be read, or a non-standard
 /// bounce from a mail system: the addresses its own failure text names, above the copy of the
 /// returned message and outside header lines, when that text speaks of a permanent failure and
-/// not of a delay. `own` (the rep's addresses) are never taken.
+/// not of a delay. `own` (the rep's addresses) are never taken, nor the returned message's
+/// sender (the notice's To, the `MAIL FROM:` of a transcript), known to the rep or not.
 pub fn bounced_addresses(message: &Message, own: &[EmailAddress]) -> Option<Vec<EmailAddress>> {
     if let Some(report) = message.delivery_report.as_ref().filter(|r| !r.is_empty()) {
         let mut failed: Vec<EmailAddress> = Vec::new();
@@ -419,7 +425,9 @@ pub fn bounced_addresses(message: &Message, own: &[EmailAddress]) -> Option<Vec<
     // A transient status (qmail's "(#4.4.3) I'm not going to try again") with no permanent
     // one: the message was given up on, the address is not known to be bad (RFC 3463
     // section 3.1).
+    let final_failure = lower.contains(PERMANENT_WORDS[0]);
     let soft = !permanent_code
+        && !final_failure
         && (has_enhanced_code(&lower, '4') || GAVE_UP_WORDS.iter().any(|w| lower.contains(w)));
     let permanent = strong_words || permanent_code;
     // From a daemon's address, its wording alone may tell (a subject in another language,
@@ -436,6 +444,16 @@ pub fn bounced_addresses(message: &Message, own: &[EmailAddress]) -> Option<Vec<
     if !is_bounce || soft || (delayed && !permanent) {
         return None;
     }
+    // The returned message's sender: the notice goes to its reverse-path (RFC 5321 section
+    // 4.5.5), so the notice's own To is the sender, and a transcript may name it after `MAIL
+    // FROM:` and again in the refusal ("550 5.7.0 <sender>... Please use the smtp server of
+    // your ISP": the sender was refused, not a recipient). Neither is a failed recipient.
+    let sender: Vec<EmailAddress> = message
+        .to
+        .iter()
+        .filter_map(|a| super::normalise_address(a.as_str()))
+        .chain(transcript_senders(failure))
+        .collect();
     let mut found: Vec<EmailAddress> = Vec::new();
     for line in failure.lines() {
         let lower = line.to_lowercase();
@@ -450,6 +468,7 @@ pub fn bounced_addresses(message: &Message, own: &[EmailAddress]) -> Option<Vec<
             if !word.contains('/')
                 && let Some(address) = super::normalise_address(word.trim_matches(['.', '\'']))
                 && !own.contains(&address)
+                && !sender.contains(&address)
                 && !is_daemon(&address)
                 && !found.contains(&address)
             {
@@ -458,6 +477,24 @@ pub fn bounced_addresses(message: &Message, own: &[EmailAddress]) -> Option<Vec<
         }
     }
     Some(found)
+}
+
+/// The addresses an SMTP transcript in a bounce's text gives as the envelope sender
+/// (`MAIL FROM:<dana@seller.example>`, RFC 5321 section 4.1.1.2), lower-cased as the record
+/// keeps them.
+fn transcript_senders(text: &str) -> Vec<EmailAddress> {
+    let lower = text.to_lowercase();
+    lower
+        .match_indices("mail from:")
+        .filter_map(|(at, marker)| {
+            let rest = lower[at + marker.len()..].trim_start();
+            let rest = rest.strip_prefix('<').unwrap_or(rest);
+            let end = rest
+                .find(|c: char| c.is_whitespace() || matches!(c, '>' | ','))
+                .unwrap_or(rest.len());
+            super::normalise_address(&rest[..end])
+        })
+        .collect()
 }
 
 /// The part of a non-standard bounce's text above the copy of the returned message: up to a
@@ -590,6 +627,70 @@ mod tests {
                 &me
             )
             .is_none()
+        );
+    }
+
+    fn addresses(found: Option<Vec<EmailAddress>>) -> Option<Vec<String>> {
+        found.map(|v| v.iter().map(|a| a.as_str().to_string()).collect())
+    }
+
+    /// Exim returns a message with "retry timeout exceeded" when it stops trying for good:
+    /// a final failure, even when the last attempt got a transient code.
+    #[test]
+    fn an_exim_retry_timeout_is_a_final_failure() {
+        let me = vec![EmailAddress::parse("alex@seller.io").unwrap()];
+        for reason in [
+            "retry timeout exceeded",
+            "retry timeout exceeded\n    last error: 451 4.7.1 Greylisted, try again later",
+        ] {
+            let exim = message(
+                "mailer-daemon@mx.seller.io",
+                "Mail delivery failed: returning message to sender",
+                &format!(
+                    "A message that you sent could not be delivered to one or more of its\nrecipients. The following address(es) failed:\n\n  dana@northwind.io\n    {reason}\n\n------ This is a copy of the message, including all the headers. ------\n"
+                ),
+            );
+            assert_eq!(
+                addresses(bounced_addresses(&exim, &me)),
+                Some(vec!["dana@northwind.io".to_string()]),
+                "{reason}"
+            );
+        }
+        // A queue lifetime passed without Exim's final word is still not a hard bounce.
+        let expired = message(
+            "mailer-daemon@mx.seller.io",
+            "Returned mail: see transcript for details",
+            "dana@northwind.io: message expired after 5 days in the queue too long (4.4.7)\n",
+        );
+        assert_eq!(addresses(bounced_addresses(&expired, &me)), None);
+    }
+
+    /// The returned message's sender named in the failure text (the notice's own To, or
+    /// `MAIL FROM:` in the transcript and again in the refusal) is not a failed recipient,
+    /// even when it is none of the rep's known addresses (an alias, a shared mailbox).
+    #[test]
+    fn the_sender_named_in_a_transcript_is_not_a_failed_recipient() {
+        let me = vec![EmailAddress::parse("alex@seller.io").unwrap()];
+        let text = "This message was created automatically by mail delivery software.\n\nA message that you sent could not be delivered to one or more of its\nrecipients. This is a permanent error. The following address(es) failed:\n\n  dana@northwind.io\n    SMTP error from remote mail server after MAIL FROM:<sales@seller.io> SIZE=1543:\n    host mx.northwind.io [192.0.2.20]: 550 5.7.0 <sales@seller.io>... Please use the smtp server of your ISP.\n";
+        let transcript = message(
+            "mailer-daemon@mx.seller.io",
+            "Mail delivery failed: returning message to sender",
+            text,
+        );
+        assert_eq!(
+            addresses(bounced_addresses(&transcript, &me)),
+            Some(vec!["dana@northwind.io".to_string()])
+        );
+        // Named only in the refusal: the notice's To says whose message it returns.
+        let mut to_sender = message(
+            "mailer-daemon@mx.seller.io",
+            "Mail delivery failed: returning message to sender",
+            &text.replace("MAIL FROM:<sales@seller.io>", "end of data"),
+        );
+        to_sender.to = vec![EmailAddress::parse("Sales+crm@seller.io").unwrap()];
+        assert_eq!(
+            addresses(bounced_addresses(&to_sender, &me)),
+            Some(vec!["dana@northwind.io".to_string()])
         );
     }
 }

@@ -6,8 +6,9 @@
 //! a legal disclaimer and a mailing list's footer. Only the own fragments are kept, so an answer
 //! written below the quote (bottom-posting) or between quoted lines (inline answers) survives,
 //! and a list's "To unsubscribe" footer or a quoted proposal never reads as the sender's words.
-//! The reply reader, summaries and the auto-reply wording checks all read this text
-//! (issue 10, section 2; playbook: "the cue is in the sender's own new text").
+//! The reply reader, summaries and the auto-reply wording checks all read this text: what the
+//! prospect says this time is in their own new words, never in the history they quote
+//! (PLAYBOOK.md, "What this means for the product": the product reads the replies).
 //!
 //! The approach follows the ideas of GitHub's email_reply_parser (a message is a list of
 //! fragments, each quoted, signature or own, scanned in order) and Mailgun's talon (attribution

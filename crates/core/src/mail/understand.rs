@@ -6,8 +6,8 @@
 //!
 //! Whether an inbound message *answers* the rep (`MailActivity::answers_touch`) is told apart
 //! from whether it is engagement: mail from a deal's people before the rep ever wrote is
-//! engagement, but it answers nothing (issue 10, sections 1 and 3, "Threads": a reply moves a
-//! deal on its own only when it answers the rep's conversation). A message from an address
+//! engagement, but it answers nothing (a reading moves a deal on its own only when the reply
+//! answers the rep's conversation: `reply::DealSituation::direct`). A message from an address
 //! outside every known account that answers a rep's touch by its headers is that touch's
 //! contact writing from another address (PLAYBOOK.md, "Numbers from the field": HubSpot
 //! sequences stop on a reply from the contact or an alias; HubSpot's help on unenrolling
@@ -257,7 +257,8 @@ pub struct MailActivity {
     /// (`List-Id`, `List-Unsubscribe`, `Precedence: list|bulk|junk`) outside such a thread.
     /// False for outbound mail, bounces, and mail that predates every touch (engagement, but an
     /// answer to nothing: such a message is recorded as `Outcome::Wrote`, not `Replied`).
-    /// Source: issue 10, sections 1 and 3 ("Threads").
+    /// Source: PLAYBOOK.md, "Numbers from the field" (a sequence stops on the contact's reply
+    /// to it); a reading moves a deal on its own only on such an answer.
     pub answers_touch: bool,
     /// For a bounce naming several contacts: the others (deal, contact), each to be recorded
     /// as a bounce of its own (`contact` is the first).

@@ -1,7 +1,7 @@
-//! The labelled evaluation sets and how the reader does on them (`eval/README.md`): first the
-//! deal moves it would make on its own (confident readings of lost, stop, later, referral or
-//! revive), wrong and right (issue 10: a wrong move does the damage the tool exists to
-//! prevent), then per-class precision and recall. The model is scored on replies it never saw
+//! The labelled evaluation sets and how the reader does on them (`eval/README.md`): first the deal
+//! moves it would make on its own (confident readings of lost, stop, later, referral or revive),
+//! wrong and right (a wrong move closes or stops a deal that was alive: the damage the tool exists
+//! to prevent), then per-class precision and recall. The model is scored on replies it never saw
 //! (`cross_validate`); a set's score with a model trained on that same set is never accuracy.
 
 use super::model::Model;
@@ -119,8 +119,9 @@ impl Miss {
     }
 }
 
-/// Whether a reading of `class` moves a deal without the rep (issue 10, "deal-moving
-/// answers"): a confident lost, stop, later, referral or revive. An absence only holds the
+/// Whether a reading of `class` moves a deal without the rep (the answers `reply::plan` acts
+/// on: PLAYBOOK.md, "The breakup": a yes or a no both settle the deal): a confident lost, stop,
+/// later, referral or revive. An absence only holds the
 /// next touch; a question or unclear reading waits for the rep.
 pub fn moves(class: ReplyClass, confident: bool) -> bool {
     confident

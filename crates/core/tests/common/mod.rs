@@ -114,6 +114,7 @@ impl Fixture {
             outcome,
             contact: Some(ContactId(contact)),
             summary: String::new(),
+            subject: None,
             body: None,
             play: None,
             tone: ToneMark::default(),

@@ -1,0 +1,359 @@
+//! Bringing a team's CRM export in: `import` reads HubSpot, Salesforce or Pipedrive export
+//! files (deals, contacts, companies, activities), each row typed or refused with its file,
+//! line and column (`rekindle_ingest::crm`), and upserts every record by the CRM's id in one
+//! transaction (`Store::crm_import`): companies first, then contacts, deals and activities, so
+//! associations between files imported together resolve whatever order they were named in.
+//!
+//! A ZIP of CSV files (HubSpot's large exports) is read as the files inside it.
+//!
+//! All or nothing where it matters: the whole import is one transaction, so a crash or a
+//! failure leaves the record as it was and a re-run ends as one clean run would; `strict`
+//! keeps nothing when any row is refused; `dry_run` reports what would change and keeps
+//! nothing.
+
+use crate::{AppError, Caller};
+use jiff::Timestamp;
+use rekindle_core::crm::{CrmRecord, Prefer};
+use rekindle_ingest::IngestError;
+use rekindle_ingest::crm::map::{Columns, Field, Mapping, RowReader, Settings};
+use rekindle_ingest::crm::values::{self, DateOrder};
+use rekindle_ingest::crm::{Crm, Object, Sheet, archive, detect};
+use rekindle_store::{Conflict, Store, Upsert};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+/// What to import and how.
+#[derive(Clone, Debug, Default)]
+pub struct ImportRequest {
+    pub files: Vec<PathBuf>,
+    /// The CRM, when the headers cannot say (a localized export).
+    pub crm: Option<Crm>,
+    pub mapping: Mapping,
+    /// Keep nothing if any row is refused.
+    pub strict: bool,
+    /// Report what would change; keep nothing.
+    pub dry_run: bool,
+    pub prefer: Prefer,
+}
+
+/// Counts for one object.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    pub created: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+    pub conflicts: usize,
+    pub refused: usize,
+}
+
+/// A row not brought in: where, and why.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct RefusedRow {
+    pub file: String,
+    pub line: u64,
+    /// The column to blame, when one is.
+    pub column: Option<String>,
+    pub reason: String,
+}
+
+/// A record both sides changed since the last import.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ConflictRow {
+    pub file: String,
+    pub line: u64,
+    /// The CRM's id of the record.
+    pub id: String,
+    pub fields: Vec<Conflict>,
+}
+
+/// One file read.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct FileRead {
+    pub file: String,
+    pub object: String,
+    pub rows: usize,
+    /// Footer lines passed over (a Salesforce report's totals and notices).
+    pub footer_lines: usize,
+}
+
+/// What an import did (or, in a dry run or a strict import that refused a row, would have
+/// done).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CrmSummary {
+    pub crm: String,
+    pub files: Vec<FileRead>,
+    /// Per object (`companies`, `contacts`, `deals`, `activities`).
+    pub objects: BTreeMap<String, Counts>,
+    pub refused: Vec<RefusedRow>,
+    pub conflicts: Vec<ConflictRow>,
+    /// Things worth a look that refuse nothing (text that looks re-saved in the wrong
+    /// encoding).
+    pub warnings: Vec<String>,
+    /// Whether the changes were kept (false for a dry run, or a strict import with refusals).
+    pub kept: bool,
+}
+
+impl CrmSummary {
+    /// Refused rows counted by reason, most frequent first.
+    pub fn refused_by_reason(&self) -> Vec<(String, usize)> {
+        let mut by: BTreeMap<&str, usize> = BTreeMap::new();
+        for r in &self.refused {
+            *by.entry(r.reason.as_str()).or_default() += 1;
+        }
+        let mut list: Vec<(String, usize)> =
+            by.into_iter().map(|(r, n)| (r.to_string(), n)).collect();
+        list.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        list
+    }
+}
+
+/// Reports rows as they are read.
+pub trait CrmProgress: Send {
+    /// `rows` more rows of `file` read.
+    fn rows(&mut self, _file: &str, _rows: u64) {}
+}
+
+impl CrmProgress for () {}
+
+fn order(object: Object) -> u8 {
+    match object {
+        Object::Companies => 0,
+        Object::Contacts => 1,
+        Object::Deals => 2,
+        Object::Activities => 3,
+    }
+}
+
+/// The object of a file whose headers only the mapping knows (a localized export): the one
+/// whose mapped id column the file has.
+fn mapped_object(crm: Option<Crm>, mapping: &Mapping, headers: &[String]) -> Option<(Crm, Object)> {
+    let crm = crm?;
+    [
+        Object::Companies,
+        Object::Contacts,
+        Object::Deals,
+        Object::Activities,
+    ]
+    .into_iter()
+    .find(|o| {
+        mapping
+            .columns
+            .get(o.as_str())
+            .and_then(|t| t.get("id"))
+            .is_some_and(|id| headers.iter().any(|h| h.eq_ignore_ascii_case(id.trim())))
+    })
+    .map(|o| (crm, o))
+}
+
+fn source(e: IngestError) -> AppError {
+    AppError::NothingImported(e)
+}
+
+/// The day/month order of a file's slashed dates, from its date columns' values: a first
+/// pass that stops at the first value that settles it.
+///
+/// Errors: the file cannot be read again.
+fn date_order_of(path: &std::path::Path, columns: &Columns) -> Result<Option<DateOrder>, AppError> {
+    let mut sheet = Sheet::open(path).map_err(source)?;
+    let dated: Vec<usize> = [
+        Field::CloseDate,
+        Field::Created,
+        Field::StageEntered,
+        Field::LastActivity,
+        Field::At,
+    ]
+    .into_iter()
+    .filter_map(|f| columns.header(f))
+    .filter_map(|h| sheet.column(h))
+    .collect();
+    if dated.is_empty() {
+        return Ok(None);
+    }
+    while let Some(row) = sheet.next_row().map_err(source)? {
+        let cells = dated
+            .iter()
+            .filter_map(|&i| row.cells.get(i))
+            .map(String::as_str);
+        match values::infer_order(cells) {
+            Ok(Some(o)) => return Ok(Some(o)),
+            Ok(None) => {}
+            // Both orders in one row: left to the rows themselves to be refused.
+            Err(_) => return Ok(None),
+        }
+    }
+    Ok(None)
+}
+
+/// Imports CRM export files at `now`.
+///
+/// Errors: a file cannot be opened or its headers match no CRM or object
+/// ([`AppError::NothingImported`], naming the file and what was seen and expected); files of
+/// different CRMs; a mapping that does not fit ([`AppError::Unfit`] naming its key); the
+/// store's. In every error case nothing is kept.
+pub async fn import(
+    store: &Store,
+    _caller: &Caller,
+    now: Timestamp,
+    request: &ImportRequest,
+    progress: &mut dyn CrmProgress,
+) -> Result<CrmSummary, AppError> {
+    let mapping_crm = request
+        .mapping
+        .crm
+        .as_deref()
+        .map(Crm::parse)
+        .transpose()
+        .map_err(|e| AppError::Unfit(format!("mapping crm: {e}")))?;
+    let given = request.crm.or(mapping_crm);
+    // A ZIP (HubSpot's large exports) is read as the CSV files inside it, unpacked to a
+    // folder that lives as long as the import.
+    let unpacked =
+        tempfile::tempdir().map_err(|e| AppError::Internal(format!("a temporary folder: {e}")))?;
+    let mut paths: Vec<(PathBuf, String)> = Vec::new();
+    for path in &request.files {
+        if archive::is_zip(path) {
+            for u in archive::unpack(path, unpacked.path()).map_err(source)? {
+                paths.push((u.file, u.shown));
+            }
+        } else {
+            paths.push((path.clone(), path.display().to_string()));
+        }
+    }
+    // Every file opened and recognised before anything is written.
+    let mut files = Vec::new();
+    let mut crm: Option<Crm> = None;
+    let mut warnings = Vec::new();
+    for (path, shown) in &paths {
+        let sheet = Sheet::open(path).map_err(source)?;
+        let (c, object) = match detect(&sheet.headers, given) {
+            Ok(found) => found,
+            Err(why) => mapped_object(given, &request.mapping, &sheet.headers)
+                .ok_or_else(|| AppError::Unfit(format!("{shown}: {why}")))?,
+        };
+        if let Some(first) = crm
+            && first != c
+        {
+            return Err(AppError::Unfit(format!(
+                "{shown} is a {c} export, the files before it {first} exports: import one CRM at a time"
+            )));
+        }
+        crm = Some(c);
+        if sheet.dialect.mojibake {
+            warnings.push(format!(
+                "{shown}: some text looks re-saved in the wrong encoding (\"O‚ÄôConnor\" for \"O’Connor\"); it is kept as written"
+            ));
+        }
+        files.push((path.clone(), shown.clone(), object, sheet.headers.clone()));
+    }
+    let Some(crm) = crm else {
+        return Err(AppError::Unfit("no files to import".into()));
+    };
+    let settings = Settings::new(crm, &request.mapping, store.currency().await?)
+        .map_err(|e| AppError::Unfit(e.to_string()))?;
+    files.sort_by_key(|(_, _, o, _)| order(*o));
+    let mut resolved = Vec::new();
+    for (path, shown, object, headers) in &files {
+        let columns = Columns::resolve(crm, *object, headers, &settings)
+            .map_err(|why| AppError::Unfit(format!("{shown}: {why}")))?;
+        let date_order = match settings.date_order {
+            Some(o) => Some(o),
+            None => date_order_of(path, &columns)?,
+        };
+        resolved.push((path.clone(), shown.clone(), *object, columns, date_order));
+    }
+
+    let mut summary = CrmSummary {
+        crm: crm.as_str().to_string(),
+        files: Vec::new(),
+        objects: BTreeMap::new(),
+        refused: Vec::new(),
+        conflicts: Vec::new(),
+        warnings,
+        kept: false,
+    };
+    let mut import = store.crm_import(crm.as_str(), now, request.prefer).await?;
+    for (path, shown, object, columns, date_order) in &resolved {
+        let file = shown.clone();
+        let reader = RowReader {
+            columns,
+            settings: &settings,
+            date_order: *date_order,
+        };
+        let mut sheet = Sheet::open(path).map_err(source)?;
+        let counts = summary
+            .objects
+            .entry(object.as_str().to_string())
+            .or_default();
+        let mut rows = 0usize;
+        while let Some(row) = sheet.next_row().map_err(AppError::Source)? {
+            rows += 1;
+            if rows.is_multiple_of(1000) {
+                progress.rows(&file, 1000);
+            }
+            let record = match reader.read(&row) {
+                Ok(r) => r,
+                Err(rejected) => {
+                    counts.refused += 1;
+                    summary.refused.push(RefusedRow {
+                        file: file.clone(),
+                        line: rejected.line,
+                        column: rejected.column,
+                        reason: rejected.why,
+                    });
+                    continue;
+                }
+            };
+            let (id, done) = match &record {
+                CrmRecord::Company(c) => (c.id.clone(), import.company(c).await?),
+                CrmRecord::Contact(c) => (c.id.clone(), import.contact(c).await?),
+                CrmRecord::Deal(d) => (d.id.clone(), import.deal(d).await?),
+                CrmRecord::Activity(a) => (a.id.clone(), import.activity(a).await?),
+            };
+            match done {
+                Upsert::Created => counts.created += 1,
+                Upsert::Updated(_) => counts.updated += 1,
+                Upsert::Unchanged => counts.unchanged += 1,
+                Upsert::Conflicts { conflicts, .. } => {
+                    counts.conflicts += 1;
+                    summary.conflicts.push(ConflictRow {
+                        file: file.clone(),
+                        line: row.line,
+                        id,
+                        fields: conflicts,
+                    });
+                }
+                Upsert::Refused(reason) => {
+                    counts.refused += 1;
+                    summary.refused.push(RefusedRow {
+                        file: file.clone(),
+                        line: row.line,
+                        column: None,
+                        reason,
+                    });
+                }
+            }
+        }
+        progress.rows(&file, (rows % 1000) as u64);
+        summary.files.push(FileRead {
+            file,
+            object: object.as_str().to_string(),
+            rows,
+            footer_lines: sheet.footer.len(),
+        });
+    }
+    let keep = !request.dry_run && (!request.strict || summary.refused.is_empty());
+    if keep {
+        import.commit().await?;
+    } else {
+        import.rollback().await?;
+    }
+    summary.kept = keep;
+    Ok(summary)
+}
+
+/// The mapping file a CRM's exports start from: its default pipeline's stages and every
+/// standard header, as TOML for the user to edit.
+pub fn default_mapping(crm: Crm) -> String {
+    Mapping::defaults(crm).to_toml()
+}

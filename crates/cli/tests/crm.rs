@@ -1,0 +1,647 @@
+//! `rekindle import crm` on the CRM export fixtures (crates/ingest/tests/fixtures/crm): what
+//! each export brings in, re-imports that add nothing, updated exports that update, conflicts
+//! with the rep's own changes, dry runs and strict imports that change nothing, refused rows
+//! with their line and column, a failure mid-way, and mail imported afterwards matching the
+//! people who came from the CRM. The real binary on a real SQLite file.
+
+mod common;
+
+use common::*;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+const AT: &str = "2025-03-05T12:00:00Z";
+
+fn fixture(name: &str) -> String {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../ingest/tests/fixtures/crm")
+        .join(name)
+        .to_string_lossy()
+        .into_owned()
+}
+
+fn hubspot() -> Vec<String> {
+    vec![
+        fixture("hubspot-crm-exports-all-deals-2025-03-05.csv"),
+        fixture("hubspot-crm-exports-all-contacts-2025-03-05-excel-resaved.csv"),
+    ]
+}
+
+fn init() -> Rk {
+    let rk = Rk::new();
+    assert!(rk.run(&["init"]).status.success());
+    rk
+}
+
+/// `import crm` with `files` and `flags`, as JSON (it must exit `code`).
+fn import(rk: &Rk, files: &[String], flags: &[&str], code: i32) -> Value {
+    let mut args = vec!["--now", AT, "--json", "import", "crm"];
+    args.extend(files.iter().map(String::as_str));
+    args.extend_from_slice(flags);
+    let out = rk.run(&args);
+    assert_eq!(
+        out.status.code(),
+        Some(code),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap_or(Value::Null)
+}
+
+fn count(summary: &Value, object: &str, what: &str) -> u64 {
+    summary["objects"][object][what].as_u64().unwrap_or(0)
+}
+
+fn deal(rk: &Rk, title_start: &str) -> Value {
+    let list = rk.json(&["--now", AT, "deal", "list"]);
+    let d = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["title"].as_str().unwrap().starts_with(title_start))
+        .unwrap_or_else(|| panic!("no deal {title_start}: {list}"))
+        .clone();
+    rk.json(&["--now", AT, "show", &d["id"].to_string()])["record"].clone()
+}
+
+/// The deals export with one line replaced.
+fn edited(dir: &Path, replace: &str, with: &str) -> String {
+    let text =
+        std::fs::read_to_string(fixture("hubspot-crm-exports-all-deals-2025-03-05.csv")).unwrap();
+    assert!(text.contains(replace));
+    file(dir, "deals-updated.csv", &text.replace(replace, with))
+        .to_string_lossy()
+        .into_owned()
+}
+
+#[test]
+fn a_hubspot_export_comes_in_once_with_its_people_under_their_accounts() {
+    let rk = init();
+    let s = import(&rk, &hubspot(), &[], 0);
+    assert_eq!(s["crm"], "hubspot");
+    assert_eq!(count(&s, "deals", "created"), 4);
+    assert_eq!(count(&s, "contacts", "created"), 4);
+    assert!(s["kept"].as_bool().unwrap());
+    let d = deal(&rk, "Northwind");
+    assert_eq!(d["deal"]["stage"], "negotiation");
+    assert_eq!(d["deal"]["amount"]["cents"], 4_800_000);
+    assert_eq!(d["deal"]["expected_close"], "2025-03-28");
+    assert_eq!(d["deal"]["account"]["name"], "Northwind Freight");
+    let people: Vec<&str> = d["contacts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(people, vec!["Elena Petrova", "Tom Hale"]);
+    assert_eq!(d["stage_history"][0]["at"], "2025-01-20T11:03:00Z");
+    let lost = deal(&rk, "Acme Tiles");
+    assert_eq!(lost["deal"]["status"], "lost");
+    assert_eq!(lost["deal"]["loss"]["reason"], "competitor");
+    assert_eq!(
+        lost["deal"]["loss"]["note"],
+        "Went with incumbent; budget moved to Q3"
+    );
+    assert_eq!(
+        lost["deal"]["account"]["name"], "Acme Tiles, Inc.",
+        "the account of its contact"
+    );
+
+    let before = dump(&rk.db);
+    let again = import(&rk, &hubspot(), &[], 0);
+    assert_eq!(count(&again, "deals", "unchanged"), 4);
+    assert_eq!(count(&again, "contacts", "unchanged"), 4);
+    assert_eq!(dump(&rk.db), before, "a re-import changes nothing");
+}
+
+#[test]
+fn an_updated_export_updates_and_a_change_on_both_sides_is_a_reported_conflict() {
+    let rk = init();
+    import(&rk, &hubspot(), &[], 0);
+    let dir = tempfile::tempdir().unwrap();
+    // The CRM: Northwind's amount went up; Müller Bau moved to Contract Sent.
+    let updated = edited(
+        dir.path(),
+        "\"Contract Sent\",\"Sales Pipeline\",\"48000\"",
+        "\"Contract Sent\",\"Sales Pipeline\",\"52000\"",
+    );
+    let text = std::fs::read_to_string(&updated)
+        .unwrap()
+        .replace("\"Decision Maker Bought-In\"", "\"Contract Sent\"");
+    std::fs::write(&updated, text).unwrap();
+    // The rep, meanwhile, moved Müller Bau back to demo.
+    let muller = deal(&rk, "Müller")["deal"]["id"].to_string();
+    assert!(
+        rk.run(&["--now", AT, "deal", "stage", &muller, "demo"])
+            .status
+            .success()
+    );
+
+    let files = vec![updated.clone(), hubspot()[1].clone()];
+    let s = import(&rk, &files, &[], 0);
+    assert_eq!(count(&s, "deals", "updated"), 1, "{s}");
+    assert_eq!(count(&s, "deals", "conflicts"), 1, "{s}");
+    assert_eq!(deal(&rk, "Northwind")["deal"]["amount"]["cents"], 5_200_000);
+    let conflict = &s["conflicts"][0];
+    assert_eq!(conflict["id"], "18741203346");
+    assert_eq!(conflict["fields"][0]["field"], "stage");
+    assert_eq!(conflict["fields"][0]["kept"], "local");
+    assert_eq!(
+        deal(&rk, "Müller")["deal"]["stage"],
+        "demo",
+        "the rep's change is kept"
+    );
+
+    // Said again with --prefer crm, the CRM's value is taken (and still reported).
+    let rk2 = init();
+    import(&rk2, &hubspot(), &[], 0);
+    let muller2 = deal(&rk2, "Müller")["deal"]["id"].to_string();
+    assert!(
+        rk2.run(&["--now", AT, "deal", "stage", &muller2, "demo"])
+            .status
+            .success()
+    );
+    let s = import(&rk2, &files, &["--prefer", "crm"], 0);
+    assert_eq!(s["conflicts"][0]["fields"][0]["kept"], "crm");
+    assert_eq!(deal(&rk2, "Müller")["deal"]["stage"], "negotiation");
+    let history = deal(&rk2, "Müller")["stage_history"]
+        .as_array()
+        .unwrap()
+        .len();
+    assert_eq!(history, 3, "proposal, demo, negotiation");
+}
+
+#[test]
+fn a_dry_run_and_a_strict_import_with_a_refused_row_change_nothing() {
+    let rk = init();
+    let before = dump(&rk.db);
+    let s = import(&rk, &hubspot(), &["--dry-run"], 0);
+    assert_eq!(count(&s, "deals", "created"), 4);
+    assert!(!s["kept"].as_bool().unwrap());
+    assert_eq!(dump(&rk.db), before);
+
+    let dir = tempfile::tempdir().unwrap();
+    let bad = edited(dir.path(), "\"12500.5\"", "\"lots\"");
+    let s = import(&rk, std::slice::from_ref(&bad), &["--strict"], 1);
+    assert!(!s["kept"].as_bool().unwrap());
+    assert_eq!(dump(&rk.db), before, "strict: nothing kept");
+    let refused = &s["refused"][0];
+    assert_eq!(refused["line"], 3);
+    assert_eq!(refused["column"], "Amount");
+    assert!(
+        refused["reason"].as_str().unwrap().contains("lots"),
+        "{refused}"
+    );
+
+    // Without --strict the other rows come in.
+    let s = import(&rk, &[bad], &[], 0);
+    assert_eq!(count(&s, "deals", "created"), 3);
+    assert_eq!(count(&s, "deals", "refused"), 1);
+}
+
+#[test]
+fn a_file_no_crm_wrote_is_refused_naming_its_headers() {
+    let rk = init();
+    let dir = tempfile::tempdir().unwrap();
+    let f = file(
+        dir.path(),
+        "mystery.csv",
+        "Nombre del negocio;Etapa;Importe\nAcme;Contrato;1\n",
+    );
+    let before = dump(&rk.db);
+    let out = rk.run(&["--now", AT, "import", "crm", f.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("mystery.csv")
+            && err.contains("\"Nombre del negocio\"")
+            && err.contains("Record ID"),
+        "{err}"
+    );
+    assert_eq!(dump(&rk.db), before);
+    // --init-mapping writes a mapping to start from, which then reads the file.
+    let mapping = dir.path().join("mapping.toml");
+    let out = rk.run(&[
+        "import",
+        "crm",
+        "--from",
+        "hubspot",
+        "--init-mapping",
+        mapping.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = std::fs::read_to_string(&mapping).unwrap();
+    assert!(
+        text.contains("\"Contract Sent\" = \"negotiation\""),
+        "{text}"
+    );
+    let own = file(
+        dir.path(),
+        "es.toml",
+        "crm = \"hubspot\"\n[stages]\nContrato = \"negotiation\"\n[columns.deals]\nid = \"Nombre del negocio\"\ntitle = \"Nombre del negocio\"\nstage = \"Etapa\"\namount = \"Importe\"\n",
+    );
+    let s = import(
+        &rk,
+        &[f.to_string_lossy().into_owned()],
+        &["--mapping", own.to_str().unwrap()],
+        0,
+    );
+    assert_eq!(count(&s, "deals", "created"), 1, "{s}");
+}
+
+#[test]
+fn salesforce_tasks_land_on_their_opportunities_and_pipedrive_activities_on_their_deals() {
+    let rk = init();
+    let s = import(
+        &rk,
+        &[
+            fixture("Task-dataloader-export.csv"),
+            fixture("Opportunity.csv"),
+        ],
+        &[],
+        0,
+    );
+    assert_eq!(count(&s, "deals", "created"), 3, "{s}");
+    assert!(count(&s, "activities", "created") >= 2, "{s}");
+    let northwind = deal(&rk, "Northwind");
+    let summaries: Vec<&str> = northwind["activities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["summary"].as_str().unwrap())
+        .collect();
+    assert!(
+        summaries.iter().any(|s| s.contains("MSA redlines")),
+        "{summaries:?}"
+    );
+    assert_eq!(
+        northwind["next_step"]["what"],
+        "MSA redlines back from legal"
+    );
+
+    let rk = init();
+    let s = import(
+        &rk,
+        &[
+            fixture("pipedrive-activities-export-excel-de.csv"),
+            fixture("pipedrive-deals-export.csv"),
+        ],
+        &[],
+        0,
+    );
+    assert_eq!(count(&s, "deals", "created"), 3, "{s}");
+    let muller = deal(&rk, "Müller");
+    assert_eq!(muller["deal"]["amount"]["currency"], "EUR");
+    let summaries: Vec<&str> = muller["activities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["summary"].as_str().unwrap())
+        .collect();
+    assert!(
+        summaries.contains(&"Angebot nachfassen"),
+        "{summaries:?}: {s}"
+    );
+    let refused: Vec<&str> = s["refused"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["reason"].as_str().unwrap())
+        .collect();
+    assert!(
+        refused.iter().any(|r| r.contains("planned")),
+        "the meeting not done yet is not history: {refused:?}"
+    );
+}
+
+#[test]
+fn a_failure_mid_import_keeps_nothing_and_a_rerun_ends_as_one_clean_run() {
+    let rk = init();
+    let before = dump(&rk.db);
+    let mut args = vec![
+        "--db".to_string(),
+        rk.db.to_string_lossy().into_owned(),
+        "--now".into(),
+        AT.into(),
+        "import".into(),
+        "crm".into(),
+    ];
+    args.extend(hubspot());
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_rekindle"))
+        .args(&args)
+        .env("FAILPOINTS", "store.commit=return")
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(dump(&rk.db), before);
+    import(&rk, &hubspot(), &[], 0);
+    let clean = init();
+    import(&clean, &hubspot(), &[], 0);
+    assert_eq!(rk.snapshot(), clean.snapshot());
+}
+
+#[test]
+fn mail_imported_afterwards_matches_the_people_from_the_crm() {
+    let rk = init();
+    import(&rk, &hubspot(), &[], 0);
+    let dir = tempfile::tempdir().unwrap();
+    let mbox = file(
+        dir.path(),
+        "inbox.mbox",
+        "From elena.petrova@northwind-freight.example Mon Mar  3 10:00:00 2025\nFrom: Elena Petrova <elena.petrova@northwind-freight.example>\nTo: maya@seller.example\nSubject: Fleet rollout: numbers\nDate: Mon, 03 Mar 2025 10:00:00 +0000\nMessage-ID: <np-1@northwind-freight.example>\n\nMaya, finance signed off on the 40 vans. Can we talk pricing for the second depot?\n\nElena\n",
+    );
+    let out = rk.run(&[
+        "--now",
+        AT,
+        "import",
+        "mail",
+        mbox.to_str().unwrap(),
+        "--me",
+        "maya@seller.example",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let northwind = deal(&rk, "Northwind");
+    let elena = northwind["contacts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "Elena Petrova")
+        .unwrap()["id"]
+        .clone();
+    let from_elena = northwind["activities"].as_array().unwrap().iter().any(|a| {
+        a["direction"] == "inbound"
+            && a["contact"] == elena
+            && a["summary"]
+                .as_str()
+                .unwrap()
+                .contains("finance signed off")
+    });
+    assert!(from_elena, "{}", northwind["activities"]);
+}
+
+/// Reads an exported CSV back: header and rows.
+fn read_csv(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
+    let mut r = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .from_path(path)
+        .unwrap();
+    let header = r.headers().unwrap().iter().map(str::to_string).collect();
+    let rows = r
+        .records()
+        .map(|x| x.unwrap().iter().map(str::to_string).collect())
+        .collect();
+    (header, rows)
+}
+
+fn export(rk: &Rk, crm: &str, out: &Path) -> Value {
+    let out = rk.run(&[
+        "--now",
+        AT,
+        "--json",
+        "export",
+        "crm",
+        "--to",
+        crm,
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn hubspot_gets_tasks_notes_and_lost_deals_in_its_import_columns_once() {
+    let rk = init();
+    import(&rk, &hubspot(), &[], 0);
+    let northwind = deal(&rk, "Northwind")["deal"]["id"].to_string();
+    assert!(
+        rk.run(&[
+            "--now",
+            AT,
+            "close",
+            &northwind,
+            "--lost",
+            "--reason",
+            "unresponsive"
+        ])
+        .status
+        .success()
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let e = export(&rk, "hubspot", dir.path());
+    assert!(e["notes"].as_u64().unwrap() >= 1, "{e}");
+    let ids = ["18741203345", "18741203346", "18741203347", "18741203348"];
+    let (header, rows) = read_csv(
+        &dir.path()
+            .join("rekindle-hubspot-tasks-notes-2025-03-05.csv"),
+    );
+    assert_eq!(
+        header,
+        [
+            "Deal Record ID",
+            "Task Title",
+            "Task Type",
+            "Task Priority",
+            "Task Due Date",
+            "Task Notes",
+            "Note Body",
+            "Activity Date"
+        ]
+    );
+    for r in &rows {
+        assert!(ids.contains(&r[0].as_str()), "a deal's Record ID: {r:?}");
+        // A task row has a title, a type and priority from HubSpot's values, a due time.
+        if !r[1].is_empty() {
+            assert!(["EMAIL", "CALL", "TODO"].contains(&r[2].as_str()), "{r:?}");
+            assert!(["HIGH", "MEDIUM", "LOW"].contains(&r[3].as_str()), "{r:?}");
+            assert!(
+                jiff::civil::DateTime::strptime("%Y-%m-%d %H:%M", &r[4]).is_ok(),
+                "{r:?}"
+            );
+        }
+        // A note is associated (it has the deal) and dated.
+        if !r[6].is_empty() {
+            assert!(
+                jiff::civil::DateTime::strptime("%Y-%m-%d %H:%M", &r[7]).is_ok(),
+                "{r:?}"
+            );
+        }
+    }
+    let request: Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            dir.path()
+                .join("rekindle-hubspot-tasks-notes-2025-03-05.importRequest.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let mapped: Vec<&str> = request["files"][0]["fileImportPage"]["columnMappings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["columnName"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        mapped,
+        header.iter().map(String::as_str).collect::<Vec<_>>()
+    );
+    let (header, rows) = read_csv(
+        &dir.path()
+            .join("rekindle-hubspot-deal-updates-2025-03-05.csv"),
+    );
+    assert_eq!(header, ["Record ID", "Deal Stage", "Closed Lost Reason"]);
+    assert_eq!(
+        rows,
+        vec![vec![
+            "18741203345".to_string(),
+            "Closed Lost".into(),
+            "unresponsive".into()
+        ]]
+    );
+
+    // Exported once: a second export to another folder holds nothing, and says what it skipped.
+    let again = tempfile::tempdir().unwrap();
+    let e = export(&rk, "hubspot", again.path());
+    assert_eq!(
+        (
+            e["tasks"].as_u64(),
+            e["notes"].as_u64(),
+            e["deal_updates"].as_u64()
+        ),
+        (Some(0), Some(0), Some(0))
+    );
+    assert!(!e["skipped"].as_array().unwrap().is_empty());
+    assert_eq!(std::fs::read_dir(again.path()).unwrap().count(), 0);
+}
+
+#[test]
+fn salesforce_and_pipedrive_files_keep_their_importers_rules() {
+    let rk = init();
+    import(
+        &rk,
+        &[
+            fixture("Opportunity.csv"),
+            fixture("Task-dataloader-export.csv"),
+        ],
+        &[],
+        0,
+    );
+    let dir = tempfile::tempdir().unwrap();
+    export(&rk, "salesforce", dir.path());
+    let (header, rows) = read_csv(&dir.path().join("Task-insert-2025-03-05.csv"));
+    assert_eq!(
+        header,
+        [
+            "WhatId",
+            "WhoId",
+            "OwnerId",
+            "Subject",
+            "ActivityDate",
+            "Status",
+            "Priority",
+            "Type",
+            "Description"
+        ]
+    );
+    assert!(!rows.is_empty());
+    for r in &rows {
+        assert!(
+            r[0].len() == 18 && r[0].starts_with("006"),
+            "an opportunity id: {r:?}"
+        );
+        assert!(!r[3].is_empty());
+        assert!(r[4].parse::<jiff::civil::Date>().is_ok(), "{r:?}");
+        assert!(
+            [
+                "Not Started",
+                "In Progress",
+                "Completed",
+                "Waiting on someone else",
+                "Deferred"
+            ]
+            .contains(&r[5].as_str())
+        );
+        assert!(["High", "Normal", "Low"].contains(&r[6].as_str()));
+        assert!(r[8].chars().count() <= 32_000);
+    }
+    let sdl = std::fs::read_to_string(dir.path().join("Task-insert-2025-03-05.sdl")).unwrap();
+    for h in &header {
+        assert!(sdl.lines().any(|l| l == format!("{h}={h}")), "{sdl}");
+    }
+
+    let rk = init();
+    import(&rk, &[fixture("pipedrive-deals-export.csv")], &[], 0);
+    let dir = tempfile::tempdir().unwrap();
+    export(&rk, "pipedrive", dir.path());
+    let (header, rows) = read_csv(
+        &dir.path()
+            .join("rekindle-pipedrive-activities-notes-2025-03-05.csv"),
+    );
+    assert_eq!(header[0], "Deal - ID");
+    assert!(header.iter().all(|h| h.starts_with("Deal - ")
+        || h.starts_with("Activity - ")
+        || h.starts_with("Note - ")));
+    for r in &rows {
+        assert!(r[0].parse::<u64>().is_ok(), "a Pipedrive deal id: {r:?}");
+        let done = &r[header.iter().position(|h| h == "Activity - Done").unwrap()];
+        assert!(done.is_empty() || done == "Done" || done == "Undone");
+    }
+}
+
+#[test]
+fn a_zipped_hubspot_export_reads_as_the_files_inside() {
+    let rk = init();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir
+        .path()
+        .join("hubspot-crm-exports-all-deals-2025-03-05-2025-03-05.zip");
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for (name, file) in [
+        (
+            "all-deals-2025-03-05.csv",
+            "hubspot-crm-exports-all-deals-2025-03-05.csv",
+        ),
+        (
+            "all-contacts-2025-03-05.csv",
+            "hubspot-crm-exports-all-contacts-2025-03-05-excel-resaved.csv",
+        ),
+    ] {
+        zip.start_file(name, options).unwrap();
+        std::io::Write::write_all(&mut zip, &std::fs::read(fixture(file)).unwrap()).unwrap();
+    }
+    // What a Mac adds to an archive is not read.
+    zip.start_file("__MACOSX/._all-deals-2025-03-05.csv", options)
+        .unwrap();
+    std::io::Write::write_all(&mut zip, b"\x00\x05\x16\x07").unwrap();
+    zip.finish().unwrap();
+    let s = import(&rk, &[path.to_string_lossy().into_owned()], &[], 0);
+    assert_eq!(count(&s, "deals", "created"), 4, "{s}");
+    assert_eq!(count(&s, "contacts", "created"), 4, "{s}");
+    let files: Vec<&str> = s["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["file"].as_str().unwrap())
+        .collect();
+    assert!(files.iter().all(|f| f.contains(".zip:all-")), "{files:?}");
+}

@@ -1,0 +1,166 @@
+//! A CRM's records as Rekindle keeps them, and the rule for bringing an updated export in
+//! without losing what the rep changed since the last one.
+//!
+//! The records are what `rekindle-ingest` reads out of an export (HubSpot, Salesforce,
+//! Pipedrive), typed: the CRM's own id (kept with the local record, so a later export of the
+//! same record updates it), and only what matters to the engine. [`merge`] is the three-way
+//! rule of every upsert: a field the CRM changed since the last import is taken, unless the
+//! rep changed it too, which is a conflict the caller settles (`Prefer`) and reports.
+
+use crate::{ActivityKind, DealStatus, Direction, FactKind, LostReason, Money, Outcome, Role};
+use jiff::Timestamp;
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+
+/// A deal as the CRM exported it, parsed.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CrmDeal {
+    pub line: u64,
+    /// The CRM's id (Salesforce ids in their 18-character form).
+    pub id: String,
+    pub title: String,
+    /// The Rekindle stage (for a closed deal, the CRM's stage as mapped when it is an open
+    /// stage, else `None`).
+    pub stage: Option<String>,
+    pub status: DealStatus,
+    pub amount: Option<Money>,
+    pub close_date: Option<Date>,
+    pub owner: Option<String>,
+    pub created: Option<Timestamp>,
+    pub stage_entered: Option<Timestamp>,
+    /// The taxonomy reason and the CRM's text, kept verbatim.
+    pub lost: Option<(LostReason, String)>,
+    pub next_step: Option<String>,
+    pub last_activity: Option<Timestamp>,
+    pub company_id: Option<String>,
+    pub company_name: Option<String>,
+    pub contact_ids: Vec<String>,
+    /// The prospect's words from custom columns: (kind, text, the column's header).
+    pub facts: Vec<(FactKind, String, String)>,
+    pub needed_features: Vec<String>,
+}
+
+/// A contact (person) as the CRM exported it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CrmContact {
+    pub line: u64,
+    pub id: String,
+    pub name: String,
+    /// Their addresses, the primary first.
+    pub emails: Vec<String>,
+    pub title: Option<String>,
+    pub role: Option<Role>,
+    /// They opted out of email (Salesforce `HasOptedOutOfEmail`): do not contact.
+    pub opted_out: bool,
+    pub company_id: Option<String>,
+    pub company_name: Option<String>,
+}
+
+/// A company (account, organization) as the CRM exported it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CrmCompany {
+    pub line: u64,
+    pub id: String,
+    pub name: String,
+    pub domain: Option<String>,
+}
+
+/// An activity (call, email, meeting, note, task) as the CRM exported it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CrmActivity {
+    pub line: u64,
+    pub id: String,
+    pub kind: ActivityKind,
+    pub direction: Direction,
+    pub at: Timestamp,
+    pub outcome: Option<Outcome>,
+    /// Not done yet: a task or meeting ahead, not an activity that happened.
+    pub planned: bool,
+    pub summary: String,
+    pub body: Option<String>,
+    pub deal_id: Option<String>,
+    pub deal_name: Option<String>,
+    pub contact_id: Option<String>,
+    pub company_id: Option<String>,
+}
+
+/// One parsed row of any object.
+#[derive(Clone, Debug, PartialEq)]
+pub enum CrmRecord {
+    Deal(CrmDeal),
+    Contact(CrmContact),
+    Company(CrmCompany),
+    Activity(CrmActivity),
+}
+
+/// Which side wins when the CRM and the rep both changed a field since the last import.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Prefer {
+    /// Keep the rep's value and report the conflict (the default: nothing the rep did is
+    /// overwritten without saying so).
+    #[default]
+    Local,
+    /// Take the CRM's value and report the conflict.
+    Crm,
+}
+
+/// What the upsert does with one field.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FieldMerge {
+    /// Nothing to do: the CRM did not change it, or it already holds the CRM's value.
+    Keep,
+    /// The CRM changed it and the rep did not: take the CRM's value.
+    Take,
+    /// Both changed it: the side `Prefer` names wins; the caller reports it.
+    Conflict { take: bool },
+}
+
+/// The three-way rule for one field: `before` is the value the last import brought in,
+/// `local` the value now in Rekindle, `incoming` the CRM's value now. A first import has no
+/// `before`: the incoming value is taken.
+pub fn merge<T: PartialEq>(
+    before: Option<&T>,
+    local: &T,
+    incoming: &T,
+    prefer: Prefer,
+) -> FieldMerge {
+    if local == incoming {
+        return FieldMerge::Keep;
+    }
+    match before {
+        None => FieldMerge::Take,
+        Some(b) if b == incoming => FieldMerge::Keep,
+        Some(b) if b == local => FieldMerge::Take,
+        Some(_) => FieldMerge::Conflict {
+            take: prefer == Prefer::Crm,
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_three_way_rule() {
+        let p = Prefer::Local;
+        // Unchanged in the CRM: the rep's edit stays.
+        assert_eq!(merge(Some(&1), &2, &1, p), FieldMerge::Keep);
+        // Changed in the CRM only: taken.
+        assert_eq!(merge(Some(&1), &1, &3, p), FieldMerge::Take);
+        // Both changed the same way: nothing to do.
+        assert_eq!(merge(Some(&1), &3, &3, p), FieldMerge::Keep);
+        // Both changed differently: a conflict, settled by preference.
+        assert_eq!(
+            merge(Some(&1), &2, &3, p),
+            FieldMerge::Conflict { take: false }
+        );
+        assert_eq!(
+            merge(Some(&1), &2, &3, Prefer::Crm),
+            FieldMerge::Conflict { take: true }
+        );
+        // A first import takes what the CRM says.
+        assert_eq!(merge(None, &2, &3, p), FieldMerge::Take);
+    }
+}

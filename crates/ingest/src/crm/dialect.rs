@@ -1,0 +1,468 @@
+//! A CRM export file as rows of text: its encoding and delimiter found from its first bytes,
+//! read as RFC 4180 CSV (the `csv` crate: quoted fields, doubled quotes, line breaks inside a
+//! quoted field, CRLF or LF), decoded as it streams (`encoding_rs_io`), the byte order mark
+//! dropped, and the footer lines of a Salesforce report export passed over.
+//!
+//! What the files really are (the CRM formats note, section 4): UTF-8 with a BOM (Salesforce
+//! Data Loader's default, Excel's "CSV UTF-8") or without (HubSpot); a legacy code page when
+//! Excel re-saved the file in "Comma Separated Values" (Windows-1252 on Windows, MacRoman on a
+//! Mac, or the locale's page elsewhere); `;` where the locale writes a decimal comma; tabs from
+//! some tools. The encoding is told, not guessed blindly: valid UTF-8 is UTF-8; otherwise
+//! `chardetng` (Firefox's detector of legacy encodings) names the page, and since it never
+//! names MacRoman (not a web encoding), a file it calls Windows-1252 is checked against
+//! MacRoman by which decoding reads as words (`plausibility`): no crate does that check.
+
+use crate::IngestError;
+use encoding_rs::Encoding;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+/// How much of the file's start is looked at to tell its dialect.
+pub const SNIFF_BYTES: usize = 1 << 20;
+
+/// The longest cell or row accepted: 1 MiB (Salesforce allows 32,000 characters in a field;
+/// a longer row is a broken file, not data).
+pub const MAX_ROW_BYTES: usize = 1 << 20;
+
+/// How a file is written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Dialect {
+    /// The character encoding (`encoding_rs::UTF_8`, `WINDOWS_1252`, `MACINTOSH`...).
+    pub encoding: &'static Encoding,
+    /// It starts with a UTF-8 (or UTF-16) byte order mark.
+    pub bom: bool,
+    /// `,`, `;` or tab.
+    pub delimiter: u8,
+    /// Valid UTF-8 holding the marks of UTF-8 text once decoded as MacRoman or Windows-1252 and
+    /// saved again (`O‚ÄôConnor`, `M√ºller`, `MÃ¼ller`): the text is kept as it is and the import
+    /// warns, since undoing it could damage a name that really holds those characters.
+    pub mojibake: bool,
+}
+
+/// Tells the dialect from the file's first bytes (`head`, at most [`SNIFF_BYTES`]; `complete`
+/// when that is the whole file).
+pub fn sniff(head: &[u8], complete: bool) -> Dialect {
+    let (bom, body) = match head {
+        [0xEF, 0xBB, 0xBF, rest @ ..] => (true, rest),
+        _ => (false, head),
+    };
+    let utf16 = matches!(head, [0xFF, 0xFE, ..] | [0xFE, 0xFF, ..]);
+    let encoding = if utf16 {
+        if head[0] == 0xFF {
+            encoding_rs::UTF_16LE
+        } else {
+            encoding_rs::UTF_16BE
+        }
+    } else if bom || valid_utf8_prefix(body, complete) {
+        encoding_rs::UTF_8
+    } else {
+        let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
+        detector.feed(body, complete);
+        let guess = detector.guess(None, chardetng::Utf8Detection::Deny);
+        if guess == encoding_rs::WINDOWS_1252
+            && plausibility(encoding_rs::MACINTOSH, body) > plausibility(guess, body)
+        {
+            encoding_rs::MACINTOSH
+        } else {
+            guess
+        }
+    };
+    let (text, _, _) = encoding.decode(head);
+    let first_line = first_record_line(&text);
+    Dialect {
+        encoding,
+        bom: bom || utf16,
+        delimiter: delimiter_of(first_line),
+        mojibake: encoding == encoding_rs::UTF_8 && has_mojibake(&text),
+    }
+}
+
+/// Valid UTF-8, allowing a character cut at the end of a partial read.
+fn valid_utf8_prefix(bytes: &[u8], complete: bool) -> bool {
+    match std::str::from_utf8(bytes) {
+        Ok(_) => true,
+        Err(e) => !complete && e.error_len().is_none() && bytes.len() - e.valid_up_to() < 4,
+    }
+}
+
+/// The header line: up to the first line break outside quotes.
+fn first_record_line(text: &str) -> &str {
+    let mut quoted = false;
+    for (i, c) in text.char_indices() {
+        match c {
+            '"' => quoted = !quoted,
+            '\n' | '\r' if !quoted => return &text[..i],
+            _ => {}
+        }
+    }
+    text
+}
+
+/// The delimiter the header line uses most outside quotes: `,`, `;` or tab (`,` when none).
+fn delimiter_of(line: &str) -> u8 {
+    let mut counts = [0usize; 3];
+    let mut quoted = false;
+    for c in line.chars() {
+        match c {
+            '"' => quoted = !quoted,
+            ',' if !quoted => counts[0] += 1,
+            ';' if !quoted => counts[1] += 1,
+            '\t' if !quoted => counts[2] += 1,
+            _ => {}
+        }
+    }
+    let best = (0..3).max_by_key(|&i| (counts[i], 2 - i)).unwrap_or(0);
+    if counts[best] == 0 {
+        b','
+    } else {
+        [b',', b';', b'\t'][best]
+    }
+}
+
+/// The marks UTF-8 text leaves when decoded as MacRoman (`‚Äô` for `’`, `√º` for `ü`) or
+/// Windows-1252 (`Ã¼` for `ü`, `â€™` for `’`) and saved again as UTF-8.
+fn has_mojibake(text: &str) -> bool {
+    [
+        "‚Äô", "‚Äú", "‚Äù", "‚Äì", "√©", "√º", "√∂", "√§", "Ã©", "Ã¼", "Ã¶", "Ã¤", "â€™", "â€œ",
+        "â€",
+    ]
+    .iter()
+    .any(|m| text.contains(m))
+}
+
+/// How much a decoding reads as text: letters of Western European languages next to letters
+/// count for it; symbols and controls inside words count against it. Windows-1252 and MacRoman
+/// give every byte some character, so only which reading makes words tells them apart.
+fn plausibility(encoding: &'static Encoding, bytes: &[u8]) -> i64 {
+    let (text, _, _) = encoding.decode(bytes);
+    let chars: Vec<char> = text.chars().collect();
+    let mut score = 0i64;
+    for (i, &c) in chars.iter().enumerate() {
+        if c.is_ascii() {
+            continue;
+        }
+        let near_letter = |j: Option<usize>| {
+            j.and_then(|j| chars.get(j))
+                .is_some_and(|n| n.is_ascii_alphabetic())
+        };
+        let inside = near_letter(i.checked_sub(1)) || near_letter(Some(i + 1));
+        let wordy = c.is_alphabetic()
+            && "àáâãäåæçèéêëìíîïñòóôõöøùúûüýÿßÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÑÒÓÔÕÖØÙÚÛÜÝœŒ".contains(c);
+        let typographic = "’‘“”–—€…".contains(c);
+        score += match (wordy, typographic, inside) {
+            (true, _, true) => 2,
+            (true, _, false) => 1,
+            (_, true, _) => 1,
+            (false, false, true) => -3,
+            (false, false, false) => -1,
+        };
+    }
+    score
+}
+
+/// One row of a sheet: the physical line its record starts on (1 is the header) and its cells.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Row {
+    pub line: u64,
+    pub cells: Vec<String>,
+}
+
+/// A CRM export being read: its dialect, its headers (trimmed; compare them with
+/// `eq_ignore_ascii_case`, since Data Loader can write them upper-case) and its rows as they
+/// are read.
+pub struct Sheet {
+    pub path: PathBuf,
+    pub dialect: Dialect,
+    pub headers: Vec<String>,
+    /// Footer and subtotal lines passed over (a Salesforce report's "Grand Totals (N
+    /// records)", its confidentiality and copyright lines): (line, text).
+    pub footer: Vec<(u64, String)>,
+    reader: csv::Reader<Lines>,
+    record: csv::StringRecord,
+    lines: Arc<Mutex<LineCount>>,
+}
+
+/// Where the line breaks fell in the text read so far, to give a record its physical line:
+/// the csv reader's own count leaves out blank lines. Only the breaks after the last record
+/// asked about are kept (the reader's read-ahead), so memory stays bounded.
+#[derive(Default)]
+struct LineCount {
+    /// Line breaks before `breaks[0]`, dropped already.
+    before: u64,
+    /// Byte offsets of the line breaks still kept.
+    breaks: std::collections::VecDeque<u64>,
+    /// Bytes read so far.
+    read: u64,
+}
+
+impl LineCount {
+    /// The 1-based line of the byte at `offset`; forgets the breaks before it.
+    fn line_at(&mut self, offset: u64) -> u64 {
+        while self.breaks.front().is_some_and(|&b| b < offset) {
+            self.breaks.pop_front();
+            self.before += 1;
+        }
+        self.before + 1
+    }
+}
+
+/// The text, passed through while its line breaks are counted.
+struct Lines {
+    inner: Box<dyn Read + Send>,
+    count: Arc<Mutex<LineCount>>,
+}
+
+impl Read for Lines {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if let Ok(mut c) = self.count.lock() {
+            let start = c.read;
+            for i in memchr::memchr_iter(b'\n', &buf[..n]) {
+                c.breaks.push_back(start + i as u64);
+            }
+            c.read += n as u64;
+        }
+        Ok(n)
+    }
+}
+
+fn io(path: &Path, e: std::io::Error) -> IngestError {
+    IngestError::Io {
+        path: path.to_path_buf(),
+        source: e,
+    }
+}
+
+fn bad(path: &Path, line: u64, why: impl std::fmt::Display) -> IngestError {
+    IngestError::Row {
+        path: path.to_path_buf(),
+        line,
+        why: why.to_string(),
+    }
+}
+
+impl Sheet {
+    /// Opens `path`: its dialect from its first bytes, then its header row.
+    ///
+    /// Errors: [`IngestError::Io`] naming the file when it cannot be read;
+    /// [`IngestError::NotRegular`] for a pipe or a device; [`IngestError::Row`] when it is empty
+    /// or its header row is not CSV.
+    pub fn open(path: &Path) -> Result<Sheet, IngestError> {
+        // A pipe or a socket could keep the read waiting for ever.
+        if !std::fs::metadata(path).map_err(|e| io(path, e))?.is_file() {
+            return Err(IngestError::NotRegular(path.to_path_buf()));
+        }
+        let file = std::fs::File::open(path).map_err(|e| io(path, e))?;
+        let mut head = Vec::with_capacity(64 * 1024);
+        file.take(SNIFF_BYTES as u64)
+            .read_to_end(&mut head)
+            .map_err(|e| io(path, e))?;
+        let complete = head.len() < SNIFF_BYTES;
+        if head.iter().all(|b| b.is_ascii_whitespace()) {
+            return Err(bad(path, 1, "the file is empty: no header row"));
+        }
+        let dialect = sniff(&head, complete);
+        let file = std::fs::File::open(path).map_err(|e| io(path, e))?;
+        let decoded = encoding_rs_io::DecodeReaderBytesBuilder::new()
+            .encoding(Some(dialect.encoding))
+            .bom_sniffing(true)
+            .strip_bom(true)
+            .build(file);
+        Sheet::from_reader(path, dialect, Box::new(decoded))
+    }
+
+    /// A sheet over text already decoded to UTF-8 (a file inside a ZIP, a test).
+    ///
+    /// Errors: as [`Sheet::open`].
+    pub fn from_reader(
+        path: &Path,
+        dialect: Dialect,
+        reader: Box<dyn Read + Send>,
+    ) -> Result<Sheet, IngestError> {
+        let lines = Arc::new(Mutex::new(LineCount::default()));
+        let mut reader = csv::ReaderBuilder::new()
+            .delimiter(dialect.delimiter)
+            .flexible(true)
+            .has_headers(false)
+            .from_reader(Lines {
+                inner: reader,
+                count: lines.clone(),
+            });
+        let mut record = csv::StringRecord::new();
+        let read = reader
+            .read_record(&mut record)
+            .map_err(|e| bad(path, 1, csv_why(&e)))?;
+        if !read {
+            return Err(bad(path, 1, "the file is empty: no header row"));
+        }
+        let headers: Vec<String> = record
+            .iter()
+            .map(|h| h.trim_start_matches('\u{feff}').trim().to_string())
+            .collect();
+        if headers.iter().all(String::is_empty) {
+            return Err(bad(path, 1, "the header row is empty"));
+        }
+        Ok(Sheet {
+            path: path.to_path_buf(),
+            dialect,
+            headers,
+            footer: Vec::new(),
+            reader,
+            record,
+            lines,
+        })
+    }
+
+    fn line_at(&self, byte: u64) -> u64 {
+        self.lines.lock().map_or(0, |mut c| c.line_at(byte))
+    }
+
+    /// The index of a header, any case.
+    pub fn column(&self, name: &str) -> Option<usize> {
+        self.headers
+            .iter()
+            .position(|h| h.eq_ignore_ascii_case(name))
+    }
+
+    /// The next data row, or `None` at the end. Footer lines are passed over into
+    /// [`Sheet::footer`]; a leading `'` that Data Loader puts before `=`, `+`, `-` or `@` (its
+    /// guard against formula injection) is taken off; cells are not trimmed otherwise.
+    ///
+    /// Errors: [`IngestError::Row`] naming the file and the line: a row that is not CSV, a row
+    /// over [`MAX_ROW_BYTES`].
+    pub fn next_row(&mut self) -> Result<Option<Row>, IngestError> {
+        loop {
+            let read = self.reader.read_record(&mut self.record);
+            let read = match read {
+                Ok(r) => r,
+                Err(e) => {
+                    let line = e.position().map_or(0, |p| self.line_at(p.byte()));
+                    return Err(bad(&self.path, line, csv_why(&e)));
+                }
+            };
+            if !read {
+                return Ok(None);
+            }
+            // The record's last line is the one its end falls on; it starts as many lines
+            // before as its quoted cells hold line breaks (blank lines before it are not in it).
+            let end = self.reader.position().byte();
+            let inner: u64 = self
+                .record
+                .iter()
+                .map(|f| f.matches('\n').count() as u64)
+                .sum();
+            let line = self.line_at(end.saturating_sub(1)).saturating_sub(inner);
+            if self.record.as_slice().len() > MAX_ROW_BYTES {
+                return Err(bad(
+                    &self.path,
+                    line,
+                    format!("the row is longer than {} bytes", MAX_ROW_BYTES),
+                ));
+            }
+            if self.record.iter().all(|c| c.trim().is_empty()) {
+                continue;
+            }
+            if let Some(text) = footer_text(&self.record) {
+                self.footer.push((line, text));
+                continue;
+            }
+            let cells = self.record.iter().map(unguard).collect();
+            return Ok(Some(Row { line, cells }));
+        }
+    }
+}
+
+fn csv_why(e: &csv::Error) -> String {
+    match e.kind() {
+        csv::ErrorKind::Utf8 { .. } => "text that is not valid in the file's encoding".into(),
+        csv::ErrorKind::Io(e) => e.to_string(),
+        _ => e.to_string(),
+    }
+}
+
+/// Data Loader writes `'=1+1` for a value `=1+1` (formula-injection guard).
+fn unguard(cell: &str) -> String {
+    match cell.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(['=', '+', '-', '@']) => rest.to_string(),
+        _ => cell.to_string(),
+    }
+}
+
+/// A Salesforce report's footer and subtotal rows: a row that starts with "Grand Totals (N
+/// records)" or "Total" (its sums follow), or whose only cell is "Confidential Information -
+/// Do Not Distribute" or the copyright line.
+fn footer_text(record: &csv::StringRecord) -> Option<String> {
+    let filled: Vec<&str> = record
+        .iter()
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .collect();
+    let first = record.iter().next().map(str::trim)?;
+    let lower = first.to_lowercase();
+    let totals = lower.starts_with("grand totals") || lower == "total";
+    let notice = filled.len() == 1
+        && (lower.starts_with("confidential information")
+            || (lower.starts_with("copyright") && lower.contains("salesforce")));
+    (totals || notice).then(|| filled.join(" "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_delimiter_is_the_one_the_header_uses_outside_quotes() {
+        assert_eq!(delimiter_of(r#""Record ID","Deal Name","a;b""#), b',');
+        assert_eq!(
+            delimiter_of("Activity - ID;Activity - Subject;Activity - Note"),
+            b';'
+        );
+        assert_eq!(delimiter_of("Id\tName\tStageName"), b'\t');
+        assert_eq!(delimiter_of("Id"), b',');
+    }
+
+    #[test]
+    fn utf8_is_told_from_windows_1252_and_macroman() {
+        let utf8 = "Name\nJürgen Krämer\n".as_bytes();
+        assert_eq!(sniff(utf8, true).encoding, encoding_rs::UTF_8);
+        let (cp1252, _, _) = encoding_rs::WINDOWS_1252
+            .encode("Name;Note\nJürgen Krämer;Rückruf nach Baustellenbesuch, 22.000,00 €\n");
+        let d = sniff(&cp1252, true);
+        assert_eq!(d.encoding, encoding_rs::WINDOWS_1252);
+        assert_eq!(d.delimiter, b';');
+        let (mac, _, _) = encoding_rs::MACINTOSH
+            .encode("Name,Note\nJürgen Krämer,Rückruf nach Baustellenbesuch für Müller\n");
+        assert_eq!(sniff(&mac, true).encoding, encoding_rs::MACINTOSH);
+    }
+
+    #[test]
+    fn re_saved_utf8_is_flagged_not_repaired() {
+        let d = sniff("Name\nO‚ÄôConnor\n".as_bytes(), true);
+        assert_eq!(d.encoding, encoding_rs::UTF_8);
+        assert!(d.mojibake);
+        assert!(!sniff("Name\nO’Connor\n".as_bytes(), true).mojibake);
+    }
+
+    #[test]
+    fn a_cut_character_at_the_end_of_the_sniffed_part_is_still_utf8() {
+        let text = "Name\nJürgen".as_bytes();
+        let cut = &text[..text.len() - 4];
+        assert!(valid_utf8_prefix(&cut[..cut.len()], false));
+        let bytes = "Name\nü".as_bytes();
+        assert!(valid_utf8_prefix(&bytes[..bytes.len() - 1], false));
+        assert!(!valid_utf8_prefix(&bytes[..bytes.len() - 1], true));
+    }
+
+    #[test]
+    fn footers_and_guards() {
+        let r = csv::StringRecord::from(vec!["Grand Totals (3 records)", "", ""]);
+        assert!(footer_text(&r).is_some());
+        let r = csv::StringRecord::from(vec!["Acme", "Total", ""]);
+        assert!(footer_text(&r).is_none());
+        let r = csv::StringRecord::from(vec!["Total", "", "$1,000"]);
+        assert!(footer_text(&r).is_some());
+        assert_eq!(unguard("'=SUM(A1)"), "=SUM(A1)");
+        assert_eq!(unguard("'quoted'"), "'quoted'");
+    }
+}

@@ -1,0 +1,342 @@
+//! Cell values as CRM exports write them (the CRM formats note, section 4), each parsed into a
+//! typed value or refused saying what was expected:
+//!
+//! - moments: ISO dates (`2024-11-10`), HubSpot's `2020-01-10 10:00` and Pipedrive's
+//!   `2026-03-01 10:00:00` (the portal's time zone, no offset), Salesforce's
+//!   `2024-01-22T16:14:25.000+0000` and `...000Z`, Excel's `4/8/2025 17:19` (month or day first:
+//!   [`DateOrder`]) and the European `27.02.2025` / `25.02.2025 09:01` (always day first);
+//! - amounts through `rekindle_core::Money::parse` (`45362.12`, `11015.0`, `1.234,50`,
+//!   `$48,000`, `22.000,00 €`), with the currency of a separate column when the file has one;
+//! - booleans: `true`/`false`, `yes`/`no`, `1`/`0` or empty (Salesforce), Pipedrive's
+//!   `Done`/`Not done`/`Undone`, any case;
+//! - Salesforce ids, 15-character (reports) or 18-character (API, Data Loader), as the one
+//!   18-character form (help.salesforce.com, knowledge article 000004383).
+
+use jiff::Timestamp;
+use jiff::civil::{Date, DateTime};
+use jiff::tz::TimeZone;
+use rekindle_core::{Currency, Money};
+
+/// Whether `1/2/2025` is the 2nd of January (`Mdy`, Excel in the US) or the 1st of February
+/// (`Dmy`, most other locales).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DateOrder {
+    Mdy,
+    Dmy,
+}
+
+/// A moment as a cell gives it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum When {
+    /// A day without a time (`CloseDate`, `ActivityDate`: Salesforce keeps them at midnight UTC
+    /// and they are not to be shifted by a time zone).
+    Day(Date),
+    /// A wall-clock time without an offset: in the exporting account's time zone.
+    Local(DateTime),
+    /// An instant with its offset.
+    Instant(Timestamp),
+}
+
+impl When {
+    /// The instant, reading a wall-clock time in `zone` and a day as its start in UTC.
+    pub fn instant(self, zone: &TimeZone) -> Timestamp {
+        match self {
+            When::Day(d) => rekindle_core::time::start_of_day(d),
+            When::Local(dt) => zone
+                .to_ambiguous_timestamp(dt)
+                .compatible()
+                .unwrap_or_else(|_| rekindle_core::time::start_of_day(dt.date())),
+            When::Instant(t) => t,
+        }
+    }
+
+    /// The day it falls on (a wall-clock time's own day; an instant's day in UTC).
+    pub fn day(self) -> Date {
+        match self {
+            When::Day(d) => d,
+            When::Local(dt) => dt.date(),
+            When::Instant(t) => rekindle_core::time::date_of(t),
+        }
+    }
+}
+
+const EXPECTED_WHEN: &str = "a date such as 2025-03-28, 2025-03-28 17:00, 2025-03-28T17:00:00.000Z, 3/28/2025 17:00 or 28.03.2025";
+
+/// The two numbers before the year in `a/b/yyyy`, when the text has that shape.
+fn slashed(text: &str) -> Option<(u32, u32)> {
+    let day_part = text.split([' ', 'T']).next()?;
+    let mut parts = day_part.split('/');
+    let a = parts.next()?.parse().ok()?;
+    let b = parts.next()?.parse().ok()?;
+    let y = parts.next()?;
+    (parts.next().is_none() && y.len() == 4 && y.bytes().all(|c| c.is_ascii_digit()))
+        .then_some((a, b))
+}
+
+/// The order a column's slashed dates are in, from its values: a first number over 12 means
+/// day first, a second over 12 month first. `Ok(None)` when no value tells (every day is 12
+/// or less): the caller asks for the order rather than guessing.
+///
+/// Errors: the column holds both kinds (`13/1/2025` and `1/13/2025`): the two values named.
+pub fn infer_order<'a>(
+    values: impl IntoIterator<Item = &'a str>,
+) -> Result<Option<DateOrder>, String> {
+    let (mut dmy, mut mdy): (Option<&str>, Option<&str>) = (None, None);
+    for v in values {
+        if let Some((a, b)) = slashed(v.trim()) {
+            if a > 12 && dmy.is_none() {
+                dmy = Some(v);
+            }
+            if b > 12 && mdy.is_none() {
+                mdy = Some(v);
+            }
+        }
+    }
+    match (dmy, mdy) {
+        (Some(d), Some(m)) => Err(format!(
+            "the column holds day-first ({d}) and month-first ({m}) dates"
+        )),
+        (Some(_), None) => Ok(Some(DateOrder::Dmy)),
+        (None, Some(_)) => Ok(Some(DateOrder::Mdy)),
+        (None, None) => Ok(None),
+    }
+}
+
+/// Parses a moment. `order` settles `a/b/yyyy`; without it such a date parses only when both
+/// numbers are the same or one is over 12.
+///
+/// Errors: what was expected, or that the order of a slashed date is unknown.
+pub fn when(text: &str, order: Option<DateOrder>) -> Result<When, String> {
+    let t = text.trim();
+    if let Ok(ts) = t.parse::<Timestamp>() {
+        return Ok(When::Instant(ts));
+    }
+    // Salesforce's `+0000` offset without a colon.
+    if let Ok(z) =
+        jiff::fmt::strtime::parse("%Y-%m-%dT%H:%M:%S%.f%z", t).and_then(|p| p.to_timestamp())
+    {
+        return Ok(When::Instant(z));
+    }
+    for format in [
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%d %H:%M",
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%dT%H:%M",
+    ] {
+        if let Ok(dt) = DateTime::strptime(format, t) {
+            return Ok(When::Local(dt));
+        }
+    }
+    if let Ok(d) = Date::strptime("%Y-%m-%d", t) {
+        return Ok(When::Day(d));
+    }
+    for (format, local) in [
+        ("%d.%m.%Y %H:%M:%S", true),
+        ("%d.%m.%Y %H:%M", true),
+        ("%d.%m.%Y", false),
+    ] {
+        if let Some(w) = civil(format, t, local) {
+            return Ok(w);
+        }
+    }
+    if let Some((a, b)) = slashed(t) {
+        let order = match order {
+            Some(o) => o,
+            None if a > 12 => DateOrder::Dmy,
+            None if b > 12 || a == b => DateOrder::Mdy,
+            None => {
+                return Err(format!(
+                    "{t:?} could be month first or day first: say which (the date order)"
+                ));
+            }
+        };
+        let (m, d) = match order {
+            DateOrder::Mdy => ("%m", "%d"),
+            DateOrder::Dmy => ("%d", "%m"),
+        };
+        for (time, local) in [(" %H:%M:%S", true), (" %H:%M", true), ("", false)] {
+            let format = format!("{m}/{d}/%Y{time}");
+            if let Some(w) = civil(&format, t, local) {
+                return Ok(w);
+            }
+        }
+    }
+    Err(format!("{t:?} is not {EXPECTED_WHEN}"))
+}
+
+fn civil(format: &str, t: &str, local: bool) -> Option<When> {
+    if local {
+        DateTime::strptime(format, t).ok().map(When::Local)
+    } else {
+        Date::strptime(format, t).ok().map(When::Day)
+    }
+}
+
+/// An amount in `currency` (a separate column's code, when the file has one) or else
+/// `default`. A symbol or code in the text itself wins over both.
+///
+/// Errors: `Money::parse`'s, or an unknown currency code in the currency column.
+pub fn amount(text: &str, currency: Option<&str>, default: Currency) -> Result<Money, String> {
+    let currency = match currency.map(str::trim).filter(|c| !c.is_empty()) {
+        Some(code) => Currency::parse(code).map_err(|e| e.to_string())?,
+        None => default,
+    };
+    Money::parse(text.trim(), currency).map_err(|e| e.to_string())
+}
+
+/// A yes/no cell; empty is no (Salesforce writes an empty cell for false).
+///
+/// Errors: a value that is neither.
+pub fn flag(text: &str) -> Result<bool, String> {
+    match text.trim().to_lowercase().as_str() {
+        "true" | "yes" | "y" | "1" | "done" | "on" | "wahr" | "ja" | "oui" | "sí" | "si" => {
+            Ok(true)
+        }
+        "false" | "no" | "n" | "0" | "" | "not done" | "undone" | "off" | "falsch" | "nein"
+        | "non" => Ok(false),
+        other => Err(format!(
+            "{other:?} is not a yes/no value (true/false, yes/no, 1/0, done/not done)"
+        )),
+    }
+}
+
+/// A Salesforce record id in its 18-character case-safe form: a 15-character id gets the
+/// three characters that encode the case of its letters (five letters a character).
+///
+/// Errors: not 15 or 18 letters and digits.
+pub fn salesforce_id(text: &str) -> Result<String, String> {
+    let t = text.trim();
+    if !t.bytes().all(|b| b.is_ascii_alphanumeric()) || !(t.len() == 15 || t.len() == 18) {
+        return Err(format!(
+            "{t:?} is not a Salesforce id (15 or 18 letters and digits)"
+        ));
+    }
+    if t.len() == 18 {
+        // The suffix is case-insensitive; the first 15 are the id.
+        return Ok(format!("{}{}", &t[..15], &suffix(&t[..15])));
+    }
+    Ok(format!("{t}{}", suffix(t)))
+}
+
+fn suffix(id15: &str) -> String {
+    const TABLE: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ012345";
+    id15.as_bytes()
+        .chunks(5)
+        .map(|chunk| {
+            let bits = chunk
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| c.is_ascii_uppercase())
+                .fold(0usize, |acc, (i, _)| acc | (1 << i));
+            TABLE[bits] as char
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(s: &str) -> Date {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn every_export_s_moment_shape_parses() {
+        assert_eq!(when("2024-11-10", None), Ok(When::Day(day("2024-11-10"))));
+        assert_eq!(
+            when("2024-01-22T16:14:25.000+0000", None),
+            Ok(When::Instant("2024-01-22T16:14:25Z".parse().unwrap()))
+        );
+        assert_eq!(
+            when("2024-01-22T16:14:25.000Z", None),
+            Ok(When::Instant("2024-01-22T16:14:25Z".parse().unwrap()))
+        );
+        assert_eq!(
+            when("2020-01-10 10:00", None),
+            Ok(When::Local("2020-01-10T10:00".parse().unwrap()))
+        );
+        assert_eq!(
+            when("2026-03-01 10:00:00", None),
+            Ok(When::Local("2026-03-01T10:00".parse().unwrap()))
+        );
+        assert_eq!(when("27.02.2025", None), Ok(When::Day(day("2025-02-27"))));
+        assert_eq!(
+            when("25.02.2025 09:01", None),
+            Ok(When::Local("2025-02-25T09:01".parse().unwrap()))
+        );
+        assert_eq!(
+            when("4/8/2025 17:19", Some(DateOrder::Mdy)),
+            Ok(When::Local("2025-04-08T17:19".parse().unwrap()))
+        );
+        assert_eq!(
+            when("4/8/2025", Some(DateOrder::Dmy)),
+            Ok(When::Day(day("2025-08-04")))
+        );
+        assert_eq!(when("13/8/2025", None), Ok(When::Day(day("2025-08-13"))));
+    }
+
+    #[test]
+    fn an_ambiguous_or_wrong_date_is_refused_saying_why() {
+        let e = when("4/8/2025", None).unwrap_err();
+        assert!(e.contains("month first or day first"), "{e}");
+        assert!(when("2025-02-30", None).is_err());
+        assert!(when("next week", None).unwrap_err().contains("not a date"));
+        assert!(when("31.02.2025", None).is_err());
+    }
+
+    #[test]
+    fn the_order_comes_from_the_column() {
+        assert_eq!(
+            infer_order(["1/2/2025", "13/2/2025"]),
+            Ok(Some(DateOrder::Dmy))
+        );
+        assert_eq!(
+            infer_order(["1/2/2025", "2/13/2025 10:00"]),
+            Ok(Some(DateOrder::Mdy))
+        );
+        assert_eq!(infer_order(["1/2/2025", "2025-01-01"]), Ok(None));
+        assert!(infer_order(["13/1/2025", "1/13/2025"]).is_err());
+    }
+
+    #[test]
+    fn amounts_flags_and_ids() {
+        let usd = Currency::USD;
+        assert_eq!(amount("45362.12", None, usd).unwrap().cents, 4_536_212);
+        assert_eq!(amount("11015.0", None, usd).unwrap().cents, 1_101_500);
+        let eur = amount("1.234,50", Some("EUR"), usd).unwrap();
+        assert_eq!(
+            (eur.cents, eur.currency.to_string().as_str()),
+            (123_450, "EUR")
+        );
+        assert_eq!(amount("$48,000", None, usd).unwrap().cents, 4_800_000);
+        assert_eq!(
+            amount("22.000,00 €", None, usd)
+                .unwrap()
+                .currency
+                .to_string(),
+            "EUR"
+        );
+        assert!(amount("lots", None, usd).is_err());
+        assert!(amount("12", Some("XYZ"), usd).is_err());
+        assert_eq!(flag("TRUE"), Ok(true));
+        assert_eq!(flag(""), Ok(false));
+        assert_eq!(flag("Not done"), Ok(false));
+        assert_eq!(flag("Done"), Ok(true));
+        assert!(flag("maybe").is_err());
+        // help.salesforce.com 000004383's own example.
+        assert_eq!(
+            salesforce_id("001A0000006Vm9r").unwrap(),
+            "001A0000006Vm9rIAC"
+        );
+        assert_eq!(
+            salesforce_id("001A0000006Vm9rIAC").unwrap(),
+            "001A0000006Vm9rIAC"
+        );
+        assert_eq!(
+            salesforce_id("001A0000006Vm9riac").unwrap(),
+            "001A0000006Vm9rIAC"
+        );
+        assert!(salesforce_id("001A0000006Vm9").is_err());
+    }
+}

@@ -1,0 +1,405 @@
+//! CRM export files read as their CRMs write them: the dialect told from the bytes, the CRM and
+//! the object from the headers, every row with its line, and the values in each file's shapes.
+
+use rekindle_ingest::crm::values::{self, DateOrder, When};
+use rekindle_ingest::crm::{Crm, Object, Sheet, detect};
+use std::path::PathBuf;
+
+fn fixture(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/crm")
+        .join(name)
+}
+
+fn rows(sheet: &mut Sheet) -> Vec<rekindle_ingest::crm::Row> {
+    let mut out = Vec::new();
+    while let Some(r) = sheet.next_row().expect("row") {
+        out.push(r);
+    }
+    out
+}
+
+#[test]
+fn every_fixture_is_detected_and_read_whole() {
+    for (file, crm, object, count, delimiter, bom) in [
+        (
+            "hubspot-crm-exports-all-deals-2025-03-05.csv",
+            Crm::HubSpot,
+            Object::Deals,
+            4,
+            b',',
+            false,
+        ),
+        (
+            "hubspot-crm-exports-all-contacts-2025-03-05-excel-resaved.csv",
+            Crm::HubSpot,
+            Object::Contacts,
+            4,
+            b',',
+            false,
+        ),
+        (
+            "Opportunity.csv",
+            Crm::Salesforce,
+            Object::Deals,
+            3,
+            b',',
+            true,
+        ),
+        (
+            "Task-dataloader-export.csv",
+            Crm::Salesforce,
+            Object::Activities,
+            3,
+            b',',
+            true,
+        ),
+        (
+            "pipedrive-deals-export.csv",
+            Crm::Pipedrive,
+            Object::Deals,
+            3,
+            b',',
+            false,
+        ),
+        (
+            "pipedrive-activities-export-excel-de.csv",
+            Crm::Pipedrive,
+            Object::Activities,
+            3,
+            b';',
+            false,
+        ),
+    ] {
+        let mut sheet = Sheet::open(&fixture(file)).unwrap_or_else(|e| panic!("{file}: {e}"));
+        assert_eq!(detect(&sheet.headers, None), Ok((crm, object)), "{file}");
+        assert_eq!(sheet.dialect.delimiter, delimiter, "{file}");
+        assert_eq!(sheet.dialect.bom, bom, "{file}");
+        assert!(
+            !sheet.headers[0].starts_with('\u{feff}'),
+            "{file}: the BOM is in the header"
+        );
+        let read = rows(&mut sheet);
+        assert_eq!(read.len(), count, "{file}");
+        for r in &read {
+            assert_eq!(r.cells.len(), sheet.headers.len(), "{file} line {}", r.line);
+        }
+    }
+}
+
+#[test]
+fn a_windows_1252_excel_re_save_reads_as_the_words_it_holds() {
+    let mut sheet = Sheet::open(&fixture("pipedrive-activities-export-excel-de.csv")).unwrap();
+    assert_eq!(sheet.dialect.encoding, encoding_rs::WINDOWS_1252);
+    let read = rows(&mut sheet);
+    let person = sheet.column("Activity - Contact person").unwrap();
+    assert_eq!(read[0].cells[person], "Jürgen Krämer");
+    let note = sheet.column("activity - note").unwrap();
+    assert_eq!(
+        read[0].cells[note],
+        "Mailbox; Rückruf nach Baustellenbesuch"
+    );
+    let due = sheet.column("Activity - Due date").unwrap();
+    assert_eq!(
+        values::when(&read[0].cells[due], None),
+        Ok(When::Day("2025-02-27".parse().unwrap()))
+    );
+    let subject = sheet.column("Activity - Subject").unwrap();
+    assert!(read[2].cells[subject].contains("22.000,00 €"));
+}
+
+#[test]
+fn a_quoted_line_break_keeps_the_row_whole_and_the_next_row_s_line_right() {
+    let mut sheet = Sheet::open(&fixture("Opportunity.csv")).unwrap();
+    let read = rows(&mut sheet);
+    let description = sheet.column("Description").unwrap();
+    assert_eq!(
+        read[1].cells[description],
+        "Pilot on 5 building sites.\nDecision after site visit."
+    );
+    assert_eq!(
+        read.iter().map(|r| r.line).collect::<Vec<_>>(),
+        vec![2, 3, 5]
+    );
+    let amount = sheet.column("AMOUNT").unwrap();
+    let money = values::amount(&read[1].cells[amount], None, rekindle_core::Currency::USD).unwrap();
+    assert_eq!(money.cents, 1_250_050);
+    let created = sheet.column("CreatedDate").unwrap();
+    assert_eq!(
+        values::when(&read[0].cells[created], None),
+        Ok(When::Instant("2024-11-04T09:12:31Z".parse().unwrap()))
+    );
+}
+
+#[test]
+fn excel_s_month_first_dates_are_read_in_the_column_s_order() {
+    let mut sheet = Sheet::open(&fixture(
+        "hubspot-crm-exports-all-contacts-2025-03-05-excel-resaved.csv",
+    ))
+    .unwrap();
+    let read = rows(&mut sheet);
+    let created = sheet.column("Create Date").unwrap();
+    let column: Vec<&str> = read.iter().map(|r| r.cells[created].as_str()).collect();
+    let order = values::infer_order(column.iter().copied()).unwrap();
+    for v in &column {
+        values::when(v, order.or(Some(DateOrder::Mdy))).unwrap_or_else(|e| panic!("{v}: {e}"));
+    }
+}
+
+#[test]
+fn bad_files_are_errors_naming_the_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("empty.csv");
+    std::fs::write(&empty, "").unwrap();
+    let e = Sheet::open(&empty).err().unwrap().to_string();
+    assert!(e.contains("empty.csv") && e.contains("line 1"), "{e}");
+    let footer = dir.path().join("report.csv");
+    std::fs::write(
+        &footer,
+        "\"Opportunity Name\",\"Stage\",\"Close Date\",\"Amount\"\n\"Acme\",\"Prospecting\",\"3/1/2025\",\"$1,000\"\n\n\"Grand Totals (1 records)\",,,\"$1,000\"\n\"Confidential Information - Do Not Distribute\"\n\"Copyright (c) 2000-2025 salesforce.com, inc. All rights reserved.\"\n",
+    )
+    .unwrap();
+    let mut sheet = Sheet::open(&footer).unwrap();
+    assert_eq!(
+        detect(&sheet.headers, None),
+        Ok((Crm::Salesforce, Object::Deals))
+    );
+    let read = rows(&mut sheet);
+    assert_eq!(read.len(), 1);
+    assert_eq!(sheet.footer.len(), 3, "{:?}", sheet.footer);
+    assert_eq!(sheet.footer[0].0, 4);
+}
+
+mod records {
+    use super::*;
+    use rekindle_core::{ActivityKind, Currency, DealStatus, LostReason, Outcome};
+    use rekindle_ingest::crm::map::{Columns, CrmRecord, Mapping, RowReader, Settings};
+
+    /// Every row of a fixture read as records (or rejections), with the file's own date order.
+    fn read(file: &str, mapping: &Mapping) -> Vec<Result<CrmRecord, String>> {
+        let mut sheet = Sheet::open(&fixture(file)).unwrap();
+        let (crm, object) = detect(&sheet.headers, None).unwrap();
+        let settings = Settings::new(crm, mapping, Currency::USD).unwrap();
+        let columns = Columns::resolve(crm, object, &sheet.headers, &settings).unwrap();
+        let rows = rows(&mut sheet);
+        let mut order = None;
+        for f in [
+            rekindle_ingest::crm::map::Field::Created,
+            rekindle_ingest::crm::map::Field::LastActivity,
+        ] {
+            if let Some(h) = columns.header(f) {
+                let i = sheet.column(h).unwrap();
+                order = order
+                    .or(values::infer_order(rows.iter().map(|r| r.cells[i].as_str())).unwrap());
+            }
+        }
+        let reader = RowReader {
+            columns: &columns,
+            settings: &settings,
+            date_order: order,
+        };
+        rows.iter()
+            .map(|r| reader.read(r).map_err(|e| e.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn hubspot_deals_keep_what_matters() {
+        let got = read(
+            "hubspot-crm-exports-all-deals-2025-03-05.csv",
+            &Mapping::default(),
+        );
+        let CrmRecord::Deal(d) = got[0].clone().unwrap() else {
+            panic!()
+        };
+        assert_eq!(d.id, "18741203345");
+        assert_eq!(d.stage.as_deref(), Some("negotiation"));
+        assert_eq!(d.status, DealStatus::Open);
+        assert_eq!(d.amount.unwrap().cents, 4_800_000);
+        assert_eq!(d.close_date.unwrap().to_string(), "2025-03-28");
+        assert_eq!(d.company_id.as_deref(), Some("9120034411"));
+        assert_eq!(d.contact_ids, vec!["5510234401", "5510234402"]);
+        assert_eq!(d.stage_entered.unwrap().to_string(), "2025-01-20T11:03:00Z");
+        let lost: Vec<_> = got
+            .iter()
+            .filter_map(|r| match r {
+                Ok(CrmRecord::Deal(d)) if d.status == DealStatus::Lost => Some(d.clone()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(lost.len(), 1, "{got:?}");
+        let (reason, text) = lost[0].lost.clone().unwrap();
+        assert!(!text.is_empty());
+        assert_ne!(reason, LostReason::Other, "{text}");
+    }
+
+    #[test]
+    fn salesforce_opportunities_tasks_and_pipedrive_deals_read() {
+        let opps = read("Opportunity.csv", &Mapping::default());
+        let deals: Vec<_> = opps
+            .iter()
+            .map(|r| match r {
+                Ok(CrmRecord::Deal(d)) => d.clone(),
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(deals[0].stage.as_deref(), Some("negotiation"));
+        assert_eq!(
+            deals[0].next_step.as_deref(),
+            Some("MSA redlines back from legal")
+        );
+        assert_eq!(deals[2].status, DealStatus::Lost);
+        assert_eq!(deals[0].company_id.as_deref(), Some("001Hs00000P9tYbIAJ"));
+        let tasks = read("Task-dataloader-export.csv", &Mapping::default());
+        let CrmRecord::Activity(a) = tasks[0].clone().unwrap() else {
+            panic!()
+        };
+        assert_eq!(a.kind, ActivityKind::Email);
+        assert_eq!(a.deal_id.as_deref(), Some("006Hs00000K2xQaIAJ"));
+        assert_eq!(a.contact_id.as_deref(), Some("003Hs00000Z1aa1IAB"));
+        assert!(!a.planned);
+        assert_eq!(
+            a.body.as_deref(),
+            Some("Sent redlines follow-up.\r\nNo reply yet.")
+        );
+        let pd = read("pipedrive-deals-export.csv", &Mapping::default());
+        let CrmRecord::Deal(d) = pd[0].clone().unwrap() else {
+            panic!()
+        };
+        assert_eq!(
+            (d.id.as_str(), d.stage.as_deref()),
+            ("412", Some("negotiation"))
+        );
+        assert_eq!(d.amount.unwrap().currency.to_string(), "EUR");
+        assert_eq!(d.contact_ids, vec!["903"]);
+    }
+
+    #[test]
+    fn german_pipedrive_activities_and_excel_contacts_read() {
+        let acts = read(
+            "pipedrive-activities-export-excel-de.csv",
+            &Mapping::default(),
+        );
+        let CrmRecord::Activity(a) = acts[0].clone().unwrap() else {
+            panic!()
+        };
+        assert_eq!(a.kind, ActivityKind::Call);
+        assert_eq!(
+            a.deal_name.as_deref(),
+            Some("Müller Bau GmbH - Pilot, 5 sites")
+        );
+        assert!(!a.planned);
+        let CrmRecord::Activity(m) = acts[1].clone().unwrap() else {
+            panic!()
+        };
+        assert!(m.planned, "Not done is a planned activity");
+        let contacts = read(
+            "hubspot-crm-exports-all-contacts-2025-03-05-excel-resaved.csv",
+            &Mapping::default(),
+        );
+        let CrmRecord::Contact(c) = contacts[2].clone().unwrap() else {
+            panic!()
+        };
+        assert_eq!(c.name, "Jürgen Krämer");
+        assert_eq!(c.emails, vec!["j.kraemer@mueller-bau.example"]);
+        assert_eq!(c.company_id.as_deref(), Some("9120034412"));
+        let _ = Outcome::Sent;
+    }
+
+    #[test]
+    fn an_unmapped_stage_is_refused_with_its_line_and_column() {
+        let mut mapping = Mapping::default();
+        mapping.columns.insert(
+            "deals".into(),
+            [("stage".to_string(), "Deal Stage".to_string())].into(),
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("deals.csv");
+        std::fs::write(&path, "Record ID,Deal Name,Deal Stage\n1,Acme,Contract Sent\n2,Beta,Wizardry\n3,,Contract Sent\n").unwrap();
+        let mut sheet = Sheet::open(&path).unwrap();
+        let settings = Settings::new(Crm::HubSpot, &mapping, Currency::USD).unwrap();
+        let columns =
+            Columns::resolve(Crm::HubSpot, Object::Deals, &sheet.headers, &settings).unwrap();
+        let reader = RowReader {
+            columns: &columns,
+            settings: &settings,
+            date_order: None,
+        };
+        let got: Vec<_> = rows(&mut sheet).iter().map(|r| reader.read(r)).collect();
+        assert!(got[0].is_ok());
+        let e = got[1].clone().unwrap_err();
+        assert_eq!((e.line, e.column.as_deref()), (3, Some("Deal Stage")));
+        assert!(e.why.contains("Wizardry"), "{e}");
+        let e = got[2].clone().unwrap_err();
+        assert_eq!((e.line, e.column.as_deref()), (4, Some("Deal Name")));
+    }
+
+    #[test]
+    fn a_localized_export_reads_through_the_mapping_file() {
+        let text = r#"
+crm = "hubspot"
+currency = "EUR"
+[stages]
+"Contrato enviado" = "negotiation"
+[columns.deals]
+id = "ID de registro"
+title = "Nombre del negocio"
+stage = "Etapa del negocio"
+amount = "Importe"
+[facts]
+"Dolor" = "problem"
+"#;
+        let mapping = Mapping::parse(text).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("negocios.csv");
+        std::fs::write(&path, "ID de registro;Nombre del negocio;Etapa del negocio;Importe;Dolor\n77;Acme - flota;Contrato enviado;48.000,00;planifican a mano cada mañana\n").unwrap();
+        let mut sheet = Sheet::open(&path).unwrap();
+        assert!(
+            detect(&sheet.headers, None).is_err(),
+            "not detectable without the mapping"
+        );
+        let settings = Settings::new(Crm::HubSpot, &mapping, Currency::USD).unwrap();
+        let columns =
+            Columns::resolve(Crm::HubSpot, Object::Deals, &sheet.headers, &settings).unwrap();
+        let reader = RowReader {
+            columns: &columns,
+            settings: &settings,
+            date_order: None,
+        };
+        let row = rows(&mut sheet).remove(0);
+        let CrmRecord::Deal(d) = reader.read(&row).unwrap() else {
+            panic!()
+        };
+        assert_eq!(d.stage.as_deref(), Some("negotiation"));
+        assert_eq!(
+            (
+                d.amount.unwrap().cents,
+                d.amount.unwrap().currency.to_string()
+            ),
+            (4_800_000, "EUR".to_string())
+        );
+        assert_eq!(d.facts.len(), 1);
+        assert_eq!(d.facts[0].1, "planifican a mano cada mañana");
+    }
+
+    #[test]
+    fn the_written_defaults_read_back_and_mistakes_are_named() {
+        for crm in [Crm::HubSpot, Crm::Salesforce, Crm::Pipedrive] {
+            let text = Mapping::defaults(crm).to_toml();
+            let back = Mapping::parse(&text).unwrap_or_else(|e| panic!("{crm}: {e}\n{text}"));
+            Settings::new(crm, &back, Currency::USD).unwrap();
+        }
+        let e = Mapping::parse("stagez = 1").unwrap_err().to_string();
+        assert!(e.contains("stagez"), "{e}");
+        let bad = Mapping::parse("[lost_reasons]\n\"Too pricey\" = \"expensiveness\"").unwrap();
+        let e = Settings::new(Crm::HubSpot, &bad, Currency::USD)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("Too pricey"), "{e}");
+        let bad = Mapping::parse("[columns.deals]\ntitel = \"x\"").unwrap();
+        let e = Settings::new(Crm::HubSpot, &bad, Currency::USD)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("titel") && e.contains("title"), "{e}");
+    }
+}

@@ -1,0 +1,255 @@
+//! Pipeline: the open deals as a board by stage (or a list), each card with its account, title,
+//! amount, state (word and icon), risk, top signal, next play and its due date; per column the
+//! count, the money and how many are rotting (dark or stalled in stage); filters kept in the
+//! URL; a "move to stage" form on every card, the single-pointer alternative to dragging (WCAG
+//! 2.2, SC 2.5.7).
+
+use super::today::render_failed;
+use super::view::{self, Chrome, StateMark};
+use crate::AppState;
+use crate::clock::Now;
+use crate::error::PageError;
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use rekindle_app::pipeline::{self, ScanRow};
+use rekindle_app::record;
+use rekindle_core::signals::SignalKind;
+use rekindle_core::{DealId, DealState, Money};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/pipeline", get(page))
+        .route("/deals/{id}/stage", post(move_stage))
+}
+
+/// The filters, as the URL's query holds them (every field optional; empty means any).
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct Filters {
+    #[serde(default)]
+    pub owner: String,
+    #[serde(default)]
+    pub stage: String,
+    #[serde(default)]
+    pub state: String,
+    #[serde(default)]
+    pub signal: String,
+    #[serde(default)]
+    pub q: String,
+    /// `board` (default) or `list`.
+    #[serde(default)]
+    pub view: String,
+}
+
+impl Filters {
+    fn keeps(&self, r: &ScanRow) -> bool {
+        let a = &r.assessment;
+        (self.owner.is_empty() || r.owner == self.owner)
+            && (self.stage.is_empty() || r.stage == self.stage)
+            && (self.state.is_empty() || a.state.as_str() == self.state)
+            && (self.signal.is_empty() || a.signals.iter().any(|s| s.kind.as_str() == self.signal))
+            && (self.q.is_empty() || {
+                let q = self.q.to_lowercase();
+                r.title.to_lowercase().contains(&q) || r.account.to_lowercase().contains(&q)
+            })
+    }
+
+    fn is_list(&self) -> bool {
+        self.view == "list"
+    }
+
+    /// The query string that reproduces these filters with another view.
+    fn with_view(&self, view: &str) -> String {
+        let mut f = self.clone();
+        f.view = view.to_string();
+        serde_urlencoded::to_string([
+            ("owner", &f.owner),
+            ("stage", &f.stage),
+            ("state", &f.state),
+            ("signal", &f.signal),
+            ("q", &f.q),
+            ("view", &f.view),
+        ])
+        .unwrap_or_default()
+    }
+}
+
+/// One deal's card.
+pub struct Card {
+    pub deal: String,
+    pub account: String,
+    pub title: String,
+    pub owner: String,
+    pub stage: String,
+    pub amount: String,
+    pub state: StateMark,
+    pub risk: u32,
+    pub top_signal: Option<String>,
+    pub play: String,
+    pub due: String,
+    pub rotting: bool,
+}
+
+fn rotting(r: &ScanRow) -> bool {
+    let a = &r.assessment;
+    a.state == DealState::Dark
+        || a.signals
+            .iter()
+            .any(|s| s.kind == SignalKind::StalledInStage)
+}
+
+impl Card {
+    fn of(r: &ScanRow) -> Self {
+        let a = &r.assessment;
+        Card {
+            deal: r.deal_id.to_string(),
+            account: r.account.clone(),
+            title: r.title.clone(),
+            owner: r.owner.clone(),
+            stage: r.stage.clone(),
+            amount: view::money(r.amount),
+            state: view::state_mark(a.state),
+            risk: a.risk,
+            top_signal: a.signals.first().map(|s| s.summary.clone()),
+            play: match a.next_action.play {
+                Some(p) => view::words(p.as_str()),
+                None => "wait".to_string(),
+            },
+            due: view::day(a.next_action.due),
+            rotting: rotting(r),
+        }
+    }
+}
+
+/// One stage's column.
+pub struct Column {
+    pub stage: String,
+    pub count: usize,
+    /// The money in it, one total per currency ("EUR 96,000.00 · USD 12,000.00").
+    pub total: String,
+    pub rotting: usize,
+    pub cards: Vec<Card>,
+}
+
+#[derive(Template)]
+#[template(path = "pipeline.html")]
+struct Page {
+    chrome: Chrome,
+    filters: Filters,
+    stages: Vec<String>,
+    owners: Vec<String>,
+    states: Vec<(&'static str, &'static str)>,
+    signals: Vec<(&'static str, String)>,
+    columns: Vec<Column>,
+    shown: usize,
+    board_link: String,
+    list_link: String,
+    back: String,
+}
+
+fn totals(rows: &[&ScanRow]) -> String {
+    let mut by: BTreeMap<String, Money> = BTreeMap::new();
+    for r in rows {
+        let key = r.amount.currency.to_string();
+        by.entry(key)
+            .and_modify(|m| m.cents = m.cents.saturating_add(r.amount.cents))
+            .or_insert(r.amount);
+    }
+    if by.is_empty() {
+        return "nothing".to_string();
+    }
+    by.values()
+        .map(|m| view::money(*m))
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
+async fn page(
+    State(state): State<AppState>,
+    Now(now): Now,
+    Query(filters): Query<Filters>,
+) -> Result<Html<String>, PageError> {
+    let store = state.store();
+    let policy = record::policy(store, state.caller()).await?;
+    let scan = pipeline::scan(store, state.caller(), now).await?;
+    let mut owners: Vec<String> = scan.rows.iter().map(|r| r.owner.clone()).collect();
+    owners.sort();
+    owners.dedup();
+    let kept: Vec<&ScanRow> = scan
+        .worst_first()
+        .into_iter()
+        .filter(|r| filters.keeps(r))
+        .collect();
+    let stages: Vec<String> = policy
+        .pipeline
+        .stages
+        .iter()
+        .map(|s| s.name.clone())
+        .collect();
+    let columns = stages
+        .iter()
+        .map(|stage| {
+            let rows: Vec<&ScanRow> = kept.iter().copied().filter(|r| &r.stage == stage).collect();
+            Column {
+                stage: stage.clone(),
+                count: rows.len(),
+                total: totals(&rows),
+                rotting: rows.iter().filter(|r| rotting(r)).count(),
+                cards: rows.iter().map(|r| Card::of(r)).collect(),
+            }
+        })
+        .collect();
+    let page = Page {
+        chrome: Chrome::new(&state, now, "pipeline"),
+        board_link: filters.with_view("board"),
+        list_link: filters.with_view("list"),
+        back: format!("/pipeline?{}", filters.with_view(&filters.view)),
+        filters,
+        stages,
+        owners,
+        states: [
+            DealState::Dark,
+            DealState::Slipping,
+            DealState::AtRisk,
+            DealState::Healthy,
+        ]
+        .into_iter()
+        .map(|s| (s.as_str(), view::state_mark(s).word))
+        .collect(),
+        signals: SignalKind::ALL
+            .iter()
+            .map(|k| (k.as_str(), view::words(k.as_str())))
+            .collect(),
+        shown: kept.len(),
+        columns,
+    };
+    Ok(Html(page.render().map_err(render_failed)?))
+}
+
+#[derive(Deserialize)]
+struct MoveForm {
+    stage: String,
+    /// Where to go after the move: a path on this server (anything else goes to the deal).
+    #[serde(default)]
+    back: String,
+}
+
+async fn move_stage(
+    State(state): State<AppState>,
+    Now(now): Now,
+    Path(id): Path<String>,
+    axum::Form(form): axum::Form<MoveForm>,
+) -> Result<Response, PageError> {
+    let id: DealId = id.parse().map_err(rekindle_app::AppError::from)?;
+    record::move_stage(state.store(), state.caller(), id, &form.stage, now).await?;
+    let back = if form.back.starts_with('/') && !form.back.starts_with("//") {
+        form.back
+    } else {
+        format!("/deals/{id}")
+    };
+    Ok(Redirect::to(&back).into_response())
+}
