@@ -14,6 +14,7 @@ pub mod crm;
 pub mod crm_export;
 pub mod drafts;
 mod error;
+mod model;
 pub mod outbox;
 pub mod pipeline;
 pub mod record;

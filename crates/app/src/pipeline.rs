@@ -1,13 +1,25 @@
-//! Reading the pipeline: the scan of every open deal, what is due today, and one deal assessed.
+//! Reading the pipeline: the scan of every open deal, what is due today, the board, the
+//! manager's figures, and one deal assessed.
+//!
+//! Every read of assessments comes from the store's read model, brought to the moment asked
+//! for first (`model::fresh`): when the model was assessed at another `now` (the CLI's `--now`,
+//! a page's `?now=`), the whole pipeline is re-assessed at that moment before the read, so the
+//! same `now` over the same record always gives the same answer; at the model's own moment only
+//! the deals a write changed since are re-assessed. [`refresh`] re-assesses everything at a new
+//! moment (time passes without writes: silence grows), for a server to run in the background.
 
+use crate::model::{self, from_stored, rows_from, worst};
 use crate::{AppError, Caller};
 use jiff::Timestamp;
+use jiff::civil::Date;
 use rekindle_core::assess::by_urgency;
 use rekindle_core::outbox::OutboxState;
+use rekindle_core::signals::SignalKind;
 use rekindle_core::*;
-use rekindle_store::{AccountWork, Filter, Scope, Store};
+use rekindle_store::{BoardFilter, Filter, Scope, StateFilter, Store};
 use serde::Serialize;
-use std::sync::{Arc, OnceLock};
+
+pub use crate::model::Refreshed;
 
 /// One deal in a scan: what it is, and its assessment.
 #[derive(Serialize)]
@@ -29,7 +41,7 @@ pub struct ScanRow {
 }
 
 impl ScanRow {
-    fn new(r: &DealRecord, assessment: Assessment) -> Self {
+    pub(crate) fn new(r: &DealRecord, assessment: Assessment) -> Self {
         let d = &r.deal;
         ScanRow {
             deal_id: d.id,
@@ -115,7 +127,7 @@ pub async fn stage_norms(
 
 /// Whether the scan (and `today`) looks at a deal: every open deal, and a nurtured one whose
 /// date to look again has come (before it, nothing proposes a touch: `reach`).
-fn in_scan(r: &DealRecord, now: Timestamp) -> bool {
+pub(crate) fn in_scan(r: &DealRecord, now: Timestamp) -> bool {
     match r.deal.status {
         DealStatus::Open => true,
         DealStatus::Nurture => r
@@ -126,49 +138,42 @@ fn in_scan(r: &DealRecord, now: Timestamp) -> bool {
     }
 }
 
-/// Assesses every open deal (and every nurtured one whose date has come) at `now`, account by
-/// account as the store streams them: each account's deals teach its contacts' reply habits,
-/// every deal teaches the stage durations.
+/// Every open deal (and every nurtured one whose date has come) assessed at `now`, in deal id
+/// order: each account's deals teach its contacts' reply habits, every deal teaches the stage
+/// durations. Read from the read model, brought to `now` first (the whole pipeline re-assessed
+/// when the model was assessed at another moment; see the module's documentation).
 ///
-/// Errors: the store's (an unreadable deal names its row).
+/// Errors: the store's (an unreadable deal or stored assessment names its row).
 pub async fn scan(store: &Store, caller: &Caller, now: Timestamp) -> Result<Scan, AppError> {
-    let policy = store.policy().await?;
-    // The stage norms are learned while the readers start: a reader decodes its first
-    // accounts, then waits for them before assessing.
-    let stages: Arc<OnceLock<Option<Norms>>> = Arc::new(OnceLock::new());
-    let learning = {
-        let (store, stages, caller) = (store.clone(), stages.clone(), caller.clone());
-        tokio::spawn(async move {
-            let learned = stage_norms(&store, &caller, now).await;
-            let (norms, error) = match learned {
-                Ok(n) => (Some(n), None),
-                Err(e) => (None, Some(e)),
-            };
-            stages.set(norms).ok();
-            error
-        })
-    };
-    let work: AccountWork<Vec<ScanRow>> = Arc::new(move |group: Vec<DealRecord>| {
-        let Some(stages) = stages.wait() else {
-            return Vec::new();
-        };
-        let norms = stages.with_replies_from(&group, now);
-        group
-            .iter()
-            .filter(|r| in_scan(r, now))
-            .map(|r| ScanRow::new(r, assess(r, now, &policy, &norms)))
-            .collect()
-    });
-    let mapped = store.map_accounts(false, work).await;
-    let learned = learning
-        .await
-        .map_err(|e| AppError::Internal(format!("learning the stage norms: {e}")))?;
-    if let Some(error) = learned {
-        return Err(error);
-    }
-    let mut rows: Vec<ScanRow> = mapped?.into_iter().flatten().collect();
-    rows.sort_by_key(|r| r.deal_id);
-    Ok(Scan { rows })
+    model::fresh(store, caller, now).await?;
+    Ok(Scan {
+        rows: rows_from(store.model_rows().await?)?,
+    })
+}
+
+/// Re-assesses every deal in the scan at `now` and stores the result as the read model, in one
+/// transaction: what a server runs in the background as time passes (silence grows without any
+/// write). A write made while it runs stays marked, for the next read.
+///
+/// Errors: the store's.
+pub async fn refresh(
+    store: &Store,
+    caller: &Caller,
+    now: Timestamp,
+) -> Result<Refreshed, AppError> {
+    model::refresh(store, caller, now).await
+}
+
+/// The moment the read model was last assessed at, if it ever was, and whether a write since
+/// outdated all of it (the policy, the stages, an import). A server that refreshes in the
+/// background reads its pages at this moment (a page at it re-assesses only the deals written
+/// since), and at another only when the request names one (`?now=`): a read at any other moment
+/// re-assesses the whole pipeline first.
+///
+/// Errors: the store's.
+pub async fn assessed_at(store: &Store, _caller: &Caller) -> Result<Option<Timestamp>, AppError> {
+    let state = store.model_state().await?;
+    Ok(state.assessed_at.filter(|_| state.whole))
 }
 
 /// What waits for the rep's decision, counted.
@@ -184,18 +189,27 @@ pub struct Waiting {
     pub unconfirmed: usize,
 }
 
-/// The day's work: the scan it was drawn from, and what waits for the rep.
+/// The day's work: the actions due, and what waits for the rep.
 pub struct Today {
     /// The moment it was assessed at.
     pub at: Timestamp,
-    pub scan: Scan,
+    /// The deals whose play is due on `at`'s day (UTC) or before, most urgent first
+    /// (`assess::by_urgency`): all of them, or the first of them ([`today_first`]).
+    pub actions: Vec<ScanRow>,
+    /// How many deals have a play due on `at`'s day or before.
+    pub due_count: usize,
+    /// How many deals the scan holds (open, and nurtured whose date has come).
+    pub open: usize,
+    /// When nothing is due: the deal whose play falls due first (the most urgent among those
+    /// due the same moment), if any play is planned. `None` when something is due.
+    pub next_planned: Option<ScanRow>,
     pub waiting: Waiting,
 }
 
 impl Today {
     /// The actions due today or overdue, most urgent first.
     pub fn due(&self) -> Vec<&ScanRow> {
-        self.scan.due(self.at)
+        self.actions.iter().collect()
     }
 }
 
@@ -215,16 +229,48 @@ pub async fn waiting(store: &Store, _caller: &Caller) -> Result<Waiting, AppErro
     })
 }
 
-/// The day's work at `now`: the scan, and what waits for the rep ([`Today::due`] lists the
-/// actions due).
+/// The day's work at `now`: every action due (as [`Scan::due`] picks and orders them, read from
+/// the read model), what comes next when nothing is, and what waits for the rep.
 ///
 /// Errors: the store's.
 pub async fn today(store: &Store, caller: &Caller, now: Timestamp) -> Result<Today, AppError> {
-    let scan = scan(store, caller, now).await?;
+    today_first(store, caller, now, None).await
+}
+
+/// [`today`] with at most `limit` actions, the most urgent (a page's worth): `due_count` still
+/// counts them all.
+///
+/// Errors: the store's.
+pub async fn today_first(
+    store: &Store,
+    caller: &Caller,
+    now: Timestamp,
+    limit: Option<u32>,
+) -> Result<Today, AppError> {
+    model::fresh(store, caller, now).await?;
+    let day = now.as_second().div_euclid(time::SECONDS_PER_DAY);
+    let actions = rows_from(store.model_rows_due(day, limit).await?)?;
+    let due_count = if limit.is_some() {
+        store.model_due_count(day).await?.max(0) as usize
+    } else {
+        actions.len()
+    };
+    let next_planned = if due_count == 0 {
+        store
+            .model_next_planned()
+            .await?
+            .map(from_stored)
+            .transpose()?
+    } else {
+        None
+    };
     let waiting = waiting(store, caller).await?;
     Ok(Today {
         at: now,
-        scan,
+        actions,
+        due_count,
+        open: store.model_count().await?.max(0) as usize,
+        next_planned,
         waiting,
     })
 }
@@ -267,5 +313,310 @@ pub async fn deal(
         assessment,
         policy,
         norms,
+    })
+}
+
+/// What the board shows: filters (all optional, all must hold), a page size and where the page
+/// starts.
+#[derive(Clone, Debug, Default)]
+pub struct BoardQuery {
+    /// The deal's owner, exactly as recorded.
+    pub owner: Option<String>,
+    /// A stage of the configured pipeline (any case).
+    pub stage: Option<String>,
+    pub state: Option<DealState>,
+    /// Deals whose assessment carries this signal.
+    pub signal: Option<SignalKind>,
+    /// Words the title contains, any case.
+    pub text: Option<String>,
+    /// Where the page starts: a previous page's `next_cursor`; the first page when `None`.
+    pub cursor: Option<String>,
+    /// Rows per page, 1 to [`MAX_PAGE`] (a larger number is taken as `MAX_PAGE`, 0 as 1).
+    pub limit: u32,
+}
+
+/// The most rows a board page holds.
+pub const MAX_PAGE: u32 = 500;
+
+/// One stage's column of the board, over the filtered deals.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Column {
+    pub stage: String,
+    /// Deals in the stage.
+    pub count: u64,
+    /// Their amounts summed per currency (integer cents), in currency-code order.
+    pub totals: Vec<Money>,
+    /// Of those, the deals rotting: stalled in the stage (the `stalled_in_stage` signal) or dark.
+    pub rotting: u64,
+}
+
+/// A page of the board.
+#[derive(Serialize)]
+pub struct Board {
+    /// The moment the deals were assessed at.
+    pub at: Timestamp,
+    /// Every configured stage in the pipeline's order (a stage some deal is in that the
+    /// pipeline no longer lists comes after), counted over the filtered deals, whatever the page.
+    pub columns: Vec<Column>,
+    /// The page: worst first (dark before slipping before at risk before healthy, then higher
+    /// risk, then deal id), as [`Scan::worst_first`] orders.
+    pub rows: Vec<ScanRow>,
+    /// Where the next page starts, when there is one. Opaque: give it back as `cursor`.
+    pub next_cursor: Option<String>,
+}
+
+/// Where a page ends: the last row's place in the worst-first order.
+fn cursor_of(row: &ScanRow) -> String {
+    format!("{:x}.{:x}", worst(&row.assessment), row.deal_id.0)
+}
+
+fn parse_cursor(text: &str) -> Result<(i64, DealId), AppError> {
+    let invalid = || {
+        AppError::Invalid(ParseError::new(
+            "cursor",
+            text,
+            "the next_cursor of a previous page of the board",
+        ))
+    };
+    let (w, d) = text.split_once('.').ok_or_else(invalid)?;
+    let hex = |t: &str| {
+        (!t.is_empty() && t.len() <= 15 && t.bytes().all(|b| b.is_ascii_hexdigit()))
+            .then(|| i64::from_str_radix(t, 16).ok())
+            .flatten()
+    };
+    match (hex(w), hex(d)) {
+        (Some(w), Some(d)) if d > 0 => Ok((w, DealId(d))),
+        _ => Err(invalid()),
+    }
+}
+
+/// The pipeline board at `now`: the stage columns and one page of deals, filtered, worst first,
+/// read from the read model (brought to `now` first). Pages follow one another by keyset
+/// (`cursor`): a deal is never on two pages nor skipped while the model stays at one moment.
+///
+/// Errors: `Invalid` naming `cursor` for a cursor no page gave, naming `stage` for a stage the
+/// pipeline lacks; the store's.
+pub async fn board(
+    store: &Store,
+    caller: &Caller,
+    now: Timestamp,
+    query: &BoardQuery,
+) -> Result<Board, AppError> {
+    let after = query.cursor.as_deref().map(parse_cursor).transpose()?;
+    let pipeline = store.pipeline().await?;
+    let stage = match &query.stage {
+        Some(s) => Some(pipeline.stages[pipeline.position(s)?].name.clone()),
+        None => None,
+    };
+    model::fresh(store, caller, now).await?;
+    let filter = BoardFilter {
+        owner: query.owner.clone(),
+        stage,
+        state: query.state.map(|s| {
+            let (worst_from, worst_until) = model::worst_range(s);
+            StateFilter {
+                state: s.as_str().to_string(),
+                worst_from,
+                worst_until,
+            }
+        }),
+        signal: query.signal.map(|s| s.as_str().to_string()),
+        text: query
+            .text
+            .as_deref()
+            .map(|t| t.trim().to_lowercase())
+            .filter(|t| !t.is_empty()),
+    };
+    let limit = query.limit.clamp(1, MAX_PAGE);
+    let mut page = store.board_rows(&filter, after, limit + 1).await?;
+    let more = page.len() > limit as usize;
+    page.truncate(limit as usize);
+    let rows: Vec<ScanRow> = page
+        .into_iter()
+        .map(from_stored)
+        .collect::<Result<_, _>>()?;
+    let next_cursor = if more {
+        rows.last().map(cursor_of)
+    } else {
+        None
+    };
+    let mut columns: Vec<Column> = pipeline
+        .stages
+        .iter()
+        .map(|s| Column {
+            stage: s.name.clone(),
+            count: 0,
+            totals: Vec::new(),
+            rotting: 0,
+        })
+        .collect();
+    for total in store.board_columns(&filter).await? {
+        let at = match columns.iter().position(|c| c.stage == total.stage) {
+            Some(i) => i,
+            None => {
+                columns.push(Column {
+                    stage: total.stage.clone(),
+                    count: 0,
+                    totals: Vec::new(),
+                    rotting: 0,
+                });
+                columns.len() - 1
+            }
+        };
+        let column = &mut columns[at];
+        column.count += total.count.max(0) as u64;
+        column.rotting += total.rotting.max(0) as u64;
+        column.totals.push(Money::new(
+            total.amount_cents,
+            Currency::parse(&total.currency)?,
+        ));
+    }
+    Ok(Board {
+        at: now,
+        columns,
+        rows,
+        next_cursor,
+    })
+}
+
+/// One owner's figures on the manager's page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct OwnerFigures {
+    pub owner: String,
+    /// Their deals in the scan assessed dark.
+    pub dark: u64,
+    /// Their deals in the scan carrying the `desperation` signal.
+    pub desperation: u64,
+    /// Their deals in the scan.
+    pub deals: u64,
+}
+
+/// One stage of the funnel.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct StageFigures {
+    pub stage: String,
+    /// Deals in the scan in the stage.
+    pub deals: u64,
+    /// Of those, the rotting ones (stalled in the stage, or dark).
+    pub rotting: u64,
+}
+
+/// What happened over the week before the manager's moment, `(from, at]`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Week {
+    /// The window's start: 7 days before the moment (excluded).
+    pub from: Timestamp,
+    /// Deals whose assessment turned dark (from another state) at a moment in the window. The
+    /// read model keeps each change of a deal's state when a re-assessment finds one (a write, a
+    /// refresh at a later moment), stamped with the moment assessed at; a deal first assessed
+    /// dark has no earlier state and is not counted.
+    pub went_dark: u64,
+    /// Deals whose assessment left dark at a moment in the window and that received a reply from
+    /// the prospect (an inbound activity with outcome `replied` or `wrote`) in the window, at
+    /// or before that moment: a reply revived them.
+    pub came_back: u64,
+    /// Deals closed lost or to nurture whose loss was recorded in the window (`close`, or a
+    /// reply read as a loss), whatever the reason.
+    pub closed: u64,
+    /// Of `closed`, those closed for the reason `unresponsive`.
+    pub closed_unresponsive: u64,
+}
+
+/// The manager's page at a moment.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Manager {
+    /// The moment the deals were assessed at.
+    pub at: Timestamp,
+    /// The calendar quarter (UTC) of `at`: its first day, and the first day of the next.
+    pub quarter: (Date, Date),
+    /// Forecast at risk: the summed amounts of open deals (not nurtured) assessed slipping or
+    /// dark whose expected close date falls in `quarter`, per currency (integer cents), in
+    /// currency-code order.
+    pub forecast_at_risk: Vec<Money>,
+    /// Per owner (name order), over the deals in the scan.
+    pub owners: Vec<OwnerFigures>,
+    /// The stage funnel: every configured stage in the pipeline's order (then any stage a deal
+    /// is in that the pipeline no longer lists), over the deals in the scan.
+    pub funnel: Vec<StageFigures>,
+    pub week: Week,
+}
+
+/// The first day of the calendar quarter of `day`, and of the next quarter.
+fn quarter_of(day: Date) -> (Date, Date) {
+    let first_month = (day.month() - 1) / 3 * 3 + 1;
+    let start = Date::new(day.year(), first_month, 1).unwrap_or(day);
+    let end = start
+        .checked_add(jiff::Span::new().months(3))
+        .unwrap_or(Date::MAX);
+    (start, end)
+}
+
+/// The manager's figures at `now`, read from the read model (brought to `now` first) and the
+/// record: forecast at risk this quarter, dark and desperate deals per owner, the stage funnel,
+/// and the week's movements ([`Week`] says what each number counts).
+///
+/// Errors: the store's.
+pub async fn manager(store: &Store, caller: &Caller, now: Timestamp) -> Result<Manager, AppError> {
+    model::fresh(store, caller, now).await?;
+    let quarter = quarter_of(time::date_of(now));
+    let forecast_at_risk = store
+        .model_amounts(
+            &[DealState::Slipping.as_str(), DealState::Dark.as_str()],
+            &quarter.0.to_string(),
+            &quarter.1.to_string(),
+        )
+        .await?
+        .into_iter()
+        .map(|t| Ok(Money::new(t.amount_cents, Currency::parse(&t.currency)?)))
+        .collect::<Result<Vec<_>, AppError>>()?;
+    let owners = store
+        .model_owners()
+        .await?
+        .into_iter()
+        .map(|o| OwnerFigures {
+            owner: o.owner,
+            dark: o.dark.max(0) as u64,
+            desperation: o.desperation.max(0) as u64,
+            deals: o.deals.max(0) as u64,
+        })
+        .collect();
+    let pipeline = store.pipeline().await?;
+    let mut funnel: Vec<StageFigures> = pipeline
+        .stages
+        .iter()
+        .map(|s| StageFigures {
+            stage: s.name.clone(),
+            deals: 0,
+            rotting: 0,
+        })
+        .collect();
+    for s in store.model_stages().await? {
+        let figures = StageFigures {
+            stage: s.stage,
+            deals: s.deals.max(0) as u64,
+            rotting: s.rotting.max(0) as u64,
+        };
+        match funnel.iter_mut().find(|f| f.stage == figures.stage) {
+            Some(f) => *f = figures,
+            None => funnel.push(figures),
+        }
+    }
+    let from = now
+        .checked_sub(jiff::SignedDuration::from_secs(7 * time::SECONDS_PER_DAY))
+        .unwrap_or(Timestamp::MIN);
+    let counts = store.window_counts(from, now).await?;
+    Ok(Manager {
+        at: now,
+        quarter,
+        forecast_at_risk,
+        owners,
+        funnel,
+        week: Week {
+            from,
+            went_dark: counts.went_dark.max(0) as u64,
+            came_back: counts.came_back.max(0) as u64,
+            closed: counts.closed.max(0) as u64,
+            closed_unresponsive: counts.closed_unresponsive.max(0) as u64,
+        },
     })
 }

@@ -175,8 +175,8 @@ fn today_table(due: &[&ScanRow]) -> Listing {
 }
 
 /// What `today` says when nothing is due: when the next play falls due, and on which deal.
-fn nothing_due(scan: &Scan) -> String {
-    match scan.next_planned() {
+fn nothing_due(next: Option<&ScanRow>) -> String {
+    match next {
         Some(r) => format!(
             "Nothing due today. Next: {} on {} ({}, {}).",
             play_text(&r.assessment),
@@ -196,7 +196,7 @@ pub async fn today(g: &Global) -> Result<ExitCode> {
         print_json(&due)?;
     } else {
         if due.is_empty() {
-            say!("{}", nothing_due(&today.scan));
+            say!("{}", nothing_due(today.next_planned.as_ref()));
         } else {
             say!("{}", today_table(&due));
         }
@@ -204,7 +204,7 @@ pub async fn today(g: &Global) -> Result<ExitCode> {
             say!("{line}");
         }
     }
-    finish(today.scan);
+    std::mem::forget(today);
     Ok(ExitCode::SUCCESS)
 }
 

@@ -6,7 +6,7 @@ use crate::plays::{NextAction, Sequence, next_action, sequence};
 use crate::signals::{Context, Signal, SignalKind, detect};
 use crate::{DealId, DealRecord, DealStatus, Norms, NormsBuilder, Policy};
 use jiff::Timestamp;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 crate::record::vocabulary!(
@@ -19,8 +19,9 @@ crate::record::vocabulary!(
     }
 );
 
-/// Everything the engine says about one deal.
-#[derive(Clone, Debug, Serialize)]
+/// Everything the engine says about one deal. It reads back from its JSON (a stored
+/// assessment: the store's read model).
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Assessment {
     pub deal_id: DealId,
     pub state: DealState,

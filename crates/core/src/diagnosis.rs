@@ -5,7 +5,7 @@ use crate::record::vocabulary;
 use crate::signals::{Evidence, Reference, Signal, SignalKind};
 use crate::{DealRecord, FactKind, Role};
 use aho_corasick::{AhoCorasick, MatchKind};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::sync::LazyLock;
 
 vocabulary!(
@@ -35,13 +35,34 @@ impl RootCause {
     }
 }
 
-/// One root cause with its score and the evidence for it.
+/// One root cause with its score and the evidence for it. Read back from its JSON, the
+/// explanation is the cause's own ([`RootCause::explain`]).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct CauseFinding {
     pub cause: RootCause,
     pub score: u32,
     pub explanation: &'static str,
     pub evidence: Vec<Evidence>,
+}
+
+/// A finding as its JSON holds it: the explanation follows from the cause.
+#[derive(Deserialize)]
+struct StoredFinding {
+    cause: RootCause,
+    score: u32,
+    evidence: Vec<Evidence>,
+}
+
+impl<'de> Deserialize<'de> for CauseFinding {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let f = StoredFinding::deserialize(d)?;
+        Ok(CauseFinding {
+            cause: f.cause,
+            score: f.score,
+            explanation: f.cause.explain(),
+            evidence: f.evidence,
+        })
+    }
 }
 
 /// Words in the prospect's facts that point at a cause.

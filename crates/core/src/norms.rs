@@ -4,11 +4,11 @@
 
 use crate::{ContactId, DealRecord, Direction, Outcome, Policy, StageChange};
 use jiff::Timestamp;
-use serde::Serialize;
-use std::collections::HashMap;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap};
 
 /// A learned median with the number of observations behind it.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Median {
     pub seconds: i64,
     pub samples: usize,
@@ -117,6 +117,24 @@ impl Norms {
         let mut norms = b.finish();
         norms.stage_duration = self.stage_duration.clone();
         norms
+    }
+
+    /// The team's stage durations alone, by stage name: what a stored assessment was made with
+    /// besides its account's records, kept to tell whether new stage history changed them.
+    pub fn stage_durations(&self) -> BTreeMap<String, Median> {
+        self.stage_duration
+            .iter()
+            .map(|(k, v)| (k.clone(), *v))
+            .collect()
+    }
+
+    /// Norms holding only these stage durations (no reply habits): the inverse of
+    /// [`Norms::stage_durations`].
+    pub fn from_stage_durations(durations: BTreeMap<String, Median>) -> Norms {
+        Norms {
+            reply_latency: HashMap::new(),
+            stage_duration: durations.into_iter().collect(),
+        }
     }
 
     /// A contact's own median reply time, when there are enough replies to trust it.

@@ -8,7 +8,7 @@ use crate::signals::{Context, Signal, SignalKind};
 use crate::time::{add_days, date_of, human_date, start_of_day};
 use crate::{DealStatus, LostReason, PlayKind};
 use jiff::{Timestamp, civil::Date};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 crate::record::vocabulary!(
     /// Where the re-engagement sequence stands.
@@ -22,7 +22,7 @@ crate::record::vocabulary!(
 );
 
 /// The sequence position: touches sent since they last engaged, against the cap.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Sequence {
     pub step: SequenceStep,
     pub unanswered_touches: usize,
@@ -31,7 +31,7 @@ pub struct Sequence {
 }
 
 /// What the engine proposes when the right move is to stop working the deal.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CloseRecommendation {
     pub status: DealStatus,
     pub reason: Option<LostReason>,
@@ -39,7 +39,7 @@ pub struct CloseRecommendation {
 }
 
 /// The next thing to do on a deal.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct NextAction {
     /// `None` means no message is due: hold the course, or wait for an answer.
     pub play: Option<PlayKind>,

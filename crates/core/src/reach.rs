@@ -34,7 +34,7 @@ pub enum Purpose {
 }
 
 /// Why no touch may go now.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(tag = "barrier", rename_all = "snake_case")]
 pub enum Barrier {
     /// Won (never chased), or lost (no sequence touch: `rekindle revive` brings it back).

@@ -8,7 +8,7 @@ use crate::{
     Norms, Party, Policy,
 };
 use jiff::Timestamp;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeSet, HashSet};
 
 vocabulary!(
@@ -51,7 +51,7 @@ impl SignalKind {
 }
 
 /// What a piece of evidence points at in the record.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", content = "id", rename_all = "snake_case")]
 pub enum Reference {
     Activity(ActivityId),
@@ -63,7 +63,7 @@ pub enum Reference {
 }
 
 /// One observation behind a signal.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Evidence {
     pub what: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -91,7 +91,7 @@ impl Evidence {
 }
 
 /// A signal with its weight in the risk score and its evidence.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Signal {
     pub kind: SignalKind,
     pub weight: u32,

@@ -8,7 +8,7 @@ use sqlx::{Any, Row, Transaction};
 use std::collections::HashMap;
 
 /// A value bound into a multi-row insert.
-enum Val {
+pub(crate) enum Val {
     Int(i64),
     OptInt(Option<i64>),
     Text(String),
@@ -16,7 +16,7 @@ enum Val {
 }
 
 /// Rows for one table, flushed in statements of at most `MAX_BINDS` parameters.
-struct Batch {
+pub(crate) struct Batch {
     table: &'static str,
     columns: &'static [&'static str],
     rows: Vec<Vec<Val>>,
@@ -27,7 +27,7 @@ struct Batch {
 const MAX_BINDS: usize = 8_000;
 
 impl Batch {
-    fn new(table: &'static str, columns: &'static [&'static str]) -> Self {
+    pub(crate) fn new(table: &'static str, columns: &'static [&'static str]) -> Self {
         Batch {
             table,
             columns,
@@ -35,12 +35,16 @@ impl Batch {
         }
     }
 
-    fn push(&mut self, row: Vec<Val>) {
+    pub(crate) fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    pub(crate) fn push(&mut self, row: Vec<Val>) {
         debug_assert_eq!(row.len(), self.columns.len());
         self.rows.push(row);
     }
 
-    async fn flush(&mut self, tx: &mut Transaction<'_, Any>) -> Result<()> {
+    pub(crate) async fn flush(&mut self, tx: &mut Transaction<'_, Any>) -> Result<()> {
         let per_statement = (MAX_BINDS / self.columns.len()).max(1);
         let rows = std::mem::take(&mut self.rows);
         let mut rows = rows.into_iter().peekable();
@@ -338,6 +342,13 @@ impl Store {
             }
         }
         flush_all!();
+        // Whole records arrived: the read model is outdated whole, stage histories included.
+        sqlx::query(crate::assessments::OUTDATE_ALL)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(crate::assessments::STAGE_MOVED)
+            .execute(&mut *tx)
+            .await?;
         crate::commit(tx).await?;
         progress(count);
         Ok(count)

@@ -4,6 +4,7 @@
 //! speed of the disk, not of a round trip per statement, and a crash loses at most the batch
 //! in hand (a re-run takes it again; nothing is recorded twice).
 
+use crate::assessments::{Stale, mark_stale_on};
 use crate::mail::MailOutcome;
 use crate::write::{INSERT_ACTIVITY, tone_of};
 use crate::{Result, Store, StoreError};
@@ -295,6 +296,7 @@ impl CaptureWriter {
                      WHERE email = ?2 AND (bounced_at IS NULL OR bounced_at < ?1)",
                 )?
                 .execute(params![activity.at.as_second(), address.as_str()])?;
+            mark_stale_on(&self.conn, Stale::Address(address.as_str()))?;
         }
         self.counted()?;
         Ok(MailOutcome::Added(ActivityId(id)))
@@ -315,6 +317,7 @@ impl CaptureWriter {
         returns_on: Option<String>,
     ) -> Result<i64> {
         let (tone, fingerprint) = tone_of(direction, body);
+        mark_stale_on(&self.conn, Stale::Deal(deal))?;
         Ok(self.conn.prepare_cached(INSERT_ACTIVITY)?.query_row(
             params![
                 deal.0,
@@ -356,6 +359,7 @@ impl CaptureWriter {
             });
         }
         let (tone, fingerprint) = tone_of(a.direction, a.body.as_deref());
+        mark_stale_on(&self.conn, Stale::Deal(deal))?;
         let id: i64 = self.conn.prepare_cached(INSERT_ACTIVITY)?.query_row(
             params![
                 deal.0,
@@ -440,6 +444,7 @@ impl CaptureWriter {
                  WHERE address = ?1 AND reason = 'moved to another address'",
             )?
             .execute(params![retired, to.as_str()])?;
+        mark_stale_on(&self.conn, Stale::Address(retired))?;
         self.counted()?;
         Ok(())
     }
@@ -534,6 +539,7 @@ impl CaptureWriter {
                 now.as_second()
             ])?;
         let contact = Some(meeting.contact.0);
+        mark_stale_on(&self.conn, Stale::Deal(meeting.deal))?;
         match change {
             MeetingChange::None => {}
             MeetingChange::Book => {

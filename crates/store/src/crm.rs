@@ -68,6 +68,8 @@ pub struct CrmImport {
     now: Timestamp,
     prefer: Prefer,
     pipeline: Pipeline,
+    /// Whether a record was created or changed.
+    changed: bool,
 }
 
 impl Store {
@@ -82,6 +84,7 @@ impl Store {
             now,
             prefer,
             pipeline,
+            changed: false,
         })
     }
 }
@@ -91,10 +94,71 @@ fn refused(why: impl Into<String>) -> Result<Upsert> {
 }
 
 impl CrmImport {
-    /// Keeps everything brought in.
+    /// Brings in one company (`company_upsert` says how); a change marks the import as one
+    /// that outdates the assessment read model.
     ///
     /// Errors: the store's.
-    pub async fn commit(self) -> Result<()> {
+    pub async fn company(&mut self, c: &CrmCompany) -> Result<Upsert> {
+        let done = self.company_upsert(c).await?;
+        self.changed |= matches!(
+            done,
+            Upsert::Created | Upsert::Updated(_) | Upsert::Conflicts { .. }
+        );
+        Ok(done)
+    }
+
+    /// Brings in one contact (`contact_upsert` says how); a change marks the import as one
+    /// that outdates the assessment read model.
+    ///
+    /// Errors: the store's.
+    pub async fn contact(&mut self, c: &CrmContact) -> Result<Upsert> {
+        let done = self.contact_upsert(c).await?;
+        self.changed |= matches!(
+            done,
+            Upsert::Created | Upsert::Updated(_) | Upsert::Conflicts { .. }
+        );
+        Ok(done)
+    }
+
+    /// Brings in one deal (`deal_upsert` says how); a change marks the import as one
+    /// that outdates the assessment read model.
+    ///
+    /// Errors: the store's.
+    pub async fn deal(&mut self, d: &CrmDeal) -> Result<Upsert> {
+        let done = self.deal_upsert(d).await?;
+        self.changed |= matches!(
+            done,
+            Upsert::Created | Upsert::Updated(_) | Upsert::Conflicts { .. }
+        );
+        Ok(done)
+    }
+
+    /// Brings in one activity (`activity_upsert` says how); a change marks the import as one
+    /// that outdates the assessment read model.
+    ///
+    /// Errors: the store's.
+    pub async fn activity(&mut self, a: &CrmActivity) -> Result<Upsert> {
+        let done = self.activity_upsert(a).await?;
+        self.changed |= matches!(
+            done,
+            Upsert::Created | Upsert::Updated(_) | Upsert::Conflicts { .. }
+        );
+        Ok(done)
+    }
+
+    /// Keeps everything brought in. When a record was created or changed, the assessment read
+    /// model is outdated whole, stage histories included, in the same transaction.
+    ///
+    /// Errors: the store's.
+    pub async fn commit(mut self) -> Result<()> {
+        if self.changed {
+            sqlx::query(crate::assessments::OUTDATE_ALL)
+                .execute(&mut *self.tx)
+                .await?;
+            sqlx::query(crate::assessments::STAGE_MOVED)
+                .execute(&mut *self.tx)
+                .await?;
+        }
         crate::commit(self.tx).await
     }
 
@@ -155,7 +219,7 @@ impl CrmImport {
     /// the record and mail capture find it).
     ///
     /// Errors: the store's.
-    pub async fn company(&mut self, c: &CrmCompany) -> Result<Upsert> {
+    async fn company_upsert(&mut self, c: &CrmCompany) -> Result<Upsert> {
         if let Some((_, _)) = self.link("companies", &c.id).await? {
             return Ok(Upsert::Unchanged);
         }
@@ -186,7 +250,7 @@ impl CrmImport {
     /// stop.
     ///
     /// Errors: the store's.
-    pub async fn contact(&mut self, c: &CrmContact) -> Result<Upsert> {
+    async fn contact_upsert(&mut self, c: &CrmContact) -> Result<Upsert> {
         let incoming = ContactFields {
             name: c.name.clone(),
             title: c.title.clone(),
@@ -312,7 +376,7 @@ impl CrmImport {
     /// columns and the features it needs.
     ///
     /// Errors: the store's.
-    pub async fn deal(&mut self, d: &CrmDeal) -> Result<Upsert> {
+    async fn deal_upsert(&mut self, d: &CrmDeal) -> Result<Upsert> {
         let linked = self.link("deals", &d.id).await?;
         let stage = match &d.stage {
             Some(s) => match self.pipeline.position(s) {
@@ -679,7 +743,7 @@ impl CrmImport {
     /// and is left out.
     ///
     /// Errors: the store's.
-    pub async fn activity(&mut self, a: &CrmActivity) -> Result<Upsert> {
+    async fn activity_upsert(&mut self, a: &CrmActivity) -> Result<Upsert> {
         if self.link("activities", &a.id).await?.is_some() {
             return Ok(Upsert::Unchanged);
         }

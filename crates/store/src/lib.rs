@@ -20,6 +20,7 @@ macro_rules! failpoint {
     ($name:literal) => {};
 }
 
+mod assessments;
 mod bulk;
 mod capture;
 mod crm;
@@ -30,6 +31,10 @@ mod replies;
 mod revival;
 mod write;
 
+pub use assessments::{
+    BoardFilter, ColumnTotal, CurrencyTotal, ModelState, NewAssessment, OwnerCounts, StageCount,
+    StateFilter, StoredAssessment, WindowCounts,
+};
 pub use capture::{CaptureWriter, MeetingRecorded};
 pub use crm::{Conflict, CrmImport, CrmLink, Upsert};
 pub use load::{AccountWork, Filter, Scope};
@@ -346,6 +351,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "crm links",
         include_str!("../migrations/sqlite/0015_crm_links.sql"),
     ),
+    (
+        16,
+        "assessments",
+        include_str!("../migrations/sqlite/0016_assessments.sql"),
+    ),
 ];
 
 fn migrator() -> Migrator {
@@ -617,8 +627,23 @@ impl Store {
         Ok(self.setting("policy").await?.unwrap_or_default())
     }
 
+    /// Sets the policy; every stored assessment was made with the old one, so the read model is
+    /// outdated whole in the same transaction.
     pub async fn set_policy(&self, policy: &Policy) -> Result<()> {
-        self.set_setting("policy", policy).await
+        let text = serde_json::to_string(policy).map_err(|e| StoreError::Corrupt {
+            table: "settings",
+            id: 0,
+            detail: format!("policy: {e}"),
+        })?;
+        let mut tx = self.begin_write().await?;
+        sqlx::query("INSERT INTO settings (key, value) VALUES ('policy', $1) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+            .bind(text)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(assessments::OUTDATE_ALL)
+            .execute(&mut *tx)
+            .await?;
+        commit(tx).await
     }
 
     /// The currency a bare amount (`48000`, no code or symbol) is in: set at `init
@@ -741,6 +766,13 @@ impl Store {
             })?;
             sqlx::query("INSERT INTO settings (key, value) VALUES ('policy', $1) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
                 .bind(text)
+                .execute(&mut *tx)
+                .await?;
+            // New stages (and deals moved between them): every stored assessment is outdated.
+            sqlx::query(assessments::OUTDATE_ALL)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query(assessments::STAGE_MOVED)
                 .execute(&mut *tx)
                 .await?;
         }

@@ -550,12 +550,11 @@ impl Store {
         contact: ContactId,
         zone: Option<&str>,
     ) -> Result<()> {
-        let done = self
-            .write_one(
-                sqlx::query("UPDATE contacts SET time_zone = $1 WHERE id = $2")
-                    .bind(zone.map(str::to_string))
-                    .bind(contact.0),
-            )
+        let mut tx = self.begin_write().await?;
+        let done = sqlx::query("UPDATE contacts SET time_zone = $1 WHERE id = $2")
+            .bind(zone.map(str::to_string))
+            .bind(contact.0)
+            .execute(&mut *tx)
             .await?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound {
@@ -563,6 +562,8 @@ impl Store {
                 key: contact.to_string(),
             });
         }
-        Ok(())
+        crate::assessments::mark_stale(&mut tx, crate::assessments::Stale::Contact(contact))
+            .await?;
+        crate::commit(tx).await
     }
 }

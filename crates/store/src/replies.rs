@@ -160,6 +160,8 @@ impl CaptureWriter {
         decided_by: &str,
     ) -> Result<ReadingId> {
         self.begin()?;
+        crate::assessments::mark_stale_on(&self.conn, crate::assessments::Stale::Deal(deal))?;
+        crate::assessments::mark_stale_on(&self.conn, crate::assessments::Stale::Address(address))?;
         let mut changes = Vec::new();
         for action in actions {
             let undo = self.apply(deal, activity, contact, address, action, at)?;
@@ -365,6 +367,10 @@ impl CaptureWriter {
                         self.conn
                             .prepare_cached("UPDATE contacts SET do_not_contact = 0 WHERE id = ?1")?
                             .execute([c])?;
+                        crate::assessments::mark_stale_on(
+                            &self.conn,
+                            crate::assessments::Stale::Contact(ContactId(*c)),
+                        )?;
                     }
                     if let Some(a) = address {
                         self.conn

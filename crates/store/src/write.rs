@@ -1,6 +1,7 @@
 //! Editing the record one fact at a time, as a rep does from the command line. Every edit
 //! checks what it refers to first and runs in a transaction: a bad reference changes nothing.
 
+use crate::assessments::{STAGE_MOVED, Stale, mark_stale};
 use crate::{Result, Store, StoreError};
 use jiff::{Timestamp, civil::Date};
 use rekindle_core::*;
@@ -124,6 +125,7 @@ pub(crate) async fn insert_activity(
         .fetch_one(&mut **tx)
         .await?
         .try_get(0)?;
+    mark_stale(tx, Stale::Deal(deal)).await?;
     Ok(ActivityId(id))
 }
 
@@ -162,6 +164,7 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
         }
+        mark_stale(&mut tx, Stale::Deal(DealId(id))).await?;
         crate::commit(tx).await?;
         Ok(DealId(id))
     }
@@ -224,6 +227,7 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
         }
+        mark_stale(&mut tx, Stale::Contact(ContactId(id))).await?;
         crate::commit(tx).await?;
         Ok(ContactId(id))
     }
@@ -284,12 +288,11 @@ impl Store {
                 )));
             }
         }
-        let done = self
-            .write_one(
-                sqlx::query("UPDATE contacts SET do_not_contact = $1 WHERE id = $2")
-                    .bind(value as i64)
-                    .bind(contact.0),
-            )
+        let mut tx = self.begin_write().await?;
+        let done = sqlx::query("UPDATE contacts SET do_not_contact = $1 WHERE id = $2")
+            .bind(value as i64)
+            .bind(contact.0)
+            .execute(&mut *tx)
             .await?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound {
@@ -297,7 +300,8 @@ impl Store {
                 key: contact.to_string(),
             });
         }
-        Ok(())
+        mark_stale(&mut tx, Stale::Contact(contact)).await?;
+        crate::commit(tx).await
     }
 
     pub async fn log_activity(&self, deal: DealId, a: NewActivity) -> Result<ActivityId> {
@@ -329,6 +333,7 @@ impl Store {
             .fetch_one(&mut *tx)
             .await?
             .try_get(0)?;
+        mark_stale(&mut tx, Stale::Deal(deal)).await?;
         crate::commit(tx).await?;
         Ok(FactId(id))
     }
@@ -354,6 +359,7 @@ impl Store {
             .fetch_one(&mut *tx)
             .await?
             .try_get(0)?;
+        mark_stale(&mut tx, Stale::Deal(deal)).await?;
         crate::commit(tx).await?;
         Ok(CommitmentId(id))
     }
@@ -363,20 +369,22 @@ impl Store {
         id: CommitmentId,
         status: CommitmentStatus,
     ) -> Result<()> {
-        let done = self
-            .write_one(
-                sqlx::query("UPDATE commitments SET status = $1 WHERE id = $2")
-                    .bind(status.as_str().to_string())
-                    .bind(id.0),
-            )
-            .await?;
-        if done.rows_affected() == 0 {
+        let mut tx = self.begin_write().await?;
+        let deal: Option<i64> = sqlx::query_scalar(
+            "UPDATE commitments SET status = $1 WHERE id = $2 RETURNING deal_id",
+        )
+        .bind(status.as_str().to_string())
+        .bind(id.0)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(deal) = deal else {
             return Err(StoreError::NotFound {
                 what: "commitment",
                 key: id.to_string(),
             });
-        }
-        Ok(())
+        };
+        mark_stale(&mut tx, Stale::Deal(DealId(deal))).await?;
+        crate::commit(tx).await
     }
 
     pub async fn set_next_step(&self, deal: DealId, step: &NextStep) -> Result<()> {
@@ -393,6 +401,7 @@ impl Store {
         .bind(step.set_at.as_second())
         .execute(&mut *tx)
         .await?;
+        mark_stale(&mut tx, Stale::Deal(deal)).await?;
         crate::commit(tx).await?;
         Ok(())
     }
@@ -413,6 +422,8 @@ impl Store {
             .bind(at.as_second())
             .execute(&mut *tx)
             .await?;
+        mark_stale(&mut tx, Stale::Deal(deal)).await?;
+        sqlx::query(STAGE_MOVED).execute(&mut *tx).await?;
         crate::commit(tx).await?;
         Ok(())
     }
@@ -442,6 +453,7 @@ impl Store {
             .bind(at.as_second())
             .execute(&mut *tx)
             .await?;
+        mark_stale(&mut tx, Stale::Deal(deal)).await?;
         crate::commit(tx).await?;
         Ok(())
     }
@@ -459,6 +471,7 @@ impl Store {
         .bind(contract.notice_days)
         .execute(&mut *tx)
         .await?;
+        mark_stale(&mut tx, Stale::Deal(deal)).await?;
         crate::commit(tx).await?;
         Ok(())
     }
@@ -477,6 +490,7 @@ impl Store {
             .bind(why.map(str::to_string))
             .execute(&mut *tx)
             .await?;
+        mark_stale(&mut tx, Stale::Deal(deal)).await?;
         crate::commit(tx).await?;
         Ok(())
     }
@@ -495,6 +509,7 @@ impl Store {
             .bind(deal.0)
             .execute(&mut *tx)
             .await?;
+        mark_stale(&mut tx, Stale::Deal(deal)).await?;
         crate::commit(tx).await?;
         Ok(())
     }

@@ -67,15 +67,11 @@ struct Page {
 }
 
 async fn page(State(state): State<AppState>, Now(now): Now) -> Result<Html<String>, PageError> {
-    let today = pipeline::today(state.store(), state.caller(), now).await?;
-    let all_due = today.due();
-    let due_count = all_due.len();
-    let due: Vec<DueItem> = all_due.into_iter().take(SHOWN).map(DueItem::of).collect();
-    let next = if due.is_empty() {
-        today.scan.next_planned().map(DueItem::of)
-    } else {
-        None
-    };
+    let today =
+        pipeline::today_first(state.store(), state.caller(), now, Some(SHOWN as u32)).await?;
+    let due_count = today.due_count;
+    let due: Vec<DueItem> = today.due().into_iter().map(DueItem::of).collect();
+    let next = today.next_planned.as_ref().map(DueItem::of);
     let w = &today.waiting;
     let page = Page {
         chrome: Chrome::new(&state, now, "today"),
@@ -86,7 +82,7 @@ async fn page(State(state): State<AppState>, Now(now): Now) -> Result<Html<Strin
         drafts: w.drafts,
         refused: w.refused,
         unconfirmed: w.unconfirmed,
-        open: today.scan.rows.len(),
+        open: today.open,
     };
     Ok(Html(page.render().map_err(render_failed)?))
 }
