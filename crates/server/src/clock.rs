@@ -1,5 +1,8 @@
 //! The moment a request is assessed at: `?now=` (as the CLI's `--now`: `2026-11-23` or
-//! `2026-11-23T09:00:00Z`), else the server's fixed moment, else the clock.
+//! `2026-11-23T09:00:00Z`), else the server's fixed moment, else the moment of the last
+//! background refresh when it is recent (within two refresh periods), else the clock. Reading at
+//! the refresh's moment is what keeps a page from re-assessing the whole pipeline
+//! (`rekindle_app::pipeline`'s read model re-assesses all of it for any other moment).
 
 use crate::AppState;
 use axum::extract::FromRequestParts;
@@ -32,7 +35,22 @@ impl FromRequestParts<AppState> for Now {
                     Some("now"),
                 )
             }),
-            None => Ok(Now(state.0.now.unwrap_or_else(Timestamp::now))),
+            None => match state.0.now {
+                Some(fixed) => Ok(Now(fixed)),
+                None => Ok(Now(recent_refresh(state)
+                    .await
+                    .unwrap_or_else(Timestamp::now))),
+            },
         }
     }
+}
+
+/// The last whole refresh's moment, when it is no older than two refresh periods.
+async fn recent_refresh(state: &AppState) -> Option<Timestamp> {
+    let at = rekindle_app::pipeline::assessed_at(state.store(), state.caller())
+        .await
+        .ok()??;
+    let age = Timestamp::now().duration_since(at);
+    let limit = jiff::SignedDuration::try_from(crate::REFRESH_EVERY * 2).ok()?;
+    (age >= jiff::SignedDuration::ZERO && age <= limit).then_some(at)
 }

@@ -89,7 +89,13 @@ pub struct Bound {
     listener: tokio::net::TcpListener,
     router: Router,
     addr: SocketAddr,
+    state: AppState,
 }
+
+/// How often the whole pipeline is re-assessed in the background while the server runs on
+/// the clock (silence grows without any write): 5 minutes. Pages read the assessments of the
+/// last refresh (`clock::Now`); a write re-assesses its deals at once.
+pub const REFRESH_EVERY: std::time::Duration = std::time::Duration::from_secs(300);
 
 impl Bound {
     /// The address it listens on (with the port picked when 0 was asked for).
@@ -102,11 +108,35 @@ impl Bound {
         format!("http://{}/", self.addr)
     }
 
-    /// Serves until the process ends (or the future is dropped).
+    /// Serves until the process ends (or the future is dropped). The whole pipeline is
+    /// assessed once before the first request is answered (at the fixed moment, or the clock's;
+    /// requests wait in the listening queue meanwhile), then, on the clock, again every
+    /// [`REFRESH_EVERY`] in the background.
     ///
     /// Errors: an I/O failure of the listening socket.
     pub async fn run(self) -> Result<(), ServeError> {
-        axum::serve(self.listener, self.router).await?;
+        let state = self.state.clone();
+        let first = state.0.now.unwrap_or_else(Timestamp::now);
+        // A failed refresh (the database busy) leaves pages to re-assess what they read.
+        let _ = rekindle_app::pipeline::refresh(state.store(), state.caller(), first).await;
+        let refresher = state.0.now.is_none().then(|| {
+            tokio::spawn(async move {
+                loop {
+                    tokio::time::sleep(REFRESH_EVERY).await;
+                    let _ = rekindle_app::pipeline::refresh(
+                        state.store(),
+                        state.caller(),
+                        Timestamp::now(),
+                    )
+                    .await;
+                }
+            })
+        });
+        let served = axum::serve(self.listener, self.router).await;
+        if let Some(r) = refresher {
+            r.abort();
+        }
+        served?;
         Ok(())
     }
 }
@@ -134,8 +164,9 @@ pub async fn bind(store: Store, settings: Settings) -> Result<Bound, ServeError>
     }));
     Ok(Bound {
         listener,
-        router: router(state),
+        router: router(state.clone()),
         addr,
+        state,
     })
 }
 

@@ -219,3 +219,46 @@ fn the_openapi_document_parses_and_describes_every_route() {
         assert_eq!(status, 200, "{p}");
     }
 }
+
+#[test]
+fn the_manager_s_figures_agree_with_the_pipeline() {
+    let s = serve_demo();
+    let (status, m, _) = json(&s.at("/api/v1/manager"));
+    assert_eq!(status, 200, "{m}");
+    let (_, all, _) = json(&s.at("/api/v1/deals?limit=500"));
+    let items = all["items"].as_array().unwrap();
+    // Per owner, the dark deals are the list's dark deals of that owner.
+    for o in m["owners"].as_array().unwrap() {
+        let owner = o["owner"].as_str().unwrap();
+        let dark = items
+            .iter()
+            .filter(|d| d["owner"] == owner && d["state"] == "dark")
+            .count() as u64;
+        assert_eq!(o["dark"].as_u64(), Some(dark), "{owner}");
+        let desperate = items
+            .iter()
+            .filter(|d| {
+                d["owner"] == owner
+                    && d["signals"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .any(|k| k == "desperation")
+            })
+            .count() as u64;
+        assert_eq!(o["desperation"].as_u64(), Some(desperate), "{owner}");
+    }
+    let funnel: u64 = m["funnel"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["deals"].as_u64().unwrap())
+        .sum();
+    assert_eq!(funnel, items.len() as u64);
+    let (status, page) = get(&s.at("/manager"));
+    assert_eq!(status, 200);
+    assert!(
+        page.contains("Forecast at risk") && page.contains("Stage funnel"),
+        "{page}"
+    );
+}

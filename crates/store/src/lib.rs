@@ -799,6 +799,19 @@ impl Store {
             .try_get(0)?)
     }
 
+    /// The owners of the deals in play (open or nurtured), in name order: what a filter by
+    /// owner offers.
+    ///
+    /// Errors: the database's.
+    pub async fn owners(&self) -> Result<Vec<String>> {
+        let rows = sqlx::query(
+            "SELECT DISTINCT owner FROM deals WHERE status IN ('open', 'nurture') ORDER BY owner",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(|r| Ok(r.try_get(0)?)).collect()
+    }
+
     pub async fn shutdown(self) {
         self.pool.close().await;
     }

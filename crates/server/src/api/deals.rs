@@ -8,8 +8,9 @@ use axum::extract::{Path, Query, State};
 use axum::routing::get;
 use axum::{Json, Router};
 use rekindle_app::AppError;
-use rekindle_app::pipeline::{self, ScanRow};
-use rekindle_core::{DealId, ParseError};
+use rekindle_app::pipeline::{self, BoardQuery, ScanRow};
+use rekindle_core::signals::SignalKind;
+use rekindle_core::{DealId, DealState, ParseError};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -19,6 +20,7 @@ pub fn routes() -> Router<AppState> {
         .route("/deals/{id}", get(one))
         .route("/deals/{id}/stage", axum::routing::post(move_stage))
         .route("/today", get(today))
+        .route("/manager", get(manager))
 }
 
 /// An RFC 9457 problem document.
@@ -107,7 +109,7 @@ pub struct ListQuery {
     pub state: Option<String>,
     /// Only deals carrying this signal (`silence_beyond_norm`...).
     pub signal: Option<String>,
-    /// Only deals whose account or title holds this text (any case).
+    /// Only deals whose title holds this text (any case).
     pub q: Option<String>,
     /// The cursor a previous page returned.
     pub cursor: Option<String>,
@@ -117,33 +119,6 @@ pub struct ListQuery {
     /// listed here for the OpenAPI document.
     #[allow(dead_code)]
     pub now: Option<String>,
-}
-
-/// The worst-first order's key of a row: dark before slipping..., higher risk first, then id.
-fn key(r: &ScanRow) -> (std::cmp::Reverse<u8>, std::cmp::Reverse<u32>, DealId) {
-    (
-        std::cmp::Reverse(r.assessment.state as u8),
-        std::cmp::Reverse(r.assessment.risk),
-        r.deal_id,
-    )
-}
-
-fn cursor_of(r: &ScanRow) -> String {
-    format!(
-        "{}.{}.{}",
-        r.assessment.state as u8, r.assessment.risk, r.deal_id
-    )
-}
-
-fn parse_cursor(
-    text: &str,
-) -> Result<(std::cmp::Reverse<u8>, std::cmp::Reverse<u32>, DealId), AppError> {
-    let bad = || ParseError::new("cursor", text, "a cursor returned by a previous page");
-    let mut parts = text.splitn(3, '.');
-    let state: u8 = parts.next().and_then(|s| s.parse().ok()).ok_or_else(bad)?;
-    let risk: u32 = parts.next().and_then(|s| s.parse().ok()).ok_or_else(bad)?;
-    let id: DealId = parts.next().and_then(|s| s.parse().ok()).ok_or_else(bad)?;
-    Ok((std::cmp::Reverse(state), std::cmp::Reverse(risk), id))
 }
 
 /// The open deals, worst first, filtered and paged.
@@ -166,37 +141,30 @@ pub async fn list(
         ))
         .into());
     }
-    let after = q.cursor.as_deref().map(parse_cursor).transpose()?;
-    let scan = pipeline::scan(state.store(), state.caller(), now).await?;
-    let text = q.q.as_deref().map(str::to_lowercase);
-    let mut rows: Vec<&ScanRow> = scan
-        .rows
-        .iter()
-        .filter(|r| {
-            let a = &r.assessment;
-            q.owner.as_ref().is_none_or(|o| &r.owner == o)
-                && q.stage.as_ref().is_none_or(|s| &r.stage == s)
-                && q.state.as_ref().is_none_or(|s| a.state.as_str() == s)
-                && q.signal
-                    .as_ref()
-                    .is_none_or(|k| a.signals.iter().any(|s| s.kind.as_str() == k))
-                && text.as_ref().is_none_or(|t| {
-                    r.title.to_lowercase().contains(t) || r.account.to_lowercase().contains(t)
-                })
-                && after.is_none_or(|c| key(r) > c)
-        })
-        .collect();
-    rows.sort_by_key(|r| key(r));
-    let more = rows.len() > limit as usize;
-    rows.truncate(limit as usize);
+    let query = BoardQuery {
+        owner: q.owner.clone(),
+        stage: q.stage.clone(),
+        state: q
+            .state
+            .as_deref()
+            .map(DealState::parse)
+            .transpose()
+            .map_err(AppError::from)?,
+        signal: q
+            .signal
+            .as_deref()
+            .map(SignalKind::parse)
+            .transpose()
+            .map_err(AppError::from)?,
+        text: q.q.clone(),
+        cursor: q.cursor.clone(),
+        limit,
+    };
+    let board = pipeline::board(state.store(), state.caller(), now, &query).await?;
     Ok(Json(DealPage {
-        next_cursor: if more {
-            rows.last().map(|r| cursor_of(r))
-        } else {
-            None
-        },
-        items: rows.into_iter().map(DealSummary::of).collect(),
-        assessed_at: now.to_string(),
+        next_cursor: board.next_cursor,
+        items: board.rows.iter().map(DealSummary::of).collect(),
+        assessed_at: board.at.to_string(),
     }))
 }
 
@@ -282,4 +250,20 @@ pub async fn move_stage(
     rekindle_app::record::move_stage(state.store(), state.caller(), deal, &body.stage, now.0)
         .await?;
     one(State(state), now, Path(id)).await
+}
+
+/// The manager's figures at `now`: forecast at risk this quarter (per currency, cents), per
+/// owner the dark deals and desperation chasing, the stage funnel with rotting deals, and the
+/// week's movements (`rekindle_app::pipeline::Manager`).
+#[utoipa::path(get, path = "/api/v1/manager",
+    params(("now" = Option<String>, Query, description = "The moment to assess at")),
+    responses((status = 200, description = "The manager's figures", body = Object)))]
+pub async fn manager(
+    State(state): State<AppState>,
+    Now(now): Now,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let m = pipeline::manager(state.store(), state.caller(), now).await?;
+    Ok(Json(
+        serde_json::to_value(&m).map_err(|e| AppError::Internal(e.to_string()))?,
+    ))
 }

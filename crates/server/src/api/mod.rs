@@ -30,6 +30,7 @@ use utoipa::OpenApi;
         deals::one,
         deals::move_stage,
         deals::today,
+        deals::manager,
         import::create,
         record::add_fact,
         record::add_commitment,

@@ -5,6 +5,7 @@
 mod deal;
 pub(crate) mod import;
 pub(crate) mod lint;
+mod manager;
 pub(crate) mod outbox;
 mod pipeline;
 pub(crate) mod replies;
@@ -25,6 +26,7 @@ pub fn routes() -> Router<AppState> {
         .merge(today::routes())
         .merge(pipeline::routes())
         .merge(deal::routes())
+        .merge(manager::routes())
         .merge(import::routes())
         .merge(replies::routes())
         .merge(outbox::routes())

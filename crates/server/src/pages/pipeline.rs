@@ -14,12 +14,11 @@ use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use rekindle_app::pipeline::{self, ScanRow};
+use rekindle_app::pipeline::{self, BoardQuery, ScanRow};
 use rekindle_app::record;
 use rekindle_core::signals::SignalKind;
 use rekindle_core::{DealId, DealState, Money};
 use serde::Deserialize;
-use std::collections::BTreeMap;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -27,9 +26,15 @@ pub fn routes() -> Router<AppState> {
         .route("/deals/{id}/stage", post(move_stage))
 }
 
+/// Deals on one page of the board or the list (the columns count every deal that matches).
+const PAGE: u32 = 200;
+
 /// The filters, as the URL's query holds them (every field optional; empty means any).
 #[derive(Clone, Debug, Default, Deserialize)]
 pub struct Filters {
+    /// Where the page starts: the previous page's `next_cursor`.
+    #[serde(default)]
+    pub cursor: String,
     #[serde(default)]
     pub owner: String,
     #[serde(default)]
@@ -46,16 +51,22 @@ pub struct Filters {
 }
 
 impl Filters {
-    fn keeps(&self, r: &ScanRow) -> bool {
-        let a = &r.assessment;
-        (self.owner.is_empty() || r.owner == self.owner)
-            && (self.stage.is_empty() || r.stage == self.stage)
-            && (self.state.is_empty() || a.state.as_str() == self.state)
-            && (self.signal.is_empty() || a.signals.iter().any(|s| s.kind.as_str() == self.signal))
-            && (self.q.is_empty() || {
-                let q = self.q.to_lowercase();
-                r.title.to_lowercase().contains(&q) || r.account.to_lowercase().contains(&q)
-            })
+    /// The board query these filters make, for one page from `cursor`.
+    fn query(&self, cursor: Option<String>) -> Result<BoardQuery, rekindle_app::AppError> {
+        let some = |v: &String| (!v.trim().is_empty()).then(|| v.trim().to_string());
+        Ok(BoardQuery {
+            owner: some(&self.owner),
+            stage: some(&self.stage),
+            state: some(&self.state)
+                .map(|s| DealState::parse(&s))
+                .transpose()?,
+            signal: some(&self.signal)
+                .map(|s| SignalKind::parse(&s))
+                .transpose()?,
+            text: some(&self.q),
+            cursor,
+            limit: PAGE,
+        })
     }
 
     fn is_list(&self) -> bool {
@@ -66,15 +77,18 @@ impl Filters {
     fn with_view(&self, view: &str) -> String {
         let mut f = self.clone();
         f.view = view.to_string();
-        serde_urlencoded::to_string([
+        let mut pairs = vec![
             ("owner", &f.owner),
             ("stage", &f.stage),
             ("state", &f.state),
             ("signal", &f.signal),
             ("q", &f.q),
             ("view", &f.view),
-        ])
-        .unwrap_or_default()
+        ];
+        if !f.cursor.is_empty() {
+            pairs.push(("cursor", &f.cursor));
+        }
+        serde_urlencoded::to_string(pairs).unwrap_or_default()
     }
 }
 
@@ -146,23 +160,21 @@ struct Page {
     signals: Vec<(&'static str, String)>,
     columns: Vec<Column>,
     shown: usize,
+    /// Deals on this page (the first `PAGE` of `shown`, worst first).
+    on_page: usize,
+    /// The next page's address, when there is one.
+    next_page: Option<String>,
     board_link: String,
     list_link: String,
     back: String,
 }
 
-fn totals(rows: &[&ScanRow]) -> String {
-    let mut by: BTreeMap<String, Money> = BTreeMap::new();
-    for r in rows {
-        let key = r.amount.currency.to_string();
-        by.entry(key)
-            .and_modify(|m| m.cents = m.cents.saturating_add(r.amount.cents))
-            .or_insert(r.amount);
-    }
-    if by.is_empty() {
+fn totals(totals: &[Money]) -> String {
+    if totals.is_empty() {
         return "nothing".to_string();
     }
-    by.values()
+    totals
+        .iter()
         .map(|m| view::money(*m))
         .collect::<Vec<_>>()
         .join(" · ")
@@ -174,39 +186,44 @@ async fn page(
     Query(filters): Query<Filters>,
 ) -> Result<Html<String>, PageError> {
     let store = state.store();
-    let policy = record::policy(store, state.caller()).await?;
-    let scan = pipeline::scan(store, state.caller(), now).await?;
-    let mut owners: Vec<String> = scan.rows.iter().map(|r| r.owner.clone()).collect();
-    owners.sort();
-    owners.dedup();
-    let kept: Vec<&ScanRow> = scan
-        .worst_first()
-        .into_iter()
-        .filter(|r| filters.keeps(r))
-        .collect();
-    let stages: Vec<String> = policy
-        .pipeline
-        .stages
+    let cursor = (!filters.cursor.is_empty()).then(|| filters.cursor.clone());
+    let board = pipeline::board(store, state.caller(), now, &filters.query(cursor)?).await?;
+    let owners = store.owners().await.map_err(rekindle_app::AppError::from)?;
+    let stages: Vec<String> = board.columns.iter().map(|c| c.stage.clone()).collect();
+    let shown: u64 = board.columns.iter().map(|c| c.count).sum();
+    let columns = board
+        .columns
         .iter()
-        .map(|s| s.name.clone())
-        .collect();
-    let columns = stages
-        .iter()
-        .map(|stage| {
-            let rows: Vec<&ScanRow> = kept.iter().copied().filter(|r| &r.stage == stage).collect();
-            Column {
-                stage: stage.clone(),
-                count: rows.len(),
-                total: totals(&rows),
-                rotting: rows.iter().filter(|r| rotting(r)).count(),
-                cards: rows.iter().map(|r| Card::of(r)).collect(),
-            }
+        .map(|c| Column {
+            stage: c.stage.clone(),
+            count: c.count as usize,
+            total: totals(&c.totals),
+            rotting: c.rotting as usize,
+            cards: board
+                .rows
+                .iter()
+                .filter(|r| r.stage == c.stage)
+                .map(Card::of)
+                .collect(),
         })
         .collect();
+    let next_page = board.next_cursor.as_ref().map(|c| {
+        let mut f = filters.clone();
+        f.cursor = c.clone();
+        format!("/pipeline?{}", f.with_view(&filters.view))
+    });
     let page = Page {
         chrome: Chrome::new(&state, now, "pipeline"),
-        board_link: filters.with_view("board"),
-        list_link: filters.with_view("list"),
+        board_link: Filters {
+            cursor: String::new(),
+            ..filters.clone()
+        }
+        .with_view("board"),
+        list_link: Filters {
+            cursor: String::new(),
+            ..filters.clone()
+        }
+        .with_view("list"),
         back: format!("/pipeline?{}", filters.with_view(&filters.view)),
         filters,
         stages,
@@ -224,7 +241,9 @@ async fn page(
             .iter()
             .map(|k| (k.as_str(), view::words(k.as_str())))
             .collect(),
-        shown: kept.len(),
+        shown: shown as usize,
+        on_page: board.rows.len(),
+        next_page,
         columns,
     };
     Ok(Html(page.render().map_err(render_failed)?))

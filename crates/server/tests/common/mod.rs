@@ -81,6 +81,13 @@ fn serve(demo: bool) -> Served {
     let url = bound.url();
     let port = bound.addr().port();
     runtime.spawn(async move { bound.run().await });
+    // The server assesses the pipeline before its first answer: wait for it, so what a test
+    // reads from the database before a request is what the server started from.
+    let ready = client()
+        .get(&format!("{}api/v1/today", url))
+        .call()
+        .map(|r| r.status().as_u16());
+    assert_eq!(ready.ok(), Some(200), "the server did not start");
     Served {
         url,
         port,
