@@ -282,7 +282,9 @@ fn damage_met_by_a_command_names_the_database_and_the_way_out() {
             .output()
             .unwrap()
     };
-    for command in [&["deal", "list"][..], &["today"], &["scan", "--json"]] {
+    // Commands that read the deals table (`today` and `scan` read the assessments kept in the
+    // read model, which the damage does not touch).
+    for command in [&["deal", "list"][..], &["show", "D1"], &["revive"]] {
         let started = Instant::now();
         let out = on_copy(command);
         let err = String::from_utf8_lossy(&out.stderr);

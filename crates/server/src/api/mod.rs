@@ -6,7 +6,7 @@
 mod deals;
 mod import;
 mod json;
-mod lint;
+pub(crate) mod lint;
 mod outbox;
 pub(crate) mod record;
 mod replies;
@@ -76,7 +76,6 @@ use utoipa::OpenApi;
         record::CloseDateBody,
         record::CloseBody,
         record::DraftBody,
-        record::FindingView,
         replies::ReadingItem,
         replies::ReadingPage,
         replies::DecideBody,

@@ -471,31 +471,6 @@ impl DraftBody {
     }
 }
 
-/// One tone finding: the phrase, where it is, why it hurts and what works better.
-#[derive(Serialize, ToSchema)]
-pub struct FindingView {
-    pub rule: String,
-    pub phrase: String,
-    /// 1-based line and column (in characters) of the phrase.
-    pub line: usize,
-    pub column: usize,
-    pub why: String,
-    pub better: String,
-}
-
-impl FindingView {
-    pub fn of(f: &Finding) -> Self {
-        FindingView {
-            rule: f.rule.to_string(),
-            phrase: f.phrase.clone(),
-            line: f.line,
-            column: f.column,
-            why: f.why.to_string(),
-            better: f.better.to_string(),
-        }
-    }
-}
-
 /// A refused text: 422, a problem document naming `body`, with the findings as the
 /// `findings` extension member (RFC 9457, section 3.2).
 fn fails_tone_check(findings: &[Finding]) -> Response {
@@ -509,7 +484,7 @@ fn fails_tone_check(findings: &[Finding]) -> Response {
             if n == 1 { "" } else { "s" }
         ),
         "field": "body",
-        "findings": findings.iter().map(FindingView::of).collect::<Vec<_>>(),
+        "findings": findings.iter().map(super::lint::FindingItem::of).collect::<Vec<_>>(),
     });
     let mut response = (StatusCode::UNPROCESSABLE_ENTITY, body.to_string()).into_response();
     response.headers_mut().insert(
