@@ -81,7 +81,7 @@ fn to_stored(r: &DealRecord, row: &ScanRow, now: Timestamp) -> Result<NewAssessm
             .as_second()
             .div_euclid(time::SECONDS_PER_DAY),
         days_in_stage: days_in_stage(r, now),
-        rotting: has(SignalKind::StalledInStage) || a.state == DealState::Dark,
+        rotting: crate::pipeline::rotting(a),
         desperation: has(SignalKind::Desperation),
         owner: r.deal.owner.clone(),
         stage: r.deal.stage.clone(),

@@ -41,6 +41,13 @@ pub struct ScanRow {
 }
 
 impl ScanRow {
+    /// Whether the deal is rotting: stalled in its stage past the stage's mark (the
+    /// `stalled_in_stage` signal) or dark. The board's and the manager's rotting counts use
+    /// this rule (the read model keeps it per deal).
+    pub fn rotting(&self) -> bool {
+        rotting(&self.assessment)
+    }
+
     pub(crate) fn new(r: &DealRecord, assessment: Assessment) -> Self {
         let d = &r.deal;
         ScanRow {
@@ -619,4 +626,12 @@ pub async fn manager(store: &Store, caller: &Caller, now: Timestamp) -> Result<M
             closed_unresponsive: counts.closed_unresponsive.max(0) as u64,
         },
     })
+}
+
+/// The rotting rule of an assessment ([`ScanRow::rotting`]).
+pub(crate) fn rotting(a: &Assessment) -> bool {
+    a.state == DealState::Dark
+        || a.signals
+            .iter()
+            .any(|s| s.kind == SignalKind::StalledInStage)
 }

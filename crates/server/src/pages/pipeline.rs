@@ -108,14 +108,6 @@ pub struct Card {
     pub rotting: bool,
 }
 
-fn rotting(r: &ScanRow) -> bool {
-    let a = &r.assessment;
-    a.state == DealState::Dark
-        || a.signals
-            .iter()
-            .any(|s| s.kind == SignalKind::StalledInStage)
-}
-
 impl Card {
     fn of(r: &ScanRow) -> Self {
         let a = &r.assessment;
@@ -134,7 +126,7 @@ impl Card {
                 None => "wait".to_string(),
             },
             due: view::day(a.next_action.due),
-            rotting: rotting(r),
+            rotting: r.rotting(),
         }
     }
 }
