@@ -172,7 +172,7 @@ fn bad_files_are_errors_naming_the_file_and_line() {
 
 mod records {
     use super::*;
-    use rekindle_core::{ActivityKind, Currency, DealStatus, LostReason, Outcome};
+    use rekindle_core::{ActivityKind, Currency, DealStatus, LostReason};
     use rekindle_ingest::crm::map::{Columns, CrmRecord, Mapping, RowReader, Settings};
 
     /// Every row of a fixture read as records (or rejections), with the file's own date order.
@@ -303,7 +303,6 @@ mod records {
         assert_eq!(c.name, "Jürgen Krämer");
         assert_eq!(c.emails, vec!["j.kraemer@mueller-bau.example"]);
         assert_eq!(c.company_id.as_deref(), Some("9120034412"));
-        let _ = Outcome::Sent;
     }
 
     #[test]
