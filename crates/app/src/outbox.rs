@@ -113,13 +113,7 @@ pub async fn queue_edited(
     }
     // The same message twice would be sent twice once both are approved (the same text,
     // whether or not the rep's editor kept the draft's last line break).
-    if let Some(twin) = store.outbox(false).await?.into_iter().find(|m| {
-        m.deal == deal
-            && matches!(m.state, OutboxState::Draft | OutboxState::Approved)
-            && m.subject.trim() == draft.subject.trim()
-            && m.body.trim_end() == draft.body.trim_end()
-            && draft.to.email.as_deref() == Some(m.to.as_str())
-    }) {
+    if let Some(twin) = twin(&store.outbox(false).await?, deal, &draft) {
         return Err(AppError::Conflict(format!(
             "the same message is already waiting as {} ({}, to {}): approve, edit or cancel it",
             twin.id, twin.state, twin.to
@@ -129,6 +123,23 @@ pub async fn queue_edited(
     let id = store.queue(&new, now).await?;
     let message = store.outgoing(id).await?;
     Ok(Queueing::Done(Box::new(Queued { message, draft })))
+}
+
+/// The message among `pending` (the outbox) that is `draft` for `deal` again, waiting as a
+/// draft or approved: the same recipient, subject and text (whether or not an editor kept the
+/// last line break). Queuing it again would send it twice once both are approved.
+pub(crate) fn twin<'a>(
+    pending: &'a [OutboxMessage],
+    deal: DealId,
+    draft: &Draft,
+) -> Option<&'a OutboxMessage> {
+    pending.iter().find(|m| {
+        m.deal == deal
+            && matches!(m.state, OutboxState::Draft | OutboxState::Approved)
+            && m.subject.trim() == draft.subject.trim()
+            && m.body.trim_end() == draft.body.trim_end()
+            && draft.to.email.as_deref() == Some(m.to.as_str())
+    })
 }
 
 /// The outbox message a draft makes, threaded into the conversation with its recipient
@@ -169,6 +180,7 @@ pub async fn outgoing_of(
         contact: contact.id,
         to,
         play: Some(draft.play),
+        purpose: draft.purpose,
         subject: draft.subject.clone(),
         body: draft.body.clone(),
         message_id: new_message_id(&message_domain(store).await?),
@@ -626,6 +638,8 @@ pub async fn send(
             contact: m.contact,
             address: &to,
             play: m.play,
+            purpose: m.purpose,
+            approved: m.approved.clone(),
             blocked: store.is_blocked(to.as_str()).await?,
             bounced: store.is_bounced(to.as_str()).await?,
             sent_today,

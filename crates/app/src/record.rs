@@ -257,6 +257,18 @@ pub struct Logged {
     pub tone_findings: Vec<Finding>,
     pub read_as: Option<Reading>,
     pub look_again: Option<Date>,
+    /// Accepted, but likely a slip: an activity logged as done on a day still to come
+    /// (`time::held_warning`).
+    pub warnings: Vec<String>,
+}
+
+/// What a use case recorded, with what the rep should look at twice: accepted, but likely a
+/// slip (a due date already past, a next step on a weekend: `time::due_warnings`). Empty
+/// `warnings` when there is nothing to say.
+#[derive(Clone, Debug)]
+pub struct Warned<T> {
+    pub value: T,
+    pub warnings: Vec<String>,
 }
 
 /// The outcome an activity has when the rep names none: an email or social message in is a
@@ -287,6 +299,9 @@ pub async fn log_activity(
     let (kind, direction, body) = (input.kind, input.direction, input.body);
     let outcome = input.outcome.or_else(|| default_outcome(kind, direction));
     let at = input.at.unwrap_or(now);
+    let warnings: Vec<String> = time::held_warning("the time it happened", at, now)
+        .into_iter()
+        .collect();
     // What a reply adds, quotes and signature cut, is what gets read.
     let reply_text = body
         .as_deref()
@@ -366,6 +381,7 @@ pub async fn log_activity(
                 tone_findings,
                 read_as: Some(reading),
                 look_again: look_again(&actions),
+                warnings,
             })
         }
         _ => Ok(Logged {
@@ -373,6 +389,7 @@ pub async fn log_activity(
             tone_findings,
             read_as: None,
             look_again: None,
+            warnings,
         }),
     }
 }
@@ -440,10 +457,14 @@ pub async fn add_commitment(
     id: DealId,
     input: &CommitmentInput,
     now: Timestamp,
-) -> Result<CommitmentId, AppError> {
-    Ok(store
+) -> Result<Warned<CommitmentId>, AppError> {
+    let value = store
         .add_commitment(id, input.party, &input.what, input.due, &input.source, now)
-        .await?)
+        .await?;
+    Ok(Warned {
+        value,
+        warnings: time::due_warnings("the due date", input.due, now, false),
+    })
 }
 
 /// Marks a commitment kept or broken.
@@ -458,7 +479,8 @@ pub async fn resolve_commitment(
     Ok(store.set_commitment_status(id, status).await?)
 }
 
-/// Sets the deal's agreed next step.
+/// Sets the deal's agreed next step (set at `step.set_at`); returns the warnings on its date
+/// (already past, or on a weekend: `time::due_warnings`).
 ///
 /// Errors: `NotFound`; the store's.
 pub async fn set_next_step(
@@ -466,8 +488,15 @@ pub async fn set_next_step(
     _caller: &Caller,
     id: DealId,
     step: &NextStep,
-) -> Result<(), AppError> {
-    Ok(store.set_next_step(id, step).await?)
+) -> Result<Warned<()>, AppError> {
+    store.set_next_step(id, step).await?;
+    Ok(Warned {
+        value: (),
+        warnings: step
+            .due
+            .map(|d| time::due_warnings("the next step's date", d, step.set_at, true))
+            .unwrap_or_default(),
+    })
 }
 
 /// What closing a deal as `status` records: won; lost with a reason from the taxonomy

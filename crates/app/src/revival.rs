@@ -3,7 +3,7 @@
 //! recording the occasions that reopen deals (a shipped feature, a trigger event, a promotion)
 //! together with the drafts they queue, in one transaction.
 
-use crate::outbox::outgoing_of;
+use crate::outbox::{outgoing_of, twin};
 use crate::pipeline::stage_norms;
 use crate::{AppError, Caller};
 use jiff::Timestamp;
@@ -230,6 +230,10 @@ pub struct Drafted {
     /// The outbox message it was queued as.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub queued: Option<OutgoingId>,
+    /// Asked to queue, the same message already waits in the outbox as this one (a draft or
+    /// approved): it is not queued twice.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub waiting: Option<OutgoingId>,
 }
 
 impl Drafted {
@@ -239,6 +243,7 @@ impl Drafted {
             draft: None,
             no_draft: None,
             queued: None,
+            waiting: None,
         }
     }
 }
@@ -255,6 +260,11 @@ async fn with_drafts(
 ) -> Result<(Vec<Drafted>, Vec<(usize, NewOutgoing)>), AppError> {
     let mut to_queue = Vec::new();
     let policy = store.policy().await?;
+    let pending = if queue {
+        store.outbox(false).await?
+    } else {
+        Vec::new()
+    };
     let mut out = Vec::new();
     for candidate in candidates {
         if candidate.leave_buried {
@@ -263,6 +273,7 @@ async fn with_drafts(
                 draft: None,
                 no_draft: Some("leave it buried".into()),
                 queued: None,
+                waiting: None,
             });
             continue;
         }
@@ -272,14 +283,19 @@ async fn with_drafts(
                 Ok(d) => (Some(d), None),
                 Err(e) => (None, Some(e.to_string())),
             };
+        let mut waiting = None;
         if let (Some(d), true) = (&draft, queue) {
-            to_queue.push((out.len(), outgoing_of(store, caller, &record, d).await?));
+            waiting = twin(&pending, candidate.deal, d).map(|m| m.id);
+            if waiting.is_none() {
+                to_queue.push((out.len(), outgoing_of(store, caller, &record, d).await?));
+            }
         }
         out.push(Drafted {
             candidate,
             draft,
             no_draft,
             queued: None,
+            waiting,
         });
     }
     Ok((out, to_queue))
@@ -311,9 +327,20 @@ pub struct Revived {
     pub left_buried: usize,
 }
 
+/// What `revive` does with the candidates it keeps: rank only, draft each one's play, or
+/// draft and queue the drafts for review.
+pub enum Drafting<'a> {
+    None,
+    Draft(&'a Composer),
+    Queue(&'a Composer),
+}
+
 /// Ranks every lost, nurtured or dark deal for revival at `now`, keeping the best `n` (memory
-/// stays bounded whatever the pipeline's size); with `composer`, drafts each one's play
-/// (`compose::draft_revival`; a draft that cannot be made says why).
+/// stays bounded whatever the pipeline's size); with a composer, drafts each one's play
+/// (`compose::draft_revival`; a draft that cannot be made says why), and with
+/// [`Drafting::Queue`] puts the drafts in the outbox, all in one transaction, each kept as a
+/// revival (`Draft::purpose`: a value-adding check-in to a lost deal is sent as one). The same
+/// message already waiting is not queued again (`Drafted::waiting`).
 ///
 /// Errors: the store's.
 pub async fn revive(
@@ -321,7 +348,7 @@ pub async fn revive(
     caller: &Caller,
     n: usize,
     buried: bool,
-    composer: Option<&Composer>,
+    drafting: Drafting<'_>,
     now: Timestamp,
 ) -> Result<Revived, AppError> {
     let found = candidates(
@@ -332,13 +359,19 @@ pub async fn revive(
         Pending::Nothing,
     )
     .await?;
-    let candidates = match composer {
-        Some(c) => {
+    let candidates = match drafting {
+        Drafting::None => found.kept.into_iter().map(Drafted::bare).collect(),
+        Drafting::Draft(c) => {
             with_drafts(store, caller, c, found.kept, false, now)
                 .await?
                 .0
         }
-        None => found.kept.into_iter().map(Drafted::bare).collect(),
+        Drafting::Queue(c) => {
+            let (mut drafted, to_queue) =
+                with_drafts(store, caller, c, found.kept, true, now).await?;
+            record(store, Occasion::Ranked, &mut drafted, to_queue, now).await?;
+            drafted
+        }
     };
     Ok(Revived {
         candidates,

@@ -261,6 +261,10 @@ pub struct ReviveArgs {
     /// Draft the message for each candidate listed.
     #[arg(long)]
     pub drafts: bool,
+    /// Draft the message for each candidate listed and put the drafts in the outbox for
+    /// review (a message already waiting there is not queued again).
+    #[arg(long)]
+    pub queue: bool,
 }
 
 #[derive(Subcommand)]

@@ -7,7 +7,7 @@ use anyhow::{Context, Result, bail};
 use rekindle_app::Caller;
 use rekindle_app::admin::{self, Configured, Setup};
 use rekindle_app::record::{
-    self, AccountOf, CommitmentInput, ContactInput, DealInput, FactInput, LogInput, Logged,
+    self, AccountOf, CommitmentInput, ContactInput, DealInput, FactInput, LogInput, Logged, Warned,
 };
 use rekindle_core::*;
 use rekindle_store::Store;
@@ -329,6 +329,7 @@ pub async fn log(g: &Global, a: LogArgs) -> Result<ExitCode> {
         tone_findings: findings,
         read_as: reading,
         look_again,
+        warnings,
     } = record::log_activity(
         &store,
         &Caller::local(),
@@ -347,10 +348,6 @@ pub async fn log(g: &Global, a: LogArgs) -> Result<ExitCode> {
         now,
     )
     .await?;
-    let warnings: Vec<String> = match at {
-        Some(at) => time::held_warning("--at", at, now).into_iter().collect(),
-        None => Vec::new(),
-    };
     report(
         g,
         &warned(
@@ -431,8 +428,8 @@ pub async fn commit(g: &Global, a: CommitArgs) -> Result<ExitCode> {
         due,
         source: a.source,
     };
-    let k = record::add_commitment(&store, &Caller::local(), id, &input, made_at).await?;
-    let warnings = time::due_warnings("--due", due, made_at, false);
+    let Warned { value: k, warnings } =
+        record::add_commitment(&store, &Caller::local(), id, &input, made_at).await?;
     report(g, &warned(json!({ "commitment": k }), &warnings), || {
         format!(
             "Recorded {party} commitment {k} on {id}: {} by {}",
@@ -470,11 +467,9 @@ pub async fn next_step(g: &Global, a: NextStepArgs) -> Result<ExitCode> {
         booked: a.booked,
         set_at: now(g)?,
     };
-    record::set_next_step(&open(g).await?, &Caller::local(), id, &step).await?;
-    let warnings = step
-        .due
-        .map(|d| time::due_warnings("--due", d, step.set_at, true))
-        .unwrap_or_default();
+    let warnings = record::set_next_step(&open(g).await?, &Caller::local(), id, &step)
+        .await?
+        .warnings;
     report(g, &warned(json!(step), &warnings), || {
         format!(
             "{id} next step: {}{}",

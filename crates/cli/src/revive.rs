@@ -9,7 +9,8 @@ use anyhow::{Context, Result};
 use jiff::Timestamp;
 use rekindle_app::Caller;
 use rekindle_app::revival::{
-    self, Drafted, EventAdded, EventInput, FeatureShipped, PromotionAdded, PromotionInput, Words,
+    self, Drafted, Drafting, EventAdded, EventInput, FeatureShipped, PromotionAdded,
+    PromotionInput, Words,
 };
 use rekindle_core::time::parse_date;
 use rekindle_store::Store;
@@ -52,6 +53,9 @@ fn print_candidates(list: &[Drafted]) {
             print_draft(draft);
             if let Some(q) = d.queued {
                 say!("Queued as {q}: rekindle outbox approve {q}");
+            }
+            if let Some(w) = d.waiting {
+                say!("Already waiting in the outbox as {w}: not queued again");
             }
         } else if let (Some(why), false) = (&d.no_draft, d.candidate.leave_buried) {
             say!("\n== {}: no draft: {why}", d.candidate.deal);
@@ -179,16 +183,13 @@ pub async fn event(g: &Global, command: EventCommand) -> Result<ExitCode> {
 pub async fn revive(g: &Global, a: ReviveArgs) -> Result<ExitCode> {
     let store = open(g).await?;
     let now = now(g)?;
-    let composer = a.drafts.then(|| composer(g)).transpose()?;
-    let found = revival::revive(
-        &store,
-        &Caller::local(),
-        a.limit,
-        a.all,
-        composer.as_ref(),
-        now,
-    )
-    .await?;
+    let composer = (a.drafts || a.queue).then(|| composer(g)).transpose()?;
+    let drafting = match &composer {
+        Some(c) if a.queue => Drafting::Queue(c),
+        Some(c) => Drafting::Draft(c),
+        None => Drafting::None,
+    };
+    let found = revival::revive(&store, &Caller::local(), a.limit, a.all, drafting, now).await?;
     let (buried, listed) = (found.left_buried, found.candidates);
     if g.json {
         print_json(
@@ -267,7 +268,7 @@ pub async fn promo(g: &Global, a: PromoArgs) -> Result<ExitCode> {
 
 /// The best `n` revival candidates, as a table (for the demo).
 pub async fn print_top(store: &Store, now: Timestamp, n: usize) -> Result<()> {
-    let found = revival::revive(store, &Caller::local(), n, false, None, now).await?;
+    let found = revival::revive(store, &Caller::local(), n, false, Drafting::None, now).await?;
     if found.candidates.is_empty() {
         return Ok(());
     }

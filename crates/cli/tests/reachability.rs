@@ -247,15 +247,35 @@ fn a_date_to_look_again_is_kept_by_every_command_until_it_comes() {
         );
     }
     assert!(sink.delivered().is_empty());
-    let shown = String::from_utf8_lossy(&rk.run(&["outbox", "list"]).stdout).into_owned();
+    // The message approved before the deal was nurtured was written for an open deal: it is
+    // refused at the first send, not held until the date and then sent as written.
+    let listed = rk.json(&["outbox", "list"]);
+    let held = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| format!("O{}", m["id"]) == message)
+        .unwrap();
+    assert_eq!(held["state"], "refused", "{held}");
+    let why = held["error"].as_str().unwrap();
     assert!(
-        shown.contains("2027-02-01"),
-        "the message is held until the date: {shown}"
+        why.contains("is nurture now") && why.contains("2027-02-01"),
+        "{why}"
     );
     let draft = rk.fails(&["draft", &d]);
     assert!(draft.contains("2027-02-01"), "{draft}");
     let shown = String::from_utf8_lossy(&rk.run(&["show", &d]).stdout).into_owned();
     assert!(shown.contains("Next: wait until 2027-02-01"), "{shown}");
+    // The rep reads it and approves it again, knowingly: it is held until the date.
+    rk.json(&[
+        "--now",
+        "2027-01-31T16:00:00Z",
+        "outbox",
+        "approve",
+        &message,
+    ]);
+    let shown = String::from_utf8_lossy(&rk.run(&["outbox", "list"]).stdout).into_owned();
+    assert!(!shown.contains("refused"), "{shown}");
 
     // The day it comes, every path may touch them again.
     let touched = touches(&rk, &sink, &d, &message, "2027-02-01T10:00:00Z", 3);
@@ -461,4 +481,118 @@ fn a_bounce_on_one_deal_holds_on_every_deal_of_the_person() {
         assert!(refused.contains("bounced"), "deal {d}: {refused}");
         assert!(!has_deal(&today, "deal_id", d), "deal {d}: {today}");
     }
+}
+
+#[test]
+fn a_check_in_that_revive_queued_for_a_lost_deal_is_sent_as_a_revival() {
+    let sink = sink();
+    let rk = Rk::new();
+    let d = quiet_deal(&rk);
+    rk.json(&[
+        "--now",
+        "2026-08-03T09:00:00Z",
+        "close",
+        &d,
+        "--lost",
+        "--reason",
+        "budget",
+    ]);
+    let revived = rk.json(&["revive", "--queue"]);
+    let ours = revived["candidates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["deal"].as_i64() == d.parse().ok())
+        .unwrap_or_else(|| panic!("{revived}"));
+    // A value-adding check-in: a sequence play by name, a revival by what queued it.
+    assert_eq!(ours["draft"]["play"], "value_add", "{ours}");
+    assert_eq!(ours["draft"]["purpose"], "revival", "{ours}");
+    let message = format!("O{}", ours["queued"]);
+    // Asked again, the same message is not queued twice.
+    let again = rk.json(&["revive", "--queue"]);
+    let twice = again["candidates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["deal"].as_i64() == d.parse().ok())
+        .unwrap();
+    assert_eq!(twice["waiting"], ours["queued"], "{twice}");
+    assert!(twice["queued"].is_null(), "{twice}");
+    assert_eq!(rk.json(&["outbox", "list"]).as_array().unwrap().len(), 1);
+    let body = ours["draft"]["body"].as_str().unwrap();
+    let out = rk.run_with_input(
+        &["outbox", "edit", &message, "--body-file", "-"],
+        Some(&fill(body)),
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    rk.json(&["outbox", "approve", &message]);
+    let port = sink.port.to_string();
+    let report = rk.json(&[
+        "--now",
+        "2026-11-23T15:00:00Z",
+        "outbox",
+        "send",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        &port,
+        "--security",
+        "plain",
+        "--from",
+        "alex@seller.io",
+    ]);
+    assert_eq!(report["refused"], serde_json::json!([]), "{report}");
+    assert_eq!(report["sent"].as_array().unwrap().len(), 1, "{report}");
+    assert_eq!(sink.delivered().len(), 1);
+}
+
+#[test]
+fn an_answer_after_the_approval_stops_the_queued_touch() {
+    let sink = sink();
+    let rk = Rk::new();
+    let (d, message) = pipeline(&rk);
+    // Dana answers after the rep approved the follow-up.
+    rk.json(&[
+        "log",
+        "email",
+        &d,
+        "--direction",
+        "in",
+        "--contact",
+        "dana@acme.example",
+        "--at",
+        "2026-11-23T11:00:00Z",
+        "--summary",
+        "We are reviewing the proposal with finance this week",
+    ]);
+    let port = sink.port.to_string();
+    let report = rk.json(&[
+        "--now",
+        "2026-11-25T15:00:00Z",
+        "outbox",
+        "send",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        &port,
+        "--security",
+        "plain",
+        "--from",
+        "alex@seller.io",
+    ]);
+    let refused = report["refused"].as_array().unwrap();
+    assert_eq!(refused.len(), 1, "{report}");
+    assert_eq!(format!("O{}", refused[0][0]), message, "{report}");
+    assert!(
+        refused[0][1]
+            .as_str()
+            .unwrap()
+            .contains("Dana Reyes engaged"),
+        "{report}"
+    );
+    assert!(sink.delivered().is_empty());
 }

@@ -105,6 +105,10 @@ pub struct Recipient {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Draft {
     pub play: PlayKind,
+    /// A revival (an occasion brought the deal back: `revive`, a feature shipped, an event, a
+    /// promotion, their date) or the sequence; kept with the queued message, so the send-time
+    /// check asks what the draft asked (`reach::reach`).
+    pub purpose: Purpose,
     pub to: Recipient,
     pub subject: String,
     pub body: String,
@@ -455,6 +459,7 @@ impl Composer {
         }
         Ok(Draft {
             play,
+            purpose: reach_purpose(play, occasion),
             to,
             subject,
             body,

@@ -4,12 +4,15 @@
 //! whose mail bounced since the draft was approved is never written to, the touch cap holds,
 //! touches keep their spacing, nobody is written to while they are away or before the date they
 //! asked to be contacted again (the shared rule of `reach`), and the rep's daily and per-deal
-//! limits and the recipient's working hours are kept.
+//! limits and the recipient's working hours are kept. A message whose record moved on after
+//! the rep approved it (the deal closed, nurtured or reopened, a date to look again set, or the
+//! person engaged) is not sent as written: the rep reads what changed and edits or approves it
+//! again (PLAYBOOK.md, "Timing": a sequence stops when the prospect answers or names a date).
 
-use crate::reach::{Reach, purpose_of, reach};
+use crate::reach::{Purpose, Reach, reach};
 use crate::record::vocabulary;
 use crate::time::{add_days, date_of, start_of_day};
-use crate::{ContactId, DealRecord, EmailAddress, PlayKind, Policy};
+use crate::{ContactId, DealRecord, DealStatus, EmailAddress, PlayKind, Policy};
 use jiff::Timestamp;
 use jiff::civil::{Date, Weekday};
 use jiff::tz::TimeZone;
@@ -51,6 +54,12 @@ pub struct Outgoing<'a> {
     pub contact: ContactId,
     pub address: &'a EmailAddress,
     pub play: Option<PlayKind>,
+    /// What the message is for: the deal's reachability is asked for this purpose (a revival
+    /// queued by `revive --queue` may reach a lost deal; a sequence touch may not).
+    pub purpose: Purpose,
+    /// The deal as it stood when the rep last approved the message; `None` for a message
+    /// approved before this was kept (then the rest is checked alone).
+    pub approved: Option<Approved>,
     /// The address asked not to be contacted (on any deal).
     pub blocked: bool,
     /// Mail to the address bounced since its contact last engaged, on any deal
@@ -61,6 +70,63 @@ pub struct Outgoing<'a> {
     pub sent_to_deal_today: usize,
     /// The recipient's time zone, when known.
     pub time_zone: Option<&'a TimeZone>,
+}
+
+/// The deal as it stood when the rep approved a message: what its text was written for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Approved {
+    /// When (UTC).
+    pub at: Timestamp,
+    pub status: DealStatus,
+    /// The deal's date to look again then, if it had one.
+    pub resurface_on: Option<Date>,
+}
+
+/// Why a message approved at `approved` no longer fits the record at `now`, if it does not:
+/// the deal's status changed (closed won or lost, nurtured, reopened), a new date to look
+/// again was set (their "not before", kept by the text only if it was written knowing it), or
+/// one of the deal's people engaged after the approval (a sequence stops on an answer).
+pub fn moved_on(record: &DealRecord, approved: &Approved, now: Timestamp) -> Option<String> {
+    let on = date_of(approved.at);
+    let again =
+        "the text was written before that: edit it, or approve it again to send it as it is";
+    if record.deal.status != approved.status {
+        let look = record
+            .deal
+            .resurface_on
+            .map(|d| format!(" (look again on {d})"))
+            .unwrap_or_default();
+        return Some(format!(
+            "the deal was {} when this was approved on {on} and is {} now{look}: {again}",
+            approved.status, record.deal.status
+        ));
+    }
+    if let Some(look) = record.deal.resurface_on
+        && approved.resurface_on != Some(look)
+    {
+        return Some(format!(
+            "a date to look again ({look}) was set after this was approved on {on}: {again}"
+        ));
+    }
+    if let Some(a) = record
+        .activities
+        .iter()
+        .rev()
+        .find(|a| a.at > approved.at && a.at <= now && a.is_engagement())
+    {
+        let who = a
+            .contact
+            .and_then(|c| record.contact(c))
+            .map(|c| c.name.as_str())
+            .unwrap_or("the prospect");
+        return Some(format!(
+            "{who} engaged ({} {}) on {} after this was approved on {on}: {again}",
+            a.direction,
+            a.kind,
+            date_of(a.at)
+        ));
+    }
+    None
 }
 
 /// Whether a message may leave now.
@@ -105,8 +171,9 @@ pub fn next_working_hour(t: Timestamp, zone: &TimeZone, policy: &Policy) -> Time
 }
 
 /// Decides whether `m` may be sent at `now`: the recipient (do-not-contact, blocked, bounced),
-/// then the deal as `reach::reach` sees it for the message's purpose (`reach::purpose_of` its
-/// play: a revival play may reach a lost deal whose date has come), then the sequence.
+/// then whether the record moved on since the approval ([`moved_on`]), then the deal as
+/// `reach::reach` sees it for the message's purpose (a revival may reach a lost deal whose
+/// date has come), then the sequence.
 pub fn check(m: &Outgoing<'_>, policy: &Policy, now: Timestamp) -> Verdict {
     let refuse = |why: String| Verdict::Refuse { why };
     let Some(contact) = m.record.contact(m.contact) else {
@@ -120,11 +187,16 @@ pub fn check(m: &Outgoing<'_>, policy: &Policy, now: Timestamp) -> Verdict {
     if m.bounced || crate::mail::contact_bounced(m.record, m.contact) {
         return refuse(format!("mail to {} bounced", m.address));
     }
+    // Before the dated barriers: a nurtured deal's message is refused now, not held until its
+    // date and then sent as written months before.
+    if let Some(why) = m.approved.as_ref().and_then(|a| moved_on(m.record, a, now)) {
+        return refuse(why);
+    }
     // The deal's reachability, the rule every path shares (`reach`): closed, nobody to write
     // to, their date to look again, an absence. A dated barrier holds the message until it
     // lifts; the others refuse it.
     let mut holds: Vec<(Timestamp, String)> = Vec::new();
-    match reach(m.record, purpose_of(m.play), now) {
+    match reach(m.record, m.purpose, now) {
         Reach::Reachable => {}
         Reach::Unreachable {
             why,

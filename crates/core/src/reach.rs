@@ -26,11 +26,34 @@ use serde::Serialize;
 use std::fmt;
 
 /// What the touch is for: the re-engagement sequence of an open deal, or bringing a lost,
-/// nurtured or dark deal back (`PlayKind::is_revival`, `rekindle revive`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// nurtured or dark deal back (`PlayKind::is_revival`, `rekindle revive`). Kept with each
+/// outbox message, so a revival queued for a lost deal is checked as one when it is sent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Purpose {
     Sequence,
     Revival,
+}
+
+impl Purpose {
+    /// `sequence` or `revival`: the stored and printed name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Purpose::Sequence => "sequence",
+            Purpose::Revival => "revival",
+        }
+    }
+
+    /// The inverse of [`Purpose::as_str`].
+    ///
+    /// Errors: [`crate::ParseError`] naming `purpose` for any other text.
+    pub fn parse(s: &str) -> Result<Self, crate::ParseError> {
+        match s {
+            "sequence" => Ok(Purpose::Sequence),
+            "revival" => Ok(Purpose::Revival),
+            _ => Err(crate::ParseError::new("purpose", s, "sequence or revival")),
+        }
+    }
 }
 
 /// Why no touch may go now.

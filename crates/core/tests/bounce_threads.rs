@@ -355,6 +355,8 @@ fn drafting_and_sending_share_one_bounce_rule() {
         contact: ContactId(1),
         address: &to_dana,
         play: None,
+        purpose: rekindle_core::reach::Purpose::Sequence,
+        approved: None,
         blocked: false,
         bounced: false,
         sent_today: 0,

@@ -22,6 +22,8 @@ fn verdict_in(
         contact: ContactId(1),
         address: &address,
         play,
+        purpose: rekindle_core::reach::purpose_of(play),
+        approved: None,
         blocked: false,
         bounced: false,
         sent_today: 0,
@@ -182,6 +184,8 @@ fn working_hours_in_the_recipients_time_zone() {
         contact: ContactId(1),
         address: &address,
         play: None,
+        purpose: rekindle_core::reach::Purpose::Sequence,
+        approved: None,
         blocked: false,
         bounced: false,
         sent_today: 0,
@@ -264,4 +268,91 @@ fn working_hours_include_their_start_and_exclude_their_end() {
         next_working_hour(on("2026-11-29", start - 1, 0), &utc, &policy),
         on("2026-11-30", start, 0)
     );
+}
+
+/// What the rep approved: the deal as `f` has it, `days` ago.
+fn approved_on(f: &Fixture, days: f64) -> rekindle_core::outbox::Approved {
+    rekindle_core::outbox::Approved {
+        at: days_ago(days),
+        status: f.0.deal.status,
+        resurface_on: f.0.deal.resurface_on,
+    }
+}
+
+#[test]
+fn a_message_approved_before_the_deal_was_nurtured_is_refused_now_not_held_until_the_date() {
+    let open = deal("demo").reply(1, 6.0).touch(4.0);
+    let approval = approved_on(&open, 3.0);
+    let nurtured = open.with(|r| {
+        r.deal.status = DealStatus::Nurture;
+        r.deal.resurface_on = Some("2027-03-01".parse().unwrap());
+    });
+    let v = verdict(&nurtured, Some(PlayKind::ValueAdd), |m| {
+        m.approved = Some(approval.clone())
+    });
+    assert!(refused(&v, "is nurture now"), "{v:?}");
+    // Approved again after the change, it is held until their date, then it may go.
+    let again = approved_on(&nurtured, 1.0);
+    let v = verdict(&nurtured, Some(PlayKind::ValueAdd), |m| {
+        m.approved = Some(again.clone())
+    });
+    assert!(matches!(v, Verdict::Defer { .. }), "{v:?}");
+    // Unchanged since the approval: nothing to say.
+    let v = verdict(&open_again(), Some(PlayKind::ValueAdd), |m| {
+        m.approved = Some(approval)
+    });
+    assert_eq!(v, Verdict::Send);
+}
+
+fn open_again() -> Fixture {
+    deal("demo").reply(1, 6.0).touch(4.0)
+}
+
+#[test]
+fn a_date_to_look_again_set_after_the_approval_refuses_the_message() {
+    let f = open_again();
+    let approval = approved_on(&f, 3.0);
+    let later = f.with(|r| r.deal.resurface_on = Some("2027-01-11".parse().unwrap()));
+    let v = verdict(&later, Some(PlayKind::ValueAdd), |m| {
+        m.approved = Some(approval)
+    });
+    assert!(
+        refused(&v, "a date to look again (2027-01-11) was set"),
+        "{v:?}"
+    );
+}
+
+#[test]
+fn an_answer_after_the_approval_stops_the_message() {
+    // Approved five days ago, they replied two days ago: the sequence stops.
+    let f = deal("demo").reply(1, 9.0).touch(7.0);
+    let approval = approved_on(&f, 5.0);
+    let answered = f.reply(1, 2.0);
+    let v = verdict(&answered, Some(PlayKind::ValueAdd), |m| {
+        m.approved = Some(approval.clone())
+    });
+    assert!(refused(&v, "engaged (inbound"), "{v:?}");
+    // An answer before the approval was read by the rep: it goes.
+    let v = verdict(&answered, Some(PlayKind::ValueAdd), |m| {
+        m.approved = Some(approved_on(&answered, 1.0))
+    });
+    assert_eq!(v, Verdict::Send);
+}
+
+#[test]
+fn a_revival_queued_for_a_lost_deal_goes_and_a_sequence_touch_does_not() {
+    let lost = deal("demo")
+        .reply(1, 90.0)
+        .with(|r| r.deal.status = DealStatus::Lost);
+    let approval = approved_on(&lost, 1.0);
+    // A value-adding check-in is a sequence play by name; queued by `revive` it is a revival.
+    let v = verdict(&lost, Some(PlayKind::ValueAdd), |m| {
+        m.purpose = rekindle_core::reach::Purpose::Revival;
+        m.approved = Some(approval.clone());
+    });
+    assert_eq!(v, Verdict::Send);
+    let v = verdict(&lost, Some(PlayKind::ValueAdd), |m| {
+        m.approved = Some(approval)
+    });
+    assert!(refused(&v, "the deal is lost"), "{v:?}");
 }

@@ -27,6 +27,8 @@ fn verdict(f: &Fixture, play: PlayKind, at: jiff::Timestamp) -> Verdict {
             contact: ContactId(1),
             address: &address,
             play: Some(play),
+            purpose: rekindle_core::reach::purpose_of(Some(play)),
+            approved: None,
             blocked: false,
             bounced: false,
             sent_today: 0,

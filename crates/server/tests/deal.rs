@@ -814,3 +814,44 @@ fn the_draft_api_and_the_openapi_document() {
     }
     assert!(doc["components"]["schemas"].get("FactBody").is_some());
 }
+
+/// What looks like a slip is accepted and said: a next step on a weekend on the page it lands
+/// on, a due date already past in the API's `warnings` (the app's rule, as the CLI says it).
+#[test]
+fn a_weekend_step_or_a_past_due_date_is_saved_with_a_warning() {
+    let s = serve_demo();
+    let (status, _, location) = form(
+        &s,
+        "/deals/D2/next-step",
+        &[("what", "Call with the CFO"), ("due", "2026-11-28")],
+    );
+    assert_eq!(status, 303);
+    assert!(location.contains("warning="), "{location}");
+    let (_, page) = get(&s.at(&location));
+    assert!(
+        page.contains("Sat 28 Nov 2026 falls on a weekend"),
+        "the page says it"
+    );
+    let (status, answer) = api(
+        &s,
+        "/api/v1/deals/D3/commitments",
+        &json!({"what": "Send the security review", "due": "2026-11-20"}),
+    );
+    assert_eq!(status, 201, "{answer}");
+    let warnings = answer["warnings"].as_array().unwrap();
+    assert_eq!(warnings.len(), 1, "{answer}");
+    assert!(
+        warnings[0]
+            .as_str()
+            .unwrap()
+            .contains("Fri 20 Nov 2026 is already past"),
+        "{answer}"
+    );
+    // Nothing to say: an empty list.
+    let (_, answer) = api(
+        &s,
+        "/api/v1/deals/D3/next-step",
+        &json!({"what": "Pricing review", "due": "2026-11-26"}),
+    );
+    assert_eq!(answer["warnings"], json!([]), "{answer}");
+}

@@ -50,7 +50,7 @@ fn the_queue_shows_each_factor_and_the_deals_to_leave_buried() {
             &Caller::local(),
             100,
             true,
-            None,
+            revival::Drafting::None,
             NOW.parse().unwrap(),
         )
         .await
@@ -143,9 +143,16 @@ fn a_trigger_event_and_a_promotion_list_the_deals_they_reopen() {
     let now = NOW.parse().unwrap();
     // An account with a lost deal.
     let account = s.with_store(async |store| {
-        let found = revival::revive(store, &Caller::local(), 100, true, None, now)
-            .await
-            .unwrap();
+        let found = revival::revive(
+            store,
+            &Caller::local(),
+            100,
+            true,
+            revival::Drafting::None,
+            now,
+        )
+        .await
+        .unwrap();
         found
             .candidates
             .iter()

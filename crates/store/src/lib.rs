@@ -356,6 +356,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "assessments",
         include_str!("../migrations/sqlite/0016_assessments.sql"),
     ),
+    (
+        17,
+        "outbox written for",
+        include_str!("../migrations/sqlite/0017_outbox_written_for.sql"),
+    ),
 ];
 
 fn migrator() -> Migrator {

@@ -6,10 +6,11 @@ use crate::write::{NewActivity, insert_activity};
 use crate::{Result, Store, StoreError};
 use jiff::Timestamp;
 use rekindle_core::mail::thread_subject;
-use rekindle_core::outbox::OutboxState;
+use rekindle_core::outbox::{Approved, OutboxState};
+use rekindle_core::reach::{Purpose, purpose_of};
 use rekindle_core::{
-    ActivityId, ActivityKind, ContactId, DealId, Direction, EmailAddress, Outcome, OutgoingId,
-    PlayKind,
+    ActivityId, ActivityKind, ContactId, DealId, DealStatus, Direction, EmailAddress, Outcome,
+    OutgoingId, PlayKind,
 };
 use serde::Serialize;
 use sqlx::Row;
@@ -21,6 +22,8 @@ pub struct NewOutgoing {
     pub contact: ContactId,
     pub to: EmailAddress,
     pub play: Option<PlayKind>,
+    /// What it is for: the draft's (`Draft::purpose`).
+    pub purpose: Purpose,
     pub subject: String,
     pub body: String,
     pub message_id: String,
@@ -37,6 +40,9 @@ pub struct OutboxMessage {
     pub contact: ContactId,
     pub to: String,
     pub play: Option<PlayKind>,
+    /// What it is for; for a message queued before it was kept, read from its play
+    /// (`reach::purpose_of`).
+    pub purpose: Purpose,
     pub subject: String,
     pub body: String,
     pub message_id: String,
@@ -45,6 +51,10 @@ pub struct OutboxMessage {
     pub state: OutboxState,
     pub created_at: Timestamp,
     pub approved_at: Option<Timestamp>,
+    /// The deal as it stood at that approval (`None` before one, and for messages approved
+    /// before it was kept): the send-time check compares it with the deal then.
+    #[serde(skip)]
+    pub approved: Option<Approved>,
     /// Held until then, and why.
     pub not_before: Option<Timestamp>,
     pub hold_reason: Option<String>,
@@ -54,7 +64,13 @@ pub struct OutboxMessage {
 }
 
 const COLUMNS: &str = "id, deal_id, contact_id, to_address, play, subject, body, message_id, in_reply_to,
-    thread_refs, state, created_at, approved_at, not_before, hold_reason, sent_at, activity_id, error";
+    thread_refs, state, created_at, approved_at, not_before, hold_reason, sent_at, activity_id, error,
+    purpose, approved_status, approved_resurface_on";
+
+/// Sets what an approval keeps of the deal as it stands (`OutboxMessage::approved`).
+const WRITTEN_FOR: &str =
+    "approved_status = (SELECT status FROM deals WHERE deals.id = outbox.deal_id),
+    approved_resurface_on = (SELECT resurface_on FROM deals WHERE deals.id = outbox.deal_id)";
 
 fn time(row: &sqlx::any::AnyRow, column: &str, id: i64) -> Result<Option<Timestamp>> {
     row.try_get::<Option<i64>, _>(column)?
@@ -78,8 +94,8 @@ pub(crate) async fn insert_outgoing(
 ) -> Result<OutgoingId> {
     let id: i64 = sqlx::query(
         "INSERT INTO outbox (deal_id, contact_id, to_address, play, subject, body, message_id,
-             in_reply_to, thread_refs, state, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'draft', $10) RETURNING id",
+             in_reply_to, thread_refs, state, created_at, purpose)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'draft', $10, $11) RETURNING id",
     )
     .bind(new.deal.0)
     .bind(new.contact.0)
@@ -91,6 +107,7 @@ pub(crate) async fn insert_outgoing(
     .bind(new.in_reply_to.clone())
     .bind((!new.references.is_empty()).then(|| new.references.join(" ")))
     .bind(at.as_second())
+    .bind(new.purpose.as_str())
     .fetch_one(&mut **tx)
     .await?
     .try_get(0)?;
@@ -102,16 +119,35 @@ fn message(row: &sqlx::any::AnyRow) -> Result<OutboxMessage> {
     let state: String = row.try_get("state")?;
     let play: Option<String> = row.try_get("play")?;
     let refs: Option<String> = row.try_get("thread_refs")?;
+    let play = play
+        .as_deref()
+        .map(PlayKind::parse)
+        .transpose()
+        .map_err(|e| corrupt(id, e))?;
+    let purpose = match row.try_get::<Option<String>, _>("purpose")? {
+        Some(p) => Purpose::parse(&p).map_err(|e| corrupt(id, e))?,
+        None => purpose_of(play),
+    };
+    let approved_at = time(row, "approved_at", id)?;
+    let approved_status: Option<String> = row.try_get("approved_status")?;
+    let approved = match (approved_at, approved_status) {
+        (Some(at), Some(status)) => Some(Approved {
+            at,
+            status: DealStatus::parse(&status).map_err(|e| corrupt(id, e))?,
+            resurface_on: row
+                .try_get::<Option<String>, _>("approved_resurface_on")?
+                .map(|d| d.parse().map_err(|e| corrupt(id, e)))
+                .transpose()?,
+        }),
+        _ => None,
+    };
     Ok(OutboxMessage {
         id: OutgoingId(id),
         deal: DealId(row.try_get("deal_id")?),
         contact: ContactId(row.try_get("contact_id")?),
         to: row.try_get("to_address")?,
-        play: play
-            .as_deref()
-            .map(PlayKind::parse)
-            .transpose()
-            .map_err(|e| corrupt(id, e))?,
+        play,
+        purpose,
         subject: row.try_get("subject")?,
         body: row.try_get("body")?,
         message_id: row.try_get("message_id")?,
@@ -121,7 +157,8 @@ fn message(row: &sqlx::any::AnyRow) -> Result<OutboxMessage> {
             .unwrap_or_default(),
         state: OutboxState::parse(&state).map_err(|e| corrupt(id, e))?,
         created_at: time(row, "created_at", id)?.ok_or_else(|| corrupt(id, "no created_at"))?,
-        approved_at: time(row, "approved_at", id)?,
+        approved_at,
+        approved,
         not_before: time(row, "not_before", id)?,
         hold_reason: row.try_get("hold_reason")?,
         sent_at: time(row, "sent_at", id)?,
@@ -145,11 +182,11 @@ impl Store {
     pub async fn approve_all(&self, ids: &[OutgoingId], at: Timestamp) -> Result<()> {
         let mut tx = self.begin_write().await?;
         for id in ids {
-            let done = sqlx::query(
+            let done = sqlx::query(sqlx::AssertSqlSafe(format!(
                 "UPDATE outbox SET state = 'approved', approved_at = $1, error = NULL,
-                     not_before = NULL, hold_reason = NULL
-                 WHERE id = $2 AND state IN ('draft', 'refused', 'failed')",
-            )
+                     not_before = NULL, hold_reason = NULL, {WRITTEN_FOR}
+                 WHERE id = $2 AND state IN ('draft', 'refused', 'failed')"
+            )))
             .bind(at.as_second())
             .bind(id.0)
             .execute(&mut *tx)
@@ -264,7 +301,7 @@ impl Store {
             id,
             &[Draft, Refused, Failed],
             Approved,
-            ", approved_at = $3, error = $4, not_before = NULL, hold_reason = NULL",
+            &format!(", approved_at = $3, error = $4, not_before = NULL, hold_reason = NULL, {WRITTEN_FOR}"),
             Some(at.as_second()),
             None,
         )

@@ -38,6 +38,7 @@ impl Store {
                 insert_promotion(&mut tx, promotion).await?;
                 0
             }
+            Occasion::Ranked => 0,
         };
         let mut ids = Vec::with_capacity(queue.len());
         for new in queue {
@@ -54,6 +55,9 @@ pub enum Occasion<'a> {
     Events(&'a [TriggerEvent]),
     Shipped(&'a Shipped),
     Promotion(&'a rekindle_core::revival::Promotion),
+    /// The revival queue's own ranking (`rekindle revive --queue`): nothing to record but the
+    /// drafts.
+    Ranked,
 }
 
 type Tx = sqlx::Transaction<'static, sqlx::Any>;

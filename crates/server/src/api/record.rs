@@ -537,7 +537,7 @@ pub async fn add_fact(
 #[utoipa::path(post, path = "/api/v1/deals/{id}/commitments", request_body = CommitmentBody,
     params(("id" = String, Path, description = "The deal's id")),
     responses(
-        (status = 201, description = "Recorded: `{\"commitment\": \"K3\"}`", body = Object),
+        (status = 201, description = "Recorded: `{\"commitment\": \"K3\", \"warnings\": []}`; a warning is a likely slip, accepted (a due date already past)", body = Object),
         (status = 404, description = "No such deal", body = super::deals::Problem, content_type = "application/problem+json"),
         (status = 422, description = "A field did not parse", body = super::deals::Problem, content_type = "application/problem+json"),
     ))]
@@ -555,7 +555,9 @@ pub async fn add_commitment(
         .map_err(fail)?;
     Ok((
         StatusCode::CREATED,
-        Json(json!({ "deal": id.to_string(), "commitment": k.to_string() })),
+        Json(
+            json!({ "deal": id.to_string(), "commitment": k.value.to_string(), "warnings": k.warnings }),
+        ),
     )
         .into_response())
 }
@@ -586,7 +588,7 @@ pub async fn resolve_commitment(
 #[utoipa::path(post, path = "/api/v1/deals/{id}/next-step", request_body = NextStepBody,
     params(("id" = String, Path, description = "The deal's id")),
     responses(
-        (status = 200, description = "The step as kept", body = Object),
+        (status = 200, description = "The step as kept, with `warnings`: likely slips, accepted (a date past or on a weekend)", body = Object),
         (status = 404, description = "No such deal", body = super::deals::Problem, content_type = "application/problem+json"),
         (status = 422, description = "A field did not parse", body = super::deals::Problem, content_type = "application/problem+json"),
     ))]
@@ -599,10 +601,12 @@ pub async fn set_next_step(
     let id = deal_id(&id).map_err(IntoResponse::into_response)?;
     let b: NextStepBody = from_json(&body)?;
     let step = b.step(now).map_err(fail)?;
-    record::set_next_step(state.store(), state.caller(), id, &step)
+    let warned = record::set_next_step(state.store(), state.caller(), id, &step)
         .await
         .map_err(fail)?;
-    Ok(Json(json!(step)).into_response())
+    let mut answer = json!(step);
+    answer["warnings"] = json!(warned.warnings);
+    Ok(Json(answer).into_response())
 }
 
 /// Adds a contact at the deal's account.

@@ -137,7 +137,7 @@ pub async fn queue(
         state.caller(),
         from + limit + 1,
         q.all.unwrap_or(false),
-        None,
+        revival::Drafting::None,
         now,
     )
     .await?;

@@ -239,6 +239,10 @@ async fn page(
         (Some(what), None) => format!("Saved: {}.", view::words(what)),
         _ => String::new(),
     };
+    let notice = match q.get("warning") {
+        Some(w) if !notice.is_empty() => format!("{notice} Check: {w}."),
+        _ => notice,
+    };
     render(
         &state,
         now,
@@ -530,11 +534,23 @@ async fn answered(
     id: DealId,
     form: &'static str,
     body: &Bytes,
-    result: Result<(), AppError>,
+    result: Result<Vec<String>, AppError>,
 ) -> Result<Response, PageError> {
     let e = match result {
-        Ok(()) => {
-            return Ok(Redirect::to(&format!("/deals/{id}?saved={form}#{form}")).into_response());
+        Ok(warnings) => {
+            // Saved, with what looks like a slip said on the page it lands on.
+            let warning = if warnings.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    "&{}",
+                    serde_urlencoded::to_string([("warning", warnings.join("; "))])
+                        .unwrap_or_default()
+                )
+            };
+            return Ok(
+                Redirect::to(&format!("/deals/{id}?saved={form}{warning}#{form}")).into_response(),
+            );
         }
         Err(e) => e,
     };
@@ -573,7 +589,7 @@ async fn add_fact(
     let r = async {
         let input = from_form::<FactBody>(&body)?.input()?;
         record::add_fact(state.store(), state.caller(), id, input, now).await?;
-        Ok(())
+        Ok(Vec::new())
     }
     .await;
     answered(&state, now, id, "words", &body, r).await
@@ -588,8 +604,11 @@ async fn add_commitment(
     let id = deal_id(&id)?;
     let r = async {
         let input = from_form::<CommitmentBody>(&body)?.input()?;
-        record::add_commitment(state.store(), state.caller(), id, &input, now).await?;
-        Ok(())
+        Ok(
+            record::add_commitment(state.store(), state.caller(), id, &input, now)
+                .await?
+                .warnings,
+        )
     }
     .await;
     answered(&state, now, id, "commitments", &body, r).await
@@ -606,7 +625,7 @@ async fn resolve_commitment(
         let k: CommitmentId = k.parse()?;
         let status = from_form::<ResolveBody>(&body)?.status()?;
         record::resolve_commitment(state.store(), state.caller(), k, status).await?;
-        Ok(())
+        Ok(Vec::new())
     }
     .await;
     answered(&state, now, id, "commitments", &body, r).await
@@ -621,8 +640,11 @@ async fn set_next_step(
     let id = deal_id(&id)?;
     let r = async {
         let step = from_form::<NextStepBody>(&body)?.step(now)?;
-        record::set_next_step(state.store(), state.caller(), id, &step).await?;
-        Ok(())
+        Ok(
+            record::set_next_step(state.store(), state.caller(), id, &step)
+                .await?
+                .warnings,
+        )
     }
     .await;
     answered(&state, now, id, "next-step", &body, r).await
@@ -638,7 +660,7 @@ async fn add_contact(
     let r = async {
         let input = from_form::<ContactBody>(&body)?.input(id)?;
         record::add_contact(state.store(), state.caller(), input).await?;
-        Ok(())
+        Ok(Vec::new())
     }
     .await;
     answered(&state, now, id, "contacts", &body, r).await
@@ -654,7 +676,7 @@ async fn set_contract(
     let r = async {
         let contract = from_form::<ContractBody>(&body)?.contract()?;
         record::set_contract(state.store(), state.caller(), id, &contract).await?;
-        Ok(())
+        Ok(Vec::new())
     }
     .await;
     answered(&state, now, id, "contract", &body, r).await
@@ -670,7 +692,7 @@ async fn need_feature(
     let r = async {
         let (feature, why) = from_form::<NeedBody>(&body)?.need()?;
         record::need_feature(state.store(), state.caller(), id, &feature, why.as_deref()).await?;
-        Ok(())
+        Ok(Vec::new())
     }
     .await;
     answered(&state, now, id, "needs", &body, r).await
@@ -686,7 +708,7 @@ async fn set_close_date(
     let r = async {
         let date = from_form::<CloseDateBody>(&body)?.date()?;
         record::set_close_date(state.store(), state.caller(), id, date, now).await?;
-        Ok(())
+        Ok(Vec::new())
     }
     .await;
     answered(&state, now, id, "close-date", &body, r).await
@@ -702,7 +724,7 @@ async fn close(
     let r = async {
         let closing = from_form::<CloseBody>(&body)?.closing(now)?;
         record::close(state.store(), state.caller(), id, &closing, now).await?;
-        Ok(())
+        Ok(Vec::new())
     }
     .await;
     answered(&state, now, id, "close", &body, r).await

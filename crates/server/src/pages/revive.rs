@@ -127,7 +127,15 @@ async fn render(
     now: Timestamp,
     outcome: Option<Outcome>,
 ) -> Result<Html<String>, PageError> {
-    let found = revival::revive(state.store(), state.caller(), RANKED, true, None, now).await?;
+    let found = revival::revive(
+        state.store(),
+        state.caller(),
+        RANKED,
+        true,
+        revival::Drafting::None,
+        now,
+    )
+    .await?;
     let (buried, queue): (Vec<&Drafted>, Vec<&Drafted>) = found
         .candidates
         .iter()
