@@ -10,7 +10,7 @@
 //! refreshes the whole model at the moment asked for, so results stay reproducible: the same
 //! `now` over the same record gives the same answer whatever was read before.
 
-use crate::pipeline::{ScanRow, in_scan, stage_norms};
+use crate::pipeline::{ScanRow, in_scan, learn_stage_norms};
 use crate::{AppError, Caller};
 use jiff::Timestamp;
 use rekindle_core::signals::SignalKind;
@@ -68,12 +68,14 @@ fn to_stored(r: &DealRecord, row: &ScanRow, now: Timestamp) -> Result<NewAssessm
         worst: worst(a),
         risk: i64::from(a.risk),
         top_signal: top.map(|s| s.kind.as_str().to_string()),
+        top_summary: top.map(|s| s.summary.clone()),
         signals: a
             .signals
             .iter()
             .map(|s| s.kind.as_str().to_string())
             .collect(),
         next_play: a.next_action.play.map(|p| p.as_str().to_string()),
+        next_why: Some(a.next_action.why.clone()),
         next_due: a.next_action.due,
         due_day: a
             .next_action
@@ -139,7 +141,7 @@ fn norms_text(norms: &Norms) -> Result<String, AppError> {
         .map_err(|e| AppError::Internal(format!("writing the stage norms: {e}")))
 }
 
-fn norms_from(text: Option<&str>) -> Option<Norms> {
+pub(crate) fn norms_from(text: Option<&str>) -> Option<Norms> {
     let durations: BTreeMap<String, Median> = serde_json::from_str(text?).ok()?;
     Some(Norms::from_stage_durations(durations))
 }
@@ -168,7 +170,7 @@ pub(crate) async fn refresh(
     let learning = {
         let (store, stages, caller) = (store.clone(), stages.clone(), caller.clone());
         tokio::spawn(async move {
-            let learned = stage_norms(&store, &caller, now).await;
+            let learned = learn_stage_norms(&store, &caller, now).await;
             let (norms, error) = match learned {
                 Ok(n) => (Some(n), None),
                 Err(e) => (None, Some(e)),
@@ -245,7 +247,7 @@ pub(crate) async fn fresh(store: &Store, caller: &Caller, now: Timestamp) -> Res
             return Ok(());
         };
         if state.stages_moved {
-            let learned = stage_norms(store, caller, now).await?;
+            let learned = learn_stage_norms(store, caller, now).await?;
             if learned.stage_durations() != stages.stage_durations() {
                 refresh(store, caller, now).await?;
                 return Ok(());

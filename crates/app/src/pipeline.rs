@@ -117,10 +117,31 @@ impl Scan {
     }
 }
 
-/// The team's stage durations, learned from every deal's stage history (`norms`).
+/// The team's stage durations at `now` (`norms`): the read model's when it holds the
+/// pipeline assessed at `now` and no stage moved since (they were learned from the same
+/// histories then), else learned afresh ([`learn_stage_norms`]). A page or a deal's view then
+/// reads a few rows instead of every deal's stage history.
 ///
 /// Errors: the store's.
 pub async fn stage_norms(
+    store: &Store,
+    caller: &Caller,
+    now: Timestamp,
+) -> Result<Norms, AppError> {
+    let state = store.model_state().await?;
+    if state.usable_at(now)
+        && !state.stages_moved
+        && let Some(norms) = model::norms_from(state.stage_norms.as_deref())
+    {
+        return Ok(norms);
+    }
+    learn_stage_norms(store, caller, now).await
+}
+
+/// The team's stage durations, learned from every deal's stage history (`norms`).
+///
+/// Errors: the store's.
+pub(crate) async fn learn_stage_norms(
     store: &Store,
     _caller: &Caller,
     now: Timestamp,
@@ -197,25 +218,26 @@ pub struct Waiting {
 }
 
 /// The day's work: the actions due, and what waits for the rep.
-pub struct Today {
+pub struct Today<R = ScanRow> {
     /// The moment it was assessed at.
     pub at: Timestamp,
     /// The deals whose play is due on `at`'s day (UTC) or before, most urgent first
-    /// (`assess::by_urgency`): all of them, or the first of them ([`today_first`]).
-    pub actions: Vec<ScanRow>,
+    /// (`assess::by_urgency`): all of them whole, or the first of them as cards
+    /// ([`today_first`]).
+    pub actions: Vec<R>,
     /// How many deals have a play due on `at`'s day or before.
     pub due_count: usize,
     /// How many deals the scan holds (open, and nurtured whose date has come).
     pub open: usize,
     /// When nothing is due: the deal whose play falls due first (the most urgent among those
     /// due the same moment), if any play is planned. `None` when something is due.
-    pub next_planned: Option<ScanRow>,
+    pub next_planned: Option<R>,
     pub waiting: Waiting,
 }
 
-impl Today {
+impl<R> Today<R> {
     /// The actions due today or overdue, most urgent first.
-    pub fn due(&self) -> Vec<&ScanRow> {
+    pub fn due(&self) -> Vec<&R> {
         self.actions.iter().collect()
     }
 }
@@ -241,28 +263,10 @@ pub async fn waiting(store: &Store, _caller: &Caller) -> Result<Waiting, AppErro
 ///
 /// Errors: the store's.
 pub async fn today(store: &Store, caller: &Caller, now: Timestamp) -> Result<Today, AppError> {
-    today_first(store, caller, now, None).await
-}
-
-/// [`today`] with at most `limit` actions, the most urgent (a page's worth): `due_count` still
-/// counts them all.
-///
-/// Errors: the store's.
-pub async fn today_first(
-    store: &Store,
-    caller: &Caller,
-    now: Timestamp,
-    limit: Option<u32>,
-) -> Result<Today, AppError> {
     model::fresh(store, caller, now).await?;
     let day = now.as_second().div_euclid(time::SECONDS_PER_DAY);
-    let actions = rows_from(store.model_rows_due(day, limit).await?)?;
-    let due_count = if limit.is_some() {
-        store.model_due_count(day).await?.max(0) as usize
-    } else {
-        actions.len()
-    };
-    let next_planned = if due_count == 0 {
+    let actions = rows_from(store.model_rows_due(day, None).await?)?;
+    let next_planned = if actions.is_empty() {
         store
             .model_next_planned()
             .await?
@@ -271,14 +275,51 @@ pub async fn today_first(
     } else {
         None
     };
-    let waiting = waiting(store, caller).await?;
+    Ok(Today {
+        at: now,
+        due_count: actions.len(),
+        actions,
+        open: store.model_count().await?.max(0) as usize,
+        next_planned,
+        waiting: waiting(store, caller).await?,
+    })
+}
+
+/// [`today`] with at most `limit` actions, the most urgent (a page's worth), as cards read
+/// from the model's slim rows: `due_count` still counts them all.
+///
+/// Errors: the store's.
+pub async fn today_first(
+    store: &Store,
+    caller: &Caller,
+    now: Timestamp,
+    limit: u32,
+) -> Result<Today<BoardCard>, AppError> {
+    model::fresh(store, caller, now).await?;
+    let day = now.as_second().div_euclid(time::SECONDS_PER_DAY);
+    let actions = store
+        .model_cards_due(day, Some(limit))
+        .await?
+        .into_iter()
+        .map(BoardCard::from_stored)
+        .collect::<Result<Vec<_>, _>>()?;
+    let due_count = store.model_due_count(day).await?.max(0) as usize;
+    let next_planned = if due_count == 0 {
+        store
+            .model_next_planned_card()
+            .await?
+            .map(BoardCard::from_stored)
+            .transpose()?
+    } else {
+        None
+    };
     Ok(Today {
         at: now,
         actions,
         due_count,
         open: store.model_count().await?.max(0) as usize,
         next_planned,
-        waiting,
+        waiting: waiting(store, caller).await?,
     })
 }
 
@@ -357,9 +398,10 @@ pub struct Column {
     pub rotting: u64,
 }
 
-/// A page of the board.
+/// A page of the board: its deals whole ([`ScanRow`], what the API gives) or as cards
+/// ([`BoardCard`], what the board page draws).
 #[derive(Serialize)]
-pub struct Board {
+pub struct Board<R = ScanRow> {
     /// The moment the deals were assessed at.
     pub at: Timestamp,
     /// Every configured stage in the pipeline's order (a stage some deal is in that the
@@ -367,14 +409,78 @@ pub struct Board {
     pub columns: Vec<Column>,
     /// The page: worst first (dark before slipping before at risk before healthy, then higher
     /// risk, then deal id), as [`Scan::worst_first`] orders.
-    pub rows: Vec<ScanRow>,
+    pub rows: Vec<R>,
     /// Where the next page starts, when there is one. Opaque: give it back as `cursor`.
     pub next_cursor: Option<String>,
 }
 
-/// Where a page ends: the last row's place in the worst-first order.
-fn cursor_of(row: &ScanRow) -> String {
-    format!("{:x}.{:x}", worst(&row.assessment), row.deal_id.0)
+/// Where a page ends: the last row's place in the worst-first order (its `worst`, its id).
+fn cursor_of(worst: i64, deal: DealId) -> String {
+    format!("{worst:x}.{:x}", deal.0)
+}
+
+/// One deal as a board card shows it, read from the model's slim row (`Store::board_cards`).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct BoardCard {
+    pub deal_id: DealId,
+    pub title: String,
+    pub account: String,
+    pub owner: String,
+    pub stage: String,
+    pub amount: Money,
+    pub state: DealState,
+    /// 0-100, as the assessment's.
+    pub risk: u32,
+    /// The heaviest signal's one-line summary.
+    pub top_signal: Option<String>,
+    /// The next play, or `None` to wait.
+    pub next_play: Option<PlayKind>,
+    /// Why that play (`NextAction::why`).
+    pub why: String,
+    /// When it falls due (UTC).
+    pub next_due: Timestamp,
+    /// Stalled in its stage past the stage's mark, or dark ([`ScanRow::rotting`]'s rule).
+    pub rotting: bool,
+    /// Its place in the worst-first order (`model::worst`).
+    #[serde(skip)]
+    pub worst: i64,
+}
+
+impl BoardCard {
+    fn from_stored(c: rekindle_store::StoredCard) -> Result<Self, AppError> {
+        let corrupt = |detail: String| {
+            AppError::Store(rekindle_store::StoreError::Corrupt {
+                table: "deal_assessments",
+                id: c.deal_id.0,
+                detail,
+            })
+        };
+        let currency = Currency::parse(&c.currency).map_err(|e| corrupt(e.to_string()))?;
+        let state = DealState::parse(&c.state).map_err(|e| corrupt(e.to_string()))?;
+        let next_play = c
+            .next_play
+            .as_deref()
+            .map(PlayKind::parse)
+            .transpose()
+            .map_err(|e| corrupt(e.to_string()))?;
+        let next_due = Timestamp::from_second(c.next_due).map_err(|e| corrupt(e.to_string()))?;
+        Ok(BoardCard {
+            deal_id: c.deal_id,
+            title: c.title,
+            account: c.account,
+            owner: c.owner,
+            stage: c.stage,
+            amount: Money::new(c.amount_cents, currency),
+            state,
+            risk: u32::try_from(c.risk).unwrap_or(0),
+            top_signal: c.top_summary,
+            next_play,
+            why: c.next_why.unwrap_or_default(),
+            next_due,
+            rotting: c.rotting,
+            worst: c.worst,
+        })
+    }
 }
 
 fn parse_cursor(text: &str) -> Result<(i64, DealId), AppError> {
@@ -409,6 +515,64 @@ pub async fn board(
     now: Timestamp,
     query: &BoardQuery,
 ) -> Result<Board, AppError> {
+    let (filter, after, limit) = board_filter(store, caller, now, query).await?;
+    let mut page = store.board_rows(&filter, after, limit + 1).await?;
+    let more = page.len() > limit as usize;
+    page.truncate(limit as usize);
+    let rows: Vec<ScanRow> = page
+        .into_iter()
+        .map(from_stored)
+        .collect::<Result<_, _>>()?;
+    let next_cursor = rows
+        .last()
+        .filter(|_| more)
+        .map(|r| cursor_of(worst(&r.assessment), r.deal_id));
+    Ok(Board {
+        at: now,
+        columns: board_columns(store, &filter).await?,
+        rows,
+        next_cursor,
+    })
+}
+
+/// [`board`] as cards: each deal as a card shows it, read from the model's slim rows alone
+/// (no assessment decoded), for a page that draws many. The same filters, order and cursors.
+///
+/// Errors: those of [`board`].
+pub async fn board_cards(
+    store: &Store,
+    caller: &Caller,
+    now: Timestamp,
+    query: &BoardQuery,
+) -> Result<Board<BoardCard>, AppError> {
+    let (filter, after, limit) = board_filter(store, caller, now, query).await?;
+    let mut page = store.board_cards(&filter, after, limit + 1).await?;
+    let more = page.len() > limit as usize;
+    page.truncate(limit as usize);
+    let rows: Vec<BoardCard> = page
+        .into_iter()
+        .map(BoardCard::from_stored)
+        .collect::<Result<_, _>>()?;
+    let next_cursor = rows
+        .last()
+        .filter(|_| more)
+        .map(|c| cursor_of(c.worst, c.deal_id));
+    Ok(Board {
+        at: now,
+        columns: board_columns(store, &filter).await?,
+        rows,
+        next_cursor,
+    })
+}
+
+/// The store's filter for `query`, where the page starts and its size, with the model brought
+/// to `now`.
+async fn board_filter(
+    store: &Store,
+    caller: &Caller,
+    now: Timestamp,
+    query: &BoardQuery,
+) -> Result<(BoardFilter, Option<(i64, DealId)>, u32), AppError> {
     let after = query.cursor.as_deref().map(parse_cursor).transpose()?;
     let pipeline = store.pipeline().await?;
     let stage = match &query.stage {
@@ -434,19 +598,13 @@ pub async fn board(
             .map(|t| t.trim().to_lowercase())
             .filter(|t| !t.is_empty()),
     };
-    let limit = query.limit.clamp(1, MAX_PAGE);
-    let mut page = store.board_rows(&filter, after, limit + 1).await?;
-    let more = page.len() > limit as usize;
-    page.truncate(limit as usize);
-    let rows: Vec<ScanRow> = page
-        .into_iter()
-        .map(from_stored)
-        .collect::<Result<_, _>>()?;
-    let next_cursor = if more {
-        rows.last().map(cursor_of)
-    } else {
-        None
-    };
+    Ok((filter, after, query.limit.clamp(1, MAX_PAGE)))
+}
+
+/// Every configured stage's column over the filtered deals, in the pipeline's order (a stage
+/// some deal is in that the pipeline no longer lists comes after).
+async fn board_columns(store: &Store, filter: &BoardFilter) -> Result<Vec<Column>, AppError> {
+    let pipeline = store.pipeline().await?;
     let mut columns: Vec<Column> = pipeline
         .stages
         .iter()
@@ -457,7 +615,7 @@ pub async fn board(
             rotting: 0,
         })
         .collect();
-    for total in store.board_columns(&filter).await? {
+    for total in store.board_columns(filter).await? {
         let at = match columns.iter().position(|c| c.stage == total.stage) {
             Some(i) => i,
             None => {
@@ -478,12 +636,7 @@ pub async fn board(
             Currency::parse(&total.currency)?,
         ));
     }
-    Ok(Board {
-        at: now,
-        columns,
-        rows,
-        next_cursor,
-    })
+    Ok(columns)
 }
 
 /// One owner's figures on the manager's page.

@@ -216,7 +216,7 @@ async fn the_board_pages_through_every_filtered_deal_once_worst_first() {
     );
     assert_eq!(today.due_count, due.len());
     assert!(today.next_planned.is_none());
-    let first = pipeline::today_first(&store, &me, now, Some(3))
+    let first = pipeline::today_first(&store, &me, now, 3)
         .await
         .expect("today");
     assert_eq!(
@@ -742,4 +742,129 @@ async fn the_managers_figures_count_what_the_pipeline_holds() {
         let (deals, rotting) = funnel.get(&f.stage).copied().unwrap_or_default();
         assert_eq!((f.deals, f.rotting), (deals, rotting), "{}", f.stage);
     }
+}
+
+/// What a card shows of a deal, worked out from its whole row: the heaviest signal's summary
+/// (the engine's order breaks ties), the next play, why and when.
+fn card_of(
+    r: &ScanRow,
+) -> (
+    DealId,
+    DealState,
+    u32,
+    Option<String>,
+    Option<PlayKind>,
+    String,
+    Timestamp,
+    bool,
+) {
+    let a = &r.assessment;
+    let top = a
+        .signals
+        .iter()
+        .fold(None::<&signals::Signal>, |best, s| match best {
+            Some(b) if b.weight >= s.weight => Some(b),
+            _ => Some(s),
+        });
+    (
+        r.deal_id,
+        a.state,
+        a.risk,
+        top.map(|s| s.summary.clone()),
+        a.next_action.play,
+        a.next_action.why.clone(),
+        a.next_action.due,
+        r.rotting(),
+    )
+}
+
+#[tokio::test]
+async fn cards_read_from_the_slim_rows_show_what_the_whole_rows_hold() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let (store, now) = demo_store(&dir).await;
+    let me = Caller::local();
+    for query in [
+        BoardQuery {
+            limit: 7,
+            ..BoardQuery::default()
+        },
+        BoardQuery {
+            state: Some(DealState::Dark),
+            limit: 3,
+            ..BoardQuery::default()
+        },
+        BoardQuery {
+            signal: Some(SignalKind::SingleThreaded),
+            limit: 1,
+            ..BoardQuery::default()
+        },
+    ] {
+        let mut query = query;
+        let mut pages = 0;
+        loop {
+            let whole = pipeline::board(&store, &me, now, &query)
+                .await
+                .expect("a page");
+            let cards = pipeline::board_cards(&store, &me, now, &query)
+                .await
+                .expect("a page of cards");
+            assert_eq!(cards.columns, whole.columns);
+            assert_eq!(cards.next_cursor, whole.next_cursor, "{query:?}");
+            let expected: Vec<_> = whole.rows.iter().map(card_of).collect();
+            let got: Vec<_> = cards
+                .rows
+                .iter()
+                .map(|c| {
+                    (
+                        c.deal_id,
+                        c.state,
+                        c.risk,
+                        c.top_signal.clone(),
+                        c.next_play,
+                        c.why.clone(),
+                        c.next_due,
+                        c.rotting,
+                    )
+                })
+                .collect();
+            assert_eq!(got, expected, "{query:?}");
+            for (c, r) in cards.rows.iter().zip(&whole.rows) {
+                assert_eq!(
+                    (&c.title, &c.account, &c.owner, &c.stage, c.amount),
+                    (&r.title, &r.account, &r.owner, &r.stage, r.amount)
+                );
+            }
+            pages += 1;
+            match whole.next_cursor {
+                Some(next) => query.cursor = Some(next),
+                None => break,
+            }
+        }
+        assert!(pages > 1, "{query:?} pages");
+    }
+    // Today's cards are the first of the day's actions, in its order.
+    let today = pipeline::today(&store, &me, now).await.expect("today");
+    let first = pipeline::today_first(&store, &me, now, 5)
+        .await
+        .expect("today's first");
+    let expected: Vec<_> = today.actions.iter().take(5).map(card_of).collect();
+    let got: Vec<_> = first
+        .actions
+        .iter()
+        .map(|c| {
+            (
+                c.deal_id,
+                c.state,
+                c.risk,
+                c.top_signal.clone(),
+                c.next_play,
+                c.why.clone(),
+                c.next_due,
+                c.rotting,
+            )
+        })
+        .collect();
+    assert_eq!(got, expected);
+    assert_eq!(first.due_count, today.due_count);
+    assert_eq!(first.open, today.open);
 }

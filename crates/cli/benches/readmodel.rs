@@ -210,7 +210,7 @@ fn board_phase(db: &Path) {
         let mut due = 0;
         for _ in 0..30 {
             let started = Instant::now();
-            let today = pipeline::today_first(&store, &me, at, Some(50))
+            let today = pipeline::today_first(&store, &me, at, 50)
                 .await
                 .expect("today");
             ms.push(started.elapsed().as_secs_f64() * 1000.0);

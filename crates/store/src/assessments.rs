@@ -125,9 +125,13 @@ pub struct NewAssessment {
     pub worst: i64,
     pub risk: i64,
     pub top_signal: Option<String>,
+    /// That signal's one-line summary, for a card.
+    pub top_summary: Option<String>,
     /// Every signal kind, for filtering.
     pub signals: Vec<String>,
     pub next_play: Option<String>,
+    /// Why that play (`NextAction::why`), for a card.
+    pub next_why: Option<String>,
     pub next_due: Timestamp,
     /// The UTC day of `next_due` (days since 1970-01-01, rounded down).
     pub due_day: i64,
@@ -191,6 +195,57 @@ fn stored(row: &sqlx::any::AnyRow) -> Result<StoredAssessment> {
         title: row.try_get(9)?,
         resurface_on: row.try_get(10)?,
         body: row.try_get(11)?,
+    })
+}
+
+/// One deal on a board page as the slim row holds it: what a card shows, read without the
+/// display JSON.
+#[derive(Clone, Debug)]
+pub struct StoredCard {
+    pub deal_id: DealId,
+    pub worst: i64,
+    pub state: String,
+    pub risk: i64,
+    pub top_summary: Option<String>,
+    pub next_play: Option<String>,
+    pub next_due: i64,
+    pub rotting: bool,
+    pub owner: String,
+    pub stage: String,
+    pub amount_cents: i64,
+    pub currency: String,
+    pub account: String,
+    pub title: String,
+    /// Why the next play (`NextAction::why`).
+    pub next_why: Option<String>,
+}
+
+const CARD_COLUMNS: &str = "a.deal_id, a.worst, a.state, a.risk, a.top_summary, a.next_play, a.next_due, a.rotting, a.owner, a.stage, a.amount_cents, a.currency, a.account, a.title, a.next_why";
+
+/// The plays due on the day `$1` or before, most urgent first, at most `$2`.
+const DUE: &str = "WHERE a.next_play IS NOT NULL AND a.due_day <= $1
+    ORDER BY a.due_day, a.worst, a.deal_id LIMIT $2";
+
+/// The play that falls due first (the worst among those due the same moment).
+const NEXT: &str = "WHERE a.next_play IS NOT NULL ORDER BY a.next_due, a.worst, a.deal_id LIMIT 1";
+
+fn card(row: &sqlx::any::AnyRow) -> Result<StoredCard> {
+    Ok(StoredCard {
+        deal_id: DealId(row.try_get(0)?),
+        worst: row.try_get(1)?,
+        state: row.try_get(2)?,
+        risk: row.try_get(3)?,
+        top_summary: row.try_get(4)?,
+        next_play: row.try_get(5)?,
+        next_due: row.try_get(6)?,
+        rotting: row.try_get::<i64, _>(7)? != 0,
+        owner: row.try_get(8)?,
+        stage: row.try_get(9)?,
+        amount_cents: row.try_get(10)?,
+        currency: row.try_get(11)?,
+        account: row.try_get(12)?,
+        title: row.try_get(13)?,
+        next_why: row.try_get(14)?,
     })
 }
 
@@ -399,12 +454,17 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         sqlx::query(
-            "UPDATE assessment_model SET assessed_at = $1, refreshed_generation = $2, stage_norms = $3, norms_checked = $4 WHERE id = 1",
+            "UPDATE assessment_model SET assessed_at = $1, refreshed_generation = $2, stage_norms = $3, norms_checked = $4,
+                 deal_count = (SELECT COUNT(*) FROM deal_assessments),
+                 due_day = $5,
+                 due_count = (SELECT COUNT(*) FROM deal_assessments WHERE next_play IS NOT NULL AND due_day <= $5)
+             WHERE id = 1",
         )
         .bind(at.as_second())
         .bind(seen.generation)
         .bind(stage_norms.to_string())
         .bind(seen.stage_moves)
+        .bind(day_of(at))
         .execute(&mut *tx)
         .await?;
         crate::commit(tx).await
@@ -431,16 +491,30 @@ impl Store {
         if current_at != Some(at.as_second()) || generation != seen.generation {
             return Ok(false);
         }
+        let day = day_of(at);
         let mut previous = HashMap::new();
+        // What the model's counts lose with the rows replaced, and gain with the new ones.
+        let (mut deal_delta, mut due_delta) = (0i64, 0i64);
         for deal in deals {
-            if let Some(r) = sqlx::query("SELECT state FROM deal_assessments WHERE deal_id = $1")
-                .bind(deal.0)
-                .fetch_optional(&mut *tx)
-                .await?
+            if let Some(r) = sqlx::query(
+                "SELECT state, CAST(CASE WHEN next_play IS NOT NULL AND due_day <= $2 THEN 1 ELSE 0 END AS BIGINT)
+                 FROM deal_assessments WHERE deal_id = $1",
+            )
+            .bind(deal.0)
+            .bind(day)
+            .fetch_optional(&mut *tx)
+            .await?
             {
                 previous.insert(deal.0, r.try_get::<String, _>(0)?);
+                deal_delta -= 1;
+                due_delta -= r.try_get::<i64, _>(1)?;
             }
         }
+        deal_delta += rows.len() as i64;
+        due_delta += rows
+            .iter()
+            .filter(|r| r.next_play.is_some() && r.due_day <= day)
+            .count() as i64;
         transitions(&mut tx, &rows, at, previous).await?;
         for deal in deals {
             sqlx::query("DELETE FROM deal_assessment_signals WHERE deal_id = $1")
@@ -469,6 +543,16 @@ impl Store {
         .bind(seen.stage_moves)
         .execute(&mut *tx)
         .await?;
+        // NULL counts stay NULL (counted on reading).
+        sqlx::query(
+            "UPDATE assessment_model SET deal_count = deal_count + $1, due_count = due_count + $2
+             WHERE id = 1 AND due_day = $3",
+        )
+        .bind(deal_delta)
+        .bind(due_delta)
+        .bind(day)
+        .execute(&mut *tx)
+        .await?;
         crate::commit(tx).await?;
         Ok(true)
     }
@@ -491,33 +575,55 @@ impl Store {
         day: i64,
         limit: Option<u32>,
     ) -> Result<Vec<StoredAssessment>> {
-        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {STORED_COLUMNS} FROM {WITH_BODY}
-             WHERE a.next_play IS NOT NULL AND a.due_day <= $1
-             ORDER BY a.due_day, a.worst, a.deal_id LIMIT $2"
-        )))
-        .bind(day)
-        .bind(limit.map_or(i64::MAX, i64::from))
-        .fetch_all(&self.pool)
-        .await?;
+        let sql = format!("SELECT {STORED_COLUMNS} FROM {WITH_BODY} {DUE}");
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(day)
+            .bind(limit.map_or(i64::MAX, i64::from))
+            .fetch_all(&self.pool)
+            .await?;
         rows.iter().map(stored).collect()
     }
 
-    /// How many deals the model holds.
-    pub async fn model_count(&self) -> Result<i64> {
-        Ok(
-            sqlx::query("SELECT CAST(COUNT(*) AS BIGINT) FROM deal_assessments")
-                .fetch_one(&self.pool)
-                .await?
-                .try_get(0)?,
-        )
+    /// [`Store::model_rows_due`] as cards: the slim rows alone, no display JSON read.
+    pub async fn model_cards_due(&self, day: i64, limit: Option<u32>) -> Result<Vec<StoredCard>> {
+        let sql = format!("SELECT {CARD_COLUMNS} FROM deal_assessments a {DUE}");
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(day)
+            .bind(limit.map_or(i64::MAX, i64::from))
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(card).collect()
     }
 
-    /// How many stored assessments have a play due on the UTC day `day` or before.
+    /// [`Store::model_next_planned`] as a card.
+    pub async fn model_next_planned_card(&self) -> Result<Option<StoredCard>> {
+        let sql = format!("SELECT {CARD_COLUMNS} FROM deal_assessments a {NEXT}");
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(card).transpose()
+    }
+
+    /// How many deals the model holds: the count kept with the model, or the rows counted
+    /// when none is kept.
+    pub async fn model_count(&self) -> Result<i64> {
+        Ok(sqlx::query(
+            "SELECT COALESCE((SELECT deal_count FROM assessment_model WHERE id = 1),
+                 (SELECT CAST(COUNT(*) AS BIGINT) FROM deal_assessments))",
+        )
+        .fetch_one(&self.pool)
+        .await?
+        .try_get(0)?)
+    }
+
+    /// How many stored assessments have a play due on the UTC day `day` (days since
+    /// 1970-01-01) or before: the count kept with the model when it was kept for that day,
+    /// else the rows counted.
     pub async fn model_due_count(&self, day: i64) -> Result<i64> {
         Ok(sqlx::query(
-            "SELECT CAST(COUNT(*) AS BIGINT) FROM deal_assessments
-             WHERE next_play IS NOT NULL AND due_day <= $1",
+            "SELECT COALESCE((SELECT due_count FROM assessment_model WHERE id = 1 AND due_day = $1),
+                 (SELECT CAST(COUNT(*) AS BIGINT) FROM deal_assessments
+                  WHERE next_play IS NOT NULL AND due_day <= $1))",
         )
         .bind(day)
         .fetch_one(&self.pool)
@@ -529,9 +635,7 @@ impl Store {
     /// moment), if any play is planned.
     pub async fn model_next_planned(&self) -> Result<Option<StoredAssessment>> {
         let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {STORED_COLUMNS} FROM {WITH_BODY}
-             WHERE a.next_play IS NOT NULL
-             ORDER BY a.next_due, a.worst, a.deal_id LIMIT 1"
+            "SELECT {STORED_COLUMNS} FROM {WITH_BODY} {NEXT}"
         )))
         .fetch_optional(&self.pool)
         .await?;
@@ -547,14 +651,44 @@ impl Store {
         after: Option<(i64, DealId)>,
         limit: u32,
     ) -> Result<Vec<StoredAssessment>> {
+        let rows = self.board_page(filter, after, limit, true).await?;
+        rows.iter().map(stored).collect()
+    }
+
+    /// [`Store::board_rows`] as cards: the slim rows alone, no display JSON read.
+    pub async fn board_cards(
+        &self,
+        filter: &BoardFilter,
+        after: Option<(i64, DealId)>,
+        limit: u32,
+    ) -> Result<Vec<StoredCard>> {
+        let rows = self.board_page(filter, after, limit, false).await?;
+        rows.iter().map(card).collect()
+    }
+
+    /// One page of the filtered rows, worst first, after `after`: whole (`STORED_COLUMNS`) or
+    /// as cards (`CARD_COLUMNS`).
+    async fn board_page(
+        &self,
+        filter: &BoardFilter,
+        after: Option<(i64, DealId)>,
+        limit: u32,
+        whole: bool,
+    ) -> Result<Vec<sqlx::any::AnyRow>> {
         // The table the order is read from: the signal's rows, or the slim rows.
-        let (from, order) = match &filter.signal {
-            Some(_) => (
+        let (from, order) = match (&filter.signal, whole) {
+            (Some(_), true) => (
                 "deal_assessment_signals s JOIN deal_assessments a ON a.deal_id = s.deal_id JOIN deal_assessment_bodies b ON b.deal_id = a.deal_id",
                 "s",
             ),
-            None => (WITH_BODY, "a"),
+            (Some(_), false) => (
+                "deal_assessment_signals s JOIN deal_assessments a ON a.deal_id = s.deal_id",
+                "s",
+            ),
+            (None, true) => (WITH_BODY, "a"),
+            (None, false) => ("deal_assessments a", "a"),
         };
+        let columns = if whole { STORED_COLUMNS } else { CARD_COLUMNS };
         let mut conditions = Vec::new();
         let mut binds = Vec::new();
         if let Some(signal) = &filter.signal {
@@ -576,13 +710,14 @@ impl Store {
         let n = binds.len() + 1;
         binds.push(Bind::Int(i64::from(limit)));
         let sql = format!(
-            "SELECT {STORED_COLUMNS} FROM {from} {} ORDER BY {order}.worst, {order}.deal_id LIMIT ${n}",
+            "SELECT {columns} FROM {from} {} ORDER BY {order}.worst, {order}.deal_id LIMIT ${n}",
             where_clause(&conditions)
         );
-        let rows = bind_all(sqlx::query(sqlx::AssertSqlSafe(sql.as_str())), binds)
-            .fetch_all(&self.pool)
-            .await?;
-        rows.iter().map(stored).collect()
+        Ok(
+            bind_all(sqlx::query(sqlx::AssertSqlSafe(sql.as_str())), binds)
+                .fetch_all(&self.pool)
+                .await?,
+        )
     }
 
     /// The filtered rows counted by stage and currency: how many, their amount, how many rot.
@@ -635,6 +770,12 @@ impl Store {
     }
 }
 
+/// The UTC day of `at`, in days since 1970-01-01: the model's `due_day`.
+fn day_of(at: Timestamp) -> i64 {
+    at.as_second()
+        .div_euclid(rekindle_core::time::SECONDS_PER_DAY)
+}
+
 /// Keeps each deal of `rows` whose state differs from its stored row's (`previous`: each
 /// stored deal's state), at `at`.
 async fn transitions(
@@ -678,6 +819,8 @@ fn digest_of(r: &NewAssessment) -> i64 {
     eat(&r.worst.to_le_bytes());
     eat(&r.risk.to_le_bytes());
     eat(&text(&r.top_signal));
+    eat(&text(&r.top_summary));
+    eat(&text(&r.next_why));
     for kind in &r.signals {
         eat(kind.as_bytes());
     }
@@ -717,7 +860,9 @@ async fn insert_rows(
             "worst",
             "risk",
             "top_signal",
+            "top_summary",
             "next_play",
+            "next_why",
             "next_due",
             "due_day",
             "days_in_stage",
@@ -774,7 +919,9 @@ async fn insert_rows(
             Val::Int(r.worst),
             Val::Int(r.risk),
             Val::OptText(r.top_signal),
+            Val::OptText(r.top_summary),
             Val::OptText(r.next_play),
+            Val::OptText(r.next_why),
             Val::Int(r.next_due.as_second()),
             Val::Int(r.due_day),
             Val::Int(r.days_in_stage),
@@ -1170,8 +1317,10 @@ mod tests {
             worst: 1,
             risk: 10,
             top_signal: Some("single_threaded".into()),
+            top_summary: Some("only one person engaged".into()),
             signals: vec!["single_threaded".into()],
             next_play: None,
+            next_why: None,
             next_due: "2026-03-02T15:00:00Z".parse().unwrap(),
             due_day: 20_514,
             days_in_stage: 3,
@@ -1222,5 +1371,76 @@ mod tests {
         assert_eq!(signals, 2, "the gone deal's signal went with it");
         let changes = store.window_counts(at, later).await.unwrap();
         assert_eq!(changes.went_dark, 1, "two turned dark at the later moment");
+    }
+
+    /// The rows counted as Today counts them, to hold the kept counts to.
+    async fn counted(store: &Store, day: i64) -> (i64, i64) {
+        let all: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM deal_assessments")
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
+        let due: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM deal_assessments WHERE next_play IS NOT NULL AND due_day <= $1",
+        )
+        .bind(day)
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+        (all, due)
+    }
+
+    #[tokio::test]
+    async fn the_counts_kept_with_the_model_follow_every_refresh_and_re_assessment() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("r.db")).await.unwrap();
+        let at: Timestamp = "2026-03-02T15:00:00Z".parse().unwrap();
+        let day = day_of(at);
+        let due = |deal: i64, on: i64| {
+            let mut r = row(DealId(deal), "dark", "{}");
+            r.next_play = Some("breakup".into());
+            r.due_day = on;
+            r
+        };
+        let seen = store.model_state().await.unwrap();
+        let first = vec![
+            due(1, day - 3),
+            due(2, day),
+            due(3, day + 2),
+            row(DealId(4), "healthy", "{}"),
+        ];
+        store.replace_model(first, at, "{}", &seen).await.unwrap();
+        let kept = (
+            store.model_count().await.unwrap(),
+            store.model_due_count(day).await.unwrap(),
+        );
+        assert_eq!(kept, (4, 2));
+        assert_eq!(kept, counted(&store, day).await);
+        // Deal 1 is no longer due, deal 4 now is, deal 3 leaves the scan, deal 5 comes in.
+        let state = store.model_state().await.unwrap();
+        let moved = store
+            .update_model(
+                &[DealId(1), DealId(3), DealId(4), DealId(5)],
+                vec![
+                    row(DealId(1), "healthy", "{}"),
+                    due(4, day),
+                    due(5, day - 1),
+                ],
+                at,
+                &state,
+            )
+            .await
+            .unwrap();
+        assert!(moved);
+        let kept = (
+            store.model_count().await.unwrap(),
+            store.model_due_count(day).await.unwrap(),
+        );
+        assert_eq!(kept, (4, 3));
+        assert_eq!(kept, counted(&store, day).await);
+        // Another day than the model's is counted from the rows.
+        assert_eq!(
+            store.model_due_count(day + 2).await.unwrap(),
+            counted(&store, day + 2).await.1
+        );
     }
 }

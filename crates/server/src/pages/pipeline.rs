@@ -14,7 +14,7 @@ use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use rekindle_app::pipeline::{self, BoardQuery, ScanRow};
+use rekindle_app::pipeline::{self, BoardCard, BoardQuery};
 use rekindle_app::record;
 use rekindle_core::signals::SignalKind;
 use rekindle_core::{DealId, DealState, Money};
@@ -109,24 +109,23 @@ pub struct Card {
 }
 
 impl Card {
-    fn of(r: &ScanRow) -> Self {
-        let a = &r.assessment;
+    fn of(c: &BoardCard) -> Self {
         Card {
-            deal: r.deal_id.to_string(),
-            account: r.account.clone(),
-            title: r.title.clone(),
-            owner: r.owner.clone(),
-            stage: r.stage.clone(),
-            amount: view::money(r.amount),
-            state: view::state_mark(a.state),
-            risk: a.risk,
-            top_signal: a.signals.first().map(|s| s.summary.clone()),
-            play: match a.next_action.play {
+            deal: c.deal_id.to_string(),
+            account: c.account.clone(),
+            title: c.title.clone(),
+            owner: c.owner.clone(),
+            stage: c.stage.clone(),
+            amount: view::money(c.amount),
+            state: view::state_mark(c.state),
+            risk: c.risk,
+            top_signal: c.top_signal.clone(),
+            play: match c.next_play {
                 Some(p) => view::words(p.as_str()),
                 None => "wait".to_string(),
             },
-            due: view::day(a.next_action.due),
-            rotting: r.rotting(),
+            due: view::day(c.next_due),
+            rotting: c.rotting,
         }
     }
 }
@@ -179,7 +178,7 @@ async fn page(
 ) -> Result<Html<String>, PageError> {
     let store = state.store();
     let cursor = (!filters.cursor.is_empty()).then(|| filters.cursor.clone());
-    let board = pipeline::board(store, state.caller(), now, &filters.query(cursor)?).await?;
+    let board = pipeline::board_cards(store, state.caller(), now, &filters.query(cursor)?).await?;
     let owners = store.owners().await.map_err(rekindle_app::AppError::from)?;
     let stages: Vec<String> = board.columns.iter().map(|c| c.stage.clone()).collect();
     let shown: u64 = board.columns.iter().map(|c| c.count).sum();

@@ -11,7 +11,7 @@ use axum::Router;
 use axum::extract::State;
 use axum::response::Html;
 use axum::routing::get;
-use rekindle_app::pipeline::{self, ScanRow};
+use rekindle_app::pipeline::{self, BoardCard};
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/", get(page))
@@ -30,21 +30,19 @@ pub struct DueItem {
 }
 
 impl DueItem {
-    pub fn of(r: &ScanRow) -> Self {
-        let a = &r.assessment;
+    pub fn of(c: &BoardCard) -> Self {
         DueItem {
-            deal: r.deal_id.to_string(),
-            account: r.account.clone(),
-            title: r.title.clone(),
-            state: view::state_mark(a.state),
-            play: a
-                .next_action
-                .play
+            deal: c.deal_id.to_string(),
+            account: c.account.clone(),
+            title: c.title.clone(),
+            state: view::state_mark(c.state),
+            play: c
+                .next_play
                 .map(|p| view::words(p.as_str()))
                 .unwrap_or_default(),
-            due: view::day(a.next_action.due),
-            why: a.next_action.why.clone(),
-            top_signal: a.signals.first().map(|s| s.summary.clone()),
+            due: view::day(c.next_due),
+            why: c.why.clone(),
+            top_signal: c.top_signal.clone(),
         }
     }
 }
@@ -67,8 +65,7 @@ struct Page {
 }
 
 async fn page(State(state): State<AppState>, Now(now): Now) -> Result<Html<String>, PageError> {
-    let today =
-        pipeline::today_first(state.store(), state.caller(), now, Some(SHOWN as u32)).await?;
+    let today = pipeline::today_first(state.store(), state.caller(), now, SHOWN as u32).await?;
     let due_count = today.due_count;
     let due: Vec<DueItem> = today.due().into_iter().map(DueItem::of).collect();
     let next = today.next_planned.as_ref().map(DueItem::of);
