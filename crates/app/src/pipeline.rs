@@ -263,10 +263,29 @@ pub async fn waiting(store: &Store, _caller: &Caller) -> Result<Waiting, AppErro
 ///
 /// Errors: the store's.
 pub async fn today(store: &Store, caller: &Caller, now: Timestamp) -> Result<Today, AppError> {
+    today_page(store, caller, now, 0, None).await
+}
+
+/// [`today`] a page at a time: the actions due from the `skip`-th on (0 first), at most
+/// `limit` when given, whole; `due_count` counts them all.
+///
+/// Errors: the store's.
+pub async fn today_page(
+    store: &Store,
+    caller: &Caller,
+    now: Timestamp,
+    skip: u64,
+    limit: Option<u32>,
+) -> Result<Today, AppError> {
     model::fresh(store, caller, now).await?;
     let day = now.as_second().div_euclid(time::SECONDS_PER_DAY);
-    let actions = rows_from(store.model_rows_due(day, None).await?)?;
-    let next_planned = if actions.is_empty() {
+    let actions = rows_from(store.model_rows_due(day, skip, limit).await?)?;
+    let due_count = if skip == 0 && limit.is_none() {
+        actions.len()
+    } else {
+        store.model_due_count(day).await?.max(0) as usize
+    };
+    let next_planned = if due_count == 0 {
         store
             .model_next_planned()
             .await?
@@ -277,7 +296,7 @@ pub async fn today(store: &Store, caller: &Caller, now: Timestamp) -> Result<Tod
     };
     Ok(Today {
         at: now,
-        due_count: actions.len(),
+        due_count,
         actions,
         open: store.model_count().await?.max(0) as usize,
         next_planned,
@@ -515,7 +534,7 @@ pub async fn board(
     now: Timestamp,
     query: &BoardQuery,
 ) -> Result<Board, AppError> {
-    let (filter, after, limit) = board_filter(store, caller, now, query).await?;
+    let (filter, after, limit, pipeline) = board_filter(store, caller, now, query).await?;
     let mut page = store.board_rows(&filter, after, limit + 1).await?;
     let more = page.len() > limit as usize;
     page.truncate(limit as usize);
@@ -529,7 +548,7 @@ pub async fn board(
         .map(|r| cursor_of(worst(&r.assessment), r.deal_id));
     Ok(Board {
         at: now,
-        columns: board_columns(store, &filter).await?,
+        columns: board_columns(store, &filter, &pipeline).await?,
         rows,
         next_cursor,
     })
@@ -545,7 +564,7 @@ pub async fn board_cards(
     now: Timestamp,
     query: &BoardQuery,
 ) -> Result<Board<BoardCard>, AppError> {
-    let (filter, after, limit) = board_filter(store, caller, now, query).await?;
+    let (filter, after, limit, pipeline) = board_filter(store, caller, now, query).await?;
     let mut page = store.board_cards(&filter, after, limit + 1).await?;
     let more = page.len() > limit as usize;
     page.truncate(limit as usize);
@@ -559,7 +578,7 @@ pub async fn board_cards(
         .map(|c| cursor_of(c.worst, c.deal_id));
     Ok(Board {
         at: now,
-        columns: board_columns(store, &filter).await?,
+        columns: board_columns(store, &filter, &pipeline).await?,
         rows,
         next_cursor,
     })
@@ -572,7 +591,7 @@ async fn board_filter(
     caller: &Caller,
     now: Timestamp,
     query: &BoardQuery,
-) -> Result<(BoardFilter, Option<(i64, DealId)>, u32), AppError> {
+) -> Result<(BoardFilter, Option<(i64, DealId)>, u32, Pipeline), AppError> {
     let after = query.cursor.as_deref().map(parse_cursor).transpose()?;
     let pipeline = store.pipeline().await?;
     let stage = match &query.stage {
@@ -598,13 +617,16 @@ async fn board_filter(
             .map(|t| t.trim().to_lowercase())
             .filter(|t| !t.is_empty()),
     };
-    Ok((filter, after, query.limit.clamp(1, MAX_PAGE)))
+    Ok((filter, after, query.limit.clamp(1, MAX_PAGE), pipeline))
 }
 
 /// Every configured stage's column over the filtered deals, in the pipeline's order (a stage
 /// some deal is in that the pipeline no longer lists comes after).
-async fn board_columns(store: &Store, filter: &BoardFilter) -> Result<Vec<Column>, AppError> {
-    let pipeline = store.pipeline().await?;
+async fn board_columns(
+    store: &Store,
+    filter: &BoardFilter,
+    pipeline: &Pipeline,
+) -> Result<Vec<Column>, AppError> {
     let mut columns: Vec<Column> = pipeline
         .stages
         .iter()

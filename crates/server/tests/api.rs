@@ -143,6 +143,41 @@ fn a_deal_and_today_answer_with_the_engine_s_values() {
         assert!(d["next_play"].is_string(), "{d}");
         assert!(d["next_due"].as_str().unwrap()[..10] <= NOW[..10], "{d}");
     }
+    // Paged: every due action once, in the day's order, as the use case lists them all.
+    let all = s.with_store(async |store| {
+        rekindle_app::pipeline::today(store, &rekindle_app::Caller::local(), NOW.parse().unwrap())
+            .await
+            .unwrap()
+            .actions
+            .iter()
+            .map(|r| r.deal_id.to_string())
+            .collect::<Vec<_>>()
+    });
+    assert!(all.len() > 2, "{all:?}");
+    assert_eq!(today["due_count"], all.len());
+    let mut paged = Vec::new();
+    let mut url = s.at("/api/v1/today?limit=2");
+    loop {
+        let (status, page, _) = json(&url);
+        assert_eq!(status, 200, "{page}");
+        assert!(page["due"].as_array().unwrap().len() <= 2);
+        assert_eq!(page["due_count"], all.len());
+        paged.extend(
+            page["due"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|d| d["id"].as_str().unwrap().to_string()),
+        );
+        match page["next_cursor"].as_str() {
+            Some(c) => url = s.at(&format!("/api/v1/today?limit=2&cursor={c}")),
+            None => break,
+        }
+    }
+    assert_eq!(paged, all);
+    let (status, problem, _) = json(&s.at("/api/v1/today?cursor=nowhere"));
+    assert_eq!(status, 422, "{problem}");
+    assert_eq!(problem["field"], "cursor", "{problem}");
     // Another moment is another answer: a year later, more has gone dark.
     let (_, later, _) = json(&s.at("/api/v1/today?now=2027-11-23"));
     assert_eq!(later["assessed_at"], "2027-11-23T00:00:00Z");
@@ -261,4 +296,43 @@ fn the_manager_s_figures_agree_with_the_pipeline() {
         page.contains("Forecast at risk") && page.contains("Stage funnel"),
         "{page}"
     );
+}
+
+/// Today offers each action's own act: a play to take the deal out of the pipeline links to
+/// closing it (its note second), a message play to its draft.
+#[test]
+fn today_offers_closing_for_a_close_play_and_the_draft_for_a_message() {
+    let s = serve_demo();
+    let (status, page) = get(&s.at("/"));
+    assert_eq!(status, 200);
+    let cards = s.with_store(async |store| {
+        rekindle_app::pipeline::today_first(
+            store,
+            &rekindle_app::Caller::local(),
+            NOW.parse().unwrap(),
+            100,
+        )
+        .await
+        .unwrap()
+        .actions
+    });
+    let closing: Vec<_> = cards
+        .iter()
+        .filter(|c| c.next_play == Some(rekindle_core::PlayKind::CloseOrNurture))
+        .collect();
+    assert!(
+        !closing.is_empty() && closing.len() < cards.len(),
+        "the demo has both kinds"
+    );
+    for c in &cards {
+        let close = format!("href=\"/deals/{}#close\"", c.deal_id);
+        let draft = format!("href=\"/deals/{}#draft\"", c.deal_id);
+        assert!(page.contains(&draft), "{}", c.deal_id);
+        assert_eq!(
+            page.contains(&close),
+            c.next_play == Some(rekindle_core::PlayKind::CloseOrNurture),
+            "{}",
+            c.deal_id
+        );
+    }
 }

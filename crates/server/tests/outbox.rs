@@ -535,3 +535,69 @@ fn a_message_left_in_doubt_is_confirmed_as_the_cli_does() {
     assert_eq!((status, answer["state"].as_str()), (200, Some("approved")));
     assert_eq!(snapshot(&s, &s.db, deals), snapshot(&s, &copy, deals));
 }
+
+#[test]
+fn an_approved_message_downloads_as_an_eml_file_and_is_marked_exported() {
+    let s = serve_demo();
+    let breakup = queued(&s, "D27");
+    remember(
+        &s,
+        SendSettings {
+            from: Some("alex@seller.io".into()),
+            ..SendSettings::default()
+        },
+    );
+    // A draft is not taken as a file: 409, nothing changes.
+    let (status, _, _) = post_form(
+        &s.at(&format!("/outbox/{breakup}/eml")),
+        &[("_csrf", &token(&s))],
+    );
+    assert_eq!(status, 409);
+    assert_eq!(state_of(&s, breakup), "draft");
+    s.with_store(async |store| {
+        outbox::approve(
+            store,
+            &Caller::local(),
+            Targets::Ids(vec![breakup]),
+            NOW.parse().unwrap(),
+        )
+        .await
+        .unwrap();
+    });
+    let (_, page) = get(&s.at("/outbox"));
+    assert!(page.contains(&format!("action=\"/outbox/{breakup}/eml\"")));
+    // The same letter `rekindle outbox export` writes.
+    let expected = s.with_store(async |store| {
+        outbox::export(store, &Caller::local(), breakup, NOW.parse().unwrap())
+            .await
+            .unwrap()
+    });
+    let mut r = client()
+        .post(&s.at(&format!("/outbox/{breakup}/eml")))
+        .send_form([("_csrf", token(&s).as_str())])
+        .expect("request");
+    assert_eq!(r.status().as_u16(), 200);
+    let header = |name: &str| {
+        r.headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string()
+    };
+    assert_eq!(header("content-type"), "message/rfc822");
+    assert_eq!(
+        header("content-disposition"),
+        format!("attachment; filename=\"{breakup}.eml\"")
+    );
+    let body = r.body_mut().read_to_vec().unwrap();
+    assert_eq!(body, expected);
+    let text = String::from_utf8_lossy(&body);
+    assert!(
+        text.contains("From: ") && text.contains("Subject: "),
+        "{text}"
+    );
+    assert_eq!(state_of(&s, breakup), "exported");
+    // It is never sent from here again: the next send leaves it alone.
+    let (_, page) = get(&s.at("/outbox"));
+    assert!(page.contains("Exported (1)"), "the page shows it exported");
+}

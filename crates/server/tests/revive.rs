@@ -127,6 +127,25 @@ fn a_shipped_feature_lists_the_deals_it_reopens_as_the_cli_records_it() {
     assert!(page.contains("shipped on 2026-11-23: it reopens"), "{page}");
     assert!(page.contains("Queued as"), "{page}");
     assert_eq!(snapshot(&s, &s.db, &[]), snapshot(&s, &copy, &[]));
+    // The form posted again (a reload) records nothing more and queues nothing twice.
+    let outbox = |s: &Served| s.with_store(async |store| store.outbox(true).await.unwrap().len());
+    let queued = outbox(&s);
+    let (status, again, _) = post_form(
+        &s.at("/revive/feature"),
+        &[
+            ("_csrf", &token(&s)),
+            ("name", "SSO"),
+            ("on", ""),
+            ("queue", "yes"),
+        ],
+    );
+    assert_eq!(status, 200, "{again}");
+    assert_eq!(outbox(&s), queued);
+    assert!(
+        again.contains("Already waiting in the outbox as"),
+        "{again}"
+    );
+    assert_eq!(snapshot(&s, &s.db, &[]), snapshot(&s, &copy, &[]));
     // A name without a letter or digit is refused, and nothing changes.
     let before = snapshot(&s, &s.db, &[]);
     let (status, page, _) = post_form(

@@ -568,17 +568,19 @@ impl Store {
     }
 
     /// The stored assessments with a play due on the UTC day `day` (days since 1970-01-01) or
-    /// before, most urgent first (the day due, then worst first: `worst`, deal id), at most
-    /// `limit` when given.
+    /// before, most urgent first (the day due, then worst first: `worst`, deal id), from the
+    /// `skip`-th on (0 first), at most `limit` when given.
     pub async fn model_rows_due(
         &self,
         day: i64,
+        skip: u64,
         limit: Option<u32>,
     ) -> Result<Vec<StoredAssessment>> {
-        let sql = format!("SELECT {STORED_COLUMNS} FROM {WITH_BODY} {DUE}");
+        let sql = format!("SELECT {STORED_COLUMNS} FROM {WITH_BODY} {DUE} OFFSET $3");
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(day)
             .bind(limit.map_or(i64::MAX, i64::from))
+            .bind(i64::try_from(skip).unwrap_or(i64::MAX))
             .fetch_all(&self.pool)
             .await?;
         rows.iter().map(stored).collect()

@@ -1,6 +1,7 @@
 //! Deals: the pipeline list (filtered, worst first, paged), one deal with its record and
 //! assessment, and the day's work.
 
+use super::json::{bad_cursor, page_size};
 use crate::AppState;
 use crate::clock::Now;
 use crate::error::ApiError;
@@ -192,10 +193,26 @@ pub async fn one(
 }
 
 /// What the day holds: the actions due, most urgent first, and what waits for the rep.
+/// Today's page.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct TodayQuery {
+    /// The cursor a previous page returned.
+    pub cursor: Option<String>,
+    /// Actions per page, 1 to 500 (default 50).
+    pub limit: Option<u32>,
+}
+
 #[derive(Serialize, ToSchema)]
 pub struct TodayView {
     pub assessed_at: String,
+    /// A page of the actions due today or overdue, most urgent first.
     pub due: Vec<DealSummary>,
+    /// How many are due in all.
+    pub due_count: usize,
+    /// Where the next page starts (give it back as `cursor`); absent on the last page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_cursor: Option<String>,
     /// Readings of replies that wait for the rep.
     pub replies_waiting: usize,
     /// Outbox drafts to approve.
@@ -204,17 +221,34 @@ pub struct TodayView {
     pub unconfirmed: usize,
 }
 
-/// The day's work at `now`.
+/// The day's work at `now`, a page at a time.
 #[utoipa::path(get, path = "/api/v1/today",
-    params(("now" = Option<String>, Query, description = "The moment to assess at")),
-    responses((status = 200, description = "The day's work", body = TodayView)))]
+    params(TodayQuery, ("now" = Option<String>, Query, description = "The moment to assess at")),
+    responses(
+        (status = 200, description = "The day's work", body = TodayView),
+        (status = 422, description = "A malformed cursor or limit", body = Problem, content_type = "application/problem+json"),
+    ))]
 pub async fn today(
     State(state): State<AppState>,
     Now(now): Now,
+    Query(q): Query<TodayQuery>,
 ) -> Result<Json<TodayView>, ApiError> {
-    let t = pipeline::today(state.store(), state.caller(), now).await?;
+    let limit = page_size(q.limit)?;
+    // The cursor is the position in the day's order where the next page starts.
+    let from: u64 = match q.cursor.as_deref() {
+        None => 0,
+        Some(c) => c
+            .strip_prefix('p')
+            .and_then(|n| n.parse().ok())
+            .ok_or_else(|| bad_cursor(c))?,
+    };
+    let t =
+        pipeline::today_page(state.store(), state.caller(), now, from, Some(limit as u32)).await?;
+    let next = from + t.actions.len() as u64;
     Ok(Json(TodayView {
         assessed_at: now.to_string(),
+        next_cursor: (next < t.due_count as u64).then(|| format!("p{next}")),
+        due_count: t.due_count,
         due: t.due().into_iter().map(DealSummary::of).collect(),
         replies_waiting: t.waiting.replies,
         drafts_waiting: t.waiting.drafts,

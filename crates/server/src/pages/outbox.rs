@@ -40,6 +40,7 @@ pub fn routes() -> Router<AppState> {
         .route("/outbox/approve-all", post(approve_all))
         .route("/outbox/{id}/cancel", post(cancel))
         .route("/outbox/{id}/confirm", post(confirm))
+        .route("/outbox/{id}/eml", post(export))
         .route("/outbox/dry-run", post(dry_run))
         .route("/outbox/send", post(send))
 }
@@ -153,6 +154,9 @@ pub struct MessageView {
     pub editable: bool,
     pub draft: bool,
     pub unconfirmed: bool,
+    /// Approved (or taken as a file before): it may be taken as a .eml file to send from the
+    /// rep's own mail program.
+    pub exportable: bool,
 }
 
 impl MessageView {
@@ -175,6 +179,7 @@ impl MessageView {
                 OutboxState::Draft | OutboxState::Refused | OutboxState::Failed
             ),
             unconfirmed: m.state == OutboxState::Unconfirmed,
+            exportable: matches!(m.state, OutboxState::Approved | OutboxState::Exported),
         }
     }
 }
@@ -423,6 +428,34 @@ async fn confirm(
     } else {
         format!("{id} approved again: the next send sends it once")
     }))
+}
+
+/// The message as a .eml file (RFC 5322, `outbox::export`) to send from the rep's own mail
+/// program, as `rekindle outbox export` writes it: a download, and the message is marked
+/// exported (it counts as sent once the Sent folder is imported, or the rep confirms it). A
+/// POST, since it changes the message.
+async fn export(
+    State(state): State<AppState>,
+    Now(now): Now,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let id = id_of(&id)?;
+    let bytes = outbox::export(state.store(), state.caller(), id, now).await?;
+    outbox::exported(state.store(), state.caller(), id).await?;
+    Ok((
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "message/rfc822".to_string(),
+            ),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{id}.eml\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
 }
 
 async fn dry_run(State(state): State<AppState>, Now(now): Now) -> Result<Html<String>, PageError> {

@@ -56,6 +56,8 @@ pub struct CandidateView {
     pub draft_body: String,
     pub no_draft: String,
     pub queued: String,
+    /// The same message already waits in the outbox as this one (a form posted again).
+    pub waiting: String,
 }
 
 impl CandidateView {
@@ -79,6 +81,7 @@ impl CandidateView {
             draft_body: String::new(),
             no_draft: String::new(),
             queued: String::new(),
+            waiting: String::new(),
         }
     }
 
@@ -90,6 +93,7 @@ impl CandidateView {
         }
         v.no_draft = d.no_draft.clone().unwrap_or_default();
         v.queued = d.queued.map(|q| q.to_string()).unwrap_or_default();
+        v.waiting = d.waiting.map(|w| w.to_string()).unwrap_or_default();
         v
     }
 }

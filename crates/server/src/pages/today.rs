@@ -12,6 +12,7 @@ use axum::extract::State;
 use axum::response::Html;
 use axum::routing::get;
 use rekindle_app::pipeline::{self, BoardCard};
+use rekindle_core::PlayKind;
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/", get(page))
@@ -27,6 +28,9 @@ pub struct DueItem {
     pub due: String,
     pub why: String,
     pub top_signal: Option<String>,
+    /// The play is to take the deal out of the pipeline (`close_or_nurture`): the rep's act is
+    /// closing it, with the closing note as its message.
+    pub closing: bool,
 }
 
 impl DueItem {
@@ -43,6 +47,7 @@ impl DueItem {
             due: view::day(c.next_due),
             why: c.why.clone(),
             top_signal: c.top_signal.clone(),
+            closing: c.next_play == Some(PlayKind::CloseOrNurture),
         }
     }
 }
