@@ -253,7 +253,11 @@ pub(crate) async fn fresh(store: &Store, caller: &Caller, now: Timestamp) -> Res
                 return Ok(());
             }
         }
-        let stale = store.stale_deals(state.changes).await?;
+        let stale = if state.any_stale {
+            store.stale_deals(state.changes).await?
+        } else {
+            Vec::new()
+        };
         if stale.is_empty() && !state.stages_moved {
             return Ok(());
         }

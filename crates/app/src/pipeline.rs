@@ -13,7 +13,6 @@ use crate::{AppError, Caller};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use rekindle_core::assess::by_urgency;
-use rekindle_core::outbox::OutboxState;
 use rekindle_core::signals::SignalKind;
 use rekindle_core::*;
 use rekindle_store::{BoardFilter, Filter, Scope, StateFilter, Store};
@@ -247,14 +246,12 @@ impl<R> Today<R> {
 ///
 /// Errors: the store's.
 pub async fn waiting(store: &Store, _caller: &Caller) -> Result<Waiting, AppError> {
-    let replies = store.readings(true, 1000).await?.len();
-    let outbox = store.outbox(false).await?;
-    let count = |state: OutboxState| outbox.iter().filter(|m| m.state == state).count();
+    let w = store.waiting_counts().await?;
     Ok(Waiting {
-        replies,
-        drafts: count(OutboxState::Draft),
-        refused: count(OutboxState::Refused),
-        unconfirmed: count(OutboxState::Unconfirmed),
+        replies: w.replies,
+        drafts: w.drafts,
+        refused: w.refused,
+        unconfirmed: w.unconfirmed,
     })
 }
 

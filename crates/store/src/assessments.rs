@@ -107,6 +107,9 @@ pub struct ModelState {
     pub generation: i64,
     /// The count of stage-history changes so far.
     pub stage_moves: i64,
+    /// Whether any deal is marked stale up to `changes` (read in the same statement, so a
+    /// read of a fresh model takes one statement).
+    pub any_stale: bool,
 }
 
 impl ModelState {
@@ -357,8 +360,9 @@ impl Store {
     /// Where the model stands.
     pub async fn model_state(&self) -> Result<ModelState> {
         let row = sqlx::query(
-            "SELECT assessed_at, refreshed_generation, stage_norms, norms_checked, changes, generation, stage_moves
-             FROM assessment_model WHERE id = 1",
+            "SELECT assessed_at, refreshed_generation, stage_norms, norms_checked, changes, generation, stage_moves,
+                 CAST(EXISTS (SELECT 1 FROM assessments_stale s WHERE s.change <= m.changes) AS BIGINT)
+             FROM assessment_model m WHERE id = 1",
         )
         .fetch_one(&self.pool)
         .await?;
@@ -375,6 +379,7 @@ impl Store {
             changes: row.try_get(4)?,
             generation,
             stage_moves,
+            any_stale: row.try_get::<i64, _>(7)? != 0,
         })
     }
 

@@ -39,7 +39,7 @@ pub use capture::{CaptureWriter, MeetingRecorded};
 pub use crm::{Conflict, CrmImport, CrmLink, Upsert};
 pub use load::{AccountWork, Filter, Scope};
 pub use mail::MailOutcome;
-pub use outbox::{NewOutgoing, OutboxMessage};
+pub use outbox::{NewOutgoing, OutboxMessage, WaitingCounts};
 pub use replies::{Applied, ReplyContext, StoredReading, Undo};
 pub use revival::Occasion;
 pub use write::{Closing, NewActivity, NewContact, NewDeal};
@@ -158,6 +158,9 @@ async fn connect_pool(
 ) -> Result<AnyPool> {
     Ok(AnyPoolOptions::new()
         .max_connections(size)
+        // A connection to a file on this machine does not go stale: no ping (a round trip to
+        // the connection's thread) before each statement.
+        .test_before_acquire(false)
         .after_connect(move |conn, _| {
             Box::pin(async move {
                 for pragma in PRAGMAS {

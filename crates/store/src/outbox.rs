@@ -32,6 +32,15 @@ pub struct NewOutgoing {
     pub references: Vec<String>,
 }
 
+/// What waits for the rep ([`Store::waiting_counts`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct WaitingCounts {
+    pub replies: usize,
+    pub drafts: usize,
+    pub refused: usize,
+    pub unconfirmed: usize,
+}
+
 /// A message in the outbox.
 #[derive(Clone, Debug, Serialize)]
 pub struct OutboxMessage {
@@ -202,6 +211,26 @@ impl Store {
         }
         crate::commit(tx).await?;
         Ok(())
+    }
+
+    /// What waits for the rep, counted (each from its state index): readings of replies that
+    /// need them, and outbox drafts, refused and unconfirmed messages.
+    pub async fn waiting_counts(&self) -> Result<WaitingCounts> {
+        let row = sqlx::query(
+            "SELECT (SELECT CAST(COUNT(*) AS BIGINT) FROM reply_readings WHERE state = 'needs_rep'),
+                    (SELECT CAST(COUNT(*) AS BIGINT) FROM outbox WHERE state = 'draft'),
+                    (SELECT CAST(COUNT(*) AS BIGINT) FROM outbox WHERE state = 'refused'),
+                    (SELECT CAST(COUNT(*) AS BIGINT) FROM outbox WHERE state = 'unconfirmed')",
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        let n = |i: usize| -> Result<usize> { Ok(row.try_get::<i64, _>(i)?.max(0) as usize) };
+        Ok(WaitingCounts {
+            replies: n(0)?,
+            drafts: n(1)?,
+            refused: n(2)?,
+            unconfirmed: n(3)?,
+        })
     }
 
     /// The outbox, oldest first: what is still to do, or everything.

@@ -26,8 +26,9 @@ pub fn routes() -> Router<AppState> {
         .route("/deals/{id}/stage", post(move_stage))
 }
 
-/// Deals on one page of the board or the list (the columns count every deal that matches).
-const PAGE: u32 = 200;
+/// Deals on one page of the board or the list (the columns count every deal that matches):
+/// a screenful or two of the list, 20 a column on a five-stage board.
+const PAGE: u32 = 100;
 
 /// The filters, as the URL's query holds them (every field optional; empty means any).
 #[derive(Clone, Debug, Default, Deserialize)]
