@@ -274,15 +274,20 @@ pub async fn import(
         warnings,
         kept: false,
     };
-    let mut import = store.crm_import(crm.as_str(), now, request.prefer).await?;
+    let mut import = store
+        .crm_import(crm.as_str(), now, request.prefer, settings.currency)
+        .await?;
+    // Deal owners that are Salesforce user ids no mapping named (`OwnerId`, 005...).
+    let mut owner_ids: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
     for (path, shown, object, columns, date_order) in &resolved {
         let file = shown.clone();
+        let mut sheet = Sheet::open(path).map_err(source)?;
         let reader = RowReader {
             columns,
             settings: &settings,
             date_order: *date_order,
+            spreadsheet: sheet.dialect.spreadsheet,
         };
-        let mut sheet = Sheet::open(path).map_err(source)?;
         let counts = summary
             .objects
             .entry(object.as_str().to_string())
@@ -292,6 +297,9 @@ pub async fn import(
         // (the line each id was first seen on; the ids of one file are held, about 60 bytes
         // each).
         let mut seen: std::collections::HashMap<String, u64> = std::collections::HashMap::new();
+        // New deals the export gives no amount: kept at 0 in the database's currency, and
+        // said, with their lines.
+        let mut no_amount: Vec<u64> = Vec::new();
         while let Some(row) = sheet.next_row().map_err(AppError::Source)? {
             rows += 1;
             if rows.is_multiple_of(1000) {
@@ -335,6 +343,18 @@ pub async fn import(
                 CrmRecord::Deal(d) => (d.id.clone(), import.deal(d).await?),
                 CrmRecord::Activity(a) => (a.id.clone(), import.activity(a).await?),
             };
+            if let (CrmRecord::Deal(d), Upsert::Created) = (&record, &done)
+                && d.amount.is_none()
+            {
+                no_amount.push(row.line);
+            }
+            if let CrmRecord::Deal(d) = &record
+                && let Some(owner) = d.owner.as_deref()
+                && crm == Crm::Salesforce
+                && salesforce_user_id(owner)
+            {
+                owner_ids.insert(owner.to_string());
+            }
             match done {
                 Upsert::Created => counts.created += 1,
                 Upsert::Updated(_) => counts.updated += 1,
@@ -360,6 +380,27 @@ pub async fn import(
                 }
             }
         }
+        if !no_amount.is_empty() {
+            let shown: Vec<String> = no_amount.iter().take(10).map(u64::to_string).collect();
+            summary.warnings.push(format!(
+                "{file}: {} new {} no amount, kept at 0 {} until you set {} (line{} {}{})",
+                no_amount.len(),
+                if no_amount.len() == 1 {
+                    "deal has"
+                } else {
+                    "deals have"
+                },
+                settings.currency,
+                if no_amount.len() == 1 { "it" } else { "them" },
+                if no_amount.len() == 1 { "" } else { "s" },
+                shown.join(", "),
+                if no_amount.len() > shown.len() {
+                    ", ..."
+                } else {
+                    ""
+                },
+            ));
+        }
         progress.rows(&file, (rows % 1000) as u64);
         summary.files.push(FileRead {
             file,
@@ -367,6 +408,14 @@ pub async fn import(
             rows,
             footer_lines: sheet.footer.len(),
         });
+    }
+    if !owner_ids.is_empty() {
+        let shown: Vec<&str> = owner_ids.iter().take(5).map(String::as_str).collect();
+        summary.warnings.push(format!(
+            "deal owners are Salesforce user ids ({}{}): name them in the mapping file's [owners] table (rekindle import crm --init-mapping FILE writes one), or export the Owner's name",
+            shown.join(", "),
+            if owner_ids.len() > shown.len() { ", ..." } else { "" },
+        ));
     }
     let keep = !request.dry_run && (!request.strict || summary.refused.is_empty());
     if keep {
@@ -376,6 +425,15 @@ pub async fn import(
     }
     summary.kept = keep;
     Ok(summary)
+}
+
+/// Whether `owner` is a Salesforce user id (a Data Loader export's `OwnerId`): 15 or 18
+/// letters and digits starting with `005`, the User object's key prefix (Salesforce, "Standard
+/// Field Record ID Prefix Decoder").
+fn salesforce_user_id(owner: &str) -> bool {
+    matches!(owner.len(), 15 | 18)
+        && owner.starts_with("005")
+        && owner.bytes().all(|b| b.is_ascii_alphanumeric())
 }
 
 /// The mapping file a CRM's exports start from: its default pipeline's stages and every

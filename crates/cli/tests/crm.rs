@@ -720,3 +720,97 @@ fn broken_rows_blank_stages_repeated_ids_and_non_files_are_refused_not_guessed()
     }
     assert_eq!(dump(&rk.db), before);
 }
+
+#[test]
+fn a_pipedrive_deals_contact_person_is_one_of_its_people_once() {
+    let rk = init();
+    let s = import(&rk, &[fixture("pipedrive-deals-export.csv")], &[], 0);
+    assert_eq!(count(&s, "deals", "created"), 3, "{s}");
+    let names = |rk: &Rk| -> Vec<String> {
+        deal(rk, "Northwind")["contacts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["name"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(names(&rk), vec!["Elena Petrova"]);
+    // Again: nobody twice.
+    let again = import(&rk, &[fixture("pipedrive-deals-export.csv")], &[], 0);
+    assert_eq!(count(&again, "deals", "unchanged"), 3, "{again}");
+    assert_eq!(names(&rk), vec!["Elena Petrova"]);
+    // Her own row, imported later, completes her (an address, a title) rather than adding a
+    // second Elena.
+    let dir = tempfile::tempdir().unwrap();
+    let persons = file(
+        dir.path(),
+        "persons.csv",
+        "Person - ID,Person - Name,Person - Email - Work,Person - Title,Person - Organization,Person - Organization ID\n\
+         903,Elena Petrova,elena.petrova@northwind.example,Head of Fleet,Northwind Freight,187\n",
+    );
+    let s = import(&rk, &[persons.to_string_lossy().into_owned()], &[], 0);
+    assert_eq!(count(&s, "contacts", "updated"), 1, "{s}");
+    let contacts = deal(&rk, "Northwind")["contacts"].clone();
+    assert_eq!(contacts.as_array().unwrap().len(), 1, "{contacts}");
+    assert_eq!(contacts[0]["emails"][0], "elena.petrova@northwind.example");
+    assert_eq!(contacts[0]["title"], "Head of Fleet");
+}
+
+#[test]
+fn a_deal_without_an_amount_and_owners_given_as_salesforce_ids_are_said() {
+    let rk = init();
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(fixture("Opportunity.csv")).unwrap();
+    assert!(text.contains(",48000.00,"));
+    let blank = file(
+        dir.path(),
+        "Opportunity.csv",
+        &text.replace(",48000.00,", ",,"),
+    );
+    let s = import(&rk, &[blank.to_string_lossy().into_owned()], &[], 0);
+    let warnings: Vec<&str> = s["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w.as_str().unwrap())
+        .collect();
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("1 new deal has no amount, kept at 0 USD") && w.contains("line 2")),
+        "{warnings:?}"
+    );
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("Salesforce user ids (005Hs00000A1bcDIAR")),
+        "{warnings:?}"
+    );
+    let northwind = deal(&rk, "Northwind");
+    assert_eq!(northwind["deal"]["amount"]["cents"], 0);
+    assert_eq!(northwind["deal"]["amount"]["currency"], "USD");
+}
+
+#[test]
+fn a_pipedrive_xlsx_export_imports_as_its_csv_and_a_broken_workbook_is_refused() {
+    let rk = init();
+    let s = import(&rk, &[fixture("pipedrive-deals-export.xlsx")], &[], 0);
+    assert_eq!(s["crm"], "pipedrive");
+    assert_eq!(count(&s, "deals", "created"), 3, "{s}");
+    let northwind = deal(&rk, "Northwind");
+    assert_eq!(northwind["deal"]["amount"]["cents"], 4_800_000);
+    assert_eq!(northwind["deal"]["expected_close"], "2025-03-28");
+    // The CSV export of the same deals changes nothing.
+    let again = import(&rk, &[fixture("pipedrive-deals-export.csv")], &[], 0);
+    assert_eq!(count(&again, "deals", "unchanged"), 3, "{again}");
+    // A workbook cut short is refused, naming the file; nothing is written.
+    let dir = tempfile::tempdir().unwrap();
+    let whole = std::fs::read(fixture("pipedrive-deals-export.xlsx")).unwrap();
+    let cut = dir.path().join("deals.xlsx");
+    std::fs::write(&cut, &whole[..whole.len() / 2]).unwrap();
+    let out = rk.run(&["import", "crm", cut.to_str().unwrap()]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("deals.xlsx"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+}

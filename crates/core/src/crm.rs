@@ -35,6 +35,10 @@ pub struct CrmDeal {
     pub company_id: Option<String>,
     pub company_name: Option<String>,
     pub contact_ids: Vec<String>,
+    /// The deal's contact person by name (Pipedrive's `Deal - Contact person`), the first of
+    /// `contact_ids` being their id: a person the deal names is one of its people even when
+    /// their own row is not imported.
+    pub contact_name: Option<String>,
     /// The prospect's words from custom columns: (kind, text, the column's header).
     pub facts: Vec<(FactKind, String, String)>,
     pub needed_features: Vec<String>,
@@ -84,8 +88,10 @@ pub struct CrmActivity {
     pub company_id: Option<String>,
 }
 
-/// One parsed row of any object.
+/// One parsed row of any object. Rows are read and written one at a time, never held in bulk,
+/// so the deal's size is not boxed away.
 #[derive(Clone, Debug, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum CrmRecord {
     Deal(CrmDeal),
     Contact(CrmContact),

@@ -197,10 +197,46 @@ mod records {
             columns: &columns,
             settings: &settings,
             date_order: order,
+            spreadsheet: sheet.dialect.spreadsheet,
         };
         rows.iter()
             .map(|r| reader.read(r).map_err(|e| e.to_string()))
             .collect()
+    }
+
+    /// Pipedrive's XLSX export of the deals holds what its CSV export holds: numbers as
+    /// numbers, dates as date cells or bare serial days, each row its row number.
+    #[test]
+    fn a_pipedrive_xlsx_export_reads_as_its_csv_export() {
+        let mut sheet = Sheet::open(&fixture("pipedrive-deals-export.xlsx")).unwrap();
+        assert!(sheet.dialect.spreadsheet);
+        let csv = Sheet::open(&fixture("pipedrive-deals-export.csv")).unwrap();
+        assert_eq!(sheet.headers, csv.headers);
+        let first = rows(&mut sheet).remove(0);
+        assert_eq!(first.line, 2);
+        let cell = |h: &str| first.cells[sheet.column(h).unwrap()].clone();
+        assert_eq!(cell("Deal - Value"), "48000");
+        assert_eq!(cell("Deal - Deal created"), "2024-11-04 09:12:31");
+        assert_eq!(cell("Deal - Next activity date"), "2025-03-07");
+        assert_eq!(
+            cell("Deal - Expected close date"),
+            "45744",
+            "a bare serial day"
+        );
+        let from_xlsx = read("pipedrive-deals-export.xlsx", &Mapping::default());
+        let from_csv = read("pipedrive-deals-export.csv", &Mapping::default());
+        assert_eq!(from_xlsx.len(), 3);
+        assert_eq!(from_xlsx, from_csv);
+        let CrmRecord::Deal(d) = from_xlsx[0].clone().unwrap() else {
+            panic!()
+        };
+        assert_eq!(d.close_date, Some(jiff::civil::date(2025, 3, 28)));
+        // A bare number in a date column of a CSV stays refused: only a workbook has serials.
+        assert_eq!(
+            values::serial_day("45744"),
+            Some(When::Day(jiff::civil::date(2025, 3, 28)))
+        );
+        assert!(values::when("45744", None).is_err());
     }
 
     #[test]
@@ -323,6 +359,7 @@ mod records {
             columns: &columns,
             settings: &settings,
             date_order: None,
+            spreadsheet: false,
         };
         let got: Vec<_> = rows(&mut sheet).iter().map(|r| reader.read(r)).collect();
         assert!(got[0].is_ok());
@@ -364,6 +401,7 @@ amount = "Importe"
             columns: &columns,
             settings: &settings,
             date_order: None,
+            spreadsheet: false,
         };
         let row = rows(&mut sheet).remove(0);
         let CrmRecord::Deal(d) = reader.read(&row).unwrap() else {

@@ -68,15 +68,24 @@ pub struct CrmImport {
     now: Timestamp,
     prefer: Prefer,
     pipeline: Pipeline,
+    /// The currency of a new deal the export gives no amount (kept at 0).
+    currency: rekindle_core::Currency,
     /// Whether a record was created or changed.
     changed: bool,
 }
 
 impl Store {
-    /// Starts bringing in `crm`'s records at `now`, conflicts settled by `prefer`.
+    /// Starts bringing in `crm`'s records at `now`, conflicts settled by `prefer`; a new deal
+    /// the export gives no amount is kept at 0 in `currency` (the import's for bare amounts).
     ///
     /// Errors: the store's (busy, the database).
-    pub async fn crm_import(&self, crm: &str, now: Timestamp, prefer: Prefer) -> Result<CrmImport> {
+    pub async fn crm_import(
+        &self,
+        crm: &str,
+        now: Timestamp,
+        prefer: Prefer,
+        currency: rekindle_core::Currency,
+    ) -> Result<CrmImport> {
         let pipeline = self.pipeline().await?;
         Ok(CrmImport {
             tx: self.begin_write().await?,
@@ -84,6 +93,7 @@ impl Store {
             now,
             prefer,
             pipeline,
+            currency,
             changed: false,
         })
     }
@@ -444,7 +454,7 @@ impl CrmImport {
                 let created = d.created.unwrap_or(self.now);
                 let amount = d.amount.unwrap_or(Money {
                     cents: 0,
-                    currency: rekindle_core::Currency::USD,
+                    currency: self.currency,
                 });
                 let id: i64 = sqlx::query(
                     "INSERT INTO deals (account_id, title, owner, stage, amount_cents, currency, expected_close, status, created_at, lost_reason, lost_note, lost_at)
@@ -483,6 +493,7 @@ impl CrmImport {
                     self.write_next_step(id, step).await?;
                 }
                 self.words_and_features(id, d).await?;
+                self.named_person(id, d).await?;
                 let fields = self.deal_fields(id).await?;
                 self.set_link("deals", &d.id, id, &fields).await?;
                 Ok(Upsert::Created)
@@ -615,6 +626,9 @@ impl CrmImport {
                     self.apply_deal(id, &local, &result, lost_at).await?;
                 }
                 self.words_and_features(id, d).await?;
+                if self.named_person(id, d).await? {
+                    taken.push("contact_name");
+                }
                 self.set_link("deals", &d.id, id, &incoming).await?;
                 Ok(outcome(taken, conflicts))
             }
@@ -706,6 +720,61 @@ impl CrmImport {
         .execute(&mut *self.tx)
         .await?;
         Ok(())
+    }
+
+    /// The person a deal names (`CrmDeal::contact_name`, with the first of its contact ids),
+    /// kept at the deal's account: nothing when that id is linked already (their own row came
+    /// in, or an earlier import made them); else the account's contact of that name, or a new
+    /// one (no address yet: the persons export or captured mail brings it), linked by the id so
+    /// their own row, imported later, updates them rather than adding a second. True when a
+    /// contact was made.
+    async fn named_person(&mut self, deal: i64, d: &CrmDeal) -> Result<bool> {
+        let Some(name) = d
+            .contact_name
+            .as_deref()
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+        else {
+            return Ok(false);
+        };
+        let id = d.contact_ids.first();
+        if let Some(id) = id
+            && self.link("contacts", id).await?.is_some()
+        {
+            return Ok(false);
+        }
+        let account: i64 = sqlx::query("SELECT account_id FROM deals WHERE id = $1")
+            .bind(deal)
+            .fetch_one(&mut *self.tx)
+            .await?
+            .try_get(0)?;
+        let same = sqlx::query("SELECT id FROM contacts WHERE account_id = $1 AND name = $2")
+            .bind(account)
+            .bind(name.to_string())
+            .fetch_optional(&mut *self.tx)
+            .await?;
+        let (local, made) = match same {
+            Some(r) => (r.try_get::<i64, _>(0)?, false),
+            None => (
+                sqlx::query(
+                    "INSERT INTO contacts (account_id, name, title, role, do_not_contact) VALUES ($1, $2, NULL, NULL, 0) RETURNING id",
+                )
+                .bind(account)
+                .bind(name.to_string())
+                .fetch_one(&mut *self.tx)
+                .await?
+                .try_get(0)?,
+                true,
+            ),
+        };
+        if let Some(id) = id {
+            let seen = ContactFields {
+                name: name.to_string(),
+                title: None,
+            };
+            self.set_link("contacts", id, local, &seen).await?;
+        }
+        Ok(made)
     }
 
     /// The prospect's words from custom columns (each once: the same kind and text is not

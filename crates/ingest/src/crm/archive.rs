@@ -16,17 +16,22 @@ use std::path::{Path, PathBuf};
 /// an export of a million rows is a few hundred MB).
 pub const MAX_UNPACKED: u64 = 8 << 30;
 
-/// Whether `path` is a ZIP archive, by its first bytes.
+/// Whether `path` is a ZIP archive of exports (HubSpot's), by its first bytes: a spreadsheet
+/// is a ZIP too, and is read as one sheet instead (`dialect::is_workbook`).
 pub fn is_zip(path: &Path) -> bool {
     // Only a regular file is opened: a pipe would keep the read waiting.
     if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
         return false;
     }
-    let mut head = [0u8; 4];
+    let mut head = Vec::new();
     std::fs::File::open(path)
-        .and_then(|mut f| f.read_exact(&mut head))
+        .and_then(|f| {
+            f.take(super::dialect::SNIFF_BYTES as u64)
+                .read_to_end(&mut head)
+        })
         .is_ok()
-        && head == *b"PK\x03\x04"
+        && head.starts_with(b"PK\x03\x04")
+        && !super::dialect::is_workbook(path, &head)
 }
 
 /// One CSV taken out of an archive: how to name it to the user (`archive.zip:entry.csv`) and

@@ -11,12 +11,21 @@
 //! `chardetng` (Firefox's detector of legacy encodings) names the page, and since it never
 //! names MacRoman (not a web encoding), a file it calls Windows-1252 is checked against
 //! MacRoman by which decoding reads as words (`plausibility`): no crate does that check.
+//!
+//! A spreadsheet export (`.xlsx`, `.xls`, `.ods`: Pipedrive and Salesforce reports offer one)
+//! is read by `calamine`: its first sheet, each cell written as the text a CSV export would
+//! hold (a whole number without `.0`, a date cell as `YYYY-MM-DD` or `YYYY-MM-DD HH:MM:SS`),
+//! each row with its row number as its line. The sheet is read whole (calamine's range), so a
+//! workbook's memory is its size, not one row's.
 
 use crate::IngestError;
 use encoding_rs::Encoding;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
+
+/// The most a workbook may unpack to (its parts' uncompressed sizes): 2 GiB.
+pub const MAX_WORKBOOK_BYTES: u64 = 2 << 30;
 
 /// How much of the file's start is looked at to tell its dialect.
 pub const SNIFF_BYTES: usize = 1 << 20;
@@ -38,6 +47,9 @@ pub struct Dialect {
     /// saved again (`O‚ÄôConnor`, `M√ºller`, `MÃ¼ller`): the text is kept as it is and the import
     /// warns, since undoing it could damage a name that really holds those characters.
     pub mojibake: bool,
+    /// The rows come from a workbook's sheet: a bare number in a date column is an Excel serial
+    /// day (days since 1899-12-30: Pipedrive's XLSX exports write dates so).
+    pub spreadsheet: bool,
 }
 
 /// Tells the dialect from the file's first bytes (`head`, at most [`SNIFF_BYTES`]; `complete`
@@ -75,6 +87,7 @@ pub fn sniff(head: &[u8], complete: bool) -> Dialect {
         bom: bom || utf16,
         delimiter: delimiter_of(first_line),
         mojibake: encoding == encoding_rs::UTF_8 && has_mojibake(&text),
+        spreadsheet: false,
     }
 }
 
@@ -181,9 +194,18 @@ pub struct Sheet {
     /// Footer and subtotal lines passed over (a Salesforce report's "Grand Totals (N
     /// records)", its confidentiality and copyright lines): (line, text).
     pub footer: Vec<(u64, String)>,
-    reader: csv::Reader<Lines>,
-    record: csv::StringRecord,
-    lines: Arc<Mutex<LineCount>>,
+    source: Source,
+}
+
+/// Where a sheet's rows come from.
+enum Source {
+    Csv {
+        reader: csv::Reader<Lines>,
+        record: csv::StringRecord,
+        lines: Arc<Mutex<LineCount>>,
+    },
+    /// A workbook's rows, read already: (row number, cells).
+    Cells(std::vec::IntoIter<(u64, Vec<String>)>),
 }
 
 /// Where the line breaks fell in the text read so far, to give a record its physical line:
@@ -270,6 +292,9 @@ impl Sheet {
         if head.iter().all(|b| b.is_ascii_whitespace()) {
             return Err(bad(path, 1, "the file is empty: no header row"));
         }
+        if is_workbook(path, &head) {
+            return Sheet::from_workbook(path);
+        }
         // Text in any encoding a CRM or Excel writes has no NUL byte (UTF-16 aside, told by its
         // byte order mark): a file with them is a spreadsheet, an archive or a program.
         let utf16 = matches!(head[..], [0xFF, 0xFE, ..] | [0xFE, 0xFF, ..]);
@@ -326,14 +351,81 @@ impl Sheet {
             dialect,
             headers,
             footer: Vec::new(),
-            reader,
-            record,
-            lines,
+            source: Source::Csv {
+                reader,
+                record,
+                lines,
+            },
         })
     }
 
-    fn line_at(&self, byte: u64) -> u64 {
-        self.lines.lock().map_or(0, |mut c| c.line_at(byte))
+    /// A workbook's first sheet (`.xlsx`, `.xlsb`, `.xls`, `.ods`), read by `calamine`: the
+    /// first row that holds anything is the header row; blank rows are passed over.
+    ///
+    /// Errors: [`IngestError::Row`] naming the file when it is not a workbook calamine reads,
+    /// has no sheet, or its sheet is empty.
+    pub fn from_workbook(path: &Path) -> Result<Sheet, IngestError> {
+        use calamine::Reader;
+        let unreadable = |e: &dyn std::fmt::Display| {
+            bad(path, 1, format!("not a spreadsheet that can be read ({e})"))
+        };
+        // A workbook's parts are compressed: one that unpacks to more than a workbook can
+        // hold (Excel's 1,048,576 rows of a CRM export) is refused before it is read.
+        if let Ok(Ok(archive)) = std::fs::File::open(path).map(zip::ZipArchive::new)
+            && archive
+                .decompressed_size()
+                .is_some_and(|n| n > MAX_WORKBOOK_BYTES as u128)
+        {
+            return Err(bad(
+                path,
+                1,
+                format!(
+                    "the workbook unpacks to more than {} GiB: export it as CSV",
+                    MAX_WORKBOOK_BYTES >> 30
+                ),
+            ));
+        }
+        // calamine is a parser of a binary format: whatever it meets, the import ends with an
+        // error naming the file, never a crash.
+        let read = std::panic::catch_unwind(|| {
+            let mut book = calamine::open_workbook_auto(path).map_err(|e| e.to_string())?;
+            match book.worksheet_range_at(0) {
+                Some(r) => r.map_err(|e| e.to_string()),
+                None => Err("the workbook has no sheet".to_string()),
+            }
+        });
+        let range = match read {
+            Ok(Ok(range)) => range,
+            Ok(Err(e)) => return Err(unreadable(&e)),
+            Err(_) => return Err(unreadable(&"its contents could not be parsed")),
+        };
+        let first = range.start().map_or(0, |(row, _)| u64::from(row));
+        let mut rows: Vec<(u64, Vec<String>)> = Vec::new();
+        for (i, cells) in range.rows().enumerate() {
+            let text: Vec<String> = cells.iter().map(cell_text).collect();
+            if text.iter().all(|c| c.trim().is_empty()) {
+                continue;
+            }
+            rows.push((first + i as u64 + 1, text));
+        }
+        let mut rows = rows.into_iter();
+        let Some((_, header)) = rows.next() else {
+            return Err(bad(path, 1, "the sheet is empty: no header row"));
+        };
+        let headers: Vec<String> = header.iter().map(|h| h.trim().to_string()).collect();
+        Ok(Sheet {
+            path: path.to_path_buf(),
+            dialect: Dialect {
+                encoding: encoding_rs::UTF_8,
+                bom: false,
+                delimiter: b',',
+                mojibake: false,
+                spreadsheet: true,
+            },
+            headers,
+            footer: Vec::new(),
+            source: Source::Cells(rows),
+        })
     }
 
     /// The index of a header, any case.
@@ -350,12 +442,50 @@ impl Sheet {
     /// Errors: [`IngestError::Row`] naming the file and the line: a row that is not CSV, a row
     /// over [`MAX_ROW_BYTES`].
     pub fn next_row(&mut self) -> Result<Option<Row>, IngestError> {
+        let (reader, record, lines) = match &mut self.source {
+            Source::Csv {
+                reader,
+                record,
+                lines,
+            } => (reader, record, lines),
+            Source::Cells(rows) => {
+                for (line, mut cells) in rows.by_ref() {
+                    if let Some(text) = footer_text(cells.iter().map(String::as_str)) {
+                        self.footer.push((line, text));
+                        continue;
+                    }
+                    // A sheet's rows are as wide as its widest: the cells past the header's
+                    // are empty ones, or the row is refused for what they hold.
+                    if cells.len() > self.headers.len()
+                        && cells[self.headers.len()..]
+                            .iter()
+                            .any(|c| !c.trim().is_empty())
+                    {
+                        return Ok(Some(Row {
+                            line,
+                            cells: Vec::new(),
+                            broken: Some(format!(
+                                "values past the header's {} columns",
+                                self.headers.len()
+                            )),
+                        }));
+                    }
+                    cells.resize(self.headers.len(), String::new());
+                    return Ok(Some(Row {
+                        line,
+                        cells,
+                        broken: None,
+                    }));
+                }
+                return Ok(None);
+            }
+        };
+        let line_at = |byte: u64| lines.lock().map_or(0, |mut c| c.line_at(byte));
         loop {
-            let read = self.reader.read_record(&mut self.record);
-            let read = match read {
+            let read = match reader.read_record(record) {
                 Ok(r) => r,
                 Err(e) => {
-                    let line = e.position().map_or(0, |p| self.line_at(p.byte()));
+                    let line = e.position().map_or(0, |p| line_at(p.byte()));
                     return Err(bad(&self.path, line, csv_why(&e)));
                 }
             };
@@ -364,42 +494,38 @@ impl Sheet {
             }
             // The record's last line is the one its end falls on; it starts as many lines
             // before as its quoted cells hold line breaks (blank lines before it are not in it).
-            let end = self.reader.position().byte();
-            let inner: u64 = self
-                .record
-                .iter()
-                .map(|f| f.matches('\n').count() as u64)
-                .sum();
-            let line = self.line_at(end.saturating_sub(1)).saturating_sub(inner);
-            if self.record.as_slice().len() > MAX_ROW_BYTES {
+            let end = reader.position().byte();
+            let inner: u64 = record.iter().map(|f| f.matches('\n').count() as u64).sum();
+            let line = line_at(end.saturating_sub(1)).saturating_sub(inner);
+            if record.as_slice().len() > MAX_ROW_BYTES {
                 return Err(bad(
                     &self.path,
                     line,
                     format!("the row is longer than {} bytes", MAX_ROW_BYTES),
                 ));
             }
-            if self.record.iter().all(|c| c.trim().is_empty()) {
+            if record.iter().all(|c| c.trim().is_empty()) {
                 continue;
             }
-            if let Some(text) = footer_text(&self.record) {
+            if let Some(text) = footer_text(record.iter()) {
                 self.footer.push((line, text));
                 continue;
             }
             // RFC 4180: every record has the header's number of fields. A row with another
             // number is broken (a quote opened and never closed swallows the rows after it; a
             // stray quote shifts the columns): refused, never read into the wrong fields.
-            if self.record.len() != self.headers.len() {
+            if record.len() != self.headers.len() {
                 return Ok(Some(Row {
                     line,
                     cells: Vec::new(),
                     broken: Some(format!(
                         "{} fields where the header has {}: a quote may be missing or stray",
-                        self.record.len(),
+                        record.len(),
                         self.headers.len()
                     )),
                 }));
             }
-            let cells = self.record.iter().map(unguard).collect();
+            let cells = record.iter().map(unguard).collect();
             return Ok(Some(Row {
                 line,
                 cells,
@@ -417,6 +543,54 @@ fn csv_why(e: &csv::Error) -> String {
     }
 }
 
+/// Whether the file at `path` (whose first bytes are `head`) is a workbook: an OLE2 compound
+/// file (`.xls`), or a ZIP whose directory lists a workbook part (`xl/workbook.xml` or
+/// `xl/workbook.bin`: `.xlsx`, `.xlsb`; `content.xml` beside an OpenDocument `mimetype`:
+/// `.ods`). A ZIP of CSV files (HubSpot's) is not one.
+pub fn is_workbook(path: &Path, head: &[u8]) -> bool {
+    if head.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
+        return true;
+    }
+    if !head.starts_with(b"PK\x03\x04") {
+        return false;
+    }
+    let Ok(archive) = std::fs::File::open(path).map(zip::ZipArchive::new) else {
+        return false;
+    };
+    let Ok(archive) = archive else {
+        return false;
+    };
+    let names: Vec<&[u8]> = archive.file_names_raw().collect();
+    names
+        .iter()
+        .any(|n| matches!(*n, b"xl/workbook.xml" | b"xl/workbook.bin"))
+        || (names.contains(&&b"mimetype"[..]) && names.contains(&&b"content.xml"[..]))
+}
+
+/// A workbook cell as the text a CSV export holds: a whole number without `.0`, a date cell as
+/// `YYYY-MM-DD` (or with `HH:MM:SS` when it has a time of day), a formula error as Excel shows
+/// it (`#N/A`), an empty cell empty.
+fn cell_text(cell: &calamine::Data) -> String {
+    use calamine::Data;
+    match cell {
+        Data::Empty => String::new(),
+        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
+        Data::Int(i) => i.to_string(),
+        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+        Data::Float(f) => f.to_string(),
+        Data::Bool(b) => b.to_string(),
+        Data::Error(e) => e.to_string(),
+        Data::DateTime(d) => {
+            let (y, mo, day, h, mi, s, _) = d.to_ymd_hms_milli();
+            if (h, mi, s) == (0, 0, 0) {
+                format!("{y:04}-{mo:02}-{day:02}")
+            } else {
+                format!("{y:04}-{mo:02}-{day:02} {h:02}:{mi:02}:{s:02}")
+            }
+        }
+    }
+}
+
 /// Data Loader writes `'=1+1` for a value `=1+1` (formula-injection guard).
 fn unguard(cell: &str) -> String {
     match cell.strip_prefix('\'') {
@@ -428,13 +602,13 @@ fn unguard(cell: &str) -> String {
 /// A Salesforce report's footer and subtotal rows: a row that starts with "Grand Totals (N
 /// records)" or "Total" (its sums follow), or whose only cell is "Confidential Information -
 /// Do Not Distribute" or the copyright line.
-fn footer_text(record: &csv::StringRecord) -> Option<String> {
-    let filled: Vec<&str> = record
-        .iter()
+fn footer_text<'a>(cells: impl Iterator<Item = &'a str> + Clone) -> Option<String> {
+    let filled: Vec<&str> = cells
+        .clone()
         .map(str::trim)
         .filter(|c| !c.is_empty())
         .collect();
-    let first = record.iter().next().map(str::trim)?;
+    let first = cells.clone().next().map(str::trim)?;
     let lower = first.to_lowercase();
     let totals = lower.starts_with("grand totals") || lower == "total";
     let notice = filled.len() == 1
@@ -493,11 +667,11 @@ mod tests {
     #[test]
     fn footers_and_guards() {
         let r = csv::StringRecord::from(vec!["Grand Totals (3 records)", "", ""]);
-        assert!(footer_text(&r).is_some());
+        assert!(footer_text(r.iter()).is_some());
         let r = csv::StringRecord::from(vec!["Acme", "Total", ""]);
-        assert!(footer_text(&r).is_none());
+        assert!(footer_text(r.iter()).is_none());
         let r = csv::StringRecord::from(vec!["Total", "", "$1,000"]);
-        assert!(footer_text(&r).is_some());
+        assert!(footer_text(r.iter()).is_some());
         assert_eq!(unguard("'=SUM(A1)"), "=SUM(A1)");
         assert_eq!(unguard("'quoted'"), "'quoted'");
     }

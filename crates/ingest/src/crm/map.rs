@@ -42,6 +42,7 @@ pub enum Field {
     CompanyId,
     CompanyName,
     ContactIds,
+    ContactName,
     DealId,
     DealName,
     ContactId,
@@ -86,6 +87,7 @@ impl Field {
             CompanyId => "company_id",
             CompanyName => "company_name",
             ContactIds => "contact_ids",
+            ContactName => "contact_name",
             DealId => "deal_id",
             DealName => "deal_name",
             ContactId => "contact_id",
@@ -253,6 +255,7 @@ pub fn standard_headers(crm: Crm, object: Object, field: Field) -> &'static [&'s
         (Crm::Pipedrive, Deals, CompanyId) => &["Deal - Organization ID"],
         (Crm::Pipedrive, Deals, CompanyName) => &["Deal - Organization"],
         (Crm::Pipedrive, Deals, ContactIds) => &["Deal - Contact person ID"],
+        (Crm::Pipedrive, Deals, ContactName) => &["Deal - Contact person"],
         (Crm::Pipedrive, Contacts, Id) => &["Person - ID"],
         (Crm::Pipedrive, Contacts, Name) => &["Person - Name"],
         (Crm::Pipedrive, Contacts, FirstName) => &["Person - First name"],
@@ -313,6 +316,7 @@ pub fn fields(object: Object) -> &'static [Field] {
             CompanyId,
             CompanyName,
             ContactIds,
+            ContactName,
         ],
         Object::Contacts => &[
             Id,
@@ -833,6 +837,9 @@ pub struct RowReader<'a> {
     /// The day/month order of slashed dates, from the file's values (`values::infer_order`)
     /// or the mapping.
     pub date_order: Option<DateOrder>,
+    /// The rows come from a workbook (`Dialect::spreadsheet`): a bare number in a date column
+    /// is an Excel serial day (`values::serial_day`).
+    pub spreadsheet: bool,
 }
 
 impl RowReader<'_> {
@@ -880,7 +887,12 @@ impl RowReader<'_> {
     fn when(&self, row: &Row, field: Field) -> Result<Option<When>, Rejected> {
         self.columns
             .cell(row, field)
-            .map(|c| values::when(c, self.date_order.or(self.settings.date_order)))
+            .map(
+                |c| match values::serial_day(c).filter(|_| self.spreadsheet) {
+                    Some(day) => Ok(day),
+                    None => values::when(c, self.date_order.or(self.settings.date_order)),
+                },
+            )
             .transpose()
             .map_err(|e| self.reject(row, Some(field), e))
     }
@@ -1039,6 +1051,7 @@ impl RowReader<'_> {
             company_id: self.ids(row, Field::CompanyId).into_iter().next(),
             company_name: self.text(row, Field::CompanyName),
             contact_ids: self.ids(row, Field::ContactIds),
+            contact_name: self.text(row, Field::ContactName),
             facts,
             needed_features,
         })

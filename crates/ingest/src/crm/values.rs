@@ -106,6 +106,29 @@ pub fn infer_order<'a>(
 /// numbers are the same or one is over 12.
 ///
 /// Errors: what was expected, or that the order of a slashed date is unknown.
+/// An Excel serial day (a workbook's date cell without its date format: days since
+/// 1899-12-30, the fraction the time of day), from 1 March 1900 (serial 61: before it, Excel's
+/// 1900 leap-year bug shifts the count) to 9999-12-31; `None` for anything else.
+pub fn serial_day(text: &str) -> Option<When> {
+    let v: f64 = text.trim().parse().ok()?;
+    if !(61.0..2_958_466.0).contains(&v) {
+        return None;
+    }
+    let days = v.floor();
+    let seconds = ((v - days) * 86_400.0).round() as i64;
+    let date = jiff::civil::date(1899, 12, 30)
+        .checked_add(jiff::Span::new().days(days as i64))
+        .ok()?;
+    if seconds == 0 {
+        return Some(When::Day(date));
+    }
+    let at = date
+        .to_datetime(jiff::civil::Time::midnight())
+        .checked_add(jiff::Span::new().seconds(seconds))
+        .ok()?;
+    Some(When::Local(at))
+}
+
 pub fn when(text: &str, order: Option<DateOrder>) -> Result<When, String> {
     let t = text.trim();
     if let Ok(ts) = t.parse::<Timestamp>() {
