@@ -274,31 +274,22 @@ pub async fn today_page(
     skip: u64,
     limit: Option<u32>,
 ) -> Result<Today, AppError> {
-    model::fresh(store, caller, now).await?;
-    let day = now.as_second().div_euclid(time::SECONDS_PER_DAY);
+    let day = today_day(store, caller, now).await?;
     let actions = rows_from(store.model_rows_due(day, skip, limit).await?)?;
     let due_count = if skip == 0 && limit.is_none() {
         actions.len()
     } else {
         store.model_due_count(day).await?.max(0) as usize
     };
-    let next_planned = if due_count == 0 {
-        store
+    let next_planned = match due_count {
+        0 => store
             .model_next_planned()
             .await?
             .map(from_stored)
-            .transpose()?
-    } else {
-        None
+            .transpose()?,
+        _ => None,
     };
-    Ok(Today {
-        at: now,
-        due_count,
-        actions,
-        open: store.model_count().await?.max(0) as usize,
-        next_planned,
-        waiting: waiting(store, caller).await?,
-    })
+    today_of(store, caller, now, actions, due_count, next_planned).await
 }
 
 /// [`today`] with at most `limit` actions, the most urgent (a page's worth), as cards read
@@ -311,8 +302,7 @@ pub async fn today_first(
     now: Timestamp,
     limit: u32,
 ) -> Result<Today<BoardCard>, AppError> {
-    model::fresh(store, caller, now).await?;
-    let day = now.as_second().div_euclid(time::SECONDS_PER_DAY);
+    let day = today_day(store, caller, now).await?;
     let actions = store
         .model_cards_due(day, Some(limit))
         .await?
@@ -320,15 +310,32 @@ pub async fn today_first(
         .map(BoardCard::from_stored)
         .collect::<Result<Vec<_>, _>>()?;
     let due_count = store.model_due_count(day).await?.max(0) as usize;
-    let next_planned = if due_count == 0 {
-        store
+    let next_planned = match due_count {
+        0 => store
             .model_next_planned_card()
             .await?
             .map(BoardCard::from_stored)
-            .transpose()?
-    } else {
-        None
+            .transpose()?,
+        _ => None,
     };
+    today_of(store, caller, now, actions, due_count, next_planned).await
+}
+
+/// The model brought to `now`, and `now`'s UTC day (days since 1970-01-01): what Today reads.
+async fn today_day(store: &Store, caller: &Caller, now: Timestamp) -> Result<i64, AppError> {
+    model::fresh(store, caller, now).await?;
+    Ok(now.as_second().div_euclid(time::SECONDS_PER_DAY))
+}
+
+/// Today around its actions: the deals the model holds and what waits for the rep added.
+async fn today_of<R>(
+    store: &Store,
+    caller: &Caller,
+    now: Timestamp,
+    actions: Vec<R>,
+    due_count: usize,
+    next_planned: Option<R>,
+) -> Result<Today<R>, AppError> {
     Ok(Today {
         at: now,
         actions,

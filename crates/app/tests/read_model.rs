@@ -746,18 +746,7 @@ async fn the_managers_figures_count_what_the_pipeline_holds() {
 
 /// What a card shows of a deal, worked out from its whole row: the heaviest signal's summary
 /// (the engine's order breaks ties), the next play, why and when.
-fn card_of(
-    r: &ScanRow,
-) -> (
-    DealId,
-    DealState,
-    u32,
-    Option<String>,
-    Option<PlayKind>,
-    String,
-    Timestamp,
-    bool,
-) {
+fn card_of(r: &ScanRow) -> Shown {
     let a = &r.assessment;
     let top = a
         .signals
@@ -775,6 +764,31 @@ fn card_of(
         a.next_action.why.clone(),
         a.next_action.due,
         r.rotting(),
+    )
+}
+
+/// What a card shows, as [`card_of`] works it out.
+type Shown = (
+    DealId,
+    DealState,
+    u32,
+    Option<String>,
+    Option<PlayKind>,
+    String,
+    Timestamp,
+    bool,
+);
+
+fn shown(c: &pipeline::BoardCard) -> Shown {
+    (
+        c.deal_id,
+        c.state,
+        c.risk,
+        c.top_signal.clone(),
+        c.next_play,
+        c.why.clone(),
+        c.next_due,
+        c.rotting,
     )
 }
 
@@ -811,22 +825,7 @@ async fn cards_read_from_the_slim_rows_show_what_the_whole_rows_hold() {
             assert_eq!(cards.columns, whole.columns);
             assert_eq!(cards.next_cursor, whole.next_cursor, "{query:?}");
             let expected: Vec<_> = whole.rows.iter().map(card_of).collect();
-            let got: Vec<_> = cards
-                .rows
-                .iter()
-                .map(|c| {
-                    (
-                        c.deal_id,
-                        c.state,
-                        c.risk,
-                        c.top_signal.clone(),
-                        c.next_play,
-                        c.why.clone(),
-                        c.next_due,
-                        c.rotting,
-                    )
-                })
-                .collect();
+            let got: Vec<_> = cards.rows.iter().map(shown).collect();
             assert_eq!(got, expected, "{query:?}");
             for (c, r) in cards.rows.iter().zip(&whole.rows) {
                 assert_eq!(
@@ -848,22 +847,7 @@ async fn cards_read_from_the_slim_rows_show_what_the_whole_rows_hold() {
         .await
         .expect("today's first");
     let expected: Vec<_> = today.actions.iter().take(5).map(card_of).collect();
-    let got: Vec<_> = first
-        .actions
-        .iter()
-        .map(|c| {
-            (
-                c.deal_id,
-                c.state,
-                c.risk,
-                c.top_signal.clone(),
-                c.next_play,
-                c.why.clone(),
-                c.next_due,
-                c.rotting,
-            )
-        })
-        .collect();
+    let got: Vec<_> = first.actions.iter().map(shown).collect();
     assert_eq!(got, expected);
     assert_eq!(first.due_count, today.due_count);
     assert_eq!(first.open, today.open);

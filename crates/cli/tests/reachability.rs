@@ -483,6 +483,25 @@ fn a_bounce_on_one_deal_holds_on_every_deal_of_the_person() {
     }
 }
 
+/// `outbox send` through the sink at `now`, as JSON.
+fn send_at(rk: &Rk, sink: &SmtpSink, now: &str) -> Value {
+    let port = sink.port.to_string();
+    rk.json(&[
+        "--now",
+        now,
+        "outbox",
+        "send",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        &port,
+        "--security",
+        "plain",
+        "--from",
+        "alex@seller.io",
+    ])
+}
+
 #[test]
 fn a_check_in_that_revive_queued_for_a_lost_deal_is_sent_as_a_revival() {
     let sink = sink();
@@ -530,21 +549,7 @@ fn a_check_in_that_revive_queued_for_a_lost_deal_is_sent_as_a_revival() {
         String::from_utf8_lossy(&out.stderr)
     );
     rk.json(&["outbox", "approve", &message]);
-    let port = sink.port.to_string();
-    let report = rk.json(&[
-        "--now",
-        "2026-11-23T15:00:00Z",
-        "outbox",
-        "send",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        &port,
-        "--security",
-        "plain",
-        "--from",
-        "alex@seller.io",
-    ]);
+    let report = send_at(&rk, &sink, "2026-11-23T15:00:00Z");
     assert_eq!(report["refused"], serde_json::json!([]), "{report}");
     assert_eq!(report["sent"].as_array().unwrap().len(), 1, "{report}");
     assert_eq!(sink.delivered().len(), 1);
@@ -569,21 +574,7 @@ fn an_answer_after_the_approval_stops_the_queued_touch() {
         "--summary",
         "We are reviewing the proposal with finance this week",
     ]);
-    let port = sink.port.to_string();
-    let report = rk.json(&[
-        "--now",
-        "2026-11-25T15:00:00Z",
-        "outbox",
-        "send",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        &port,
-        "--security",
-        "plain",
-        "--from",
-        "alex@seller.io",
-    ]);
+    let report = send_at(&rk, &sink, "2026-11-25T15:00:00Z");
     let refused = report["refused"].as_array().unwrap();
     assert_eq!(refused.len(), 1, "{report}");
     assert_eq!(format!("O{}", refused[0][0]), message, "{report}");
