@@ -46,6 +46,20 @@ fn on_copy(s: &Served, f: impl AsyncFnOnce(&rekindle_store::Store)) -> std::path
     copy
 }
 
+/// Approves a message as `rekindle outbox approve` does.
+fn approve(s: &Served, id: OutgoingId) {
+    s.with_store(async |store| {
+        outbox::approve(
+            store,
+            &Caller::local(),
+            Targets::Ids(vec![id]),
+            NOW.parse().unwrap(),
+        )
+        .await
+        .unwrap();
+    });
+}
+
 fn state_of(s: &Served, id: OutgoingId) -> String {
     s.with_store(async |store| store.outgoing(id).await.unwrap().state.to_string())
 }
@@ -219,16 +233,7 @@ fn a_dry_run_says_what_a_send_would_do_and_changes_nothing() {
             ..SendSettings::default()
         },
     );
-    s.with_store(async |store| {
-        outbox::approve(
-            store,
-            &Caller::local(),
-            Targets::Ids(vec![breakup]),
-            NOW.parse().unwrap(),
-        )
-        .await
-        .unwrap();
-    });
+    approve(&s, breakup);
     // What the CLI's `outbox send --dry-run` reports, on a copy.
     let mut expected = Vec::new();
     on_copy(&s, async |store| {
@@ -269,16 +274,7 @@ fn a_dry_run_says_what_a_send_would_do_and_changes_nothing() {
 fn a_send_is_refused_until_the_smtp_server_is_set_and_changes_nothing() {
     let s = serve_demo();
     let breakup = queued(&s, "D27");
-    s.with_store(async |store| {
-        outbox::approve(
-            store,
-            &Caller::local(),
-            Targets::Ids(vec![breakup]),
-            NOW.parse().unwrap(),
-        )
-        .await
-        .unwrap();
-    });
+    approve(&s, breakup);
     let before = snapshot(&s, &s.db, DEALS);
     let (status, page, _) = post_form(&s.at("/outbox/send"), &[("_csrf", &token(&s))]);
     assert_eq!(status, 422, "{page}");
@@ -554,16 +550,7 @@ fn an_approved_message_downloads_as_an_eml_file_and_is_marked_exported() {
     );
     assert_eq!(status, 409);
     assert_eq!(state_of(&s, breakup), "draft");
-    s.with_store(async |store| {
-        outbox::approve(
-            store,
-            &Caller::local(),
-            Targets::Ids(vec![breakup]),
-            NOW.parse().unwrap(),
-        )
-        .await
-        .unwrap();
-    });
+    approve(&s, breakup);
     let (_, page) = get(&s.at("/outbox"));
     assert!(page.contains(&format!("action=\"/outbox/{breakup}/eml\"")));
     // The same letter `rekindle outbox export` writes.

@@ -581,34 +581,54 @@ impl Store {
         skip: u64,
         limit: Option<u32>,
     ) -> Result<Vec<StoredAssessment>> {
-        let sql = format!("SELECT {STORED_COLUMNS} FROM {WITH_BODY} {DUE} OFFSET $3");
-        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(day)
-            .bind(limit.map_or(i64::MAX, i64::from))
-            .bind(i64::try_from(skip).unwrap_or(i64::MAX))
-            .fetch_all(&self.pool)
-            .await?;
+        let rows = self.due_page(day, skip, limit, true).await?;
         rows.iter().map(stored).collect()
     }
 
     /// [`Store::model_rows_due`] as cards: the slim rows alone, no display JSON read.
     pub async fn model_cards_due(&self, day: i64, limit: Option<u32>) -> Result<Vec<StoredCard>> {
-        let sql = format!("SELECT {CARD_COLUMNS} FROM deal_assessments a {DUE}");
-        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(day)
-            .bind(limit.map_or(i64::MAX, i64::from))
-            .fetch_all(&self.pool)
-            .await?;
+        let rows = self.due_page(day, 0, limit, false).await?;
         rows.iter().map(card).collect()
     }
 
     /// [`Store::model_next_planned`] as a card.
     pub async fn model_next_planned_card(&self) -> Result<Option<StoredCard>> {
-        let sql = format!("SELECT {CARD_COLUMNS} FROM deal_assessments a {NEXT}");
-        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .fetch_optional(&self.pool)
-            .await?;
+        let row = self.next_planned(false).await?;
         row.as_ref().map(card).transpose()
+    }
+
+    /// The plays due on `day` or before, most urgent first: whole (`STORED_COLUMNS`) or as
+    /// cards (`CARD_COLUMNS`).
+    async fn due_page(
+        &self,
+        day: i64,
+        skip: u64,
+        limit: Option<u32>,
+        whole: bool,
+    ) -> Result<Vec<sqlx::any::AnyRow>> {
+        let sql = if whole {
+            format!("SELECT {STORED_COLUMNS} FROM {WITH_BODY} {DUE} OFFSET $3")
+        } else {
+            format!("SELECT {CARD_COLUMNS} FROM deal_assessments a {DUE} OFFSET $3")
+        };
+        Ok(sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(day)
+            .bind(limit.map_or(i64::MAX, i64::from))
+            .bind(i64::try_from(skip).unwrap_or(i64::MAX))
+            .fetch_all(&self.pool)
+            .await?)
+    }
+
+    /// The play that falls due first: whole or as a card.
+    async fn next_planned(&self, whole: bool) -> Result<Option<sqlx::any::AnyRow>> {
+        let sql = if whole {
+            format!("SELECT {STORED_COLUMNS} FROM {WITH_BODY} {NEXT}")
+        } else {
+            format!("SELECT {CARD_COLUMNS} FROM deal_assessments a {NEXT}")
+        };
+        Ok(sqlx::query(sqlx::AssertSqlSafe(sql))
+            .fetch_optional(&self.pool)
+            .await?)
     }
 
     /// How many deals the model holds: the count kept with the model, or the rows counted
@@ -641,11 +661,7 @@ impl Store {
     /// The stored assessment whose play falls due first (the worst among those due the same
     /// moment), if any play is planned.
     pub async fn model_next_planned(&self) -> Result<Option<StoredAssessment>> {
-        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {STORED_COLUMNS} FROM {WITH_BODY} {NEXT}"
-        )))
-        .fetch_optional(&self.pool)
-        .await?;
+        let row = self.next_planned(true).await?;
         row.as_ref().map(stored).transpose()
     }
 
