@@ -814,3 +814,45 @@ pub(crate) fn rotting(a: &Assessment) -> bool {
             .iter()
             .any(|s| s.kind == SignalKind::StalledInStage)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The stage durations a read takes from the read model are the ones learned from every
+    /// stage history at that moment; at another moment they are learned afresh.
+    #[tokio::test]
+    async fn stage_norms_from_the_read_model_are_the_learned_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("r.db")).await.unwrap();
+        let now: Timestamp = "2026-03-02T15:00:00Z".parse().unwrap();
+        let options = demo::DemoOptions {
+            seed: 7,
+            deals: 40,
+            activities_per_deal: 0,
+        };
+        store
+            .import_records(demo::generate(options, now), |_| {})
+            .await
+            .unwrap();
+        let me = Caller::local();
+        refresh(&store, &me, now).await.unwrap();
+        let learned = learn_stage_norms(&store, &me, now).await.unwrap();
+        assert!(!learned.stage_durations().is_empty());
+        let state = store.model_state().await.unwrap();
+        assert!(state.usable_at(now) && state.stage_norms.is_some());
+        let read = stage_norms(&store, &me, now).await.unwrap();
+        assert_eq!(read.stage_durations(), learned.stage_durations());
+        let later = now + jiff::SignedDuration::from_hours(24 * 90);
+        assert_eq!(
+            stage_norms(&store, &me, later)
+                .await
+                .unwrap()
+                .stage_durations(),
+            learn_stage_norms(&store, &me, later)
+                .await
+                .unwrap()
+                .stage_durations()
+        );
+    }
+}
