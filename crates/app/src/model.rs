@@ -232,25 +232,30 @@ fn assess_group(
 /// Brings the model to `now` before a read: refreshed whole when it was assessed at another
 /// moment or is outdated whole (policy, stages, import) or the team's stage durations moved;
 /// else the stale deals' accounts re-assessed and written back. Returns when the model holds
-/// every deal of the scan at `now`, none older than the last write.
-pub(crate) async fn fresh(store: &Store, caller: &Caller, now: Timestamp) -> Result<(), AppError> {
+/// every deal of the scan at `now`, none older than the last write, with the policy it was
+/// assessed with (read with the model's state: a page needs no second read for its stages).
+pub(crate) async fn fresh(
+    store: &Store,
+    caller: &Caller,
+    now: Timestamp,
+) -> Result<Policy, AppError> {
     // A write between reading the model's state and writing back makes the write-back give
     // way; the next round takes the write in.
     for _ in 0..3 {
         let state = store.model_state().await?;
         if !state.usable_at(now) {
             refresh(store, caller, now).await?;
-            return Ok(());
+            return Ok(state.policy);
         }
         let Some(stages) = norms_from(state.stage_norms.as_deref()) else {
             refresh(store, caller, now).await?;
-            return Ok(());
+            return Ok(state.policy);
         };
         if state.stages_moved {
             let learned = learn_stage_norms(store, caller, now).await?;
             if learned.stage_durations() != stages.stage_durations() {
                 refresh(store, caller, now).await?;
-                return Ok(());
+                return Ok(state.policy);
             }
         }
         let stale = if state.any_stale {
@@ -259,14 +264,14 @@ pub(crate) async fn fresh(store: &Store, caller: &Caller, now: Timestamp) -> Res
             Vec::new()
         };
         if stale.is_empty() && !state.stages_moved {
-            return Ok(());
+            return Ok(state.policy);
         }
         if reassess(store, &stale, now, &stages, &state).await? {
-            return Ok(());
+            return Ok(state.policy);
         }
     }
     refresh(store, caller, now).await?;
-    Ok(())
+    Ok(store.policy().await?)
 }
 
 /// Re-assesses the accounts of the `stale` deals at `now` and writes them back; false when
@@ -278,7 +283,7 @@ async fn reassess(
     stages: &Norms,
     state: &ModelState,
 ) -> Result<bool, AppError> {
-    let policy = store.policy().await?;
+    let policy = &state.policy;
     let mut done: HashSet<DealId> = HashSet::new();
     let mut rows = Vec::new();
     for deal in stale {
@@ -295,7 +300,7 @@ async fn reassess(
         // taken out of the model.
         done.insert(*deal);
         done.extend(group.iter().map(|r| r.deal.id));
-        rows.extend(assess_group(&group, now, &policy, stages)?);
+        rows.extend(assess_group(&group, now, policy, stages)?);
     }
     let mut deals: Vec<DealId> = done.into_iter().collect();
     deals.sort();

@@ -597,12 +597,11 @@ async fn board_filter(
     query: &BoardQuery,
 ) -> Result<(BoardFilter, Option<(i64, DealId)>, u32, Pipeline), AppError> {
     let after = query.cursor.as_deref().map(parse_cursor).transpose()?;
-    let pipeline = store.pipeline().await?;
+    let pipeline = model::fresh(store, caller, now).await?.pipeline;
     let stage = match &query.stage {
         Some(s) => Some(pipeline.stages[pipeline.position(s)?].name.clone()),
         None => None,
     };
-    model::fresh(store, caller, now).await?;
     let filter = BoardFilter {
         owner: query.owner.clone(),
         stage,

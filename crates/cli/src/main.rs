@@ -1,6 +1,11 @@
 //! `rekindle`: find sales deals going dark and bring them back. This binary parses flags and
 //! wires the store to the engine; the logic lives in `rekindle_core`.
 
+/// mimalloc as the allocator: the server's database threads allocate rows that its request
+/// threads free, a pattern glibc's allocator serves with lock and consolidation work.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 mod args;
 mod engine;
 mod files;

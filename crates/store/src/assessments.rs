@@ -110,6 +110,9 @@ pub struct ModelState {
     /// Whether any deal is marked stale up to `changes` (read in the same statement, so a
     /// read of a fresh model takes one statement).
     pub any_stale: bool,
+    /// The policy the model is assessed with (`Store::policy`, read in the same statement):
+    /// a policy change outdates the whole model.
+    pub policy: rekindle_core::Policy,
 }
 
 impl ModelState {
@@ -361,7 +364,8 @@ impl Store {
     pub async fn model_state(&self) -> Result<ModelState> {
         let row = sqlx::query(
             "SELECT assessed_at, refreshed_generation, stage_norms, norms_checked, changes, generation, stage_moves,
-                 CAST(EXISTS (SELECT 1 FROM assessments_stale s WHERE s.change <= m.changes) AS BIGINT)
+                 CAST(EXISTS (SELECT 1 FROM assessments_stale s WHERE s.change <= m.changes) AS BIGINT),
+                 (SELECT value FROM settings WHERE key = 'policy')
              FROM assessment_model m WHERE id = 1",
         )
         .fetch_one(&self.pool)
@@ -380,6 +384,7 @@ impl Store {
             generation,
             stage_moves,
             any_stale: row.try_get::<i64, _>(7)? != 0,
+            policy: crate::parse_setting("policy", row.try_get(8)?)?.unwrap_or_default(),
         })
     }
 
@@ -745,6 +750,41 @@ impl Store {
 
     /// The filtered rows counted by stage and currency: how many, their amount, how many rot.
     pub async fn board_columns(&self, filter: &BoardFilter) -> Result<Vec<ColumnTotal>> {
+        if filter.signal.is_none() && filter.text.is_none() {
+            return self.kept_columns(filter).await;
+        }
+        self.summed_columns(filter).await
+    }
+
+    /// The columns under an owner, stage or state filter (or none), read from the totals the
+    /// model's triggers keep (`deal_assessment_totals`, migration 0019): a few rows, however
+    /// many deals match.
+    async fn kept_columns(&self, filter: &BoardFilter) -> Result<Vec<ColumnTotal>> {
+        let mut conditions = Vec::new();
+        let mut binds = Vec::new();
+        for (column, value) in [
+            ("owner", filter.owner.as_ref()),
+            ("stage", filter.stage.as_ref()),
+            ("state", filter.state.as_ref().map(|s| &s.state)),
+        ] {
+            if let Some(value) = value {
+                binds.push(Bind::Text(value.clone()));
+                conditions.push(format!("{column} = ${}", binds.len()));
+            }
+        }
+        let sql = format!(
+            "SELECT stage, currency, CAST(SUM(deals) AS BIGINT), CAST(SUM(amount_cents) AS BIGINT), CAST(SUM(rotting) AS BIGINT)
+             FROM deal_assessment_totals {} GROUP BY stage, currency ORDER BY stage, currency",
+            where_clause(&conditions)
+        );
+        let rows = bind_all(sqlx::query(sqlx::AssertSqlSafe(sql.as_str())), binds)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(column_total).collect()
+    }
+
+    /// The columns summed over the filtered rows (a signal or words filter).
+    async fn summed_columns(&self, filter: &BoardFilter) -> Result<Vec<ColumnTotal>> {
         let mut conditions = Vec::new();
         let mut binds = Vec::new();
         let (conditions_on_a, values) = filter.conditions(2, false);
@@ -779,18 +819,20 @@ impl Store {
         let rows = bind_all(sqlx::query(sqlx::AssertSqlSafe(sql.as_str())), binds)
             .fetch_all(&self.pool)
             .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(ColumnTotal {
-                    stage: r.try_get(0)?,
-                    currency: r.try_get(1)?,
-                    count: r.try_get(2)?,
-                    amount_cents: r.try_get(3)?,
-                    rotting: r.try_get(4)?,
-                })
-            })
-            .collect()
+        rows.iter().map(column_total).collect()
     }
+}
+
+/// A column total as the column queries select it: stage, currency, count, amount in cents,
+/// rotting count.
+fn column_total(r: &sqlx::any::AnyRow) -> Result<ColumnTotal> {
+    Ok(ColumnTotal {
+        stage: r.try_get(0)?,
+        currency: r.try_get(1)?,
+        count: r.try_get(2)?,
+        amount_cents: r.try_get(3)?,
+        rotting: r.try_get(4)?,
+    })
 }
 
 /// The UTC day of `at`, in days since 1970-01-01: the model's `due_day`.
@@ -1465,5 +1507,102 @@ mod tests {
             store.model_due_count(day + 2).await.unwrap(),
             counted(&store, day + 2).await.1
         );
+    }
+
+    /// Every filter the kept totals answer, over rows of two owners, three stages, two states
+    /// and two currencies.
+    fn kept_filters() -> Vec<BoardFilter> {
+        let state = |s: &str| StateFilter {
+            state: s.into(),
+            worst_from: 0,
+            worst_until: 0,
+        };
+        let mut filters = vec![BoardFilter::default()];
+        for owner in [None, Some("ana"), Some("ben")] {
+            for stage in [None, Some("qualified"), Some("proposal")] {
+                for st in [None, Some("dark"), Some("healthy")] {
+                    filters.push(BoardFilter {
+                        owner: owner.map(str::to_string),
+                        stage: stage.map(str::to_string),
+                        state: st.map(state),
+                        ..BoardFilter::default()
+                    });
+                }
+            }
+        }
+        filters
+    }
+
+    #[tokio::test]
+    async fn the_kept_column_totals_equal_the_rows_summed_after_every_refresh_and_re_assessment() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("r.db")).await.unwrap();
+        let at: Timestamp = "2026-03-02T15:00:00Z".parse().unwrap();
+        let varied = |deal: i64, state: &str| {
+            let mut r = row(DealId(deal), state, "{}");
+            r.owner = if deal % 2 == 0 { "ana" } else { "ben" }.into();
+            r.stage = ["qualified", "proposal", "demo"][(deal % 3) as usize].into();
+            r.currency = if deal % 5 == 0 { "EUR" } else { "USD" }.into();
+            r.amount_cents = deal * 1_000;
+            r.rotting = deal % 4 == 0;
+            r
+        };
+        let check = |store: Store| async move {
+            for filter in kept_filters() {
+                let kept = store.kept_columns(&filter).await.unwrap();
+                let summed = store.summed_columns(&filter).await.unwrap();
+                assert_eq!(kept, summed, "{filter:?}");
+            }
+            store
+        };
+        let seen = store.model_state().await.unwrap();
+        let first: Vec<NewAssessment> = (1..=30)
+            .map(|d| varied(d, if d % 3 == 0 { "dark" } else { "healthy" }))
+            .collect();
+        store.replace_model(first, at, "{}", &seen).await.unwrap();
+        let store = check(store).await;
+        let totals: i64 =
+            sqlx::query_scalar("SELECT CAST(SUM(deals) AS BIGINT) FROM deal_assessment_totals")
+                .fetch_one(store.pool())
+                .await
+                .unwrap();
+        assert_eq!(totals, 30);
+        // Re-assessed: deal 2 turns dark and moves owner, deal 3 leaves, deal 31 comes in.
+        let state = store.model_state().await.unwrap();
+        let mut two = varied(2, "dark");
+        two.owner = "ben".into();
+        two.amount_cents = 77;
+        store
+            .update_model(
+                &[DealId(2), DealId(3), DealId(31)],
+                vec![two, varied(31, "dark")],
+                at,
+                &state,
+            )
+            .await
+            .unwrap();
+        let store = check(store).await;
+        // A refresh at a later moment in which every deal moved stage: no total is left over.
+        let later = at + jiff::SignedDuration::from_secs(3_600);
+        let seen = store.model_state().await.unwrap();
+        let moved: Vec<NewAssessment> = (1..=10)
+            .map(|d| {
+                let mut r = varied(d, "healthy");
+                r.stage = "negotiation".into();
+                r
+            })
+            .collect();
+        store
+            .replace_model(moved, later, "{}", &seen)
+            .await
+            .unwrap();
+        let store = check(store).await;
+        let left: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT stage, CAST(SUM(deals) AS BIGINT) FROM deal_assessment_totals GROUP BY stage",
+        )
+        .fetch_all(store.pool())
+        .await
+        .unwrap();
+        assert_eq!(left, vec![("negotiation".to_string(), 10)]);
     }
 }

@@ -373,7 +373,29 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "model counts",
         include_str!("../migrations/sqlite/0018_model_counts.sql"),
     ),
+    (
+        19,
+        "board totals",
+        include_str!("../migrations/sqlite/0019_board_totals.sql"),
+    ),
 ];
+
+/// A setting's stored JSON `text` (`None`: not set) as a value.
+///
+/// Errors: `StoreError::Corrupt` naming the key when the text does not read as one.
+pub(crate) fn parse_setting<T: serde::de::DeserializeOwned>(
+    key: &str,
+    text: Option<String>,
+) -> Result<Option<T>> {
+    let Some(text) = text else { return Ok(None) };
+    serde_json::from_str(&text)
+        .map(Some)
+        .map_err(|e| StoreError::Corrupt {
+            table: "settings",
+            id: 0,
+            detail: format!("{key}: {e}"),
+        })
+}
 
 fn migrator() -> Migrator {
     Migrator::with_migrations(
@@ -614,14 +636,7 @@ impl Store {
             .fetch_optional(&self.pool)
             .await?;
         let Some(row) = row else { return Ok(None) };
-        let text: String = row.try_get(0)?;
-        serde_json::from_str(&text)
-            .map(Some)
-            .map_err(|e| StoreError::Corrupt {
-                table: "settings",
-                id: 0,
-                detail: format!("{key}: {e}"),
-            })
+        parse_setting(key, Some(row.try_get(0)?))
     }
 
     /// Stores a setting as JSON under `key`, replacing what was there.
