@@ -70,6 +70,14 @@ fn every_fixture_is_detected_and_read_whole() {
             b';',
             false,
         ),
+        (
+            "salesforce-contacts-report-mac-excel.csv",
+            Crm::Salesforce,
+            Object::Contacts,
+            3,
+            b',',
+            false,
+        ),
     ] {
         let mut sheet = Sheet::open(&fixture(file)).unwrap_or_else(|e| panic!("{file}: {e}"));
         assert_eq!(detect(&sheet.headers, None), Ok((crm, object)), "{file}");
@@ -106,6 +114,32 @@ fn a_windows_1252_excel_re_save_reads_as_the_words_it_holds() {
     );
     let subject = sheet.column("Activity - Subject").unwrap();
     assert!(read[2].cells[subject].contains("22.000,00 €"));
+}
+
+#[test]
+fn a_macroman_report_re_saved_by_mac_excel_reads_as_the_words_it_holds() {
+    // Mac Excel's "CSV": MacRoman bytes, a bare CR ending each line, and the report's footer.
+    let mut sheet = Sheet::open(&fixture("salesforce-contacts-report-mac-excel.csv")).unwrap();
+    assert_eq!(sheet.dialect.encoding, encoding_rs::MACINTOSH);
+    let read = rows(&mut sheet);
+    assert_eq!(
+        read.iter().map(|r| r.line).collect::<Vec<_>>(),
+        vec![2, 3, 4],
+        "a CR alone ends a line"
+    );
+    let first = sheet.column("First Name").unwrap();
+    let last = sheet.column("Last Name").unwrap();
+    let names: Vec<String> = read
+        .iter()
+        .map(|r| format!("{} {}", r.cells[first], r.cells[last]))
+        .collect();
+    assert_eq!(
+        names,
+        vec!["Françoise Lefèvre", "Øyvind Åström", "José Peña Núñez"]
+    );
+    let title = sheet.column("Title").unwrap();
+    assert_eq!(read[1].cells[title], "Head of Procurement – Nordics");
+    assert_eq!(sheet.footer.len(), 3, "{:?}", sheet.footer);
 }
 
 #[test]

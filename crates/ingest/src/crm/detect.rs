@@ -6,7 +6,7 @@
 //!   (`Call notes`, `Note body`, `Meeting name`, `Email subject`, `Task title`) activities.
 //! - **Salesforce** Data Loader and the weekly Data Export use API names (`Id`, `StageName`,
 //!   `WhatId`..., any case: Data Loader can write them upper-case); report exports use labels
-//!   (`Opportunity Name`, `Stage`, `Close Date`).
+//!   (`Opportunity Name`, `Stage`, `Close Date`; ids as `Opportunity ID`, `Contact ID`...).
 //! - **Pipedrive** writes `Entity - Field` (`Deal - Title`, `Person - Name`, `Activity - Subject`).
 //!
 //! Headers in another language (a Spanish HubSpot portal, a Czech Pipedrive account) match none
@@ -195,7 +195,11 @@ pub fn crm_of(headers: &[String]) -> Option<Crm> {
         "IsClosed",
         "AccountId",
     ];
+    // A report export's id columns are labelled by object ("Contact ID"), HubSpot's by
+    // "Record ID" and Pipedrive's by "Entity - ID".
+    let salesforce_report_ids = ["Opportunity ID", "Contact ID", "Account ID", "Activity ID"];
     if any(headers, &salesforce_api)
+        || any(headers, &salesforce_report_ids)
         || (has(headers, "Opportunity Name") && has(headers, "Stage") && has(headers, "Close Date"))
     {
         return Some(Crm::Salesforce);

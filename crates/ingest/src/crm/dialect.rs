@@ -209,8 +209,10 @@ enum Source {
 }
 
 /// Where the line breaks fell in the text read so far, to give a record its physical line:
-/// the csv reader's own count leaves out blank lines. Only the breaks after the last record
-/// asked about are kept (the reader's read-ahead), so memory stays bounded.
+/// the csv reader's own count leaves out blank lines and lines ended by a CR alone. A line
+/// ends at LF, CRLF (one break, at its LF) or a CR alone (Mac Excel's "CSV"), as the csv
+/// reader's terminator does. Only the breaks after the last record asked about are kept (the
+/// reader's read-ahead), so memory stays bounded.
 #[derive(Default)]
 struct LineCount {
     /// Line breaks before `breaks[0]`, dropped already.
@@ -219,6 +221,8 @@ struct LineCount {
     breaks: std::collections::VecDeque<u64>,
     /// Bytes read so far.
     read: u64,
+    /// A CR read last, at this offset: a break of its own unless an LF follows.
+    cr: Option<u64>,
 }
 
 impl LineCount {
@@ -238,15 +242,56 @@ struct Lines {
     count: Arc<Mutex<LineCount>>,
 }
 
+impl LineCount {
+    /// Counts the breaks in `bytes`, the next ones read.
+    fn count(&mut self, bytes: &[u8]) {
+        let start = self.read;
+        if bytes.is_empty() {
+            // The end: a CR last in the text ended its line.
+            if let Some(cr) = self.cr.take() {
+                self.breaks.push_back(cr);
+            }
+            return;
+        }
+        for i in memchr::memchr2_iter(b'\r', b'\n', bytes) {
+            let at = start + i as u64;
+            let lf = bytes[i] == b'\n';
+            // The CR before is a break of its own unless this is the LF right after it.
+            if let Some(cr) = self.cr.take()
+                && !(lf && cr + 1 == at)
+            {
+                self.breaks.push_back(cr);
+            }
+            if lf {
+                self.breaks.push_back(at);
+            } else {
+                self.cr = Some(at);
+            }
+        }
+        self.read += bytes.len() as u64;
+        // A CR with its next byte read already (no LF, or the loop took it) ended a line.
+        if let Some(cr) = self.cr
+            && cr + 1 < self.read
+        {
+            self.breaks.push_back(cr);
+            self.cr = None;
+        }
+    }
+}
+
+/// The line breaks in a cell: LF, CRLF and a CR alone each count once.
+fn breaks_in(cell: &str) -> u64 {
+    let b = cell.as_bytes();
+    memchr::memchr2_iter(b'\r', b'\n', b)
+        .filter(|&i| !(b[i] == b'\n' && i > 0 && b[i - 1] == b'\r'))
+        .count() as u64
+}
+
 impl Read for Lines {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
         if let Ok(mut c) = self.count.lock() {
-            let start = c.read;
-            for i in memchr::memchr_iter(b'\n', &buf[..n]) {
-                c.breaks.push_back(start + i as u64);
-            }
-            c.read += n as u64;
+            c.count(&buf[..n]);
         }
         Ok(n)
     }
@@ -495,7 +540,7 @@ impl Sheet {
             // The record's last line is the one its end falls on; it starts as many lines
             // before as its quoted cells hold line breaks (blank lines before it are not in it).
             let end = reader.position().byte();
-            let inner: u64 = record.iter().map(|f| f.matches('\n').count() as u64).sum();
+            let inner: u64 = record.iter().map(breaks_in).sum();
             let line = line_at(end.saturating_sub(1)).saturating_sub(inner);
             if record.as_slice().len() > MAX_ROW_BYTES {
                 return Err(bad(
@@ -662,6 +707,21 @@ mod tests {
         let bytes = "Name\nü".as_bytes();
         assert!(valid_utf8_prefix(&bytes[..bytes.len() - 1], false));
         assert!(!valid_utf8_prefix(&bytes[..bytes.len() - 1], true));
+    }
+
+    #[test]
+    fn lf_crlf_and_a_cr_alone_each_end_one_line_wherever_the_reads_cut() {
+        let text = b"a\nb\r\nc\rd\r\re\r";
+        // The break offsets: LF at 1, CRLF's LF at 4, CRs at 6, 8 and 9, the last CR at 11.
+        let want = vec![1, 4, 6, 8, 9, 11];
+        for cut in 0..=text.len() {
+            let mut c = LineCount::default();
+            c.count(&text[..cut]);
+            c.count(&text[cut..]);
+            c.count(&[]);
+            assert_eq!(Vec::from(c.breaks.clone()), want, "cut at {cut}");
+        }
+        assert_eq!(breaks_in("one\r\ntwo\rthree\nfour"), 3);
     }
 
     #[test]
