@@ -376,6 +376,29 @@ mod records {
     }
 
     #[test]
+    fn a_mac_excel_salesforce_contacts_report_reads_to_contacts_with_their_opt_out() {
+        let contacts = read(
+            "salesforce-contacts-report-mac-excel.csv",
+            &Mapping::default(),
+        );
+        assert_eq!(contacts.len(), 3, "the footer is not a record");
+        let CrmRecord::Contact(c) = contacts[1].clone().unwrap() else {
+            panic!()
+        };
+        assert_eq!(c.id, "0035e00000Xq7AbAAJ");
+        assert_eq!(c.name, "Øyvind Åström");
+        assert_eq!(c.emails, vec!["oyvind.astrom@atelier-rive.example"]);
+        assert_eq!(c.company_id.as_deref(), Some("0015e00000Hk2LmAAJ"));
+        assert_eq!(c.company_name.as_deref(), Some("Atelier Rivé SARL"));
+        assert!(c.opted_out, "Email Opt Out 1 is do-not-contact");
+        let CrmRecord::Contact(first) = contacts[0].clone().unwrap() else {
+            panic!()
+        };
+        assert!(!first.opted_out);
+        assert_eq!(first.line, 2);
+    }
+
+    #[test]
     fn an_unmapped_stage_is_refused_with_its_line_and_column() {
         let mut mapping = Mapping::default();
         mapping.columns.insert(
