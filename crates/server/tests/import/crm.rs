@@ -164,7 +164,7 @@ fn a_dry_run_and_a_strict_import_with_a_refused_row_keep_nothing() {
 }
 
 #[test]
-fn a_file_no_crm_wrote_is_refused_with_the_headers_it_has() {
+fn a_file_no_crm_wrote_is_refused_with_the_headers_it_has_and_read_with_a_mapping() {
     let s = serve_empty();
     let before = dump(&s.db);
     let mystery = b"Nombre del negocio;Etapa;Importe\nAcme;Contrato;1\n".to_vec();
@@ -199,6 +199,21 @@ fn a_file_no_crm_wrote_is_refused_with_the_headers_it_has() {
     assert!(!detail.contains("rekindle-upload-"), "{problem}");
     assert_eq!(problem["field"], "file");
     assert_eq!(dump(&s.db), before);
+
+    // With a mapping file naming its columns (TOML, as `--mapping` reads), it comes in.
+    let mapping = "crm = \"hubspot\"\n[stages]\nContrato = \"negotiation\"\n[columns.deals]\nid = \"Nombre del negocio\"\ntitle = \"Nombre del negocio\"\nstage = \"Etapa\"\namount = \"Importe\"\n";
+    let (_, job) = upload(
+        &s,
+        &[("crm", "hubspot")],
+        &[
+            ("file", "mystery.csv", mystery.clone()),
+            ("mapping", "es.toml", mapping.as_bytes().to_vec()),
+        ],
+    );
+    let summary = summary_of(&finished(&s, &job));
+    assert!(summary.contains("  deals: 1 created"), "{summary}");
+    assert_eq!(from_hubspot(&s, "deals"), 1);
+    let before = dump(&s.db);
 
     // Files of two kinds in one upload, and a mapping file that is not one, are refused
     // before anything is imported, saying why.
