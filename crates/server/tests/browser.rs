@@ -756,24 +756,19 @@ fn crm_dry_run(ctx: &Ctx) {
             .send_keys(&files.join("\n"))
             .await
             .expect("choose the files");
-        c.find(Locator::Css("#crm-from option[value=hubspot]"))
-            .await
-            .expect("HubSpot in the CRM list")
-            .click()
-            .await
-            .expect("choose HubSpot");
-        c.find(Locator::Css("#crm-dry-run"))
-            .await
-            .expect("the dry run box")
-            .click()
-            .await
-            .expect("tick dry run");
-        c.find(Locator::Css("form.import-crm button[type=submit]"))
-            .await
-            .expect("the CRM form's button")
-            .click()
-            .await
-            .expect("click Import the export");
+        // HubSpot chosen, dry run ticked, then the form's button.
+        for css in [
+            "#crm-from option[value=hubspot]",
+            "#crm-dry-run",
+            "form.import-crm button[type=submit]",
+        ] {
+            c.find(Locator::Css(css))
+                .await
+                .unwrap_or_else(|e| panic!("no {css}: {e}"))
+                .click()
+                .await
+                .unwrap_or_else(|e| panic!("clicking {css}: {e}"));
+        }
     });
     let summary = ctx.wait_for("pre.summary");
     let heading = ctx.text("#job-h");
