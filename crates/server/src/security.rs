@@ -43,7 +43,7 @@ pub const TOKEN_FIELD: &str = "_csrf";
 const MAX_FORM: usize = 4 * 1024 * 1024;
 
 /// The body types an API write may send: JSON, and the file types `POST /api/v1/imports`
-/// takes (mail, a calendar, a CRM export: `pages::import::CRM_MEDIA_TYPES`). Each needs a
+/// takes (mail, a calendar, a CRM export: `upload::CRM_MEDIA_TYPES`). Each needs a
 /// CORS preflight from another origin (none is CORS-safelisted), which is what keeps other
 /// sites' pages from sending them.
 pub const API_BODY_TYPES: &[&str] = &[

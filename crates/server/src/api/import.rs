@@ -9,8 +9,8 @@ use super::deals::Problem;
 use crate::AppState;
 use crate::clock::Now;
 use crate::error::problem;
-use crate::pages::import::{Done, Failure, Kind, MAX_UPLOAD, Upload, too_large, wrong_kind};
-use crate::pages::import_crm::{API_WORDING, CrmOptions};
+use crate::upload::crm::{API_WORDING, CrmOptions};
+use crate::upload::{Done, Failure, Kind, MAX_UPLOAD, Upload, too_large, wrong_kind};
 use axum::body::Body;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderMap, StatusCode, header};
@@ -194,7 +194,7 @@ fn query_of(query: Option<&str>) -> Result<(Vec<String>, CrmOptions), Failure> {
     let mut crm = CrmOptions::default();
     for (key, value) in pairs {
         if key == "me" {
-            me.extend(crate::pages::import::addresses(&value));
+            me.extend(crate::upload::addresses(&value));
         } else {
             crm.set(&key, &value)?;
         }

@@ -4,7 +4,6 @@
 
 mod deal;
 pub(crate) mod import;
-pub(crate) mod import_crm;
 pub(crate) mod lint;
 mod manager;
 pub(crate) mod outbox;

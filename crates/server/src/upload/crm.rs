@@ -4,7 +4,7 @@
 //! parameters by one parser, and the import through `rekindle_app::crm::import`, its summary
 //! naming each file as it was uploaded.
 
-use super::import::{Failure, Upload};
+use super::{Failure, Upload};
 use axum::http::StatusCode;
 use jiff::Timestamp;
 use rekindle_app::crm::{self, CrmProgress, CrmSummary, ImportRequest, Wording};
