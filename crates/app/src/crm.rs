@@ -110,6 +110,97 @@ impl CrmSummary {
     }
 }
 
+/// How many refused rows [`CrmSummary::lines`] lists one by one; the rest are counted.
+pub const REFUSED_LISTED: usize = 50;
+
+/// The words a front-end gives the parts of a summary that point back at it, since the
+/// summary's lines name no front-end's flag or field themselves.
+#[derive(Clone, Copy, Debug)]
+pub struct Wording<'a> {
+    /// The strict option as the front-end names it (`--strict`, "Strict").
+    pub strict: &'a str,
+    /// Where every refused row can be read, said after the first [`REFUSED_LISTED`]
+    /// (`--json lists every one`).
+    pub every_refused: &'a str,
+}
+
+impl CrmSummary {
+    /// The summary for people, one line each: whether it was imported or would be (a dry run,
+    /// a strict import that refused rows) and from which CRM; per object the records created,
+    /// updated, unchanged, in conflict, refused and left out (activities not done yet); the
+    /// warnings; the refused rows counted by reason, then the first [`REFUSED_LISTED`] with
+    /// their file, line and column, the rest counted; each conflicting field with both values
+    /// and the one kept; and, when nothing was kept, why (`dry_run`: the request was a dry
+    /// run; otherwise the strict option refused it). What `rekindle import crm` prints and
+    /// the dashboard shows.
+    pub fn lines(&self, dry_run: bool, wording: &Wording<'_>) -> Vec<String> {
+        let mut lines = Vec::new();
+        let verb = if self.kept {
+            "Imported"
+        } else {
+            "Would import"
+        };
+        lines.push(format!("{verb} from {}:", self.crm));
+        for (object, c) in &self.objects {
+            let skipped = if c.skipped > 0 {
+                format!(", {} not done yet (not history) left out", c.skipped)
+            } else {
+                String::new()
+            };
+            lines.push(format!(
+                "  {object}: {} created, {} updated, {} unchanged, {} in conflict, {} refused{skipped}",
+                c.created, c.updated, c.unchanged, c.conflicts, c.refused
+            ));
+        }
+        for w in &self.warnings {
+            lines.push(format!("warning: {w}"));
+        }
+        if !self.refused.is_empty() {
+            lines.push("Refused, by reason:".into());
+            for (reason, n) in self.refused_by_reason() {
+                lines.push(format!("  {n} x {reason}"));
+            }
+            for r in self.refused.iter().take(REFUSED_LISTED) {
+                let column = r
+                    .column
+                    .as_ref()
+                    .map(|c| format!(", column {c:?}"))
+                    .unwrap_or_default();
+                lines.push(format!(
+                    "  {}, line {}{column}: {}",
+                    r.file, r.line, r.reason
+                ));
+            }
+            if self.refused.len() > REFUSED_LISTED {
+                lines.push(format!(
+                    "  and {} more ({})",
+                    self.refused.len() - REFUSED_LISTED,
+                    wording.every_refused
+                ));
+            }
+        }
+        for c in &self.conflicts {
+            for f in &c.fields {
+                lines.push(format!(
+                    "conflict: {}, line {} (id {}): {} is {} here and {} in the export; kept {}",
+                    c.file, c.line, c.id, f.field, f.local, f.crm, f.kept
+                ));
+            }
+        }
+        if !self.kept {
+            lines.push(if dry_run {
+                "Dry run: nothing was changed.".to_string()
+            } else {
+                format!(
+                    "{}: rows were refused, so nothing was changed.",
+                    wording.strict
+                )
+            });
+        }
+        lines
+    }
+}
+
 /// Reports rows as they are read.
 pub trait CrmProgress: Send {
     /// `rows` more rows of `file` read.
@@ -440,4 +531,79 @@ fn salesforce_user_id(owner: &str) -> bool {
 /// standard header, as TOML for the user to edit.
 pub fn default_mapping(crm: Crm) -> String {
     Mapping::defaults(crm).to_toml()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn refused(n: u64) -> RefusedRow {
+        RefusedRow {
+            file: "deals.csv".into(),
+            line: n + 1,
+            column: (n == 1).then(|| "Amount".to_string()),
+            reason: if n == 1 {
+                "bad amount"
+            } else {
+                "stage is empty"
+            }
+            .into(),
+        }
+    }
+
+    #[test]
+    fn the_lines_list_the_first_refused_rows_count_the_rest_and_say_why_nothing_was_kept() {
+        let mut summary = CrmSummary {
+            crm: "hubspot".into(),
+            files: Vec::new(),
+            objects: BTreeMap::from([(
+                "deals".to_string(),
+                Counts {
+                    created: 2,
+                    refused: 60,
+                    ..Counts::default()
+                },
+            )]),
+            refused: (1..=60).map(refused).collect(),
+            conflicts: Vec::new(),
+            warnings: vec!["deals.csv: a warning".into()],
+            kept: false,
+        };
+        let wording = Wording {
+            strict: "Strict",
+            every_refused: "the answer lists every one",
+        };
+        let lines = summary.lines(false, &wording);
+        assert_eq!(lines[0], "Would import from hubspot:");
+        assert_eq!(
+            lines[1],
+            "  deals: 2 created, 0 updated, 0 unchanged, 0 in conflict, 60 refused"
+        );
+        assert_eq!(lines[2], "warning: deals.csv: a warning");
+        assert_eq!(lines[3], "Refused, by reason:");
+        assert_eq!(lines[4], "  59 x stage is empty");
+        assert_eq!(lines[5], "  1 x bad amount");
+        assert_eq!(
+            lines[6],
+            "  deals.csv, line 2, column \"Amount\": bad amount"
+        );
+        let listed = lines
+            .iter()
+            .filter(|l| l.starts_with("  deals.csv, line "))
+            .count();
+        assert_eq!(listed, REFUSED_LISTED);
+        assert!(lines.contains(&"  and 10 more (the answer lists every one)".to_string()));
+        assert_eq!(
+            lines.last().unwrap(),
+            "Strict: rows were refused, so nothing was changed."
+        );
+        assert_eq!(
+            summary.lines(true, &wording).last().unwrap(),
+            "Dry run: nothing was changed."
+        );
+        summary.kept = true;
+        let kept = summary.lines(false, &wording);
+        assert_eq!(kept[0], "Imported from hubspot:");
+        assert!(!kept.last().unwrap().contains("nothing was changed"));
+    }
 }

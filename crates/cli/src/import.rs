@@ -109,7 +109,7 @@ pub async fn calendar(g: &Global, paths: &[PathBuf], me: &[String]) -> Result<Ex
 /// terminal), then the summary: per object what was created, updated, unchanged, in conflict
 /// and refused, the refused rows by reason with their file, line and column, and each conflict.
 pub async fn crm(g: &Global, a: crate::args::CrmImportArgs) -> Result<ExitCode> {
-    use rekindle_app::crm::{self as crm_import, CrmProgress, ImportRequest};
+    use rekindle_app::crm::{self as crm_import, CrmProgress, ImportRequest, Wording};
     use rekindle_core::crm::Prefer;
     use rekindle_ingest::crm::{Crm, map::Mapping};
     let from = a
@@ -195,67 +195,12 @@ pub async fn crm(g: &Global, a: crate::args::CrmImportArgs) -> Result<ExitCode> 
         crm_import::import(&store, &Caller::local(), now(g)?, &request, &mut progress).await;
     bar.finish_and_clear();
     let summary = summary?;
+    let wording = Wording {
+        strict: "--strict",
+        every_refused: "--json lists every one",
+    };
     report(g, &summary, || {
-        let mut lines = Vec::new();
-        let verb = if summary.kept {
-            "Imported"
-        } else {
-            "Would import"
-        };
-        lines.push(format!("{verb} from {}:", summary.crm));
-        for (object, c) in &summary.objects {
-            let skipped = if c.skipped > 0 {
-                format!(", {} not done yet (not history) left out", c.skipped)
-            } else {
-                String::new()
-            };
-            lines.push(format!(
-                "  {object}: {} created, {} updated, {} unchanged, {} in conflict, {} refused{skipped}",
-                c.created, c.updated, c.unchanged, c.conflicts, c.refused
-            ));
-        }
-        for w in &summary.warnings {
-            lines.push(format!("warning: {w}"));
-        }
-        if !summary.refused.is_empty() {
-            lines.push("Refused, by reason:".into());
-            for (reason, n) in summary.refused_by_reason() {
-                lines.push(format!("  {n} x {reason}"));
-            }
-            for r in summary.refused.iter().take(50) {
-                let column = r
-                    .column
-                    .as_ref()
-                    .map(|c| format!(", column {c:?}"))
-                    .unwrap_or_default();
-                lines.push(format!(
-                    "  {}, line {}{column}: {}",
-                    r.file, r.line, r.reason
-                ));
-            }
-            if summary.refused.len() > 50 {
-                lines.push(format!(
-                    "  and {} more (--json lists every one)",
-                    summary.refused.len() - 50
-                ));
-            }
-        }
-        for c in &summary.conflicts {
-            for f in &c.fields {
-                lines.push(format!(
-                    "conflict: {}, line {} (id {}): {} is {} here and {} in the export; kept {}",
-                    c.file, c.line, c.id, f.field, f.local, f.crm, f.kept
-                ));
-            }
-        }
-        if !summary.kept {
-            lines.push(if a.dry_run {
-                "Dry run: nothing was changed.".to_string()
-            } else {
-                "--strict: rows were refused, so nothing was changed.".to_string()
-            });
-        }
-        lines.join("\n")
+        summary.lines(a.dry_run, &wording).join("\n")
     })?;
     // Exit 1 when any row was refused (the rest kept, unless --strict), as `lint` exits 1 on
     // findings: a script sees that something needs a look.

@@ -19,6 +19,7 @@ mod clock;
 mod error;
 mod pages;
 pub mod security;
+mod upload;
 
 use axum::Router;
 use jiff::Timestamp;

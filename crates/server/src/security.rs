@@ -12,7 +12,8 @@
 //!   this server's pages hold it.
 //! - An API request that changes state must send a JSON body (`Content-Type:
 //!   application/json`) or, for a file import, the file as the body with its own type
-//!   (`application/mbox`, `message/rfc822`, `text/calendar`: [`API_BODY_TYPES`]). None of
+//!   (`application/mbox`, `message/rfc822`, `text/calendar`, a CRM export's `text/csv`,
+//!   spreadsheet and ZIP types: [`API_BODY_TYPES`]). None of
 //!   these is a CORS-safelisted type (only `application/x-www-form-urlencoded`,
 //!   `multipart/form-data` and `text/plain` are), so another site can send such a request
 //!   only after a CORS preflight, which this server never approves (Fetch standard,
@@ -41,14 +42,20 @@ pub const TOKEN_FIELD: &str = "_csrf";
 /// are multipart and carry the token in the action's query.
 const MAX_FORM: usize = 4 * 1024 * 1024;
 
-/// The body types an API write may send: JSON, and the three file types `POST
-/// /api/v1/imports` takes. Each needs a CORS preflight from another origin (none is
-/// CORS-safelisted), which is what keeps other sites' pages from sending them.
+/// The body types an API write may send: JSON, and the file types `POST /api/v1/imports`
+/// takes (mail, a calendar, a CRM export: `upload::CRM_MEDIA_TYPES`). Each needs a
+/// CORS preflight from another origin (none is CORS-safelisted), which is what keeps other
+/// sites' pages from sending them.
 pub const API_BODY_TYPES: &[&str] = &[
     "application/json",
     "application/mbox",
     "message/rfc822",
     "text/calendar",
+    "text/csv",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "application/vnd.ms-excel",
+    "application/vnd.oasis.opendocument.spreadsheet",
+    "application/zip",
 ];
 
 /// The Content-Security-Policy of every answer (CSP Level 3).
@@ -182,7 +189,7 @@ async fn check(guard: &Guard, request: Request) -> Result<Request, Response> {
         } else {
             Err(refuse(
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "a request that changes something must send a JSON body (Content-Type: application/json), or a file to import as application/mbox, message/rfc822 or text/calendar",
+                "a request that changes something must send a JSON body (Content-Type: application/json), or a file to import as application/mbox, message/rfc822, text/calendar or a CRM export (text/csv, a spreadsheet's type, application/zip)",
             ))
         };
     }

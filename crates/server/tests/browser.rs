@@ -3,7 +3,8 @@
 //! and any other page the navigation leads to; 1280x800, not blank, its heading in the DOM),
 //! every page survives a plain reload, a prospect's `<script>` shows as text and runs nothing,
 //! the board's non-drag "Move to" form moves a deal as `rekindle deal stage` does, a small
-//! mbox uploaded on the Import page is imported and its summary shown, and a rep's morning
+//! mbox uploaded on the Import page is imported and its summary shown, a CRM export's two
+//! files chosen together there and dry-run with their summary shown, and a rep's morning
 //! walked end to end (`browser/rep_flow.rs`: Today to a dark deal, the live tone check, queue,
 //! approve, decide a reply, move a stage) leaves the record exactly as the same use cases
 //! leave a copy of it.
@@ -316,6 +317,7 @@ fn inside() {
         ("a prospect's script is text", script_is_text),
         ("move to stage from the board", move_from_board),
         ("upload an mbox on the Import page", upload_mbox),
+        ("a CRM export's dry run on the Import page", crm_dry_run),
         ("a rep's morning, end to end", rep_flow::a_reps_morning),
     ];
     let mut failed = Vec::new();
@@ -725,4 +727,68 @@ fn upload_mbox(ctx: &Ctx) {
     let url = ctx.web(async |c| c.current_url().await.expect("url"));
     assert_eq!(url, jobs_before, "a reload moved");
     assert!(url.path().starts_with("/import/jobs/"), "{url}");
+}
+
+/// A HubSpot export's deals and contacts chosen together in the CRM form, as a dry run: the
+/// summary says what would come in and that nothing was kept (a dry run, so the demo pipeline
+/// the other checks read stays as it was).
+fn crm_dry_run(ctx: &Ctx) {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../ingest/tests/fixtures/crm")
+        .canonicalize()
+        .expect("the CRM fixtures");
+    let files: Vec<String> = [
+        "hubspot-crm-exports-all-deals-2025-03-05.csv",
+        "hubspot-crm-exports-all-contacts-2025-03-05-excel-resaved.csv",
+    ]
+    .iter()
+    .map(|f| fixtures.join(f).display().to_string())
+    .collect();
+    let before = ctx
+        .served
+        .with_store(async |store| store.deal_count().await.expect("deals"));
+    ctx.goto("/import");
+    ctx.web(async |c| {
+        // WebDriver takes several files for one input as their paths, a line each.
+        c.find(Locator::Css("#crm-files"))
+            .await
+            .expect("the export files input")
+            .send_keys(&files.join("\n"))
+            .await
+            .expect("choose the files");
+        // HubSpot chosen, dry run ticked, then the form's button.
+        for css in [
+            "#crm-from option[value=hubspot]",
+            "#crm-dry-run",
+            "form.import-crm button[type=submit]",
+        ] {
+            c.find(Locator::Css(css))
+                .await
+                .unwrap_or_else(|e| panic!("no {css}: {e}"))
+                .click()
+                .await
+                .unwrap_or_else(|e| panic!("clicking {css}: {e}"));
+        }
+    });
+    let summary = ctx.wait_for("pre.summary");
+    let heading = ctx.text("#job-h");
+    assert_eq!(
+        heading,
+        "Nothing kept from hubspot-crm-exports-all-deals-2025-03-05.csv, hubspot-crm-exports-all-contacts-2025-03-05-excel-resaved.csv"
+    );
+    assert!(
+        summary.starts_with("Would import from hubspot:"),
+        "{summary}"
+    );
+    assert!(summary.contains("deals: 4 created"), "{summary}");
+    assert!(summary.contains("contacts: 4 created"), "{summary}");
+    assert!(
+        summary.ends_with("Dry run: nothing was changed."),
+        "{summary}"
+    );
+    shoot(ctx, "import-crm-dry-run");
+    let after = ctx
+        .served
+        .with_store(async |store| store.deal_count().await.expect("deals"));
+    assert_eq!(after, before, "a dry run added deals");
 }

@@ -1,8 +1,10 @@
 //! The Import page and `POST /api/v1/imports`: an uploaded mbox or calendar imported through
 //! the CLI's use case, its summary shown; other kinds refused; a failed import changes
-//! nothing.
+//! nothing. A CRM export's upload: `import/crm.rs`.
 
 mod common;
+#[path = "import/crm.rs"]
+mod crm;
 use common::*;
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
@@ -58,29 +60,58 @@ pub fn dump(db: &std::path::Path) -> BTreeMap<String, Vec<String>> {
     out
 }
 
-/// A multipart form body: (content type, body) with the `me` field and the file.
-fn multipart(me: &str, file_name: &str, content: &str) -> (String, String) {
+/// A multipart form body: (content type, body) with `fields` as text and `files` as (field,
+/// file name, bytes).
+fn multipart(fields: &[(&str, &str)], files: &[(&str, &str, Vec<u8>)]) -> (String, Vec<u8>) {
     let b = "rekindleboundary7MA4YWxk";
-    let body = format!(
-        "--{b}\r\nContent-Disposition: form-data; name=\"me\"\r\n\r\n{me}\r\n--{b}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n{content}\r\n--{b}--\r\n"
-    );
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend_from_slice(
+            format!("--{b}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
+                .as_bytes(),
+        );
+    }
+    for (field, file_name, bytes) in files {
+        body.extend_from_slice(
+            format!(
+                "--{b}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{b}--\r\n").as_bytes());
     (format!("multipart/form-data; boundary={b}"), body)
 }
 
-/// Posts the Import form with the page's token in the action's query: (status, Location or
-/// body).
+/// Posts the Import form with the rep's addresses `me` and one file.
 fn upload(s: &Served, me: &str, file_name: &str, content: &str) -> (u16, String) {
+    post_upload(
+        s,
+        &[("me", me)],
+        &[("file", file_name, content.as_bytes().to_vec())],
+    )
+}
+
+/// Posts an Import form of `fields` and `files` with the page's token in the action's query:
+/// (status, Location or body).
+fn post_upload(
+    s: &Served,
+    fields: &[(&str, &str)],
+    files: &[(&str, &str, Vec<u8>)],
+) -> (u16, String) {
     let (_, page) = get(&s.at("/import"));
     let token = token_of(&page);
     assert!(
         page.contains(&format!("action=\"/import?_csrf={token}\"")),
         "the form posts to its token's action"
     );
-    let (ct, body) = multipart(me, file_name, content);
+    let (ct, body) = multipart(fields, files);
     let mut r = client()
         .post(&s.at(&format!("/import?_csrf={token}")))
         .header("Content-Type", &ct)
-        .send(body.as_bytes())
+        .send(&body[..])
         .expect("post");
     let status = r.status().as_u16();
     let location = r
@@ -94,6 +125,7 @@ fn upload(s: &Served, me: &str, file_name: &str, content: &str) -> (u16, String)
 
 /// The job's page once it is no longer running (at most 30 s).
 fn finished(s: &Served, job: &str) -> String {
+    assert!(job.starts_with("/import/jobs/"), "not a job: {job}");
     let start = Instant::now();
     loop {
         let (status, page) = get(&s.at(job));
@@ -176,12 +208,15 @@ fn a_failed_import_changes_nothing() {
     assert!(page.contains("failed"), "{page}");
     assert!(page.contains("which addresses are yours"), "{page}");
     // An upload without the page's token, or with a wrong one, is refused.
-    let (ct, body) = multipart("rep@seller.example", "reply.mbox", &reply_mbox(&from));
+    let (ct, body) = multipart(
+        &[("me", "rep@seller.example")],
+        &[("file", "reply.mbox", reply_mbox(&from).into_bytes())],
+    );
     for action in ["/import", "/import?_csrf=00"] {
         let r = client()
             .post(&s.at(action))
             .header("Content-Type", &ct)
-            .send(body.as_bytes())
+            .send(&body[..])
             .unwrap();
         assert_eq!(r.status().as_u16(), 403, "{action}");
     }

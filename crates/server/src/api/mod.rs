@@ -66,6 +66,7 @@ use utoipa::OpenApi;
         deals::StageMove,
         deals::Problem,
         import::ImportDone,
+        import::CrmImport,
         record::FactBody,
         record::CommitmentBody,
         record::ResolveBody,

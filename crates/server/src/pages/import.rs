@@ -1,40 +1,41 @@
-//! Import: a mail file (an mbox or one `.eml` message) or a calendar (`.ics`) uploaded from the
-//! browser and imported through the same use cases as `rekindle import mail` and `rekindle
-//! import calendar` (`rekindle_app::capture`), with the rep's own addresses as `--me`. The
-//! upload is written to a temporary file, then imported as a job: the page it redirects to
-//! shows the job's progress (htmx asks for a small status fragment every second; without
-//! JavaScript a "Refresh" link reloads it) and, when done, the import's summary as the CLI
-//! prints it ([`rekindle_app::capture::Summary::lines`]).
+//! Import: a mail file (an mbox or one `.eml` message), a calendar (`.ics`) or a CRM export
+//! (HubSpot, Salesforce or Pipedrive: `.csv`, `.xlsx`, `.xls`, `.ods`, or HubSpot's `.zip`;
+//! several files at once, so associations between deals, contacts, companies and activities
+//! resolve) uploaded from the browser and imported through the same use cases as `rekindle
+//! import mail`, `rekindle import calendar` and `rekindle import crm` (`rekindle_app::capture`,
+//! `rekindle_app::crm`), with the rep's own addresses as `--me` and the CRM export's options
+//! ([`CrmOptions`]). The upload is written to a temporary folder ([`crate::upload`]), then
+//! imported as a job: the page it redirects to shows the job's progress (htmx asks for a small
+//! status fragment every second; without JavaScript a "Refresh" link reloads it) and, when
+//! done, the import's summary as the CLI prints it ([`rekindle_app::capture::Summary::lines`],
+//! [`rekindle_app::crm::CrmSummary::lines`]).
 //!
-//! Bounds: an upload is at most [`MAX_UPLOAD`] bytes (1 GiB; larger exports import with the
-//! CLI, which streams from disk); files other than `.mbox`/`.mbx`/`.eml`/`.ics` are refused
-//! before anything is read. A failed import changes nothing the use case did not say it kept
-//! (one uploaded file: nothing, unless whole batches were committed before a failure mid-way,
-//! which the error then names).
+//! Bounds: an upload is at most [`crate::upload::MAX_UPLOAD`] bytes (1 GiB, all its files together; larger
+//! exports import with the CLI, which streams from disk); files of other types are refused
+//! before anything is read, and so are files of two kinds in one upload. A failed import
+//! changes nothing the use case did not say it kept (one uploaded mail file: nothing, unless
+//! whole batches were committed before a failure mid-way, which the error then names; a CRM
+//! export: nothing). Uploaded names are untrusted: only their last path segment is kept, they
+//! are shown escaped, and the temporary folders never show in a message.
 
 use super::today::render_failed;
 use super::view::Chrome;
 use crate::AppState;
 use crate::clock::Now;
 use crate::error::PageError;
+use crate::upload::crm::{self as import_crm, CrmOptions};
+use crate::upload::{CHOOSE, Done, Failure, Kind, Upload, addresses, wrong_kind};
 use askama::Template;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Extension, Router};
-use jiff::Timestamp;
-use rekindle_app::capture::{self, Progress, Summary};
-use rekindle_app::{AppError, Caller};
-use rekindle_store::Store;
+use rekindle_app::capture::Progress;
+use rekindle_app::crm::CrmProgress;
 use std::collections::VecDeque;
-use std::io::Write;
-use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
-
-/// The largest upload accepted, in bytes: 1 GiB (2^30). A page or API upload over it is
-/// refused with 413 and nothing is imported.
-pub const MAX_UPLOAD: u64 = 1 << 30;
+use std::time::Instant;
 
 /// How many jobs a server remembers (their pages stay readable), the oldest forgotten first; a
 /// job forgotten while it runs still completes, and importing its file again adds nothing twice.
@@ -51,197 +52,20 @@ pub fn routes() -> Router<AppState> {
         .layer(Extension(Jobs::default()))
 }
 
-/// What an uploaded file is imported as.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Kind {
-    /// An mbox or one message: `rekindle import mail`.
-    Mail,
-    /// An iCalendar file: `rekindle import calendar`.
-    Calendar,
-}
-
-impl Kind {
-    /// The kind a file's name says (`.mbox`, `.mbx`, `.eml` for mail; `.ics` for a calendar),
-    /// ASCII case ignored; `None` for any other name.
-    pub fn of_name(name: &str) -> Option<Kind> {
-        let ext = name.rsplit_once('.')?.1.to_ascii_lowercase();
-        match ext.as_str() {
-            "mbox" | "mbx" | "eml" => Some(Kind::Mail),
-            "ics" => Some(Kind::Calendar),
-            _ => None,
-        }
-    }
-
-    /// The kind a media type names: `application/mbox` (RFC 4155) or `message/rfc822` (RFC
-    /// 5322) for mail, `text/calendar` (RFC 5545) for a calendar; parameters ignored.
-    pub fn of_media_type(media_type: &str) -> Option<Kind> {
-        let t = media_type.split(';').next()?.trim().to_ascii_lowercase();
-        match t.as_str() {
-            "application/mbox" | "message/rfc822" => Some(Kind::Mail),
-            "text/calendar" => Some(Kind::Calendar),
-            _ => None,
-        }
-    }
-
-    /// The name a file of this kind gets when the upload names none (the API's body).
-    pub fn default_name(self) -> &'static str {
-        match self {
-            Kind::Calendar => "upload.ics",
-            Kind::Mail => "upload.mbox",
-        }
-    }
-}
-
-/// The message for a file of another kind.
-pub fn wrong_kind(name: &str) -> String {
-    format!(
-        "{name} is not a file Rekindle imports: upload mail as an mbox (.mbox, .mbx) or one message (.eml), or a calendar as .ics"
-    )
-}
-
-/// The message for an upload over [`MAX_UPLOAD`].
-pub fn too_large() -> String {
-    "the file is larger than 1 GiB, the most the dashboard takes: import it with `rekindle import mail` or `rekindle import calendar`".to_string()
-}
-
-/// Why an upload or its import failed: the HTTP status and the detail in words (the
-/// temporary folder taken out, so it names the file as uploaded).
-#[derive(Debug)]
-pub struct Failure {
-    pub status: StatusCode,
-    pub detail: String,
-}
-
-impl Failure {
-    fn new(status: StatusCode, detail: impl Into<String>) -> Self {
-        Failure {
-            status,
-            detail: detail.into(),
-        }
-    }
-
-    fn internal(what: &str, e: impl std::fmt::Display) -> Self {
-        Failure::new(StatusCode::INTERNAL_SERVER_ERROR, format!("{what}: {e}"))
-    }
-
-    /// A use case's failure: its status ([`rekindle_app::ErrorKind::http_status`]) and text.
-    fn of(e: &AppError) -> Self {
-        Failure::new(
-            StatusCode::from_u16(e.kind().http_status())
-                .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-            e.to_string(),
-        )
-    }
-
-    /// The failure as an HTML page.
-    pub fn page(&self) -> Response {
-        crate::error::error_page(self.status, &self.detail)
-    }
-}
-
-/// An upload written to a temporary folder (removed when this is dropped).
-pub struct Upload {
-    dir: tempfile::TempDir,
-    pub path: PathBuf,
-    /// The name shown to the rep (the file's own name, or `upload.mbox`...).
-    pub name: String,
-    pub kind: Kind,
-    pub bytes: u64,
-}
-
-impl Upload {
-    /// A temporary file for an upload named `name` (only its last path segment is kept).
-    ///
-    /// Errors: the temporary folder or file cannot be made (500).
-    pub fn create(name: &str, kind: Kind) -> Result<(Upload, std::fs::File), Failure> {
-        let dir = tempfile::Builder::new()
-            .prefix("rekindle-upload-")
-            .tempdir()
-            .map_err(|e| Failure::internal("a temporary folder for the upload", e))?;
-        let base = name
-            .rsplit(['/', '\\'])
-            .next()
-            .filter(|b| !b.is_empty() && *b != "." && *b != "..")
-            .map(str::to_string)
-            .unwrap_or_else(|| kind.default_name().to_string());
-        let path = dir.path().join(&base);
-        let file =
-            std::fs::File::create(&path).map_err(|e| Failure::internal("writing the upload", e))?;
-        Ok((
-            Upload {
-                dir,
-                path,
-                name: base,
-                kind,
-                bytes: 0,
-            },
-            file,
-        ))
-    }
-
-    /// Appends `chunk` to the file.
-    ///
-    /// Errors: 413 when the upload grows over [`MAX_UPLOAD`]; 500 when the disk refuses it.
-    pub fn write(&mut self, file: &mut std::fs::File, chunk: &[u8]) -> Result<(), Failure> {
-        self.bytes += chunk.len() as u64;
-        if self.bytes > MAX_UPLOAD {
-            return Err(Failure::new(StatusCode::PAYLOAD_TOO_LARGE, too_large()));
-        }
-        file.write_all(chunk)
-            .map_err(|e| Failure::internal("writing the upload", e))
-    }
-
-    /// A use case's failure with the temporary folder taken out of its text.
-    fn failure(&self, e: &AppError) -> Failure {
-        let folder = format!("{}{}", self.dir.path().display(), std::path::MAIN_SEPARATOR);
-        let mut f = Failure::of(e);
-        f.detail = f.detail.replace(&folder, "");
-        f
-    }
-
-    /// Imports the file through `rekindle import mail` / `import calendar`'s use case, with
-    /// the rep's addresses `me` (empty: those remembered), at `now`.
-    ///
-    /// Errors: the use case's, as a [`Failure`] with its status and the temporary folder
-    /// taken out of its text.
-    pub async fn import(
-        &self,
-        store: &Store,
-        caller: &Caller,
-        me: &[String],
-        now: Timestamp,
-        progress: Box<dyn Progress>,
-    ) -> Result<Summary, Failure> {
-        let paths = [self.path.clone()];
-        let done = match self.kind {
-            Kind::Mail => capture::import_mail(store, caller, &paths, me, now, progress).await,
-            Kind::Calendar => capture::import_calendar(store, caller, &paths, me, now).await,
-        };
-        done.map_err(|e| self.failure(&e))
-    }
-}
-
-/// The rep's addresses as typed: separated by commas, semicolons or white space.
-pub fn addresses(typed: &str) -> Vec<String> {
-    typed
-        .split([',', ';', ' ', '\n', '\r', '\t'])
-        .map(str::trim)
-        .filter(|a| !a.is_empty())
-        .map(str::to_string)
-        .collect()
-}
-
 /// Where an import job stands.
 #[derive(Clone, Debug)]
 pub enum Phase {
-    /// Reading: bytes read of the total (when known), messages read.
+    /// Reading: bytes read of the total (when known), messages read (mail), rows read (a CRM
+    /// export).
     Running {
         bytes: u64,
         total: Option<u64>,
         messages: usize,
+        rows: u64,
     },
-    /// Done: the summary's lines.
-    Done(Vec<String>),
+    /// Done: the summary's lines, and whether the changes were kept (not for a CRM export's
+    /// dry run, or a strict one that refused rows).
+    Done { lines: Vec<String>, kept: bool },
     /// Failed: what failed (and what was kept, when anything was).
     Failed(String),
 }
@@ -249,9 +73,12 @@ pub enum Phase {
 /// One import running or done.
 pub struct Job {
     pub id: String,
+    /// The files' names as uploaded, separated by commas.
     pub file: String,
     pub kind: Kind,
     pub uploaded: u64,
+    /// When the job started (for the rows read per second).
+    pub started: Instant,
     pub phase: Phase,
 }
 
@@ -278,26 +105,40 @@ impl Jobs {
     }
 }
 
-/// The job's progress, fed by the import ([`Progress`]).
+/// The job's progress, fed by the import ([`Progress`], [`CrmProgress`]).
 struct Feed(Arc<Mutex<Job>>);
+
+impl Feed {
+    fn running(&self, update: impl FnOnce(&mut u64, &mut Option<u64>, &mut usize, &mut u64)) {
+        let mut job = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        if let Phase::Running {
+            bytes,
+            total,
+            messages,
+            rows,
+        } = &mut job.phase
+        {
+            update(bytes, total, messages, rows);
+        }
+    }
+}
 
 impl Progress for Feed {
     fn start(&mut self, total_bytes: Option<u64>) {
-        let mut job = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        if let Phase::Running { total, .. } = &mut job.phase {
-            *total = total_bytes;
-        }
+        self.running(|_, total, _, _| *total = total_bytes);
     }
 
     fn advance(&mut self, read: u64, read_messages: usize) {
-        let mut job = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        if let Phase::Running {
-            bytes, messages, ..
-        } = &mut job.phase
-        {
+        self.running(|bytes, _, messages, _| {
             *bytes = read;
             *messages = read_messages;
-        }
+        });
+    }
+}
+
+impl CrmProgress for Feed {
+    fn rows(&mut self, _file: &str, more: u64) {
+        self.running(|_, _, _, rows| *rows += more);
     }
 }
 
@@ -307,20 +148,19 @@ pub struct JobView {
     pub file: String,
     pub kind: &'static str,
     pub running: bool,
-    /// "1.2 of 3.4 MB read, 512 messages" while it runs.
+    /// "1.2 of 3.4 MB read, 512 messages" or "12000 rows read, 8400 rows/s" while it runs.
     pub progress: String,
     /// Per cent read, when the size is known.
     pub percent: Option<u64>,
     pub lines: Vec<String>,
+    /// Whether the import's changes were kept.
+    pub kept: bool,
     pub failed: Option<String>,
 }
 
 impl JobView {
     fn of(job: &Job) -> Self {
-        let kind = match job.kind {
-            Kind::Mail => "mail",
-            Kind::Calendar => "calendar",
-        };
+        let kind = job.kind.words();
         let mut v = JobView {
             id: job.id.clone(),
             file: job.file.clone(),
@@ -329,6 +169,7 @@ impl JobView {
             progress: String::new(),
             percent: None,
             lines: Vec::new(),
+            kept: false,
             failed: None,
         };
         match &job.phase {
@@ -336,9 +177,19 @@ impl JobView {
                 bytes,
                 total,
                 messages,
+                rows,
             } => {
                 v.running = true;
                 v.progress = match total {
+                    _ if *rows > 0 => {
+                        let seconds = job.started.elapsed().as_secs_f64();
+                        let rate = if seconds > 0.0 {
+                            *rows as f64 / seconds
+                        } else {
+                            0.0
+                        };
+                        format!("{rows} rows read, {rate:.0} rows/s")
+                    }
                     Some(t) if *t > 0 => {
                         v.percent = Some((bytes * 100 / t).min(100));
                         format!("{} of {} read, {messages} messages", size(*bytes), size(*t))
@@ -346,7 +197,10 @@ impl JobView {
                     _ => format!("{} uploaded; reading the {kind}", size(job.uploaded)),
                 };
             }
-            Phase::Done(lines) => v.lines = lines.clone(),
+            Phase::Done { lines, kept } => {
+                v.lines = lines.clone();
+                v.kept = *kept;
+            }
             Phase::Failed(why) => v.failed = Some(why.clone()),
         }
         v
@@ -458,75 +312,50 @@ fn job_id() -> Result<String, Failure> {
     Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
 }
 
-fn refused(status: StatusCode, why: &str) -> Response {
-    crate::error::error_page(status, why)
+/// Reads a multipart field whole: at most `cap` bytes.
+///
+/// Errors: the field is longer (413, naming `what`), or the upload breaks off.
+async fn small_field(
+    field: &mut axum::extract::multipart::Field<'_>,
+    cap: usize,
+    what: &str,
+) -> Result<Vec<u8>, Failure> {
+    let mut bytes = Vec::new();
+    loop {
+        match field.chunk().await {
+            Ok(Some(chunk)) => {
+                if bytes.len() + chunk.len() > cap {
+                    return Err(Failure::new(
+                        StatusCode::PAYLOAD_TOO_LARGE,
+                        format!("{what} is larger than the {cap} bytes it may be"),
+                    ));
+                }
+                bytes.extend_from_slice(&chunk);
+            }
+            Ok(None) => return Ok(bytes),
+            Err(e) => {
+                return Err(Failure::new(
+                    e.status(),
+                    format!("the upload failed: {}", e.body_text()),
+                ));
+            }
+        }
+    }
 }
 
-/// The form's upload: `me` (the rep's addresses) and `file`, written to a temporary file as
-/// it arrives; then the import starts as a job and the answer redirects to its page (303).
+/// The form's upload: `me` (the rep's addresses), the CRM export's options
+/// ([`CrmOptions::set`]: `crm`, `dry_run`, `strict`, `prefer`, `mapping`) and `file`, once or
+/// several times (files of one kind), each written to the temporary folder as it arrives;
+/// then the import starts as a job and the answer redirects to its page (303).
 async fn upload(
     State(state): State<AppState>,
     Now(now): Now,
     Extension(jobs): Extension<Jobs>,
-    mut form: Multipart,
+    form: Multipart,
 ) -> Response {
-    let mut me = Vec::new();
-    let mut upload: Option<Upload> = None;
-    loop {
-        let mut field = match form.next_field().await {
-            Ok(Some(f)) => f,
-            Ok(None) => break,
-            Err(e) => return refused(e.status(), &format!("the upload failed: {}", e.body_text())),
-        };
-        match field.name() {
-            Some("me") => match field.text().await {
-                Ok(text) => me = addresses(&text),
-                Err(e) => return refused(e.status(), &e.body_text()),
-            },
-            Some("file") => {
-                let name = field.file_name().unwrap_or("").to_string();
-                if name.is_empty() {
-                    return refused(
-                        StatusCode::UNPROCESSABLE_ENTITY,
-                        "choose a file to import: an mbox, an .eml message or an .ics calendar",
-                    );
-                }
-                let Some(kind) = Kind::of_name(&name) else {
-                    return refused(StatusCode::UNSUPPORTED_MEDIA_TYPE, &wrong_kind(&name));
-                };
-                let (mut up, mut file) = match Upload::create(&name, kind) {
-                    Ok(x) => x,
-                    Err(e) => return e.page(),
-                };
-                loop {
-                    match field.chunk().await {
-                        Ok(Some(chunk)) => {
-                            if let Err(e) = up.write(&mut file, &chunk) {
-                                return e.page();
-                            }
-                        }
-                        Ok(None) => break,
-                        Err(e) => {
-                            return refused(
-                                e.status(),
-                                &format!("the upload failed: {}", e.body_text()),
-                            );
-                        }
-                    }
-                }
-                if let Err(e) = file.sync_all() {
-                    return Failure::internal("writing the upload", e).page();
-                }
-                upload = Some(up);
-            }
-            _ => {}
-        }
-    }
-    let Some(upload) = upload else {
-        return refused(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "choose a file to import: an mbox, an .eml message or an .ics calendar",
-        );
+    let (upload, me, crm) = match received(form).await {
+        Ok(x) => x,
+        Err(e) => return e.page(),
     };
     let id = match job_id() {
         Ok(id) => id,
@@ -534,27 +363,108 @@ async fn upload(
     };
     let job = jobs.add(Job {
         id: id.clone(),
-        file: upload.name.clone(),
+        file: upload.names(),
         kind: upload.kind,
         uploaded: upload.bytes,
+        started: Instant::now(),
         phase: Phase::Running {
             bytes: 0,
             total: None,
             messages: 0,
+            rows: 0,
         },
     });
     let feed = Box::new(Feed(job.clone()));
     tokio::spawn(async move {
         let done = upload
-            .import(state.store(), state.caller(), &me, now, feed)
+            .import(state.store(), state.caller(), &me, &crm, now, feed)
             .await;
         let mut job = job.lock().unwrap_or_else(|p| p.into_inner());
         job.phase = match done {
-            Ok(summary) => Phase::Done(summary.lines()),
+            Ok(Done::Capture(summary)) => Phase::Done {
+                lines: summary.lines(),
+                kept: true,
+            },
+            Ok(Done::Crm(summary)) => Phase::Done {
+                lines: summary.lines(crm.dry_run, &import_crm::PAGE_WORDING),
+                kept: summary.kept,
+            },
             Err(e) => Phase::Failed(e.detail),
         };
     });
     Redirect::to(&format!("/import/jobs/{id}")).into_response()
+}
+
+/// The form's fields: the files written to a temporary folder, the rep's addresses, the CRM
+/// export's options.
+///
+/// Errors: no file chosen, or files of two kinds (422); a file of another type (415); an
+/// option that does not parse (422, naming it); the upload over [`MAX_UPLOAD`] (413) or broken
+/// off.
+async fn received(mut form: Multipart) -> Result<(Upload, Vec<String>, CrmOptions), Failure> {
+    let mut me = Vec::new();
+    let mut crm = CrmOptions::default();
+    let mut upload: Option<Upload> = None;
+    let broken = |e: axum::extract::multipart::MultipartError| {
+        Failure::new(e.status(), format!("the upload failed: {}", e.body_text()))
+    };
+    while let Some(mut field) = form.next_field().await.map_err(broken)? {
+        let name = field.name().unwrap_or("").to_string();
+        match name.as_str() {
+            "me" => me = addresses(&field.text().await.map_err(broken)?),
+            "file" => {
+                let file_name = field.file_name().unwrap_or("").to_string();
+                if file_name.is_empty() {
+                    continue;
+                }
+                let Some(kind) = Kind::of_name(&file_name) else {
+                    return Err(Failure::new(
+                        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                        wrong_kind(&file_name),
+                    )
+                    .on("file"));
+                };
+                let up = match &mut upload {
+                    Some(up) if up.kind != kind => {
+                        return Err(Failure::new(
+                            StatusCode::UNPROCESSABLE_ENTITY,
+                            format!(
+                                "{file_name} is {} and {} {}: upload one kind at a time",
+                                kind.words(),
+                                up.names(),
+                                up.kind.words()
+                            ),
+                        )
+                        .on("file"));
+                    }
+                    Some(up) => up,
+                    None => upload.insert(Upload::new(kind)?),
+                };
+                let mut file = up.create(&file_name, "upload")?;
+                while let Some(chunk) = field.chunk().await.map_err(broken)? {
+                    up.write(&mut file, &chunk)?;
+                }
+                file.sync_all()
+                    .map_err(|e| Failure::internal("writing the upload", e))?;
+            }
+            "mapping" => {
+                let file_name = field.file_name().unwrap_or("").to_string();
+                let text = small_field(&mut field, import_crm::MAX_MAPPING, "the mapping file")
+                    .await
+                    .map_err(|f| f.on("mapping"))?;
+                if !file_name.is_empty() || !text.is_empty() {
+                    crm.mapping_file(&file_name, &text)?;
+                }
+            }
+            other => {
+                let text = field.text().await.map_err(broken)?;
+                crm.set(other, &text)?;
+            }
+        }
+    }
+    let upload =
+        upload.ok_or_else(|| Failure::new(StatusCode::UNPROCESSABLE_ENTITY, CHOOSE).on("file"))?;
+    Ok((upload, me, crm))
 }
 
 #[cfg(test)]
@@ -562,31 +472,39 @@ mod tests {
     use super::*;
 
     #[test]
-    fn kinds_by_name_and_media_type() {
-        assert_eq!(Kind::of_name("Sent.MBOX"), Some(Kind::Mail));
-        assert_eq!(Kind::of_name("a.b.eml"), Some(Kind::Mail));
-        assert_eq!(Kind::of_name("work.ics"), Some(Kind::Calendar));
-        assert_eq!(Kind::of_name("deals.pdf"), None);
-        assert_eq!(Kind::of_name("Inbox"), None);
-        assert_eq!(
-            Kind::of_media_type("text/calendar; charset=utf-8"),
-            Some(Kind::Calendar)
-        );
-        assert_eq!(Kind::of_media_type("Message/RFC822"), Some(Kind::Mail));
-        assert_eq!(Kind::of_media_type("text/plain"), None);
-    }
-
-    #[test]
-    fn an_upload_over_1_gib_is_refused_and_not_written() {
-        let (mut up, mut file) = Upload::create("../../etc/x.mbox", Kind::Mail).unwrap();
-        assert_eq!(up.name, "x.mbox");
-        assert!(up.path.starts_with(up.dir.path()));
-        up.write(&mut file, b"From x\n").unwrap();
-        up.bytes = MAX_UPLOAD;
-        let refused = up.write(&mut file, b"y").unwrap_err();
-        assert_eq!(refused.status, StatusCode::PAYLOAD_TOO_LARGE);
-        assert!(refused.detail.contains("1 GiB"));
-        assert_eq!(std::fs::read(&up.path).unwrap(), b"From x\n");
+    fn a_crm_job_shows_rows_read_and_their_rate_then_whether_it_was_kept() {
+        let mut job = Job {
+            id: "j".into(),
+            file: "deals.csv, contacts.csv".into(),
+            kind: Kind::Crm,
+            uploaded: 2_000,
+            started: Instant::now() - std::time::Duration::from_secs(4),
+            phase: Phase::Running {
+                bytes: 0,
+                total: None,
+                messages: 0,
+                rows: 0,
+            },
+        };
+        let waiting = JobView::of(&job);
+        assert!(waiting.running);
+        assert_eq!(waiting.progress, "2.0 kB uploaded; reading the CRM export");
+        let mut feed = Feed(Arc::new(Mutex::new(job)));
+        feed.rows("deals.csv", 1000);
+        feed.rows("deals.csv", 1000);
+        job = Arc::try_unwrap(feed.0).ok().unwrap().into_inner().unwrap();
+        let reading = JobView::of(&job);
+        let (read, rate) = reading.progress.split_once(", ").unwrap();
+        assert_eq!(read, "2000 rows read");
+        let per_second: f64 = rate.strip_suffix(" rows/s").unwrap().parse().unwrap();
+        assert!((400.0..=500.0).contains(&per_second), "{rate}");
+        job.phase = Phase::Done {
+            lines: vec!["Would import from hubspot:".into()],
+            kept: false,
+        };
+        let done = JobView::of(&job);
+        assert!(!done.running && !done.kept);
+        assert_eq!(done.lines, ["Would import from hubspot:"]);
     }
 
     #[test]
@@ -594,14 +512,5 @@ mod tests {
         assert_eq!(size(812), "812 bytes");
         assert_eq!(size(1_226), "1.2 kB");
         assert_eq!(size(48_300_000), "48.3 MB");
-    }
-
-    #[test]
-    fn addresses_split_on_commas_and_spaces() {
-        assert_eq!(
-            addresses(" a@x.io, b@x.io;c@x.io\n d@x.io "),
-            ["a@x.io", "b@x.io", "c@x.io", "d@x.io"]
-        );
-        assert!(addresses(" , ").is_empty());
     }
 }
