@@ -183,8 +183,13 @@ impl Composer {
         })
     }
 
-    pub fn builtin() -> Self {
-        Composer::new(&BTreeMap::new()).expect("built-in templates compile")
+    /// The built-in templates, compiled once for the process (every draft a page makes
+    /// without the user's templates shares them).
+    pub fn builtin() -> &'static Composer {
+        static BUILTIN: std::sync::LazyLock<Composer> = std::sync::LazyLock::new(|| {
+            Composer::new(&BTreeMap::new()).expect("built-in templates compile")
+        });
+        &BUILTIN
     }
 
     /// Drafts `play` for the deal. The assessment supplies the signals the objection hunt asks

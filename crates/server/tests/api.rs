@@ -229,7 +229,7 @@ fn the_openapi_document_parses_and_describes_every_route() {
         rekindle_app::outbox::queue(
             store,
             &rekindle_app::Caller::local(),
-            &rekindle_core::compose::Composer::builtin(),
+            rekindle_core::compose::Composer::builtin(),
             "D27".parse().unwrap(),
             None,
             NOW.parse().unwrap(),

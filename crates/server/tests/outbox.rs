@@ -20,7 +20,7 @@ fn queued(s: &Served, deal: &str) -> OutgoingId {
         outbox::queue(
             store,
             &Caller::local(),
-            &Composer::builtin(),
+            Composer::builtin(),
             deal.parse().unwrap(),
             None,
             NOW.parse().unwrap(),

@@ -98,7 +98,7 @@ fn a_shipped_feature_lists_the_deals_it_reopens_as_the_cli_records_it() {
         revival::feature_shipped(
             store,
             &Caller::local(),
-            &Composer::builtin(),
+            Composer::builtin(),
             "SSO",
             None,
             true,
@@ -194,7 +194,7 @@ fn a_trigger_event_and_a_promotion_list_the_deals_they_reopen() {
         revival::add_event(
             store,
             &Caller::local(),
-            &Composer::builtin(),
+            Composer::builtin(),
             input,
             false,
             now,
@@ -230,7 +230,7 @@ fn a_trigger_event_and_a_promotion_list_the_deals_they_reopen() {
         revival::add_promotion(
             store,
             &Caller::local(),
-            &Composer::builtin(),
+            Composer::builtin(),
             input,
             true,
             now,
@@ -367,7 +367,7 @@ fn the_api_pages_the_queue_and_records_occasions_with_named_errors() {
         revival::feature_shipped(
             store,
             &Caller::local(),
-            &Composer::builtin(),
+            Composer::builtin(),
             "SSO",
             None,
             false,

@@ -766,7 +766,7 @@ pub async fn draft(
     let d = drafts::draft(
         state.store(),
         state.caller(),
-        &Composer::builtin(),
+        Composer::builtin(),
         id,
         play,
         now,
@@ -797,7 +797,7 @@ pub async fn queue(
     match outbox::queue_edited(
         state.store(),
         state.caller(),
-        &Composer::builtin(),
+        Composer::builtin(),
         id,
         play,
         b.edit(),

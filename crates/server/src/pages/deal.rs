@@ -278,7 +278,7 @@ async fn render(
     let drafted = drafts::draft(
         state.store(),
         state.caller(),
-        &Composer::builtin(),
+        Composer::builtin(),
         id,
         None,
         now,
@@ -787,7 +787,7 @@ async fn queue(
         outbox::queue_edited(
             state.store(),
             state.caller(),
-            &Composer::builtin(),
+            Composer::builtin(),
             id,
             play,
             form.edit(),

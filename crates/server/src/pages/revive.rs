@@ -169,7 +169,7 @@ async fn page(State(state): State<AppState>, Now(now): Now) -> Result<Html<Strin
 }
 
 /// The built-in templates (the server takes no `--templates` folder).
-fn composer() -> Composer {
+fn composer() -> &'static Composer {
     Composer::builtin()
 }
 
@@ -197,7 +197,7 @@ pub async fn ship(
     revival::feature_shipped(
         state.store(),
         state.caller(),
-        &composer(),
+        composer(),
         &name,
         on,
         queue,
@@ -216,15 +216,7 @@ pub async fn record_event(
     now: Timestamp,
 ) -> Result<EventAdded, AppError> {
     let input = EventInput::parse(words)?;
-    revival::add_event(
-        state.store(),
-        state.caller(),
-        &composer(),
-        input,
-        queue,
-        now,
-    )
-    .await
+    revival::add_event(state.store(), state.caller(), composer(), input, queue, now).await
 }
 
 /// Records a promotion from its words.
@@ -238,15 +230,7 @@ pub async fn record_promotion(
     now: Timestamp,
 ) -> Result<PromotionAdded, AppError> {
     let input = PromotionInput::parse(words, reasons)?;
-    revival::add_promotion(
-        state.store(),
-        state.caller(),
-        &composer(),
-        input,
-        queue,
-        now,
-    )
-    .await
+    revival::add_promotion(state.store(), state.caller(), composer(), input, queue, now).await
 }
 
 #[derive(Deserialize)]

@@ -54,7 +54,7 @@ pub fn a_reps_morning(ctx: &Ctx) {
         let play = (!play.is_empty()).then(|| PlayKind::parse(&play).expect("the form's play"));
         let composer = Composer::builtin();
         let queued =
-            match outbox::queue_edited(&store, &caller, &composer, deal, play, edit, now).await {
+            match outbox::queue_edited(&store, &caller, composer, deal, play, edit, now).await {
                 Ok(Queueing::Done(q)) => q.message.id,
                 Ok(Queueing::FailsToneCheck(f)) => panic!("the clean text fails: {f:?}"),
                 Err(e) => panic!("queuing on the copy: {e}"),
@@ -179,7 +179,7 @@ fn open_a_dark_deal_from_today(ctx: &Ctx, except: DealId) -> DealId {
                 continue;
             }
             let drafted =
-                drafts::draft(store, &Caller::local(), &Composer::builtin(), id, None, now).await;
+                drafts::draft(store, &Caller::local(), Composer::builtin(), id, None, now).await;
             if drafted.is_ok_and(|d| d.draft.to.email.is_some()) {
                 return id;
             }
