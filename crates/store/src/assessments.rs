@@ -1604,5 +1604,11 @@ mod tests {
         .await
         .unwrap();
         assert_eq!(left, vec![("negotiation".to_string(), 10)]);
+        // A row is replaced, never updated in what the totals count.
+        let moved = sqlx::query("UPDATE deal_assessments SET stage = 'demo' WHERE deal_id = 1")
+            .execute(store.pool())
+            .await;
+        assert!(moved.is_err(), "an update the totals would miss is refused");
+        check(store).await;
     }
 }

@@ -39,21 +39,10 @@ BEGIN
         AND deals = 0;
 END;
 
+-- A row is replaced (deleted, then inserted), never updated in what the totals count: an update
+-- that would move them is refused rather than left uncounted.
 CREATE TRIGGER deal_assessment_totals_update
-AFTER UPDATE OF owner, stage, state, currency, amount_cents, rotting ON deal_assessments
+BEFORE UPDATE OF owner, stage, state, currency, amount_cents, rotting ON deal_assessments
 BEGIN
-    UPDATE deal_assessment_totals SET
-        deals = deals - 1,
-        amount_cents = amount_cents - old.amount_cents,
-        rotting = rotting - old.rotting
-    WHERE owner = old.owner AND stage = old.stage AND state = old.state AND currency = old.currency;
-    DELETE FROM deal_assessment_totals
-    WHERE owner = old.owner AND stage = old.stage AND state = old.state AND currency = old.currency
-        AND deals = 0;
-    INSERT INTO deal_assessment_totals (owner, stage, state, currency, deals, amount_cents, rotting)
-    VALUES (new.owner, new.stage, new.state, new.currency, 1, new.amount_cents, new.rotting)
-    ON CONFLICT (owner, stage, state, currency) DO UPDATE SET
-        deals = deals + 1,
-        amount_cents = amount_cents + excluded.amount_cents,
-        rotting = rotting + excluded.rotting;
+    SELECT RAISE(ABORT, 'deal_assessments rows are replaced, not updated: the board totals follow inserts and deletes');
 END;
