@@ -14,6 +14,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use jiff::Timestamp;
 use rekindle_app::outbox::{self, Edit, Queueing};
 use rekindle_app::record::{self, AccountOf, Closing, CommitmentInput, ContactInput, FactInput};
 use rekindle_app::{AppError, drafts};
@@ -494,6 +495,183 @@ fn fails_tone_check(findings: &[Finding]) -> Response {
     response
 }
 
+// ---- One record form for the API and the deal page ----
+
+/// What a record form's use case did: the API's status and JSON answer, and the likely slips
+/// it accepted (a date past or on a weekend), which the deal page shows after saving.
+pub struct Applied {
+    pub status: StatusCode,
+    pub answer: serde_json::Value,
+    pub warnings: Vec<String>,
+}
+
+impl Applied {
+    fn new(status: StatusCode, answer: serde_json::Value) -> Self {
+        Applied {
+            status,
+            answer,
+            warnings: Vec::new(),
+        }
+    }
+}
+
+/// A deal's record form: the body the API takes as JSON and the deal page posts
+/// form-encoded, parsed into one `rekindle_app::record` use case's input and run on the deal.
+/// Both front-ends call [`DealForm::apply`], so each use case is called from one place.
+pub trait DealForm: DeserializeOwned + Send + 'static {
+    /// The deal page's section the form sits in: where a save or a refusal lands.
+    const SECTION: &'static str;
+
+    /// Parses the fields and runs the use case on deal `id` at `now`.
+    ///
+    /// Errors: a field that does not parse (`AppError::Invalid`, naming it); the use case's.
+    fn apply(
+        self,
+        state: &AppState,
+        id: DealId,
+        now: Timestamp,
+    ) -> impl Future<Output = Result<Applied, AppError>> + Send;
+}
+
+impl DealForm for FactBody {
+    const SECTION: &'static str = "words";
+    async fn apply(
+        self,
+        state: &AppState,
+        id: DealId,
+        now: Timestamp,
+    ) -> Result<Applied, AppError> {
+        let fact = record::add_fact(state.store(), state.caller(), id, self.input()?, now).await?;
+        Ok(Applied::new(
+            StatusCode::CREATED,
+            json!({ "deal": id.to_string(), "fact": fact.to_string() }),
+        ))
+    }
+}
+
+impl DealForm for CommitmentBody {
+    const SECTION: &'static str = "commitments";
+    async fn apply(
+        self,
+        state: &AppState,
+        id: DealId,
+        now: Timestamp,
+    ) -> Result<Applied, AppError> {
+        let input = self.input()?;
+        let k = record::add_commitment(state.store(), state.caller(), id, &input, now).await?;
+        let mut done = Applied::new(
+            StatusCode::CREATED,
+            json!({ "deal": id.to_string(), "commitment": k.value.to_string(), "warnings": k.warnings }),
+        );
+        done.warnings = k.warnings;
+        Ok(done)
+    }
+}
+
+impl DealForm for NextStepBody {
+    const SECTION: &'static str = "next-step";
+    async fn apply(
+        self,
+        state: &AppState,
+        id: DealId,
+        now: Timestamp,
+    ) -> Result<Applied, AppError> {
+        let step = self.step(now)?;
+        let warned = record::set_next_step(state.store(), state.caller(), id, &step).await?;
+        let mut answer = json!(step);
+        answer["warnings"] = json!(warned.warnings);
+        let mut done = Applied::new(StatusCode::OK, answer);
+        done.warnings = warned.warnings;
+        Ok(done)
+    }
+}
+
+impl DealForm for ContactBody {
+    const SECTION: &'static str = "contacts";
+    async fn apply(
+        self,
+        state: &AppState,
+        id: DealId,
+        _now: Timestamp,
+    ) -> Result<Applied, AppError> {
+        let c = record::add_contact(state.store(), state.caller(), self.input(id)?).await?;
+        Ok(Applied::new(
+            StatusCode::CREATED,
+            json!({ "deal": id.to_string(), "contact": c.to_string() }),
+        ))
+    }
+}
+
+impl DealForm for ContractBody {
+    const SECTION: &'static str = "contract";
+    async fn apply(
+        self,
+        state: &AppState,
+        id: DealId,
+        _now: Timestamp,
+    ) -> Result<Applied, AppError> {
+        let contract = self.contract()?;
+        record::set_contract(state.store(), state.caller(), id, &contract).await?;
+        Ok(Applied::new(StatusCode::OK, json!(contract)))
+    }
+}
+
+impl DealForm for NeedBody {
+    const SECTION: &'static str = "needs";
+    async fn apply(
+        self,
+        state: &AppState,
+        id: DealId,
+        _now: Timestamp,
+    ) -> Result<Applied, AppError> {
+        let (feature, why) = self.need()?;
+        record::need_feature(state.store(), state.caller(), id, &feature, why.as_deref()).await?;
+        Ok(Applied::new(
+            StatusCode::CREATED,
+            json!({ "deal": id.to_string(), "feature": feature, "why": why }),
+        ))
+    }
+}
+
+impl DealForm for CloseDateBody {
+    const SECTION: &'static str = "close-date";
+    async fn apply(
+        self,
+        state: &AppState,
+        id: DealId,
+        now: Timestamp,
+    ) -> Result<Applied, AppError> {
+        let date = self.date()?;
+        record::set_close_date(state.store(), state.caller(), id, date, now).await?;
+        Ok(Applied::new(
+            StatusCode::OK,
+            json!({ "deal": id.to_string(), "expected_close": date }),
+        ))
+    }
+}
+
+impl DealForm for CloseBody {
+    const SECTION: &'static str = "close";
+    async fn apply(
+        self,
+        state: &AppState,
+        id: DealId,
+        now: Timestamp,
+    ) -> Result<Applied, AppError> {
+        let closing = self.closing(now)?;
+        record::close(state.store(), state.caller(), id, &closing, now).await?;
+        Ok(Applied::new(
+            StatusCode::OK,
+            json!({
+                "deal": id.to_string(),
+                "status": closing.status,
+                "reason": closing.loss.as_ref().map(|l| l.reason),
+                "resurface_on": closing.resurface_on,
+            }),
+        ))
+    }
+}
+
 // ---- Handlers ----
 
 fn deal_id(id: &str) -> Result<DealId, ApiError> {
@@ -504,6 +682,14 @@ type Answer = Result<Response, Response>;
 
 fn fail(e: AppError) -> Response {
     ApiError(e).into_response()
+}
+
+/// A record form posted as JSON to deal `id`: parsed, run, answered.
+async fn write<F: DealForm>(state: &AppState, now: Timestamp, id: &str, body: &Bytes) -> Answer {
+    let id = deal_id(id).map_err(IntoResponse::into_response)?;
+    let form: F = from_json(body)?;
+    let done = form.apply(state, id, now).await.map_err(fail)?;
+    Ok((done.status, Json(done.answer)).into_response())
 }
 
 /// Records the prospect's words on a deal.
@@ -520,17 +706,7 @@ pub async fn add_fact(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Answer {
-    let id = deal_id(&id).map_err(IntoResponse::into_response)?;
-    let b: FactBody = from_json(&body)?;
-    let input = b.input().map_err(fail)?;
-    let fact = record::add_fact(state.store(), state.caller(), id, input, now)
-        .await
-        .map_err(fail)?;
-    Ok((
-        StatusCode::CREATED,
-        Json(json!({ "deal": id.to_string(), "fact": fact.to_string() })),
-    )
-        .into_response())
+    write::<FactBody>(&state, now, &id, &body).await
 }
 
 /// Records a commitment made now.
@@ -547,19 +723,7 @@ pub async fn add_commitment(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Answer {
-    let id = deal_id(&id).map_err(IntoResponse::into_response)?;
-    let b: CommitmentBody = from_json(&body)?;
-    let input = b.input().map_err(fail)?;
-    let k = record::add_commitment(state.store(), state.caller(), id, &input, now)
-        .await
-        .map_err(fail)?;
-    Ok((
-        StatusCode::CREATED,
-        Json(
-            json!({ "deal": id.to_string(), "commitment": k.value.to_string(), "warnings": k.warnings }),
-        ),
-    )
-        .into_response())
+    write::<CommitmentBody>(&state, now, &id, &body).await
 }
 
 /// Marks a commitment kept or broken.
@@ -598,15 +762,7 @@ pub async fn set_next_step(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Answer {
-    let id = deal_id(&id).map_err(IntoResponse::into_response)?;
-    let b: NextStepBody = from_json(&body)?;
-    let step = b.step(now).map_err(fail)?;
-    let warned = record::set_next_step(state.store(), state.caller(), id, &step)
-        .await
-        .map_err(fail)?;
-    let mut answer = json!(step);
-    answer["warnings"] = json!(warned.warnings);
-    Ok(Json(answer).into_response())
+    write::<NextStepBody>(&state, now, &id, &body).await
 }
 
 /// Adds a contact at the deal's account.
@@ -619,20 +775,11 @@ pub async fn set_next_step(
     ))]
 pub async fn add_contact(
     State(state): State<AppState>,
+    Now(now): Now,
     Path(id): Path<String>,
     body: Bytes,
 ) -> Answer {
-    let id = deal_id(&id).map_err(IntoResponse::into_response)?;
-    let b: ContactBody = from_json(&body)?;
-    let input = b.input(id).map_err(fail)?;
-    let c = record::add_contact(state.store(), state.caller(), input)
-        .await
-        .map_err(fail)?;
-    Ok((
-        StatusCode::CREATED,
-        Json(json!({ "deal": id.to_string(), "contact": c.to_string() })),
-    )
-        .into_response())
+    write::<ContactBody>(&state, now, &id, &body).await
 }
 
 /// Records the contract the account is under with another vendor.
@@ -645,16 +792,11 @@ pub async fn add_contact(
     ))]
 pub async fn set_contract(
     State(state): State<AppState>,
+    Now(now): Now,
     Path(id): Path<String>,
     body: Bytes,
 ) -> Answer {
-    let id = deal_id(&id).map_err(IntoResponse::into_response)?;
-    let b: ContractBody = from_json(&body)?;
-    let contract = b.contract().map_err(fail)?;
-    record::set_contract(state.store(), state.caller(), id, &contract)
-        .await
-        .map_err(fail)?;
-    Ok(Json(json!(contract)).into_response())
+    write::<ContractBody>(&state, now, &id, &body).await
 }
 
 /// Records a feature the deal needs.
@@ -667,20 +809,11 @@ pub async fn set_contract(
     ))]
 pub async fn need_feature(
     State(state): State<AppState>,
+    Now(now): Now,
     Path(id): Path<String>,
     body: Bytes,
 ) -> Answer {
-    let id = deal_id(&id).map_err(IntoResponse::into_response)?;
-    let b: NeedBody = from_json(&body)?;
-    let (feature, why) = b.need().map_err(fail)?;
-    record::need_feature(state.store(), state.caller(), id, &feature, why.as_deref())
-        .await
-        .map_err(fail)?;
-    Ok((
-        StatusCode::CREATED,
-        Json(json!({ "deal": id.to_string(), "feature": feature, "why": why })),
-    )
-        .into_response())
+    write::<NeedBody>(&state, now, &id, &body).await
 }
 
 /// Sets the expected close date (the change dated now).
@@ -697,13 +830,7 @@ pub async fn set_close_date(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Answer {
-    let id = deal_id(&id).map_err(IntoResponse::into_response)?;
-    let b: CloseDateBody = from_json(&body)?;
-    let date = b.date().map_err(fail)?;
-    record::set_close_date(state.store(), state.caller(), id, date, now)
-        .await
-        .map_err(fail)?;
-    Ok(Json(json!({ "deal": id.to_string(), "expected_close": date })).into_response())
+    write::<CloseDateBody>(&state, now, &id, &body).await
 }
 
 /// Closes a deal as won, lost (with a reason) or nurture, or reopens it.
@@ -720,19 +847,7 @@ pub async fn close(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Answer {
-    let id = deal_id(&id).map_err(IntoResponse::into_response)?;
-    let b: CloseBody = from_json(&body)?;
-    let closing = b.closing(now).map_err(fail)?;
-    record::close(state.store(), state.caller(), id, &closing, now)
-        .await
-        .map_err(fail)?;
-    Ok(Json(json!({
-        "deal": id.to_string(),
-        "status": closing.status,
-        "reason": closing.loss.as_ref().map(|l| l.reason),
-        "resurface_on": closing.resurface_on,
-    }))
-    .into_response())
+    write::<CloseBody>(&state, now, &id, &body).await
 }
 
 /// Which play to draft.

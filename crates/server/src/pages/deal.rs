@@ -13,8 +13,8 @@ use super::today::render_failed;
 use super::view::{self, Chrome, StateMark};
 use crate::AppState;
 use crate::api::record::{
-    CloseBody, CloseDateBody, CommitmentBody, ContactBody, ContractBody, DraftBody, FactBody,
-    NeedBody, NextStepBody, ResolveBody, from_form,
+    CloseBody, CloseDateBody, CommitmentBody, ContactBody, ContractBody, DealForm, DraftBody,
+    FactBody, NeedBody, NextStepBody, ResolveBody, from_form,
 };
 use crate::clock::Now;
 use crate::error::PageError;
@@ -38,15 +38,15 @@ use std::collections::HashMap;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/deals/{id}", get(page))
-        .route("/deals/{id}/facts", post(add_fact))
-        .route("/deals/{id}/commitments", post(add_commitment))
+        .route("/deals/{id}/facts", post(write::<FactBody>))
+        .route("/deals/{id}/commitments", post(write::<CommitmentBody>))
         .route("/deals/{id}/commitments/{k}", post(resolve_commitment))
-        .route("/deals/{id}/next-step", post(set_next_step))
-        .route("/deals/{id}/contacts", post(add_contact))
-        .route("/deals/{id}/contract", post(set_contract))
-        .route("/deals/{id}/needs", post(need_feature))
-        .route("/deals/{id}/close-date", post(set_close_date))
-        .route("/deals/{id}/close", post(close))
+        .route("/deals/{id}/next-step", post(write::<NextStepBody>))
+        .route("/deals/{id}/contacts", post(write::<ContactBody>))
+        .route("/deals/{id}/contract", post(write::<ContractBody>))
+        .route("/deals/{id}/needs", post(write::<NeedBody>))
+        .route("/deals/{id}/close-date", post(write::<CloseDateBody>))
+        .route("/deals/{id}/close", post(write::<CloseBody>))
         .route("/deals/{id}/draft/check", post(check_tone))
         .route("/deals/{id}/outbox", post(queue))
 }
@@ -579,41 +579,6 @@ async fn answered(
     }
 }
 
-async fn add_fact(
-    State(state): State<AppState>,
-    Now(now): Now,
-    Path(id): Path<String>,
-    body: Bytes,
-) -> Result<Response, PageError> {
-    let id = deal_id(&id)?;
-    let r = async {
-        let input = from_form::<FactBody>(&body)?.input()?;
-        record::add_fact(state.store(), state.caller(), id, input, now).await?;
-        Ok(Vec::new())
-    }
-    .await;
-    answered(&state, now, id, "words", &body, r).await
-}
-
-async fn add_commitment(
-    State(state): State<AppState>,
-    Now(now): Now,
-    Path(id): Path<String>,
-    body: Bytes,
-) -> Result<Response, PageError> {
-    let id = deal_id(&id)?;
-    let r = async {
-        let input = from_form::<CommitmentBody>(&body)?.input()?;
-        Ok(
-            record::add_commitment(state.store(), state.caller(), id, &input, now)
-                .await?
-                .warnings,
-        )
-    }
-    .await;
-    answered(&state, now, id, "commitments", &body, r).await
-}
-
 async fn resolve_commitment(
     State(state): State<AppState>,
     Now(now): Now,
@@ -631,7 +596,9 @@ async fn resolve_commitment(
     answered(&state, now, id, "commitments", &body, r).await
 }
 
-async fn set_next_step(
+/// A record form posted from the deal page: its use case run ([`DealForm::apply`]), then back
+/// to the deal.
+async fn write<F: DealForm>(
     State(state): State<AppState>,
     Now(now): Now,
     Path(id): Path<String>,
@@ -639,95 +606,11 @@ async fn set_next_step(
 ) -> Result<Response, PageError> {
     let id = deal_id(&id)?;
     let r = async {
-        let step = from_form::<NextStepBody>(&body)?.step(now)?;
-        Ok(
-            record::set_next_step(state.store(), state.caller(), id, &step)
-                .await?
-                .warnings,
-        )
+        let done = from_form::<F>(&body)?.apply(&state, id, now).await?;
+        Ok(done.warnings)
     }
     .await;
-    answered(&state, now, id, "next-step", &body, r).await
-}
-
-async fn add_contact(
-    State(state): State<AppState>,
-    Now(now): Now,
-    Path(id): Path<String>,
-    body: Bytes,
-) -> Result<Response, PageError> {
-    let id = deal_id(&id)?;
-    let r = async {
-        let input = from_form::<ContactBody>(&body)?.input(id)?;
-        record::add_contact(state.store(), state.caller(), input).await?;
-        Ok(Vec::new())
-    }
-    .await;
-    answered(&state, now, id, "contacts", &body, r).await
-}
-
-async fn set_contract(
-    State(state): State<AppState>,
-    Now(now): Now,
-    Path(id): Path<String>,
-    body: Bytes,
-) -> Result<Response, PageError> {
-    let id = deal_id(&id)?;
-    let r = async {
-        let contract = from_form::<ContractBody>(&body)?.contract()?;
-        record::set_contract(state.store(), state.caller(), id, &contract).await?;
-        Ok(Vec::new())
-    }
-    .await;
-    answered(&state, now, id, "contract", &body, r).await
-}
-
-async fn need_feature(
-    State(state): State<AppState>,
-    Now(now): Now,
-    Path(id): Path<String>,
-    body: Bytes,
-) -> Result<Response, PageError> {
-    let id = deal_id(&id)?;
-    let r = async {
-        let (feature, why) = from_form::<NeedBody>(&body)?.need()?;
-        record::need_feature(state.store(), state.caller(), id, &feature, why.as_deref()).await?;
-        Ok(Vec::new())
-    }
-    .await;
-    answered(&state, now, id, "needs", &body, r).await
-}
-
-async fn set_close_date(
-    State(state): State<AppState>,
-    Now(now): Now,
-    Path(id): Path<String>,
-    body: Bytes,
-) -> Result<Response, PageError> {
-    let id = deal_id(&id)?;
-    let r = async {
-        let date = from_form::<CloseDateBody>(&body)?.date()?;
-        record::set_close_date(state.store(), state.caller(), id, date, now).await?;
-        Ok(Vec::new())
-    }
-    .await;
-    answered(&state, now, id, "close-date", &body, r).await
-}
-
-async fn close(
-    State(state): State<AppState>,
-    Now(now): Now,
-    Path(id): Path<String>,
-    body: Bytes,
-) -> Result<Response, PageError> {
-    let id = deal_id(&id)?;
-    let r = async {
-        let closing = from_form::<CloseBody>(&body)?.closing(now)?;
-        record::close(state.store(), state.caller(), id, &closing, now).await?;
-        Ok(Vec::new())
-    }
-    .await;
-    answered(&state, now, id, "close", &body, r).await
+    answered(&state, now, id, F::SECTION, &body, r).await
 }
 
 /// The rep's draft text from a form: (play, subject, body).
