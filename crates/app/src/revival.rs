@@ -10,15 +10,15 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use rekindle_core::compose::{Composer, Draft};
 use rekindle_core::revival::{
-    Candidate, Outlook, Promotion, PromotionKind, Reason, Revival, Shipped, Subject, TriggerEvent,
-    TriggerKind, rank_one,
+    Candidate, Catalogue, Outlook, Promotion, PromotionKind, Reason, Revival, Shipped, Subject,
+    TriggerEvent, TriggerKind, rank_one,
 };
 use rekindle_core::time::date_of;
 use rekindle_core::{
-    ContactId, DealRecord, DealState, DealStatus, LostReason, Money, OutgoingId, ParseError,
-    assess, input,
+    ContactId, DealRecord, DealState, DealStatus, EventId, LostReason, Money, OutgoingId,
+    ParseError, assess, input,
 };
-use rekindle_store::{AccountWork, NewOutgoing, Occasion, Store};
+use rekindle_store::{AccountWork, NewOutgoing, Occasion, Store, StoreError};
 use serde::Serialize;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -230,8 +230,9 @@ pub struct Drafted {
     /// The outbox message it was queued as.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub queued: Option<OutgoingId>,
-    /// Asked to queue, the same message already waits in the outbox as this one (a draft or
-    /// approved): it is not queued twice.
+    /// The same message already waits in the outbox as this one (a draft or approved), when
+    /// the outbox was looked at (asked to queue, or an occasion read back): it is not queued
+    /// twice.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub waiting: Option<OutgoingId>,
 }
@@ -248,22 +249,39 @@ impl Drafted {
     }
 }
 
-/// Drafts for `candidates`; with `queue`, the messages to put in the outbox (by position in
-/// the list), for the caller to record in one transaction with what it records.
+/// What drafting does with the outbox.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Outbox {
+    /// Nothing: the drafts are only shown.
+    Leave,
+    /// Notes each draft whose message already waits there (`Drafted::waiting`); queues nothing.
+    Look,
+    /// Notes the waiting ones and queues the others.
+    Queue,
+}
+
+impl Outbox {
+    fn queue(queue: bool) -> Self {
+        if queue { Outbox::Queue } else { Outbox::Leave }
+    }
+}
+
+/// Drafts for `candidates`; with [`Outbox::Queue`], the messages to put in the outbox (by
+/// position in the list), for the caller to record in one transaction with what it records.
 async fn with_drafts(
     store: &Store,
     caller: &Caller,
     composer: &Composer,
     candidates: Vec<Candidate>,
-    queue: bool,
+    outbox: Outbox,
     now: Timestamp,
 ) -> Result<(Vec<Drafted>, Vec<(usize, NewOutgoing)>), AppError> {
     let mut to_queue = Vec::new();
     let policy = store.policy().await?;
-    let pending = if queue {
-        store.outbox(false).await?
-    } else {
+    let pending = if outbox == Outbox::Leave {
         Vec::new()
+    } else {
+        store.outbox(false).await?
     };
     let mut out = Vec::new();
     for candidate in candidates {
@@ -284,9 +302,9 @@ async fn with_drafts(
                 Err(e) => (None, Some(e.to_string())),
             };
         let mut waiting = None;
-        if let (Some(d), true) = (&draft, queue) {
+        if let (Some(d), false) = (&draft, outbox == Outbox::Leave) {
             waiting = twin(&pending, candidate.deal, d).map(|m| m.id);
-            if waiting.is_none() {
+            if waiting.is_none() && outbox == Outbox::Queue {
                 to_queue.push((out.len(), outgoing_of(store, caller, &record, d).await?));
             }
         }
@@ -301,21 +319,25 @@ async fn with_drafts(
     Ok((out, to_queue))
 }
 
-/// Records `occasion` and queues `to_queue` in one transaction, then notes the queued ids on
-/// the drafts. Returns how many events were new.
+/// Drafts `found` and records `occasion` with, when `queue`, the drafts not already waiting
+/// in the outbox, in one transaction; the queued ids are noted on the drafts.
 async fn record(
     store: &Store,
+    caller: &Caller,
+    composer: &Composer,
     occasion: Occasion<'_>,
-    drafted: &mut [Drafted],
-    to_queue: Vec<(usize, NewOutgoing)>,
+    found: Vec<Candidate>,
+    queue: bool,
     now: Timestamp,
-) -> Result<usize, AppError> {
+) -> Result<Vec<Drafted>, AppError> {
+    let (mut drafted, to_queue) =
+        with_drafts(store, caller, composer, found, Outbox::queue(queue), now).await?;
     let messages: Vec<NewOutgoing> = to_queue.iter().map(|(_, m)| m.clone()).collect();
-    let (added, ids) = store.record_occasion(occasion, &messages, now).await?;
+    let (_, ids) = store.record_occasion(occasion, &messages, now).await?;
     for ((at, _), id) in to_queue.iter().zip(ids) {
         drafted[*at].queued = Some(id);
     }
-    Ok(added)
+    Ok(drafted)
 }
 
 /// The revival queue at `now`: the best `n` candidates (the ones best left buried too, with
@@ -362,15 +384,12 @@ pub async fn revive(
     let candidates = match drafting {
         Drafting::None => found.kept.into_iter().map(Drafted::bare).collect(),
         Drafting::Draft(c) => {
-            with_drafts(store, caller, c, found.kept, false, now)
+            with_drafts(store, caller, c, found.kept, Outbox::Leave, now)
                 .await?
                 .0
         }
         Drafting::Queue(c) => {
-            let (mut drafted, to_queue) =
-                with_drafts(store, caller, c, found.kept, true, now).await?;
-            record(store, Occasion::Ranked, &mut drafted, to_queue, now).await?;
-            drafted
+            record(store, caller, c, Occasion::Ranked, found.kept, true, now).await?
         }
     };
     Ok(Revived {
@@ -402,8 +421,30 @@ pub struct FeatureShipped {
     pub deals: Vec<Drafted>,
 }
 
+/// The lost or dark deals that needed `shipped` (filed under its catalogue name), ranked best
+/// first as if it were recorded (recorded already, nothing changes).
+async fn needing(
+    store: &Store,
+    caller: &Caller,
+    catalogue: Catalogue,
+    shipped: &Shipped,
+    now: Timestamp,
+) -> Result<Vec<Candidate>, AppError> {
+    let wanted = shipped.feature.clone();
+    let keep: Arc<dyn Fn(&Candidate) -> bool + Send + Sync> = Arc::new(
+        move |c| matches!(&c.occasion, Revival::FeatureShipped { feature, .. } if catalogue.file_under(feature) == wanted),
+    );
+    let pending = Pending::Shipped(shipped.clone());
+    Ok(
+        candidates(store, caller, now, Keep::Matching(keep), pending)
+            .await?
+            .kept,
+    )
+}
+
 /// Records that a feature shipped on `on` (default: today) and drafts the deals that needed
 /// it; with `queue`, their drafts go to the outbox in the same transaction.
+/// [`feature_reopens`] reads the same answer back without recording anything.
 ///
 /// Errors: the store's.
 pub async fn feature_shipped(
@@ -422,24 +463,43 @@ pub async fn feature_shipped(
         feature: feature.clone(),
         on,
     };
-    let wanted = feature.clone();
-    let keep: Arc<dyn Fn(&Candidate) -> bool + Send + Sync> = Arc::new(
-        move |c| matches!(&c.occasion, Revival::FeatureShipped { feature, .. } if catalogue.file_under(feature) == wanted),
-    );
-    let pending = Pending::Shipped(shipped.clone());
-    let found = candidates(store, caller, now, Keep::Matching(keep), pending)
-        .await?
-        .kept;
-    let (mut deals, to_queue) = with_drafts(store, caller, composer, found, queue, now).await?;
-    record(
-        store,
-        Occasion::Shipped(&shipped),
-        &mut deals,
-        to_queue,
-        now,
-    )
-    .await?;
+    let found = needing(store, caller, catalogue, &shipped, now).await?;
+    let occasion = Occasion::Shipped(&shipped);
+    let deals = record(store, caller, composer, occasion, found, queue, now).await?;
     Ok(FeatureShipped { feature, on, deals })
+}
+
+/// A feature recorded as shipped (by any name the catalogue files under it) and the lost or
+/// dark deals that needed it, ranked at `now`, with their drafts, each draft's message noted
+/// when it already waits in the outbox (`Drafted::waiting`): what [`feature_shipped`]
+/// answered, read back. Records and queues nothing.
+///
+/// Errors: `NotFound` for a feature not recorded as shipped; the store's.
+pub async fn feature_reopens(
+    store: &Store,
+    caller: &Caller,
+    composer: &Composer,
+    name: &str,
+    now: Timestamp,
+) -> Result<FeatureShipped, AppError> {
+    let catalogue = store.catalogue().await?;
+    let feature = catalogue.file_under(name);
+    let shipped = store
+        .shipped()
+        .await?
+        .into_iter()
+        .find(|s| s.feature == feature)
+        .ok_or_else(|| StoreError::NotFound {
+            what: "shipped feature",
+            key: name.to_string(),
+        })?;
+    let found = needing(store, caller, catalogue, &shipped, now).await?;
+    let (deals, _) = with_drafts(store, caller, composer, found, Outbox::Look, now).await?;
+    Ok(FeatureShipped {
+        feature,
+        on: shipped.on,
+        deals,
+    })
 }
 
 /// A trigger event, as the rep gives it.
@@ -523,6 +583,8 @@ impl EventInput {
 /// A trigger event recorded, the deals it reopens (with their drafts) and those it counted
 /// for below the bar.
 pub struct EventAdded {
+    /// The id it is recorded under (new, or the same event's recorded before).
+    pub id: EventId,
     pub event: TriggerEvent,
     pub reopens: Vec<Drafted>,
     pub not_enough: Vec<Candidate>,
@@ -554,34 +616,68 @@ pub async fn add_event(
         &input.source,
         input.note.as_deref(),
     )?;
+    let (reopened, not_enough) = reopened_by(store, caller, &e, now).await?;
+    let occasion = Occasion::Events(std::slice::from_ref(&e));
+    let reopens = record(store, caller, composer, occasion, reopened, queue, now).await?;
+    let id = store.event_id(&e).await?.ok_or_else(|| {
+        AppError::Internal(format!(
+            "the {} at {} on {} was not found once recorded",
+            e.kind, e.account, e.on
+        ))
+    })?;
+    Ok(EventAdded {
+        id,
+        event: e,
+        reopens,
+        not_enough,
+    })
+}
+
+/// The lost or dark deals `e` reopens (it is their occasion, even when an older reason scores
+/// higher), ranked best first as if it were recorded, and those it counts for below the bar.
+async fn reopened_by(
+    store: &Store,
+    caller: &Caller,
+    e: &TriggerEvent,
+    now: Timestamp,
+) -> Result<(Vec<Candidate>, Vec<Candidate>), AppError> {
     let occasion = Revival::Trigger { event: e.clone() };
     let wanted = occasion.clone();
     let keep: Arc<dyn Fn(&Candidate) -> bool + Send + Sync> =
         Arc::new(move |c| c.has_occasion(&wanted));
     let pending = Pending::Event(e.clone());
-    let found: Vec<Candidate> = candidates(store, caller, now, Keep::Matching(keep), pending)
-        .await?
-        .kept
-        .into_iter()
-        .map(|mut c| {
-            c.come_back_with(occasion.clone());
-            c
-        })
-        .collect();
-    let (reopened, not_enough): (Vec<Candidate>, Vec<Candidate>) =
-        found.into_iter().partition(|c| !c.leave_buried);
-    let (mut reopens, to_queue) =
-        with_drafts(store, caller, composer, reopened, queue, now).await?;
-    record(
-        store,
-        Occasion::Events(std::slice::from_ref(&e)),
-        &mut reopens,
-        to_queue,
-        now,
+    Ok(
+        candidates(store, caller, now, Keep::Matching(keep), pending)
+            .await?
+            .kept
+            .into_iter()
+            .map(|mut c| {
+                c.come_back_with(occasion.clone());
+                c
+            })
+            .partition(|c| !c.leave_buried),
     )
-    .await?;
+}
+
+/// The trigger event recorded as `id` and the lost or dark deals it reopens, ranked at `now`,
+/// with their drafts, each draft's message noted when it already waits in the outbox
+/// (`Drafted::waiting`), and those it counts for below the bar: what [`add_event`] answered,
+/// read back. Records and queues nothing.
+///
+/// Errors: `NotFound` for an unknown id; the store's.
+pub async fn event_reopens(
+    store: &Store,
+    caller: &Caller,
+    composer: &Composer,
+    id: EventId,
+    now: Timestamp,
+) -> Result<EventAdded, AppError> {
+    let event = store.event(id).await?;
+    let (reopened, not_enough) = reopened_by(store, caller, &event, now).await?;
+    let (reopens, _) = with_drafts(store, caller, composer, reopened, Outbox::Look, now).await?;
     Ok(EventAdded {
-        event: e,
+        id,
+        event,
         reopens,
         not_enough,
     })
@@ -694,21 +790,35 @@ pub async fn add_promotion(
             .transpose()?,
     };
     promotion.check(&store.policy().await?.pipeline)?;
-    let running = promotion.is_running(date_of(now));
+    let (running, found) = qualified(store, caller, &promotion, now).await?;
+    let occasion = Occasion::Promotion(&promotion);
+    let deals = record(store, caller, composer, occasion, found, queue, now).await?;
+    Ok(PromotionAdded {
+        promotion,
+        running,
+        deals,
+    })
+}
+
+/// Whether `promotion` runs at `now` and, when it does, the deals on the verge it qualifies,
+/// ranked best first as if it were recorded.
+async fn qualified(
+    store: &Store,
+    caller: &Caller,
+    promotion: &Promotion,
+    now: Timestamp,
+) -> Result<(bool, Vec<Candidate>), AppError> {
+    if !promotion.is_running(date_of(now)) {
+        return Ok((false, Vec::new()));
+    }
     let occasion = Revival::Promotion {
         promotion: promotion.clone(),
     };
     let wanted = occasion.clone();
     let keep: Arc<dyn Fn(&Candidate) -> bool + Send + Sync> =
         Arc::new(move |c| !c.leave_buried && c.has_occasion(&wanted));
-    let found: Vec<Candidate> = if running {
-        candidates(
-            store,
-            caller,
-            now,
-            Keep::Matching(keep),
-            Pending::Promotion(promotion.clone()),
-        )
+    let pending = Pending::Promotion(promotion.clone());
+    let found = candidates(store, caller, now, Keep::Matching(keep), pending)
         .await?
         .kept
         .into_iter()
@@ -716,19 +826,26 @@ pub async fn add_promotion(
             c.come_back_with(occasion.clone());
             c
         })
-        .collect()
-    } else {
-        Vec::new()
-    };
-    let (mut deals, to_queue) = with_drafts(store, caller, composer, found, queue, now).await?;
-    record(
-        store,
-        Occasion::Promotion(&promotion),
-        &mut deals,
-        to_queue,
-        now,
-    )
-    .await?;
+        .collect();
+    Ok((true, found))
+}
+
+/// The promotion recorded as `name`, whether it runs at `now`, and the deals on the verge it
+/// qualifies then, ranked, with their drafts, each draft's message noted when it already
+/// waits in the outbox (`Drafted::waiting`): what [`add_promotion`] answered, read back.
+/// Records and queues nothing.
+///
+/// Errors: `NotFound` for a promotion not recorded; the store's.
+pub async fn promotion_reopens(
+    store: &Store,
+    caller: &Caller,
+    composer: &Composer,
+    name: &str,
+    now: Timestamp,
+) -> Result<PromotionAdded, AppError> {
+    let promotion = store.promotion(name.trim()).await?;
+    let (running, found) = qualified(store, caller, &promotion, now).await?;
+    let (deals, _) = with_drafts(store, caller, composer, found, Outbox::Look, now).await?;
     Ok(PromotionAdded {
         promotion,
         running,

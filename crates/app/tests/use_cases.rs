@@ -208,3 +208,69 @@ async fn a_failure_about_an_input_names_it_without_a_front_ends_flag() {
         );
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_occasion_read_back_answers_what_recording_it_did_and_changes_nothing() {
+    use rekindle_app::revival::{self, EventInput, Words};
+    use rekindle_core::EventId;
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let (store, now) = demo_store(&dir).await;
+    let me = Caller::local();
+    let composer = Composer::builtin();
+    let ranked = revival::revive(&store, &me, 100, false, revival::Drafting::None, now)
+        .await
+        .expect("the queue");
+    let account = ranked.candidates[0].candidate.account.clone();
+    let words = Words::new(vec![
+        ("account", Some(account.as_str())),
+        ("kind", Some("funding")),
+        ("source", Some("a call")),
+    ]);
+    let input = EventInput::parse(&words).expect("an event");
+    let added = revival::add_event(&store, &me, composer, input, true, now)
+        .await
+        .expect("recorded");
+    assert!(
+        !added.reopens.is_empty(),
+        "{account}: the event reopens its deal"
+    );
+    let messages = store.outbox(true).await.expect("the outbox").len();
+    let events = store
+        .events_since(jiff::civil::date(1900, 1, 1))
+        .await
+        .expect("events");
+
+    // Read back twice: the same deals, each queued message now waiting; nothing recorded.
+    for _ in 0..2 {
+        let back = revival::event_reopens(&store, &me, composer, added.id, now)
+            .await
+            .expect("read back");
+        assert_eq!((back.id, &back.event), (added.id, &added.event));
+        let deals = |d: &[revival::Drafted]| d.iter().map(|d| d.candidate.deal).collect::<Vec<_>>();
+        assert_eq!(deals(&back.reopens), deals(&added.reopens));
+        let queued: Vec<_> = added.reopens.iter().map(|d| d.queued).collect();
+        let waiting: Vec<_> = back.reopens.iter().map(|d| d.waiting).collect();
+        assert_eq!(waiting, queued);
+        assert!(back.reopens.iter().all(|d| d.queued.is_none()));
+        assert_eq!(back.not_enough.len(), added.not_enough.len());
+    }
+    assert_eq!(
+        store.outbox(true).await.expect("the outbox").len(),
+        messages
+    );
+    assert_eq!(
+        store
+            .events_since(jiff::civil::date(1900, 1, 1))
+            .await
+            .expect("events"),
+        events
+    );
+
+    // What was never recorded is not found.
+    let unknown = revival::event_reopens(&store, &me, composer, EventId(999_999), now).await;
+    assert_eq!(unknown.err().map(|e| e.kind()), Some(ErrorKind::NotFound));
+    let unknown = revival::feature_reopens(&store, &me, composer, "warp drive", now).await;
+    assert_eq!(unknown.err().map(|e| e.kind()), Some(ErrorKind::NotFound));
+    let unknown = revival::promotion_reopens(&store, &me, composer, "Nope", now).await;
+    assert_eq!(unknown.err().map(|e| e.kind()), Some(ErrorKind::NotFound));
+}

@@ -148,6 +148,7 @@ pub async fn event(g: &Global, command: EventCommand) -> Result<ExitCode> {
                 event: e,
                 reopens: drafted,
                 not_enough: not,
+                ..
             } = revival::add_event(&store, &caller, &composer, input, a.queue, now).await?;
             if g.json {
                 print_json(

@@ -47,6 +47,10 @@ id_type!(
     OutgoingId, "O"
 );
 id_type!(
+    /// A trigger event recorded at an account (a funding round, a promotion, a new leader).
+    EventId, "E"
+);
+id_type!(
     /// A logged activity (call, email, meeting...).
     ActivityId, "A"
 );

@@ -32,7 +32,9 @@ pub mod time;
 pub use assess::{Assessment, DealState, assess, assess_all};
 pub use email::EmailAddress;
 pub use error::ParseError;
-pub use ids::{ActivityId, CommitmentId, ContactId, DealId, FactId, OutgoingId, ReadingId};
+pub use ids::{
+    ActivityId, CommitmentId, ContactId, DealId, EventId, FactId, OutgoingId, ReadingId,
+};
 pub use money::{Currency, Money};
 pub use norms::{Median, Norms, NormsBuilder};
 pub use policy::{Pipeline, Policy, StageDef};

@@ -5,7 +5,7 @@
 use crate::{Result, Store, StoreError};
 use rekindle_core::revival::{Catalogue, Shipped, TriggerEvent, TriggerKind, features::key};
 use rekindle_core::time::parse_date;
-use rekindle_core::{ContactId, ParseError};
+use rekindle_core::{ContactId, EventId, ParseError};
 use sqlx::Row;
 
 impl Store {
@@ -146,37 +146,77 @@ async fn insert_promotion(
     Ok(())
 }
 
+/// A trigger event's columns, in the order [`event_of`] reads them (`t`: the event, `a`: its
+/// account).
+const EVENT_COLUMNS: &str = "SELECT a.name, t.contact_id, t.kind, t.on_date, t.source, t.note, t.id
+     FROM trigger_events t JOIN accounts a ON a.id = t.account_id";
+
+/// A trigger event from its row ([`EVENT_COLUMNS`]).
+///
+/// Errors: [`StoreError::Corrupt`] for a kind or date that does not parse.
+fn event_of(r: &sqlx::any::AnyRow) -> Result<TriggerEvent> {
+    let id: i64 = r.try_get(6)?;
+    let bad = |e: ParseError| StoreError::Corrupt {
+        table: "trigger_events",
+        id,
+        detail: e.to_string(),
+    };
+    let kind: String = r.try_get(2)?;
+    let on: String = r.try_get(3)?;
+    Ok(TriggerEvent {
+        account: r.try_get(0)?,
+        contact: r.try_get::<Option<i64>, _>(1)?.map(ContactId),
+        kind: TriggerKind::parse(&kind).map_err(bad)?,
+        on: parse_date("on_date", &on).map_err(bad)?,
+        source: r.try_get(4)?,
+        note: r.try_get(5)?,
+    })
+}
+
 impl Store {
     /// Every trigger event on or after `since` (ISO date), oldest first.
     pub async fn events_since(&self, since: jiff::civil::Date) -> Result<Vec<TriggerEvent>> {
-        let rows = sqlx::query(
-            "SELECT a.name, t.contact_id, t.kind, t.on_date, t.source, t.note, t.id
-             FROM trigger_events t JOIN accounts a ON a.id = t.account_id
-             WHERE t.on_date >= $1 ORDER BY t.on_date, t.id",
-        )
+        // Constants joined: the values are bound.
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "{EVENT_COLUMNS} WHERE t.on_date >= $1 ORDER BY t.on_date, t.id"
+        )))
         .bind(since.to_string())
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|r| {
-                let id: i64 = r.try_get(6)?;
-                let bad = |e: ParseError| StoreError::Corrupt {
-                    table: "trigger_events",
-                    id,
-                    detail: e.to_string(),
-                };
-                let kind: String = r.try_get(2)?;
-                let on: String = r.try_get(3)?;
-                Ok(TriggerEvent {
-                    account: r.try_get(0)?,
-                    contact: r.try_get::<Option<i64>, _>(1)?.map(ContactId),
-                    kind: TriggerKind::parse(&kind).map_err(bad)?,
-                    on: parse_date("on_date", &on).map_err(bad)?,
-                    source: r.try_get(4)?,
-                    note: r.try_get(5)?,
-                })
-            })
-            .collect()
+        rows.iter().map(event_of).collect()
+    }
+
+    /// The trigger event recorded as `id`.
+    ///
+    /// Errors: [`StoreError::NotFound`] naming the id.
+    pub async fn event(&self, id: EventId) -> Result<TriggerEvent> {
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "{EVENT_COLUMNS} WHERE t.id = $1"
+        )))
+        .bind(id.0)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or_else(|| StoreError::NotFound {
+            what: "trigger event",
+            key: id.to_string(),
+        })?;
+        event_of(&row)
+    }
+
+    /// The id `event` is recorded under: the one event with its account, kind, date and
+    /// source (each is recorded once), or `None` when it is not recorded.
+    pub async fn event_id(&self, event: &TriggerEvent) -> Result<Option<EventId>> {
+        let row = sqlx::query(
+            "SELECT t.id FROM trigger_events t JOIN accounts a ON a.id = t.account_id
+             WHERE a.name = $1 AND t.kind = $2 AND t.on_date = $3 AND t.source = $4",
+        )
+        .bind(event.account.clone())
+        .bind(event.kind.as_str().to_string())
+        .bind(event.on.to_string())
+        .bind(event.source.clone())
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|r| Ok(EventId(r.try_get(0)?))).transpose()
     }
 
     /// Records that a feature shipped (by its catalogue name).
@@ -266,6 +306,18 @@ impl Store {
     }
 }
 
+/// A promotion from its stored definition (JSON).
+///
+/// Errors: [`StoreError::Corrupt`] for a definition that does not read back.
+fn promotion_of(r: &sqlx::any::AnyRow) -> Result<rekindle_core::revival::Promotion> {
+    let text: String = r.try_get(0)?;
+    serde_json::from_str(&text).map_err(|e| StoreError::Corrupt {
+        table: "promotions",
+        id: 0,
+        detail: e.to_string(),
+    })
+}
+
 impl Store {
     /// Promotions running on `day`.
     pub async fn promotions_on(
@@ -278,15 +330,21 @@ impl Store {
         .bind(day.to_string())
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|r| {
-                let text: String = r.try_get(0)?;
-                serde_json::from_str(&text).map_err(|e| StoreError::Corrupt {
-                    table: "promotions",
-                    id: 0,
-                    detail: e.to_string(),
-                })
-            })
-            .collect()
+        rows.iter().map(promotion_of).collect()
+    }
+
+    /// The promotion recorded as `name` (its name exactly, as recorded), running or not.
+    ///
+    /// Errors: [`StoreError::NotFound`] naming it.
+    pub async fn promotion(&self, name: &str) -> Result<rekindle_core::revival::Promotion> {
+        let row = sqlx::query("SELECT definition FROM promotions WHERE name = $1")
+            .bind(name.to_string())
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or_else(|| StoreError::NotFound {
+                what: "promotion",
+                key: name.to_string(),
+            })?;
+        promotion_of(&row)
     }
 }

@@ -1,8 +1,12 @@
 //! Revive: the lost, nurtured and dark deals worth coming back to, ranked (`revival::revive`),
 //! each with every factor's points and why and the occasion to come back with; the deals best
 //! left buried; and the forms that record an occasion (a feature shipped, a trigger event, a
-//! promotion) whose answer lists the deals it reopens, with their drafts (`rekindle feature
-//! shipped`, `event add`, `promo add`).
+//! promotion: `rekindle feature shipped`, `event add`, `promo add`). Each form answers with a
+//! redirect (303, POST/redirect/GET) to the page naming the occasion recorded
+//! (`?shipped=<feature>`, `?event=<E12>`, `?promotion=<name>`), which reads back, changing
+//! nothing, the deals it reopens with their drafts and whether each waits in the outbox
+//! (`revival::feature_reopens`, `event_reopens`, `promotion_reopens`): a reload posts nothing
+//! again.
 
 use super::today::render_failed;
 use super::view::{self, Chrome};
@@ -11,8 +15,8 @@ use crate::clock::Now;
 use crate::error::PageError;
 use askama::Template;
 use axum::Router;
-use axum::extract::State;
-use axum::response::Html;
+use axum::extract::{Query, State};
+use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use jiff::Timestamp;
 use rekindle_app::AppError;
@@ -21,7 +25,7 @@ use rekindle_app::revival::{
 };
 use rekindle_core::compose::Composer;
 use rekindle_core::revival::{Candidate, Factor, PromotionKind, TriggerKind};
-use rekindle_core::{LostReason, input};
+use rekindle_core::{EventId, LostReason, ParseError, input};
 use serde::Deserialize;
 
 pub fn routes() -> Router<AppState> {
@@ -55,8 +59,8 @@ pub struct CandidateView {
     pub draft_subject: String,
     pub draft_body: String,
     pub no_draft: String,
-    pub queued: String,
-    /// The same message already waits in the outbox as this one (a form posted again).
+    /// The outbox message with the same draft, waiting for the rep's approval (queued by the
+    /// form, or before).
     pub waiting: String,
 }
 
@@ -80,7 +84,6 @@ impl CandidateView {
             draft_subject: String::new(),
             draft_body: String::new(),
             no_draft: String::new(),
-            queued: String::new(),
             waiting: String::new(),
         }
     }
@@ -92,8 +95,11 @@ impl CandidateView {
             v.draft_body = draft.body.clone();
         }
         v.no_draft = d.no_draft.clone().unwrap_or_default();
-        v.queued = d.queued.map(|q| q.to_string()).unwrap_or_default();
-        v.waiting = d.waiting.map(|w| w.to_string()).unwrap_or_default();
+        v.waiting = d
+            .queued
+            .or(d.waiting)
+            .map(|w| w.to_string())
+            .unwrap_or_default();
         v
     }
 }
@@ -106,10 +112,83 @@ pub fn factor_name(f: Factor) -> String {
         .unwrap_or_default()
 }
 
-/// What a recorded occasion reopened.
+/// What a recorded occasion reopens.
 pub struct Outcome {
     pub headline: String,
     pub deals: Vec<CandidateView>,
+}
+
+impl Outcome {
+    /// A shipped feature: its name, the day it shipped and the deals that needed it.
+    fn shipped(shipped: &FeatureShipped) -> Self {
+        let headline = if shipped.deals.is_empty() {
+            format!(
+                "{} shipped on {}: no lost or dark deal that needed it may be written to now.",
+                shipped.feature, shipped.on
+            )
+        } else {
+            format!(
+                "{} shipped on {}: it reopens {} that needed it.",
+                shipped.feature,
+                shipped.on,
+                deals(shipped.deals.len())
+            )
+        };
+        Outcome {
+            headline,
+            deals: shipped.deals.iter().map(CandidateView::drafted).collect(),
+        }
+    }
+
+    /// A trigger event: its kind, account and day, the deals it reopens and how many more it
+    /// counts for below the bar.
+    fn event(added: &EventAdded) -> Self {
+        let e = &added.event;
+        Outcome {
+            headline: format!(
+                "Recorded {} at {} on {}: it reopens {}{}.",
+                view::words(e.kind.as_str()),
+                e.account,
+                e.on,
+                deals(added.reopens.len()),
+                if added.not_enough.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({} more below the bar)", added.not_enough.len())
+                }
+            ),
+            deals: added.reopens.iter().map(CandidateView::drafted).collect(),
+        }
+    }
+
+    /// A promotion: its name and window, and the deals on the verge it qualifies while it
+    /// runs.
+    fn promotion(added: &PromotionAdded) -> Self {
+        let p = &added.promotion;
+        let headline = if !added.running {
+            format!(
+                "Recorded {}: it runs from {} to {}; the queue picks it up then.",
+                p.name, p.from, p.until
+            )
+        } else {
+            format!(
+                "Recorded {}, running from {} to {}: {} on the verge {}.",
+                p.name,
+                p.from,
+                p.until,
+                deals(added.deals.len()),
+                if added.deals.len() == 1 {
+                    "qualifies"
+                } else {
+                    "qualify"
+                }
+            )
+        };
+        Outcome {
+            headline,
+            deals: added.deals.iter().map(CandidateView::drafted).collect(),
+        }
+    }
 }
 
 #[derive(Template)]
@@ -164,8 +243,69 @@ async fn render(
     Ok(Html(page.render().map_err(render_failed)?))
 }
 
-async fn page(State(state): State<AppState>, Now(now): Now) -> Result<Html<String>, PageError> {
-    render(&state, now, None).await
+/// The outcome the page's query names, read back without changing anything: `shipped=` a
+/// feature recorded as shipped (by any name the catalogue files under it), `event=` a trigger
+/// event by id (`E12` or `12`), or `promotion=` a promotion by its name; at most one. Other
+/// parameters (`now`) are not the outcome's.
+///
+/// Errors: `Invalid` (422) for a malformed name or id or more than one occasion; `NotFound`
+/// (404) for one not recorded; the store's.
+async fn outcome_of(
+    state: &AppState,
+    query: &[(String, String)],
+    now: Timestamp,
+) -> Result<Option<Outcome>, AppError> {
+    let (store, caller) = (state.store(), state.caller());
+    let named: Vec<(&str, &str)> = query
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .filter(|(k, _)| ["shipped", "event", "promotion"].contains(k))
+        .collect();
+    Ok(Some(match named.as_slice() {
+        [] => return Ok(None),
+        [("shipped", name)] => {
+            let name = input::feature_name("shipped", name)?;
+            Outcome::shipped(
+                &revival::feature_reopens(store, caller, composer(), &name, now).await?,
+            )
+        }
+        [("event", id)] => {
+            let id: EventId = id
+                .parse()
+                .map_err(|e: ParseError| ParseError::new("event", *id, &e.expected))?;
+            Outcome::event(&revival::event_reopens(store, caller, composer(), id, now).await?)
+        }
+        [(_, name)] => {
+            let name = input::line("promotion", name)?;
+            Outcome::promotion(
+                &revival::promotion_reopens(store, caller, composer(), &name, now).await?,
+            )
+        }
+        [(first, _), ..] => {
+            return Err(ParseError::new(
+                *first,
+                "",
+                "one occasion at a time: shipped, event or promotion",
+            )
+            .into());
+        }
+    }))
+}
+
+async fn page(
+    State(state): State<AppState>,
+    Now(now): Now,
+    Query(query): Query<Vec<(String, String)>>,
+) -> Result<Html<String>, PageError> {
+    let outcome = outcome_of(&state, &query, now).await?;
+    render(&state, now, outcome).await
+}
+
+/// The page showing the occasion `key` names (`shipped`, `event`, `promotion`) recorded as
+/// `value`: a 303 to it.
+fn show(key: &str, value: &str) -> Response {
+    let query = serde_urlencoded::to_string([(key, value)]).unwrap_or_default();
+    Redirect::to(&format!("/revive?{query}")).into_response()
 }
 
 /// The built-in templates (the server takes no `--templates` folder).
@@ -246,26 +386,9 @@ async fn feature(
     State(state): State<AppState>,
     Now(now): Now,
     axum::Form(f): axum::Form<FeatureForm>,
-) -> Result<Html<String>, PageError> {
+) -> Result<Response, PageError> {
     let shipped = ship(&state, &f.name, Some(&f.on), !f.queue.is_empty(), now).await?;
-    let headline = if shipped.deals.is_empty() {
-        format!(
-            "{} shipped on {}: no lost or dark deal that needed it may be written to now.",
-            shipped.feature, shipped.on
-        )
-    } else {
-        format!(
-            "{} shipped on {}: it reopens {} that needed it.",
-            shipped.feature,
-            shipped.on,
-            deals(shipped.deals.len())
-        )
-    };
-    let outcome = Outcome {
-        headline,
-        deals: shipped.deals.iter().map(CandidateView::drafted).collect(),
-    };
-    render(&state, now, Some(outcome)).await
+    Ok(show("shipped", &shipped.feature))
 }
 
 #[derive(Deserialize)]
@@ -290,7 +413,7 @@ async fn event(
     State(state): State<AppState>,
     Now(now): Now,
     axum::Form(f): axum::Form<EventForm>,
-) -> Result<Html<String>, PageError> {
+) -> Result<Response, PageError> {
     let words = Words::new(vec![
         ("account", Some(f.account.as_str())),
         ("contact", Some(f.contact.as_str())),
@@ -300,30 +423,14 @@ async fn event(
         ("note", Some(f.note.as_str())),
     ]);
     let added = record_event(&state, &words, !f.queue.is_empty(), now).await?;
-    let e = &added.event;
-    let outcome = Outcome {
-        headline: format!(
-            "Recorded {} at {} on {}: it reopens {}{}.",
-            view::words(e.kind.as_str()),
-            e.account,
-            e.on,
-            deals(added.reopens.len()),
-            if added.not_enough.is_empty() {
-                String::new()
-            } else {
-                format!(" ({} more below the bar)", added.not_enough.len())
-            }
-        ),
-        deals: added.reopens.iter().map(CandidateView::drafted).collect(),
-    };
-    render(&state, now, Some(outcome)).await
+    Ok(show("event", &added.id.to_string()))
 }
 
 async fn promotion(
     State(state): State<AppState>,
     Now(now): Now,
     axum::Form(fields): axum::Form<Vec<(String, String)>>,
-) -> Result<Html<String>, PageError> {
+) -> Result<Response, PageError> {
     let one = |k: &str| fields.iter().find(|(f, _)| f == k).map(|(_, v)| v.as_str());
     let reasons: Vec<&str> = fields
         .iter()
@@ -346,27 +453,5 @@ async fn promotion(
         .collect(),
     );
     let added = record_promotion(&state, &words, &reasons, one("queue").is_some(), now).await?;
-    let p = &added.promotion;
-    let headline = if !added.running {
-        format!(
-            "Recorded {}: it runs from {} to {}; the queue picks it up then.",
-            p.name, p.from, p.until
-        )
-    } else {
-        format!(
-            "Recorded {}: {} on the verge {}.",
-            p.name,
-            deals(added.deals.len()),
-            if added.deals.len() == 1 {
-                "qualifies"
-            } else {
-                "qualify"
-            }
-        )
-    };
-    let outcome = Outcome {
-        headline,
-        deals: added.deals.iter().map(CandidateView::drafted).collect(),
-    };
-    render(&state, now, Some(outcome)).await
+    Ok(show("promotion", &added.promotion.name))
 }
