@@ -6,6 +6,8 @@
 //! same record updates it), and only what matters to the engine. [`merge`] is the three-way
 //! rule of every upsert: a field the CRM changed since the last import is taken, unless the
 //! rep changed it too, which is a conflict the caller settles (`Prefer`) and reports.
+//! [`merge_status`] adds the one conflict a field alone cannot show: the CRM closed a deal the
+//! rep moved on here since the last import.
 
 use crate::{ActivityKind, DealStatus, Direction, FactKind, LostReason, Money, Outcome, Role};
 use jiff::Timestamp;
@@ -144,6 +146,32 @@ pub fn merge<T: PartialEq>(
     }
 }
 
+/// The three-way rule for a deal's status (`merge` on it), with one conflict more: the CRM
+/// closed the deal (won or lost) since the last import while the rep moved its stage here
+/// since then. The rep's move says the deal is alive; the CRM's close says it is over. Each
+/// side changed a different field, so `merge` alone would take the close and silently undo
+/// the rep's work; both changed the deal's fate, so it is a conflict, settled by `prefer` and
+/// reported.
+///
+/// `before` is the stage and status the last import brought in (none on a first import),
+/// `local` the stage and status now in Rekindle, `incoming` the CRM's status now.
+pub fn merge_status(
+    before: Option<(&str, DealStatus)>,
+    local: (&str, DealStatus),
+    incoming: DealStatus,
+    prefer: Prefer,
+) -> FieldMerge {
+    let plain = merge(before.as_ref().map(|b| &b.1), &local.1, &incoming, prefer);
+    let closes = matches!(incoming, DealStatus::Won | DealStatus::Lost);
+    let moved_here = before.is_some_and(|(stage, _)| stage != local.0);
+    match plain {
+        FieldMerge::Take if closes && moved_here => FieldMerge::Conflict {
+            take: prefer == Prefer::Crm,
+        },
+        other => other,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -168,5 +196,59 @@ mod tests {
         );
         // A first import takes what the CRM says.
         assert_eq!(merge(None, &2, &3, p), FieldMerge::Take);
+    }
+
+    #[test]
+    fn a_close_in_the_crm_over_a_stage_the_rep_moved_is_a_conflict() {
+        use DealStatus::*;
+        use FieldMerge::*;
+        let before = Some(("demo", Open));
+        // (before, the stage here, the CRM's status, preference, the merge)
+        let cases = [
+            // The rep moved the deal on, the CRM closed it: a conflict either way it goes.
+            (
+                before,
+                "proposal",
+                Won,
+                Prefer::Local,
+                Conflict { take: false },
+            ),
+            (
+                before,
+                "proposal",
+                Lost,
+                Prefer::Local,
+                Conflict { take: false },
+            ),
+            (
+                before,
+                "proposal",
+                Won,
+                Prefer::Crm,
+                Conflict { take: true },
+            ),
+            (
+                before,
+                "proposal",
+                Lost,
+                Prefer::Crm,
+                Conflict { take: true },
+            ),
+            // The stage untouched here: the CRM's close is taken.
+            (before, "demo", Won, Prefer::Local, Take),
+            // Moved here, but the CRM did not close it: nothing to settle.
+            (before, "proposal", Open, Prefer::Local, Keep),
+            // Nurtured in the CRM is not a close: taken as `merge` says.
+            (before, "proposal", Nurture, Prefer::Local, Take),
+            // A first import has nothing to compare with.
+            (None, "proposal", Won, Prefer::Local, Take),
+        ];
+        for (before, stage, incoming, prefer, expected) in cases {
+            assert_eq!(
+                merge_status(before, (stage, Open), incoming, prefer),
+                expected,
+                "{before:?}, here {stage}, the CRM {incoming:?}, {prefer:?}"
+            );
+        }
     }
 }
