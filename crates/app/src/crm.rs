@@ -1,15 +1,21 @@
 //! Bringing a team's CRM export in: `import` reads HubSpot, Salesforce or Pipedrive export
 //! files (deals, contacts, companies, activities), each row typed or refused with its file,
-//! line and column (`rekindle_ingest::crm`), and upserts every record by the CRM's id in one
-//! transaction (`Store::crm_import`): companies first, then contacts, deals and activities, so
+//! line and column (`rekindle_ingest::crm`), and upserts every record by the CRM's id
+//! (`Store::crm_import`): companies first, then contacts, deals and activities, so
 //! associations between files imported together resolve whatever order they were named in.
 //!
 //! A ZIP of CSV files (HubSpot's large exports) is read as the files inside it.
 //!
-//! All or nothing where it matters: the whole import is one transaction, so a crash or a
-//! failure leaves the record as it was and a re-run ends as one clean run would; `strict`
-//! keeps nothing when any row is refused; `dry_run` reports what would change and keeps
-//! nothing.
+//! What is kept, and when: every file is opened and recognised before anything is written. An
+//! import then commits in batches (5,000 records or 250 ms, whichever comes first), only
+//! between whole records, each batch that changed something outdating the assessment read
+//! model in its own transaction; other commands get a turn between batches. A crash or a
+//! failure part-way keeps the batches committed before it and loses at most the batch in hand
+//! (the error says up to which line of which file); importing the same files again ends with
+//! the record one clean import makes, since every record is upserted by its CRM id. `strict`
+//! (keep nothing when any row is refused) and `dry_run` (report what would change, keep
+//! nothing) run in one transaction, rolled back at the end unless a strict import refused
+//! nothing: they keep all or nothing.
 
 use crate::{AppError, Caller};
 use jiff::Timestamp;
@@ -18,7 +24,7 @@ use rekindle_ingest::IngestError;
 use rekindle_ingest::crm::map::{Columns, Field, Mapping, RowReader, Settings};
 use rekindle_ingest::crm::values::{self, DateOrder};
 use rekindle_ingest::crm::{Crm, Object, Sheet, archive, detect};
-use rekindle_store::{Conflict, Store, Upsert};
+use rekindle_store::{Conflict, CrmImport, CrmTransactions, Store, Upsert};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -365,17 +371,81 @@ pub async fn import(
         warnings,
         kept: false,
     };
+    // A dry run and a strict import keep nothing unless all goes well: one transaction. An
+    // import otherwise commits in batches between whole records, and says what it kept when it
+    // stops part-way (the same import again ends as one clean run would).
+    let whole = request.dry_run || request.strict;
     let mut import = store
-        .crm_import(crm.as_str(), now, request.prefer, settings.currency)
+        .crm_import(
+            crm.as_str(),
+            now,
+            request.prefer,
+            settings.currency,
+            if whole {
+                CrmTransactions::One
+            } else {
+                CrmTransactions::Batches
+            },
+        )
         .await?;
-    // Deal owners that are Salesforce user ids no mapping named (`OwnerId`, 005...).
-    let mut owner_ids: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
-    for (path, shown, object, columns, date_order) in &resolved {
+    let mut durable: Option<(String, u64)> = None;
+    let keep = tokio::task::block_in_place(|| -> Result<bool, AppError> {
+        let mut owner_ids = std::collections::BTreeSet::new();
+        upsert_files(
+            &mut import,
+            &resolved,
+            &settings,
+            crm,
+            &mut summary,
+            &mut owner_ids,
+            progress,
+            &mut durable,
+        )?;
+        if !owner_ids.is_empty() {
+            let shown: Vec<&str> = owner_ids.iter().take(5).map(String::as_str).collect();
+            summary.warnings.push(format!(
+                "deal owners are Salesforce user ids ({}{}): name them in the mapping file's [owners] table (rekindle import crm --init-mapping FILE writes one), or export the Owner's name",
+                shown.join(", "),
+                if owner_ids.len() > shown.len() { ", ..." } else { "" },
+            ));
+        }
+        let keep = !request.dry_run && (!request.strict || summary.refused.is_empty());
+        if keep {
+            import.commit()?;
+        } else {
+            import.rollback()?;
+        }
+        Ok(keep)
+    })
+    .map_err(|e| e.context(kept(durable.as_ref())))?;
+    summary.kept = keep;
+    Ok(summary)
+}
+
+/// The files, in order, each row read, typed (or refused with its line and column) and
+/// upserted through `import`, counted in `summary`; `owner_ids` gathers deal owners given as
+/// Salesforce user ids; `durable` follows the last record a commit made durable (its file
+/// and line).
+///
+/// Errors: a file cannot be read; the store's.
+#[allow(clippy::too_many_arguments)]
+fn upsert_files(
+    import: &mut CrmImport,
+    resolved: &[(PathBuf, String, Object, Columns, Option<DateOrder>)],
+    settings: &Settings,
+    crm: Crm,
+    summary: &mut CrmSummary,
+    owner_ids: &mut std::collections::BTreeSet<String>,
+    progress: &mut dyn CrmProgress,
+    durable: &mut Option<(String, u64)>,
+) -> Result<(), AppError> {
+    let mut commits = import.commits();
+    for (path, shown, object, columns, date_order) in resolved {
         let file = shown.clone();
         let mut sheet = Sheet::open(path).map_err(source)?;
         let reader = RowReader {
             columns,
-            settings: &settings,
+            settings,
             date_order: *date_order,
             spreadsheet: sheet.dialect.spreadsheet,
         };
@@ -429,11 +499,15 @@ pub async fn import(
             }
             seen.insert(record_id.clone(), row.line);
             let (id, done) = match &record {
-                CrmRecord::Company(c) => (c.id.clone(), import.company(c).await?),
-                CrmRecord::Contact(c) => (c.id.clone(), import.contact(c).await?),
-                CrmRecord::Deal(d) => (d.id.clone(), import.deal(d).await?),
-                CrmRecord::Activity(a) => (a.id.clone(), import.activity(a).await?),
+                CrmRecord::Company(c) => (c.id.clone(), import.company(c)?),
+                CrmRecord::Contact(c) => (c.id.clone(), import.contact(c)?),
+                CrmRecord::Deal(d) => (d.id.clone(), import.deal(d)?),
+                CrmRecord::Activity(a) => (a.id.clone(), import.activity(a)?),
             };
+            if import.commits() != commits {
+                commits = import.commits();
+                *durable = Some((file.clone(), row.line));
+            }
             if let (CrmRecord::Deal(d), Upsert::Created) = (&record, &done)
                 && d.amount.is_none()
             {
@@ -500,22 +574,18 @@ pub async fn import(
             footer_lines: sheet.footer.len(),
         });
     }
-    if !owner_ids.is_empty() {
-        let shown: Vec<&str> = owner_ids.iter().take(5).map(String::as_str).collect();
-        summary.warnings.push(format!(
-            "deal owners are Salesforce user ids ({}{}): name them in the mapping file's [owners] table (rekindle import crm --init-mapping FILE writes one), or export the Owner's name",
-            shown.join(", "),
-            if owner_ids.len() > shown.len() { ", ..." } else { "" },
-        ));
+    Ok(())
+}
+
+/// What an import that stopped part-way kept: every record up to the line a commit made
+/// durable (the files before it whole), or nothing.
+fn kept(durable: Option<&(String, u64)>) -> String {
+    match durable {
+        None => "the import stopped and changed nothing".into(),
+        Some((file, line)) => format!(
+            "the import stopped; kept: every record up to line {line} of {file} and the files before it (importing the same files again ends as one clean import would)"
+        ),
     }
-    let keep = !request.dry_run && (!request.strict || summary.refused.is_empty());
-    if keep {
-        import.commit().await?;
-    } else {
-        import.rollback().await?;
-    }
-    summary.kept = keep;
-    Ok(summary)
 }
 
 /// Whether `owner` is a Salesforce user id (a Data Loader export's `OwnerId`): 15 or 18

@@ -49,6 +49,18 @@ fn import(rk: &Rk, files: &[String], flags: &[&str], code: i32) -> Value {
     serde_json::from_slice(&out.stdout).unwrap_or(Value::Null)
 }
 
+/// `import crm` with `files` and a failure injected where `failpoints` says.
+fn import_failing(rk: &Rk, files: &[String], failpoints: &str) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_rekindle"))
+        .arg("--db")
+        .arg(&rk.db)
+        .args(["--now", AT, "import", "crm"])
+        .args(files)
+        .env("FAILPOINTS", failpoints)
+        .output()
+        .unwrap()
+}
+
 fn count(summary: &Value, object: &str, what: &str) -> u64 {
     summary["objects"][object][what].as_u64().unwrap_or(0)
 }
@@ -115,10 +127,21 @@ fn a_hubspot_export_comes_in_once_with_its_people_under_their_accounts() {
     assert_eq!(dump(&rk.db), before, "a re-import changes nothing");
 }
 
-#[test]
-fn an_updated_export_updates_and_a_change_on_both_sides_is_a_reported_conflict() {
+/// The HubSpot export imported, then Müller Bau moved back to demo by the rep.
+fn imported_then_muller_moved_to_demo() -> Rk {
     let rk = init();
     import(&rk, &hubspot(), &[], 0);
+    let muller = deal(&rk, "Müller")["deal"]["id"].to_string();
+    assert!(
+        rk.run(&["--now", AT, "deal", "stage", &muller, "demo"])
+            .status
+            .success()
+    );
+    rk
+}
+
+#[test]
+fn an_updated_export_updates_and_a_change_on_both_sides_is_a_reported_conflict() {
     let dir = tempfile::tempdir().unwrap();
     // The CRM: Northwind's amount went up; Müller Bau moved to Contract Sent.
     let updated = edited(
@@ -131,12 +154,7 @@ fn an_updated_export_updates_and_a_change_on_both_sides_is_a_reported_conflict()
         .replace("\"Decision Maker Bought-In\"", "\"Contract Sent\"");
     std::fs::write(&updated, text).unwrap();
     // The rep, meanwhile, moved Müller Bau back to demo.
-    let muller = deal(&rk, "Müller")["deal"]["id"].to_string();
-    assert!(
-        rk.run(&["--now", AT, "deal", "stage", &muller, "demo"])
-            .status
-            .success()
-    );
+    let rk = imported_then_muller_moved_to_demo();
 
     let files = vec![updated.clone(), hubspot()[1].clone()];
     let s = import(&rk, &files, &[], 0);
@@ -154,14 +172,7 @@ fn an_updated_export_updates_and_a_change_on_both_sides_is_a_reported_conflict()
     );
 
     // Said again with --prefer crm, the CRM's value is taken (and still reported).
-    let rk2 = init();
-    import(&rk2, &hubspot(), &[], 0);
-    let muller2 = deal(&rk2, "Müller")["deal"]["id"].to_string();
-    assert!(
-        rk2.run(&["--now", AT, "deal", "stage", &muller2, "demo"])
-            .status
-            .success()
-    );
+    let rk2 = imported_then_muller_moved_to_demo();
     let s = import(&rk2, &files, &["--prefer", "crm"], 0);
     assert_eq!(s["conflicts"][0]["fields"][0]["kept"], "crm");
     assert_eq!(deal(&rk2, "Müller")["deal"]["stage"], "negotiation");
@@ -170,6 +181,136 @@ fn an_updated_export_updates_and_a_change_on_both_sides_is_a_reported_conflict()
         .unwrap()
         .len();
     assert_eq!(history, 3, "proposal, demo, negotiation");
+}
+
+#[test]
+fn a_close_in_the_crm_over_a_stage_the_rep_moved_is_a_reported_conflict() {
+    let dir = tempfile::tempdir().unwrap();
+    // The CRM closed Müller Bau as won; the rep, meanwhile, moved it back to demo here.
+    let closed = edited(dir.path(), "\"Decision Maker Bought-In\"", "\"Closed Won\"");
+    let files = vec![closed, hubspot()[1].clone()];
+    for (prefer, kept, status) in [("local", "local", "open"), ("crm", "crm", "won")] {
+        let rk = imported_then_muller_moved_to_demo();
+        let s = import(&rk, &files, &["--prefer", prefer], 0);
+        assert_eq!(count(&s, "deals", "conflicts"), 1, "{s}");
+        let conflict = &s["conflicts"][0];
+        assert_eq!(conflict["id"], "18741203346", "{s}");
+        assert_eq!(conflict["fields"][0]["field"], "status", "{s}");
+        assert_eq!(conflict["fields"][0]["kept"], kept, "{s}");
+        let record = deal(&rk, "Müller");
+        assert_eq!(
+            record["deal"]["status"], status,
+            "--prefer {prefer}: {record}"
+        );
+        assert_eq!(record["deal"]["stage"], "demo", "the rep's stage stays");
+    }
+}
+
+/// A Salesforce export (Data Loader style) of `accounts` accounts, each with one opportunity
+/// and one contact: enough records for an import to commit more than one batch.
+fn salesforce_export(dir: &Path, accounts: usize) -> Vec<String> {
+    let id = |prefix: &str, n: usize| format!("{prefix}{n:012}AAA");
+    let mut a = String::from("Id,Name,Industry,Website\n");
+    let mut c = String::from("Id,AccountId,FirstName,LastName,Email,Title\n");
+    let mut o = String::from(
+        "Id,AccountId,Name,StageName,Amount,CloseDate,OwnerId,IsClosed,IsWon,NextStep,CreatedDate\n",
+    );
+    for i in 0..accounts {
+        a += &format!(
+            "{},Account {i} Ltd,Logistics,https://account{i}.example\n",
+            id("001", i)
+        );
+        c += &format!(
+            "{},{},Pat{i},Lee{i},pat{i}@account{i}.example,Head of Operations\n",
+            id("003", i),
+            id("001", i)
+        );
+        o += &format!(
+            "{},{},Deal {i} - fleet rollout,Qualification,{}.00,2026-12-{:02},Alex Morgan,false,false,Review the proposal,2026-01-01T09:00:00.000+0000\n",
+            id("006", i),
+            id("001", i),
+            10_000 + i,
+            1 + i % 28
+        );
+    }
+    [
+        ("Account.csv", a),
+        ("Contact.csv", c),
+        ("Opportunity.csv", o),
+    ]
+    .iter()
+    .map(|(name, text)| file(dir, name, text).to_string_lossy().into_owned())
+    .collect()
+}
+
+/// The dump of what the record holds: without the read model's counters, which count the
+/// transactions that outdated it (one per committed batch), nor the migrations' log (when
+/// each database was made, and how long that took).
+fn record_dump(db: &Path) -> std::collections::BTreeMap<String, Vec<String>> {
+    let mut all = dump(db);
+    all.remove("assessment_model");
+    all.remove("_sqlx_migrations");
+    all
+}
+
+/// The tables whose rows differ between two dumps, with a few of the rows on each side.
+fn differences(
+    a: &std::collections::BTreeMap<String, Vec<String>>,
+    b: &std::collections::BTreeMap<String, Vec<String>>,
+) -> Vec<String> {
+    let tables: std::collections::BTreeSet<&String> = a.keys().chain(b.keys()).collect();
+    let empty = Vec::new();
+    tables
+        .into_iter()
+        .filter_map(|t| {
+            let (x, y) = (a.get(t).unwrap_or(&empty), b.get(t).unwrap_or(&empty));
+            let only_x: Vec<&String> = x.iter().filter(|r| !y.contains(r)).take(3).collect();
+            let only_y: Vec<&String> = y.iter().filter(|r| !x.contains(r)).take(3).collect();
+            (!only_x.is_empty() || !only_y.is_empty())
+                .then(|| format!("{t}: {only_x:?} / {only_y:?}"))
+        })
+        .collect()
+}
+
+#[test]
+fn an_import_stopped_after_a_committed_batch_keeps_it_and_a_rerun_ends_as_one_clean_run() {
+    let dir = tempfile::tempdir().unwrap();
+    // 6,000 records: the first batch commits at 5,000 records at the latest.
+    let files = salesforce_export(dir.path(), 2_000);
+    let rk = init();
+    let before = record_dump(&rk.db);
+    // The first commit goes through, the second fails.
+    let out = import_failing(&rk, &files, "capture.commit=1*off->return");
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{said}");
+    assert!(
+        said.contains("failure injected at capture.commit")
+            && said.contains("kept: every record up to line"),
+        "{said}"
+    );
+    let partial = record_dump(&rk.db);
+    assert_ne!(partial, before, "the first batch was kept");
+    let deals = |db: &Path| partial_count(db, "SELECT COUNT(*) FROM deals");
+    assert!(deals(&rk.db) < 2_000, "the batch in hand was lost");
+
+    let s = import(&rk, &files, &[], 0);
+    assert!(s["kept"].as_bool().unwrap(), "{s}");
+    let clean = init();
+    let c = import(&clean, &files, &[], 0);
+    assert_eq!(count(&c, "deals", "created"), 2_000, "{c}");
+    let differ = differences(&record_dump(&rk.db), &record_dump(&clean.db));
+    assert!(differ.is_empty(), "{differ:#?}");
+    // Both read models were outdated by what the imports brought in.
+    let generation = |db: &Path| partial_count(db, "SELECT generation FROM assessment_model");
+    assert!(generation(&rk.db) > 0 && generation(&clean.db) > 0);
+}
+
+/// One number the database answers `sql` with.
+fn partial_count(db: &Path, sql: &str) -> i64 {
+    rusqlite::Connection::open(db)
+        .unwrap()
+        .query_row(sql, [], |r| r.get(0))
+        .unwrap()
 }
 
 #[test]
@@ -319,20 +460,7 @@ fn salesforce_tasks_land_on_their_opportunities_and_pipedrive_activities_on_thei
 fn a_failure_mid_import_keeps_nothing_and_a_rerun_ends_as_one_clean_run() {
     let rk = init();
     let before = dump(&rk.db);
-    let mut args = vec![
-        "--db".to_string(),
-        rk.db.to_string_lossy().into_owned(),
-        "--now".into(),
-        AT.into(),
-        "import".into(),
-        "crm".into(),
-    ];
-    args.extend(hubspot());
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_rekindle"))
-        .args(&args)
-        .env("FAILPOINTS", "store.commit=return")
-        .output()
-        .unwrap();
+    let out = import_failing(&rk, &hubspot(), "capture.commit=return");
     assert_eq!(
         out.status.code(),
         Some(2),

@@ -3,6 +3,7 @@
 //! bundled SQLite as sqlx) in one transaction per few hundred records: an import runs at the
 //! speed of the disk, not of a round trip per statement, and a crash loses at most the batch
 //! in hand (a re-run takes it again; nothing is recorded twice).
+//! A CRM import (`crm::CrmImport`) writes through the same writer, in the same batches.
 
 use crate::assessments::{Stale, mark_stale_on};
 use crate::mail::MailOutcome;
@@ -106,11 +107,31 @@ impl CaptureWriter {
     /// occurrence): the batch is committed here when it is full or has been open long enough,
     /// never inside a unit, so a message is never kept without what it changes.
     pub fn boundary(&mut self) -> Result<()> {
+        self.boundary_sealed(|_| Ok(()))
+    }
+
+    /// `boundary`, with `seal` run in the batch's transaction just before it commits (a CRM
+    /// import outdates the assessment read model there).
+    pub(crate) fn boundary_sealed(
+        &mut self,
+        seal: impl FnOnce(&rusqlite::Connection) -> Result<()>,
+    ) -> Result<()> {
         if self.in_transaction && (self.pending >= BATCH || self.began.elapsed() >= BATCH_TIME) {
+            seal(&self.conn)?;
             self.commit()?;
             // Another command waiting to write gets its turn here.
             std::thread::sleep(TURN);
         }
+        Ok(())
+    }
+
+    /// Drops everything written since the last commit.
+    pub(crate) fn rollback(&mut self) -> Result<()> {
+        if self.in_transaction {
+            self.in_transaction = false;
+            self.conn.execute_batch("ROLLBACK")?;
+        }
+        self.pending = 0;
         Ok(())
     }
 
@@ -358,27 +379,8 @@ impl CaptureWriter {
                 key: deal.to_string(),
             });
         }
-        let (tone, fingerprint) = tone_of(a.direction, a.body.as_deref());
         mark_stale_on(&self.conn, Stale::Deal(deal))?;
-        let id: i64 = self.conn.prepare_cached(INSERT_ACTIVITY)?.query_row(
-            params![
-                deal.0,
-                a.kind.as_str(),
-                a.direction.as_str(),
-                a.at.as_second(),
-                a.outcome.map(|o| o.as_str()),
-                a.contact.map(|c| c.0),
-                a.summary,
-                a.body,
-                a.play.map(|p| p.as_str()),
-                tone.findings as i64,
-                tone.first_phrase,
-                fingerprint,
-                a.returns_on.map(|d| d.to_string()),
-                a.subject,
-            ],
-            |row| row.get(0),
-        )?;
+        let id = insert_activity_on(&self.conn, deal, &a)?;
         self.counted()?;
         Ok(ActivityId(id))
     }
@@ -632,6 +634,36 @@ impl CaptureWriter {
         }
         Ok(cleared > 0)
     }
+}
+
+/// Inserts an activity given whole (`INSERT_ACTIVITY`, the one way an activity row is
+/// written), with the tone mark and fingerprint of an outbound message, giving its id. The
+/// caller marks what it outdates in the assessment read model.
+pub(crate) fn insert_activity_on(
+    conn: &rusqlite::Connection,
+    deal: DealId,
+    a: &crate::write::NewActivity,
+) -> Result<i64> {
+    let (tone, fingerprint) = tone_of(a.direction, a.body.as_deref());
+    Ok(conn.prepare_cached(INSERT_ACTIVITY)?.query_row(
+        params![
+            deal.0,
+            a.kind.as_str(),
+            a.direction.as_str(),
+            a.at.as_second(),
+            a.outcome.map(|o| o.as_str()),
+            a.contact.map(|c| c.0),
+            a.summary,
+            a.body,
+            a.play.map(|p| p.as_str()),
+            tone.findings as i64,
+            tone.first_phrase,
+            fingerprint,
+            a.returns_on.map(|d| d.to_string()),
+            a.subject,
+        ],
+        |row| row.get(0),
+    )?)
 }
 
 /// What recording a meeting changed in the deal's record, for the import's summary.

@@ -1,15 +1,24 @@
 //! Bringing a CRM's records in: each upserted by the CRM's id (`crm_links`), created the first
-//! time and updated by the three-way rule of `rekindle_core::crm::merge` afterwards, inside
-//! one transaction the caller commits (or rolls back: a dry run, a strict import with a
-//! refused row).
+//! time and updated by the three-way rule of `rekindle_core::crm::merge` afterwards, on the
+//! capture writer's own connection: in batches committed between whole records (a crash loses
+//! at most the batch in hand; a re-run ends as one clean run would), or in one transaction the
+//! caller commits or rolls back (a dry run, a strict import with a refused row).
 
-use crate::write::{account_id, insert_activity};
+use crate::assessments::{OUTDATE_ALL, STAGE_MOVED};
+use crate::capture::{CaptureWriter, insert_activity_on};
+use crate::write::{
+    INSERT_CLOSE_DATE_CHANGE, INSERT_CONTACT, INSERT_DEAL, INSERT_STAGE_CHANGE, SET_NEXT_STEP,
+    account_id_on,
+};
 use crate::{NewActivity, Result, Store, StoreError};
 use jiff::Timestamp;
-use rekindle_core::crm::{CrmActivity, CrmCompany, CrmContact, CrmDeal, FieldMerge, Prefer, merge};
-use rekindle_core::{DealId, DealStatus, Money, Pipeline};
+use rekindle_core::crm::{
+    CrmActivity, CrmCompany, CrmContact, CrmDeal, FieldMerge, Prefer, merge, merge_status,
+};
+use rekindle_core::{Currency, DealId, DealStatus, Money, Pipeline};
+use rusqlite::{OptionalExtension, params};
 use serde::{Deserialize, Serialize};
-use sqlx::{Any, Row, Transaction};
+use sqlx::Row;
 
 /// What one upsert did.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -55,40 +64,86 @@ struct DealFields {
     next_step: Option<String>,
 }
 
+impl DealFields {
+    /// The fields from the third column on, in the order `LINKED_DEAL` selects them.
+    fn read(r: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
+        Ok(DealFields {
+            title: r.get(2)?,
+            stage: r.get(3)?,
+            status: r.get(4)?,
+            amount_cents: r.get(5)?,
+            currency: r.get(6)?,
+            close: r.get(7)?,
+            owner: r.get(8)?,
+            lost_reason: r.get(9)?,
+            lost_note: r.get(10)?,
+            next_step: r.get(11)?,
+        })
+    }
+}
+
+/// The contact fields an export carries, as compared between imports.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 struct ContactFields {
     name: String,
     title: Option<String>,
 }
 
-/// An import in progress: one write transaction.
+impl ContactFields {
+    /// The name and title from the third and fourth columns.
+    fn read(r: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
+        Ok(ContactFields {
+            name: r.get(2)?,
+            title: r.get(3)?,
+        })
+    }
+}
+
+/// How an import's writes are kept.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CrmTransactions {
+    /// Committed in batches, only between whole records (the capture writer's: 5,000 records
+    /// or 250 ms, then a turn for other commands): a crash loses at most the batch in hand,
+    /// and a re-run ends as one clean run would (every record is upserted by its CRM id).
+    Batches,
+    /// One transaction over the whole import, ended by `commit` or `rollback` (a dry run, a
+    /// strict import that keeps nothing when a row is refused).
+    One,
+}
+
+/// An import in progress, on the capture writer's connection (rusqlite: a statement costs no
+/// round trip to another thread). Synchronous: run it off the async runtime's threads.
 pub struct CrmImport {
-    tx: Transaction<'static, Any>,
+    writer: CaptureWriter,
+    transactions: CrmTransactions,
     crm: String,
     now: Timestamp,
     prefer: Prefer,
     pipeline: Pipeline,
     /// The currency of a new deal the export gives no amount (kept at 0).
-    currency: rekindle_core::Currency,
-    /// Whether a record was created or changed.
+    currency: Currency,
+    /// Whether a record was created or changed in the transaction in hand.
     changed: bool,
 }
 
 impl Store {
-    /// Starts bringing in `crm`'s records at `now`, conflicts settled by `prefer`; a new deal
-    /// the export gives no amount is kept at 0 in `currency` (the import's for bare amounts).
+    /// Starts bringing in `crm`'s records at `now`, conflicts settled by `prefer`, kept as
+    /// `transactions` says; a new deal the export gives no amount is kept at 0 in `currency`
+    /// (the import's for bare amounts). Nothing is written until the first record.
     ///
-    /// Errors: the store's (busy, the database).
+    /// Errors: the store's (`NotFound` for a database that is not a file on disk).
     pub async fn crm_import(
         &self,
         crm: &str,
         now: Timestamp,
         prefer: Prefer,
-        currency: rekindle_core::Currency,
+        currency: Currency,
+        transactions: CrmTransactions,
     ) -> Result<CrmImport> {
         let pipeline = self.pipeline().await?;
         Ok(CrmImport {
-            tx: self.begin_write().await?,
+            writer: self.capture_writer()?,
+            transactions,
             crm: crm.to_string(),
             now,
             prefer,
@@ -103,125 +158,161 @@ fn refused(why: impl Into<String>) -> Result<Upsert> {
     Ok(Upsert::Refused(why.into()))
 }
 
+/// A record's values as last imported, as `crm_links.imported` keeps them.
+fn json(imported: &impl Serialize) -> Result<String> {
+    serde_json::to_string(imported).map_err(|e| StoreError::State(e.to_string()))
+}
+
+/// Outdates the assessment read model whole, stage histories included, when the transaction
+/// about to commit created or changed a record (an import can move any deal's assessment and
+/// the team's stage durations).
+fn outdate(conn: &rusqlite::Connection, changed: &mut bool) -> Result<()> {
+    if std::mem::take(changed) {
+        conn.prepare_cached(OUTDATE_ALL)?.execute([])?;
+        conn.prepare_cached(STAGE_MOVED)?.execute([])?;
+    }
+    Ok(())
+}
+
+/// The link of a record of one object (`$1` the CRM, `$2` the object, `$3` its CRM id).
+const LINK: &str =
+    "SELECT local_id FROM crm_links WHERE crm = $1 AND object = $2 AND external_id = $3";
+
+/// A linked deal with its fields now (`DealFields`' order): the link and the merge's read of
+/// the local record in one statement.
+const LINKED_DEAL: &str = "SELECT l.local_id, l.imported, d.title, d.stage, d.status, d.amount_cents, d.currency, d.expected_close, d.owner, d.lost_reason, d.lost_note, n.what
+     FROM crm_links l JOIN deals d ON d.id = l.local_id LEFT JOIN next_steps n ON n.deal_id = d.id
+     WHERE l.crm = $1 AND l.object = 'deals' AND l.external_id = $2";
+
+/// A linked contact with its fields now.
+const LINKED_CONTACT: &str = "SELECT l.local_id, l.imported, c.name, c.title
+     FROM crm_links l JOIN contacts c ON c.id = l.local_id
+     WHERE l.crm = $1 AND l.object = 'contacts' AND l.external_id = $2";
+
+/// The account of a linked contact.
+const LINKED_CONTACT_ACCOUNT: &str =
+    "SELECT c.account_id FROM crm_links l JOIN contacts c ON c.id = l.local_id
+     WHERE l.crm = $1 AND l.object = 'contacts' AND l.external_id = $2";
+
 impl CrmImport {
-    /// Brings in one company (`company_upsert` says how); a change marks the import as one
-    /// that outdates the assessment read model.
+    /// Brings in one company (`company_upsert` says how).
     ///
-    /// Errors: the store's.
-    pub async fn company(&mut self, c: &CrmCompany) -> Result<Upsert> {
-        let done = self.company_upsert(c).await?;
+    /// Errors: the store's; the batch in hand is then rolled back.
+    pub fn company(&mut self, c: &CrmCompany) -> Result<Upsert> {
+        self.record(|me| me.company_upsert(c))
+    }
+
+    /// Brings in one contact (`contact_upsert` says how).
+    ///
+    /// Errors: the store's; the batch in hand is then rolled back.
+    pub fn contact(&mut self, c: &CrmContact) -> Result<Upsert> {
+        self.record(|me| me.contact_upsert(c))
+    }
+
+    /// Brings in one deal (`deal_upsert` says how).
+    ///
+    /// Errors: the store's; the batch in hand is then rolled back.
+    pub fn deal(&mut self, d: &CrmDeal) -> Result<Upsert> {
+        self.record(|me| me.deal_upsert(d))
+    }
+
+    /// Brings in one activity (`activity_upsert` says how).
+    ///
+    /// Errors: the store's; the batch in hand is then rolled back.
+    pub fn activity(&mut self, a: &CrmActivity) -> Result<Upsert> {
+        self.record(|me| me.activity_upsert(a))
+    }
+
+    /// One whole record: a change marks the transaction as one that outdates the assessment
+    /// read model; in batches, the batch may commit after it (never inside it).
+    fn record(&mut self, upsert: impl FnOnce(&mut Self) -> Result<Upsert>) -> Result<Upsert> {
+        self.writer.begin()?;
+        let done = upsert(self)?;
         self.changed |= matches!(
             done,
             Upsert::Created | Upsert::Updated(_) | Upsert::Conflicts { .. }
         );
-        Ok(done)
-    }
-
-    /// Brings in one contact (`contact_upsert` says how); a change marks the import as one
-    /// that outdates the assessment read model.
-    ///
-    /// Errors: the store's.
-    pub async fn contact(&mut self, c: &CrmContact) -> Result<Upsert> {
-        let done = self.contact_upsert(c).await?;
-        self.changed |= matches!(
-            done,
-            Upsert::Created | Upsert::Updated(_) | Upsert::Conflicts { .. }
-        );
-        Ok(done)
-    }
-
-    /// Brings in one deal (`deal_upsert` says how); a change marks the import as one
-    /// that outdates the assessment read model.
-    ///
-    /// Errors: the store's.
-    pub async fn deal(&mut self, d: &CrmDeal) -> Result<Upsert> {
-        let done = self.deal_upsert(d).await?;
-        self.changed |= matches!(
-            done,
-            Upsert::Created | Upsert::Updated(_) | Upsert::Conflicts { .. }
-        );
-        Ok(done)
-    }
-
-    /// Brings in one activity (`activity_upsert` says how); a change marks the import as one
-    /// that outdates the assessment read model.
-    ///
-    /// Errors: the store's.
-    pub async fn activity(&mut self, a: &CrmActivity) -> Result<Upsert> {
-        let done = self.activity_upsert(a).await?;
-        self.changed |= matches!(
-            done,
-            Upsert::Created | Upsert::Updated(_) | Upsert::Conflicts { .. }
-        );
-        Ok(done)
-    }
-
-    /// Keeps everything brought in. When a record was created or changed, the assessment read
-    /// model is outdated whole, stage histories included, in the same transaction.
-    ///
-    /// Errors: the store's.
-    pub async fn commit(mut self) -> Result<()> {
-        if self.changed {
-            sqlx::query(crate::assessments::OUTDATE_ALL)
-                .execute(&mut *self.tx)
-                .await?;
-            sqlx::query(crate::assessments::STAGE_MOVED)
-                .execute(&mut *self.tx)
-                .await?;
+        self.writer.counted()?;
+        if self.transactions == CrmTransactions::Batches {
+            let changed = &mut self.changed;
+            self.writer.boundary_sealed(|conn| outdate(conn, changed))?;
         }
-        crate::commit(self.tx).await
+        Ok(done)
     }
 
-    /// Drops everything brought in (a dry run; a strict import that refused a row).
+    /// How many transactions this import has committed: when it grows, every record brought
+    /// in before is durable.
+    pub fn commits(&self) -> u64 {
+        self.writer.commits()
+    }
+
+    /// Keeps everything brought in. When a record was created or changed since the last
+    /// commit, the assessment read model is outdated whole, stage histories included, in the
+    /// same transaction.
     ///
     /// Errors: the store's.
-    pub async fn rollback(self) -> Result<()> {
-        self.tx.rollback().await?;
-        Ok(())
+    pub fn commit(mut self) -> Result<()> {
+        if self.changed {
+            outdate(&self.writer.conn, &mut self.changed)?;
+        }
+        self.writer.commit()
     }
 
-    async fn link(&mut self, object: &str, external: &str) -> Result<Option<(i64, String)>> {
-        let row = sqlx::query(
-            "SELECT local_id, imported FROM crm_links WHERE crm = $1 AND object = $2 AND external_id = $3",
-        )
-        .bind(self.crm.clone())
-        .bind(object.to_string())
-        .bind(external.to_string())
-        .fetch_optional(&mut *self.tx)
-        .await?;
-        Ok(match row {
-            Some(r) => Some((r.try_get(0)?, r.try_get(1)?)),
-            None => None,
-        })
+    /// Drops everything brought in since the last commit (with `CrmTransactions::One`, all of
+    /// it: a dry run; a strict import that refused a row).
+    ///
+    /// Errors: the store's.
+    pub fn rollback(mut self) -> Result<()> {
+        self.writer.rollback()
     }
 
-    async fn set_link(
-        &mut self,
-        object: &str,
+    fn conn(&self) -> &rusqlite::Connection {
+        &self.writer.conn
+    }
+
+    /// The local id of a record of `object` brought in before.
+    fn linked(&self, object: &str, external: &str) -> Result<Option<i64>> {
+        Ok(self
+            .conn()
+            .prepare_cached(LINK)?
+            .query_row(params![self.crm, object, external], |r| r.get(0))
+            .optional()?)
+    }
+
+    /// A linked record of the query `sql` selects by this CRM and `external` (its local id, its
+    /// values as imported, then the fields `read` takes from the third column on).
+    fn linked_with<T>(
+        &self,
+        sql: &str,
         external: &str,
-        local: i64,
-        imported: &impl Serialize,
-    ) -> Result<()> {
-        let json = serde_json::to_string(imported).map_err(|e| StoreError::State(e.to_string()))?;
-        sqlx::query(
-            "INSERT INTO crm_links (crm, object, external_id, local_id, imported, imported_at) VALUES ($1, $2, $3, $4, $5, $6)
-             ON CONFLICT (crm, object, external_id) DO UPDATE SET local_id = excluded.local_id, imported = excluded.imported, imported_at = excluded.imported_at
-             WHERE crm_links.imported <> excluded.imported OR crm_links.local_id <> excluded.local_id",
-        )
-        .bind(self.crm.clone())
-        .bind(object.to_string())
-        .bind(external.to_string())
-        .bind(local)
-        .bind(json)
-        .bind(self.now.as_second())
-        .execute(&mut *self.tx)
-        .await?;
-        Ok(())
+        read: fn(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+    ) -> Result<Option<(i64, String, T)>> {
+        Ok(self
+            .conn()
+            .prepare_cached(sql)?
+            .query_row(params![self.crm, external], |r| {
+                Ok((r.get(0)?, r.get(1)?, read(r)?))
+            })
+            .optional()?)
     }
 
-    /// The local account of a CRM company id, when it was brought in.
-    async fn company_account(&mut self, external: &str) -> Result<Option<i64>> {
-        Ok(self.link("companies", external).await?.map(|(id, _)| id))
+    /// Links a record to its local one with its values as imported (`json`).
+    fn set_link(&self, object: &str, external: &str, local: i64, imported: &str) -> Result<()> {
+        self.conn()
+            .prepare_cached(
+                "INSERT INTO crm_links (crm, object, external_id, local_id, imported, imported_at) VALUES ($1, $2, $3, $4, $5, $6)
+                 ON CONFLICT (crm, object, external_id) DO UPDATE SET local_id = excluded.local_id, imported = excluded.imported, imported_at = excluded.imported_at
+                 WHERE crm_links.imported <> excluded.imported OR crm_links.local_id <> excluded.local_id",
+            )?
+            .execute(params![
+                self.crm,
+                object,
+                external,
+                local,
+                imported,
+                self.now.as_second()
+            ])?;
+        Ok(())
     }
 
     /// A company (account, organization): linked by its id, else the account of the same
@@ -229,27 +320,29 @@ impl CrmImport {
     /// the record and mail capture find it).
     ///
     /// Errors: the store's.
-    async fn company_upsert(&mut self, c: &CrmCompany) -> Result<Upsert> {
-        if let Some((_, _)) = self.link("companies", &c.id).await? {
+    fn company_upsert(&mut self, c: &CrmCompany) -> Result<Upsert> {
+        if self.linked("companies", &c.id)?.is_some() {
             return Ok(Upsert::Unchanged);
         }
-        let id = account_id(&mut self.tx, &c.name, c.domain.as_deref()).await?;
-        self.set_link("companies", &c.id, id, &c.name).await?;
+        let id = account_id_on(self.conn(), &c.name, c.domain.as_deref())?;
+        self.set_link("companies", &c.id, id, &json(&c.name)?)?;
         Ok(Upsert::Created)
     }
 
-    async fn account_for(
+    /// The account of a record by its company's id (brought in before), else by the
+    /// company's name (adopted or created).
+    fn account_for(
         &mut self,
         company_id: Option<&str>,
         company_name: Option<&str>,
     ) -> Result<Option<i64>> {
         if let Some(id) = company_id
-            && let Some(account) = self.company_account(id).await?
+            && let Some(account) = self.linked("companies", id)?
         {
             return Ok(Some(account));
         }
         match company_name {
-            Some(name) => Ok(Some(account_id(&mut self.tx, name, None).await?)),
+            Some(name) => Ok(Some(account_id_on(self.conn(), name, None)?)),
             None => Ok(None),
         }
     }
@@ -260,150 +353,148 @@ impl CrmImport {
     /// stop.
     ///
     /// Errors: the store's.
-    async fn contact_upsert(&mut self, c: &CrmContact) -> Result<Upsert> {
+    fn contact_upsert(&mut self, c: &CrmContact) -> Result<Upsert> {
         let incoming = ContactFields {
             name: c.name.clone(),
             title: c.title.clone(),
         };
-        let linked = self.link("contacts", &c.id).await?;
-        let (local, before) = match linked {
-            Some((id, json)) => (Some(id), serde_json::from_str::<ContactFields>(&json).ok()),
-            None => {
-                let mut found = None;
-                for e in &c.emails {
-                    let row = sqlx::query("SELECT contact_id FROM contact_emails WHERE email = $1")
-                        .bind(e.to_lowercase())
-                        .fetch_optional(&mut *self.tx)
-                        .await?;
-                    if let Some(r) = row {
-                        found = Some(r.try_get::<i64, _>(0)?);
-                        break;
-                    }
-                }
-                (found, None)
-            }
+        let linked = self.linked_with(LINKED_CONTACT, &c.id, ContactFields::read)?;
+        let (id, before, now_local) = match linked {
+            Some((id, imported, local)) => (
+                id,
+                serde_json::from_str::<ContactFields>(&imported).ok(),
+                local,
+            ),
+            None => match self.contact_by_address(&c.emails)? {
+                Some((id, local)) => (id, None, local),
+                None => return self.new_contact(c, &incoming),
+            },
         };
-        let Some(id) = local else {
-            let Some(account) = self
-                .account_for(c.company_id.as_deref(), c.company_name.as_deref())
-                .await?
-            else {
-                return refused(
-                    "no company: a person is kept under their account; export the contact with its company",
-                );
-            };
-            let id: i64 = sqlx::query(
-                "INSERT INTO contacts (account_id, name, title, role, do_not_contact) VALUES ($1, $2, $3, $4, $5) RETURNING id",
-            )
-            .bind(account)
-            .bind(c.name.clone())
-            .bind(c.title.clone())
-            .bind(c.role.map(|r| r.as_str().to_string()))
-            .bind(i64::from(c.opted_out))
-            .fetch_one(&mut *self.tx)
-            .await?
-            .try_get(0)?;
-            self.add_emails(id, &c.emails).await?;
-            self.set_link("contacts", &c.id, id, &incoming).await?;
-            return Ok(Upsert::Created);
-        };
-        let row = sqlx::query("SELECT name, title FROM contacts WHERE id = $1")
-            .bind(id)
-            .fetch_one(&mut *self.tx)
-            .await?;
-        let now_local = ContactFields {
-            name: row.try_get(0)?,
-            title: row.try_get(1)?,
-        };
-        let mut taken = Vec::new();
-        let mut conflicts = Vec::new();
         let mut result = now_local.clone();
+        let mut settled = Settled::new(self.prefer);
         let b = before.as_ref();
-        settle(
+        settled.field(
             "name",
             b.map(|b| &b.name),
             &now_local.name,
             &incoming.name,
-            self.prefer,
             &mut result.name,
-            &mut taken,
-            &mut conflicts,
         );
-        settle(
+        settled.field(
             "title",
             b.map(|b| &b.title),
             &now_local.title,
             &incoming.title,
-            self.prefer,
             &mut result.title,
-            &mut taken,
-            &mut conflicts,
         );
         if result != now_local {
-            sqlx::query("UPDATE contacts SET name = $1, title = $2 WHERE id = $3")
-                .bind(result.name.clone())
-                .bind(result.title.clone())
-                .bind(id)
-                .execute(&mut *self.tx)
-                .await?;
+            self.conn()
+                .prepare_cached("UPDATE contacts SET name = $1, title = $2 WHERE id = $3")?
+                .execute(params![result.name, result.title, id])?;
         }
-        let added = self.add_emails(id, &c.emails).await?;
+        let added = self.add_emails(id, &c.emails)?;
         if c.opted_out {
-            sqlx::query(
-                "UPDATE contacts SET do_not_contact = 1 WHERE id = $1 AND do_not_contact = 0",
-            )
-            .bind(id)
-            .execute(&mut *self.tx)
-            .await?;
+            self.conn()
+                .prepare_cached(
+                    "UPDATE contacts SET do_not_contact = 1 WHERE id = $1 AND do_not_contact = 0",
+                )?
+                .execute([id])?;
         }
         if added {
-            taken.push("emails");
+            settled.taken.push("emails");
         }
-        self.set_link("contacts", &c.id, id, &incoming).await?;
-        Ok(outcome(taken, conflicts))
+        if before.as_ref() != Some(&incoming) {
+            self.set_link("contacts", &c.id, id, &json(&incoming)?)?;
+        }
+        Ok(settled.outcome())
     }
 
-    async fn add_emails(&mut self, contact: i64, emails: &[String]) -> Result<bool> {
-        let mut added = false;
+    /// The contact who has the first of `emails` someone has, with their fields now.
+    fn contact_by_address(&self, emails: &[String]) -> Result<Option<(i64, ContactFields)>> {
         for e in emails {
-            let done = sqlx::query(
-                "INSERT INTO contact_emails (contact_id, email) SELECT $1, $2 WHERE NOT EXISTS (SELECT 1 FROM contact_emails WHERE email = $3)",
-            )
-            .bind(contact)
-            .bind(e.to_lowercase())
-            .bind(e.to_lowercase())
-            .execute(&mut *self.tx)
-            .await?;
-            added |= done.rows_affected() > 0;
+            // In the columns of `LINKED_CONTACT`: no values as imported.
+            let found = self
+                .conn()
+                .prepare_cached(
+                    "SELECT c.id, NULL, c.name, c.title FROM contact_emails e JOIN contacts c ON c.id = e.contact_id WHERE e.email = $1",
+                )?
+                .query_row([e.to_lowercase()], |r| Ok((r.get(0)?, ContactFields::read(r)?)))
+                .optional()?;
+            if found.is_some() {
+                return Ok(found);
+            }
+        }
+        Ok(None)
+    }
+
+    /// A contact no one has: created at their company's account, or refused without one.
+    fn new_contact(&mut self, c: &CrmContact, incoming: &ContactFields) -> Result<Upsert> {
+        let Some(account) = self.account_for(c.company_id.as_deref(), c.company_name.as_deref())?
+        else {
+            return refused(
+                "no company: a person is kept under their account; export the contact with its company",
+            );
+        };
+        let id: i64 = self.conn().prepare_cached(INSERT_CONTACT)?.query_row(
+            params![
+                account,
+                c.name,
+                c.title,
+                c.role.map(|r| r.as_str()),
+                i64::from(c.opted_out),
+                None::<String>
+            ],
+            |r| r.get(0),
+        )?;
+        self.add_emails(id, &c.emails)?;
+        self.set_link("contacts", &c.id, id, &json(incoming)?)?;
+        Ok(Upsert::Created)
+    }
+
+    /// Gives `contact` each of `emails` no one has yet; true when one was added.
+    fn add_emails(&self, contact: i64, emails: &[String]) -> Result<bool> {
+        let mut added = false;
+        let mut statement = self.conn().prepare_cached(
+            "INSERT INTO contact_emails (contact_id, email) SELECT $1, $2 WHERE NOT EXISTS (SELECT 1 FROM contact_emails WHERE email = $2)",
+        )?;
+        for e in emails {
+            added |= statement.execute(params![contact, e.to_lowercase()])? > 0;
         }
         Ok(added)
     }
 
-    /// A deal: linked by its id and updated field by field (`merge`), or created at its
-    /// company's account (else its contacts' account, else one named after the company, else
-    /// after the title's first part: "Acme - Fleet" under "Acme"), with its stage entered when the CRM says, closed won or lost (the lost reason
-    /// mapped, the CRM's text kept as the note), its next step, the prospect's words from custom
-    /// columns and the features it needs.
+    /// The pipeline's name of the CRM's stage (mapped), or why it is refused.
+    fn stage_of(&self, d: &CrmDeal) -> std::result::Result<Option<String>, String> {
+        let Some(s) = &d.stage else {
+            return Ok(None);
+        };
+        match self.pipeline.position(s) {
+            Ok(i) => Ok(Some(self.pipeline.stages[i].name.clone())),
+            Err(_) => Err(format!(
+                "the stage {s:?} is not a stage of this pipeline ({}); map it to one in the mapping file",
+                self.pipeline
+                    .stages
+                    .iter()
+                    .map(|s| s.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
+        }
+    }
+
+    /// A deal: linked by its id and updated field by field (`merge`; the status by
+    /// `merge_status`: a close in the CRM over a stage the rep moved here is a conflict), or
+    /// created at its company's account (else its contacts' account, else one named after the
+    /// company, else after the title's first part: "Acme - Fleet" under "Acme"), with its stage
+    /// entered when the CRM says, closed won or lost (the lost reason mapped, the CRM's text
+    /// kept as the note), its next step, the prospect's words from custom columns and the
+    /// features it needs.
     ///
     /// Errors: the store's.
-    async fn deal_upsert(&mut self, d: &CrmDeal) -> Result<Upsert> {
-        let linked = self.link("deals", &d.id).await?;
-        let stage = match &d.stage {
-            Some(s) => match self.pipeline.position(s) {
-                Ok(i) => Some(self.pipeline.stages[i].name.clone()),
-                Err(_) => {
-                    return refused(format!(
-                        "the stage {s:?} is not a stage of this pipeline ({}); map it to one in the mapping file",
-                        self.pipeline
-                            .stages
-                            .iter()
-                            .map(|s| s.name.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ));
-                }
-            },
-            None => None,
+    fn deal_upsert(&mut self, d: &CrmDeal) -> Result<Upsert> {
+        let stage = match self.stage_of(d) {
+            Ok(stage) => stage,
+            Err(why) => return refused(why),
         };
         let lost_at = match d.close_date {
             Some(day) if rekindle_core::time::start_of_day(day) <= self.now => {
@@ -411,314 +502,271 @@ impl CrmImport {
             }
             _ => self.now,
         };
+        let linked = self.linked_with(LINKED_DEAL, &d.id, DealFields::read)?;
         match linked {
-            None => {
-                let stage = stage.unwrap_or_else(|| {
-                    self.pipeline
-                        .stages
-                        .last()
-                        .map(|s| s.name.clone())
-                        .unwrap_or_default()
-                });
-                let account_name = d.company_name.clone().unwrap_or_else(|| {
-                    d.title
-                        .split(" - ")
-                        .next()
-                        .unwrap_or(&d.title)
-                        .trim()
-                        .to_string()
-                });
-                // Its company's account; else the account of its contacts brought in; else
-                // one by name.
-                let mut account = match &d.company_id {
-                    Some(c) => self.company_account(c).await?,
-                    None => None,
-                };
-                for contact in &d.contact_ids {
-                    if account.is_some() {
-                        break;
-                    }
-                    if let Some((local, _)) = self.link("contacts", contact).await? {
-                        account = sqlx::query("SELECT account_id FROM contacts WHERE id = $1")
-                            .bind(local)
-                            .fetch_optional(&mut *self.tx)
-                            .await?
-                            .map(|r| r.try_get::<i64, _>(0))
-                            .transpose()?;
-                    }
-                }
-                let account = match account {
-                    Some(a) => a,
-                    None => account_id(&mut self.tx, &account_name, None).await?,
-                };
-                let created = d.created.unwrap_or(self.now);
-                let amount = d.amount.unwrap_or(Money {
-                    cents: 0,
-                    currency: self.currency,
-                });
-                let id: i64 = sqlx::query(
-                    "INSERT INTO deals (account_id, title, owner, stage, amount_cents, currency, expected_close, status, created_at, lost_reason, lost_note, lost_at)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
-                )
-                .bind(account)
-                .bind(d.title.clone())
-                .bind(d.owner.clone().unwrap_or_default())
-                .bind(stage.clone())
-                .bind(amount.cents)
-                .bind(amount.currency.to_string())
-                .bind(d.close_date.map(|c| c.to_string()))
-                .bind(d.status.as_str().to_string())
-                .bind(created.as_second())
-                .bind(d.lost.as_ref().map(|(r, _)| r.as_str().to_string()))
-                .bind(d.lost.as_ref().map(|(_, t)| t.clone()).filter(|t| !t.is_empty()))
-                .bind((d.status == DealStatus::Lost).then(|| lost_at.as_second()))
-                .fetch_one(&mut *self.tx)
-                .await?
-                .try_get(0)?;
-                sqlx::query("INSERT INTO stage_changes (deal_id, stage, at) VALUES ($1, $2, $3)")
-                    .bind(id)
-                    .bind(stage.clone())
-                    .bind(d.stage_entered.unwrap_or(created).max(created).as_second())
-                    .execute(&mut *self.tx)
-                    .await?;
-                if let Some(close) = d.close_date {
-                    sqlx::query("INSERT INTO close_date_changes (deal_id, from_date, to_date, at) VALUES ($1, NULL, $2, $3)")
-                        .bind(id)
-                        .bind(close.to_string())
-                        .bind(created.as_second())
-                        .execute(&mut *self.tx)
-                        .await?;
-                }
-                if let Some(step) = &d.next_step {
-                    self.write_next_step(id, step).await?;
-                }
-                self.words_and_features(id, d).await?;
-                self.named_person(id, d).await?;
-                let fields = self.deal_fields(id).await?;
-                self.set_link("deals", &d.id, id, &fields).await?;
-                Ok(Upsert::Created)
-            }
-            Some((id, json)) => {
-                let before: Option<DealFields> = serde_json::from_str(&json).ok();
-                let local = self.deal_fields(id).await?;
+            None => self.new_deal(d, stage, lost_at),
+            Some((id, imported, local)) => {
+                let before: Option<DealFields> = serde_json::from_str(&imported).ok();
                 let amount = d.amount.map(|m| (m.cents, m.currency.to_string()));
                 let incoming = DealFields {
                     title: d.title.clone(),
-                    stage: stage.clone().unwrap_or_else(|| local.stage.clone()),
+                    stage: stage.unwrap_or_else(|| local.stage.clone()),
                     status: d.status.as_str().to_string(),
                     amount_cents: amount.as_ref().map_or(local.amount_cents, |a| a.0),
-                    currency: amount.map_or(local.currency.clone(), |a| a.1),
-                    close: d.close_date.map(|c| c.to_string()).or(local.close.clone()),
+                    currency: amount.map_or_else(|| local.currency.clone(), |a| a.1),
+                    close: d
+                        .close_date
+                        .map(|c| c.to_string())
+                        .or_else(|| local.close.clone()),
                     owner: d.owner.clone().unwrap_or_else(|| local.owner.clone()),
-                    lost_reason: d.lost.as_ref().map(|(r, _)| r.as_str().to_string()),
-                    lost_note: d
-                        .lost
-                        .as_ref()
-                        .map(|(_, t)| t.clone())
-                        .filter(|t| !t.is_empty()),
-                    next_step: d.next_step.clone().or(local.next_step.clone()),
+                    lost_reason: lost_reason(d),
+                    lost_note: lost_note(d),
+                    next_step: d.next_step.clone().or_else(|| local.next_step.clone()),
                 };
                 let mut result = local.clone();
-                let (mut taken, mut conflicts) = (Vec::new(), Vec::new());
+                let mut settled = Settled::new(self.prefer);
                 let b = before.as_ref();
-                let p = self.prefer;
-                settle(
+                settled.field(
                     "title",
                     b.map(|b| &b.title),
                     &local.title,
                     &incoming.title,
-                    p,
                     &mut result.title,
-                    &mut taken,
-                    &mut conflicts,
                 );
-                settle(
+                settled.field(
                     "stage",
                     b.map(|b| &b.stage),
                     &local.stage,
                     &incoming.stage,
-                    p,
                     &mut result.stage,
-                    &mut taken,
-                    &mut conflicts,
                 );
-                settle(
+                let status = status_merge(b, &local, &incoming, self.prefer);
+                // A close the rep's side won: the deal stays open here, without the CRM's
+                // reason for closing it.
+                let close_refused = status == FieldMerge::Conflict { take: false };
+                settled.apply(
                     "status",
-                    b.map(|b| &b.status),
+                    status,
                     &local.status,
                     &incoming.status,
-                    p,
                     &mut result.status,
-                    &mut taken,
-                    &mut conflicts,
                 );
-                settle(
+                settled.field(
                     "amount",
                     b.map(|b| &b.amount_cents),
                     &local.amount_cents,
                     &incoming.amount_cents,
-                    p,
                     &mut result.amount_cents,
-                    &mut taken,
-                    &mut conflicts,
                 );
-                settle(
+                settled.field(
                     "currency",
                     b.map(|b| &b.currency),
                     &local.currency,
                     &incoming.currency,
-                    p,
                     &mut result.currency,
-                    &mut taken,
-                    &mut conflicts,
                 );
-                settle(
+                settled.field(
                     "close_date",
                     b.map(|b| &b.close),
                     &local.close,
                     &incoming.close,
-                    p,
                     &mut result.close,
-                    &mut taken,
-                    &mut conflicts,
                 );
-                settle(
+                settled.field(
                     "owner",
                     b.map(|b| &b.owner),
                     &local.owner,
                     &incoming.owner,
-                    p,
                     &mut result.owner,
-                    &mut taken,
-                    &mut conflicts,
                 );
-                settle(
-                    "lost_reason",
-                    b.map(|b| &b.lost_reason),
-                    &local.lost_reason,
-                    &incoming.lost_reason,
-                    p,
-                    &mut result.lost_reason,
-                    &mut taken,
-                    &mut conflicts,
-                );
-                settle(
-                    "lost_note",
-                    b.map(|b| &b.lost_note),
-                    &local.lost_note,
-                    &incoming.lost_note,
-                    p,
-                    &mut result.lost_note,
-                    &mut taken,
-                    &mut conflicts,
-                );
-                settle(
+                if !close_refused {
+                    settled.field(
+                        "lost_reason",
+                        b.map(|b| &b.lost_reason),
+                        &local.lost_reason,
+                        &incoming.lost_reason,
+                        &mut result.lost_reason,
+                    );
+                    settled.field(
+                        "lost_note",
+                        b.map(|b| &b.lost_note),
+                        &local.lost_note,
+                        &incoming.lost_note,
+                        &mut result.lost_note,
+                    );
+                }
+                settled.field(
                     "next_step",
                     b.map(|b| &b.next_step),
                     &local.next_step,
                     &incoming.next_step,
-                    p,
                     &mut result.next_step,
-                    &mut taken,
-                    &mut conflicts,
                 );
                 if result != local {
-                    self.apply_deal(id, &local, &result, lost_at).await?;
+                    self.apply_deal(id, &local, &result, lost_at)?;
                 }
-                self.words_and_features(id, d).await?;
-                if self.named_person(id, d).await? {
-                    taken.push("contact_name");
+                self.words_and_features(id, d)?;
+                if self.named_person(id, d)? {
+                    settled.taken.push("contact_name");
                 }
-                self.set_link("deals", &d.id, id, &incoming).await?;
-                Ok(outcome(taken, conflicts))
+                if before.as_ref() != Some(&incoming) {
+                    self.set_link("deals", &d.id, id, &json(&incoming)?)?;
+                }
+                Ok(settled.outcome())
             }
         }
     }
 
-    async fn deal_fields(&mut self, id: i64) -> Result<DealFields> {
-        let r = sqlx::query(
-            "SELECT d.title, d.stage, d.status, d.amount_cents, d.currency, d.expected_close, d.owner, d.lost_reason, d.lost_note, n.what
-             FROM deals d LEFT JOIN next_steps n ON n.deal_id = d.id WHERE d.id = $1",
-        )
-        .bind(id)
-        .fetch_one(&mut *self.tx)
-        .await?;
-        Ok(DealFields {
-            title: r.try_get(0)?,
-            stage: r.try_get(1)?,
-            status: r.try_get(2)?,
-            amount_cents: r.try_get(3)?,
-            currency: r.try_get(4)?,
-            close: r.try_get(5)?,
-            owner: r.try_get(6)?,
-            lost_reason: r.try_get(7)?,
-            lost_note: r.try_get(8)?,
-            next_step: r.try_get(9)?,
-        })
+    /// A deal brought in the first time (`deal_upsert` says where and how).
+    fn new_deal(
+        &mut self,
+        d: &CrmDeal,
+        stage: Option<String>,
+        lost_at: Timestamp,
+    ) -> Result<Upsert> {
+        let stage = stage.unwrap_or_else(|| {
+            self.pipeline
+                .stages
+                .last()
+                .map(|s| s.name.clone())
+                .unwrap_or_default()
+        });
+        // Its company's account; else the account of its contacts brought in; else one by
+        // name.
+        let mut account = match &d.company_id {
+            Some(c) => self.linked("companies", c)?,
+            None => None,
+        };
+        for contact in &d.contact_ids {
+            if account.is_some() {
+                break;
+            }
+            account = self
+                .conn()
+                .prepare_cached(LINKED_CONTACT_ACCOUNT)?
+                .query_row(params![self.crm, contact], |r| r.get(0))
+                .optional()?;
+        }
+        let account = match account {
+            Some(a) => a,
+            None => {
+                let name = match &d.company_name {
+                    Some(name) => name.as_str(),
+                    None => d.title.split(" - ").next().unwrap_or(&d.title).trim(),
+                };
+                account_id_on(self.conn(), name, None)?
+            }
+        };
+        let created = d.created.unwrap_or(self.now);
+        let amount = d.amount.unwrap_or(Money {
+            cents: 0,
+            currency: self.currency,
+        });
+        let fields = DealFields {
+            title: d.title.clone(),
+            stage,
+            status: d.status.as_str().to_string(),
+            amount_cents: amount.cents,
+            currency: amount.currency.to_string(),
+            close: d.close_date.map(|c| c.to_string()),
+            owner: d.owner.clone().unwrap_or_default(),
+            lost_reason: lost_reason(d),
+            lost_note: lost_note(d),
+            next_step: d.next_step.clone(),
+        };
+        let id: i64 = self.conn().prepare_cached(INSERT_DEAL)?.query_row(
+            params![
+                account,
+                fields.title,
+                fields.owner,
+                fields.stage,
+                fields.amount_cents,
+                fields.currency,
+                fields.close,
+                fields.status,
+                created.as_second(),
+                fields.lost_reason,
+                fields.lost_note,
+                (d.status == DealStatus::Lost).then(|| lost_at.as_second()),
+            ],
+            |r| r.get(0),
+        )?;
+        self.conn()
+            .prepare_cached(INSERT_STAGE_CHANGE)?
+            .execute(params![
+                id,
+                fields.stage,
+                d.stage_entered.unwrap_or(created).max(created).as_second()
+            ])?;
+        if let Some(close) = &fields.close {
+            self.conn()
+                .prepare_cached(INSERT_CLOSE_DATE_CHANGE)?
+                .execute(params![id, None::<String>, close, created.as_second()])?;
+        }
+        if let Some(step) = &fields.next_step {
+            self.write_next_step(id, step)?;
+        }
+        self.words_and_features(id, d)?;
+        self.named_person(id, d)?;
+        // The fields as written are the fields as imported: nothing to read back.
+        self.set_link("deals", &d.id, id, &json(&fields)?)?;
+        Ok(Upsert::Created)
     }
 
-    async fn apply_deal(
+    fn apply_deal(
         &mut self,
         id: i64,
         was: &DealFields,
         now: &DealFields,
         lost_at: Timestamp,
     ) -> Result<()> {
-        sqlx::query(
-            "UPDATE deals SET title = $1, stage = $2, status = $3, amount_cents = $4, currency = $5, expected_close = $6, owner = $7, lost_reason = $8, lost_note = $9,
-             lost_at = CASE WHEN $10 = 'lost' THEN COALESCE(lost_at, $11) ELSE NULL END WHERE id = $12",
-        )
-        .bind(now.title.clone())
-        .bind(now.stage.clone())
-        .bind(now.status.clone())
-        .bind(now.amount_cents)
-        .bind(now.currency.clone())
-        .bind(now.close.clone())
-        .bind(now.owner.clone())
-        .bind(now.lost_reason.clone())
-        .bind(now.lost_note.clone())
-        .bind(now.status.clone())
-        .bind(lost_at.as_second())
-        .bind(id)
-        .execute(&mut *self.tx)
-        .await?;
+        self.conn()
+            .prepare_cached(
+                "UPDATE deals SET title = $1, stage = $2, status = $3, amount_cents = $4, currency = $5, expected_close = $6, owner = $7, lost_reason = $8, lost_note = $9,
+                 lost_at = CASE WHEN $3 = 'lost' THEN COALESCE(lost_at, $10) ELSE NULL END WHERE id = $11",
+            )?
+            .execute(params![
+                now.title,
+                now.stage,
+                now.status,
+                now.amount_cents,
+                now.currency,
+                now.close,
+                now.owner,
+                now.lost_reason,
+                now.lost_note,
+                lost_at.as_second(),
+                id
+            ])?;
         if now.stage != was.stage {
-            sqlx::query("INSERT INTO stage_changes (deal_id, stage, at) VALUES ($1, $2, $3)")
-                .bind(id)
-                .bind(now.stage.clone())
-                .bind(self.now.as_second())
-                .execute(&mut *self.tx)
-                .await?;
+            self.conn()
+                .prepare_cached(INSERT_STAGE_CHANGE)?
+                .execute(params![id, now.stage, self.now.as_second()])?;
         }
         if now.close != was.close
             && let Some(to) = &now.close
         {
-            sqlx::query("INSERT INTO close_date_changes (deal_id, from_date, to_date, at) VALUES ($1, $2, $3, $4)")
-                .bind(id)
-                .bind(was.close.clone())
-                .bind(to.clone())
-                .bind(self.now.as_second())
-                .execute(&mut *self.tx)
-                .await?;
+            self.conn()
+                .prepare_cached(INSERT_CLOSE_DATE_CHANGE)?
+                .execute(params![id, was.close, to, self.now.as_second()])?;
         }
         if now.next_step != was.next_step
             && let Some(step) = &now.next_step
         {
-            self.write_next_step(id, step).await?;
+            self.write_next_step(id, step)?;
         }
         Ok(())
     }
 
-    async fn write_next_step(&mut self, deal: i64, what: &str) -> Result<()> {
-        sqlx::query(
-            "INSERT INTO next_steps (deal_id, what, due, booked, set_at) VALUES ($1, $2, NULL, 0, $3)
-             ON CONFLICT (deal_id) DO UPDATE SET what = excluded.what, due = NULL, booked = 0, set_at = excluded.set_at",
-        )
-        .bind(deal)
-        .bind(what.to_string())
-        .bind(self.now.as_second())
-        .execute(&mut *self.tx)
-        .await?;
+    /// The CRM's next step: not booked, no date.
+    fn write_next_step(&self, deal: i64, what: &str) -> Result<()> {
+        self.conn().prepare_cached(SET_NEXT_STEP)?.execute(params![
+            deal,
+            what,
+            None::<i64>,
+            0,
+            self.now.as_second()
+        ])?;
         Ok(())
     }
 
@@ -728,7 +776,7 @@ impl CrmImport {
     /// one (no address yet: the persons export or captured mail brings it), linked by the id so
     /// their own row, imported later, updates them rather than adding a second. True when a
     /// contact was made.
-    async fn named_person(&mut self, deal: i64, d: &CrmDeal) -> Result<bool> {
+    fn named_person(&mut self, deal: i64, d: &CrmDeal) -> Result<bool> {
         let Some(name) = d
             .contact_name
             .as_deref()
@@ -739,31 +787,33 @@ impl CrmImport {
         };
         let id = d.contact_ids.first();
         if let Some(id) = id
-            && self.link("contacts", id).await?.is_some()
+            && self.linked("contacts", id)?.is_some()
         {
             return Ok(false);
         }
-        let account: i64 = sqlx::query("SELECT account_id FROM deals WHERE id = $1")
-            .bind(deal)
-            .fetch_one(&mut *self.tx)
-            .await?
-            .try_get(0)?;
-        let same = sqlx::query("SELECT id FROM contacts WHERE account_id = $1 AND name = $2")
-            .bind(account)
-            .bind(name.to_string())
-            .fetch_optional(&mut *self.tx)
-            .await?;
+        let account: i64 = self
+            .conn()
+            .prepare_cached("SELECT account_id FROM deals WHERE id = $1")?
+            .query_row([deal], |r| r.get(0))?;
+        let same: Option<i64> = self
+            .conn()
+            .prepare_cached("SELECT id FROM contacts WHERE account_id = $1 AND name = $2")?
+            .query_row(params![account, name], |r| r.get(0))
+            .optional()?;
         let (local, made) = match same {
-            Some(r) => (r.try_get::<i64, _>(0)?, false),
+            Some(local) => (local, false),
             None => (
-                sqlx::query(
-                    "INSERT INTO contacts (account_id, name, title, role, do_not_contact) VALUES ($1, $2, NULL, NULL, 0) RETURNING id",
-                )
-                .bind(account)
-                .bind(name.to_string())
-                .fetch_one(&mut *self.tx)
-                .await?
-                .try_get(0)?,
+                self.conn().prepare_cached(INSERT_CONTACT)?.query_row(
+                    params![
+                        account,
+                        name,
+                        None::<String>,
+                        None::<String>,
+                        0,
+                        None::<String>
+                    ],
+                    |r| r.get(0),
+                )?,
                 true,
             ),
         };
@@ -772,36 +822,37 @@ impl CrmImport {
                 name: name.to_string(),
                 title: None,
             };
-            self.set_link("contacts", id, local, &seen).await?;
+            self.set_link("contacts", id, local, &json(&seen)?)?;
         }
         Ok(made)
     }
 
     /// The prospect's words from custom columns (each once: the same kind and text is not
     /// added again) and the features the deal needs.
-    async fn words_and_features(&mut self, deal: i64, d: &CrmDeal) -> Result<()> {
-        for (kind, text, column) in &d.facts {
-            sqlx::query(
+    fn words_and_features(&self, deal: i64, d: &CrmDeal) -> Result<()> {
+        if !d.facts.is_empty() {
+            let mut statement = self.conn().prepare_cached(
                 "INSERT INTO facts (deal_id, kind, text, source, said_at) SELECT $1, $2, $3, $4, $5
-                 WHERE NOT EXISTS (SELECT 1 FROM facts WHERE deal_id = $6 AND kind = $7 AND text = $8)",
-            )
-            .bind(deal)
-            .bind(kind.as_str().to_string())
-            .bind(text.clone())
-            .bind(format!("{} export, column {column}", self.crm))
-            .bind(d.last_activity.unwrap_or(self.now).as_second())
-            .bind(deal)
-            .bind(kind.as_str().to_string())
-            .bind(text.clone())
-            .execute(&mut *self.tx)
-            .await?;
+                 WHERE NOT EXISTS (SELECT 1 FROM facts WHERE deal_id = $1 AND kind = $2 AND text = $3)",
+            )?;
+            let said_at = d.last_activity.unwrap_or(self.now).as_second();
+            for (kind, text, column) in &d.facts {
+                statement.execute(params![
+                    deal,
+                    kind.as_str(),
+                    text,
+                    format!("{} export, column {column}", self.crm),
+                    said_at
+                ])?;
+            }
         }
-        for feature in &d.needed_features {
-            sqlx::query("INSERT INTO needed_features (deal_id, feature, why) VALUES ($1, $2, NULL) ON CONFLICT DO NOTHING")
-                .bind(deal)
-                .bind(feature.clone())
-                .execute(&mut *self.tx)
-                .await?;
+        if !d.needed_features.is_empty() {
+            let mut statement = self.conn().prepare_cached(
+                "INSERT INTO needed_features (deal_id, feature, why) VALUES ($1, $2, NULL) ON CONFLICT DO NOTHING",
+            )?;
+            for feature in &d.needed_features {
+                statement.execute(params![deal, feature])?;
+            }
         }
         Ok(())
     }
@@ -812,8 +863,8 @@ impl CrmImport {
     /// and is left out.
     ///
     /// Errors: the store's.
-    async fn activity_upsert(&mut self, a: &CrmActivity) -> Result<Upsert> {
-        if self.link("activities", &a.id).await?.is_some() {
+    fn activity_upsert(&mut self, a: &CrmActivity) -> Result<Upsert> {
+        if self.linked("activities", &a.id)?.is_some() {
             return Ok(Upsert::Unchanged);
         }
         if a.planned {
@@ -822,46 +873,42 @@ impl CrmImport {
             ));
         }
         let contact = match &a.contact_id {
-            Some(c) => self.link("contacts", c).await?.map(|(id, _)| id),
+            Some(c) => self.linked("contacts", c)?,
             None => None,
         };
         let mut deal = match &a.deal_id {
-            Some(d) => self.link("deals", d).await?.map(|(id, _)| id),
+            Some(d) => self.linked("deals", d)?,
             None => None,
         };
         if deal.is_none()
             && let Some(name) = &a.deal_name
         {
-            deal = sqlx::query(
-                "SELECT d.id FROM deals d JOIN crm_links l ON l.object = 'deals' AND l.local_id = d.id AND l.crm = $1 WHERE d.title = $2 ORDER BY d.id DESC LIMIT 1",
-            )
-            .bind(self.crm.clone())
-            .bind(name.clone())
-            .fetch_optional(&mut *self.tx)
-            .await?
-            .map(|r| r.try_get::<i64, _>(0))
-            .transpose()?;
+            deal = self
+                .conn()
+                .prepare_cached(
+                    "SELECT d.id FROM deals d JOIN crm_links l ON l.object = 'deals' AND l.local_id = d.id AND l.crm = $1 WHERE d.title = $2 ORDER BY d.id DESC LIMIT 1",
+                )?
+                .query_row(params![self.crm, name], |r| r.get(0))
+                .optional()?;
         }
         if deal.is_none() {
-            let account = match (contact, &a.company_id) {
-                (Some(c), _) => sqlx::query("SELECT account_id FROM contacts WHERE id = $1")
-                    .bind(c)
-                    .fetch_optional(&mut *self.tx)
-                    .await?
-                    .map(|r| r.try_get::<i64, _>(0))
-                    .transpose()?,
-                (None, Some(co)) => self.company_account(co).await?,
+            let account: Option<i64> = match (contact, &a.company_id) {
+                (Some(c), _) => self
+                    .conn()
+                    .prepare_cached("SELECT account_id FROM contacts WHERE id = $1")?
+                    .query_row([c], |r| r.get(0))
+                    .optional()?,
+                (None, Some(co)) => self.linked("companies", co)?,
                 (None, None) => None,
             };
             if let Some(account) = account {
-                deal = sqlx::query(
-                    "SELECT id FROM deals WHERE account_id = $1 ORDER BY CASE status WHEN 'open' THEN 0 ELSE 1 END, created_at DESC LIMIT 1",
-                )
-                .bind(account)
-                .fetch_optional(&mut *self.tx)
-                .await?
-                .map(|r| r.try_get::<i64, _>(0))
-                .transpose()?;
+                deal = self
+                    .conn()
+                    .prepare_cached(
+                        "SELECT id FROM deals WHERE account_id = $1 ORDER BY CASE status WHEN 'open' THEN 0 ELSE 1 END, created_at DESC LIMIT 1",
+                    )?
+                    .query_row([account], |r| r.get(0))
+                    .optional()?;
             }
         }
         let Some(deal) = deal else {
@@ -869,10 +916,12 @@ impl CrmImport {
                 "not on any deal brought in: import its deal (or its contact's company with a deal) first, or together",
             );
         };
-        let id = insert_activity(
-            &mut self.tx,
+        // No stale mark for the deal: the transaction that commits this activity outdates
+        // the whole read model (`outdate`).
+        let id = insert_activity_on(
+            self.conn(),
             DealId(deal),
-            NewActivity {
+            &NewActivity {
                 kind: a.kind,
                 direction: a.direction,
                 at: a.at,
@@ -884,52 +933,121 @@ impl CrmImport {
                 returns_on: None,
                 subject: (a.kind == rekindle_core::ActivityKind::Email).then(|| a.summary.clone()),
             },
-        )
-        .await?;
-        self.set_link("activities", &a.id, id.0, &a.at.as_second())
-            .await?;
+        )?;
+        self.set_link("activities", &a.id, id, &a.at.as_second().to_string())?;
         Ok(Upsert::Created)
     }
 }
 
-fn outcome(taken: Vec<&'static str>, conflicts: Vec<Conflict>) -> Upsert {
-    if !conflicts.is_empty() {
-        Upsert::Conflicts { conflicts, taken }
-    } else if !taken.is_empty() {
-        Upsert::Updated(taken)
-    } else {
-        Upsert::Unchanged
+/// The lost reason of a deal closed lost, as the taxonomy names it.
+fn lost_reason(d: &CrmDeal) -> Option<String> {
+    d.lost.as_ref().map(|(r, _)| r.as_str().to_string())
+}
+
+/// The CRM's own words for why a deal was lost, when it gave any.
+fn lost_note(d: &CrmDeal) -> Option<String> {
+    d.lost
+        .as_ref()
+        .map(|(_, t)| t.clone())
+        .filter(|t| !t.is_empty())
+}
+
+/// The status by `merge_status`, when both statuses read as statuses (they are written only
+/// as `DealStatus` names); else by `merge` alone.
+fn status_merge(
+    before: Option<&DealFields>,
+    local: &DealFields,
+    incoming: &DealFields,
+    prefer: Prefer,
+) -> FieldMerge {
+    let status = |s: &str| DealStatus::parse(s).ok();
+    let before_status = before.map(|b| (b.stage.as_str(), status(&b.status)));
+    match (
+        status(&local.status),
+        status(&incoming.status),
+        before_status,
+    ) {
+        (Some(l), Some(i), None) => merge_status(None, (&local.stage, l), i, prefer),
+        (Some(l), Some(i), Some((stage, Some(b)))) => {
+            merge_status(Some((stage, b)), (&local.stage, l), i, prefer)
+        }
+        _ => merge(
+            before.map(|b| &b.status),
+            &local.status,
+            &incoming.status,
+            prefer,
+        ),
     }
 }
 
-/// Applies `merge` to one field: the value to keep goes into `result`.
-#[allow(clippy::too_many_arguments)]
-fn settle<T: PartialEq + Clone + std::fmt::Debug>(
-    field: &'static str,
-    before: Option<&T>,
-    local: &T,
-    incoming: &T,
+/// The merge of one record's fields: those taken from the CRM, and those both sides changed.
+struct Settled {
     prefer: Prefer,
-    result: &mut T,
-    taken: &mut Vec<&'static str>,
-    conflicts: &mut Vec<Conflict>,
-) {
-    match merge(before, local, incoming, prefer) {
-        FieldMerge::Keep => {}
-        FieldMerge::Take => {
-            *result = incoming.clone();
-            taken.push(field);
+    taken: Vec<&'static str>,
+    conflicts: Vec<Conflict>,
+}
+
+impl Settled {
+    fn new(prefer: Prefer) -> Self {
+        Settled {
+            prefer,
+            taken: Vec::new(),
+            conflicts: Vec::new(),
         }
-        FieldMerge::Conflict { take } => {
-            if take {
+    }
+
+    /// Applies `merge` to one field: the value to keep goes into `result`.
+    fn field<T: PartialEq + Clone + std::fmt::Debug>(
+        &mut self,
+        field: &'static str,
+        before: Option<&T>,
+        local: &T,
+        incoming: &T,
+        result: &mut T,
+    ) {
+        let merged = merge(before, local, incoming, self.prefer);
+        self.apply(field, merged, local, incoming, result);
+    }
+
+    /// Applies what a merge rule said of one field.
+    fn apply<T: Clone + std::fmt::Debug>(
+        &mut self,
+        field: &'static str,
+        merged: FieldMerge,
+        local: &T,
+        incoming: &T,
+        result: &mut T,
+    ) {
+        match merged {
+            FieldMerge::Keep => {}
+            FieldMerge::Take => {
                 *result = incoming.clone();
+                self.taken.push(field);
             }
-            conflicts.push(Conflict {
-                field,
-                local: format!("{local:?}"),
-                crm: format!("{incoming:?}"),
-                kept: if take { "crm" } else { "local" },
-            });
+            FieldMerge::Conflict { take } => {
+                if take {
+                    *result = incoming.clone();
+                }
+                self.conflicts.push(Conflict {
+                    field,
+                    local: format!("{local:?}"),
+                    crm: format!("{incoming:?}"),
+                    kept: if take { "crm" } else { "local" },
+                });
+            }
+        }
+    }
+
+    fn outcome(self) -> Upsert {
+        if !self.conflicts.is_empty() {
+            Upsert::Conflicts {
+                conflicts: self.conflicts,
+                taken: self.taken,
+            }
+        } else if !self.taken.is_empty() {
+            Upsert::Updated(self.taken)
+        } else {
+            Upsert::Unchanged
         }
     }
 }

@@ -36,7 +36,7 @@ pub use assessments::{
     StateFilter, StoredAssessment, StoredCard, WindowCounts,
 };
 pub use capture::{CaptureWriter, MeetingRecorded};
-pub use crm::{Conflict, CrmImport, CrmLink, Upsert};
+pub use crm::{Conflict, CrmImport, CrmLink, CrmTransactions, Upsert};
 pub use load::{AccountWork, Filter, Scope};
 pub use mail::MailOutcome;
 pub use outbox::{NewOutgoing, OutboxMessage, WaitingCounts};
@@ -93,7 +93,7 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 /// Every failpoint in the write paths, for a harness that injects a failure at each (see
 /// `failpoint!`): `store.begin` and `store.commit` open and end every transaction made through
 /// sqlx (`begin_write`, `commit`); `capture.begin` and `capture.commit` those of the capture
-/// writer (imports, syncs, replies read).
+/// writer (mail and calendar imports, syncs, replies read, CRM imports).
 pub const FAILPOINTS: &[&str] = &[
     "store.begin",
     "store.commit",

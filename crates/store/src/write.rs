@@ -77,24 +77,67 @@ async fn deal_exists(tx: &mut Transaction<'_, Any>, deal: DealId) -> Result<()> 
     })
 }
 
+/// Adds an account by name, once (`$1` the name, `$2` its domain).
+const ADD_ACCOUNT: &str =
+    "INSERT INTO accounts (name, domain) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING";
+
+/// The id of the account named `$1`.
+const ACCOUNT_BY_NAME: &str = "SELECT id FROM accounts WHERE name = $1";
+
+/// The id of the account named `name`, added (with `domain`) when there is none.
 pub(crate) async fn account_id(
     tx: &mut Transaction<'_, Any>,
     name: &str,
     domain: Option<&str>,
 ) -> Result<i64> {
-    sqlx::query(
-        "INSERT INTO accounts (name, domain) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING",
-    )
-    .bind(name.to_string())
-    .bind(domain.map(str::to_string))
-    .execute(&mut **tx)
-    .await?;
-    Ok(sqlx::query("SELECT id FROM accounts WHERE name = $1")
+    sqlx::query(ADD_ACCOUNT)
+        .bind(name.to_string())
+        .bind(domain.map(str::to_string))
+        .execute(&mut **tx)
+        .await?;
+    Ok(sqlx::query(ACCOUNT_BY_NAME)
         .bind(name.to_string())
         .fetch_one(&mut **tx)
         .await?
         .try_get(0)?)
 }
+
+/// `account_id` on a rusqlite connection (the capture writer's, a CRM import's).
+pub(crate) fn account_id_on(
+    conn: &rusqlite::Connection,
+    name: &str,
+    domain: Option<&str>,
+) -> Result<i64> {
+    conn.prepare_cached(ADD_ACCOUNT)?
+        .execute(rusqlite::params![name, domain])?;
+    Ok(conn
+        .prepare_cached(ACCOUNT_BY_NAME)?
+        .query_row([name], |row| row.get(0))?)
+}
+
+/// A contact at an account (`$1` the account, then name, title, role, do-not-contact as 0 or
+/// 1, time zone), giving its id.
+pub(crate) const INSERT_CONTACT: &str = "INSERT INTO contacts (account_id, name, title, role, do_not_contact, time_zone) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id";
+
+/// A deal (`$1` its account, then title, owner, stage, amount in cents, currency code,
+/// expected close date or NULL, status, when created in epoch seconds, lost reason, lost note,
+/// when lost), giving its id.
+pub(crate) const INSERT_DEAL: &str = "INSERT INTO deals (account_id, title, owner, stage, amount_cents, currency, expected_close, status, created_at, lost_reason, lost_note, lost_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id";
+
+/// A stage entered (`$1` the deal, `$2` the stage, `$3` when, epoch seconds).
+pub(crate) const INSERT_STAGE_CHANGE: &str =
+    "INSERT INTO stage_changes (deal_id, stage, at) VALUES ($1, $2, $3)";
+
+/// An expected close date set (`$1` the deal, `$2` the date before or NULL, `$3` the new one,
+/// `$4` when, epoch seconds).
+pub(crate) const INSERT_CLOSE_DATE_CHANGE: &str =
+    "INSERT INTO close_date_changes (deal_id, from_date, to_date, at) VALUES ($1, $2, $3, $4)";
+
+/// A deal's next step set, replacing the one before (`$1` the deal, `$2` what, `$3` when due
+/// or NULL, `$4` booked as 0 or 1, `$5` when set, epoch seconds).
+pub(crate) const SET_NEXT_STEP: &str = "INSERT INTO next_steps (deal_id, what, due, booked, set_at) VALUES ($1, $2, $3, $4, $5)
+     ON CONFLICT (deal_id) DO UPDATE SET what = excluded.what, due = excluded.due, booked = excluded.booked, set_at = excluded.set_at";
 
 /// The one way an activity row is written (here through sqlx, in `capture` through rusqlite).
 pub(crate) const INSERT_ACTIVITY: &str = "INSERT INTO activities (deal_id, kind, direction, at, outcome, contact_id, summary, body, play, tone_findings, tone_phrase, body_fingerprint, returns_on, subject)
@@ -135,30 +178,32 @@ impl Store {
         let stage = pipeline.stages[pipeline.position(&new.stage)?].name.clone();
         let mut tx = self.begin_write().await?;
         let account = account_id(&mut tx, &new.account, new.account_domain.as_deref()).await?;
-        let id: i64 = sqlx::query(
-            "INSERT INTO deals (account_id, title, owner, stage, amount_cents, currency, expected_close, status, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, 'open', $8) RETURNING id",
-        )
-        .bind(account)
-        .bind(new.title)
-        .bind(new.owner)
-        .bind(stage.clone())
-        .bind(new.amount.cents)
-        .bind(new.amount.currency.to_string())
-        .bind(new.expected_close.map(|d| d.to_string()))
-        .bind(new.created_at.as_second())
-        .fetch_one(&mut *tx)
-        .await?
-        .try_get(0)?;
-        sqlx::query("INSERT INTO stage_changes (deal_id, stage, at) VALUES ($1, $2, $3)")
+        let id: i64 = sqlx::query(INSERT_DEAL)
+            .bind(account)
+            .bind(new.title)
+            .bind(new.owner)
+            .bind(stage.clone())
+            .bind(new.amount.cents)
+            .bind(new.amount.currency.to_string())
+            .bind(new.expected_close.map(|d| d.to_string()))
+            .bind(DealStatus::Open.as_str())
+            .bind(new.created_at.as_second())
+            .bind(None::<String>)
+            .bind(None::<String>)
+            .bind(None::<i64>)
+            .fetch_one(&mut *tx)
+            .await?
+            .try_get(0)?;
+        sqlx::query(INSERT_STAGE_CHANGE)
             .bind(id)
             .bind(stage)
             .bind(new.created_at.as_second())
             .execute(&mut *tx)
             .await?;
         if let Some(close) = new.expected_close {
-            sqlx::query("INSERT INTO close_date_changes (deal_id, from_date, to_date, at) VALUES ($1, NULL, $2, $3)")
+            sqlx::query(INSERT_CLOSE_DATE_CHANGE)
                 .bind(id)
+                .bind(None::<String>)
                 .bind(close.to_string())
                 .bind(new.created_at.as_second())
                 .execute(&mut *tx)
@@ -210,7 +255,7 @@ impl Store {
                 });
             }
         }
-        let id: i64 = sqlx::query("INSERT INTO contacts (account_id, name, title, role, do_not_contact, time_zone) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id")
+        let id: i64 = sqlx::query(INSERT_CONTACT)
             .bind(account)
             .bind(new.name)
             .bind(new.title)
@@ -390,17 +435,14 @@ impl Store {
     pub async fn set_next_step(&self, deal: DealId, step: &NextStep) -> Result<()> {
         let mut tx = self.begin_write().await?;
         deal_exists(&mut tx, deal).await?;
-        sqlx::query(
-            "INSERT INTO next_steps (deal_id, what, due, booked, set_at) VALUES ($1, $2, $3, $4, $5)
-             ON CONFLICT (deal_id) DO UPDATE SET what = excluded.what, due = excluded.due, booked = excluded.booked, set_at = excluded.set_at",
-        )
-        .bind(deal.0)
-        .bind(step.what.clone())
-        .bind(step.due.map(|t| t.as_second()))
-        .bind(step.booked as i64)
-        .bind(step.set_at.as_second())
-        .execute(&mut *tx)
-        .await?;
+        sqlx::query(SET_NEXT_STEP)
+            .bind(deal.0)
+            .bind(step.what.clone())
+            .bind(step.due.map(|t| t.as_second()))
+            .bind(step.booked as i64)
+            .bind(step.set_at.as_second())
+            .execute(&mut *tx)
+            .await?;
         mark_stale(&mut tx, Stale::Deal(deal)).await?;
         crate::commit(tx).await?;
         Ok(())
@@ -416,7 +458,7 @@ impl Store {
             .bind(deal.0)
             .execute(&mut *tx)
             .await?;
-        sqlx::query("INSERT INTO stage_changes (deal_id, stage, at) VALUES ($1, $2, $3)")
+        sqlx::query(INSERT_STAGE_CHANGE)
             .bind(deal.0)
             .bind(stage)
             .bind(at.as_second())
@@ -446,7 +488,7 @@ impl Store {
             .bind(deal.0)
             .execute(&mut *tx)
             .await?;
-        sqlx::query("INSERT INTO close_date_changes (deal_id, from_date, to_date, at) VALUES ($1, $2, $3, $4)")
+        sqlx::query(INSERT_CLOSE_DATE_CHANGE)
             .bind(deal.0)
             .bind(from)
             .bind(to.to_string())
