@@ -108,8 +108,13 @@ pub(crate) fn account_id_on(
     name: &str,
     domain: Option<&str>,
 ) -> Result<i64> {
-    conn.prepare_cached(ADD_ACCOUNT)?
+    let added = conn
+        .prepare_cached(ADD_ACCOUNT)?
         .execute(rusqlite::params![name, domain])?;
+    // A new account's id is its rowid (`id INTEGER PRIMARY KEY`): no second look-up.
+    if added > 0 {
+        return Ok(conn.last_insert_rowid());
+    }
     Ok(conn
         .prepare_cached(ACCOUNT_BY_NAME)?
         .query_row([name], |row| row.get(0))?)
