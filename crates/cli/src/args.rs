@@ -692,8 +692,10 @@ pub enum ImportCommand {
     /// HubSpot, Salesforce or Pipedrive export files (.csv, or a .zip of them): deals,
     /// contacts, companies and activities, upserted by the CRM's ids (importing an updated
     /// export updates what changed, never duplicates, and reports what you changed here too).
-    /// Any encoding Excel writes, `,` `;` or tab. The whole import is one transaction. Exits 1
-    /// when a row was refused (listed with its file, line and column).
+    /// Any encoding Excel writes, `,` `;` or tab. Kept in batches as it goes: a failure
+    /// part-way says up to which line it kept, and the same import again finishes it
+    /// (`--strict` and `--dry-run` keep all or nothing). Exits 1 when a row was refused
+    /// (listed with its file, line and column).
     Crm(CrmImportArgs),
 }
 
