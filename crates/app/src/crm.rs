@@ -284,12 +284,15 @@ fn date_order_of(path: &std::path::Path, columns: &Columns) -> Result<Option<Dat
     Ok(None)
 }
 
-/// Imports CRM export files at `now`.
+/// Imports CRM export files at `now`. The records are written on the store's capture writer
+/// inside `tokio::task::block_in_place`: call it on a multi-thread runtime.
 ///
 /// Errors: a file cannot be opened or its headers match no CRM or object
 /// ([`AppError::NothingImported`], naming the file and what was seen and expected); files of
-/// different CRMs; a mapping that does not fit ([`AppError::Unfit`] naming its key); the
-/// store's. In every error case nothing is kept.
+/// different CRMs; a mapping that does not fit ([`AppError::Unfit`] naming its key): nothing
+/// is kept. A failure while records are written (a file that cannot be read further, the
+/// store's) is an [`AppError::Context`] saying what was kept: the batches committed before it,
+/// up to a line of a file (nothing with `strict` or `dry_run`).
 pub async fn import(
     store: &Store,
     _caller: &Caller,
