@@ -443,7 +443,7 @@ fn upsert_files(
     durable: &mut Option<(String, u64)>,
 ) -> Result<(), AppError> {
     let mut commits = import.commits();
-    for (path, shown, object, columns, date_order) in resolved {
+    for (number, (path, shown, object, columns, date_order)) in resolved.iter().enumerate() {
         let file = shown.clone();
         let mut sheet = Sheet::open(path).map_err(source)?;
         let reader = RowReader {
@@ -457,10 +457,6 @@ fn upsert_files(
             .entry(object.as_str().to_string())
             .or_default();
         let mut rows = 0usize;
-        // A record's id once per file: two rows of one record would overwrite each other
-        // (the line each id was first seen on; the ids of one file are held, about 60 bytes
-        // each).
-        let mut seen: std::collections::HashMap<String, u64> = std::collections::HashMap::new();
         // New deals the export gives no amount: kept at 0 in the database's currency, and
         // said, with their lines.
         let mut no_amount: Vec<u64> = Vec::new();
@@ -488,7 +484,8 @@ fn upsert_files(
                 CrmRecord::Deal(d) => &d.id,
                 CrmRecord::Activity(a) => &a.id,
             };
-            if let Some(first) = seen.get(record_id) {
+            // A record's id once per file: two rows of one record would overwrite each other.
+            if let Some(first) = import.first_seen(number, record_id, row.line)? {
                 counts.refused += 1;
                 summary.refused.push(RefusedRow {
                     file: file.clone(),
@@ -500,7 +497,6 @@ fn upsert_files(
                 });
                 continue;
             }
-            seen.insert(record_id.clone(), row.line);
             let (id, done) = match &record {
                 CrmRecord::Company(c) => (c.id.clone(), import.company(c)?),
                 CrmRecord::Contact(c) => (c.id.clone(), import.contact(c)?),

@@ -141,8 +141,15 @@ impl Store {
         transactions: CrmTransactions,
     ) -> Result<CrmImport> {
         let pipeline = self.pipeline().await?;
+        let writer = self.capture_writer()?;
+        // The ids seen in each file (`first_seen`), in a temporary table on disk: SQLite keeps
+        // a few MiB of its pages in memory, whatever the size of the export.
+        writer.conn.execute_batch(
+            "PRAGMA temp_store = FILE;
+             CREATE TEMP TABLE IF NOT EXISTS crm_seen (file INTEGER NOT NULL, external_id TEXT NOT NULL, line INTEGER NOT NULL, PRIMARY KEY (file, external_id)) WITHOUT ROWID;",
+        )?;
         Ok(CrmImport {
-            writer: self.capture_writer()?,
+            writer,
             transactions,
             crm: crm.to_string(),
             now,
@@ -195,6 +202,30 @@ const LINKED_CONTACT_ACCOUNT: &str =
      WHERE l.crm = $1 AND l.object = 'contacts' AND l.external_id = $2";
 
 impl CrmImport {
+    /// The line the record id `external` was first seen on in the import's file numbered
+    /// `file`, or `None` when this row (on `line`) is its first and is kept as such: two rows of
+    /// one record in a file would overwrite each other. The ids are kept in a temporary table
+    /// of the import's connection, so memory stays bounded whatever the export's size.
+    ///
+    /// Errors: the store's.
+    pub fn first_seen(&mut self, file: usize, external: &str, line: u64) -> Result<Option<u64>> {
+        let conn = &self.writer.conn;
+        let file = i64::try_from(file).unwrap_or(i64::MAX);
+        let line_value = i64::try_from(line).unwrap_or(i64::MAX);
+        let added = conn
+            .prepare_cached(
+                "INSERT INTO temp.crm_seen (file, external_id, line) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+            )?
+            .execute(rusqlite::params![file, external, line_value])?;
+        if added == 1 {
+            return Ok(None);
+        }
+        let first: i64 = conn
+            .prepare_cached("SELECT line FROM temp.crm_seen WHERE file = $1 AND external_id = $2")?
+            .query_row(rusqlite::params![file, external], |r| r.get(0))?;
+        Ok(Some(u64::try_from(first).unwrap_or(0)))
+    }
+
     /// Brings in one company (`company_upsert` says how).
     ///
     /// Errors: the store's; the batch in hand is then rolled back.
@@ -886,7 +917,11 @@ impl CrmImport {
             deal = self
                 .conn()
                 .prepare_cached(
-                    "SELECT d.id FROM deals d JOIN crm_links l ON l.object = 'deals' AND l.local_id = d.id AND l.crm = $1 WHERE d.title = $2 ORDER BY d.id DESC LIMIT 1",
+                    // `$1` first: SQLite numbers `$` parameters in the order they appear.
+                    "SELECT d.id FROM deals d
+                     WHERE EXISTS (SELECT 1 FROM crm_links l WHERE l.crm = $1 AND l.object = 'deals' AND l.local_id = d.id)
+                       AND d.title = $2
+                     ORDER BY d.id DESC LIMIT 1",
                 )?
                 .query_row(params![self.crm, name], |r| r.get(0))
                 .optional()?;

@@ -378,6 +378,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "board totals",
         include_str!("../migrations/sqlite/0019_board_totals.sql"),
     ),
+    (
+        20,
+        "deals title",
+        include_str!("../migrations/sqlite/0020_deals_title.sql"),
+    ),
 ];
 
 /// A setting's stored JSON `text` (`None`: not set) as a value.
