@@ -15,7 +15,7 @@ use jiff::civil::Date;
 use rekindle_core::assess::by_urgency;
 use rekindle_core::signals::SignalKind;
 use rekindle_core::*;
-use rekindle_store::{BoardFilter, Filter, Scope, StateFilter, Store};
+use rekindle_store::{BoardFilter, Filter, Scope, StateFilter, Store, TodayCounts};
 use serde::Serialize;
 
 pub use crate::model::Refreshed;
@@ -246,13 +246,18 @@ impl<R> Today<R> {
 ///
 /// Errors: the store's.
 pub async fn waiting(store: &Store, _caller: &Caller) -> Result<Waiting, AppError> {
-    let w = store.waiting_counts().await?;
-    Ok(Waiting {
-        replies: w.replies,
-        drafts: w.drafts,
-        refused: w.refused,
-        unconfirmed: w.unconfirmed,
-    })
+    Ok(Waiting::of(store.waiting_counts().await?))
+}
+
+impl Waiting {
+    fn of(w: rekindle_store::WaitingCounts) -> Self {
+        Waiting {
+            replies: w.replies,
+            drafts: w.drafts,
+            refused: w.refused,
+            unconfirmed: w.unconfirmed,
+        }
+    }
 }
 
 /// The day's work at `now`: every action due (as [`Scan::due`] picks and orders them, read from
@@ -276,10 +281,11 @@ pub async fn today_page(
 ) -> Result<Today, AppError> {
     let day = today_day(store, caller, now).await?;
     let actions = rows_from(store.model_rows_due(day, skip, limit).await?)?;
+    let counts = store.today_counts(day).await?;
     let due_count = if skip == 0 && limit.is_none() {
         actions.len()
     } else {
-        store.model_due_count(day).await?.max(0) as usize
+        counts.due
     };
     let next_planned = match due_count {
         0 => store
@@ -289,7 +295,7 @@ pub async fn today_page(
             .transpose()?,
         _ => None,
     };
-    today_of(store, caller, now, actions, due_count, next_planned).await
+    Ok(today_of(now, actions, due_count, next_planned, counts))
 }
 
 /// [`today`] with at most `limit` actions, the most urgent (a page's worth), as cards read
@@ -309,8 +315,8 @@ pub async fn today_first(
         .into_iter()
         .map(BoardCard::from_stored)
         .collect::<Result<Vec<_>, _>>()?;
-    let due_count = store.model_due_count(day).await?.max(0) as usize;
-    let next_planned = match due_count {
+    let counts = store.today_counts(day).await?;
+    let next_planned = match counts.due {
         0 => store
             .model_next_planned_card()
             .await?
@@ -318,7 +324,7 @@ pub async fn today_first(
             .transpose()?,
         _ => None,
     };
-    today_of(store, caller, now, actions, due_count, next_planned).await
+    Ok(today_of(now, actions, counts.due, next_planned, counts))
 }
 
 /// The model brought to `now`, and `now`'s UTC day (days since 1970-01-01): what Today reads.
@@ -328,22 +334,21 @@ async fn today_day(store: &Store, caller: &Caller, now: Timestamp) -> Result<i64
 }
 
 /// Today around its actions: the deals the model holds and what waits for the rep added.
-async fn today_of<R>(
-    store: &Store,
-    caller: &Caller,
+fn today_of<R>(
     now: Timestamp,
     actions: Vec<R>,
     due_count: usize,
     next_planned: Option<R>,
-) -> Result<Today<R>, AppError> {
-    Ok(Today {
+    counts: TodayCounts,
+) -> Today<R> {
+    Today {
         at: now,
         actions,
         due_count,
-        open: store.model_count().await?.max(0) as usize,
+        open: counts.open,
         next_planned,
-        waiting: waiting(store, caller).await?,
-    })
+        waiting: Waiting::of(counts.waiting),
+    }
 }
 
 /// One deal with its full text, assessed exactly as the scan assesses it, and the policy it was

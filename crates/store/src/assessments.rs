@@ -255,6 +255,16 @@ fn card(row: &sqlx::any::AnyRow) -> Result<StoredCard> {
     })
 }
 
+/// Today's counts ([`Store::today_counts`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct TodayCounts {
+    /// Deals the model holds.
+    pub open: usize,
+    /// Of them, those with a play due on the day asked about or before.
+    pub due: usize,
+    pub waiting: crate::WaitingCounts,
+}
+
 /// The board's filters, each optional; all given must hold.
 #[derive(Clone, Debug, Default)]
 pub struct BoardFilter {
@@ -636,31 +646,28 @@ impl Store {
             .await?)
     }
 
-    /// How many deals the model holds: the count kept with the model, or the rows counted
-    /// when none is kept.
-    pub async fn model_count(&self) -> Result<i64> {
-        Ok(sqlx::query(
+    /// Today's counts at the UTC day `day` (days since 1970-01-01), in one statement: the
+    /// deals the model holds and how many have a play due on `day` or before (each the count
+    /// kept with the model when it was kept for that day, else the rows counted), and what
+    /// waits for the rep.
+    pub async fn today_counts(&self, day: i64) -> Result<TodayCounts> {
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT COALESCE((SELECT deal_count FROM assessment_model WHERE id = 1),
-                 (SELECT CAST(COUNT(*) AS BIGINT) FROM deal_assessments))",
-        )
-        .fetch_one(&self.pool)
-        .await?
-        .try_get(0)?)
-    }
-
-    /// How many stored assessments have a play due on the UTC day `day` (days since
-    /// 1970-01-01) or before: the count kept with the model when it was kept for that day,
-    /// else the rows counted.
-    pub async fn model_due_count(&self, day: i64) -> Result<i64> {
-        Ok(sqlx::query(
-            "SELECT COALESCE((SELECT due_count FROM assessment_model WHERE id = 1 AND due_day = $1),
+                 (SELECT CAST(COUNT(*) AS BIGINT) FROM deal_assessments)),
+             COALESCE((SELECT due_count FROM assessment_model WHERE id = 1 AND due_day = $1),
                  (SELECT CAST(COUNT(*) AS BIGINT) FROM deal_assessments
-                  WHERE next_play IS NOT NULL AND due_day <= $1))",
-        )
+                  WHERE next_play IS NOT NULL AND due_day <= $1)),
+             {}",
+            crate::outbox::WAITING_COUNTS
+        )))
         .bind(day)
         .fetch_one(&self.pool)
-        .await?
-        .try_get(0)?)
+        .await?;
+        Ok(TodayCounts {
+            open: row.try_get::<i64, _>(0)?.max(0) as usize,
+            due: row.try_get::<i64, _>(1)?.max(0) as usize,
+            waiting: crate::outbox::waiting_counts(&row, 2)?,
+        })
     }
 
     /// The stored assessment whose play falls due first (the worst among those due the same
@@ -1474,10 +1481,8 @@ mod tests {
             row(DealId(4), "healthy", "{}"),
         ];
         store.replace_model(first, at, "{}", &seen).await.unwrap();
-        let kept = (
-            store.model_count().await.unwrap(),
-            store.model_due_count(day).await.unwrap(),
-        );
+        let kept = store.today_counts(day).await.unwrap();
+        let kept = (kept.open as i64, kept.due as i64);
         assert_eq!(kept, (4, 2));
         assert_eq!(kept, counted(&store, day).await);
         // Deal 1 is no longer due, deal 4 now is, deal 3 leaves the scan, deal 5 comes in.
@@ -1496,15 +1501,13 @@ mod tests {
             .await
             .unwrap();
         assert!(moved);
-        let kept = (
-            store.model_count().await.unwrap(),
-            store.model_due_count(day).await.unwrap(),
-        );
+        let kept = store.today_counts(day).await.unwrap();
+        let kept = (kept.open as i64, kept.due as i64);
         assert_eq!(kept, (4, 3));
         assert_eq!(kept, counted(&store, day).await);
         // Another day than the model's is counted from the rows.
         assert_eq!(
-            store.model_due_count(day + 2).await.unwrap(),
+            store.today_counts(day + 2).await.unwrap().due as i64,
             counted(&store, day + 2).await.1
         );
     }

@@ -33,7 +33,7 @@ mod write;
 
 pub use assessments::{
     BoardFilter, ColumnTotal, CurrencyTotal, ModelState, NewAssessment, OwnerCounts, StageCount,
-    StateFilter, StoredAssessment, StoredCard, WindowCounts,
+    StateFilter, StoredAssessment, StoredCard, TodayCounts, WindowCounts,
 };
 pub use capture::{CaptureWriter, MeetingRecorded};
 pub use crm::{Conflict, CrmImport, CrmLink, CrmTransactions, Upsert};

@@ -32,6 +32,24 @@ pub struct NewOutgoing {
     pub references: Vec<String>,
 }
 
+/// The four counts of [`WaitingCounts`], as columns of a `SELECT`.
+pub(crate) const WAITING_COUNTS: &str =
+    "(SELECT CAST(COUNT(*) AS BIGINT) FROM reply_readings WHERE state = 'needs_rep'),
+     (SELECT CAST(COUNT(*) AS BIGINT) FROM outbox WHERE state = 'draft'),
+     (SELECT CAST(COUNT(*) AS BIGINT) FROM outbox WHERE state = 'refused'),
+     (SELECT CAST(COUNT(*) AS BIGINT) FROM outbox WHERE state = 'unconfirmed')";
+
+/// The [`WAITING_COUNTS`] columns of `row` from column `first` on.
+pub(crate) fn waiting_counts(row: &sqlx::any::AnyRow, first: usize) -> Result<WaitingCounts> {
+    let n = |i: usize| -> Result<usize> { Ok(row.try_get::<i64, _>(first + i)?.max(0) as usize) };
+    Ok(WaitingCounts {
+        replies: n(0)?,
+        drafts: n(1)?,
+        refused: n(2)?,
+        unconfirmed: n(3)?,
+    })
+}
+
 /// What waits for the rep ([`Store::waiting_counts`]).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct WaitingCounts {
@@ -216,21 +234,10 @@ impl Store {
     /// What waits for the rep, counted (each from its state index): readings of replies that
     /// need them, and outbox drafts, refused and unconfirmed messages.
     pub async fn waiting_counts(&self) -> Result<WaitingCounts> {
-        let row = sqlx::query(
-            "SELECT (SELECT CAST(COUNT(*) AS BIGINT) FROM reply_readings WHERE state = 'needs_rep'),
-                    (SELECT CAST(COUNT(*) AS BIGINT) FROM outbox WHERE state = 'draft'),
-                    (SELECT CAST(COUNT(*) AS BIGINT) FROM outbox WHERE state = 'refused'),
-                    (SELECT CAST(COUNT(*) AS BIGINT) FROM outbox WHERE state = 'unconfirmed')",
-        )
-        .fetch_one(&self.pool)
-        .await?;
-        let n = |i: usize| -> Result<usize> { Ok(row.try_get::<i64, _>(i)?.max(0) as usize) };
-        Ok(WaitingCounts {
-            replies: n(0)?,
-            drafts: n(1)?,
-            refused: n(2)?,
-            unconfirmed: n(3)?,
-        })
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {WAITING_COUNTS}")))
+            .fetch_one(&self.pool)
+            .await?;
+        waiting_counts(&row, 0)
     }
 
     /// The outbox, oldest first: what is still to do, or everything.
