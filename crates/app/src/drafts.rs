@@ -29,20 +29,33 @@ pub async fn draft(
     now: Timestamp,
 ) -> Result<Drafted, AppError> {
     let view = pipeline::deal(store, caller, id, now).await?;
+    let draft = draft_of(composer, &view, play, now)?;
+    Ok(Drafted { view, draft })
+}
+
+/// [`draft`] for a deal already read ([`pipeline::deal`]): a page that shows the deal and its
+/// draft reads it once.
+///
+/// Errors: as [`draft`]'s, but the store's.
+pub fn draft_of(
+    composer: &Composer,
+    view: &DealView,
+    play: Option<PlayKind>,
+    now: Timestamp,
+) -> Result<Draft, AppError> {
     let play = match play {
         Some(p) => p,
         None => match view.assessment.next_action.play {
             Some(p) => p,
             None => {
                 return Err(AppError::NothingToDraft {
-                    deal: id,
+                    deal: view.record.deal.id,
                     why: view.assessment.next_action.why.clone(),
                 });
             }
         },
     };
-    let draft = composer.draft(&view.record, &view.assessment, play, now, &view.policy)?;
-    Ok(Drafted { view, draft })
+    Ok(composer.draft(&view.record, &view.assessment, play, now, &view.policy)?)
 }
 
 /// The tone check of a message the rep wrote or edited: the pesky phrases, shouting and the

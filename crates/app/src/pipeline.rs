@@ -127,14 +127,23 @@ pub async fn stage_norms(
     caller: &Caller,
     now: Timestamp,
 ) -> Result<Norms, AppError> {
+    Ok(stage_norms_and_policy(store, caller, now).await?.0)
+}
+
+/// [`stage_norms`] with the policy, read in the same statement as the model's state.
+async fn stage_norms_and_policy(
+    store: &Store,
+    caller: &Caller,
+    now: Timestamp,
+) -> Result<(Norms, Policy), AppError> {
     let state = store.model_state().await?;
     if state.usable_at(now)
         && !state.stages_moved
         && let Some(norms) = model::norms_from(state.stage_norms.as_deref())
     {
-        return Ok(norms);
+        return Ok((norms, state.policy));
     }
-    learn_stage_norms(store, caller, now).await
+    Ok((learn_stage_norms(store, caller, now).await?, state.policy))
 }
 
 /// The team's stage durations, learned from every deal's stage history (`norms`).
@@ -379,10 +388,8 @@ pub async fn deal(
             with_text: false,
         })
         .await?;
-    let norms = stage_norms(store, caller, now)
-        .await?
-        .with_replies_from(&account, now);
-    let policy = store.policy().await?;
+    let (stages, policy) = stage_norms_and_policy(store, caller, now).await?;
+    let norms = stages.with_replies_from(&account, now);
     let assessment = assess(&record, now, &policy, &norms);
     Ok(DealView {
         record,

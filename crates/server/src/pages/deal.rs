@@ -275,53 +275,42 @@ async fn render(
     let ctx = Context::new(r, now, &v.policy, &v.norms);
     let silence = longest_silence(&ctx);
     let timeline = timeline::draw(r, silence.as_ref(), now);
-    let drafted = drafts::draft(
-        state.store(),
-        state.caller(),
-        Composer::builtin(),
-        id,
-        None,
-        now,
-    )
-    .await;
+    let drafted = drafts::draft_of(Composer::builtin(), &v, None, now);
     let (mut draft, no_draft) = match drafted {
-        Ok(dr) => {
-            let dr = dr.draft;
-            (
-                Some(DraftView {
-                    play: dr.play.as_str().to_string(),
-                    play_words: view::words(dr.play.as_str()),
-                    to: format!(
-                        "{}{}",
-                        dr.to.name,
-                        dr.to
-                            .email
-                            .as_ref()
-                            .map(|e| format!(" <{e}>"))
-                            .unwrap_or_default()
-                    ),
-                    subject: dr.subject,
-                    body: dr.body,
-                    facts_used: dr
-                        .facts_used
-                        .iter()
-                        .map(|f| Line {
-                            anchor: String::new(),
-                            what: f.text.clone(),
-                            note: format!(
-                                "{}, {}{}",
-                                f.label,
-                                f.source,
-                                f.at.map(|t| format!(", {}", view::day(t)))
-                                    .unwrap_or_default()
-                            ),
-                        })
-                        .collect(),
-                    to_fill: dr.to_fill,
-                }),
-                String::new(),
-            )
-        }
+        Ok(dr) => (
+            Some(DraftView {
+                play: dr.play.as_str().to_string(),
+                play_words: view::words(dr.play.as_str()),
+                to: format!(
+                    "{}{}",
+                    dr.to.name,
+                    dr.to
+                        .email
+                        .as_ref()
+                        .map(|e| format!(" <{e}>"))
+                        .unwrap_or_default()
+                ),
+                subject: dr.subject,
+                body: dr.body,
+                facts_used: dr
+                    .facts_used
+                    .iter()
+                    .map(|f| Line {
+                        anchor: String::new(),
+                        what: f.text.clone(),
+                        note: format!(
+                            "{}, {}{}",
+                            f.label,
+                            f.source,
+                            f.at.map(|t| format!(", {}", view::day(t)))
+                                .unwrap_or_default()
+                        ),
+                    })
+                    .collect(),
+                to_fill: dr.to_fill,
+            }),
+            String::new(),
+        ),
         Err(e) => (None, e.to_string()),
     };
     // The rep's own text, as they last had it, in place of the fresh draft (or of none, so
