@@ -342,6 +342,31 @@ fn a_dry_run_and_a_strict_import_with_a_refused_row_change_nothing() {
 }
 
 #[test]
+fn a_workbook_with_one_value_far_out_is_refused_not_laid_out_whole() {
+    // A 5 KB .xlsx with its data in A1:F2 and one value at XFD1048576: laid out whole it would
+    // take 17 billion cells. The import runs with its address space limited, so a regression
+    // fails here rather than taking the machine's memory.
+    let rk = init();
+    let before = dump(&rk.db);
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg("ulimit -v 4000000; exec \"$0\" --db \"$1\" --now \"$2\" import crm \"$3\"")
+        .arg(env!("CARGO_BIN_EXE_rekindle"))
+        .arg(&rk.db)
+        .arg(AT)
+        .arg(fixture("far-cell.xlsx"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("far-cell.xlsx") && err.contains("spans") && err.contains("export it as CSV"),
+        "{err}"
+    );
+    assert_eq!(dump(&rk.db), before);
+}
+
+#[test]
 fn a_file_no_crm_wrote_is_refused_naming_its_headers() {
     let rk = init();
     let dir = tempfile::tempdir().unwrap();

@@ -27,6 +27,56 @@ use std::sync::{Arc, Mutex};
 /// The most a workbook may unpack to (its parts' uncompressed sizes): 2 GiB.
 pub const MAX_WORKBOOK_BYTES: u64 = 2 << 30;
 
+/// The most cells a workbook's first sheet may span, its rows times its columns from the first
+/// used cell to the last: 20 million (a CRM export of a million rows and 20 columns). calamine
+/// lays a sheet out whole, so one stray value far out (`XFD1048576` in a 5 KB file) would
+/// otherwise ask for terabytes.
+pub const MAX_SHEET_CELLS: u64 = 20_000_000;
+
+/// The cells the first sheet of an `.xlsx` or `.xlsb` workbook spans (rows times columns from
+/// its first used cell to its last), found by streaming its cells without laying them out;
+/// `None` for `.xls` (bounded by its format: 65,536 rows of 256 columns) and `.ods` (calamine
+/// caps those at 100 million cells).
+///
+/// Errors: calamine's, in words.
+fn sheet_span(
+    book: &mut calamine::Sheets<std::io::BufReader<std::fs::File>>,
+) -> Result<Option<u64>, String> {
+    use calamine::{DataType, Reader, Sheets};
+    let Some(name) = book.sheet_names().first().cloned() else {
+        return Err("the workbook has no sheet".to_string());
+    };
+    let mut bounds: Option<(u32, u32, u32, u32)> = None;
+    let mut add = |(row, col): (u32, u32)| {
+        bounds = Some(match bounds {
+            None => (row, row, col, col),
+            Some((r0, r1, c0, c1)) => (r0.min(row), r1.max(row), c0.min(col), c1.max(col)),
+        });
+    };
+    match book {
+        Sheets::Xlsx(x) => {
+            let mut cells = x.worksheet_cells_reader(&name).map_err(|e| e.to_string())?;
+            while let Some(c) = cells.next_cell().map_err(|e| e.to_string())? {
+                if !c.get_value().is_empty() {
+                    add(c.get_position());
+                }
+            }
+        }
+        Sheets::Xlsb(x) => {
+            let mut cells = x.worksheet_cells_reader(&name).map_err(|e| e.to_string())?;
+            while let Some(c) = cells.next_cell().map_err(|e| e.to_string())? {
+                if !c.get_value().is_empty() {
+                    add(c.get_position());
+                }
+            }
+        }
+        Sheets::Xls(_) | Sheets::Ods(_) => return Ok(None),
+    }
+    Ok(Some(bounds.map_or(0, |(r0, r1, c0, c1)| {
+        (u64::from(r1 - r0) + 1) * (u64::from(c1 - c0) + 1)
+    })))
+}
+
 /// How much of the file's start is looked at to tell its dialect.
 pub const SNIFF_BYTES: usize = 1 << 20;
 
@@ -434,13 +484,27 @@ impl Sheet {
         // error naming the file, never a crash.
         let read = std::panic::catch_unwind(|| {
             let mut book = calamine::open_workbook_auto(path).map_err(|e| e.to_string())?;
+            if let Some(span) = sheet_span(&mut book)?
+                && span > MAX_SHEET_CELLS
+            {
+                return Ok(Err(span));
+            }
             match book.worksheet_range_at(0) {
-                Some(r) => r.map_err(|e| e.to_string()),
+                Some(r) => r.map(Ok).map_err(|e| e.to_string()),
                 None => Err("the workbook has no sheet".to_string()),
             }
         });
         let range = match read {
-            Ok(Ok(range)) => range,
+            Ok(Ok(Ok(range))) => range,
+            Ok(Ok(Err(span))) => {
+                return Err(bad(
+                    path,
+                    1,
+                    format!(
+                        "the first sheet spans {span} cells from its first used cell to its last, more than the {MAX_SHEET_CELLS} read from a workbook (a stray value far below or right of the data, or a very large export): clear the cells outside the data, or export it as CSV"
+                    ),
+                ));
+            }
             Ok(Err(e)) => return Err(unreadable(&e)),
             Err(_) => return Err(unreadable(&"its contents could not be parsed")),
         };
