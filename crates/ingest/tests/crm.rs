@@ -204,6 +204,35 @@ fn bad_files_are_errors_naming_the_file_and_line() {
     assert_eq!(sheet.footer[0].0, 4);
 }
 
+#[test]
+fn a_quote_never_closed_is_refused_on_its_line_naming_the_lines_it_took() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("deals.csv");
+    let mut text = String::from("Record ID,Deal Name,Deal Stage,Amount\n");
+    for i in 0..8 {
+        let name = if i == 3 {
+            "\"Broken quote deal".to_string()
+        } else {
+            format!("Deal {i}")
+        };
+        text.push_str(&format!("{},{name},Contract Sent,1000\n", 500 + i));
+    }
+    std::fs::write(&f, text).unwrap();
+    let mut sheet = Sheet::open(&f).unwrap();
+    let read = rows(&mut sheet);
+    let lines: Vec<u64> = read.iter().map(|r| r.line).collect();
+    assert_eq!(
+        lines,
+        vec![2, 3, 4, 5],
+        "the rows after the quote are inside it"
+    );
+    let why = read[3].broken.as_deref().unwrap_or_default();
+    assert!(
+        why.contains("runs to line 9") && why.contains("4 lines"),
+        "{why}"
+    );
+}
+
 mod records {
     use super::*;
     use rekindle_core::{ActivityKind, Currency, DealStatus, LostReason};

@@ -601,11 +601,16 @@ impl Sheet {
             if !read {
                 return Ok(None);
             }
-            // The record's last line is the one its end falls on; it starts as many lines
-            // before as its quoted cells hold line breaks (blank lines before it are not in it).
+            // Two lower bounds of the line the record starts on, the larger right: the line the
+            // reader began it on (before the blank lines it passed over), and its last line less
+            // the line breaks its quoted cells hold (one too few when a quote never closed took
+            // the file's last line break into a cell).
             let end = reader.position().byte();
+            let began = record.position().map_or(0, |p| line_at(p.byte()));
             let inner: u64 = record.iter().map(breaks_in).sum();
-            let line = line_at(end.saturating_sub(1)).saturating_sub(inner);
+            let last_line = line_at(end.saturating_sub(1));
+            let line = last_line.saturating_sub(inner).max(began);
+            let last_line = last_line.max(line);
             if record.as_slice().len() > MAX_ROW_BYTES {
                 return Err(bad(
                     &self.path,
@@ -624,11 +629,19 @@ impl Sheet {
             // number is broken (a quote opened and never closed swallows the rows after it; a
             // stray quote shifts the columns): refused, never read into the wrong fields.
             if record.len() != self.headers.len() {
+                let swallowed = if last_line > line + 1 {
+                    format!(
+                        ": a quoted field opens on this line and runs to line {last_line}, the {} lines after it read into it",
+                        last_line - line
+                    )
+                } else {
+                    String::new()
+                };
                 return Ok(Some(Row {
                     line,
                     cells: Vec::new(),
                     broken: Some(format!(
-                        "{} fields where the header has {}: a quote may be missing or stray",
+                        "{} fields where the header has {}: a quote may be missing or stray{swallowed}",
                         record.len(),
                         self.headers.len()
                     )),
