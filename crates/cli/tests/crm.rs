@@ -165,11 +165,26 @@ fn an_updated_export_updates_and_a_change_on_both_sides_is_a_reported_conflict()
     assert_eq!(conflict["id"], "18741203346");
     assert_eq!(conflict["fields"][0]["field"], "stage");
     assert_eq!(conflict["fields"][0]["kept"], "local");
+    // The values as the rep reads them, not as the program holds them.
+    assert_eq!(conflict["fields"][0]["local"], "demo", "{conflict}");
+    assert_eq!(conflict["fields"][0]["crm"], "negotiation", "{conflict}");
     assert_eq!(
         deal(&rk, "Müller")["deal"]["stage"],
         "demo",
         "the rep's change is kept"
     );
+    // The conflict the rep's side kept stays open: the same export imported again reports it
+    // again, and with --prefer crm then takes the CRM's value.
+    let again = import(&rk, &files, &[], 0);
+    assert_eq!(count(&again, "deals", "conflicts"), 1, "{again}");
+    let settled = import(&rk, &files, &["--prefer", "crm"], 0);
+    assert_eq!(
+        settled["conflicts"][0]["fields"][0]["kept"], "crm",
+        "{settled}"
+    );
+    assert_eq!(deal(&rk, "Müller")["deal"]["stage"], "negotiation");
+    let after = import(&rk, &files, &[], 0);
+    assert_eq!(count(&after, "deals", "conflicts"), 0, "settled: {after}");
 
     // Said again with --prefer crm, the CRM's value is taken (and still reported).
     let rk2 = imported_then_muller_moved_to_demo();
@@ -203,6 +218,12 @@ fn a_close_in_the_crm_over_a_stage_the_rep_moved_is_a_reported_conflict() {
             "--prefer {prefer}: {record}"
         );
         assert_eq!(record["deal"]["stage"], "demo", "the rep's stage stays");
+        if prefer == "local" {
+            // Kept open: settled later with --prefer crm, the close and its outcome come in.
+            let s = import(&rk, &files, &["--prefer", "crm"], 0);
+            assert_eq!(count(&s, "deals", "conflicts"), 1, "{s}");
+            assert_eq!(deal(&rk, "Müller")["deal"]["status"], "won");
+        }
     }
 }
 

@@ -402,6 +402,8 @@ impl CrmImport {
             },
         };
         let mut result = now_local.clone();
+        // As for a deal: a conflict the rep's side kept stays open.
+        let mut seen = incoming.clone();
         let mut settled = Settled::new(self.prefer);
         let b = before.as_ref();
         settled.field(
@@ -410,6 +412,7 @@ impl CrmImport {
             &now_local.name,
             &incoming.name,
             &mut result.name,
+            &mut seen.name,
         );
         settled.field(
             "title",
@@ -417,6 +420,7 @@ impl CrmImport {
             &now_local.title,
             &incoming.title,
             &mut result.title,
+            &mut seen.title,
         );
         if result != now_local {
             self.conn()
@@ -434,8 +438,8 @@ impl CrmImport {
         if added {
             settled.taken.push("emails");
         }
-        if before.as_ref() != Some(&incoming) {
-            self.set_link("contacts", &c.id, id, &json(&incoming)?)?;
+        if before.as_ref() != Some(&seen) {
+            self.set_link("contacts", &c.id, id, &json(&seen)?)?;
         }
         Ok(settled.outcome())
     }
@@ -555,6 +559,10 @@ impl CrmImport {
                     next_step: d.next_step.clone().or_else(|| local.next_step.clone()),
                 };
                 let mut result = local.clone();
+                // What is kept as last imported: the CRM's values, but the last imported one of
+                // a field whose conflict the rep's side kept (the conflict stays open: the next
+                // import reports it again, and `--prefer crm` then takes the CRM's value).
+                let mut seen = incoming.clone();
                 let mut settled = Settled::new(self.prefer);
                 let b = before.as_ref();
                 settled.field(
@@ -563,6 +571,7 @@ impl CrmImport {
                     &local.title,
                     &incoming.title,
                     &mut result.title,
+                    &mut seen.title,
                 );
                 settled.field(
                     "stage",
@@ -570,6 +579,7 @@ impl CrmImport {
                     &local.stage,
                     &incoming.stage,
                     &mut result.stage,
+                    &mut seen.stage,
                 );
                 let status = status_merge(b, &local, &incoming, self.prefer);
                 // A close the rep's side won: the deal stays open here, without the CRM's
@@ -578,9 +588,9 @@ impl CrmImport {
                 settled.apply(
                     "status",
                     status,
-                    &local.status,
-                    &incoming.status,
+                    (b.map(|b| &b.status), &local.status, &incoming.status),
                     &mut result.status,
+                    &mut seen.status,
                 );
                 settled.field(
                     "amount",
@@ -588,6 +598,7 @@ impl CrmImport {
                     &local.amount_cents,
                     &incoming.amount_cents,
                     &mut result.amount_cents,
+                    &mut seen.amount_cents,
                 );
                 settled.field(
                     "currency",
@@ -595,6 +606,7 @@ impl CrmImport {
                     &local.currency,
                     &incoming.currency,
                     &mut result.currency,
+                    &mut seen.currency,
                 );
                 settled.field(
                     "close_date",
@@ -602,6 +614,7 @@ impl CrmImport {
                     &local.close,
                     &incoming.close,
                     &mut result.close,
+                    &mut seen.close,
                 );
                 settled.field(
                     "owner",
@@ -609,14 +622,24 @@ impl CrmImport {
                     &local.owner,
                     &incoming.owner,
                     &mut result.owner,
+                    &mut seen.owner,
                 );
-                if !close_refused {
+                if close_refused {
+                    // Open with the close: the stage move it conflicted with and its reason are
+                    // not yet seen either.
+                    if let Some(b) = b {
+                        seen.stage = b.stage.clone();
+                        seen.lost_reason = b.lost_reason.clone();
+                        seen.lost_note = b.lost_note.clone();
+                    }
+                } else {
                     settled.field(
                         "lost_reason",
                         b.map(|b| &b.lost_reason),
                         &local.lost_reason,
                         &incoming.lost_reason,
                         &mut result.lost_reason,
+                        &mut seen.lost_reason,
                     );
                     settled.field(
                         "lost_note",
@@ -624,6 +647,7 @@ impl CrmImport {
                         &local.lost_note,
                         &incoming.lost_note,
                         &mut result.lost_note,
+                        &mut seen.lost_note,
                     );
                 }
                 settled.field(
@@ -632,6 +656,7 @@ impl CrmImport {
                     &local.next_step,
                     &incoming.next_step,
                     &mut result.next_step,
+                    &mut seen.next_step,
                 );
                 if result != local {
                     self.apply_deal(id, &local, &result, lost_at)?;
@@ -640,8 +665,8 @@ impl CrmImport {
                 if self.named_person(id, d)? {
                     settled.taken.push("contact_name");
                 }
-                if before.as_ref() != Some(&incoming) {
-                    self.set_link("deals", &d.id, id, &json(&incoming)?)?;
+                if before.as_ref() != Some(&seen) {
+                    self.set_link("deals", &d.id, id, &json(&seen)?)?;
                 }
                 Ok(settled.outcome())
             }
@@ -1016,6 +1041,39 @@ fn status_merge(
 }
 
 /// The merge of one record's fields: those taken from the CRM, and those both sides changed.
+/// A field's value as a conflict names it: the text itself, an amount in units, `(none)`.
+trait Shown {
+    fn shown(&self, field: &str) -> String;
+}
+
+impl Shown for String {
+    fn shown(&self, _field: &str) -> String {
+        self.clone()
+    }
+}
+
+impl Shown for i64 {
+    /// Cents as units with two decimals for the amount (`4500000` is `45000.00`).
+    fn shown(&self, field: &str) -> String {
+        if field == "amount" {
+            let sign = if *self < 0 { "-" } else { "" };
+            let c = self.unsigned_abs();
+            format!("{sign}{}.{:02}", c / 100, c % 100)
+        } else {
+            self.to_string()
+        }
+    }
+}
+
+impl<T: Shown> Shown for Option<T> {
+    fn shown(&self, field: &str) -> String {
+        match self {
+            Some(v) => v.shown(field),
+            None => "(none)".to_string(),
+        }
+    }
+}
+
 struct Settled {
     prefer: Prefer,
     taken: Vec<&'static str>,
@@ -1031,27 +1089,31 @@ impl Settled {
         }
     }
 
-    /// Applies `merge` to one field: the value to keep goes into `result`.
-    fn field<T: PartialEq + Clone + std::fmt::Debug>(
+    /// Applies `merge` to one field: the value to keep goes into `result`, the value to keep as
+    /// last imported into `seen` (see [`Settled::apply`]).
+    fn field<T: PartialEq + Clone + Shown>(
         &mut self,
         field: &'static str,
         before: Option<&T>,
         local: &T,
         incoming: &T,
         result: &mut T,
+        seen: &mut T,
     ) {
         let merged = merge(before, local, incoming, self.prefer);
-        self.apply(field, merged, local, incoming, result);
+        self.apply(field, merged, (before, local, incoming), result, seen);
     }
 
-    /// Applies what a merge rule said of one field.
-    fn apply<T: Clone + std::fmt::Debug>(
+    /// Applies what a merge rule said of one field, given its (last imported, local, incoming)
+    /// values: the value to keep goes into `result`. A conflict the rep's side kept leaves the
+    /// last imported value in `seen` (which starts as the CRM's), so the conflict stays open.
+    fn apply<T: Clone + Shown>(
         &mut self,
         field: &'static str,
         merged: FieldMerge,
-        local: &T,
-        incoming: &T,
+        (before, local, incoming): (Option<&T>, &T, &T),
         result: &mut T,
+        seen: &mut T,
     ) {
         match merged {
             FieldMerge::Keep => {}
@@ -1062,11 +1124,13 @@ impl Settled {
             FieldMerge::Conflict { take } => {
                 if take {
                     *result = incoming.clone();
+                } else if let Some(before) = before {
+                    *seen = before.clone();
                 }
                 self.conflicts.push(Conflict {
                     field,
-                    local: format!("{local:?}"),
-                    crm: format!("{incoming:?}"),
+                    local: local.shown(field),
+                    crm: incoming.shown(field),
                     kept: if take { "crm" } else { "local" },
                 });
             }
