@@ -459,7 +459,9 @@ fn upsert_files(
         let mut rows = 0usize;
         // New deals the export gives no amount: kept at 0 in the database's currency, and
         // said, with their lines.
-        let mut no_amount: Vec<u64> = Vec::new();
+        let mut no_amount = Noted::default();
+        // New open deals the export gives no stage: put in the first stage, and said.
+        let mut no_stage = Noted::default();
         while let Some(row) = sheet.next_row().map_err(AppError::Source)? {
             rows += 1;
             if rows.is_multiple_of(1000) {
@@ -507,10 +509,13 @@ fn upsert_files(
                 commits = import.commits();
                 *durable = Some((file.clone(), row.line));
             }
-            if let (CrmRecord::Deal(d), Upsert::Created) = (&record, &done)
-                && d.amount.is_none()
-            {
-                no_amount.push(row.line);
+            if let (CrmRecord::Deal(d), Upsert::Created) = (&record, &done) {
+                if d.amount.is_none() {
+                    no_amount.add(row.line);
+                }
+                if d.stage.is_none() && d.status == rekindle_core::DealStatus::Open {
+                    no_stage.add(row.line);
+                }
             }
             if let CrmRecord::Deal(d) = &record
                 && let Some(owner) = d.owner.as_deref()
@@ -544,25 +549,20 @@ fn upsert_files(
                 }
             }
         }
-        if !no_amount.is_empty() {
-            let shown: Vec<String> = no_amount.iter().take(10).map(u64::to_string).collect();
+        if let Some(lines) = no_amount.lines() {
             summary.warnings.push(format!(
-                "{file}: {} new {} no amount, kept at 0 {} until you set {} (line{} {}{})",
-                no_amount.len(),
-                if no_amount.len() == 1 {
-                    "deal has"
-                } else {
-                    "deals have"
-                },
+                "{file}: {} no amount, kept at 0 {} until you set {} ({lines})",
+                no_amount.new_deals("has", "have"),
                 settings.currency,
-                if no_amount.len() == 1 { "it" } else { "them" },
-                if no_amount.len() == 1 { "" } else { "s" },
-                shown.join(", "),
-                if no_amount.len() > shown.len() {
-                    ", ..."
-                } else {
-                    ""
-                },
+                no_amount.them(),
+            ));
+        }
+        if let Some(lines) = no_stage.lines() {
+            summary.warnings.push(format!(
+                "{file}: {} no stage in the export, put in the first stage, {}, until you move {} ({lines})",
+                no_stage.new_deals("has", "have"),
+                import.first_stage(),
+                no_stage.them(),
             ));
         }
         progress.rows(&file, (rows % 1000) as u64);
@@ -578,6 +578,52 @@ fn upsert_files(
 
 /// What an import that stopped part-way kept: every record up to the line a commit made
 /// durable (the files before it whole), or nothing.
+/// Rows a warning names: how many, and the first ten lines (memory stays bounded whatever
+/// the export's size).
+#[derive(Default)]
+struct Noted {
+    count: usize,
+    first: Vec<u64>,
+}
+
+impl Noted {
+    fn add(&mut self, line: u64) {
+        self.count += 1;
+        if self.first.len() < 10 {
+            self.first.push(line);
+        }
+    }
+
+    /// "line 4" / "lines 4, 9, ..." when any row was noted.
+    fn lines(&self) -> Option<String> {
+        (self.count > 0).then(|| {
+            let shown: Vec<String> = self.first.iter().map(u64::to_string).collect();
+            format!(
+                "line{} {}{}",
+                if self.count == 1 { "" } else { "s" },
+                shown.join(", "),
+                if self.count > self.first.len() {
+                    ", ..."
+                } else {
+                    ""
+                }
+            )
+        })
+    }
+
+    /// "1 new deal has" / "3 new deals have".
+    fn new_deals(&self, one: &str, many: &str) -> String {
+        match self.count {
+            1 => format!("1 new deal {one}"),
+            n => format!("{n} new deals {many}"),
+        }
+    }
+
+    fn them(&self) -> &'static str {
+        if self.count == 1 { "it" } else { "them" }
+    }
+}
+
 fn kept(durable: Option<&(String, u64)>) -> String {
     match durable {
         None => "the import stopped and changed nothing".into(),

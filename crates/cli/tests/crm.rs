@@ -363,6 +363,32 @@ fn a_dry_run_and_a_strict_import_with_a_refused_row_change_nothing() {
 }
 
 #[test]
+fn a_deal_the_export_gives_no_open_stage_starts_in_the_first_stage_and_is_said() {
+    let rk = init();
+    let dir = tempfile::tempdir().unwrap();
+    let f = file(
+        dir.path(),
+        "no-stage.csv",
+        "Record ID,Deal Name,Amount,Close Date\n301,Harbor Supply - Pilot,100,2026-12-01\n",
+    );
+    let s = import(&rk, &[f.to_string_lossy().into_owned()], &[], 0);
+    let warnings = s["warnings"].to_string();
+    assert!(
+        warnings.contains("no stage")
+            && warnings.contains("qualified")
+            && warnings.contains("line 2"),
+        "{s}"
+    );
+    assert_eq!(deal(&rk, "Harbor")["deal"]["stage"], "qualified");
+    // A deal the CRM closed lost from a closed stage claims no progress either (the revival
+    // ranking scores the furthest stage reached).
+    import(&rk, &hubspot(), &[], 0);
+    let acme = deal(&rk, "Acme Tiles");
+    assert_eq!(acme["deal"]["status"], "lost", "{acme}");
+    assert_eq!(acme["deal"]["stage"], "qualified", "{acme}");
+}
+
+#[test]
 fn a_workbook_with_one_value_far_out_is_refused_not_laid_out_whole() {
     // A 5 KB .xlsx with its data in A1:F2 and one value at XFD1048576: laid out whole it would
     // take 17 billion cells. The import runs with its address space limited, so a regression

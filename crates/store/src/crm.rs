@@ -202,6 +202,11 @@ const LINKED_CONTACT_ACCOUNT: &str =
      WHERE l.crm = $1 AND l.object = 'contacts' AND l.external_id = $2";
 
 impl CrmImport {
+    /// The pipeline's first stage: where a new deal the export gives no open stage starts.
+    pub fn first_stage(&self) -> &str {
+        self.pipeline.stages.first().map_or("", |s| s.name.as_str())
+    }
+
     /// The line the record id `external` was first seen on in the import's file numbered
     /// `file`, or `None` when this row (on `line`) is its first and is kept as such: two rows of
     /// one record in a file would overwrite each other. The ids are kept in a temporary table
@@ -680,10 +685,13 @@ impl CrmImport {
         stage: Option<String>,
         lost_at: Timestamp,
     ) -> Result<Upsert> {
+        // A deal the export gives no open stage (a closed one, or no stage column) starts in
+        // the pipeline's first stage: nothing claims progress the export does not show (the
+        // revival ranking scores the furthest stage a lost deal reached).
         let stage = stage.unwrap_or_else(|| {
             self.pipeline
                 .stages
-                .last()
+                .first()
                 .map(|s| s.name.clone())
                 .unwrap_or_default()
         });
