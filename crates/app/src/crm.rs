@@ -253,8 +253,13 @@ fn source(e: IngestError) -> AppError {
 /// pass that stops at the first value that settles it.
 ///
 /// Errors: the file cannot be read again.
-fn date_order_of(path: &std::path::Path, columns: &Columns) -> Result<Option<DateOrder>, AppError> {
-    let mut sheet = Sheet::open(path).map_err(source)?;
+fn date_order_of(
+    path: &std::path::Path,
+    shown: &str,
+    columns: &Columns,
+) -> Result<Option<DateOrder>, AppError> {
+    let named = |e: IngestError| source(e.shown_as(path, shown));
+    let mut sheet = Sheet::open(path).map_err(named)?;
     let dated: Vec<usize> = [
         Field::CloseDate,
         Field::Created,
@@ -269,7 +274,7 @@ fn date_order_of(path: &std::path::Path, columns: &Columns) -> Result<Option<Dat
     if dated.is_empty() {
         return Ok(None);
     }
-    while let Some(row) = sheet.next_row().map_err(source)? {
+    while let Some(row) = sheet.next_row().map_err(named)? {
         let cells = dated
             .iter()
             .filter_map(|&i| row.cells.get(i))
@@ -327,7 +332,7 @@ pub async fn import(
     let mut crm: Option<Crm> = None;
     let mut warnings = Vec::new();
     for (path, shown) in &paths {
-        let sheet = Sheet::open(path).map_err(source)?;
+        let sheet = Sheet::open(path).map_err(|e| source(e.shown_as(path, shown)))?;
         let (c, object) = match detect(&sheet.headers, given) {
             Ok(found) => found,
             Err(why) => mapped_object(given, &request.mapping, &sheet.headers)
@@ -360,7 +365,7 @@ pub async fn import(
             .map_err(|why| AppError::Unfit(format!("{shown}: {why}")))?;
         let date_order = match settings.date_order {
             Some(o) => Some(o),
-            None => date_order_of(path, &columns)?,
+            None => date_order_of(path, shown, &columns)?,
         };
         resolved.push((path.clone(), shown.clone(), *object, columns, date_order));
     }
@@ -445,7 +450,7 @@ fn upsert_files(
     let mut commits = import.commits();
     for (number, (path, shown, object, columns, date_order)) in resolved.iter().enumerate() {
         let file = shown.clone();
-        let mut sheet = Sheet::open(path).map_err(source)?;
+        let mut sheet = Sheet::open(path).map_err(|e| source(e.shown_as(path, shown)))?;
         let reader = RowReader {
             columns,
             settings,
@@ -462,7 +467,10 @@ fn upsert_files(
         let mut no_amount = Noted::default();
         // New open deals the export gives no stage: put in the first stage, and said.
         let mut no_stage = Noted::default();
-        while let Some(row) = sheet.next_row().map_err(AppError::Source)? {
+        while let Some(row) = sheet
+            .next_row()
+            .map_err(|e| AppError::Source(e.shown_as(path, shown)))?
+        {
             rows += 1;
             if rows.is_multiple_of(1000) {
                 progress.rows(&file, 1000);

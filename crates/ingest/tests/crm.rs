@@ -233,6 +233,32 @@ fn a_quote_never_closed_is_refused_on_its_line_naming_the_lines_it_took() {
     );
 }
 
+#[test]
+fn a_quote_that_runs_on_for_megabytes_stops_the_read_on_its_line() {
+    // The reader refuses to read on past twice the longest row rather than hold the rest of
+    // the file in one cell.
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("runaway.csv");
+    let mut text =
+        String::from("Record ID,Deal Name,Deal Stage,Amount\n1,\"Open quote,Contract Sent,1\n");
+    for i in 2..100_000 {
+        text.push_str(&format!("{i},Deal {i},Contract Sent,100\n"));
+    }
+    std::fs::write(&f, text).unwrap();
+    let mut sheet = Sheet::open(&f).unwrap();
+    let e = loop {
+        match sheet.next_row() {
+            Ok(Some(_)) => continue,
+            Ok(None) => panic!("read to the end as one row"),
+            Err(e) => break e.to_string(),
+        }
+    };
+    assert!(
+        e.contains("runaway.csv") && e.contains("line 2") && e.contains("runs past"),
+        "{e}"
+    );
+}
+
 mod records {
     use super::*;
     use rekindle_core::{ActivityKind, Currency, DealStatus, LostReason};

@@ -273,6 +273,12 @@ struct LineCount {
     read: u64,
     /// A CR read last, at this offset: a break of its own unless an LF follows.
     cr: Option<u64>,
+    /// Where the record being read starts (the end of the last one): the reader refuses to
+    /// read on once a record runs past [`MAX_ROW_BYTES`] (a quote never closed, or a file of
+    /// one endless line), so a record is never held whole however long it runs.
+    record_start: u64,
+    /// The line the runaway record began on, once the reader refused it.
+    runaway: Option<u64>,
 }
 
 impl LineCount {
@@ -339,6 +345,16 @@ fn breaks_in(cell: &str) -> u64 {
 
 impl Read for Lines {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if let Ok(mut c) = self.count.lock()
+            && c.read.saturating_sub(c.record_start) > 2 * MAX_ROW_BYTES as u64
+        {
+            let start = c.record_start;
+            let line = c.line_at(start);
+            c.runaway = Some(line);
+            return Err(std::io::Error::other(format!(
+                "the row runs past {MAX_ROW_BYTES} bytes (a quote opened and never closed, or not a CSV export)"
+            )));
+        }
         let n = self.inner.read(buf)?;
         if let Ok(mut c) = self.count.lock() {
             c.count(&buf[..n]);
@@ -440,6 +456,9 @@ impl Sheet {
             .collect();
         if headers.iter().all(String::is_empty) {
             return Err(bad(path, 1, "the header row is empty"));
+        }
+        if let Ok(mut c) = lines.lock() {
+            c.record_start = reader.position().byte();
         }
         Ok(Sheet {
             path: path.to_path_buf(),
@@ -594,12 +613,18 @@ impl Sheet {
             let read = match reader.read_record(record) {
                 Ok(r) => r,
                 Err(e) => {
-                    let line = e.position().map_or(0, |p| line_at(p.byte()));
+                    let runaway = lines.lock().ok().and_then(|c| c.runaway);
+                    let line = runaway
+                        .or_else(|| e.position().map(|p| line_at(p.byte())))
+                        .unwrap_or(0);
                     return Err(bad(&self.path, line, csv_why(&e)));
                 }
             };
             if !read {
                 return Ok(None);
+            }
+            if let Ok(mut c) = lines.lock() {
+                c.record_start = reader.position().byte();
             }
             // Two lower bounds of the line the record starts on, the larger right: the line the
             // reader began it on (before the blank lines it passed over), and its last line less
