@@ -389,6 +389,49 @@ fn a_deal_the_export_gives_no_open_stage_starts_in_the_first_stage_and_is_said()
 }
 
 #[test]
+fn the_mapping_init_mapping_writes_imports_each_crms_exports_unedited() {
+    let dir = tempfile::tempdir().unwrap();
+    for (crm, files) in [
+        ("hubspot", hubspot()),
+        ("salesforce", vec![fixture("Opportunity.csv")]),
+        ("pipedrive", vec![fixture("pipedrive-deals-export.csv")]),
+    ] {
+        let rk = init();
+        let mapping = dir.path().join(format!("{crm}.toml"));
+        let out = rk.run(&[
+            "import",
+            "crm",
+            "--from",
+            crm,
+            "--init-mapping",
+            mapping.to_str().unwrap(),
+        ]);
+        assert!(out.status.success(), "{crm}");
+        let s = import(&rk, &files, &["--mapping", mapping.to_str().unwrap()], 0);
+        assert!(count(&s, "deals", "created") > 0, "{crm}: {s}");
+        assert_eq!(count(&s, "deals", "refused"), 0, "{crm}: {s}");
+    }
+    // A header of the user's own that the file lacks is still said.
+    let rk = init();
+    let own = file(
+        dir.path(),
+        "own.toml",
+        "crm = \"hubspot\"\n[columns.deals]\nnext_step = \"Nxt Step\"\n",
+    );
+    let out = rk.run(&[
+        "--now",
+        AT,
+        "import",
+        "crm",
+        &hubspot()[0],
+        "--mapping",
+        own.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("\"Nxt Step\""));
+}
+
+#[test]
 fn a_workbook_with_one_value_far_out_is_refused_not_laid_out_whole() {
     // A 5 KB .xlsx with its data in A1:F2 and one value at XFD1048576: laid out whole it would
     // take 17 billion cells. The import runs with its address space limited, so a regression

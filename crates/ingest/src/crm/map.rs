@@ -493,7 +493,7 @@ impl Mapping {
     pub fn to_toml(&self) -> String {
         let body = toml::to_string_pretty(self).unwrap_or_default();
         format!(
-            "# Rekindle mapping for a CRM export: edit it, then run\n#   rekindle import crm FILE... --mapping THIS_FILE\n# stages: CRM stage = Rekindle stage (or \"won\" / \"lost\"); owners: CRM owner = rep;\n# lost_reasons: value = budget|competitor|timing|no_decision|unresponsive|missing_feature|no_value_seen|no_decision_maker|not_a_priority|other;\n# columns.OBJECT: field = header in your export (for another language);\n# facts: custom column = problem|cost|impact|why_now|decision_process|competitor|price|objection|context;\n# features: custom columns listing needed features.\n\n{body}"
+            "# Rekindle mapping for a CRM export: edit it, then run\n#   rekindle import crm FILE... --mapping THIS_FILE\n# stages: CRM stage = Rekindle stage (or \"won\" / \"lost\"); owners: CRM owner = rep;\n# lost_reasons: value = budget|competitor|timing|no_decision|unresponsive|missing_feature|no_value_seen|no_decision_maker|not_a_priority|other;\n# columns.OBJECT: field = header in your export (for another language; a standard header\n#   your file lacks is passed over, any other must be in the file);\n# date_order = \"dmy\" or \"mdy\": how dates like 03/04/2025 read, when the file cannot tell;\n# facts: custom column = problem|cost|impact|why_now|decision_process|competitor|price|objection|context;\n# features: custom columns listing needed features.\n\n{body}"
         )
     }
 }
@@ -757,11 +757,22 @@ impl Columns {
         let mut at = BTreeMap::new();
         for &field in fields(object) {
             let given = own.and_then(|t| t.get(field.key()));
+            let standard = standard_headers(crm, object, field);
             let index = match given {
-                Some(h) => Some(find(h).ok_or_else(|| {
-                    format!("the mapping's columns.{object}.{} names {h:?}, which is not a header of this file", field.key())
-                })?),
-                None => standard_headers(crm, object, field).iter().find_map(|h| find(h)),
+                Some(h) => match find(h) {
+                    Some(i) => Some(i),
+                    // A standard header the mapping lists as written (`--init-mapping` lists
+                    // every one) is optional, as without a mapping; any other is the user's
+                    // own and must be there (a misspelt header is said, not passed over).
+                    None if standard.iter().any(|s| s.eq_ignore_ascii_case(h.trim())) => None,
+                    None => {
+                        return Err(format!(
+                            "the mapping's columns.{object}.{} names {h:?}, which is not a header of this file",
+                            field.key()
+                        ));
+                    }
+                },
+                None => standard.iter().find_map(|h| find(h)),
             };
             if let Some(i) = index {
                 at.insert(field, i);
