@@ -202,15 +202,28 @@ fn civil(format: &str, t: &str, local: bool) -> Option<When> {
 }
 
 /// An amount in `currency` (a separate column's code, when the file has one) or else
-/// `default`. A symbol or code in the text itself wins over both.
+/// `default`. A symbol or code in the text itself wins over `default`.
 ///
-/// Errors: `Money::parse`'s, or an unknown currency code in the currency column.
+/// Errors: `Money::parse`'s; an unknown currency code in the currency column; a symbol or
+/// code in the text that is not the currency column's (`$100` against `EUR`).
 pub fn amount(text: &str, currency: Option<&str>, default: Currency) -> Result<Money, String> {
-    let currency = match currency.map(str::trim).filter(|c| !c.is_empty()) {
-        Some(code) => Currency::parse(code).map_err(|e| e.to_string())?,
-        None => default,
+    let column = match currency.map(str::trim).filter(|c| !c.is_empty()) {
+        Some(code) => Some(Currency::parse(code).map_err(|e| e.to_string())?),
+        None => None,
     };
-    Money::parse(text.trim(), currency).map_err(|e| e.to_string())
+    let money = Money::parse(text.trim(), column.unwrap_or(default)).map_err(|e| e.to_string())?;
+    // An amount that names its own currency (`$100`, `100 USD`) against the currency column:
+    // one of them is wrong, and neither is guessed.
+    if let Some(column) = column
+        && money.currency != column
+    {
+        return Err(format!(
+            "{:?} is in {} but the currency column says {column}",
+            text.trim(),
+            money.currency
+        ));
+    }
+    Ok(money)
 }
 
 /// A yes/no cell; empty is no (Salesforce writes an empty cell for false).
@@ -352,6 +365,9 @@ mod tests {
         );
         assert!(amount("lots", None, usd).is_err());
         assert!(amount("12", Some("XYZ"), usd).is_err());
+        let clash = amount("$100", Some("EUR"), usd).unwrap_err();
+        assert!(clash.contains("USD") && clash.contains("EUR"), "{clash}");
+        assert_eq!(amount("$100", Some("USD"), usd).unwrap().cents, 10_000);
         assert_eq!(flag("TRUE"), Ok(true));
         assert_eq!(flag(""), Ok(false));
         assert_eq!(flag("Not done"), Ok(false));
