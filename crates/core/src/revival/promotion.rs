@@ -49,6 +49,17 @@ impl Promotion {
         if let Some(stage) = &self.min_stage {
             pipeline.position(stage)?;
         }
+        // A band no deal fits (at most 100, at least 1,000) is a typo, not a promotion.
+        if let (Some(min), Some(max)) = (self.min_amount, self.max_amount)
+            && min.currency == max.currency
+            && min.cents > max.cents
+        {
+            return Err(ParseError::new(
+                "max_amount",
+                max.to_string(),
+                format!("an amount of at least the minimum, {min}"),
+            ));
+        }
         Ok(())
     }
 
@@ -104,5 +115,35 @@ impl Promotion {
             return Err(format!("{} is above the maximum", deal.amount));
         }
         Ok(why.join(", "))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Currency;
+
+    #[test]
+    fn an_amount_band_no_deal_fits_is_refused() {
+        let usd = |units: i64| Money {
+            cents: units * 100,
+            currency: Currency::USD,
+        };
+        let mut p = Promotion {
+            name: "Q4".into(),
+            kind: PromotionKind::Discount,
+            offer: "20% off the first year".into(),
+            from: "2026-11-01".parse().unwrap(),
+            until: "2026-12-31".parse().unwrap(),
+            min_stage: None,
+            lost_reasons: Vec::new(),
+            min_amount: Some(usd(1_000)),
+            max_amount: Some(usd(100)),
+        };
+        let pipeline = Pipeline::default();
+        let e = p.check(&pipeline).unwrap_err();
+        assert_eq!(e.field, "max_amount", "{e}");
+        p.max_amount = Some(usd(1_000));
+        assert!(p.check(&pipeline).is_ok());
     }
 }

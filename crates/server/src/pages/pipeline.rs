@@ -257,10 +257,39 @@ async fn move_stage(
 ) -> Result<Response, PageError> {
     let id: DealId = id.parse().map_err(rekindle_app::AppError::from)?;
     record::move_stage(state.store(), state.caller(), id, &form.stage, now).await?;
-    let back = if form.back.starts_with('/') && !form.back.starts_with("//") {
+    let back = if own_path(&form.back) {
         form.back
     } else {
         format!("/deals/{id}")
     };
     Ok(Redirect::to(&back).into_response())
+}
+
+/// Whether `back` is a path on this server: it starts with one `/` followed by neither `/` nor
+/// `\` (browsers read `//host` and `/\host` as another site) and holds no control character.
+fn own_path(back: &str) -> bool {
+    let mut chars = back.chars();
+    chars.next() == Some('/')
+        && !matches!(chars.next(), Some('/' | '\\'))
+        && !back.chars().any(char::is_control)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::own_path;
+
+    #[test]
+    fn only_a_path_on_this_server_is_gone_back_to() {
+        assert!(own_path("/pipeline?stage=demo"));
+        assert!(own_path("/"));
+        for other in [
+            "//evil.example",
+            "/\\evil.example",
+            "https://evil.example",
+            "",
+            "/x\ny",
+        ] {
+            assert!(!own_path(other), "{other:?}");
+        }
+    }
 }
