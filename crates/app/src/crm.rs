@@ -249,15 +249,20 @@ fn source(e: IngestError) -> AppError {
     AppError::NothingImported(e)
 }
 
-/// The day/month order of a file's slashed dates, from its date columns' values: a first
-/// pass that stops at the first value that settles it.
+/// A file's date order and decimal mark ([`styles_of`]).
+type FileStyles = (Option<DateOrder>, Option<char>);
+
+/// What a file's values say of how to read them, found in a first pass that stops once both
+/// are settled: the day/month order of its slashed dates (`None` with `order` given: the
+/// mapping's) and the decimal mark of its amounts.
 ///
 /// Errors: the file cannot be read again.
-fn date_order_of(
+fn styles_of(
     path: &std::path::Path,
     shown: &str,
     columns: &Columns,
-) -> Result<Option<DateOrder>, AppError> {
+    order: Option<DateOrder>,
+) -> Result<FileStyles, AppError> {
     let named = |e: IngestError| source(e.shown_as(path, shown));
     let mut sheet = Sheet::open(path).map_err(named)?;
     let dated: Vec<usize> = [
@@ -271,22 +276,33 @@ fn date_order_of(
     .filter_map(|f| columns.header(f))
     .filter_map(|h| sheet.column(h))
     .collect();
-    if dated.is_empty() {
-        return Ok(None);
-    }
-    while let Some(row) = sheet.next_row().map_err(named)? {
-        let cells = dated
-            .iter()
-            .filter_map(|&i| row.cells.get(i))
-            .map(String::as_str);
-        match values::infer_order(cells) {
-            Ok(Some(o)) => return Ok(Some(o)),
-            Ok(None) => {}
-            // Both orders in one row: left to the rows themselves to be refused.
-            Err(_) => return Ok(None),
+    let amount = columns.header(Field::Amount).and_then(|h| sheet.column(h));
+    // Dates settled: by the mapping, or there are none to settle (and so for amounts).
+    let (mut order, mut dates_done) = (order, order.is_some() || dated.is_empty());
+    let (mut decimal, mut amounts_done) = (None, amount.is_none());
+    while !(dates_done && amounts_done)
+        && let Some(row) = sheet.next_row().map_err(named)?
+    {
+        if !dates_done {
+            let cells = dated
+                .iter()
+                .filter_map(|&i| row.cells.get(i))
+                .map(String::as_str);
+            match values::infer_order(cells) {
+                Ok(Some(o)) => (order, dates_done) = (Some(o), true),
+                Ok(None) => {}
+                // Both orders in one row: left to the rows themselves to be refused.
+                Err(_) => dates_done = true,
+            }
+        }
+        if !amounts_done
+            && let Some(cell) = amount.and_then(|i| row.cells.get(i))
+            && let Some(mark) = values::decimal_mark(cell)
+        {
+            (decimal, amounts_done) = (Some(mark), true);
         }
     }
-    Ok(None)
+    Ok((order, decimal))
 }
 
 /// Imports CRM export files at `now`. The records are written on the store's capture writer
@@ -363,11 +379,14 @@ pub async fn import(
     for (path, shown, object, headers) in &files {
         let columns = Columns::resolve(crm, *object, headers, &settings)
             .map_err(|why| AppError::Unfit(format!("{shown}: {why}")))?;
-        let date_order = match settings.date_order {
-            Some(o) => Some(o),
-            None => date_order_of(path, shown, &columns)?,
-        };
-        resolved.push((path.clone(), shown.clone(), *object, columns, date_order));
+        let (date_order, decimal) = styles_of(path, shown, &columns, settings.date_order)?;
+        resolved.push((
+            path.clone(),
+            shown.clone(),
+            *object,
+            columns,
+            (date_order, decimal),
+        ));
     }
 
     let mut summary = CrmSummary {
@@ -439,7 +458,7 @@ pub async fn import(
 #[allow(clippy::too_many_arguments)]
 fn upsert_files(
     import: &mut CrmImport,
-    resolved: &[(PathBuf, String, Object, Columns, Option<DateOrder>)],
+    resolved: &[(PathBuf, String, Object, Columns, FileStyles)],
     settings: &Settings,
     crm: Crm,
     summary: &mut CrmSummary,
@@ -448,13 +467,16 @@ fn upsert_files(
     durable: &mut Option<(String, u64)>,
 ) -> Result<(), AppError> {
     let mut commits = import.commits();
-    for (number, (path, shown, object, columns, date_order)) in resolved.iter().enumerate() {
+    for (number, (path, shown, object, columns, (date_order, decimal))) in
+        resolved.iter().enumerate()
+    {
         let file = shown.clone();
         let mut sheet = Sheet::open(path).map_err(|e| source(e.shown_as(path, shown)))?;
         let reader = RowReader {
             columns,
             settings,
             date_order: *date_order,
+            decimal: *decimal,
             spreadsheet: sheet.dialect.spreadsheet,
         };
         let counts = summary

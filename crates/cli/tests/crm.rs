@@ -432,6 +432,26 @@ fn the_mapping_init_mapping_writes_imports_each_crms_exports_unedited() {
 }
 
 #[test]
+fn an_amount_that_reads_two_ways_against_the_files_decimal_mark_is_refused() {
+    let rk = init();
+    let dir = tempfile::tempdir().unwrap();
+    // The first amount writes "." as the decimal mark: "12.345" would be a fraction of a cent,
+    // or a thousands separator this file does not use. "12,345" is twelve thousand.
+    let f = file(
+        dir.path(),
+        "amounts.csv",
+        "Record ID,Deal Name,Deal Stage,Amount\n1,Alder Co - Pilot,Contract Sent,45362.12\n2,Birch Co - Pilot,Contract Sent,12.345\n3,Cedar Co - Pilot,Contract Sent,\"12,345\"\n",
+    );
+    // Exit status 1: imported, with rows refused.
+    let s = import(&rk, &[f.to_string_lossy().into_owned()], &[], 1);
+    assert_eq!(count(&s, "deals", "created"), 2, "{s}");
+    assert_eq!(s["refused"][0]["line"], 3, "{s}");
+    assert_eq!(s["refused"][0]["column"], "Amount", "{s}");
+    assert_eq!(deal(&rk, "Cedar")["deal"]["amount"]["cents"], 1_234_500);
+    assert_eq!(deal(&rk, "Alder")["deal"]["amount"]["cents"], 4_536_212);
+}
+
+#[test]
 fn a_workbook_with_one_value_far_out_is_refused_not_laid_out_whole() {
     // A 5 KB .xlsx with its data in A1:F2 and one value at XFD1048576: laid out whole it would
     // take 17 billion cells. The import runs with its address space limited, so a regression

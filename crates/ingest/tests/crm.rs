@@ -156,7 +156,13 @@ fn a_quoted_line_break_keeps_the_row_whole_and_the_next_row_s_line_right() {
         vec![2, 3, 5]
     );
     let amount = sheet.column("AMOUNT").unwrap();
-    let money = values::amount(&read[1].cells[amount], None, rekindle_core::Currency::USD).unwrap();
+    let money = values::amount(
+        &read[1].cells[amount],
+        None,
+        rekindle_core::Currency::USD,
+        None,
+    )
+    .unwrap();
     assert_eq!(money.cents, 1_250_050);
     let created = sheet.column("CreatedDate").unwrap();
     assert_eq!(
@@ -287,6 +293,7 @@ mod records {
             settings: &settings,
             date_order: order,
             spreadsheet: sheet.dialect.spreadsheet,
+            decimal: None,
         };
         rows.iter()
             .map(|r| reader.read(r).map_err(|e| e.to_string()))
@@ -472,6 +479,7 @@ mod records {
             settings: &settings,
             date_order: None,
             spreadsheet: false,
+            decimal: None,
         };
         let got: Vec<_> = rows(&mut sheet).iter().map(|r| reader.read(r)).collect();
         assert!(got[0].is_ok());
@@ -514,6 +522,7 @@ amount = "Importe"
             settings: &settings,
             date_order: None,
             spreadsheet: false,
+            decimal: None,
         };
         let row = rows(&mut sheet).remove(0);
         let CrmRecord::Deal(d) = reader.read(&row).unwrap() else {

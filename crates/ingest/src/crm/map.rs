@@ -851,6 +851,8 @@ pub struct RowReader<'a> {
     /// The rows come from a workbook (`Dialect::spreadsheet`): a bare number in a date column
     /// is an Excel serial day (`values::serial_day`).
     pub spreadsheet: bool,
+    /// The file's decimal mark in amounts: the first its amounts show (`values::decimal_mark`).
+    pub decimal: Option<char>,
 }
 
 impl RowReader<'_> {
@@ -1012,6 +1014,7 @@ impl RowReader<'_> {
                     a,
                     self.columns.cell(row, Field::Currency),
                     self.settings.currency,
+                    self.decimal,
                 )
                 .map_err(|e| self.reject(row, Some(Field::Amount), e))
             })

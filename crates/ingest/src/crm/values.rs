@@ -201,12 +201,66 @@ fn civil(format: &str, t: &str, local: bool) -> Option<When> {
     }
 }
 
+/// The separators of an amount's number, in order (`$48,000.50` gives `,.`), and the digits
+/// after the last one.
+fn separators(text: &str) -> (Vec<char>, usize) {
+    let mut seps = Vec::new();
+    let mut after = 0;
+    for c in text.chars() {
+        match c {
+            '.' | ',' => {
+                seps.push(c);
+                after = 0;
+            }
+            c if c.is_ascii_digit() => after += 1,
+            _ => {}
+        }
+    }
+    (seps, after)
+}
+
+/// The decimal mark an amount shows, when it shows one: the later of `.` and `,` when it holds
+/// both (`1.234,50`, `$48,000.50`); the one separator it has when that is not followed by
+/// exactly three digits (`45362.12`, `11015,0`). `None` when it cannot tell: no separator
+/// (`48000`), one before exactly three digits (`12.345`: thousands in Germany, decimals in a
+/// typo), or the same one repeated (`1,234,567`).
+pub fn decimal_mark(text: &str) -> Option<char> {
+    let (seps, after) = separators(text);
+    match seps.as_slice() {
+        [] => None,
+        [one] => (after != 3).then_some(*one),
+        [.., last] if seps.iter().any(|s| s != last) => Some(*last),
+        _ => None,
+    }
+}
+
 /// An amount in `currency` (a separate column's code, when the file has one) or else
-/// `default`. A symbol or code in the text itself wins over `default`.
+/// `default`. A symbol or code in the text itself wins over `default`. `decimal` is the
+/// file's decimal mark, when its first amount that shows one did ([`decimal_mark`]).
 ///
 /// Errors: `Money::parse`'s; an unknown currency code in the currency column; a symbol or
-/// code in the text that is not the currency column's (`$100` against `EUR`).
-pub fn amount(text: &str, currency: Option<&str>, default: Currency) -> Result<Money, String> {
+/// code in the text that is not the currency column's (`$100` against `EUR`); an amount whose
+/// separator contradicts the file's decimal mark (`12.345` where the others write `45362.12`:
+/// a fraction of a cent, or a thousands separator the file does not use).
+pub fn amount(
+    text: &str,
+    currency: Option<&str>,
+    default: Currency,
+    decimal: Option<char>,
+) -> Result<Money, String> {
+    if let Some(d) = decimal {
+        let (seps, after) = separators(text);
+        let contradicts = match decimal_mark(text) {
+            Some(m) => m != d,
+            None => seps.len() == 1 && seps[0] == d && after == 3,
+        };
+        if contradicts {
+            return Err(format!(
+                "{:?} does not read one way: this file's other amounts write {d:?} as the decimal mark; write it as the others are written",
+                text.trim()
+            ));
+        }
+    }
     let column = match currency.map(str::trim).filter(|c| !c.is_empty()) {
         Some(code) => Some(Currency::parse(code).map_err(|e| e.to_string())?),
         None => None,
@@ -348,26 +402,54 @@ mod tests {
     #[test]
     fn amounts_flags_and_ids() {
         let usd = Currency::USD;
-        assert_eq!(amount("45362.12", None, usd).unwrap().cents, 4_536_212);
-        assert_eq!(amount("11015.0", None, usd).unwrap().cents, 1_101_500);
-        let eur = amount("1.234,50", Some("EUR"), usd).unwrap();
+        assert_eq!(
+            amount("45362.12", None, usd, None).unwrap().cents,
+            4_536_212
+        );
+        assert_eq!(amount("11015.0", None, usd, None).unwrap().cents, 1_101_500);
+        let eur = amount("1.234,50", Some("EUR"), usd, None).unwrap();
         assert_eq!(
             (eur.cents, eur.currency.to_string().as_str()),
             (123_450, "EUR")
         );
-        assert_eq!(amount("$48,000", None, usd).unwrap().cents, 4_800_000);
+        assert_eq!(amount("$48,000", None, usd, None).unwrap().cents, 4_800_000);
         assert_eq!(
-            amount("22.000,00 €", None, usd)
+            amount("22.000,00 €", None, usd, None)
                 .unwrap()
                 .currency
                 .to_string(),
             "EUR"
         );
-        assert!(amount("lots", None, usd).is_err());
-        assert!(amount("12", Some("XYZ"), usd).is_err());
-        let clash = amount("$100", Some("EUR"), usd).unwrap_err();
+        assert!(amount("lots", None, usd, None).is_err());
+        assert!(amount("12", Some("XYZ"), usd, None).is_err());
+        let clash = amount("$100", Some("EUR"), usd, None).unwrap_err();
         assert!(clash.contains("USD") && clash.contains("EUR"), "{clash}");
-        assert_eq!(amount("$100", Some("USD"), usd).unwrap().cents, 10_000);
+        assert_eq!(
+            amount("$100", Some("USD"), usd, None).unwrap().cents,
+            10_000
+        );
+        // The file's decimal mark, from the amounts that show one.
+        assert_eq!(decimal_mark("45362.12"), Some('.'));
+        assert_eq!(decimal_mark("1.234,50"), Some(','));
+        assert_eq!(decimal_mark("$48,000.50"), Some('.'));
+        assert_eq!(decimal_mark("12.345"), None);
+        assert_eq!(decimal_mark("1,234,567"), None);
+        assert_eq!(decimal_mark("48000"), None);
+        // Against it, an amount that reads two ways is refused; one that agrees reads.
+        assert!(amount("12.345", None, usd, Some('.')).is_err());
+        assert!(amount("1.234,50", None, usd, Some('.')).is_err());
+        assert_eq!(
+            amount("12,345", None, usd, Some('.')).unwrap().cents,
+            1_234_500
+        );
+        assert_eq!(
+            amount("12.345", None, usd, Some(',')).unwrap().cents,
+            1_234_500
+        );
+        assert_eq!(
+            amount("45362.12", None, usd, Some('.')).unwrap().cents,
+            4_536_212
+        );
         assert_eq!(flag("TRUE"), Ok(true));
         assert_eq!(flag(""), Ok(false));
         assert_eq!(flag("Not done"), Ok(false));
