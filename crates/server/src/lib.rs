@@ -61,6 +61,9 @@ impl AppState {
     fn token(&self) -> &str {
         self.0.guard.token()
     }
+    fn seal(&self, text: &str) -> String {
+        self.0.guard.seal(text)
+    }
 }
 
 /// Why the server could not start.

@@ -65,6 +65,9 @@ pub const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; 
 pub struct Guard {
     token: String,
     hosts: Vec<String>,
+    /// The key of [`Guard::seal`]: random for each server (SipHash keyed by the standard
+    /// library's random state).
+    seals: std::hash::RandomState,
 }
 
 impl Guard {
@@ -84,7 +87,19 @@ impl Guard {
                 format!("[::1]:{port}"),
             ]);
         }
-        Ok(Guard { token, hosts })
+        Ok(Guard {
+            token,
+            hosts,
+            seals: std::hash::RandomState::new(),
+        })
+    }
+
+    /// A seal of `text` this server made (16 hex digits): a page shows text from its own
+    /// query only with the seal the redirect to it carried, so a link made elsewhere cannot
+    /// put words on the rep's page.
+    pub fn seal(&self, text: &str) -> String {
+        use std::hash::BuildHasher;
+        format!("{:016x}", self.seals.hash_one((&self.token, text)))
     }
 
     /// The form token this server's pages carry.

@@ -832,6 +832,19 @@ fn a_weekend_step_or_a_past_due_date_is_saved_with_a_warning() {
         page.contains("Sat 28 Nov 2026 falls on a weekend"),
         "the page says it"
     );
+    // Words a link made elsewhere puts in the query are not shown: without this server's
+    // seal, a changed warning, an unknown section or a message id that is not one.
+    let forged = location.replace("falls", "is%20a%20scam%3B%20call%20555");
+    let (_, page) = get(&s.at(&forged));
+    assert!(
+        !page.contains("scam"),
+        "a warning without its seal is not shown"
+    );
+    let (_, page) = get(&s.at("/deals/D2?saved=your-account-is-locked&queued=call-555"));
+    assert!(
+        !page.contains("account is locked") && !page.contains("call-555"),
+        "only this server's own sections and message ids are said"
+    );
     let (status, answer) = api(
         &s,
         "/api/v1/deals/D3/commitments",

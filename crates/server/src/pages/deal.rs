@@ -234,12 +234,21 @@ async fn page(
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
     let id = deal_id(&id)?;
-    let notice = match (q.get("saved"), q.get("queued")) {
+    // Only what this server's own redirects say: a form's section, a message id, and a
+    // warning under the seal the redirect made (a link from elsewhere shows nothing).
+    let saved = q.get("saved").filter(|s| SECTIONS.contains(&s.as_str()));
+    let queued = q
+        .get("queued")
+        .and_then(|m| m.parse::<rekindle_core::OutgoingId>().ok());
+    let notice = match (saved, queued) {
         (_, Some(m)) => format!("Queued as {m} for your approval (Outbox)."),
         (Some(what), None) => format!("Saved: {}.", view::words(what)),
         _ => String::new(),
     };
-    let notice = match q.get("warning") {
+    let warning = q
+        .get("warning")
+        .filter(|w| q.get("seal").is_some_and(|s| *s == state.seal(w)));
+    let notice = match warning {
         Some(w) if !notice.is_empty() => format!("{notice} Check: {w}."),
         _ => notice,
     };
@@ -515,6 +524,20 @@ async fn render(
     Ok((status, Html(page.render().map_err(render_failed)?)).into_response())
 }
 
+/// The sections of the deal page a form saves in (`?saved=`): the record forms'
+/// ([`DealForm::SECTION`]) and the draft's.
+const SECTIONS: &[&str] = &[
+    FactBody::SECTION,
+    CommitmentBody::SECTION,
+    NextStepBody::SECTION,
+    ContactBody::SECTION,
+    ContractBody::SECTION,
+    NeedBody::SECTION,
+    CloseDateBody::SECTION,
+    CloseBody::SECTION,
+    "draft",
+];
+
 /// After a form's use case: back to the deal (303) when it worked; the page again with the
 /// refusal next to the form (and what was typed) when the input was refused.
 async fn answered(
@@ -531,9 +554,11 @@ async fn answered(
             let warning = if warnings.is_empty() {
                 String::new()
             } else {
+                let warning = warnings.join("; ");
+                let seal = state.seal(&warning);
                 format!(
                     "&{}",
-                    serde_urlencoded::to_string([("warning", warnings.join("; "))])
+                    serde_urlencoded::to_string([("warning", warning), ("seal", seal)])
                         .unwrap_or_default()
                 )
             };
