@@ -387,7 +387,12 @@ async fn upload(
             },
             Ok(Done::Crm(summary)) => Phase::Done {
                 lines: summary.lines(crm.dry_run, &import_crm::PAGE_WORDING),
-                kept: summary.kept,
+                // Kept, and some row was brought in (every row refused keeps nothing).
+                kept: summary.kept
+                    && summary
+                        .objects
+                        .values()
+                        .any(|c| c.created + c.updated + c.unchanged + c.conflicts > 0),
             },
             Err(e) => Phase::Failed(e.detail),
         };

@@ -115,6 +115,19 @@ fn a_crm_export_uploaded_on_the_page_comes_in_once_with_its_people() {
 }
 
 #[test]
+fn an_export_whose_every_row_is_refused_is_not_headed_imported() {
+    let s = serve_empty();
+    let before = dump(&s.db);
+    let all_bad =
+        b"Record ID,Deal Name,Deal Stage,Amount\n1,Alder Co,Contract Sent,lots\n".to_vec();
+    let (_, job) = upload(&s, &[], &[("file", "bad.csv", all_bad)]);
+    let page = finished(&s, &job);
+    assert!(page.contains("Nothing kept from bad.csv"), "{page}");
+    assert!(!page.contains("Imported bad.csv"), "{page}");
+    assert_eq!(dump(&s.db), before);
+}
+
+#[test]
 fn a_dry_run_and_a_strict_import_with_a_refused_row_keep_nothing() {
     let s = serve_empty();
     let before = dump(&s.db);
