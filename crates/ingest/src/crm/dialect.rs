@@ -33,48 +33,60 @@ pub const MAX_WORKBOOK_BYTES: u64 = 2 << 30;
 /// otherwise ask for terabytes.
 pub const MAX_SHEET_CELLS: u64 = 20_000_000;
 
-/// The cells the first sheet of an `.xlsx` or `.xlsb` workbook spans (rows times columns from
-/// its first used cell to its last), found by streaming its cells without laying them out;
-/// `None` for `.xls` (bounded by its format: 65,536 rows of 256 columns) and `.ods` (calamine
-/// caps those at 100 million cells).
+/// The first sheet of an `.xlsx` or `.xlsb` workbook, its cells streamed (the empty ones
+/// passed over) and laid out only when they span at most [`MAX_SHEET_CELLS`] (rows times
+/// columns from the first used cell to the last): `Ok(range)`, or `Err(span)` at the first
+/// cell that takes the span past it. `None` for `.xls` (bounded by its format: 65,536 rows of 256 columns) and `.ods`
+/// (calamine caps those at 100 million cells), which calamine lays out itself.
 ///
 /// Errors: calamine's, in words.
-fn sheet_span(
+fn streamed_sheet(
     book: &mut calamine::Sheets<std::io::BufReader<std::fs::File>>,
-) -> Result<Option<u64>, String> {
-    use calamine::{DataType, Reader, Sheets};
+) -> Result<Option<Result<calamine::Range<calamine::Data>, u64>>, String> {
+    use calamine::{Cell, Data, DataType, Reader, Sheets};
     let Some(name) = book.sheet_names().first().cloned() else {
         return Err("the workbook has no sheet".to_string());
     };
+    let mut cells: Vec<Cell<Data>> = Vec::new();
     let mut bounds: Option<(u32, u32, u32, u32)> = None;
-    let mut add = |(row, col): (u32, u32)| {
-        bounds = Some(match bounds {
+    // Keeps a cell; the span so far (the bounds only grow, so the first cell past the limit
+    // ends the read).
+    let mut add = |position: (u32, u32), value: Data| -> u64 {
+        let (row, col) = position;
+        let (r0, r1, c0, c1) = match bounds {
             None => (row, row, col, col),
             Some((r0, r1, c0, c1)) => (r0.min(row), r1.max(row), c0.min(col), c1.max(col)),
-        });
+        };
+        bounds = Some((r0, r1, c0, c1));
+        cells.push(Cell::new(position, value));
+        (u64::from(r1 - r0) + 1) * (u64::from(c1 - c0) + 1)
     };
     match book {
         Sheets::Xlsx(x) => {
-            let mut cells = x.worksheet_cells_reader(&name).map_err(|e| e.to_string())?;
-            while let Some(c) = cells.next_cell().map_err(|e| e.to_string())? {
+            let mut read = x.worksheet_cells_reader(&name).map_err(|e| e.to_string())?;
+            while let Some(c) = read.next_cell().map_err(|e| e.to_string())? {
                 if !c.get_value().is_empty() {
-                    add(c.get_position());
+                    let span = add(c.get_position(), c.get_value().clone().into());
+                    if span > MAX_SHEET_CELLS {
+                        return Ok(Some(Err(span)));
+                    }
                 }
             }
         }
         Sheets::Xlsb(x) => {
-            let mut cells = x.worksheet_cells_reader(&name).map_err(|e| e.to_string())?;
-            while let Some(c) = cells.next_cell().map_err(|e| e.to_string())? {
+            let mut read = x.worksheet_cells_reader(&name).map_err(|e| e.to_string())?;
+            while let Some(c) = read.next_cell().map_err(|e| e.to_string())? {
                 if !c.get_value().is_empty() {
-                    add(c.get_position());
+                    let span = add(c.get_position(), c.get_value().clone().into());
+                    if span > MAX_SHEET_CELLS {
+                        return Ok(Some(Err(span)));
+                    }
                 }
             }
         }
         Sheets::Xls(_) | Sheets::Ods(_) => return Ok(None),
     }
-    Ok(Some(bounds.map_or(0, |(r0, r1, c0, c1)| {
-        (u64::from(r1 - r0) + 1) * (u64::from(c1 - c0) + 1)
-    })))
+    Ok(Some(Ok(calamine::Range::from_sparse(cells))))
 }
 
 /// How much of the file's start is looked at to tell its dialect.
@@ -503,10 +515,8 @@ impl Sheet {
         // error naming the file, never a crash.
         let read = std::panic::catch_unwind(|| {
             let mut book = calamine::open_workbook_auto(path).map_err(|e| e.to_string())?;
-            if let Some(span) = sheet_span(&mut book)?
-                && span > MAX_SHEET_CELLS
-            {
-                return Ok(Err(span));
+            if let Some(sheet) = streamed_sheet(&mut book)? {
+                return Ok(sheet);
             }
             match book.worksheet_range_at(0) {
                 Some(r) => r.map(Ok).map_err(|e| e.to_string()),
