@@ -903,6 +903,21 @@ fn a_zipped_hubspot_export_reads_as_the_files_inside() {
         .map(|f| f["file"].as_str().unwrap())
         .collect();
     assert!(files.iter().all(|f| f.contains(".zip:all-")), "{files:?}");
+
+    // A file inside that cannot be read is named as the archive's entry, not by the
+    // temporary folder it was unpacked to.
+    let broken = dir.path().join("export.zip");
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(&broken).unwrap());
+    zip.start_file("all-deals.csv", options).unwrap();
+    std::io::Write::write_all(&mut zip, b"").unwrap();
+    zip.finish().unwrap();
+    let out = rk.run(&["--now", AT, "import", "crm", broken.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(&format!("{}:all-deals.csv, line 1", broken.display())),
+        "{err}"
+    );
 }
 
 #[test]
