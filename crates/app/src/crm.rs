@@ -254,14 +254,15 @@ type FileStyles = (Option<DateOrder>, Option<char>);
 
 /// What a file's values say of how to read them, found in a first pass that stops once both
 /// are settled: the day/month order of its slashed dates (`None` with `order` given: the
-/// mapping's) and the decimal mark of its amounts.
+/// mapping's) and the decimal mark of its amounts (`None` with `decimal` given: the
+/// mapping's).
 ///
 /// Errors: the file cannot be read again.
 fn styles_of(
     path: &std::path::Path,
     shown: &str,
     columns: &Columns,
-    order: Option<DateOrder>,
+    (order, decimal): FileStyles,
 ) -> Result<FileStyles, AppError> {
     let named = |e: IngestError| source(e.shown_as(path, shown));
     let mut sheet = Sheet::open(path).map_err(named)?;
@@ -279,7 +280,7 @@ fn styles_of(
     let amount = columns.header(Field::Amount).and_then(|h| sheet.column(h));
     // Dates settled: by the mapping, or there are none to settle (and so for amounts).
     let (mut order, mut dates_done) = (order, order.is_some() || dated.is_empty());
-    let (mut decimal, mut amounts_done) = (None, amount.is_none());
+    let (mut decimal, mut amounts_done) = (decimal, decimal.is_some() || amount.is_none());
     while !(dates_done && amounts_done)
         && let Some(row) = sheet.next_row().map_err(named)?
     {
@@ -379,7 +380,12 @@ pub async fn import(
     for (path, shown, object, headers) in &files {
         let columns = Columns::resolve(crm, *object, headers, &settings)
             .map_err(|why| AppError::Unfit(format!("{shown}: {why}")))?;
-        let (date_order, decimal) = styles_of(path, shown, &columns, settings.date_order)?;
+        let (date_order, decimal) = styles_of(
+            path,
+            shown,
+            &columns,
+            (settings.date_order, settings.decimal_mark),
+        )?;
         resolved.push((
             path.clone(),
             shown.clone(),

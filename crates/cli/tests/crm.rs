@@ -452,6 +452,48 @@ fn an_amount_that_reads_two_ways_against_the_files_decimal_mark_is_refused() {
 }
 
 #[test]
+fn an_amount_that_reads_two_ways_in_a_file_that_never_says_is_refused_until_the_mapping_says() {
+    let rk = init();
+    let dir = tempfile::tempdir().unwrap();
+    // No amount here shows its decimal mark: "48.000" is forty-eight thousand in a German
+    // figure and forty-eight as a raw number. It is refused; "250000" reads either way.
+    let f = file(
+        dir.path(),
+        "amounts.csv",
+        "Record ID,Deal Name,Deal Stage,Amount\n1,Alder Co - Pilot,Contract Sent,48.000\n2,Birch Co - Pilot,Contract Sent,250000\n",
+    );
+    let s = import(&rk, &[f.to_string_lossy().into_owned()], &[], 1);
+    assert_eq!(count(&s, "deals", "created"), 1, "{s}");
+    assert_eq!(s["refused"][0]["line"], 2, "{s}");
+    assert_eq!(s["refused"][0]["column"], "Amount", "{s}");
+    let why = s["refused"][0]["reason"].as_str().unwrap_or_default();
+    assert!(why.contains("48000 or 48") && why.contains("decimal_mark"), "{s}");
+    // The mapping says: the same file, run again, keeps it at forty-eight thousand.
+    let mapping = file(dir.path(), "mapping.toml", "decimal_mark = \",\"\n");
+    let s = import(
+        &rk,
+        &[f.to_string_lossy().into_owned()],
+        &["--mapping", mapping.to_str().unwrap()],
+        0,
+    );
+    assert_eq!(count(&s, "deals", "created"), 1, "{s}");
+    assert_eq!(deal(&rk, "Alder")["deal"]["amount"]["cents"], 4_800_000);
+    // A mapping mark other than "." or "," is refused by its key.
+    let bad = file(dir.path(), "bad.toml", "decimal_mark = \"'\"\n");
+    let out = rk.run(&[
+        "--now",
+        AT,
+        "import",
+        "crm",
+        f.to_str().unwrap(),
+        "--mapping",
+        bad.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("decimal_mark"));
+}
+
+#[test]
 fn a_workbook_with_one_value_far_out_is_refused_not_laid_out_whole() {
     // A 5 KB .xlsx with its data in A1:F2 and one value at XFD1048576: laid out whole it would
     // take 17 billion cells. The import runs with its address space limited, so a regression

@@ -371,6 +371,10 @@ pub struct Mapping {
     /// `mdy` or `dmy`, for slashed dates a column does not settle (`4/8/2025`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_order: Option<String>,
+    /// `"."` or `","`: the decimal mark of amounts, for a file none of whose amounts shows it
+    /// (`12.345` reads as twelve thousand or as twelve; without it such an amount is refused).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decimal_mark: Option<String>,
     /// CRM stage -> Rekindle stage, or `won` / `lost` for the closing stages.
     #[serde(default)]
     pub stages: BTreeMap<String, String>,
@@ -470,6 +474,7 @@ impl Mapping {
             currency: None,
             time_zone: Some("UTC".into()),
             date_order: None,
+            decimal_mark: None,
             stages: default_stages(crm)
                 .iter()
                 .map(|(a, b)| (a.to_string(), b.to_string()))
@@ -493,7 +498,7 @@ impl Mapping {
     pub fn to_toml(&self) -> String {
         let body = toml::to_string_pretty(self).unwrap_or_default();
         format!(
-            "# Rekindle mapping for a CRM export: edit it, then run\n#   rekindle import crm FILE... --mapping THIS_FILE\n# stages: CRM stage = Rekindle stage (or \"won\" / \"lost\"); owners: CRM owner = rep;\n# lost_reasons: value = budget|competitor|timing|no_decision|unresponsive|missing_feature|no_value_seen|no_decision_maker|not_a_priority|other;\n# columns.OBJECT: field = header in your export (for another language; a standard header\n#   your file lacks is passed over, any other must be in the file);\n# date_order = \"dmy\" or \"mdy\": how dates like 03/04/2025 read, when the file cannot tell;\n# facts: custom column = problem|cost|impact|why_now|decision_process|competitor|price|objection|context;\n# features: custom columns listing needed features.\n\n{body}"
+            "# Rekindle mapping for a CRM export: edit it, then run\n#   rekindle import crm FILE... --mapping THIS_FILE\n# stages: CRM stage = Rekindle stage (or \"won\" / \"lost\"); owners: CRM owner = rep;\n# lost_reasons: value = budget|competitor|timing|no_decision|unresponsive|missing_feature|no_value_seen|no_decision_maker|not_a_priority|other;\n# columns.OBJECT: field = header in your export (for another language; a standard header\n#   your file lacks is passed over, any other must be in the file);\n# date_order = \"dmy\" or \"mdy\": how dates like 03/04/2025 read, when the file cannot tell;\n# decimal_mark = \".\" or \",\": how amounts like 12.345 read, when the file cannot tell;\n# facts: custom column = problem|cost|impact|why_now|decision_process|competitor|price|objection|context;\n# features: custom columns listing needed features.\n\n{body}"
         )
     }
 }
@@ -504,6 +509,8 @@ pub struct Settings {
     pub currency: Currency,
     pub zone: TimeZone,
     pub date_order: Option<DateOrder>,
+    /// The decimal mark of amounts, when the mapping sets it (`.` or `,`).
+    pub decimal_mark: Option<char>,
     stages: Vec<(String, String)>,
     owners: Vec<(String, String)>,
     lost_reasons: Vec<(String, LostReason)>,
@@ -540,6 +547,17 @@ impl Settings {
             Some("mdy") => Some(DateOrder::Mdy),
             Some("dmy") => Some(DateOrder::Dmy),
             Some(other) => return Err(merr("date_order", format!("{other:?} is not mdy or dmy"))),
+        };
+        let decimal_mark = match mapping.decimal_mark.as_deref().map(str::trim) {
+            None => None,
+            Some(".") => Some('.'),
+            Some(",") => Some(','),
+            Some(other) => {
+                return Err(merr(
+                    "decimal_mark",
+                    format!("{other:?} is not \".\" or \",\""),
+                ));
+            }
         };
         let mut stages: Vec<(String, String)> = mapping
             .stages
@@ -603,6 +621,7 @@ impl Settings {
             currency,
             zone,
             date_order,
+            decimal_mark,
             stages,
             owners: mapping
                 .owners

@@ -236,12 +236,17 @@ pub fn decimal_mark(text: &str) -> Option<char> {
 
 /// An amount in `currency` (a separate column's code, when the file has one) or else
 /// `default`. A symbol or code in the text itself wins over `default`. `decimal` is the
-/// file's decimal mark, when its first amount that shows one did ([`decimal_mark`]).
+/// file's decimal mark: the mapping's `decimal_mark`, or else the first its amounts show
+/// ([`decimal_mark`]).
 ///
 /// Errors: `Money::parse`'s; an unknown currency code in the currency column; a symbol or
 /// code in the text that is not the currency column's (`$100` against `EUR`); an amount whose
 /// separator contradicts the file's decimal mark (`12.345` where the others write `45362.12`:
-/// a fraction of a cent, or a thousands separator the file does not use).
+/// a fraction of a cent, or a thousands separator the file does not use); a bare number that
+/// reads two ways in a file that never says which (`12.345` or `12,345` and no amount showing
+/// the decimal mark: twelve thousand as a formatted figure, twelve as a raw number, which is
+/// what exports write). An amount written with its currency (`$48,000`, `48.000 EUR`) is a
+/// formatted figure, and its lone separator groups thousands.
 pub fn amount(
     text: &str,
     currency: Option<&str>,
@@ -258,6 +263,26 @@ pub fn amount(
             return Err(format!(
                 "{:?} does not read one way: this file's other amounts write {d:?} as the decimal mark; write it as the others are written",
                 text.trim()
+            ));
+        }
+    } else {
+        let (seps, after) = separators(text);
+        let bare = text
+            .trim()
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '.' | ','));
+        if bare && seps.len() == 1 && after == 3 {
+            let text = text.trim();
+            let (whole, part) = text.split_at(text.len() - 4);
+            let part = part[1..].trim_end_matches('0');
+            let small = if part.is_empty() {
+                whole.to_string()
+            } else {
+                format!("{whole}.{part}")
+            };
+            return Err(format!(
+                "{text:?} reads two ways ({whole}{} or {small}) and no amount in this file shows its decimal mark; set decimal_mark = \".\" or \",\" in the mapping",
+                &text[text.len() - 3..]
             ));
         }
     }
@@ -450,6 +475,23 @@ mod tests {
             amount("45362.12", None, usd, Some('.')).unwrap().cents,
             4_536_212
         );
+        // With no evidence, a bare number with one separator before three digits is refused,
+        // naming both readings; grouped twice, written with its currency, or whole, it reads.
+        let two = amount("48.000", None, usd, None).unwrap_err();
+        assert!(two.contains("48000 or 48)"), "{two}");
+        assert!(two.contains("decimal_mark"), "{two}");
+        let two = amount("12,345", None, usd, None).unwrap_err();
+        assert!(two.contains("12345 or 12.345)"), "{two}");
+        assert_eq!(
+            amount("1,234,567", None, usd, None).unwrap().cents,
+            123_456_700
+        );
+        assert_eq!(
+            amount("48.000 EUR", None, usd, None).unwrap().cents,
+            4_800_000
+        );
+        assert_eq!(amount("48000", None, usd, None).unwrap().cents, 4_800_000);
+        assert_eq!(amount("12.5", None, usd, None).unwrap().cents, 1_250);
         assert_eq!(flag("TRUE"), Ok(true));
         assert_eq!(flag(""), Ok(false));
         assert_eq!(flag("Not done"), Ok(false));
