@@ -23,7 +23,7 @@ use rekindle_core::crm::{CrmRecord, Prefer};
 use rekindle_ingest::IngestError;
 use rekindle_ingest::crm::map::{Columns, Field, Mapping, RowReader, Settings};
 use rekindle_ingest::crm::values::{self, DateOrder};
-use rekindle_ingest::crm::{Crm, Object, Sheet, archive, detect};
+use rekindle_ingest::crm::{Crm, Object, archive::Export, detect};
 use rekindle_store::{Conflict, CrmImport, CrmTransactions, Store, Upsert};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -259,13 +259,11 @@ type FileStyles = (Option<DateOrder>, Option<char>);
 ///
 /// Errors: the file cannot be read again.
 fn styles_of(
-    path: &std::path::Path,
-    shown: &str,
+    export: &Export,
     columns: &Columns,
     (order, decimal): FileStyles,
 ) -> Result<FileStyles, AppError> {
-    let named = |e: IngestError| source(e.shown_as(path, shown));
-    let mut sheet = Sheet::open(path).map_err(named)?;
+    let mut sheet = export.open().map_err(source)?;
     let dated: Vec<usize> = [
         Field::CloseDate,
         Field::Created,
@@ -282,7 +280,7 @@ fn styles_of(
     let (mut order, mut dates_done) = (order, order.is_some() || dated.is_empty());
     let (mut decimal, mut amounts_done) = (decimal, decimal.is_some() || amount.is_none());
     while !(dates_done && amounts_done)
-        && let Some(row) = sheet.next_row().map_err(named)?
+        && let Some(row) = sheet.next_row().map_err(source)?
     {
         if !dates_done {
             let cells = dated
@@ -330,26 +328,18 @@ pub async fn import(
         .transpose()
         .map_err(|e| AppError::Unfit(format!("mapping crm: {e}")))?;
     let given = request.crm.or(mapping_crm);
-    // A ZIP (HubSpot's large exports) is read as the CSV files inside it, unpacked to a
-    // folder that lives as long as the import.
-    let unpacked =
-        tempfile::tempdir().map_err(|e| AppError::Internal(format!("a temporary folder: {e}")))?;
-    let mut paths: Vec<(PathBuf, String)> = Vec::new();
+    // A ZIP (HubSpot's large exports) is read as the CSV files inside it, in place.
+    let mut exports: Vec<Export> = Vec::new();
     for path in &request.files {
-        if archive::is_zip(path) {
-            for u in archive::unpack(path, unpacked.path()).map_err(source)? {
-                paths.push((u.file, u.shown));
-            }
-        } else {
-            paths.push((path.clone(), path.display().to_string()));
-        }
+        exports.extend(Export::all(path).map_err(source)?);
     }
     // Every file opened and recognised before anything is written.
     let mut files = Vec::new();
     let mut crm: Option<Crm> = None;
     let mut warnings = Vec::new();
-    for (path, shown) in &paths {
-        let sheet = Sheet::open(path).map_err(|e| source(e.shown_as(path, shown)))?;
+    for export in &exports {
+        let shown = &export.shown();
+        let sheet = export.open().map_err(source)?;
         let (c, object) = match detect(&sheet.headers, given) {
             Ok(found) => found,
             Err(why) => mapped_object(given, &request.mapping, &sheet.headers)
@@ -368,7 +358,7 @@ pub async fn import(
                 "{shown}: some text looks re-saved in the wrong encoding (\"O‚ÄôConnor\" for \"O’Connor\"); it is kept as written"
             ));
         }
-        files.push((path.clone(), shown.clone(), object, sheet.headers.clone()));
+        files.push((export, shown.clone(), object, sheet.headers.clone()));
     }
     let Some(crm) = crm else {
         return Err(AppError::Unfit("no files to import".into()));
@@ -377,17 +367,16 @@ pub async fn import(
         .map_err(|e| AppError::Unfit(e.to_string()))?;
     files.sort_by_key(|(_, _, o, _)| order(*o));
     let mut resolved = Vec::new();
-    for (path, shown, object, headers) in &files {
+    for (export, shown, object, headers) in &files {
         let columns = Columns::resolve(crm, *object, headers, &settings)
             .map_err(|why| AppError::Unfit(format!("{shown}: {why}")))?;
         let (date_order, decimal) = styles_of(
-            path,
-            shown,
+            export,
             &columns,
             (settings.date_order, settings.decimal_mark),
         )?;
         resolved.push((
-            path.clone(),
+            (*export).clone(),
             shown.clone(),
             *object,
             columns,
@@ -464,7 +453,7 @@ pub async fn import(
 #[allow(clippy::too_many_arguments)]
 fn upsert_files(
     import: &mut CrmImport,
-    resolved: &[(PathBuf, String, Object, Columns, FileStyles)],
+    resolved: &[(Export, String, Object, Columns, FileStyles)],
     settings: &Settings,
     crm: Crm,
     summary: &mut CrmSummary,
@@ -473,11 +462,11 @@ fn upsert_files(
     durable: &mut Option<(String, u64)>,
 ) -> Result<(), AppError> {
     let mut commits = import.commits();
-    for (number, (path, shown, object, columns, (date_order, decimal))) in
+    for (number, (export, shown, object, columns, (date_order, decimal))) in
         resolved.iter().enumerate()
     {
         let file = shown.clone();
-        let mut sheet = Sheet::open(path).map_err(|e| source(e.shown_as(path, shown)))?;
+        let mut sheet = export.open().map_err(source)?;
         let reader = RowReader {
             columns,
             settings,
@@ -495,10 +484,7 @@ fn upsert_files(
         let mut no_amount = Noted::default();
         // New open deals the export gives no stage: put in the first stage, and said.
         let mut no_stage = Noted::default();
-        while let Some(row) = sheet
-            .next_row()
-            .map_err(|e| AppError::Source(e.shown_as(path, shown)))?
-        {
+        while let Some(row) = sheet.next_row().map_err(AppError::Source)? {
             rows += 1;
             if rows.is_multiple_of(1000) {
                 progress.rows(&file, 1000);

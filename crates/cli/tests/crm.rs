@@ -467,7 +467,10 @@ fn an_amount_that_reads_two_ways_in_a_file_that_never_says_is_refused_until_the_
     assert_eq!(s["refused"][0]["line"], 2, "{s}");
     assert_eq!(s["refused"][0]["column"], "Amount", "{s}");
     let why = s["refused"][0]["reason"].as_str().unwrap_or_default();
-    assert!(why.contains("48000 or 48") && why.contains("decimal_mark"), "{s}");
+    assert!(
+        why.contains("48000 or 48") && why.contains("decimal_mark"),
+        "{s}"
+    );
     // The mapping says: the same file, run again, keeps it at forty-eight thousand.
     let mapping = file(dir.path(), "mapping.toml", "decimal_mark = \",\"\n");
     let s = import(
@@ -935,7 +938,20 @@ fn a_zipped_hubspot_export_reads_as_the_files_inside() {
         .unwrap();
     std::io::Write::write_all(&mut zip, b"\x00\x05\x16\x07").unwrap();
     zip.finish().unwrap();
-    let s = import(&rk, &[path.to_string_lossy().into_owned()], &[], 0);
+    // Read in place: nothing is unpacked to the temporary folder, so a stopped import
+    // leaves nothing behind there.
+    let tmp = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_rekindle"))
+        .arg("--db")
+        .arg(&rk.db)
+        .args(["--now", AT, "--json", "import", "crm"])
+        .arg(&path)
+        .env("TMPDIR", tmp.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let s: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 0);
     assert_eq!(count(&s, "deals", "created"), 4, "{s}");
     assert_eq!(count(&s, "contacts", "created"), 4, "{s}");
     let files: Vec<&str> = s["files"]
@@ -960,6 +976,41 @@ fn a_zipped_hubspot_export_reads_as_the_files_inside() {
         err.contains(&format!("{}:all-deals.csv, line 1", broken.display())),
         "{err}"
     );
+
+    // An entry stored without compression reads the same; one damaged in the archive (a
+    // byte changed in its last row) is refused before any of its rows is kept.
+    let stored = dir.path().join("stored.zip");
+    let deals = std::fs::read(fixture("hubspot-crm-exports-all-deals-2025-03-05.csv")).unwrap();
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(&stored).unwrap());
+    zip.start_file(
+        "all-deals.csv",
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored),
+    )
+    .unwrap();
+    std::io::Write::write_all(&mut zip, &deals).unwrap();
+    zip.finish().unwrap();
+    let mut bytes = std::fs::read(&stored).unwrap();
+    let last = deals.len() - 3;
+    let at = bytes
+        .windows(deals.len())
+        .position(|w| w == &deals[..])
+        .unwrap()
+        + last;
+    bytes[at] = if bytes[at] == b'x' { b'y' } else { b'x' };
+    let damaged = dir.path().join("damaged.zip");
+    std::fs::write(&damaged, &bytes).unwrap();
+    let fresh = init();
+    let before = dump(&fresh.db);
+    let out = fresh.run(&["--now", AT, "import", "crm", damaged.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("damaged.zip") && err.contains("all-deals.csv") && err.contains("CRC-32"),
+        "{err}"
+    );
+    assert_eq!(dump(&fresh.db), before);
+    let s = import(&fresh, &[stored.to_string_lossy().into_owned()], &[], 0);
+    assert_eq!(count(&s, "deals", "created"), 4, "{s}");
 }
 
 #[test]

@@ -67,26 +67,6 @@ pub enum IngestError {
     NotRegular(PathBuf),
 }
 
-impl IngestError {
-    /// The error naming the file `path` as `shown` instead (a file unpacked from an archive is
-    /// named as the archive's entry, `export.zip:deals.csv`, not by its temporary path).
-    pub fn shown_as(self, path: &Path, shown: &str) -> IngestError {
-        let named = |p: PathBuf| if p == path { PathBuf::from(shown) } else { p };
-        match self {
-            IngestError::Io { path: p, source } => IngestError::Io {
-                path: named(p),
-                source,
-            },
-            IngestError::Row { path: p, line, why } => IngestError::Row {
-                path: named(p),
-                line,
-                why,
-            },
-            other => other,
-        }
-    }
-}
-
 /// A message that was passed over, and why.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Skipped {

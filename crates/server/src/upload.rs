@@ -265,8 +265,8 @@ impl Upload {
     }
 
     /// `text` with the temporary folders taken out: this upload's, so a file is named as
-    /// uploaded, and any other under the system's temporary folder (a ZIP's files are
-    /// unpacked to one the use case makes).
+    /// uploaded (a ZIP's files as `export.zip:deals.csv`), and any other under the system's
+    /// temporary folder, so no server path reaches the page.
     pub(crate) fn shown(&self, text: &str) -> String {
         without_temp_folders(text, self.dir.path())
     }

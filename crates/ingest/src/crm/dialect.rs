@@ -18,6 +18,7 @@
 //! each row with its row number as its line. The sheet is read whole (calamine's range), so a
 //! workbook's memory is its size, not one row's.
 
+use super::archive;
 use crate::IngestError;
 use encoding_rs::Encoding;
 use std::io::Read;
@@ -418,9 +419,43 @@ impl Sheet {
         if is_workbook(path, &head) {
             return Sheet::from_workbook(path);
         }
+        Sheet::from_text(path, &head, complete, || {
+            Ok(Box::new(
+                std::fs::File::open(path).map_err(|e| io(path, e))?,
+            ))
+        })
+    }
+
+    /// A CSV file inside a ZIP archive, read in place; every error names it as
+    /// `archive.zip:entry.csv` ([`archive::Entry::shown`]).
+    ///
+    /// Errors: as [`Sheet::open`], and the archive's when the entry cannot be unpacked.
+    pub fn open_entry(entry: &archive::Entry) -> Result<Sheet, IngestError> {
+        let path = PathBuf::from(entry.shown());
+        let mut head = Vec::with_capacity(64 * 1024);
+        entry
+            .open()?
+            .take(SNIFF_BYTES as u64)
+            .read_to_end(&mut head)
+            .map_err(|e| io(&path, e))?;
+        let complete = head.len() < SNIFF_BYTES;
+        if head.iter().all(|b| b.is_ascii_whitespace()) {
+            return Err(bad(&path, 1, "the file is empty: no header row"));
+        }
+        Sheet::from_text(&path, &head, complete, || entry.open())
+    }
+
+    /// A text export whose first bytes are `head` (all of it when `complete`), read again
+    /// from its start through `open`, decoded to UTF-8 from the encoding `head` shows.
+    fn from_text(
+        path: &Path,
+        head: &[u8],
+        complete: bool,
+        open: impl FnOnce() -> Result<Box<dyn Read + Send>, IngestError>,
+    ) -> Result<Sheet, IngestError> {
         // Text in any encoding a CRM or Excel writes has no NUL byte (UTF-16 aside, told by its
         // byte order mark): a file with them is a spreadsheet, an archive or a program.
-        let utf16 = matches!(head[..], [0xFF, 0xFE, ..] | [0xFE, 0xFF, ..]);
+        let utf16 = matches!(head, [0xFF, 0xFE, ..] | [0xFE, 0xFF, ..]);
         if !utf16 && head.contains(&0) {
             return Err(bad(
                 path,
@@ -428,13 +463,12 @@ impl Sheet {
                 "not a text file (it holds NUL bytes): export the CRM's records as CSV",
             ));
         }
-        let dialect = sniff(&head, complete);
-        let file = std::fs::File::open(path).map_err(|e| io(path, e))?;
+        let dialect = sniff(head, complete);
         let decoded = encoding_rs_io::DecodeReaderBytesBuilder::new()
             .encoding(Some(dialect.encoding))
             .bom_sniffing(true)
             .strip_bom(true)
-            .build(file);
+            .build(open()?);
         Sheet::from_reader(path, dialect, Box::new(decoded))
     }
 
