@@ -21,7 +21,7 @@ use crate::{AppError, Caller};
 use jiff::Timestamp;
 use rekindle_core::crm::{CrmRecord, Prefer};
 use rekindle_ingest::IngestError;
-use rekindle_ingest::crm::map::{Columns, Field, Mapping, RowReader, Settings};
+use rekindle_ingest::crm::map::{Columns, Field, Mapping, Reading, RowReader, Settings};
 use rekindle_ingest::crm::values::{self, DateOrder};
 use rekindle_ingest::crm::{Crm, Object, archive::Export, detect};
 use rekindle_store::{Conflict, CrmImport, CrmTransactions, Store, Upsert};
@@ -51,7 +51,9 @@ pub struct Counts {
     pub unchanged: usize,
     pub conflicts: usize,
     pub refused: usize,
-    /// Left out by design (activities not done yet: tasks and meetings ahead are not history).
+    /// Rows left out by design (counted by reason in [`CrmSummary::left_out`]): activities
+    /// not done yet (tasks and meetings ahead are not history), records the CRM deleted,
+    /// leads it converted.
     pub skipped: usize,
 }
 
@@ -94,6 +96,8 @@ pub struct CrmSummary {
     /// Per object (`companies`, `contacts`, `deals`, `activities`).
     pub objects: BTreeMap<String, Counts>,
     pub refused: Vec<RefusedRow>,
+    /// Rows left out by design, counted by why.
+    pub left_out: BTreeMap<String, usize>,
     pub conflicts: Vec<ConflictRow>,
     /// Things worth a look that refuse nothing (text that looks re-saved in the wrong
     /// encoding).
@@ -133,8 +137,9 @@ pub struct Wording<'a> {
 impl CrmSummary {
     /// The summary for people, one line each: whether it was imported or would be (a dry run,
     /// a strict import that refused rows) and from which CRM; per object the records created,
-    /// updated, unchanged, in conflict, refused and left out (activities not done yet); the
-    /// warnings; the refused rows counted by reason, then the first [`REFUSED_LISTED`] with
+    /// updated, unchanged, in conflict, refused and left out; the warnings; the rows left out
+    /// counted by reason (activities not done yet, deleted records, converted leads); the
+    /// refused rows counted by reason, then the first [`REFUSED_LISTED`] with
     /// their file, line and column, the rest counted; each conflicting field with both values
     /// and the one kept; and, when nothing was kept, why (`dry_run`: the request was a dry
     /// run; otherwise the strict option refused it). What `rekindle import crm` prints and
@@ -149,7 +154,7 @@ impl CrmSummary {
         lines.push(format!("{verb} from {}:", self.crm));
         for (object, c) in &self.objects {
             let skipped = if c.skipped > 0 {
-                format!(", {} not done yet (not history) left out", c.skipped)
+                format!(", {} left out", c.skipped)
             } else {
                 String::new()
             };
@@ -160,6 +165,12 @@ impl CrmSummary {
         }
         for w in &self.warnings {
             lines.push(format!("warning: {w}"));
+        }
+        if !self.left_out.is_empty() {
+            lines.push("Left out, by reason:".into());
+            for (reason, n) in &self.left_out {
+                lines.push(format!("  {n} x {reason}"));
+            }
         }
         if !self.refused.is_empty() {
             lines.push("Refused, by reason:".into());
@@ -389,6 +400,7 @@ pub async fn import(
         files: Vec::new(),
         objects: BTreeMap::new(),
         refused: Vec::new(),
+        left_out: BTreeMap::new(),
         conflicts: Vec::new(),
         warnings,
         kept: false,
@@ -490,7 +502,12 @@ fn upsert_files(
                 progress.rows(&file, 1000);
             }
             let record = match reader.read(&row) {
-                Ok(r) => r,
+                Ok(Reading::Record(r)) => r,
+                Ok(Reading::LeftOut(why)) => {
+                    counts.skipped += 1;
+                    *summary.left_out.entry(why.to_string()).or_default() += 1;
+                    continue;
+                }
                 Err(rejected) => {
                     counts.refused += 1;
                     summary.refused.push(RefusedRow {
@@ -559,7 +576,10 @@ fn upsert_files(
                         fields: conflicts,
                     });
                 }
-                Upsert::Skipped(_) => counts.skipped += 1,
+                Upsert::Skipped(why) => {
+                    counts.skipped += 1;
+                    *summary.left_out.entry(why.to_string()).or_default() += 1;
+                }
                 Upsert::Refused(reason) => {
                     counts.refused += 1;
                     summary.refused.push(RefusedRow {
@@ -702,6 +722,7 @@ mod tests {
                 },
             )]),
             refused: (1..=60).map(refused).collect(),
+            left_out: BTreeMap::new(),
             conflicts: Vec::new(),
             warnings: vec!["deals.csv: a warning".into()],
             kept: false,

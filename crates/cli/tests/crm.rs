@@ -335,6 +335,59 @@ fn partial_count(db: &Path, sql: &str) -> i64 {
 }
 
 #[test]
+fn a_salesforce_lead_is_a_person_at_its_company_and_deleted_or_converted_records_are_left_out() {
+    let rk = init();
+    // Data Loader's Export All: a lead being worked, one converted into the contact, account
+    // and opportunity of the other exports, and one deleted.
+    let s = import(
+        &rk,
+        &[fixture("Lead.csv"), fixture("Opportunity.csv")],
+        &[],
+        0,
+    );
+    assert_eq!(count(&s, "contacts", "created"), 1, "{s}");
+    assert_eq!(count(&s, "contacts", "skipped"), 2, "{s}");
+    assert_eq!(s["left_out"]["deleted in the CRM"], 1, "{s}");
+    assert_eq!(
+        s["left_out"]["a converted lead: its contact, account and opportunity are in their own exports"],
+        1,
+        "{s}"
+    );
+    let at = |name: &str| {
+        partial_count(
+            &rk.db,
+            &format!(
+                "SELECT count(*) FROM contacts c JOIN accounts a ON a.id = c.account_id
+                 JOIN contact_emails e ON e.contact_id = c.id
+                 WHERE c.name = '{name}' AND a.name = 'Fjordline Cargo AS'
+                   AND e.email = 'ingrid.haugen@fjordline-cargo.example'"
+            ),
+        )
+    };
+    assert_eq!(at("Ingrid Haugen"), 1);
+    let people = partial_count(
+        &rk.db,
+        "SELECT count(*) FROM contacts WHERE name IN ('Petra Novak', 'Oskar Lindqvist')",
+    );
+    assert_eq!(people, 0);
+    // A deleted opportunity is left out the same way, and the text summary says why.
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(fixture("Opportunity.csv")).unwrap();
+    let deleted = file(
+        dir.path(),
+        "Opportunity-deleted.csv",
+        &text.replacen("006Hs00000K2xQaIAJ,,", "006Hs00000K2xQzIAJ,true,", 1),
+    );
+    let out = rk.run(&["--now", AT, "import", "crm", deleted.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0));
+    let shown = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        shown.contains("1 left out") && shown.contains("1 x deleted in the CRM"),
+        "{shown}"
+    );
+}
+
+#[test]
 fn a_dry_run_and_a_strict_import_with_a_refused_row_change_nothing() {
     let rk = init();
     let before = dump(&rk.db);

@@ -197,7 +197,13 @@ pub fn crm_of(headers: &[String]) -> Option<Crm> {
     ];
     // A report export's id columns are labelled by object ("Contact ID"), HubSpot's by
     // "Record ID" and Pipedrive's by "Entity - ID".
-    let salesforce_report_ids = ["Opportunity ID", "Contact ID", "Account ID", "Activity ID"];
+    let salesforce_report_ids = [
+        "Opportunity ID",
+        "Contact ID",
+        "Account ID",
+        "Activity ID",
+        "Lead ID",
+    ];
     if any(headers, &salesforce_api)
         || any(headers, &salesforce_report_ids)
         || (has(headers, "Opportunity Name") && has(headers, "Stage") && has(headers, "Close Date"))

@@ -62,6 +62,11 @@ pub enum Field {
     Done,
     CallDirection,
     Disposition,
+    /// The record was deleted in the CRM (Salesforce `IsDeleted`, in an "Export All").
+    Deleted,
+    /// A lead the CRM converted (Salesforce `IsConverted`): its contact, account and
+    /// opportunity are in their own exports.
+    Converted,
 }
 
 impl Field {
@@ -107,6 +112,8 @@ impl Field {
             Done => "done",
             CallDirection => "direction",
             Disposition => "outcome",
+            Deleted => "deleted",
+            Converted => "converted",
         }
     }
 }
@@ -184,6 +191,7 @@ pub fn standard_headers(crm: Crm, object: Object, field: Field) -> &'static [&'s
             "Contact ID",
             "Account ID",
             "Activity ID",
+            "Lead ID",
         ],
         (Crm::Salesforce, Deals, Title) => &["Name", "Opportunity Name"],
         (Crm::Salesforce, Deals, Stage) => &["StageName", "Stage"],
@@ -213,7 +221,16 @@ pub fn standard_headers(crm: Crm, object: Object, field: Field) -> &'static [&'s
         (Crm::Salesforce, Deals, NextStep) => &["NextStep", "Next Step"],
         (Crm::Salesforce, _, LastActivity) => &["LastActivityDate", "Last Activity"],
         (Crm::Salesforce, Deals | Contacts, CompanyId) => &["AccountId", "Account ID"],
-        (Crm::Salesforce, Deals | Contacts, CompanyName) => &["Account Name", "Account.Name"],
+        (Crm::Salesforce, Deals, CompanyName) => &["Account Name", "Account.Name"],
+        // A lead names its company in words (`Company`); it has no account yet.
+        (Crm::Salesforce, Contacts, CompanyName) => &[
+            "Account Name",
+            "Account.Name",
+            "Company",
+            "Company / Account",
+        ],
+        (Crm::Salesforce, _, Deleted) => &["IsDeleted", "Deleted"],
+        (Crm::Salesforce, Contacts, Converted) => &["IsConverted", "Converted"],
         (Crm::Salesforce, Contacts, FirstName) => &["FirstName", "First Name"],
         (Crm::Salesforce, Contacts, LastName) => &["LastName", "Last Name"],
         (Crm::Salesforce, Contacts, Email) => &["Email"],
@@ -317,6 +334,7 @@ pub fn fields(object: Object) -> &'static [Field] {
             CompanyName,
             ContactIds,
             ContactName,
+            Deleted,
         ],
         Object::Contacts => &[
             Id,
@@ -333,8 +351,10 @@ pub fn fields(object: Object) -> &'static [Field] {
             Owner,
             Created,
             LastActivity,
+            Deleted,
+            Converted,
         ],
-        Object::Companies => &[Id, Name, Domain, Owner, Created],
+        Object::Companies => &[Id, Name, Domain, Owner, Created, Deleted],
         Object::Activities => &[
             Id,
             Kind,
@@ -350,6 +370,7 @@ pub fn fields(object: Object) -> &'static [Field] {
             ContactId,
             CompanyId,
             CompanyName,
+            Deleted,
         ],
     }
 }
@@ -842,6 +863,22 @@ impl Columns {
     }
 }
 
+/// What one row is: a record, or a row left out by design with why (the CRM deleted it, or
+/// it is a lead the CRM converted into records of their own).
+// Read once per row and matched at once: boxing the record would add an allocation a row.
+#[allow(clippy::large_enum_variant)]
+#[derive(Clone, Debug, PartialEq)]
+pub enum Reading {
+    Record(CrmRecord),
+    LeftOut(&'static str),
+}
+
+/// Why a deleted record is left out.
+pub const DELETED: &str = "deleted in the CRM";
+/// Why a converted lead is left out.
+pub const CONVERTED: &str =
+    "a converted lead: its contact, account and opportunity are in their own exports";
+
 /// Why a row was refused: its line, the column and what was wrong.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Rejected {
@@ -948,17 +985,34 @@ impl RowReader<'_> {
         self.columns.cell(row, field).map(str::to_string)
     }
 
-    /// Reads one row of the file's object.
+    /// Reads one row of the file's object. A record the CRM marks deleted (Salesforce
+    /// `IsDeleted`, Pipedrive's status `deleted`) and a lead it converted (`IsConverted`) are
+    /// left out: the one is gone, the other lives on as the contact, account and opportunity
+    /// in their own exports (Salesforce Lead object reference: conversion creates them).
     ///
     /// Errors: the row is refused with its line, the column and why (no id, no title, a date
     /// or amount that does not parse, an unknown stage...).
-    pub fn read(&self, row: &Row) -> Result<CrmRecord, Rejected> {
+    pub fn read(&self, row: &Row) -> Result<Reading, Rejected> {
         if let Some(why) = &row.broken {
             return Err(self.reject(row, None, why.clone()));
         }
         let id = self
             .id(row, Field::Id)?
             .ok_or_else(|| self.reject(row, Some(Field::Id), "the id is empty"))?;
+        let deleted_status = self.columns.object == Object::Deals
+            && self
+                .text(row, Field::Status)
+                .is_some_and(|s| s.eq_ignore_ascii_case("deleted"));
+        if deleted_status || self.flag(row, Field::Deleted)? == Some(true) {
+            return Ok(Reading::LeftOut(DELETED));
+        }
+        if self.flag(row, Field::Converted)? == Some(true) {
+            return Ok(Reading::LeftOut(CONVERTED));
+        }
+        self.record(row, id).map(Reading::Record)
+    }
+
+    fn record(&self, row: &Row, id: String) -> Result<CrmRecord, Rejected> {
         match self.columns.object {
             Object::Deals => self.deal(row, id).map(CrmRecord::Deal),
             Object::Contacts => self.contact(row, id).map(CrmRecord::Contact),

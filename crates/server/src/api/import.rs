@@ -116,7 +116,7 @@ impl PartialSchema for CrmImport {
                 ("refused", count("Rows refused (listed in `refused`)")),
                 (
                     "skipped",
-                    count("Rows left out by design: activities not done yet"),
+                    count("Rows left out by design (counted by why in `left_out`)"),
                 ),
             ],
         );
@@ -167,6 +167,14 @@ impl PartialSchema for CrmImport {
                         .into(),
                 ),
                 ("refused", list(refused, "Every row not brought in")),
+                (
+                    "left_out",
+                    ObjectBuilder::new()
+                        .schema_type(Type::Object)
+                        .description(Some("Rows left out by design, counted by why (an activity not done yet, a record the CRM deleted, a lead it converted)"))
+                        .additional_properties(Some(count("Rows left out for this reason")))
+                        .into(),
+                ),
                 ("conflicts", list(conflict, "Records both sides changed")),
                 ("warnings", list(text("A warning"), "What is worth a look but refused nothing (a new deal without an amount...)")),
                 ("kept", described(Type::Boolean, "Whether the changes were kept: false for a dry run, or a strict import that refused rows (then nothing changed)")),
