@@ -280,6 +280,8 @@ fn styles_of(
         Field::Created,
         Field::StageEntered,
         Field::LastActivity,
+        Field::LastContacted,
+        Field::NextActivity,
         Field::At,
     ]
     .into_iter()

@@ -246,10 +246,13 @@ pub async fn show(g: &Global, a: DealRef) -> Result<ExitCode> {
     let store = open(g).await?;
     let now = now(g)?;
     let pipeline::DealView {
-        record, assessment, ..
+        record,
+        assessment,
+        crm,
+        ..
     } = pipeline::deal(&store, &Caller::local(), id, now).await?;
     if g.json {
-        print_json(&serde_json::json!({ "record": record, "assessment": assessment }))?;
+        print_json(&serde_json::json!({ "record": record, "assessment": assessment, "crm": crm }))?;
         return Ok(ExitCode::SUCCESS);
     }
     let d = &record.deal;
@@ -283,6 +286,9 @@ pub async fn show(g: &Global, a: DealRef) -> Result<ExitCode> {
                 .map(|n| format!(" ({n})"))
                 .unwrap_or_default()
         );
+    }
+    for link in &crm {
+        say!("  in {}", pipeline::crm_record_line(link));
     }
     say!("\nPeople");
     for c in &record.contacts {

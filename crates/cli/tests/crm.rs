@@ -388,6 +388,40 @@ fn a_salesforce_lead_is_a_person_at_its_company_and_deleted_or_converted_records
 }
 
 #[test]
+fn the_crms_activity_dates_are_kept_with_its_record_and_shown_never_made_touches() {
+    let rk = init();
+    let s = import(&rk, &[fixture("pipedrive-deals-export.csv")], &[], 0);
+    assert!(count(&s, "deals", "created") > 0, "{s}");
+    let id = deal(&rk, "Northwind Freight")["deal"]["id"].to_string();
+    let shown = rk.json(&["--now", AT, "show", &id]);
+    let crm = &shown["crm"][0];
+    assert_eq!(crm["crm"], "pipedrive", "{shown}");
+    assert_eq!(crm["id"], "412");
+    assert_eq!(crm["last_activity"], "2025-02-18T00:00:00Z");
+    assert_eq!(crm["last_contacted"], "2025-02-18T10:02:11Z");
+    assert_eq!(crm["next_activity"], "2025-03-07T00:00:00Z");
+    // Dates are not touches: the deal's timeline stays empty.
+    assert_eq!(partial_count(&rk.db, "SELECT count(*) FROM activities"), 0);
+    let out = rk.run(&["--now", AT, "show", &id]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("in pipedrive 412: last activity 2025-02-18, last contacted 2025-02-18, next activity due 2025-03-07"),
+        "{text}"
+    );
+    // A later export with a newer activity: the record itself is unchanged, the dates move.
+    let dir = tempfile::tempdir().unwrap();
+    let later = std::fs::read_to_string(fixture("pipedrive-deals-export.csv"))
+        .unwrap()
+        .replacen("2025-03-07,2025-02-18,", "2025-03-14,2025-03-04,", 1);
+    let later = file(dir.path(), "deals-later.csv", &later);
+    let s = import(&rk, &[later.to_string_lossy().into_owned()], &[], 0);
+    assert_eq!(count(&s, "deals", "updated"), 0, "{s}");
+    let shown = rk.json(&["--now", AT, "show", &id]);
+    assert_eq!(shown["crm"][0]["last_activity"], "2025-03-04T00:00:00Z");
+    assert_eq!(shown["crm"][0]["next_activity"], "2025-03-14T00:00:00Z");
+}
+
+#[test]
 fn a_dry_run_and_a_strict_import_with_a_refused_row_change_nothing() {
     let rk = init();
     let before = dump(&rk.db);

@@ -33,7 +33,15 @@ pub struct CrmDeal {
     /// The taxonomy reason and the CRM's text, kept verbatim.
     pub lost: Option<(LostReason, String)>,
     pub next_step: Option<String>,
+    /// What the CRM says of the deal's activity: when anything was last logged on it
+    /// (Salesforce `LastActivityDate`, HubSpot "Last Activity Date"), when the rep last
+    /// reached out (HubSpot "Last Contacted", Pipedrive "Last email sent") and when the next
+    /// planned activity is due ("Next Activity Date"). Kept with the CRM's record and shown
+    /// with the deal; never made into touches or a next step: they say that someone logged
+    /// something, not what the prospect did or agreed to.
     pub last_activity: Option<Timestamp>,
+    pub last_contacted: Option<Timestamp>,
+    pub next_activity: Option<Timestamp>,
     pub company_id: Option<String>,
     pub company_name: Option<String>,
     pub contact_ids: Vec<String>,

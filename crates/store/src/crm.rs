@@ -62,6 +62,19 @@ struct DealFields {
     lost_reason: Option<String>,
     lost_note: Option<String>,
     next_step: Option<String>,
+    /// The CRM's activity dates (`CrmDeal::last_activity`...), RFC 3339: kept with the link
+    /// and shown, never merged into the deal (the deal's own row has none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    last_activity: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    last_contacted: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    next_activity: Option<String>,
+}
+
+/// A CRM's activity date as the link keeps it.
+fn rfc3339(at: Option<Timestamp>) -> Option<String> {
+    at.map(|t| t.to_string())
 }
 
 impl DealFields {
@@ -78,6 +91,9 @@ impl DealFields {
             lost_reason: r.get(9)?,
             lost_note: r.get(10)?,
             next_step: r.get(11)?,
+            last_activity: None,
+            last_contacted: None,
+            next_activity: None,
         })
     }
 }
@@ -562,6 +578,9 @@ impl CrmImport {
                     lost_reason: lost_reason(d),
                     lost_note: lost_note(d),
                     next_step: d.next_step.clone().or_else(|| local.next_step.clone()),
+                    last_activity: rfc3339(d.last_activity),
+                    last_contacted: rfc3339(d.last_contacted),
+                    next_activity: rfc3339(d.next_activity),
                 };
                 let mut result = local.clone();
                 // What is kept as last imported: the CRM's values, but the last imported one of
@@ -737,6 +756,9 @@ impl CrmImport {
             lost_reason: lost_reason(d),
             lost_note: lost_note(d),
             next_step: d.next_step.clone(),
+            last_activity: rfc3339(d.last_activity),
+            last_contacted: rfc3339(d.last_contacted),
+            next_activity: rfc3339(d.next_activity),
         };
         let id: i64 = self.conn().prepare_cached(INSERT_DEAL)?.query_row(
             params![
@@ -1168,6 +1190,19 @@ pub struct CrmLink {
     pub imported: String,
 }
 
+/// A deal's record in a CRM: which CRM, its id there, when an import last changed what is
+/// kept of it, and the CRM's activity dates as of the latest import (UTC;
+/// `CrmDeal::last_activity` says what each means).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CrmDealLink {
+    pub crm: String,
+    pub id: String,
+    pub imported_at: Timestamp,
+    pub last_activity: Option<Timestamp>,
+    pub last_contacted: Option<Timestamp>,
+    pub next_activity: Option<Timestamp>,
+}
+
 impl Store {
     /// Every record of `object` (`deals`, `contacts`...) brought in from `crm`.
     ///
@@ -1186,6 +1221,41 @@ impl Store {
                     local: r.try_get(0)?,
                     external: r.try_get(1)?,
                     imported: r.try_get(2)?,
+                })
+            })
+            .collect()
+    }
+
+    /// The CRM records `deal` was brought in from (usually one), each with what the CRM said
+    /// of its activity at the last import, oldest link first.
+    ///
+    /// Errors: the store's.
+    pub async fn crm_deal_links(&self, deal: DealId) -> Result<Vec<CrmDealLink>> {
+        let rows = sqlx::query(
+            "SELECT crm, external_id, imported, imported_at FROM crm_links
+             WHERE object = 'deals' AND local_id = $1 ORDER BY imported_at, crm",
+        )
+        .bind(deal.0)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let imported: String = r.try_get(2)?;
+                let fields: DealFields = serde_json::from_str(&imported).unwrap_or_default();
+                let at = |t: Option<String>| t.and_then(|t| t.parse::<Timestamp>().ok());
+                Ok(CrmDealLink {
+                    crm: r.try_get(0)?,
+                    id: r.try_get(1)?,
+                    imported_at: Timestamp::from_second(r.try_get(3)?).map_err(|e| {
+                        StoreError::Corrupt {
+                            table: "crm_links",
+                            id: deal.0,
+                            detail: format!("imported_at: {e}"),
+                        }
+                    })?,
+                    last_activity: at(fields.last_activity),
+                    last_contacted: at(fields.last_contacted),
+                    next_activity: at(fields.next_activity),
                 })
             })
             .collect()

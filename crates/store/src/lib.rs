@@ -36,7 +36,7 @@ pub use assessments::{
     StateFilter, StoredAssessment, StoredCard, TodayCounts, WindowCounts,
 };
 pub use capture::{CaptureWriter, MeetingRecorded};
-pub use crm::{Conflict, CrmImport, CrmLink, CrmTransactions, Upsert};
+pub use crm::{Conflict, CrmDealLink, CrmImport, CrmLink, CrmTransactions, Upsert};
 pub use load::{AccountWork, Filter, Scope};
 pub use mail::MailOutcome;
 pub use outbox::{NewOutgoing, OutboxMessage, WaitingCounts};

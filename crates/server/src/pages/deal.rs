@@ -162,6 +162,8 @@ struct Page {
     open: bool,
     expected_close: String,
     resurface: String,
+    /// Its CRM records, a line each (`pipeline::crm_record_line`).
+    crm: Vec<String>,
     loss: String,
     state: StateMark,
     risk: u32,
@@ -360,6 +362,7 @@ async fn render(
         open: d.status == DealStatus::Open,
         expected_close: d.expected_close.map(|c| c.to_string()).unwrap_or_default(),
         resurface: d.resurface_on.map(|c| c.to_string()).unwrap_or_default(),
+        crm: v.crm.iter().map(pipeline::crm_record_line).collect(),
         loss: d
             .loss
             .as_ref()

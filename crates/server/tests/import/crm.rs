@@ -102,6 +102,23 @@ fn a_crm_export_uploaded_on_the_page_comes_in_once_with_its_people() {
         "the contacts of the contacts file, on the deal of the deals file"
     );
 
+    // The deal page says which CRM record the deal came from, with the CRM's activity dates.
+    let local = s.with_store(async |store| {
+        store
+            .crm_links("hubspot", "deals")
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|l| l.external == "18741203345")
+            .unwrap()
+            .local
+    });
+    let (_, deal_page) = get(&s.at(&format!("/deals/{local}")));
+    assert!(
+        deal_page.contains("In hubspot 18741203345: last activity 2025-01-21"),
+        "{deal_page}"
+    );
+
     // The same export again: every record unchanged, the database as it was.
     let before = dump(&s.db);
     let (_, job) = upload(&s, &[], &export_files());
