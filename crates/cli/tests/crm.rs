@@ -422,6 +422,28 @@ fn the_crms_activity_dates_are_kept_with_its_record_and_shown_never_made_touches
 }
 
 #[test]
+fn a_date_outside_the_range_rekindle_keeps_is_refused_on_its_row_and_the_rest_reads() {
+    let rk = init();
+    let dir = tempfile::tempdir().unwrap();
+    let f = file(
+        dir.path(),
+        "far.csv",
+        "Record ID,Deal Name,Deal Stage,Amount,Close Date\n1,Alder Co - Pilot,Contract Sent,100,9999-12-31\n2,Birch Co - Pilot,Contract Sent,200,2026-12-31\n",
+    );
+    let s = import(&rk, &[f.to_string_lossy().into_owned()], &[], 1);
+    assert_eq!(count(&s, "deals", "created"), 1, "{s}");
+    assert_eq!(s["refused"][0]["line"], 2, "{s}");
+    assert_eq!(s["refused"][0]["column"], "Close Date", "{s}");
+    // Every command still reads the database.
+    for command in [&["deal", "list"][..], &["scan"], &["today"]] {
+        let mut args = vec!["--now", AT];
+        args.extend_from_slice(command);
+        let out = rk.run(&args);
+        assert!(out.status.success(), "{command:?}: {out:?}");
+    }
+}
+
+#[test]
 fn a_dry_run_and_a_strict_import_with_a_refused_row_change_nothing() {
     let rk = init();
     let before = dump(&rk.db);

@@ -968,7 +968,7 @@ impl RowReader<'_> {
             .cell(row, field)
             .map(
                 |c| match values::serial_day(c).filter(|_| self.spreadsheet) {
-                    Some(day) => Ok(day),
+                    Some(day) => values::in_range(c, day),
                     None => values::when(c, self.date_order.or(self.settings.date_order)),
                 },
             )

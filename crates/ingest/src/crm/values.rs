@@ -102,10 +102,6 @@ pub fn infer_order<'a>(
     }
 }
 
-/// Parses a moment. `order` settles `a/b/yyyy`; without it such a date parses only when both
-/// numbers are the same or one is over 12.
-///
-/// Errors: what was expected, or that the order of a slashed date is unknown.
 /// An Excel serial day (a workbook's date cell without its date format: days since
 /// 1899-12-30, the fraction the time of day), from 1 March 1900 (serial 61: before it, Excel's
 /// 1900 leap-year bug shifts the count) to 9999-12-31; `None` for anything else.
@@ -129,7 +125,36 @@ pub fn serial_day(text: &str) -> Option<When> {
     Some(When::Local(at))
 }
 
+/// Parses a moment. `order` settles `a/b/yyyy`; without it such a date parses only when both
+/// numbers are the same or one is over 12.
+///
+/// Errors: what was expected, that the order of a slashed date is unknown, or a date outside
+/// the range Rekindle keeps ([`in_range`]).
 pub fn when(text: &str, order: Option<DateOrder>) -> Result<When, String> {
+    in_range(text, any_when(text, order)?)
+}
+
+/// A moment held to the one range every date in Rekindle keeps to (`time::EARLIEST` to
+/// `time::LATEST`, 1900-2199): `9999-12-31` (a CRM's "no end") or Excel's zero day
+/// (`1899-12-31`, an empty date cell) is refused on its row, never stored.
+///
+/// Errors: a moment outside the range, quoting `text`.
+pub fn in_range(text: &str, w: When) -> Result<When, String> {
+    let day = w.day();
+    if (rekindle_core::time::EARLIEST..=rekindle_core::time::LATEST).contains(&day)
+        && (rekindle_core::time::EARLIEST..=rekindle_core::time::LATEST)
+            .contains(&rekindle_core::time::date_of(w.instant(&jiff::tz::TimeZone::UTC)))
+    {
+        Ok(w)
+    } else {
+        Err(format!(
+            "{:?} is outside the dates Rekindle keeps (1900-01-01 to 2199-12-31)",
+            text.trim()
+        ))
+    }
+}
+
+fn any_when(text: &str, order: Option<DateOrder>) -> Result<When, String> {
     let t = text.trim();
     if let Ok(ts) = t.parse::<Timestamp>() {
         return Ok(When::Instant(ts));
@@ -408,6 +433,14 @@ mod tests {
         assert!(when("2025-02-30", None).is_err());
         assert!(when("next week", None).unwrap_err().contains("not a date"));
         assert!(when("31.02.2025", None).is_err());
+        // Outside the range every date in Rekindle keeps to: refused, quoting the value.
+        for far in ["9999-12-31", "1899-12-31", "2200-01-01T00:00:00Z", "31.12.9999"] {
+            let e = when(far, None).unwrap_err();
+            assert!(e.contains(far) && e.contains("1900-01-01 to 2199-12-31"), "{e}");
+        }
+        assert!(when("2199-12-31", None).is_ok() && when("1900-01-01", None).is_ok());
+        let far_serial = serial_day("2958465").unwrap();
+        assert!(in_range("2958465", far_serial).is_err());
     }
 
     #[test]
