@@ -347,9 +347,13 @@ pub fn flag(text: &str) -> Result<bool, String> {
 }
 
 /// A Salesforce record id in its 18-character case-safe form: a 15-character id gets the
-/// three characters that encode the case of its letters (five letters a character).
+/// three characters that encode the case of its letters (five letters a character). An
+/// 18-character id is case-insensitive as a whole (a spreadsheet may have upper-cased it):
+/// its last three characters say which of the first fifteen are capitals, and the id is
+/// written with those (help.salesforce.com 000004383).
 ///
-/// Errors: not 15 or 18 letters and digits.
+/// Errors: not 15 or 18 letters and digits; an 18-character id whose last three characters
+/// are not a case code, or mark a digit as a capital.
 pub fn salesforce_id(text: &str) -> Result<String, String> {
     let t = text.trim();
     if !t.bytes().all(|b| b.is_ascii_alphanumeric()) || !(t.len() == 15 || t.len() == 18) {
@@ -358,14 +362,38 @@ pub fn salesforce_id(text: &str) -> Result<String, String> {
         ));
     }
     if t.len() == 18 {
-        // The suffix is case-insensitive; the first 15 are the id.
-        return Ok(format!("{}{}", &t[..15], &suffix(&t[..15])));
+        let mut id = String::with_capacity(18);
+        for (chunk, code) in t.as_bytes()[..15].chunks(5).zip(t[15..].bytes()) {
+            let bits = SUFFIX
+                .iter()
+                .position(|&c| c == code.to_ascii_uppercase())
+                .ok_or_else(|| {
+                    format!("{t:?} is not a Salesforce id: its last three characters are not a case code")
+                })?;
+            for (i, &c) in chunk.iter().enumerate() {
+                let capital = bits & (1 << i) != 0;
+                if capital && !c.is_ascii_alphabetic() {
+                    return Err(format!(
+                        "{t:?} is not a Salesforce id: its case code marks a digit as a capital"
+                    ));
+                }
+                id.push(if capital {
+                    c.to_ascii_uppercase()
+                } else {
+                    c.to_ascii_lowercase()
+                } as char);
+            }
+        }
+        let code = suffix(&id);
+        return Ok(id + &code);
     }
     Ok(format!("{t}{}", suffix(t)))
 }
 
+/// The characters of an 18-character id's case code, by the five bits each stands for.
+const SUFFIX: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ012345";
+
 fn suffix(id15: &str) -> String {
-    const TABLE: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ012345";
     id15.as_bytes()
         .chunks(5)
         .map(|chunk| {
@@ -374,7 +402,7 @@ fn suffix(id15: &str) -> String {
                 .enumerate()
                 .filter(|(_, c)| c.is_ascii_uppercase())
                 .fold(0usize, |acc, (i, _)| acc | (1 << i));
-            TABLE[bits] as char
+            SUFFIX[bits] as char
         })
         .collect()
 }
@@ -543,6 +571,27 @@ mod tests {
             salesforce_id("001A0000006Vm9riac").unwrap(),
             "001A0000006Vm9rIAC"
         );
+        // Upper- or lower-cased whole (a spreadsheet's doing): the case code restores the id.
+        assert_eq!(
+            salesforce_id("001A0000006VM9RIAC").unwrap(),
+            "001A0000006Vm9rIAC"
+        );
+        assert_eq!(
+            salesforce_id("001a0000006vm9riac").unwrap(),
+            "001A0000006Vm9rIAC"
+        );
         assert!(salesforce_id("001A0000006Vm9").is_err());
+        // A case code that is no code, or marks a digit as a capital.
+        assert!(salesforce_id("001A0000006Vm9r!AC").is_err());
+        assert!(
+            salesforce_id("001A0000006Vm9r9AC")
+                .unwrap_err()
+                .contains("case code")
+        );
+        assert!(
+            salesforce_id("001A0000006Vm9rBAC")
+                .unwrap_err()
+                .contains("digit")
+        );
     }
 }
