@@ -444,6 +444,35 @@ fn a_date_outside_the_range_rekindle_keeps_is_refused_on_its_row_and_the_rest_re
 }
 
 #[test]
+fn two_people_of_one_export_sharing_an_address_are_not_merged() {
+    let rk = init();
+    let dir = tempfile::tempdir().unwrap();
+    let f = file(
+        dir.path(),
+        "contacts.csv",
+        "Record ID,First Name,Last Name,Email,Job Title,Associated Company\n501,Ann,One,team@fjord.example,CEO,Fjord AS\n502,Bob,Two,team@fjord.example,Intern,Fjord AS\n",
+    );
+    let s = import(&rk, &[f.to_string_lossy().into_owned()], &[], 1);
+    assert_eq!(count(&s, "contacts", "created"), 1, "{s}");
+    assert_eq!(count(&s, "contacts", "updated"), 0, "{s}");
+    assert_eq!(s["refused"][0]["line"], 3, "{s}");
+    let why = s["refused"][0]["reason"].as_str().unwrap();
+    assert!(
+        why.contains("team@fjord.example") && why.contains("Ann One") && why.contains("501"),
+        "{why}"
+    );
+    let ann = partial_count(
+        &rk.db,
+        "SELECT count(*) FROM contacts WHERE name = 'Ann One' AND title = 'CEO'",
+    );
+    assert_eq!(ann, 1, "the first person keeps their name and title");
+    // Run again: the same, nothing merged on the second pass either.
+    let s = import(&rk, &[f.to_string_lossy().into_owned()], &[], 1);
+    assert_eq!(count(&s, "contacts", "unchanged"), 1, "{s}");
+    assert_eq!(count(&s, "contacts", "refused"), 1, "{s}");
+}
+
+#[test]
 fn a_dry_run_and_a_strict_import_with_a_refused_row_change_nothing() {
     let rk = init();
     let before = dump(&rk.db);

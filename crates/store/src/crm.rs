@@ -418,7 +418,15 @@ impl CrmImport {
                 local,
             ),
             None => match self.contact_by_address(&c.emails)? {
-                Some((id, local)) => (id, None, local),
+                // Another of this CRM's people has the address: two people, one address.
+                // Merging them would make one of them the other; the rep says who is who.
+                Some((_, local, Some((other, address)))) => {
+                    return refused(format!(
+                        "{address} is already the address of {} (id {other} in this export): two people with one address are not merged; give each their own address",
+                        local.name
+                    ));
+                }
+                Some((id, local, None)) => (id, None, local),
                 None => return self.new_contact(c, &incoming),
             },
         };
@@ -465,16 +473,31 @@ impl CrmImport {
         Ok(settled.outcome())
     }
 
-    /// The contact who has the first of `emails` someone has, with their fields now.
-    fn contact_by_address(&self, emails: &[String]) -> Result<Option<(i64, ContactFields)>> {
+    /// The contact who has the first of `emails` someone has, with their fields now, and,
+    /// when one of this CRM's records is already theirs, that record's id with the address.
+    fn contact_by_address(
+        &self,
+        emails: &[String],
+    ) -> Result<Option<(i64, ContactFields, Option<(String, String)>)>> {
         for e in emails {
-            // In the columns of `LINKED_CONTACT`: no values as imported.
+            let address = e.to_lowercase();
+            // In the columns of `LINKED_CONTACT`: no values as imported; `$1` first (SQLite
+            // numbers `$` parameters in the order they appear).
             let found = self
                 .conn()
                 .prepare_cached(
-                    "SELECT c.id, NULL, c.name, c.title FROM contact_emails e JOIN contacts c ON c.id = e.contact_id WHERE e.email = $1",
+                    "SELECT c.id, NULL, c.name, c.title,
+                            (SELECT l.external_id FROM crm_links l WHERE l.crm = $1 AND l.object = 'contacts' AND l.local_id = c.id LIMIT 1)
+                     FROM contact_emails e JOIN contacts c ON c.id = e.contact_id WHERE e.email = $2",
                 )?
-                .query_row([e.to_lowercase()], |r| Ok((r.get(0)?, ContactFields::read(r)?)))
+                .query_row(params![self.crm, address], |r| {
+                    let other: Option<String> = r.get(4)?;
+                    Ok((
+                        r.get(0)?,
+                        ContactFields::read(r)?,
+                        other.map(|o| (o, address.clone())),
+                    ))
+                })
                 .optional()?;
             if found.is_some() {
                 return Ok(found);
@@ -487,9 +510,12 @@ impl CrmImport {
     fn new_contact(&mut self, c: &CrmContact, incoming: &ContactFields) -> Result<Upsert> {
         let Some(account) = self.account_for(c.company_id.as_deref(), c.company_name.as_deref())?
         else {
-            return refused(
-                "no company: a person is kept under their account; export the contact with its company",
-            );
+            return refused(match &c.company_id {
+                Some(company) => format!(
+                    "no company: their company {company} is not among the companies imported; import the companies (accounts, organizations) export with this one"
+                ),
+                None => "no company: a person is kept under their account; export the contact with its company".to_string(),
+            });
         };
         let id: i64 = self.conn().prepare_cached(INSERT_CONTACT)?.query_row(
             params![
