@@ -772,6 +772,66 @@ fn salesforce_tasks_land_on_their_opportunities_and_pipedrive_activities_on_thei
         "the meeting not done yet is not history: {s}"
     );
     assert!(s["refused"].as_array().unwrap().is_empty(), "{s}");
+    // The activity names its contact person only by name: the deal's person of that name.
+    let call = muller["activities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["summary"] == "Angebot nachfassen")
+        .unwrap();
+    let person = muller["contacts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == call["contact"])
+        .unwrap_or_else(|| panic!("no contact on {call}"));
+    assert_eq!(person["name"], "Jürgen Krämer");
+}
+
+#[test]
+fn an_activity_naming_a_deal_title_several_deals_share_goes_to_none_of_them_unless_its_organization_says()
+ {
+    let rk = init();
+    let dir = tempfile::tempdir().unwrap();
+    let deals = file(
+        dir.path(),
+        "deals.csv",
+        "Deal - ID,Deal - Title,Deal - Organization,Deal - Stage,Deal - Value,Deal - Currency of Value\n601,Renewal,Alder AS,Qualified,1000,EUR\n602,Renewal,Birch AS,Qualified,2000,EUR\n",
+    );
+    let activities = file(
+        dir.path(),
+        "activities.csv",
+        "Activity - ID,Activity - Subject,Activity - Type,Activity - Done,Activity - Due date,Activity - Deal,Activity - Organization\n9001,Called about the renewal,Call,Done,2026-11-02,Renewal,Alder AS\n9002,Sent the quote,Email,Done,2026-11-03,Renewal,\n",
+    );
+    let s = import(
+        &rk,
+        &[
+            deals.to_string_lossy().into_owned(),
+            activities.to_string_lossy().into_owned(),
+        ],
+        &[],
+        1,
+    );
+    assert_eq!(count(&s, "activities", "created"), 1, "{s}");
+    assert_eq!(s["refused"][0]["line"], 3, "{s}");
+    assert!(
+        s["refused"][0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("several deals"),
+        "{s}"
+    );
+    let on = |title_account: &str| {
+        partial_count(
+            &rk.db,
+            &format!(
+                "SELECT count(*) FROM activities a JOIN deals d ON d.id = a.deal_id JOIN accounts c ON c.id = d.account_id
+                 WHERE c.name = '{title_account}' AND a.summary = 'Called about the renewal'"
+            ),
+        )
+    };
+    assert_eq!(on("Alder AS"), 1);
+    assert_eq!(on("Birch AS"), 0);
 }
 
 #[test]

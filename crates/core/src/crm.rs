@@ -96,6 +96,12 @@ pub struct CrmActivity {
     pub deal_name: Option<String>,
     pub contact_id: Option<String>,
     pub company_id: Option<String>,
+    /// The company by name (Pipedrive's `Activity - Organization`): tells apart deals of one
+    /// name at several companies.
+    pub company_name: Option<String>,
+    /// The contact person by name (Pipedrive's `Activity - Contact person`), found among the
+    /// people of the activity's deal when no contact id says who.
+    pub contact_name: Option<String>,
 }
 
 /// One parsed row of any object. Rows are read and written one at a time, never held in bulk,

@@ -992,31 +992,53 @@ impl CrmImport {
             Some(d) => self.linked("deals", d)?,
             None => None,
         };
+        // The account the activity names: its contact's, its company's (by id, else by name).
+        let account: Option<i64> = match (contact, &a.company_id, &a.company_name) {
+            (Some(c), ..) => self
+                .conn()
+                .prepare_cached("SELECT account_id FROM contacts WHERE id = $1")?
+                .query_row([c], |r| r.get(0))
+                .optional()?,
+            (None, Some(co), _) => self.linked("companies", co)?,
+            (None, None, Some(name)) => self
+                .conn()
+                .prepare_cached("SELECT id FROM accounts WHERE name = $1")?
+                .query_row([name], |r| r.get(0))
+                .optional()?,
+            (None, None, None) => None,
+        };
         if deal.is_none()
             && let Some(name) = &a.deal_name
         {
-            deal = self
+            // This CRM's deals of that name: one is the activity's; of several, the one at
+            // the activity's account; deals that cannot be told apart are not guessed between.
+            let named: Vec<(i64, i64)> = self
                 .conn()
                 .prepare_cached(
                     // `$1` first: SQLite numbers `$` parameters in the order they appear.
-                    "SELECT d.id FROM deals d
+                    "SELECT d.id, d.account_id FROM deals d
                      WHERE EXISTS (SELECT 1 FROM crm_links l WHERE l.crm = $1 AND l.object = 'deals' AND l.local_id = d.id)
                        AND d.title = $2
-                     ORDER BY d.id DESC LIMIT 1",
+                     ORDER BY d.id DESC LIMIT 50",
                 )?
-                .query_row(params![self.crm, name], |r| r.get(0))
-                .optional()?;
+                .query_map(params![self.crm, name], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<rusqlite::Result<_>>()?;
+            let at_account: Vec<i64> = named
+                .iter()
+                .filter(|(_, at)| Some(*at) == account)
+                .map(|(d, _)| *d)
+                .collect();
+            match (&named[..], &at_account[..]) {
+                ([(one, _)], _) | (_, [one]) => deal = Some(*one),
+                ([], _) => {}
+                _ => {
+                    return refused(format!(
+                        "names the deal {name:?}, and several deals brought in are called that; export the activity with its deal's id (or its organization)"
+                    ));
+                }
+            }
         }
         if deal.is_none() {
-            let account: Option<i64> = match (contact, &a.company_id) {
-                (Some(c), _) => self
-                    .conn()
-                    .prepare_cached("SELECT account_id FROM contacts WHERE id = $1")?
-                    .query_row([c], |r| r.get(0))
-                    .optional()?,
-                (None, Some(co)) => self.linked("companies", co)?,
-                (None, None) => None,
-            };
             if let Some(account) = account {
                 deal = self
                     .conn()
@@ -1031,6 +1053,24 @@ impl CrmImport {
             return refused(
                 "not on any deal brought in: import its deal (or its contact's company with a deal) first, or together",
             );
+        };
+        // A contact named but not by id: the one of that name among the deal's people.
+        let contact = match (contact, &a.contact_name) {
+            (None, Some(name)) => {
+                let people: Vec<i64> = self
+                    .conn()
+                    .prepare_cached(
+                        "SELECT c.id FROM contacts c JOIN deals d ON d.account_id = c.account_id
+                         WHERE d.id = $1 AND c.name = $2 LIMIT 2",
+                    )?
+                    .query_map(params![deal, name], |r| r.get(0))?
+                    .collect::<rusqlite::Result<_>>()?;
+                match people[..] {
+                    [one] => Some(one),
+                    _ => None,
+                }
+            }
+            (contact, _) => contact,
         };
         // No stale mark for the deal: the transaction that commits this activity outdates
         // the whole read model (`outdate`).

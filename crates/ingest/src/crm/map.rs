@@ -313,6 +313,7 @@ pub fn standard_headers(crm: Crm, object: Object, field: Field) -> &'static [&'s
         (Crm::Pipedrive, Activities, DealId) => &["Activity - Deal ID"],
         (Crm::Pipedrive, Activities, DealName) => &["Activity - Deal"],
         (Crm::Pipedrive, Activities, ContactId) => &["Activity - Contact person ID"],
+        (Crm::Pipedrive, Activities, ContactName) => &["Activity - Contact person"],
         (Crm::Pipedrive, Activities, CompanyName) => &["Activity - Organization"],
         _ => &[],
     }
@@ -378,6 +379,7 @@ pub fn fields(object: Object) -> &'static [Field] {
             DealId,
             DealName,
             ContactId,
+            ContactName,
             CompanyId,
             CompanyName,
             Deleted,
@@ -1284,6 +1286,8 @@ impl RowReader<'_> {
             deal_name: self.text(row, Field::DealName),
             contact_id: self.id(row, Field::ContactId)?,
             company_id: self.id(row, Field::CompanyId)?,
+            company_name: self.text(row, Field::CompanyName),
+            contact_name: self.text(row, Field::ContactName),
         })
     }
 }

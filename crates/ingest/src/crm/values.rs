@@ -142,8 +142,9 @@ pub fn when(text: &str, order: Option<DateOrder>) -> Result<When, String> {
 pub fn in_range(text: &str, w: When) -> Result<When, String> {
     let day = w.day();
     if (rekindle_core::time::EARLIEST..=rekindle_core::time::LATEST).contains(&day)
-        && (rekindle_core::time::EARLIEST..=rekindle_core::time::LATEST)
-            .contains(&rekindle_core::time::date_of(w.instant(&jiff::tz::TimeZone::UTC)))
+        && (rekindle_core::time::EARLIEST..=rekindle_core::time::LATEST).contains(
+            &rekindle_core::time::date_of(w.instant(&jiff::tz::TimeZone::UTC)),
+        )
     {
         Ok(w)
     } else {
@@ -462,9 +463,17 @@ mod tests {
         assert!(when("next week", None).unwrap_err().contains("not a date"));
         assert!(when("31.02.2025", None).is_err());
         // Outside the range every date in Rekindle keeps to: refused, quoting the value.
-        for far in ["9999-12-31", "1899-12-31", "2200-01-01T00:00:00Z", "31.12.9999"] {
+        for far in [
+            "9999-12-31",
+            "1899-12-31",
+            "2200-01-01T00:00:00Z",
+            "31.12.9999",
+        ] {
             let e = when(far, None).unwrap_err();
-            assert!(e.contains(far) && e.contains("1900-01-01 to 2199-12-31"), "{e}");
+            assert!(
+                e.contains(far) && e.contains("1900-01-01 to 2199-12-31"),
+                "{e}"
+            );
         }
         assert!(when("2199-12-31", None).is_ok() && when("1900-01-01", None).is_ok());
         let far_serial = serial_day("2958465").unwrap();
