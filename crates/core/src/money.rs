@@ -56,6 +56,12 @@ impl Currency {
     pub fn as_str(&self) -> &str {
         std::str::from_utf8(&self.0).unwrap_or("???")
     }
+
+    /// Its minor unit's digits (ISO 4217's exponent: 2 for USD and EUR, 3 for KWD, 0 for
+    /// JPY); `None` for a code without one.
+    pub fn minor_digits(&self) -> Option<u16> {
+        iso_currency::Currency::from_code(self.as_str()).and_then(|c| c.exponent())
+    }
 }
 
 impl TryFrom<String> for Currency {

@@ -260,6 +260,12 @@ pub fn decimal_mark(text: &str) -> Option<char> {
     }
 }
 
+/// Currency marks written before an amount in the English way, where a comma groups
+/// thousands (`$48,000`, `£1,250`).
+const ENGLISH_MARKS: &[&str] = &[
+    "$", "US$", "USD", "£", "GBP", "A$", "AU$", "C$", "CA$", "NZ$",
+];
+
 /// An amount in `currency` (a separate column's code, when the file has one) or else
 /// `default`. A symbol or code in the text itself wins over `default`. `decimal` is the
 /// file's decimal mark: the mapping's `decimal_mark`, or else the first its amounts show
@@ -268,19 +274,20 @@ pub fn decimal_mark(text: &str) -> Option<char> {
 /// Errors: `Money::parse`'s; an unknown currency code in the currency column; a symbol or
 /// code in the text that is not the currency column's (`$100` against `EUR`); an amount whose
 /// separator contradicts the file's decimal mark (`12.345` where the others write `45362.12`:
-/// a fraction of a cent, or a thousands separator the file does not use); a bare number that
-/// reads two ways in a file that never says which (`12.345` or `12,345` and no amount showing
-/// the decimal mark: twelve thousand as a formatted figure, twelve as a raw number, which is
-/// what exports write). An amount written with its currency (`$48,000`, `48.000 EUR`) is a
-/// formatted figure, and its lone separator groups thousands.
+/// a fraction of a cent, or a thousands separator the file does not use); an amount that
+/// reads two ways in a file that never says which: one `.` or `,` before exactly three digits
+/// (`12.345`, `48.000 €`: twelve thousand as a formatted figure, twelve as a raw number,
+/// which is what exports write, or a currency with three minor digits such as KWD). Only the
+/// English way reads one way: a mark before it and a comma (`$48,000`) groups thousands of a
+/// currency with two minor digits.
 pub fn amount(
     text: &str,
     currency: Option<&str>,
     default: Currency,
     decimal: Option<char>,
 ) -> Result<Money, String> {
+    let (seps, after) = separators(text);
     if let Some(d) = decimal {
-        let (seps, after) = separators(text);
         let contradicts = match decimal_mark(text) {
             Some(m) => m != d,
             None => seps.len() == 1 && seps[0] == d && after == 3,
@@ -289,26 +296,6 @@ pub fn amount(
             return Err(format!(
                 "{:?} does not read one way: this file's other amounts write {d:?} as the decimal mark; write it as the others are written",
                 text.trim()
-            ));
-        }
-    } else {
-        let (seps, after) = separators(text);
-        let bare = text
-            .trim()
-            .chars()
-            .all(|c| c.is_ascii_digit() || matches!(c, '.' | ','));
-        if bare && seps.len() == 1 && after == 3 {
-            let text = text.trim();
-            let (whole, part) = text.split_at(text.len() - 4);
-            let part = part[1..].trim_end_matches('0');
-            let small = if part.is_empty() {
-                whole.to_string()
-            } else {
-                format!("{whole}.{part}")
-            };
-            return Err(format!(
-                "{text:?} reads two ways ({whole}{} or {small}) and no amount in this file shows its decimal mark; set decimal_mark = \".\" or \",\" in the mapping",
-                &text[text.len() - 3..]
             ));
         }
     }
@@ -328,7 +315,36 @@ pub fn amount(
             money.currency
         ));
     }
+    if decimal.is_none() && seps.len() == 1 && after == 3 {
+        let t = text.trim();
+        let english = seps[0] == ','
+            && ENGLISH_MARKS.iter().any(|m| t.starts_with(m))
+            && money.currency.minor_digits() == Some(2);
+        if !english {
+            return Err(two_readings(t));
+        }
+    }
     Ok(money)
+}
+
+/// Why an amount with one separator before three digits is refused, naming both readings:
+/// `"12.345" reads two ways (12345 or 12.345)`.
+fn two_readings(text: &str) -> String {
+    let number: String = text
+        .chars()
+        .filter(|c| c.is_ascii_digit() || matches!(c, '.' | ','))
+        .collect();
+    let (whole, part) = number.split_at(number.len().saturating_sub(4));
+    let part = part.get(1..).unwrap_or_default();
+    let fraction = part.trim_end_matches('0');
+    let small = if fraction.is_empty() {
+        whole.to_string()
+    } else {
+        format!("{whole}.{fraction}")
+    };
+    format!(
+        "{text:?} reads two ways ({whole}{part} or {small}) and no amount in this file shows its decimal mark; set decimal_mark = \".\" or \",\" in the mapping"
+    )
 }
 
 /// A yes/no cell; empty is no (Salesforce writes an empty cell for false).
@@ -556,10 +572,13 @@ mod tests {
             amount("1,234,567", None, usd, None).unwrap().cents,
             123_456_700
         );
-        assert_eq!(
-            amount("48.000 EUR", None, usd, None).unwrap().cents,
-            4_800_000
-        );
+        // Written with its currency, only the English way reads one way.
+        assert!(amount("48.000 EUR", None, usd, None).is_err());
+        assert!(amount("$12.345", None, usd, None).is_err());
+        assert!(amount("12,345 EUR", None, usd, None).is_err());
+        let dinars = amount("KWD 12,345", None, usd, None).unwrap_err();
+        assert!(dinars.contains("12345 or 12.345"), "{dinars}");
+        assert_eq!(amount("£1,250", None, usd, None).unwrap().cents, 125_000);
         assert_eq!(amount("48000", None, usd, None).unwrap().cents, 4_800_000);
         assert_eq!(amount("12.5", None, usd, None).unwrap().cents, 1_250);
         assert_eq!(flag("TRUE"), Ok(true));
