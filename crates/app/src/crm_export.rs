@@ -14,6 +14,14 @@
 //! - **Pipedrive**: a spreadsheet import keyed on `Deal - ID` with `Activity - *` and `Note -
 //!   Content` columns; deal updates (`Deal - ID`, `Deal - Status`, `Deal - Lost reason`).
 //!
+//! A deal update writes only the fields the close changes (stage or status, lost reason): an
+//! update replaces a field's value (Data Loader "Update", the importers' "update existing"
+//! matching on the record id, sections 2.3 and 3.2), so the rep's note never goes in a field
+//! the CRM already holds (`Description`) but in a note of its own, which an import adds
+//! (HubSpot: a note associated by `Deal Record ID`, 1.3; Salesforce: a completed `Task` on the
+//! opportunity, 2.3; Pipedrive: `Note - Content` in the deal's row, 3.2). The lost reason and
+//! the closed-lost stage are the CRM's own values ([`LostValues`]).
+//!
 //! A CRM's importer cannot update a task or a note it already has, so each is exported once:
 //! the keys of what was exported are kept (`Store::crm_mark_exported`, after the front-end has
 //! written the files) and what was exported before is skipped and said.
@@ -21,15 +29,17 @@
 use crate::pipeline::{self, ScanRow};
 use crate::{AppError, Caller};
 use jiff::Timestamp;
+use rekindle_core::LostReason;
 use rekindle_core::compose::Composer;
 use rekindle_core::{DealState, DealStatus, time};
 use rekindle_ingest::crm::Crm;
+use rekindle_ingest::crm::map::{Mapping, default_stages};
 use rekindle_store::Store;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
 /// What to export.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct ExportRequest {
     pub crm: Crm,
     /// The next actions due as tasks.
@@ -38,6 +48,10 @@ pub struct ExportRequest {
     pub notes: bool,
     /// Deals closed lost in Rekindle (a lost reason, "close as unresponsive") as deal updates.
     pub lost_reasons: bool,
+    /// The import's mapping file (`import crm --mapping`): its `stages` and `lost_reasons`
+    /// read backwards give the CRM's own closed-lost stage and lost-reason values
+    /// ([`LostValues`]); the default mapping when the team has none.
+    pub mapping: Mapping,
 }
 
 /// One file to write, named for the CRM and the day.
@@ -79,21 +93,112 @@ struct Task {
 
 struct Note {
     deal_external: String,
+    /// What the note is (a Salesforce task's `Subject`).
+    title: &'static str,
     body: String,
 }
 
 struct DealUpdate {
     deal_external: String,
+    /// The CRM's closed-lost stage (HubSpot `Deal Stage`, Salesforce `StageName`).
+    stage: String,
+    /// The CRM's lost-reason value.
     reason: String,
-    note: String,
 }
 
+/// The CRM's own words for closing a deal lost: its closed-lost stage and the lost-reason
+/// value for each reason of Rekindle's taxonomy, from the team's mapping file read backwards.
+///
+/// The stage is a CRM stage the mapping's `stages` maps to `lost` (one the file adds before one
+/// of the CRM's default pipeline, `default_stages`: a portal in Spanish says "Cerrado
+/// perdido"), else the default pipeline's ("Closed Lost" in HubSpot and Salesforce; Pipedrive
+/// closes by `Deal - Status`, section 3.4). A lost reason is, for a deal whose reason is still
+/// the one imported, the CRM's own text as imported (Pipedrive's single-option field must
+/// match the account's list, section 3.4); else a value the mapping's `lost_reasons` maps to
+/// the reason; else the reason in words ("No decision").
+#[derive(Clone, Debug)]
+pub struct LostValues {
+    stage: String,
+    reasons: Vec<(LostReason, String)>,
+}
+
+impl LostValues {
+    /// Reads `mapping` for `crm`.
+    ///
+    /// Errors: [`AppError::Invalid`] for a `lost_reasons` value that is not a reason of the
+    /// taxonomy.
+    pub fn new(crm: Crm, mapping: &Mapping) -> Result<LostValues, AppError> {
+        let defaults = default_stages(crm);
+        let is_default = |s: &str| defaults.iter().any(|(d, _)| d.eq_ignore_ascii_case(s));
+        let lost: Vec<&String> = mapping
+            .stages
+            .iter()
+            .filter(|(_, to)| to.trim().eq_ignore_ascii_case("lost"))
+            .map(|(from, _)| from)
+            .collect();
+        let stage = lost
+            .iter()
+            .find(|s| !is_default(s))
+            .or_else(|| lost.first())
+            .map(|s| s.trim().to_string())
+            .or_else(|| {
+                defaults
+                    .iter()
+                    .find(|(_, to)| *to == "lost")
+                    .map(|(s, _)| s.to_string())
+            })
+            .unwrap_or_else(|| "Closed Lost".into());
+        let mut reasons = Vec::new();
+        for (value, reason) in &mapping.lost_reasons {
+            reasons.push((LostReason::parse(reason)?, value.trim().to_string()));
+        }
+        Ok(LostValues { stage, reasons })
+    }
+
+    /// The CRM's closed-lost stage.
+    pub fn stage(&self) -> &str {
+        &self.stage
+    }
+
+    /// The CRM value for `reason`: `imported` (the CRM's text as last imported) when given,
+    /// else the mapping's, else the reason in words.
+    pub fn reason(&self, reason: LostReason, imported: Option<&str>) -> String {
+        if let Some(text) = imported.map(str::trim).filter(|t| !t.is_empty()) {
+            return text.to_string();
+        }
+        if let Some((_, value)) = self.reasons.iter().find(|(r, _)| *r == reason) {
+            return value.clone();
+        }
+        let words = reason.as_str().replace('_', " ");
+        let mut chars = words.chars();
+        chars
+            .next()
+            .map(|c| c.to_uppercase().chain(chars).collect())
+            .unwrap_or_default()
+    }
+}
+
+/// A cell as written: one that a spreadsheet would read as a formula (it starts with `=`,
+/// `+`, `-` or `@`) gets a leading `'`, the guard Data Loader writes in its own files (CRM
+/// formats note, section 2.2) and Rekindle's CRM import strips (section 4). Pipedrive's
+/// importer takes no formulas (3.2), and a file of any of the three opened in a spreadsheet
+/// before its import would run one; the CRM keeps the `'` as text.
+fn cell(value: &str) -> std::borrow::Cow<'_, str> {
+    if value.starts_with(['=', '+', '-', '@']) {
+        std::borrow::Cow::Owned(format!("'{value}"))
+    } else {
+        std::borrow::Cow::Borrowed(value)
+    }
+}
+
+/// A CSV file: `header`, then `rows`, each cell through [`cell`].
 fn csv_bytes(header: &[&str], rows: &[Vec<String>]) -> Result<Vec<u8>, AppError> {
     let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
     let fail = |e: csv::Error| AppError::Internal(format!("writing the export: {e}"));
     w.write_record(header).map_err(fail)?;
     for r in rows {
-        w.write_record(r).map_err(fail)?;
+        w.write_record(r.iter().map(|c| cell(c).into_owned()))
+            .map_err(fail)?;
     }
     w.into_inner()
         .map_err(|e| AppError::Internal(format!("writing the export: {e}")))
@@ -143,6 +248,7 @@ pub async fn export(
     request: ExportRequest,
 ) -> Result<Exported, AppError> {
     let crm = request.crm.as_str();
+    let lost_values = LostValues::new(request.crm, &request.mapping)?;
     let done = store.crm_exported(crm).await?;
     let deal_ids: BTreeMap<i64, String> = store
         .crm_links(crm, "deals")
@@ -246,6 +352,7 @@ pub async fn export(
             }
             notes.push(Note {
                 deal_external: external.clone(),
+                title: "Rekindle diagnosis",
                 body: diagnosis_text(row),
             });
             out.keys.push(key);
@@ -263,10 +370,20 @@ pub async fn export(
                 continue;
             }
             let Some(loss) = &d.loss else { continue };
-            // Lost in the CRM already with this reason: nothing to give back.
             let imported: serde_json::Value =
                 serde_json::from_str(&link.imported).unwrap_or_default();
-            if imported["status"] == "lost" && imported["lost_reason"] == loss.reason.as_str() {
+            // The reason as imported: the CRM's text still says why (the import keeps it as
+            // the note); the rep's own note is one that differs from it.
+            let same_reason = imported["lost_reason"] == loss.reason.as_str();
+            let crm_text = imported["lost_note"].as_str().filter(|_| same_reason);
+            let rep_note = loss
+                .note
+                .as_deref()
+                .map(str::trim)
+                .filter(|n| !n.is_empty() && Some(*n) != crm_text.map(str::trim));
+            // Lost in the CRM already with this reason and no word of the rep's: nothing to
+            // give back.
+            if imported["status"] == "lost" && same_reason && rep_note.is_none() {
                 continue;
             }
             let key = format!("deal:{}:lost:{}", link.local, loss.reason.as_str());
@@ -274,10 +391,18 @@ pub async fn export(
                 out.skipped.push(format!("the lost update of {}", d.title));
                 continue;
             }
+            let reason = lost_values.reason(loss.reason, crm_text);
+            if let Some(n) = rep_note {
+                notes.push(Note {
+                    deal_external: link.external.clone(),
+                    title: "Rekindle: closed lost",
+                    body: format!("Closed lost in Rekindle ({reason}): {n}"),
+                });
+            }
             updates.push(DealUpdate {
                 deal_external: link.external.clone(),
-                reason: loss.reason.as_str().replace('_', " "),
-                note: loss.note.clone().unwrap_or_default(),
+                stage: lost_values.stage().to_string(),
+                reason,
             });
             out.keys.push(key);
         }
@@ -319,13 +444,27 @@ fn files(
     let priority = |p: u8, words: [&'static str; 3]| words[usize::from(p.min(2))];
     match crm {
         Crm::HubSpot => {
-            // One row per deal: its task and its note side by side (a multi-object import).
-            let mut by_deal: BTreeMap<&str, (Option<&Task>, Option<&Note>)> = BTreeMap::new();
+            // One row per deal: its task and its note side by side (a multi-object import);
+            // a deal's notes (the diagnosis, the rep's word on its close) as one.
+            let mut by_deal: BTreeMap<&str, (Option<&Task>, Option<Note>)> = BTreeMap::new();
             for t in tasks {
                 by_deal.entry(&t.deal_external).or_default().0 = Some(t);
             }
             for n in notes {
-                by_deal.entry(&n.deal_external).or_default().1 = Some(n);
+                let slot = &mut by_deal.entry(&n.deal_external).or_default().1;
+                match slot {
+                    Some(have) => {
+                        have.body.push_str("\n\n");
+                        have.body.push_str(&n.body);
+                    }
+                    None => {
+                        *slot = Some(Note {
+                            deal_external: n.deal_external.clone(),
+                            title: n.title,
+                            body: n.body.clone(),
+                        })
+                    }
+                }
             }
             let rows: Vec<Vec<String>> = by_deal
                 .iter()
@@ -338,8 +477,10 @@ fn files(
                             .unwrap_or_default(),
                         t.map(|t| hubspot_time(t.due)).unwrap_or_default(),
                         t.map(|t| t.body.clone()).unwrap_or_default(),
-                        n.map(|n| n.body.clone()).unwrap_or_default(),
-                        n.map(|_| format!("{day} 09:00")).unwrap_or_default(),
+                        n.as_ref().map(|n| n.body.clone()).unwrap_or_default(),
+                        n.as_ref()
+                            .map(|_| format!("{day} 09:00"))
+                            .unwrap_or_default(),
                     ]
                 })
                 .collect();
@@ -360,21 +501,7 @@ fn files(
             if !updates.is_empty() {
                 let rows: Vec<Vec<String>> = updates
                     .iter()
-                    .map(|u| {
-                        vec![
-                            u.deal_external.clone(),
-                            "Closed Lost".into(),
-                            format!(
-                                "{}{}",
-                                u.reason,
-                                if u.note.is_empty() {
-                                    String::new()
-                                } else {
-                                    format!(": {}", u.note)
-                                }
-                            ),
-                        ]
-                    })
+                    .map(|u| vec![u.deal_external.clone(), u.stage.clone(), u.reason.clone()])
                     .collect();
                 files.push(ExportFile {
                     name: format!("rekindle-hubspot-deal-updates-{day}.csv"),
@@ -405,7 +532,7 @@ fn files(
                     n.deal_external.clone(),
                     String::new(),
                     String::new(),
-                    "Rekindle diagnosis".into(),
+                    n.title.into(),
                     day.to_string(),
                     "Completed".into(),
                     "Normal".into(),
@@ -426,17 +553,11 @@ fn files(
                 });
             }
             if !updates.is_empty() {
-                let header = ["Id", "StageName", "Loss_Reason__c", "Description"];
+                // No `Description`: an update replaces it (the rep's note is a task above).
+                let header = ["Id", "StageName", "Loss_Reason__c"];
                 let rows: Vec<Vec<String>> = updates
                     .iter()
-                    .map(|u| {
-                        vec![
-                            u.deal_external.clone(),
-                            "Closed Lost".into(),
-                            u.reason.clone(),
-                            u.note.clone(),
-                        ]
-                    })
+                    .map(|u| vec![u.deal_external.clone(), u.stage.clone(), u.reason.clone()])
                     .collect();
                 files.push(ExportFile {
                     name: format!("Opportunity-update-{day}.csv"),

@@ -859,4 +859,8 @@ pub struct CrmExportArgs {
     /// The folder the files go to (it must exist; no file in it is overwritten).
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
+    /// The mapping file the import used (`import crm --mapping`): its stages and lost reasons
+    /// read backwards give the CRM's own closed-lost stage and lost-reason values.
+    #[arg(long, value_name = "FILE")]
+    pub mapping: Option<PathBuf>,
 }

@@ -219,11 +219,21 @@ pub async fn crm_export(g: &Global, a: crate::args::CrmExportArgs) -> Result<Exi
     use rekindle_app::crm_export::{self, ExportRequest};
     let crm =
         rekindle_ingest::crm::Crm::parse(&a.to).map_err(|e| anyhow::anyhow!("bad --to: {e}"))?;
+    let mapping = match &a.mapping {
+        Some(path) => {
+            let text =
+                crate::files::read_text_file(path, "the mapping file", 1024 * 1024, "1 MiB")?;
+            rekindle_ingest::crm::map::Mapping::parse(&text)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?
+        }
+        None => rekindle_ingest::crm::map::Mapping::default(),
+    };
     let mut request = ExportRequest {
         crm,
         tasks: false,
         notes: false,
         lost_reasons: false,
+        mapping,
     };
     for part in a.what.split(',').map(str::trim).filter(|p| !p.is_empty()) {
         match part {

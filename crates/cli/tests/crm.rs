@@ -910,7 +910,12 @@ fn read_csv(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
 }
 
 fn export(rk: &Rk, crm: &str, out: &Path) -> Value {
-    let out = rk.run(&[
+    export_with(rk, crm, out, &[])
+}
+
+/// `export crm` with more `flags` (`--mapping FILE`), as JSON.
+fn export_with(rk: &Rk, crm: &str, out: &Path, flags: &[&str]) -> Value {
+    let mut args = vec![
         "--now",
         AT,
         "--json",
@@ -920,7 +925,9 @@ fn export(rk: &Rk, crm: &str, out: &Path) -> Value {
         crm,
         "--out",
         out.to_str().unwrap(),
-    ]);
+    ];
+    args.extend_from_slice(flags);
+    let out = rk.run(&args);
     assert!(
         out.status.success(),
         "{}",
@@ -1015,7 +1022,7 @@ fn hubspot_gets_tasks_notes_and_lost_deals_in_its_import_columns_once() {
         vec![vec![
             "18741203345".to_string(),
             "Closed Lost".into(),
-            "unresponsive".into()
+            "Unresponsive".into()
         ]]
     );
 
@@ -1382,4 +1389,255 @@ fn a_pipedrive_xlsx_export_imports_as_its_csv_and_a_broken_workbook_is_refused()
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("deals.xlsx"), "{err}");
     assert!(!err.contains("panicked"), "{err}");
+}
+
+/// Closes the deal whose title starts with `title` as lost for `reason`, with `note`.
+fn close_lost(rk: &Rk, title: &str, reason: &str, note: Option<&str>) {
+    let id = deal(rk, title)["deal"]["id"].to_string();
+    // `--note=TEXT`: a note may start with `-`.
+    let note = note.map(|n| format!("--note={n}"));
+    let mut args = vec!["--now", AT, "close", &id, "--lost", "--reason", reason];
+    args.extend(note.as_deref());
+    let out = rk.run(&args);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// The rows of `rows` whose column `name` of `header` is `value`.
+fn rows_where<'r>(
+    header: &[String],
+    rows: &'r [Vec<String>],
+    name: &str,
+    value: &str,
+) -> Vec<&'r Vec<String>> {
+    let at = header.iter().position(|h| h == name).unwrap();
+    rows.iter().filter(|r| r[at] == value).collect()
+}
+
+#[test]
+fn a_salesforce_export_of_a_lost_deal_replaces_no_description_and_the_note_is_a_task() {
+    let rk = init();
+    import(&rk, &[fixture("Opportunity.csv")], &[], 0);
+    close_lost(&rk, "Müller", "budget", Some("No budget until 2027"));
+    close_lost(&rk, "Northwind", "no_decision", None);
+    let dir = tempfile::tempdir().unwrap();
+    let mapping = file(
+        dir.path(),
+        "mapping.toml",
+        "[lost_reasons]\n\"No Decision / Status Quo\" = \"no_decision\"\n",
+    );
+    let out = dir.path().join("out");
+    std::fs::create_dir(&out).unwrap();
+    export_with(
+        &rk,
+        "salesforce",
+        &out,
+        &["--mapping", mapping.to_str().unwrap()],
+    );
+    // Only the fields the close changes: an update replaces the Opportunity's Description.
+    let (header, mut rows) = read_csv(&out.join("Opportunity-update-2025-03-05.csv"));
+    assert_eq!(header, ["Id", "StageName", "Loss_Reason__c"]);
+    rows.sort();
+    assert_eq!(
+        rows,
+        vec![
+            vec![
+                "006Hs00000K2xQaIAJ".to_string(),
+                "Closed Lost".into(),
+                "No Decision / Status Quo".into()
+            ],
+            vec![
+                "006Hs00000K2xQbIAJ".to_string(),
+                "Closed Lost".into(),
+                "Budget".into()
+            ],
+        ]
+    );
+    let sdl = std::fs::read_to_string(out.join("Opportunity-update-2025-03-05.sdl")).unwrap();
+    assert!(!sdl.contains("Description"), "{sdl}");
+    for h in &header {
+        assert!(sdl.lines().any(|l| l == format!("{h}={h}")), "{sdl}");
+    }
+    // The rep's note goes in as a completed task on the opportunity, which an insert adds.
+    let (header, rows) = read_csv(&out.join("Task-insert-2025-03-05.csv"));
+    let on_muller = rows_where(&header, &rows, "WhatId", "006Hs00000K2xQbIAJ");
+    let note = on_muller
+        .iter()
+        .find(|r| r[8].contains("No budget until 2027"))
+        .unwrap_or_else(|| panic!("{rows:?}"));
+    assert_eq!(note[5], "Completed");
+    assert!(note[8].contains("Budget"), "{note:?}");
+}
+
+#[test]
+fn an_export_gives_lost_reasons_and_stages_in_the_crms_own_values_and_keeps_the_note() {
+    // Pipedrive: Acme Tiles was lost in the CRM as "Went with incumbent" (competitor); the rep
+    // closes it again with a note of their own, and Northwind for the same reason.
+    let rk = init();
+    import(&rk, &[fixture("pipedrive-deals-export.csv")], &[], 0);
+    close_lost(
+        &rk,
+        "Acme",
+        "competitor",
+        Some("Incumbent matched our price"),
+    );
+    close_lost(&rk, "Northwind", "competitor", None);
+    let dir = tempfile::tempdir().unwrap();
+    let mapping = file(
+        dir.path(),
+        "mapping.toml",
+        "[lost_reasons]\n\"Lost to a competitor\" = \"competitor\"\n",
+    );
+    let out = dir.path().join("pipedrive");
+    std::fs::create_dir(&out).unwrap();
+    export_with(
+        &rk,
+        "pipedrive",
+        &out,
+        &["--mapping", mapping.to_str().unwrap()],
+    );
+    let (header, mut rows) = read_csv(&out.join("rekindle-pipedrive-deal-updates-2025-03-05.csv"));
+    assert_eq!(header, ["Deal - ID", "Deal - Status", "Deal - Lost reason"]);
+    rows.sort();
+    assert_eq!(
+        rows,
+        vec![
+            vec![
+                "377".to_string(),
+                "Lost".into(),
+                "Went with incumbent".into()
+            ],
+            vec![
+                "412".to_string(),
+                "Lost".into(),
+                "Lost to a competitor".into()
+            ],
+        ]
+    );
+    let (header, rows) = read_csv(&out.join("rekindle-pipedrive-activities-notes-2025-03-05.csv"));
+    let content = header.iter().position(|h| h == "Note - Content").unwrap();
+    assert!(
+        rows_where(&header, &rows, "Deal - ID", "377")
+            .iter()
+            .any(|r| r[content].contains("Incumbent matched our price")),
+        "{rows:?}"
+    );
+
+    // HubSpot with a Spanish pipeline: the closed-lost stage is the one the mapping maps to
+    // lost, the mapping's value for the reason, the rep's note a note on the deal.
+    let rk = init();
+    import(&rk, &hubspot(), &[], 0);
+    close_lost(
+        &rk,
+        "Northwind",
+        "unresponsive",
+        Some("Ghosted since January"),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let mapping = file(
+        dir.path(),
+        "mapping.toml",
+        "[stages]\n\"Closed Lost\" = \"lost\"\n\"Cerrado perdido\" = \"lost\"\n\"Cerrado ganado\" = \"won\"\n\n[lost_reasons]\n\"Sin respuesta\" = \"unresponsive\"\n",
+    );
+    let out = dir.path().join("hubspot");
+    std::fs::create_dir(&out).unwrap();
+    export_with(
+        &rk,
+        "hubspot",
+        &out,
+        &["--mapping", mapping.to_str().unwrap()],
+    );
+    let (_, rows) = read_csv(&out.join("rekindle-hubspot-deal-updates-2025-03-05.csv"));
+    assert_eq!(
+        rows,
+        vec![vec![
+            "18741203345".to_string(),
+            "Cerrado perdido".into(),
+            "Sin respuesta".into()
+        ]]
+    );
+    let (header, rows) = read_csv(&out.join("rekindle-hubspot-tasks-notes-2025-03-05.csv"));
+    let body = header.iter().position(|h| h == "Note Body").unwrap();
+    assert!(
+        rows_where(&header, &rows, "Deal Record ID", "18741203345")
+            .iter()
+            .any(|r| r[body].contains("Ghosted since January")),
+        "{rows:?}"
+    );
+
+    // A mapping that names no reason of the taxonomy is refused, naming it.
+    let bad = file(
+        dir.path(),
+        "bad.toml",
+        "[lost_reasons]\n\"Sin respuesta\" = \"silence\"\n",
+    );
+    let again = dir.path().join("again");
+    std::fs::create_dir(&again).unwrap();
+    let err = rk.fails(&[
+        "--now",
+        AT,
+        "export",
+        "crm",
+        "--to",
+        "hubspot",
+        "--out",
+        again.to_str().unwrap(),
+        "--mapping",
+        bad.to_str().unwrap(),
+    ]);
+    assert!(err.contains("silence"), "{err}");
+    assert_eq!(std::fs::read_dir(&again).unwrap().count(), 0);
+}
+
+#[test]
+fn an_exported_cell_a_spreadsheet_would_read_as_a_formula_gets_the_quote_guard() {
+    let rk = init();
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(fixture("pipedrive-deals-export.csv")).unwrap();
+    let owner = "=HYPERLINK(\"http://x\",\"y\")";
+    let from = "412,Northwind Freight - Fleet rollout,Maya Lindqvist,Maya Lindqvist,";
+    assert!(text.contains(from));
+    let deals = file(
+        dir.path(),
+        "pipedrive-deals.csv",
+        &text.replace(
+            from,
+            "412,Northwind Freight - Fleet rollout,Maya Lindqvist,\"=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",",
+        ),
+    );
+    import(&rk, &[deals.to_string_lossy().into_owned()], &[], 0);
+    close_lost(&rk, "Müller", "other", Some("-40% budget, +2 quarters"));
+    let out = dir.path().join("out");
+    std::fs::create_dir(&out).unwrap();
+    let e = export(&rk, "pipedrive", &out);
+    assert!(e["tasks"].as_u64().unwrap() >= 1, "{e}");
+    let (header, rows) = read_csv(&out.join("rekindle-pipedrive-activities-notes-2025-03-05.csv"));
+    let assigned = header
+        .iter()
+        .position(|h| h == "Activity - Assigned to user")
+        .unwrap();
+    let on_northwind = rows_where(&header, &rows, "Deal - ID", "412");
+    assert!(
+        on_northwind
+            .iter()
+            .any(|r| r[assigned] == format!("'{owner}")),
+        "{rows:?}"
+    );
+    // No cell of any file starts as a formula; each reads back whole.
+    for f in std::fs::read_dir(&out).unwrap() {
+        let path = f.unwrap().path();
+        let (_, rows) = read_csv(&path);
+        for r in &rows {
+            for c in r {
+                assert!(
+                    !c.starts_with(['=', '+', '-', '@']),
+                    "{}: {r:?}",
+                    path.display()
+                );
+            }
+        }
+    }
 }
