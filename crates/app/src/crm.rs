@@ -21,7 +21,7 @@ use crate::{AppError, Caller};
 use jiff::Timestamp;
 use rekindle_core::crm::{CrmRecord, Prefer};
 use rekindle_ingest::IngestError;
-use rekindle_ingest::crm::map::{Columns, Field, Mapping, Reading, RowReader, Settings};
+use rekindle_ingest::crm::map::{self, Columns, Field, Mapping, Reading, RowReader, Settings};
 use rekindle_ingest::crm::values::{self, DateOrder};
 use rekindle_ingest::crm::{Crm, Object, archive::Export, detect};
 use rekindle_store::{Conflict, CrmImport, CrmTransactions, Store, Upsert};
@@ -498,6 +498,8 @@ fn upsert_files(
         let mut no_amount = Noted::default();
         // New open deals the export gives no stage: put in the first stage, and said.
         let mut no_stage = Noted::default();
+        // Records brought in before that the CRM has since deleted: kept here, said.
+        let mut gone: Vec<String> = Vec::new();
         while let Some(row) = sheet.next_row().map_err(AppError::Source)? {
             rows += 1;
             if rows.is_multiple_of(1000) {
@@ -505,9 +507,12 @@ fn upsert_files(
             }
             let record = match reader.read(&row) {
                 Ok(Reading::Record(r)) => r,
-                Ok(Reading::LeftOut(why)) => {
+                Ok(Reading::LeftOut { id, why }) => {
                     counts.skipped += 1;
                     *summary.left_out.entry(why.to_string()).or_default() += 1;
+                    if why == map::DELETED && import.deleted(object.as_str(), &id)?.is_some() {
+                        gone.push(id);
+                    }
                     continue;
                 }
                 Err(rejected) => {
@@ -592,6 +597,16 @@ fn upsert_files(
                     });
                 }
             }
+        }
+        if !gone.is_empty() {
+            let shown: Vec<&str> = gone.iter().take(5).map(String::as_str).collect();
+            summary.warnings.push(format!(
+                "{file}: {} {object} brought in before {} deleted in {crm} ({}{}): kept here, and nothing is exported to {crm} for them any more; close or keep them",
+                gone.len(),
+                if gone.len() == 1 { "was" } else { "were" },
+                shown.join(", "),
+                if gone.len() > shown.len() { ", ..." } else { "" },
+            ));
         }
         if let Some(lines) = no_amount.lines() {
             summary.warnings.push(format!(

@@ -392,8 +392,18 @@ pub fn crm_record_line(link: &rekindle_store::CrmDealLink) -> String {
     } else {
         said.join(", ")
     };
+    let deleted = link
+        .deleted_at
+        .map(|t| {
+            format!(
+                "; deleted in {} (found {}): nothing is exported there for it",
+                link.crm,
+                day(t)
+            )
+        })
+        .unwrap_or_default();
     format!(
-        "{} {}: {said} (as imported {})",
+        "{} {}: {said} (as imported {}){deleted}",
         link.crm,
         link.id,
         day(link.imported_at)

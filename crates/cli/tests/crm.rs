@@ -1042,6 +1042,58 @@ fn hubspot_gets_tasks_notes_and_lost_deals_in_its_import_columns_once() {
 }
 
 #[test]
+fn a_deal_the_crm_deleted_later_stays_here_but_nothing_is_exported_for_it_until_it_returns() {
+    let rk = init();
+    let files = [
+        fixture("Opportunity.csv"),
+        fixture("Task-dataloader-export.csv"),
+    ];
+    import(&rk, &files, &[], 0);
+    let northwind = deal(&rk, "Northwind")["deal"]["id"].to_string();
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(fixture("Opportunity.csv")).unwrap();
+    let deleted = file(
+        dir.path(),
+        "Opportunity.csv",
+        &text.replacen("006Hs00000K2xQaIAJ,,", "006Hs00000K2xQaIAJ,true,", 1),
+    );
+    let s = import(&rk, &[deleted.to_string_lossy().into_owned()], &[], 0);
+    let warned = s["warnings"].as_array().unwrap().iter().any(|w| {
+        let w = w.as_str().unwrap();
+        w.contains("1 deals brought in before was deleted in salesforce")
+            && w.contains("006Hs00000K2xQaIAJ")
+    });
+    assert!(warned, "{s}");
+    // Still here, and it says so.
+    let shown = rk.run(&["--now", AT, "show", &northwind]);
+    let shown = String::from_utf8_lossy(&shown.stdout);
+    assert!(shown.contains("deleted in salesforce"), "{shown}");
+    // Nothing goes back to the CRM for it.
+    let out = tempfile::tempdir().unwrap();
+    export(&rk, "salesforce", out.path());
+    for entry in std::fs::read_dir(out.path()).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "csv") {
+            let text = std::fs::read_to_string(&path).unwrap();
+            assert!(
+                !text.contains("006Hs00000K2xQaIAJ"),
+                "{}: {text}",
+                path.display()
+            );
+        }
+    }
+    // Restored in the CRM: the next export has it again, and it is linked as before.
+    let s = import(&rk, &files, &[], 0);
+    assert_eq!(count(&s, "deals", "created"), 0, "{s}");
+    let shown = rk.run(&["--now", AT, "show", &northwind]);
+    let shown = String::from_utf8_lossy(&shown.stdout);
+    assert!(
+        shown.contains("in salesforce 006Hs00000K2xQaIAJ") && !shown.contains("deleted in"),
+        "{shown}"
+    );
+}
+
+#[test]
 fn salesforce_and_pipedrive_files_keep_their_importers_rules() {
     let rk = init();
     import(

@@ -276,7 +276,7 @@ mod records {
     fn record(read: Result<Reading, Rejected>) -> Result<CrmRecord, Rejected> {
         read.map(|r| match r {
             Reading::Record(r) => r,
-            Reading::LeftOut(why) => panic!("left out: {why}"),
+            Reading::LeftOut { why, .. } => panic!("left out: {why}"),
         })
     }
 

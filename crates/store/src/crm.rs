@@ -49,6 +49,10 @@ pub struct Conflict {
     pub kept: &'static str,
 }
 
+/// A contact found by address: their id, their fields now, and the id of this CRM's record
+/// already theirs with the address, when one is.
+type ByAddress = (i64, ContactFields, Option<(String, String)>);
+
 /// The deal fields an export carries, as compared between imports.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 struct DealFields {
@@ -140,6 +144,9 @@ pub struct CrmImport {
     currency: Currency,
     /// Whether a record was created or changed in the transaction in hand.
     changed: bool,
+    /// Whether some of this CRM's links are marked deleted: a record brought in again then
+    /// clears its mark (`undelete`).
+    deleted_links: bool,
 }
 
 impl Store {
@@ -164,6 +171,11 @@ impl Store {
             "PRAGMA temp_store = FILE;
              CREATE TEMP TABLE IF NOT EXISTS crm_seen (file INTEGER NOT NULL, external_id TEXT NOT NULL, line INTEGER NOT NULL, PRIMARY KEY (file, external_id)) WITHOUT ROWID;",
         )?;
+        let deleted_links: bool = writer.conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM crm_links WHERE crm = $1 AND deleted_at IS NOT NULL)",
+            [crm],
+            |r| r.get(0),
+        )?;
         Ok(CrmImport {
             writer,
             transactions,
@@ -173,6 +185,7 @@ impl Store {
             pipeline,
             currency,
             changed: false,
+            deleted_links,
         })
     }
 }
@@ -251,35 +264,76 @@ impl CrmImport {
     ///
     /// Errors: the store's; the batch in hand is then rolled back.
     pub fn company(&mut self, c: &CrmCompany) -> Result<Upsert> {
-        self.record(|me| me.company_upsert(c))
+        self.record(Some(("companies", &c.id)), |me| me.company_upsert(c))
     }
 
     /// Brings in one contact (`contact_upsert` says how).
     ///
     /// Errors: the store's; the batch in hand is then rolled back.
     pub fn contact(&mut self, c: &CrmContact) -> Result<Upsert> {
-        self.record(|me| me.contact_upsert(c))
+        self.record(Some(("contacts", &c.id)), |me| me.contact_upsert(c))
     }
 
     /// Brings in one deal (`deal_upsert` says how).
     ///
     /// Errors: the store's; the batch in hand is then rolled back.
     pub fn deal(&mut self, d: &CrmDeal) -> Result<Upsert> {
-        self.record(|me| me.deal_upsert(d))
+        self.record(Some(("deals", &d.id)), |me| me.deal_upsert(d))
     }
 
     /// Brings in one activity (`activity_upsert` says how).
     ///
     /// Errors: the store's; the batch in hand is then rolled back.
     pub fn activity(&mut self, a: &CrmActivity) -> Result<Upsert> {
-        self.record(|me| me.activity_upsert(a))
+        self.record(Some(("activities", &a.id)), |me| me.activity_upsert(a))
+    }
+
+    /// A record of `object` the export marks deleted in the CRM: when it was brought in
+    /// before, its link is marked deleted (nothing is exported back for it any more) and its
+    /// local id returned; the local record itself stays, for the rep to close or keep.
+    ///
+    /// Errors: the store's; the batch in hand is then rolled back.
+    pub fn deleted(&mut self, object: &str, external: &str) -> Result<Option<i64>> {
+        let mut local = None;
+        self.record(None, |me| {
+            let now = me.now.as_second();
+            local = me
+                .conn()
+                .prepare_cached(
+                    "UPDATE crm_links SET deleted_at = $1
+                     WHERE crm = $2 AND object = $3 AND external_id = $4 AND deleted_at IS NULL
+                     RETURNING local_id",
+                )?
+                .query_row(params![now, me.crm, object, external], |r| r.get(0))
+                .optional()?;
+            me.deleted_links |= local.is_some();
+            Ok(Upsert::Unchanged)
+        })?;
+        Ok(local)
     }
 
     /// One whole record: a change marks the transaction as one that outdates the assessment
-    /// read model; in batches, the batch may commit after it (never inside it).
-    fn record(&mut self, upsert: impl FnOnce(&mut Self) -> Result<Upsert>) -> Result<Upsert> {
+    /// read model; in batches, the batch may commit after it (never inside it). A record
+    /// `present` in the export (its object, the CRM's id) after the CRM marked it deleted
+    /// loses the mark.
+    fn record(
+        &mut self,
+        present: Option<(&str, &str)>,
+        upsert: impl FnOnce(&mut Self) -> Result<Upsert>,
+    ) -> Result<Upsert> {
         self.writer.begin()?;
         let done = upsert(self)?;
+        if self.deleted_links
+            && let Some((object, external)) = present
+            && !matches!(done, Upsert::Refused(_))
+        {
+            self.conn()
+                .prepare_cached(
+                    "UPDATE crm_links SET deleted_at = NULL
+                     WHERE crm = $1 AND object = $2 AND external_id = $3 AND deleted_at IS NOT NULL",
+                )?
+                .execute(params![self.crm, object, external])?;
+        }
         self.changed |= matches!(
             done,
             Upsert::Created | Upsert::Updated(_) | Upsert::Conflicts { .. }
@@ -475,10 +529,7 @@ impl CrmImport {
 
     /// The contact who has the first of `emails` someone has, with their fields now, and,
     /// when one of this CRM's records is already theirs, that record's id with the address.
-    fn contact_by_address(
-        &self,
-        emails: &[String],
-    ) -> Result<Option<(i64, ContactFields, Option<(String, String)>)>> {
+    fn contact_by_address(&self, emails: &[String]) -> Result<Option<ByAddress>> {
         for e in emails {
             let address = e.to_lowercase();
             // In the columns of `LINKED_CONTACT`: no values as imported; `$1` first (SQLite
@@ -1038,16 +1089,16 @@ impl CrmImport {
                 }
             }
         }
-        if deal.is_none() {
-            if let Some(account) = account {
-                deal = self
-                    .conn()
-                    .prepare_cached(
-                        "SELECT id FROM deals WHERE account_id = $1 ORDER BY CASE status WHEN 'open' THEN 0 ELSE 1 END, created_at DESC LIMIT 1",
-                    )?
-                    .query_row([account], |r| r.get(0))
-                    .optional()?;
-            }
+        if deal.is_none()
+            && let Some(account) = account
+        {
+            deal = self
+                .conn()
+                .prepare_cached(
+                    "SELECT id FROM deals WHERE account_id = $1 ORDER BY CASE status WHEN 'open' THEN 0 ELSE 1 END, created_at DESC LIMIT 1",
+                )?
+                .query_row([account], |r| r.get(0))
+                .optional()?;
         }
         let Some(deal) = deal else {
             return refused(
@@ -1267,15 +1318,18 @@ pub struct CrmDealLink {
     pub last_activity: Option<Timestamp>,
     pub last_contacted: Option<Timestamp>,
     pub next_activity: Option<Timestamp>,
+    /// When an import found the record deleted in the CRM (nothing is exported for it since).
+    pub deleted_at: Option<Timestamp>,
 }
 
 impl Store {
-    /// Every record of `object` (`deals`, `contacts`...) brought in from `crm`.
+    /// Every record of `object` (`deals`, `contacts`...) brought in from `crm` that the CRM
+    /// has not since marked deleted.
     ///
     /// Errors: the store's.
     pub async fn crm_links(&self, crm: &str, object: &str) -> Result<Vec<CrmLink>> {
         let rows = sqlx::query(
-            "SELECT local_id, external_id, imported FROM crm_links WHERE crm = $1 AND object = $2 ORDER BY local_id",
+            "SELECT local_id, external_id, imported FROM crm_links WHERE crm = $1 AND object = $2 AND deleted_at IS NULL ORDER BY local_id",
         )
         .bind(crm.to_string())
         .bind(object.to_string())
@@ -1298,7 +1352,7 @@ impl Store {
     /// Errors: the store's.
     pub async fn crm_deal_links(&self, deal: DealId) -> Result<Vec<CrmDealLink>> {
         let rows = sqlx::query(
-            "SELECT crm, external_id, imported, imported_at FROM crm_links
+            "SELECT crm, external_id, imported, imported_at, deleted_at FROM crm_links
              WHERE object = 'deals' AND local_id = $1 ORDER BY imported_at, crm",
         )
         .bind(deal.0)
@@ -1322,6 +1376,9 @@ impl Store {
                     last_activity: at(fields.last_activity),
                     last_contacted: at(fields.last_contacted),
                     next_activity: at(fields.next_activity),
+                    deleted_at: r
+                        .try_get::<Option<i64>, _>(4)?
+                        .and_then(|s| Timestamp::from_second(s).ok()),
                 })
             })
             .collect()

@@ -383,6 +383,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "deals title",
         include_str!("../migrations/sqlite/0020_deals_title.sql"),
     ),
+    (
+        21,
+        "crm links deleted",
+        include_str!("../migrations/sqlite/0021_crm_links_deleted.sql"),
+    ),
 ];
 
 /// A setting's stored JSON `text` (`None`: not set) as a value.

@@ -882,7 +882,11 @@ impl Columns {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Reading {
     Record(CrmRecord),
-    LeftOut(&'static str),
+    /// Left out, with the record's id and why ([`DELETED`], [`CONVERTED`]).
+    LeftOut {
+        id: String,
+        why: &'static str,
+    },
 }
 
 /// Why a deleted record is left out.
@@ -1016,10 +1020,10 @@ impl RowReader<'_> {
                 .text(row, Field::Status)
                 .is_some_and(|s| s.eq_ignore_ascii_case("deleted"));
         if deleted_status || self.flag(row, Field::Deleted)? == Some(true) {
-            return Ok(Reading::LeftOut(DELETED));
+            return Ok(Reading::LeftOut { id, why: DELETED });
         }
         if self.flag(row, Field::Converted)? == Some(true) {
-            return Ok(Reading::LeftOut(CONVERTED));
+            return Ok(Reading::LeftOut { id, why: CONVERTED });
         }
         self.record(row, id).map(Reading::Record)
     }
