@@ -1268,6 +1268,49 @@ fn a_zipped_hubspot_export_reads_as_the_files_inside() {
     assert_eq!(dump(&fresh.db), before);
     let s = import(&fresh, &[stored.to_string_lossy().into_owned()], &[], 0);
     assert_eq!(count(&s, "deals", "created"), 4, "{s}");
+
+    // An empty archive, and one holding two files of one name: each refused for what it is.
+    let empty = dir.path().join("empty.zip");
+    zip::ZipWriter::new(std::fs::File::create(&empty).unwrap())
+        .finish()
+        .unwrap();
+    // Two names one character apart, then made one name in the archive's bytes (the writer
+    // refuses a name twice; other archivers do not).
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for name in ["all-deals-1.csv", "all-deals-2.csv"] {
+        zip.start_file(name, options).unwrap();
+        std::io::Write::write_all(&mut zip, &deals).unwrap();
+    }
+    let mut bytes = zip.finish().unwrap().into_inner();
+    let (from, to) = (b"all-deals-2.csv", b"all-deals-1.csv");
+    let mut at = 0;
+    while let Some(i) = bytes[at..].windows(from.len()).position(|w| w == from) {
+        bytes[at + i..at + i + to.len()].copy_from_slice(to);
+        at += i + to.len();
+    }
+    let twice = dir.path().join("twice.zip");
+    std::fs::write(&twice, &bytes).unwrap();
+    // And two that differ only by case.
+    let cased = dir.path().join("cased.zip");
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(&cased).unwrap());
+    for name in ["all-deals.csv", "ALL-DEALS.csv"] {
+        zip.start_file(name, options).unwrap();
+        std::io::Write::write_all(&mut zip, &deals).unwrap();
+    }
+    zip.finish().unwrap();
+    for (archive, why) in [
+        (&empty, "holds no .csv file"),
+        (&twice, "twice"),
+        (&cased, "twice"),
+    ] {
+        let out = fresh.run(&["--now", AT, "import", "crm", archive.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(2));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains(archive.to_str().unwrap()) && err.contains(why),
+            "{err}"
+        );
+    }
 }
 
 #[test]

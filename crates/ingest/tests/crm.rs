@@ -1,6 +1,8 @@
 //! CRM export files read as their CRMs write them: the dialect told from the bytes, the CRM and
 //! the object from the headers, every row with its line, and the values in each file's shapes.
 
+use rekindle_core::Currency;
+use rekindle_ingest::crm::map::{Columns, Mapping, Settings};
 use rekindle_ingest::crm::values::{self, DateOrder, When};
 use rekindle_ingest::crm::{Crm, Object, Sheet, detect};
 use std::path::PathBuf;
@@ -208,6 +210,29 @@ fn bad_files_are_errors_naming_the_file_and_line() {
     assert_eq!(read.len(), 1);
     assert_eq!(sheet.footer.len(), 3, "{:?}", sheet.footer);
     assert_eq!(sheet.footer[0].0, 4);
+    // A NUL byte is named on its own line.
+    let nul = dir.path().join("nul.csv");
+    std::fs::write(&nul, "Record ID,Deal Name\n1,Alder\n2,Bi\0rch\n").unwrap();
+    let e = Sheet::open(&nul).err().unwrap().to_string();
+    assert!(
+        e.contains("nul.csv") && e.contains("line 3") && e.contains("NUL"),
+        "{e}"
+    );
+    // The same header twice for one field: which holds it cannot be told.
+    let twice = dir.path().join("twice.csv");
+    std::fs::write(
+        &twice,
+        "Record ID,Deal Name,Deal Stage,Deal Name\n1,Alder,Contract Sent,Birch\n",
+    )
+    .unwrap();
+    let sheet = Sheet::open(&twice).unwrap();
+    let (crm, object) = detect(&sheet.headers, None).unwrap();
+    let settings = Settings::new(crm, &Mapping::default(), Currency::USD).unwrap();
+    let e = Columns::resolve(crm, object, &sheet.headers, &settings).unwrap_err();
+    assert!(
+        e.contains("\"Deal Name\" is there twice (columns 2 and 4)"),
+        "{e}"
+    );
 }
 
 #[test]

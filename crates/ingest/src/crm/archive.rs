@@ -36,7 +36,8 @@ pub fn is_zip(path: &Path) -> bool {
                 .read_to_end(&mut head)
         })
         .is_ok()
-        && head.starts_with(b"PK\x03\x04")
+        // A local file header first, or an empty archive's end record alone.
+        && (head.starts_with(b"PK\x03\x04") || head.starts_with(b"PK\x05\x06"))
         && !super::dialect::is_workbook(path, &head)
 }
 
@@ -202,8 +203,8 @@ fn bad(path: &Path, why: impl std::fmt::Display) -> IngestError {
 /// The `*.csv` entries of the archive at `path`, in the archive's order, each read through
 /// once to check its size and CRC-32 before any is used (a damaged archive changes nothing).
 ///
-/// Errors: the archive cannot be read (naming it), holds no CSV, or holds one that is
-/// encrypted, compressed by a method other than stored or deflate, declared larger than
+/// Errors: the archive cannot be read (naming it), holds no CSV, holds one name twice, or
+/// holds one that is encrypted, compressed by a method other than stored or deflate, declared larger than
 /// [`MAX_UNPACKED`], or damaged.
 pub fn entries(path: &Path) -> Result<Vec<Entry>, IngestError> {
     let file = std::fs::File::open(path).map_err(|e| IngestError::Io {
@@ -212,6 +213,13 @@ pub fn entries(path: &Path) -> Result<Vec<Entry>, IngestError> {
     })?;
     let mut archive = zip::ZipArchive::new(file)
         .map_err(|e| bad(path, format!("not a readable ZIP archive: {e}")))?;
+    // The same name twice in the directory: the `zip` crate keeps one of them.
+    if archive.has_duplicate_names() {
+        return Err(bad(
+            path,
+            "holds a file name twice: which one to import cannot be told; unzip it and import one",
+        ));
+    }
     let mut out = Vec::new();
     for i in 0..archive.len() {
         let entry = archive
@@ -233,6 +241,17 @@ pub fn entries(path: &Path) -> Result<Vec<Entry>, IngestError> {
             .is_some_and(|b| b.to_lowercase().ends_with(".csv"))
         {
             continue;
+        }
+        if out
+            .iter()
+            .any(|e: &Entry| e.name.eq_ignore_ascii_case(&name))
+        {
+            return Err(bad(
+                path,
+                format!(
+                    "holds {name} twice: which one to import cannot be told; unzip it and import one"
+                ),
+            ));
         }
         if entry.encrypted() {
             return Err(bad(

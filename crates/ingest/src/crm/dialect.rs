@@ -456,10 +456,11 @@ impl Sheet {
         // Text in any encoding a CRM or Excel writes has no NUL byte (UTF-16 aside, told by its
         // byte order mark): a file with them is a spreadsheet, an archive or a program.
         let utf16 = matches!(head, [0xFF, 0xFE, ..] | [0xFE, 0xFF, ..]);
-        if !utf16 && head.contains(&0) {
+        if !utf16 && let Some(at) = head.iter().position(|&b| b == 0) {
+            let line = 1 + head[..at].iter().filter(|&&b| b == b'\n').count() as u64;
             return Err(bad(
                 path,
-                1,
+                line,
                 "not a text file (it holds NUL bytes): export the CRM's records as CSV",
             ));
         }

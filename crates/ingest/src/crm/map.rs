@@ -792,8 +792,8 @@ impl Columns {
     /// Finds each field's column among `headers`: the mapping file's header for it, else the
     /// CRM's standard ones (any case).
     ///
-    /// Errors: the record's id column is missing (nothing could be upserted), or a header the
-    /// mapping names is not in the file.
+    /// Errors: the record's id column is missing (nothing could be upserted), a header the
+    /// mapping names is not in the file, or a field's header is there twice.
     pub fn resolve(
         crm: Crm,
         object: Object,
@@ -827,6 +827,22 @@ impl Columns {
                 None => standard.iter().find_map(|h| find(h)),
             };
             if let Some(i) = index {
+                // The same header twice (a re-saved sheet, a report with a column added
+                // twice): which one holds the field cannot be told.
+                if let Some(again) = headers
+                    .iter()
+                    .enumerate()
+                    .skip(i + 1)
+                    .find(|(_, h)| h.eq_ignore_ascii_case(&headers[i]))
+                    .map(|(j, _)| j)
+                {
+                    return Err(format!(
+                        "the header {:?} is there twice (columns {} and {}): remove or rename one",
+                        headers[i],
+                        i + 1,
+                        again + 1
+                    ));
+                }
                 at.insert(field, i);
             }
         }
