@@ -498,6 +498,9 @@ fn upsert_files(
         let mut no_amount = Noted::default();
         // New open deals the export gives no stage: put in the first stage, and said.
         let mut no_stage = Noted::default();
+        // Deals the export names no company for (no company, and none of their contacts here
+        // yet): under an account named from their title until an import names it, and said.
+        let mut no_company = Noted::default();
         // Records brought in before that the CRM has since deleted: kept here, said.
         let mut gone: Vec<String> = Vec::new();
         while let Some(row) = sheet.next_row().map_err(AppError::Source)? {
@@ -545,6 +548,7 @@ fn upsert_files(
                 });
                 continue;
             }
+            let guessed_before = import.guessed_accounts();
             let (id, done) = match &record {
                 CrmRecord::Company(c) => (c.id.clone(), import.company(c)?),
                 CrmRecord::Contact(c) => (c.id.clone(), import.contact(c)?),
@@ -554,6 +558,9 @@ fn upsert_files(
             if import.commits() != commits {
                 commits = import.commits();
                 *durable = Some((file.clone(), row.line));
+            }
+            if import.guessed_accounts() != guessed_before {
+                no_company.add(row.line);
             }
             if let (CrmRecord::Deal(d), Upsert::Created) = (&record, &done) {
                 if d.amount.is_none() {
@@ -614,6 +621,13 @@ fn upsert_files(
                 no_amount.new_deals("has", "have"),
                 settings.currency,
                 no_amount.them(),
+            ));
+        }
+        if let Some(lines) = no_company.lines() {
+            summary.warnings.push(format!(
+                "{file}: {} no company and none of {} contacts brought in: under an account named from the title until an import names one ({lines}); import the companies or contacts with the deals, or import the deals again after them",
+                if no_company.count == 1 { "1 deal names".to_string() } else { format!("{} deals name", no_company.count) },
+                if no_company.count == 1 { "its" } else { "their" },
             ));
         }
         if let Some(lines) = no_stage.lines() {

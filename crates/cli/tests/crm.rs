@@ -473,6 +473,48 @@ fn two_people_of_one_export_sharing_an_address_are_not_merged() {
 }
 
 #[test]
+fn a_deal_imported_before_its_contacts_moves_to_their_company_when_imported_again() {
+    let rk = init();
+    let dir = tempfile::tempdir().unwrap();
+    let deals = file(
+        dir.path(),
+        "deals.csv",
+        "Record ID,Deal Name,Deal Stage,Amount,Associated Contact IDs\n7001,Q1 fleet expansion,Contract Sent,1000,8001\n",
+    );
+    let contacts = file(
+        dir.path(),
+        "contacts.csv",
+        "Record ID,First Name,Last Name,Email,Associated Company\n8001,Eva,Berg,eva@bergfreight.example,Berg Freight AB\n",
+    );
+    let deals = deals.to_string_lossy().into_owned();
+    let contacts = contacts.to_string_lossy().into_owned();
+    // The deals alone: no company, and its contact not here yet. Said, with the line.
+    let s = import(&rk, std::slice::from_ref(&deals), &[], 0);
+    let said = s["warnings"].as_array().unwrap().iter().any(|w| {
+        let w = w.as_str().unwrap();
+        w.contains("1 deal names no company") && w.contains("line 2")
+    });
+    assert!(said, "{s}");
+    import(&rk, std::slice::from_ref(&contacts), &[], 0);
+    // The deals again, now that its contact is here: it moves to her company, with her.
+    let s = import(&rk, std::slice::from_ref(&deals), &[], 0);
+    assert_eq!(count(&s, "deals", "updated"), 1, "{s}");
+    assert!(s["warnings"].as_array().unwrap().is_empty(), "{s}");
+    let d = deal(&rk, "Q1 fleet expansion");
+    assert_eq!(d["deal"]["account"]["name"], "Berg Freight AB", "{d}");
+    let people: Vec<&str> = d["contacts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(people, ["Eva Berg"]);
+    // Once named, it stays: a further import changes nothing.
+    let s = import(&rk, &[deals, contacts], &[], 0);
+    assert_eq!(count(&s, "deals", "unchanged"), 1, "{s}");
+}
+
+#[test]
 fn a_dry_run_and_a_strict_import_with_a_refused_row_change_nothing() {
     let rk = init();
     let before = dump(&rk.db);

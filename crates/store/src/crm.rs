@@ -74,6 +74,10 @@ struct DealFields {
     last_contacted: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     next_activity: Option<String>,
+    /// The deal's account was named from its title: the export named no company, and none
+    /// of its contacts had been brought in. A later import that can name it moves the deal.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    guessed_account: bool,
 }
 
 /// A CRM's activity date as the link keeps it.
@@ -98,6 +102,7 @@ impl DealFields {
             last_activity: None,
             last_contacted: None,
             next_activity: None,
+            guessed_account: false,
         })
     }
 }
@@ -145,8 +150,10 @@ pub struct CrmImport {
     /// Whether a record was created or changed in the transaction in hand.
     changed: bool,
     /// Whether some of this CRM's links are marked deleted: a record brought in again then
-    /// clears its mark (`undelete`).
+    /// clears its mark.
     deleted_links: bool,
+    /// Deals whose account is still named from their title (`guessed_accounts`).
+    guessed_accounts: u64,
 }
 
 impl Store {
@@ -186,6 +193,7 @@ impl Store {
             currency,
             changed: false,
             deleted_links,
+            guessed_accounts: 0,
         })
     }
 }
@@ -344,6 +352,13 @@ impl CrmImport {
             self.writer.boundary_sealed(|conn| outdate(conn, changed))?;
         }
         Ok(done)
+    }
+
+    /// How many deals so far had their account named from their title: the export named no
+    /// company for them, and none of their contacts had been brought in (the count grows by
+    /// one with each such deal, new or brought in again).
+    pub fn guessed_accounts(&self) -> u64 {
+        self.guessed_accounts
     }
 
     /// How many transactions this import has committed: when it grows, every record brought
@@ -658,6 +673,7 @@ impl CrmImport {
                     last_activity: rfc3339(d.last_activity),
                     last_contacted: rfc3339(d.last_contacted),
                     next_activity: rfc3339(d.next_activity),
+                    guessed_account: false,
                 };
                 let mut result = local.clone();
                 // What is kept as last imported: the CRM's values, but the last imported one of
@@ -762,6 +778,27 @@ impl CrmImport {
                 if result != local {
                     self.apply_deal(id, &local, &result, lost_at)?;
                 }
+                // An account named from the title, until the export could name it: the deal
+                // moves to the account its company or contacts now give.
+                if b.is_some_and(|b| b.guessed_account) {
+                    match self.named_account(d)? {
+                        Some(account) => {
+                            let moved = self
+                                .conn()
+                                .prepare_cached(
+                                    "UPDATE deals SET account_id = $1 WHERE id = $2 AND account_id <> $1",
+                                )?
+                                .execute(params![account, id])?;
+                            if moved > 0 {
+                                settled.taken.push("account");
+                            }
+                        }
+                        None => {
+                            seen.guessed_account = true;
+                            self.guessed_accounts += 1;
+                        }
+                    }
+                }
                 self.words_and_features(id, d)?;
                 if self.named_person(id, d)? {
                     settled.taken.push("contact_name");
@@ -771,6 +808,33 @@ impl CrmImport {
                 }
                 Ok(settled.outcome())
             }
+        }
+    }
+
+    /// The account the export names for a deal: its company's (brought in, by id), else the
+    /// account of its contacts brought in, else its company's by name (adopted or created);
+    /// `None` when it names none of them.
+    ///
+    /// Errors: the store's.
+    fn named_account(&mut self, d: &CrmDeal) -> Result<Option<i64>> {
+        let mut account = match &d.company_id {
+            Some(c) => self.linked("companies", c)?,
+            None => None,
+        };
+        for contact in &d.contact_ids {
+            if account.is_some() {
+                break;
+            }
+            account = self
+                .conn()
+                .prepare_cached(LINKED_CONTACT_ACCOUNT)?
+                .query_row(params![self.crm, contact], |r| r.get(0))
+                .optional()?;
+        }
+        match (account, &d.company_name) {
+            (Some(a), _) => Ok(Some(a)),
+            (None, Some(name)) => Ok(Some(account_id_on(self.conn(), name, None)?)),
+            (None, None) => Ok(None),
         }
     }
 
@@ -791,30 +855,13 @@ impl CrmImport {
                 .map(|s| s.name.clone())
                 .unwrap_or_default()
         });
-        // Its company's account; else the account of its contacts brought in; else one by
-        // name.
-        let mut account = match &d.company_id {
-            Some(c) => self.linked("companies", c)?,
-            None => None,
-        };
-        for contact in &d.contact_ids {
-            if account.is_some() {
-                break;
-            }
-            account = self
-                .conn()
-                .prepare_cached(LINKED_CONTACT_ACCOUNT)?
-                .query_row(params![self.crm, contact], |r| r.get(0))
-                .optional()?;
-        }
-        let account = match account {
-            Some(a) => a,
+        // The account the export names; else one named from the title until it does.
+        let (account, guessed) = match self.named_account(d)? {
+            Some(a) => (a, false),
             None => {
-                let name = match &d.company_name {
-                    Some(name) => name.as_str(),
-                    None => d.title.split(" - ").next().unwrap_or(&d.title).trim(),
-                };
-                account_id_on(self.conn(), name, None)?
+                let name = d.title.split(" - ").next().unwrap_or(&d.title).trim();
+                self.guessed_accounts += 1;
+                (account_id_on(self.conn(), name, None)?, true)
             }
         };
         let created = d.created.unwrap_or(self.now);
@@ -836,6 +883,7 @@ impl CrmImport {
             last_activity: rfc3339(d.last_activity),
             last_contacted: rfc3339(d.last_contacted),
             next_activity: rfc3339(d.next_activity),
+            guessed_account: guessed,
         };
         let id: i64 = self.conn().prepare_cached(INSERT_DEAL)?.query_row(
             params![
