@@ -312,7 +312,8 @@ fn the_api_imports_a_csv_or_a_zip_of_an_export_and_answers_the_summary() {
     assert_eq!(from_hubspot(&s, "deals"), 4);
 
     // The contacts with the deals again, zipped: the contacts come in and attach to the
-    // deals already here; the deals are unchanged.
+    // deals already here; the one deal whose account was named from its title moves to its
+    // contacts' company, the others are unchanged.
     let zip = zip_of(&[
         ("all-deals-2025-03-05.csv", fixture(DEALS)),
         ("all-contacts-2025-03-05.csv", fixture(CONTACTS)),
@@ -320,7 +321,9 @@ fn the_api_imports_a_csv_or_a_zip_of_an_export_and_answers_the_summary() {
     let (status, v) = api_import(&s, "?crm=hubspot&prefer=crm", "application/zip", &zip);
     assert_eq!(status, 200, "{v}");
     assert_eq!(v["summary"]["objects"]["contacts"]["created"], 4, "{v}");
-    assert_eq!(v["summary"]["objects"]["deals"]["unchanged"], 4, "{v}");
+    assert_eq!(v["summary"]["objects"]["deals"]["created"], 0, "{v}");
+    assert_eq!(v["summary"]["objects"]["deals"]["updated"], 1, "{v}");
+    assert_eq!(v["summary"]["objects"]["deals"]["unchanged"], 3, "{v}");
     // Each file inside is named by the archive as sent and its own name.
     let named = |f: &Value| f["file"].as_str().unwrap().starts_with("upload.zip:all-");
     let files = v["summary"]["files"].as_array().unwrap();
