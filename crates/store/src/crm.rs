@@ -1091,8 +1091,10 @@ impl CrmImport {
             Some(d) => self.linked("deals", d)?,
             None => None,
         };
-        // The account the activity names: its contact's, its company's (by id, else by name).
+        // The account the activity names, when its deal is not given by id: its contact's,
+        // its company's (by id, else by name).
         let account: Option<i64> = match (contact, &a.company_id, &a.company_name) {
+            _ if deal.is_some() => None,
             (Some(c), ..) => self
                 .conn()
                 .prepare_cached("SELECT account_id FROM contacts WHERE id = $1")?
