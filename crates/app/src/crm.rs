@@ -95,7 +95,14 @@ pub struct CrmSummary {
     pub files: Vec<FileRead>,
     /// Per object (`companies`, `contacts`, `deals`, `activities`).
     pub objects: BTreeMap<String, Counts>,
+    /// The refused rows, the first [`REFUSED_KEPT`] of them (memory stays bounded whatever
+    /// the file: `refused_total` counts them all).
     pub refused: Vec<RefusedRow>,
+    /// Every refused row, listed or not.
+    pub refused_total: usize,
+    /// Refused rows counted by reason, for up to [`REASONS_KEPT`] reasons; the rows of
+    /// further reasons are counted under `other reasons`.
+    pub refused_reasons: BTreeMap<String, usize>,
     /// Rows left out by design, counted by why.
     pub left_out: BTreeMap<String, usize>,
     pub conflicts: Vec<ConflictRow>,
@@ -109,19 +116,63 @@ pub struct CrmSummary {
 impl CrmSummary {
     /// Refused rows counted by reason, most frequent first.
     pub fn refused_by_reason(&self) -> Vec<(String, usize)> {
-        let mut by: BTreeMap<&str, usize> = BTreeMap::new();
-        for r in &self.refused {
-            *by.entry(r.reason.as_str()).or_default() += 1;
-        }
-        let mut list: Vec<(String, usize)> =
-            by.into_iter().map(|(r, n)| (r.to_string(), n)).collect();
+        let mut list: Vec<(String, usize)> = self
+            .refused_reasons
+            .iter()
+            .map(|(r, n)| (r.clone(), *n))
+            .collect();
         list.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         list
+    }
+
+    /// Counts a refused row, and keeps it while fewer than [`REFUSED_KEPT`] are kept.
+    pub fn refuse(&mut self, row: RefusedRow) {
+        refuse_into(
+            (
+                &mut self.refused,
+                &mut self.refused_total,
+                &mut self.refused_reasons,
+            ),
+            row,
+        );
+    }
+}
+
+/// [`CrmSummary::refuse`] on the summary's three refusal fields, so the counts of an object
+/// can be held at the same time.
+fn refuse_into(
+    (kept, total, reasons): (
+        &mut Vec<RefusedRow>,
+        &mut usize,
+        &mut BTreeMap<String, usize>,
+    ),
+    row: RefusedRow,
+) {
+    *total += 1;
+    let known = reasons.len();
+    match reasons.get_mut(&row.reason) {
+        Some(n) => *n += 1,
+        None if known < REASONS_KEPT => {
+            reasons.insert(row.reason.clone(), 1);
+        }
+        None => *reasons.entry("other reasons".into()).or_default() += 1,
+    }
+    if kept.len() < REFUSED_KEPT {
+        kept.push(row);
     }
 }
 
 /// How many refused rows [`CrmSummary::lines`] lists one by one; the rest are counted.
 pub const REFUSED_LISTED: usize = 50;
+
+/// How many refused rows a summary keeps with their file, line, column and reason: 10,000
+/// (a few MiB); past them, rows are counted. A file of millions of bad rows is read in
+/// bounded memory.
+pub const REFUSED_KEPT: usize = 10_000;
+
+/// How many different reasons a summary counts rows under: 1,000; rows refused for reasons
+/// past them are counted under `other reasons`.
+pub const REASONS_KEPT: usize = 1_000;
 
 /// The words a front-end gives the parts of a summary that point back at it, since the
 /// summary's lines name no front-end's flag or field themselves.
@@ -172,7 +223,7 @@ impl CrmSummary {
                 lines.push(format!("  {n} x {reason}"));
             }
         }
-        if !self.refused.is_empty() {
+        if self.refused_total > 0 {
             lines.push("Refused, by reason:".into());
             for (reason, n) in self.refused_by_reason() {
                 lines.push(format!("  {n} x {reason}"));
@@ -188,10 +239,10 @@ impl CrmSummary {
                     r.file, r.line, r.reason
                 ));
             }
-            if self.refused.len() > REFUSED_LISTED {
+            if self.refused_total > REFUSED_LISTED {
                 lines.push(format!(
                     "  and {} more ({})",
-                    self.refused.len() - REFUSED_LISTED,
+                    self.refused_total - REFUSED_LISTED.min(self.refused.len()),
                     wording.every_refused
                 ));
             }
@@ -235,25 +286,31 @@ fn order(object: Object) -> u8 {
     }
 }
 
-/// The object of a file whose headers only the mapping knows (a localized export): the one
-/// whose mapped id column the file has.
+/// The object of a file whose headers only the mapping knows (a localized export): of the
+/// objects whose mapped id column the file has, the one more of whose mapped columns it has
+/// (one id header is often mapped for every object: `ID del registro`); `None` when none has
+/// its id there, or two fit as well.
 fn mapped_object(crm: Option<Crm>, mapping: &Mapping, headers: &[String]) -> Option<(Crm, Object)> {
     let crm = crm?;
-    [
+    let has = |name: &str| headers.iter().any(|h| h.eq_ignore_ascii_case(name.trim()));
+    let mut fits: Vec<(usize, Object)> = [
         Object::Companies,
         Object::Contacts,
         Object::Deals,
         Object::Activities,
     ]
     .into_iter()
-    .find(|o| {
-        mapping
-            .columns
-            .get(o.as_str())
-            .and_then(|t| t.get("id"))
-            .is_some_and(|id| headers.iter().any(|h| h.eq_ignore_ascii_case(id.trim())))
+    .filter_map(|o| {
+        let table = mapping.columns.get(o.as_str())?;
+        has(table.get("id")?).then(|| (table.values().filter(|h| has(h)).count(), o))
     })
-    .map(|o| (crm, o))
+    .collect();
+    fits.sort_by_key(|f| std::cmp::Reverse(f.0));
+    match fits[..] {
+        [(_, o)] => Some((crm, o)),
+        [(best, o), (next, _), ..] if best > next => Some((crm, o)),
+        _ => None,
+    }
 }
 
 fn source(e: IngestError) -> AppError {
@@ -277,6 +334,7 @@ fn styles_of(
     let mut sheet = export.open().map_err(source)?;
     let dated: Vec<usize> = [
         Field::CloseDate,
+        Field::ClosedOn,
         Field::Created,
         Field::StageEntered,
         Field::LastActivity,
@@ -402,6 +460,8 @@ pub async fn import(
         files: Vec::new(),
         objects: BTreeMap::new(),
         refused: Vec::new(),
+        refused_total: 0,
+        refused_reasons: BTreeMap::new(),
         left_out: BTreeMap::new(),
         conflicts: Vec::new(),
         warnings,
@@ -445,7 +505,7 @@ pub async fn import(
                 if owner_ids.len() > shown.len() { ", ..." } else { "" },
             ));
         }
-        let keep = !request.dry_run && (!request.strict || summary.refused.is_empty());
+        let keep = !request.dry_run && (!request.strict || summary.refused_total == 0);
         if keep {
             import.commit()?;
         } else {
@@ -501,6 +561,8 @@ fn upsert_files(
         // Deals the export names no company for (no company, and none of their contacts here
         // yet): under an account named from their title until an import names it, and said.
         let mut no_company = Noted::default();
+        // Records an earlier export marked deleted, in this one again: linked as before.
+        let mut back = Noted::default();
         // Records brought in before that the CRM has since deleted: kept here, said.
         let mut gone: Vec<String> = Vec::new();
         while let Some(row) = sheet.next_row().map_err(AppError::Source)? {
@@ -520,12 +582,19 @@ fn upsert_files(
                 }
                 Err(rejected) => {
                     counts.refused += 1;
-                    summary.refused.push(RefusedRow {
-                        file: file.clone(),
-                        line: rejected.line,
-                        column: rejected.column,
-                        reason: rejected.why,
-                    });
+                    refuse_into(
+                        (
+                            &mut summary.refused,
+                            &mut summary.refused_total,
+                            &mut summary.refused_reasons,
+                        ),
+                        RefusedRow {
+                            file: file.clone(),
+                            line: rejected.line,
+                            column: rejected.column,
+                            reason: rejected.why,
+                        },
+                    );
                     continue;
                 }
             };
@@ -538,17 +607,25 @@ fn upsert_files(
             // A record's id once per file: two rows of one record would overwrite each other.
             if let Some(first) = import.first_seen(number, record_id, row.line)? {
                 counts.refused += 1;
-                summary.refused.push(RefusedRow {
-                    file: file.clone(),
-                    line: row.line,
-                    column: None,
-                    reason: format!(
-                        "the id {record_id} appears again (first on line {first}): two rows of one record would overwrite each other"
+                refuse_into(
+                    (
+                        &mut summary.refused,
+                        &mut summary.refused_total,
+                        &mut summary.refused_reasons,
                     ),
-                });
+                    RefusedRow {
+                        file: file.clone(),
+                        line: row.line,
+                        column: None,
+                        reason: format!(
+                            "the id {record_id} appears again (first on line {first}): two rows of one record would overwrite each other"
+                        ),
+                    },
+                );
                 continue;
             }
             let guessed_before = import.guessed_accounts();
+            let restored_before = import.restored();
             let (id, done) = match &record {
                 CrmRecord::Company(c) => (c.id.clone(), import.company(c)?),
                 CrmRecord::Contact(c) => (c.id.clone(), import.contact(c)?),
@@ -561,6 +638,9 @@ fn upsert_files(
             }
             if import.guessed_accounts() != guessed_before {
                 no_company.add(row.line);
+            }
+            if import.restored() != restored_before {
+                back.add(row.line);
             }
             if let (CrmRecord::Deal(d), Upsert::Created) = (&record, &done) {
                 if d.amount.is_none() {
@@ -596,20 +676,27 @@ fn upsert_files(
                 }
                 Upsert::Refused(reason) => {
                     counts.refused += 1;
-                    summary.refused.push(RefusedRow {
-                        file: file.clone(),
-                        line: row.line,
-                        column: None,
-                        reason,
-                    });
+                    refuse_into(
+                        (
+                            &mut summary.refused,
+                            &mut summary.refused_total,
+                            &mut summary.refused_reasons,
+                        ),
+                        RefusedRow {
+                            file: file.clone(),
+                            line: row.line,
+                            column: None,
+                            reason,
+                        },
+                    );
                 }
             }
         }
         if !gone.is_empty() {
             let shown: Vec<&str> = gone.iter().take(5).map(String::as_str).collect();
             summary.warnings.push(format!(
-                "{file}: {} {object} brought in before {} deleted in {crm} ({}{}): kept here, and nothing is exported to {crm} for them any more; close or keep them",
-                gone.len(),
+                "{file}: {} brought in before {} deleted in {crm} ({}{}): kept here, and nothing is exported to {crm} for them any more; close or keep them",
+                object.count(gone.len()),
                 if gone.len() == 1 { "was" } else { "were" },
                 shown.join(", "),
                 if gone.len() > shown.len() { ", ..." } else { "" },
@@ -621,6 +708,13 @@ fn upsert_files(
                 no_amount.new_deals("has", "have"),
                 settings.currency,
                 no_amount.them(),
+            ));
+        }
+        if let Some(lines) = back.lines() {
+            summary.warnings.push(format!(
+                "{file}: {} an earlier export marked deleted {} here again ({lines}): linked as before, and exported to {crm} again",
+                object.count(back.count),
+                if back.count == 1 { "is" } else { "are" },
             ));
         }
         if let Some(lines) = no_company.lines() {
@@ -740,6 +834,52 @@ mod tests {
     }
 
     #[test]
+    fn refused_rows_past_the_kept_ones_are_counted_not_kept() {
+        let mut summary = CrmSummary {
+            crm: "hubspot".into(),
+            files: Vec::new(),
+            objects: BTreeMap::new(),
+            refused: Vec::new(),
+            refused_total: 0,
+            refused_reasons: BTreeMap::new(),
+            left_out: BTreeMap::new(),
+            conflicts: Vec::new(),
+            warnings: Vec::new(),
+            kept: true,
+        };
+        let rows = REFUSED_KEPT + 50;
+        for line in 0..rows {
+            summary.refuse(RefusedRow {
+                file: "deals.csv".into(),
+                line: line as u64 + 2,
+                column: None,
+                reason: format!("reason {line}"),
+            });
+        }
+        assert_eq!(summary.refused_total, rows);
+        assert_eq!(summary.refused.len(), REFUSED_KEPT);
+        assert_eq!(summary.refused_reasons.len(), REASONS_KEPT + 1);
+        assert_eq!(
+            summary.refused_reasons["other reasons"],
+            rows - REASONS_KEPT
+        );
+        let lines = summary.lines(
+            false,
+            &Wording {
+                strict: "Strict",
+                every_refused: "see the answer",
+            },
+        );
+        assert!(
+            lines.contains(&format!(
+                "  and {} more (see the answer)",
+                rows - REFUSED_LISTED
+            )),
+            "{lines:?}"
+        );
+    }
+
+    #[test]
     fn the_lines_list_the_first_refused_rows_count_the_rest_and_say_why_nothing_was_kept() {
         let mut summary = CrmSummary {
             crm: "hubspot".into(),
@@ -752,15 +892,20 @@ mod tests {
                     ..Counts::default()
                 },
             )]),
-            refused: (1..=60).map(refused).collect(),
+            refused: Vec::new(),
+            refused_total: 0,
+            refused_reasons: BTreeMap::new(),
             left_out: BTreeMap::new(),
             conflicts: Vec::new(),
             warnings: vec!["deals.csv: a warning".into()],
             kept: false,
         };
+        for line in 1..=60 {
+            summary.refuse(refused(line));
+        }
         let wording = Wording {
             strict: "Strict",
-            every_refused: "the answer lists every one",
+            every_refused: "the answer lists the first 10,000",
         };
         let lines = summary.lines(false, &wording);
         assert_eq!(lines[0], "Would import from hubspot:");
@@ -781,7 +926,7 @@ mod tests {
             .filter(|l| l.starts_with("  deals.csv, line "))
             .count();
         assert_eq!(listed, REFUSED_LISTED);
-        assert!(lines.contains(&"  and 10 more (the answer lists every one)".to_string()));
+        assert!(lines.contains(&"  and 10 more (the answer lists the first 10,000)".to_string()));
         assert_eq!(
             lines.last().unwrap(),
             "Strict: rows were refused, so nothing was changed."

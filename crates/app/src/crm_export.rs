@@ -104,6 +104,9 @@ struct DealUpdate {
     stage: String,
     /// The CRM's lost-reason value.
     reason: String,
+    /// The CRM's pipeline the deal is in, as imported (HubSpot's importer finds a stage by
+    /// its label within a pipeline: without it, the default pipeline's).
+    pipeline: Option<String>,
 }
 
 /// The CRM's own words for closing a deal lost: its closed-lost stage and the lost-reason
@@ -403,6 +406,10 @@ pub async fn export(
                 deal_external: link.external.clone(),
                 stage: lost_values.stage().to_string(),
                 reason,
+                pipeline: imported["pipeline"]
+                    .as_str()
+                    .filter(|p| !p.trim().is_empty())
+                    .map(str::to_string),
             });
             out.keys.push(key);
         }
@@ -498,13 +505,44 @@ fn files(
                     rows: 0,
                 });
             }
-            if !updates.is_empty() {
-                let rows: Vec<Vec<String>> = updates
+            // Deals whose pipeline came with them name it, so the closed-lost stage is found
+            // in their own pipeline; deals imported without one keep the file without the
+            // column (an empty Pipeline cell would mean the default pipeline).
+            let (named, unnamed): (Vec<&DealUpdate>, Vec<&DealUpdate>) =
+                updates.iter().partition(|u| u.pipeline.is_some());
+            if !named.is_empty() {
+                let rows: Vec<Vec<String>> = named
                     .iter()
-                    .map(|u| vec![u.deal_external.clone(), u.stage.clone(), u.reason.clone()])
+                    .map(|u| {
+                        vec![
+                            u.deal_external.clone(),
+                            u.pipeline.clone().unwrap_or_default(),
+                            u.stage.clone(),
+                            u.reason.clone(),
+                        ]
+                    })
                     .collect();
                 files.push(ExportFile {
                     name: format!("rekindle-hubspot-deal-updates-{day}.csv"),
+                    bytes: csv_bytes(
+                        &["Record ID", "Pipeline", "Deal Stage", "Closed Lost Reason"],
+                        &rows,
+                    )?,
+                    rows: rows.len(),
+                });
+            }
+            if !unnamed.is_empty() {
+                let rows: Vec<Vec<String>> = unnamed
+                    .iter()
+                    .map(|u| vec![u.deal_external.clone(), u.stage.clone(), u.reason.clone()])
+                    .collect();
+                let name = if named.is_empty() {
+                    format!("rekindle-hubspot-deal-updates-{day}.csv")
+                } else {
+                    format!("rekindle-hubspot-deal-updates-no-pipeline-{day}.csv")
+                };
+                files.push(ExportFile {
+                    name,
                     bytes: csv_bytes(&["Record ID", "Deal Stage", "Closed Lost Reason"], &rows)?,
                     rows: rows.len(),
                 });

@@ -385,7 +385,7 @@ pub fn crm_record_line(link: &rekindle_store::CrmDealLink) -> String {
         ("next activity due", link.next_activity),
     ]
     .into_iter()
-    .filter_map(|(what, at)| at.map(|t| format!("{what} {}", day(t))))
+    .filter_map(|(what, on)| on.map(|d| format!("{what} {d}")))
     .collect();
     let said = if said.is_empty() {
         "no activity dates in the export".to_string()

@@ -397,9 +397,9 @@ fn the_crms_activity_dates_are_kept_with_its_record_and_shown_never_made_touches
     let crm = &shown["crm"][0];
     assert_eq!(crm["crm"], "pipedrive", "{shown}");
     assert_eq!(crm["id"], "412");
-    assert_eq!(crm["last_activity"], "2025-02-18T00:00:00Z");
-    assert_eq!(crm["last_contacted"], "2025-02-18T10:02:11Z");
-    assert_eq!(crm["next_activity"], "2025-03-07T00:00:00Z");
+    assert_eq!(crm["last_activity"], "2025-02-18");
+    assert_eq!(crm["last_contacted"], "2025-02-18");
+    assert_eq!(crm["next_activity"], "2025-03-07");
     // Dates are not touches: the deal's timeline stays empty.
     assert_eq!(partial_count(&rk.db, "SELECT count(*) FROM activities"), 0);
     let out = rk.run(&["--now", AT, "show", &id]);
@@ -417,8 +417,33 @@ fn the_crms_activity_dates_are_kept_with_its_record_and_shown_never_made_touches
     let s = import(&rk, &[later.to_string_lossy().into_owned()], &[], 0);
     assert_eq!(count(&s, "deals", "updated"), 0, "{s}");
     let shown = rk.json(&["--now", AT, "show", &id]);
-    assert_eq!(shown["crm"][0]["last_activity"], "2025-03-04T00:00:00Z");
-    assert_eq!(shown["crm"][0]["next_activity"], "2025-03-14T00:00:00Z");
+    assert_eq!(shown["crm"][0]["last_activity"], "2025-03-04");
+    assert_eq!(shown["crm"][0]["next_activity"], "2025-03-14");
+
+    // A time late in the CRM's own day stays on that day, whatever its time zone.
+    let rk = init();
+    let deals = file(
+        dir.path(),
+        "hs.csv",
+        "Record ID,Deal Name,Deal Stage,Amount,Last Activity Date,Next Activity Date\n7100,Fjord Co - Pilot,Contract Sent,100,2026-11-01 23:30,2026-12-01 00:30\n",
+    );
+    for zone in ["America/Los_Angeles", "Pacific/Auckland"] {
+        let mapping = file(
+            dir.path(),
+            "zone.toml",
+            &format!("time_zone = \"{zone}\"\n"),
+        );
+        import(
+            &rk,
+            &[deals.to_string_lossy().into_owned()],
+            &["--mapping", mapping.to_str().unwrap()],
+            0,
+        );
+        let id = deal(&rk, "Fjord Co")["deal"]["id"].to_string();
+        let crm = &rk.json(&["--now", AT, "show", &id])["crm"][0];
+        assert_eq!(crm["last_activity"], "2026-11-01", "{zone}: {crm}");
+        assert_eq!(crm["next_activity"], "2026-12-01", "{zone}: {crm}");
+    }
 }
 
 #[test]
@@ -512,6 +537,140 @@ fn a_deal_imported_before_its_contacts_moves_to_their_company_when_imported_agai
     // Once named, it stays: a further import changes nothing.
     let s = import(&rk, &[deals, contacts], &[], 0);
     assert_eq!(count(&s, "deals", "unchanged"), 1, "{s}");
+}
+
+#[test]
+fn a_pipedrive_deal_is_lost_as_of_the_day_it_was_closed_in_any_language_of_its_status() {
+    let rk = init();
+    let dir = tempfile::tempdir().unwrap();
+    let f = file(
+        dir.path(),
+        "deals.csv",
+        "Deal - ID,Deal - Title,Deal - Organization,Deal - Stage,Deal - Status,Deal - Value,Deal - Currency of Value,Deal - Expected close date,Deal - Lost time,Deal - Lost reason\n801,Alder AS - Fleet,Alder AS,Qualified,Verloren,1000,EUR,2024-06-30,2024-05-01 10:00:00,Kein Budget\n802,Birch AS - Fleet,Birch AS,Qualified,Offen,2000,EUR,2026-12-31,,\n803,Cedar AS - Fleet,Cedar AS,Qualified,Verloren,3000,EUR,2024-06-30,9999-12-31 00:00:00,\n",
+    );
+    let s = import(&rk, &[f.to_string_lossy().into_owned()], &[], 1);
+    assert_eq!(count(&s, "deals", "created"), 2, "{s}");
+    assert_eq!(s["refused"][0]["line"], 4, "{s}");
+    assert_eq!(s["refused"][0]["column"], "Deal - Lost time", "{s}");
+    let alder = deal(&rk, "Alder");
+    assert_eq!(alder["deal"]["status"], "lost", "{alder}");
+    assert_eq!(
+        alder["deal"]["loss"]["at"], "2024-05-01T00:00:00Z",
+        "{alder}"
+    );
+    assert_eq!(deal(&rk, "Birch")["deal"]["status"], "open");
+}
+
+#[test]
+fn a_hubspot_lost_update_names_the_pipeline_its_deal_is_in() {
+    let rk = init();
+    import(&rk, &hubspot(), &[], 0);
+    // O'Connor's deal is in the Renewals pipeline, not the default one.
+    close_lost(&rk, "O’Connor", "timing", None);
+    let dir = tempfile::tempdir().unwrap();
+    export(&rk, "hubspot", dir.path());
+    let (header, rows) = read_csv(
+        &dir.path()
+            .join("rekindle-hubspot-deal-updates-2025-03-05.csv"),
+    );
+    assert_eq!(
+        header,
+        ["Record ID", "Pipeline", "Deal Stage", "Closed Lost Reason"]
+    );
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!(rows[0][0], "18741203347");
+    assert_eq!(rows[0][1], "Renewals");
+}
+
+#[test]
+fn a_localized_export_whose_id_header_every_object_shares_is_read_as_the_object_its_columns_fit() {
+    let rk = init();
+    let dir = tempfile::tempdir().unwrap();
+    let companies = file(
+        dir.path(),
+        "empresas.csv",
+        "ID del registro,Nombre de la empresa\n501,Fjordline Cargo AS\n",
+    );
+    let contacts = file(
+        dir.path(),
+        "contactos.csv",
+        "ID del registro,Nombre,Apellidos,Correo,ID de empresa\n601,Ingrid,Haugen,ingrid@fjordline.example,501\n",
+    );
+    let deals = file(
+        dir.path(),
+        "negocios.csv",
+        "ID del registro,Nombre del negocio,Etapa del negocio,Importe,ID de empresa\n701,Fjordline - Flota,Contrato,1000,501\n",
+    );
+    let mapping = file(
+        dir.path(),
+        "es.toml",
+        "crm = \"hubspot\"\n[stages]\nContrato = \"negotiation\"\n[columns.companies]\nid = \"ID del registro\"\nname = \"Nombre de la empresa\"\n[columns.contacts]\nid = \"ID del registro\"\nfirst_name = \"Nombre\"\nlast_name = \"Apellidos\"\nemail = \"Correo\"\ncompany_id = \"ID de empresa\"\n[columns.deals]\nid = \"ID del registro\"\ntitle = \"Nombre del negocio\"\nstage = \"Etapa del negocio\"\namount = \"Importe\"\ncompany_id = \"ID de empresa\"\n",
+    );
+    let s = import(
+        &rk,
+        &[
+            deals.to_string_lossy().into_owned(),
+            contacts.to_string_lossy().into_owned(),
+            companies.to_string_lossy().into_owned(),
+        ],
+        &["--mapping", mapping.to_str().unwrap()],
+        0,
+    );
+    assert_eq!(count(&s, "companies", "created"), 1, "{s}");
+    assert_eq!(count(&s, "contacts", "created"), 1, "{s}");
+    assert_eq!(count(&s, "deals", "created"), 1, "{s}");
+    let d = deal(&rk, "Fjordline");
+    assert_eq!(d["deal"]["account"]["name"], "Fjordline Cargo AS", "{d}");
+    assert_eq!(d["contacts"][0]["name"], "Ingrid Haugen", "{d}");
+}
+
+#[test]
+fn a_person_here_already_is_not_renamed_without_saying_so_nor_made_of_two() {
+    let rk = init();
+    let dir = tempfile::tempdir().unwrap();
+    let first = file(
+        dir.path(),
+        "first.csv",
+        "Record ID,First Name,Last Name,Email,Job Title,Associated Company\n501,Dora,Case,dora@alder.example,CFO,Alder AS\n502,Carl,Same,carl@birch.example,,Birch AS\n",
+    );
+    import(&rk, &[first.to_string_lossy().into_owned()], &[], 0);
+    // Pipedrive's person 74 has both their addresses: one record cannot be two people.
+    let persons = file(
+        dir.path(),
+        "persons.csv",
+        "Person - ID,Person - Name,Person - Email - Work,Person - Email - Home,Person - Organization\n74,Mixed Person,dora@alder.example,carl@birch.example,Alder AS\n75,Dora C.,dora@alder.example,,Alder AS\n",
+    );
+    let s = import(&rk, &[persons.to_string_lossy().into_owned()], &[], 1);
+    assert_eq!(s["refused"][0]["line"], 2, "{s}");
+    let why = s["refused"][0]["reason"].as_str().unwrap();
+    assert!(
+        why.contains("Dora Case") && why.contains("Carl Same"),
+        "{why}"
+    );
+    // Person 75 is Dora by her address, named otherwise: her name here stays, and it is said.
+    assert_eq!(count(&s, "contacts", "conflicts"), 1, "{s}");
+    let conflict = &s["conflicts"][0]["fields"][0];
+    assert_eq!(conflict["field"], "name", "{s}");
+    assert_eq!(conflict["kept"], "local", "{s}");
+    let dora = partial_count(
+        &rk.db,
+        "SELECT count(*) FROM contacts WHERE name = 'Dora Case' AND title = 'CFO'",
+    );
+    assert_eq!(dora, 1);
+    // Until settled, it is said again; `--prefer crm` takes the CRM's name.
+    let s = import(&rk, &[persons.to_string_lossy().into_owned()], &[], 1);
+    assert_eq!(count(&s, "contacts", "conflicts"), 1, "{s}");
+    import(
+        &rk,
+        &[persons.to_string_lossy().into_owned()],
+        &["--prefer", "crm"],
+        1,
+    );
+    let renamed = partial_count(
+        &rk.db,
+        "SELECT count(*) FROM contacts WHERE name = 'Dora C.'",
+    );
+    assert_eq!(renamed, 1);
 }
 
 #[test]
@@ -1058,11 +1217,15 @@ fn hubspot_gets_tasks_notes_and_lost_deals_in_its_import_columns_once() {
         &dir.path()
             .join("rekindle-hubspot-deal-updates-2025-03-05.csv"),
     );
-    assert_eq!(header, ["Record ID", "Deal Stage", "Closed Lost Reason"]);
+    assert_eq!(
+        header,
+        ["Record ID", "Pipeline", "Deal Stage", "Closed Lost Reason"]
+    );
     assert_eq!(
         rows,
         vec![vec![
             "18741203345".to_string(),
+            "Sales Pipeline".into(),
             "Closed Lost".into(),
             "Unresponsive".into()
         ]]
@@ -1102,7 +1265,7 @@ fn a_deal_the_crm_deleted_later_stays_here_but_nothing_is_exported_for_it_until_
     let s = import(&rk, &[deleted.to_string_lossy().into_owned()], &[], 0);
     let warned = s["warnings"].as_array().unwrap().iter().any(|w| {
         let w = w.as_str().unwrap();
-        w.contains("1 deals brought in before was deleted in salesforce")
+        w.contains("1 deal brought in before was deleted in salesforce")
             && w.contains("006Hs00000K2xQaIAJ")
     });
     assert!(warned, "{s}");
@@ -1127,6 +1290,12 @@ fn a_deal_the_crm_deleted_later_stays_here_but_nothing_is_exported_for_it_until_
     // Restored in the CRM: the next export has it again, and it is linked as before.
     let s = import(&rk, &files, &[], 0);
     assert_eq!(count(&s, "deals", "created"), 0, "{s}");
+    let said = s["warnings"].as_array().unwrap().iter().any(|w| {
+        w.as_str()
+            .unwrap()
+            .contains("1 deal an earlier export marked deleted is here again (line 2)")
+    });
+    assert!(said, "{s}");
     let shown = rk.run(&["--now", AT, "show", &northwind]);
     let shown = String::from_utf8_lossy(&shown.stdout);
     assert!(
@@ -1692,6 +1861,7 @@ fn an_export_gives_lost_reasons_and_stages_in_the_crms_own_values_and_keeps_the_
         rows,
         vec![vec![
             "18741203345".to_string(),
+            "Sales Pipeline".into(),
             "Cerrado perdido".into(),
             "Sin respuesta".into()
         ]]

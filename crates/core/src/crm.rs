@@ -27,6 +27,12 @@ pub struct CrmDeal {
     pub status: DealStatus,
     pub amount: Option<Money>,
     pub close_date: Option<Date>,
+    /// The day a closed deal was closed, when the export has it apart from `close_date`
+    /// (Pipedrive's "Deal closed on"); a lost deal is lost as of it.
+    pub closed_on: Option<Date>,
+    /// The CRM's pipeline the deal is in, as written (HubSpot "Renewals"): kept with the
+    /// CRM's record, so what is given back names it.
+    pub pipeline: Option<String>,
     pub owner: Option<String>,
     pub created: Option<Timestamp>,
     pub stage_entered: Option<Timestamp>,
@@ -36,12 +42,13 @@ pub struct CrmDeal {
     /// What the CRM says of the deal's activity: when anything was last logged on it
     /// (Salesforce `LastActivityDate`, HubSpot "Last Activity Date"), when the rep last
     /// reached out (HubSpot "Last Contacted", Pipedrive "Last email sent") and when the next
-    /// planned activity is due ("Next Activity Date"). Kept with the CRM's record and shown
-    /// with the deal; never made into touches or a next step: they say that someone logged
-    /// something, not what the prospect did or agreed to.
-    pub last_activity: Option<Timestamp>,
-    pub last_contacted: Option<Timestamp>,
-    pub next_activity: Option<Timestamp>,
+    /// planned activity is due ("Next Activity Date"), each the day the export writes (in the
+    /// CRM's own time zone). Kept with the CRM's record and shown with the deal; never made
+    /// into touches or a next step: they say that someone logged something, not what the
+    /// prospect did or agreed to.
+    pub last_activity: Option<Date>,
+    pub last_contacted: Option<Date>,
+    pub next_activity: Option<Date>,
     pub company_id: Option<String>,
     pub company_name: Option<String>,
     pub contact_ids: Vec<String>,

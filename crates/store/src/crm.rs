@@ -66,23 +66,26 @@ struct DealFields {
     lost_reason: Option<String>,
     lost_note: Option<String>,
     next_step: Option<String>,
-    /// The CRM's activity dates (`CrmDeal::last_activity`...), RFC 3339: kept with the link
-    /// and shown, never merged into the deal (the deal's own row has none).
+    /// The CRM's activity days (`CrmDeal::last_activity`...), `YYYY-MM-DD`: kept with the
+    /// link and shown, never merged into the deal (the deal's own row has none).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     last_activity: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     last_contacted: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     next_activity: Option<String>,
+    /// The CRM's pipeline the deal is in (`CrmDeal::pipeline`), kept with the link only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pipeline: Option<String>,
     /// The deal's account was named from its title: the export named no company, and none
     /// of its contacts had been brought in. A later import that can name it moves the deal.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     guessed_account: bool,
 }
 
-/// A CRM's activity date as the link keeps it.
-fn rfc3339(at: Option<Timestamp>) -> Option<String> {
-    at.map(|t| t.to_string())
+/// A CRM's activity day as the link keeps it (`2025-02-18`).
+fn day_text(day: Option<jiff::civil::Date>) -> Option<String> {
+    day.map(|d| d.to_string())
 }
 
 impl DealFields {
@@ -102,6 +105,7 @@ impl DealFields {
             last_activity: None,
             last_contacted: None,
             next_activity: None,
+            pipeline: None,
             guessed_account: false,
         })
     }
@@ -154,6 +158,8 @@ pub struct CrmImport {
     deleted_links: bool,
     /// Deals whose account is still named from their title (`guessed_accounts`).
     guessed_accounts: u64,
+    /// Records the CRM had marked deleted that this import found again (`restored`).
+    restored: u64,
 }
 
 impl Store {
@@ -194,6 +200,7 @@ impl Store {
             changed: false,
             deleted_links,
             guessed_accounts: 0,
+            restored: 0,
         })
     }
 }
@@ -335,12 +342,14 @@ impl CrmImport {
             && let Some((object, external)) = present
             && !matches!(done, Upsert::Refused(_))
         {
-            self.conn()
+            let found = self
+                .conn()
                 .prepare_cached(
                     "UPDATE crm_links SET deleted_at = NULL
                      WHERE crm = $1 AND object = $2 AND external_id = $3 AND deleted_at IS NOT NULL",
                 )?
                 .execute(params![self.crm, object, external])?;
+            self.restored += found as u64;
         }
         self.changed |= matches!(
             done,
@@ -359,6 +368,12 @@ impl CrmImport {
     /// one with each such deal, new or brought in again).
     pub fn guessed_accounts(&self) -> u64 {
         self.guessed_accounts
+    }
+
+    /// How many records so far were found again after an earlier export marked them
+    /// deleted: their links are as before, and exports include them again.
+    pub fn restored(&self) -> u64 {
+        self.restored
     }
 
     /// How many transactions this import has committed: when it grows, every record brought
@@ -487,39 +502,71 @@ impl CrmImport {
                 local,
             ),
             None => match self.contact_by_address(&c.emails)? {
+                Err(why) => return refused(why),
                 // Another of this CRM's people has the address: two people, one address.
                 // Merging them would make one of them the other; the rep says who is who.
-                Some((_, local, Some((other, address)))) => {
+                Ok(Some((_, local, Some((other, address))))) => {
                     return refused(format!(
                         "{address} is already the address of {} (id {other} in this export): two people with one address are not merged; give each their own address",
                         local.name
                     ));
                 }
-                Some((id, local, None)) => (id, None, local),
-                None => return self.new_contact(c, &incoming),
+                Ok(Some((id, local, None))) => (id, None, local),
+                Ok(None) => return self.new_contact(c, &incoming),
             },
         };
+        // A person here already (captured from mail, added by hand, or from another CRM)
+        // whom the CRM's record names otherwise: their name here stays unless the CRM is
+        // preferred, and the difference is reported; a title they had none of is taken.
+        let adopted = before.is_none();
         let mut result = now_local.clone();
         // As for a deal: a conflict the rep's side kept stays open.
         let mut seen = incoming.clone();
         let mut settled = Settled::new(self.prefer);
         let b = before.as_ref();
-        settled.field(
-            "name",
+        let take = self.prefer == Prefer::Crm;
+        let name = match merge(
             b.map(|b| &b.name),
             &now_local.name,
             &incoming.name,
+            self.prefer,
+        ) {
+            FieldMerge::Take if adopted => FieldMerge::Conflict { take },
+            other => other,
+        };
+        settled.apply(
+            "name",
+            name,
+            (b.map(|b| &b.name), &now_local.name, &incoming.name),
             &mut result.name,
             &mut seen.name,
         );
-        settled.field(
-            "title",
+        let title = match merge(
             b.map(|b| &b.title),
             &now_local.title,
             &incoming.title,
+            self.prefer,
+        ) {
+            FieldMerge::Take if adopted && now_local.title.is_some() => {
+                FieldMerge::Conflict { take }
+            }
+            other => other,
+        };
+        settled.apply(
+            "title",
+            title,
+            (b.map(|b| &b.title), &now_local.title, &incoming.title),
             &mut result.title,
             &mut seen.title,
         );
+        // A difference found on adoption that the rep's side kept stays open, as any conflict
+        // does: what is kept as last imported is neither side's value.
+        if adopted && result.name != incoming.name {
+            seen.name = String::new();
+        }
+        if adopted && result.title != incoming.title && now_local.title.is_some() {
+            seen.title = None;
+        }
         if result != now_local {
             self.conn()
                 .prepare_cached("UPDATE contacts SET name = $1, title = $2 WHERE id = $3")?
@@ -544,12 +591,19 @@ impl CrmImport {
 
     /// The contact who has the first of `emails` someone has, with their fields now, and,
     /// when one of this CRM's records is already theirs, that record's id with the address.
-    fn contact_by_address(&self, emails: &[String]) -> Result<Option<ByAddress>> {
+    ///
+    /// Errors: `Ok(Err(why))` when the addresses belong to two different people here (one
+    /// record cannot be both); the store's.
+    fn contact_by_address(
+        &self,
+        emails: &[String],
+    ) -> Result<std::result::Result<Option<ByAddress>, String>> {
+        let mut found: Option<(ByAddress, String)> = None;
         for e in emails {
             let address = e.to_lowercase();
             // In the columns of `LINKED_CONTACT`: no values as imported; `$1` first (SQLite
             // numbers `$` parameters in the order they appear).
-            let found = self
+            let one: Option<ByAddress> = self
                 .conn()
                 .prepare_cached(
                     "SELECT c.id, NULL, c.name, c.title,
@@ -565,11 +619,18 @@ impl CrmImport {
                     ))
                 })
                 .optional()?;
-            if found.is_some() {
-                return Ok(found);
+            match (&found, one) {
+                (None, Some(one)) => found = Some((one, address)),
+                (Some((first, first_address)), Some(one)) if one.0 != first.0 => {
+                    return Ok(Err(format!(
+                        "its addresses belong to two people here: {first_address} to {} and {address} to {}; one record cannot be both",
+                        first.1.name, one.1.name
+                    )));
+                }
+                _ => {}
             }
         }
-        Ok(None)
+        Ok(Ok(found.map(|(one, _)| one)))
     }
 
     /// A contact no one has: created at their company's account, or refused without one.
@@ -644,7 +705,7 @@ impl CrmImport {
             Ok(stage) => stage,
             Err(why) => return refused(why),
         };
-        let lost_at = match d.close_date {
+        let lost_at = match d.closed_on.or(d.close_date) {
             Some(day) if rekindle_core::time::start_of_day(day) <= self.now => {
                 rekindle_core::time::start_of_day(day)
             }
@@ -670,9 +731,10 @@ impl CrmImport {
                     lost_reason: lost_reason(d),
                     lost_note: lost_note(d),
                     next_step: d.next_step.clone().or_else(|| local.next_step.clone()),
-                    last_activity: rfc3339(d.last_activity),
-                    last_contacted: rfc3339(d.last_contacted),
-                    next_activity: rfc3339(d.next_activity),
+                    last_activity: day_text(d.last_activity),
+                    last_contacted: day_text(d.last_contacted),
+                    next_activity: day_text(d.next_activity),
+                    pipeline: d.pipeline.clone(),
                     guessed_account: false,
                 };
                 let mut result = local.clone();
@@ -880,9 +942,10 @@ impl CrmImport {
             lost_reason: lost_reason(d),
             lost_note: lost_note(d),
             next_step: d.next_step.clone(),
-            last_activity: rfc3339(d.last_activity),
-            last_contacted: rfc3339(d.last_contacted),
-            next_activity: rfc3339(d.next_activity),
+            last_activity: day_text(d.last_activity),
+            last_contacted: day_text(d.last_contacted),
+            next_activity: day_text(d.next_activity),
+            pipeline: d.pipeline.clone(),
             guessed_account: guessed,
         };
         let id: i64 = self.conn().prepare_cached(INSERT_DEAL)?.query_row(
@@ -1046,7 +1109,10 @@ impl CrmImport {
                 "INSERT INTO facts (deal_id, kind, text, source, said_at) SELECT $1, $2, $3, $4, $5
                  WHERE NOT EXISTS (SELECT 1 FROM facts WHERE deal_id = $1 AND kind = $2 AND text = $3)",
             )?;
-            let said_at = d.last_activity.unwrap_or(self.now).as_second();
+            let said_at = d
+                .last_activity
+                .map_or(self.now, rekindle_core::time::start_of_day)
+                .as_second();
             for (kind, text, column) in &d.facts {
                 statement.execute(params![
                     deal,
@@ -1358,16 +1424,16 @@ pub struct CrmLink {
 }
 
 /// A deal's record in a CRM: which CRM, its id there, when an import last changed what is
-/// kept of it, and the CRM's activity dates as of the latest import (UTC;
-/// `CrmDeal::last_activity` says what each means).
+/// kept of it (UTC), and the CRM's activity days as of the latest import, as the export
+/// wrote them (`CrmDeal::last_activity` says what each means).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct CrmDealLink {
     pub crm: String,
     pub id: String,
     pub imported_at: Timestamp,
-    pub last_activity: Option<Timestamp>,
-    pub last_contacted: Option<Timestamp>,
-    pub next_activity: Option<Timestamp>,
+    pub last_activity: Option<jiff::civil::Date>,
+    pub last_contacted: Option<jiff::civil::Date>,
+    pub next_activity: Option<jiff::civil::Date>,
     /// When an import found the record deleted in the CRM (nothing is exported for it since).
     pub deleted_at: Option<Timestamp>,
 }
@@ -1412,7 +1478,16 @@ impl Store {
             .map(|r| {
                 let imported: String = r.try_get(2)?;
                 let fields: DealFields = serde_json::from_str(&imported).unwrap_or_default();
-                let at = |t: Option<String>| t.and_then(|t| t.parse::<Timestamp>().ok());
+                // A day; a link written with a moment keeps that moment's day.
+                let at = |t: Option<String>| {
+                    t.and_then(|t| {
+                        t.parse::<jiff::civil::Date>().ok().or_else(|| {
+                            t.parse::<Timestamp>()
+                                .ok()
+                                .map(rekindle_core::time::date_of)
+                        })
+                    })
+                };
                 Ok(CrmDealLink {
                     crm: r.try_get(0)?,
                     id: r.try_get(1)?,

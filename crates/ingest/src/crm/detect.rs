@@ -66,6 +66,21 @@ pub enum Object {
 }
 
 impl Object {
+    /// `n` records of the object in words: `1 deal`, `3 deals`.
+    pub fn count(self, n: usize) -> String {
+        let one = match self {
+            Object::Deals => "deal",
+            Object::Contacts => "contact",
+            Object::Companies => "company",
+            Object::Activities => "activity",
+        };
+        if n == 1 {
+            format!("1 {one}")
+        } else {
+            format!("{n} {}", self.as_str())
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Object::Deals => "deals",

@@ -33,6 +33,12 @@ pub enum Field {
     Amount,
     Currency,
     CloseDate,
+    /// The day a closed deal was closed, where the export has it apart from the expected
+    /// close date (Pipedrive's "Deal closed on", "Lost time", "Won time").
+    ClosedOn,
+    /// The CRM's pipeline the deal is in (HubSpot "Pipeline", Pipedrive "Deal - Pipeline"):
+    /// kept, so a deal update goes back to the same pipeline.
+    Pipeline,
     Owner,
     Created,
     StageEntered,
@@ -85,6 +91,8 @@ impl Field {
             Amount => "amount",
             Currency => "currency",
             CloseDate => "close_date",
+            ClosedOn => "closed_on",
+            Pipeline => "pipeline",
             Owner => "owner",
             Created => "created",
             StageEntered => "stage_entered",
@@ -276,6 +284,13 @@ pub fn standard_headers(crm: Crm, object: Object, field: Field) -> &'static [&'s
         (Crm::Pipedrive, Deals, LostReason) => &["Deal - Lost reason"],
         (Crm::Pipedrive, Deals, LastActivity) => &["Deal - Last activity date"],
         (Crm::Pipedrive, Deals, LastContacted) => &["Deal - Last email sent"],
+        (Crm::HubSpot, Deals, Pipeline) => &["Pipeline"],
+        (Crm::Pipedrive, Deals, Pipeline) => &["Deal - Pipeline"],
+        (Crm::Pipedrive, Deals, ClosedOn) => &[
+            "Deal - Deal closed on",
+            "Deal - Lost time",
+            "Deal - Won time",
+        ],
         (Crm::Pipedrive, Deals, NextActivity) => &["Deal - Next activity date"],
         (Crm::Pipedrive, Deals, CompanyId) => &["Deal - Organization ID"],
         (Crm::Pipedrive, Deals, CompanyName) => &["Deal - Organization"],
@@ -333,6 +348,8 @@ pub fn fields(object: Object) -> &'static [Field] {
             Amount,
             Currency,
             CloseDate,
+            ClosedOn,
+            Pipeline,
             Owner,
             Created,
             StageEntered,
@@ -1034,7 +1051,7 @@ impl RowReader<'_> {
         let deleted_status = self.columns.object == Object::Deals
             && self
                 .text(row, Field::Status)
-                .is_some_and(|s| s.eq_ignore_ascii_case("deleted"));
+                .is_some_and(|s| values::deal_status(&s) == Some("deleted"));
         if deleted_status || self.flag(row, Field::Deleted)? == Some(true) {
             return Ok(Reading::LeftOut { id, why: DELETED });
         }
@@ -1071,7 +1088,9 @@ impl RowReader<'_> {
         let mapped = crm_stage.as_deref().map(|s| (s, self.settings.stage(s)));
         // Closed from the status column (Pipedrive), the flags (Salesforce, HubSpot), or the
         // stage mapped to won/lost.
-        let status_text = self.text(row, Field::Status).map(|s| s.to_lowercase());
+        let status_text = self
+            .text(row, Field::Status)
+            .map(|s| values::deal_status(&s).map_or_else(|| s.to_lowercase(), str::to_string));
         let is_closed = self.flag(row, Field::IsClosed)?;
         let is_won = self.flag(row, Field::IsWon)?;
         let status = match (
@@ -1089,7 +1108,7 @@ impl RowReader<'_> {
                 return Err(self.reject(
                     row,
                     Some(Field::Status),
-                    format!("{other:?} is not open, won or lost"),
+                    format!("{other:?} is not open, won or lost (in English, German, French, Spanish, Portuguese or Italian)"),
                 ));
             }
         };
@@ -1159,6 +1178,8 @@ impl RowReader<'_> {
             status,
             amount,
             close_date: self.when(row, Field::CloseDate)?.map(When::day),
+            closed_on: self.when(row, Field::ClosedOn)?.map(When::day),
+            pipeline: self.text(row, Field::Pipeline),
             owner: self
                 .text(row, Field::Owner)
                 .map(|o| self.settings.owner(&o)),
@@ -1166,9 +1187,9 @@ impl RowReader<'_> {
             stage_entered: self.instant(row, Field::StageEntered)?,
             lost,
             next_step: self.text(row, Field::NextStep),
-            last_activity: self.instant(row, Field::LastActivity)?,
-            last_contacted: self.instant(row, Field::LastContacted)?,
-            next_activity: self.instant(row, Field::NextActivity)?,
+            last_activity: self.when(row, Field::LastActivity)?.map(When::day),
+            last_contacted: self.when(row, Field::LastContacted)?.map(When::day),
+            next_activity: self.when(row, Field::NextActivity)?.map(When::day),
             company_id: self.ids(row, Field::CompanyId).into_iter().next(),
             company_name: self.text(row, Field::CompanyName),
             contact_ids: self.ids(row, Field::ContactIds),

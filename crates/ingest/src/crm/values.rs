@@ -294,7 +294,7 @@ pub fn amount(
         };
         if contradicts {
             return Err(format!(
-                "{:?} does not read one way: this file's other amounts write {d:?} as the decimal mark; write it as the others are written",
+                "{:?} does not read one way: the decimal mark here is {d:?} (the mapping's decimal_mark, or else the one this file's other amounts write); write it that way",
                 text.trim()
             ));
         }
@@ -347,6 +347,20 @@ fn two_readings(text: &str) -> String {
     )
 }
 
+/// A deal's status as Pipedrive writes it in the language of the user who exported it
+/// (`Open`, `Offen`, `Abierto`...): `open`, `won`, `lost` or `deleted`; `None` for any other
+/// word.
+pub fn deal_status(text: &str) -> Option<&'static str> {
+    match text.trim().to_lowercase().as_str() {
+        "open" | "offen" | "ouvert" | "ouverte" | "abierto" | "aberto" | "aperto" => Some("open"),
+        "won" | "gewonnen" | "gagné" | "gagnée" | "ganado" | "ganho" | "vinto" => Some("won"),
+        "lost" | "verloren" | "perdu" | "perdue" | "perdido" | "perso" => Some("lost"),
+        "deleted" | "gelöscht" | "supprimé" | "supprimée" | "eliminado" | "excluído"
+        | "eliminato" => Some("deleted"),
+        _ => None,
+    }
+}
+
 /// A yes/no cell; empty is no (Salesforce writes an empty cell for false).
 ///
 /// Errors: a value that is neither.
@@ -370,7 +384,8 @@ pub fn flag(text: &str) -> Result<bool, String> {
 /// written with those (help.salesforce.com 000004383).
 ///
 /// Errors: not 15 or 18 letters and digits; an 18-character id whose last three characters
-/// are not a case code, or mark a digit as a capital.
+/// are not a case code, mark a digit as a capital, or contradict the case its letters are
+/// written in (when they are in mixed case).
 pub fn salesforce_id(text: &str) -> Result<String, String> {
     let t = text.trim();
     if !t.bytes().all(|b| b.is_ascii_alphanumeric()) || !(t.len() == 15 || t.len() == 18) {
@@ -400,6 +415,15 @@ pub fn salesforce_id(text: &str) -> Result<String, String> {
                     c.to_ascii_lowercase()
                 } as char);
             }
+        }
+        // A body in mixed case is the id as written: its case code must say the same.
+        let body = &t[..15];
+        let mixed = body.bytes().any(|b| b.is_ascii_uppercase())
+            && body.bytes().any(|b| b.is_ascii_lowercase());
+        if mixed && body != id {
+            return Err(format!(
+                "{t:?} is not a Salesforce id: the case of its letters and its case code disagree"
+            ));
         }
         let code = suffix(&id);
         return Ok(id + &code);
@@ -581,6 +605,11 @@ mod tests {
         assert_eq!(amount("£1,250", None, usd, None).unwrap().cents, 125_000);
         assert_eq!(amount("48000", None, usd, None).unwrap().cents, 4_800_000);
         assert_eq!(amount("12.5", None, usd, None).unwrap().cents, 1_250);
+        assert_eq!(deal_status("Verloren"), Some("lost"));
+        assert_eq!(deal_status(" Offen "), Some("open"));
+        assert_eq!(deal_status("Ganado"), Some("won"));
+        assert_eq!(deal_status("Gelöscht"), Some("deleted"));
+        assert_eq!(deal_status("pending"), None);
         assert_eq!(flag("TRUE"), Ok(true));
         assert_eq!(flag(""), Ok(false));
         assert_eq!(flag("Not done"), Ok(false));
@@ -609,6 +638,12 @@ mod tests {
             "001A0000006Vm9rIAC"
         );
         assert!(salesforce_id("001A0000006Vm9").is_err());
+        // Letters in mixed case that the case code contradicts.
+        assert!(
+            salesforce_id("001A0000006vm9rIAC")
+                .unwrap_err()
+                .contains("disagree")
+        );
         // A case code that is no code, or marks a digit as a capital.
         assert!(salesforce_id("001A0000006Vm9r!AC").is_err());
         assert!(

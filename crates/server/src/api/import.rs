@@ -166,7 +166,16 @@ impl PartialSchema for CrmImport {
                         .additional_properties(Some(counts))
                         .into(),
                 ),
-                ("refused", list(refused, "Every row not brought in")),
+                ("refused", list(refused, "The rows not brought in, the first 10,000")),
+                ("refused_total", count("Every row not brought in, listed or not")),
+                (
+                    "refused_reasons",
+                    ObjectBuilder::new()
+                        .schema_type(Type::Object)
+                        .description(Some("Rows not brought in, counted by reason (up to 1,000 reasons; the rest under `other reasons`)"))
+                        .additional_properties(Some(count("Rows refused for this reason")))
+                        .into(),
+                ),
                 (
                     "left_out",
                     ObjectBuilder::new()

@@ -20,13 +20,13 @@ pub const MAX_MAPPING: usize = 1024 * 1024;
 /// How the Import page names what a summary points back at.
 pub const PAGE_WORDING: Wording<'static> = Wording {
     strict: "Strict",
-    every_refused: "POST /api/v1/imports answers with every one",
+    every_refused: "POST /api/v1/imports answers with the first 10,000, all counted by reason",
 };
 
 /// How the API's summary names what it points back at.
 pub const API_WORDING: Wording<'static> = Wording {
     strict: "strict",
-    every_refused: "summary.refused lists every one",
+    every_refused: "summary.refused lists the first 10,000; summary.refused_reasons counts them all",
 };
 
 /// A CRM export's options, as `rekindle import crm` takes them.
