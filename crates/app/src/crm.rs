@@ -21,7 +21,9 @@ use crate::{AppError, Caller};
 use jiff::Timestamp;
 use rekindle_core::crm::{CrmRecord, Prefer};
 use rekindle_ingest::IngestError;
-use rekindle_ingest::crm::map::{self, Columns, Field, Mapping, Reading, RowReader, Settings};
+use rekindle_ingest::crm::map::{
+    self, Columns, Field, Mapping, MappingFormat, Reading, RowReader, Settings,
+};
 use rekindle_ingest::crm::values::{self, DateOrder};
 use rekindle_ingest::crm::{Crm, Object, archive::Export, detect};
 use rekindle_store::{Conflict, CrmImport, CrmTransactions, Store, Upsert};
@@ -811,8 +813,8 @@ fn salesforce_user_id(owner: &str) -> bool {
 
 /// The mapping file a CRM's exports start from: its default pipeline's stages and every
 /// standard header, as TOML for the user to edit.
-pub fn default_mapping(crm: Crm) -> String {
-    Mapping::defaults(crm).to_toml()
+pub fn default_mapping(crm: Crm, format: MappingFormat) -> String {
+    Mapping::defaults(crm).to_text(format)
 }
 
 #[cfg(test)]

@@ -136,8 +136,14 @@ pub async fn crm(g: &Global, a: crate::args::CrmImportArgs) -> Result<ExitCode> 
         if out.exists() {
             anyhow::bail!("{} exists already: name a new file", out.display());
         }
-        std::fs::write(out, crm_import::default_mapping(crm))
-            .map_err(|e| anyhow::anyhow!("writing {}: {e}", out.display()))?;
+        std::fs::write(
+            out,
+            crm_import::default_mapping(
+                crm,
+                rekindle_ingest::crm::map::MappingFormat::of(&out.to_string_lossy()),
+            ),
+        )
+        .map_err(|e| anyhow::anyhow!("writing {}: {e}", out.display()))?;
         report(
             g,
             &serde_json::json!({ "mapping": out, "crm": crm.as_str() }),
@@ -160,7 +166,11 @@ pub async fn crm(g: &Global, a: crate::args::CrmImportArgs) -> Result<ExitCode> 
         Some(path) => {
             let text =
                 crate::files::read_text_file(path, "the mapping file", 1024 * 1024, "1 MiB")?;
-            Mapping::parse(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?
+            Mapping::parse_as(
+                &text,
+                rekindle_ingest::crm::map::MappingFormat::of(&path.to_string_lossy()),
+            )
+            .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?
         }
         None => Mapping::default(),
     };
@@ -223,8 +233,11 @@ pub async fn crm_export(g: &Global, a: crate::args::CrmExportArgs) -> Result<Exi
         Some(path) => {
             let text =
                 crate::files::read_text_file(path, "the mapping file", 1024 * 1024, "1 MiB")?;
-            rekindle_ingest::crm::map::Mapping::parse(&text)
-                .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?
+            rekindle_ingest::crm::map::Mapping::parse_as(
+                &text,
+                rekindle_ingest::crm::map::MappingFormat::of(&path.to_string_lossy()),
+            )
+            .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?
         }
         None => rekindle_ingest::crm::map::Mapping::default(),
     };

@@ -735,20 +735,30 @@ fn the_mapping_init_mapping_writes_imports_each_crms_exports_unedited() {
         ("salesforce", vec![fixture("Opportunity.csv")]),
         ("pipedrive", vec![fixture("pipedrive-deals-export.csv")]),
     ] {
-        let rk = init();
-        let mapping = dir.path().join(format!("{crm}.toml"));
-        let out = rk.run(&[
-            "import",
-            "crm",
-            "--from",
-            crm,
-            "--init-mapping",
-            mapping.to_str().unwrap(),
-        ]);
-        assert!(out.status.success(), "{crm}");
-        let s = import(&rk, &files, &["--mapping", mapping.to_str().unwrap()], 0);
-        assert!(count(&s, "deals", "created") > 0, "{crm}: {s}");
-        assert_eq!(count(&s, "deals", "refused"), 0, "{crm}: {s}");
+        // In TOML, or in YAML when the file's name says so.
+        for extension in ["toml", "yaml"] {
+            let rk = init();
+            let mapping = dir.path().join(format!("{crm}.{extension}"));
+            let out = rk.run(&[
+                "import",
+                "crm",
+                "--from",
+                crm,
+                "--init-mapping",
+                mapping.to_str().unwrap(),
+            ]);
+            assert!(out.status.success(), "{crm}");
+            let text = std::fs::read_to_string(&mapping).unwrap();
+            let crm_line = if extension == "yaml" {
+                format!("crm: {crm}")
+            } else {
+                format!("crm = \"{crm}\"")
+            };
+            assert!(text.contains(&crm_line), "{text}");
+            let s = import(&rk, &files, &["--mapping", mapping.to_str().unwrap()], 0);
+            assert!(count(&s, "deals", "created") > 0, "{crm}: {s}");
+            assert_eq!(count(&s, "deals", "refused"), 0, "{crm}: {s}");
+        }
     }
     // A header of the user's own that the file lacks is still said.
     let rk = init();

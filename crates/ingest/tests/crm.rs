@@ -598,4 +598,32 @@ amount = "Importe"
             .to_string();
         assert!(e.contains("titel") && e.contains("title"), "{e}");
     }
+
+    #[test]
+    fn a_mapping_reads_the_same_in_yaml_as_in_toml() {
+        use rekindle_ingest::crm::map::MappingFormat;
+        assert_eq!(MappingFormat::of("map.YML"), MappingFormat::Yaml);
+        assert_eq!(MappingFormat::of("map.yaml"), MappingFormat::Yaml);
+        assert_eq!(MappingFormat::of("map.toml"), MappingFormat::Toml);
+        for crm in [Crm::HubSpot, Crm::Salesforce, Crm::Pipedrive] {
+            let yaml = Mapping::defaults(crm).to_text(MappingFormat::Yaml);
+            let back = Mapping::parse_as(&yaml, MappingFormat::Yaml)
+                .unwrap_or_else(|e| panic!("{crm}: {e}\n{yaml}"));
+            let toml = Mapping::parse(&Mapping::defaults(crm).to_toml()).unwrap();
+            assert_eq!(
+                format!("{back:?}"),
+                format!("{toml:?}"),
+                "{crm}: the YAML and TOML defaults differ"
+            );
+        }
+        let written = "crm: hubspot\nstages:\n  Contrato: negotiation\ncolumns:\n  deals:\n    id: ID del registro\n    title: Nombre del negocio\nlost_reasons:\n  Demasiado caro: budget\n";
+        let m = Mapping::parse_as(written, MappingFormat::Yaml).unwrap();
+        assert_eq!(m.stages["Contrato"], "negotiation");
+        assert_eq!(m.columns["deals"]["title"], "Nombre del negocio");
+        Settings::new(Crm::HubSpot, &m, Currency::USD).unwrap();
+        let e = Mapping::parse_as("stagez: 1\n", MappingFormat::Yaml)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("stagez"), "{e}");
+    }
 }

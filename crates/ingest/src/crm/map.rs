@@ -544,12 +544,60 @@ impl Mapping {
         toml::from_str(text).map_err(|e| merr("file", e.to_string()))
     }
 
+    /// Reads a mapping file's text in `format` (the file's name tells: [`MappingFormat::of`]).
+    ///
+    /// Errors: the TOML or YAML error (with its line), or an unknown key.
+    pub fn parse_as(text: &str, format: MappingFormat) -> Result<Mapping, MappingError> {
+        match format {
+            MappingFormat::Toml => Mapping::parse(text),
+            MappingFormat::Yaml => {
+                serde_saphyr::from_str(text).map_err(|e| merr("file", e.to_string()))
+            }
+        }
+    }
+
+    /// The mapping in `format`, with a header saying what each table is for.
+    pub fn to_text(&self, format: MappingFormat) -> String {
+        match format {
+            MappingFormat::Toml => self.to_toml(),
+            MappingFormat::Yaml => {
+                Mapping::with_header(serde_saphyr::to_string(self).unwrap_or_default())
+            }
+        }
+    }
+
     /// The mapping as TOML, with a header saying what each table is for.
     pub fn to_toml(&self) -> String {
-        let body = toml::to_string_pretty(self).unwrap_or_default();
+        Mapping::with_header(toml::to_string_pretty(self).unwrap_or_default())
+    }
+
+    /// `body` under the comment lines that say what each part of a mapping is for (`#`
+    /// starts a comment in TOML and in YAML alike).
+    fn with_header(body: String) -> String {
         format!(
             "# Rekindle mapping for a CRM export: edit it, then run\n#   rekindle import crm FILE... --mapping THIS_FILE\n# stages: CRM stage = Rekindle stage (or \"won\" / \"lost\"); owners: CRM owner = rep;\n# lost_reasons: value = budget|competitor|timing|no_decision|unresponsive|missing_feature|no_value_seen|no_decision_maker|not_a_priority|other;\n# columns.OBJECT: field = header in your export (for another language; a standard header\n#   your file lacks is passed over, any other must be in the file);\n# date_order = \"dmy\" or \"mdy\": how dates like 03/04/2025 read, when the file cannot tell;\n# decimal_mark = \".\" or \",\": how amounts like 12.345 read, when the file cannot tell;\n# facts: custom column = problem|cost|impact|why_now|decision_process|competitor|price|objection|context;\n# features: custom columns listing needed features.\n\n{body}"
         )
+    }
+}
+
+/// The language a mapping file is written in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MappingFormat {
+    /// TOML (`mapping.toml`), the default.
+    Toml,
+    /// YAML 1.2 (`mapping.yaml`, `mapping.yml`), read by `serde-saphyr`.
+    Yaml,
+}
+
+impl MappingFormat {
+    /// The format a file's name says: `.yaml` or `.yml` (any case) is YAML; any other, TOML.
+    pub fn of(name: &str) -> MappingFormat {
+        let lower = name.to_lowercase();
+        if lower.ends_with(".yaml") || lower.ends_with(".yml") {
+            MappingFormat::Yaml
+        } else {
+            MappingFormat::Toml
+        }
     }
 }
 

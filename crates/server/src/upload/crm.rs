@@ -107,8 +107,8 @@ impl CrmOptions {
         };
         let text = std::str::from_utf8(bytes)
             .map_err(|_| invalid("mapping", format!("{name}: not UTF-8 text")))?;
-        self.mapping =
-            Mapping::parse(text).map_err(|e| invalid("mapping", format!("{name}: {e}")))?;
+        self.mapping = Mapping::parse_as(text, rekindle_ingest::crm::map::MappingFormat::of(name))
+            .map_err(|e| invalid("mapping", format!("{name}: {e}")))?;
         Ok(())
     }
 }
