@@ -674,6 +674,33 @@ fn a_person_here_already_is_not_renamed_without_saying_so_nor_made_of_two() {
 }
 
 #[test]
+fn a_spanish_hubspot_export_reads_through_its_yaml_mapping() {
+    let rk = init();
+    let s = import(
+        &rk,
+        &[fixture("hubspot-deals-export-es.csv")],
+        &["--mapping", &fixture("hubspot-es-mapping.yaml")],
+        0,
+    );
+    assert_eq!(count(&s, "deals", "created"), 3, "{s}");
+    let flota = deal(&rk, "Transportes Ibéricos");
+    assert_eq!(flota["deal"]["stage"], "negotiation", "{flota}");
+    assert_eq!(flota["deal"]["amount"]["cents"], 4_800_000);
+    assert_eq!(flota["deal"]["amount"]["currency"], "EUR");
+    assert_eq!(flota["deal"]["expected_close"], "2026-03-28");
+    assert_eq!(flota["deal"]["owner"], "Lucía Ortega");
+    assert_eq!(
+        flota["facts"][0]["text"],
+        "Planifican las rutas a mano cada mañana"
+    );
+    let piloto = deal(&rk, "Cerámicas del Turia");
+    assert_eq!(piloto["deal"]["amount"]["cents"], 1_250_050);
+    let perdido = deal(&rk, "Logística Cantábrica");
+    assert_eq!(perdido["deal"]["status"], "lost", "{perdido}");
+    assert_eq!(perdido["deal"]["loss"]["reason"], "budget", "{perdido}");
+}
+
+#[test]
 fn a_dry_run_and_a_strict_import_with_a_refused_row_change_nothing() {
     let rk = init();
     let before = dump(&rk.db);
