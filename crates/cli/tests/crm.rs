@@ -534,6 +534,12 @@ fn a_deal_imported_before_its_contacts_moves_to_their_company_when_imported_agai
         .map(|c| c["name"].as_str().unwrap())
         .collect();
     assert_eq!(people, ["Eva Berg"]);
+    // The account named from the title, empty now, is gone.
+    let placeholder = partial_count(
+        &rk.db,
+        "SELECT count(*) FROM accounts WHERE name = 'Q1 fleet expansion'",
+    );
+    assert_eq!(placeholder, 0);
     // Once named, it stays: a further import changes nothing.
     let s = import(&rk, &[deals, contacts], &[], 0);
     assert_eq!(count(&s, "deals", "unchanged"), 1, "{s}");

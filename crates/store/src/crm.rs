@@ -845,14 +845,29 @@ impl CrmImport {
                 if b.is_some_and(|b| b.guessed_account) {
                     match self.named_account(d)? {
                         Some(account) => {
-                            let moved = self
+                            let old: i64 = self
                                 .conn()
-                                .prepare_cached(
-                                    "UPDATE deals SET account_id = $1 WHERE id = $2 AND account_id <> $1",
-                                )?
-                                .execute(params![account, id])?;
-                            if moved > 0 {
+                                .prepare_cached("SELECT account_id FROM deals WHERE id = $1")?
+                                .query_row([id], |r| r.get(0))?;
+                            if old != account {
+                                self.conn()
+                                    .prepare_cached(
+                                        "UPDATE deals SET account_id = $1 WHERE id = $2",
+                                    )?
+                                    .execute(params![account, id])?;
                                 settled.taken.push("account");
+                                // The account named from the title goes when nothing else
+                                // is there: no deal, person, event, suggestion or CRM company.
+                                self.conn()
+                                    .prepare_cached(
+                                        "DELETE FROM accounts WHERE id = $1
+                                           AND NOT EXISTS (SELECT 1 FROM deals WHERE account_id = $1)
+                                           AND NOT EXISTS (SELECT 1 FROM contacts WHERE account_id = $1)
+                                           AND NOT EXISTS (SELECT 1 FROM trigger_events WHERE account_id = $1)
+                                           AND NOT EXISTS (SELECT 1 FROM contact_suggestions WHERE account_id = $1)
+                                           AND NOT EXISTS (SELECT 1 FROM crm_links WHERE object = 'companies' AND local_id = $1)",
+                                    )?
+                                    .execute([old])?;
                             }
                         }
                         None => {
