@@ -121,8 +121,20 @@ struct DealUpdate {
 /// the reason; else the reason in words ("No decision").
 #[derive(Clone, Debug)]
 pub struct LostValues {
+    crm: Crm,
     stage: String,
+    /// How many stages of the team's own the mapping maps to `lost` (several: one per
+    /// pipeline, and which is whose the mapping's `lost_stages` says).
+    own_lost: Vec<String>,
+    /// A pipeline -> its closed-lost stage (the mapping's `lost_stages`).
+    by_pipeline: Vec<(String, String)>,
     reasons: Vec<(LostReason, String)>,
+}
+
+/// HubSpot's default pipeline, by its label and its internal name.
+fn default_pipeline(name: &str) -> bool {
+    let name = name.trim();
+    name.eq_ignore_ascii_case("Sales Pipeline") || name.eq_ignore_ascii_case("default")
 }
 
 impl LostValues {
@@ -155,12 +167,57 @@ impl LostValues {
         for (value, reason) in &mapping.lost_reasons {
             reasons.push((LostReason::parse(reason)?, value.trim().to_string()));
         }
-        Ok(LostValues { stage, reasons })
+        Ok(LostValues {
+            crm,
+            stage,
+            own_lost: lost
+                .iter()
+                .filter(|s| !is_default(s))
+                .map(|s| s.trim().to_string())
+                .collect(),
+            by_pipeline: mapping
+                .lost_stages
+                .iter()
+                .map(|(p, s)| (p.trim().to_string(), s.trim().to_string()))
+                .collect(),
+            reasons,
+        })
     }
 
-    /// The CRM's closed-lost stage.
-    pub fn stage(&self) -> &str {
-        &self.stage
+    /// The CRM's closed-lost stage for a deal in `pipeline` (as imported, when the export had
+    /// it): the mapping's `lost_stages` for that pipeline; else, in HubSpot's default pipeline
+    /// (or one not known) or in a CRM whose stages are not per pipeline, the one lost stage
+    /// ([`LostValues`] says which; Pipedrive closes by status, section 3.4).
+    ///
+    /// Errors, for HubSpot, whose pipelines each have stages of their own (a stage of another
+    /// pipeline is refused, or moves the deal): a deal in another pipeline that `lost_stages`
+    /// does not name; several stages of the team's own mapped to `lost` and none said to be
+    /// this pipeline's.
+    pub fn stage_for(&self, pipeline: Option<&str>) -> Result<String, String> {
+        if let Some(p) = pipeline
+            && let Some((_, stage)) = self
+                .by_pipeline
+                .iter()
+                .find(|(name, _)| name.eq_ignore_ascii_case(p.trim()))
+        {
+            return Ok(stage.clone());
+        }
+        let other_pipeline =
+            self.crm == Crm::HubSpot && pipeline.is_some_and(|p| !default_pipeline(p));
+        if other_pipeline {
+            return Err(format!(
+                "it is in the pipeline {:?}, whose closed-lost stage the mapping does not name: add it under lost_stages (`\"{}\" = \"its lost stage\"`) and export again",
+                pipeline.unwrap_or_default(),
+                pipeline.unwrap_or_default()
+            ));
+        }
+        if self.crm == Crm::HubSpot && self.own_lost.len() > 1 {
+            return Err(format!(
+                "the mapping maps several stages to lost ({}): say which is this pipeline's under lost_stages and export again",
+                self.own_lost.join(", ")
+            ));
+        }
+        Ok(self.stage.clone())
     }
 
     /// The CRM value for `reason`: `imported` (the CRM's text as last imported) when given,
@@ -394,6 +451,18 @@ pub async fn export(
                 out.skipped.push(format!("the lost update of {}", d.title));
                 continue;
             }
+            let pipeline = imported["pipeline"]
+                .as_str()
+                .filter(|p| !p.trim().is_empty())
+                .map(str::to_string);
+            let stage = match lost_values.stage_for(pipeline.as_deref()) {
+                Ok(stage) => stage,
+                Err(why) => {
+                    out.skipped
+                        .push(format!("the lost update of {}: {why}", d.title));
+                    continue;
+                }
+            };
             let reason = lost_values.reason(loss.reason, crm_text);
             if let Some(n) = rep_note {
                 notes.push(Note {
@@ -404,12 +473,9 @@ pub async fn export(
             }
             updates.push(DealUpdate {
                 deal_external: link.external.clone(),
-                stage: lost_values.stage().to_string(),
+                stage,
                 reason,
-                pipeline: imported["pipeline"]
-                    .as_str()
-                    .filter(|p| !p.trim().is_empty())
-                    .map(str::to_string),
+                pipeline,
             });
             out.keys.push(key);
         }

@@ -707,11 +707,13 @@ pub struct CrmImportArgs {
     /// hubspot, salesforce or pipedrive (default: told from the headers).
     #[arg(long, value_name = "CRM")]
     pub from: Option<String>,
-    /// A mapping file (TOML): stages, owners, lost reasons, headers in another language,
-    /// custom columns. `--init-mapping` writes one to start from.
+    /// A mapping file, TOML or YAML (a name ending in .yaml or .yml): stages, owners, lost
+    /// reasons, headers in another language, custom columns. `--init-mapping` writes one to
+    /// start from.
     #[arg(long, value_name = "FILE")]
     pub mapping: Option<PathBuf>,
-    /// Write the default mapping for the CRM (--from, or the files' CRM) to FILE and stop.
+    /// Write the default mapping for the CRM (--from, or the files' CRM) to FILE and stop
+    /// (YAML when FILE ends in .yaml or .yml, else TOML).
     #[arg(long, value_name = "FILE")]
     pub init_mapping: Option<PathBuf>,
     /// Keep nothing if any row is refused.

@@ -425,7 +425,7 @@ fn the_crms_activity_dates_are_kept_with_its_record_and_shown_never_made_touches
     let deals = file(
         dir.path(),
         "hs.csv",
-        "Record ID,Deal Name,Deal Stage,Amount,Last Activity Date,Next Activity Date\n7100,Fjord Co - Pilot,Contract Sent,100,2026-11-01 23:30,2026-12-01 00:30\n",
+        "Record ID,Deal Name,Deal Stage,Amount,Last Activity Date,Next Activity Date\n7100,Fjord Co - Pilot,Contract Sent,100,2026-11-01 23:30,2026-12-01 00:30\n7101,Gran Co - Pilot,Contract Sent,100,2026-11-02T06:30:00Z,\n",
     );
     for zone in ["America/Los_Angeles", "Pacific/Auckland"] {
         let mapping = file(
@@ -443,6 +443,16 @@ fn the_crms_activity_dates_are_kept_with_its_record_and_shown_never_made_touches
         let crm = &rk.json(&["--now", AT, "show", &id])["crm"][0];
         assert_eq!(crm["last_activity"], "2026-11-01", "{zone}: {crm}");
         assert_eq!(crm["next_activity"], "2026-12-01", "{zone}: {crm}");
+        // An instant is the day it was in the CRM's time zone: 06:30 UTC on 2 November is
+        // 1 November in Los Angeles, 2 November in Auckland.
+        let id = deal(&rk, "Gran Co")["deal"]["id"].to_string();
+        let crm = &rk.json(&["--now", AT, "show", &id])["crm"][0];
+        let day = if zone == "America/Los_Angeles" {
+            "2026-11-01"
+        } else {
+            "2026-11-02"
+        };
+        assert_eq!(crm["last_activity"], day, "{zone}: {crm}");
     }
 }
 
@@ -568,13 +578,20 @@ fn a_pipedrive_deal_is_lost_as_of_the_day_it_was_closed_in_any_language_of_its_s
 }
 
 #[test]
-fn a_hubspot_lost_update_names_the_pipeline_its_deal_is_in() {
+fn a_hubspot_lost_update_names_the_pipeline_its_deal_is_in_and_that_pipelines_lost_stage() {
     let rk = init();
     import(&rk, &hubspot(), &[], 0);
-    // O'Connor's deal is in the Renewals pipeline, not the default one.
+    // O'Connor's deal is in the Renewals pipeline, not the default one: its closed-lost stage
+    // is that pipeline's, which only the team knows. Without it, the update is not written.
     close_lost(&rk, "O’Connor", "timing", None);
+    close_lost(&rk, "Northwind", "budget", None);
     let dir = tempfile::tempdir().unwrap();
-    export(&rk, "hubspot", dir.path());
+    let e = export(&rk, "hubspot", dir.path());
+    let said = e["skipped"].as_array().unwrap().iter().any(|s| {
+        let s = s.as_str().unwrap();
+        s.contains("O’Connor") && s.contains("\"Renewals\"") && s.contains("lost_stages")
+    });
+    assert!(said, "{e}");
     let (header, rows) = read_csv(
         &dir.path()
             .join("rekindle-hubspot-deal-updates-2025-03-05.csv"),
@@ -583,9 +600,61 @@ fn a_hubspot_lost_update_names_the_pipeline_its_deal_is_in() {
         header,
         ["Record ID", "Pipeline", "Deal Stage", "Closed Lost Reason"]
     );
-    assert_eq!(rows.len(), 1, "{rows:?}");
-    assert_eq!(rows[0][0], "18741203347");
-    assert_eq!(rows[0][1], "Renewals");
+    assert_eq!(
+        rows,
+        vec![vec![
+            "18741203345".to_string(),
+            "Sales Pipeline".into(),
+            "Closed Lost".into(),
+            "Budget".into()
+        ]]
+    );
+    // The mapping names it: the next export writes it, in its pipeline.
+    let mapping = file(
+        dir.path(),
+        "map.yaml",
+        "lost_stages:\n  Renewals: Renewal lost\n",
+    );
+    let again = tempfile::tempdir().unwrap();
+    export_with(
+        &rk,
+        "hubspot",
+        again.path(),
+        &["--mapping", mapping.to_str().unwrap()],
+    );
+    let (_, rows) = read_csv(
+        &again
+            .path()
+            .join("rekindle-hubspot-deal-updates-2025-03-05.csv"),
+    );
+    assert_eq!(
+        rows,
+        vec![vec![
+            "18741203347".to_string(),
+            "Renewals".into(),
+            "Renewal lost".into(),
+            "Timing".into()
+        ]]
+    );
+    // Two stages of the team's own mapped to lost, and none said to be the default
+    // pipeline's: not guessed either.
+    let rk = init();
+    import(&rk, &hubspot(), &[], 0);
+    close_lost(&rk, "Northwind", "budget", None);
+    let two = file(
+        dir.path(),
+        "two.toml",
+        "[stages]\n\"Renewal lost\" = \"lost\"\n\"Partner dead\" = \"lost\"\n",
+    );
+    let out = tempfile::tempdir().unwrap();
+    let e = export_with(
+        &rk,
+        "hubspot",
+        out.path(),
+        &["--mapping", two.to_str().unwrap()],
+    );
+    assert_eq!(e["deal_updates"], 0, "{e}");
+    assert!(e["skipped"].to_string().contains("several stages"), "{e}");
 }
 
 #[test]

@@ -625,5 +625,23 @@ amount = "Importe"
             .unwrap_err()
             .to_string();
         assert!(e.contains("stagez"), "{e}");
+        // A key written as a number and as text is one name twice: refused, not replaced.
+        for twice in [
+            "stages:\n  1: demo\n  \"1\": proposal\n",
+            "owners:\n  true: Ann\n  \"true\": Bob\n",
+            "columns:\n  deals:\n    1: A\n    \"1\": B\n",
+        ] {
+            let e = Mapping::parse_as(twice, MappingFormat::Yaml)
+                .unwrap_err()
+                .to_string();
+            assert!(
+                e.contains("is there twice") || e.contains("duplicate"),
+                "{twice}: {e}"
+            );
+        }
+        // Names that look like numbers or words stay the text written.
+        let m = Mapping::parse_as("stages:\n  no: lost\n  1: demo\n", MappingFormat::Yaml).unwrap();
+        assert_eq!(m.stages["no"], "lost");
+        assert_eq!(m.stages["1"], "demo");
     }
 }

@@ -426,25 +426,106 @@ pub struct Mapping {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub decimal_mark: Option<String>,
     /// CRM stage -> Rekindle stage, or `won` / `lost` for the closing stages.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "unique_keys")]
     pub stages: BTreeMap<String, String>,
     /// CRM owner (as the export writes it) -> the rep's name in Rekindle.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "unique_keys")]
     pub owners: BTreeMap<String, String>,
     /// A lost-reason value -> a reason of Rekindle's taxonomy (`budget`, `competitor`...).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "unique_keys")]
     pub lost_reasons: BTreeMap<String, String>,
+    /// A pipeline -> its closed-lost stage, for an export back to a CRM whose pipelines each
+    /// have their own (HubSpot: "Renewals" = "Renewal lost").
+    #[serde(
+        default,
+        skip_serializing_if = "BTreeMap::is_empty",
+        deserialize_with = "unique_keys"
+    )]
+    pub lost_stages: BTreeMap<String, String>,
     /// Per object (`deals`, `contacts`, `companies`, `activities`): field -> the header that
     /// holds it (for localized or renamed exports).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "unique_tables")]
     pub columns: BTreeMap<String, BTreeMap<String, String>>,
     /// A custom deal column -> the kind of the prospect's words it holds (`problem`, `cost`,
     /// `why_now`, `competitor`...).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "unique_keys")]
     pub facts: BTreeMap<String, String>,
     /// Custom deal columns listing needed features (`;`-separated).
     #[serde(default)]
     pub features: Vec<String>,
+}
+
+/// A table of a mapping file whose keys are all different as text: YAML's `1` and `"1"`, or
+/// `true` and `"true"`, are two keys to a YAML parser but one stage name here, and one must
+/// not silently replace the other.
+///
+/// Errors: a key there twice, named.
+fn unique_keys<'de, D>(d: D) -> Result<BTreeMap<String, String>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    d.deserialize_map(UniqueKeys::<String>(std::marker::PhantomData))
+}
+
+/// [`unique_keys`] for the tables of tables (`columns.deals`...), at both levels.
+fn unique_tables<'de, D>(d: D) -> Result<BTreeMap<String, BTreeMap<String, String>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    d.deserialize_map(UniqueKeys::<Unique<String>>(std::marker::PhantomData))
+}
+
+/// A table read with [`unique_keys`]: values of `V`, each key once.
+#[derive(Debug)]
+struct Unique<V>(BTreeMap<String, V>);
+
+impl<'de> Deserialize<'de> for Unique<String> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        unique_keys(d).map(Unique)
+    }
+}
+
+struct UniqueKeys<V>(std::marker::PhantomData<V>);
+
+impl<'de, V: UniqueValue<'de>> serde::de::Visitor<'de> for UniqueKeys<V> {
+    type Value = BTreeMap<String, V::Out>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a table of names")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut out = BTreeMap::new();
+        while let Some((key, value)) = map.next_entry::<String, V>()? {
+            if out.contains_key(&key) {
+                return Err(serde::de::Error::custom(format!(
+                    "{key:?} is there twice (as a number or word and as text?): one would replace the other"
+                )));
+            }
+            out.insert(key, value.into_out());
+        }
+        Ok(out)
+    }
+}
+
+/// A value of a table read with [`UniqueKeys`]: text, or a table read the same way.
+trait UniqueValue<'de>: Deserialize<'de> {
+    type Out;
+    fn into_out(self) -> Self::Out;
+}
+
+impl<'de> UniqueValue<'de> for String {
+    type Out = String;
+    fn into_out(self) -> String {
+        self
+    }
+}
+
+impl<'de> UniqueValue<'de> for Unique<String> {
+    type Out = BTreeMap<String, String>;
+    fn into_out(self) -> BTreeMap<String, String> {
+        self.0
+    }
 }
 
 /// A mapping that cannot be used: what is wrong, by key.
@@ -531,6 +612,7 @@ impl Mapping {
                 .collect(),
             owners: BTreeMap::new(),
             lost_reasons: BTreeMap::new(),
+            lost_stages: BTreeMap::new(),
             columns,
             facts: BTreeMap::new(),
             features: Vec::new(),
@@ -575,7 +657,7 @@ impl Mapping {
     /// starts a comment in TOML and in YAML alike).
     fn with_header(body: String) -> String {
         format!(
-            "# Rekindle mapping for a CRM export: edit it, then run\n#   rekindle import crm FILE... --mapping THIS_FILE\n# stages: CRM stage = Rekindle stage (or \"won\" / \"lost\"); owners: CRM owner = rep;\n# lost_reasons: value = budget|competitor|timing|no_decision|unresponsive|missing_feature|no_value_seen|no_decision_maker|not_a_priority|other;\n# columns.OBJECT: field = header in your export (for another language; a standard header\n#   your file lacks is passed over, any other must be in the file);\n# date_order = \"dmy\" or \"mdy\": how dates like 03/04/2025 read, when the file cannot tell;\n# decimal_mark = \".\" or \",\": how amounts like 12.345 read, when the file cannot tell;\n# facts: custom column = problem|cost|impact|why_now|decision_process|competitor|price|objection|context;\n# features: custom columns listing needed features.\n\n{body}"
+            "# Rekindle mapping for a CRM export: edit it, then run\n#   rekindle import crm FILE... --mapping THIS_FILE\n# stages: CRM stage = Rekindle stage (or \"won\" / \"lost\"); owners: CRM owner = rep;\n# lost_reasons: value = budget|competitor|timing|no_decision|unresponsive|missing_feature|no_value_seen|no_decision_maker|not_a_priority|other;\n# lost_stages: pipeline = its closed-lost stage, for exports back to HubSpot pipelines other than the default;\n# columns.OBJECT: field = header in your export (for another language; a standard header\n#   your file lacks is passed over, any other must be in the file);\n# date_order = \"dmy\" or \"mdy\": how dates like 03/04/2025 read, when the file cannot tell;\n# decimal_mark = \".\" or \",\": how amounts like 12.345 read, when the file cannot tell;\n# facts: custom column = problem|cost|impact|why_now|decision_process|competitor|price|objection|context;\n# features: custom columns listing needed features.\n\n{body}"
         )
     }
 }
@@ -1063,6 +1145,15 @@ impl RowReader<'_> {
             .map_err(|e| self.reject(row, Some(field), e))
     }
 
+    /// The day a cell names, in the CRM's time zone (the mapping's `time_zone`): a date or a
+    /// wall-clock time is its own day; an instant (`...Z`, `+0100`) the day it was there.
+    fn day(&self, row: &Row, field: Field) -> Result<Option<jiff::civil::Date>, Rejected> {
+        Ok(self.when(row, field)?.map(|w| match w {
+            When::Instant(t) => t.to_zoned(self.settings.zone.clone()).date(),
+            other => other.day(),
+        }))
+    }
+
     fn instant(&self, row: &Row, field: Field) -> Result<Option<Timestamp>, Rejected> {
         Ok(self
             .when(row, field)?
@@ -1225,8 +1316,8 @@ impl RowReader<'_> {
             stage,
             status,
             amount,
-            close_date: self.when(row, Field::CloseDate)?.map(When::day),
-            closed_on: self.when(row, Field::ClosedOn)?.map(When::day),
+            close_date: self.day(row, Field::CloseDate)?,
+            closed_on: self.day(row, Field::ClosedOn)?,
             pipeline: self.text(row, Field::Pipeline),
             owner: self
                 .text(row, Field::Owner)
@@ -1235,9 +1326,9 @@ impl RowReader<'_> {
             stage_entered: self.instant(row, Field::StageEntered)?,
             lost,
             next_step: self.text(row, Field::NextStep),
-            last_activity: self.when(row, Field::LastActivity)?.map(When::day),
-            last_contacted: self.when(row, Field::LastContacted)?.map(When::day),
-            next_activity: self.when(row, Field::NextActivity)?.map(When::day),
+            last_activity: self.day(row, Field::LastActivity)?,
+            last_contacted: self.day(row, Field::LastContacted)?,
+            next_activity: self.day(row, Field::NextActivity)?,
             company_id: self.ids(row, Field::CompanyId).into_iter().next(),
             company_name: self.text(row, Field::CompanyName),
             contact_ids: self.ids(row, Field::ContactIds),
