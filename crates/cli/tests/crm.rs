@@ -776,6 +776,76 @@ fn a_spanish_hubspot_export_reads_through_its_yaml_mapping() {
 }
 
 #[test]
+fn a_crm_company_is_the_account_here_with_its_web_domain_whatever_its_name() {
+    let rk = init();
+    // A deal entered by hand at "Acme", acme.com.
+    let out = rk.run(&[
+        "--now",
+        AT,
+        "deal",
+        "add",
+        "--title",
+        "Acme - Fleet",
+        "--account",
+        "Acme",
+        "--domain",
+        "acme.com",
+        "--owner",
+        "Maya",
+        "--stage",
+        "qualified",
+        "--amount",
+        "1000",
+    ]);
+    assert!(out.status.success(), "{out:?}");
+    let dir = tempfile::tempdir().unwrap();
+    let companies = file(
+        dir.path(),
+        "companies.csv",
+        "Record ID,Company name,Company Domain Name\n9001,Acme Corp,https://www.ACME.com/\n9002,Gmail Users Inc,gmail.com\n",
+    );
+    let contacts = file(
+        dir.path(),
+        "contacts.csv",
+        "Record ID,First Name,Last Name,Email,Primary Associated Company ID\n9101,Dave,Stone,dave@acme.com,9001\n",
+    );
+    let s = import(
+        &rk,
+        &[
+            companies.to_string_lossy().into_owned(),
+            contacts.to_string_lossy().into_owned(),
+        ],
+        &[],
+        0,
+    );
+    assert_eq!(count(&s, "contacts", "created"), 1, "{s}");
+    // Dave is at the account the deal is at: one company, not two.
+    let d = deal(&rk, "Acme - Fleet");
+    let people: Vec<&str> = d["contacts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(people, ["Dave Stone"], "{d}");
+    assert_eq!(
+        partial_count(
+            &rk.db,
+            "SELECT count(*) FROM accounts WHERE name = 'Acme Corp'"
+        ),
+        0
+    );
+    // A free-mail domain names no company: that one is an account of its own.
+    assert_eq!(
+        partial_count(
+            &rk.db,
+            "SELECT count(*) FROM accounts WHERE name = 'Gmail Users Inc'"
+        ),
+        1
+    );
+}
+
+#[test]
 fn a_dry_run_and_a_strict_import_with_a_refused_row_change_nothing() {
     let rk = init();
     let before = dump(&rk.db);

@@ -83,6 +83,7 @@ pub struct CrmCompany {
     pub line: u64,
     pub id: String,
     pub name: String,
+    /// Its web domain (`acme.com`: the host of its website, without `www.`).
     pub domain: Option<String>,
 }
 

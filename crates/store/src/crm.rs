@@ -451,8 +451,9 @@ impl CrmImport {
         Ok(())
     }
 
-    /// A company (account, organization): linked by its id, else the account of the same
-    /// name is adopted, else created. An import never renames an account (the name is how
+    /// A company (account, organization): linked by its id, else the one account with its
+    /// web domain (not yet another company of this CRM's) is adopted, else the account of the
+    /// same name, else one is created. An import never renames an account (the name is how
     /// the record and mail capture find it).
     ///
     /// Errors: the store's.
@@ -460,7 +461,28 @@ impl CrmImport {
         if self.linked("companies", &c.id)?.is_some() {
             return Ok(Upsert::Unchanged);
         }
-        let id = account_id_on(self.conn(), &c.name, c.domain.as_deref())?;
+        // The one account here with its web domain (added by hand under another name, or
+        // from another CRM) is the same company; a free-mail domain names no company.
+        let by_domain: Vec<i64> = match c
+            .domain
+            .as_deref()
+            .filter(|d| !rekindle_core::mail::is_free_mail(d))
+        {
+            Some(domain) => self
+                .conn()
+                .prepare_cached(
+                    "SELECT id FROM accounts WHERE domain = $1 COLLATE NOCASE AND NOT EXISTS
+                       (SELECT 1 FROM crm_links l WHERE l.crm = $2 AND l.object = 'companies' AND l.local_id = accounts.id)
+                     LIMIT 2",
+                )?
+                .query_map(params![domain, self.crm], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?,
+            None => Vec::new(),
+        };
+        let id = match by_domain[..] {
+            [one] => one,
+            _ => account_id_on(self.conn(), &c.name, c.domain.as_deref())?,
+        };
         self.set_link("companies", &c.id, id, &json(&c.name)?)?;
         Ok(Upsert::Created)
     }

@@ -388,6 +388,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "crm links deleted",
         include_str!("../migrations/sqlite/0021_crm_links_deleted.sql"),
     ),
+    (
+        22,
+        "accounts domain",
+        include_str!("../migrations/sqlite/0022_accounts_domain.sql"),
+    ),
 ];
 
 /// A setting's stored JSON `text` (`None`: not set) as a value.

@@ -1212,7 +1212,9 @@ impl RowReader<'_> {
                     line: row.line,
                     id,
                     name,
-                    domain: self.text(row, Field::Domain),
+                    domain: self
+                        .text(row, Field::Domain)
+                        .and_then(|d| values::website_domain(&d)),
                 }))
             }
             Object::Activities => self.activity(row, id).map(CrmRecord::Activity),

@@ -361,6 +361,23 @@ pub fn deal_status(text: &str) -> Option<&'static str> {
     }
 }
 
+/// A company's web domain from its website as a CRM writes it (`https://www.acme.com/`,
+/// `www.acme.com`, `acme.com`): the host, lower case, without `www.` (the `url` crate parses
+/// it, WHATWG URL rules). `None` for text that names no host with a dot in it.
+pub fn website_domain(text: &str) -> Option<String> {
+    let t = text.trim();
+    if t.is_empty() {
+        return None;
+    }
+    let parsed = url::Url::parse(t)
+        .ok()
+        .filter(|u| u.host_str().is_some())
+        .or_else(|| url::Url::parse(&format!("http://{t}")).ok())?;
+    let host = parsed.host_str()?.to_lowercase();
+    let host = host.strip_prefix("www.").unwrap_or(&host).to_string();
+    host.contains('.').then_some(host)
+}
+
 /// A yes/no cell; empty is no (Salesforce writes an empty cell for false).
 ///
 /// Errors: a value that is neither.
@@ -610,6 +627,17 @@ mod tests {
         assert_eq!(deal_status("Ganado"), Some("won"));
         assert_eq!(deal_status("Gelöscht"), Some("deleted"));
         assert_eq!(deal_status("pending"), None);
+        assert_eq!(
+            website_domain("https://www.Acme.com/about").as_deref(),
+            Some("acme.com")
+        );
+        assert_eq!(website_domain("acme.com").as_deref(), Some("acme.com"));
+        assert_eq!(
+            website_domain("www.acme.co.uk:8080").as_deref(),
+            Some("acme.co.uk")
+        );
+        assert_eq!(website_domain("n/a"), None);
+        assert_eq!(website_domain(""), None);
         assert_eq!(flag("TRUE"), Ok(true));
         assert_eq!(flag(""), Ok(false));
         assert_eq!(flag("Not done"), Ok(false));
