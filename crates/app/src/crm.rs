@@ -59,6 +59,18 @@ pub struct Counts {
     pub skipped: usize,
 }
 
+impl Counts {
+    /// Adds `other`'s counts to these.
+    fn add(&mut self, other: &Counts) {
+        self.created += other.created;
+        self.updated += other.updated;
+        self.unchanged += other.unchanged;
+        self.conflicts += other.conflicts;
+        self.refused += other.refused;
+        self.skipped += other.skipped;
+    }
+}
+
 /// A row not brought in: where, and why.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct RefusedRow {
@@ -129,38 +141,23 @@ impl CrmSummary {
 
     /// Counts a refused row, and keeps it while fewer than [`REFUSED_KEPT`] are kept.
     pub fn refuse(&mut self, row: RefusedRow) {
-        refuse_into(
-            (
-                &mut self.refused,
-                &mut self.refused_total,
-                &mut self.refused_reasons,
-            ),
-            row,
-        );
-    }
-}
-
-/// [`CrmSummary::refuse`] on the summary's three refusal fields, so the counts of an object
-/// can be held at the same time.
-fn refuse_into(
-    (kept, total, reasons): (
-        &mut Vec<RefusedRow>,
-        &mut usize,
-        &mut BTreeMap<String, usize>,
-    ),
-    row: RefusedRow,
-) {
-    *total += 1;
-    let known = reasons.len();
-    match reasons.get_mut(&row.reason) {
-        Some(n) => *n += 1,
-        None if known < REASONS_KEPT => {
-            reasons.insert(row.reason.clone(), 1);
+        self.refused_total += 1;
+        let known = self.refused_reasons.len();
+        match self.refused_reasons.get_mut(&row.reason) {
+            Some(n) => *n += 1,
+            None if known < REASONS_KEPT => {
+                self.refused_reasons.insert(row.reason.clone(), 1);
+            }
+            None => {
+                *self
+                    .refused_reasons
+                    .entry("other reasons".into())
+                    .or_default() += 1
+            }
         }
-        None => *reasons.entry("other reasons".into()).or_default() += 1,
-    }
-    if kept.len() < REFUSED_KEPT {
-        kept.push(row);
+        if self.refused.len() < REFUSED_KEPT {
+            self.refused.push(row);
+        }
     }
 }
 
@@ -550,10 +547,8 @@ fn upsert_files(
             decimal: *decimal,
             spreadsheet: sheet.dialect.spreadsheet,
         };
-        let counts = summary
-            .objects
-            .entry(object.as_str().to_string())
-            .or_default();
+        // This file's counts, added to its object's when the file is read.
+        let mut counts = Counts::default();
         let mut rows = 0usize;
         // New deals the export gives no amount: kept at 0 in the database's currency, and
         // said, with their lines.
@@ -584,19 +579,12 @@ fn upsert_files(
                 }
                 Err(rejected) => {
                     counts.refused += 1;
-                    refuse_into(
-                        (
-                            &mut summary.refused,
-                            &mut summary.refused_total,
-                            &mut summary.refused_reasons,
-                        ),
-                        RefusedRow {
-                            file: file.clone(),
-                            line: rejected.line,
-                            column: rejected.column,
-                            reason: rejected.why,
-                        },
-                    );
+                    summary.refuse(RefusedRow {
+                        file: file.clone(),
+                        line: rejected.line,
+                        column: rejected.column,
+                        reason: rejected.why,
+                    });
                     continue;
                 }
             };
@@ -609,21 +597,14 @@ fn upsert_files(
             // A record's id once per file: two rows of one record would overwrite each other.
             if let Some(first) = import.first_seen(number, record_id, row.line)? {
                 counts.refused += 1;
-                refuse_into(
-                    (
-                        &mut summary.refused,
-                        &mut summary.refused_total,
-                        &mut summary.refused_reasons,
-                    ),
-                    RefusedRow {
+                summary.refuse(RefusedRow {
                         file: file.clone(),
                         line: row.line,
                         column: None,
                         reason: format!(
                             "the id {record_id} appears again (first on line {first}): two rows of one record would overwrite each other"
                         ),
-                    },
-                );
+                    });
                 continue;
             }
             let guessed_before = import.guessed_accounts();
@@ -678,19 +659,12 @@ fn upsert_files(
                 }
                 Upsert::Refused(reason) => {
                     counts.refused += 1;
-                    refuse_into(
-                        (
-                            &mut summary.refused,
-                            &mut summary.refused_total,
-                            &mut summary.refused_reasons,
-                        ),
-                        RefusedRow {
-                            file: file.clone(),
-                            line: row.line,
-                            column: None,
-                            reason,
-                        },
-                    );
+                    summary.refuse(RefusedRow {
+                        file: file.clone(),
+                        line: row.line,
+                        column: None,
+                        reason,
+                    });
                 }
             }
         }
@@ -735,6 +709,11 @@ fn upsert_files(
             ));
         }
         progress.rows(&file, (rows % 1000) as u64);
+        summary
+            .objects
+            .entry(object.as_str().to_string())
+            .or_default()
+            .add(&counts);
         summary.files.push(FileRead {
             file,
             object: object.as_str().to_string(),
