@@ -216,6 +216,33 @@ fn a_backup_is_a_private_consistent_copy_and_check_finds_damage() {
 }
 
 #[test]
+fn check_names_a_date_no_command_could_read_back() {
+    let rk = Rk::new();
+    rk.run(&["demo", "--deals", "5"]);
+    assert_eq!(rk.json(&["check"])["ok"], true);
+    // A close date written before imports held dates to 1900-2199.
+    let status = Command::new("python3")
+        .args([
+            "-c",
+            "import sqlite3,sys\nc=sqlite3.connect(sys.argv[1])\nc.execute(\"UPDATE deals SET expected_close='9999-12-31' WHERE id=(SELECT min(id) FROM deals)\")\nc.commit()",
+            rk.db.to_str().unwrap(),
+        ])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let checked = Command::new(env!("CARGO_BIN_EXE_rekindle"))
+        .args(["--db", rk.db.to_str().unwrap(), "check"])
+        .output()
+        .unwrap();
+    assert_eq!(checked.status.code(), Some(1), "{checked:?}");
+    let said = String::from_utf8_lossy(&checked.stdout);
+    assert!(
+        said.contains("deals row") && said.contains("expected_close \"9999-12-31\""),
+        "{said}"
+    );
+}
+
+#[test]
 fn a_write_held_up_says_it_is_waiting_and_then_goes_through() {
     let rk = Rk::new();
     let d = quiet_deal(&rk);

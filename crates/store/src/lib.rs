@@ -556,8 +556,9 @@ impl Store {
         Ok(())
     }
 
-    /// SQLite's integrity check (`PRAGMA integrity_check` and `foreign_key_check`): an empty list
-    /// when the database is sound, else what is wrong, one line each.
+    /// SQLite's integrity check (`PRAGMA integrity_check` and `foreign_key_check`) and the
+    /// record's dates against the range every date is held to: an empty list when the database
+    /// is sound, else what is wrong, one line each.
     /// A file too damaged for the check itself to run is one problem, SQLite's own words.
     pub async fn check(&self) -> Result<Vec<String>> {
         let too_damaged = |e: sqlx::Error| match file_failure(&e) {
@@ -590,6 +591,71 @@ impl Store {
             let id: i64 = row.try_get(1).unwrap_or_default();
             let parent: String = row.try_get(2).unwrap_or_default();
             problems.push(format!("{table} row {id} refers to a missing {parent} row"));
+        }
+        problems.extend(self.dates_out_of_range().await?);
+        Ok(problems)
+    }
+
+    /// The record's dates outside the one range every date input is held to
+    /// (`time::EARLIEST` to `time::LATEST`, 1900-2199): a row with one cannot be read back, so
+    /// every command that loads its deal fails. Days are `YYYY-MM-DD` text, moments epoch
+    /// seconds; at most 20 rows a column are named.
+    ///
+    /// Errors: the store's.
+    async fn dates_out_of_range(&self) -> Result<Vec<String>> {
+        /// 1900-01-01T00:00:00Z and 2199-12-31T23:59:59Z in epoch seconds.
+        const FIRST: i64 = -2_208_988_800;
+        const LAST: i64 = 7_258_118_399;
+        const DAYS: &[(&str, &str)] = &[
+            ("deals", "expected_close"),
+            ("deals", "resurface_on"),
+            ("close_date_changes", "from_date"),
+            ("close_date_changes", "to_date"),
+            ("contracts", "ends_on"),
+            ("activities", "returns_on"),
+            ("trigger_events", "on_date"),
+        ];
+        const MOMENTS: &[(&str, &str)] = &[
+            ("deals", "created_at"),
+            ("deals", "lost_at"),
+            ("facts", "said_at"),
+            ("commitments", "due"),
+            ("next_steps", "due"),
+            ("activities", "at"),
+            ("stage_changes", "at"),
+            ("close_date_changes", "at"),
+        ];
+        let mut problems = Vec::new();
+        for (table, column) in DAYS {
+            // The names are this function's own constants, never input.
+            let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+                "SELECT rowid, {column} FROM {table} WHERE {column} IS NOT NULL AND ({column} < '1900-01-01' OR {column} > '2199-12-31') LIMIT 20"
+            )))
+            .fetch_all(&self.pool)
+            .await?;
+            for row in rows {
+                let id: i64 = row.try_get(0).unwrap_or_default();
+                let value: String = row.try_get(1).unwrap_or_default();
+                problems.push(format!(
+                    "{table} row {id}: {column} {value:?} is outside 1900-01-01 to 2199-12-31"
+                ));
+            }
+        }
+        for (table, column) in MOMENTS {
+            let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+                "SELECT rowid, {column} FROM {table} WHERE {column} IS NOT NULL AND ({column} < $1 OR {column} > $2) LIMIT 20"
+            )))
+            .bind(FIRST)
+            .bind(LAST)
+            .fetch_all(&self.pool)
+            .await?;
+            for row in rows {
+                let id: i64 = row.try_get(0).unwrap_or_default();
+                let value: i64 = row.try_get(1).unwrap_or_default();
+                problems.push(format!(
+                    "{table} row {id}: {column} {value} (epoch seconds) is outside 1900-01-01 to 2199-12-31"
+                ));
+            }
         }
         Ok(problems)
     }
