@@ -26,7 +26,7 @@ use rekindle_ingest::crm::map::{
 };
 use rekindle_ingest::crm::values::{self, DateOrder};
 use rekindle_ingest::crm::{Crm, Object, archive::Export, detect};
-use rekindle_store::{Conflict, CrmImport, CrmTransactions, Store, Upsert};
+use rekindle_store::{Conflict, CrmDealLink, CrmImport, CrmTransactions, Store, Upsert};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -128,6 +128,23 @@ pub struct CrmSummary {
 }
 
 impl CrmSummary {
+    /// An import of `crm`'s files that has read nothing yet, with `warnings` found in opening
+    /// them; nothing kept until the import says so.
+    pub fn new(crm: &str, warnings: Vec<String>) -> CrmSummary {
+        CrmSummary {
+            crm: crm.to_string(),
+            files: Vec::new(),
+            objects: BTreeMap::new(),
+            refused: Vec::new(),
+            refused_total: 0,
+            refused_reasons: BTreeMap::new(),
+            left_out: BTreeMap::new(),
+            conflicts: Vec::new(),
+            warnings,
+            kept: false,
+        }
+    }
+
     /// Refused rows counted by reason, most frequent first.
     pub fn refused_by_reason(&self) -> Vec<(String, usize)> {
         let mut list: Vec<(String, usize)> = self
@@ -454,18 +471,7 @@ pub async fn import(
         ));
     }
 
-    let mut summary = CrmSummary {
-        crm: crm.as_str().to_string(),
-        files: Vec::new(),
-        objects: BTreeMap::new(),
-        refused: Vec::new(),
-        refused_total: 0,
-        refused_reasons: BTreeMap::new(),
-        left_out: BTreeMap::new(),
-        conflicts: Vec::new(),
-        warnings,
-        kept: false,
-    };
+    let mut summary = CrmSummary::new(crm.as_str(), warnings);
     // A dry run and a strict import keep nothing unless all goes well: one transaction. An
     // import otherwise commits in batches between whole records, and says what it kept when it
     // stops part-way (the same import again ends as one clean run would).
@@ -790,6 +796,55 @@ fn salesforce_user_id(owner: &str) -> bool {
         && owner.bytes().all(|b| b.is_ascii_alphanumeric())
 }
 
+/// The CRM records deal `id` was brought in from (usually one), with what each CRM said of
+/// its activity at the last import: what `rekindle show` and the deal page list.
+///
+/// Errors: the store's.
+pub async fn records_of(
+    store: &Store,
+    _caller: &Caller,
+    id: rekindle_core::DealId,
+) -> Result<Vec<CrmDealLink>, AppError> {
+    Ok(store.crm_deal_links(id).await?)
+}
+
+/// A deal's CRM record in one line, as the CLI and the deal page show it: the CRM and the
+/// record's id there, then what the CRM said of its activity (UTC days) as of the import that
+/// last changed it: `salesforce 006Hs00000K2xQaIAJ: last activity 2025-02-18, next activity
+/// due 2025-03-01 (as imported 2026-11-30)`. These are the CRM's words, not touches.
+pub fn record_line(link: &CrmDealLink) -> String {
+    let day = |t: Timestamp| rekindle_core::time::date_of(t).to_string();
+    let said: Vec<String> = [
+        ("last activity", link.last_activity),
+        ("last contacted", link.last_contacted),
+        ("next activity due", link.next_activity),
+    ]
+    .into_iter()
+    .filter_map(|(what, on)| on.map(|d| format!("{what} {d}")))
+    .collect();
+    let said = if said.is_empty() {
+        "no activity dates in the export".to_string()
+    } else {
+        said.join(", ")
+    };
+    let deleted = link
+        .deleted_at
+        .map(|t| {
+            format!(
+                "; deleted in {} (found {}): nothing is exported there for it",
+                link.crm,
+                day(t)
+            )
+        })
+        .unwrap_or_default();
+    format!(
+        "{} {}: {said} (as imported {}){deleted}",
+        link.crm,
+        link.id,
+        day(link.imported_at)
+    )
+}
+
 /// The mapping file a CRM's exports start from: its default pipeline's stages and every
 /// standard header, as TOML for the user to edit.
 pub fn default_mapping(crm: Crm, format: MappingFormat) -> String {
@@ -816,18 +871,7 @@ mod tests {
 
     #[test]
     fn refused_rows_past_the_kept_ones_are_counted_not_kept() {
-        let mut summary = CrmSummary {
-            crm: "hubspot".into(),
-            files: Vec::new(),
-            objects: BTreeMap::new(),
-            refused: Vec::new(),
-            refused_total: 0,
-            refused_reasons: BTreeMap::new(),
-            left_out: BTreeMap::new(),
-            conflicts: Vec::new(),
-            warnings: Vec::new(),
-            kept: true,
-        };
+        let mut summary = CrmSummary::new("hubspot", Vec::new());
         let rows = REFUSED_KEPT + 50;
         for line in 0..rows {
             summary.refuse(RefusedRow {
@@ -862,25 +906,15 @@ mod tests {
 
     #[test]
     fn the_lines_list_the_first_refused_rows_count_the_rest_and_say_why_nothing_was_kept() {
-        let mut summary = CrmSummary {
-            crm: "hubspot".into(),
-            files: Vec::new(),
-            objects: BTreeMap::from([(
-                "deals".to_string(),
-                Counts {
-                    created: 2,
-                    refused: 60,
-                    ..Counts::default()
-                },
-            )]),
-            refused: Vec::new(),
-            refused_total: 0,
-            refused_reasons: BTreeMap::new(),
-            left_out: BTreeMap::new(),
-            conflicts: Vec::new(),
-            warnings: vec!["deals.csv: a warning".into()],
-            kept: false,
-        };
+        let mut summary = CrmSummary::new("hubspot", vec!["deals.csv: a warning".into()]);
+        summary.objects.insert(
+            "deals".to_string(),
+            Counts {
+                created: 2,
+                refused: 60,
+                ..Counts::default()
+            },
+        );
         for line in 1..=60 {
             summary.refuse(refused(line));
         }

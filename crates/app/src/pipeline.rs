@@ -369,45 +369,6 @@ pub struct DealView {
     /// The norms it was assessed against: the account's reply habits, the team's stage
     /// durations (what the silence on a timeline is measured by).
     pub norms: Norms,
-    /// The CRM records it was brought in from, with what each CRM said of its activity.
-    pub crm: Vec<rekindle_store::CrmDealLink>,
-}
-
-/// A deal's CRM record in one line, as the CLI and the deal page show it: the CRM and the
-/// record's id there, then what the CRM said of its activity (UTC days) as of the import that
-/// last changed it: `salesforce 006Hs00000K2xQaIAJ: last activity 2025-02-18, next activity
-/// due 2025-03-01 (as imported 2026-11-30)`. These are the CRM's words, not touches.
-pub fn crm_record_line(link: &rekindle_store::CrmDealLink) -> String {
-    let day = |t: Timestamp| rekindle_core::time::date_of(t).to_string();
-    let said: Vec<String> = [
-        ("last activity", link.last_activity),
-        ("last contacted", link.last_contacted),
-        ("next activity due", link.next_activity),
-    ]
-    .into_iter()
-    .filter_map(|(what, on)| on.map(|d| format!("{what} {d}")))
-    .collect();
-    let said = if said.is_empty() {
-        "no activity dates in the export".to_string()
-    } else {
-        said.join(", ")
-    };
-    let deleted = link
-        .deleted_at
-        .map(|t| {
-            format!(
-                "; deleted in {} (found {}): nothing is exported there for it",
-                link.crm,
-                day(t)
-            )
-        })
-        .unwrap_or_default();
-    format!(
-        "{} {}: {said} (as imported {}){deleted}",
-        link.crm,
-        link.id,
-        day(link.imported_at)
-    )
 }
 
 /// One deal at `now`: its record, its assessment (the account's reply habits, the team's
@@ -430,13 +391,11 @@ pub async fn deal(
     let (stages, policy) = stage_norms_and_policy(store, caller, now).await?;
     let norms = stages.with_replies_from(&account, now);
     let assessment = assess(&record, now, &policy, &norms);
-    let crm = store.crm_deal_links(id).await?;
     Ok(DealView {
         record,
         assessment,
         policy,
         norms,
-        crm,
     })
 }
 

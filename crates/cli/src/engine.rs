@@ -246,11 +246,9 @@ pub async fn show(g: &Global, a: DealRef) -> Result<ExitCode> {
     let store = open(g).await?;
     let now = now(g)?;
     let pipeline::DealView {
-        record,
-        assessment,
-        crm,
-        ..
+        record, assessment, ..
     } = pipeline::deal(&store, &Caller::local(), id, now).await?;
+    let crm = rekindle_app::crm::records_of(&store, &Caller::local(), id).await?;
     if g.json {
         print_json(&serde_json::json!({ "record": record, "assessment": assessment, "crm": crm }))?;
         return Ok(ExitCode::SUCCESS);
@@ -288,7 +286,7 @@ pub async fn show(g: &Global, a: DealRef) -> Result<ExitCode> {
         );
     }
     for link in &crm {
-        say!("  in {}", pipeline::crm_record_line(link));
+        say!("  in {}", rekindle_app::crm::record_line(link));
     }
     say!("\nPeople");
     for c in &record.contacts {

@@ -62,29 +62,25 @@ fn streamed_sheet(
         cells.push(Cell::new(position, value));
         (u64::from(r1 - r0) + 1) * (u64::from(c1 - c0) + 1)
     };
+    // The xlsx and xlsb cell readers are two types with the same methods and no shared trait.
+    macro_rules! lay_out {
+        ($book:expr) => {{
+            let mut read = $book
+                .worksheet_cells_reader(&name)
+                .map_err(|e| e.to_string())?;
+            while let Some(c) = read.next_cell().map_err(|e| e.to_string())? {
+                if !c.get_value().is_empty() {
+                    let span = add(c.get_position(), c.get_value().clone().into());
+                    if span > MAX_SHEET_CELLS {
+                        return Ok(Some(Err(span)));
+                    }
+                }
+            }
+        }};
+    }
     match book {
-        Sheets::Xlsx(x) => {
-            let mut read = x.worksheet_cells_reader(&name).map_err(|e| e.to_string())?;
-            while let Some(c) = read.next_cell().map_err(|e| e.to_string())? {
-                if !c.get_value().is_empty() {
-                    let span = add(c.get_position(), c.get_value().clone().into());
-                    if span > MAX_SHEET_CELLS {
-                        return Ok(Some(Err(span)));
-                    }
-                }
-            }
-        }
-        Sheets::Xlsb(x) => {
-            let mut read = x.worksheet_cells_reader(&name).map_err(|e| e.to_string())?;
-            while let Some(c) = read.next_cell().map_err(|e| e.to_string())? {
-                if !c.get_value().is_empty() {
-                    let span = add(c.get_position(), c.get_value().clone().into());
-                    if span > MAX_SHEET_CELLS {
-                        return Ok(Some(Err(span)));
-                    }
-                }
-            }
-        }
+        Sheets::Xlsx(x) => lay_out!(x),
+        Sheets::Xlsb(x) => lay_out!(x),
         Sheets::Xls(_) | Sheets::Ods(_) => return Ok(None),
     }
     Ok(Some(Ok(calamine::Range::from_sparse(cells))))

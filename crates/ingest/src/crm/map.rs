@@ -464,7 +464,7 @@ fn unique_keys<'de, D>(d: D) -> Result<BTreeMap<String, String>, D::Error>
 where
     D: serde::Deserializer<'de>,
 {
-    d.deserialize_map(UniqueKeys::<String>(std::marker::PhantomData))
+    d.deserialize_map(UniqueKeys(std::marker::PhantomData))
 }
 
 /// [`unique_keys`] for the tables of tables (`columns.deals`...), at both levels.
@@ -472,23 +472,25 @@ fn unique_tables<'de, D>(d: D) -> Result<BTreeMap<String, BTreeMap<String, Strin
 where
     D: serde::Deserializer<'de>,
 {
-    d.deserialize_map(UniqueKeys::<Unique<String>>(std::marker::PhantomData))
+    let tables: BTreeMap<String, Unique> =
+        d.deserialize_map(UniqueKeys(std::marker::PhantomData))?;
+    Ok(tables.into_iter().map(|(k, Unique(t))| (k, t)).collect())
 }
 
-/// A table read with [`unique_keys`]: values of `V`, each key once.
-#[derive(Debug)]
-struct Unique<V>(BTreeMap<String, V>);
+/// An inner table read with [`unique_keys`].
+struct Unique(BTreeMap<String, String>);
 
-impl<'de> Deserialize<'de> for Unique<String> {
+impl<'de> Deserialize<'de> for Unique {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         unique_keys(d).map(Unique)
     }
 }
 
+/// Reads a table of `V`s, refusing a key seen before.
 struct UniqueKeys<V>(std::marker::PhantomData<V>);
 
-impl<'de, V: UniqueValue<'de>> serde::de::Visitor<'de> for UniqueKeys<V> {
-    type Value = BTreeMap<String, V::Out>;
+impl<'de, V: Deserialize<'de>> serde::de::Visitor<'de> for UniqueKeys<V> {
+    type Value = BTreeMap<String, V>;
 
     fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("a table of names")
@@ -502,29 +504,9 @@ impl<'de, V: UniqueValue<'de>> serde::de::Visitor<'de> for UniqueKeys<V> {
                     "{key:?} is there twice (as a number or word and as text?): one would replace the other"
                 )));
             }
-            out.insert(key, value.into_out());
+            out.insert(key, value);
         }
         Ok(out)
-    }
-}
-
-/// A value of a table read with [`UniqueKeys`]: text, or a table read the same way.
-trait UniqueValue<'de>: Deserialize<'de> {
-    type Out;
-    fn into_out(self) -> Self::Out;
-}
-
-impl<'de> UniqueValue<'de> for String {
-    type Out = String;
-    fn into_out(self) -> String {
-        self
-    }
-}
-
-impl<'de> UniqueValue<'de> for Unique<String> {
-    type Out = BTreeMap<String, String>;
-    fn into_out(self) -> BTreeMap<String, String> {
-        self.0
     }
 }
 

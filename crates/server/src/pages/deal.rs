@@ -162,7 +162,7 @@ struct Page {
     open: bool,
     expected_close: String,
     resurface: String,
-    /// Its CRM records, a line each (`pipeline::crm_record_line`).
+    /// Its CRM records, a line each (`crm::record_line`).
     crm: Vec<String>,
     loss: String,
     state: StateMark,
@@ -275,6 +275,7 @@ async fn render(
     status: StatusCode,
 ) -> Result<Response, PageError> {
     let v = pipeline::deal(state.store(), state.caller(), id, now).await?;
+    let crm_records = rekindle_app::crm::records_of(state.store(), state.caller(), id).await?;
     let r = &v.record;
     let d = &r.deal;
     let a = &v.assessment;
@@ -362,7 +363,10 @@ async fn render(
         open: d.status == DealStatus::Open,
         expected_close: d.expected_close.map(|c| c.to_string()).unwrap_or_default(),
         resurface: d.resurface_on.map(|c| c.to_string()).unwrap_or_default(),
-        crm: v.crm.iter().map(pipeline::crm_record_line).collect(),
+        crm: crm_records
+            .iter()
+            .map(rekindle_app::crm::record_line)
+            .collect(),
         loss: d
             .loss
             .as_ref()
